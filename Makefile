@@ -1,0 +1,110 @@
+# siphon - pull a production database to the workstation over one SSH session.
+#
+#   make            build build/siphon
+#   make check      install dependencies, build, run unit + integration tests
+#                   (plain and ASan+UBSan builds)
+#   make demo       install dependencies, build, pull a sandbox "production"
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install build and test packages (Debian/Ubuntu)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKGS = libssh2 zlib libzstd libarchive openssl
+
+CSTD = -std=c17 -D_GNU_SOURCE
+WARN = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+CFLAGS ?= -O2 -g
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Ilib $(PKG_CFLAGS) -MMD -MP
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRC := $(sort $(wildcard lib/*.c lib/*/*.c lib/*/*/*.c))
+CMD_SRC := $(sort $(wildcard cmd/siphon/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+# $(call objs,BUILDDIR,SOURCES)
+objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
+
+B ?= build
+LIB_OBJ := $(call objs,$(B),$(LIB_SRC))
+CMD_OBJ := $(call objs,$(B),$(CMD_SRC))
+# Everything of cmd/ but main(), so unit tests can reach the argument parser.
+CMDLIB_OBJ := $(filter-out %/main.o,$(CMD_OBJ))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+
+.PHONY: all check unit integration asan demo install clean deps layering bench
+
+all: $(B)/siphon
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/libsiphon.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/libcmd.a: $(CMDLIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/siphon: $(CMD_OBJ) $(B)/libsiphon.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libsiphon.a $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libsiphon.a $(B)/libcmd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Icmd/siphon $(LDFLAGS) -o $@ $< $(B)/libcmd.a $(B)/libsiphon.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+# The sanitizer build lives in its own directory and runs the same tests.
+asan:
+	$(MAKE) B=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all unit
+
+integration: $(B)/siphon
+	SIPHON_BIN=$(abspath $(B)/siphon) tests/integration/run.sh
+
+# cmd/ may use only the public header; codecs depend on util alone.
+layering:
+	@! grep -rn '#include "\(util\|codec\|ssh\|loop\|remote\|engine\)/' cmd/ || { echo "cmd/ must use only siphon.h"; exit 1; }
+	@! grep -rn '#include "\(ssh\|loop\|engine\|remote\)/' lib/codec lib/util || { echo "layering violated"; exit 1; }
+
+check: deps
+	$(MAKE) all layering
+	$(MAKE) unit
+	$(MAKE) asan
+	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh
+
+demo: deps all
+	tests/demo.sh $(abspath $(B)/siphon)
+
+bench: all
+	bench/pull_pg.sh $(abspath $(B)/siphon)
+
+deps:
+	@if [ -f /etc/debian_version ] && [ "$$(id -u)" = 0 ]; then \
+		tests/harness/install-deps.sh; \
+	elif [ -f /etc/debian_version ]; then \
+		sudo tests/harness/install-deps.sh; \
+	else \
+		echo "deps: install libssh2, zlib, zstd, libarchive, openssl, cmocka, PostgreSQL, OpenSSH server, zstd, pigz by hand (see README)"; \
+	fi
+
+install: $(B)/siphon
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 0755 $(B)/siphon $(DESTDIR)$(PREFIX)/bin/siphon
+	install -m 0644 completions/siphon.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/siphon
+	install -m 0644 completions/_siphon $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_siphon
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

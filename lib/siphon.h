@@ -1,0 +1,131 @@
+/*
+ * siphon.h - the public API of libsiphon.
+ *
+ * siphon copies a database from a server to the workstation over one SSH
+ * session: the server's own dump tool runs remotely, its output is
+ * compressed there, streamed over several channels of one session and
+ * restored locally while it arrives.  This header is the whole public API;
+ * cmd/siphon uses nothing else.
+ *
+ * Conventions: fallible functions return 0 or a negative SIPHON_E* code and
+ * leave a one-line message on the context (siphon_ctx_errmsg).  Functions
+ * named _free accept NULL.
+ */
+#ifndef SIPHON_H
+#define SIPHON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIPHON_VERSION "0.1.0"
+
+/* Error codes.  cmd/siphon maps each to a documented exit status. */
+enum siphon_status {
+	SIPHON_OK = 0,
+	SIPHON_EINTERNAL = -1,  /* a bug or an unexpected library failure */
+	SIPHON_ENOMEM = -2,     /* out of memory */
+	SIPHON_EUSAGE = -3,     /* bad arguments or options */
+	SIPHON_ECONNECT = -4,   /* host unreachable, connection lost, stalled */
+	SIPHON_EHOSTKEY = -5,   /* host key unknown or changed */
+	SIPHON_EAUTH = -6,      /* SSH authentication refused */
+	SIPHON_EREMOTE = -7,    /* remote tool missing, dump failed, no database */
+	SIPHON_ELOCAL = -8,     /* local restore failed, local I/O, disk full */
+	SIPHON_EVERSION = -9,   /* incompatible versions or missing extensions */
+	SIPHON_EBUSY = -10,     /* local database in use (see force) */
+	SIPHON_EINTR = -11,     /* interrupted (Ctrl-C, SIGTERM) */
+};
+
+/* Verbosity of progress messages handed to the log callback. */
+enum siphon_log_level {
+	SIPHON_LOG_ERROR = 0,
+	SIPHON_LOG_WARN = 1,
+	SIPHON_LOG_INFO = 2,
+	SIPHON_LOG_DEBUG = 3,
+};
+
+typedef void (*siphon_log_fn)(void *arg, enum siphon_log_level level,
+                              const char *msg);
+
+/*
+ * Asks the user for a secret (a key passphrase).  Writes at most cap-1 bytes
+ * and a NUL into buf; returns 0, or -1 when no answer can be had (no
+ * terminal).
+ */
+typedef int (*siphon_prompt_fn)(void *arg, const char *prompt, char *buf,
+                                size_t cap);
+
+/* Per-run context: error message, logging, cancellation. */
+struct siphon_ctx;
+
+int siphon_ctx_new(struct siphon_ctx **out);
+void siphon_ctx_free(struct siphon_ctx *ctx);
+/* The message of the last failure ("" when none).  Owned by ctx. */
+const char *siphon_ctx_errmsg(const struct siphon_ctx *ctx);
+int siphon_ctx_errcode(const struct siphon_ctx *ctx);
+void siphon_ctx_set_log(struct siphon_ctx *ctx, siphon_log_fn fn, void *arg,
+                        enum siphon_log_level max_level);
+void siphon_ctx_set_prompt(struct siphon_ctx *ctx, siphon_prompt_fn fn,
+                           void *arg);
+/*
+ * A descriptor that becomes readable when the run must stop (the CLI's
+ * signal handler writes to a pipe).  -1 for none.  Not owned by ctx.
+ */
+void siphon_ctx_set_cancel_fd(struct siphon_ctx *ctx, int fd);
+
+/* Compression used on the server. */
+enum siphon_compress {
+	SIPHON_COMPRESS_AUTO = 0,
+	SIPHON_COMPRESS_ZSTD,
+	SIPHON_COMPRESS_PIGZ,
+	SIPHON_COMPRESS_GZIP,
+	SIPHON_COMPRESS_NONE,
+};
+
+enum siphon_engine_kind {
+	SIPHON_ENGINE_AUTO = 0,
+	SIPHON_ENGINE_POSTGRES,
+};
+
+/* Everything `siphon pull` needs.  Strings are borrowed, not copied. */
+struct siphon_pull_opts {
+	const char *user;        /* SSH user; NULL: $USER */
+	const char *host;        /* SSH host name or address */
+	int port;                /* 0: 22 */
+	const char *dbname;      /* remote database */
+	const char *into;        /* local database; NULL: dbname */
+	int jobs;                /* parallel channels; 0: 4 */
+	enum siphon_compress compress;
+	int level;               /* 0: the codec's default */
+	const char *identity;    /* -i key file; NULL: the usual files */
+	const char *known_hosts; /* NULL: ~/.ssh/known_hosts */
+	int accept_new_host_key;
+	enum siphon_engine_kind engine;
+	const char *remote_pg_opts;  /* extra pg_dump/psql connection options */
+	const char *remote_sudo;     /* run remote tools as this user */
+	int remote_threads;          /* cap on compressor threads; 0: all */
+	int no_nice;                 /* do not nice/ionice remote tools */
+	int force;                   /* terminate sessions on the old database */
+	int allow_older_local;       /* try a local server older than remote */
+	int connect_timeout;         /* seconds; 0: 15 */
+	int stall_timeout;           /* seconds without progress; 0: 120 */
+};
+
+/* Figures of a finished pull, for the summary line and benchmarks. */
+struct siphon_pull_stats {
+	uint64_t wire_bytes;     /* compressed bytes received */
+	uint64_t raw_bytes;      /* decompressed bytes restored */
+	unsigned tables;         /* tables copied */
+	unsigned channels;       /* data channels used at most at once */
+	double seconds;          /* wall time */
+	char codec[16];          /* compressor used on the server */
+};
+
+/*
+ * Copies opts->dbname from the server into the local database opts->into,
+ * replacing it only when everything succeeded.  On failure the local
+ * database is as it was.  stats may be NULL.
+ */
+int siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *opts,
+                struct siphon_pull_stats *stats);
+
+#endif

@@ -1,0 +1,120 @@
+/* ctx.c - error message, logging and cancellation of one run. */
+#include "util/ctx.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+siphon_ctx_new(struct siphon_ctx **out)
+{
+	struct siphon_ctx *ctx;
+
+	*out = NULL;
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
+		return SIPHON_ENOMEM;
+	ctx->cancel_fd = -1;
+	ctx->log_max = SIPHON_LOG_INFO;
+	*out = ctx;
+	return 0;
+}
+
+void
+siphon_ctx_free(struct siphon_ctx *ctx)
+{
+	free(ctx);
+}
+
+const char *
+siphon_ctx_errmsg(const struct siphon_ctx *ctx)
+{
+	return ctx->errmsg;
+}
+
+int
+siphon_ctx_errcode(const struct siphon_ctx *ctx)
+{
+	return ctx->errcode;
+}
+
+void
+siphon_ctx_set_log(struct siphon_ctx *ctx, siphon_log_fn fn, void *arg,
+                   enum siphon_log_level max_level)
+{
+	ctx->log_fn = fn;
+	ctx->log_arg = arg;
+	ctx->log_max = max_level;
+}
+
+void
+siphon_ctx_set_prompt(struct siphon_ctx *ctx, siphon_prompt_fn fn, void *arg)
+{
+	ctx->prompt_fn = fn;
+	ctx->prompt_arg = arg;
+}
+
+void
+siphon_ctx_set_cancel_fd(struct siphon_ctx *ctx, int fd)
+{
+	ctx->cancel_fd = fd;
+}
+
+int
+siphon_err(struct siphon_ctx *ctx, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx == NULL || ctx->errcode != 0)
+		return code;
+	ctx->errcode = code;
+	va_start(ap, fmt);
+	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	va_end(ap);
+	/* One line: a newline inside a message (remote stderr) becomes a space. */
+	for (char *p = ctx->errmsg; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = p[1] == '\0' ? '\0' : ' ';
+	return code;
+}
+
+int
+siphon_err_oom(struct siphon_ctx *ctx)
+{
+	return siphon_err(ctx, SIPHON_ENOMEM, "out of memory");
+}
+
+void
+siphon_err_clear(struct siphon_ctx *ctx)
+{
+	ctx->errcode = 0;
+	ctx->errmsg[0] = '\0';
+}
+
+void
+siphon_log(struct siphon_ctx *ctx, enum siphon_log_level level,
+           const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	if (ctx == NULL || ctx->log_fn == NULL || level > ctx->log_max)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	ctx->log_fn(ctx->log_arg, level, line);
+}
+
+int
+siphon_cancelled(const struct siphon_ctx *ctx)
+{
+	struct pollfd p;
+
+	if (ctx == NULL || ctx->cancel_fd < 0)
+		return 0;
+	p.fd = ctx->cancel_fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP)) != 0;
+}

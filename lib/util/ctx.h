@@ -1,0 +1,42 @@
+/*
+ * ctx.h - the internal side of struct siphon_ctx: error recording, logging,
+ * cancellation and prompts.  Every module reports a failure once, where it is
+ * detected, with siphon_err(); callers propagate the returned code unchanged.
+ */
+#ifndef SIPHON_UTIL_CTX_H
+#define SIPHON_UTIL_CTX_H
+
+#include "siphon.h"
+
+#include <stdarg.h>
+
+#define SIPHON_ERRMSG_MAX 1024
+
+struct siphon_ctx {
+	int errcode;
+	char errmsg[SIPHON_ERRMSG_MAX];
+	siphon_log_fn log_fn;
+	void *log_arg;
+	enum siphon_log_level log_max;
+	siphon_prompt_fn prompt_fn;
+	void *prompt_arg;
+	int cancel_fd;
+};
+
+/*
+ * Records a one-line message and returns code.  The first error recorded
+ * wins: a later failure caused by the first (a cleanup step failing, say)
+ * does not overwrite it.  Call siphon_err_clear() to start over.
+ */
+int siphon_err(struct siphon_ctx *ctx, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int siphon_err_oom(struct siphon_ctx *ctx);
+void siphon_err_clear(struct siphon_ctx *ctx);
+
+void siphon_log(struct siphon_ctx *ctx, enum siphon_log_level level,
+                const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* True when the cancel descriptor is readable. */
+int siphon_cancelled(const struct siphon_ctx *ctx);
+
+#endif

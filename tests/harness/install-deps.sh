@@ -1,0 +1,13 @@
+#!/bin/sh
+# Installs what siphon needs to build and test, on Debian 12 / Ubuntu.
+set -e
+PKGS="build-essential pkg-config libssh2-1-dev zlib1g-dev libzstd-dev libarchive-dev libssl-dev libcmocka-dev
+postgresql postgresql-contrib openssh-server openssh-client zstd pigz gzip sqlite3 procps iproute2"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null || true
+apt-get install -y -q --no-install-recommends $missing >/dev/null
