@@ -1,0 +1,203 @@
+/* loop.c - the single poll(2) loop over the session and local pipes. */
+#include "loop/loop.h"
+
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PASSES 256
+
+static double
+elapsed_s(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) +
+	       (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+void
+siphon_loop_init(struct siphon_loop *l, struct siphon_ctx *ctx,
+                 const struct siphon_chan_ops *ops, void *sess, int sock,
+                 int stall_timeout, const char *host)
+{
+	memset(l, 0, sizeof(*l));
+	l->ctx = ctx;
+	l->ops = ops;
+	l->sess = sess;
+	l->sock = sock;
+	l->stall_timeout = stall_timeout > 0 ? stall_timeout : 120;
+	l->host = host;
+	clock_gettime(CLOCK_MONOTONIC, &l->last_remote);
+}
+
+void
+siphon_loop_clear(struct siphon_loop *l)
+{
+	free(l->rs);
+	free(l->procs);
+	l->rs = NULL;
+	l->procs = NULL;
+	l->nrs = l->nprocs = l->caprs = l->capprocs = 0;
+}
+
+static int
+grow(void **arr, int *cap, int need, size_t elem)
+{
+	void *n;
+	int ncap;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	if ((n = realloc(*arr, (size_t)ncap * elem)) == NULL)
+		return -1;
+	*arr = n;
+	*cap = ncap;
+	return 0;
+}
+
+int
+siphon_loop_add_rstream(struct siphon_loop *l, struct siphon_rstream *rs)
+{
+	if (grow((void **)&l->rs, &l->caprs, l->nrs + 1, sizeof(*l->rs)) != 0)
+		return siphon_err_oom(l->ctx);
+	rs->arb = &l->arb;
+	l->rs[l->nrs++] = rs;
+	return 0;
+}
+
+int
+siphon_loop_add_proc(struct siphon_loop *l, struct siphon_proc *p)
+{
+	if (grow((void **)&l->procs, &l->capprocs, l->nprocs + 1,
+	         sizeof(*l->procs)) != 0)
+		return siphon_err_oom(l->ctx);
+	l->procs[l->nprocs++] = p;
+	return 0;
+}
+
+void
+siphon_loop_remove_rstream(struct siphon_loop *l, struct siphon_rstream *rs)
+{
+	int i;
+
+	for (i = 0; i < l->nrs; i++) {
+		if (l->rs[i] == rs) {
+			memmove(&l->rs[i], &l->rs[i + 1],
+			        (size_t)(l->nrs - i - 1) * sizeof(*l->rs));
+			l->nrs--;
+			return;
+		}
+	}
+}
+
+void
+siphon_loop_remove_proc(struct siphon_loop *l, struct siphon_proc *p)
+{
+	int i;
+
+	for (i = 0; i < l->nprocs; i++) {
+		if (l->procs[i] == p) {
+			memmove(&l->procs[i], &l->procs[i + 1],
+			        (size_t)(l->nprocs - i - 1) * sizeof(*l->procs));
+			l->nprocs--;
+			return;
+		}
+	}
+}
+
+/* One full pass over everything; *progress when anything moved. */
+static int
+pass(struct siphon_loop *l, int *progress, int *remote_progress)
+{
+	int i, r, p;
+
+	for (i = 0; i < l->nrs; i++) {
+		p = 0;
+		if ((r = siphon_rstream_step(l->rs[i], &p)) != 0)
+			return r;
+		if (p) {
+			*progress = 1;
+			*remote_progress = 1;
+		}
+	}
+	for (i = 0; i < l->nprocs; i++) {
+		if ((r = siphon_proc_step(l->procs[i], progress)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+waiting_remote(const struct siphon_loop *l)
+{
+	int i;
+
+	for (i = 0; i < l->nrs; i++)
+		if (siphon_rstream_waiting_remote(l->rs[i]))
+			return 1;
+	return 0;
+}
+
+int
+siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
+{
+	struct pollfd *pf = NULL;
+	int i, n, r = 0, progress, remote, passes = 0, next_ka = 0, dirs;
+
+	do {
+		progress = remote = 0;
+		if ((r = pass(l, &progress, &remote)) != 0)
+			return r;
+		if (remote)
+			clock_gettime(CLOCK_MONOTONIC, &l->last_remote);
+	} while (progress && ++passes < MAX_PASSES);
+	if (passes > 0)
+		return 0;       /* something moved: let the caller check its state */
+
+	if (l->sess != NULL && l->ops->keepalive != NULL && l->arb.send_owner == NULL)
+		l->ops->keepalive(l->sess, &next_ka);
+
+	if ((pf = calloc((size_t)(2 + 3 * l->nprocs), sizeof(*pf))) == NULL)
+		return siphon_err_oom(l->ctx);
+	n = 0;
+	if (l->sock >= 0) {
+		dirs = l->ops->directions(l->sess);
+		pf[n].fd = l->sock;
+		pf[n].events = POLLIN;
+		if (dirs & SIPHON_CHAN_WANT_WRITE)
+			pf[n].events |= POLLOUT;
+		n++;
+	}
+	for (i = 0; i < l->nprocs; i++) {
+		struct siphon_proc *p = l->procs[i];
+
+		if (p->in_fd >= 0 && p->want_write)
+			pf[n++] = (struct pollfd){.fd = p->in_fd, .events = POLLOUT};
+		if (p->out_fd >= 0)
+			pf[n++] = (struct pollfd){.fd = p->out_fd, .events = POLLIN};
+		if (p->err_fd >= 0)
+			pf[n++] = (struct pollfd){.fd = p->err_fd, .events = POLLIN};
+	}
+	if (l->ctx->cancel_fd >= 0)
+		pf[n++] = (struct pollfd){.fd = l->ctx->cancel_fd, .events = POLLIN};
+	if (max_wait_ms > 1000 || max_wait_ms < 0)
+		max_wait_ms = 1000;
+	if (next_ka > 0 && next_ka * 1000 < max_wait_ms)
+		max_wait_ms = next_ka * 1000;
+	poll(pf, (nfds_t)n, max_wait_ms);
+	free(pf);
+
+	if (siphon_cancelled(l->ctx))
+		return siphon_err(l->ctx, SIPHON_EINTR, "interrupted");
+	if (!waiting_remote(l)) {
+		clock_gettime(CLOCK_MONOTONIC, &l->last_remote);
+	} else if (elapsed_s(&l->last_remote) > l->stall_timeout) {
+		return siphon_err(l->ctx, SIPHON_ECONNECT,
+		                  "no data from %s for %d s: the transfer stalled (dead link or SSH rekey deadlock); run again, or raise --stall-timeout",
+		                  l->host ? l->host : "the server", l->stall_timeout);
+	}
+	return 0;
+}

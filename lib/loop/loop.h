@@ -1,0 +1,55 @@
+/*
+ * loop.h - the one event loop: a single thread polls the SSH socket, every
+ * local pipe and the cancel descriptor, and steps every remote stream and
+ * local process.
+ *
+ * libssh2 reads the whole socket into one session-wide queue, so poll()
+ * readiness says nothing about a given channel: after every wake-up the loop
+ * steps every stream, and repeats full passes until one makes no progress,
+ * before it polls again.
+ */
+#ifndef SIPHON_LOOP_LOOP_H
+#define SIPHON_LOOP_LOOP_H
+
+#include "loop/chan.h"
+#include "loop/proc.h"
+#include "loop/rstream.h"
+#include "util/ctx.h"
+
+#include <time.h>
+
+struct siphon_loop {
+	struct siphon_ctx *ctx;
+	const struct siphon_chan_ops *ops;
+	void *sess;
+	int sock;
+	struct siphon_chan_arbiter arb;
+	struct siphon_rstream **rs;
+	int nrs, caprs;
+	struct siphon_proc **procs;
+	int nprocs, capprocs;
+	int stall_timeout;          /* seconds */
+	struct timespec last_remote;
+	const char *host;           /* for messages */
+};
+
+void siphon_loop_init(struct siphon_loop *l, struct siphon_ctx *ctx,
+                      const struct siphon_chan_ops *ops, void *sess, int sock,
+                      int stall_timeout, const char *host);
+/* Releases the loop's arrays (not the streams or processes themselves). */
+void siphon_loop_clear(struct siphon_loop *l);
+
+/* Registers a stream or process; the caller keeps ownership. */
+int siphon_loop_add_rstream(struct siphon_loop *l, struct siphon_rstream *rs);
+int siphon_loop_add_proc(struct siphon_loop *l, struct siphon_proc *p);
+void siphon_loop_remove_rstream(struct siphon_loop *l, struct siphon_rstream *rs);
+void siphon_loop_remove_proc(struct siphon_loop *l, struct siphon_proc *p);
+
+/*
+ * Steps everything until no progress, then waits up to max_wait_ms for
+ * something to happen.  Returns 0, or a negative code: a stream or process
+ * failed, the transfer stalled, or the user interrupted.
+ */
+int siphon_loop_step(struct siphon_loop *l, int max_wait_ms);
+
+#endif

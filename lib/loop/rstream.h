@@ -1,0 +1,128 @@
+/*
+ * rstream.h - one remote command on one channel of the shared session, as a
+ * non-blocking state machine driven by the event loop.
+ *
+ *   QUEUED -> OPENING -> EXEC -> RUNNING -> CLOSING -> WAITCLOSE -> DONE
+ *
+ * Its stdin is fed from a queue (SQL for a remote psql); its stdout goes
+ * through a decoder into a sink; its stderr is kept (bounded) for messages
+ * and parsed for the "siphon-status NAME CODE" trailers that every remote
+ * script prints, so that a failing stage of a pipeline is never lost and a
+ * channel that closes without them counts as failed.
+ */
+#ifndef SIPHON_LOOP_RSTREAM_H
+#define SIPHON_LOOP_RSTREAM_H
+
+#include "codec/codec.h"
+#include "loop/chan.h"
+#include "loop/sink.h"
+#include "util/ctx.h"
+#include "util/status_tag.h"
+#include "util/strbuf.h"
+
+#include <stdint.h>
+
+enum siphon_rstream_state {
+	SIPHON_RS_QUEUED = 0,
+	SIPHON_RS_OPENING,
+	SIPHON_RS_EXEC,
+	SIPHON_RS_RUNNING,
+	SIPHON_RS_CLOSING,
+	SIPHON_RS_WAITCLOSE,
+	SIPHON_RS_DONE,
+};
+
+#define SIPHON_RS_MAX_STAGES 4
+
+/* Shared by every stream of one session: who may send now. */
+struct siphon_chan_arbiter {
+	const void *open_owner;  /* the stream opening or exec'ing its channel */
+	const void *send_owner;  /* the stream whose partial send is pending */
+	int refused;             /* the server refused a channel since the last close */
+	int live;                /* channels open now */
+};
+
+struct siphon_rstream {
+	char what[128];               /* for messages: "pg_dump of the schema" */
+	struct siphon_ctx *ctx;
+	const struct siphon_chan_ops *ops;
+	void *sess;
+	void *chan;
+	struct siphon_chan_arbiter *arb;
+	char *cmd;
+	size_t window;
+	enum siphon_rstream_state state;
+
+	struct siphon_strbuf in;      /* queued stdin bytes */
+	size_t in_off;
+	int in_close;                 /* send EOF once in is drained */
+	int eof_sent;
+
+	struct siphon_decoder *dec;
+	struct siphon_sink sink;
+	unsigned char *raw;           /* bytes read, not yet decoded */
+	size_t raw_len, raw_off;
+	unsigned char *out;           /* decoded, not yet taken by the sink */
+	size_t out_len, out_off;
+	int stdout_eof;
+	int dec_full;                 /* the decoder may hold more output */
+
+	struct siphon_strbuf err;     /* remote stderr without trailers, bounded */
+	struct siphon_strbuf errline; /* partial stderr line */
+	const char *stage_names[SIPHON_RS_MAX_STAGES];
+	int stage_code[SIPHON_RS_MAX_STAGES]; /* -1: no trailer arrived */
+	int nstages;
+
+	int exit_status;
+	char exit_signal[32];
+	int backpressured;            /* the sink is full */
+	int idle_ok;                  /* silence is expected (control session) */
+	uint64_t wire_bytes, raw_bytes;
+	/*
+	 * Optional: turns a failed stream into the right message and code
+	 * (the engine knows what "database does not exist" means).  Returns
+	 * the code after siphon_err(), or 0 to use the generic message.
+	 */
+	int (*explain)(void *arg, struct siphon_rstream *rs);
+	void *explain_arg;
+};
+
+/*
+ * Creates a stream for cmd (copied).  stages names the pipeline stages whose
+ * status trailers must all arrive with 0.  The stream starts QUEUED; the
+ * loop opens it.
+ */
+int siphon_rstream_new(struct siphon_rstream **out, struct siphon_ctx *ctx,
+                       const struct siphon_chan_ops *ops, void *sess,
+                       struct siphon_chan_arbiter *arb, const char *what,
+                       const char *cmd, size_t window,
+                       enum siphon_codec_kind codec,
+                       const char *const *stages, int nstages);
+void siphon_rstream_free(struct siphon_rstream *rs);
+
+void siphon_rstream_set_sink(struct siphon_rstream *rs,
+                             const struct siphon_sink *sink);
+/* Queues bytes for the remote stdin. */
+int siphon_rstream_send(struct siphon_rstream *rs, const void *data,
+                        size_t len);
+/* Sends EOF on stdin once everything queued is written. */
+void siphon_rstream_close_stdin(struct siphon_rstream *rs);
+
+/*
+ * Does every step that is possible without blocking.  Sets *progress when
+ * anything moved.  Returns 0 or a negative SIPHON_E* code with the message
+ * set (channel failure, a failed remote stage, corrupt data).
+ */
+int siphon_rstream_step(struct siphon_rstream *rs, int *progress);
+
+/* True while the stream waits for the server (used by the stall watchdog). */
+int siphon_rstream_waiting_remote(const struct siphon_rstream *rs);
+
+/* The remote stderr (trailers removed), "" when none. */
+const char *siphon_rstream_stderr(const struct siphon_rstream *rs);
+
+/* The first stage that failed, its code in *code; NULL when none did. */
+const char *siphon_rstream_failed_stage(const struct siphon_rstream *rs,
+                                        int *code);
+
+#endif

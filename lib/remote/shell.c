@@ -1,0 +1,150 @@
+/* shell.c - quoting and wrapping of remote sh scripts. */
+#include "remote/shell.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int
+siphon_sh_quote(struct siphon_strbuf *sb, const char *word)
+{
+	const char *p;
+
+	if (siphon_strbuf_append(sb, "'", 1) != 0)
+		return -1;
+	for (p = word; *p != '\0'; p++) {
+		/* A quote ends the quoted run, adds an escaped quote, reopens. */
+		if (*p == '\'') {
+			if (siphon_strbuf_puts(sb, "'\\''") != 0)
+				return -1;
+		} else if (siphon_strbuf_append(sb, p, 1) != 0) {
+			return -1;
+		}
+	}
+	return siphon_strbuf_append(sb, "'", 1);
+}
+
+/*
+ * Bytes that may appear literally inside the wrapper: they mean themselves
+ * inside single quotes in sh, fish and csh, and inside double quotes in sh.
+ */
+static int
+wrap_safe(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'))
+		return 1;
+	return strchr(" _-./,:=+@#;&|<>(){}[]*?~^", c) != NULL && c != '\0';
+}
+
+int
+siphon_sh_wrap(struct siphon_strbuf *sb, const char *script)
+{
+	const unsigned char *p;
+	char esc[8];
+
+	if (siphon_strbuf_puts(sb, "/bin/sh -c 'eval \"$(printf %b \"") != 0)
+		return -1;
+	for (p = (const unsigned char *)script; *p != '\0'; p++) {
+		if (wrap_safe(*p)) {
+			if (siphon_strbuf_append(sb, p, 1) != 0)
+				return -1;
+			continue;
+		}
+		snprintf(esc, sizeof(esc), "\\0%03o", *p);
+		if (siphon_strbuf_puts(sb, esc) != 0)
+			return -1;
+	}
+	return siphon_strbuf_puts(sb, "\")\"'");
+}
+
+int
+siphon_sh_append_words(struct siphon_strbuf *sb, const char *opts)
+{
+	struct siphon_strbuf word = {0};
+	const char *p = opts;
+	int r = 0, inword = 0;
+
+	while (*p != '\0') {
+		if (*p == ' ' || *p == '\t' || *p == '\n') {
+			if (inword) {
+				if (siphon_strbuf_append(sb, " ", 1) != 0 ||
+				    siphon_sh_quote(sb, siphon_strbuf_str(&word)) != 0)
+					goto oom;
+				siphon_strbuf_reset(&word);
+				inword = 0;
+			}
+			p++;
+			continue;
+		}
+		inword = 1;
+		if (*p == '\'') {
+			const char *end = strchr(p + 1, '\'');
+
+			if (end == NULL) {
+				r = -2;
+				goto out;
+			}
+			if (siphon_strbuf_append(&word, p + 1, (size_t)(end - p - 1)) != 0)
+				goto oom;
+			p = end + 1;
+		} else if (*p == '"') {
+			for (p++; *p != '"'; p++) {
+				if (*p == '\0') {
+					r = -2;
+					goto out;
+				}
+				if (*p == '\\' && p[1] != '\0' && strchr("\"\\$`", p[1]) != NULL)
+					p++;
+				if (siphon_strbuf_append(&word, p, 1) != 0)
+					goto oom;
+			}
+			p++;
+		} else {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			if (siphon_strbuf_append(&word, p, 1) != 0)
+				goto oom;
+			p++;
+		}
+	}
+	if (inword && (siphon_strbuf_append(sb, " ", 1) != 0 ||
+	               siphon_sh_quote(sb, siphon_strbuf_str(&word)) != 0))
+		goto oom;
+	goto out;
+oom:
+	r = -1;
+out:
+	siphon_strbuf_free(&word);
+	return r;
+}
+
+int
+siphon_sh_pipeline(struct siphon_strbuf *sb, const char *const *stages,
+                   const char *const *names, int n)
+{
+	int i;
+
+	if (siphon_strbuf_puts(sb, "exec 3>&2\n") != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (siphon_strbuf_printf(sb, "%s{ %s; echo \"%s%s $?\" >&3; }",
+		                         i > 0 ? " | " : "", stages[i],
+		                         SIPHON_STATUS_TAG, names[i]) != 0)
+			return -1;
+	}
+	return siphon_strbuf_puts(sb, "\n");
+}
+
+int
+siphon_sh_preamble(struct siphon_strbuf *sb, int nice)
+{
+	if (siphon_strbuf_puts(sb,
+	    "PATH=\"$PATH:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin\"; export PATH\n"
+	    "NICE=\n") != 0)
+		return -1;
+	if (!nice)
+		return 0;
+	return siphon_strbuf_puts(sb,
+	    "command -v nice >/dev/null 2>&1 && NICE=\"nice -n 10\"\n"
+	    "command -v ionice >/dev/null 2>&1 && ionice -c 2 -n 7 true 2>/dev/null && NICE=\"$NICE ionice -c 2 -n 7\"\n");
+}

@@ -1,0 +1,32 @@
+/*
+ * sql.h - SQL quoting.  Every identifier that siphon puts into SQL goes
+ * through siphon_sql_ident(), every value through siphon_sql_literal():
+ * names come from production catalogs and may contain anything.
+ */
+#ifndef SIPHON_UTIL_SQL_H
+#define SIPHON_UTIL_SQL_H
+
+#include "util/strbuf.h"
+
+#include <stddef.h>
+
+/* Appends "name" with embedded double quotes doubled.  0 or -1 (no memory). */
+int siphon_sql_ident(struct siphon_strbuf *sb, const char *name);
+/* Appends "schema"."name". */
+int siphon_sql_qualified(struct siphon_strbuf *sb, const char *schema,
+                         const char *name);
+/*
+ * Appends a string literal: 'text' with quotes doubled, or E'...' with
+ * backslashes doubled when the text holds a backslash, so the result means
+ * the same whatever standard_conforming_strings is.
+ */
+int siphon_sql_literal(struct siphon_strbuf *sb, const char *text);
+
+/*
+ * Decodes lowercase or uppercase hex of length len into a new NUL-terminated
+ * string (*out, caller frees).  Returns 0, -1 on bad input or no memory.
+ * A decoded NUL byte is bad input: names cannot hold one.
+ */
+int siphon_hex_decode(const char *hex, size_t len, char **out);
+
+#endif
