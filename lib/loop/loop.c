@@ -160,6 +160,8 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 	if (l->sess != NULL && l->ops->keepalive != NULL && l->arb.send_owner == NULL)
 		l->ops->keepalive(l->sess, &next_ka);
 
+	if (max_wait_ms > 1000 || max_wait_ms < 0)
+		max_wait_ms = 1000;
 	if ((pf = calloc((size_t)(2 + 3 * l->nprocs), sizeof(*pf))) == NULL)
 		return siphon_err_oom(l->ctx);
 	n = 0;
@@ -174,6 +176,9 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 	for (i = 0; i < l->nprocs; i++) {
 		struct siphon_proc *p = l->procs[i];
 
+		/* A child with both pipes closed is exiting: check again soon. */
+		if (p->out_fd < 0 && p->err_fd < 0 && !p->exited && max_wait_ms > 5)
+			max_wait_ms = 5;
 		if (p->in_fd >= 0 && p->want_write)
 			pf[n++] = (struct pollfd){.fd = p->in_fd, .events = POLLOUT};
 		if (p->out_fd >= 0)
@@ -183,8 +188,6 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 	}
 	if (l->ctx->cancel_fd >= 0)
 		pf[n++] = (struct pollfd){.fd = l->ctx->cancel_fd, .events = POLLIN};
-	if (max_wait_ms > 1000 || max_wait_ms < 0)
-		max_wait_ms = 1000;
 	if (next_ka > 0 && next_ka * 1000 < max_wait_ms)
 		max_wait_ms = next_ka * 1000;
 	poll(pf, (nfds_t)n, max_wait_ms);

@@ -248,10 +248,11 @@ siphon_proc_step(struct siphon_proc *p, int *progress)
 		if (n == 0)
 			break;
 		p->inq_off += (size_t)n;
+		if (p->inq_off == p->inq.len)
+			p->want_write = 0;  /* a streaming writer sets it again */
 		*progress = 1;
 	}
 	if (p->inq_off == p->inq.len) {
-		p->want_write = 0;
 		if (p->close_in && p->in_fd >= 0) {
 			close_fd(&p->in_fd);
 			*progress = 1;
@@ -314,6 +315,11 @@ siphon_proc_run(struct siphon_ctx *ctx, char *const argv[], const char *input,
 			break;
 		if (progress)
 			continue;
+		if (p->out_fd < 0 && p->err_fd < 0) {
+			/* Both pipes closed: the child is exiting, wait for it. */
+			reap(p, 0);
+			continue;
+		}
 		n = 0;
 		if (p->in_fd >= 0)
 			pf[n++] = (struct pollfd){.fd = p->in_fd, .events = POLLOUT};

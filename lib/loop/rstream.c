@@ -370,7 +370,7 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 	switch (rs->state) {
 	case SIPHON_RS_QUEUED:
 		/* Channels are opened one at a time: open state is session-wide. */
-		if (rs->arb->open_owner != NULL || !may_send(rs))
+		if (rs->arb->open_owner != NULL || !may_send(rs) || rs->arb->refused)
 			return 0;
 		rs->arb->open_owner = rs;
 		rs->state = SIPHON_RS_OPENING;

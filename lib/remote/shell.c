@@ -127,8 +127,14 @@ siphon_sh_pipeline(struct siphon_strbuf *sb, const char *const *stages,
 	if (siphon_strbuf_puts(sb, "exec 3>&2\n") != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (siphon_strbuf_printf(sb, "%s{ %s; echo \"%s%s $?\" >&3; }",
-		                         i > 0 ? " | " : "", stages[i],
+		size_t len = strlen(stages[i]);
+
+		/* A stage may be a multi-line script: end it with a newline. */
+		while (len > 0 && (stages[i][len - 1] == '\n' || stages[i][len - 1] == ' ' ||
+		                   stages[i][len - 1] == ';'))
+			len--;
+		if (siphon_strbuf_printf(sb, "%s{ %.*s\necho \"%s%s $?\" >&3; }",
+		                         i > 0 ? " | " : "", (int)len, stages[i],
 		                         SIPHON_STATUS_TAG, names[i]) != 0)
 			return -1;
 	}

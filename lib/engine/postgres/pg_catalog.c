@@ -1,0 +1,323 @@
+/* pg_catalog.c - the catalog query of the snapshot holder, and its parser. */
+#include "engine/postgres/pg_catalog.h"
+
+#include "util/sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEX(x) "encode(convert_to(" x ", current_setting('server_encoding')), 'hex')"
+
+int
+siphon_pg_catalog_sql(struct siphon_strbuf *sb)
+{
+	/*
+	 * User tables and partition leaves with their size, skipping system
+	 * schemas and tables that belong to extensions; partitioned parents are
+	 * listed (they are locked) but hold no rows of their own.
+	 */
+	return siphon_strbuf_puts(sb,
+	    "SELECT 'X', pg_catalog.pg_export_snapshot();\n"
+	    "SELECT 'I', current_setting('server_version_num'), pg_catalog.pg_is_in_recovery(), "
+	    HEX("pg_catalog.pg_encoding_to_char(d.encoding)") ", " HEX("d.datcollate::text") ", "
+	    HEX("d.datctype::text") ", "
+	    "(SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) "
+	    "FROM pg_catalog.pg_database d WHERE d.datname = current_database();\n"
+	    "SELECT 'T', " HEX("n.nspname::text") ", " HEX("c.relname::text") ", c.relkind, "
+	    "pg_catalog.pg_table_size(c.oid) "
+	    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+	    "AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)' "
+	    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+	    "AND e.objid = c.oid AND e.deptype = 'e') ORDER BY 5 DESC, 2, 3;\n"
+	    "SELECT 'S', " HEX("n.nspname::text") ", " HEX("c.relname::text") ", "
+	    "COALESCE(pg_catalog.pg_sequence_last_value(c.oid)::text, ''), s.seqstart "
+	    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	    "JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
+	    "WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+	    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+	    "AND e.objid = c.oid AND e.deptype = 'e');\n"
+	    "SELECT 'L', count(*) FROM pg_catalog.pg_largeobject_metadata;\n"
+	    "SELECT 'D', " HEX("u.s") " FROM pg_catalog.pg_db_role_setting r, "
+	    "LATERAL unnest(r.setconfig) AS u(s) WHERE r.setrole = 0 AND r.setdatabase = "
+	    "(SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database());\n"
+	    "SELECT 'E', " HEX("extname::text") " FROM pg_catalog.pg_extension;\n");
+}
+
+int
+siphon_pg_num_major(int num)
+{
+	return num >= 100000 ? num / 10000 : num / 100;
+}
+
+int
+siphon_pg_session_sql(struct siphon_strbuf *sb, int server_num)
+{
+	if (siphon_strbuf_puts(sb,
+	    "SET statement_timeout = 0;\n"
+	    "SET lock_timeout = 0;\n"
+	    "SET idle_in_transaction_session_timeout = 0;\n"
+	    "SET extra_float_digits = 3;\n"
+	    "SET DateStyle = ISO;\n"
+	    "SET IntervalStyle = postgres;\n"
+	    "SET TimeZone = 'UTC';\n"
+	    "SET row_security = off;\n") != 0)
+		return -1;
+	if (server_num >= 170000 &&
+	    siphon_strbuf_puts(sb, "SET transaction_timeout = 0;\n") != 0)
+		return -1;
+	return 0;
+}
+
+int
+siphon_pg_conninfo(struct siphon_strbuf *sb, const char *dbname)
+{
+	const char *p;
+
+	if (siphon_strbuf_puts(sb, "dbname='") != 0)
+		return -1;
+	for (p = dbname; *p != '\0'; p++) {
+		if ((*p == '\'' || *p == '\\') && siphon_strbuf_append(sb, "\\", 1) != 0)
+			return -1;
+		if (siphon_strbuf_append(sb, p, 1) != 0)
+			return -1;
+	}
+	return siphon_strbuf_puts(sb, "'");
+}
+
+static int
+is_list_setting(const char *name, size_t len)
+{
+	static const char *const lists[] = {
+		"search_path", "temp_tablespaces", "session_preload_libraries",
+		"local_preload_libraries", "shared_preload_libraries",
+		"unix_socket_directories", NULL,
+	};
+	int i;
+
+	for (i = 0; lists[i] != NULL; i++)
+		if (strlen(lists[i]) == len && strncmp(lists[i], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+int
+siphon_pg_dbsetting_sql(struct siphon_strbuf *sb, const char *qdbname,
+                        const char *setting)
+{
+	const char *eq = strchr(setting, '=');
+	size_t nlen;
+	char *name;
+	int r;
+
+	if (eq == NULL || eq == setting)
+		return -2;
+	nlen = (size_t)(eq - setting);
+	/* Setting names are identifiers with dots: nothing else is allowed. */
+	for (size_t i = 0; i < nlen; i++) {
+		char ch = setting[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '.'))
+			return -2;
+	}
+	if ((name = strndup(setting, nlen)) == NULL)
+		return -1;
+	r = siphon_strbuf_printf(sb, "ALTER DATABASE %s SET %s TO ", qdbname, name);
+	if (r == 0) {
+		if (is_list_setting(setting, nlen))
+			r = siphon_strbuf_puts(sb, eq + 1);
+		else
+			r = siphon_sql_literal(sb, eq + 1);
+	}
+	if (r == 0)
+		r = siphon_strbuf_puts(sb, ";\n");
+	free(name);
+	return r;
+}
+
+/* Splits line (modified in place) at '|' into at most max fields. */
+static int
+split(char *line, char **f, int max)
+{
+	int n = 0;
+
+	f[n++] = line;
+	for (char *p = line; *p != '\0' && n < max; p++) {
+		if (*p == '|') {
+			*p = '\0';
+			f[n++] = p + 1;
+		}
+	}
+	return n;
+}
+
+static char *
+unhex(const char *h)
+{
+	char *s = NULL;
+
+	siphon_hex_decode(h, strlen(h), &s);
+	return s;
+}
+
+static char *
+qualify(const char *schema, const char *name)
+{
+	struct siphon_strbuf sb = {0};
+
+	if (siphon_sql_qualified(&sb, schema, name) != 0) {
+		siphon_strbuf_free(&sb);
+		return NULL;
+	}
+	return siphon_strbuf_take(&sb);
+}
+
+static int
+push(void **arr, int *n, size_t elem)
+{
+	void *na;
+
+	/* Grows by powers of two: reallocate when n is 0 or a power of two. */
+	if (*n == 0 || (*n & (*n - 1)) == 0) {
+		if ((na = realloc(*arr, (size_t)(*n == 0 ? 1 : *n * 2) * elem)) == NULL)
+			return -1;
+		*arr = na;
+	}
+	memset((char *)*arr + (size_t)*n * elem, 0, elem);
+	(*n)++;
+	return 0;
+}
+
+static int
+parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
+{
+	char *f[8];
+	int n = split(line, f, 8);
+
+	if (strcmp(f[0], "X") == 0 && n == 2) {
+		snprintf(c->snapshot, sizeof(c->snapshot), "%s", f[1]);
+	} else if (strcmp(f[0], "I") == 0 && n == 7) {
+		c->server_num = atoi(f[1]);
+		c->in_recovery = strcmp(f[2], "t") == 0;
+		c->encoding = unhex(f[3]);
+		c->collate = unhex(f[4]);
+		c->ctype = unhex(f[5]);
+		c->can_bypass_rls = strcmp(f[6], "t") == 0;
+		if (c->encoding == NULL || c->collate == NULL || c->ctype == NULL)
+			goto bad;
+	} else if (strcmp(f[0], "T") == 0 && n == 5) {
+		struct siphon_pg_table *t;
+
+		if (push((void **)&c->tables, &c->ntables, sizeof(*t)) != 0)
+			goto oom;
+		t = &c->tables[c->ntables - 1];
+		t->schema = unhex(f[1]);
+		t->name = unhex(f[2]);
+		t->relkind = f[3][0];
+		t->bytes = strtoull(f[4], NULL, 10);
+		if (t->schema == NULL || t->name == NULL ||
+		    (t->qname = qualify(t->schema, t->name)) == NULL)
+			goto bad;
+		c->total_bytes += t->bytes;
+	} else if (strcmp(f[0], "S") == 0 && n == 5) {
+		struct siphon_pg_seq *s;
+		char *schema = unhex(f[1]), *name = unhex(f[2]);
+
+		if (push((void **)&c->seqs, &c->nseqs, sizeof(*s)) != 0) {
+			free(schema);
+			free(name);
+			goto oom;
+		}
+		s = &c->seqs[c->nseqs - 1];
+		if (schema != NULL && name != NULL)
+			s->qname = qualify(schema, name);
+		free(schema);
+		free(name);
+		s->last = f[3][0] != '\0' ? strdup(f[3]) : NULL;
+		s->start = strdup(f[4]);
+		if (s->qname == NULL || s->start == NULL)
+			goto bad;
+	} else if (strcmp(f[0], "L") == 0 && n == 2) {
+		c->nlobs = atol(f[1]);
+	} else if (strcmp(f[0], "D") == 0 && n == 2) {
+		if (push((void **)&c->dbsettings, &c->ndbsettings, sizeof(char *)) != 0)
+			goto oom;
+		if ((c->dbsettings[c->ndbsettings - 1] = unhex(f[1])) == NULL)
+			goto bad;
+	} else if (strcmp(f[0], "E") == 0 && n == 2) {
+		if (push((void **)&c->extensions, &c->nextensions, sizeof(char *)) != 0)
+			goto oom;
+		if ((c->extensions[c->nextensions - 1] = unhex(f[1])) == NULL)
+			goto bad;
+	} else if (f[0][0] != '\0') {
+		goto bad;
+	}
+	return 0;
+oom:
+	snprintf(err, errcap, "out of memory");
+	return -1;
+bad:
+	snprintf(err, errcap, "unexpected catalog line starting '%.20s'", f[0]);
+	return -1;
+}
+
+int
+siphon_pg_catalog_parse(struct siphon_pg_catalog *c, const char *out,
+                        char *err, size_t errcap)
+{
+	const char *p = out;
+	char *line;
+	size_t len;
+
+	while (*p != '\0') {
+		len = strcspn(p, "\n");
+		if ((line = strndup(p, len)) == NULL) {
+			snprintf(err, errcap, "out of memory");
+			return -1;
+		}
+		if (parse_line(c, line, err, errcap) != 0) {
+			free(line);
+			return -1;
+		}
+		free(line);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	if (c->snapshot[0] == '\0' || c->server_num == 0 || c->encoding == NULL) {
+		snprintf(err, errcap, "the catalog query returned no snapshot or version");
+		return -1;
+	}
+	return 0;
+}
+
+void
+siphon_pg_catalog_clear(struct siphon_pg_catalog *c)
+{
+	int i;
+
+	for (i = 0; i < c->ntables; i++) {
+		free(c->tables[i].schema);
+		free(c->tables[i].name);
+		free(c->tables[i].qname);
+	}
+	for (i = 0; i < c->nseqs; i++) {
+		free(c->seqs[i].qname);
+		free(c->seqs[i].last);
+		free(c->seqs[i].start);
+	}
+	for (i = 0; i < c->ndbsettings; i++)
+		free(c->dbsettings[i]);
+	for (i = 0; i < c->nextensions; i++)
+		free(c->extensions[i]);
+	free(c->tables);
+	free(c->seqs);
+	free(c->dbsettings);
+	free(c->extensions);
+	free(c->encoding);
+	free(c->collate);
+	free(c->ctype);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,84 @@
+/*
+ * pg_catalog.h - what the snapshot holder learns about the source database:
+ * the exported snapshot, versions, encoding and locale, the tables to copy,
+ * sequences, large objects, database settings and extensions.
+ *
+ * The control session prints one line per fact, '|'-separated, with every
+ * name hex-encoded by the server so that no name (newlines, '|', anything)
+ * can break the format; the parser here is pure and unit-tested.
+ */
+#ifndef SIPHON_PG_CATALOG_H
+#define SIPHON_PG_CATALOG_H
+
+#include "util/strbuf.h"
+
+#include <stdint.h>
+
+struct siphon_pg_table {
+	char *schema, *name;   /* raw names */
+	char *qname;           /* "schema"."name", quoted */
+	char relkind;          /* 'r' table, 'p' partitioned parent */
+	uint64_t bytes;        /* size on disk, for planning */
+};
+
+struct siphon_pg_seq {
+	char *qname;
+	char *last;            /* last value, or NULL when never called */
+	char *start;           /* start value */
+};
+
+struct siphon_pg_catalog {
+	char snapshot[128];
+	int server_num;        /* server_version_num: 150018 */
+	int in_recovery;
+	int can_bypass_rls;
+	char *encoding, *collate, *ctype;
+	struct siphon_pg_table *tables;
+	int ntables;
+	struct siphon_pg_seq *seqs;
+	int nseqs;
+	long nlobs;
+	char **dbsettings;     /* "name=value" as in pg_db_role_setting */
+	int ndbsettings;
+	char **extensions;
+	int nextensions;
+	uint64_t total_bytes;
+};
+
+/* The statements that make the control session print the catalog. */
+int siphon_pg_catalog_sql(struct siphon_strbuf *sb);
+
+/*
+ * Parses the control session's output.  Returns 0, or -1 with a reason in
+ * err (bad line, no snapshot, out of memory).
+ */
+int siphon_pg_catalog_parse(struct siphon_pg_catalog *c, const char *out,
+                            char *err, size_t errcap);
+void siphon_pg_catalog_clear(struct siphon_pg_catalog *c);
+
+/* Major version from server_version_num: 150018 -> 15, 90624 -> 906. */
+int siphon_pg_num_major(int num);
+
+/*
+ * Appends the statements every remote session starts with (what pg_dump
+ * sets): no statement, idle or transaction timeouts, exact floats, ISO
+ * dates, UTC, row security off.  server_num 0: version unknown.
+ */
+int siphon_pg_session_sql(struct siphon_strbuf *sb, int server_num);
+
+/*
+ * Appends a libpq connection string naming dbname, quoted so that no
+ * database name can be read as other connection options.
+ */
+int siphon_pg_conninfo(struct siphon_strbuf *sb, const char *dbname);
+
+/*
+ * Appends the assignment for one database setting "name=value" as
+ * ALTER DATABASE ... SET name TO value, with the value quoted as a literal
+ * except for list settings (search_path and the like), whose stored form is
+ * already a list of quoted elements.  Returns 0, -1 (memory), -2 (bad).
+ */
+int siphon_pg_dbsetting_sql(struct siphon_strbuf *sb, const char *qdbname,
+                            const char *setting);
+
+#endif

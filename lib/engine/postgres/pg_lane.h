@@ -1,0 +1,50 @@
+/*
+ * pg_lane.h - one data channel's stream of tables.
+ *
+ * The remote psql of a lane prints, for each table in turn, its text COPY
+ * data and then a line "\." (which text COPY never produces for data: a
+ * backslash in a value is always escaped).  The lane sink writes, for each
+ * table, "COPY ... FROM STDIN;" into the local psql, passes the data and its
+ * "\." through, and moves on to the next table, so one remote and one local
+ * session carry many tables.
+ */
+#ifndef SIPHON_PG_LANE_H
+#define SIPHON_PG_LANE_H
+
+#include "loop/proc.h"
+#include "loop/sink.h"
+#include "util/ctx.h"
+
+struct siphon_pg_lane_item {
+	char *header;    /* local SQL before the data: "COPY t FROM STDIN;\n" */
+	char *trailer;   /* local SQL after it, or NULL */
+};
+
+struct siphon_pg_lane_scan {
+	int sol;         /* at the start of a line */
+	int m;           /* 1: saw "\" at line start, 2: saw "\." */
+};
+
+struct siphon_pg_lane {
+	struct siphon_ctx *ctx;
+	struct siphon_proc *proc;          /* NULL until the schema is in */
+	struct siphon_pg_lane_item *items;
+	int nitems;
+	int cur;                           /* item being received */
+	int in_item;
+	struct siphon_pg_lane_scan scan;
+	char what[96];
+};
+
+/*
+ * Feeds bytes to the scanner; returns the offset just past the first
+ * terminator line ("\.\n") found, or -1 when none ends in this chunk.  The
+ * state carries over between chunks.
+ */
+long siphon_pg_lane_scan(struct siphon_pg_lane_scan *s, const unsigned char *buf,
+                         size_t len);
+
+/* Makes a sink of the lane (write/finish). */
+void siphon_pg_lane_sink(struct siphon_sink *sink, struct siphon_pg_lane *lane);
+
+#endif

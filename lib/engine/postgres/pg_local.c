@@ -1,0 +1,180 @@
+/* pg_local.c - short queries against the local PostgreSQL through psql. */
+#include "engine/postgres/pg_local.h"
+
+#include "engine/postgres/pg_catalog.h"
+#include "loop/proc.h"
+#include "util/sql.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char **
+siphon_pg_local_argv(const char *dbname)
+{
+	static const char *const fixed[] = {
+		"psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d",
+	};
+	struct siphon_strbuf ci = {0};
+	char **argv;
+	size_t i, n = sizeof(fixed) / sizeof(fixed[0]);
+
+	if ((argv = calloc(n + 2, sizeof(*argv))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if ((argv[i] = strdup(fixed[i])) == NULL)
+			goto fail;
+	if (siphon_pg_conninfo(&ci, dbname) != 0)
+		goto fail;
+	argv[n] = siphon_strbuf_take(&ci);
+	if (argv[n] == NULL)
+		goto fail;
+	return argv;
+fail:
+	siphon_strbuf_free(&ci);
+	siphon_pg_local_argv_free(argv);
+	return NULL;
+}
+
+void
+siphon_pg_local_argv_free(char **argv)
+{
+	if (argv == NULL)
+		return;
+	for (char **p = argv; *p != NULL; p++)
+		free(*p);
+	free(argv);
+}
+
+/* Trims trailing newlines and keeps the first line of a psql message. */
+static void
+first_line(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+int
+siphon_pg_local_query(struct siphon_ctx *ctx, const char *dbname,
+                      const char *sql, char **out)
+{
+	char **argv = siphon_pg_local_argv(dbname);
+	char *err = NULL;
+	int st, r = 0;
+
+	*out = NULL;
+	if (argv == NULL)
+		return siphon_err_oom(ctx);
+	st = siphon_proc_run(ctx, argv, sql, out, &err);
+	if (st < 0) {
+		r = st;
+		goto out;
+	}
+	if (st != 0) {
+		first_line(err);
+		if (strstr(err, "could not connect") != NULL ||
+		    strstr(err, "connection to server") != NULL)
+			r = siphon_err(ctx, SIPHON_ELOCAL,
+			               "cannot reach the local PostgreSQL server: %s (start it, or set PGHOST/PGPORT/PGUSER)",
+			               err);
+		else
+			r = siphon_err(ctx, SIPHON_ELOCAL, "local psql failed: %s", err);
+		free(*out);
+		*out = NULL;
+	}
+out:
+	free(err);
+	siphon_pg_local_argv_free(argv);
+	return r;
+}
+
+int
+siphon_pg_local_version(struct siphon_ctx *ctx, int *num)
+{
+	char *out = NULL;
+	int r;
+
+	*num = 0;
+	if ((r = siphon_pg_local_query(ctx, "postgres",
+	                               "SELECT current_setting('server_version_num');", &out)) != 0)
+		return r;
+	*num = atoi(out);
+	free(out);
+	if (*num <= 0)
+		return siphon_err(ctx, SIPHON_ELOCAL, "cannot read the local server's version");
+	return 0;
+}
+
+int
+siphon_pg_local_db_state(struct siphon_ctx *ctx, const char *dbname,
+                         int *exists, int *sessions)
+{
+	struct siphon_strbuf q = {0};
+	char *out = NULL;
+	int r;
+
+	*exists = *sessions = 0;
+	if (siphon_strbuf_puts(&q, "SELECT count(*) FROM pg_catalog.pg_database WHERE datname = ") != 0 ||
+	    siphon_sql_literal(&q, dbname) != 0 ||
+	    siphon_strbuf_puts(&q, ";\nSELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = ") != 0 ||
+	    siphon_sql_literal(&q, dbname) != 0 ||
+	    siphon_strbuf_puts(&q, ";\n") != 0) {
+		r = siphon_err_oom(ctx);
+		goto out;
+	}
+	if ((r = siphon_pg_local_query(ctx, "postgres", siphon_strbuf_str(&q), &out)) != 0)
+		goto out;
+	*exists = atoi(out) > 0;
+	if (strchr(out, '\n') != NULL)
+		*sessions = atoi(strchr(out, '\n') + 1);
+out:
+	free(out);
+	siphon_strbuf_free(&q);
+	return r;
+}
+
+int
+siphon_pg_local_missing_extensions(struct siphon_ctx *ctx, char **names, int n,
+                                   struct siphon_strbuf *missing)
+{
+	struct siphon_strbuf q = {0};
+	char *out = NULL;
+	int r = 0, i;
+
+	if (n == 0)
+		return 0;
+	/* One row per missing name, hex so that any name survives. */
+	if (siphon_strbuf_puts(&q, "SELECT u.n FROM (VALUES ") != 0)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		if ((i > 0 && siphon_strbuf_puts(&q, ", ") != 0) ||
+		    siphon_strbuf_puts(&q, "(") != 0 ||
+		    siphon_sql_literal(&q, names[i]) != 0 ||
+		    siphon_strbuf_puts(&q, ")") != 0)
+			goto oom;
+	}
+	if (siphon_strbuf_puts(&q, ") AS u(n) WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions a WHERE a.name = u.n) ORDER BY 1;\n") != 0)
+		goto oom;
+	if ((r = siphon_pg_local_query(ctx, "postgres", siphon_strbuf_str(&q), &out)) != 0)
+		goto out;
+	for (char *p = out; *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+
+		if (len > 0) {
+			if ((missing->len > 0 && siphon_strbuf_puts(missing, ", ") != 0) ||
+			    siphon_strbuf_append(missing, p, len) != 0)
+				goto oom;
+		}
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	goto out;
+oom:
+	r = siphon_err_oom(ctx);
+out:
+	free(out);
+	siphon_strbuf_free(&q);
+	return r;
+}

@@ -1,0 +1,33 @@
+/*
+ * pg_local.h - the workstation's PostgreSQL, reached through the local psql
+ * with the usual libpq environment (PGHOST, PGPORT, PGUSER, ~/.pgpass).
+ */
+#ifndef SIPHON_PG_LOCAL_H
+#define SIPHON_PG_LOCAL_H
+
+#include "util/ctx.h"
+#include "util/strbuf.h"
+
+/* psql's argv for dbname: -X -q -A -t, ON_ERROR_STOP.  Free with _free. */
+char **siphon_pg_local_argv(const char *dbname);
+void siphon_pg_local_argv_free(char **argv);
+
+/*
+ * Runs sql in dbname and returns psql's output in *out (caller frees).
+ * Failure: SIPHON_ELOCAL with psql's message.
+ */
+int siphon_pg_local_query(struct siphon_ctx *ctx, const char *dbname,
+                          const char *sql, char **out);
+
+/* The local server's server_version_num. */
+int siphon_pg_local_version(struct siphon_ctx *ctx, int *num);
+
+/* 1 when the database exists, 0 when not; *sessions: others connected. */
+int siphon_pg_local_db_state(struct siphon_ctx *ctx, const char *dbname,
+                             int *exists, int *sessions);
+
+/* Extensions of the list that the local server cannot install; "" if none. */
+int siphon_pg_local_missing_extensions(struct siphon_ctx *ctx, char **names,
+                                       int n, struct siphon_strbuf *missing);
+
+#endif

@@ -1,0 +1,156 @@
+/* pg_post.c - the parallel post-data restore. */
+#include "engine/postgres/pg_post.h"
+
+#include "engine/postgres/pg_local.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct session {
+	struct siphon_proc *p;
+	int block;          /* the entry it runs, -1 when idle */
+	char marker[48];
+};
+
+static int
+start_sessions(struct siphon_loop *loop, const char *dbname,
+               const struct siphon_pg_script *s, struct session *ss, int n)
+{
+	char **argv = siphon_pg_local_argv(dbname);
+	int i, r = 0;
+
+	if (argv == NULL)
+		return siphon_err_oom(loop->ctx);
+	for (i = 0; i < n; i++) {
+		ss[i].block = -1;
+		if ((r = siphon_proc_spawn(&ss[i].p, loop->ctx, "local psql (indexes and constraints)",
+		                           argv, 1024 * 1024)) != 0)
+			break;
+		if ((r = siphon_loop_add_proc(loop, ss[i].p)) != 0 ||
+		    (s->preamble != NULL &&
+		     (r = siphon_proc_queue(ss[i].p, s->preamble, strlen(s->preamble))) != 0))
+			break;
+	}
+	siphon_pg_local_argv_free(argv);
+	return r;
+}
+
+static void
+stop_sessions(struct siphon_loop *loop, struct session *ss, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (ss[i].p != NULL) {
+			siphon_loop_remove_proc(loop, ss[i].p);
+			siphon_proc_free(ss[i].p);
+			ss[i].p = NULL;
+		}
+	}
+}
+
+static int
+session_failed(struct siphon_loop *loop, const struct siphon_pg_script *s,
+               struct session *se)
+{
+	const char *type = se->block >= 0 ? s->blocks[se->block].type : "post-data";
+
+	return siphon_err(loop->ctx, SIPHON_ELOCAL,
+	                  "restoring a %s into the local database failed: %s", type,
+	                  se->p->err.len ? siphon_strbuf_str(&se->p->err) : "psql exited");
+}
+
+static int
+run_phase(struct siphon_loop *loop, const char *dbname,
+          const struct siphon_pg_script *s, int phase, int jobs)
+{
+	struct session *ss = NULL;
+	int *todo = NULL, ntodo = 0, next = 0, n, i, r = 0, busy, k = 0;
+
+	if ((todo = calloc((size_t)s->nblocks + 1, sizeof(*todo))) == NULL)
+		return siphon_err_oom(loop->ctx);
+	for (i = 0; i < s->nblocks; i++)
+		if (siphon_pg_block_phase(s->blocks[i].type) == phase)
+			todo[ntodo++] = i;
+	if (ntodo == 0)
+		goto out;
+	n = phase == 0 ? (jobs < ntodo ? jobs : ntodo) : 1;
+	if ((ss = calloc((size_t)n, sizeof(*ss))) == NULL) {
+		r = siphon_err_oom(loop->ctx);
+		goto out;
+	}
+	if ((r = start_sessions(loop, dbname, s, ss, n)) != 0)
+		goto out;
+	for (;;) {
+		busy = 0;
+		for (i = 0; i < n; i++) {
+			struct session *se = &ss[i];
+
+			if (se->block >= 0) {
+				char *hit = strstr(siphon_strbuf_str(&se->p->out), se->marker);
+
+				if (hit == NULL) {
+					if (se->p->exited || se->p->out_fd < 0) {
+						r = session_failed(loop, s, se);
+						goto out;
+					}
+					busy = 1;
+					continue;
+				}
+				siphon_strbuf_reset(&se->p->out);
+				se->block = -1;
+			}
+			if (next < ntodo) {
+				se->block = todo[next++];
+				snprintf(se->marker, sizeof(se->marker), "siphon-done-%d\n", k++);
+				if ((r = siphon_proc_queue(se->p, s->blocks[se->block].sql,
+				                           strlen(s->blocks[se->block].sql))) != 0 ||
+				    (r = siphon_strbuf_printf(&se->p->inq, "SELECT 'siphon-done-%d';\n",
+				                              k - 1) != 0 ? siphon_err_oom(loop->ctx) : 0) != 0)
+					goto out;
+				busy = 1;
+			}
+		}
+		if (!busy)
+			break;
+		if ((r = siphon_loop_step(loop, 1000)) != 0)
+			goto out;
+	}
+	/* Every entry is done: end the sessions and check they exit cleanly. */
+	for (i = 0; i < n; i++)
+		siphon_proc_close_stdin(ss[i].p);
+	for (;;) {
+		busy = 0;
+		for (i = 0; i < n; i++) {
+			if (!ss[i].p->exited) {
+				busy = 1;
+			} else if (ss[i].p->status != 0) {
+				r = session_failed(loop, s, &ss[i]);
+				goto out;
+			}
+		}
+		if (!busy)
+			break;
+		if ((r = siphon_loop_step(loop, 1000)) != 0)
+			goto out;
+	}
+out:
+	if (ss != NULL)
+		stop_sessions(loop, ss, n);
+	free(ss);
+	free(todo);
+	return r;
+}
+
+int
+siphon_pg_post_run(struct siphon_loop *loop, const char *dbname,
+                   const struct siphon_pg_script *s, int jobs)
+{
+	int phase, r;
+
+	for (phase = 0; phase <= 3; phase++)
+		if ((r = run_phase(loop, dbname, s, phase, jobs)) != 0)
+			return r;
+	return 0;
+}

@@ -1,0 +1,17 @@
+/*
+ * pg_post.h - restoring the post-data section (indexes, constraints,
+ * triggers...) in parallel local sessions.  Index builds and primary/unique
+ * constraints run on up to `jobs` sessions, each given the next entry as
+ * soon as it finishes the last; index attachments, foreign keys and the rest
+ * follow in dump order on one session.
+ */
+#ifndef SIPHON_PG_POST_H
+#define SIPHON_PG_POST_H
+
+#include "engine/postgres/pg_script.h"
+#include "loop/loop.h"
+
+int siphon_pg_post_run(struct siphon_loop *loop, const char *dbname,
+                       const struct siphon_pg_script *s, int jobs);
+
+#endif

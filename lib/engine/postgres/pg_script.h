@@ -1,0 +1,39 @@
+/*
+ * pg_script.h - splitting a plain-format pg_dump script (the post-data
+ * section) into its TOC entries, so that index builds can run in parallel
+ * sessions.  A small SQL lexer finds the "-- Name: ...; Type: ...;" headers
+ * only outside string literals, quoted identifiers, dollar quotes and
+ * comments, so that no text in the dump (a hostile COMMENT, say) can start
+ * a block of its own.  psql meta-commands are refused except pg_dump's own
+ * \restrict and \unrestrict lines, which are dropped.
+ */
+#ifndef SIPHON_PG_SCRIPT_H
+#define SIPHON_PG_SCRIPT_H
+
+#include <stddef.h>
+
+struct siphon_pg_block {
+	char *type;   /* "INDEX", "FK CONSTRAINT", ...; "" for the preamble */
+	char *sql;    /* the statements of the entry */
+};
+
+struct siphon_pg_script {
+	char *preamble;                  /* SET lines before the first entry */
+	struct siphon_pg_block *blocks;
+	int nblocks;
+};
+
+/*
+ * Splits text.  Returns 0, -1 when out of memory, -2 when the script holds
+ * a psql meta-command other than \restrict / \unrestrict (err says which
+ * line), -3 when it ends inside a literal or comment.
+ */
+int siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
+                           char *err, size_t errcap);
+void siphon_pg_script_clear(struct siphon_pg_script *s);
+
+/* Scheduling phase of a TOC entry type: 0 parallel index builds, 1 index
+ * attachments, 2 foreign keys, 3 everything else (in dump order). */
+int siphon_pg_block_phase(const char *type);
+
+#endif
