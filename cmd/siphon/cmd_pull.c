@@ -1,0 +1,110 @@
+/* cmd_pull.c - `siphon pull`: options to library call to exit status. */
+#include "cmd_pull.h"
+
+#include "args.h"
+#include "exitcodes.h"
+#include "help.h"
+#include "summary.h"
+#include "tty.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * Progress goes to stderr, one "siphon: ..." line per message, so stdout
+ * carries nothing but the summary.
+ */
+static void
+log_line(void *arg, enum siphon_log_level level, const char *msg)
+{
+	(void)arg;
+	fputs(level == SIPHON_LOG_ERROR  ? "siphon: error: "
+	      : level == SIPHON_LOG_WARN ? "siphon: warning: "
+	                                 : "siphon: ", stderr);
+	/* Remote output can hold newlines and escapes; keep to one line. */
+	for (const char *p = msg; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\n' || c == '\r' || c == '\t')
+			c = ' ';
+		else if (c < 0x20 || c == 0x7f)
+			c = '?';
+		fputc(c, stderr);
+	}
+	fputc('\n', stderr);
+}
+
+static enum siphon_log_level
+log_level(const struct cli_pull_args *pa)
+{
+	if (pa->quiet)
+		return SIPHON_LOG_WARN;
+	if (pa->verbose)
+		return SIPHON_LOG_DEBUG;
+	return SIPHON_LOG_INFO;
+}
+
+int
+cli_cmd_pull(int argc, char **argv)
+{
+	struct cli_pull_args pa;
+	struct siphon_ctx *ctx = NULL;
+	struct siphon_pull_stats stats;
+	char err[CLI_ERR_MAX], line[1024];
+	int cancel_fd, r, code;
+
+	if (cli_pull_args_parse(&pa, argc, argv, err, sizeof(err)) != 0) {
+		code = cli_usage_error(err, "pull");
+		goto out;
+	}
+	if (pa.help) {
+		cli_help_pull(stdout);
+		code = CLI_EXIT_OK;
+		goto out;
+	}
+	if ((r = siphon_ctx_new(&ctx)) != 0) {
+		fputs("siphon: out of memory\n", stderr);
+		code = cli_exit_code(r);
+		goto out;
+	}
+	siphon_ctx_set_log(ctx, log_line, NULL, log_level(&pa));
+	if ((cancel_fd = cli_signals_install(pa.quiet)) < 0) {
+		fprintf(stderr, "siphon: cannot set up signal handling: %s\n",
+		        strerror(errno));
+		code = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	siphon_ctx_set_cancel_fd(ctx, cancel_fd);
+	siphon_ctx_set_prompt(ctx, cli_tty_prompt, &cancel_fd);
+
+	memset(&stats, 0, sizeof(stats));
+	r = siphon_pull(ctx, &pa.opts, &stats);
+	if (r == SIPHON_OK) {
+		if (!pa.quiet) {
+			cli_format_summary(line, sizeof(line), &pa.opts, &stats);
+			printf("%s\n", line);
+		}
+		code = CLI_EXIT_OK;
+		goto out;
+	}
+	code = cli_exit_code(r);
+	/*
+	 * Ctrl-C reaches the local restore tools as well (they share our
+	 * process group), so the failure reported may be one of theirs; what
+	 * happened is that the user asked to stop.
+	 */
+	if (cli_signals_caught() != 0 && r != SIPHON_EINTR) {
+		fputs("siphon: interrupted\n", stderr);
+		code = CLI_EXIT_INTERRUPTED;
+	} else if (siphon_ctx_errmsg(ctx)[0] != '\0') {
+		fprintf(stderr, "siphon: %s\n", siphon_ctx_errmsg(ctx));
+	} else {
+		fprintf(stderr, "siphon: pull failed (error %d)\n", r);
+	}
+out:
+	cli_signals_restore();
+	siphon_ctx_free(ctx);
+	cli_pull_args_free(&pa);
+	return code;
+}

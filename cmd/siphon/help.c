@@ -1,0 +1,153 @@
+/* help.c - --help texts, built from the option tables of args.c. */
+#include "help.h"
+
+#include "args.h"
+#include "exitcodes.h"
+
+#include <string.h>
+
+/* Column of option descriptions, and the width they are wrapped to. */
+#define DESC_COL 29
+#define WIDTH 79
+
+/*
+ * Writes text word by word from column col (the cursor is already there),
+ * breaking lines before WIDTH and indenting continuations to indent.
+ */
+static void
+wrap(FILE *out, const char *text, int col, int indent)
+{
+	const char *p = text;
+
+	for (;;) {
+		int wl;
+
+		p += strspn(p, " ");
+		if (*p == '\0')
+			break;
+		wl = (int)strcspn(p, " ");
+		if (col > indent && col + 1 + wl > WIDTH) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, (size_t)wl, out);
+		col += wl;
+		p += wl;
+	}
+	fputc('\n', out);
+}
+
+/* "  -j, --jobs N" or "      --compress auto|zstd|pigz|gzip|none" */
+static int
+option_left(const struct cli_option *o, char *buf, size_t cap)
+{
+	int len;
+
+	if (o->short_name != 0)
+		len = snprintf(buf, cap, "  -%c, --%s", o->short_name, o->name);
+	else
+		len = snprintf(buf, cap, "      --%s", o->name);
+	if (len < 0 || (size_t)len >= cap)
+		return len;
+	if (o->kind == CLI_OPT_CHOICE) {
+		for (size_t i = 0; o->choices[i].name != NULL; i++) {
+			int w = snprintf(buf + len, cap - (size_t)len, "%c%s",
+			                 i == 0 ? ' ' : '|', o->choices[i].name);
+
+			if (w < 0 || (size_t)w >= cap - (size_t)len)
+				return -1;
+			len += w;
+		}
+	} else if (o->metavar != NULL) {
+		len += snprintf(buf + len, cap - (size_t)len, " %s", o->metavar);
+	}
+	return len;
+}
+
+static void
+print_options(FILE *out, const struct cli_option *table, size_t n)
+{
+	char left[256];
+
+	fputs("Options:\n", out);
+	for (size_t i = 0; i < n; i++) {
+		int len = option_left(&table[i], left, sizeof(left));
+
+		if (len < 0)
+			continue;
+		fputs(left, out);
+		/* A long left column gets its description on the next line. */
+		if (len + 2 > DESC_COL) {
+			fprintf(out, "\n%*s", DESC_COL, "");
+		} else {
+			fprintf(out, "%*s", DESC_COL - len, "");
+		}
+		wrap(out, table[i].help, DESC_COL, DESC_COL);
+	}
+}
+
+void
+cli_help_main(FILE *out)
+{
+	fputs("usage: siphon <command> [options]\n"
+	      "       siphon pull [options] " CLI_TARGET_SYNOPSIS "\n"
+	      "\n"
+	      "siphon copies a database from a server to this machine over one "
+	      "SSH session.\n"
+	      "\n"
+	      "Commands:\n", out);
+	for (size_t i = 0; i < cli_commands_count; i++)
+		fprintf(out, "  %-10s %s\n", cli_commands[i].name,
+		        cli_commands[i].help);
+	fputc('\n', out);
+	print_options(out, cli_main_options, cli_main_options_count);
+	fputs("\n"
+	      "Run 'siphon pull --help' for the options of pull.\n"
+	      "\n", out);
+	fputs(cli_exit_codes_text, out);
+}
+
+void
+cli_help_pull(FILE *out)
+{
+	fputs("usage: siphon pull [options] " CLI_TARGET_SYNOPSIS "\n"
+	      "\n"
+	      "Copies database DBNAME from the server into a local database.  "
+	      "The server's\n"
+	      "dump tool runs remotely, its output is compressed there, streamed "
+	      "over\n"
+	      "several channels of one SSH session and restored here as it "
+	      "arrives.  The\n"
+	      "local database is replaced only once everything has succeeded.\n"
+	      "\n"
+	      "Target:\n"
+	      "  user defaults to $USER and port to 22.  Write an IPv6 address "
+	      "in brackets:\n"
+	      "  [::1]:2222:app or admin@[::1]:app.  Everything after the host "
+	      "and port is\n"
+	      "  the database name, colons included.\n"
+	      "\n", out);
+	print_options(out, cli_pull_options, cli_pull_options_count);
+	fputc('\n', out);
+	fputs(cli_exit_codes_text, out);
+}
+
+void
+cli_version(FILE *out)
+{
+	fputs("siphon " SIPHON_VERSION "\n", out);
+}
+
+int
+cli_usage_error(const char *msg, const char *command)
+{
+	fprintf(stderr, "siphon: %s\n", msg);
+	if (command != NULL)
+		fprintf(stderr, "Try 'siphon %s --help'.\n", command);
+	else
+		fputs("Try 'siphon --help'.\n", stderr);
+	return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,97 @@
+/* main.c - siphon: dispatch to the subcommand, decide the exit status. */
+#include "args.h"
+#include "cmd_pull.h"
+#include "completion.h"
+#include "exitcodes.h"
+#include "help.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Help piped into a full disk or a closed pager must not look like success. */
+static int
+flushed(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "siphon: write error: %s\n", strerror(errno));
+		return CLI_EXIT_INTERNAL;
+	}
+	return CLI_EXIT_OK;
+}
+
+static int
+unexpected(const char *arg, const char *command)
+{
+	char err[CLI_ERR_MAX];
+
+	snprintf(err, sizeof(err), "unexpected argument '%s'", arg);
+	cli_sanitize(err);
+	return cli_usage_error(err, command);
+}
+
+static int
+unknown_command(const char *name)
+{
+	char err[CLI_ERR_MAX];
+
+	snprintf(err, sizeof(err), "unknown command '%s'", name);
+	cli_sanitize(err);
+	return cli_usage_error(err, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli_main_args ma;
+	char err[CLI_ERR_MAX];
+	const char *cmd;
+	int i;
+
+	if ((i = cli_main_args_parse(&ma, argc, argv, err, sizeof(err))) < 0)
+		return cli_usage_error(err, NULL);
+	if (ma.help) {
+		cli_help_main(stdout);
+		return flushed();
+	}
+	if (ma.version) {
+		cli_version(stdout);
+		return flushed();
+	}
+	if (i >= argc)
+		return cli_usage_error("missing command", NULL);
+	cmd = argv[i];
+	if (strcmp(cmd, "pull") == 0)
+		return cli_cmd_pull(argc - i, argv + i);
+	if (strcmp(cmd, "help") == 0) {
+		if (argc - i > 2)
+			return unexpected(argv[i + 2], NULL);
+		if (argc - i == 2 && strcmp(argv[i + 1], "pull") == 0)
+			cli_help_pull(stdout);
+		else if (argc - i == 1 || strcmp(argv[i + 1], "help") == 0 ||
+		         strcmp(argv[i + 1], "version") == 0)
+			cli_help_main(stdout);
+		else
+			return unknown_command(argv[i + 1]);
+		return flushed();
+	}
+	if (strcmp(cmd, "version") == 0) {
+		if (argc - i > 1)
+			return unexpected(argv[i + 1], NULL);
+		cli_version(stdout);
+		return flushed();
+	}
+	/* Hidden: for the completion scripts and for checking them. */
+	if (strcmp(cmd, "__complete-options") == 0) {
+		if (argc - i > 2 ||
+		    cli_complete_options(stdout, argc - i == 2 ? argv[i + 1] : "") != 0)
+			return cli_usage_error("__complete-options [pull]", NULL);
+		return flushed();
+	}
+	if (strcmp(cmd, "__gen-completion") == 0) {
+		if (argc - i != 2 || cli_completion_generate(stdout, argv[i + 1]) != 0)
+			return cli_usage_error("__gen-completion bash|zsh", NULL);
+		return flushed();
+	}
+	return unknown_command(cmd);
+}

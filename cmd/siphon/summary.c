@@ -1,0 +1,54 @@
+/* summary.c - the line siphon prints after a successful pull. */
+#include "summary.h"
+
+#include "args.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+void
+cli_format_bytes(char *buf, size_t cap, uint64_t n)
+{
+	static const char *const units[] = { "kB", "MB", "GB", "TB", "PB", "EB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	if (n < 1000) {
+		snprintf(buf, cap, "%" PRIu64 " B", n);
+		return;
+	}
+	v /= 1000;
+	while (v >= 999.95 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, cap, "%.1f %s", v, units[u]);
+}
+
+void
+cli_format_summary(char *buf, size_t cap, const struct siphon_pull_opts *o,
+                   const struct siphon_pull_stats *st)
+{
+	char raw[32], wire[32], rate[48] = "";
+	/* The library fills codec; do not trust it to be terminated. */
+	int codec_len = (int)strnlen(st->codec, sizeof(st->codec));
+	const char *into = o->into != NULL ? o->into : o->dbname;
+
+	if (cap == 0)
+		return;
+	cli_format_bytes(raw, sizeof(raw), st->raw_bytes);
+	cli_format_bytes(wire, sizeof(wire), st->wire_bytes);
+	/* Below a millisecond the rate says nothing but noise. */
+	if (st->seconds >= 0.001)
+		snprintf(rate, sizeof(rate), ", %.1f MB/s",
+		         (double)st->raw_bytes / st->seconds / 1e6);
+	snprintf(buf, cap,
+	         "pulled %s from %s into %s: %u table%s, %s (%s on the wire%s%.*s)"
+	         " in %.1f s%s",
+	         o->dbname, o->host, into, st->tables, st->tables == 1 ? "" : "s",
+	         raw, wire, codec_len > 0 ? ", " : "", codec_len, st->codec,
+	         st->seconds, rate);
+	/* Database names may hold anything; keep the terminal sane. */
+	cli_sanitize(buf);
+}

@@ -1,0 +1,1157 @@
+/*
+ * test_args.c - the command line of siphon: target syntax, every option,
+ * defaults, usage messages, --help, exit statuses, the summary line and the
+ * generated completions.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "completion.h"
+#include "exitcodes.h"
+#include "help.h"
+#include "summary.h"
+
+#define MAX_ARGS 32
+
+/* Parses `pull ARGS...` (NULL-terminated); argv outlives the call. */
+static int
+parse_pull(struct cli_pull_args *pa, char *err, ...)
+{
+	static char *argv[MAX_ARGS];
+	va_list ap;
+	int argc = 0;
+
+	argv[argc++] = (char *)"pull";
+	va_start(ap, err);
+	for (const char *a; (a = va_arg(ap, const char *)) != NULL;) {
+		assert_true(argc < MAX_ARGS - 1);
+		argv[argc++] = (char *)a;
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+	return cli_pull_args_parse(pa, argc, argv, err, CLI_ERR_MAX);
+}
+
+/* Expects `pull ARGS...` to fail with exactly the message want. */
+#define assert_pull_error(want, ...)                                        \
+	do {                                                                \
+		struct cli_pull_args pa_;                                   \
+		char err_[CLI_ERR_MAX];                                     \
+		assert_int_equal(parse_pull(&pa_, err_, __VA_ARGS__, NULL), -1); \
+		assert_string_equal(err_, want);                            \
+		cli_pull_args_free(&pa_);                                   \
+	} while (0)
+
+/* Everything a stream wrote, as a string the caller frees. */
+struct capture {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static void
+capture_start(struct capture *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+	assert_non_null(c->f);
+}
+
+static char *
+capture_end(struct capture *c)
+{
+	assert_int_equal(fclose(c->f), 0);
+	return c->buf;
+}
+
+static char *
+help_text(void (*fn)(FILE *))
+{
+	struct capture c;
+
+	capture_start(&c);
+	fn(c.f);
+	return capture_end(&c);
+}
+
+static char *
+completion_text(const char *shell)
+{
+	struct capture c;
+
+	capture_start(&c);
+	assert_int_equal(cli_completion_generate(c.f, shell), 0);
+	return capture_end(&c);
+}
+
+static char *
+read_file(const char *rel)
+{
+	const char *dir = getenv("SIPHON_SRCDIR");
+	char path[1024];
+	struct capture c;
+	FILE *f;
+	int ch;
+
+	/* make runs the tests from the top of the tree. */
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : ".", rel);
+	f = fopen(path, "r");
+	if (f == NULL)
+		fail_msg("cannot open %s (run from the top of the tree or set "
+		         "SIPHON_SRCDIR)", path);
+	capture_start(&c);
+	while ((ch = fgetc(f)) != EOF)
+		fputc(ch, c.f);
+	fclose(f);
+	return capture_end(&c);
+}
+
+/* ---- targets ---- */
+
+struct target_case {
+	const char *spec;
+	const char *user, *host;
+	int port;
+	const char *dbname;
+};
+
+static void
+check_target(const struct target_case *tc)
+{
+	struct cli_target t;
+	char err[CLI_ERR_MAX];
+
+	if (cli_target_parse(tc->spec, &t, err, sizeof(err)) != 0)
+		fail_msg("'%s': %s", tc->spec, err);
+	if (tc->user == NULL)
+		assert_null(t.user);
+	else
+		assert_string_equal(t.user, tc->user);
+	assert_string_equal(t.host, tc->host);
+	assert_int_equal(t.port, tc->port);
+	assert_string_equal(t.dbname, tc->dbname);
+	cli_target_free(&t);
+	assert_null(t.buf);
+}
+
+static void
+test_args_target_forms(void **state)
+{
+	static const struct target_case cases[] = {
+		{ "db1:app", NULL, "db1", 0, "app" },
+		{ "bob@db1:app", "bob", "db1", 0, "app" },
+		{ "db1:2222:app", NULL, "db1", 2222, "app" },
+		{ "bob@db1:2222:app", "bob", "db1", 2222, "app" },
+		{ "db1.example.com:5:x", NULL, "db1.example.com", 5, "x" },
+		{ "10.0.0.7:app", NULL, "10.0.0.7", 0, "app" },
+		{ "h:65535:d", NULL, "h", 65535, "d" },
+		{ "h:1:d", NULL, "h", 1, "d" },
+		{ "h:0022:d", NULL, "h", 22, "d" },
+		{ "my_host-2:d", NULL, "my_host-2", 0, "d" },
+		{ "ad.min@h:d", "ad.min", "h", 0, "d" },
+		/* IPv6 in brackets, with and without user and port */
+		{ "[::1]:app", NULL, "::1", 0, "app" },
+		{ "[::1]:2222:app", NULL, "::1", 2222, "app" },
+		{ "bob@[::1]:app", "bob", "::1", 0, "app" },
+		{ "bob@[2001:db8::7]:5432:app", "bob", "2001:db8::7", 5432, "app" },
+		{ "[fe80::1%eth0]:d", NULL, "fe80::1%eth0", 0, "d" },
+		{ "[db1]:d", NULL, "db1", 0, "d" },
+		{ "[::1]:2222", NULL, "::1", 0, "2222" },
+		{ "[::1]:a:b", NULL, "::1", 0, "a:b" },
+		/* what follows the host and port is the name, colons and all */
+		{ "h:a:b", NULL, "h", 0, "a:b" },
+		{ "h:2222:a:b", NULL, "h", 2222, "a:b" },
+		{ "h:2222:3333:b", NULL, "h", 2222, "3333:b" },
+		{ "h:2222", NULL, "h", 0, "2222" },
+		{ "h:22x:d", NULL, "h", 0, "22x:d" },
+		{ "h::d", NULL, "h", 0, ":d" },
+		{ "h:d:", NULL, "h", 0, "d:" },
+		/* '@' after the host part belongs to the database name */
+		{ "h:d@x", NULL, "h", 0, "d@x" },
+		{ "bob@h:d@x", "bob", "h", 0, "d@x" },
+		{ "[::1]:a@b", NULL, "::1", 0, "a@b" },
+		{ "u:p@h:d", NULL, "u", 0, "p@h:d" },
+		/* hostile names go through untouched */
+		{ "h:'; DROP DATABASE prod; --", NULL, "h", 0,
+		  "'; DROP DATABASE prod; --" },
+		{ "h:my db", NULL, "h", 0, "my db" },
+		{ "h:$(rm -rf ~)", NULL, "h", 0, "$(rm -rf ~)" },
+		{ "h:`id`", NULL, "h", 0, "`id`" },
+		{ "h:\"quoted\"", NULL, "h", 0, "\"quoted\"" },
+		{ "h:a\\b", NULL, "h", 0, "a\\b" },
+		{ "h:semi;colon", NULL, "h", 0, "semi;colon" },
+		{ "h:-d", NULL, "h", 0, "-d" },
+		{ "h:na\xc3\xafve_\xe6\x97\xa5\xe6\x9c\xac", NULL, "h", 0,
+		  "na\xc3\xafve_\xe6\x97\xa5\xe6\x9c\xac" },
+		{ "h:line\nbreak", NULL, "h", 0, "line\nbreak" },
+		{ "h:[x]", NULL, "h", 0, "[x]" },
+		{ "h:%s%n", NULL, "h", 0, "%s%n" },
+		{ "h:8:8:8", NULL, "h", 8, "8:8" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_target(&cases[i]);
+}
+
+static void
+check_target_error(const char *spec, const char *want)
+{
+	struct cli_target t;
+	char err[CLI_ERR_MAX];
+
+	if (cli_target_parse(spec, &t, err, sizeof(err)) == 0)
+		fail_msg("'%s' parsed as host '%s' db '%s'", spec, t.host, t.dbname);
+	assert_string_equal(err, want);
+	/* A failed parse leaves nothing to free. */
+	assert_null(t.buf);
+	assert_null(t.host);
+	assert_null(t.dbname);
+}
+
+static void
+test_args_target_errors(void **state)
+{
+	(void)state;
+	check_target_error("", "missing ':DBNAME' in target '' (expected "
+	                   "[user@]host[:port]:DBNAME)");
+	check_target_error("db1", "missing ':DBNAME' in target 'db1' (expected "
+	                   "[user@]host[:port]:DBNAME)");
+	check_target_error("bob@db1", "missing ':DBNAME' in target 'bob@db1' "
+	                   "(expected [user@]host[:port]:DBNAME)");
+	check_target_error(":app", "missing host in target ':app'");
+	check_target_error("bob@:app", "missing host in target 'bob@:app'");
+	check_target_error("[]:app", "missing host in target '[]:app'");
+	check_target_error("@db1:app", "missing user before '@' in target "
+	                   "'@db1:app'");
+	check_target_error("db1:", "missing database name in target 'db1:'");
+	check_target_error("db1:2222:", "missing database name in target "
+	                   "'db1:2222:'");
+	check_target_error("[::1]:", "missing database name in target '[::1]:'");
+	check_target_error("[::1]:2222:", "missing database name in target "
+	                   "'[::1]:2222:'");
+	check_target_error("[::1", "missing ']' in target '[::1'");
+	check_target_error("[::1:app", "missing ']' in target '[::1:app'");
+	check_target_error("[::1]app", "expected ':' after ']' in target "
+	                   "'[::1]app'");
+	check_target_error("[::1]", "expected ':' after ']' in target '[::1]'");
+	check_target_error("h:0:app", "bad port '0' in target 'h:0:app' "
+	                   "(expected 1 to 65535)");
+	check_target_error("h:65536:app", "bad port '65536' in target "
+	                   "'h:65536:app' (expected 1 to 65535)");
+	check_target_error("h:99999999999999999999:d", "bad port "
+	                   "'99999999999999999999' in target "
+	                   "'h:99999999999999999999:d' (expected 1 to 65535)");
+	check_target_error("[::1]:0:d", "bad port '0' in target '[::1]:0:d' "
+	                   "(expected 1 to 65535)");
+	check_target_error("a@b@c:d", "bad host name 'b@c' in target 'a@b@c:d'");
+	check_target_error("-oProxyCommand=x:d", "bad host name "
+	                   "'-oProxyCommand=x' in target '-oProxyCommand=x:d'");
+	check_target_error("my host:d", "bad host name 'my host' in target "
+	                   "'my host:d'");
+	check_target_error("h;id:d", "bad host name 'h;id' in target 'h;id:d'");
+	check_target_error("$(id):d", "bad host name '$(id)' in target "
+	                   "'$(id):d'");
+	check_target_error("[::1 ]:d", "bad host name '::1 ' in target "
+	                   "'[::1 ]:d'");
+	/* A message stays on one line whatever the target holds. */
+	check_target_error("h\nx:d", "bad host name 'h?x' in target 'h?x:d'");
+}
+
+/* ---- options ---- */
+
+static void
+test_args_defaults(void **state)
+{
+	struct cli_pull_args pa;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse_pull(&pa, err, "db1:app", NULL), 0);
+	assert_null(pa.opts.user);
+	assert_string_equal(pa.opts.host, "db1");
+	assert_int_equal(pa.opts.port, 0);
+	assert_string_equal(pa.opts.dbname, "app");
+	/* Zero and NULL everywhere else: the library picks the defaults. */
+	assert_null(pa.opts.into);
+	assert_int_equal(pa.opts.jobs, 0);
+	assert_int_equal(pa.opts.compress, SIPHON_COMPRESS_AUTO);
+	assert_int_equal(pa.opts.level, 0);
+	assert_null(pa.opts.identity);
+	assert_null(pa.opts.known_hosts);
+	assert_int_equal(pa.opts.accept_new_host_key, 0);
+	assert_int_equal(pa.opts.engine, SIPHON_ENGINE_AUTO);
+	assert_null(pa.opts.remote_pg_opts);
+	assert_null(pa.opts.remote_sudo);
+	assert_int_equal(pa.opts.remote_threads, 0);
+	assert_int_equal(pa.opts.no_nice, 0);
+	assert_int_equal(pa.opts.force, 0);
+	assert_int_equal(pa.opts.allow_older_local, 0);
+	assert_int_equal(pa.opts.connect_timeout, 0);
+	assert_int_equal(pa.opts.stall_timeout, 0);
+	assert_int_equal(pa.quiet, 0);
+	assert_int_equal(pa.verbose, 0);
+	assert_int_equal(pa.help, 0);
+	cli_pull_args_free(&pa);
+	assert_null(pa.target_buf);
+}
+
+/* Each option, by hand, landing in the field its name promises. */
+static void
+test_args_every_option(void **state)
+{
+	struct cli_pull_args pa;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse_pull(&pa, err, "--into", "copy", "-j", "8",
+	                            "--compress", "pigz", "--level", "9",
+	                            "-i", "/k/id_ed25519",
+	                            "--known-hosts", "/k/known",
+	                            "--accept-new-host-key",
+	                            "--engine", "postgres",
+	                            "--remote-pg-opts", "-h /run/pg -p 5433",
+	                            "--remote-sudo", "postgres",
+	                            "--remote-threads", "3", "--no-nice",
+	                            "--force", "--allow-older-local",
+	                            "--connect-timeout", "7",
+	                            "--stall-timeout", "600", "-q",
+	                            "alice@[::1]:2222:app", NULL), 0);
+	assert_string_equal(pa.opts.user, "alice");
+	assert_string_equal(pa.opts.host, "::1");
+	assert_int_equal(pa.opts.port, 2222);
+	assert_string_equal(pa.opts.dbname, "app");
+	assert_string_equal(pa.opts.into, "copy");
+	assert_int_equal(pa.opts.jobs, 8);
+	assert_int_equal(pa.opts.compress, SIPHON_COMPRESS_PIGZ);
+	assert_int_equal(pa.opts.level, 9);
+	assert_string_equal(pa.opts.identity, "/k/id_ed25519");
+	assert_string_equal(pa.opts.known_hosts, "/k/known");
+	assert_int_equal(pa.opts.accept_new_host_key, 1);
+	assert_int_equal(pa.opts.engine, SIPHON_ENGINE_POSTGRES);
+	assert_string_equal(pa.opts.remote_pg_opts, "-h /run/pg -p 5433");
+	assert_string_equal(pa.opts.remote_sudo, "postgres");
+	assert_int_equal(pa.opts.remote_threads, 3);
+	assert_int_equal(pa.opts.no_nice, 1);
+	assert_int_equal(pa.opts.force, 1);
+	assert_int_equal(pa.opts.allow_older_local, 1);
+	assert_int_equal(pa.opts.connect_timeout, 7);
+	assert_int_equal(pa.opts.stall_timeout, 600);
+	assert_int_equal(pa.quiet, 1);
+	assert_int_equal(pa.verbose, 0);
+	cli_pull_args_free(&pa);
+
+	assert_int_equal(parse_pull(&pa, err, "--jobs=64", "--identity=k",
+	                            "--verbose", "h:d", NULL), 0);
+	assert_int_equal(pa.opts.jobs, 64);
+	assert_string_equal(pa.opts.identity, "k");
+	assert_int_equal(pa.verbose, 1);
+	cli_pull_args_free(&pa);
+
+	/* Short options stuck together, with an attached value. */
+	assert_int_equal(parse_pull(&pa, err, "-vj3", "-ik", "h:d", NULL), 0);
+	assert_int_equal(pa.verbose, 1);
+	assert_int_equal(pa.opts.jobs, 3);
+	assert_string_equal(pa.opts.identity, "k");
+	cli_pull_args_free(&pa);
+
+	/* A later option overrides an earlier one. */
+	assert_int_equal(parse_pull(&pa, err, "-j", "2", "--jobs", "5", "h:d",
+	                            NULL), 0);
+	assert_int_equal(pa.opts.jobs, 5);
+	cli_pull_args_free(&pa);
+}
+
+/*
+ * Every option of the table, driven by its kind: whatever is added later
+ * is covered too, including its bounds.
+ */
+static void
+test_args_table_options(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < cli_pull_options_count; i++) {
+		const struct cli_option *o = &cli_pull_options[i];
+		struct cli_pull_args pa;
+		char err[CLI_ERR_MAX], arg[128], bad[128];
+		char *field;
+
+		switch (o->kind) {
+		case CLI_OPT_FLAG:
+		case CLI_OPT_EXIT:
+			snprintf(arg, sizeof(arg), "--%s", o->name);
+			assert_int_equal(parse_pull(&pa, err, arg, "h:d", NULL), 0);
+			field = (char *)&pa + o->field;
+			assert_int_equal(*(int *)(void *)field, 1);
+			cli_pull_args_free(&pa);
+			break;
+		case CLI_OPT_INT:
+			snprintf(arg, sizeof(arg), "--%s=%d", o->name, o->min);
+			assert_int_equal(parse_pull(&pa, err, arg, "h:d", NULL), 0);
+			field = (char *)&pa + o->field;
+			assert_int_equal(*(int *)(void *)field, o->min);
+			cli_pull_args_free(&pa);
+			snprintf(arg, sizeof(arg), "--%s=%d", o->name, o->max);
+			assert_int_equal(parse_pull(&pa, err, arg, "h:d", NULL), 0);
+			field = (char *)&pa + o->field;
+			assert_int_equal(*(int *)(void *)field, o->max);
+			cli_pull_args_free(&pa);
+			snprintf(arg, sizeof(arg), "--%s=%d", o->name, o->max + 1);
+			snprintf(bad, sizeof(bad), "bad value '%d' for --%s (expected "
+			         "a number from %d to %d)", o->max + 1, o->name, o->min,
+			         o->max);
+			assert_pull_error(bad, arg, "h:d");
+			snprintf(arg, sizeof(arg), "--%s=%d", o->name, o->min - 1);
+			snprintf(bad, sizeof(bad), "bad value '%d' for --%s (expected "
+			         "a number from %d to %d)", o->min - 1, o->name, o->min,
+			         o->max);
+			assert_pull_error(bad, arg, "h:d");
+			break;
+		case CLI_OPT_STRING:
+		case CLI_OPT_FILE:
+			snprintf(arg, sizeof(arg), "--%s", o->name);
+			assert_int_equal(parse_pull(&pa, err, arg, "a b'c", "h:d", NULL),
+			                 0);
+			field = (char *)&pa + o->field;
+			assert_string_equal(*(const char **)(void *)field, "a b'c");
+			cli_pull_args_free(&pa);
+			snprintf(bad, sizeof(bad), "empty value for --%s", o->name);
+			assert_pull_error(bad, arg, "", "h:d");
+			break;
+		case CLI_OPT_CHOICE:
+			for (size_t c = 0; o->choices[c].name != NULL; c++) {
+				snprintf(arg, sizeof(arg), "--%s=%s", o->name,
+				         o->choices[c].name);
+				assert_int_equal(parse_pull(&pa, err, arg, "h:d", NULL), 0);
+				field = (char *)&pa + o->field;
+				assert_int_equal(*(int *)(void *)field, o->choices[c].value);
+				cli_pull_args_free(&pa);
+			}
+			break;
+		}
+		/* The short form sets the same field as the long one. */
+		if (o->short_name != 0 && o->kind == CLI_OPT_FLAG) {
+			snprintf(arg, sizeof(arg), "-%c", o->short_name);
+			assert_int_equal(parse_pull(&pa, err, arg, "h:d", NULL), 0);
+			field = (char *)&pa + o->field;
+			assert_int_equal(*(int *)(void *)field, 1);
+			cli_pull_args_free(&pa);
+		}
+	}
+}
+
+static void
+test_args_compress_values(void **state)
+{
+	static const struct {
+		const char *name;
+		enum siphon_compress value;
+	} cases[] = {
+		{ "auto", SIPHON_COMPRESS_AUTO }, { "zstd", SIPHON_COMPRESS_ZSTD },
+		{ "pigz", SIPHON_COMPRESS_PIGZ }, { "gzip", SIPHON_COMPRESS_GZIP },
+		{ "none", SIPHON_COMPRESS_NONE },
+	};
+	struct cli_pull_args pa;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse_pull(&pa, err, "--compress", cases[i].name,
+		                            "h:d", NULL), 0);
+		assert_int_equal(pa.opts.compress, cases[i].value);
+		cli_pull_args_free(&pa);
+	}
+	assert_pull_error("bad value 'lz4' for --compress (expected auto, zstd, "
+	                  "pigz, gzip or none)", "--compress", "lz4", "h:d");
+	assert_pull_error("bad value 'ZSTD' for --compress (expected auto, zstd, "
+	                  "pigz, gzip or none)", "--compress=ZSTD", "h:d");
+	assert_pull_error("bad value 'mysql' for --engine (expected postgres)",
+	                  "--engine", "mysql", "h:d");
+}
+
+/* GNU getopt lets options follow the target, and "--" end them. */
+static void
+test_args_option_order(void **state)
+{
+	struct cli_pull_args pa;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse_pull(&pa, err, "h:d", "-j", "4", "--force", NULL),
+	                 0);
+	assert_string_equal(pa.opts.dbname, "d");
+	assert_int_equal(pa.opts.jobs, 4);
+	assert_int_equal(pa.opts.force, 1);
+	cli_pull_args_free(&pa);
+
+	assert_int_equal(parse_pull(&pa, err, "-q", "--", "h:--force", NULL), 0);
+	assert_string_equal(pa.opts.dbname, "--force");
+	assert_int_equal(pa.opts.force, 0);
+	cli_pull_args_free(&pa);
+
+	/* A value that looks like an option is still the value. */
+	assert_int_equal(parse_pull(&pa, err, "--into", "--force", "h:d", NULL),
+	                 0);
+	assert_string_equal(pa.opts.into, "--force");
+	assert_int_equal(pa.opts.force, 0);
+	cli_pull_args_free(&pa);
+}
+
+static void
+test_args_int_errors(void **state)
+{
+	(void)state;
+	assert_pull_error("bad value '0' for -j (expected a number from 1 to 64)",
+	                  "-j", "0", "h:d");
+	assert_pull_error("bad value '65' for -j (expected a number from 1 to 64)",
+	                  "-j", "65", "h:d");
+	assert_pull_error("bad value '-1' for -j (expected a number from 1 to 64)",
+	                  "-j", "-1", "h:d");
+	assert_pull_error("bad value 'four' for --jobs (expected a number from 1 "
+	                  "to 64)", "--jobs", "four", "h:d");
+	assert_pull_error("bad value '4x' for --jobs (expected a number from 1 "
+	                  "to 64)", "--jobs=4x", "h:d");
+	assert_pull_error("bad value ' 4' for -j (expected a number from 1 to 64)",
+	                  "-j", " 4", "h:d");
+	assert_pull_error("bad value '+4' for -j (expected a number from 1 to 64)",
+	                  "-j", "+4", "h:d");
+	assert_pull_error("bad value '' for -j (expected a number from 1 to 64)",
+	                  "-j", "", "h:d");
+	assert_pull_error("bad value '99999999999999999999' for -j (expected a "
+	                  "number from 1 to 64)", "-j", "99999999999999999999",
+	                  "h:d");
+	assert_pull_error("bad value '0' for --level (expected a number from 1 "
+	                  "to 22)", "--level", "0", "h:d");
+	assert_pull_error("bad value '23' for --level (expected a number from 1 "
+	                  "to 22)", "--level", "23", "h:d");
+	assert_pull_error("bad value '0' for --connect-timeout (expected a number "
+	                  "from 1 to 3600)", "--connect-timeout", "0", "h:d");
+}
+
+static void
+test_args_option_errors(void **state)
+{
+	(void)state;
+	assert_pull_error("unknown option '--bogus'", "--bogus", "h:d");
+	assert_pull_error("unknown option '--bogus'", "--bogus=1", "h:d");
+	assert_pull_error("unknown option '-x'", "-x", "h:d");
+	assert_pull_error("unknown option '-x'", "-qx", "h:d");
+	assert_pull_error("ambiguous option '--co' (--compress, --connect-timeout)",
+	                  "--co", "zstd", "h:d");
+	assert_pull_error("ambiguous option '--re' (--remote-pg-opts, "
+	                  "--remote-sudo, --remote-threads)", "--re=x", "h:d");
+	assert_pull_error("option '--into' requires an argument", "h:d", "--into");
+	assert_pull_error("option '-j' requires an argument", "h:d", "-j");
+	assert_pull_error("option '-i' requires an argument", "h:d", "-qi");
+	assert_pull_error("option '--force' takes no argument", "--force=yes",
+	                  "h:d");
+	assert_pull_error("missing target [user@]host[:port]:DBNAME", "-j", "4",
+	                  NULL);
+	assert_pull_error("missing target [user@]host[:port]:DBNAME", "--force");
+	assert_pull_error("unexpected argument 'other:db'", "h:d", "other:db");
+	assert_pull_error("--quiet and --verbose cannot be used together", "-q",
+	                  "-v", "h:d");
+	assert_pull_error("empty value for --into", "--into=", "h:d");
+	assert_pull_error("bad port '70000' in target 'h:70000:d' (expected 1 to "
+	                  "65535)", "h:70000:d");
+	assert_pull_error("missing ':DBNAME' in target 'db1' (expected "
+	                  "[user@]host[:port]:DBNAME)", "db1");
+	/* User input in a message cannot break the line. */
+	assert_pull_error("unknown option '--a?b'", "--a\nb", "h:d");
+	/* Abbreviations that name one option are GNU getopt's gift. */
+	{
+		struct cli_pull_args pa;
+		char err[CLI_ERR_MAX];
+
+		assert_int_equal(parse_pull(&pa, err, "--comp", "none", "h:d", NULL),
+		                 0);
+		assert_int_equal(pa.opts.compress, SIPHON_COMPRESS_NONE);
+		cli_pull_args_free(&pa);
+	}
+}
+
+static void
+test_args_help(void **state)
+{
+	struct cli_pull_args pa;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse_pull(&pa, err, "--help", NULL), 0);
+	assert_int_equal(pa.help, 1);
+	cli_pull_args_free(&pa);
+	assert_int_equal(parse_pull(&pa, err, "-h", NULL), 0);
+	assert_int_equal(pa.help, 1);
+	cli_pull_args_free(&pa);
+	/* --help ends parsing: what follows is not checked... */
+	assert_int_equal(parse_pull(&pa, err, "h:d", "--help", "--bogus", "x",
+	                            NULL), 0);
+	assert_int_equal(pa.help, 1);
+	cli_pull_args_free(&pa);
+	/* ...but a mistake before it is still reported. */
+	assert_pull_error("unknown option '--bogus'", "--bogus", "--help");
+}
+
+static void
+test_args_main_options(void **state)
+{
+	struct cli_main_args ma;
+	char err[CLI_ERR_MAX];
+	char *a1[] = { (char *)"siphon", (char *)"pull", (char *)"-j", (char *)"4",
+	               (char *)"h:d", NULL };
+	char *a2[] = { (char *)"siphon", (char *)"--help", (char *)"pull", NULL };
+	char *a3[] = { (char *)"siphon", (char *)"--version", NULL };
+	char *a4[] = { (char *)"siphon", (char *)"--bogus", (char *)"pull", NULL };
+	char *a5[] = { (char *)"siphon", NULL };
+	char *a6[] = { (char *)"siphon", (char *)"-h", NULL };
+
+	(void)state;
+	/* Parsing stops at the command, leaving its options alone. */
+	assert_int_equal(cli_main_args_parse(&ma, 5, a1, err, sizeof(err)), 1);
+	assert_int_equal(ma.help + ma.version, 0);
+	assert_string_equal(a1[2], "-j");
+	assert_int_equal(cli_main_args_parse(&ma, 3, a2, err, sizeof(err)), 2);
+	assert_int_equal(ma.help, 1);
+	assert_int_equal(cli_main_args_parse(&ma, 2, a3, err, sizeof(err)), 2);
+	assert_int_equal(ma.version, 1);
+	assert_int_equal(cli_main_args_parse(&ma, 3, a4, err, sizeof(err)), -1);
+	assert_string_equal(err, "unknown option '--bogus'");
+	assert_int_equal(cli_main_args_parse(&ma, 1, a5, err, sizeof(err)), 1);
+	assert_int_equal(cli_main_args_parse(&ma, 2, a6, err, sizeof(err)), 2);
+	assert_int_equal(ma.help, 1);
+}
+
+/* Every table entry is well-formed: the generated texts rely on it. */
+static void
+test_args_table_sane(void **state)
+{
+	const struct cli_option *tables[] = { cli_main_options, cli_pull_options };
+	const size_t counts[] = { cli_main_options_count, cli_pull_options_count };
+
+	(void)state;
+	for (size_t t = 0; t < 2; t++) {
+		for (size_t i = 0; i < counts[t]; i++) {
+			const struct cli_option *o = &tables[t][i];
+
+			assert_non_null(o->name);
+			assert_non_null(o->help);
+			assert_true(strlen(o->help) > 0);
+			assert_ptr_equal(cli_option_find(tables[t], counts[t], o->name), o);
+			/* Names go into shell code unquoted. */
+			assert_int_equal(strspn(o->name, "abcdefghijklmnopqrstuvwxyz-"),
+			                 strlen(o->name));
+			if (o->kind == CLI_OPT_INT || o->kind == CLI_OPT_STRING ||
+			    o->kind == CLI_OPT_FILE)
+				assert_non_null(o->metavar);
+			if (o->kind == CLI_OPT_INT)
+				assert_true(o->min >= 0 && o->min <= o->max);
+			if (o->kind == CLI_OPT_CHOICE)
+				assert_non_null(o->choices[0].name);
+			for (size_t j = i + 1; j < counts[t]; j++) {
+				assert_string_not_equal(o->name, tables[t][j].name);
+				assert_true(o->short_name == 0 ||
+				            o->short_name != tables[t][j].short_name);
+			}
+		}
+	}
+	assert_null(cli_option_find(cli_pull_options, cli_pull_options_count,
+	                            "bogus"));
+}
+
+/* ---- --help ---- */
+
+static void
+check_help_lists(const char *text, const struct cli_option *t, size_t n)
+{
+	char want[128];
+
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].short_name != 0)
+			snprintf(want, sizeof(want), "  -%c, --%s", t[i].short_name,
+			         t[i].name);
+		else
+			snprintf(want, sizeof(want), "      --%s", t[i].name);
+		if (strstr(text, want) == NULL)
+			fail_msg("--help lacks '%s'", want);
+		if (t[i].metavar != NULL) {
+			snprintf(want, sizeof(want), "--%s %s", t[i].name, t[i].metavar);
+			if (strstr(text, want) == NULL)
+				fail_msg("--help lacks '%s'", want);
+		}
+		for (size_t c = 0; t[i].kind == CLI_OPT_CHOICE &&
+		                   t[i].choices[c].name != NULL; c++)
+			if (strstr(text, t[i].choices[c].name) == NULL)
+				fail_msg("--help lacks '%s'", t[i].choices[c].name);
+	}
+}
+
+static void
+check_line_width(const char *text)
+{
+	for (const char *p = text; *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+
+		if (len > 79)
+			fail_msg("line too long: %.*s", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
+static void
+test_args_help_lists_every_option(void **state)
+{
+	char *pull = help_text(cli_help_pull);
+	char *top = help_text(cli_help_main);
+
+	(void)state;
+	check_help_lists(pull, cli_pull_options, cli_pull_options_count);
+	check_help_lists(top, cli_main_options, cli_main_options_count);
+	for (size_t i = 0; i < cli_commands_count; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "\n  %s ", cli_commands[i].name);
+		assert_non_null(strstr(top, want));
+	}
+	assert_non_null(strstr(pull, "usage: siphon pull [options] "
+	                             "[user@]host[:port]:DBNAME\n"));
+	assert_non_null(strstr(top, "usage: siphon <command> [options]\n"));
+	/* The exit statuses are documented in both. */
+	assert_non_null(strstr(pull, cli_exit_codes_text));
+	assert_non_null(strstr(top, cli_exit_codes_text));
+	check_line_width(pull);
+	check_line_width(top);
+	free(pull);
+	free(top);
+}
+
+/* ---- exit statuses ---- */
+
+static void
+test_args_exit_codes(void **state)
+{
+	static const struct {
+		int status, code;
+	} cases[] = {
+		{ SIPHON_OK, 0 },        { SIPHON_EINTERNAL, 1 },
+		{ SIPHON_ENOMEM, 1 },    { SIPHON_EUSAGE, 2 },
+		{ SIPHON_ECONNECT, 3 },  { SIPHON_EHOSTKEY, 4 },
+		{ SIPHON_EAUTH, 5 },     { SIPHON_EREMOTE, 6 },
+		{ SIPHON_ELOCAL, 7 },    { SIPHON_EVERSION, 8 },
+		{ SIPHON_EBUSY, 9 },     { SIPHON_EINTR, 130 },
+		{ -1000, 1 },            { 1, 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char want[16];
+
+		assert_int_equal(cli_exit_code(cases[i].status), cases[i].code);
+		/* Each status the CLI can end with is explained. */
+		snprintf(want, sizeof(want), "\n  %d ", cases[i].code);
+		if (strstr(cli_exit_codes_text, want) == NULL)
+			fail_msg("exit status %d is not documented", cases[i].code);
+	}
+	check_line_width(cli_exit_codes_text);
+}
+
+/* ---- summary ---- */
+
+static void
+test_args_format_bytes(void **state)
+{
+	static const struct {
+		uint64_t n;
+		const char *want;
+	} cases[] = {
+		{ 0, "0 B" },
+		{ 999, "999 B" },
+		{ 1000, "1.0 kB" },
+		{ 1234567, "1.2 MB" },
+		{ 999949, "999.9 kB" },
+		{ 999950, "1.0 MB" },
+		{ 5432109876ULL, "5.4 GB" },
+		{ UINT64_MAX, "18.4 EB" },
+	};
+	char buf[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cli_format_bytes(buf, sizeof(buf), cases[i].n);
+		assert_string_equal(buf, cases[i].want);
+	}
+}
+
+static void
+test_args_summary(void **state)
+{
+	struct siphon_pull_opts o = { .host = "db1", .dbname = "app" };
+	struct siphon_pull_stats st = {
+		.wire_bytes = 1234567890, .raw_bytes = 5432109876ULL,
+		.tables = 42, .seconds = 12.34, .codec = "zstd",
+	};
+	char buf[256];
+
+	(void)state;
+	cli_format_summary(buf, sizeof(buf), &o, &st);
+	assert_string_equal(buf, "pulled app from db1 into app: 42 tables, "
+	                    "5.4 GB (1.2 GB on the wire, zstd) in 12.3 s, "
+	                    "440.2 MB/s");
+
+	o.into = "app_copy";
+	st.tables = 1;
+	st.seconds = 0;
+	memset(st.codec, 0, sizeof(st.codec));
+	cli_format_summary(buf, sizeof(buf), &o, &st);
+	assert_string_equal(buf, "pulled app from db1 into app_copy: 1 table, "
+	                    "5.4 GB (1.2 GB on the wire) in 0.0 s");
+
+	/* A codec filling the array without a NUL, hostile names. */
+	memset(st.codec, 'z', sizeof(st.codec));
+	o.dbname = "a\nb\x1b[2J";
+	o.into = NULL;
+	cli_format_summary(buf, sizeof(buf), &o, &st);
+	assert_string_equal(buf, "pulled a?b?[2J from db1 into a?b?[2J: 1 table, "
+	                    "5.4 GB (1.2 GB on the wire, zzzzzzzzzzzzzzzz) "
+	                    "in 0.0 s");
+
+	/* A small buffer is cut, never overrun. */
+	cli_format_summary(buf, 8, &o, &st);
+	assert_string_equal(buf, "pulled ");
+}
+
+/* ---- completions ---- */
+
+static void
+check_completion_lists(const char *shell)
+{
+	char *text = completion_text(shell);
+	char want[128];
+
+	for (size_t i = 0; i < cli_pull_options_count; i++) {
+		const struct cli_option *o = &cli_pull_options[i];
+
+		snprintf(want, sizeof(want), "--%s", o->name);
+		if (strstr(text, want) == NULL)
+			fail_msg("%s completion lacks %s", shell, want);
+		if (o->short_name != 0) {
+			snprintf(want, sizeof(want), "-%c", o->short_name);
+			if (strstr(text, want) == NULL)
+				fail_msg("%s completion lacks %s", shell, want);
+		}
+		for (size_t c = 0; o->kind == CLI_OPT_CHOICE &&
+		                   o->choices[c].name != NULL; c++)
+			if (strstr(text, o->choices[c].name) == NULL)
+				fail_msg("%s completion lacks %s", shell,
+				         o->choices[c].name);
+	}
+	for (size_t i = 0; i < cli_main_options_count; i++) {
+		snprintf(want, sizeof(want), "--%s", cli_main_options[i].name);
+		assert_non_null(strstr(text, want));
+	}
+	for (size_t i = 0; i < cli_commands_count; i++)
+		assert_non_null(strstr(text, cli_commands[i].name));
+	/* Every placeholder was filled. */
+	assert_null(strstr(text, "@@"));
+	free(text);
+}
+
+static void
+test_args_completion_lists_every_option(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	check_completion_lists("bash");
+	check_completion_lists("zsh");
+	capture_start(&c);
+	assert_int_equal(cli_completion_generate(c.f, "fish"), -1);
+	free(capture_end(&c));
+}
+
+static void
+test_args_complete_options(void **state)
+{
+	struct capture c;
+	char *text;
+
+	(void)state;
+	capture_start(&c);
+	assert_int_equal(cli_complete_options(c.f, "pull"), 0);
+	text = capture_end(&c);
+	assert_non_null(strstr(text, "--into\n-j\n--jobs\n--compress\n"));
+	assert_non_null(strstr(text, "\n--stall-timeout\n-q\n--quiet\n"));
+	free(text);
+
+	capture_start(&c);
+	assert_int_equal(cli_complete_options(c.f, ""), 0);
+	text = capture_end(&c);
+	assert_string_equal(text, "-h\n--help\n--version\n");
+	free(text);
+
+	capture_start(&c);
+	assert_int_equal(cli_complete_options(c.f, "push"), -1);
+	free(capture_end(&c));
+}
+
+/* The committed scripts are exactly what the tables generate today. */
+static void
+test_args_completion_files_current(void **state)
+{
+	static const struct {
+		const char *shell, *path;
+	} files[] = {
+		{ "bash", "completions/siphon.bash" },
+		{ "zsh", "completions/_siphon" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		char *want = completion_text(files[i].shell);
+		char *have = read_file(files[i].path);
+
+		if (strcmp(want, have) != 0)
+			fail_msg("%s is stale: run 'siphon __gen-completion %s > %s'",
+			         files[i].path, files[i].shell, files[i].path);
+		free(want);
+		free(have);
+	}
+}
+
+/* ---- the bash completion, run in a real bash ---- */
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * Calls _siphon as bash would for the command line line (the cursor at its
+ * end) and returns the candidates, sorted, one a line.  COMP_WORDS is
+ * split at blanks only; the function reads COMP_LINE, as bash sets both.
+ * Without COMP_LINE (keep_line 0) it must make do with COMP_WORDS.
+ */
+static char *
+bash_complete(const char *dir, const char *line, int keep_line)
+{
+	char cmd[1200];
+	struct capture c;
+	FILE *p;
+	int ch;
+
+	assert_int_equal(setenv("SIPHON_COMP_LINE", line, 1), 0);
+	assert_int_equal(setenv("SIPHON_KEEP_LINE", keep_line ? "1" : "", 1), 0);
+	snprintf(cmd, sizeof(cmd), "cd '%s/home' && bash --norc --noprofile "
+	         "'%s/driver.sh' '%s/siphon.bash'", dir, dir, dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	capture_start(&c);
+	while ((ch = fgetc(p)) != EOF)
+		fputc(ch, c.f);
+	assert_int_equal(pclose(p), 0);
+	return capture_end(&c);
+}
+
+static void
+check_bash(const char *dir, const char *line, int keep_line, const char *want)
+{
+	char *have = bash_complete(dir, line, keep_line);
+
+	if (strcmp(have, want) != 0)
+		fail_msg("completing '%s':\n got: %s\nwant: %s", line, have, want);
+	free(have);
+}
+
+static void
+test_args_bash_completion(void **state)
+{
+	static const char driver[] =
+		"source \"$1\"\n"
+		"COMP_LINE=$SIPHON_COMP_LINE\n"
+		"COMP_POINT=${#COMP_LINE}\n"
+		"read -ra COMP_WORDS <<< \"$COMP_LINE\"\n"
+		"[[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')\n"
+		"COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
+		"[[ -z $SIPHON_KEEP_LINE ]] && unset COMP_LINE COMP_POINT\n"
+		"_siphon siphon \"${COMP_WORDS[COMP_CWORD]}\" "
+		"\"${COMP_WORDS[COMP_CWORD-1]}\" || exit 1\n"
+		"((${#COMPREPLY[@]})) || exit 0\n"
+		"printf '%s\\n' \"${COMPREPLY[@]}\" | LC_ALL=C sort\n";
+	static const char ssh_config[] =
+		"# Host commented\n"
+		"Host db1 db2.example.com\n"
+		"    HostName 10.0.0.1\n"
+		"Host *.wild prod-?? !neg\n"
+		"host=lower\n"
+		"  HOST   indented # trailing comment\n"
+		"Match host matched\n";
+	static const char known_hosts[] =
+		"db1,10.0.0.1 ssh-ed25519 AAAAC3Nza\n"
+		"[kh-port.example]:2222 ssh-ed25519 AAAA\n"
+		"[2001:db8::7]:2200 ssh-rsa AAAA\n"
+		"::1 ssh-ed25519 AAAA\n"
+		"|1|c2FsdA==|aGFzaA== ssh-ed25519 AAAA\n"
+		"@cert-authority ca-host.example ssh-rsa AAAA\n"
+		"@revoked revoked.example ssh-rsa AAAA\n"
+		"*.wildcard.example ssh-rsa AAAA\n"
+		"# comment.example ssh-rsa\n"
+		"plainhost ssh-rsa AAAA\n";
+	static const char all_hosts[] =
+		"10.0.0.1:\n[2001:db8::7]:2200:\n[::1]:\nca-host.example:\n"
+		"db1:\ndb2.example.com:\nindented:\nkh-port.example:2222:\n"
+		"lower:\nplainhost:\n";
+	char dir[] = "/tmp/siphon-test-args-XXXXXX";
+	char sub[1100], *text, *home;
+	int ch;
+
+	(void)state;
+	if (system("bash -c true >/dev/null 2>&1") != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	home = getenv("HOME") != NULL ? strdup(getenv("HOME")) : NULL;
+	text = completion_text("bash");
+	write_file(dir, "siphon.bash", text);
+	free(text);
+	write_file(dir, "driver.sh", driver);
+	snprintf(sub, sizeof(sub), "%s/home", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(sub, sizeof(sub), "%s/home/.ssh", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(sub, sizeof(sub), "%s/home/keys", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	write_file(dir, "home/.ssh/config", ssh_config);
+	write_file(dir, "home/.ssh/known_hosts", known_hosts);
+	write_file(dir, "home/id_test", "");
+	write_file(dir, "home/id_other", "");
+	write_file(dir, "home/keys/k1", "");
+	snprintf(sub, sizeof(sub), "%s/home", dir);
+	assert_int_equal(setenv("HOME", sub, 1), 0);
+
+	check_bash(dir, "siphon ", 1, "help\npull\nversion\n");
+	check_bash(dir, "siphon p", 1, "pull\n");
+	check_bash(dir, "siphon -", 1, "--help\n--version\n");
+	check_bash(dir, "siphon help ", 1, "help\npull\nversion\n");
+	check_bash(dir, "siphon help pull ", 1, "");
+	check_bash(dir, "siphon version ", 1, "");
+	check_bash(dir, "siphon pull --co", 1, "--compress\n--connect-timeout\n");
+	check_bash(dir, "siphon pull --compress ", 1,
+	           "auto\ngzip\nnone\npigz\nzstd\n");
+	check_bash(dir, "siphon pull --compress z", 1, "zstd\n");
+	/* bash replaces only what follows '=': the candidate is the value. */
+	check_bash(dir, "siphon pull --compress=p", 1, "pigz\n");
+	check_bash(dir, "siphon pull --engine ", 1, "postgres\n");
+	check_bash(dir, "siphon pull -j ", 1, "");
+	check_bash(dir, "siphon pull --level=", 1, "");
+	check_bash(dir, "siphon pull -i id_", 1, "id_other\nid_test\n");
+	check_bash(dir, "siphon pull --identity=id_t", 1, "id_test\n");
+	check_bash(dir, "siphon pull --known-hosts keys/", 1, "keys/k1\n");
+	check_bash(dir, "siphon pull ", 1, all_hosts);
+	check_bash(dir, "siphon pull d", 1, "db1:\ndb2.example.com:\n");
+	/* readline replaces from the '@' on, so the candidates keep it. */
+	check_bash(dir, "siphon pull bob@d", 1, "@db1:\n@db2.example.com:\n");
+	check_bash(dir, "siphon pull [2", 1, "[2001:db8::7]:2200:\n");
+	check_bash(dir, "siphon pull -j 4 --into x k", 1,
+	           "kh-port.example:2222:\n");
+	check_bash(dir, "siphon pull --into=x p", 1, "plainhost:\n");
+	/* Database names are the server's: nothing to offer past the host. */
+	check_bash(dir, "siphon pull db1:", 1, "");
+	check_bash(dir, "siphon pull db1:a", 1, "");
+	/* One target only; options are still offered after it. */
+	check_bash(dir, "siphon pull db1:app ", 1, "");
+	check_bash(dir, "siphon pull db1:app --f", 1, "--force\n");
+	/* Without COMP_LINE, COMP_WORDS alone. */
+	check_bash(dir, "siphon pull --c", 0, "--compress\n--connect-timeout\n");
+	check_bash(dir, "siphon ", 0, "help\npull\nversion\n");
+
+	if (home != NULL)
+		setenv("HOME", home, 1);
+	else
+		unsetenv("HOME");
+	free(home);
+	snprintf(sub, sizeof(sub), "rm -rf '%s'", dir);
+	ch = system(sub);
+	assert_int_equal(ch, 0);
+}
+
+/* The zsh script at least parses; tests/ cannot drive zsh's completion. */
+static void
+test_args_zsh_completion_parses(void **state)
+{
+	char path[] = "/tmp/siphon-test-zsh-XXXXXX";
+	char cmd[128];
+	char *text;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	if (system("zsh -fc true >/dev/null 2>&1") != 0)
+		skip();
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(f = fdopen(fd, "w"));
+	text = completion_text("zsh");
+	fputs(text, f);
+	free(text);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "zsh -fn '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+}
+
+static void
+test_args_sanitize(void **state)
+{
+	char s[] = "a\tb\nc\rd\x7f" "e\x1b" "f \xc3\xa9";
+
+	(void)state;
+	cli_sanitize(s);
+	assert_string_equal(s, "a?b?c?d?e?f \xc3\xa9");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_args_target_forms),
+		cmocka_unit_test(test_args_target_errors),
+		cmocka_unit_test(test_args_defaults),
+		cmocka_unit_test(test_args_every_option),
+		cmocka_unit_test(test_args_table_options),
+		cmocka_unit_test(test_args_compress_values),
+		cmocka_unit_test(test_args_option_order),
+		cmocka_unit_test(test_args_int_errors),
+		cmocka_unit_test(test_args_option_errors),
+		cmocka_unit_test(test_args_help),
+		cmocka_unit_test(test_args_main_options),
+		cmocka_unit_test(test_args_table_sane),
+		cmocka_unit_test(test_args_help_lists_every_option),
+		cmocka_unit_test(test_args_exit_codes),
+		cmocka_unit_test(test_args_format_bytes),
+		cmocka_unit_test(test_args_summary),
+		cmocka_unit_test(test_args_completion_lists_every_option),
+		cmocka_unit_test(test_args_complete_options),
+		cmocka_unit_test(test_args_completion_files_current),
+		cmocka_unit_test(test_args_bash_completion),
+		cmocka_unit_test(test_args_zsh_completion_parses),
+		cmocka_unit_test(test_args_sanitize),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
