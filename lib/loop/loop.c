@@ -194,7 +194,7 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 	free(pf);
 
 	if (siphon_cancelled(l->ctx))
-		return siphon_err(l->ctx, SIPHON_EINTR, "interrupted");
+		return siphon_err(l->ctx, SIPHON_EINTR, "interrupted; the local database was left as it was");
 	if (!waiting_remote(l)) {
 		clock_gettime(CLOCK_MONOTONIC, &l->last_remote);
 	} else if (elapsed_s(&l->last_remote) > l->stall_timeout) {

@@ -146,8 +146,8 @@ static int
 chan_fail(struct siphon_rstream *rs, const char *doing)
 {
 	return siphon_err(rs->ctx, SIPHON_ECONNECT,
-	                  "SSH connection failed while %s (%s): %s", doing,
-	                  rs->what, rs->ops->errmsg(rs->sess));
+	                  "the SSH connection was lost while %s (%s: %s); check the network and run again",
+	                  doing, rs->what, rs->ops->errmsg(rs->sess));
 }
 
 /* May this stream call a function that sends? */
@@ -230,7 +230,7 @@ drain_stderr(struct siphon_rstream *rs, int *progress)
 		}
 		if (n == 0 || n == SIPHON_CHAN_AGAIN || n == SIPHON_CHAN_BUSY)
 			return 0;
-		return chan_fail(rs, "reading remote messages");
+		return chan_fail(rs, "reading");
 	}
 }
 

@@ -117,7 +117,7 @@ siphon_pg_local_db_state(struct siphon_ctx *ctx, const char *dbname,
 	*exists = *sessions = 0;
 	if (siphon_strbuf_puts(&q, "SELECT count(*) FROM pg_catalog.pg_database WHERE datname = ") != 0 ||
 	    siphon_sql_literal(&q, dbname) != 0 ||
-	    siphon_strbuf_puts(&q, ";\nSELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = ") != 0 ||
+	    siphon_strbuf_puts(&q, ";\nSELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND datname = ") != 0 ||
 	    siphon_sql_literal(&q, dbname) != 0 ||
 	    siphon_strbuf_puts(&q, ";\n") != 0) {
 		r = siphon_err_oom(ctx);

@@ -1,0 +1,100 @@
+/*
+ * auth.h - public key authentication of an SSH session: ssh-agent keys
+ * first, then key files, asking for passphrases through the context.
+ *
+ * libssh2 1.10 has no certificates, no FIDO keys and signs RSA keys only
+ * with SHA-1 ("ssh-rsa"), which OpenSSH 8.8 and later refuse by default;
+ * the failure message says so when only RSA keys were refused.
+ */
+#ifndef SIPHON_SSH_AUTH_H
+#define SIPHON_SSH_AUTH_H
+
+#include "util/ctx.h"
+
+#include <libssh2.h>
+#include <stddef.h>
+
+struct siphon_ssh_auth_opts {
+	const char *user;
+	const char *host;        /* for messages */
+	const char *identity;    /* NULL: ~/.ssh/id_ed25519, id_ecdsa, id_rsa */
+	int timeout_s;           /* bound on each wait for the server */
+	/*
+	 * The server's DISCONNECT, as the session's callback records it:
+	 * *peer_reason is "" until one arrives.  libssh2 1.10 reports such a
+	 * DISCONNECT in the middle of authentication ("too many authentication
+	 * failures") as an unverified key, not as a lost connection.
+	 */
+	const char *peer_reason;
+};
+
+/*
+ * Authenticates session s (non-blocking, on socket sock).  Returns 0;
+ * SIPHON_EAUTH with one line naming user@host and every key tried;
+ * SIPHON_ECONNECT when the connection fails; SIPHON_EINTR when cancelled.
+ * Passphrases are asked for with ctx->prompt_fn (none asked when it is
+ * NULL), at most three times per key, and wiped after use.
+ */
+int siphon_ssh_auth(struct siphon_ctx *ctx, LIBSSH2_SESSION *s, int sock,
+                    const struct siphon_ssh_auth_opts *o);
+
+/* Pure helpers, exposed for the unit tests. */
+
+/* What the text of a private key file says about the key. */
+struct siphon_ssh_keyinfo {
+	int encrypted;           /* needs a passphrase */
+	char type[64];           /* "ssh-ed25519", ...; "" when unknown */
+	char cipher[48];         /* of an encrypted OpenSSH key; else "" */
+};
+
+/*
+ * Reads the PEM or OpenSSH armour of a private key (NUL-terminated text).
+ * Returns 0, or -1 when the text is not a private key siphon recognises.
+ * The key type is known for OpenSSH keys (whose public half is in clear)
+ * and for PEM RSA, DSA and EC keys ("ssh-rsa", "ssh-dss", "ecdsa"); PKCS#8
+ * keys leave it "".
+ */
+int siphon_ssh_keyinfo_parse(struct siphon_ssh_keyinfo *ki, const char *text);
+
+/* True when libssh2 1.10 can read a key encrypted with this cipher. */
+int siphon_ssh_cipher_supported(const char *cipher);
+
+/* True when libssh2 1.10 can authenticate with a key of this type. */
+int siphon_ssh_keytype_supported(const char *type);
+
+/*
+ * Copies the key type at the start of a public key blob (an SSH string)
+ * into buf.  Returns 0, or -1 when the blob is malformed or it does not fit.
+ */
+int siphon_ssh_blob_type(char *buf, size_t cap, const unsigned char *blob,
+                         size_t len);
+
+/* The keys tried so far, for the failure message. */
+struct siphon_ssh_authlog {
+	char tried[640];         /* "key, key (note), ..." */
+	size_t len;
+	int truncated;
+	unsigned n;              /* keys tried */
+	unsigned refused;        /* ... that the server refused */
+	unsigned refused_rsa;    /* ... of them RSA keys */
+};
+
+/*
+ * Records one key: label (a path or "ssh-agent key ..."), whether it is an
+ * RSA key, whether the server refused it (rather than the key being unusable
+ * here), and an optional note shown in parentheses.
+ */
+void siphon_ssh_authlog_add(struct siphon_ssh_authlog *l, const char *label,
+                            int rsa, int refused, const char *note);
+
+/*
+ * The one-line failure message for user@host after the keys in l failed.
+ * closed: the server closed the connection before every key was tried,
+ * saying reason (NULL or "" when it said nothing).
+ */
+void siphon_ssh_authlog_message(const struct siphon_ssh_authlog *l,
+                                char *buf, size_t cap, const char *user,
+                                const char *host, int closed,
+                                const char *reason);
+
+#endif
