@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,7 +328,7 @@ methods(struct auth *a, int *pubkey)
 {
 	int64_t deadline = siphon_ssh_deadline(a->o->timeout_s);
 	const char *list, *p;
-	char what[600];
+	char what[600], shown[256];
 	size_t n;
 	int rc, r;
 
@@ -348,7 +349,13 @@ methods(struct auth *a, int *pubkey)
 		if ((r = wait_server(a, deadline)) != 0)
 			return r;
 	}
-	siphon_log(a->ctx, SIPHON_LOG_DEBUG, "%s accepts: %s", a->o->host, list);
+	/* The list is the server's text: keep what reaches a terminal tame. */
+	n = 0;
+	for (p = list; *p != '\0' && n < sizeof(shown) - 1; p++)
+		shown[n++] = *p > 0x20 && *p < 0x7f ? *p : '?';
+	shown[n] = '\0';
+	siphon_log(a->ctx, SIPHON_LOG_DEBUG, "%s accepts: %s", a->o->host,
+	           shown);
 	for (p = list; *p != '\0'; p += n + (p[n] == ',')) {
 		n = strcspn(p, ",");
 		if (n == 9 && strncmp(p, "publickey", 9) == 0)
@@ -358,7 +365,7 @@ methods(struct auth *a, int *pubkey)
 		return siphon_err(a->ctx, SIPHON_EAUTH, "authentication failed for "
 		                  "%s@%s: the server accepts only %s, and siphon "
 		                  "authenticates with keys only (publickey)",
-		                  a->o->user, a->o->host, list);
+		                  a->o->user, a->o->host, shown);
 	return 0;
 }
 
@@ -375,7 +382,7 @@ after_failure(struct auth *a, int rc)
 	if (rc == LIBSSH2_ERROR_ALLOC)
 		return siphon_err_oom(a->ctx);
 	libssh2_session_last_error(a->s, &msg, NULL, 0);
-	siphon_log(a->ctx, SIPHON_LOG_DEBUG, "key not accepted: %s (%d)",
+	siphon_log(a->ctx, SIPHON_LOG_DEBUG, "attempt failed: %s (%d)",
 	           msg != NULL ? msg : "?", rc);
 	if (is_socket_error(rc) || peer_closed(a)) {
 		a->closed = 1;
@@ -613,7 +620,8 @@ try_keyfile(struct auth *a, const char *path)
 		if (asked > 0)
 			siphon_log(a->ctx, SIPHON_LOG_WARN, "wrong passphrase for key "
 			           "'%s'", path);
-		if (asked == PASSPHRASE_TRIES || a->ctx->prompt_fn == NULL) {
+		if (asked == PASSPHRASE_TRIES || a->ctx == NULL ||
+		    a->ctx->prompt_fn == NULL) {
 			why = asked ? "wrong passphrase" :
 			      "encrypted; no passphrase can be asked for here";
 			siphon_ssh_authlog_add(&a->log, path, rsa, 0, why);
@@ -635,9 +643,9 @@ try_keyfile(struct auth *a, const char *path)
 	if (r != 0)
 		goto out;
 	if (rc == LIBSSH2_ERROR_FILE) {
-		const char *msg = NULL;
+		char *msg = NULL;
 
-		libssh2_session_last_error(a->s, (char **)&msg, NULL, 0);
+		libssh2_session_last_error(a->s, &msg, NULL, 0);
 		snprintf(note, sizeof(note), "%s", msg != NULL ? msg : "unusable");
 		siphon_ssh_authlog_add(&a->log, path, rsa, 0, note);
 	} else {

@@ -21,8 +21,8 @@
 
 /*
  * aes128-ctr first: the fastest cipher libssh2 1.10 has (it has no AES-GCM
- * or chacha20-poly1305), and as safe as the others with its MACs.  The rest
- * keep servers working that disable it; no CBC, no arcfour.
+ * and no chacha20-poly1305).  The other CTR ciphers follow for servers that
+ * disable it; CBC and arcfour stay off.
  */
 static const char cipher_prefs[] = "aes128-ctr,aes256-ctr,aes192-ctr";
 /* The dump stream is compressed on the server already. */
@@ -315,8 +315,8 @@ siphon_ssh_connect(struct siphon_ssh **out, struct siphon_ctx *ctx,
 		               "fit");
 		goto out;
 	}
-	siphon_log(ctx, SIPHON_LOG_DEBUG, "host key types for %s: %s", spec,
-	           prefs);
+	siphon_log(ctx, SIPHON_LOG_DEBUG, "%s holds %s key types for %s; "
+	           "asking for %s", khpath, types ? "these" : "no", spec, prefs);
 	if ((r = set_prefs(ctx, ssh->session, prefs)) != 0 ||
 	    (r = handshake(ssh, ctx, hp, timeout_s)) != 0 ||
 	    (r = siphon_knownhosts_verify(kh, ctx, ssh->session, o->host, port,

@@ -25,7 +25,8 @@ siphon_pg_catalog_sql(struct siphon_strbuf *sb)
 	    "(SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) "
 	    "FROM pg_catalog.pg_database d WHERE d.datname = current_database();\n"
 	    "SELECT 'T', " HEX("n.nspname::text") ", " HEX("c.relname::text") ", c.relkind, "
-	    "pg_catalog.pg_table_size(c.oid) "
+	    "pg_catalog.pg_table_size(c.oid), c.oid, "
+	    "pg_catalog.pg_relation_size(c.oid) / current_setting('block_size')::int "
 	    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	    "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
 	    "AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)' "
@@ -43,6 +44,50 @@ siphon_pg_catalog_sql(struct siphon_strbuf *sb)
 	    "LATERAL unnest(r.setconfig) AS u(s) WHERE r.setrole = 0 AND r.setdatabase = "
 	    "(SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database());\n"
 	    "SELECT 'E', " HEX("extname::text") " FROM pg_catalog.pg_extension;\n");
+}
+
+#define CHUNK_MIN_BYTES ((uint64_t)32 * 1024 * 1024)
+
+int
+siphon_pg_chunks(const struct siphon_pg_catalog *c,
+                 const struct siphon_pg_table *t, int jobs)
+{
+	uint64_t piece;
+	uint64_t n;
+
+	if (c->server_num < 140000 || jobs < 2 || t->relkind != 'r' || t->blocks < 16)
+		return 1;
+	/* Pieces of a fair share of the whole, but never tiny ones. */
+	piece = c->total_bytes / ((uint64_t)jobs * 2);
+	if (piece < CHUNK_MIN_BYTES)
+		piece = CHUNK_MIN_BYTES;
+	n = (t->bytes + piece - 1) / piece;
+	if (n > (uint64_t)jobs * 2)
+		n = (uint64_t)jobs * 2;
+	if (n > t->blocks / 8)
+		n = t->blocks / 8;
+	return n < 1 ? 1 : (int)n;
+}
+
+int
+siphon_pg_columns_sql(struct siphon_strbuf *sb,
+                      const struct siphon_pg_catalog *c, int jobs)
+{
+	int i, any = 0;
+
+	for (i = 0; i < c->ntables; i++) {
+		if (siphon_pg_chunks(c, &c->tables[i], jobs) < 2)
+			continue;
+		if (siphon_strbuf_printf(sb, "%s%u", any ? ", " : "SELECT 'C', a.attrelid, "
+		        HEX("string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)")
+		        " FROM pg_catalog.pg_attribute a WHERE a.attnum > 0 AND NOT a.attisdropped"
+		        " AND a.attgenerated = '' AND a.attrelid IN (", c->tables[i].oid) != 0)
+			return -1;
+		any = 1;
+	}
+	if (any && siphon_strbuf_puts(sb, ") GROUP BY a.attrelid;\n") != 0)
+		return -1;
+	return 0;
 }
 
 int
@@ -207,7 +252,16 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 		c->can_bypass_rls = strcmp(f[6], "t") == 0;
 		if (c->encoding == NULL || c->collate == NULL || c->ctype == NULL)
 			goto bad;
-	} else if (strcmp(f[0], "T") == 0 && n == 5) {
+	} else if (strcmp(f[0], "C") == 0 && n == 3) {
+		unsigned oid = (unsigned)strtoul(f[1], NULL, 10);
+
+		for (int i = 0; i < c->ntables; i++) {
+			if (c->tables[i].oid == oid && c->tables[i].columns == NULL) {
+				if ((c->tables[i].columns = unhex(f[2])) == NULL)
+					goto bad;
+			}
+		}
+	} else if (strcmp(f[0], "T") == 0 && n == 7) {
 		struct siphon_pg_table *t;
 
 		if (push((void **)&c->tables, &c->ntables, sizeof(*t)) != 0)
@@ -217,6 +271,8 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 		t->name = unhex(f[2]);
 		t->relkind = f[3][0];
 		t->bytes = strtoull(f[4], NULL, 10);
+		t->oid = (unsigned)strtoul(f[5], NULL, 10);
+		t->blocks = strtoull(f[6], NULL, 10);
 		if (t->schema == NULL || t->name == NULL ||
 		    (t->qname = qualify(t->schema, t->name)) == NULL)
 			goto bad;
@@ -267,6 +323,19 @@ int
 siphon_pg_catalog_parse(struct siphon_pg_catalog *c, const char *out,
                         char *err, size_t errcap)
 {
+	if (siphon_pg_catalog_parse_more(c, out, err, errcap) != 0)
+		return -1;
+	if (c->snapshot[0] == '\0' || c->server_num == 0 || c->encoding == NULL) {
+		snprintf(err, errcap, "the catalog query returned no snapshot or version");
+		return -1;
+	}
+	return 0;
+}
+
+int
+siphon_pg_catalog_parse_more(struct siphon_pg_catalog *c, const char *out,
+                             char *err, size_t errcap)
+{
 	const char *p = out;
 	char *line;
 	size_t len;
@@ -286,10 +355,6 @@ siphon_pg_catalog_parse(struct siphon_pg_catalog *c, const char *out,
 		if (*p == '\n')
 			p++;
 	}
-	if (c->snapshot[0] == '\0' || c->server_num == 0 || c->encoding == NULL) {
-		snprintf(err, errcap, "the catalog query returned no snapshot or version");
-		return -1;
-	}
 	return 0;
 }
 
@@ -302,6 +367,7 @@ siphon_pg_catalog_clear(struct siphon_pg_catalog *c)
 		free(c->tables[i].schema);
 		free(c->tables[i].name);
 		free(c->tables[i].qname);
+		free(c->tables[i].columns);
 	}
 	for (i = 0; i < c->nseqs; i++) {
 		free(c->seqs[i].qname);

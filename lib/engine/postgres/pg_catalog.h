@@ -19,6 +19,9 @@ struct siphon_pg_table {
 	char *qname;           /* "schema"."name", quoted */
 	char relkind;          /* 'r' table, 'p' partitioned parent */
 	uint64_t bytes;        /* size on disk, for planning */
+	unsigned oid;
+	uint64_t blocks;       /* pages of the main fork */
+	char *columns;         /* quoted non-generated columns, or NULL */
 };
 
 struct siphon_pg_seq {
@@ -54,7 +57,25 @@ int siphon_pg_catalog_sql(struct siphon_strbuf *sb);
  */
 int siphon_pg_catalog_parse(struct siphon_pg_catalog *c, const char *out,
                             char *err, size_t errcap);
+/* Parses further lines (the 'C' column lists) into an existing catalog. */
+int siphon_pg_catalog_parse_more(struct siphon_pg_catalog *c, const char *out,
+                                 char *err, size_t errcap);
 void siphon_pg_catalog_clear(struct siphon_pg_catalog *c);
+
+/*
+ * How many pieces (ctid ranges) to copy a table in, so that one big table
+ * does not leave the other channels idle: 1 for most tables.  Needs TID
+ * range scans on the server (PostgreSQL 14).
+ */
+int siphon_pg_chunks(const struct siphon_pg_catalog *c,
+                     const struct siphon_pg_table *t, int jobs);
+
+/*
+ * The statements that print the column lists ('C' lines) of the tables that
+ * will be copied in pieces; "" when none.
+ */
+int siphon_pg_columns_sql(struct siphon_strbuf *sb,
+                          const struct siphon_pg_catalog *c, int jobs);
 
 /* Major version from server_version_num: 150018 -> 15, 90624 -> 906. */
 int siphon_pg_num_major(int num);

@@ -464,11 +464,19 @@ lock_tables(struct pg *pg)
 		if ((i > 0 && siphon_strbuf_puts(&sql, ", ") != 0) ||
 		    siphon_strbuf_puts(&sql, pg->cat.tables[i].qname) != 0)
 			goto oom;
-	if (siphon_strbuf_puts(&sql, " IN ACCESS SHARE MODE;\nSET lock_timeout = 0;\n\\echo siphon-sync-2\n") != 0)
+	if (siphon_strbuf_puts(&sql, " IN ACCESS SHARE MODE;\nSET lock_timeout = 0;\n") != 0 ||
+	    siphon_pg_columns_sql(&sql, &pg->cat, pg->jobs) != 0 ||
+	    siphon_strbuf_puts(&sql, "\\echo siphon-sync-2\n") != 0)
 		goto oom;
 	pg->ctl->idle_ok = 0;
 	if ((r = siphon_rstream_send(pg->ctl, sql.buf, sql.len)) == 0 &&
 	    (r = wait_marker(pg, CTL_SYNC2)) == 0) {
+		char err[256];
+
+		*strstr(pg->ctl_out.buf, CTL_SYNC2) = '\0';
+		if (siphon_pg_catalog_parse_more(&pg->cat, pg->ctl_out.buf, err, sizeof(err)) != 0)
+			r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot read the column lists on %s: %s",
+			               pg->o->host, err);
 		siphon_strbuf_reset(&pg->ctl_out);
 		pg->ctl->idle_ok = 1;
 	}
@@ -640,13 +648,30 @@ out:
 	return r;
 }
 
+/* A piece of work for a lane: a table, a ctid range of one, or the large objects. */
+struct work {
+	const struct siphon_pg_table *t;   /* NULL: large objects */
+	int piece, pieces;
+	uint64_t first, last;              /* block range [first, last); last 0: open */
+};
+
 static int
 lane_item(struct siphon_pg_lane_item *it, struct siphon_strbuf *remote,
-          const char *qname)
+          const struct work *w)
 {
 	struct siphon_strbuf h = {0};
+	const char *qname = w->t != NULL ? w->t->qname : NULL;
 
-	if (qname == NULL) {
+	if (w->t != NULL && w->pieces > 1) {
+		/* A TID range scan reads just these pages (PostgreSQL 14+). */
+		if (siphon_strbuf_printf(remote, "COPY (SELECT %s FROM ONLY %s WHERE ctid >= '(%llu,0)'::tid",
+		                         w->t->columns, qname, (unsigned long long)w->first) != 0 ||
+		    (w->last > 0 && siphon_strbuf_printf(remote, " AND ctid < '(%llu,0)'::tid",
+		                                         (unsigned long long)w->last) != 0) ||
+		    siphon_strbuf_puts(remote, ") TO STDOUT;\n") != 0 ||
+		    siphon_strbuf_printf(&h, "COPY %s FROM STDIN;\n", qname) != 0)
+			goto oom;
+	} else if (qname == NULL) {
 		/* Large objects: loaded through a temporary table, then written. */
 		if (siphon_strbuf_puts(remote,
 		        "COPY (SELECT oid, pg_catalog.lo_get(oid) FROM pg_catalog.pg_largeobject_metadata ORDER BY 1) TO STDOUT;\n") != 0 ||
@@ -671,33 +696,77 @@ oom:
 	return -1;
 }
 
+/* Lists the pieces of work: whole tables, pieces of big ones, large objects. */
+static int
+make_work(struct pg *pg, struct work **out, uint64_t **costs, int *n)
+{
+	struct work *w = NULL;
+	uint64_t *c = NULL;
+	int cap = 0, i, k, pieces;
+
+	*n = 0;
+	for (i = 0; i < pg->cat.ntables; i++) {
+		const struct siphon_pg_table *t = &pg->cat.tables[i];
+
+		/* Partitioned parents hold no rows; their leaves are listed themselves. */
+		if (t->relkind != 'r')
+			continue;
+		pieces = t->columns != NULL ? siphon_pg_chunks(&pg->cat, t, pg->jobs) : 1;
+		pg->ntables_copied++;
+		for (k = 0; k < pieces; k++) {
+			if (*n + 2 > cap) {
+				cap = cap ? cap * 2 : 64;
+				if ((w = realloc(w, (size_t)cap * sizeof(*w))) == NULL ||
+				    (c = realloc(c, (size_t)cap * sizeof(*c))) == NULL)
+					goto oom;
+				*out = w;
+				*costs = c;
+			}
+			w[*n] = (struct work){.t = t, .piece = k, .pieces = pieces};
+			if (pieces > 1) {
+				w[*n].first = t->blocks * (uint64_t)k / (uint64_t)pieces;
+				w[*n].last = k == pieces - 1 ? 0 : t->blocks * (uint64_t)(k + 1) / (uint64_t)pieces;
+			}
+			c[(*n)++] = t->bytes / (uint64_t)pieces;
+		}
+	}
+	if (pg->cat.nlobs > 0) {
+		if (*n + 1 > cap) {
+			cap = cap ? cap * 2 : 4;
+			if ((w = realloc(w, (size_t)cap * sizeof(*w))) == NULL ||
+			    (c = realloc(c, (size_t)cap * sizeof(*c))) == NULL)
+				goto oom;
+		}
+		w[*n] = (struct work){0};
+		c[(*n)++] = (uint64_t)pg->cat.nlobs * 8192;
+	}
+	*out = w;
+	*costs = c;
+	return 0;
+oom:
+	*out = w;
+	*costs = c;
+	return siphon_err_oom(pg->ctx);
+}
+
 static int
 start_lanes(struct pg *pg)
 {
 	struct siphon_plan_item *plan = NULL;
 	struct siphon_strbuf st = {0}, sql = {0};
+	struct work *work = NULL;
 	uint64_t *costs = NULL;
-	int *idx = NULL, n = 0, i, l, r = 0, nlanes;
+	int n = 0, i, l, r = 0, nlanes;
 
-	/* Partitioned parents hold no rows; their leaves are listed themselves. */
-	if ((costs = calloc((size_t)pg->cat.ntables + 1, sizeof(*costs))) == NULL ||
-	    (idx = calloc((size_t)pg->cat.ntables + 1, sizeof(*idx))) == NULL ||
-	    (plan = calloc((size_t)pg->cat.ntables + 1, sizeof(*plan))) == NULL)
+	if ((r = make_work(pg, &work, &costs, &n)) != 0)
+		goto out;
+	if ((plan = calloc((size_t)n + 1, sizeof(*plan))) == NULL)
 		goto oom;
-	for (i = 0; i < pg->cat.ntables; i++) {
-		if (pg->cat.tables[i].relkind != 'r')
-			continue;
-		costs[n] = pg->cat.tables[i].bytes;
-		idx[n++] = i;
-	}
-	if (pg->cat.nlobs > 0) {
-		costs[n] = (uint64_t)pg->cat.nlobs * 8192;
-		idx[n++] = -1;
-	}
-	pg->ntables_copied = (unsigned)(pg->cat.nlobs > 0 ? n - 1 : n);
 	if ((nlanes = siphon_plan_lanes(costs, n, pg->jobs, plan)) < 0)
 		goto oom;
 	pg->nlanes = nlanes;
+	siphon_log(pg->ctx, SIPHON_LOG_DEBUG, "%u tables in %d pieces over %d channels",
+	           pg->ntables_copied, n, nlanes);
 	if (nlanes == 0)
 		goto out;
 	if ((pg->lanes = calloc((size_t)nlanes, sizeof(*pg->lanes))) == NULL ||
@@ -721,14 +790,16 @@ start_lanes(struct pg *pg)
 		    siphon_strbuf_puts(&sql, ";\n") != 0)
 			goto oom;
 		for (i = 0; i < n; i++) {
+			struct siphon_pg_lane_item *items;
+
 			if (plan[i].lane != l)
 				continue;
-			lane->items = realloc(lane->items, (size_t)(lane->nitems + 1) * sizeof(*lane->items));
-			if (lane->items == NULL)
+			items = realloc(lane->items, (size_t)(lane->nitems + 1) * sizeof(*items));
+			if (items == NULL)
 				goto oom;
-			memset(&lane->items[lane->nitems], 0, sizeof(*lane->items));
-			if (lane_item(&lane->items[lane->nitems++], &sql,
-			              idx[plan[i].index] >= 0 ? pg->cat.tables[idx[plan[i].index]].qname : NULL) != 0)
+			lane->items = items;
+			memset(&items[lane->nitems], 0, sizeof(*items));
+			if (lane_item(&items[lane->nitems++], &sql, &work[plan[i].index]) != 0)
 				goto oom;
 		}
 		if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0)
@@ -748,8 +819,8 @@ oom:
 out:
 	siphon_strbuf_free(&st);
 	siphon_strbuf_free(&sql);
+	free(work);
 	free(costs);
-	free(idx);
 	free(plan);
 	return r;
 }
