@@ -32,10 +32,8 @@ siphon_pg_catalog_sql(struct siphon_strbuf *sb)
 	    "AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)' "
 	    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
 	    "AND e.objid = c.oid AND e.deptype = 'e') ORDER BY 5 DESC, 2, 3;\n"
-	    "SELECT 'S', " HEX("n.nspname::text") ", " HEX("c.relname::text") ", "
-	    "COALESCE(pg_catalog.pg_sequence_last_value(c.oid)::text, ''), s.seqstart "
+	    "SELECT 'S', " HEX("n.nspname::text") ", " HEX("c.relname::text") " "
 	    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	    "JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
 	    "WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
 	    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
 	    "AND e.objid = c.oid AND e.deptype = 'e');\n"
@@ -67,6 +65,19 @@ siphon_pg_chunks(const struct siphon_pg_catalog *c,
 	if (n > t->blocks / 8)
 		n = t->blocks / 8;
 	return n < 1 ? 1 : (int)n;
+}
+
+int
+siphon_pg_sequences_sql(struct siphon_strbuf *sb, const struct siphon_pg_catalog *c)
+{
+	int i;
+
+	/* Read from each sequence itself: only it knows is_called. */
+	for (i = 0; i < c->nseqs; i++)
+		if (siphon_strbuf_printf(sb, "SELECT 'Q', %d, last_value, is_called FROM %s;\n",
+		                         i, c->seqs[i].qname) != 0)
+			return -1;
+	return 0;
 }
 
 int
@@ -277,7 +288,16 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 		    (t->qname = qualify(t->schema, t->name)) == NULL)
 			goto bad;
 		c->total_bytes += t->bytes;
-	} else if (strcmp(f[0], "S") == 0 && n == 5) {
+	} else if (strcmp(f[0], "Q") == 0 && n == 4) {
+		int i = atoi(f[1]);
+
+		if (i < 0 || i >= c->nseqs)
+			goto bad;
+		free(c->seqs[i].last);
+		if ((c->seqs[i].last = strdup(f[2])) == NULL)
+			goto oom;
+		c->seqs[i].called = strcmp(f[3], "t") == 0;
+	} else if (strcmp(f[0], "S") == 0 && n == 3) {
 		struct siphon_pg_seq *s;
 		char *schema = unhex(f[1]), *name = unhex(f[2]);
 
@@ -291,9 +311,7 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 			s->qname = qualify(schema, name);
 		free(schema);
 		free(name);
-		s->last = f[3][0] != '\0' ? strdup(f[3]) : NULL;
-		s->start = strdup(f[4]);
-		if (s->qname == NULL || s->start == NULL)
+		if (s->qname == NULL)
 			goto bad;
 	} else if (strcmp(f[0], "L") == 0 && n == 2) {
 		c->nlobs = atol(f[1]);
@@ -372,7 +390,6 @@ siphon_pg_catalog_clear(struct siphon_pg_catalog *c)
 	for (i = 0; i < c->nseqs; i++) {
 		free(c->seqs[i].qname);
 		free(c->seqs[i].last);
-		free(c->seqs[i].start);
 	}
 	for (i = 0; i < c->ndbsettings; i++)
 		free(c->dbsettings[i]);

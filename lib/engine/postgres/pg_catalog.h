@@ -26,8 +26,8 @@ struct siphon_pg_table {
 
 struct siphon_pg_seq {
 	char *qname;
-	char *last;            /* last value, or NULL when never called */
-	char *start;           /* start value */
+	char *last;            /* last_value as the sequence holds it */
+	int called;            /* is_called */
 };
 
 struct siphon_pg_catalog {
@@ -69,6 +69,10 @@ void siphon_pg_catalog_clear(struct siphon_pg_catalog *c);
  */
 int siphon_pg_chunks(const struct siphon_pg_catalog *c,
                      const struct siphon_pg_table *t, int jobs);
+
+/* The statements that print every sequence's state ('Q' lines). */
+int siphon_pg_sequences_sql(struct siphon_strbuf *sb,
+                            const struct siphon_pg_catalog *c);
 
 /*
  * The statements that print the column lists ('C' lines) of the tables that

@@ -452,20 +452,22 @@ lock_tables(struct pg *pg)
 	struct siphon_strbuf sql = {0};
 	int i, r;
 
-	if (pg->cat.ntables == 0)
-		return 0;
 	/*
 	 * ACCESS SHARE on every table right after the export, as pg_dump does:
 	 * a deploy's DDL cannot change a table between snapshot and dump.
 	 */
-	if (siphon_strbuf_puts(&sql, "SET lock_timeout = '10s';\nLOCK TABLE ") != 0)
-		goto oom;
-	for (i = 0; i < pg->cat.ntables; i++)
-		if ((i > 0 && siphon_strbuf_puts(&sql, ", ") != 0) ||
-		    siphon_strbuf_puts(&sql, pg->cat.tables[i].qname) != 0)
+	if (pg->cat.ntables > 0) {
+		if (siphon_strbuf_puts(&sql, "SET lock_timeout = '10s';\nLOCK TABLE ") != 0)
 			goto oom;
-	if (siphon_strbuf_puts(&sql, " IN ACCESS SHARE MODE;\nSET lock_timeout = 0;\n") != 0 ||
-	    siphon_pg_columns_sql(&sql, &pg->cat, pg->jobs) != 0 ||
+		for (i = 0; i < pg->cat.ntables; i++)
+			if ((i > 0 && siphon_strbuf_puts(&sql, ", ") != 0) ||
+			    siphon_strbuf_puts(&sql, pg->cat.tables[i].qname) != 0)
+				goto oom;
+		if (siphon_strbuf_puts(&sql, " IN ACCESS SHARE MODE;\nSET lock_timeout = 0;\n") != 0)
+			goto oom;
+	}
+	if (siphon_pg_columns_sql(&sql, &pg->cat, pg->jobs) != 0 ||
+	    siphon_pg_sequences_sql(&sql, &pg->cat) != 0 ||
 	    siphon_strbuf_puts(&sql, "\\echo siphon-sync-2\n") != 0)
 		goto oom;
 	pg->ctl->idle_ok = 0;
@@ -475,7 +477,7 @@ lock_tables(struct pg *pg)
 
 		*strstr(pg->ctl_out.buf, CTL_SYNC2) = '\0';
 		if (siphon_pg_catalog_parse_more(&pg->cat, pg->ctl_out.buf, err, sizeof(err)) != 0)
-			r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot read the column lists on %s: %s",
+			r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot read the column lists and sequences on %s: %s",
 			               pg->o->host, err);
 		siphon_strbuf_reset(&pg->ctl_out);
 		pg->ctl->idle_ok = 1;
@@ -957,10 +959,12 @@ finish_local(struct pg *pg)
 	for (i = 0; i < pg->cat.nseqs; i++) {
 		const struct siphon_pg_seq *s = &pg->cat.seqs[i];
 
+		if (s->last == NULL)
+			continue;
 		if (siphon_strbuf_puts(&q, "SELECT pg_catalog.setval(") != 0 ||
 		    siphon_sql_literal(&q, s->qname) != 0 ||
-		    siphon_strbuf_printf(&q, ", %s, %s);\n", s->last ? s->last : s->start,
-		                         s->last ? "true" : "false") != 0)
+		    siphon_strbuf_printf(&q, ", %s, %s);\n", s->last,
+		                         s->called ? "true" : "false") != 0)
 			goto oom;
 	}
 	if (q.len > 0) {
