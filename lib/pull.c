@@ -51,7 +51,6 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	so.connect_timeout = o->connect_timeout;
 	if ((r = siphon_ssh_connect(&ssh, ctx, &so)) != 0)
 		return r;
-	siphon_log(ctx, SIPHON_LOG_INFO, "connected to %s", o->host);
 	siphon_loop_init(&loop, ctx, &siphon_chan_libssh2, siphon_ssh_session(ssh),
 	                 siphon_ssh_socket(ssh), o->stall_timeout, o->host);
 	r = siphon_pg_pull(&loop, o, stats);
