@@ -11,8 +11,38 @@
 char **
 siphon_pg_local_argv(const char *dbname)
 {
-	static const char *const fixed[] = {
-		"psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d",
+	return siphon_pg_local_argv_ex(dbname, 0);
+}
+
+void
+siphon_pg_local_report_rejected(struct siphon_ctx *ctx, const char *what,
+                                const char *err)
+{
+	const char *p = err;
+	int n = 0;
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, "\n");
+
+		if (len > 0 && n < 50)
+			siphon_log(ctx, SIPHON_LOG_WARN, "the local server rejected (%s): %.*s",
+			           what, (int)len, p);
+		n += len > 0;
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	if (n > 50)
+		siphon_log(ctx, SIPHON_LOG_WARN, "... and %d more lines", n - 50);
+}
+
+char **
+siphon_pg_local_argv_ex(const char *dbname, int lenient)
+{
+	const char *fixed[] = {
+		"psql", "-X", "-q", "-A", "-t", "-v",
+		lenient ? "ON_ERROR_STOP=0" : "ON_ERROR_STOP=1",
+		lenient ? "-b" : "-q", "-d",
 	};
 	struct siphon_strbuf ci = {0};
 	char **argv;

@@ -10,6 +10,15 @@
 
 /* psql's argv for dbname: -X -q -A -t, ON_ERROR_STOP.  Free with _free. */
 char **siphon_pg_local_argv(const char *dbname);
+/*
+ * The same, but with lenient set psql goes on after a failed statement and
+ * echoes it on stderr (-b): for --allow-older-local, which names every
+ * statement the older server rejects.
+ */
+char **siphon_pg_local_argv_ex(const char *dbname, int lenient);
+/* Logs, as warnings, the statements a lenient psql reported as failed. */
+void siphon_pg_local_report_rejected(struct siphon_ctx *ctx, const char *what,
+                                     const char *err);
 void siphon_pg_local_argv_free(char **argv);
 
 /*

@@ -15,9 +15,10 @@ struct session {
 
 static int
 start_sessions(struct siphon_loop *loop, const char *dbname,
-               const struct siphon_pg_script *s, struct session *ss, int n)
+               const struct siphon_pg_script *s, struct session *ss, int n,
+               int lenient)
 {
-	char **argv = siphon_pg_local_argv(dbname);
+	char **argv = siphon_pg_local_argv_ex(dbname, lenient);
 	/* About 1 GB in all, between 64 and 256 MB a session. */
 	int mem_mb = n > 0 ? 1024 / n : 256, i, r = 0;
 
@@ -48,12 +49,15 @@ start_sessions(struct siphon_loop *loop, const char *dbname,
 }
 
 static void
-stop_sessions(struct siphon_loop *loop, struct session *ss, int n)
+stop_sessions(struct siphon_loop *loop, struct session *ss, int n, int lenient)
 {
 	int i;
 
 	for (i = 0; i < n; i++) {
 		if (ss[i].p != NULL) {
+			if (lenient)
+				siphon_pg_local_report_rejected(loop->ctx, "indexes and constraints",
+				                                siphon_strbuf_str(&ss[i].p->err));
 			siphon_loop_remove_proc(loop, ss[i].p);
 			siphon_proc_free(ss[i].p);
 			ss[i].p = NULL;
@@ -74,7 +78,7 @@ session_failed(struct siphon_loop *loop, const struct siphon_pg_script *s,
 
 static int
 run_phase(struct siphon_loop *loop, const char *dbname,
-          const struct siphon_pg_script *s, int phase, int jobs)
+          const struct siphon_pg_script *s, int phase, int jobs, int lenient)
 {
 	struct session *ss = NULL;
 	int *todo = NULL, ntodo = 0, next = 0, n, i, r = 0, busy, k = 0;
@@ -91,7 +95,7 @@ run_phase(struct siphon_loop *loop, const char *dbname,
 		r = siphon_err_oom(loop->ctx);
 		goto out;
 	}
-	if ((r = start_sessions(loop, dbname, s, ss, n)) != 0)
+	if ((r = start_sessions(loop, dbname, s, ss, n, lenient)) != 0)
 		goto out;
 	for (;;) {
 		busy = 0;
@@ -148,7 +152,7 @@ run_phase(struct siphon_loop *loop, const char *dbname,
 	}
 out:
 	if (ss != NULL)
-		stop_sessions(loop, ss, n);
+		stop_sessions(loop, ss, n, lenient);
 	free(ss);
 	free(todo);
 	return r;
@@ -156,12 +160,12 @@ out:
 
 int
 siphon_pg_post_run(struct siphon_loop *loop, const char *dbname,
-                   const struct siphon_pg_script *s, int jobs)
+                   const struct siphon_pg_script *s, int jobs, int lenient)
 {
 	int phase, r;
 
 	for (phase = 0; phase <= 3; phase++)
-		if ((r = run_phase(loop, dbname, s, phase, jobs)) != 0)
+		if ((r = run_phase(loop, dbname, s, phase, jobs, lenient)) != 0)
 			return r;
 	return 0;
 }

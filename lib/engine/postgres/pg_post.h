@@ -11,7 +11,8 @@
 #include "engine/postgres/pg_script.h"
 #include "loop/loop.h"
 
+/* lenient: go on past failed statements and report them (--allow-older-local). */
 int siphon_pg_post_run(struct siphon_loop *loop, const char *dbname,
-                       const struct siphon_pg_script *s, int jobs);
+                       const struct siphon_pg_script *s, int jobs, int lenient);
 
 #endif

@@ -44,6 +44,7 @@ struct pg {
 	struct siphon_pg_catalog cat;
 	int local_num;
 	int into_exists;
+	int lenient;           /* --allow-older-local with an older local server */
 	enum siphon_codec_kind codec;
 	char codec_name[16];
 	struct siphon_strbuf compress;   /* the compressor stage, "" for none */
@@ -501,6 +502,12 @@ check_versions(struct pg *pg)
 		return siphon_err(pg->ctx, SIPHON_EVERSION,
 		                  "the local PostgreSQL (%d) is older than the server's (%d): its dump may not load; install PostgreSQL %d or newer locally, or try anyway with --allow-older-local",
 		                  lmaj, smaj, smaj);
+	if (lmaj < smaj) {
+		pg->lenient = 1;
+		siphon_log(pg->ctx, SIPHON_LOG_WARN,
+		           "the local PostgreSQL (%d) is older than the server's (%d); statements it rejects are skipped and named below",
+		           lmaj, smaj);
+	}
 	if ((pg->pgi = siphon_probe_pick_pg(&pg->probe, smaj)) < 0)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
 		                  "every pg_dump on %s is older than its PostgreSQL server (%d); install postgresql-client-%d there",
@@ -635,7 +642,7 @@ start_dumps(struct pg *pg)
 	siphon_rstream_close_stdin(pg->post);
 	siphon_rstream_close_stdin(pg->pre);
 
-	if ((argv = siphon_pg_local_argv(pg->tmpdb)) == NULL) {
+	if ((argv = siphon_pg_local_argv_ex(pg->tmpdb, pg->lenient)) == NULL) {
 		r = siphon_err_oom(pg->ctx);
 		goto out;
 	}
@@ -913,6 +920,9 @@ transfer(struct pg *pg)
 			return r;
 		if (!lanes_open && pg->pre_proc->exited && pg->pre_proc->status == 0 &&
 		    pg->pre->state == SIPHON_RS_DONE) {
+			if (pg->lenient)
+				siphon_pg_local_report_rejected(pg->ctx, "schema",
+				                                siphon_strbuf_str(&pg->pre_proc->err));
 			siphon_log(pg->ctx, SIPHON_LOG_INFO, "schema restored; loading table data");
 			if ((r = open_local_lanes(pg)) != 0)
 				return r;
@@ -953,7 +963,7 @@ finish_local(struct pg *pg)
 	}
 	siphon_log(pg->ctx, SIPHON_LOG_INFO, "data loaded; building %d indexes, constraints and triggers",
 	           script.nblocks);
-	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, pg->jobs)) != 0)
+	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, pg->jobs, pg->lenient)) != 0)
 		goto out;
 	/* Sequences: their values as of the snapshot. */
 	for (i = 0; i < pg->cat.nseqs; i++) {
