@@ -382,6 +382,9 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 			return 0;
 		if (rc == SIPHON_CHAN_REFUSED) {
 			/* MaxSessions: wait until another channel closes. */
+			siphon_log(rs->ctx, SIPHON_LOG_DEBUG,
+			           "the server refused another channel (its MaxSessions?); %s waits for one of the %d open to close",
+			           rs->what, rs->arb->live);
 			rs->arb->open_owner = NULL;
 			rs->arb->refused = 1;
 			rs->state = SIPHON_RS_QUEUED;
