@@ -5,6 +5,8 @@
 #include "loop/proc.h"
 #include "util/sql.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,4 +209,46 @@ out:
 	free(out);
 	siphon_strbuf_free(&q);
 	return r;
+}
+
+void
+siphon_pg_local_drop_stale(struct siphon_ctx *ctx, int local_num)
+{
+	struct siphon_strbuf q = {0};
+	char *out = NULL, *p;
+	int r;
+
+	r = siphon_pg_local_query(ctx, "postgres",
+	        "SELECT datname FROM pg_catalog.pg_database "
+	        "WHERE datname ~ '^siphon_(tmp|old)_[0-9]+_[0-9]+$';", &out);
+	if (r != 0) {
+		siphon_err_clear(ctx);
+		return;
+	}
+	for (p = out; *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+		long pid = strtol(p + 11, NULL, 10);
+
+		/* Only databases whose siphon is gone: a running pull keeps its own. */
+		if (len > 11 && pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			siphon_strbuf_reset(&q);
+			if (siphon_strbuf_printf(&q, "DROP DATABASE IF EXISTS \"%.*s\"%s;\n", (int)len, p,
+			                         local_num >= 130000 ? " WITH (FORCE)" : "") == 0) {
+				char *o2 = NULL;
+
+				if (siphon_pg_local_query(ctx, "postgres", siphon_strbuf_str(&q), &o2) == 0)
+					siphon_log(ctx, SIPHON_LOG_INFO,
+					           "removed %.*s, left behind by an earlier siphon that was killed",
+					           (int)len, p);
+				else
+					siphon_err_clear(ctx);
+				free(o2);
+			}
+		}
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	free(out);
+	siphon_strbuf_free(&q);
 }

@@ -35,6 +35,13 @@ int siphon_pg_local_version(struct siphon_ctx *ctx, int *num);
 int siphon_pg_local_db_state(struct siphon_ctx *ctx, const char *dbname,
                              int *exists, int *sessions);
 
+/*
+ * Drops temporary databases that an earlier siphon left behind when it was
+ * killed outright (siphon_tmp_PID_TIME and siphon_old_PID_TIME whose PID is
+ * no longer running).  Best effort: failures are logged, not returned.
+ */
+void siphon_pg_local_drop_stale(struct siphon_ctx *ctx, int local_num);
+
 /* Extensions of the list that the local server cannot install; "" if none. */
 int siphon_pg_local_missing_extensions(struct siphon_ctx *ctx, char **names,
                                        int n, struct siphon_strbuf *missing);

@@ -910,14 +910,46 @@ all_done(struct pg *pg, int *done)
 	return 0;
 }
 
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A progress line every few seconds: a long pull must not look hung. */
+static void
+progress(struct pg *pg, double t0, double *next)
+{
+	uint64_t raw = 0, wire = 0;
+	double t = now_s();
+	int l;
+
+	if (t < *next)
+		return;
+	*next = t + 5;
+	for (l = 0; l < pg->nlanes; l++) {
+		raw += pg->lane_rs[l]->raw_bytes;
+		wire += pg->lane_rs[l]->wire_bytes;
+	}
+	siphon_log(pg->ctx, SIPHON_LOG_INFO,
+	           "%.1f MB of table data loaded (%.1f MB on the wire), %.1f MB/s; the tables take %.1f MB on the server",
+	           (double)raw / 1e6, (double)wire / 1e6, (double)raw / 1e6 / (t - t0),
+	           (double)pg->cat.total_bytes / 1e6);
+}
+
 static int
 transfer(struct pg *pg)
 {
 	int r, done = 0, lanes_open = 0;
+	double t0 = now_s(), next = t0 + 5;
 
 	while (!done) {
 		if ((r = siphon_loop_step(pg->loop, 1000)) != 0)
 			return r;
+		progress(pg, t0, &next);
 		if (!lanes_open && pg->pre_proc->exited && pg->pre_proc->status == 0 &&
 		    pg->pre->state == SIPHON_RS_DONE) {
 			if (pg->lenient)
@@ -1131,6 +1163,7 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 	/* Local checks first: fail before touching production. */
 	if ((r = siphon_pg_local_version(pg.ctx, &pg.local_num)) != 0)
 		goto out;
+	siphon_pg_local_drop_stale(pg.ctx, pg.local_num);
 	if ((r = siphon_pg_local_db_state(pg.ctx, pg.into, &exists, &sessions)) != 0)
 		goto out;
 	pg.into_exists = exists;
