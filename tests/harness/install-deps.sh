@@ -2,7 +2,7 @@
 # Installs what siphon needs to build and test, on Debian 12 / Ubuntu.
 set -e
 PKGS="build-essential pkg-config libssh2-1-dev zlib1g-dev libzstd-dev libarchive-dev libssl-dev libcmocka-dev
-postgresql postgresql-contrib openssh-server openssh-client zstd pigz gzip sqlite3 procps iproute2"
+postgresql postgresql-contrib openssh-server openssh-client zstd pigz gzip sqlite3 procps iproute2 sudo util-linux"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,0 +1,9 @@
+#!/bin/bash
+# The remote role may not read the tables (--remote-pg-opts '-U limited'): exit 6.
+. "$(dirname "$0")/../harness/lib.sh"
+harness_start || exit 1
+it_begin
+keep_create
+
+siphon_pull app --into keep --remote-pg-opts '-U limited'
+assert_failed_cleanly 6
