@@ -195,6 +195,8 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 
 	if (siphon_cancelled(l->ctx))
 		return siphon_err(l->ctx, SIPHON_EINTR, "interrupted; the local database was left as it was");
+	if (l->tick != NULL && (r = l->tick(l->tick_arg)) != 0)
+		return r;
 	if (!waiting_remote(l)) {
 		clock_gettime(CLOCK_MONOTONIC, &l->last_remote);
 	} else if (elapsed_s(&l->last_remote) > l->stall_timeout) {

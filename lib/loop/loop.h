@@ -31,6 +31,12 @@ struct siphon_loop {
 	int stall_timeout;          /* seconds */
 	struct timespec last_remote;
 	const char *host;           /* for messages */
+	/*
+	 * Optional: called after every wait, for watchdogs of the caller's
+	 * (the engine watches the local disk).  Non-zero ends the loop.
+	 */
+	int (*tick)(void *arg);
+	void *tick_arg;
 };
 
 void siphon_loop_init(struct siphon_loop *l, struct siphon_ctx *ctx,

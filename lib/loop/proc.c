@@ -177,9 +177,12 @@ raw_write(struct siphon_proc *p, const void *buf, size_t len)
 {
 	ssize_t n;
 
-	if (p->in_fd < 0)
+	if (p->in_fd < 0) {
+		if (p->in_broken)
+			return 0;
 		return siphon_err(p->ctx, SIPHON_ELOCAL, "%s: input already closed",
 		                  p->what);
+	}
 	do {
 		n = write(p->in_fd, buf, len);
 	} while (n < 0 && errno == EINTR);
@@ -189,10 +192,16 @@ raw_write(struct siphon_proc *p, const void *buf, size_t len)
 		p->want_write = 1;
 		return 0;
 	}
-	if (errno == EPIPE)
-		return siphon_err(p->ctx, SIPHON_ELOCAL, "%s stopped reading its input%s%s",
-		                  p->what, p->err.len ? ": " : "",
-		                  siphon_strbuf_str(&p->err));
+	if (errno == EPIPE) {
+		/*
+		 * The child gave up (its own error is on its stderr): hold the
+		 * producer back and let its exit status and message tell why.
+		 */
+		p->in_broken = 1;
+		p->want_write = 0;
+		close_fd(&p->in_fd);
+		return 0;
+	}
 	return siphon_err(p->ctx, SIPHON_ELOCAL, "writing to %s: %s", p->what,
 	                  strerror(errno));
 }

@@ -23,6 +23,7 @@ struct siphon_proc {
 	size_t inq_off;
 	int close_in;               /* close stdin once inq is drained */
 	int want_write;             /* stdin was full: poll it for POLLOUT */
+	int in_broken;              /* the child closed its stdin (it failed) */
 	int exited;
 	int status;                 /* exit code, or 128+signal */
 };

@@ -22,7 +22,8 @@ siphon_pg_catalog_sql(struct siphon_strbuf *sb)
 	    "SELECT 'I', current_setting('server_version_num'), pg_catalog.pg_is_in_recovery(), "
 	    HEX("pg_catalog.pg_encoding_to_char(d.encoding)") ", " HEX("d.datcollate::text") ", "
 	    HEX("d.datctype::text") ", "
-	    "(SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) "
+	    "(SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.rolname = current_user), "
+	    "pg_catalog.pg_database_size(d.oid) "
 	    "FROM pg_catalog.pg_database d WHERE d.datname = current_database();\n"
 	    "SELECT 'T', " HEX("n.nspname::text") ", " HEX("c.relname::text") ", c.relkind, "
 	    "pg_catalog.pg_table_size(c.oid), c.oid, "
@@ -254,13 +255,14 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 
 	if (strcmp(f[0], "X") == 0 && n == 2) {
 		snprintf(c->snapshot, sizeof(c->snapshot), "%s", f[1]);
-	} else if (strcmp(f[0], "I") == 0 && n == 7) {
+	} else if (strcmp(f[0], "I") == 0 && n == 8) {
 		c->server_num = atoi(f[1]);
 		c->in_recovery = strcmp(f[2], "t") == 0;
 		c->encoding = unhex(f[3]);
 		c->collate = unhex(f[4]);
 		c->ctype = unhex(f[5]);
 		c->can_bypass_rls = strcmp(f[6], "t") == 0;
+		c->db_bytes = strtoull(f[7], NULL, 10);
 		if (c->encoding == NULL || c->collate == NULL || c->ctype == NULL)
 			goto bad;
 	} else if (strcmp(f[0], "C") == 0 && n == 3) {

@@ -35,6 +35,7 @@ struct siphon_pg_catalog {
 	int server_num;        /* server_version_num: 150018 */
 	int in_recovery;
 	int can_bypass_rls;
+	uint64_t db_bytes;     /* pg_database_size */
 	char *encoding, *collate, *ctype;
 	struct siphon_pg_table *tables;
 	int ntables;

@@ -252,3 +252,26 @@ siphon_pg_local_drop_stale(struct siphon_ctx *ctx, int local_num)
 	free(out);
 	siphon_strbuf_free(&q);
 }
+
+int
+siphon_pg_local_datadir(struct siphon_ctx *ctx, char **dir)
+{
+	char *out = NULL;
+	size_t n;
+
+	*dir = NULL;
+	/* Only superusers and pg_read_all_settings may see it: no error otherwise. */
+	if (siphon_pg_local_query(ctx, "postgres",
+	        "SELECT CASE WHEN pg_catalog.current_setting('data_directory', true) IS NOT NULL "
+	        "THEN pg_catalog.current_setting('data_directory', true) END;", &out) != 0) {
+		siphon_err_clear(ctx);
+		return 0;
+	}
+	n = strcspn(out, "\n");
+	out[n] = '\0';
+	if (out[0] == '/')
+		*dir = out;
+	else
+		free(out);
+	return 0;
+}

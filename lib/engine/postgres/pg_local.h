@@ -42,6 +42,12 @@ int siphon_pg_local_db_state(struct siphon_ctx *ctx, const char *dbname,
  */
 void siphon_pg_local_drop_stale(struct siphon_ctx *ctx, int local_num);
 
+/*
+ * The local server's data directory, when this user may read the setting
+ * and it is on this machine; *dir NULL otherwise (not an error).
+ */
+int siphon_pg_local_datadir(struct siphon_ctx *ctx, char **dir);
+
 /* Extensions of the list that the local server cannot install; "" if none. */
 int siphon_pg_local_missing_extensions(struct siphon_ctx *ctx, char **names,
                                        int n, struct siphon_strbuf *missing);

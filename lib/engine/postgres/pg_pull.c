@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +63,8 @@ struct pg {
 	struct siphon_rstream **lane_rs;
 	struct siphon_pg_lane *lanes;
 	unsigned ntables_copied;
+	char *datadir;             /* the local data directory, when readable */
+	double next_disk_check;
 };
 
 /* ---- messages ---------------------------------------------------------- */
@@ -529,6 +532,76 @@ check_versions(struct pg *pg)
 	return 0;
 }
 
+/* Free bytes for unprivileged use on the file system holding dir; -1 if unknown. */
+static long long
+free_bytes(const char *dir)
+{
+	struct statvfs v;
+
+	if (dir == NULL || statvfs(dir, &v) != 0)
+		return -1;
+	return (long long)v.f_bavail * (long long)v.f_frsize;
+}
+
+/* What must stay free: PostgreSQL cannot even drop a database on a full disk. */
+static long long
+disk_reserve(const char *dir)
+{
+	struct statvfs v;
+	long long one_pct;
+
+	if (dir == NULL || statvfs(dir, &v) != 0)
+		return 0;
+	one_pct = (long long)v.f_blocks * (long long)v.f_frsize / 100;
+	return one_pct > 64LL * 1024 * 1024 ? one_pct : 64LL * 1024 * 1024;
+}
+
+static int
+check_disk(struct pg *pg)
+{
+	long long avail, need, reserve;
+
+	if (siphon_pg_local_datadir(pg->ctx, &pg->datadir) != 0 || pg->datadir == NULL)
+		return 0;
+	if ((avail = free_bytes(pg->datadir)) < 0) {
+		free(pg->datadir);
+		pg->datadir = NULL;      /* not on this machine, or not visible */
+		return 0;
+	}
+	reserve = disk_reserve(pg->datadir);
+	/* The copy takes about what the database takes on the server. */
+	need = (long long)pg->cat.db_bytes + (long long)(pg->cat.db_bytes / 10) + reserve;
+	if (avail < need)
+		return siphon_err(pg->ctx, SIPHON_ELOCAL,
+		                  "not enough local disk space: the copy needs about %.0f MB and %.0f MB are free where the local PostgreSQL keeps its data (%s; the old copy stays until the new one is complete); free space and run again",
+		                  (double)need / 1e6, (double)avail / 1e6, pg->datadir);
+	return 0;
+}
+
+/* The loop's watchdog: stop before PostgreSQL runs out of disk. */
+static int
+disk_tick(void *arg)
+{
+	struct pg *pg = arg;
+	long long avail;
+	double t;
+	struct timespec ts;
+
+	if (pg->datadir == NULL)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (t < pg->next_disk_check)
+		return 0;
+	pg->next_disk_check = t + 0.5;
+	avail = free_bytes(pg->datadir);
+	if (avail >= 0 && avail < disk_reserve(pg->datadir))
+		return siphon_err(pg->ctx, SIPHON_ELOCAL,
+		                  "the local disk is almost full (%.0f MB left where the local PostgreSQL keeps its data, %s); stopped before PostgreSQL runs out of space: free space and run again",
+		                  (double)avail / 1e6, pg->datadir);
+	return 0;
+}
+
 static int
 create_tmpdb(struct pg *pg)
 {
@@ -577,34 +650,65 @@ oom:
 	return siphon_err_oom(pg->ctx);
 }
 
+/* Runs sql for cleanup: never overwrites the first error, ignores Ctrl-C. */
+static int
+cleanup_query(struct pg *pg, const char *db, const char *sql, struct siphon_ctx *tmp)
+{
+	char *out = NULL;
+	int r;
+
+	*tmp = *pg->ctx;
+	tmp->errcode = 0;
+	tmp->errmsg[0] = '\0';
+	tmp->log_fn = NULL;
+	tmp->cancel_fd = -1;
+	r = siphon_pg_local_query(tmp, db, sql, &out);
+	free(out);
+	return r;
+}
+
 static void
 drop_tmpdb(struct pg *pg)
 {
 	struct siphon_strbuf q = {0};
-	char *out = NULL;
-	int saved = pg->ctx->cancel_fd;
+	struct siphon_ctx tmp;
+	int i;
 
 	if (!pg->tmp_created)
 		return;
-	/* Cleanup must run even after Ctrl-C: ignore the cancel descriptor. */
-	pg->ctx->cancel_fd = -1;
-	if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") == 0 &&
-	    siphon_sql_ident(&q, pg->tmpdb) == 0 &&
-	    siphon_strbuf_puts(&q, pg->local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") == 0) {
-		/* Keep the first error: this is cleanup after it. */
-		struct siphon_ctx tmp = *pg->ctx;
-
-		tmp.errcode = 0;
-		tmp.log_fn = NULL;
-		if (siphon_pg_local_query(&tmp, "postgres", siphon_strbuf_str(&q), &out) == 0)
-			pg->tmp_created = 0;
-		else
-			siphon_log(pg->ctx, SIPHON_LOG_WARN,
-			           "could not remove the temporary database %s: %s",
-			           pg->tmpdb, siphon_ctx_errmsg(&tmp));
-		free(out);
+	if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") != 0 ||
+	    siphon_sql_ident(&q, pg->tmpdb) != 0 ||
+	    siphon_strbuf_puts(&q, pg->local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") != 0)
+		goto out;
+	if (cleanup_query(pg, "postgres", siphon_strbuf_str(&q), &tmp) == 0) {
+		pg->tmp_created = 0;
+		goto out;
 	}
-	pg->ctx->cancel_fd = saved;
+	/*
+	 * On a full disk DROP DATABASE's checkpoint can fail, and even crash
+	 * the server.  Wait for it to come back, empty the copy's tables (which
+	 * gives their space back at once), then drop it again.
+	 */
+	for (i = 0; i < 60; i++) {
+		struct timespec ts = {0, 500 * 1000 * 1000};
+		struct siphon_ctx t2;
+
+		if (cleanup_query(pg, "postgres", "SELECT 1;", &t2) == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	cleanup_query(pg, pg->tmpdb,
+	    "DO $siphon$DECLARE r record; BEGIN FOR r IN SELECT c.oid::regclass AS t FROM pg_catalog.pg_class c "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') "
+	    "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast' "
+	    "LOOP EXECUTE 'TRUNCATE ' || r.t || ' CASCADE'; END LOOP; END$siphon$;\n", &tmp);
+	if (cleanup_query(pg, "postgres", siphon_strbuf_str(&q), &tmp) == 0)
+		pg->tmp_created = 0;
+	else
+		siphon_log(pg->ctx, SIPHON_LOG_WARN,
+		           "could not remove the temporary database %s (the next siphon run removes it): %s",
+		           pg->tmpdb, siphon_ctx_errmsg(&tmp));
+out:
 	siphon_strbuf_free(&q);
 }
 
@@ -1186,6 +1290,10 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 	           o->host, siphon_pg_num_major(pg.cat.server_num), pg.probe.pg[pg.pgi].version,
 	           pg.probe.pg[pg.pgi].bindir, pg.cat.ntables, (double)pg.cat.total_bytes / 1e6,
 	           pg.codec_name, pg.jobs);
+	if ((r = check_disk(&pg)) != 0)
+		goto out;
+	loop->tick = disk_tick;
+	loop->tick_arg = &pg;
 	if ((r = create_tmpdb(&pg)) != 0)
 		goto out;
 	if ((r = start_dumps(&pg)) != 0 || (r = start_lanes(&pg)) != 0)
@@ -1210,6 +1318,8 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 		stats->raw_bytes += pg.pre->raw_bytes + pg.post->raw_bytes;
 	}
 out:
+	loop->tick = NULL;
 	cleanup(&pg);
+	free(pg.datadir);
 	return r;
 }
