@@ -144,10 +144,10 @@ cli_version(FILE *out)
 int
 cli_usage_error(const char *msg, const char *command)
 {
-	fprintf(stderr, "siphon: %s\n", msg);
+	/* One line, like every other failure: the hint rides along. */
 	if (command != NULL)
-		fprintf(stderr, "Try 'siphon %s --help'.\n", command);
+		fprintf(stderr, "siphon: %s (see 'siphon %s --help')\n", msg, command);
 	else
-		fputs("Try 'siphon --help'.\n", stderr);
+		fprintf(stderr, "siphon: %s (see 'siphon --help')\n", msg);
 	return CLI_EXIT_USAGE;
 }

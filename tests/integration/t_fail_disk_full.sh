@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs-real-siphon
 # A local disk too small for the copy. A third "workstation" cluster keeps its data on a small
 # tmpfs (WAL elsewhere). (1) The copy cannot fit: refused before anything is pulled (exit 7).
 # (2) The disk fills up during the pull (another program takes the space): siphon stops while

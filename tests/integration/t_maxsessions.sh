@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs-real-siphon
 # A server whose MaxSessions is lower than what siphon wants (-j 4 needs 3 + 4 channels): channels
 # the server refuses wait until others close, and the pull still completes, faithfully.
 . "$(dirname "$0")/../harness/lib.sh"
