@@ -696,10 +696,21 @@ siphon_ssh_auth(struct siphon_ctx *ctx, LIBSSH2_SESSION *s, int sock,
 	a.o = o;
 	if ((r = methods(&a, &pubkey)) != 0 || a.done)
 		return r;
-	if ((r = try_agent(&a)) != 0 || a.done)
-		return r;
-	if (!a.closed && (r = try_keyfiles(&a)) != 0)
-		return r;
+	/*
+	 * A key named with -i goes first: an agent full of other keys would
+	 * otherwise use up the server's MaxAuthTries before it is tried.
+	 */
+	if (o->identity != NULL) {
+		if ((r = try_keyfiles(&a)) != 0 || a.done)
+			return r;
+		if (!a.closed && (r = try_agent(&a)) != 0)
+			return r;
+	} else {
+		if ((r = try_agent(&a)) != 0 || a.done)
+			return r;
+		if (!a.closed && (r = try_keyfiles(&a)) != 0)
+			return r;
+	}
 	if (a.done)
 		return 0;
 	siphon_ssh_authlog_message(&a.log, msg, sizeof(msg), o->user, o->host,

@@ -114,6 +114,10 @@ explain(void *arg, struct siphon_rstream *rs)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
 		                  "the dump sessions on %s could not share one snapshot (%s): a connection pooler in transaction mode (pgbouncer) sits in front of the server; connect to PostgreSQL directly with --remote-pg-opts '-h HOST -p PORT'",
 		                  host, line);
+	if (strstr(err, "conflict with recovery") != NULL)
+		return siphon_err(pg->ctx, SIPHON_EREMOTE,
+		                  "the hot standby %s cancelled the copy because of a recovery conflict (%s); set hot_standby_feedback = on or raise max_standby_streaming_delay there, or pull from the primary",
+		                  host, line);
 	if (strstr(err, "lock timeout") != NULL)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
 		                  "could not lock the tables on %s within 10 s: a schema change (DDL) or maintenance holds a conflicting lock (%s); try again when it is done",
