@@ -57,7 +57,7 @@ for _ in $(seq 1 200); do
 	[ -n "$(small_psql -At -d postgres -c "SELECT 1 FROM pg_database WHERE datname LIKE 'siphon_tmp%'")" ] && break
 	sleep 0.05
 done
-fallocate -l "$(( $(free_mb) - 90 ))M" "$d/data/filler" || it_fail "fallocate during the pull"
+fallocate -l "$(( $(free_mb) - 160 ))M" "$d/data/filler" || it_fail "fallocate during the pull"
 siphon_wait 120
 rm -f "$d/data/filler"
 assert_rc 7 "the disk filled up during the pull"

@@ -128,6 +128,30 @@ siphon_pg_session_sql(struct siphon_strbuf *sb, int server_num)
 }
 
 int
+siphon_pg_txn_sql(struct siphon_strbuf *sb, int server_num)
+{
+	struct siphon_strbuf plain = {0};
+	const char *p;
+	int r = 0;
+
+	if (siphon_pg_session_sql(&plain, server_num) != 0)
+		r = -1;
+	for (p = siphon_strbuf_str(&plain); r == 0 && *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+
+		if (siphon_strbuf_puts(sb, "SET LOCAL ") != 0 ||
+		    siphon_strbuf_append(sb, p + 4, len - 4) != 0 ||
+		    siphon_strbuf_puts(sb, "\n") != 0)
+			r = -1;
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	siphon_strbuf_free(&plain);
+	return r;
+}
+
+int
 siphon_pg_conninfo(struct siphon_strbuf *sb, const char *dbname)
 {
 	const char *p;

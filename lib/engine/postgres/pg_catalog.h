@@ -93,6 +93,13 @@ int siphon_pg_num_major(int num);
 int siphon_pg_session_sql(struct siphon_strbuf *sb, int server_num);
 
 /*
+ * The same settings as SET LOCAL, for right after BEGIN: behind a
+ * connection pooler in transaction mode, session settings may land on
+ * another server connection than the transaction's.
+ */
+int siphon_pg_txn_sql(struct siphon_strbuf *sb, int server_num);
+
+/*
  * Appends a libpq connection string naming dbname, quoted so that no
  * database name can be read as other connection options.
  */

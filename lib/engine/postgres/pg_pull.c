@@ -424,6 +424,10 @@ start_control(struct pg *pg)
 	        "DO $siphon$BEGIN IF current_setting('server_version_num')::int >= 170000 THEN "
 	        "PERFORM pg_catalog.set_config('transaction_timeout', '0', false); END IF; END$siphon$;\n"
 	        "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n") != 0 ||
+	    siphon_pg_txn_sql(&sql, 0) != 0 ||
+	    siphon_strbuf_puts(&sql,
+	        "DO $siphon$BEGIN IF current_setting('server_version_num')::int >= 170000 THEN "
+	        "PERFORM pg_catalog.set_config('transaction_timeout', '0', true); END IF; END$siphon$;\n") != 0 ||
 	    siphon_pg_catalog_sql(&sql) != 0 ||
 	    siphon_strbuf_puts(&sql, "\\echo siphon-sync-1\n") != 0) {
 		r = siphon_err_oom(pg->ctx);
@@ -597,7 +601,7 @@ disk_tick(void *arg)
 	t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	if (t < pg->next_disk_check)
 		return 0;
-	pg->next_disk_check = t + 0.5;
+	pg->next_disk_check = t + 0.1;
 	avail = free_bytes(pg->datadir);
 	if (avail >= 0 && avail < disk_reserve(pg->datadir))
 		return siphon_err(pg->ctx, SIPHON_ELOCAL,
@@ -904,7 +908,8 @@ start_lanes(struct pg *pg)
 		    siphon_sql_literal(&sql, pg->cat.encoding) != 0 ||
 		    siphon_strbuf_puts(&sql, ";\nBEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ") != 0 ||
 		    siphon_sql_literal(&sql, pg->cat.snapshot) != 0 ||
-		    siphon_strbuf_puts(&sql, ";\n") != 0)
+		    siphon_strbuf_puts(&sql, ";\n") != 0 ||
+		    siphon_pg_txn_sql(&sql, pg->cat.server_num) != 0)
 			goto oom;
 		for (i = 0; i < n; i++) {
 			struct siphon_pg_lane_item *items;
