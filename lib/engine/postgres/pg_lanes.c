@@ -1,0 +1,228 @@
+/* pg_lanes.c - the data channels: work pieces, their plan, remote and local sessions. */
+#include "engine/postgres/pg_pull_int.h"
+
+#include "engine/plan.h"
+#include "engine/postgres/pg_lane.h"
+#include "engine/postgres/pg_local.h"
+#include "engine/postgres/pg_post.h"
+#include "engine/postgres/pg_script.h"
+#include "remote/shell.h"
+#include "util/sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A piece of work for a lane: a table, a ctid range of one, or the large objects. */
+struct work {
+	const struct siphon_pg_table *t;   /* NULL: large objects */
+	int piece, pieces;
+	uint64_t first, last;              /* block range [first, last); last 0: open */
+};
+
+static int
+lane_item(struct siphon_pg_lane_item *it, struct siphon_strbuf *remote,
+          const struct work *w)
+{
+	struct siphon_strbuf h = {0};
+	const char *qname = w->t != NULL ? w->t->qname : NULL;
+
+	if (w->t != NULL && w->pieces > 1) {
+		/* A TID range scan reads just these pages (PostgreSQL 14+). */
+		if (siphon_strbuf_printf(remote, "COPY (SELECT %s FROM ONLY %s WHERE ctid >= '(%llu,0)'::tid",
+		                         w->t->columns, qname, (unsigned long long)w->first) != 0 ||
+		    (w->last > 0 && siphon_strbuf_printf(remote, " AND ctid < '(%llu,0)'::tid",
+		                                         (unsigned long long)w->last) != 0) ||
+		    siphon_strbuf_puts(remote, ") TO STDOUT;\n") != 0 ||
+		    siphon_strbuf_printf(&h, "COPY %s FROM STDIN;\n", qname) != 0)
+			goto oom;
+	} else if (qname == NULL) {
+		/* Large objects: loaded through a temporary table, then written. */
+		if (siphon_strbuf_puts(remote,
+		        "COPY (SELECT oid, pg_catalog.lo_get(oid) FROM pg_catalog.pg_largeobject_metadata ORDER BY 1) TO STDOUT;\n") != 0 ||
+		    siphon_strbuf_puts(&h, "CREATE TEMP TABLE siphon_lo (loid oid, data bytea);\nCOPY siphon_lo FROM STDIN;\n") != 0)
+			goto oom;
+		it->trailer = strdup(
+		    "SELECT count(pg_catalog.lo_create(loid)) FROM siphon_lo WHERE loid NOT IN (SELECT oid FROM pg_catalog.pg_largeobject_metadata);\n"
+		    "SELECT count(pg_catalog.lo_put(loid, 0, data)) FROM siphon_lo;\n"
+		    "DROP TABLE siphon_lo;\n");
+		if (it->trailer == NULL)
+			goto oom;
+	} else if (siphon_strbuf_printf(remote, "COPY %s TO STDOUT;\n", qname) != 0 ||
+	           siphon_strbuf_printf(&h, "COPY %s FROM STDIN;\n", qname) != 0) {
+		goto oom;
+	}
+	if (siphon_strbuf_puts(remote, "\\echo '\\\\.'\n") != 0)
+		goto oom;
+	it->header = siphon_strbuf_take(&h);
+	return it->header != NULL ? 0 : -1;
+oom:
+	siphon_strbuf_free(&h);
+	return -1;
+}
+
+/* Lists the pieces of work: whole tables, pieces of big ones, large objects. */
+static int
+make_work(struct pg *pg, struct work **out, uint64_t **costs, int *n)
+{
+	struct work *w = NULL;
+	uint64_t *c = NULL;
+	int cap = 0, i, k, pieces;
+
+	*n = 0;
+	for (i = 0; i < pg->cat.ntables; i++) {
+		const struct siphon_pg_table *t = &pg->cat.tables[i];
+
+		/* Partitioned parents hold no rows; their leaves are listed themselves. */
+		if (t->relkind != 'r')
+			continue;
+		pieces = t->columns != NULL ? siphon_pg_chunks(&pg->cat, t, pg->jobs) : 1;
+		pg->ntables_copied++;
+		for (k = 0; k < pieces; k++) {
+			if (*n + 2 > cap) {
+				cap = cap ? cap * 2 : 64;
+				if ((w = realloc(w, (size_t)cap * sizeof(*w))) == NULL ||
+				    (c = realloc(c, (size_t)cap * sizeof(*c))) == NULL)
+					goto oom;
+				*out = w;
+				*costs = c;
+			}
+			w[*n] = (struct work){.t = t, .piece = k, .pieces = pieces};
+			if (pieces > 1) {
+				w[*n].first = t->blocks * (uint64_t)k / (uint64_t)pieces;
+				w[*n].last = k == pieces - 1 ? 0 : t->blocks * (uint64_t)(k + 1) / (uint64_t)pieces;
+			}
+			c[(*n)++] = t->bytes / (uint64_t)pieces;
+		}
+	}
+	if (pg->cat.nlobs > 0) {
+		if (*n + 1 > cap) {
+			cap = cap ? cap * 2 : 4;
+			if ((w = realloc(w, (size_t)cap * sizeof(*w))) == NULL ||
+			    (c = realloc(c, (size_t)cap * sizeof(*c))) == NULL)
+				goto oom;
+		}
+		w[*n] = (struct work){0};
+		c[(*n)++] = (uint64_t)pg->cat.nlobs * 8192;
+	}
+	*out = w;
+	*costs = c;
+	return 0;
+oom:
+	*out = w;
+	*costs = c;
+	return siphon_err_oom(pg->ctx);
+}
+
+int
+pg_start_lanes(struct pg *pg)
+{
+	struct siphon_plan_item *plan = NULL;
+	struct siphon_strbuf st = {0}, sql = {0};
+	struct work *work = NULL;
+	uint64_t *costs = NULL;
+	int n = 0, i, l, r = 0, nlanes;
+
+	if ((r = make_work(pg, &work, &costs, &n)) != 0)
+		goto out;
+	if ((plan = calloc((size_t)n + 1, sizeof(*plan))) == NULL)
+		goto oom;
+	if ((nlanes = siphon_plan_lanes(costs, n, pg->jobs, plan)) < 0)
+		goto oom;
+	pg->nlanes = nlanes;
+	siphon_log(pg->ctx, SIPHON_LOG_DEBUG, "%u tables in %d pieces over %d channels",
+	           pg->ntables_copied, n, nlanes);
+	if (nlanes == 0)
+		goto out;
+	if ((pg->lanes = calloc((size_t)nlanes, sizeof(*pg->lanes))) == NULL ||
+	    (pg->lane_rs = calloc((size_t)nlanes, sizeof(*pg->lane_rs))) == NULL)
+		goto oom;
+	if ((r = pg_psql_stage(pg, &st, pg->probe.pg[pg->pgi].bindir, 1)) != 0)
+		goto out;
+	for (l = 0; l < nlanes; l++) {
+		struct siphon_pg_lane *lane = &pg->lanes[l];
+		struct siphon_sink sink;
+		char what[64];
+
+		lane->ctx = pg->ctx;
+		snprintf(lane->what, sizeof(lane->what), "data channel %d", l + 1);
+		siphon_strbuf_reset(&sql);
+		if (siphon_pg_session_sql(&sql, pg->cat.server_num) != 0 ||
+		    siphon_strbuf_puts(&sql, "SET client_encoding = ") != 0 ||
+		    siphon_sql_literal(&sql, pg->cat.encoding) != 0 ||
+		    siphon_strbuf_puts(&sql, ";\nBEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ") != 0 ||
+		    siphon_sql_literal(&sql, pg->cat.snapshot) != 0 ||
+		    siphon_strbuf_puts(&sql, ";\n") != 0 ||
+		    siphon_pg_txn_sql(&sql, pg->cat.server_num) != 0)
+			goto oom;
+		for (i = 0; i < n; i++) {
+			struct siphon_pg_lane_item *items;
+
+			if (plan[i].lane != l)
+				continue;
+			items = realloc(lane->items, (size_t)(lane->nitems + 1) * sizeof(*items));
+			if (items == NULL)
+				goto oom;
+			lane->items = items;
+			memset(&items[lane->nitems], 0, sizeof(*items));
+			if (lane_item(&items[lane->nitems++], &sql, &work[plan[i].index]) != 0)
+				goto oom;
+		}
+		if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0)
+			goto oom;
+		snprintf(what, sizeof(what), "COPY on data channel %d", l + 1);
+		if ((r = pg_new_stream(pg, &pg->lane_rs[l], what, siphon_strbuf_str(&st), 0)) != 0)
+			goto out;
+		siphon_pg_lane_sink(&sink, lane);
+		siphon_rstream_set_sink(pg->lane_rs[l], &sink);
+		if ((r = siphon_rstream_send(pg->lane_rs[l], sql.buf, sql.len)) != 0)
+			goto out;
+		siphon_rstream_close_stdin(pg->lane_rs[l]);
+	}
+	goto out;
+oom:
+	r = siphon_err_oom(pg->ctx);
+out:
+	siphon_strbuf_free(&st);
+	siphon_strbuf_free(&sql);
+	free(work);
+	free(costs);
+	free(plan);
+	return r;
+}
+
+/* Once the schema is in, each lane gets its local psql. */
+int
+pg_open_local_lanes(struct pg *pg)
+{
+	struct siphon_strbuf pre = {0};
+	char **argv = siphon_pg_local_argv(pg->tmpdb);
+	int l, r = 0;
+
+	if (argv == NULL)
+		return siphon_err_oom(pg->ctx);
+	if (siphon_strbuf_puts(&pre, "SET client_encoding = ") != 0 ||
+	    siphon_sql_literal(&pre, pg->cat.encoding) != 0 ||
+	    siphon_strbuf_puts(&pre, ";\nSET DateStyle = ISO;\nSET IntervalStyle = postgres;\n"
+	                             "SET TimeZone = 'UTC';\nSET extra_float_digits = 3;\n"
+	                             "SET synchronous_commit = off;\nSET statement_timeout = 0;\n"
+	                             "SET lock_timeout = 0;\nSET row_security = off;\n") != 0) {
+		r = siphon_err_oom(pg->ctx);
+		goto out;
+	}
+	for (l = 0; l < pg->nlanes; l++) {
+		struct siphon_pg_lane *lane = &pg->lanes[l];
+
+		if ((r = siphon_proc_spawn(&lane->proc, pg->ctx, "local psql (table data)", argv, 0)) != 0 ||
+		    (r = siphon_loop_add_proc(pg->loop, lane->proc)) != 0 ||
+		    (r = siphon_proc_queue(lane->proc, pre.buf, pre.len)) != 0)
+			goto out;
+	}
+out:
+	siphon_strbuf_free(&pre);
+	siphon_pg_local_argv_free(argv);
+	return r;
+}

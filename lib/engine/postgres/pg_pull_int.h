@@ -1,0 +1,99 @@
+/*
+ * pg_pull_int.h - what the files of the PostgreSQL engine share: the state
+ * of one pull (struct pg, owned by siphon_pg_pull) and the steps.
+ *   pg_remote.c   remote commands, probe, compressor choice, error messages
+ *   pg_control.c  the snapshot holder and the version checks
+ *   pg_lanes.c    the data channels
+ *   pg_target.c   the local database: disk, temporary copy, swap
+ *   pg_pull.c     the order of the steps, and cleanup
+ */
+#ifndef SIPHON_PG_PULL_INT_H
+#define SIPHON_PG_PULL_INT_H
+
+#include "engine/postgres/pg_catalog.h"
+#include "engine/postgres/pg_lane.h"
+#include "engine/postgres/pg_pull.h"
+#include "loop/loop.h"
+#include "remote/probe.h"
+#include "util/strbuf.h"
+
+#define CTL_SYNC1 "siphon-sync-1\n"
+#define CTL_SYNC2 "siphon-sync-2\n"
+
+struct pg {
+	struct siphon_ctx *ctx;
+	struct siphon_loop *loop;
+	const struct siphon_pull_opts *o;
+	const char *into;
+	int jobs;
+	struct siphon_probe probe;
+	int pgi;
+	struct siphon_pg_catalog cat;
+	int local_num;
+	int into_exists;
+	int lenient;           /* --allow-older-local with an older local server */
+	enum siphon_codec_kind codec;
+	char codec_name[16];
+	struct siphon_strbuf compress;   /* the compressor stage, "" for none */
+	char tmpdb[64];
+	int tmp_created;
+	size_t window;
+
+	struct siphon_rstream *ctl;
+	struct siphon_strbuf ctl_out;
+	struct siphon_rstream *pre;
+	struct siphon_proc *pre_proc;
+	struct siphon_rstream *post;
+	struct siphon_strbuf post_out;
+	int nlanes;
+	struct siphon_rstream **lane_rs;
+	struct siphon_pg_lane *lanes;
+	unsigned ntables_copied;
+	char *datadir;             /* the local data directory, when readable */
+	double next_disk_check;
+};
+
+/* pg_remote.c */
+/* The most telling line (FATAL/ERROR) of a tool's message, into buf. */
+const char *pg_key_line(const char *err, char *buf, size_t cap);
+/* The rstream explain hook: remote failures as what/where/how-to-fix. */
+int pg_explain(void *arg, struct siphon_rstream *rs);
+/* Appends "$NICE sudo -n -u USER -- 'BINDIR/TOOL'" as the options ask. */
+int pg_tool_prefix(struct pg *pg, struct siphon_strbuf *sb, const char *bindir,
+                   const char *tool, int nice);
+/* Appends the --remote-pg-opts words and -d 'dbname=...'. */
+int pg_conn_args(struct pg *pg, struct siphon_strbuf *sb);
+/* A stream running stage1 (| compressor unless raw), registered in the loop. */
+int pg_new_stream(struct pg *pg, struct siphon_rstream **out, const char *what,
+                  const char *stage1, int raw);
+void pg_drop_stream(struct pg *pg, struct siphon_rstream **rs);
+int pg_wait_stream(struct pg *pg, struct siphon_rstream *rs);
+int pg_probe(struct pg *pg);
+int pg_choose_codec(struct pg *pg);
+int pg_psql_stage(struct pg *pg, struct siphon_strbuf *st, const char *bindir,
+                  int nice);
+/* The newest PostgreSQL client tools the server has: they run the control session. */
+int pg_newest_tools(const struct siphon_probe *p);
+/* Starts the pre-data (into a local psql) and post-data (into memory) dumps. */
+int pg_start_dumps(struct pg *pg);
+
+/* pg_control.c */
+int pg_start_control(struct pg *pg);
+int pg_lock_tables(struct pg *pg);
+int pg_check_versions(struct pg *pg);
+int pg_release_snapshot(struct pg *pg);
+
+/* pg_lanes.c */
+int pg_start_lanes(struct pg *pg);
+int pg_open_local_lanes(struct pg *pg);
+
+/* pg_target.c */
+int pg_check_disk(struct pg *pg);
+int pg_disk_tick(void *arg);
+int pg_create_tmpdb(struct pg *pg);
+void pg_drop_tmpdb(struct pg *pg);
+int pg_local_failed(struct pg *pg, struct siphon_proc *p);
+int pg_finish_local(struct pg *pg);
+int pg_swap(struct pg *pg);
+
+#endif

@@ -1,0 +1,346 @@
+/*
+ * pg_target.c - the local side: disk checks, the temporary database, the
+ * finishing steps and the swap that replaces the old database.
+ */
+#include "engine/postgres/pg_pull_int.h"
+
+#include "engine/plan.h"
+#include "engine/postgres/pg_lane.h"
+#include "engine/postgres/pg_local.h"
+#include "engine/postgres/pg_post.h"
+#include "engine/postgres/pg_script.h"
+#include "remote/shell.h"
+#include "util/sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Free bytes for unprivileged use on the file system holding dir; -1 if unknown. */
+static long long
+free_bytes(const char *dir)
+{
+	struct statvfs v;
+
+	if (dir == NULL || statvfs(dir, &v) != 0)
+		return -1;
+	return (long long)v.f_bavail * (long long)v.f_frsize;
+}
+
+/* What must stay free: PostgreSQL cannot even drop a database on a full disk. */
+static long long
+disk_reserve(const char *dir)
+{
+	struct statvfs v;
+	long long one_pct;
+
+	if (dir == NULL || statvfs(dir, &v) != 0)
+		return 0;
+	one_pct = (long long)v.f_blocks * (long long)v.f_frsize / 100;
+	return one_pct > 64LL * 1024 * 1024 ? one_pct : 64LL * 1024 * 1024;
+}
+
+int
+pg_check_disk(struct pg *pg)
+{
+	long long avail, need, reserve;
+
+	if (siphon_pg_local_datadir(pg->ctx, &pg->datadir) != 0 || pg->datadir == NULL)
+		return 0;
+	if ((avail = free_bytes(pg->datadir)) < 0) {
+		free(pg->datadir);
+		pg->datadir = NULL;      /* not on this machine, or not visible */
+		return 0;
+	}
+	reserve = disk_reserve(pg->datadir);
+	/* The copy takes about what the database takes on the server. */
+	need = (long long)pg->cat.db_bytes + (long long)(pg->cat.db_bytes / 10) + reserve;
+	if (avail < need)
+		return siphon_err(pg->ctx, SIPHON_ELOCAL,
+		                  "not enough local disk space: the copy needs about %.0f MB and %.0f MB are free where the local PostgreSQL keeps its data (%s; the old copy stays until the new one is complete); free space and run again",
+		                  (double)need / 1e6, (double)avail / 1e6, pg->datadir);
+	return 0;
+}
+
+/* The loop's watchdog: stop before PostgreSQL runs out of disk. */
+int
+pg_disk_tick(void *arg)
+{
+	struct pg *pg = arg;
+	long long avail;
+	double t;
+	struct timespec ts;
+
+	if (pg->datadir == NULL)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (t < pg->next_disk_check)
+		return 0;
+	pg->next_disk_check = t + 0.1;
+	avail = free_bytes(pg->datadir);
+	if (avail >= 0 && avail < disk_reserve(pg->datadir))
+		return siphon_err(pg->ctx, SIPHON_ELOCAL,
+		                  "the local disk is almost full (%.0f MB left where the local PostgreSQL keeps its data, %s); stopped before PostgreSQL runs out of space: free space and run again",
+		                  (double)avail / 1e6, pg->datadir);
+	return 0;
+}
+
+int
+pg_create_tmpdb(struct pg *pg)
+{
+	struct siphon_strbuf q = {0};
+	char *out = NULL;
+	int r;
+
+	snprintf(pg->tmpdb, sizeof(pg->tmpdb), "siphon_tmp_%ld_%ld", (long)getpid(),
+	         (long)time(NULL));
+	/* The source's encoding and locale, from template0 so nothing else rides along. */
+	if (siphon_strbuf_puts(&q, "CREATE DATABASE ") != 0 ||
+	    siphon_sql_ident(&q, pg->tmpdb) != 0 ||
+	    siphon_strbuf_puts(&q, " TEMPLATE template0 ENCODING ") != 0 ||
+	    siphon_sql_literal(&q, pg->cat.encoding) != 0 ||
+	    siphon_strbuf_puts(&q, " LC_COLLATE ") != 0 ||
+	    siphon_sql_literal(&q, pg->cat.collate) != 0 ||
+	    siphon_strbuf_puts(&q, " LC_CTYPE ") != 0 ||
+	    siphon_sql_literal(&q, pg->cat.ctype) != 0 ||
+	    siphon_strbuf_puts(&q, ";\n") != 0)
+		goto oom;
+	r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out);
+	free(out);
+	out = NULL;
+	if (r != 0 && strstr(siphon_ctx_errmsg(pg->ctx), "locale") != NULL) {
+		/* The workstation lacks the server's locale: keep the encoding. */
+		siphon_log(pg->ctx, SIPHON_LOG_WARN,
+		           "the local server has no locale %s; creating the copy with the C locale (sort order of text may differ; install the locale to avoid this)",
+		           pg->cat.collate);
+		siphon_err_clear(pg->ctx);
+		siphon_strbuf_reset(&q);
+		if (siphon_strbuf_puts(&q, "CREATE DATABASE ") != 0 ||
+		    siphon_sql_ident(&q, pg->tmpdb) != 0 ||
+		    siphon_strbuf_puts(&q, " TEMPLATE template0 LOCALE 'C' ENCODING ") != 0 ||
+		    siphon_sql_literal(&q, pg->cat.encoding) != 0 ||
+		    siphon_strbuf_puts(&q, ";\n") != 0)
+			goto oom;
+		r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out);
+		free(out);
+	}
+	if (r == 0)
+		pg->tmp_created = 1;
+	siphon_strbuf_free(&q);
+	return r;
+oom:
+	siphon_strbuf_free(&q);
+	return siphon_err_oom(pg->ctx);
+}
+
+/* Runs sql for cleanup: never overwrites the first error, ignores Ctrl-C. */
+static int
+cleanup_query(struct pg *pg, const char *db, const char *sql, struct siphon_ctx *tmp)
+{
+	char *out = NULL;
+	int r;
+
+	*tmp = *pg->ctx;
+	tmp->errcode = 0;
+	tmp->errmsg[0] = '\0';
+	tmp->log_fn = NULL;
+	tmp->cancel_fd = -1;
+	r = siphon_pg_local_query(tmp, db, sql, &out);
+	free(out);
+	return r;
+}
+
+void
+pg_drop_tmpdb(struct pg *pg)
+{
+	struct siphon_strbuf q = {0};
+	struct siphon_ctx tmp;
+	int i;
+
+	if (!pg->tmp_created)
+		return;
+	if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") != 0 ||
+	    siphon_sql_ident(&q, pg->tmpdb) != 0 ||
+	    siphon_strbuf_puts(&q, pg->local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") != 0)
+		goto out;
+	if (cleanup_query(pg, "postgres", siphon_strbuf_str(&q), &tmp) == 0) {
+		pg->tmp_created = 0;
+		goto out;
+	}
+	/*
+	 * On a full disk DROP DATABASE's checkpoint can fail, and even crash
+	 * the server.  Wait for it to come back, empty the copy's tables (which
+	 * gives their space back at once), then drop it again.
+	 */
+	for (i = 0; i < 60; i++) {
+		struct timespec ts = {0, 500 * 1000 * 1000};
+		struct siphon_ctx t2;
+
+		if (cleanup_query(pg, "postgres", "SELECT 1;", &t2) == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	cleanup_query(pg, pg->tmpdb,
+	    "DO $siphon$DECLARE r record; BEGIN FOR r IN SELECT c.oid::regclass AS t FROM pg_catalog.pg_class c "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') "
+	    "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast' "
+	    "LOOP EXECUTE 'TRUNCATE ' || r.t || ' CASCADE'; END LOOP; END$siphon$;\n", &tmp);
+	if (cleanup_query(pg, "postgres", siphon_strbuf_str(&q), &tmp) == 0)
+		pg->tmp_created = 0;
+	else
+		siphon_log(pg->ctx, SIPHON_LOG_WARN,
+		           "could not remove the temporary database %s (the next siphon run removes it): %s",
+		           pg->tmpdb, siphon_ctx_errmsg(&tmp));
+out:
+	siphon_strbuf_free(&q);
+}
+
+int
+pg_local_failed(struct pg *pg, struct siphon_proc *p)
+{
+	char line[512];
+	const char *e = siphon_strbuf_str(&p->err);
+
+	pg_key_line(e, line, sizeof(line));
+	if (strstr(e, "invalid command \\restrict") != NULL)
+		return siphon_err(pg->ctx, SIPHON_ELOCAL,
+		                  "the local psql is too old for this pg_dump's output (no \\restrict): upgrade the local postgresql-client to the latest minor release");
+	if (strstr(e, "No space left") != NULL || strstr(e, "could not extend") != NULL)
+		return siphon_err(pg->ctx, SIPHON_ELOCAL,
+		                  "the local disk is full (%s); free space and run again", line);
+	return siphon_err(pg->ctx, SIPHON_ELOCAL, "%s failed: %s", p->what,
+	                  line[0] ? line : "psql exited with an error");
+}
+
+int
+pg_finish_local(struct pg *pg)
+{
+	struct siphon_pg_script script = {0};
+	struct siphon_strbuf q = {0}, qdb = {0};
+	char err[256], *out = NULL;
+	int i, r;
+
+	if (siphon_pg_script_split(&script, siphon_strbuf_str(&pg->post_out), err, sizeof(err)) != 0) {
+		r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot use the post-data dump from %s: %s",
+		               pg->o->host, err);
+		goto out;
+	}
+	siphon_log(pg->ctx, SIPHON_LOG_INFO, "data loaded; building %d indexes, constraints and triggers",
+	           script.nblocks);
+	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, pg->jobs, pg->lenient)) != 0)
+		goto out;
+	/* Sequences: their values as of the snapshot. */
+	for (i = 0; i < pg->cat.nseqs; i++) {
+		const struct siphon_pg_seq *s = &pg->cat.seqs[i];
+
+		if (s->last == NULL)
+			continue;
+		if (siphon_strbuf_puts(&q, "SELECT pg_catalog.setval(") != 0 ||
+		    siphon_sql_literal(&q, s->qname) != 0 ||
+		    siphon_strbuf_printf(&q, ", %s, %s);\n", s->last,
+		                         s->called ? "true" : "false") != 0)
+			goto oom;
+	}
+	if (q.len > 0) {
+		if ((r = siphon_pg_local_query(pg->ctx, pg->tmpdb, siphon_strbuf_str(&q), &out)) != 0)
+			goto out;
+		free(out);
+		out = NULL;
+	}
+	/* Database-level settings, last: they could affect the restore sessions. */
+	siphon_strbuf_reset(&q);
+	if (siphon_sql_ident(&qdb, pg->tmpdb) != 0)
+		goto oom;
+	for (i = 0; i < pg->cat.ndbsettings; i++) {
+		int rr = siphon_pg_dbsetting_sql(&q, siphon_strbuf_str(&qdb), pg->cat.dbsettings[i]);
+
+		if (rr == -1)
+			goto oom;
+		if (rr == -2)
+			siphon_log(pg->ctx, SIPHON_LOG_WARN, "skipping database setting %s",
+			           pg->cat.dbsettings[i]);
+	}
+	if (q.len > 0) {
+		if ((r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out)) != 0)
+			goto out;
+	}
+	goto out;
+oom:
+	r = siphon_err_oom(pg->ctx);
+out:
+	free(out);
+	siphon_pg_script_clear(&script);
+	siphon_strbuf_free(&q);
+	siphon_strbuf_free(&qdb);
+	return r;
+}
+
+int
+pg_swap(struct pg *pg)
+{
+	struct siphon_strbuf q = {0}, lit = {0};
+	char old[64], *out = NULL;
+	int r, exists, sessions;
+
+	if ((r = siphon_pg_local_db_state(pg->ctx, pg->into, &exists, &sessions)) != 0)
+		return r;
+	snprintf(old, sizeof(old), "siphon_old_%ld_%ld", (long)getpid(), (long)time(NULL));
+	if (siphon_sql_literal(&lit, pg->into) != 0)
+		goto oom;
+	if (exists && pg->o->force &&
+	    siphon_strbuf_printf(&q, "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity "
+	                             "WHERE datname = %s AND pid <> pg_catalog.pg_backend_pid();\n", lit.buf) != 0)
+		goto oom;
+	/* Both renames in one transaction: the name never points at nothing. */
+	if (siphon_strbuf_puts(&q, "BEGIN;\n") != 0)
+		goto oom;
+	if (exists && (siphon_strbuf_puts(&q, "ALTER DATABASE ") != 0 ||
+	               siphon_sql_ident(&q, pg->into) != 0 ||
+	               siphon_strbuf_puts(&q, " RENAME TO ") != 0 ||
+	               siphon_sql_ident(&q, old) != 0 ||
+	               siphon_strbuf_puts(&q, ";\n") != 0))
+		goto oom;
+	if (siphon_strbuf_puts(&q, "ALTER DATABASE ") != 0 ||
+	    siphon_sql_ident(&q, pg->tmpdb) != 0 ||
+	    siphon_strbuf_puts(&q, " RENAME TO ") != 0 ||
+	    siphon_sql_ident(&q, pg->into) != 0 ||
+	    siphon_strbuf_puts(&q, ";\nCOMMIT;\n") != 0)
+		goto oom;
+	if ((r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out)) != 0) {
+		if (strstr(siphon_ctx_errmsg(pg->ctx), "being accessed by other users") != NULL) {
+			siphon_err_clear(pg->ctx);
+			r = siphon_err(pg->ctx, SIPHON_EBUSY,
+			               "the local database \"%s\" is in use (a session connected during the pull); close it and run again, or use --force",
+			               pg->into);
+		}
+		goto out;
+	}
+	pg->tmp_created = 0;
+	if (exists) {
+		free(out);
+		out = NULL;
+		siphon_strbuf_reset(&q);
+		if (siphon_strbuf_puts(&q, "DROP DATABASE ") != 0 ||
+		    siphon_sql_ident(&q, old) != 0 ||
+		    siphon_strbuf_puts(&q, pg->local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") != 0)
+			goto oom;
+		if (siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out) != 0) {
+			siphon_log(pg->ctx, SIPHON_LOG_WARN, "the old copy is kept as %s: %s", old,
+			           siphon_ctx_errmsg(pg->ctx));
+			siphon_err_clear(pg->ctx);
+		}
+	}
+	r = 0;
+	goto out;
+oom:
+	r = siphon_err_oom(pg->ctx);
+out:
+	free(out);
+	siphon_strbuf_free(&q);
+	siphon_strbuf_free(&lit);
+	return r;
+}
