@@ -178,7 +178,14 @@ stderr_line(struct siphon_rstream *rs, const char *line, size_t len)
 		const char *name = line + tl;
 		const char *sp = memchr(name, ' ', len - tl);
 
-		if (sp != NULL) {
+		size_t rest = sp != NULL ? len - (size_t)(sp + 1 - line) : 0;
+		size_t k;
+
+		/* A trailer's code is digits and nothing else: never read "" as 0. */
+		for (k = 0; sp != NULL && k < rest; k++)
+			if (sp[1 + k] < '0' || sp[1 + k] > '9')
+				break;
+		if (sp != NULL && rest > 0 && k == rest) {
 			for (i = 0; i < rs->nstages; i++) {
 				size_t nl = strlen(rs->stage_names[i]);
 

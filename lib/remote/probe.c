@@ -33,14 +33,26 @@ siphon_pg_major_parse(const char *v)
 	while (*v == ' ')
 		v++;
 	a = strtol(v, &end, 10);
-	if (end == v || a <= 0)
+	if (end == v || a <= 0 || a > 9999)
 		return -1;
 	if (a >= 10)
-		return (int)a;
+		return (int)a * 100;
 	if (*end != '.')
 		return -1;
 	b = strtol(end + 1, &end, 10);
+	if (b < 0 || b > 99)
+		return -1;
 	return (int)(a * 100 + b);
+}
+
+const char *
+siphon_pg_major_text(int major, char *buf, size_t cap)
+{
+	if (major >= 1000)
+		snprintf(buf, cap, "%d", major / 100);
+	else
+		snprintf(buf, cap, "%d.%d", major / 100, major % 100);
+	return buf;
 }
 
 static void

@@ -12,7 +12,7 @@
 
 struct siphon_pg_tools {
 	char bindir[256];   /* directory holding pg_dump and psql */
-	int major;          /* pg_dump's major version: 15, or 906 for 9.6 */
+	int major;          /* pg_dump's major version, comparable: 1500, 906 for 9.6 */
 	char version[32];   /* as printed: "15.18" */
 };
 
@@ -31,8 +31,13 @@ int siphon_probe_script(struct siphon_strbuf *sb);
 /* Parses the probe's stdout.  Returns 0, or -1 when the output is unusable. */
 int siphon_probe_parse(struct siphon_probe *p, const char *out);
 
-/* Major version from "15.18", "9.6.24", "17beta1": 15, 906, 17; -1 if none. */
+/*
+ * Comparable major version from "15.18", "9.6.24", "17beta1": 1500, 906,
+ * 1700 (server_version_num / 100); -1 if none.
+ */
 int siphon_pg_major_parse(const char *version);
+/* The major as people write it: 1500 -> "15", 906 -> "9.6". */
+const char *siphon_pg_major_text(int major, char *buf, size_t cap);
 
 /*
  * Chooses the pg tools for a server of major server_major: the same major if

@@ -130,8 +130,7 @@ siphon_sh_pipeline(struct siphon_strbuf *sb, const char *const *stages,
 		size_t len = strlen(stages[i]);
 
 		/* A stage may be a multi-line script: end it with a newline. */
-		while (len > 0 && (stages[i][len - 1] == '\n' || stages[i][len - 1] == ' ' ||
-		                   stages[i][len - 1] == ';'))
+		while (len > 0 && (stages[i][len - 1] == '\n' || stages[i][len - 1] == ' '))
 			len--;
 		if (siphon_strbuf_printf(sb, "%s{ %.*s\necho \"%s%s $?\" >&3; }",
 		                         i > 0 ? " | " : "", (int)len, stages[i],

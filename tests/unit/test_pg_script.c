@@ -310,7 +310,7 @@ test_pg_script_header_types(void **state)
 	    "-- Name: pub t; Type: PUBLICATION TABLE; Schema: public; Owner: u\nALTER PUBLICATION pub ADD TABLE ONLY public.t;\n"
 	    "-- Name: r; Type: RULE; Schema: public; Owner: u\nCREATE RULE r AS ON UPDATE TO public.t DO NOTHING;\n"
 	    "-- Name: x; Type: ; Schema: public; Owner: u\nSELECT 1;\n"
-	    "-- Name: y; Type: TRAILING\nSELECT 2;\n"
+	    "-- Name: y; Type: TRAILING; Schema: -; Owner: u\nSELECT 2;\n"
 	    /* Not headers: no "; Type: ", or not at the start of the line. */
 	    "-- Name: z\nSELECT 3;\n"
 	    " -- Name: w; Type: INDEX; Schema: public; Owner: u\nSELECT 4;\n"

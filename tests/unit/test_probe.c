@@ -53,27 +53,27 @@ test_probe_parse_sample(void **state)
 	/* The duplicate directory is kept once. */
 	assert_int_equal(p.npg, 5);
 	assert_string_equal(p.pg[0].bindir, "/usr/lib/postgresql/13/bin");
-	assert_int_equal(p.pg[0].major, 13);
+	assert_int_equal(p.pg[0].major, 1300);
 	assert_string_equal(p.pg[0].version, "13.16");
 	assert_string_equal(p.pg[1].bindir, "/usr/lib/postgresql/15/bin");
-	assert_int_equal(p.pg[1].major, 15);
+	assert_int_equal(p.pg[1].major, 1500);
 	assert_string_equal(p.pg[1].version, "15.18");
-	assert_int_equal(p.pg[2].major, 17);
+	assert_int_equal(p.pg[2].major, 1700);
 	assert_string_equal(p.pg[2].version, "17.2");
 	assert_string_equal(p.pg[3].bindir, "/usr/lib/postgresql/18/bin");
-	assert_int_equal(p.pg[3].major, 18);
+	assert_int_equal(p.pg[3].major, 1800);
 	assert_string_equal(p.pg[3].version, "18beta1");
 	assert_string_equal(p.pg[4].bindir, "/usr/pgsql-16/bin");
-	assert_int_equal(p.pg[4].major, 16);
+	assert_int_equal(p.pg[4].major, 1600);
 	assert_string_equal(p.pg[4].version, "16.4");
 
-	assert_int_equal(siphon_probe_pick_pg(&p, 15), 1);
-	assert_int_equal(siphon_probe_pick_pg(&p, 16), 4);
-	assert_int_equal(siphon_probe_pick_pg(&p, 14), 1);
-	assert_int_equal(siphon_probe_pick_pg(&p, 13), 0);
-	assert_int_equal(siphon_probe_pick_pg(&p, 12), 0);
-	assert_int_equal(siphon_probe_pick_pg(&p, 18), 3);
-	assert_int_equal(siphon_probe_pick_pg(&p, 19), -1);
+	assert_int_equal(siphon_probe_pick_pg(&p, 1500), 1);
+	assert_int_equal(siphon_probe_pick_pg(&p, 1600), 4);
+	assert_int_equal(siphon_probe_pick_pg(&p, 1400), 1);
+	assert_int_equal(siphon_probe_pick_pg(&p, 1300), 0);
+	assert_int_equal(siphon_probe_pick_pg(&p, 1200), 0);
+	assert_int_equal(siphon_probe_pick_pg(&p, 1800), 3);
+	assert_int_equal(siphon_probe_pick_pg(&p, 1900), -1);
 }
 
 static void
@@ -157,7 +157,7 @@ test_probe_parse_long_fields(void **state)
 	assert_int_equal(p.npg, 1);
 	assert_int_equal(strlen(p.pg[0].bindir), sizeof(p.pg[0].bindir) - 1);
 	assert_int_equal(strlen(p.pg[0].version), sizeof(p.pg[0].version) - 1);
-	assert_int_equal(p.pg[0].major, 15);
+	assert_int_equal(p.pg[0].major, 1500);
 	siphon_strbuf_free(&sb);
 }
 
@@ -175,8 +175,8 @@ test_probe_parse_many_pg(void **state)
 	assert_int_equal(siphon_probe_parse(&p, siphon_strbuf_str(&sb)), 0);
 	assert_int_equal(p.npg, SIPHON_PROBE_MAX_PG);
 	assert_string_equal(p.pg[SIPHON_PROBE_MAX_PG - 1].bindir, "/opt/pg15/bin");
-	assert_int_equal(siphon_probe_pick_pg(&p, 10), 0);
-	assert_int_equal(siphon_probe_pick_pg(&p, 10 + SIPHON_PROBE_MAX_PG), -1);
+	assert_int_equal(siphon_probe_pick_pg(&p, 1000), 0);
+	assert_int_equal(siphon_probe_pick_pg(&p, (10 + SIPHON_PROBE_MAX_PG) * 100), -1);
 	siphon_strbuf_free(&sb);
 }
 
@@ -184,16 +184,16 @@ static void
 test_probe_major_parse(void **state)
 {
 	(void)state;
-	assert_int_equal(siphon_pg_major_parse("15.18"), 15);
+	assert_int_equal(siphon_pg_major_parse("15.18"), 1500);
 	assert_int_equal(siphon_pg_major_parse("9.6.24"), 906);
 	assert_int_equal(siphon_pg_major_parse("9.5.25"), 905);
 	assert_int_equal(siphon_pg_major_parse("8.4.22"), 804);
-	assert_int_equal(siphon_pg_major_parse("17beta1"), 17);
-	assert_int_equal(siphon_pg_major_parse("18devel"), 18);
-	assert_int_equal(siphon_pg_major_parse("16rc1"), 16);
-	assert_int_equal(siphon_pg_major_parse("10.0"), 10);
-	assert_int_equal(siphon_pg_major_parse("10"), 10);
-	assert_int_equal(siphon_pg_major_parse("  15.2"), 15);
+	assert_int_equal(siphon_pg_major_parse("17beta1"), 1700);
+	assert_int_equal(siphon_pg_major_parse("18devel"), 1800);
+	assert_int_equal(siphon_pg_major_parse("16rc1"), 1600);
+	assert_int_equal(siphon_pg_major_parse("10.0"), 1000);
+	assert_int_equal(siphon_pg_major_parse("10"), 1000);
+	assert_int_equal(siphon_pg_major_parse("  15.2"), 1500);
 	assert_int_equal(siphon_pg_major_parse("9.6"), 906);
 	assert_int_equal(siphon_pg_major_parse("garbage"), -1);
 	assert_int_equal(siphon_pg_major_parse(""), -1);
@@ -305,7 +305,7 @@ check_real_probe(const char *out)
 			found = i;
 	if (found < 0)
 		fail_msg("no /usr/lib/postgresql/15/bin entry in:\n%s", out);
-	assert_int_equal(p.pg[found].major, 15);
+	assert_int_equal(p.pg[found].major, 1500);
 	assert_true(strncmp(p.pg[found].version, "15.", 3) == 0);
 	/* The versioned directory comes before any PATH entry of the same major. */
 	assert_int_equal(siphon_probe_pick_pg(&p, 15), found);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "engine/postgres/pg_catalog.h"
+#include "remote/probe.h"
 #include "util/sql.h"
 
 /* What one quoting call appends, as a string the caller frees. */
@@ -400,15 +401,18 @@ static void
 test_pg_dbsetting_sql(void **state)
 {
 	(void)state;
-	/* List settings keep their stored form: already quoted elements. */
+	/* List settings: each stored element becomes a literal, as pg_dump writes them. */
 	expect_setting("search_path=\"$user\", public",
-	               "ALTER DATABASE \"my\"\"db\" SET search_path TO \"$user\", public;\n");
+	               "ALTER DATABASE \"my\"\"db\" SET search_path TO '$user', 'public';\n");
 	expect_setting("search_path=app, \"we'ird\"\"schema\"",
-	               "ALTER DATABASE \"my\"\"db\" SET search_path TO app, \"we'ird\"\"schema\";\n");
+	               "ALTER DATABASE \"my\"\"db\" SET search_path TO 'app', 'we''ird\"schema';\n");
+	expect_setting("search_path=\"\"", "ALTER DATABASE \"my\"\"db\" SET search_path TO '';\n");
 	expect_setting("temp_tablespaces=fast",
-	               "ALTER DATABASE \"my\"\"db\" SET temp_tablespaces TO fast;\n");
+	               "ALTER DATABASE \"my\"\"db\" SET temp_tablespaces TO 'fast';\n");
 	expect_setting("session_preload_libraries=auto_explain",
-	               "ALTER DATABASE \"my\"\"db\" SET session_preload_libraries TO auto_explain;\n");
+	               "ALTER DATABASE \"my\"\"db\" SET session_preload_libraries TO 'auto_explain';\n");
+	expect_setting_bad("search_path=public; DROP DATABASE postgres; --");
+	expect_setting_bad("search_path=\"unterminated");
 	/* Everything else is a literal. */
 	expect_setting("work_mem=64MB", "ALTER DATABASE \"my\"\"db\" SET work_mem TO '64MB';\n");
 	expect_setting("TimeZone=Europe/Berlin",
@@ -509,7 +513,7 @@ test_pg_catalog_parse_sample(void **state)
 		fail_msg("parse failed: %s", err);
 	assert_string_equal(c.snapshot, "00000003-0000001B-1");
 	assert_int_equal(c.server_num, 150018);
-	assert_int_equal(siphon_pg_num_major(c.server_num), 15);
+	assert_int_equal(siphon_pg_num_major(c.server_num), 1500);
 	assert_int_equal(c.in_recovery, 0);
 	assert_int_equal(c.can_bypass_rls, 1);
 	assert_int_equal(c.db_bytes, 987654321);
@@ -738,16 +742,22 @@ test_pg_catalog_parse_more_bad_columns(void **state)
 static void
 test_pg_num_major(void **state)
 {
+	char buf[16];
+
 	(void)state;
-	assert_int_equal(siphon_pg_num_major(150018), 15);
-	assert_int_equal(siphon_pg_num_major(170000), 17);
-	assert_int_equal(siphon_pg_num_major(100000), 10);
-	assert_int_equal(siphon_pg_num_major(100023), 10);
-	assert_int_equal(siphon_pg_num_major(180001), 18);
+	/* One scale for every version, so that 9.6 compares older than 10. */
+	assert_int_equal(siphon_pg_num_major(150018), 1500);
+	assert_int_equal(siphon_pg_num_major(170000), 1700);
+	assert_int_equal(siphon_pg_num_major(100000), 1000);
+	assert_int_equal(siphon_pg_num_major(100023), 1000);
+	assert_int_equal(siphon_pg_num_major(180001), 1800);
 	assert_int_equal(siphon_pg_num_major(90624), 906);
 	assert_int_equal(siphon_pg_num_major(90500), 905);
 	assert_int_equal(siphon_pg_num_major(80423), 804);
-	assert_int_equal(siphon_pg_num_major(99999), 999);
+	assert_true(siphon_pg_num_major(100000) > siphon_pg_num_major(90624));
+	assert_string_equal(siphon_pg_major_text(1500, buf, sizeof(buf)), "15");
+	assert_string_equal(siphon_pg_major_text(906, buf, sizeof(buf)), "9.6");
+	assert_string_equal(siphon_pg_major_text(1000, buf, sizeof(buf)), "10");
 }
 
 static void

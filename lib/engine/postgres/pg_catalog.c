@@ -105,7 +105,7 @@ siphon_pg_columns_sql(struct siphon_strbuf *sb,
 int
 siphon_pg_num_major(int num)
 {
-	return num >= 100000 ? num / 10000 : num / 100;
+	return num / 100;
 }
 
 int
@@ -183,12 +183,83 @@ is_list_setting(const char *name, size_t len)
 	return 0;
 }
 
+/*
+ * A list setting is stored as its elements, each plain or "double-quoted",
+ * separated by commas (what the server's SplitGUCList reads).  Each element
+ * becomes a string literal, as pg_dump writes them: nothing of the stored
+ * text reaches the SQL unquoted.  -2 when the text is not such a list.
+ */
+static int
+list_literals(struct siphon_strbuf *sb, const char *v)
+{
+	struct siphon_strbuf el = {0};
+	int r = 0, first = 1;
+
+	for (;;) {
+		while (*v == ' ' || *v == '\t' || *v == '\n')
+			v++;
+		if (*v == '\0' && first)
+			break;          /* an empty list */
+		siphon_strbuf_reset(&el);
+		if (siphon_strbuf_append(&el, "", 0) != 0)
+			goto oom;
+		if (*v == '"') {
+			for (v++;; v++) {
+				if (*v == '\0') {
+					r = -2;
+					goto out;
+				}
+				if (*v == '"') {
+					if (v[1] != '"')
+						break;
+					v++;
+				}
+				if (siphon_strbuf_append(&el, v, 1) != 0)
+					goto oom;
+			}
+			v++;
+		} else {
+			const char *start = v;
+
+			while (*v != '\0' && *v != ',' && *v != ' ' && *v != '\t' && *v != '\n')
+				v++;
+			if (v == start) {
+				r = -2;
+				goto out;
+			}
+			if (siphon_strbuf_append(&el, start, (size_t)(v - start)) != 0)
+				goto oom;
+		}
+		while (*v == ' ' || *v == '\t' || *v == '\n')
+			v++;
+		if ((!first && siphon_strbuf_puts(sb, ", ") != 0) ||
+		    siphon_sql_literal(sb, siphon_strbuf_str(&el)) != 0)
+			goto oom;
+		first = 0;
+		if (*v == '\0')
+			break;
+		if (*v != ',') {
+			r = -2;
+			goto out;
+		}
+		v++;
+	}
+	if (first && siphon_strbuf_puts(sb, "''") != 0)
+		goto oom;
+	goto out;
+oom:
+	r = -1;
+out:
+	siphon_strbuf_free(&el);
+	return r;
+}
+
 int
 siphon_pg_dbsetting_sql(struct siphon_strbuf *sb, const char *qdbname,
                         const char *setting)
 {
 	const char *eq = strchr(setting, '=');
-	size_t nlen;
+	size_t nlen, before;
 	char *name;
 	int r;
 
@@ -205,15 +276,21 @@ siphon_pg_dbsetting_sql(struct siphon_strbuf *sb, const char *qdbname,
 	}
 	if ((name = strndup(setting, nlen)) == NULL)
 		return -1;
+	before = sb->len;
 	r = siphon_strbuf_printf(sb, "ALTER DATABASE %s SET %s TO ", qdbname, name);
 	if (r == 0) {
 		if (is_list_setting(setting, nlen))
-			r = siphon_strbuf_puts(sb, eq + 1);
+			r = list_literals(sb, eq + 1);
 		else
 			r = siphon_sql_literal(sb, eq + 1);
 	}
 	if (r == 0)
 		r = siphon_strbuf_puts(sb, ";\n");
+	if (r != 0 && sb->buf != NULL) {
+		/* Leave nothing half-written behind. */
+		sb->len = before;
+		sb->buf[before] = '\0';
+	}
 	free(name);
 	return r;
 }
@@ -232,6 +309,19 @@ split(char *line, char **f, int max)
 		}
 	}
 	return n;
+}
+
+static int
+is_integer(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
 }
 
 static char *
@@ -280,6 +370,8 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 	if (strcmp(f[0], "X") == 0 && n == 2) {
 		snprintf(c->snapshot, sizeof(c->snapshot), "%s", f[1]);
 	} else if (strcmp(f[0], "I") == 0 && n == 8) {
+		if (c->encoding != NULL)
+			goto bad;       /* one 'I' line only */
 		c->server_num = atoi(f[1]);
 		c->in_recovery = strcmp(f[2], "t") == 0;
 		c->encoding = unhex(f[3]);
@@ -317,7 +409,8 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 	} else if (strcmp(f[0], "Q") == 0 && n == 4) {
 		int i = atoi(f[1]);
 
-		if (i < 0 || i >= c->nseqs)
+		/* Both go into SQL: integers only. */
+		if (!is_integer(f[1]) || !is_integer(f[2]) || i < 0 || i >= c->nseqs)
 			goto bad;
 		free(c->seqs[i].last);
 		if ((c->seqs[i].last = strdup(f[2])) == NULL)

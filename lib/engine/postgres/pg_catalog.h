@@ -82,7 +82,10 @@ int siphon_pg_sequences_sql(struct siphon_strbuf *sb,
 int siphon_pg_columns_sql(struct siphon_strbuf *sb,
                           const struct siphon_pg_catalog *c, int jobs);
 
-/* Major version from server_version_num: 150018 -> 15, 90624 -> 906. */
+/*
+ * The comparable major version of a server_version_num: 150018 -> 1500,
+ * 90624 -> 906 (the same scale as siphon_pg_major_parse).
+ */
 int siphon_pg_num_major(int num);
 
 /*

@@ -144,29 +144,33 @@ pg_check_versions(struct pg *pg)
 	struct siphon_strbuf missing = {0};
 	int smaj = siphon_pg_num_major(pg->cat.server_num);
 	int lmaj = siphon_pg_num_major(pg->local_num);
+	char st[16], lt[16];
+
+	siphon_pg_major_text(smaj, st, sizeof(st));
+	siphon_pg_major_text(lmaj, lt, sizeof(lt));
 	int r;
 
 	if (lmaj < smaj && !pg->o->allow_older_local)
 		return siphon_err(pg->ctx, SIPHON_EVERSION,
-		                  "the local PostgreSQL (%d) is older than the server's (%d): its dump may not load; install PostgreSQL %d or newer locally, or try anyway with --allow-older-local",
-		                  lmaj, smaj, smaj);
+		                  "the local PostgreSQL (%s) is older than the server's (%s): its dump may not load; install PostgreSQL %s or newer locally, or try anyway with --allow-older-local",
+		                  lt, st, st);
 	if (lmaj < smaj) {
 		pg->lenient = 1;
 		siphon_log(pg->ctx, SIPHON_LOG_WARN,
-		           "the local PostgreSQL (%d) is older than the server's (%d); statements it rejects are skipped and named below",
-		           lmaj, smaj);
+		           "the local PostgreSQL (%s) is older than the server's (%s); statements it rejects are skipped and named below",
+		           lt, st);
 	}
 	if ((pg->pgi = siphon_probe_pick_pg(&pg->probe, smaj)) < 0)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "every pg_dump on %s is older than its PostgreSQL server (%d); install postgresql-client-%d there",
-		                  pg->o->host, smaj, smaj);
+		                  "every pg_dump on %s is older than its PostgreSQL server (%s); install postgresql-client-%s there",
+		                  pg->o->host, st, st);
 	if ((r = siphon_pg_local_missing_extensions(pg->ctx, pg->cat.extensions,
 	                                            pg->cat.nextensions, &missing)) != 0)
 		return r;
 	if (missing.len > 0) {
 		r = siphon_err(pg->ctx, SIPHON_EVERSION,
-		               "the source database uses extensions that the local PostgreSQL does not have: %s; install them locally (for example postgresql-%d-<name> or postgresql-contrib)",
-		               siphon_strbuf_str(&missing), lmaj);
+		               "the source database uses extensions that the local PostgreSQL does not have: %s; install them locally (for example postgresql-%s-<name> or postgresql-contrib)",
+		               siphon_strbuf_str(&missing), lt);
 		siphon_strbuf_free(&missing);
 		return r;
 	}

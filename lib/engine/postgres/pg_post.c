@@ -76,6 +76,24 @@ session_failed(struct siphon_loop *loop, const struct siphon_pg_script *s,
 	                  se->p->err.len ? siphon_strbuf_str(&se->p->err) : "psql exited");
 }
 
+/*
+ * The phase of an entry, checked against its text: a name can make a
+ * header claim any type, and a foreign key run among the index builds could
+ * start before the key it references exists.
+ */
+static int
+block_phase(const struct siphon_pg_block *b)
+{
+	int phase = siphon_pg_block_phase(b->type);
+
+	if (phase == 0 && (strstr(b->sql, "FOREIGN KEY") != NULL ||
+	                   strstr(b->sql, "REFERENCES") != NULL))
+		return 3;
+	if (phase == 1 && strstr(b->sql, "ATTACH PARTITION") == NULL)
+		return 3;
+	return phase;
+}
+
 static int
 run_phase(struct siphon_loop *loop, const char *dbname,
           const struct siphon_pg_script *s, int phase, int jobs, int lenient)
@@ -86,7 +104,7 @@ run_phase(struct siphon_loop *loop, const char *dbname,
 	if ((todo = calloc((size_t)s->nblocks + 1, sizeof(*todo))) == NULL)
 		return siphon_err_oom(loop->ctx);
 	for (i = 0; i < s->nblocks; i++)
-		if (siphon_pg_block_phase(s->blocks[i].type) == phase)
+		if (block_phase(&s->blocks[i]) == phase)
 			todo[ntodo++] = i;
 	if (ntodo == 0)
 		goto out;

@@ -150,6 +150,7 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
                struct siphon_pull_stats *stats)
 {
 	struct pg pg = {0};
+	char mt[16];
 	int r, exists, sessions, l;
 
 	pg.ctx = loop->ctx;
@@ -184,8 +185,9 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 	if ((r = pg_lock_tables(&pg)) != 0)
 		goto out;
 	siphon_log(pg.ctx, SIPHON_LOG_INFO,
-	           "%s: PostgreSQL %d, pg_dump %s (%s), %d tables (%.1f MB), compression %s, %d channels",
-	           o->host, siphon_pg_num_major(pg.cat.server_num), pg.probe.pg[pg.pgi].version,
+	           "%s: PostgreSQL %s, pg_dump %s (%s), %d tables (%.1f MB), compression %s, %d channels",
+	           o->host, siphon_pg_major_text(siphon_pg_num_major(pg.cat.server_num), mt, sizeof(mt)),
+	           pg.probe.pg[pg.pgi].version,
 	           pg.probe.pg[pg.pgi].bindir, pg.cat.ntables, (double)pg.cat.total_bytes / 1e6,
 	           pg.codec_name, pg.jobs);
 	if ((r = pg_check_disk(&pg)) != 0)

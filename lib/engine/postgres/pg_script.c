@@ -11,10 +11,19 @@ enum lexstate { TOP, SQUOTE, ESQUOTE, DQUOTE, DOLLAR, BLOCKCOMMENT };
 
 struct lexer {
 	enum lexstate st;
+	int meta;              /* saw a backslash outside quotes: a psql command */
 	int depth;             /* nesting of block comments */
 	char tag[64];          /* the current dollar-quote tag, "$tag$" */
 	size_t taglen;
 };
+
+/* Can c continue an identifier?  "$" can, as psql's lexer agrees. */
+static int
+is_ident(char c)
+{
+	return ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
 
 /* Length of a dollar-quote opener at p ("$$" or "$tag$"), 0 if none. */
 static size_t
@@ -23,9 +32,7 @@ dollar_tag(const char *p, const char *prev)
 	size_t i = 1;
 
 	/* "$1" is a parameter, and "a$b$" is an identifier: not quotes. */
-	if (prev != NULL && (((*prev | 32) >= 'a' && (*prev | 32) <= 'z') ||
-	                     (*prev >= '0' && *prev <= '9') || *prev == '_' ||
-	                     (unsigned char)*prev >= 0x80))
+	if (prev != NULL && is_ident(*prev))
 		return 0;
 	if (p[1] >= '0' && p[1] <= '9')
 		return 0;
@@ -59,8 +66,16 @@ lex_line(struct lexer *lx, const char *s, size_t len)
 				i += 2;
 				continue;
 			}
+			if (p[0] == '\\') {
+				/* psql runs a backslash command anywhere outside quotes. */
+				lx->meta = 1;
+				i++;
+				continue;
+			}
 			if (p[0] == '\'') {
-				lx->st = (i > 0 && (p[-1] == 'E' || p[-1] == 'e')) ? ESQUOTE : SQUOTE;
+				/* E'...' only when the E starts a token: xe'..' is xe then '..'. */
+				lx->st = (i > 0 && (p[-1] == 'E' || p[-1] == 'e') &&
+				          !(i > 1 && is_ident(p[-2]))) ? ESQUOTE : SQUOTE;
 				i++;
 				continue;
 			}
@@ -134,24 +149,31 @@ starts(const char *s, size_t len, const char *prefix)
 	return len >= n && memcmp(s, prefix, n) == 0;
 }
 
-/* "-- Name: x; Type: INDEX; Schema: s; Owner: o" -> "INDEX" */
+/*
+ * "-- Name: x; Type: INDEX; Schema: s; Owner: o" -> "INDEX".  A name can hold
+ * "; Type: ", so the type is the last one that is followed by "; Schema: ".
+ */
 static char *
 header_type(const char *s, size_t len)
 {
-	const char *t, *end;
+	const char *t, *end, *best = NULL, *best_end = NULL;
 	const char *lim = s + len;
 
 	if (!starts(s, len, "-- Name: "))
 		return NULL;
-	for (t = s; t + 8 <= lim; t++)
-		if (memcmp(t, "; Type: ", 8) == 0)
-			break;
-	if (t + 8 > lim)
+	for (t = s; t + 8 <= lim; t++) {
+		if (memcmp(t, "; Type: ", 8) != 0)
+			continue;
+		for (end = t + 8; end < lim && *end != ';'; end++)
+			;
+		if ((size_t)(lim - end) >= 10 && memcmp(end, "; Schema: ", 10) == 0) {
+			best = t + 8;
+			best_end = end;
+		}
+	}
+	if (best == NULL)
 		return NULL;
-	t += 8;
-	for (end = t; end < lim && *end != ';'; end++)
-		;
-	return strndup(t, (size_t)(end - t));
+	return strndup(best, (size_t)(best_end - best));
 }
 
 static int
@@ -190,8 +212,8 @@ siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
 			if (p[0] == '\\') {
 				if (starts(p, len, "\\restrict ") || starts(p, len, "\\unrestrict "))
 					goto next;
-				snprintf(err, errcap, "line %d of the dump is a psql command (%.40s); refusing to run it",
-				         lineno, p);
+				snprintf(err, errcap, "line %d of the dump is a psql command (%.*s); refusing to run it",
+				         lineno, (int)(len > 40 ? 40 : len), p);
 				r = -2;
 				goto out;
 			}
@@ -210,6 +232,12 @@ siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
 			}
 		}
 		lex_line(&lx, p, len);
+		if (lx.meta) {
+			snprintf(err, errcap, "line %d of the dump holds a psql command (%.*s); refusing to run it",
+			         lineno, (int)(len > 40 ? 40 : len), p);
+			r = -2;
+			goto out;
+		}
 		/* Keep comment-only lines out of blocks; statements keep all lines. */
 		if (siphon_strbuf_append(&cur, p, len) != 0 ||
 		    siphon_strbuf_append(&cur, "\n", 1) != 0)
