@@ -474,6 +474,12 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 		/* Only a stream that ended cleanly may vouch for its data. */
 		if ((r = siphon_decoder_finish(rs->dec)) != 0)
 			return r;
+		/* A finished stream gives its buffers back at once. */
+		siphon_decoder_free(rs->dec);
+		rs->dec = NULL;
+		free(rs->raw);
+		free(rs->out);
+		rs->raw = rs->out = NULL;
 		if (rs->sink.finish != NULL)
 			return rs->sink.finish(rs->sink.arg);
 		return 0;

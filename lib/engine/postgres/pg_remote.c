@@ -254,7 +254,11 @@ pg_choose_codec(struct pg *pg)
 			level = 3;
 		if (level < 1 || level > 22)
 			return siphon_err(pg->ctx, SIPHON_EUSAGE, "zstd levels are 1 to 22, not %d", level);
-		r = siphon_strbuf_printf(&pg->compress, "$NICE %s -q -c -T%d %s-%d",
+		/*
+		 * A 512 KiB window: every decoder keeps one window of history, and
+		 * up to -j + 2 of them run at once here; the ratio hardly changes.
+		 */
+		r = siphon_strbuf_printf(&pg->compress, "$NICE %s -q -c -T%d %s-%d --zstd=wlog=19",
 		                         "\"$SIPHON_Z\"", threads, level > 19 ? "--ultra " : "", level);
 		break;
 	case SIPHON_COMPRESS_PIGZ:
