@@ -129,3 +129,4 @@ it_note "pool of one: $(tail -n 1 "$H/run/err")"
 assert_failed_cleanly 6 app_pool app_pool_reset keep
 # pgbouncer's reason reaches the user
 assert_stderr_contains "query_wait_timeout"
+assert_stderr_contains "pooler"

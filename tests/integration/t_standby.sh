@@ -7,10 +7,7 @@
 #   2. app, which has an unlogged table (public.unlogged_cache, 100 rows on the primary): a standby
 #      has no data for it (reading it fails: its main fork does not exist there). Expected: exit 0,
 #      the warning, and the copy equals the source except that unlogged_cache is empty (what
-#      pg_dump does on a standby). KNOWN BUG (siphon 5768162): siphon still runs COPY on it and
-#      fails with exit 6 'COPY on data channel N failed on HOST: ERROR:  could not open file
-#      "base/..."'; the test accepts exactly that failure (with a note) until it is fixed. Delete
-#      the branch marked KNOWN BUG then.
+#      pg_dump does on a standby).
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
@@ -70,15 +67,6 @@ assert_same small small_standby
 sb_log_start=$(wc -c <"$H/logs/standby.log")
 siphon_pull app --into app_standby --remote-pg-opts "-h $sb/sock -p $port"
 assert_stderr_contains "hot standby"
-if [ "$RC" = 6 ] && tail -n 1 "$H/run/err" | grep -q 'failed on .*could not open file "base/' &&
-	tail -c +"$((sb_log_start + 1))" "$H/logs/standby.log" | grep -q 'STATEMENT:  COPY "public"."unlogged_cache" TO STDOUT'; then
-	# KNOWN BUG: siphon reads the unlogged table on the standby. Remove this branch once fixed.
-	it_note "KNOWN BUG: siphon COPYs the unlogged table public.unlogged_cache on a hot standby: $(tail -n 1 "$H/run/err")"
-	assert_error_line
-	assert_ws_dbs small_standby
-	assert_no_pwned
-	exit 0
-fi
 assert_rc 0 "pull of app from a hot standby"
 "$SIPHON_IT_LIB_DIR/compare.sh" app app_standby >"$H/run/compare" 2>&1
 crc=$?

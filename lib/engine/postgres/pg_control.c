@@ -56,11 +56,12 @@ pg_start_control(struct pg *pg)
 	pg->ctl_out.max = 256 * 1024 * 1024;
 	siphon_sink_strbuf(&sink, &pg->ctl_out);
 	siphon_rstream_set_sink(pg->ctl, &sink);
-	if (siphon_pg_session_sql(&sql, 0) != 0 ||
-	    siphon_strbuf_puts(&sql,
-	        "DO $siphon$BEGIN IF current_setting('server_version_num')::int >= 170000 THEN "
-	        "PERFORM pg_catalog.set_config('transaction_timeout', '0', false); END IF; END$siphon$;\n"
-	        "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n") != 0 ||
+	/*
+	 * Settings are transaction-local only: behind a pooler in transaction
+	 * mode a session-level SET would outlive us on a connection that the
+	 * application's next transaction gets.
+	 */
+	if (siphon_strbuf_puts(&sql, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n") != 0 ||
 	    siphon_pg_txn_sql(&sql, 0) != 0 ||
 	    siphon_strbuf_puts(&sql,
 	        "DO $siphon$BEGIN IF current_setting('server_version_num')::int >= 170000 THEN "
@@ -106,13 +107,13 @@ pg_lock_tables(struct pg *pg)
 	 * a deploy's DDL cannot change a table between snapshot and dump.
 	 */
 	if (pg->cat.ntables > 0) {
-		if (siphon_strbuf_puts(&sql, "SET lock_timeout = '10s';\nLOCK TABLE ") != 0)
+		if (siphon_strbuf_puts(&sql, "SET LOCAL lock_timeout = '10s';\nLOCK TABLE ") != 0)
 			goto oom;
 		for (i = 0; i < pg->cat.ntables; i++)
 			if ((i > 0 && siphon_strbuf_puts(&sql, ", ") != 0) ||
 			    siphon_strbuf_puts(&sql, pg->cat.tables[i].qname) != 0)
 				goto oom;
-		if (siphon_strbuf_puts(&sql, " IN ACCESS SHARE MODE;\nSET lock_timeout = 0;\n") != 0)
+		if (siphon_strbuf_puts(&sql, " IN ACCESS SHARE MODE;\nSET LOCAL lock_timeout = 0;\n") != 0)
 			goto oom;
 	}
 	if (siphon_pg_columns_sql(&sql, &pg->cat, pg->jobs) != 0 ||

@@ -150,13 +150,14 @@ pg_start_lanes(struct pg *pg)
 		lane->ctx = pg->ctx;
 		snprintf(lane->what, sizeof(lane->what), "data channel %d", l + 1);
 		siphon_strbuf_reset(&sql);
-		if (siphon_pg_session_sql(&sql, pg->cat.server_num) != 0 ||
-		    siphon_strbuf_puts(&sql, "SET client_encoding = ") != 0 ||
-		    siphon_sql_literal(&sql, pg->cat.encoding) != 0 ||
-		    siphon_strbuf_puts(&sql, ";\nBEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ") != 0 ||
+		/* Transaction-local settings only (see pg_start_control). */
+		if (siphon_strbuf_puts(&sql, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ") != 0 ||
 		    siphon_sql_literal(&sql, pg->cat.snapshot) != 0 ||
 		    siphon_strbuf_puts(&sql, ";\n") != 0 ||
-		    siphon_pg_txn_sql(&sql, pg->cat.server_num) != 0)
+		    siphon_pg_txn_sql(&sql, pg->cat.server_num) != 0 ||
+		    siphon_strbuf_puts(&sql, "SET LOCAL client_encoding = ") != 0 ||
+		    siphon_sql_literal(&sql, pg->cat.encoding) != 0 ||
+		    siphon_strbuf_puts(&sql, ";\n") != 0)
 			goto oom;
 		for (i = 0; i < n; i++) {
 			struct siphon_pg_lane_item *items;

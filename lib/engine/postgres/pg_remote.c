@@ -77,6 +77,11 @@ pg_explain(void *arg, struct siphon_rstream *rs)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
 		                  "sudo on %s refused to run the dump as %s without a password (%s); allow it with NOPASSWD in sudoers",
 		                  host, pg->o->remote_sudo ? pg->o->remote_sudo : "?", line);
+	if (strstr(err, "query_wait_timeout") != NULL || strstr(err, "pooling mode") != NULL ||
+	    strstr(err, "no more connections allowed") != NULL)
+		return siphon_err(pg->ctx, SIPHON_EREMOTE,
+		                  "a connection pooler in front of PostgreSQL on %s could not serve siphon's %d sessions (%s); connect to PostgreSQL directly with --remote-pg-opts '-h HOST -p PORT', or use fewer channels (-j)",
+		                  host, pg->jobs + 3, line);
 	if (strstr(err, "could not connect") != NULL || strstr(err, "connection to server") != NULL ||
 	    strstr(err, "authentication failed") != NULL || strstr(err, "no password supplied") != NULL)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
