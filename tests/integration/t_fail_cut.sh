@@ -7,7 +7,7 @@ it_begin
 srv_ensure_big || it_fail "could not create database big"
 keep_create
 
-siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep -j 2
+siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep -j 2 --compress zstd
 wait_remote_copy big "$SIPHON_PID"
 pids=$(sshd_session_pids)
 [ -n "$pids" ] || it_fail "no sshd session processes found"

@@ -9,9 +9,12 @@
 #include "remote/shell.h"
 #include "util/sql.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -239,6 +242,28 @@ out:
 	return r;
 }
 
+/* Is the SSH connection to this very machine (127.0.0.0/8, ::1)? */
+static int
+peer_is_loopback(int sock)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (sock < 0 || getpeername(sock, (struct sockaddr *)&ss, &len) != 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
+	if (ss.ss_family == AF_INET6) {
+		const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+
+		if (IN6_IS_ADDR_LOOPBACK(a))
+			return 1;
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			return a->s6_addr[12] == 127;
+	}
+	return 0;
+}
+
 int
 pg_choose_codec(struct pg *pg)
 {
@@ -247,6 +272,13 @@ pg_choose_codec(struct pg *pg)
 	int threads = o->remote_threads, level = o->level, r;
 	const char *bin = NULL;
 
+	if (c == SIPHON_COMPRESS_AUTO && peer_is_loopback(pg->loop->sock)) {
+		/* Same machine: compressing costs CPU both ends and saves nothing. */
+		siphon_log(pg->ctx, SIPHON_LOG_INFO,
+		           "%s is this machine (loopback): not compressing (--compress zstd to insist)",
+		           pg->o->host);
+		c = SIPHON_COMPRESS_NONE;
+	}
 	if (c == SIPHON_COMPRESS_AUTO)
 		c = pg->probe.zstd[0] ? SIPHON_COMPRESS_ZSTD :
 		    pg->probe.pigz[0] ? SIPHON_COMPRESS_PIGZ :
