@@ -697,20 +697,14 @@ siphon_ssh_auth(struct siphon_ctx *ctx, LIBSSH2_SESSION *s, int sock,
 	if ((r = methods(&a, &pubkey)) != 0 || a.done)
 		return r;
 	/*
-	 * A key named with -i goes first: an agent full of other keys would
-	 * otherwise use up the server's MaxAuthTries before it is tried.
+	 * ssh-agent identities first, then key files, as OpenSSH does.  An agent
+	 * holding many keys can use up the server's MaxAuthTries first: the
+	 * failure message then says so.
 	 */
-	if (o->identity != NULL) {
-		if ((r = try_keyfiles(&a)) != 0 || a.done)
-			return r;
-		if (!a.closed && (r = try_agent(&a)) != 0)
-			return r;
-	} else {
-		if ((r = try_agent(&a)) != 0 || a.done)
-			return r;
-		if (!a.closed && (r = try_keyfiles(&a)) != 0)
-			return r;
-	}
+	if ((r = try_agent(&a)) != 0 || a.done)
+		return r;
+	if (!a.closed && (r = try_keyfiles(&a)) != 0)
+		return r;
 	if (a.done)
 		return 0;
 	siphon_ssh_authlog_message(&a.log, msg, sizeof(msg), o->user, o->host,
