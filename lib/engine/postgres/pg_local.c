@@ -103,6 +103,20 @@ siphon_pg_local_query(struct siphon_ctx *ctx, const char *dbname,
 		r = st;
 		goto out;
 	}
+	if (st != 0 && strcmp(dbname, "postgres") == 0 &&
+	    strstr(err, "database \"postgres\" does not exist") != NULL) {
+		/* Some installations drop the maintenance database: use template1. */
+		free(*out);
+		free(err);
+		*out = err = NULL;
+		siphon_pg_local_argv_free(argv);
+		if ((argv = siphon_pg_local_argv("template1")) == NULL)
+			return siphon_err_oom(ctx);
+		if ((st = siphon_proc_run(ctx, argv, sql, out, &err)) < 0) {
+			r = st;
+			goto out;
+		}
+	}
 	if (st != 0) {
 		first_line(err);
 		if (strstr(err, "could not connect") != NULL ||
