@@ -160,6 +160,12 @@ siphon_proc_queue(struct siphon_proc *p, const char *text, size_t len)
 	if (p->inq_off > 0 && p->inq_off == p->inq.len) {
 		siphon_strbuf_reset(&p->inq);
 		p->inq_off = 0;
+	} else if (p->inq_off > 64 * 1024 && p->inq_off * 2 > p->inq.len) {
+		/* Mostly written already: move the rest to the front, stay bounded. */
+		memmove(p->inq.buf, p->inq.buf + p->inq_off, p->inq.len - p->inq_off);
+		p->inq.len -= p->inq_off;
+		p->inq.buf[p->inq.len] = '\0';
+		p->inq_off = 0;
 	}
 	if (siphon_strbuf_append(&p->inq, text, len) != 0)
 		return siphon_err_oom(p->ctx);

@@ -194,7 +194,8 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 	           pg.probe.pg[pg.pgi].version,
 	           pg.probe.pg[pg.pgi].bindir, pg.cat.ntables, (double)pg.cat.total_bytes / 1e6,
 	           pg.codec_name, pg.jobs);
-	if ((r = pg_check_disk(&pg)) != 0)
+	if ((r = pg_check_disk(&pg)) != 0 ||
+	    (r = siphon_pg_roles_load(pg.ctx, &pg.roles)) != 0)
 		goto out;
 	loop->tick = pg_disk_tick;
 	loop->tick_arg = &pg;
@@ -224,6 +225,7 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 out:
 	loop->tick = NULL;
 	cleanup(&pg);
+	siphon_pg_roles_clear(&pg.roles);
 	free(pg.datadir);
 	return r;
 }

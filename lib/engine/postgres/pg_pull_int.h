@@ -12,6 +12,7 @@
 
 #include "engine/postgres/pg_catalog.h"
 #include "engine/postgres/pg_lane.h"
+#include "engine/postgres/pg_owner.h"
 #include "engine/postgres/pg_pull.h"
 #include "loop/loop.h"
 #include "remote/probe.h"
@@ -48,6 +49,8 @@ struct pg {
 	int nlanes;
 	struct siphon_rstream **lane_rs;
 	struct siphon_pg_lane *lanes;
+	struct siphon_pg_roles roles;         /* local roles objects may go to */
+	struct siphon_pg_owner_sink owner;    /* the schema's filter */
 	unsigned ntables_copied;
 	char *datadir;             /* the local data directory, when readable */
 	double next_disk_check;

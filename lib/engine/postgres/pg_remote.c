@@ -379,7 +379,7 @@ pg_start_dumps(struct pg *pg)
 	for (post = 0; post <= 1; post++) {
 		siphon_strbuf_reset(&st);
 		if (pg_tool_prefix(pg, &st, t->bindir, "pg_dump", 1) != 0 ||
-		    siphon_strbuf_printf(&st, " --section=%s --snapshot=%s --no-owner --no-privileges"
+		    siphon_strbuf_printf(&st, " --section=%s --snapshot=%s --no-privileges"
 		                              " --no-publications --no-subscriptions --no-tablespaces"
 		                              " --no-security-labels",
 		                         post ? "post-data" : "pre-data", pg->cat.snapshot) != 0) {
@@ -408,7 +408,11 @@ pg_start_dumps(struct pg *pg)
 	if ((r = siphon_proc_spawn(&pg->pre_proc, pg->ctx, "local psql (schema)", argv, 0)) != 0 ||
 	    (r = siphon_loop_add_proc(pg->loop, pg->pre_proc)) != 0)
 		goto out;
-	siphon_proc_sink(&sink, pg->pre_proc);
+	/* Owners are kept where the local server has the role (pg_owner.c). */
+	pg->owner.ctx = pg->ctx;
+	pg->owner.proc = pg->pre_proc;
+	pg->owner.roles = &pg->roles;
+	siphon_pg_owner_sink(&sink, &pg->owner);
 	siphon_rstream_set_sink(pg->pre, &sink);
 out:
 	siphon_pg_local_argv_free(argv);

@@ -7,15 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum lexstate { TOP, SQUOTE, ESQUOTE, DQUOTE, DOLLAR, BLOCKCOMMENT };
+enum lexstate { TOP = 0, SQUOTE, ESQUOTE, DQUOTE, DOLLAR, BLOCKCOMMENT };
 
-struct lexer {
-	enum lexstate st;
-	int meta;              /* saw a backslash outside quotes: a psql command */
-	int depth;             /* nesting of block comments */
-	char tag[64];          /* the current dollar-quote tag, "$tag$" */
-	size_t taglen;
-};
+#define lexer siphon_pg_lexer
 
 /* Can c continue an identifier?  "$" can, as psql's lexer agrees. */
 static int
@@ -48,8 +42,8 @@ dollar_tag(const char *p, const char *prev)
 }
 
 /* Advances the lexer over one line (without its newline). */
-static void
-lex_line(struct lexer *lx, const char *s, size_t len)
+void
+siphon_pg_lex_line(struct lexer *lx, const char *s, size_t len)
 {
 	size_t i = 0, t;
 
@@ -231,7 +225,7 @@ siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
 				goto next;
 			}
 		}
-		lex_line(&lx, p, len);
+		siphon_pg_lex_line(&lx, p, len);
 		if (lx.meta) {
 			snprintf(err, errcap, "line %d of the dump holds a psql command (%.*s); refusing to run it",
 			         lineno, (int)(len > 40 ? 40 : len), p);

@@ -12,6 +12,21 @@
 
 #include <stddef.h>
 
+/*
+ * The lexer's state between lines: at the top level (st == 0), in a
+ * literal, a quoted identifier, a dollar quote or a block comment.
+ */
+struct siphon_pg_lexer {
+	int st;                /* 0: top level */
+	int meta;              /* saw a backslash outside quotes: a psql command */
+	int depth;             /* nesting of block comments */
+	char tag[64];          /* the current dollar-quote tag, "$tag$" */
+	size_t taglen;
+};
+
+/* Advances the lexer over one line of SQL (without its newline). */
+void siphon_pg_lex_line(struct siphon_pg_lexer *lx, const char *line, size_t len);
+
 struct siphon_pg_block {
 	char *type;   /* "INDEX", "FK CONSTRAINT", ...; "" for the preamble */
 	char *sql;    /* the statements of the entry */

@@ -221,10 +221,18 @@ pg_finish_local(struct pg *pg)
 {
 	struct siphon_pg_script script = {0};
 	struct siphon_strbuf q = {0}, qdb = {0};
-	char err[256], *out = NULL;
+	char err[256], *out = NULL, *filtered = NULL;
 	int i, r;
 
-	if (siphon_pg_script_split(&script, siphon_strbuf_str(&pg->post_out), err, sizeof(err)) != 0) {
+	filtered = siphon_pg_owner_filter_text(siphon_strbuf_str(&pg->post_out), &pg->roles,
+	                                       &pg->owner.dropped);
+	if (filtered == NULL)
+		goto oom;
+	if (pg->owner.dropped > 0)
+		siphon_log(pg->ctx, SIPHON_LOG_INFO,
+		           "%d objects belong to roles this server lacks: the local user owns them",
+		           pg->owner.dropped);
+	if (siphon_pg_script_split(&script, filtered, err, sizeof(err)) != 0) {
 		r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot use the post-data dump from %s: %s",
 		               pg->o->host, err);
 		goto out;
@@ -272,6 +280,7 @@ pg_finish_local(struct pg *pg)
 oom:
 	r = siphon_err_oom(pg->ctx);
 out:
+	free(filtered);
 	free(out);
 	siphon_pg_script_clear(&script);
 	siphon_strbuf_free(&q);

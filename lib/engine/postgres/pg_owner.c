@@ -1,0 +1,240 @@
+/* pg_owner.c - leaving out ownership that the workstation cannot honour. */
+#include "engine/postgres/pg_owner.h"
+
+#include "engine/postgres/pg_local.h"
+#include "util/sql.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A line longer than this cannot be an OWNER TO statement worth keeping whole. */
+#define LINE_MAX_BYTES ((size_t)64 * 1024 * 1024)
+/* Stop taking input while this much waits for the local psql. */
+#define QUEUE_MAX ((size_t)1024 * 1024)
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+siphon_pg_roles_sort(struct siphon_pg_roles *roles)
+{
+	if (roles->n > 1)
+		qsort(roles->names, (size_t)roles->n, sizeof(*roles->names), cmp_str);
+}
+
+int
+siphon_pg_roles_has(const struct siphon_pg_roles *roles, const char *name)
+{
+	return roles->n > 0 &&
+	       bsearch(&name, roles->names, (size_t)roles->n, sizeof(*roles->names),
+	               cmp_str) != NULL;
+}
+
+void
+siphon_pg_roles_clear(struct siphon_pg_roles *roles)
+{
+	for (int i = 0; i < roles->n; i++)
+		free(roles->names[i]);
+	free(roles->names);
+	roles->names = NULL;
+	roles->n = 0;
+}
+
+int
+siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *roles)
+{
+	char *out = NULL, *p, **nn;
+	int r;
+
+	/* Roles the local user may give objects to: all of them for a superuser. */
+	if ((r = siphon_pg_local_query(ctx, "postgres",
+	        "SELECT encode(convert_to(rolname, 'UTF8'), 'hex') FROM pg_catalog.pg_roles "
+	        "WHERE pg_catalog.pg_has_role(current_user, oid, 'MEMBER');", &out)) != 0)
+		return r;
+	for (p = out; *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+		char *name = NULL;
+
+		if (len > 0 && siphon_hex_decode(p, len, &name) == 0) {
+			if ((nn = realloc(roles->names, (size_t)(roles->n + 1) * sizeof(*nn))) == NULL) {
+				free(name);
+				free(out);
+				return siphon_err_oom(ctx);
+			}
+			roles->names = nn;
+			roles->names[roles->n++] = name;
+		}
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	free(out);
+	siphon_pg_roles_sort(roles);
+	return 0;
+}
+
+/* The role of "... OWNER TO role;", unquoted, into a new string; NULL if none. */
+static char *
+owner_role(const char *line, size_t len)
+{
+	static const char key[] = " OWNER TO ";
+	const char *p, *hit = NULL, *end;
+	struct siphon_strbuf sb = {0};
+
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
+		len--;
+	if (len < 7 || strncmp(line, "ALTER ", 6) != 0 || line[len - 1] != ';')
+		return NULL;
+	end = line + len - 1;
+	for (p = line; p + sizeof(key) - 1 <= end; p++)
+		if (memcmp(p, key, sizeof(key) - 1) == 0)
+			hit = p;
+	if (hit == NULL)
+		return NULL;
+	p = hit + sizeof(key) - 1;
+	if (p < end && *p == '"') {
+		for (p++; p < end; p++) {
+			if (*p == '"') {
+				if (p + 1 < end && p[1] == '"') {
+					p++;
+				} else {
+					break;
+				}
+			}
+			if (siphon_strbuf_append(&sb, p, 1) != 0)
+				goto bad;
+		}
+		if (p != end - 1 || *p != '"')
+			goto bad;
+	} else {
+		if (p == end || siphon_strbuf_append(&sb, p, (size_t)(end - p)) != 0)
+			goto bad;
+		for (size_t i = 0; i < sb.len; i++)
+			if (sb.buf[i] == ' ' || sb.buf[i] == '"')
+				goto bad;
+	}
+	if (sb.buf == NULL && siphon_strbuf_append(&sb, "", 0) != 0)
+		goto bad;
+	return siphon_strbuf_take(&sb);
+bad:
+	siphon_strbuf_free(&sb);
+	return NULL;
+}
+
+int
+siphon_pg_owner_drop(const char *line, size_t len, const struct siphon_pg_roles *roles)
+{
+	char *role = owner_role(line, len);
+	int drop;
+
+	if (role == NULL)
+		return 0;
+	drop = !siphon_pg_roles_has(roles, role);
+	free(role);
+	return drop;
+}
+
+char *
+siphon_pg_owner_filter_text(const char *text, const struct siphon_pg_roles *roles,
+                            int *dropped)
+{
+	struct siphon_pg_lexer lx;
+	struct siphon_strbuf out = {0};
+	const char *p = text;
+
+	memset(&lx, 0, sizeof(lx));
+	while (*p != '\0') {
+		size_t len = strcspn(p, "\n");
+		int top = lx.st == 0;
+
+		siphon_pg_lex_line(&lx, p, len);
+		if (top && lx.st == 0 && siphon_pg_owner_drop(p, len, roles)) {
+			(*dropped)++;
+		} else if (siphon_strbuf_append(&out, p, len) != 0 ||
+		           (p[len] == '\n' && siphon_strbuf_append(&out, "\n", 1) != 0)) {
+			siphon_strbuf_free(&out);
+			return NULL;
+		}
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	return siphon_strbuf_take(&out);
+}
+
+static int
+emit_line(struct siphon_pg_owner_sink *f, const char *line, size_t len, int nl)
+{
+	int top = f->lx.st == 0;
+
+	siphon_pg_lex_line(&f->lx, line, len);
+	if (top && f->lx.st == 0 && siphon_pg_owner_drop(line, len, f->roles)) {
+		f->dropped++;
+		return 0;
+	}
+	if (siphon_proc_queue(f->proc, line, len) != 0 ||
+	    (nl && siphon_proc_queue(f->proc, "\n", 1) != 0))
+		return siphon_err_oom(f->ctx);
+	return 0;
+}
+
+static ssize_t
+owner_write(void *arg, const unsigned char *buf, size_t len)
+{
+	struct siphon_pg_owner_sink *f = arg;
+	const unsigned char *nl;
+	size_t used = 0, n;
+	int r;
+
+	if (f->proc->inq.len - f->proc->inq_off > QUEUE_MAX)
+		return 0;       /* the local psql is behind: hold back */
+	while (used < len) {
+		nl = memchr(buf + used, '\n', len - used);
+		n = nl != NULL ? (size_t)(nl - (buf + used)) : len - used;
+		if (f->line.len + n > LINE_MAX_BYTES)
+			return siphon_err(f->ctx, SIPHON_ELOCAL,
+			                  "a line of the schema dump is longer than %zu MB; siphon cannot filter it",
+			                  LINE_MAX_BYTES >> 20);
+		if (nl == NULL) {
+			if (siphon_strbuf_append(&f->line, buf + used, n) != 0)
+				return siphon_err_oom(f->ctx);
+			return (ssize_t)len;
+		}
+		if (f->line.len > 0) {
+			if (siphon_strbuf_append(&f->line, buf + used, n) != 0)
+				return siphon_err_oom(f->ctx);
+			r = emit_line(f, f->line.buf, f->line.len, 1);
+			siphon_strbuf_reset(&f->line);
+		} else {
+			r = emit_line(f, (const char *)buf + used, n, 1);
+		}
+		if (r != 0)
+			return r;
+		used += n + 1;
+	}
+	return (ssize_t)len;
+}
+
+static int
+owner_finish(void *arg)
+{
+	struct siphon_pg_owner_sink *f = arg;
+	int r = 0;
+
+	if (f->line.len > 0)
+		r = emit_line(f, f->line.buf, f->line.len, 0);
+	siphon_strbuf_free(&f->line);
+	siphon_proc_close_stdin(f->proc);
+	return r;
+}
+
+void
+siphon_pg_owner_sink(struct siphon_sink *s, struct siphon_pg_owner_sink *f)
+{
+	s->write = owner_write;
+	s->finish = owner_finish;
+	s->arg = f;
+}

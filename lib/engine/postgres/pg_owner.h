@@ -1,0 +1,61 @@
+/*
+ * pg_owner.h - ownership that survives the trip where it can.
+ *
+ * The schema is dumped with its owners.  A workstation rarely has every
+ * production role: each top-level "ALTER ... OWNER TO role;" naming a role
+ * that the local server lacks (or that the local user may not hand objects
+ * to) is left out, so the object stays with the local user instead of
+ * failing the restore.  The statements are recognised only at the top level
+ * of the script (the SQL lexer of pg_script.c), never inside a function
+ * body or a literal.
+ */
+#ifndef SIPHON_PG_OWNER_H
+#define SIPHON_PG_OWNER_H
+
+#include "engine/postgres/pg_script.h"
+#include "loop/proc.h"
+#include "loop/sink.h"
+#include "util/ctx.h"
+#include "util/strbuf.h"
+
+/* The local roles objects may be given to, sorted. */
+struct siphon_pg_roles {
+	char **names;
+	int n;
+};
+
+/* Reads them from the local server.  0 or a negative code. */
+int siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *roles);
+/* Sorts names (owned by roles) for lookups. */
+void siphon_pg_roles_sort(struct siphon_pg_roles *roles);
+void siphon_pg_roles_clear(struct siphon_pg_roles *roles);
+int siphon_pg_roles_has(const struct siphon_pg_roles *roles, const char *name);
+
+/*
+ * 1 when line (a whole top-level line, without its newline) is
+ * "ALTER ... OWNER TO role;" for a role not in roles; 0 otherwise.
+ */
+int siphon_pg_owner_drop(const char *line, size_t len,
+                         const struct siphon_pg_roles *roles);
+
+/*
+ * Filters a whole script: returns a new string (caller frees) without the
+ * lines to drop, or NULL when out of memory; *dropped counts them.
+ */
+char *siphon_pg_owner_filter_text(const char *text,
+                                  const struct siphon_pg_roles *roles,
+                                  int *dropped);
+
+/* A streaming filter in front of a local psql's stdin. */
+struct siphon_pg_owner_sink {
+	struct siphon_ctx *ctx;
+	struct siphon_proc *proc;
+	const struct siphon_pg_roles *roles;
+	struct siphon_pg_lexer lx;
+	struct siphon_strbuf line;     /* the line being received */
+	int dropped;
+};
+
+void siphon_pg_owner_sink(struct siphon_sink *s, struct siphon_pg_owner_sink *f);
+
+#endif

@@ -1,0 +1,167 @@
+/* test_owner.c - ownership kept where the local role exists (pg_owner.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/postgres/pg_owner.h"
+
+static char *known[] = {"app", "Mixed Case", "we\"ird", "pg_database_owner"};
+
+static struct siphon_pg_roles
+roles(void)
+{
+	struct siphon_pg_roles r;
+
+	r.n = 4;
+	r.names = malloc(sizeof(char *) * 4);
+	for (int i = 0; i < 4; i++)
+		r.names[i] = strdup(known[i]);
+	siphon_pg_roles_sort(&r);
+	return r;
+}
+
+static int
+drop(const char *line, const struct siphon_pg_roles *r)
+{
+	return siphon_pg_owner_drop(line, strlen(line), r);
+}
+
+static void
+test_owner_drop_decisions(void **state)
+{
+	struct siphon_pg_roles r = roles();
+
+	(void)state;
+	assert_true(siphon_pg_roles_has(&r, "app"));
+	assert_false(siphon_pg_roles_has(&r, "bob"));
+	/* Kept: the role exists here. */
+	assert_int_equal(drop("ALTER TABLE public.t OWNER TO app;", &r), 0);
+	assert_int_equal(drop("ALTER TABLE \"S\".\"t\" OWNER TO \"Mixed Case\";", &r), 0);
+	assert_int_equal(drop("ALTER TABLE x OWNER TO \"we\"\"ird\";", &r), 0);
+	assert_int_equal(drop("ALTER SCHEMA public OWNER TO pg_database_owner;", &r), 0);
+	/* Dropped: unknown roles, however they are quoted. */
+	assert_int_equal(drop("ALTER TABLE public.t OWNER TO bob;", &r), 1);
+	assert_int_equal(drop("ALTER FUNCTION public.f() OWNER TO \"Bob Smith\";", &r), 1);
+	assert_int_equal(drop("ALTER LARGE OBJECT 16392 OWNER TO bob;", &r), 1);
+	assert_int_equal(drop("ALTER TABLE \"a OWNER TO app;\" OWNER TO bob;", &r), 1);
+	/* Not OWNER TO statements: never dropped. */
+	assert_int_equal(drop("CREATE TABLE t (a int);", &r), 0);
+	assert_int_equal(drop("ALTER TABLE t ADD COLUMN owner text;", &r), 0);
+	assert_int_equal(drop("COMMENT ON TABLE t IS 'x OWNER TO bob;';", &r), 0);
+	assert_int_equal(drop("ALTER TABLE t OWNER TO bob", &r), 0);
+	assert_int_equal(drop("ALTER TABLE t OWNER TO \"unterminated;", &r), 0);
+	assert_int_equal(drop("", &r), 0);
+	siphon_pg_roles_clear(&r);
+}
+
+static void
+test_owner_filter_text_respects_quoting(void **state)
+{
+	struct siphon_pg_roles r = roles();
+	int dropped = 0;
+	char *out;
+
+	(void)state;
+	out = siphon_pg_owner_filter_text(
+	    "CREATE TABLE public.t (a int);\n"
+	    "ALTER TABLE public.t OWNER TO bob;\n"
+	    "ALTER TABLE public.u OWNER TO app;\n"
+	    "CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$\n"
+	    "ALTER TABLE x OWNER TO bob;\n"
+	    "$$;\n"
+	    "COMMENT ON TABLE t IS 'multi\n"
+	    "ALTER TABLE y OWNER TO bob;\n"
+	    "';\n"
+	    "ALTER SEQUENCE s OWNER TO bob;", &r, &dropped);
+	assert_non_null(out);
+	assert_int_equal(dropped, 2);
+	assert_string_equal(out,
+	    "CREATE TABLE public.t (a int);\n"
+	    "ALTER TABLE public.u OWNER TO app;\n"
+	    "CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$\n"
+	    "ALTER TABLE x OWNER TO bob;\n"
+	    "$$;\n"
+	    "COMMENT ON TABLE t IS 'multi\n"
+	    "ALTER TABLE y OWNER TO bob;\n"
+	    "';\n");
+	free(out);
+	siphon_pg_roles_clear(&r);
+}
+
+/* The streaming filter in front of a real process (cat), fed byte by byte. */
+static void
+test_owner_sink_streams_in_pieces(void **state)
+{
+	static const char script[] =
+	    "SET x = 1;\n"
+	    "ALTER TABLE a OWNER TO bob;\n"
+	    "ALTER TABLE b OWNER TO app;\n"
+	    "CREATE FUNCTION f() AS $body$\n"
+	    "ALTER TABLE c OWNER TO bob;\n"
+	    "$body$;\n"
+	    "ALTER TABLE d OWNER TO \"Bob\";\n"
+	    "SELECT 'last line without newline'";
+	static const char want[] =
+	    "SET x = 1;\n"
+	    "ALTER TABLE b OWNER TO app;\n"
+	    "CREATE FUNCTION f() AS $body$\n"
+	    "ALTER TABLE c OWNER TO bob;\n"
+	    "$body$;\n"
+	    "SELECT 'last line without newline'";
+	struct siphon_pg_roles r = roles();
+	struct siphon_pg_owner_sink f;
+	struct siphon_ctx *ctx = NULL;
+	struct siphon_proc *p = NULL;
+	struct siphon_sink sink;
+	char *argv[] = {"cat", NULL};
+	size_t i = 0;
+
+	(void)state;
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
+	assert_int_equal(siphon_proc_spawn(&p, ctx, "cat", argv, 1 << 20), 0);
+	memset(&f, 0, sizeof(f));
+	f.ctx = ctx;
+	f.proc = p;
+	f.roles = &r;
+	siphon_pg_owner_sink(&sink, &f);
+	while (i < sizeof(script) - 1) {
+		ssize_t n = sink.write(sink.arg, (const unsigned char *)script + i, 1);
+		int progress = 0;
+
+		assert_true(n >= 0);
+		i += (size_t)n;
+		assert_int_equal(siphon_proc_step(p, &progress), 0);
+	}
+	assert_int_equal(sink.finish(sink.arg), 0);
+	while (!p->exited) {
+		int progress = 0;
+
+		assert_int_equal(siphon_proc_step(p, &progress), 0);
+		if (!progress)
+			poll(NULL, 0, 5);
+	}
+	assert_int_equal(p->status, 0);
+	assert_string_equal(siphon_strbuf_str(&p->out), want);
+	assert_int_equal(f.dropped, 2);
+	siphon_proc_free(p);
+	siphon_ctx_free(ctx);
+	siphon_pg_roles_clear(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_owner_drop_decisions),
+		cmocka_unit_test(test_owner_filter_text_respects_quoting),
+		cmocka_unit_test(test_owner_sink_streams_in_pieces),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
