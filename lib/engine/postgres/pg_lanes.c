@@ -64,15 +64,41 @@ oom:
 	return -1;
 }
 
-/* Lists the pieces of work: whole tables, pieces of big ones, large objects. */
+/* Makes room for at least need items in both arrays. */
+static int
+grow_work(struct work **w, uint64_t **c, int *cap, int need)
+{
+	struct work *nw;
+	uint64_t *nc;
+	int ncap;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	if ((nw = realloc(*w, (size_t)ncap * sizeof(*nw))) == NULL)
+		return -1;
+	*w = nw;
+	if ((nc = realloc(*c, (size_t)ncap * sizeof(*nc))) == NULL)
+		return -1;
+	*c = nc;
+	*cap = ncap;
+	return 0;
+}
+
+/*
+ * Lists the pieces of work: whole tables, pieces of big ones, large
+ * objects.  *out and *costs belong to the caller even on failure.
+ */
 static int
 make_work(struct pg *pg, struct work **out, uint64_t **costs, int *n)
 {
-	struct work *w = NULL;
-	uint64_t *c = NULL;
 	int cap = 0, i, k, pieces;
 
 	*n = 0;
+	*out = NULL;
+	*costs = NULL;
 	for (i = 0; i < pg->cat.ntables; i++) {
 		const struct siphon_pg_table *t = &pg->cat.tables[i];
 
@@ -81,40 +107,26 @@ make_work(struct pg *pg, struct work **out, uint64_t **costs, int *n)
 			continue;
 		pieces = t->columns != NULL ? siphon_pg_chunks(&pg->cat, t, pg->jobs) : 1;
 		pg->ntables_copied++;
+		if (grow_work(out, costs, &cap, *n + pieces) != 0)
+			return siphon_err_oom(pg->ctx);
 		for (k = 0; k < pieces; k++) {
-			if (*n + 2 > cap) {
-				cap = cap ? cap * 2 : 64;
-				if ((w = realloc(w, (size_t)cap * sizeof(*w))) == NULL ||
-				    (c = realloc(c, (size_t)cap * sizeof(*c))) == NULL)
-					goto oom;
-				*out = w;
-				*costs = c;
-			}
-			w[*n] = (struct work){.t = t, .piece = k, .pieces = pieces};
+			struct work *w = &(*out)[*n];
+
+			*w = (struct work){.t = t, .piece = k, .pieces = pieces};
 			if (pieces > 1) {
-				w[*n].first = t->blocks * (uint64_t)k / (uint64_t)pieces;
-				w[*n].last = k == pieces - 1 ? 0 : t->blocks * (uint64_t)(k + 1) / (uint64_t)pieces;
+				w->first = t->blocks * (uint64_t)k / (uint64_t)pieces;
+				w->last = k == pieces - 1 ? 0 : t->blocks * (uint64_t)(k + 1) / (uint64_t)pieces;
 			}
-			c[(*n)++] = t->bytes / (uint64_t)pieces;
+			(*costs)[(*n)++] = t->bytes / (uint64_t)pieces;
 		}
 	}
 	if (pg->cat.nlobs > 0) {
-		if (*n + 1 > cap) {
-			cap = cap ? cap * 2 : 4;
-			if ((w = realloc(w, (size_t)cap * sizeof(*w))) == NULL ||
-			    (c = realloc(c, (size_t)cap * sizeof(*c))) == NULL)
-				goto oom;
-		}
-		w[*n] = (struct work){0};
-		c[(*n)++] = (uint64_t)pg->cat.nlobs * 8192;
+		if (grow_work(out, costs, &cap, *n + 1) != 0)
+			return siphon_err_oom(pg->ctx);
+		(*out)[*n] = (struct work){0};
+		(*costs)[(*n)++] = (uint64_t)pg->cat.nlobs * 8192;
 	}
-	*out = w;
-	*costs = c;
 	return 0;
-oom:
-	*out = w;
-	*costs = c;
-	return siphon_err_oom(pg->ctx);
 }
 
 int

@@ -224,6 +224,7 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 	}
 out:
 	loop->tick = NULL;
+	loop->tick_arg = NULL;
 	cleanup(&pg);
 	siphon_pg_roles_clear(&pg.roles);
 	free(pg.datadir);
