@@ -1,8 +1,9 @@
 #!/bin/bash
 # needs-real-siphon
-# Ownership survives where it can: an object owned by a role that the workstation also has keeps
-# that owner; one owned by a role it lacks ("limited" exists only on the server) goes to the local
-# user instead of failing the pull. Both copies are otherwise faithful.
+# Ownership and privileges survive where they can: an object owned by a role that the workstation
+# also has keeps that owner; one owned by a role it lacks ("limited" exists only on the server)
+# goes to the local user instead of failing the pull. GRANTs to a role that exists locally are
+# kept, those to a missing role left out. The copy is otherwise faithful.
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
@@ -20,6 +21,9 @@ CREATE FUNCTION body() RETURNS text LANGUAGE sql AS $$
 SELECT 'ALTER TABLE x OWNER TO limited;'
 $$;
 ALTER FUNCTION body() OWNER TO limited;
+GRANT SELECT, UPDATE ON kept TO limited;
+GRANT SELECT ON orphan TO "Shared Owner";
+GRANT INSERT ON orphan TO limited;
 EOF2
 ws_psql -q -d postgres -c "DO \$\$BEGIN CREATE ROLE \"Shared Owner\"; EXCEPTION WHEN duplicate_object THEN NULL; END\$\$" >/dev/null
 harness_on_exit "ws_psql -q -d postgres -c 'DROP DATABASE IF EXISTS owners_copy' -c 'DROP ROLE IF EXISTS \"Shared Owner\"' >/dev/null 2>&1; srv_psql -q -d postgres -c 'DROP DATABASE IF EXISTS owners' -c 'DROP ROLE IF EXISTS \"Shared Owner\"' >/dev/null 2>&1"
@@ -33,3 +37,6 @@ want=$'kept=Shared Owner\norphan=postgres'
 [ "$(ws_psql -At -d owners_copy -c "SELECT body()")" = 'ALTER TABLE x OWNER TO limited;' ] ||
 	it_fail "a function body that looks like an OWNER TO statement was changed"
 assert_stderr_contains "roles this server lacks"
+acl=$(ws_psql -At -d owners_copy -c "SELECT c.relname || '=' || coalesce(array_to_string(c.relacl, ' '), 'default') FROM pg_class c WHERE c.relname IN ('kept', 'orphan') ORDER BY 1")
+want=$'kept=default\norphan=postgres=arwdDxt/postgres \"Shared Owner\"=r/postgres'
+[ "$acl" = "$want" ] || it_fail "privileges: got '$acl', want '$want'"

@@ -154,6 +154,48 @@ test_owner_sink_streams_in_pieces(void **state)
 	siphon_pg_roles_clear(&r);
 }
 
+static int
+acl(const char *line, const struct siphon_pg_roles *r)
+{
+	return siphon_pg_acl_drop(line, strlen(line), r);
+}
+
+static void
+test_owner_acl_decisions(void **state)
+{
+	struct siphon_pg_roles r = roles();
+	int dropped = 0;
+	char *out;
+
+	(void)state;
+	assert_int_equal(acl("GRANT SELECT ON TABLE public.t TO app;", &r), 0);
+	assert_int_equal(acl("GRANT SELECT,INSERT ON TABLE public.t TO app WITH GRANT OPTION;", &r), 0);
+	assert_int_equal(acl("GRANT USAGE ON SCHEMA \"S\" TO \"Mixed Case\";", &r), 0);
+	assert_int_equal(acl("REVOKE ALL ON SCHEMA public FROM PUBLIC;", &r), 0);
+	assert_int_equal(acl("GRANT SELECT ON TABLE t TO PUBLIC;", &r), 0);
+	assert_int_equal(acl("ALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON TABLES  TO \"we\"\"ird\";", &r), 0);
+	assert_int_equal(acl("GRANT SELECT ON TABLE public.t TO bob;", &r), 1);
+	assert_int_equal(acl("GRANT SELECT ON TABLE public.t TO \"PUBLIC\";", &r), 1);
+	assert_int_equal(acl("REVOKE ALL ON TABLE public.t FROM bob;", &r), 1);
+	assert_int_equal(acl("GRANT SELECT(a) ON TABLE public.t TO bob WITH GRANT OPTION;", &r), 1);
+	assert_int_equal(acl("ALTER DEFAULT PRIVILEGES FOR ROLE bob GRANT SELECT ON TABLES  TO PUBLIC;", &r), 1);
+	assert_int_equal(acl("ALTER DEFAULT PRIVILEGES FOR ROLE app REVOKE ALL ON TABLES  FROM bob;", &r), 1);
+	assert_int_equal(acl("SET SESSION AUTHORIZATION bob;", &r), 1);
+	assert_int_equal(acl("SET SESSION AUTHORIZATION app;", &r), 0);
+	/* A table named like a grantee does not confuse it. */
+	assert_int_equal(acl("GRANT SELECT ON TABLE \"x TO bob\" TO app;", &r), 0);
+	assert_int_equal(acl("CREATE TABLE t (a int);", &r), 0);
+	out = siphon_pg_acl_filter_text("GRANT SELECT ON TABLE t TO bob;\n"
+	                                "CREATE FUNCTION f() AS $$\nGRANT SELECT ON TABLE t TO bob;\n$$;\n"
+	                                "GRANT SELECT ON TABLE t TO app;\n", &r, &dropped);
+	assert_non_null(out);
+	assert_int_equal(dropped, 1);
+	assert_string_equal(out, "CREATE FUNCTION f() AS $$\nGRANT SELECT ON TABLE t TO bob;\n$$;\n"
+	                         "GRANT SELECT ON TABLE t TO app;\n");
+	free(out);
+	siphon_pg_roles_clear(&r);
+}
+
 int
 main(void)
 {
@@ -161,6 +203,7 @@ main(void)
 		cmocka_unit_test(test_owner_drop_decisions),
 		cmocka_unit_test(test_owner_filter_text_respects_quoting),
 		cmocka_unit_test(test_owner_sink_streams_in_pieces),
+		cmocka_unit_test(test_owner_acl_decisions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

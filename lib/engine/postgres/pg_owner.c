@@ -137,9 +137,110 @@ siphon_pg_owner_drop(const char *line, size_t len, const struct siphon_pg_roles 
 	return drop;
 }
 
-char *
-siphon_pg_owner_filter_text(const char *text, const struct siphon_pg_roles *roles,
-                            int *dropped)
+/*
+ * Reads one identifier at p (quoted, or bare up to a blank, ',' or ';') into
+ * a new string; sets *next after it.  NULL when there is none.
+ */
+static char *
+read_ident(const char *p, const char *end, const char **next)
+{
+	struct siphon_strbuf sb = {0};
+
+	if (p >= end)
+		return NULL;
+	if (*p == '"') {
+		for (p++; p < end; p++) {
+			if (*p == '"') {
+				if (p + 1 < end && p[1] == '"')
+					p++;
+				else
+					break;
+			}
+			if (siphon_strbuf_append(&sb, p, 1) != 0)
+				goto bad;
+		}
+		if (p >= end)
+			goto bad;
+		p++;
+	} else {
+		const char *s = p;
+
+		while (p < end && *p != ' ' && *p != ',' && *p != ';')
+			p++;
+		if (p == s || siphon_strbuf_append(&sb, s, (size_t)(p - s)) != 0)
+			goto bad;
+	}
+	*next = p;
+	return siphon_strbuf_take(&sb);
+bad:
+	siphon_strbuf_free(&sb);
+	return NULL;
+}
+
+/* 1 when the identifier at p names a role that is neither PUBLIC nor in roles. */
+static int
+missing_role_at(const char *p, const char *end, const struct siphon_pg_roles *roles)
+{
+	const char *next;
+	char *name = read_ident(p, end, &next);
+	int missing;
+
+	if (name == NULL)
+		return 0;
+	/* Unquoted PUBLIC is the pseudo-role; a quoted "PUBLIC" would be a role. */
+	missing = !(strcmp(name, "PUBLIC") == 0 && *p != '"') && !siphon_pg_roles_has(roles, name);
+	free(name);
+	return missing;
+}
+
+static const char *
+last_of(const char *s, const char *end, const char *key)
+{
+	size_t n = strlen(key);
+	const char *hit = NULL;
+
+	for (const char *p = s; p + n <= end; p++)
+		if (memcmp(p, key, n) == 0)
+			hit = p;
+	return hit;
+}
+
+int
+siphon_pg_acl_drop(const char *line, size_t len, const struct siphon_pg_roles *roles)
+{
+	const char *end, *p, *to, *from;
+
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
+		len--;
+	if (len < 2 || line[len - 1] != ';')
+		return 0;
+	end = line + len - 1;
+	if (len > 26 && strncmp(line, "SET SESSION AUTHORIZATION ", 26) == 0)
+		return missing_role_at(line + 26, end, roles);
+	if (strncmp(line, "GRANT ", 6) != 0 && strncmp(line, "REVOKE ", 7) != 0 &&
+	    strncmp(line, "ALTER DEFAULT PRIVILEGES ", 25) != 0)
+		return 0;
+	if ((p = last_of(line, end, " FOR ROLE ")) != NULL &&
+	    missing_role_at(p + 10, end, roles))
+		return 1;
+	/* The grantee: after the last " TO " or " FROM ", whichever comes later. */
+	to = last_of(line, end, " TO ");
+	from = last_of(line, end, " FROM ");
+	if (to == NULL && from == NULL)
+		return 0;
+	if (from == NULL || (to != NULL && to > from))
+		p = to + 4;
+	else
+		p = from + 6;
+	while (p < end && *p == ' ')
+		p++;
+	return missing_role_at(p, end, roles);
+}
+
+/* Filters the lines of text that drop() rejects, at the top level only. */
+static char *
+filter_text(const char *text, const struct siphon_pg_roles *roles, int *dropped,
+            int (*drop)(const char *, size_t, const struct siphon_pg_roles *))
 {
 	struct siphon_pg_lexer lx;
 	struct siphon_strbuf out = {0};
@@ -151,7 +252,7 @@ siphon_pg_owner_filter_text(const char *text, const struct siphon_pg_roles *role
 		int top = lx.st == 0;
 
 		siphon_pg_lex_line(&lx, p, len);
-		if (top && lx.st == 0 && siphon_pg_owner_drop(p, len, roles)) {
+		if (top && lx.st == 0 && drop(p, len, roles)) {
 			(*dropped)++;
 		} else if (siphon_strbuf_append(&out, p, len) != 0 ||
 		           (p[len] == '\n' && siphon_strbuf_append(&out, "\n", 1) != 0)) {
@@ -163,6 +264,20 @@ siphon_pg_owner_filter_text(const char *text, const struct siphon_pg_roles *role
 			p++;
 	}
 	return siphon_strbuf_take(&out);
+}
+
+char *
+siphon_pg_acl_filter_text(const char *text, const struct siphon_pg_roles *roles,
+                          int *dropped)
+{
+	return filter_text(text, roles, dropped, siphon_pg_acl_drop);
+}
+
+char *
+siphon_pg_owner_filter_text(const char *text, const struct siphon_pg_roles *roles,
+                            int *dropped)
+{
+	return filter_text(text, roles, dropped, siphon_pg_owner_drop);
 }
 
 static int

@@ -39,12 +39,24 @@ int siphon_pg_owner_drop(const char *line, size_t len,
                          const struct siphon_pg_roles *roles);
 
 /*
+ * 1 when line is a privilege statement (GRANT, REVOKE, ALTER DEFAULT
+ * PRIVILEGES, SET SESSION AUTHORIZATION) that names a role not in roles
+ * (PUBLIC always exists).
+ */
+int siphon_pg_acl_drop(const char *line, size_t len,
+                       const struct siphon_pg_roles *roles);
+
+/*
  * Filters a whole script: returns a new string (caller frees) without the
  * lines to drop, or NULL when out of memory; *dropped counts them.
  */
 char *siphon_pg_owner_filter_text(const char *text,
                                   const struct siphon_pg_roles *roles,
                                   int *dropped);
+/* The same for privilege statements (siphon_pg_acl_drop). */
+char *siphon_pg_acl_filter_text(const char *text,
+                                const struct siphon_pg_roles *roles,
+                                int *dropped);
 
 /* A streaming filter in front of a local psql's stdin. */
 struct siphon_pg_owner_sink {

@@ -56,7 +56,7 @@ stop_sessions(struct siphon_loop *loop, struct session *ss, int n, int lenient)
 	for (i = 0; i < n; i++) {
 		if (ss[i].p != NULL) {
 			if (lenient)
-				siphon_pg_local_report_rejected(loop->ctx, "indexes and constraints",
+				siphon_pg_local_report_rejected(loop->ctx, "post-data or privileges",
 				                                siphon_strbuf_str(&ss[i].p->err));
 			siphon_loop_remove_proc(loop, ss[i].p);
 			siphon_proc_free(ss[i].p);

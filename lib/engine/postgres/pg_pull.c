@@ -44,7 +44,7 @@ all_done(struct pg *pg, int *done)
 			return pg_local_failed(pg, p);
 	}
 	if (!pg->pre_proc->exited || pg->pre->state != SIPHON_RS_DONE ||
-	    pg->post->state != SIPHON_RS_DONE)
+	    pg->post->state != SIPHON_RS_DONE || pg->acl->state != SIPHON_RS_DONE)
 		return 0;
 	for (l = 0; l < pg->nlanes; l++) {
 		if (pg->lane_rs[l]->state != SIPHON_RS_DONE || pg->lanes[l].proc == NULL ||
@@ -119,6 +119,7 @@ cleanup(struct pg *pg)
 	pg_drop_stream(pg, &pg->ctl);
 	pg_drop_stream(pg, &pg->pre);
 	pg_drop_stream(pg, &pg->post);
+	pg_drop_stream(pg, &pg->acl);
 	for (l = 0; l < pg->nlanes; l++) {
 		pg_drop_stream(pg, &pg->lane_rs[l]);
 		if (pg->lanes[l].proc != NULL) {
@@ -143,6 +144,7 @@ cleanup(struct pg *pg)
 	siphon_strbuf_free(&pg->compress);
 	siphon_strbuf_free(&pg->ctl_out);
 	siphon_strbuf_free(&pg->post_out);
+	siphon_strbuf_free(&pg->acl_out);
 }
 
 int
@@ -219,8 +221,8 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 			stats->wire_bytes += pg.lane_rs[l]->wire_bytes;
 			stats->raw_bytes += pg.lane_rs[l]->raw_bytes;
 		}
-		stats->wire_bytes += pg.pre->wire_bytes + pg.post->wire_bytes;
-		stats->raw_bytes += pg.pre->raw_bytes + pg.post->raw_bytes;
+		stats->wire_bytes += pg.pre->wire_bytes + pg.post->wire_bytes + pg.acl->wire_bytes;
+		stats->raw_bytes += pg.pre->raw_bytes + pg.post->raw_bytes + pg.acl->raw_bytes;
 	}
 out:
 	loop->tick = NULL;

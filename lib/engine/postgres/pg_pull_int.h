@@ -46,6 +46,8 @@ struct pg {
 	struct siphon_proc *pre_proc;
 	struct siphon_rstream *post;
 	struct siphon_strbuf post_out;
+	struct siphon_rstream *acl;           /* the schema again, for its GRANTs */
+	struct siphon_strbuf acl_out;
 	int nlanes;
 	struct siphon_rstream **lane_rs;
 	struct siphon_pg_lane *lanes;

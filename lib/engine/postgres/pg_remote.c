@@ -374,15 +374,29 @@ pg_start_dumps(struct pg *pg)
 	const struct siphon_pg_tools *t = &pg->probe.pg[pg->pgi];
 	struct siphon_sink sink;
 	char **argv = NULL;
-	int r, post;
+	int r, i;
+	/*
+	 * Three dumps in the snapshot: the pre-data and post-data sections,
+	 * and the whole schema again for its privileges only (pg_dump puts
+	 * GRANTs in no section, so --section leaves them out).
+	 */
+	static const char *const what[] = {
+		"pg_dump of the schema", "pg_dump of the indexes and constraints",
+		"pg_dump of the privileges",
+	};
+	static const char *const opts[] = {
+		"--section=pre-data --no-privileges", "--section=post-data --no-privileges",
+		"--schema-only",
+	};
+	struct siphon_rstream **streams[] = {&pg->pre, &pg->post, &pg->acl};
 
-	for (post = 0; post <= 1; post++) {
+	for (i = 0; i < 3; i++) {
 		siphon_strbuf_reset(&st);
 		if (pg_tool_prefix(pg, &st, t->bindir, "pg_dump", 1) != 0 ||
-		    siphon_strbuf_printf(&st, " --section=%s --snapshot=%s --no-privileges"
+		    siphon_strbuf_printf(&st, " %s --snapshot=%s"
 		                              " --no-publications --no-subscriptions --no-tablespaces"
 		                              " --no-security-labels",
-		                         post ? "post-data" : "pre-data", pg->cat.snapshot) != 0) {
+		                         opts[i], pg->cat.snapshot) != 0) {
 			r = siphon_err_oom(pg->ctx);
 			goto out;
 		}
@@ -390,16 +404,16 @@ pg_start_dumps(struct pg *pg)
 			r = siphon_err(pg->ctx, SIPHON_EUSAGE, "--remote-pg-opts has an unbalanced quote");
 			goto out;
 		}
-		if ((r = pg_new_stream(pg, post ? &pg->post : &pg->pre,
-		                    post ? "pg_dump of the indexes and constraints" : "pg_dump of the schema",
-		                    siphon_strbuf_str(&st), 0)) != 0)
+		if ((r = pg_new_stream(pg, streams[i], what[i], siphon_strbuf_str(&st), 0)) != 0)
 			goto out;
+		siphon_rstream_close_stdin(*streams[i]);
 	}
 	pg->post_out.max = 1024 * 1024 * 1024;
 	siphon_sink_strbuf(&sink, &pg->post_out);
 	siphon_rstream_set_sink(pg->post, &sink);
-	siphon_rstream_close_stdin(pg->post);
-	siphon_rstream_close_stdin(pg->pre);
+	pg->acl_out.max = 1024 * 1024 * 1024;
+	siphon_sink_strbuf(&sink, &pg->acl_out);
+	siphon_rstream_set_sink(pg->acl, &sink);
 
 	if ((argv = siphon_pg_local_argv_ex(pg->tmpdb, pg->lenient)) == NULL) {
 		r = siphon_err_oom(pg->ctx);

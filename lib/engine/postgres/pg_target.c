@@ -216,6 +216,47 @@ pg_local_failed(struct pg *pg, struct siphon_proc *p)
 	                  line[0] ? line : "psql exited with an error");
 }
 
+/*
+ * GRANTs and default privileges, from the third dump: those that name a
+ * role this server lacks are left out; the rest run last, and one that the
+ * local server refuses is named in a warning rather than failing the copy.
+ */
+static int
+restore_privileges(struct pg *pg)
+{
+	struct siphon_pg_script all = {0}, acls = {0};
+	char err[256], *filtered;
+	int dropped = 0, i, r = 0;
+
+	if ((filtered = siphon_pg_acl_filter_text(siphon_strbuf_str(&pg->acl_out), &pg->roles,
+	                                          &dropped)) == NULL)
+		return siphon_err_oom(pg->ctx);
+	if (siphon_pg_script_split(&all, filtered, err, sizeof(err)) != 0) {
+		r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot use the privileges dump from %s: %s",
+		               pg->o->host, err);
+		goto out;
+	}
+	if ((acls.blocks = calloc((size_t)all.nblocks + 1, sizeof(*acls.blocks))) == NULL) {
+		r = siphon_err_oom(pg->ctx);
+		goto out;
+	}
+	acls.preamble = all.preamble;
+	for (i = 0; i < all.nblocks; i++)
+		if (strcmp(all.blocks[i].type, "ACL") == 0 ||
+		    strcmp(all.blocks[i].type, "DEFAULT ACL") == 0)
+			acls.blocks[acls.nblocks++] = all.blocks[i];
+	if (dropped > 0)
+		siphon_log(pg->ctx, SIPHON_LOG_INFO,
+		           "%d privilege statements name roles this server lacks: left out", dropped);
+	if (acls.nblocks > 0)
+		r = siphon_pg_post_run(pg->loop, pg->tmpdb, &acls, 1, 1);
+out:
+	free(acls.blocks);      /* the blocks themselves belong to all */
+	siphon_pg_script_clear(&all);
+	free(filtered);
+	return r;
+}
+
 int
 pg_finish_local(struct pg *pg)
 {
@@ -240,6 +281,8 @@ pg_finish_local(struct pg *pg)
 	siphon_log(pg->ctx, SIPHON_LOG_INFO, "data loaded; building %d indexes, constraints and triggers",
 	           script.nblocks);
 	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, pg->jobs, pg->lenient)) != 0)
+		goto out;
+	if ((r = restore_privileges(pg)) != 0)
 		goto out;
 	/* Sequences: their values as of the snapshot. */
 	for (i = 0; i < pg->cat.nseqs; i++) {
