@@ -30,11 +30,13 @@
 #include <unistd.h>
 
 static int
-all_done(struct pg *pg, int *done)
+all_done(struct pg *pg, int lanes_started, int *done)
 {
 	int l;
 
 	*done = 0;
+	if (!lanes_started)
+		return 0;
 	if (pg->pre_proc->exited && pg->pre_proc->status != 0)
 		return pg_local_failed(pg, pg->pre_proc);
 	for (l = 0; l < pg->nlanes; l++) {
@@ -88,15 +90,25 @@ progress(struct pg *pg, double t0, double *next)
 static int
 transfer(struct pg *pg)
 {
-	int r, done = 0, lanes_open = 0;
+	int r, done = 0, lanes_open = 0, lanes_started = 0;
 	double t0 = now_s(), next = t0 + 5;
 
 	while (!done) {
 		if ((r = siphon_loop_step(pg->loop, 1000)) != 0)
 			return r;
 		progress(pg, t0, &next);
-		if (!lanes_open && pg->pre_proc->exited && pg->pre_proc->status == 0 &&
-		    pg->pre->state == SIPHON_RS_DONE) {
+		/*
+		 * The data channels start once the schema dump has ended on the
+		 * server: behind a small connection pool, sessions that wait for
+		 * the local schema restore must not hold the connections that the
+		 * schema dump itself needs.
+		 */
+		if (!lanes_started && pg->pre->state == SIPHON_RS_DONE) {
+			if ((r = pg_start_lanes(pg)) != 0)
+				return r;
+			lanes_started = 1;
+		}
+		if (lanes_started && !lanes_open && pg->pre_proc->exited && pg->pre_proc->status == 0) {
 			if (pg->lenient)
 				siphon_pg_local_report_rejected(pg->ctx, "schema",
 				                                siphon_strbuf_str(&pg->pre_proc->err));
@@ -105,7 +117,7 @@ transfer(struct pg *pg)
 				return r;
 			lanes_open = 1;
 		}
-		if ((r = all_done(pg, &done)) != 0)
+		if ((r = all_done(pg, lanes_started, &done)) != 0)
 			return r;
 	}
 	return 0;
@@ -203,7 +215,7 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 	loop->tick_arg = &pg;
 	if ((r = pg_create_tmpdb(&pg)) != 0)
 		goto out;
-	if ((r = pg_start_dumps(&pg)) != 0 || (r = pg_start_lanes(&pg)) != 0)
+	if ((r = pg_start_dumps(&pg)) != 0)
 		goto out;
 	if ((r = transfer(&pg)) != 0)
 		goto out;
