@@ -191,6 +191,20 @@ test_regression_catalog_sequence_value_unchecked(void **state)
 	siphon_pg_catalog_clear(&c);
 }
 
+/* Local server older than production: refused, or lenient with --allow-older-local. */
+static void
+test_regression_version_verdict(void **state)
+{
+	(void)state;
+	assert_int_equal(siphon_pg_version_verdict(150018, 150018, 0), SIPHON_PG_VERSIONS_OK);
+	assert_int_equal(siphon_pg_version_verdict(150018, 150002, 0), SIPHON_PG_VERSIONS_OK);
+	assert_int_equal(siphon_pg_version_verdict(150018, 170004, 0), SIPHON_PG_VERSIONS_OK);
+	assert_int_equal(siphon_pg_version_verdict(90624, 100000, 0), SIPHON_PG_VERSIONS_OK);
+	assert_int_equal(siphon_pg_version_verdict(170004, 150018, 0), SIPHON_PG_VERSIONS_REFUSE);
+	assert_int_equal(siphon_pg_version_verdict(100000, 90624, 0), SIPHON_PG_VERSIONS_REFUSE);
+	assert_int_equal(siphon_pg_version_verdict(170004, 150018, 1), SIPHON_PG_VERSIONS_LENIENT);
+}
+
 int
 main(void)
 {
@@ -208,6 +222,7 @@ main(void)
 		cmocka_unit_test(test_regression_pipeline_backslash_semicolon),
 		cmocka_unit_test(test_regression_catalog_duplicate_info_leaks),
 		cmocka_unit_test(test_regression_catalog_sequence_value_unchecked),
+		cmocka_unit_test(test_regression_version_verdict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -105,6 +105,15 @@ siphon_pg_columns_sql(struct siphon_strbuf *sb,
 	return 0;
 }
 
+enum siphon_pg_versions
+siphon_pg_version_verdict(int server_num, int local_num, int allow_older_local)
+{
+	/* Majors decide: a dump loads into its own major or a newer one. */
+	if (siphon_pg_num_major(local_num) >= siphon_pg_num_major(server_num))
+		return SIPHON_PG_VERSIONS_OK;
+	return allow_older_local ? SIPHON_PG_VERSIONS_LENIENT : SIPHON_PG_VERSIONS_REFUSE;
+}
+
 int
 siphon_pg_num_major(int num)
 {

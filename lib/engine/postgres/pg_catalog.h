@@ -88,6 +88,16 @@ int siphon_pg_columns_sql(struct siphon_strbuf *sb,
  */
 int siphon_pg_num_major(int num);
 
+enum siphon_pg_versions {
+	SIPHON_PG_VERSIONS_OK = 0,      /* the local server is as new or newer */
+	SIPHON_PG_VERSIONS_REFUSE,      /* older, and not allowed */
+	SIPHON_PG_VERSIONS_LENIENT,     /* older, allowed: skip and name rejects */
+};
+
+/* What to do with a server of server_num and a local server of local_num. */
+enum siphon_pg_versions siphon_pg_version_verdict(int server_num, int local_num,
+                                                  int allow_older_local);
+
 /*
  * Appends the statements every remote session starts with (what pg_dump
  * sets): no statement, idle or transaction timeouts, exact floats, ISO

@@ -146,16 +146,17 @@ pg_check_versions(struct pg *pg)
 	int smaj = siphon_pg_num_major(pg->cat.server_num);
 	int lmaj = siphon_pg_num_major(pg->local_num);
 	char st[16], lt[16];
+	int r, verdict;
 
 	siphon_pg_major_text(smaj, st, sizeof(st));
 	siphon_pg_major_text(lmaj, lt, sizeof(lt));
-	int r;
-
-	if (lmaj < smaj && !pg->o->allow_older_local)
+	verdict = siphon_pg_version_verdict(pg->cat.server_num, pg->local_num,
+	                                    pg->o->allow_older_local);
+	if (verdict == SIPHON_PG_VERSIONS_REFUSE)
 		return siphon_err(pg->ctx, SIPHON_EVERSION,
 		                  "the local PostgreSQL (%s) is older than the server's (%s): its dump may not load; install PostgreSQL %s or newer locally, or try anyway with --allow-older-local",
 		                  lt, st, st);
-	if (lmaj < smaj) {
+	if (verdict == SIPHON_PG_VERSIONS_LENIENT) {
 		pg->lenient = 1;
 		siphon_log(pg->ctx, SIPHON_LOG_WARN,
 		           "the local PostgreSQL (%s) is older than the server's (%s); statements it rejects are skipped and named below",
