@@ -6,9 +6,13 @@
 #include "util/sql.h"
 
 #include <errno.h>
+#include <glob.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 char **
 siphon_pg_local_argv(const char *dbname)
@@ -38,11 +42,58 @@ siphon_pg_local_report_rejected(struct siphon_ctx *ctx, const char *what,
 		siphon_log(ctx, SIPHON_LOG_WARN, "... and %d more lines", n - 50);
 }
 
+/*
+ * The psql to run.  On Debian /usr/bin/psql is pg_wrapper, a Perl script
+ * that costs ~25 ms of CPU a start before it runs the real binary: siphon
+ * starts psql often, so it goes to the newest versioned binary itself.
+ * Anything else found in PATH is used as it is.
+ */
+static void
+psql_path(char *buf, size_t cap)
+{
+	const char *path = getenv("PATH");
+	char cand[PATH_MAX], real[PATH_MAX];
+	glob_t g;
+	int best = -1, bestv = -1;
+
+	snprintf(buf, cap, "psql");
+	while (path != NULL && *path != '\0') {
+		size_t n = strcspn(path, ":");
+
+		if (n > 0 && n < sizeof(cand) - 6) {
+			snprintf(cand, sizeof(cand), "%.*s/psql", (int)n, path);
+			if (access(cand, X_OK) == 0)
+				break;
+		}
+		cand[0] = '\0';
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	if (path == NULL || *path == '\0' || realpath(cand, real) == NULL ||
+	    strstr(real, "pg_wrapper") == NULL)
+		return;
+	if (glob("/usr/lib/postgresql/*/bin/psql", 0, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		int v = atoi(g.gl_pathv[i] + strlen("/usr/lib/postgresql/"));
+
+		if (v > bestv && access(g.gl_pathv[i], X_OK) == 0) {
+			bestv = v;
+			best = (int)i;
+		}
+	}
+	if (best >= 0)
+		snprintf(buf, cap, "%s", g.gl_pathv[best]);
+	globfree(&g);
+}
+
 char **
 siphon_pg_local_argv_ex(const char *dbname, int lenient)
 {
+	char psql[PATH_MAX];
 	const char *fixed[] = {
-		"psql", "-X", "-q", "-A", "-t", "-v",
+		psql, "-X", "-q", "-A", "-t", "-v",
 		lenient ? "ON_ERROR_STOP=0" : "ON_ERROR_STOP=1",
 		lenient ? "-b" : "-q", "-d",
 	};
@@ -50,6 +101,7 @@ siphon_pg_local_argv_ex(const char *dbname, int lenient)
 	char **argv;
 	size_t i, n = sizeof(fixed) / sizeof(fixed[0]);
 
+	psql_path(psql, sizeof(psql));
 	if ((argv = calloc(n + 2, sizeof(*argv))) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++)
