@@ -353,6 +353,16 @@ siphon_proc_run(struct siphon_ctx *ctx, char *const argv[], const char *input,
 	*out = siphon_strbuf_take(&p->out);
 	if (err != NULL)
 		*err = siphon_strbuf_take(&p->err);
+	if (*out == NULL || (err != NULL && *err == NULL)) {
+		free(*out);
+		*out = NULL;
+		if (err != NULL) {
+			free(*err);
+			*err = NULL;
+		}
+		r = siphon_err_oom(ctx);
+		goto out;
+	}
 	r = p->status;
 out:
 	siphon_proc_free(p);
