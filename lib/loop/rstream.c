@@ -130,6 +130,12 @@ int
 siphon_rstream_waiting_remote(const struct siphon_rstream *rs)
 {
 	switch (rs->state) {
+	case SIPHON_RS_QUEUED:
+		/*
+		 * Refused, with at most one channel left that could close: if
+		 * nothing moves, the watchdog must end the wait, not let it hang.
+		 */
+		return rs->arb != NULL && rs->arb->refused && rs->arb->live <= 1;
 	case SIPHON_RS_OPENING:
 	case SIPHON_RS_EXEC:
 	case SIPHON_RS_CLOSING:
@@ -377,9 +383,16 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 	switch (rs->state) {
 	case SIPHON_RS_QUEUED:
 		/* Channels are opened one at a time: open state is session-wide. */
-		if (rs->arb->open_owner != NULL || !may_send(rs) || rs->arb->refused)
+		/*
+		 * After a refusal, wait until a channel has closed since that
+		 * refused open began (a close can overtake the refusal's reply,
+		 * so count closes rather than clear a flag on close).
+		 */
+		if (rs->arb->open_owner != NULL || !may_send(rs) ||
+		    (rs->arb->refused && rs->arb->closes == rs->arb->refused_closes))
 			return 0;
 		rs->arb->open_owner = rs;
+		rs->open_closes = rs->arb->closes;
 		rs->state = SIPHON_RS_OPENING;
 		/* fall through */
 	case SIPHON_RS_OPENING:
@@ -394,6 +407,7 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 			           rs->what, rs->arb->live);
 			rs->arb->open_owner = NULL;
 			rs->arb->refused = 1;
+			rs->arb->refused_closes = rs->open_closes;
 			rs->state = SIPHON_RS_QUEUED;
 			rs->chan = NULL;
 			if (rs->arb->live == 0)
@@ -466,7 +480,7 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 		rs->chan = NULL;
 		if (rs->arb->live > 0)
 			rs->arb->live--;
-		rs->arb->refused = 0;
+		rs->arb->closes++;
 		rs->state = SIPHON_RS_DONE;
 		*progress = 1;
 		if ((r = judge(rs)) != 0)

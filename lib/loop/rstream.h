@@ -38,7 +38,9 @@ enum siphon_rstream_state {
 struct siphon_chan_arbiter {
 	const void *open_owner;  /* the stream opening or exec'ing its channel */
 	const void *send_owner;  /* the stream whose partial send is pending */
-	int refused;             /* the server refused a channel since the last close */
+	int refused;             /* the server refused a channel (MaxSessions) */
+	unsigned closes;         /* channels closed so far */
+	unsigned refused_closes; /* closes counted when the refused open began */
 	int live;                /* channels open now */
 };
 
@@ -85,6 +87,7 @@ struct siphon_rstream {
 	 */
 	int (*explain)(void *arg, struct siphon_rstream *rs);
 	void *explain_arg;
+	unsigned open_closes;         /* arb->closes when this open began */
 };
 
 /*

@@ -757,6 +757,36 @@ test_rstream_refused_while_others_live(void **state)
 	fx_free(f);
 }
 
+/*
+ * A channel closes while the refused open is in flight: the refusal must not
+ * wait for yet another close (there may be none), it retries at once.
+ */
+static void
+test_rstream_refused_after_a_close_retries(void **state)
+{
+	struct fx *f = fx_new();
+	struct fchan *c = &f->chan[0];
+	int progress;
+
+	(void)state;
+	script(f->sess.open_rcs, &f->sess.nopen_rcs, 1, SIPHON_CHAN_AGAIN);
+	script(f->sess.open_rcs, &f->sess.nopen_rcs, 1, SIPHON_CHAN_REFUSED);
+	OUT(c, "ok");
+	ERR(c, ok_trailers);
+	fx_stream(f, SIPHON_CODEC_NONE);
+	f->arb.live = 1;
+	assert_int_equal(step(f->rs, &progress), 0);
+	assert_int_equal(f->rs->state, SIPHON_RS_OPENING);
+	f->arb.closes++;        /* another channel closed meanwhile */
+	assert_int_equal(step(f->rs, &progress), 0);
+	assert_int_equal(f->rs->state, SIPHON_RS_QUEUED);
+	assert_int_equal(f->arb.refused, 1);
+	assert_int_equal(run(f->rs, 100), 0);
+	assert_int_equal(f->sess.open_calls, 3);
+	assert_string_equal(siphon_strbuf_str(&f->got), "ok");
+	fx_free(f);
+}
+
 static void
 test_rstream_refused_with_nothing_live(void **state)
 {
@@ -1462,6 +1492,7 @@ main(void)
 		cmocka_unit_test(test_rstream_explain),
 		cmocka_unit_test(test_rstream_refused_while_others_live),
 		cmocka_unit_test(test_rstream_refused_with_nothing_live),
+		cmocka_unit_test(test_rstream_refused_after_a_close_retries),
 		cmocka_unit_test(test_rstream_open_and_exec_errors),
 		cmocka_unit_test(test_rstream_read_errors),
 		cmocka_unit_test(test_rstream_close_errors),
