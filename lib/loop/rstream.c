@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define RAW_CAP (128 * 1024)
 #define OUT_CAP (256 * 1024)
@@ -146,6 +147,15 @@ siphon_rstream_waiting_remote(const struct siphon_rstream *rs)
 	default:
 		return 0;
 	}
+}
+
+static double
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int
@@ -389,7 +399,8 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 		 * so count closes rather than clear a flag on close).
 		 */
 		if (rs->arb->open_owner != NULL || !may_send(rs) ||
-		    (rs->arb->refused && rs->arb->closes == rs->arb->refused_closes))
+		    (rs->arb->refused && rs->arb->closes == rs->arb->refused_closes &&
+		     mono_s() - rs->arb->refused_at < 1.0))
 			return 0;
 		rs->arb->open_owner = rs;
 		rs->open_closes = rs->arb->closes;
@@ -406,8 +417,14 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 			           "the server refused another channel (its MaxSessions?); %s waits for one of the %d open to close",
 			           rs->what, rs->arb->live);
 			rs->arb->open_owner = NULL;
+			/*
+			 * The server frees a session slot a little after the close
+			 * is acknowledged, so a refusal can follow a close: besides
+			 * the next close, a second's wait also allows a new try.
+			 */
 			rs->arb->refused = 1;
 			rs->arb->refused_closes = rs->open_closes;
+			rs->arb->refused_at = mono_s();
 			rs->state = SIPHON_RS_QUEUED;
 			rs->chan = NULL;
 			if (rs->arb->live == 0)
