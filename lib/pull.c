@@ -5,10 +5,10 @@
 #include "loop/loop.h"
 #include "ssh/chan_libssh2.h"
 #include "ssh/session.h"
+#include "util/clock.h"
 #include "util/ctx.h"
 
 #include <string.h>
-#include <time.h>
 
 static int
 check_opts(struct siphon_ctx *ctx, const struct siphon_pull_opts *o)
@@ -33,10 +33,9 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	struct siphon_ssh_opts so;
 	struct siphon_ssh *ssh = NULL;
 	struct siphon_loop loop;
-	struct timespec t0, t1;
+	double t0 = siphon_mono_s();
 	int r;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (stats != NULL)
 		memset(stats, 0, sizeof(*stats));
 	if ((r = check_opts(ctx, o)) != 0)
@@ -56,9 +55,7 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	r = siphon_pg_pull(&loop, o, stats);
 	siphon_loop_clear(&loop);
 	siphon_ssh_free(ssh);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (stats != NULL)
-		stats->seconds = (double)(t1.tv_sec - t0.tv_sec) +
-		                 (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		stats->seconds = siphon_mono_s() - t0;
 	return r;
 }

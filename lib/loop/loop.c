@@ -1,21 +1,13 @@
 /* loop.c - the single poll(2) loop over the session and local pipes. */
 #include "loop/loop.h"
 
+#include "util/clock.h"
+
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_PASSES 256
-
-static double
-elapsed_s(const struct timespec *since)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - since->tv_sec) +
-	       (double)(now.tv_nsec - since->tv_nsec) / 1e9;
-}
 
 void
 siphon_loop_init(struct siphon_loop *l, struct siphon_ctx *ctx,
@@ -29,7 +21,7 @@ siphon_loop_init(struct siphon_loop *l, struct siphon_ctx *ctx,
 	l->sock = sock;
 	l->stall_timeout = stall_timeout > 0 ? stall_timeout : 120;
 	l->host = host;
-	clock_gettime(CLOCK_MONOTONIC, &l->last_remote);
+	l->last_remote = siphon_mono_s();
 }
 
 void
@@ -152,7 +144,7 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 		if ((r = pass(l, &progress, &remote)) != 0)
 			return r;
 		if (remote)
-			clock_gettime(CLOCK_MONOTONIC, &l->last_remote);
+			l->last_remote = siphon_mono_s();
 	} while (progress && ++passes < MAX_PASSES);
 	if (passes > 0)
 		return 0;       /* something moved: let the caller check its state */
@@ -198,8 +190,8 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 	if (l->tick != NULL && (r = l->tick(l->tick_arg)) != 0)
 		return r;
 	if (!waiting_remote(l)) {
-		clock_gettime(CLOCK_MONOTONIC, &l->last_remote);
-	} else if (elapsed_s(&l->last_remote) > l->stall_timeout) {
+		l->last_remote = siphon_mono_s();
+	} else if (siphon_mono_s() - l->last_remote > l->stall_timeout) {
 		return siphon_err(l->ctx, SIPHON_ECONNECT,
 		                  "no data from %s for %d s: the transfer stalled (dead link or SSH rekey deadlock); run again, or raise --stall-timeout",
 		                  l->host ? l->host : "the server", l->stall_timeout);

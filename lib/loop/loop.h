@@ -16,7 +16,6 @@
 #include "loop/rstream.h"
 #include "util/ctx.h"
 
-#include <time.h>
 
 struct siphon_loop {
 	struct siphon_ctx *ctx;
@@ -29,7 +28,7 @@ struct siphon_loop {
 	struct siphon_proc **procs;
 	int nprocs, capprocs;
 	int stall_timeout;          /* seconds */
-	struct timespec last_remote;
+	double last_remote;         /* siphon_mono_s() of the last remote progress */
 	const char *host;           /* for messages */
 	/*
 	 * Optional: called after every wait, for watchdogs of the caller's

@@ -1,10 +1,11 @@
 /* rstream.c - one remote command on one channel, step by step. */
 #include "loop/rstream.h"
 
+#include "util/clock.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define RAW_CAP (128 * 1024)
 #define OUT_CAP (256 * 1024)
@@ -147,15 +148,6 @@ siphon_rstream_waiting_remote(const struct siphon_rstream *rs)
 	default:
 		return 0;
 	}
-}
-
-static double
-mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int
@@ -400,7 +392,7 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 		 */
 		if (rs->arb->open_owner != NULL || !may_send(rs) ||
 		    (rs->arb->refused && rs->arb->closes == rs->arb->refused_closes &&
-		     mono_s() - rs->arb->refused_at < 1.0))
+		     siphon_mono_s() - rs->arb->refused_at < 1.0))
 			return 0;
 		rs->arb->open_owner = rs;
 		rs->open_closes = rs->arb->closes;
@@ -424,7 +416,7 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 			 */
 			rs->arb->refused = 1;
 			rs->arb->refused_closes = rs->open_closes;
-			rs->arb->refused_at = mono_s();
+			rs->arb->refused_at = siphon_mono_s();
 			rs->state = SIPHON_RS_QUEUED;
 			rs->chan = NULL;
 			if (rs->arb->live == 0)

@@ -41,7 +41,7 @@ struct siphon_chan_arbiter {
 	int refused;             /* the server refused a channel (MaxSessions) */
 	unsigned closes;         /* channels closed so far */
 	unsigned refused_closes; /* closes counted when the refused open began */
-	double refused_at;       /* when (CLOCK_MONOTONIC seconds) */
+	double refused_at;       /* when (siphon_mono_s) */
 	int live;                /* channels open now */
 };
 

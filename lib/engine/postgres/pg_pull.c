@@ -14,6 +14,8 @@
  */
 #include "engine/postgres/pg_pull_int.h"
 
+#include "util/clock.h"
+
 #include "engine/plan.h"
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_local.h"
@@ -57,21 +59,12 @@ all_done(struct pg *pg, int lanes_started, int *done)
 	return 0;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A progress line every few seconds: a long pull must not look hung. */
 static void
 progress(struct pg *pg, double t0, double *next)
 {
 	uint64_t raw = 0, wire = 0;
-	double t = now_s();
+	double t = siphon_mono_s();
 	int l;
 
 	if (t < *next)
@@ -91,7 +84,7 @@ static int
 transfer(struct pg *pg)
 {
 	int r, done = 0, lanes_open = 0, lanes_started = 0;
-	double t0 = now_s(), next = t0 + 5;
+	double t0 = siphon_mono_s(), next = t0 + 5;
 
 	while (!done) {
 		if ((r = siphon_loop_step(pg->loop, 1000)) != 0)

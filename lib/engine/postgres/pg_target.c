@@ -4,6 +4,8 @@
  */
 #include "engine/postgres/pg_pull_int.h"
 
+#include "util/clock.h"
+
 #include "engine/plan.h"
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_local.h"
@@ -71,13 +73,10 @@ pg_disk_tick(void *arg)
 {
 	struct pg *pg = arg;
 	long long avail;
-	double t;
-	struct timespec ts;
+	double t = siphon_mono_s();
 
 	if (pg->datadir == NULL)
 		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	if (t < pg->next_disk_check)
 		return 0;
 	pg->next_disk_check = t + 0.1;
