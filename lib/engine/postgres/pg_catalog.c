@@ -120,47 +120,37 @@ siphon_pg_num_major(int num)
 	return num / 100;
 }
 
-int
-siphon_pg_session_sql(struct siphon_strbuf *sb, int server_num)
+/* What pg_dump sets in its sessions, one assignment each. */
+static const char *const session_settings[] = {
+	"statement_timeout = 0", "lock_timeout = 0",
+	"idle_in_transaction_session_timeout = 0", "extra_float_digits = 3",
+	"DateStyle = ISO", "IntervalStyle = postgres", "TimeZone = 'UTC'",
+	"row_security = off", NULL,
+};
+
+/* Appends each setting as "<verb> setting;" ("SET" or "SET LOCAL"). */
+static int
+settings_sql(struct siphon_strbuf *sb, int server_num, const char *verb)
 {
-	if (siphon_strbuf_puts(sb,
-	    "SET statement_timeout = 0;\n"
-	    "SET lock_timeout = 0;\n"
-	    "SET idle_in_transaction_session_timeout = 0;\n"
-	    "SET extra_float_digits = 3;\n"
-	    "SET DateStyle = ISO;\n"
-	    "SET IntervalStyle = postgres;\n"
-	    "SET TimeZone = 'UTC';\n"
-	    "SET row_security = off;\n") != 0)
-		return -1;
+	for (int i = 0; session_settings[i] != NULL; i++)
+		if (siphon_strbuf_printf(sb, "%s %s;\n", verb, session_settings[i]) != 0)
+			return -1;
 	if (server_num >= 170000 &&
-	    siphon_strbuf_puts(sb, "SET transaction_timeout = 0;\n") != 0)
+	    siphon_strbuf_printf(sb, "%s transaction_timeout = 0;\n", verb) != 0)
 		return -1;
 	return 0;
 }
 
 int
+siphon_pg_session_sql(struct siphon_strbuf *sb, int server_num)
+{
+	return settings_sql(sb, server_num, "SET");
+}
+
+int
 siphon_pg_txn_sql(struct siphon_strbuf *sb, int server_num)
 {
-	struct siphon_strbuf plain = {0};
-	const char *p;
-	int r = 0;
-
-	if (siphon_pg_session_sql(&plain, server_num) != 0)
-		r = -1;
-	for (p = siphon_strbuf_str(&plain); r == 0 && *p != '\0';) {
-		size_t len = strcspn(p, "\n");
-
-		if (siphon_strbuf_puts(sb, "SET LOCAL ") != 0 ||
-		    siphon_strbuf_append(sb, p + 4, len - 4) != 0 ||
-		    siphon_strbuf_puts(sb, "\n") != 0)
-			r = -1;
-		p += len;
-		if (*p == '\n')
-			p++;
-	}
-	siphon_strbuf_free(&plain);
-	return r;
+	return settings_sql(sb, server_num, "SET LOCAL");
 }
 
 int
