@@ -76,67 +76,6 @@ siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *roles)
 	return 0;
 }
 
-/* The role of "... OWNER TO role;", unquoted, into a new string; NULL if none. */
-static char *
-owner_role(const char *line, size_t len)
-{
-	static const char key[] = " OWNER TO ";
-	const char *p, *hit = NULL, *end;
-	struct siphon_strbuf sb = {0};
-
-	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
-		len--;
-	if (len < 7 || strncmp(line, "ALTER ", 6) != 0 || line[len - 1] != ';')
-		return NULL;
-	end = line + len - 1;
-	for (p = line; p + sizeof(key) - 1 <= end; p++)
-		if (memcmp(p, key, sizeof(key) - 1) == 0)
-			hit = p;
-	if (hit == NULL)
-		return NULL;
-	p = hit + sizeof(key) - 1;
-	if (p < end && *p == '"') {
-		for (p++; p < end; p++) {
-			if (*p == '"') {
-				if (p + 1 < end && p[1] == '"') {
-					p++;
-				} else {
-					break;
-				}
-			}
-			if (siphon_strbuf_append(&sb, p, 1) != 0)
-				goto bad;
-		}
-		if (p != end - 1 || *p != '"')
-			goto bad;
-	} else {
-		if (p == end || siphon_strbuf_append(&sb, p, (size_t)(end - p)) != 0)
-			goto bad;
-		for (size_t i = 0; i < sb.len; i++)
-			if (sb.buf[i] == ' ' || sb.buf[i] == '"')
-				goto bad;
-	}
-	if (sb.buf == NULL && siphon_strbuf_append(&sb, "", 0) != 0)
-		goto bad;
-	return siphon_strbuf_take(&sb);
-bad:
-	siphon_strbuf_free(&sb);
-	return NULL;
-}
-
-int
-siphon_pg_owner_drop(const char *line, size_t len, const struct siphon_pg_roles *roles)
-{
-	char *role = owner_role(line, len);
-	int drop;
-
-	if (role == NULL)
-		return 0;
-	drop = !siphon_pg_roles_has(roles, role);
-	free(role);
-	return drop;
-}
-
 /*
  * Reads one identifier at p (quoted, or bare up to a blank, ',' or ';') into
  * a new string; sets *next after it.  NULL when there is none.
@@ -205,6 +144,43 @@ last_of(const char *s, const char *end, const char *key)
 	return hit;
 }
 
+/* The role of "ALTER ... OWNER TO role;", unquoted, into a new string; NULL if none. */
+static char *
+owner_role(const char *line, size_t len)
+{
+	const char *end, *hit, *next;
+	char *name;
+
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
+		len--;
+	if (len < 7 || strncmp(line, "ALTER ", 6) != 0 || line[len - 1] != ';')
+		return NULL;
+	end = line + len - 1;
+	if ((hit = last_of(line, end, " OWNER TO ")) == NULL)
+		return NULL;
+	hit += strlen(" OWNER TO ");
+	/* The role must end the statement; a bare name holds no quote. */
+	name = read_ident(hit, end, &next);
+	if (name != NULL && (next != end || (*hit != '"' && strchr(name, '"') != NULL))) {
+		free(name);
+		name = NULL;
+	}
+	return name;
+}
+
+int
+siphon_pg_owner_drop(const char *line, size_t len, const struct siphon_pg_roles *roles)
+{
+	char *role = owner_role(line, len);
+	int drop;
+
+	if (role == NULL)
+		return 0;
+	drop = !siphon_pg_roles_has(roles, role);
+	free(role);
+	return drop;
+}
+
 int
 siphon_pg_acl_drop(const char *line, size_t len, const struct siphon_pg_roles *roles)
 {
@@ -237,10 +213,26 @@ siphon_pg_acl_drop(const char *line, size_t len, const struct siphon_pg_roles *r
 	return missing_role_at(p, end, roles);
 }
 
+typedef int (*drop_fn)(const char *, size_t, const struct siphon_pg_roles *);
+
+/*
+ * Advances the lexer over one line; 1 when the line is a whole statement at
+ * the top level (never inside a literal or a body) that drop() rejects.
+ */
+static int
+drop_line(struct siphon_pg_lexer *lx, const char *line, size_t len, drop_fn drop,
+          const struct siphon_pg_roles *roles)
+{
+	int top = lx->st == 0;
+
+	siphon_pg_lex_line(lx, line, len);
+	return top && lx->st == 0 && drop(line, len, roles);
+}
+
 /* Filters the lines of text that drop() rejects, at the top level only. */
 static char *
 filter_text(const char *text, const struct siphon_pg_roles *roles, int *dropped,
-            int (*drop)(const char *, size_t, const struct siphon_pg_roles *))
+            drop_fn drop)
 {
 	struct siphon_pg_lexer lx;
 	struct siphon_strbuf out = {0};
@@ -249,10 +241,8 @@ filter_text(const char *text, const struct siphon_pg_roles *roles, int *dropped,
 	memset(&lx, 0, sizeof(lx));
 	while (*p != '\0') {
 		size_t len = strcspn(p, "\n");
-		int top = lx.st == 0;
 
-		siphon_pg_lex_line(&lx, p, len);
-		if (top && lx.st == 0 && drop(p, len, roles)) {
+		if (drop_line(&lx, p, len, drop, roles)) {
 			(*dropped)++;
 		} else if (siphon_strbuf_append(&out, p, len) != 0 ||
 		           (p[len] == '\n' && siphon_strbuf_append(&out, "\n", 1) != 0)) {
@@ -283,10 +273,7 @@ siphon_pg_owner_filter_text(const char *text, const struct siphon_pg_roles *role
 static int
 emit_line(struct siphon_pg_owner_sink *f, const char *line, size_t len, int nl)
 {
-	int top = f->lx.st == 0;
-
-	siphon_pg_lex_line(&f->lx, line, len);
-	if (top && f->lx.st == 0 && siphon_pg_owner_drop(line, len, f->roles)) {
+	if (drop_line(&f->lx, line, len, siphon_pg_owner_drop, f->roles)) {
 		f->dropped++;
 		return 0;
 	}
