@@ -19,7 +19,7 @@
 /* A piece of work for a lane: a table, a ctid range of one, or the large objects. */
 struct work {
 	const struct siphon_pg_table *t;   /* NULL: large objects */
-	int piece, pieces;
+	int pieces;                         /* how many pieces its table is cut in */
 	uint64_t first, last;              /* block range [first, last); last 0: open */
 };
 
@@ -112,7 +112,7 @@ make_work(struct pg *pg, struct work **out, uint64_t **costs, int *n)
 		for (k = 0; k < pieces; k++) {
 			struct work *w = &(*out)[*n];
 
-			*w = (struct work){.t = t, .piece = k, .pieces = pieces};
+			*w = (struct work){.t = t, .pieces = pieces};
 			if (pieces > 1) {
 				w->first = t->blocks * (uint64_t)k / (uint64_t)pieces;
 				w->last = k == pieces - 1 ? 0 : t->blocks * (uint64_t)(k + 1) / (uint64_t)pieces;

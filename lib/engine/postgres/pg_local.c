@@ -92,14 +92,21 @@ char **
 siphon_pg_local_argv_ex(const char *dbname, int lenient)
 {
 	char psql[PATH_MAX];
-	const char *fixed[] = {
-		psql, "-X", "-q", "-A", "-t", "-v",
-		lenient ? "ON_ERROR_STOP=0" : "ON_ERROR_STOP=1",
-		lenient ? "-b" : "-q", "-d",
-	};
+	const char *fixed[10];
 	struct siphon_strbuf ci = {0};
 	char **argv;
-	size_t i, n = sizeof(fixed) / sizeof(fixed[0]);
+	size_t i, n = 0;
+
+	fixed[n++] = psql;
+	fixed[n++] = "-X";
+	fixed[n++] = "-q";
+	fixed[n++] = "-A";
+	fixed[n++] = "-t";
+	fixed[n++] = "-v";
+	fixed[n++] = lenient ? "ON_ERROR_STOP=0" : "ON_ERROR_STOP=1";
+	if (lenient)
+		fixed[n++] = "-b";      /* echo each failed statement on stderr */
+	fixed[n++] = "-d";
 
 	psql_path(psql, sizeof(psql));
 	if ((argv = calloc(n + 2, sizeof(*argv))) == NULL)

@@ -21,6 +21,7 @@ start_sessions(struct siphon_loop *loop, const char *dbname,
 	char **argv = siphon_pg_local_argv_ex(dbname, lenient);
 	/* About 1 GB in all, between 64 and 256 MB a session. */
 	int mem_mb = n > 0 ? 1024 / n : 256, i, r = 0;
+	char line[64];
 
 	if (mem_mb > 256)
 		mem_mb = 256;
@@ -38,11 +39,9 @@ start_sessions(struct siphon_loop *loop, const char *dbname,
 		     (r = siphon_proc_queue(ss[i].p, s->preamble, strlen(s->preamble))) != 0))
 			break;
 		/* Index builds sort: more memory means fewer passes over disk. */
-		if (siphon_strbuf_printf(&ss[i].p->inq, "SET maintenance_work_mem = '%dMB';\n",
-		                         mem_mb) != 0) {
-			r = siphon_err_oom(loop->ctx);
+		snprintf(line, sizeof(line), "SET maintenance_work_mem = '%dMB';\n", mem_mb);
+		if ((r = siphon_proc_queue(ss[i].p, line, strlen(line))) != 0)
 			break;
-		}
 	}
 	siphon_pg_local_argv_free(argv);
 	return r;
@@ -98,6 +97,7 @@ static int
 run_phase(struct siphon_loop *loop, const char *dbname,
           const struct siphon_pg_script *s, int phase, int jobs, int lenient)
 {
+	char query[64];
 	struct session *ss = NULL;
 	int *todo = NULL, ntodo = 0, next = 0, n, i, r = 0, busy, k = 0;
 
@@ -136,11 +136,12 @@ run_phase(struct siphon_loop *loop, const char *dbname,
 			}
 			if (next < ntodo) {
 				se->block = todo[next++];
-				snprintf(se->marker, sizeof(se->marker), "siphon-done-%d\n", k++);
+				/* The entry, then a query whose answer says it is done. */
+				snprintf(se->marker, sizeof(se->marker), "siphon-done-%d\n", k);
+				snprintf(query, sizeof(query), "SELECT 'siphon-done-%d';\n", k++);
 				if ((r = siphon_proc_queue(se->p, s->blocks[se->block].sql,
 				                           strlen(s->blocks[se->block].sql))) != 0 ||
-				    (r = siphon_strbuf_printf(&se->p->inq, "SELECT 'siphon-done-%d';\n",
-				                              k - 1) != 0 ? siphon_err_oom(loop->ctx) : 0) != 0)
+				    (r = siphon_proc_queue(se->p, query, strlen(query))) != 0)
 					goto out;
 				busy = 1;
 			}

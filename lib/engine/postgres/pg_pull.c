@@ -180,7 +180,6 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 	siphon_pg_local_drop_stale(pg.ctx, pg.local_num);
 	if ((r = siphon_pg_local_db_state(pg.ctx, pg.into, &exists, &sessions)) != 0)
 		goto out;
-	pg.into_exists = exists;
 	if (sessions > 0 && !o->force) {
 		r = siphon_err(pg.ctx, SIPHON_EBUSY,
 		               "the local database \"%s\" has %d open connection(s); close them, or use --force to end them when the copy is ready",

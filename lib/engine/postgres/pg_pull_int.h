@@ -31,7 +31,6 @@ struct pg {
 	int pgi;
 	struct siphon_pg_catalog cat;
 	int local_num;
-	int into_exists;
 	int lenient;           /* --allow-older-local with an older local server */
 	enum siphon_codec_kind codec;
 	char codec_name[16];
