@@ -67,12 +67,13 @@ const struct cli_option cli_pull_options[] = {
 	  .choices = compress_choices,
 	  .field = PULL(opts.compress),
 	  .help = "compressor to run on the server; auto picks the best one "
-	          "installed there (default auto)" },
+	          "installed there, none when the server is this machine "
+	          "(default auto)" },
 	{ .name = "level", .kind = CLI_OPT_INT, .metavar = "N",
 	  .min = 1, .max = 22,
 	  .field = PULL(opts.level),
 	  .help = "compression level: 1-22 for zstd, 1-9 for pigz and gzip "
-	          "(default: the compressor's own)" },
+	          "(default: 3 for zstd, 1 for pigz and gzip)" },
 	{ .name = "identity", .short_name = 'i', .kind = CLI_OPT_FILE,
 	  .metavar = "KEYFILE",
 	  .field = PULL(opts.identity),
