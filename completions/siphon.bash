@@ -65,8 +65,9 @@ _siphon_pull_takes_arg()
 {
 	case $1 in
 	--into | -j | --jobs | --compress | --level | -i | --identity | \
-	--known-hosts | --engine | --remote-pg-opts | --remote-sudo | \
-	--remote-threads | --connect-timeout | --stall-timeout) return 0 ;;
+	--known-hosts | --engine | --remote-pg-opts | --remote-mysql-opts | \
+	--local-mysql-opts | --remote-sudo | --remote-threads | \
+	--connect-timeout | --stall-timeout) return 0 ;;
 	esac
 	return 1
 }
@@ -81,7 +82,7 @@ _siphon_pull_value()
 		_siphon_add "$3" "$2" auto zstd pigz gzip none
 		;;
 	--engine)
-		_siphon_add "$3" "$2" postgres
+		_siphon_add "$3" "$2" postgres mysql mariadb sqlite
 		;;
 	-i | --identity | --known-hosts)
 		compopt -o filenames 2>/dev/null
@@ -106,7 +107,8 @@ _siphon_pull()
 	if [[ $cur == -* ]]; then
 		_siphon_add "" "$cur" --into --jobs --compress --level \
 			--identity --known-hosts --accept-new-host-key \
-			--engine --remote-pg-opts --remote-sudo \
+			--engine --remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --no-lock --lock-all --remote-sudo \
 			--remote-threads --no-nice --force \
 			--allow-older-local --connect-timeout --stall-timeout \
 			--quiet --verbose --help

@@ -1,13 +1,18 @@
-/* pull.c - siphon_pull(): connect, pick the engine, run it. */
+/* pull.c - siphon_pull(): connect, probe, pick the engine, run it. */
 #include "siphon.h"
 
+#include "engine/detect.h"
+#include "engine/eng.h"
+#include "engine/mysql/my_pull.h"
 #include "engine/postgres/pg_pull.h"
+#include "engine/sqlite/sq_pull.h"
 #include "loop/loop.h"
 #include "ssh/chan_libssh2.h"
 #include "ssh/session.h"
 #include "util/clock.h"
 #include "util/ctx.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int
@@ -21,9 +26,86 @@ check_opts(struct siphon_ctx *ctx, const struct siphon_pull_opts *o)
 		return siphon_err(ctx, SIPHON_EUSAGE, "--into needs a database name");
 	if (o->jobs < 0 || o->jobs > 64)
 		return siphon_err(ctx, SIPHON_EUSAGE, "-j must be between 1 and 64");
-	if (o->engine != SIPHON_ENGINE_AUTO && o->engine != SIPHON_ENGINE_POSTGRES)
+	if (o->engine < SIPHON_ENGINE_AUTO || o->engine > SIPHON_ENGINE_SQLITE)
 		return siphon_err(ctx, SIPHON_EUSAGE, "unknown engine");
+	if (o->no_lock && o->lock_all)
+		return siphon_err(ctx, SIPHON_EUSAGE, "--no-lock and --lock-all contradict each other");
 	return 0;
+}
+
+/*
+ * Both PostgreSQL and MySQL tools are on the server: the engine whose server
+ * has the database wins; when both have it, the user chooses; when neither
+ * does, that is the error.
+ */
+static int
+choose_between(struct siphon_eng *eng, enum siphon_engine_kind *kind)
+{
+	struct siphon_ctx *ctx = eng->ctx;
+	static const char *const choices[] = {"postgres", "mysql"};
+	char question[512];
+	int r, in_pg = 0, in_my = 0, pick;
+
+	if ((r = siphon_pg_has_db(eng, &in_pg)) != 0 || (r = siphon_my_has_db(eng, &in_my)) != 0)
+		return r;
+	if (in_pg != in_my) {
+		*kind = in_pg ? SIPHON_ENGINE_POSTGRES : SIPHON_ENGINE_MYSQL;
+		siphon_log(ctx, SIPHON_LOG_INFO, "%s: the database is in %s (--engine to choose)",
+		           eng->o->host, in_pg ? "PostgreSQL" : "MySQL/MariaDB");
+		return 0;
+	}
+	if (!in_pg)
+		return siphon_err(ctx, SIPHON_EREMOTE,
+		                  "no database named \"%s\" on %s (looked in PostgreSQL and MySQL/MariaDB); check the name with: ssh %s psql -l, or: ssh %s mysql -e 'SHOW DATABASES' (or give --engine to see that engine's own error)",
+		                  eng->o->dbname, eng->o->host, eng->o->host, eng->o->host);
+	snprintf(question, sizeof(question),
+	         "%s has a database named \"%s\" in both PostgreSQL and MySQL/MariaDB; which one?",
+	         eng->o->host, eng->o->dbname);
+	pick = ctx->choose_fn != NULL ? ctx->choose_fn(ctx->choose_arg, question, choices, 2) : -1;
+	if (pick < 0 || pick > 1)
+		return siphon_err(ctx, SIPHON_EUSAGE,
+		                  "%s has a database named \"%s\" in both PostgreSQL and MySQL/MariaDB; choose with --engine postgres or --engine mysql",
+		                  eng->o->host, eng->o->dbname);
+	*kind = pick == 0 ? SIPHON_ENGINE_POSTGRES : SIPHON_ENGINE_MYSQL;
+	return 0;
+}
+
+static int
+pick_engine(struct siphon_eng *eng, enum siphon_engine_kind *kind)
+{
+	const struct siphon_probe *p = &eng->probe;
+	int pg = siphon_probe_has_pg(p), my = siphon_probe_has_mysql(p);
+
+	if (pg && my)
+		return choose_between(eng, kind);
+	if (!pg && !my)
+		return siphon_err(eng->ctx, SIPHON_EREMOTE,
+		                  "found neither pg_dump nor mysqldump/mariadb-dump on %s; install the database's client tools there, or name the engine with --engine",
+		                  eng->o->host);
+	*kind = pg ? SIPHON_ENGINE_POSTGRES : SIPHON_ENGINE_MYSQL;
+	return 0;
+}
+
+static int
+run_engine(struct siphon_eng *eng, struct siphon_pull_stats *stats)
+{
+	enum siphon_engine_kind kind = eng->o->engine;
+	int r;
+
+	if (kind == SIPHON_ENGINE_AUTO)
+		kind = siphon_engine_by_name(eng->o->dbname);
+	if ((r = siphon_eng_probe(eng)) != 0)
+		return r;
+	if (kind == SIPHON_ENGINE_AUTO && (r = pick_engine(eng, &kind)) != 0)
+		return r;
+	switch (kind) {
+	case SIPHON_ENGINE_MYSQL:
+		return siphon_my_pull(eng, stats);
+	case SIPHON_ENGINE_SQLITE:
+		return siphon_sq_pull(eng, stats);
+	default:
+		return siphon_pg_pull(eng, stats);
+	}
 }
 
 int
@@ -33,6 +115,7 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	struct siphon_ssh_opts so;
 	struct siphon_ssh *ssh = NULL;
 	struct siphon_loop loop;
+	struct siphon_eng eng;
 	double t0 = siphon_mono_s();
 	int r;
 
@@ -52,7 +135,9 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 		return r;
 	siphon_loop_init(&loop, ctx, &siphon_chan_libssh2, siphon_ssh_session(ssh),
 	                 siphon_ssh_socket(ssh), o->stall_timeout, o->host);
-	r = siphon_pg_pull(&loop, o, stats);
+	siphon_eng_init(&eng, &loop, o);
+	r = run_engine(&eng, stats);
+	siphon_eng_clear(&eng);
 	siphon_loop_clear(&loop);
 	siphon_ssh_free(ssh);
 	if (stats != NULL)

@@ -54,6 +54,13 @@ typedef void (*siphon_log_fn)(void *arg, enum siphon_log_level level,
 typedef int (*siphon_prompt_fn)(void *arg, const char *prompt, char *buf,
                                 size_t cap);
 
+/*
+ * Asks the user to pick one of n choices (an engine, when both could fit).
+ * Returns the index, or -1 when no answer can be had (no terminal).
+ */
+typedef int (*siphon_choose_fn)(void *arg, const char *question,
+                                const char *const *choices, int n);
+
 /* Per-run context: error message, logging, cancellation. */
 struct siphon_ctx;
 
@@ -65,6 +72,8 @@ int siphon_ctx_errcode(const struct siphon_ctx *ctx);
 void siphon_ctx_set_log(struct siphon_ctx *ctx, siphon_log_fn fn, void *arg,
                         enum siphon_log_level max_level);
 void siphon_ctx_set_prompt(struct siphon_ctx *ctx, siphon_prompt_fn fn,
+                           void *arg);
+void siphon_ctx_set_choose(struct siphon_ctx *ctx, siphon_choose_fn fn,
                            void *arg);
 /*
  * A descriptor that becomes readable when the run must stop (the CLI's
@@ -82,17 +91,21 @@ enum siphon_compress {
 };
 
 enum siphon_engine_kind {
-	SIPHON_ENGINE_AUTO = 0,
+	SIPHON_ENGINE_AUTO = 0,  /* decide from the name and the server's tools */
 	SIPHON_ENGINE_POSTGRES,
+	SIPHON_ENGINE_MYSQL,     /* MySQL and MariaDB */
+	SIPHON_ENGINE_SQLITE,
 };
+
 
 /* Everything `siphon pull` needs.  Strings are borrowed, not copied. */
 struct siphon_pull_opts {
 	const char *user;        /* SSH user; NULL: $USER */
 	const char *host;        /* SSH host name or address */
 	int port;                /* 0: 22 */
-	const char *dbname;      /* remote database */
-	const char *into;        /* local database; NULL: dbname */
+	const char *dbname;      /* remote database (SQLite: the file's path) */
+	const char *into;        /* local database; NULL: dbname (SQLite: a
+	                            file path; NULL: dbname's base name here) */
 	int jobs;                /* parallel channels; 0: 4 */
 	enum siphon_compress compress;
 	int level;               /* 0: the codec's default */
@@ -101,7 +114,11 @@ struct siphon_pull_opts {
 	int accept_new_host_key;
 	enum siphon_engine_kind engine;
 	const char *remote_pg_opts;  /* extra pg_dump/psql connection options */
+	const char *remote_mysql_opts; /* extra mysqldump/mysql client options */
+	const char *local_mysql_opts;  /* extra local mysql client options */
 	const char *remote_sudo;     /* run remote tools as this user */
+	int no_lock;                 /* MySQL: no global read lock at all */
+	int lock_all;                /* MySQL: hold it for the whole dump */
 	int remote_threads;          /* cap on compressor threads; 0: all */
 	int no_nice;                 /* do not nice/ionice remote tools */
 	int force;                   /* terminate sessions on the old database */

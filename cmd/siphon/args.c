@@ -39,6 +39,9 @@ static const struct cli_choice compress_choices[] = {
 
 static const struct cli_choice engine_choices[] = {
 	{ "postgres", SIPHON_ENGINE_POSTGRES },
+	{ "mysql", SIPHON_ENGINE_MYSQL },
+	{ "mariadb", SIPHON_ENGINE_MYSQL },
+	{ "sqlite", SIPHON_ENGINE_SQLITE },
 	{ NULL, 0 },
 };
 
@@ -89,11 +92,30 @@ const struct cli_option cli_pull_options[] = {
 	          "a changed key is still refused" },
 	{ .name = "engine", .kind = CLI_OPT_CHOICE, .choices = engine_choices,
 	  .field = PULL(opts.engine),
-	  .help = "database engine (only postgres for now)" },
+	  .help = "database engine: postgres, mysql (also MariaDB) or sqlite "
+	          "(default: sqlite for a file path, else what the server "
+	          "has; asks when both could fit)" },
 	{ .name = "remote-pg-opts", .kind = CLI_OPT_STRING, .metavar = "OPTS",
 	  .field = PULL(opts.remote_pg_opts),
 	  .help = "extra connection options for pg_dump and psql on the "
 	          "server, e.g. '-h /run/postgresql -p 5433'" },
+	{ .name = "remote-mysql-opts", .kind = CLI_OPT_STRING, .metavar = "OPTS",
+	  .field = PULL(opts.remote_mysql_opts),
+	  .help = "extra connection options for mysqldump/mariadb-dump and the "
+	          "mysql client on the server, e.g. '-S /run/mysqld/mysqld.sock "
+	          "-u backup' (passwords belong in the server's ~/.my.cnf)" },
+	{ .name = "local-mysql-opts", .kind = CLI_OPT_STRING, .metavar = "OPTS",
+	  .field = PULL(opts.local_mysql_opts),
+	  .help = "extra options for the local mysql/mariadb client, e.g. "
+	          "'-h 127.0.0.1 -P 3307'" },
+	{ .name = "no-lock", .kind = CLI_OPT_FLAG,
+	  .field = PULL(opts.no_lock),
+	  .help = "MySQL: take no global read lock; the channels may then see "
+	          "different instants" },
+	{ .name = "lock-all", .kind = CLI_OPT_FLAG,
+	  .field = PULL(opts.lock_all),
+	  .help = "MySQL: hold the global read lock for the whole dump, so "
+	          "that MyISAM tables are consistent too (blocks writes)" },
 	{ .name = "remote-sudo", .kind = CLI_OPT_STRING, .metavar = "USER",
 	  .field = PULL(opts.remote_sudo),
 	  .help = "run the database tools on the server as USER, through sudo" },

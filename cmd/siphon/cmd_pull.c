@@ -77,6 +77,7 @@ cli_cmd_pull(int argc, char **argv)
 	}
 	siphon_ctx_set_cancel_fd(ctx, cancel_fd);
 	siphon_ctx_set_prompt(ctx, cli_tty_prompt, &cancel_fd);
+	siphon_ctx_set_choose(ctx, cli_tty_choose, &cancel_fd);
 
 	memset(&stats, 0, sizeof(stats));
 	r = siphon_pull(ctx, &pa.opts, &stats);

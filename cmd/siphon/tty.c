@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <stdio.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -128,10 +129,10 @@ write_all(int fd, const char *s)
 	}
 }
 
-int
-cli_tty_prompt(void *arg, const char *prompt, char *buf, size_t cap)
+/* Asks on /dev/tty and reads one line; echo off for secrets. */
+static int
+tty_ask(const int *cancel_fd, const char *prompt, char *buf, size_t cap, int echo)
 {
-	const int *cancel_fd = arg;
 	struct termios tio, noecho;
 	size_t len = 0;
 	int fd, r = -1, echo_off = 0;
@@ -144,7 +145,8 @@ cli_tty_prompt(void *arg, const char *prompt, char *buf, size_t cap)
 	if (tcgetattr(fd, &tio) != 0)
 		goto out;
 	noecho = tio;
-	noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+	if (!echo)
+		noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
 	echo_on_tio = tio;
 	echo_off_fd = fd;
 	if (tcsetattr(fd, TCSAFLUSH, &noecho) != 0)
@@ -187,11 +189,44 @@ out:
 	if (echo_off) {
 		tcsetattr(fd, TCSAFLUSH, &tio);
 		/* The user's Enter was not echoed; end the prompt's line. */
-		write_all(fd, "\n");
+		if (!echo)
+			write_all(fd, "\n");
 	}
 	echo_off_fd = -1;
 	close(fd);
 	if (r != 0)
 		explicit_bzero(buf, cap);
 	return r;
+}
+
+int
+cli_tty_prompt(void *arg, const char *prompt, char *buf, size_t cap)
+{
+	return tty_ask(arg, prompt, buf, cap, 0);
+}
+
+int
+cli_tty_choose(void *arg, const char *question, const char *const *choices, int n)
+{
+	char prompt[1024], answer[64];
+	size_t len;
+	int i, tries;
+
+	/* Unattended (cron, a pipe): nobody to ask. */
+	if (!isatty(STDIN_FILENO))
+		return -1;
+	len = (size_t)snprintf(prompt, sizeof(prompt), "siphon: %s [", question);
+	for (i = 0; i < n && len < sizeof(prompt); i++)
+		len += (size_t)snprintf(prompt + len, sizeof(prompt) - len, "%s%s",
+		                        i > 0 ? "/" : "", choices[i]);
+	if (len < sizeof(prompt))
+		snprintf(prompt + len, sizeof(prompt) - len, "] ");
+	for (tries = 0; tries < 3; tries++) {
+		if (tty_ask(arg, prompt, answer, sizeof(answer), 1) != 0)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (strcmp(answer, choices[i]) == 0)
+				return i;
+	}
+	return -1;
 }

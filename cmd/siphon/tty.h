@@ -28,4 +28,11 @@ int cli_signals_caught(void);
  */
 int cli_tty_prompt(void *arg, const char *prompt, char *buf, size_t cap);
 
+/*
+ * A siphon_choose_fn: when stdin is a terminal, asks on /dev/tty until the
+ * answer is one of the choices (three tries).  arg as for cli_tty_prompt.
+ */
+int cli_tty_choose(void *arg, const char *question, const char *const *choices,
+                   int n);
+
 #endif

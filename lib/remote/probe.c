@@ -16,7 +16,7 @@ siphon_probe_script(struct siphon_strbuf *sb)
 	return siphon_strbuf_puts(sb,
 	    "echo \"cores $(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)\"\n"
 	    "echo \"os $(uname -s 2>/dev/null)\"\n"
-	    "for t in zstd pigz gzip sudo; do p=$(command -v $t 2>/dev/null) && echo \"tool $t $p\"; done\n"
+	    "for t in zstd pigz gzip sudo mariadb-dump mysqldump mariadb mysql sqlite3; do p=$(command -v $t 2>/dev/null) && echo \"tool $t $p\"; done\n"
 	    "for d in /usr/lib/postgresql/*/bin /usr/pgsql-*/bin /usr/local/pgsql/bin /opt/homebrew/opt/postgresql*/bin /usr/local/opt/postgresql*/bin; do\n"
 	    "  [ -x \"$d/pg_dump\" ] && [ -x \"$d/psql\" ] && echo \"pg $d $(\"$d/pg_dump\" --version 2>/dev/null)\"\n"
 	    "done\n"
@@ -127,6 +127,16 @@ siphon_probe_parse(struct siphon_probe *p, const char *out)
 				dst = p->gzip;
 			else if (nlen == 4 && memcmp(val, "sudo", 4) == 0)
 				dst = p->sudo;
+			else if (nlen == 12 && memcmp(val, "mariadb-dump", 12) == 0)
+				dst = p->mariadb_dump;
+			else if (nlen == 9 && memcmp(val, "mysqldump", 9) == 0)
+				dst = p->mysqldump;
+			else if (nlen == 7 && memcmp(val, "mariadb", 7) == 0)
+				dst = p->mariadb;
+			else if (nlen == 5 && memcmp(val, "mysql", 5) == 0)
+				dst = p->mysql;
+			else if (nlen == 7 && memcmp(val, "sqlite3", 7) == 0)
+				dst = p->sqlite3;
 			if (dst != NULL)
 				copy_field(dst, 256, sp2 + 1, vlen - nlen - 1);
 		} else if (klen == 2 && memcmp(line, "pg", 2) == 0) {

@@ -1,5 +1,6 @@
 /*
- * probe.h - what the server has: compressors, cores, PostgreSQL client tools.
+ * probe.h - what the server has: compressors, cores, PostgreSQL, MySQL/MariaDB
+ * and SQLite client tools.
  * One short remote script prints "key value" lines; the parser is pure so
  * that unit tests cover it.
  */
@@ -20,6 +21,9 @@ struct siphon_probe {
 	int ok;             /* the end marker arrived */
 	int cores;
 	char zstd[256], pigz[256], gzip[256], sudo[256];
+	/* MySQL/MariaDB clients (either name) and SQLite's shell. */
+	char mariadb_dump[256], mysqldump[256], mariadb[256], mysql[256];
+	char sqlite3[256];
 	int npg;
 	struct siphon_pg_tools pg[SIPHON_PROBE_MAX_PG];
 	char os[64];

@@ -55,6 +55,13 @@ siphon_ctx_set_prompt(struct siphon_ctx *ctx, siphon_prompt_fn fn, void *arg)
 }
 
 void
+siphon_ctx_set_choose(struct siphon_ctx *ctx, siphon_choose_fn fn, void *arg)
+{
+	ctx->choose_fn = fn;
+	ctx->choose_arg = arg;
+}
+
+void
 siphon_ctx_set_cancel_fd(struct siphon_ctx *ctx, int fd)
 {
 	ctx->cancel_fd = fd;

@@ -20,6 +20,8 @@ struct siphon_ctx {
 	enum siphon_log_level log_max;
 	siphon_prompt_fn prompt_fn;
 	void *prompt_arg;
+	siphon_choose_fn choose_fn;
+	void *choose_arg;
 	int cancel_fd;
 };
 

@@ -476,8 +476,21 @@ test_args_compress_values(void **state)
 	                  "pigz, gzip or none)", "--compress", "lz4", "h:d");
 	assert_pull_error("bad value 'ZSTD' for --compress (expected auto, zstd, "
 	                  "pigz, gzip or none)", "--compress=ZSTD", "h:d");
-	assert_pull_error("bad value 'mysql' for --engine (expected postgres)",
-	                  "--engine", "mysql", "h:d");
+	assert_pull_error("bad value 'oracle' for --engine (expected postgres, "
+	                  "mysql, mariadb or sqlite)", "--engine", "oracle", "h:d");
+	{
+		static const struct { const char *name; int value; } engines[] = {
+			{ "postgres", SIPHON_ENGINE_POSTGRES }, { "mysql", SIPHON_ENGINE_MYSQL },
+			{ "mariadb", SIPHON_ENGINE_MYSQL }, { "sqlite", SIPHON_ENGINE_SQLITE },
+		};
+
+		for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
+			assert_int_equal(parse_pull(&pa, err, "--engine", engines[i].name,
+			                            "h:d", NULL), 0);
+			assert_int_equal(pa.opts.engine, engines[i].value);
+			cli_pull_args_free(&pa);
+		}
+	}
 }
 
 /* GNU getopt lets options follow the target, and "--" end them. */
@@ -550,7 +563,8 @@ test_args_option_errors(void **state)
 	assert_pull_error("ambiguous option '--co' (--compress, --connect-timeout)",
 	                  "--co", "zstd", "h:d");
 	assert_pull_error("ambiguous option '--re' (--remote-pg-opts, "
-	                  "--remote-sudo, --remote-threads)", "--re=x", "h:d");
+	                  "--remote-mysql-opts, --remote-sudo, --remote-threads)",
+	                  "--re=x", "h:d");
 	assert_pull_error("option '--into' requires an argument", "h:d", "--into");
 	assert_pull_error("option '-j' requires an argument", "h:d", "-j");
 	assert_pull_error("option '-i' requires an argument", "h:d", "-qi");
@@ -1057,7 +1071,7 @@ test_args_bash_completion(void **state)
 	check_bash(dir, "siphon pull --compress z", 1, "zstd\n");
 	/* bash replaces only what follows '=': the candidate is the value. */
 	check_bash(dir, "siphon pull --compress=p", 1, "pigz\n");
-	check_bash(dir, "siphon pull --engine ", 1, "postgres\n");
+	check_bash(dir, "siphon pull --engine ", 1, "mariadb\nmysql\npostgres\nsqlite\n");
 	check_bash(dir, "siphon pull -j ", 1, "");
 	check_bash(dir, "siphon pull --level=", 1, "");
 	check_bash(dir, "siphon pull -i id_", 1, "id_other\nid_test\n");

@@ -27,6 +27,12 @@ static const char sample[] =
 	"tool pigz /usr/bin/pigz\n"
 	"tool gzip /bin/gzip\n"
 	"tool sudo /usr/bin/sudo\n"
+	"tool mariadb-dump /usr/bin/mariadb-dump\n"
+	"tool mysqldump /usr/local/mysql/bin/mysqldump\n"
+	"tool mariadb /usr/bin/mariadb\n"
+	"tool mysql /usr/bin/mysql\n"
+	"tool sqlite3 /usr/bin/sqlite3\n"
+	"tool mysqldumpslow /usr/bin/mysqldumpslow\n"
 	"pg /usr/lib/postgresql/13/bin pg_dump (PostgreSQL) 13.16 (Debian 13.16-1.pgdg120+1)\n"
 	"pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n"
 	"pg /usr/lib/postgresql/17/bin pg_dump (PostgreSQL) 17.2 (Debian 17.2-1.pgdg120+1)\n"
@@ -50,6 +56,11 @@ test_probe_parse_sample(void **state)
 	assert_string_equal(p.pigz, "/usr/bin/pigz");
 	assert_string_equal(p.gzip, "/bin/gzip");
 	assert_string_equal(p.sudo, "/usr/bin/sudo");
+	assert_string_equal(p.mariadb_dump, "/usr/bin/mariadb-dump");
+	assert_string_equal(p.mysqldump, "/usr/local/mysql/bin/mysqldump");
+	assert_string_equal(p.mariadb, "/usr/bin/mariadb");
+	assert_string_equal(p.mysql, "/usr/bin/mysql");
+	assert_string_equal(p.sqlite3, "/usr/bin/sqlite3");
 	/* The duplicate directory is kept once. */
 	assert_int_equal(p.npg, 5);
 	assert_string_equal(p.pg[0].bindir, "/usr/lib/postgresql/13/bin");

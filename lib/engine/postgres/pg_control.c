@@ -49,9 +49,9 @@ pg_start_control(struct pg *pg)
 	struct siphon_sink sink;
 	int r;
 
-	if ((r = pg_psql_stage(pg, &st, pg->probe.pg[pg_newest_tools(&pg->probe)].bindir, 0)) != 0)
+	if ((r = pg_psql_stage(pg, &st, pg->eng->probe.pg[pg_newest_tools(&pg->eng->probe)].bindir, 0)) != 0)
 		goto out;
-	if ((r = pg_new_stream(pg, &pg->ctl, "the snapshot session", siphon_strbuf_str(&st), 1)) != 0)
+	if ((r = siphon_eng_new_stream(pg->eng, &pg->ctl, "the snapshot session", siphon_strbuf_str(&st), 1)) != 0)
 		goto out;
 	pg->ctl_out.max = 256 * 1024 * 1024;
 	siphon_sink_strbuf(&sink, &pg->ctl_out);
@@ -162,7 +162,7 @@ pg_check_versions(struct pg *pg)
 		           "the local PostgreSQL (%s) is older than the server's (%s); statements it rejects are skipped and named below",
 		           lt, st);
 	}
-	if ((pg->pgi = siphon_probe_pick_pg(&pg->probe, smaj)) < 0)
+	if ((pg->pgi = siphon_probe_pick_pg(&pg->eng->probe, smaj)) < 0)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
 		                  "every pg_dump on %s is older than its PostgreSQL server (%s); install postgresql-client-%s there",
 		                  pg->o->host, st, st);
@@ -191,8 +191,8 @@ pg_release_snapshot(struct pg *pg)
 	siphon_rstream_send(pg->ctl, "COMMIT;\n", 8);
 	siphon_rstream_close_stdin(pg->ctl);
 	pg->ctl->idle_ok = 0;
-	if ((r = pg_wait_stream(pg, pg->ctl)) != 0)
+	if ((r = siphon_eng_wait_stream(pg->eng, pg->ctl)) != 0)
 		return r;
-	pg_drop_stream(pg, &pg->ctl);
+	siphon_eng_drop_stream(pg->eng, &pg->ctl);
 	return 0;
 }

@@ -152,7 +152,7 @@ pg_start_lanes(struct pg *pg)
 	if ((pg->lanes = calloc((size_t)nlanes, sizeof(*pg->lanes))) == NULL ||
 	    (pg->lane_rs = calloc((size_t)nlanes, sizeof(*pg->lane_rs))) == NULL)
 		goto oom;
-	if ((r = pg_psql_stage(pg, &st, pg->probe.pg[pg->pgi].bindir, 1)) != 0)
+	if ((r = pg_psql_stage(pg, &st, pg->eng->probe.pg[pg->pgi].bindir, 1)) != 0)
 		goto out;
 	for (l = 0; l < nlanes; l++) {
 		struct siphon_pg_lane *lane = &pg->lanes[l];
@@ -187,7 +187,7 @@ pg_start_lanes(struct pg *pg)
 		if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0)
 			goto oom;
 		snprintf(what, sizeof(what), "COPY on data channel %d", l + 1);
-		if ((r = pg_new_stream(pg, &pg->lane_rs[l], what, siphon_strbuf_str(&st), 0)) != 0)
+		if ((r = siphon_eng_new_stream(pg->eng, &pg->lane_rs[l], what, siphon_strbuf_str(&st), 0)) != 0)
 			goto out;
 		siphon_pg_lane_sink(&sink, lane);
 		siphon_rstream_set_sink(pg->lane_rs[l], &sink);

@@ -121,12 +121,12 @@ cleanup(struct pg *pg)
 {
 	int l;
 
-	pg_drop_stream(pg, &pg->ctl);
-	pg_drop_stream(pg, &pg->pre);
-	pg_drop_stream(pg, &pg->post);
-	pg_drop_stream(pg, &pg->acl);
+	siphon_eng_drop_stream(pg->eng, &pg->ctl);
+	siphon_eng_drop_stream(pg->eng, &pg->pre);
+	siphon_eng_drop_stream(pg->eng, &pg->post);
+	siphon_eng_drop_stream(pg->eng, &pg->acl);
 	for (l = 0; l < pg->nlanes; l++) {
-		pg_drop_stream(pg, &pg->lane_rs[l]);
+		siphon_eng_drop_stream(pg->eng, &pg->lane_rs[l]);
 		if (pg->lanes[l].proc != NULL) {
 			siphon_loop_remove_proc(pg->loop, pg->lanes[l].proc);
 			siphon_proc_free(pg->lanes[l].proc);
@@ -146,33 +146,26 @@ cleanup(struct pg *pg)
 	/* Local sessions are gone: the temporary database can be dropped. */
 	pg_drop_tmpdb(pg);
 	siphon_pg_catalog_clear(&pg->cat);
-	siphon_strbuf_free(&pg->compress);
 	siphon_strbuf_free(&pg->ctl_out);
 	siphon_strbuf_free(&pg->post_out);
 	siphon_strbuf_free(&pg->acl_out);
 }
 
 int
-siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
-               struct siphon_pull_stats *stats)
+siphon_pg_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 {
 	struct pg pg = {0};
 	char mt[16];
 	int r, exists, sessions, l;
 
-	pg.ctx = loop->ctx;
-	pg.loop = loop;
-	pg.o = o;
-	pg.into = o->into != NULL ? o->into : o->dbname;
-	pg.jobs = o->jobs > 0 ? o->jobs : 4;
-	/*
-	 * Channel windows: a paused channel keeps its whole window in memory,
-	 * so they share a budget (8 MiB: 2 MiB each at -j 4, 1 MiB at -j 8,
-	 * which still carries 20 MB/s per channel at 50 ms of round trip).
-	 */
-	pg.window = (size_t)8 * 1024 * 1024 / (size_t)pg.jobs;
-	if (pg.window < 1024 * 1024)
-		pg.window = 1024 * 1024;
+	pg.eng = eng;
+	pg.ctx = eng->ctx;
+	pg.loop = eng->loop;
+	pg.o = eng->o;
+	pg.into = pg.o->into != NULL ? pg.o->into : pg.o->dbname;
+	pg.jobs = eng->jobs;
+	eng->explain = pg_explain;
+	eng->explain_arg = &pg;
 
 	/* Local checks first: fail before touching production. */
 	if ((r = siphon_pg_local_version(pg.ctx, &pg.local_num)) != 0)
@@ -180,13 +173,13 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 	siphon_pg_local_drop_stale(pg.ctx, pg.local_num);
 	if ((r = siphon_pg_local_db_state(pg.ctx, pg.into, &exists, &sessions)) != 0)
 		goto out;
-	if (sessions > 0 && !o->force) {
+	if (sessions > 0 && !pg.o->force) {
 		r = siphon_err(pg.ctx, SIPHON_EBUSY,
 		               "the local database \"%s\" has %d open connection(s); close them, or use --force to end them when the copy is ready",
 		               pg.into, sessions);
 		goto out;
 	}
-	if ((r = pg_probe(&pg)) != 0 || (r = pg_choose_codec(&pg)) != 0)
+	if ((r = pg_probe(&pg)) != 0 || (r = siphon_eng_choose_codec(eng)) != 0)
 		goto out;
 	if ((r = pg_start_control(&pg)) != 0)
 		goto out;
@@ -196,15 +189,15 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 		goto out;
 	siphon_log(pg.ctx, SIPHON_LOG_INFO,
 	           "%s: PostgreSQL %s, pg_dump %s (%s), %d tables (%.1f MB), compression %s, %d channels",
-	           o->host, siphon_pg_major_text(siphon_pg_num_major(pg.cat.server_num), mt, sizeof(mt)),
-	           pg.probe.pg[pg.pgi].version,
-	           pg.probe.pg[pg.pgi].bindir, pg.cat.ntables, (double)pg.cat.total_bytes / 1e6,
-	           pg.codec_name, pg.jobs);
+	           pg.o->host, siphon_pg_major_text(siphon_pg_num_major(pg.cat.server_num), mt, sizeof(mt)),
+	           pg.eng->probe.pg[pg.pgi].version,
+	           pg.eng->probe.pg[pg.pgi].bindir, pg.cat.ntables, (double)pg.cat.total_bytes / 1e6,
+	           pg.eng->codec_name, pg.jobs);
 	if ((r = pg_check_disk(&pg)) != 0 ||
 	    (r = siphon_pg_roles_load(pg.ctx, &pg.roles)) != 0)
 		goto out;
-	loop->tick = pg_disk_tick;
-	loop->tick_arg = &pg;
+	pg.loop->tick = pg_disk_tick;
+	pg.loop->tick_arg = &pg;
 	if ((r = pg_create_tmpdb(&pg)) != 0)
 		goto out;
 	if ((r = pg_start_dumps(&pg)) != 0)
@@ -220,7 +213,7 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 	if (stats != NULL) {
 		stats->tables = pg.ntables_copied;
 		stats->channels = (unsigned)pg.nlanes;
-		snprintf(stats->codec, sizeof(stats->codec), "%s", pg.codec_name);
+		snprintf(stats->codec, sizeof(stats->codec), "%s", pg.eng->codec_name);
 		for (l = 0; l < pg.nlanes; l++) {
 			stats->wire_bytes += pg.lane_rs[l]->wire_bytes;
 			stats->raw_bytes += pg.lane_rs[l]->raw_bytes;
@@ -229,8 +222,10 @@ siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
 		stats->raw_bytes += pg.pre->raw_bytes + pg.post->raw_bytes + pg.acl->raw_bytes;
 	}
 out:
-	loop->tick = NULL;
-	loop->tick_arg = NULL;
+	pg.loop->tick = NULL;
+	pg.loop->tick_arg = NULL;
+	eng->explain = NULL;
+	eng->explain_arg = NULL;
 	cleanup(&pg);
 	siphon_pg_roles_clear(&pg.roles);
 	free(pg.datadir);

@@ -5,15 +5,15 @@
 #ifndef SIPHON_PG_PULL_H
 #define SIPHON_PG_PULL_H
 
-#include "loop/loop.h"
-#include "siphon.h"
+#include "engine/eng.h"
 
 /*
- * Runs the whole pull on loop (whose session is connected).  host names the
- * server in messages.  On failure the local database is as it was and the
- * temporary one is gone.
+ * Runs the whole pull with eng (connected, probed).  On failure the local
+ * database is as it was and the temporary one is gone.
  */
-int siphon_pg_pull(struct siphon_loop *loop, const struct siphon_pull_opts *o,
-                   struct siphon_pull_stats *stats);
+int siphon_pg_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats);
+
+/* Whether the server's PostgreSQL has the database (auto-detection). */
+int siphon_pg_has_db(struct siphon_eng *eng, int *found);
 
 #endif

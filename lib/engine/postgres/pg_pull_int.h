@@ -10,6 +10,7 @@
 #ifndef SIPHON_PG_PULL_INT_H
 #define SIPHON_PG_PULL_INT_H
 
+#include "engine/eng.h"
 #include "engine/postgres/pg_catalog.h"
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_owner.h"
@@ -27,17 +28,13 @@ struct pg {
 	const struct siphon_pull_opts *o;
 	const char *into;
 	int jobs;
-	struct siphon_probe probe;
+	struct siphon_eng *eng;      /* probe, compressor, streams: borrowed */
 	int pgi;
 	struct siphon_pg_catalog cat;
 	int local_num;
 	int lenient;           /* --allow-older-local with an older local server */
-	enum siphon_codec_kind codec;
-	char codec_name[16];
-	struct siphon_strbuf compress;   /* the compressor stage, "" for none */
 	char tmpdb[64];
 	int tmp_created;
-	size_t window;
 
 	struct siphon_rstream *ctl;
 	struct siphon_strbuf ctl_out;
@@ -67,13 +64,8 @@ int pg_tool_prefix(struct pg *pg, struct siphon_strbuf *sb, const char *bindir,
                    const char *tool, int nice);
 /* Appends the --remote-pg-opts words and -d 'dbname=...'. */
 int pg_conn_args(struct pg *pg, struct siphon_strbuf *sb);
-/* A stream running stage1 (| compressor unless raw), registered in the loop. */
-int pg_new_stream(struct pg *pg, struct siphon_rstream **out, const char *what,
-                  const char *stage1, int raw);
-void pg_drop_stream(struct pg *pg, struct siphon_rstream **rs);
-int pg_wait_stream(struct pg *pg, struct siphon_rstream *rs);
+/* Checks that the probe found PostgreSQL client tools. */
 int pg_probe(struct pg *pg);
-int pg_choose_codec(struct pg *pg);
 int pg_psql_stage(struct pg *pg, struct siphon_strbuf *st, const char *bindir,
                   int nice);
 /* The newest PostgreSQL client tools the server has: they run the control session. */

@@ -1,0 +1,263 @@
+/* eng.c - what every engine shares: probe, compressor, remote streams. */
+#include "engine/eng.h"
+
+#include "remote/shell.h"
+#include "util/ctx.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+void
+siphon_eng_init(struct siphon_eng *e, struct siphon_loop *loop,
+                const struct siphon_pull_opts *o)
+{
+	memset(e, 0, sizeof(*e));
+	e->ctx = loop->ctx;
+	e->loop = loop;
+	e->o = o;
+	e->jobs = o->jobs > 0 ? o->jobs : 4;
+	/*
+	 * Channel windows: a paused channel keeps its whole window in memory,
+	 * so they share a budget (8 MiB: 2 MiB each at -j 4, 1 MiB at -j 8,
+	 * which still carries 20 MB/s per channel at 50 ms of round trip).
+	 */
+	e->window = (size_t)8 * 1024 * 1024 / (size_t)e->jobs;
+	if (e->window < 1024 * 1024)
+		e->window = 1024 * 1024;
+}
+
+void
+siphon_eng_clear(struct siphon_eng *e)
+{
+	siphon_strbuf_free(&e->compress);
+}
+
+const char *
+siphon_eng_key_line(const char *err, const char *const *keys, char *buf, size_t cap)
+{
+	const char *p = NULL;
+	size_t len;
+	int i;
+
+	for (i = 0; keys != NULL && keys[i] != NULL && p == NULL; i++)
+		p = strstr(err, keys[i]);
+	if (p == NULL)
+		p = err;
+	while (p > err && p[-1] != '\n')
+		p--;
+	len = strcspn(p, "\n");
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+int
+siphon_eng_tool_prefix(const struct siphon_eng *e, struct siphon_strbuf *sb,
+                       const char *path, int nice)
+{
+	if (nice && siphon_strbuf_puts(sb, "$NICE ") != 0)
+		return -1;
+	if (e->o->remote_sudo != NULL &&
+	    (siphon_strbuf_puts(sb, "sudo -n -u ") != 0 ||
+	     siphon_sh_quote(sb, e->o->remote_sudo) != 0 ||
+	     siphon_strbuf_puts(sb, " -- ") != 0))
+		return -1;
+	return siphon_sh_quote(sb, path);
+}
+
+int
+siphon_eng_new_stream(struct siphon_eng *e, struct siphon_rstream **out,
+                      const char *what, const char *stage1, int raw)
+{
+	struct siphon_strbuf script = {0}, cmd = {0};
+	const char *stages[2], *names[2] = {"dump", "compress"};
+	int n = 1, r;
+
+	stages[0] = stage1;
+	if (!raw && e->compress.len > 0) {
+		stages[1] = siphon_strbuf_str(&e->compress);
+		n = 2;
+	}
+	if (siphon_sh_preamble(&script, !e->o->no_nice) != 0 ||
+	    siphon_sh_pipeline(&script, stages, names, n) != 0 ||
+	    siphon_sh_wrap(&cmd, siphon_strbuf_str(&script)) != 0) {
+		r = siphon_err_oom(e->ctx);
+		goto out;
+	}
+	siphon_log(e->ctx, SIPHON_LOG_DEBUG, "remote %s: %s", what, siphon_strbuf_str(&script));
+	r = siphon_rstream_new(out, e->ctx, e->loop->ops, e->loop->sess, &e->loop->arb,
+	                       what, siphon_strbuf_str(&cmd), e->window,
+	                       raw ? SIPHON_CODEC_NONE : e->codec, names, n);
+	if (r == 0) {
+		(*out)->explain = e->explain;
+		(*out)->explain_arg = e->explain_arg;
+		if ((r = siphon_loop_add_rstream(e->loop, *out)) != 0) {
+			siphon_rstream_free(*out);
+			*out = NULL;
+		}
+	}
+out:
+	siphon_strbuf_free(&script);
+	siphon_strbuf_free(&cmd);
+	return r;
+}
+
+void
+siphon_eng_drop_stream(struct siphon_eng *e, struct siphon_rstream **rs)
+{
+	if (*rs == NULL)
+		return;
+	siphon_loop_remove_rstream(e->loop, *rs);
+	siphon_rstream_free(*rs);
+	*rs = NULL;
+}
+
+int
+siphon_eng_wait_stream(struct siphon_eng *e, struct siphon_rstream *rs)
+{
+	int r;
+
+	while (rs->state != SIPHON_RS_DONE)
+		if ((r = siphon_loop_step(e->loop, 1000)) != 0)
+			return r;
+	return 0;
+}
+
+int
+siphon_eng_probe(struct siphon_eng *e)
+{
+	struct siphon_strbuf script = {0}, out = {0};
+	struct siphon_rstream *rs = NULL;
+	struct siphon_sink sink;
+	int r;
+
+	out.max = 64 * 1024;
+	if (siphon_probe_script(&script) != 0) {
+		r = siphon_err_oom(e->ctx);
+		goto out;
+	}
+	if ((r = siphon_eng_new_stream(e, &rs, "probing the server's tools",
+	                               siphon_strbuf_str(&script), 1)) != 0)
+		goto out;
+	/* The probe is a script of its own: run it as one "dump" stage. */
+	siphon_sink_strbuf(&sink, &out);
+	siphon_rstream_set_sink(rs, &sink);
+	siphon_rstream_close_stdin(rs);
+	if ((r = siphon_eng_wait_stream(e, rs)) != 0)
+		goto out;
+	if (siphon_probe_parse(&e->probe, siphon_strbuf_str(&out)) != 0)
+		r = siphon_err(e->ctx, SIPHON_EREMOTE,
+		               "the probe of %s's tools printed nothing usable; is /bin/sh there?",
+		               e->o->host);
+out:
+	siphon_eng_drop_stream(e, &rs);
+	siphon_strbuf_free(&script);
+	siphon_strbuf_free(&out);
+	return r;
+}
+
+int
+siphon_eng_peer_is_loopback(int sock)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	if (sock < 0 || getpeername(sock, (struct sockaddr *)&ss, &len) != 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
+	if (ss.ss_family == AF_INET6) {
+		const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+
+		if (IN6_IS_ADDR_LOOPBACK(a))
+			return 1;
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			return a->s6_addr[12] == 127;
+	}
+	return 0;
+}
+
+static const char *
+compress_name(enum siphon_compress c)
+{
+	return c == SIPHON_COMPRESS_ZSTD ? "zstd" : c == SIPHON_COMPRESS_PIGZ ? "pigz" : "gzip";
+}
+
+int
+siphon_eng_choose_codec(struct siphon_eng *e)
+{
+	const struct siphon_pull_opts *o = e->o;
+	struct siphon_strbuf stage = {0};
+	enum siphon_compress c = o->compress;
+	int threads = o->remote_threads, level = o->level, r;
+	const char *bin = NULL;
+
+	if (c == SIPHON_COMPRESS_AUTO && siphon_eng_peer_is_loopback(e->loop->sock)) {
+		/* Same machine: compressing costs CPU both ends and saves nothing. */
+		siphon_log(e->ctx, SIPHON_LOG_INFO,
+		           "%s is this machine (loopback): not compressing (--compress zstd to insist)",
+		           o->host);
+		c = SIPHON_COMPRESS_NONE;
+	}
+	if (c == SIPHON_COMPRESS_AUTO)
+		c = e->probe.zstd[0] ? SIPHON_COMPRESS_ZSTD :
+		    e->probe.pigz[0] ? SIPHON_COMPRESS_PIGZ :
+		    e->probe.gzip[0] ? SIPHON_COMPRESS_GZIP : SIPHON_COMPRESS_NONE;
+	siphon_strbuf_reset(&e->compress);
+	switch (c) {
+	case SIPHON_COMPRESS_ZSTD:
+		bin = e->probe.zstd;
+		e->codec = SIPHON_CODEC_ZSTD;
+		if (level == 0)
+			level = 3;
+		if (level < 1 || level > 22)
+			return siphon_err(e->ctx, SIPHON_EUSAGE, "zstd levels are 1 to 22, not %d", level);
+		/*
+		 * A 512 KiB window: every decoder keeps one window of history, and
+		 * up to -j + 2 of them run at once here; the ratio hardly changes.
+		 */
+		r = siphon_strbuf_printf(&stage, "$NICE \"$SIPHON_Z\" -q -c -T%d %s-%d --zstd=wlog=19",
+		                         threads, level > 19 ? "--ultra " : "", level);
+		break;
+	case SIPHON_COMPRESS_PIGZ:
+	case SIPHON_COMPRESS_GZIP:
+		bin = c == SIPHON_COMPRESS_PIGZ ? e->probe.pigz : e->probe.gzip;
+		e->codec = SIPHON_CODEC_GZIP;
+		if (level == 0)
+			level = 1;
+		if (level < 1 || level > 9)
+			return siphon_err(e->ctx, SIPHON_EUSAGE, "gzip levels are 1 to 9, not %d", level);
+		if (c == SIPHON_COMPRESS_PIGZ && threads > 0)
+			r = siphon_strbuf_printf(&stage, "$NICE \"$SIPHON_Z\" -c -p %d -%d", threads, level);
+		else
+			r = siphon_strbuf_printf(&stage, "$NICE \"$SIPHON_Z\" -c -%d", level);
+		break;
+	default:
+		e->codec = SIPHON_CODEC_NONE;
+		snprintf(e->codec_name, sizeof(e->codec_name), "none");
+		return 0;
+	}
+	if (bin[0] == '\0') {
+		siphon_strbuf_free(&stage);
+		return siphon_err(e->ctx, SIPHON_EREMOTE,
+		                  "--compress %s was asked for, but %s has no %s; use --compress auto",
+		                  compress_name(c), o->host, compress_name(c));
+	}
+	/* The compressor's path is set as a variable so that it is quoted once. */
+	if (r != 0 || siphon_strbuf_puts(&e->compress, "SIPHON_Z=") != 0 ||
+	    siphon_sh_quote(&e->compress, bin) != 0 ||
+	    siphon_strbuf_puts(&e->compress, "; ") != 0 ||
+	    siphon_strbuf_puts(&e->compress, siphon_strbuf_str(&stage)) != 0) {
+		siphon_strbuf_free(&stage);
+		return siphon_err_oom(e->ctx);
+	}
+	siphon_strbuf_free(&stage);
+	snprintf(e->codec_name, sizeof(e->codec_name), "%s", compress_name(c));
+	return 0;
+}

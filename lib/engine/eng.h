@@ -1,0 +1,74 @@
+/*
+ * eng.h - what every engine shares: the connected loop, the options, what the
+ * server has (the probe), the compressor chosen for it, and the way a remote
+ * command becomes a stream of the loop.
+ *
+ * siphon_pull() fills one struct siphon_eng (probe included), picks the
+ * engine, and hands it over; the engine borrows it for the whole pull.
+ */
+#ifndef SIPHON_ENGINE_ENG_H
+#define SIPHON_ENGINE_ENG_H
+
+#include "codec/codec.h"
+#include "loop/loop.h"
+#include "remote/probe.h"
+#include "siphon.h"
+#include "util/strbuf.h"
+
+struct siphon_eng {
+	struct siphon_ctx *ctx;
+	struct siphon_loop *loop;
+	const struct siphon_pull_opts *o;
+	int jobs;                        /* -j, defaulted */
+	size_t window;                   /* channel window of a data stream */
+	struct siphon_probe probe;
+	enum siphon_codec_kind codec;
+	char codec_name[16];
+	struct siphon_strbuf compress;   /* the compressor stage, "" for none */
+	/* The engine's explain hook, set on every stream it creates. */
+	int (*explain)(void *arg, struct siphon_rstream *rs);
+	void *explain_arg;
+};
+
+void siphon_eng_init(struct siphon_eng *e, struct siphon_loop *loop,
+                     const struct siphon_pull_opts *o);
+void siphon_eng_clear(struct siphon_eng *e);
+
+/* Runs the probe script on the server and parses it into e->probe. */
+int siphon_eng_probe(struct siphon_eng *e);
+
+/*
+ * Chooses the compressor from --compress and the probe (none on loopback
+ * unless asked) and builds e->compress.
+ */
+int siphon_eng_choose_codec(struct siphon_eng *e);
+
+/* Is the SSH peer this very machine (127.0.0.0/8, ::1)? */
+int siphon_eng_peer_is_loopback(int sock);
+
+/*
+ * A stream running stage1 (then the compressor unless raw) under the
+ * portable wrapper, registered in the loop, with the engine's explain hook.
+ */
+int siphon_eng_new_stream(struct siphon_eng *e, struct siphon_rstream **out,
+                          const char *what, const char *stage1, int raw);
+/* Unregisters and frees *rs; sets it NULL.  NULL-safe. */
+void siphon_eng_drop_stream(struct siphon_eng *e, struct siphon_rstream **rs);
+/* Steps the loop until rs is done. */
+int siphon_eng_wait_stream(struct siphon_eng *e, struct siphon_rstream *rs);
+
+/*
+ * Appends "$NICE sudo -n -u 'USER' -- 'PATH'" as the options ask (nice:
+ * prefix $NICE; --remote-sudo: run as that user).  0 or -1 (no memory).
+ */
+int siphon_eng_tool_prefix(const struct siphon_eng *e, struct siphon_strbuf *sb,
+                           const char *path, int nice);
+
+/*
+ * The line of a tool's stderr that says most (the first holding one of
+ * keys, else the first line), into buf.
+ */
+const char *siphon_eng_key_line(const char *err, const char *const *keys,
+                                char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,15 @@
+/*
+ * my_pull.h - the MySQL/MariaDB engine: a consistent, parallel pull of one
+ * database into a staging database, swapped in only on success.
+ */
+#ifndef SIPHON_MY_PULL_H
+#define SIPHON_MY_PULL_H
+
+#include "engine/eng.h"
+
+int siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats);
+
+/* Whether the server's MySQL/MariaDB has the database (auto-detection). */
+int siphon_my_has_db(struct siphon_eng *eng, int *found);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * sq_pull.h - the SQLite engine: a consistent copy of a live database file
+ * (VACUUM INTO on the server), written beside the local target and renamed
+ * over it only when complete and intact.
+ */
+#ifndef SIPHON_SQ_PULL_H
+#define SIPHON_SQ_PULL_H
+
+#include "engine/eng.h"
+
+int siphon_sq_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats);
+
+#endif
