@@ -1,6 +1,8 @@
 /* shell.c - quoting and wrapping of remote sh scripts. */
 #include "remote/shell.h"
 
+#include "util/words.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -57,65 +59,20 @@ siphon_sh_wrap(struct siphon_strbuf *sb, const char *script)
 	return siphon_strbuf_puts(sb, "\")\"'");
 }
 
+static int
+emit_quoted(void *arg, const char *word)
+{
+	struct siphon_strbuf *sb = arg;
+
+	if (siphon_strbuf_append(sb, " ", 1) != 0 || siphon_sh_quote(sb, word) != 0)
+		return -1;
+	return 0;
+}
+
 int
 siphon_sh_append_words(struct siphon_strbuf *sb, const char *opts)
 {
-	struct siphon_strbuf word = {0};
-	const char *p = opts;
-	int r = 0, inword = 0;
-
-	while (*p != '\0') {
-		if (*p == ' ' || *p == '\t' || *p == '\n') {
-			if (inword) {
-				if (siphon_strbuf_append(sb, " ", 1) != 0 ||
-				    siphon_sh_quote(sb, siphon_strbuf_str(&word)) != 0)
-					goto oom;
-				siphon_strbuf_reset(&word);
-				inword = 0;
-			}
-			p++;
-			continue;
-		}
-		inword = 1;
-		if (*p == '\'') {
-			const char *end = strchr(p + 1, '\'');
-
-			if (end == NULL) {
-				r = -2;
-				goto out;
-			}
-			if (siphon_strbuf_append(&word, p + 1, (size_t)(end - p - 1)) != 0)
-				goto oom;
-			p = end + 1;
-		} else if (*p == '"') {
-			for (p++; *p != '"'; p++) {
-				if (*p == '\0') {
-					r = -2;
-					goto out;
-				}
-				if (*p == '\\' && p[1] != '\0' && strchr("\"\\$`", p[1]) != NULL)
-					p++;
-				if (siphon_strbuf_append(&word, p, 1) != 0)
-					goto oom;
-			}
-			p++;
-		} else {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			if (siphon_strbuf_append(&word, p, 1) != 0)
-				goto oom;
-			p++;
-		}
-	}
-	if (inword && (siphon_strbuf_append(sb, " ", 1) != 0 ||
-	               siphon_sh_quote(sb, siphon_strbuf_str(&word)) != 0))
-		goto oom;
-	goto out;
-oom:
-	r = -1;
-out:
-	siphon_strbuf_free(&word);
-	return r;
+	return siphon_words_split(opts, emit_quoted, sb);
 }
 
 int

@@ -1,0 +1,122 @@
+/*
+ * my_catalog.h - what the control session learns about the source database,
+ * and the SQL built from it.  Pure: parsing the mysql client's batch output
+ * and writing statements, so that unit tests cover it.
+ *
+ * The control session prints one row per fact, its first field saying what
+ * the row is (names come hex-encoded by the server, so they need no
+ * unescaping and cannot be mistaken for anything):
+ *   S  VERSION-HEX  COMMENT-HEX  LOWER_CASE_TABLE_NAMES  LOG_BIN
+ *   D  NAME-HEX  CHARSET  COLLATION
+ *   T  NAME-HEX  TYPE  ENGINE  TRANSACTIONAL  BYTES  ROWS
+ *   C  TABLE-HEX  COLUMN-HEX  NULLABLE  DATA_TYPE  GENERATED
+ *   V  NAME-HEX            (views)
+ *   R  NAME-HEX  TABLE-HEX (triggers, in firing order)
+ *   P  TYPE  NAME-HEX      (routines: PROCEDURE or FUNCTION)
+ *   E  NAME-HEX            (events)
+ * Then, for each object, a marker row "@ KIND NAME-HEX" and the row of its
+ * SHOW CREATE (batch-escaped).
+ */
+#ifndef SIPHON_MY_CATALOG_H
+#define SIPHON_MY_CATALOG_H
+
+#include "util/strbuf.h"
+
+#include <stdint.h>
+
+enum siphon_my_colkind { SIPHON_MY_COL_PLAIN = 0, SIPHON_MY_COL_BIT, SIPHON_MY_COL_GEOMETRY };
+
+struct siphon_my_column {
+	char *name;
+	int nullable;
+	int generated;                 /* computed by the server: never loaded */
+	enum siphon_my_colkind kind;
+};
+
+struct siphon_my_table {
+	char *name;
+	char engine[64];
+	int transactional;
+	uint64_t bytes, rows;
+	int ncols;
+	struct siphon_my_column *cols;
+	char *create;                  /* SHOW CREATE TABLE */
+};
+
+enum siphon_my_objkind {
+	SIPHON_MY_VIEW = 0, SIPHON_MY_TRIGGER, SIPHON_MY_PROCEDURE, SIPHON_MY_FUNCTION,
+	SIPHON_MY_EVENT,
+};
+
+struct siphon_my_object {
+	enum siphon_my_objkind kind;
+	char *name;
+	char *table;                   /* triggers: the table */
+	char *create;                  /* SHOW CREATE ..., NULL if it failed */
+	char *sql_mode;                /* "" for views */
+	char *time_zone;               /* events */
+	char *charset_client;
+	char *collation_connection;
+};
+
+struct siphon_my_catalog {
+	char version[96];              /* VERSION() */
+	int mariadb;
+	int version_num;               /* 101119, 80034 */
+	int lctn;                      /* lower_case_table_names */
+	int log_bin;
+	int have_db;
+	char db_charset[64], db_collation[64];
+	struct siphon_my_table *tables;
+	int ntables, captables;
+	struct siphon_my_object *objs;
+	int nobjs, capobjs;
+	uint64_t total_bytes;
+	unsigned skipped;              /* sequences and other kinds not copied */
+};
+
+void siphon_my_catalog_clear(struct siphon_my_catalog *c);
+
+/* "10.11.19-MariaDB-0+deb12u1-log" -> 101119; "8.0.34" -> 80034; -1. */
+int siphon_my_version_num(const char *v);
+
+/* Parses the listing rows (S D T C V R P E).  0, -1 (no memory), -2 (bad). */
+int siphon_my_catalog_parse_list(struct siphon_my_catalog *c, const char *out);
+
+/* The SQL that prints every table's and object's definition (marker rows). */
+int siphon_my_catalog_defs_sql(const struct siphon_my_catalog *c,
+                               struct siphon_strbuf *sb);
+
+/* Parses the definitions.  0, -1 (no memory), -2 (bad output). */
+int siphon_my_catalog_parse_defs(struct siphon_my_catalog *c, const char *out);
+
+/* The table the name designates, or NULL. */
+struct siphon_my_table *siphon_my_catalog_table(struct siphon_my_catalog *c,
+                                                const char *name);
+
+/*
+ * The worker's statement for one table: SELECT of every stored column,
+ * the first one and the nullable ones as CONCAT('v', c) so that NULL (the
+ * bare word NULL in batch output) cannot be confused with the text 'NULL',
+ * then "SELECT 'end'" (no data line starts with 'e').
+ */
+int siphon_my_select_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb);
+
+/*
+ * Which output fields of t carry the 'v' prefix: flags[i] for the i-th
+ * stored column.  Returns the number of fields, or -1 (no memory).
+ */
+int siphon_my_prefixed_fields(const struct siphon_my_table *t, unsigned char **flags);
+
+/* LOAD DATA LOCAL INFILE '/dev/stdin' into db.t (binary, batch escapes). */
+int siphon_my_load_sql(const struct siphon_my_table *t, const char *db,
+                       struct siphon_strbuf *sb);
+
+/*
+ * Pairs of table names that are equal once lower-cased (they would
+ * collide on a workstation with lower_case_table_names 1 or 2): appends
+ * "a / b, ..." to sb; returns how many.
+ */
+int siphon_my_case_collisions(const struct siphon_my_catalog *c, struct siphon_strbuf *sb);
+
+#endif

@@ -1,0 +1,234 @@
+/* my_lane.c - a data channel's rows into one LOAD DATA per table. */
+#include "engine/mysql/my_lane.h"
+
+#include "loop/loop.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum siphon_my_scan_result
+siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
+               unsigned char *out, size_t *took, size_t *made)
+{
+	size_t i = 0, o = 0;
+	enum siphon_my_scan_result res = SIPHON_MY_SCAN_MORE;
+
+	while (i < len) {
+		unsigned char c = in[i];
+
+		switch (s->state) {
+		case SIPHON_MY_SOL:
+			if (c == 'e') {
+				s->state = SIPHON_MY_MARKER;
+				s->left = 3;
+				i++;
+				break;
+			}
+			s->field = 0;
+			s->state = SIPHON_MY_FSTART;
+			break;
+		case SIPHON_MY_MARKER:
+			if (c != "nd\n"[3 - s->left]) {
+				res = SIPHON_MY_SCAN_BAD;
+				goto out;
+			}
+			i++;
+			if (--s->left == 0) {
+				s->state = SIPHON_MY_SOL;
+				res = SIPHON_MY_SCAN_END;
+				goto out;
+			}
+			break;
+		case SIPHON_MY_FSTART:
+			if (s->field >= s->nfields) {
+				res = SIPHON_MY_SCAN_BAD;
+				goto out;
+			}
+			if (!s->prefixed[s->field]) {
+				s->state = SIPHON_MY_INFIELD;
+				break;
+			}
+			if (c == 'v') {
+				i++;
+				s->state = SIPHON_MY_INFIELD;
+			} else if (c == 'N') {
+				i++;
+				out[o++] = '\\';
+				out[o++] = 'N';
+				s->state = SIPHON_MY_NULLWORD;
+				s->left = 3;
+			} else {
+				res = SIPHON_MY_SCAN_BAD;
+				goto out;
+			}
+			break;
+		case SIPHON_MY_NULLWORD:
+			if (c != "ULL"[3 - s->left]) {
+				res = SIPHON_MY_SCAN_BAD;
+				goto out;
+			}
+			i++;
+			if (--s->left == 0)
+				s->state = SIPHON_MY_INFIELD;
+			break;
+		case SIPHON_MY_INFIELD: {
+			/* Copy up to the next tab or newline in one go. */
+			size_t j = i;
+
+			while (j < len && in[j] != '\t' && in[j] != '\n')
+				j++;
+			memcpy(out + o, in + i, j - i);
+			o += j - i;
+			i = j;
+			if (i == len)
+				break;
+			out[o++] = in[i++];
+			if (in[i - 1] == '\t') {
+				s->field++;
+				s->state = SIPHON_MY_FSTART;
+			} else {
+				if (s->field != s->nfields - 1) {
+					res = SIPHON_MY_SCAN_BAD;
+					goto out;
+				}
+				s->rows++;
+				s->state = SIPHON_MY_SOL;
+			}
+			break;
+		}
+		}
+	}
+out:
+	*took = i;
+	*made = o;
+	return res;
+}
+
+static int
+bad_stream(struct siphon_my_lane *lane)
+{
+	struct siphon_my_lane_item *it = lane->cur < lane->nitems ? &lane->items[lane->cur] : NULL;
+
+	return siphon_err(lane->ctx, SIPHON_EREMOTE,
+	                  "%s: the rows of table \"%s\" did not arrive in the expected form (row %llu); the table changed during the copy, or the stream was damaged",
+	                  lane->what, it != NULL ? it->table : "?",
+	                  (unsigned long long)lane->scan.rows + 1);
+}
+
+/* Writes what is converted into the current loader: 1 when all went. */
+static int
+flush(struct siphon_my_lane *lane, int *drained)
+{
+	struct siphon_my_lane_item *it = &lane->items[lane->cur];
+	int r;
+
+	*drained = 0;
+	if (lane->out_off < lane->out_len) {
+		ssize_t n;
+
+		if (it->proc == NULL && (r = lane->spawn(lane->spawn_arg, lane, lane->cur)) != 0)
+			return r;
+		n = siphon_proc_write(it->proc, lane->out + lane->out_off,
+		                      lane->out_len - lane->out_off);
+		if (n < 0)
+			return siphon_err(lane->ctx, SIPHON_ELOCAL,
+			                  "the local loader of table \"%s\" stopped reading (%s)", it->table,
+			                  siphon_strbuf_str(&it->proc->err)[0] ? siphon_strbuf_str(&it->proc->err) : "it exited");
+		lane->out_off += (size_t)n;
+		if (lane->out_off < lane->out_len)
+			return 0;
+	}
+	lane->out_off = lane->out_len = 0;
+	if (lane->closing) {
+		if (it->proc != NULL)
+			siphon_proc_close_stdin(it->proc);
+		it->done = 1;
+		lane->closing = 0;
+		lane->cur++;
+		lane->scan.state = SIPHON_MY_SOL;
+		lane->scan.rows = 0;
+		if (lane->cur < lane->nitems) {
+			lane->scan.prefixed = lane->items[lane->cur].prefixed;
+			lane->scan.nfields = lane->items[lane->cur].nfields;
+		}
+	}
+	*drained = 1;
+	return 0;
+}
+
+static ssize_t
+lane_write(void *arg, const unsigned char *buf, size_t len)
+{
+	struct siphon_my_lane *lane = arg;
+	size_t total = 0;
+	int r, drained;
+
+	while (total < len) {
+		size_t took, made, chunk;
+		enum siphon_my_scan_result res;
+
+		if (lane->cur < lane->nitems && (r = flush(lane, &drained)) != 0)
+			return r;
+		if (lane->cur < lane->nitems && !drained)
+			break;
+		if (lane->cur >= lane->nitems)
+			return siphon_err(lane->ctx, SIPHON_EREMOTE,
+			                  "%s: more data arrived after the last table", lane->what);
+		chunk = len - total < lane->out_cap ? len - total : lane->out_cap;
+		res = siphon_my_scan(&lane->scan, buf + total, chunk, lane->out, &took, &made);
+		if (res == SIPHON_MY_SCAN_BAD)
+			return bad_stream(lane);
+		total += took;
+		lane->out_len = made;
+		lane->out_off = 0;
+		if (res == SIPHON_MY_SCAN_END)
+			lane->closing = 1;
+	}
+	/* Push out what this call converted; the rest waits for the pipe. */
+	if (lane->cur < lane->nitems && (r = flush(lane, &drained)) != 0)
+		return r;
+	return (ssize_t)total;
+}
+
+static int
+lane_finish(void *arg)
+{
+	struct siphon_my_lane *lane = arg;
+	int r, drained = 1;
+
+	if (lane->cur < lane->nitems && (r = flush(lane, &drained)) != 0)
+		return r;
+	if (lane->cur < lane->nitems)
+		return siphon_err(lane->ctx, SIPHON_EREMOTE,
+		                  "%s ended before the rows of table \"%s\" were complete; the remote session stopped",
+		                  lane->what, lane->items[lane->cur].table);
+	return 0;
+}
+
+void
+siphon_my_lane_sink(struct siphon_sink *sink, struct siphon_my_lane *lane)
+{
+	if (lane->nitems > 0) {
+		lane->scan.prefixed = lane->items[0].prefixed;
+		lane->scan.nfields = lane->items[0].nfields;
+	}
+	sink->write = lane_write;
+	sink->finish = lane_finish;
+	sink->arg = lane;
+}
+
+void
+siphon_my_lane_clear(struct siphon_my_lane *lane)
+{
+	int i;
+
+	for (i = 0; i < lane->nitems; i++) {
+		free(lane->items[i].table);
+		free(lane->items[i].load_sql);
+		free(lane->items[i].prefixed);
+		siphon_proc_free(lane->items[i].proc);
+	}
+	free(lane->items);
+	free(lane->out);
+	memset(lane, 0, sizeof(*lane));
+}

@@ -1,0 +1,87 @@
+/*
+ * my_lane.h - one data channel of the MySQL engine.
+ *
+ * The remote worker prints, for each of its tables in turn, the rows of a
+ * SELECT in the mysql client's batch format (fields split by tabs, rows by
+ * newlines, \0 \t \n \\ escaped, NULL as the bare word NULL) and then a line
+ * "end".  The first field and every nullable one are selected as
+ * CONCAT('v', column): a value starts with 'v', NULL stays the word NULL, so
+ * no data line starts with 'e' and NULL differs from the text 'NULL'.
+ *
+ * The scanner turns that into what LOAD DATA reads (the 'v' dropped, NULL
+ * written \N, everything else as it is) and reports each table's end; the
+ * lane sink starts one local loader per table and streams the rows into it.
+ */
+#ifndef SIPHON_MY_LANE_H
+#define SIPHON_MY_LANE_H
+
+#include "loop/proc.h"
+#include "loop/sink.h"
+#include "util/ctx.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum siphon_my_scan_state {
+	SIPHON_MY_SOL = 0,     /* at the start of a line */
+	SIPHON_MY_FSTART,      /* at the start of field .field */
+	SIPHON_MY_INFIELD,
+	SIPHON_MY_NULLWORD,    /* inside the word NULL (.left bytes to go) */
+	SIPHON_MY_MARKER,      /* inside "end\n" (.left bytes to go) */
+};
+
+struct siphon_my_scan {
+	enum siphon_my_scan_state state;
+	int field;
+	int left;
+	const unsigned char *prefixed;   /* per field: carries the 'v' */
+	int nfields;
+	uint64_t rows;
+};
+
+enum siphon_my_scan_result {
+	SIPHON_MY_SCAN_MORE = 0,   /* all input taken, the table goes on */
+	SIPHON_MY_SCAN_END,        /* the table's "end" line was taken */
+	SIPHON_MY_SCAN_BAD,        /* the stream is not what was expected */
+};
+
+/*
+ * Scans up to len bytes of in, appending the converted bytes to out (never
+ * more than it took, so out needs len bytes).  *took and *made say how many.
+ * Stops right after a table's end line.
+ */
+enum siphon_my_scan_result siphon_my_scan(struct siphon_my_scan *s,
+                                          const unsigned char *in, size_t len,
+                                          unsigned char *out, size_t *took,
+                                          size_t *made);
+
+struct siphon_my_lane_item {
+	char *table;
+	char *load_sql;                 /* the loader's statement */
+	unsigned char *prefixed;
+	int nfields;
+	struct siphon_proc *proc;       /* its loader, once data arrived */
+	int done;                       /* its end line arrived */
+};
+
+struct siphon_my_lane {
+	struct siphon_ctx *ctx;
+	struct siphon_my_lane_item *items;
+	int nitems;
+	int cur;
+	struct siphon_my_scan scan;
+	unsigned char *out;             /* converted, not yet written */
+	size_t out_len, out_off, out_cap;
+	int closing;                    /* the current table ended once out drains */
+	/* Starts the loader of item i (registered in the loop). */
+	int (*spawn)(void *arg, struct siphon_my_lane *lane, int i);
+	void *spawn_arg;
+	char what[96];
+};
+
+/* Makes a sink of the lane (write/finish). */
+void siphon_my_lane_sink(struct siphon_sink *sink, struct siphon_my_lane *lane);
+
+void siphon_my_lane_clear(struct siphon_my_lane *lane);
+
+#endif

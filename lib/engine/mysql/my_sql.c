@@ -1,0 +1,343 @@
+/* my_sql.c - MySQL quoting, batch unescaping and statement rewrites. */
+#include "engine/mysql/my_sql.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+int
+siphon_my_ident(struct siphon_strbuf *sb, const char *name)
+{
+	const char *p;
+
+	if (siphon_strbuf_append(sb, "`", 1) != 0)
+		return -1;
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '`' && siphon_strbuf_append(sb, "`", 1) != 0)
+			return -1;
+		if (siphon_strbuf_append(sb, p, 1) != 0)
+			return -1;
+	}
+	return siphon_strbuf_append(sb, "`", 1);
+}
+
+int
+siphon_my_qualified(struct siphon_strbuf *sb, const char *a, const char *b)
+{
+	if (siphon_my_ident(sb, a) != 0 || siphon_strbuf_append(sb, ".", 1) != 0)
+		return -1;
+	return siphon_my_ident(sb, b);
+}
+
+int
+siphon_my_literal(struct siphon_strbuf *sb, const char *text)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+
+	/* X'' is an empty binary string; the introducer makes it text. */
+	if (siphon_strbuf_puts(sb, "_utf8mb4 X'") != 0)
+		return -1;
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		char two[2] = {hex[*p >> 4], hex[*p & 15]};
+
+		if (siphon_strbuf_append(sb, two, 2) != 0)
+			return -1;
+	}
+	return siphon_strbuf_append(sb, "'", 1);
+}
+
+int
+siphon_my_unescape(struct siphon_strbuf *out, const char *f, size_t len)
+{
+	size_t i = 0, run;
+
+	while (i < len) {
+		const char *bs = memchr(f + i, '\\', len - i);
+		char c;
+
+		run = bs != NULL ? (size_t)(bs - (f + i)) : len - i;
+		if (run > 0 && siphon_strbuf_append(out, f + i, run) != 0)
+			return -1;
+		i += run;
+		if (i >= len)
+			break;
+		/* A backslash: the next byte says what it stands for. */
+		if (i + 1 >= len) {
+			c = '\\';
+			i++;
+		} else {
+			switch (f[i + 1]) {
+			case '0': c = '\0'; break;
+			case 't': c = '\t'; break;
+			case 'n': c = '\n'; break;
+			default: c = f[i + 1]; break;
+			}
+			i += 2;
+		}
+		if (siphon_strbuf_append(out, &c, 1) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- a small tokenizer: words, quoted things, punctuation ---- */
+
+enum tok_kind { TOK_END, TOK_WORD, TOK_QUOTED, TOK_PUNCT };
+
+struct tok {
+	enum tok_kind kind;
+	size_t start, end;
+};
+
+static int
+is_word_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+/* The token at or after *pos (skipping blanks and comments). */
+static struct tok
+next_tok(const char *s, size_t *pos)
+{
+	struct tok t = {TOK_END, 0, 0};
+	size_t i = *pos;
+
+	for (;;) {
+		while (s[i] != '\0' && isspace((unsigned char)s[i]))
+			i++;
+		if (s[i] == '/' && s[i + 1] == '*' && s[i + 2] != '!') {
+			const char *e = strstr(s + i + 2, "*/");
+
+			i = e != NULL ? (size_t)(e - s) + 2 : strlen(s);
+			continue;
+		}
+		if ((s[i] == '-' && s[i + 1] == '-' && (s[i + 2] == ' ' || s[i + 2] == '\t')) ||
+		    s[i] == '#') {
+			while (s[i] != '\0' && s[i] != '\n')
+				i++;
+			continue;
+		}
+		break;
+	}
+	t.start = i;
+	if (s[i] == '\0') {
+		t.end = i;
+	} else if (s[i] == '`' || s[i] == '\'' || s[i] == '"') {
+		char q = s[i++];
+
+		t.kind = TOK_QUOTED;
+		while (s[i] != '\0') {
+			if (s[i] == '\\' && q != '`' && s[i + 1] != '\0') {
+				i += 2;
+				continue;
+			}
+			if (s[i] == q) {
+				if (s[i + 1] == q) {
+					i += 2;
+					continue;
+				}
+				i++;
+				break;
+			}
+			i++;
+		}
+		t.end = i;
+	} else if (is_word_char((unsigned char)s[i])) {
+		t.kind = TOK_WORD;
+		while (s[i] != '\0' && is_word_char((unsigned char)s[i]))
+			i++;
+		t.end = i;
+	} else {
+		t.kind = TOK_PUNCT;
+		t.end = i + 1;
+	}
+	*pos = t.end;
+	return t;
+}
+
+static int
+tok_is(const char *s, struct tok t, const char *word)
+{
+	size_t n = strlen(word);
+
+	return t.kind == TOK_WORD && t.end - t.start == n &&
+	       strncasecmp(s + t.start, word, n) == 0;
+}
+
+static int
+is_object_word(const char *s, struct tok t)
+{
+	static const char *const words[] = {"VIEW", "TRIGGER", "PROCEDURE", "FUNCTION",
+	                                    "EVENT", "AGGREGATE", "PACKAGE", NULL};
+	int i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (tok_is(s, t, words[i]))
+			return 1;
+	return 0;
+}
+
+int
+siphon_my_rewrite_definer(struct siphon_strbuf *out, const char *s, int *changed)
+{
+	size_t pos = 0, from = 0, to = 0;
+	struct tok t;
+
+	*changed = 0;
+	for (t = next_tok(s, &pos); t.kind != TOK_END && !is_object_word(s, t); t = next_tok(s, &pos)) {
+		struct tok eq, u;
+
+		if (!tok_is(s, t, "DEFINER"))
+			continue;
+		eq = next_tok(s, &pos);
+		if (eq.kind != TOK_PUNCT || s[eq.start] != '=')
+			break;
+		u = next_tok(s, &pos);
+		if (u.kind == TOK_END)
+			break;
+		from = t.start;
+		to = u.end;
+		if (u.kind == TOK_WORD && tok_is(s, u, "CURRENT_USER")) {
+			size_t p2 = pos;
+			struct tok a = next_tok(s, &p2), b;
+
+			if (a.kind == TOK_PUNCT && s[a.start] == '(') {
+				b = next_tok(s, &p2);
+				if (b.kind == TOK_PUNCT && s[b.start] == ')')
+					to = b.end;
+			}
+		} else {
+			/* user@host: "@" and the host follow without blanks. */
+			size_t p2 = pos;
+			struct tok at = next_tok(s, &p2);
+
+			if (at.kind == TOK_PUNCT && s[at.start] == '@' && at.start == u.end) {
+				struct tok h = next_tok(s, &p2);
+
+				if (h.kind == TOK_QUOTED || h.kind == TOK_WORD)
+					to = h.end;
+				else
+					to = at.end;
+			}
+		}
+		*changed = 1;
+		break;
+	}
+	if (!*changed)
+		return siphon_strbuf_puts(out, s);
+	if (siphon_strbuf_append(out, s, from) != 0 ||
+	    siphon_strbuf_puts(out, "DEFINER=CURRENT_USER") != 0 ||
+	    siphon_strbuf_puts(out, s + to) != 0)
+		return -1;
+	return 0;
+}
+
+int
+siphon_my_event_disable(struct siphon_strbuf *out, const char *s)
+{
+	size_t pos = 0, from = 0, to = 0, do_at = 0;
+	int found = 0, seen_event = 0;
+	struct tok t;
+
+	for (t = next_tok(s, &pos); t.kind != TOK_END; t = next_tok(s, &pos)) {
+		if (tok_is(s, t, "EVENT"))
+			seen_event = 1;
+		if (!seen_event)
+			continue;
+		if (tok_is(s, t, "DO")) {
+			do_at = t.start;
+			break;
+		}
+		if (tok_is(s, t, "ENABLE") || tok_is(s, t, "DISABLE")) {
+			size_t p2 = pos;
+			struct tok on = next_tok(s, &p2);
+
+			from = t.start;
+			to = t.end;
+			if (tok_is(s, on, "ON")) {
+				struct tok who = next_tok(s, &p2);
+
+				if (tok_is(s, who, "SLAVE") || tok_is(s, who, "REPLICA"))
+					to = who.end;
+			}
+			found = 1;
+		}
+	}
+	if (do_at == 0)
+		return -2;
+	if (!found) {
+		from = to = do_at;
+		if (siphon_strbuf_append(out, s, from) != 0 ||
+		    siphon_strbuf_puts(out, "DISABLE ") != 0 ||
+		    siphon_strbuf_puts(out, s + to) != 0)
+			return -1;
+		return 0;
+	}
+	if (siphon_strbuf_append(out, s, from) != 0 ||
+	    siphon_strbuf_puts(out, "DISABLE") != 0 ||
+	    siphon_strbuf_puts(out, s + to) != 0)
+		return -1;
+	return 0;
+}
+
+int
+siphon_my_replace_words(struct siphon_strbuf *out, const char *s,
+                        const char *const *map, int *changed)
+{
+	size_t pos = 0, done = 0;
+	struct tok t;
+	int i;
+
+	*changed = 0;
+	for (t = next_tok(s, &pos); t.kind != TOK_END; t = next_tok(s, &pos)) {
+		if (t.kind != TOK_WORD)
+			continue;
+		for (i = 0; map[i] != NULL; i += 2) {
+			if (!tok_is(s, t, map[i]))
+				continue;
+			if (siphon_strbuf_append(out, s + done, t.start - done) != 0 ||
+			    siphon_strbuf_puts(out, map[i + 1]) != 0)
+				return -1;
+			done = t.end;
+			(*changed)++;
+			break;
+		}
+	}
+	return siphon_strbuf_puts(out, s + done);
+}
+
+const char *
+siphon_my_collation_map(const char *name, int to_mariadb, int uca1400)
+{
+	if (to_mariadb) {
+		if (strncmp(name, "utf8mb4_", 8) != 0 || strstr(name, "_0900_") == NULL)
+			return NULL;
+		if (strcmp(name, "utf8mb4_0900_bin") == 0)
+			return "utf8mb4_bin";
+		if (uca1400) {
+			if (strstr(name, "_as_cs") != NULL)
+				return "utf8mb4_uca1400_as_cs";
+			if (strstr(name, "_as_ci") != NULL)
+				return "utf8mb4_uca1400_as_ci";
+			return "utf8mb4_uca1400_ai_ci";
+		}
+		/* Case-sensitive ones must stay case-sensitive (unique keys). */
+		if (strstr(name, "_cs") != NULL)
+			return "utf8mb4_bin";
+		return "utf8mb4_unicode_520_ci";
+	}
+	if (strncmp(name, "utf8mb4_uca1400", 15) == 0) {
+		if (strstr(name, "_as_cs") != NULL || strstr(name, "_ai_cs") != NULL)
+			return "utf8mb4_0900_as_cs";
+		if (strstr(name, "_as_ci") != NULL)
+			return "utf8mb4_0900_as_ci";
+		return "utf8mb4_0900_ai_ci";
+	}
+	if (strstr(name, "_nopad_bin") != NULL)
+		return strncmp(name, "utf8mb4", 7) == 0 ? "utf8mb4_bin" : "utf8mb3_bin";
+	if (strstr(name, "_nopad_ci") != NULL)
+		return strncmp(name, "utf8mb4", 7) == 0 ? "utf8mb4_general_ci" : "utf8mb3_general_ci";
+	return NULL;
+}
