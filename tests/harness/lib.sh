@@ -1,5 +1,7 @@
 # shellcheck shell=bash
-# Integration test harness for siphon: a throwaway sshd and two PostgreSQL 15 clusters.
+# Integration test harness for siphon: a throwaway sshd, two PostgreSQL 15 clusters and two MariaDB
+# 10.11 servers (the MariaDB part is in mysql.sh, sourced below; its header lists its variables and
+# helpers: srv_my, ws_my, compare_mysql.sh, the bank load...).
 #
 # Source it from bash (tests/integration/t_*.sh do), then call harness_start. Needs root on Debian 12
 # with the packages of tests/harness/install-deps.sh.
@@ -11,7 +13,8 @@
 #   harness_stop    stop sshd(s) and both clusters, remove $H (keeps a copy of the logs when the
 #                   exit status is non-zero and prints where). Safe after a half-failed start.
 #   harness_on_exit CMD...   run CMD (eval'd) when the shell exits, before harness_stop (LIFO).
-#   ws_env          export PGHOST/PGPORT/PGUSER for the "workstation" cluster (siphon's local side).
+#   ws_env          export PGHOST/PGPORT/PGUSER for the "workstation" cluster (siphon's local side),
+#                   and MYSQL_UNIX_PORT for the workstation MariaDB (ws_my_env).
 #   srv_psql ARGS   psql -X -v ON_ERROR_STOP=1 as role postgres on the "server" cluster.
 #   ws_psql ARGS    the same on the "workstation" cluster.
 #   ssh_remote CMD  run CMD on the "server" over the real sshd as siphon_remote (OpenSSH client).
@@ -38,9 +41,10 @@
 #   SIPHON_IT_WS_NOEXT          extension that the workstation cluster lacks (tablefunc), or empty
 #                               when the mount namespace trick was not possible
 #   SIPHON_IT_SSHD_LOG, SIPHON_IT_SRV_LOG, SIPHON_IT_WS_LOG   log files
+#   SIPHON_IT_MY_*              the MariaDB servers (see mysql.sh)
 #
 # How the remote side reaches the "server" cluster: sshd_config `SetEnv PGHOST=<srv socket dir>
-# PGPORT=<port> PGUSER=siphon_remote` (OpenSSH 9.2 applies SetEnv to every session, exec channels
+# PGPORT=<port> PGUSER=siphon_remote MYSQL_HOME=<dir whose my.cnf names the MariaDB server socket>` (OpenSSH 9.2 applies SetEnv to every session, exec channels
 # included, and it overrides the client's environment). The role siphon_remote is a superuser of
 # the server cluster; `limited` is a plain login role. Both clusters use trust authentication over
 # their own Unix sockets only (listen_addresses='').
@@ -52,10 +56,13 @@ SIPHON_IT_DASH_USER=siphon_dash
 SIPHON_IT_SSH_HOST=127.0.0.1
 # Names of the fixture's source databases (see fixture.sql).
 SIPHON_IT_HOSTILE_DB="hostile db'; \$(touch /tmp/siphon-pwned-db) \`x\`"
-SIPHON_IT_PWNED_FILES="/tmp/siphon-pwned /tmp/siphon-pwned-db /tmp/siphon-pwned-local"
+SIPHON_IT_PWNED_FILES="/tmp/siphon-pwned /tmp/siphon-pwned-db /tmp/siphon-pwned-local /tmp/siphon-pwned-mydb"
 
 _h_log() { printf 'harness: %s\n' "$*" >&2; }
 _h_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# shellcheck source=mysql.sh
+. "$SIPHON_IT_LIB_DIR/mysql.sh"
 
 # ---------------------------------------------------------------------------------------------
 # start / stop
@@ -179,7 +186,7 @@ _h_write_sshd_config() { # FILE PORT PIDFILE
 		PrintMotd no
 		PrintLastLog no
 		LogLevel VERBOSE
-		SetEnv PGHOST=$SIPHON_IT_SRV_HOST PGPORT=$SIPHON_IT_SRV_PORT PGUSER=$SIPHON_IT_SSH_USER
+		SetEnv PGHOST=$SIPHON_IT_SRV_HOST PGPORT=$SIPHON_IT_SRV_PORT PGUSER=$SIPHON_IT_SSH_USER MYSQL_HOME=$SIPHON_IT_MY_CLIENT_HOME
 	EOF
 }
 
@@ -191,7 +198,7 @@ _h_write_env() {
 			SIPHON_IT_KNOWN_HOSTS_HASHED SIPHON_IT_KNOWN_HOSTS_ALL SIPHON_IT_KNOWN_HOSTS_WRONG \
 			SIPHON_IT_SRV_HOST SIPHON_IT_SRV_PORT SIPHON_IT_WS_HOST SIPHON_IT_WS_PORT \
 			SIPHON_IT_WS_NOEXT SIPHON_IT_SSHD_LOG SIPHON_IT_SRV_LOG SIPHON_IT_WS_LOG \
-			SIPHON_IT_COMPARE_CACHE; do
+			SIPHON_IT_COMPARE_CACHE $_H_MY_VARS; do
 			printf 'export %s=%q\n' "$v" "${!v}"
 		done
 	} >"$H/env"
@@ -247,6 +254,9 @@ harness_start() {
 	SIPHON_IT_SRV_LOG=$H/logs/srv.log
 	SIPHON_IT_WS_LOG=$H/logs/ws.log
 	SIPHON_IT_COMPARE_CACHE=$H/compare-cache
+
+	# --- MariaDB: both servers, accounts and fixture start in the background (mysql.sh)
+	_h_my_begin || return 1
 
 	# --- PostgreSQL clusters
 	SIPHON_IT_SRV_PORT=$((15000 + RANDOM % 5000))
@@ -308,11 +318,12 @@ harness_start() {
 	} >"$SIPHON_IT_KNOWN_HOSTS_ALL"
 	echo "$hp $(cut -d' ' -f1-2 "$H/sshd/wrong_host_ed25519_key.pub")" >"$SIPHON_IT_KNOWN_HOSTS_WRONG"
 
-	# sudo for --remote-sudo: siphon_remote may become postgres (not anyone else) without a
-	# password, keeping PGHOST/PGPORT so that postgres reaches the server cluster as role postgres.
+	# sudo for --remote-sudo: siphon_remote may become postgres or mysql (not anyone else) without
+	# a password, keeping PGHOST/PGPORT so that postgres reaches the server cluster as role postgres,
+	# and MYSQL_HOME so that mysql reaches the server MariaDB (as mysql@localhost, unix_socket).
 	if [ -d /etc/sudoers.d ] && command -v sudo >/dev/null 2>&1; then
 		local sf="/etc/sudoers.d/siphon-it-${H##*.}"
-		printf 'Defaults:%s env_keep += "PGHOST PGPORT"\n%s ALL=(postgres) NOPASSWD: ALL\n' \
+		printf 'Defaults:%s env_keep += "PGHOST PGPORT MYSQL_HOME"\n%s ALL=(postgres,mysql) NOPASSWD: ALL\n' \
 			"$SIPHON_IT_SSH_USER" "$SIPHON_IT_SSH_USER" >"$sf.tmp" && chmod 440 "$sf.tmp" &&
 			visudo -cq -f "$sf.tmp" && mv "$sf.tmp" "$sf" && echo "$sf" >"$H/sudoers-file"
 		rm -f "$sf.tmp"
@@ -336,12 +347,16 @@ harness_start() {
 		srv_psql -q -d postgres -f "$SIPHON_IT_LIB_DIR/fixture.sql" >"$H/logs/fixture.log" 2>&1 ||
 			{ _h_log "fixture load failed:"; tail -n 20 "$H/logs/fixture.log" >&2; return 1; }
 	fi
-	local t2
+	local t2 t3 _h_my_fixture_secs=-
 	t2=$(date +%s.%N)
+	_h_my_end || return 1
+	t3=$(date +%s.%N)
+	# shellcheck disable=SC2086
+	export $_H_MY_VARS
 	_h_write_env
 	: >"$H/ready"
 	ws_env
-	_h_log "up in $(_h_secs "$t0" "$t2")s (servers+sshd $(_h_secs "$t0" "$t1")s, fixture $(_h_secs "$t1" "$t2")s): H=$H, ssh port $SIPHON_IT_SSH_PORT"
+	_h_log "up in $(_h_secs "$t0" "$t3")s (servers+sshd $(_h_secs "$t0" "$t1")s, fixture $(_h_secs "$t1" "$t2")s, then waited $(_h_secs "$t2" "$t3")s for MariaDB, whose fixture took ${_h_my_fixture_secs}s): H=$H, ssh port $SIPHON_IT_SSH_PORT"
 }
 
 _h_kill_pidfile() { # PIDFILE
@@ -372,6 +387,7 @@ harness_stop() { # [EXIT_STATUS]
 	[ -n "${pids// /}" ] && kill -9 $pids 2>/dev/null
 	_h_pg_cluster_stop ws
 	_h_pg_cluster_stop srv
+	_h_my_stop
 	if [ -s "$H/sudoers-file" ]; then
 		rm -f "$(cat "$H/sudoers-file")"
 	fi
@@ -396,6 +412,7 @@ harness_stop() { # [EXIT_STATUS]
 ws_env() {
 	export PGHOST=$SIPHON_IT_WS_HOST PGPORT=$SIPHON_IT_WS_PORT PGUSER=postgres
 	unset PGDATABASE PGOPTIONS PGSERVICE PGPASSWORD PGSSLMODE PGSERVICEFILE PGPASSFILE
+	ws_my_env
 }
 
 srv_psql() { psql -X -v ON_ERROR_STOP=1 -h "$SIPHON_IT_SRV_HOST" -p "$SIPHON_IT_SRV_PORT" -U postgres "$@"; }
@@ -500,6 +517,7 @@ it_begin() {
 		[ -x "$SIPHON_BIN" ] || it_fail "SIPHON_BIN=$SIPHON_BIN is not an executable file"
 	fi
 	ws_reset
+	ws_my_reset
 	# shellcheck disable=SC2086
 	rm -f $SIPHON_IT_PWNED_FILES
 	: >"$H/run/err"
