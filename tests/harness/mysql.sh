@@ -203,7 +203,10 @@ _h_my_server_start() { # NAME PORT TZ ROLE(srv|ws)
 			echo "server_id = 2"
 		fi
 	} >"$d/my.cnf" || return 1
-	mariadb-install-db --no-defaults --user=mysql --datadir="$d/data" --skip-test-db \
+	# Its own tmpdir, also for the bootstrap: a starting mariadbd deletes the #sql* files in its
+	# tmpdir, and other servers on this machine (the other harness server, other harnesses) start
+	# at the same moment.
+	mariadb-install-db --no-defaults --user=mysql --datadir="$d/data" --tmpdir="$d/tmp" --skip-test-db \
 		--auth-root-authentication-method=socket >"$H/logs/my-$name.install.log" 2>&1 ||
 		{ _h_log "mariadb-install-db $name failed:"; tail -n 20 "$H/logs/my-$name.install.log" >&2; return 1; }
 	# setsid: its own session, like pg_ctl's postmaster (a ^C to the test must not reach it).
@@ -379,6 +382,7 @@ my_fingerprint_ws() { "$SIPHON_IT_LIB_DIR/compare_mysql.sh" --fingerprint "$1"; 
 ws_my_keep_create() {
 	ws_my >/dev/null <<-'EOF' || it_fail "create MariaDB keep"
 		CREATE DATABASE keep;
+		USE keep;
 		CREATE TABLE keep.precious (id INT PRIMARY KEY, v VARCHAR(40), KEY (v));
 		INSERT INTO keep.precious SELECT seq, CONCAT('keep me ', seq) FROM seq_1_to_1000;
 		CREATE VIEW keep.precious_view AS SELECT id FROM keep.precious WHERE id < 10;
@@ -422,7 +426,8 @@ wait_remote_my_dump() { # DB PID [SECONDS]
 	it_fail "no remote SELECT of $1 seen within ${3:-30}s"
 }
 
-# siphon_big: about 100 MB (700,000 barely compressible rows in two tables), made on first use.
+# siphon_big: about 100 MB of data (2 x 500,000 barely compressible rows; a --hex-blob dump is
+# ~145 MB), made on first use (~4 s).
 srv_my_ensure_big() {
 	if [ "$(srv_my -N -B -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'siphon_big'")" = 2 ]; then
 		return 0
@@ -430,9 +435,10 @@ srv_my_ensure_big() {
 	srv_my >/dev/null <<-'EOF'
 		DROP DATABASE IF EXISTS siphon_big_tmp;
 		CREATE DATABASE siphon_big_tmp;
+		USE siphon_big_tmp;
 		CREATE TABLE siphon_big_tmp.blob_rows (id BIGINT PRIMARY KEY, a VARCHAR(64) NOT NULL, b VARBINARY(32) NOT NULL) ENGINE=InnoDB;
 		INSERT INTO siphon_big_tmp.blob_rows
-		  SELECT seq, CONCAT(MD5(seq), MD5(seq * 7)), UNHEX(CONCAT(MD5(seq * 13), MD5(seq * 17))) FROM seq_1_to_700000;
+		  SELECT seq, CONCAT(MD5(seq), MD5(seq * 7)), UNHEX(CONCAT(MD5(seq * 13), MD5(seq * 17))) FROM seq_1_to_500000;
 		CREATE TABLE siphon_big_tmp.more_rows LIKE siphon_big_tmp.blob_rows;
 		INSERT INTO siphon_big_tmp.more_rows SELECT * FROM siphon_big_tmp.blob_rows;
 		CREATE DATABASE IF NOT EXISTS siphon_big;
@@ -448,6 +454,7 @@ my_bank_create() { # DB [ROWS]
 	srv_my >/dev/null <<-EOF
 		DROP DATABASE IF EXISTS $q;
 		CREATE DATABASE $q;
+		USE $q;
 		CREATE TABLE $q.accounts_a (id INT PRIMARY KEY, balance BIGINT NOT NULL, pad CHAR(100) NOT NULL) ENGINE=InnoDB;
 		CREATE TABLE $q.accounts_b (id INT PRIMARY KEY, balance BIGINT NOT NULL, pad CHAR(100) NOT NULL) ENGINE=InnoDB;
 		INSERT INTO $q.accounts_a SELECT seq, 1000, MD5(seq) FROM seq_1_to_$rows;
@@ -483,7 +490,7 @@ my_bank_load_start() { # DB SECONDS
 				printf "SELECT %d;\n", n
 				fflush()
 			}
-		}'\'' | mariadb --no-defaults --protocol=socket -S "$3" -u root -N -B -D "$4"' \
+		}'\'' | mariadb --no-defaults --protocol=socket -S "$3" -u root -N -B --unbuffered -D "$4"' \
 		bank "$2" "$rows" "$SIPHON_IT_MY_SRV_SOCK" "$1" >"$H/run/bank.out" 2>"$H/run/bank.err" </dev/null &
 	MY_BANK_PID=$!
 	harness_on_exit "kill -- -$MY_BANK_PID 2>/dev/null"
