@@ -29,7 +29,8 @@ siphon_probe_has_pg(const struct siphon_probe *p)
 int
 siphon_probe_has_mysql(const struct siphon_probe *p)
 {
-	return (p->mariadb_dump[0] || p->mysqldump[0]) && (p->mariadb[0] || p->mysql[0]);
+	/* siphon drives the client itself; the dump tools come in the same package. */
+	return p->mariadb[0] || p->mysql[0];
 }
 
 const char *

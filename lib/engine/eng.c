@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 
 void
 siphon_eng_init(struct siphon_eng *e, struct siphon_loop *loop,
@@ -74,15 +75,25 @@ int
 siphon_eng_new_stream(struct siphon_eng *e, struct siphon_rstream **out,
                       const char *what, const char *stage1, int raw)
 {
-	struct siphon_strbuf script = {0}, cmd = {0};
 	const char *stages[2], *names[2] = {"dump", "compress"};
-	int n = 1, r;
+	int n = 1;
 
 	stages[0] = stage1;
 	if (!raw && e->compress.len > 0) {
 		stages[1] = siphon_strbuf_str(&e->compress);
 		n = 2;
 	}
+	return siphon_eng_new_pipeline(e, out, what, stages, names, n, !raw);
+}
+
+int
+siphon_eng_new_pipeline(struct siphon_eng *e, struct siphon_rstream **out,
+                        const char *what, const char *const *stages,
+                        const char *const *names, int n, int compressed)
+{
+	struct siphon_strbuf script = {0}, cmd = {0};
+	int r;
+
 	if (siphon_sh_preamble(&script, !e->o->no_nice) != 0 ||
 	    siphon_sh_pipeline(&script, stages, names, n) != 0 ||
 	    siphon_sh_wrap(&cmd, siphon_strbuf_str(&script)) != 0) {
@@ -92,7 +103,7 @@ siphon_eng_new_stream(struct siphon_eng *e, struct siphon_rstream **out,
 	siphon_log(e->ctx, SIPHON_LOG_DEBUG, "remote %s: %s", what, siphon_strbuf_str(&script));
 	r = siphon_rstream_new(out, e->ctx, e->loop->ops, e->loop->sess, &e->loop->arb,
 	                       what, siphon_strbuf_str(&cmd), e->window,
-	                       raw ? SIPHON_CODEC_NONE : e->codec, names, n);
+	                       compressed ? e->codec : SIPHON_CODEC_NONE, names, n);
 	if (r == 0) {
 		(*out)->explain = e->explain;
 		(*out)->explain_arg = e->explain_arg;
@@ -260,4 +271,26 @@ siphon_eng_choose_codec(struct siphon_eng *e)
 	siphon_strbuf_free(&stage);
 	snprintf(e->codec_name, sizeof(e->codec_name), "%s", compress_name(c));
 	return 0;
+}
+
+long long
+siphon_eng_free_bytes(const char *dir)
+{
+	struct statvfs v;
+
+	if (dir == NULL || statvfs(dir, &v) != 0)
+		return -1;
+	return (long long)v.f_bavail * (long long)v.f_frsize;
+}
+
+long long
+siphon_eng_disk_reserve(const char *dir)
+{
+	struct statvfs v;
+	long long one_pct;
+
+	if (dir == NULL || statvfs(dir, &v) != 0)
+		return 0;
+	one_pct = (long long)v.f_blocks * (long long)v.f_frsize / 100;
+	return one_pct > 64LL * 1024 * 1024 ? one_pct : 64LL * 1024 * 1024;
 }

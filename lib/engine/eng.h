@@ -52,6 +52,14 @@ int siphon_eng_peer_is_loopback(int sock);
  */
 int siphon_eng_new_stream(struct siphon_eng *e, struct siphon_rstream **out,
                           const char *what, const char *stage1, int raw);
+/*
+ * The same for a pipeline the engine writes itself: n stages named by
+ * names (their status trailers must all arrive with 0); compressed: the
+ * output went through e->compress, which the stages include themselves.
+ */
+int siphon_eng_new_pipeline(struct siphon_eng *e, struct siphon_rstream **out,
+                            const char *what, const char *const *stages,
+                            const char *const *names, int n, int compressed);
 /* Unregisters and frees *rs; sets it NULL.  NULL-safe. */
 void siphon_eng_drop_stream(struct siphon_eng *e, struct siphon_rstream **rs);
 /* Steps the loop until rs is done. */
@@ -70,5 +78,13 @@ int siphon_eng_tool_prefix(const struct siphon_eng *e, struct siphon_strbuf *sb,
  */
 const char *siphon_eng_key_line(const char *err, const char *const *keys,
                                 char *buf, size_t cap);
+
+/* Free bytes for unprivileged use on the file system holding dir; -1 if unknown. */
+long long siphon_eng_free_bytes(const char *dir);
+/*
+ * What must stay free there (1 %, at least 64 MiB): a database server
+ * cannot even drop a database on a full disk.
+ */
+long long siphon_eng_disk_reserve(const char *dir);
 
 #endif

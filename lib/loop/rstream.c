@@ -358,6 +358,11 @@ judge(struct siphon_rstream *rs)
 	stage = siphon_rstream_failed_stage(rs, &code);
 	if (stage == NULL && rs->exit_signal[0] == '\0')
 		return 0;
+	/* The engine expects this one may fail, and looks at it itself. */
+	if (rs->may_fail && code != -1 && rs->exit_signal[0] == '\0') {
+		rs->failed = 1;
+		return 0;
+	}
 	if (rs->explain != NULL && (r = rs->explain(rs->explain_arg, rs)) != 0)
 		return r;
 	msg = siphon_rstream_stderr(rs);
@@ -492,7 +497,7 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 		rs->arb->closes++;
 		rs->state = SIPHON_RS_DONE;
 		*progress = 1;
-		if ((r = judge(rs)) != 0)
+		if ((r = judge(rs)) != 0 || rs->failed)
 			return r;
 		/* Only a stream that ended cleanly may vouch for its data. */
 		if ((r = siphon_decoder_finish(rs->dec)) != 0)

@@ -89,6 +89,13 @@ struct siphon_rstream {
 	int (*explain)(void *arg, struct siphon_rstream *rs);
 	void *explain_arg;
 	unsigned open_closes;         /* arb->closes when this open began */
+	/*
+	 * may_fail: a remote command whose failure (a non-zero exit, not a
+	 * lost channel) the engine handles itself: the stream then ends DONE
+	 * with failed set, and its sink is not finished.
+	 */
+	int may_fail;
+	int failed;
 };
 
 /*

@@ -144,6 +144,7 @@ siphon_my_catalog_clear(struct siphon_my_catalog *c)
 		free(c->objs[i].collation_connection);
 	}
 	free(c->objs);
+	free(c->collations);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -184,7 +185,8 @@ add_table(struct siphon_my_catalog *c, const struct fields *fs)
 	if (fs->n < 7)
 		return -2;
 	if (!field_is(fs, 2, "BASE TABLE") && !field_is(fs, 2, "SYSTEM VERSIONED")) {
-		c->skipped++;
+		if (!field_is(fs, 2, "VIEW"))
+			c->skipped++;   /* sequences, temporary tables */
 		return 0;
 	}
 	if (grow((void **)&c->tables, &c->captables, c->ntables, sizeof(*t)) != 0)
@@ -302,6 +304,14 @@ parse_line(struct siphon_my_catalog *c, const struct fields *fs)
 	}
 	if (field_is(fs, 0, "E") && fs->n >= 2)
 		return add_object(c, SIPHON_MY_EVENT, fs, 1, 0);
+	if (field_is(fs, 0, "L") && fs->n >= 2) {
+		void *p = realloc(c->collations, (size_t)(c->ncollations + 1) * sizeof(*c->collations));
+
+		if (p == NULL)
+			return -1;
+		c->collations = p;
+		copy_field(c->collations[c->ncollations++], 64, fs, 1);
+	}
 	return 0;
 }
 

@@ -14,6 +14,7 @@
  *   R  NAME-HEX  TABLE-HEX (triggers, in firing order)
  *   P  TYPE  NAME-HEX      (routines: PROCEDURE or FUNCTION)
  *   E  NAME-HEX            (events)
+ *   L  COLLATION           (collations the tables and columns use)
  * Then, for each object, a marker row "@ KIND NAME-HEX" and the row of its
  * SHOW CREATE (batch-escaped).
  */
@@ -71,6 +72,8 @@ struct siphon_my_catalog {
 	int ntables, captables;
 	struct siphon_my_object *objs;
 	int nobjs, capobjs;
+	char (*collations)[64];        /* collations the tables use */
+	int ncollations;
 	uint64_t total_bytes;
 	unsigned skipped;              /* sequences and other kinds not copied */
 };

@@ -1,19 +1,269 @@
-/* my_pull.c - the MySQL/MariaDB engine (being written). */
-#include "engine/mysql/my_pull.h"
+/*
+ * my_pull.c - the MySQL/MariaDB pull, from the local checks to the swap.
+ *
+ *   local      the workstation's client and server: version, collations,
+ *              LOAD DATA LOCAL allowed, sessions on the target, disk
+ *   control    a remote mysql client reads the catalog (tables, columns,
+ *              every SHOW CREATE) and, later, holds the global read lock
+ *   staging    siphon_tmp_PID_TIME gets the tables
+ *   workers    -j remote clients, each with its share of the tables (largest
+ *              first), all in one instant (my_workers.c), print batch rows ->
+ *              compressor -> channel -> decoder -> lane scanner -> one local
+ *              LOAD DATA LOCAL per table (foreign key and unique checks off)
+ *   swap       objects proven in staging, then one RENAME TABLE (my_swap.c)
+ */
+#include "engine/mysql/my_pull_int.h"
 
+#include "engine/mysql/my_sql.h"
+#include "util/clock.h"
 #include "util/ctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A loader that failed, or a table that loaded with warnings. */
+static int
+check_loaders(struct my *my, int *all_exited)
+{
+	int l, i;
+
+	*all_exited = 1;
+	for (l = 0; l < my->nworkers; l++) {
+		struct siphon_my_lane *lane = &my->lanes[l];
+
+		for (i = 0; i < lane->nitems; i++) {
+			struct siphon_my_lane_item *it = &lane->items[i];
+			static const char *const keys[] = {"ERROR ", NULL};
+			char line[512];
+
+			if (it->proc == NULL) {
+				if (!it->done)
+					*all_exited = 0;
+				continue;
+			}
+			if (!it->proc->exited) {
+				*all_exited = 0;
+				continue;
+			}
+			if (it->proc->status != 0)
+				return siphon_err(my->ctx, SIPHON_ELOCAL,
+				                  "loading table \"%s\" into the local server failed: %s",
+				                  it->table,
+				                  siphon_eng_key_line(siphon_strbuf_str(&it->proc->err), keys, line,
+				                                      sizeof(line)));
+			if (it->proc->out.len > 0) {
+				siphon_log(my->ctx, SIPHON_LOG_WARN, "table \"%s\" loaded with warnings: %.300s",
+				           it->table, siphon_strbuf_str(&it->proc->out));
+				siphon_strbuf_reset(&it->proc->out);
+			}
+		}
+	}
+	return 0;
+}
+
+static void
+progress(struct my *my, double t0, double *next)
+{
+	uint64_t raw = 0, wire = 0;
+	double t = siphon_mono_s();
+	int w;
+
+	if (t < *next)
+		return;
+	*next = t + 5;
+	for (w = 0; w < my->nworkers; w++) {
+		raw += my->wrs[w]->raw_bytes;
+		wire += my->wrs[w]->wire_bytes;
+	}
+	siphon_log(my->ctx, SIPHON_LOG_INFO,
+	           "%.1f MB of table data loaded (%.1f MB on the wire), %.1f MB/s; the tables take %.1f MB on the server",
+	           (double)raw / 1e6, (double)wire / 1e6, (double)raw / 1e6 / (t - t0),
+	           (double)my->cat.total_bytes / 1e6);
+}
+
+static int
+transfer(struct my *my)
+{
+	double t0 = siphon_mono_s(), next = t0 + 5;
+	int r, done = 0, exited = 0;
+
+	while (!done || !exited) {
+		if ((r = siphon_loop_step(my->loop, 1000)) != 0)
+			return r;
+		progress(my, t0, &next);
+		if ((r = check_loaders(my, &exited)) != 0)
+			return r;
+		if (!done && (r = my_workers_done(my, &done)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static void
+cleanup(struct my *my)
+{
+	int w;
+
+	siphon_eng_drop_stream(my->eng, &my->ctl);
+	for (w = 0; w < my->nworkers; w++) {
+		int i;
+
+		siphon_eng_drop_stream(my->eng, &my->wrs[w]);
+		for (i = 0; i < my->lanes[w].nitems; i++)
+			if (my->lanes[w].items[i].proc != NULL)
+				siphon_loop_remove_proc(my->loop, my->lanes[w].items[i].proc);
+		/* Kills loaders still running: their sessions end, staging can go. */
+		siphon_my_lane_clear(&my->lanes[w]);
+	}
+	free(my->wrs);
+	free(my->lanes);
+	my->wrs = NULL;
+	my->lanes = NULL;
+	my->nworkers = 0;
+	my_drop_staging(my);
+	siphon_strbuf_free(&my->ctl_out);
+}
+
+static const char *
+how_name(enum my_consistency h)
+{
+	switch (h) {
+	case MY_LOCK: return "global read lock";
+	case MY_LOCK_ALL: return "global read lock for the whole copy";
+	case MY_BINLOG: return "binlog position";
+	case MY_SINGLE: return "one transaction";
+	default: return "no lock";
+	}
+}
 
 int
 siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 {
-	(void)stats;
-	return siphon_err(eng->ctx, SIPHON_EINTERNAL, "the MySQL engine is not built yet");
+	struct my my;
+	int r, w;
+
+	memset(&my, 0, sizeof(my));
+	my.eng = eng;
+	my.ctx = eng->ctx;
+	my.loop = eng->loop;
+	my.o = eng->o;
+	my.into = my.o->into != NULL ? my.o->into : my.o->dbname;
+	eng->explain = my_explain;
+	eng->explain_arg = &my;
+	my.client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
+
+	if (strlen(my.into) > 64) {
+		r = siphon_err(my.ctx, SIPHON_EUSAGE, "MySQL database names have at most 64 characters: \"%s\"", my.into);
+		goto out;
+	}
+	/* Local first: fail before touching production. */
+	if ((r = my_local_open(&my)) != 0)
+		goto out;
+	if (my.client[0] == '\0') {
+		r = siphon_err(my.ctx, SIPHON_EREMOTE,
+		               "no mysql or mariadb client on %s (looked in PATH, /usr/local/bin, /usr/bin); install it there (apt install mariadb-client, or mysql-client)",
+		               my.o->host);
+		goto out;
+	}
+	if ((r = siphon_eng_choose_codec(eng)) != 0)
+		goto out;
+	if ((r = my_start_control(&my)) != 0)
+		goto out;
+	siphon_log(my.ctx, SIPHON_LOG_INFO,
+	           "%s: %s %s, %d tables (%.1f MB), %d views/routines/triggers/events, compression %s",
+	           my.o->host, my.cat.mariadb ? "MariaDB" : "MySQL", my.cat.version, my.cat.ntables,
+	           (double)my.cat.total_bytes / 1e6, my.cat.nobjs, eng->codec_name);
+	if (my.cat.skipped > 0)
+		siphon_log(my.ctx, SIPHON_LOG_WARN,
+		           "%u object%s of a kind siphon does not copy (sequences, packages) left out",
+		           my.cat.skipped, my.cat.skipped == 1 ? "" : "s");
+	if ((r = my_local_checks(&my)) != 0)
+		goto out;
+	eng->loop->tick = my_disk_tick;
+	eng->loop->tick_arg = &my;
+	if ((r = my_create_staging(&my)) != 0)
+		goto out;
+	if (my.cat.ntables > 0) {
+		if ((r = my_start_workers(&my)) != 0 || (r = my_snapshot(&my)) != 0)
+			goto out;
+		siphon_log(my.ctx, SIPHON_LOG_INFO, "schema created; loading table data over %d channel%s (%s)",
+		           my.how == MY_SINGLE ? 1 : my.nworkers, my.how == MY_SINGLE ? "" : "s",
+		           how_name(my.how));
+		if ((r = transfer(&my)) != 0)
+			goto out;
+	}
+	if (my.ctl != NULL && my.ctl->state != SIPHON_RS_DONE) {
+		siphon_rstream_close_stdin(my.ctl);
+		if ((r = siphon_eng_wait_stream(eng, my.ctl)) != 0)
+			goto out;
+	}
+	if ((r = my_swap(&my)) != 0)
+		goto out;
+	if (stats != NULL) {
+		stats->tables = my.ntables_copied;
+		stats->channels = (unsigned)(my.how == MY_SINGLE ? 1 : my.nworkers);
+		snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
+		for (w = 0; w < my.nworkers; w++) {
+			stats->wire_bytes += my.wrs[w]->wire_bytes;
+			stats->raw_bytes += my.wrs[w]->raw_bytes;
+		}
+	}
+out:
+	eng->loop->tick = NULL;
+	eng->loop->tick_arg = NULL;
+	cleanup(&my);
+	eng->explain = NULL;
+	eng->explain_arg = NULL;
+	free(my.colmap);
+	my_local_clear(&my.local);
+	siphon_my_catalog_clear(&my.cat);
+	return r;
 }
 
 int
 siphon_my_has_db(struct siphon_eng *eng, int *found)
 {
-	(void)eng;
+	struct my my;
+	struct siphon_strbuf st = {0}, q = {0}, out = {0};
+	struct siphon_rstream *rs = NULL;
+	struct siphon_sink sink;
+	int r;
+
 	*found = 0;
-	return 0;
+	memset(&my, 0, sizeof(my));
+	my.eng = eng;
+	my.ctx = eng->ctx;
+	my.loop = eng->loop;
+	my.o = eng->o;
+	my.client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
+	out.max = 4096;
+	if (my.client[0] == '\0')
+		return 0;
+	if ((r = my_client_stage(&my, &st, 0)) != 0)
+		goto out;
+	if ((r = siphon_eng_new_stream(eng, &rs, "looking for the database in MySQL",
+	                               siphon_strbuf_str(&st), 1)) != 0)
+		goto out;
+	/* A failure here only means "not found". */
+	rs->explain = NULL;
+	rs->may_fail = 1;
+	siphon_sink_strbuf(&sink, &out);
+	siphon_rstream_set_sink(rs, &sink);
+	if (siphon_strbuf_puts(&q, "SELECT 'siphon-found' FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ") != 0 ||
+	    siphon_my_literal(&q, eng->o->dbname) != 0 || siphon_strbuf_puts(&q, ";\n") != 0 ||
+	    siphon_rstream_send(rs, q.buf, q.len) != 0) {
+		r = siphon_err_oom(eng->ctx);
+		goto out;
+	}
+	siphon_rstream_close_stdin(rs);
+	if ((r = siphon_eng_wait_stream(eng, rs)) != 0)
+		goto out;
+	*found = !rs->failed && strstr(siphon_strbuf_str(&out), "siphon-found") != NULL;
+out:
+	siphon_eng_drop_stream(eng, &rs);
+	siphon_strbuf_free(&st);
+	siphon_strbuf_free(&q);
+	siphon_strbuf_free(&out);
+	return r;
 }

@@ -240,23 +240,15 @@ siphon_pg_has_db(struct siphon_eng *eng, int *found)
 		goto out;
 	/* A failure here only means "not found": no explain hook. */
 	rs->explain = NULL;
+	rs->may_fail = 1;
 	siphon_sink_strbuf(&sink, &out);
 	siphon_rstream_set_sink(rs, &sink);
 	if ((r = siphon_rstream_send(rs, "SELECT 'siphon-found';\n", 23)) != 0)
 		goto out;
 	siphon_rstream_close_stdin(rs);
-	while (rs->state != SIPHON_RS_DONE) {
-		r = siphon_loop_step(eng->loop, 1000);
-		if (r == SIPHON_EREMOTE) {
-			/* psql failed (no such database): that is the answer. */
-			siphon_err_clear(eng->ctx);
-			r = 0;
-			break;
-		}
-		if (r != 0)
-			goto out;
-	}
-	*found = strstr(siphon_strbuf_str(&out), "siphon-found") != NULL;
+	if ((r = siphon_eng_wait_stream(eng, rs)) != 0)
+		goto out;
+	*found = !rs->failed && strstr(siphon_strbuf_str(&out), "siphon-found") != NULL;
 out:
 	siphon_eng_drop_stream(eng, &rs);
 	siphon_strbuf_free(&st);

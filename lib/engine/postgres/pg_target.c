@@ -21,30 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Free bytes for unprivileged use on the file system holding dir; -1 if unknown. */
-static long long
-free_bytes(const char *dir)
-{
-	struct statvfs v;
-
-	if (dir == NULL || statvfs(dir, &v) != 0)
-		return -1;
-	return (long long)v.f_bavail * (long long)v.f_frsize;
-}
-
-/* What must stay free: PostgreSQL cannot even drop a database on a full disk. */
-static long long
-disk_reserve(const char *dir)
-{
-	struct statvfs v;
-	long long one_pct;
-
-	if (dir == NULL || statvfs(dir, &v) != 0)
-		return 0;
-	one_pct = (long long)v.f_blocks * (long long)v.f_frsize / 100;
-	return one_pct > 64LL * 1024 * 1024 ? one_pct : 64LL * 1024 * 1024;
-}
-
 int
 pg_check_disk(struct pg *pg)
 {
@@ -52,12 +28,12 @@ pg_check_disk(struct pg *pg)
 
 	if (siphon_pg_local_datadir(pg->ctx, &pg->datadir) != 0 || pg->datadir == NULL)
 		return 0;
-	if ((avail = free_bytes(pg->datadir)) < 0) {
+	if ((avail = siphon_eng_free_bytes(pg->datadir)) < 0) {
 		free(pg->datadir);
 		pg->datadir = NULL;      /* not on this machine, or not visible */
 		return 0;
 	}
-	reserve = disk_reserve(pg->datadir);
+	reserve = siphon_eng_disk_reserve(pg->datadir);
 	/* The copy takes about what the database takes on the server. */
 	need = (long long)pg->cat.db_bytes + (long long)(pg->cat.db_bytes / 10) + reserve;
 	if (avail < need)
@@ -80,8 +56,8 @@ pg_disk_tick(void *arg)
 	if (t < pg->next_disk_check)
 		return 0;
 	pg->next_disk_check = t + 0.1;
-	avail = free_bytes(pg->datadir);
-	if (avail >= 0 && avail < disk_reserve(pg->datadir))
+	avail = siphon_eng_free_bytes(pg->datadir);
+	if (avail >= 0 && avail < siphon_eng_disk_reserve(pg->datadir))
 		return siphon_err(pg->ctx, SIPHON_ELOCAL,
 		                  "the local disk is almost full (%.0f MB left where the local PostgreSQL keeps its data, %s); stopped before PostgreSQL runs out of space: free space and run again",
 		                  (double)avail / 1e6, pg->datadir);

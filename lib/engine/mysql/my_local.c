@@ -1,0 +1,542 @@
+/*
+ * my_local.c - the workstation's MySQL/MariaDB: its client and connection,
+ * the checks made before anything is copied, the staging database and the
+ * per-table loaders.
+ */
+#include "engine/mysql/my_pull_int.h"
+
+#include "engine/mysql/my_sql.h"
+#include "util/clock.h"
+#include "util/ctx.h"
+#include "util/sql.h"
+#include "util/words.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* What every loader and script session sets first. */
+#define LOAD_SETTINGS \
+	"SET SESSION foreign_key_checks = 0, unique_checks = 0," \
+	" sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00';\n"
+
+static int
+find_in_path(const char *name, char *out, size_t cap)
+{
+	const char *path = getenv("PATH"), *p;
+
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; *p != '\0';) {
+		size_t len = strcspn(p, ":");
+
+		if (len > 0 && (size_t)snprintf(out, cap, "%.*s/%s", (int)len, p, name) < cap &&
+		    access(out, X_OK) == 0)
+			return 0;
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	return -1;
+}
+
+static int
+add_arg(struct my_local *l, const char *a)
+{
+	char **v = realloc(l->argv, (size_t)(l->nargv + 2) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	l->argv = v;
+	if ((v[l->nargv] = strdup(a)) == NULL)
+		return -1;
+	v[++l->nargv] = NULL;
+	return 0;
+}
+
+static int
+emit_arg(void *arg, const char *word)
+{
+	return add_arg(arg, word);
+}
+
+void
+my_local_clear(struct my_local *l)
+{
+	int i;
+
+	for (i = 0; i < l->nargv; i++)
+		free(l->argv[i]);
+	free(l->argv);
+	free(l->datadir);
+	free(l->collations);
+	memset(l, 0, sizeof(*l));
+}
+
+/* argv + extra words, NULL-ended, borrowed strings; free the array only. */
+static char **
+argv_with(const struct my_local *l, const char *const *extra, int nextra)
+{
+	char **v = calloc((size_t)(l->nargv + nextra + 1), sizeof(*v));
+	int i;
+
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < l->nargv; i++)
+		v[i] = l->argv[i];
+	for (i = 0; i < nextra; i++)
+		v[l->nargv + i] = (char *)extra[i];
+	return v;
+}
+
+/* The most telling line of a client's stderr. */
+static const char *
+err_line(const char *err, char *buf, size_t cap)
+{
+	static const char *const keys[] = {"ERROR ", NULL};
+
+	return siphon_eng_key_line(err != NULL ? err : "", keys, buf, cap);
+}
+
+int
+my_local_sql(struct my *my, const char *sql, char **out, const char *what)
+{
+	char **argv = argv_with(&my->local, NULL, 0);
+	char *o = NULL, *e = NULL, line[512];
+	int st, r = 0;
+
+	if (argv == NULL)
+		return siphon_err_oom(my->ctx);
+	st = siphon_proc_run(my->ctx, argv, sql, &o, &e);
+	free(argv);
+	if (st < 0) {
+		r = st;
+		goto out;
+	}
+	if (st != 0) {
+		r = siphon_err(my->ctx, SIPHON_ELOCAL, "%s failed on the local server: %s", what,
+		               err_line(e, line, sizeof(line)));
+		goto out;
+	}
+	if (out != NULL) {
+		*out = o;
+		o = NULL;
+	}
+out:
+	free(o);
+	free(e);
+	return r;
+}
+
+static int
+hex_copy(const char *hex, size_t len, char *dst, size_t cap)
+{
+	char *v = NULL;
+
+	if (siphon_hex_decode(hex, len, &v) != 0)
+		return -1;
+	snprintf(dst, cap, "%s", v);
+	free(v);
+	return 0;
+}
+
+int
+my_local_open(struct my *my)
+{
+	struct my_local *l = &my->local;
+	const char *env;
+	char *out = NULL, *e = NULL, **argv = NULL, line[512], *p, *end;
+	int st, r = 0;
+
+	if (find_in_path("mariadb", l->client, sizeof(l->client)) != 0 &&
+	    find_in_path("mysql", l->client, sizeof(l->client)) != 0)
+		return siphon_err(my->ctx, SIPHON_ELOCAL,
+		                  "no mariadb or mysql client on this machine; install one (apt install mariadb-client)");
+	if (add_arg(l, l->client) != 0)
+		goto oom;
+	/* Option-file options (--defaults-file) must come first. */
+	if (my->o->local_mysql_opts != NULL) {
+		r = siphon_words_split(my->o->local_mysql_opts, emit_arg, l);
+		if (r == -2)
+			return siphon_err(my->ctx, SIPHON_EUSAGE, "--local-mysql-opts has an unbalanced quote");
+		if (r != 0)
+			goto oom;
+	}
+	/*
+	 * The environment as the client documents it; given as options because
+	 * option files (Debian's names a socket) would otherwise win over it.
+	 */
+	if ((env = getenv("MYSQL_UNIX_PORT")) != NULL && *env != '\0') {
+		snprintf(line, sizeof(line), "--socket=%s", env);
+		if (add_arg(l, line) != 0)
+			goto oom;
+	}
+	if ((env = getenv("MYSQL_HOST")) != NULL && *env != '\0') {
+		snprintf(line, sizeof(line), "--host=%s", env);
+		if (add_arg(l, line) != 0)
+			goto oom;
+	}
+	if ((env = getenv("MYSQL_TCP_PORT")) != NULL && *env != '\0') {
+		snprintf(line, sizeof(line), "--port=%s", env);
+		if (add_arg(l, line) != 0)
+			goto oom;
+	}
+	if (add_arg(l, "--default-character-set=utf8mb4") != 0 || add_arg(l, "--binary-mode") != 0 ||
+	    add_arg(l, "-N") != 0 || add_arg(l, "-B") != 0 ||
+	    add_arg(l, "--max-allowed-packet=1073741824") != 0)
+		goto oom;
+	if ((argv = argv_with(l, NULL, 0)) == NULL)
+		goto oom;
+	st = siphon_proc_run(my->ctx, argv,
+	                     "SELECT 'S', HEX(VERSION()), @@lower_case_table_names, @@local_infile,"
+	                     " HEX(@@datadir), HEX(@@version_comment);\n"
+	                     "SELECT 'L', COLLATION_NAME FROM information_schema.COLLATIONS;\n",
+	                     &out, &e);
+	if (st < 0) {
+		r = st;
+		goto out;
+	}
+	if (st != 0) {
+		r = siphon_err(my->ctx, SIPHON_ELOCAL,
+		               "cannot connect to the local MySQL/MariaDB server (%s); start it, or point siphon at it with MYSQL_UNIX_PORT, MYSQL_HOST and MYSQL_TCP_PORT, ~/.my.cnf or --local-mysql-opts",
+		               err_line(e, line, sizeof(line)));
+		goto out;
+	}
+	for (p = out, end = out + strlen(out); p < end;) {
+		size_t len = strcspn(p, "\n");
+		char *f[6];
+		int n = 0;
+		char *q = p;
+
+		p[len] = '\0';
+		while (n < 6) {
+			f[n++] = q;
+			if ((q = strchr(q, '\t')) == NULL)
+				break;
+			*q++ = '\0';
+		}
+		if (n >= 6 && strcmp(f[0], "S") == 0) {
+			char comment[128] = "", dd[4096] = "";
+
+			if (hex_copy(f[1], strlen(f[1]), l->version, sizeof(l->version)) != 0 ||
+			    hex_copy(f[5], strlen(f[5]), comment, sizeof(comment)) != 0 ||
+			    hex_copy(f[4], strlen(f[4]), dd, sizeof(dd)) != 0)
+				goto oom;
+			l->mariadb = strstr(l->version, "MariaDB") != NULL || strstr(comment, "MariaDB") != NULL ||
+			             strstr(comment, "mariadb") != NULL;
+			l->version_num = siphon_my_version_num(l->version);
+			l->lctn = atoi(f[2]);
+			l->local_infile = atoi(f[3]);
+			if (dd[0] != '\0' && (l->datadir = strdup(dd)) == NULL)
+				goto oom;
+		} else if (n >= 2 && strcmp(f[0], "L") == 0) {
+			void *v = realloc(l->collations, (size_t)(l->ncollations + 1) * sizeof(*l->collations));
+
+			if (v == NULL)
+				goto oom;
+			l->collations = v;
+			snprintf(l->collations[l->ncollations++], 64, "%s", f[1]);
+		}
+		p += len + 1;
+	}
+	goto out;
+oom:
+	r = siphon_err_oom(my->ctx);
+out:
+	free(argv);
+	free(out);
+	free(e);
+	return r;
+}
+
+static int
+local_has_collation(const struct my_local *l, const char *name)
+{
+	int i;
+
+	for (i = 0; i < l->ncollations; i++)
+		if (strcmp(l->collations[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+add_colmap(struct my *my, const char *from, const char *to)
+{
+	const char **m = realloc(my->colmap, (size_t)(my->ncolmap + 3) * sizeof(*m));
+	int i;
+
+	if (m == NULL)
+		return -1;
+	my->colmap = m;
+	for (i = 0; i < my->ncolmap; i += 2)
+		if (strcmp(m[i], from) == 0)
+			return 0;
+	m[my->ncolmap++] = from;
+	m[my->ncolmap++] = to;
+	m[my->ncolmap] = NULL;
+	return 0;
+}
+
+/* Every collation of the source that the workstation lacks: mapped, or refused. */
+static int
+check_collations(struct my *my)
+{
+	const struct my_local *l = &my->local;
+	int uca1400 = local_has_collation(l, "utf8mb4_uca1400_ai_ci"), i;
+
+	for (i = -1; i < my->cat.ncollations; i++) {
+		const char *c = i < 0 ? my->cat.db_collation : my->cat.collations[i];
+		const char *to;
+
+		if (c[0] == '\0' || local_has_collation(l, c))
+			continue;
+		to = siphon_my_collation_map(c, l->mariadb, uca1400);
+		if (to == NULL || !local_has_collation(l, to))
+			return siphon_err(my->ctx, SIPHON_EVERSION,
+			                  "the local server (%s) does not know the collation %s that database \"%s\" on %s uses, and siphon knows no equivalent; use a local server of the same kind (%s %s)",
+			                  l->version, c, my->o->dbname, my->o->host,
+			                  my->cat.mariadb ? "MariaDB" : "MySQL", my->cat.version);
+		siphon_log(my->ctx, SIPHON_LOG_WARN,
+		           "the local server lacks the collation %s; the copy uses %s instead (sorting and comparisons may differ slightly)",
+		           c, to);
+		if (add_colmap(my, c, to) != 0)
+			return siphon_err_oom(my->ctx);
+	}
+	return 0;
+}
+
+/* Temporary databases of a siphon that was killed: dropped. */
+static void
+drop_stale(struct my *my)
+{
+	struct siphon_strbuf sql = {0};
+	char *out = NULL, *p;
+
+	if (my_local_sql(my,
+	                 "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
+	                 " WHERE SCHEMA_NAME LIKE 'siphon\\_tmp\\_%' OR SCHEMA_NAME LIKE 'siphon\\_old\\_%';\n",
+	                 &out, "listing old temporary databases") != 0) {
+		siphon_err_clear(my->ctx);
+		return;
+	}
+	for (p = out; p != NULL && *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+		long pid;
+
+		p[len] = '\0';
+		pid = strtol(p + 11, NULL, 10);
+		if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ");
+			siphon_my_ident(&sql, p);
+			siphon_strbuf_puts(&sql, ";\n");
+			siphon_log(my->ctx, SIPHON_LOG_INFO, "dropping %s, left by an interrupted siphon", p);
+		}
+		p += len + 1;
+	}
+	if (sql.len > 0 && my_local_sql(my, siphon_strbuf_str(&sql), NULL, "dropping old temporary databases") != 0)
+		siphon_err_clear(my->ctx);
+	siphon_strbuf_free(&sql);
+	free(out);
+}
+
+/* Sessions of other clients that use the target database. */
+static int
+target_sessions(struct my *my, int *n, char **ids)
+{
+	struct siphon_strbuf sql = {0};
+	char *out = NULL;
+	int r;
+
+	*n = 0;
+	if (siphon_strbuf_puts(&sql, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ") != 0 ||
+	    siphon_my_literal(&sql, my->into) != 0 ||
+	    siphon_strbuf_puts(&sql, " AND ID <> CONNECTION_ID();\n") != 0) {
+		siphon_strbuf_free(&sql);
+		return siphon_err_oom(my->ctx);
+	}
+	r = my_local_sql(my, siphon_strbuf_str(&sql), &out, "looking for sessions on the local database");
+	siphon_strbuf_free(&sql);
+	if (r != 0)
+		return r;
+	for (const char *p = out; *p != '\0'; p++)
+		if (*p == '\n')
+			(*n)++;
+	*ids = out;
+	return 0;
+}
+
+int
+my_local_checks(struct my *my)
+{
+	struct siphon_strbuf names = {0};
+	char *ids = NULL;
+	int r, n;
+	long long avail, need;
+
+	if (!my->local.local_infile)
+		return siphon_err(my->ctx, SIPHON_ELOCAL,
+		                  "the local server (%s) refuses LOAD DATA LOCAL, which siphon loads with; enable it with SET GLOBAL local_infile = 1 (or local_infile = 1 under [mysqld] in its configuration)",
+		                  my->local.version);
+	if (my->local.lctn != 0 && (n = siphon_my_case_collisions(&my->cat, &names)) != 0) {
+		r = n < 0 ? siphon_err_oom(my->ctx) :
+		    siphon_err(my->ctx, SIPHON_EVERSION,
+		               "tables of \"%s\" on %s differ only in case (%s), and the local server folds table names to lower case (lower_case_table_names = %d); they cannot be copied here",
+		               my->o->dbname, my->o->host, siphon_strbuf_str(&names), my->local.lctn);
+		siphon_strbuf_free(&names);
+		return r;
+	}
+	siphon_strbuf_free(&names);
+	if (my->cat.mariadb != my->local.mariadb)
+		siphon_log(my->ctx, SIPHON_LOG_INFO, "copying from %s %s into %s %s",
+		           my->cat.mariadb ? "MariaDB" : "MySQL", my->cat.version,
+		           my->local.mariadb ? "MariaDB" : "MySQL", my->local.version);
+	if ((r = check_collations(my)) != 0)
+		return r;
+	drop_stale(my);
+	if ((r = target_sessions(my, &n, &ids)) != 0)
+		return r;
+	free(ids);
+	if (n > 0 && !my->o->force)
+		return siphon_err(my->ctx, SIPHON_EBUSY,
+		                  "the local database \"%s\" has %d open connection(s); close them, or use --force to end them when the copy is ready",
+		                  my->into, n);
+	avail = siphon_eng_free_bytes(my->local.datadir);
+	if (avail >= 0) {
+		need = (long long)(my->cat.total_bytes + my->cat.total_bytes / 10) +
+		       siphon_eng_disk_reserve(my->local.datadir);
+		if (avail < need)
+			return siphon_err(my->ctx, SIPHON_ELOCAL,
+			                  "not enough local disk space: the copy needs about %.0f MB and %.0f MB are free where the local server keeps its data (%s; the old copy stays until the new one is complete); free space and run again",
+			                  (double)need / 1e6, (double)avail / 1e6, my->local.datadir);
+	} else {
+		free(my->local.datadir);
+		my->local.datadir = NULL;
+	}
+	return 0;
+}
+
+int
+my_disk_tick(void *arg)
+{
+	struct my *my = arg;
+	double t = siphon_mono_s();
+	long long avail;
+
+	if (my->local.datadir == NULL || t < my->next_disk_check)
+		return 0;
+	my->next_disk_check = t + 1;
+	avail = siphon_eng_free_bytes(my->local.datadir);
+	if (avail >= 0 && avail < siphon_eng_disk_reserve(my->local.datadir))
+		return siphon_err(my->ctx, SIPHON_ELOCAL,
+		                  "the local disk is nearly full (%.0f MB left where the local server keeps its data, %s); stopped before the server runs out, the old copy is unchanged",
+		                  (double)avail / 1e6, my->local.datadir);
+	return 0;
+}
+
+/* Rewrites a statement's collations for the workstation. */
+static int
+append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt)
+{
+	int changed;
+
+	if (my->ncolmap == 0)
+		return siphon_strbuf_puts(sql, stmt);
+	return siphon_my_replace_words(sql, stmt, my->colmap, &changed);
+}
+
+static const char *
+mapped_collation(struct my *my, const char *c)
+{
+	int i;
+
+	for (i = 0; i < my->ncolmap; i += 2)
+		if (strcmp(my->colmap[i], c) == 0)
+			return my->colmap[i + 1];
+	return c;
+}
+
+int
+my_create_staging(struct my *my)
+{
+	struct siphon_strbuf sql = {0};
+	int i, r;
+
+	snprintf(my->staging, sizeof(my->staging), "siphon_tmp_%ld_%ld", (long)getpid(), (long)time(NULL));
+	if (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
+	    siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s;\n", my->cat.db_charset,
+	                         mapped_collation(my, my->cat.db_collation)) != 0)
+		goto oom;
+	/* Created first, so that the error path drops it even if a table fails. */
+	if ((r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the staging database")) != 0)
+		goto out;
+	my->staging_created = 1;
+	siphon_strbuf_reset(&sql);
+	if (siphon_strbuf_puts(&sql, "USE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
+	    siphon_strbuf_puts(&sql, ";\n" LOAD_SETTINGS) != 0)
+		goto oom;
+	for (i = 0; i < my->cat.ntables; i++)
+		if (append_mapped(my, &sql, my->cat.tables[i].create) != 0 ||
+		    siphon_strbuf_puts(&sql, ";\n") != 0)
+			goto oom;
+	r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the tables");
+	goto out;
+oom:
+	r = siphon_err_oom(my->ctx);
+out:
+	siphon_strbuf_free(&sql);
+	return r;
+}
+
+void
+my_drop_staging(struct my *my)
+{
+	struct siphon_strbuf sql = {0};
+
+	if (!my->staging_created)
+		return;
+	if (siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ") == 0 &&
+	    siphon_my_ident(&sql, my->staging) == 0 && siphon_strbuf_puts(&sql, ";\n") == 0 &&
+	    my_local_sql(my, siphon_strbuf_str(&sql), NULL, "dropping the staging database") != 0) {
+		/* Keep the first error; the next run drops it anyway. */
+	}
+	my->staging_created = 0;
+	siphon_strbuf_free(&sql);
+}
+
+int
+my_spawn_loader(void *arg, struct siphon_my_lane *lane, int i)
+{
+	struct my *my = arg;
+	struct siphon_my_lane_item *it = &lane->items[i];
+	struct siphon_strbuf sql = {0};
+	const char *extra[3];
+	char **argv = NULL, what[128];
+	int r;
+
+	if (siphon_strbuf_puts(&sql, LOAD_SETTINGS) != 0 ||
+	    siphon_strbuf_puts(&sql, it->load_sql) != 0 ||
+	    siphon_strbuf_puts(&sql, ";\nSHOW WARNINGS LIMIT 3;\n") != 0)
+		goto oom;
+	extra[0] = "--local-infile=1";
+	extra[1] = "-e";
+	extra[2] = siphon_strbuf_str(&sql);
+	if ((argv = argv_with(&my->local, extra, 3)) == NULL)
+		goto oom;
+	snprintf(what, sizeof(what), "local loader of table \"%.80s\"", it->table);
+	if ((r = siphon_proc_spawn(&it->proc, my->ctx, what, argv, 64 * 1024)) != 0)
+		goto out;
+	if ((r = siphon_loop_add_proc(my->loop, it->proc)) != 0)
+		goto out;
+	goto out;
+oom:
+	r = siphon_err_oom(my->ctx);
+out:
+	free(argv);
+	siphon_strbuf_free(&sql);
+	return r;
+}

@@ -1,0 +1,105 @@
+/*
+ * my_pull_int.h - what the files of the MySQL/MariaDB engine share: the
+ * state of one pull (struct my, owned by siphon_my_pull) and the steps.
+ *   my_remote.c   remote client commands, the control session, messages
+ *   my_workers.c  the data sessions and how they get one snapshot
+ *   my_local.c    the local client: checks, staging database, loaders
+ *   my_swap.c     views, routines, triggers, events; the swap
+ *   my_pull.c     the order of the steps, and cleanup
+ */
+#ifndef SIPHON_MY_PULL_INT_H
+#define SIPHON_MY_PULL_INT_H
+
+#include "engine/eng.h"
+#include "engine/mysql/my_catalog.h"
+#include "engine/mysql/my_lane.h"
+#include "engine/mysql/my_pull.h"
+#include "util/strbuf.h"
+
+/* How the data sessions came to see one instant. */
+enum my_consistency {
+	MY_LOCK = 0,      /* a global read lock held while they started */
+	MY_LOCK_ALL,      /* the lock held for the whole dump (--lock-all) */
+	MY_BINLOG,        /* MariaDB: the same binlog position at their start */
+	MY_SINGLE,        /* one session, one transaction */
+	MY_NOLOCK,        /* --no-lock: nothing */
+};
+
+struct my_local {
+	char client[256];          /* mariadb or mysql */
+	char **argv;               /* client + connection options, NULL-ended */
+	int nargv;
+	char version[96];
+	int version_num;
+	int mariadb;
+	int lctn;
+	int local_infile;
+	char *datadir;
+	char (*collations)[64];
+	int ncollations;
+};
+
+struct my {
+	struct siphon_eng *eng;
+	struct siphon_ctx *ctx;
+	struct siphon_loop *loop;
+	const struct siphon_pull_opts *o;
+	const char *into;
+	const char *client;           /* the remote mysql/mariadb client */
+	struct siphon_my_catalog cat;
+	struct my_local local;
+	const char **colmap;          /* collation renames, pairs, NULL-ended */
+	int ncolmap;
+	char staging[64];
+	int staging_created;
+	char old[64];
+
+	struct siphon_rstream *ctl;
+	struct siphon_strbuf ctl_out;
+	int ctl_sync;                 /* last sync number sent */
+	enum my_consistency how;
+	double lock_s;                /* how long the lock was held */
+
+	int nworkers;
+	struct siphon_rstream **wrs;
+	struct siphon_my_lane *lanes;
+	unsigned ntables_copied;
+	double next_disk_check;
+};
+
+/* my_remote.c */
+int my_explain(void *arg, struct siphon_rstream *rs);
+/* The remote client stage: "$NICE sudo... 'client' OPTS -N -B -n ...". */
+int my_client_stage(struct my *my, struct siphon_strbuf *st, int nice);
+/* Starts the control session and reads the catalog. */
+int my_start_control(struct my *my);
+/* The SQL listing db's tables, columns and objects (my_catalog.h rows). */
+int my_listing_sql(const char *db, struct siphon_strbuf *q);
+/* Sends sql, then a sync marker, and waits for it (or the session's end). */
+int my_ctl_query(struct my *my, const char *sql, int *ended);
+
+/* my_workers.c */
+int my_start_workers(struct my *my);
+/* Takes the snapshot the best available way and starts the data. */
+int my_snapshot(struct my *my);
+/* Ends the lock (if still held) once every session has its snapshot. */
+int my_workers_done(struct my *my, int *done);
+
+/* my_local.c */
+int my_local_open(struct my *my);
+void my_local_clear(struct my_local *l);
+/* Runs sql on the local server; its stdout into *out if out != NULL. */
+int my_local_sql(struct my *my, const char *sql, char **out, const char *what);
+int my_local_checks(struct my *my);
+int my_create_staging(struct my *my);
+void my_drop_staging(struct my *my);
+/* The lane's loader for item i (a sink spawn hook). */
+int my_spawn_loader(void *arg, struct siphon_my_lane *lane, int i);
+int my_disk_tick(void *arg);
+
+/* my_swap.c */
+/* Creates views, routines, triggers and events in db (statements rewritten). */
+int my_objects_sql(struct my *my, const char *db, struct siphon_strbuf *sql);
+int my_swap(struct my *my);
+
+#endif

@@ -1,0 +1,414 @@
+/*
+ * my_swap.c - the objects that are not tables (views, routines, triggers,
+ * events) and the swap of the staging database into the target.
+ *
+ * MySQL has no RENAME DATABASE.  One RENAME TABLE statement moves every old
+ * table of the target out (into siphon_old_*) and every new one in, and is
+ * atomic.  Views, routines and events cannot move between databases, and a
+ * table with triggers cannot either, so the swap is:
+ *   1. (before) the objects were created once in the staging database, to
+ *      prove that every statement works here; its triggers are dropped
+ *   2. the target's old triggers are dropped                 \
+ *   3. RENAME TABLE old -> siphon_old_*, new -> target        | not atomic as
+ *   4. the target's old views, routines, events are dropped   | a whole: the
+ *   5. the new routines, views, triggers and events are made  / moment 2-5
+ *   6. siphon_old_* and the staging database are dropped
+ * Between 2 and 5 (a few milliseconds, one local session) a client of the
+ * target can find its old tables without triggers, or the new tables before
+ * their views and triggers exist.
+ */
+#include "engine/mysql/my_pull_int.h"
+
+#include "engine/mysql/my_sql.h"
+#include "util/ctx.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A charset or collation name from the server: only [A-Za-z0-9_]. */
+static int
+plain_name(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* A delimiter that the statement does not contain. */
+static void
+pick_delimiter(const char *stmt, char *buf, size_t cap)
+{
+	int n = 0;
+
+	snprintf(buf, cap, ";;siphon;;");
+	while (strstr(stmt, buf) != NULL)
+		snprintf(buf, cap, ";;siphon%d;;", ++n);
+}
+
+static int
+append_object(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_object *o,
+              int *definers)
+{
+	struct siphon_strbuf a = {0}, b = {0};
+	char delim[32];
+	int changed, r = -1;
+
+	if (siphon_my_rewrite_definer(&a, o->create, &changed) != 0)
+		goto out;
+	*definers += changed;
+	if (o->kind == SIPHON_MY_EVENT) {
+		int er = siphon_my_event_disable(&b, siphon_strbuf_str(&a));
+
+		if (er == -1)
+			goto out;
+		if (er == -2) {
+			siphon_strbuf_reset(&b);
+			if (siphon_strbuf_puts(&b, siphon_strbuf_str(&a)) != 0)
+				goto out;
+		}
+	} else if (siphon_strbuf_puts(&b, siphon_strbuf_str(&a)) != 0) {
+		goto out;
+	}
+	siphon_strbuf_reset(&a);
+	if (my->ncolmap > 0) {
+		if (siphon_my_replace_words(&a, siphon_strbuf_str(&b), my->colmap, &changed) != 0)
+			goto out;
+	} else if (siphon_strbuf_puts(&a, siphon_strbuf_str(&b)) != 0) {
+		goto out;
+	}
+	if (siphon_strbuf_puts(sql, "SET SESSION sql_mode = ") != 0 ||
+	    siphon_my_literal(sql, o->sql_mode != NULL ? o->sql_mode : "") != 0 ||
+	    siphon_strbuf_puts(sql, ";\n") != 0)
+		goto out;
+	if (o->kind == SIPHON_MY_EVENT && o->time_zone != NULL && o->time_zone[0] != '\0' &&
+	    (siphon_strbuf_puts(sql, "SET SESSION time_zone = ") != 0 ||
+	     siphon_my_literal(sql, o->time_zone) != 0 || siphon_strbuf_puts(sql, ";\n") != 0))
+		goto out;
+	/* The statement's bytes are utf8mb4 (the control session read them so). */
+	if (plain_name(o->collation_connection)) {
+		const char *coll = o->collation_connection;
+		int i;
+
+		for (i = 0; i < my->ncolmap; i += 2)
+			if (strcmp(my->colmap[i], coll) == 0)
+				coll = my->colmap[i + 1];
+		if (siphon_strbuf_printf(sql, "SET SESSION character_set_client = utf8mb4, collation_connection = %s;\n",
+		                         coll) != 0)
+			goto out;
+	}
+	pick_delimiter(siphon_strbuf_str(&a), delim, sizeof(delim));
+	if (siphon_strbuf_printf(sql, "DELIMITER %s\n%s\n%s\nDELIMITER ;\n", delim,
+	                         siphon_strbuf_str(&a), delim) != 0)
+		goto out;
+	r = 0;
+out:
+	siphon_strbuf_free(&a);
+	siphon_strbuf_free(&b);
+	return r;
+}
+
+/* Does view a's text name view b (`b`)? */
+static int
+names_view(const struct siphon_my_object *a, const struct siphon_my_object *b)
+{
+	struct siphon_strbuf q = {0};
+	int hit;
+
+	if (siphon_my_ident(&q, b->name) != 0)
+		return 1;
+	hit = strstr(a->create, siphon_strbuf_str(&q)) != NULL;
+	siphon_strbuf_free(&q);
+	return hit;
+}
+
+/*
+ * Views in an order where each comes after the views it names (a view that
+ * names another is created after it; a cycle, which cannot happen with real
+ * dependencies, falls back to the listing order).
+ */
+static int
+view_order(const struct siphon_my_catalog *c, int **order, int *n)
+{
+	int *views, *done, nv = 0, i, k, placed = 0, progress = 1;
+
+	*n = 0;
+	if ((views = calloc((size_t)c->nobjs + 1, sizeof(int))) == NULL)
+		return -1;
+	if ((done = calloc((size_t)c->nobjs + 1, sizeof(int))) == NULL) {
+		free(views);
+		return -1;
+	}
+	if ((*order = calloc((size_t)c->nobjs + 1, sizeof(int))) == NULL) {
+		free(views);
+		free(done);
+		return -1;
+	}
+	for (i = 0; i < c->nobjs; i++)
+		if (c->objs[i].kind == SIPHON_MY_VIEW && c->objs[i].create != NULL)
+			views[nv++] = i;
+	while (placed < nv) {
+		if (!progress) {
+			/* A cycle: the rest in listing order. */
+			for (i = 0; i < nv; i++)
+				if (!done[i]) {
+					(*order)[placed++] = views[i];
+					done[i] = 1;
+				}
+			break;
+		}
+		progress = 0;
+		for (i = 0; i < nv; i++) {
+			int ready = 1;
+
+			if (done[i])
+				continue;
+			for (k = 0; k < nv && ready; k++)
+				if (k != i && !done[k] && names_view(&c->objs[views[i]], &c->objs[views[k]]))
+					ready = 0;
+			if (ready) {
+				(*order)[placed++] = views[i];
+				done[i] = 1;
+				progress = 1;
+			}
+		}
+	}
+	*n = placed;
+	free(views);
+	free(done);
+	return 0;
+}
+
+int
+my_objects_sql(struct my *my, const char *db, struct siphon_strbuf *sql)
+{
+	const struct siphon_my_catalog *c = &my->cat;
+	int *order = NULL, nv, i, definers = 0, r = -1;
+	static const enum siphon_my_objkind after[] = {SIPHON_MY_TRIGGER, SIPHON_MY_EVENT};
+
+	if (siphon_strbuf_puts(sql, "USE ") != 0 || siphon_my_ident(sql, db) != 0 ||
+	    siphon_strbuf_puts(sql, ";\nSET SESSION foreign_key_checks = 0;\n") != 0)
+		goto out;
+	/* Routines first: views and triggers may call them. */
+	for (i = 0; i < c->nobjs; i++)
+		if ((c->objs[i].kind == SIPHON_MY_PROCEDURE || c->objs[i].kind == SIPHON_MY_FUNCTION) &&
+		    c->objs[i].create != NULL && append_object(my, sql, &c->objs[i], &definers) != 0)
+			goto out;
+	if (view_order(c, &order, &nv) != 0)
+		goto out;
+	for (i = 0; i < nv; i++)
+		if (append_object(my, sql, &c->objs[order[i]], &definers) != 0)
+			goto out;
+	for (size_t k = 0; k < sizeof(after) / sizeof(after[0]); k++)
+		for (i = 0; i < c->nobjs; i++)
+			if (c->objs[i].kind == after[k] && c->objs[i].create != NULL &&
+			    append_object(my, sql, &c->objs[i], &definers) != 0)
+				goto out;
+	r = definers;
+out:
+	free(order);
+	return r;
+}
+
+static const char *
+drop_word(enum siphon_my_objkind k)
+{
+	switch (k) {
+	case SIPHON_MY_VIEW: return "VIEW";
+	case SIPHON_MY_TRIGGER: return "TRIGGER";
+	case SIPHON_MY_PROCEDURE: return "PROCEDURE";
+	case SIPHON_MY_FUNCTION: return "FUNCTION";
+	default: return "EVENT";
+	}
+}
+
+/* What the target holds now (tables and objects), if it exists. */
+static int
+list_target(struct my *my, struct siphon_my_catalog *old, int *exists)
+{
+	struct siphon_strbuf q = {0}, lit = {0};
+	char *out = NULL;
+	const char *L;
+	int r;
+
+	*exists = 0;
+	if (siphon_my_literal(&lit, my->into) != 0)
+		goto oom;
+	L = siphon_strbuf_str(&lit);
+	if (siphon_strbuf_printf(&q,
+	        "SELECT 'D', HEX(SCHEMA_NAME), DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME"
+	        " FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s;\n"
+	        "SELECT 'T', HEX(TABLE_NAME), TABLE_TYPE, '', 'YES', 0, 0 FROM information_schema.TABLES"
+	        " WHERE TABLE_SCHEMA = %s;\n"
+	        "SELECT 'V', HEX(TABLE_NAME) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = %s;\n"
+	        "SELECT 'R', HEX(TRIGGER_NAME), HEX(EVENT_OBJECT_TABLE) FROM information_schema.TRIGGERS"
+	        " WHERE TRIGGER_SCHEMA = %s;\n"
+	        "SELECT 'P', ROUTINE_TYPE, HEX(ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = %s;\n"
+	        "SELECT 'E', HEX(EVENT_NAME) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = %s;\n",
+	        L, L, L, L, L, L) != 0)
+		goto oom;
+	if ((r = my_local_sql(my, siphon_strbuf_str(&q), &out, "reading the local database")) != 0)
+		goto out;
+	r = siphon_my_catalog_parse_list(old, out);
+	if (r == -1)
+		goto oom;
+	if (r != 0)
+		r = siphon_err(my->ctx, SIPHON_ELOCAL, "unexpected output listing the local database \"%s\"", my->into);
+	*exists = old->have_db;
+	goto out;
+oom:
+	r = siphon_err_oom(my->ctx);
+out:
+	free(out);
+	siphon_strbuf_free(&q);
+	siphon_strbuf_free(&lit);
+	return r;
+}
+
+/* Ends the other sessions on the target (--force). */
+static int
+kill_sessions(struct my *my)
+{
+	struct siphon_strbuf sql = {0}, kills = {0};
+	char *out = NULL, *p, *end;
+	int r;
+
+	if (siphon_strbuf_puts(&sql, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ") != 0 ||
+	    siphon_my_literal(&sql, my->into) != 0 ||
+	    siphon_strbuf_puts(&sql, " AND ID <> CONNECTION_ID();\n") != 0) {
+		r = siphon_err_oom(my->ctx);
+		goto out;
+	}
+	if ((r = my_local_sql(my, siphon_strbuf_str(&sql), &out, "looking for sessions on the local database")) != 0)
+		goto out;
+	for (p = out, end = out + strlen(out); p < end;) {
+		size_t len = strcspn(p, "\n");
+		long id = strtol(p, NULL, 10);
+
+		if (id > 0)
+			siphon_strbuf_printf(&kills, "KILL %ld;\n", id);
+		p += len + 1;
+	}
+	if (kills.len > 0) {
+		siphon_log(my->ctx, SIPHON_LOG_INFO, "--force: ending the sessions connected to \"%s\"", my->into);
+		/* A session may end by itself meanwhile: errors do not matter. */
+		if (my_local_sql(my, siphon_strbuf_str(&kills), NULL, "ending sessions") != 0)
+			siphon_err_clear(my->ctx);
+	}
+out:
+	free(out);
+	siphon_strbuf_free(&sql);
+	siphon_strbuf_free(&kills);
+	return r;
+}
+
+int
+my_swap(struct my *my)
+{
+	struct siphon_my_catalog old = {0};
+	struct siphon_strbuf sql = {0};
+	int r, exists, i, n, definers, nobj;
+
+	/* 1. Every object once in the staging database. */
+	if ((definers = my_objects_sql(my, my->staging, &sql)) < 0)
+		goto oom;
+	nobj = 0;
+	for (i = 0; i < my->cat.nobjs; i++)
+		nobj += my->cat.objs[i].create != NULL;
+	if (nobj > 0 &&
+	    (r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the views, routines, triggers and events")) != 0)
+		goto out;
+	if ((r = list_target(my, &old, &exists)) != 0)
+		goto out;
+	if (my->o->force && (r = kill_sessions(my)) != 0)
+		goto out;
+	snprintf(my->old, sizeof(my->old), "siphon_old_%ld_%ld", (long)getpid(), (long)time(NULL));
+	siphon_strbuf_reset(&sql);
+	if (siphon_strbuf_puts(&sql, "SET SESSION lock_wait_timeout = 10, foreign_key_checks = 0;\n") != 0)
+		goto oom;
+	if (!exists && (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 ||
+	                siphon_my_ident(&sql, my->into) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0))
+		goto oom;
+	/* Tables with triggers cannot change database. */
+	for (i = 0; i < my->cat.nobjs; i++)
+		if (my->cat.objs[i].kind == SIPHON_MY_TRIGGER && my->cat.objs[i].create != NULL &&
+		    (siphon_strbuf_puts(&sql, "DROP TRIGGER IF EXISTS ") != 0 ||
+		     siphon_my_qualified(&sql, my->staging, my->cat.objs[i].name) != 0 ||
+		     siphon_strbuf_puts(&sql, ";\n") != 0))
+			goto oom;
+	for (i = 0; i < old.nobjs; i++)
+		if (old.objs[i].kind == SIPHON_MY_TRIGGER &&
+		    (siphon_strbuf_puts(&sql, "DROP TRIGGER IF EXISTS ") != 0 ||
+		     siphon_my_qualified(&sql, my->into, old.objs[i].name) != 0 ||
+		     siphon_strbuf_puts(&sql, ";\n") != 0))
+			goto oom;
+	if (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 || siphon_my_ident(&sql, my->old) != 0 ||
+	    siphon_strbuf_puts(&sql, ";\n") != 0)
+		goto oom;
+	n = 0;
+	for (i = 0; i < old.ntables; i++, n++)
+		if (siphon_strbuf_puts(&sql, n == 0 ? "RENAME TABLE " : ", ") != 0 ||
+		    siphon_my_qualified(&sql, my->into, old.tables[i].name) != 0 ||
+		    siphon_strbuf_puts(&sql, " TO ") != 0 ||
+		    siphon_my_qualified(&sql, my->old, old.tables[i].name) != 0)
+			goto oom;
+	for (i = 0; i < my->cat.ntables; i++, n++)
+		if (siphon_strbuf_puts(&sql, n == 0 ? "RENAME TABLE " : ", ") != 0 ||
+		    siphon_my_qualified(&sql, my->staging, my->cat.tables[i].name) != 0 ||
+		    siphon_strbuf_puts(&sql, " TO ") != 0 ||
+		    siphon_my_qualified(&sql, my->into, my->cat.tables[i].name) != 0)
+			goto oom;
+	if (n > 0 && siphon_strbuf_puts(&sql, ";\n") != 0)
+		goto oom;
+	for (i = 0; i < old.nobjs; i++)
+		if (old.objs[i].kind != SIPHON_MY_TRIGGER &&
+		    (siphon_strbuf_printf(&sql, "DROP %s IF EXISTS ", drop_word(old.objs[i].kind)) != 0 ||
+		     siphon_my_qualified(&sql, my->into, old.objs[i].name) != 0 ||
+		     siphon_strbuf_puts(&sql, ";\n") != 0))
+			goto oom;
+	if (my_objects_sql(my, my->into, &sql) < 0)
+		goto oom;
+	if (siphon_strbuf_puts(&sql, "ALTER DATABASE ") != 0 || siphon_my_ident(&sql, my->into) != 0 ||
+	    siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s;\nDROP DATABASE ", my->cat.db_charset,
+	                         my->cat.db_collation) != 0 ||
+	    siphon_my_ident(&sql, my->old) != 0 || siphon_strbuf_puts(&sql, ";\nDROP DATABASE ") != 0 ||
+	    siphon_my_ident(&sql, my->staging) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0)
+		goto oom;
+	if (my->ncolmap > 0) {
+		struct siphon_strbuf m = {0};
+		int changed;
+
+		if (siphon_my_replace_words(&m, siphon_strbuf_str(&sql), my->colmap, &changed) != 0) {
+			siphon_strbuf_free(&m);
+			goto oom;
+		}
+		siphon_strbuf_free(&sql);
+		sql = m;
+	}
+	r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "replacing the local database");
+	if (r == 0)
+		my->staging_created = 0;
+	if (r == 0 && definers > 0)
+		siphon_log(my->ctx, SIPHON_LOG_INFO,
+		           "%d view%s, routine%s, trigger%s or event%s named a DEFINER; they now belong to the local user who ran siphon (DEFINER = CURRENT_USER), so they work here",
+		           definers, "s", "s", "s", "s");
+	for (i = 0, n = 0; i < my->cat.nobjs; i++)
+		n += my->cat.objs[i].kind == SIPHON_MY_EVENT && my->cat.objs[i].create != NULL;
+	if (r == 0 && n > 0)
+		siphon_log(my->ctx, SIPHON_LOG_INFO,
+		           "%d event%s restored DISABLED, so that no scheduled job of production runs here (ALTER EVENT ... ENABLE to run one)",
+		           n, n == 1 ? " was" : "s were");
+	goto out;
+oom:
+	r = siphon_err_oom(my->ctx);
+out:
+	siphon_my_catalog_clear(&old);
+	siphon_strbuf_free(&sql);
+	return r;
+}
