@@ -145,6 +145,7 @@ siphon_my_catalog_clear(struct siphon_my_catalog *c)
 	}
 	free(c->objs);
 	free(c->collations);
+	free(c->db_comment);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -231,8 +232,11 @@ add_column(struct siphon_my_catalog *c, const struct fields *fs)
 	col->nullable = field_is(fs, 3, "YES");
 	col->generated = field_is(fs, 5, "1");
 	copy_field(type, sizeof(type), fs, 4);
+	col->is_enum = strcasecmp(type, "enum") == 0 || strcasecmp(type, "set") == 0;
 	if (strcasecmp(type, "bit") == 0)
 		col->kind = SIPHON_MY_COL_BIT;
+	else if (strcasecmp(type, "float") == 0)
+		col->kind = SIPHON_MY_COL_FLOAT;
 	else if (strcasecmp(type, "geometry") == 0 || strcasecmp(type, "point") == 0 ||
 	         strcasecmp(type, "linestring") == 0 || strcasecmp(type, "polygon") == 0 ||
 	         strcasecmp(type, "multipoint") == 0 || strcasecmp(type, "multilinestring") == 0 ||
@@ -356,9 +360,15 @@ marker_sql(struct siphon_strbuf *sb, const char *kind, const char *name)
 }
 
 int
-siphon_my_catalog_defs_sql(const struct siphon_my_catalog *c, struct siphon_strbuf *sb)
+siphon_my_catalog_defs_sql(const struct siphon_my_catalog *c, const char *db,
+                           struct siphon_strbuf *sb)
 {
 	int i;
+
+	if (c->mariadb && (siphon_strbuf_puts(sb, "SELECT 'DC', HEX(SCHEMA_COMMENT) FROM information_schema.SCHEMATA"
+	                                          " WHERE SCHEMA_NAME = ") != 0 ||
+	                   siphon_my_literal(sb, db) != 0 || siphon_strbuf_puts(sb, ";\n") != 0))
+		return -1;
 
 	for (i = 0; i < c->ntables; i++)
 		if (marker_sql(sb, "TABLE", c->tables[i].name) != 0 ||
@@ -460,7 +470,12 @@ siphon_my_catalog_parse_defs(struct siphon_my_catalog *c, const char *out)
 			free(name);
 			name = NULL;
 		}
-		if (field_is(&fs, 0, "@") && fs.n == 3) {
+		if (field_is(&fs, 0, "DC") && fs.n == 2 && c->db_comment == NULL) {
+			if ((c->db_comment = hex_field(&fs, 1)) == NULL) {
+				r = -2;
+				goto out;
+			}
+		} else if (field_is(&fs, 0, "@") && fs.n == 3) {
 			copy_field(kind, sizeof(kind), &fs, 1);
 			if ((name = hex_field(&fs, 2)) == NULL) {
 				r = -2;
@@ -516,6 +531,9 @@ siphon_my_select_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb)
 		/* BIT as its number: LOAD DATA cannot take BIT's raw bytes. */
 		if (col->kind == SIPHON_MY_COL_BIT && siphon_strbuf_puts(sb, " + 0") != 0)
 			return -1;
+		/* The exact value: it goes back into a FLOAT unchanged. */
+		if (col->kind == SIPHON_MY_COL_FLOAT && siphon_strbuf_puts(sb, " + 0e0") != 0)
+			return -1;
 		if (prefixed && siphon_strbuf_puts(sb, ")") != 0)
 			return -1;
 		n++;
@@ -544,7 +562,7 @@ siphon_my_load_sql(const struct siphon_my_table *t, const char *db, struct sipho
 			continue;
 		if (n > 0 && siphon_strbuf_puts(sb, ", ") != 0)
 			goto out;
-		if (col->kind == SIPHON_MY_COL_PLAIN) {
+		if (col->kind == SIPHON_MY_COL_PLAIN || col->kind == SIPHON_MY_COL_FLOAT) {
 			if (siphon_my_ident(sb, col->name) != 0)
 				goto out;
 		} else {

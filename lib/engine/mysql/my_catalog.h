@@ -16,7 +16,8 @@
  *   E  NAME-HEX            (events)
  *   L  COLLATION           (collations the tables and columns use)
  * Then, for each object, a marker row "@ KIND NAME-HEX" and the row of its
- * SHOW CREATE (batch-escaped).
+ * SHOW CREATE (batch-escaped), and on MariaDB "DC COMMENT-HEX", the
+ * database's comment.
  */
 #ifndef SIPHON_MY_CATALOG_H
 #define SIPHON_MY_CATALOG_H
@@ -25,12 +26,18 @@
 
 #include <stdint.h>
 
-enum siphon_my_colkind { SIPHON_MY_COL_PLAIN = 0, SIPHON_MY_COL_BIT, SIPHON_MY_COL_GEOMETRY };
+enum siphon_my_colkind {
+	SIPHON_MY_COL_PLAIN = 0,
+	SIPHON_MY_COL_BIT,        /* selected as a number, loaded through CAST */
+	SIPHON_MY_COL_GEOMETRY,   /* loaded through a variable */
+	SIPHON_MY_COL_FLOAT,      /* selected as DOUBLE: FLOAT's text has 6 digits */
+};
 
 struct siphon_my_column {
 	char *name;
 	int nullable;
 	int generated;                 /* computed by the server: never loaded */
+	int is_enum;                   /* ENUM or SET */
 	enum siphon_my_colkind kind;
 };
 
@@ -68,6 +75,7 @@ struct siphon_my_catalog {
 	int log_bin;
 	int have_db;
 	char db_charset[64], db_collation[64];
+	char *db_comment;              /* MariaDB's schema comment, or NULL */
 	struct siphon_my_table *tables;
 	int ntables, captables;
 	struct siphon_my_object *objs;
@@ -87,7 +95,7 @@ int siphon_my_version_num(const char *v);
 int siphon_my_catalog_parse_list(struct siphon_my_catalog *c, const char *out);
 
 /* The SQL that prints every table's and object's definition (marker rows). */
-int siphon_my_catalog_defs_sql(const struct siphon_my_catalog *c,
+int siphon_my_catalog_defs_sql(const struct siphon_my_catalog *c, const char *db,
                                struct siphon_strbuf *sb);
 
 /* Parses the definitions.  0, -1 (no memory), -2 (bad output). */

@@ -185,7 +185,7 @@ my_local_open(struct my *my)
 		if (add_arg(l, line) != 0)
 			goto oom;
 	}
-	if (add_arg(l, "--default-character-set=utf8mb4") != 0 || add_arg(l, "--binary-mode") != 0 ||
+	if (add_arg(l, "--default-character-set=utf8mb4") != 0 || add_arg(l, "--binary-mode") != 0 || add_arg(l, "--comments") != 0 ||
 	    add_arg(l, "-N") != 0 || add_arg(l, "-B") != 0 ||
 	    add_arg(l, "--max-allowed-packet=1073741824") != 0)
 		goto oom;

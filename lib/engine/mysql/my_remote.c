@@ -216,7 +216,7 @@ my_start_control(struct my *my)
 		goto out;
 	}
 	siphon_strbuf_reset(&q);
-	if (siphon_my_catalog_defs_sql(&my->cat, &q) != 0) {
+	if (siphon_my_catalog_defs_sql(&my->cat, my->o->dbname, &q) != 0) {
 		r = siphon_err_oom(my->ctx);
 		goto out;
 	}

@@ -49,6 +49,22 @@ siphon_my_literal(struct siphon_strbuf *sb, const char *text)
 }
 
 int
+siphon_my_string(struct siphon_strbuf *sb, const char *text)
+{
+	const char *p;
+
+	if (siphon_strbuf_append(sb, "'", 1) != 0)
+		return -1;
+	for (p = text; *p != '\0'; p++) {
+		if ((*p == '\'' || *p == '\\') && siphon_strbuf_append(sb, p, 1) != 0)
+			return -1;
+		if (siphon_strbuf_append(sb, p, 1) != 0)
+			return -1;
+	}
+	return siphon_strbuf_append(sb, "'", 1);
+}
+
+int
 siphon_my_unescape(struct siphon_strbuf *out, const char *f, size_t len)
 {
 	size_t i = 0, run;

@@ -21,6 +21,13 @@ int siphon_my_qualified(struct siphon_strbuf *sb, const char *a, const char *b);
 int siphon_my_literal(struct siphon_strbuf *sb, const char *text);
 
 /*
+ * Appends text as '...' with quotes and backslashes doubled: for places that
+ * take only a plain string (COMMENT); needs a sql_mode without
+ * NO_BACKSLASH_ESCAPES, which siphon's local sessions set.
+ */
+int siphon_my_string(struct siphon_strbuf *sb, const char *text);
+
+/*
  * Undoes the mysql client's batch-mode escapes (\0 \t \n \\) of one field
  * of len bytes, appending the value to out.  Returns 0 or -1.
  */

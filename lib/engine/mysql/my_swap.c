@@ -193,7 +193,8 @@ my_objects_sql(struct my *my, const char *db, struct siphon_strbuf *sql)
 	static const enum siphon_my_objkind after[] = {SIPHON_MY_TRIGGER, SIPHON_MY_EVENT};
 
 	if (siphon_strbuf_puts(sql, "USE ") != 0 || siphon_my_ident(sql, db) != 0 ||
-	    siphon_strbuf_puts(sql, ";\nSET SESSION foreign_key_checks = 0;\n") != 0)
+	    siphon_strbuf_puts(sql, ";\nSET SESSION foreign_key_checks = 0,"
+	                            " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n") != 0)
 		goto out;
 	/* Routines first: views and triggers may call them. */
 	for (i = 0; i < c->nobjs; i++)
@@ -330,10 +331,21 @@ my_swap(struct my *my)
 		goto out;
 	snprintf(my->old, sizeof(my->old), "siphon_old_%ld_%ld", (long)getpid(), (long)time(NULL));
 	siphon_strbuf_reset(&sql);
-	if (siphon_strbuf_puts(&sql, "SET SESSION lock_wait_timeout = 10, foreign_key_checks = 0;\n") != 0)
+	if (siphon_strbuf_puts(&sql, "SET SESSION lock_wait_timeout = 10, foreign_key_checks = 0,"
+	                             " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n") != 0)
 		goto oom;
 	if (!exists && (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 ||
 	                siphon_my_ident(&sql, my->into) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0))
+		goto oom;
+	/* Objects take the database's collation when they are created. */
+	if (siphon_strbuf_puts(&sql, "ALTER DATABASE ") != 0 || siphon_my_ident(&sql, my->into) != 0 ||
+	    siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s", my->cat.db_charset,
+	                         my->cat.db_collation) != 0)
+		goto oom;
+	if (my->local.mariadb && my->cat.db_comment != NULL &&
+	    (siphon_strbuf_puts(&sql, " COMMENT = ") != 0 || siphon_my_string(&sql, my->cat.db_comment) != 0))
+		goto oom;
+	if (siphon_strbuf_puts(&sql, ";\n") != 0)
 		goto oom;
 	/* Tables with triggers cannot change database. */
 	for (i = 0; i < my->cat.nobjs; i++)
@@ -374,9 +386,7 @@ my_swap(struct my *my)
 			goto oom;
 	if (my_objects_sql(my, my->into, &sql) < 0)
 		goto oom;
-	if (siphon_strbuf_puts(&sql, "ALTER DATABASE ") != 0 || siphon_my_ident(&sql, my->into) != 0 ||
-	    siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s;\nDROP DATABASE ", my->cat.db_charset,
-	                         my->cat.db_collation) != 0 ||
+	if (siphon_strbuf_puts(&sql, "DROP DATABASE ") != 0 ||
 	    siphon_my_ident(&sql, my->old) != 0 || siphon_strbuf_puts(&sql, ";\nDROP DATABASE ") != 0 ||
 	    siphon_my_ident(&sql, my->staging) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0)
 		goto oom;
