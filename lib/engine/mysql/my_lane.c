@@ -52,9 +52,8 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 				i++;
 				s->state = SIPHON_MY_INFIELD;
 			} else if (c == 'N') {
+				/* \N is written when the word is complete: never more out than in. */
 				i++;
-				out[o++] = '\\';
-				out[o++] = 'N';
 				s->state = SIPHON_MY_NULLWORD;
 				s->left = 3;
 			} else {
@@ -68,8 +67,11 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 				goto out;
 			}
 			i++;
-			if (--s->left == 0)
+			if (--s->left == 0) {
+				out[o++] = '\\';
+				out[o++] = 'N';
 				s->state = SIPHON_MY_INFIELD;
+			}
 			break;
 		case SIPHON_MY_INFIELD: {
 			/* Copy up to the next tab or newline in one go. */

@@ -46,8 +46,9 @@ enum siphon_my_scan_result {
 };
 
 /*
- * Scans up to len bytes of in, appending the converted bytes to out (never
- * more than it took, so out needs len bytes).  *took and *made say how many.
+ * Scans up to len bytes of in, appending the converted bytes to out (at
+ * most two more than it took: a NULL split across calls is written whole at
+ * its end, so out needs len + 2 bytes).  *took and *made say how many.
  * Stops right after a table's end line.
  */
 enum siphon_my_scan_result siphon_my_scan(struct siphon_my_scan *s,

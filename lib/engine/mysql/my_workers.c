@@ -188,7 +188,7 @@ plan(struct my *my, int nlanes)
 		lane->ctx = my->ctx;
 		snprintf(lane->what, sizeof(lane->what), "data channel %d", i + 1);
 		lane->out_cap = 256 * 1024;
-		if ((lane->out = malloc(lane->out_cap)) == NULL)
+		if ((lane->out = malloc(lane->out_cap + 2)) == NULL)
 			goto oom;
 		lane->spawn = my_spawn_loader;
 		lane->spawn_arg = my;

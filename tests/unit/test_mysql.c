@@ -1,0 +1,365 @@
+/*
+ * test_mysql.c - unit tests of the MySQL engine's pure parts: quoting and
+ * the batch-escape decoder, the statement rewrites (definer, event status,
+ * collations), catalog parsing and the SQL built from it, and the lane
+ * scanner that turns batch rows into LOAD DATA input, fed in every split.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/mysql/my_catalog.h"
+#include "engine/mysql/my_lane.h"
+#include "engine/mysql/my_sql.h"
+
+static char *
+rewrite_definer(const char *in, int *changed)
+{
+	struct siphon_strbuf sb = {0};
+
+	assert_int_equal(siphon_my_rewrite_definer(&sb, in, changed), 0);
+	return siphon_strbuf_take(&sb);
+}
+
+static void
+test_my_ident_literal(void **state)
+{
+	struct siphon_strbuf sb = {0};
+
+	(void)state;
+	assert_int_equal(siphon_my_ident(&sb, "a`b"), 0);
+	assert_string_equal(siphon_strbuf_str(&sb), "`a``b`");
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_my_qualified(&sb, "d b", "t;`"), 0);
+	assert_string_equal(siphon_strbuf_str(&sb), "`d b`.`t;```");
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_my_literal(&sb, "it's\\"), 0);
+	assert_string_equal(siphon_strbuf_str(&sb), "_utf8mb4 X'697427735c'");
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_my_literal(&sb, ""), 0);
+	assert_string_equal(siphon_strbuf_str(&sb), "_utf8mb4 X''");
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_my_string(&sb, "a'b\\c"), 0);
+	assert_string_equal(siphon_strbuf_str(&sb), "'a''b\\\\c'");
+	siphon_strbuf_free(&sb);
+}
+
+static void
+test_my_unescape(void **state)
+{
+	struct siphon_strbuf sb = {0};
+	static const char in[] = "a\\tb\\nc\\\\d\\0e\\";
+
+	(void)state;
+	assert_int_equal(siphon_my_unescape(&sb, in, sizeof(in) - 1), 0);
+	assert_int_equal(sb.len, 10);
+	assert_memory_equal(sb.buf, "a\tb\nc\\d\0e\\", 10);
+	siphon_strbuf_free(&sb);
+}
+
+static void
+test_my_definer(void **state)
+{
+	static const struct {
+		const char *in, *out;
+		int changed;
+	} cases[] = {
+		{"CREATE ALGORITHM=UNDEFINED DEFINER=`prod_app`@`%` SQL SECURITY DEFINER VIEW `v` AS select 1",
+		 "CREATE ALGORITHM=UNDEFINED DEFINER=CURRENT_USER SQL SECURITY DEFINER VIEW `v` AS select 1", 1},
+		{"CREATE DEFINER=`a``b`@`h.x` TRIGGER `t` BEFORE INSERT ON `x` FOR EACH ROW SET NEW.a = 'DEFINER=`z`@`y`'",
+		 "CREATE DEFINER=CURRENT_USER TRIGGER `t` BEFORE INSERT ON `x` FOR EACH ROW SET NEW.a = 'DEFINER=`z`@`y`'", 1},
+		{"CREATE DEFINER='u'@'localhost' PROCEDURE `p`() SELECT 1",
+		 "CREATE DEFINER=CURRENT_USER PROCEDURE `p`() SELECT 1", 1},
+		{"CREATE DEFINER=CURRENT_USER() FUNCTION f() RETURNS INT RETURN 1",
+		 "CREATE DEFINER=CURRENT_USER FUNCTION f() RETURNS INT RETURN 1", 1},
+		{"CREATE DEFINER=root@localhost EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1",
+		 "CREATE DEFINER=CURRENT_USER EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1", 1},
+		/* A DEFINER word only in the body is not the clause. */
+		{"CREATE VIEW `v` AS select 'x' AS DEFINER", "CREATE VIEW `v` AS select 'x' AS DEFINER", 0},
+		{"CREATE /* DEFINER=`x`@`y` */ VIEW v AS SELECT 1", "CREATE /* DEFINER=`x`@`y` */ VIEW v AS SELECT 1", 0},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int changed;
+		char *out = rewrite_definer(cases[i].in, &changed);
+
+		assert_string_equal(out, cases[i].out);
+		assert_int_equal(changed, cases[i].changed);
+		free(out);
+	}
+}
+
+static void
+test_my_event_disable(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"CREATE DEFINER=CURRENT_USER EVENT `e` ON SCHEDULE EVERY 1 DAY STARTS '2037-01-01 00:00:00' ON COMPLETION PRESERVE ENABLE COMMENT 'ENABLE; DO it' DO DELETE FROM t",
+		 "CREATE DEFINER=CURRENT_USER EVENT `e` ON SCHEDULE EVERY 1 DAY STARTS '2037-01-01 00:00:00' ON COMPLETION PRESERVE DISABLE COMMENT 'ENABLE; DO it' DO DELETE FROM t"},
+		{"CREATE EVENT `do` ON SCHEDULE AT '2030-01-01' DISABLE ON SLAVE DO SELECT 1",
+		 "CREATE EVENT `do` ON SCHEDULE AT '2030-01-01' DISABLE DO SELECT 1"},
+		{"CREATE EVENT e ON SCHEDULE EVERY 1 HOUR DO UPDATE t SET enable = 1",
+		 "CREATE EVENT e ON SCHEDULE EVERY 1 HOUR DISABLE DO UPDATE t SET enable = 1"},
+	};
+	struct siphon_strbuf sb = {0};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		siphon_strbuf_reset(&sb);
+		assert_int_equal(siphon_my_event_disable(&sb, cases[i].in), 0);
+		assert_string_equal(siphon_strbuf_str(&sb), cases[i].out);
+	}
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_my_event_disable(&sb, "CREATE EVENT e ON SCHEDULE EVERY 1 HOUR"), -2);
+	siphon_strbuf_free(&sb);
+}
+
+static void
+test_my_collations(void **state)
+{
+	static const char *const map[] = {"utf8mb4_0900_ai_ci", "utf8mb4_uca1400_ai_ci", NULL};
+	struct siphon_strbuf sb = {0};
+	int changed;
+
+	(void)state;
+	assert_int_equal(siphon_my_replace_words(&sb,
+	    "CREATE TABLE `utf8mb4_0900_ai_ci` (a text COLLATE utf8mb4_0900_ai_ci COMMENT 'utf8mb4_0900_ai_ci')"
+	    " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci", map, &changed), 0);
+	assert_string_equal(siphon_strbuf_str(&sb),
+	    "CREATE TABLE `utf8mb4_0900_ai_ci` (a text COLLATE utf8mb4_uca1400_ai_ci COMMENT 'utf8mb4_0900_ai_ci')"
+	    " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_uca1400_ai_ci");
+	assert_int_equal(changed, 2);
+	siphon_strbuf_free(&sb);
+	assert_string_equal(siphon_my_collation_map("utf8mb4_0900_ai_ci", 1, 1), "utf8mb4_uca1400_ai_ci");
+	assert_string_equal(siphon_my_collation_map("utf8mb4_0900_ai_ci", 1, 0), "utf8mb4_unicode_520_ci");
+	assert_string_equal(siphon_my_collation_map("utf8mb4_0900_as_cs", 1, 0), "utf8mb4_bin");
+	assert_string_equal(siphon_my_collation_map("utf8mb4_0900_as_cs", 1, 1), "utf8mb4_uca1400_as_cs");
+	assert_string_equal(siphon_my_collation_map("utf8mb4_0900_bin", 1, 1), "utf8mb4_bin");
+	assert_string_equal(siphon_my_collation_map("utf8mb4_uca1400_ai_ci", 0, 0), "utf8mb4_0900_ai_ci");
+	assert_string_equal(siphon_my_collation_map("utf8mb4_nopad_bin", 0, 0), "utf8mb4_bin");
+	assert_null(siphon_my_collation_map("latin1_swedish_ci", 1, 1));
+	assert_null(siphon_my_collation_map("utf8mb4_general_ci", 0, 0));
+}
+
+static const char listing[] =
+	"S\t31302E31312E362D4D617269614442\t6D617269616462\t0\t1\n"
+	"D\t736563\tutf8mb4\tutf8mb4_unicode_ci\n"
+	/* "big t" and "a`b"; a view (not copied) and a sequence (counted). */
+	"T\t62696720740A\tBASE TABLE\tInnoDB\tYES\t1000\t10\n"
+	"T\t616062\tBASE TABLE\tMyISAM\tNO\t50\t2\n"
+	"T\t76\tVIEW\t\tNO\t0\t0\n"
+	"T\t73\tSEQUENCE\tInnoDB\tYES\t0\t1\n"
+	"C\t62696720740A\t6964\tNO\tint\t0\n"
+	"C\t62696720740A\t67\tYES\tint\t1\n"
+	"C\t62696720740A\t62\tYES\tbit\t0\n"
+	"C\t62696720740A\t66\tNO\tfloat\t0\n"
+	"C\t62696720740A\t70\tYES\tpoint\t0\n"
+	"C\t616062\t78\tNO\tvarchar\t0\n"
+	"C\t76\t6964\tNO\tint\t0\n"
+	"V\t76\n"
+	"R\t7472\t616062\n"
+	"P\tPROCEDURE\t70\n"
+	"P\tPACKAGE\t706B\n"
+	"E\t65\n"
+	"L\tutf8mb4_unicode_ci\n";
+
+static void
+test_my_catalog(void **state)
+{
+	struct siphon_my_catalog c = {0};
+	struct siphon_strbuf sb = {0};
+	struct siphon_my_table *t;
+	unsigned char *flags = NULL;
+
+	(void)state;
+	assert_int_equal(siphon_my_catalog_parse_list(&c, listing), 0);
+	assert_string_equal(c.version, "10.11.6-MariaDB");
+	assert_int_equal(c.version_num, 101106);
+	assert_true(c.mariadb);
+	assert_int_equal(c.log_bin, 1);
+	assert_true(c.have_db);
+	assert_string_equal(c.db_collation, "utf8mb4_unicode_ci");
+	assert_int_equal(c.ntables, 2);
+	assert_int_equal(c.skipped, 2);
+	assert_int_equal(c.nobjs, 4);
+	assert_int_equal(c.ncollations, 1);
+	assert_int_equal((int)c.total_bytes, 1050);
+	t = siphon_my_catalog_table(&c, "big t\n");
+	assert_non_null(t);
+	assert_int_equal(t->ncols, 5);
+	assert_true(t->cols[1].generated);
+	assert_int_equal(t->cols[2].kind, SIPHON_MY_COL_BIT);
+	assert_int_equal(t->cols[3].kind, SIPHON_MY_COL_FLOAT);
+	assert_int_equal(t->cols[4].kind, SIPHON_MY_COL_GEOMETRY);
+	assert_false(siphon_my_catalog_table(&c, "a`b")->transactional);
+
+	/* SELECT: generated left out, first and nullable prefixed, BIT as a number. */
+	assert_int_equal(siphon_my_select_sql(t, &sb), 0);
+	assert_string_equal(siphon_strbuf_str(&sb),
+	    "SELECT CONCAT('v', `id`), CONCAT('v', `b` + 0), `f` + 0e0, CONCAT('v', `p`) FROM `big t\n`;\n"
+	    "SELECT 'end';\n");
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_my_prefixed_fields(t, &flags), 4);
+	assert_memory_equal(flags, "\1\1\0\1", 4);
+	free(flags);
+	assert_int_equal(siphon_my_load_sql(t, "stg", &sb), 0);
+	assert_string_equal(siphon_strbuf_str(&sb),
+	    "LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE `stg`.`big t\n` CHARACTER SET binary"
+	    " FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'"
+	    " (`id`, @siphon_2, `f`, @siphon_4) SET `b` = CAST(@siphon_2 AS UNSIGNED), `p` = @siphon_4");
+	siphon_strbuf_reset(&sb);
+
+	/* Definitions: the SHOW row must name the object; a failed one is skipped. */
+	assert_int_equal(siphon_my_catalog_parse_defs(&c,
+	    "DC\t6869\n"
+	    "@\tTABLE\t62696720740A\n"
+	    "big t\\n\tCREATE TABLE `big t\\n` (\\n  `id` int\\tx\\\\y\\n)\n"
+	    "@\tTABLE\t616062\n"
+	    "a`b\tCREATE TABLE `a``b` (x varchar(3))\n"
+	    "@\tVIEW\t76\n"
+	    "v\tCREATE VIEW `v` AS select 1\tutf8mb4\tutf8mb4_general_ci\n"
+	    "@\tTRIGGER\t7472\n"
+	    "tr\tSTRICT_TRANS_TABLES\tCREATE TRIGGER tr\tutf8mb4\tutf8mb4_general_ci\tutf8mb4_unicode_ci\t2020\n"
+	    "@\tPROCEDURE\t70\n"
+	    "@\tEVENT\t65\n"
+	    "e\t\tSYSTEM\tCREATE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1\tutf8mb4\tutf8mb4_general_ci\tx\n"), 0);
+	assert_string_equal(c.db_comment, "hi");
+	assert_string_equal(t->create, "CREATE TABLE `big t\n` (\n  `id` int\tx\\y\n)");
+	assert_string_equal(c.objs[0].create, "CREATE VIEW `v` AS select 1");
+	assert_string_equal(c.objs[1].sql_mode, "STRICT_TRANS_TABLES");
+	assert_string_equal(c.objs[1].collation_connection, "utf8mb4_general_ci");
+	assert_null(c.objs[2].create);
+	assert_string_equal(c.objs[3].time_zone, "SYSTEM");
+	assert_string_equal(c.objs[3].create, "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1");
+
+	/* Names that differ only in case. */
+	assert_int_equal(siphon_my_case_collisions(&c, &sb), 0);
+	siphon_strbuf_free(&sb);
+	siphon_my_catalog_clear(&c);
+	assert_int_equal(siphon_my_catalog_parse_list(&c,
+	    "T\t5431\tBASE TABLE\tInnoDB\tYES\t1\t1\nT\t7431\tBASE TABLE\tInnoDB\tYES\t1\t1\n"), 0);
+	assert_int_equal(siphon_my_case_collisions(&c, &sb), 1);
+	assert_string_equal(siphon_strbuf_str(&sb), "\"T1\" / \"t1\"");
+	siphon_strbuf_free(&sb);
+	siphon_my_catalog_clear(&c);
+	/* Bad hex is refused, not misread. */
+	assert_int_equal(siphon_my_catalog_parse_list(&c, "T\tZZ\tBASE TABLE\tInnoDB\tYES\t1\t1\n"), -2);
+	siphon_my_catalog_clear(&c);
+	assert_int_equal(siphon_my_version_num("8.0.34"), 80034);
+	assert_int_equal(siphon_my_version_num("10.11.19-MariaDB-0+deb12u1-log"), 101119);
+	assert_int_equal(siphon_my_version_num("x"), -1);
+}
+
+/* Runs the scanner over in, split into pieces of at most step bytes. */
+static int
+scan_all(const char *in, size_t len, size_t step, const unsigned char *prefixed, int nfields,
+         struct siphon_strbuf *out, int *ends)
+{
+	struct siphon_my_scan s = {0};
+	unsigned char *buf = malloc(len + 2);
+	size_t off = 0;
+
+	s.prefixed = prefixed;
+	s.nfields = nfields;
+	*ends = 0;
+	while (off < len) {
+		size_t n = len - off < step ? len - off : step, took, made;
+		enum siphon_my_scan_result r;
+
+		r = siphon_my_scan(&s, (const unsigned char *)in + off, n, buf, &took, &made);
+		assert_true(made <= n + 2);
+		siphon_strbuf_append(out, buf, made);
+		off += took;
+		if (r == SIPHON_MY_SCAN_BAD) {
+			free(buf);
+			return -1;
+		}
+		if (r == SIPHON_MY_SCAN_END)
+			(*ends)++;
+	}
+	free(buf);
+	return 0;
+}
+
+static void
+test_my_scan(void **state)
+{
+	/* id (prefixed), a nullable text (prefixed), a NOT NULL text. */
+	static const unsigned char pf[] = {1, 1, 0};
+	static const char in[] =
+		"v1\tvNULL\tNULL\n"          /* the text 'NULL' twice, not NULL */
+		"v2\tNULL\t\n"                /* NULL, then '' */
+		"v3\tv\t\\t\\n\\\\\\0e\n"     /* '' and escapes passed through */
+		"vend\tveN\tend\n"            /* data that looks like the end */
+		"end\n"
+		"v4\tNULL\tx\n"
+		"end\n";
+	static const char want[] =
+		"1\tNULL\tNULL\n"
+		"2\t\\N\t\n"
+		"3\t\t\\t\\n\\\\\\0e\n"
+		"end\teN\tend\n"
+		"4\t\\N\tx\n";
+	size_t step;
+
+	(void)state;
+	for (step = 1; step <= sizeof(in); step++) {
+		struct siphon_strbuf out = {0};
+		int ends;
+
+		assert_int_equal(scan_all(in, sizeof(in) - 1, step, pf, 3, &out, &ends), 0);
+		assert_int_equal(ends, 2);
+		assert_string_equal(siphon_strbuf_str(&out), want);
+		siphon_strbuf_free(&out);
+	}
+}
+
+static void
+test_my_scan_bad(void **state)
+{
+	static const unsigned char pf[] = {1, 0};
+	static const char *const bad[] = {
+		"x1\tb\n",         /* a prefixed field without its 'v' */
+		"v1\tb\tc\n",      /* a field too many */
+		"v1\n",            /* a field too few */
+		"NUL\tb\n",        /* half a NULL */
+		"enx\n",           /* half an end line */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct siphon_strbuf out = {0};
+		int ends;
+
+		assert_int_equal(scan_all(bad[i], strlen(bad[i]), 64, pf, 2, &out, &ends), -1);
+		siphon_strbuf_free(&out);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_my_ident_literal),
+		cmocka_unit_test(test_my_unescape),
+		cmocka_unit_test(test_my_definer),
+		cmocka_unit_test(test_my_event_disable),
+		cmocka_unit_test(test_my_collations),
+		cmocka_unit_test(test_my_catalog),
+		cmocka_unit_test(test_my_scan),
+		cmocka_unit_test(test_my_scan_bad),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
