@@ -192,19 +192,33 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 	return (ssize_t)total;
 }
 
-static int
-lane_finish(void *arg)
+int
+siphon_my_lane_pump(struct siphon_my_lane *lane, int *complete)
 {
-	struct siphon_my_lane *lane = arg;
 	int r, drained = 1;
 
+	*complete = 0;
 	if (lane->cur < lane->nitems && (r = flush(lane, &drained)) != 0)
 		return r;
+	if (!lane->ended || !drained)
+		return 0;
 	if (lane->cur < lane->nitems)
 		return siphon_err(lane->ctx, SIPHON_EREMOTE,
 		                  "%s ended before the rows of table \"%s\" were complete; the remote session stopped",
 		                  lane->what, lane->items[lane->cur].table);
+	*complete = 1;
 	return 0;
+}
+
+/* The stream ended: what is still converted goes out from siphon_my_lane_pump. */
+static int
+lane_finish(void *arg)
+{
+	struct siphon_my_lane *lane = arg;
+	int complete;
+
+	lane->ended = 1;
+	return siphon_my_lane_pump(lane, &complete);
 }
 
 void

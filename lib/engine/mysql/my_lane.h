@@ -74,6 +74,7 @@ struct siphon_my_lane {
 	unsigned char *out;             /* converted, not yet written */
 	size_t out_len, out_off, out_cap;
 	int closing;                    /* the current table ended once out drains */
+	int ended;                      /* the stream ended (its sink finished) */
 	/* Starts the loader of item i (registered in the loop). */
 	int (*spawn)(void *arg, struct siphon_my_lane *lane, int i);
 	void *spawn_arg;
@@ -82,6 +83,14 @@ struct siphon_my_lane {
 
 /* Makes a sink of the lane (write/finish). */
 void siphon_my_lane_sink(struct siphon_sink *sink, struct siphon_my_lane *lane);
+
+/*
+ * Writes what is still converted into the loaders (the loop calls it after
+ * every wait: a sink may hold converted bytes when its stream ends).  Sets
+ * *complete once the stream ended and every table went out; an error when
+ * the stream ended in the middle of a table.
+ */
+int siphon_my_lane_pump(struct siphon_my_lane *lane, int *complete);
 
 void siphon_my_lane_clear(struct siphon_my_lane *lane);
 

@@ -116,16 +116,34 @@ progress(struct my *my, double t0, double *next)
 	           (double)my->cat.total_bytes / 1e6);
 }
 
+/* Every lane's converted rows out to its loaders; *all when every lane is complete. */
+static int
+pump_lanes(struct my *my, int *all)
+{
+	int l, r, complete;
+
+	*all = 1;
+	for (l = 0; l < my->nworkers; l++) {
+		if ((r = siphon_my_lane_pump(&my->lanes[l], &complete)) != 0)
+			return r;
+		if (!complete)
+			*all = 0;
+	}
+	return 0;
+}
+
 static int
 transfer(struct my *my)
 {
 	double t0 = siphon_mono_s(), next = t0 + 5;
-	int r, done = 0, exited = 0;
+	int r, done = 0, exited = 0, pumped = 0;
 
-	while (!done || !exited) {
+	while (!done || !exited || !pumped) {
 		if ((r = siphon_loop_step(my->loop, 1000)) != 0)
 			return r;
 		progress(my, t0, &next);
+		if ((r = pump_lanes(my, &pumped)) != 0)
+			return r;
 		if ((r = check_loaders(my, &exited)) != 0)
 			return r;
 		if (!done && (r = my_workers_done(my, &done)) != 0)
