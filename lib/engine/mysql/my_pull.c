@@ -236,10 +236,11 @@ siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 	eng->loop->tick_arg = &my;
 	if ((r = my_create_staging(&my)) != 0)
 		goto out;
+	siphon_log(my.ctx, SIPHON_LOG_INFO, "tables created in the staging database %s", my.staging);
 	if (my.cat.ntables > 0) {
 		if ((r = my_start_workers(&my)) != 0 || (r = my_snapshot(&my)) != 0)
 			goto out;
-		siphon_log(my.ctx, SIPHON_LOG_INFO, "schema created; loading table data over %d channel%s (%s)",
+		siphon_log(my.ctx, SIPHON_LOG_INFO, "loading table data over %d channel%s (%s)",
 		           my.how == MY_SINGLE ? 1 : my.nworkers, my.how == MY_SINGLE ? "" : "s",
 		           how_name(my.how));
 		if ((r = transfer(&my)) != 0)
