@@ -59,8 +59,9 @@ const size_t cli_main_options_count =
 const struct cli_option cli_pull_options[] = {
 	{ .name = "into", .kind = CLI_OPT_STRING, .metavar = "LOCALNAME",
 	  .field = PULL(opts.into),
-	  .help = "name of the local database to create or replace "
-	          "(default: DBNAME)" },
+	  .help = "name of the local database to create or replace, or for "
+	          "SQLite the local file (default: DBNAME; for SQLite its base "
+	          "name)" },
 	{ .name = "jobs", .short_name = 'j', .kind = CLI_OPT_INT,
 	  .metavar = "N", .min = 1, .max = 64,
 	  .field = PULL(opts.jobs),
@@ -101,9 +102,9 @@ const struct cli_option cli_pull_options[] = {
 	          "server, e.g. '-h /run/postgresql -p 5433'" },
 	{ .name = "remote-mysql-opts", .kind = CLI_OPT_STRING, .metavar = "OPTS",
 	  .field = PULL(opts.remote_mysql_opts),
-	  .help = "extra connection options for mysqldump/mariadb-dump and the "
-	          "mysql client on the server, e.g. '-S /run/mysqld/mysqld.sock "
-	          "-u backup' (passwords belong in the server's ~/.my.cnf)" },
+	  .help = "extra options for the mysql/mariadb client on the server, "
+	          "e.g. '-S /run/mysqld/mysqld.sock -u backup' (passwords "
+	          "belong in the server's ~/.my.cnf)" },
 	{ .name = "local-mysql-opts", .kind = CLI_OPT_STRING, .metavar = "OPTS",
 	  .field = PULL(opts.local_mysql_opts),
 	  .help = "extra options for the local mysql/mariadb client, e.g. "

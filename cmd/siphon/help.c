@@ -128,7 +128,17 @@ cli_help_pull(FILE *out)
 	      "in brackets:\n"
 	      "  [::1]:2222:app or admin@[::1]:app.  Everything after the host "
 	      "and port is\n"
-	      "  the database name, colons included.\n"
+	      "  the database name, colons included.  A PostgreSQL or MySQL/MariaDB database\n"
+	      "  is named; an SQLite database is a file path on the server\n"
+	      "  (prod:/srv/app/db.sqlite3), copied to --into FILE (default: its base name\n"
+	      "  here).\n"
+	      "\n"
+	      "Where the tools find their servers:\n"
+	      "  remote   the SSH user's settings: PGHOST/PGUSER/~/.pgpass, ~/.my.cnf\n"
+	      "           ([client] user=, password=); or --remote-pg-opts,\n"
+	      "           --remote-mysql-opts.  No password ever goes on a command line.\n"
+	      "  local    PGHOST/PGPORT/PGUSER; ~/.my.cnf, MYSQL_UNIX_PORT, MYSQL_HOST,\n"
+	      "           MYSQL_TCP_PORT, --local-mysql-opts.\n"
 	      "\n", out);
 	print_options(out, cli_pull_options, cli_pull_options_count);
 	fputc('\n', out);
