@@ -78,6 +78,17 @@ pick_engine(struct siphon_eng *eng, enum siphon_engine_kind *kind)
 
 	if (pg && my)
 		return choose_between(eng, kind);
+	if (my && !pg) {
+		/* Only MySQL's tools: but the user may have meant PostgreSQL. */
+		int found = 0, r;
+
+		if ((r = siphon_my_has_db(eng, &found)) != 0)
+			return r;
+		if (!found)
+			return siphon_err(eng->ctx, SIPHON_EREMOTE,
+			                  "no database named \"%s\" in MySQL/MariaDB on %s, and no PostgreSQL client tools (pg_dump, psql) there; for PostgreSQL install them on the server (apt install postgresql-client), for MySQL check the name with: ssh %s mysql -e 'SHOW DATABASES'",
+			                  eng->o->dbname, eng->o->host, eng->o->host);
+	}
 	if (!pg && !my)
 		return siphon_err(eng->ctx, SIPHON_EREMOTE,
 		                  "found neither pg_dump nor mysqldump/mariadb-dump on %s; install the database's client tools there, or name the engine with --engine",
