@@ -1,0 +1,197 @@
+# shellcheck shell=bash
+# Helpers of the MySQL/MariaDB integration tests (t_my_*.sh), sourced after tests/harness/lib.sh
+# (which brings mysql.sh: srv_my, ws_my, my_ident, my_str, assert_same_my...). Not a test itself
+# (run.sh runs t_*.sh only).
+#
+#   my_begin                 it_begin + it_require_my + no leftover account of an earlier my_account_create
+#   my_pull DB [ARGS...]     siphon_pull DB --engine mysql ARGS...
+#   my_keep_create           workstation database "keep": a table with rows, a view, a trigger, a
+#                            function, a procedure and an event (an old copy as siphon would leave
+#                            it); its fingerprint (compare_mysql.sh --fingerprint) in MY_KEEP_FP
+#   assert_my_keep_unchanged
+#   assert_my_no_temp        no siphon_tmp_* / siphon_old_* database on the workstation
+#   assert_my_failed_cleanly RC [DB...]   the failure contract: exit RC, the last stderr line is
+#                            the one "siphon: " error line, keep unchanged, the workstation's
+#                            databases exactly DB... (default: keep), no hostile name executed,
+#                            nothing of siphon left on the server (sessions, processes) or on the
+#                            workstation (sessions other than the test's own)
+#   my_account_create NAME PRIVS   NAME@localhost on the server MariaDB with PRIVS ON *.* and an
+#                            option file for it in MY_ACCOUNT_CNF (pass it as --remote-mysql-opts
+#                            "--defaults-file=$MY_ACCOUNT_CNF"); dropped at exit
+#   my_ws_account_create NAME PRIVS   the same on the workstation MariaDB (MY_WS_ACCOUNT_CNF), for
+#                            a "remote" server reached through the workstation socket
+#   assert_my_clean [SECONDS]  no session of a non-root account on the server MariaDB, no process
+#                            left from the harness's sshd, no session of siphon's on the workstation
+#   srv_my_sleep_start SECONDS   a server session running SELECT SLEEP(SECONDS) (MY_SLEEP_PID),
+#                            returns once the server shows it running for >= 1 s; my_sleep_stop
+#   assert_my_objects_work DB   the copied routines, views and triggers run on the workstation
+#   my_expect_stderr REGEX [WHAT]  grep -E on siphon's stderr, fails the test without a match
+
+MY_LIB_ACCOUNTS=()
+
+my_begin() {
+	it_begin "$@"
+	it_require_my
+}
+
+my_pull() { # DB [ARGS...]
+	local db=$1
+	shift
+	siphon_pull "$db" --engine mysql "$@"
+}
+
+my_expect_stderr() { # REGEX [WHAT]
+	grep -qE -- "$1" "$H/run/err" || it_fail "${2:-stderr} does not match /$1/"
+}
+
+my_keep_create() {
+	ws_my >/dev/null <<-'EOF' || it_fail "create MariaDB keep"
+		CREATE DATABASE keep CHARACTER SET latin1 COMMENT 'the old copy';
+		USE keep;
+		CREATE TABLE precious (id INT PRIMARY KEY, v VARCHAR(40), KEY (v)) ENGINE=InnoDB;
+		INSERT INTO precious SELECT seq, CONCAT('keep me ', seq) FROM seq_1_to_1000;
+		CREATE TABLE precious_log (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(40)) ENGINE=InnoDB;
+		CREATE TABLE texts (id INT PRIMARY KEY, local_only VARCHAR(10)) ENGINE=InnoDB;
+		INSERT INTO texts VALUES (1, 'mine');
+		CREATE VIEW precious_view AS SELECT id FROM precious WHERE id < 10;
+		CREATE TRIGGER precious_ins AFTER INSERT ON precious FOR EACH ROW INSERT INTO precious_log (what) VALUES ('ins');
+		CREATE FUNCTION keep_fn() RETURNS INT DETERMINISTIC NO SQL RETURN 7;
+		CREATE PROCEDURE keep_proc() SELECT 1;
+		CREATE EVENT keep_ev ON SCHEDULE EVERY 1 DAY STARTS '2037-01-01 00:00:00' DISABLE DO DELETE FROM precious_log;
+	EOF
+	MY_KEEP_FP=$(my_fingerprint_ws keep) || it_fail "fingerprint MariaDB keep"
+}
+assert_my_keep_unchanged() {
+	local fp
+	fp=$(my_fingerprint_ws keep) || it_fail "MariaDB database keep is gone or unreadable"
+	[ "$fp" = "$MY_KEEP_FP" ] || it_fail "MariaDB database keep changed"
+}
+
+assert_my_no_temp() {
+	local left
+	left=$(ws_my_dbs | grep -E '^siphon_(tmp|old)_') && it_fail "temporary databases left on the workstation: $(echo $left)"
+	return 0
+}
+
+# Sessions on the server MariaDB of any account but root (the test's own clients, the bank load,
+# the sleeper are root), "id user db command info" lines.
+_my_srv_foreign_sessions() {
+	srv_my -N -B -e "SELECT ID, USER, IFNULL(DB, '-'), COMMAND, LEFT(IFNULL(INFO, ''), 60)
+	  FROM information_schema.PROCESSLIST
+	  WHERE ID <> CONNECTION_ID() AND USER NOT IN ('root', 'system user', 'event_scheduler') AND COMMAND <> 'Daemon'"
+}
+# Sessions on the workstation MariaDB other than this query and the ones given (ids).
+_my_ws_sessions() { # [ID...]
+	local not=0 id
+	for id in "$@"; do not="$not,$id"; done
+	ws_my -N -B -e "SELECT ID, USER, IFNULL(DB, '-'), COMMAND, LEFT(IFNULL(INFO, ''), 60)
+	  FROM information_schema.PROCESSLIST
+	  WHERE ID <> CONNECTION_ID() AND ID NOT IN ($not) AND USER NOT IN ('system user', 'event_scheduler') AND COMMAND <> 'Daemon'"
+}
+assert_my_clean() { # [SECONDS] [WS_SESSION_ID_TO_IGNORE...]
+	local secs=${1:-20} i s p w
+	shift || true
+	for i in $(seq 1 $((secs * 4))); do
+		s=$(_my_srv_foreign_sessions)
+		p=$(_h_remote_procs | grep -c .)
+		w=$(_my_ws_sessions "$@")
+		[ -z "$s" ] && [ "$p" = 0 ] && [ -z "$w" ] && return 0
+		sleep 0.25
+	done
+	it_fail "not clean after ${secs}s: server sessions [$(echo "$s" | tr '\n' ';')], remote processes [$(_h_remote_procs | tr '\n' ';')], workstation sessions [$(echo "$w" | tr '\n' ';')]"
+}
+
+assert_my_failed_cleanly() { # RC [DB...]
+	local rc=$1
+	shift
+	assert_rc "$rc"
+	assert_error_line
+	assert_my_keep_unchanged
+	if [ $# -gt 0 ]; then assert_ws_my_dbs "$@"; else assert_ws_my_dbs keep; fi
+	assert_no_pwned
+	assert_my_clean
+}
+
+# An account on a MariaDB server (srv or ws) with an option file that the SSH logins can read.
+_my_account_create() { # srv|ws NAME PRIVS
+	local side=$1 name=$2 privs=$3 pw cnf sock
+	pw=pw-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+	if [ "$side" = srv ]; then sock=$SIPHON_IT_MY_SRV_SOCK; else sock=$SIPHON_IT_MY_WS_SOCK; fi
+	"${side}_my" -e "DROP USER IF EXISTS '$name'@'localhost'; CREATE USER '$name'@'localhost' IDENTIFIED BY '$pw';
+	  GRANT $privs ON *.* TO '$name'@'localhost'" || it_fail "creating the account $name on $side"
+	harness_on_exit "${side}_my -e \"DROP USER IF EXISTS '$name'@'localhost'\" 2>/dev/null; rm -f '$H/run/$side-$name.cnf'"
+	cnf=$H/run/$side-$name.cnf
+	printf '[client]\nsocket=%s\nuser=%s\npassword=%s\n' "$sock" "$name" "$pw" >"$cnf" && chmod 644 "$cnf" ||
+		it_fail "writing $cnf"
+	# The SSH logins must reach it: $H and $H/run are traversable.
+	chmod o+x "$H" "$H/run" 2>/dev/null
+	MY_LIB_ACCOUNTS+=("$side:$name")
+	MY_ACCOUNT_CNF_OUT=$cnf
+}
+my_account_create() { _my_account_create srv "$@"; MY_ACCOUNT_CNF=$MY_ACCOUNT_CNF_OUT; }
+my_ws_account_create() { _my_account_create ws "$@"; MY_WS_ACCOUNT_CNF=$MY_ACCOUNT_CNF_OUT; }
+
+# A long query on the server: SELECT SLEEP(SECONDS) as root, seen running for >= 1 s.
+srv_my_sleep_start() { # SECONDS
+	srv_my -N -B -e "SELECT 'siphon-it-sleeper', SLEEP($1)" >/dev/null 2>&1 &
+	MY_SLEEP_PID=$!
+	harness_on_exit "my_sleep_stop"
+	local i n
+	for i in $(seq 1 100); do
+		n=$(srv_my -N -B -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%siphon-it-sleeper%' AND TIME >= 1 AND ID <> CONNECTION_ID()")
+		[ "$n" = 1 ] && return 0
+		sleep 0.1
+	done
+	it_fail "the long query did not show up on the server"
+}
+my_sleep_stop() {
+	[ -n "${MY_SLEEP_PID:-}" ] || return 0
+	local id
+	for id in $(srv_my -N -B -e "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%siphon-it-sleeper%' AND ID <> CONNECTION_ID()" 2>/dev/null); do
+		srv_my -e "KILL $id" 2>/dev/null
+	done
+	kill "$MY_SLEEP_PID" 2>/dev/null
+	wait "$MY_SLEEP_PID" 2>/dev/null
+	MY_SLEEP_PID=
+}
+
+# The copy's routines, views and triggers run (DEFINER root@localhost exists here, prod_app does
+# not); the values are the source's (read from the server). Changes DB (a procedure adds an order).
+assert_my_objects_work() { # DB (a copy of siphon_src)
+	local q out want
+	q=$(my_ident "$1")
+	myq() { ws_my -N -B -D "$1" -e "$2" 2>"$H/run/objects.err" || it_fail "on the copy $1: $2: $(cat "$H/run/objects.err")"; }
+	want=$(srv_my -N -B -D siphon_src -e "SELECT IFNULL(SUM(amount), 0) FROM orders WHERE customer_id = 1")
+	out=$(myq "$1" "SELECT order_total(1)")
+	[ "$out" = "$want" ] || it_fail "function order_total(1): got '$out', want '$want'"
+	for v in v_customer_totals a_top_customers '0_top names; "v"' v_big_orders; do
+		# (As root on the server: prod_app, their definer there, is locked but exists.)
+		want=$(srv_my -N -B -D siphon_src -e "SELECT * FROM $(my_ident "$v") ORDER BY 1" | md5sum)
+		out=$(myq "$1" "SELECT * FROM $(my_ident "$v") ORDER BY 1" | md5sum)
+		[ "$out" = "$want" ] || it_fail "view $v: its rows on the copy differ from the source's"
+	done
+	out=$(myq "$1" "CALL \`proc \"x\"; 'y'\`()")
+	[ "$out" = "it's \"hostile\"; \$(touch /tmp/siphon-pwned)" ] || it_fail "procedure \`proc \"x\"; 'y'\`: got '$out'"
+	# Triggers: an order through the procedure fires orders_audit_ins and orders_stats_ins.
+	local audit0 n0 next
+	audit0=$(myq "$1" "SELECT COUNT(*) FROM audit_log")
+	n0=$(myq "$1" "SELECT n FROM order_stats WHERE id = 1")
+	next=$(srv_my -N -B -e "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'siphon_src' AND TABLE_NAME = 'orders'")
+	out=$(myq "$1" "CALL add_order(2, 12.34, @id); SELECT @id")
+	[ "$out" = "$next" ] || it_fail "add_order gave id '$out', the source's AUTO_INCREMENT is $next"
+	[ "$(myq "$1" "SELECT COUNT(*) FROM audit_log")" = $((audit0 + 1)) ] || it_fail "trigger orders_audit_ins did not fire on the copy"
+	[ "$(myq "$1" "SELECT action, order_id FROM audit_log ORDER BY id DESC LIMIT 1")" = "insert	$next" ] ||
+		it_fail "trigger orders_audit_ins wrote the wrong row"
+	[ "$(myq "$1" "SELECT n FROM order_stats WHERE id = 1")" = $((n0 + 1)) ] || it_fail "trigger orders_stats_ins did not fire on the copy"
+	# A BEFORE UPDATE trigger that refuses, a check option, a BEFORE INSERT trigger on a hostile table.
+	ws_my -D "$1" -e "UPDATE orders SET amount = -1 WHERE id = 1" >/dev/null 2>"$H/run/objects.err" &&
+		it_fail "trigger orders_check_upd did not refuse a negative amount"
+	grep -q 'amount must not be negative' "$H/run/objects.err" || it_fail "orders_check_upd: $(cat "$H/run/objects.err")"
+	ws_my -D "$1" -e "INSERT INTO v_big_orders (customer_id, amount) VALUES (1, 5)" >/dev/null 2>"$H/run/objects.err" &&
+		it_fail "view v_big_orders lost its CHECK OPTION"
+	myq "$1" "INSERT INTO \`it's \"quoted\" \`\`bt\`\`\` (\`col \"x\"\`) VALUES (99)" >/dev/null
+	out=$(myq "$1" "SELECT \`semi;\` FROM \`it's \"quoted\" \`\`bt\`\`\` WHERE \`col \"x\"\` = 99")
+	[ "$out" = "default;" ] || it_fail "trigger \`trg; \"hostile\"\` did not fire (got '$out')"
+	unset -f myq
+	it_note "objects of $1 work: function, 4 views, 2 procedures, 4 triggers, check option"
+}
