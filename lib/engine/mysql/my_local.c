@@ -102,23 +102,23 @@ err_line(const char *err, char *buf, size_t cap)
 	return siphon_eng_key_line(err != NULL ? err : "", keys, buf, cap);
 }
 
-int
-my_local_sql(struct my *my, const char *sql, char **out, const char *what)
+static int
+local_sql_ctx(struct my *my, struct siphon_ctx *ctx, const char *sql, char **out, const char *what)
 {
 	char **argv = argv_with(&my->local, NULL, 0);
 	char *o = NULL, *e = NULL, line[512];
 	int st, r = 0;
 
 	if (argv == NULL)
-		return siphon_err_oom(my->ctx);
-	st = siphon_proc_run(my->ctx, argv, sql, &o, &e);
+		return siphon_err_oom(ctx);
+	st = siphon_proc_run(ctx, argv, sql, &o, &e);
 	free(argv);
 	if (st < 0) {
 		r = st;
 		goto out;
 	}
 	if (st != 0) {
-		r = siphon_err(my->ctx, SIPHON_ELOCAL, "%s failed on the local server: %s", what,
+		r = siphon_err(ctx, SIPHON_ELOCAL, "%s failed on the local server: %s", what,
 		               err_line(e, line, sizeof(line)));
 		goto out;
 	}
@@ -130,6 +130,12 @@ out:
 	free(o);
 	free(e);
 	return r;
+}
+
+int
+my_local_sql(struct my *my, const char *sql, char **out, const char *what)
+{
+	return local_sql_ctx(my, my->ctx, sql, out, what);
 }
 
 static int
@@ -492,18 +498,28 @@ out:
 	return r;
 }
 
+/*
+ * Cleanup runs even after Ctrl-C and must not overwrite the first error:
+ * on a copy of the context without the cancel descriptor or the log.
+ */
 void
 my_drop_staging(struct my *my)
 {
 	struct siphon_strbuf sql = {0};
+	struct siphon_ctx tmp = *my->ctx;
 
 	if (!my->staging_created)
 		return;
-	if (siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ") == 0 &&
-	    siphon_my_ident(&sql, my->staging) == 0 && siphon_strbuf_puts(&sql, ";\n") == 0 &&
-	    my_local_sql(my, siphon_strbuf_str(&sql), NULL, "dropping the staging database") != 0) {
-		/* Keep the first error; the next run drops it anyway. */
-	}
+	tmp.errcode = 0;
+	tmp.errmsg[0] = '\0';
+	tmp.log_fn = NULL;
+	tmp.cancel_fd = -1;
+	if (my->staging_created &&
+	    (siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ") != 0 ||
+	     siphon_my_ident(&sql, my->staging) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0))
+		goto out;
+	(void)local_sql_ctx(my, &tmp, siphon_strbuf_str(&sql), NULL, "dropping the staging database");
+out:
 	my->staging_created = 0;
 	siphon_strbuf_free(&sql);
 }

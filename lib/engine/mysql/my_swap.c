@@ -41,6 +41,15 @@ plain_name(const char *s)
 	return 1;
 }
 
+static int
+is_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
 /* A delimiter that the statement does not contain. */
 static void
 pick_delimiter(const char *stmt, char *buf, size_t cap)
@@ -91,16 +100,23 @@ append_object(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_o
 	    (siphon_strbuf_puts(sql, "SET SESSION time_zone = ") != 0 ||
 	     siphon_my_literal(sql, o->time_zone) != 0 || siphon_strbuf_puts(sql, ";\n") != 0))
 		goto out;
-	/* The statement's bytes are utf8mb4 (the control session read them so). */
+	/*
+	 * The statement's bytes are utf8mb4 (the control session read them so):
+	 * the object's own client character set is kept where that reads them
+	 * the same (a UTF-8 one, or a statement in ASCII).
+	 */
 	if (plain_name(o->collation_connection)) {
-		const char *coll = o->collation_connection;
+		const char *coll = o->collation_connection, *cs = "utf8mb4";
 		int i;
 
 		for (i = 0; i < my->ncolmap; i += 2)
 			if (strcmp(my->colmap[i], coll) == 0)
 				coll = my->colmap[i + 1];
-		if (siphon_strbuf_printf(sql, "SET SESSION character_set_client = utf8mb4, collation_connection = %s;\n",
-		                         coll) != 0)
+		if (plain_name(o->charset_client) &&
+		    (strncmp(o->charset_client, "utf8", 4) == 0 || is_ascii(siphon_strbuf_str(&a))))
+			cs = o->charset_client;
+		if (siphon_strbuf_printf(sql, "SET SESSION character_set_client = %s, collation_connection = %s;\n",
+		                         cs, coll) != 0)
 			goto out;
 	}
 	pick_delimiter(siphon_strbuf_str(&a), delim, sizeof(delim));
@@ -309,6 +325,46 @@ out:
 	return r;
 }
 
+/*
+ * The swap session stopped: if the RENAME had happened, say where each copy
+ * is (the first error stays; this adds where things are).
+ */
+static int
+swap_failed(struct my *my)
+{
+	struct siphon_strbuf q = {0};
+	char *out = NULL, first[600];
+	int code = siphon_ctx_errcode(my->ctx), r;
+
+	snprintf(first, sizeof(first), "%s", siphon_ctx_errmsg(my->ctx));
+	if (siphon_strbuf_puts(&q, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ") != 0 ||
+	    siphon_my_literal(&q, my->old) != 0 || siphon_strbuf_puts(&q, ";\n") != 0) {
+		siphon_strbuf_free(&q);
+		return code;
+	}
+	siphon_err_clear(my->ctx);
+	r = my_local_sql(my, siphon_strbuf_str(&q), &out, "checking the swap");
+	siphon_strbuf_free(&q);
+	if (r == 0 && out != NULL && atoi(out) > 0) {
+		siphon_err_clear(my->ctx);
+		r = siphon_err(my->ctx, SIPHON_ELOCAL,
+		               "%s; the swap stopped half-way: \"%s\" holds the new tables (some views, routines, triggers or events may be missing) and the old tables are kept in \"%s\"",
+		               first, my->into, my->old);
+	} else {
+		siphon_strbuf_reset(&q);
+		siphon_err_clear(my->ctx);
+		/* Nothing moved: an empty old database may be left; drop it. */
+		if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") == 0 && siphon_my_ident(&q, my->old) == 0 &&
+		    siphon_strbuf_puts(&q, ";\n") == 0)
+			(void)my_local_sql(my, siphon_strbuf_str(&q), NULL, "dropping the old copy");
+		siphon_strbuf_free(&q);
+		siphon_err_clear(my->ctx);
+		r = siphon_err(my->ctx, code, "%s", first);
+	}
+	free(out);
+	return r;
+}
+
 int
 my_swap(struct my *my)
 {
@@ -402,6 +458,8 @@ my_swap(struct my *my)
 		sql = m;
 	}
 	r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "replacing the local database");
+	if (r != 0)
+		r = swap_failed(my);
 	if (r == 0)
 		my->staging_created = 0;
 	if (r == 0 && definers > 0)

@@ -267,9 +267,9 @@ long_queries(struct my *my, int *busy)
 	if ((p = strstr(siphon_strbuf_str(&my->ctl_out), "Q\t")) != NULL && atoi(p + 2) > 0) {
 		*busy = 1;
 		siphon_log(my->ctx, SIPHON_LOG_INFO,
-		           "%s: %d quer%s running for up to %ss; a global read lock would wait behind %s and stall production's writes, so siphon does not take it",
+		           "%s: %d quer%s running for up to %ds; a global read lock would wait behind %s and stall production's writes, so siphon does not take it",
 		           my->o->host, atoi(p + 2), atoi(p + 2) == 1 ? "y is" : "ies are",
-		           strchr(p + 2, '\t') ? strchr(p + 2, '\t') + 1 : "?", atoi(p + 2) == 1 ? "it" : "them");
+		           strchr(p + 2, '\t') ? atoi(strchr(p + 2, '\t') + 1) : 0, atoi(p + 2) == 1 ? "it" : "them");
 	}
 	return 0;
 }
@@ -355,6 +355,26 @@ warn_nontransactional(struct my *my)
 	siphon_strbuf_free(&names);
 }
 
+/* Keeps the workers that said hello, drops the ones still waiting for a channel. */
+static void
+shrink_workers(struct my *my)
+{
+	int w, n = 0, was = my->nworkers;
+
+	for (w = 0; w < my->nworkers; w++) {
+		if (strstr(siphon_rstream_stderr(my->wrs[w]), "siphon-out siphon-hello") != NULL)
+			my->wrs[n++] = my->wrs[w];
+		else
+			siphon_eng_drop_stream(my->eng, &my->wrs[w]);
+	}
+	for (w = n; w < was; w++)
+		my->wrs[w] = NULL;
+	my->nworkers = n;
+	siphon_log(my->ctx, SIPHON_LOG_WARN,
+	           "%s allows fewer sessions per SSH connection than -j %d needs (its MaxSessions): copying over %d channel%s",
+	           my->o->host, was, n, n == 1 ? "" : "s");
+}
+
 int
 my_snapshot(struct my *my)
 {
@@ -363,13 +383,24 @@ my_snapshot(struct my *my)
 
 	/* Every worker is connected (its hello arrived) before anything is locked. */
 	for (;;) {
-		int all = 1;
+		int hello = 0, queued = 0;
 
-		for (w = 0; w < my->nworkers; w++)
-			if (strstr(siphon_rstream_stderr(my->wrs[w]), "siphon-out siphon-hello") == NULL)
-				all = 0;
-		if (all)
+		for (w = 0; w < my->nworkers; w++) {
+			if (strstr(siphon_rstream_stderr(my->wrs[w]), "siphon-out siphon-hello") != NULL)
+				hello++;
+			else if (my->wrs[w]->state == SIPHON_RS_QUEUED)
+				queued++;
+		}
+		if (hello == my->nworkers)
 			break;
+		/*
+		 * The server refused more channels (MaxSessions) and the open ones
+		 * will not close before the copy: go on with those.
+		 */
+		if (queued > 0 && hello > 0 && hello + queued == my->nworkers && my->loop->arb.refused) {
+			shrink_workers(my);
+			break;
+		}
 		if ((r = siphon_loop_step(my->loop, 1000)) != 0)
 			return r;
 	}
