@@ -1,0 +1,479 @@
+/*
+ * sq_local.c - the local side of the SQLite engine: the target file, the
+ * disk, the temporary file beside the target, and the local sqlite3 that
+ * checks the copy before it may replace anything.
+ */
+#include "engine/sqlite/sq_pull_int.h"
+
+#include "loop/proc.h"
+#include "util/clock.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+static const char sqlite_magic[16] = "SQLite format 3";
+
+int
+sq_paths(struct sq *sq)
+{
+	struct siphon_strbuf name = {0};
+	const char *into = sq->o->into, *slash;
+	char *real = NULL;
+	struct stat st;
+	int r = 0;
+
+	/* "~/x.db" is x.db in the SSH user's home, where remote commands start. */
+	sq->src = sq->o->dbname;
+	if (strncmp(sq->src, "~/", 2) == 0)
+		sq->src += 2;
+	if (sq->src[0] == '\0')
+		return siphon_err(sq->ctx, SIPHON_EUSAGE, "\"%s\" names no file on the server",
+		                  sq->o->dbname);
+	if (into == NULL) {
+		if (siphon_sq_default_into(&name, sq->o->dbname) != 0) {
+			r = siphon_err(sq->ctx, SIPHON_EUSAGE,
+			               "cannot name the local file after \"%s\"; give one with --into FILE",
+			               sq->o->dbname);
+			goto out;
+		}
+		into = siphon_strbuf_str(&name);
+	}
+	if (into[strlen(into) - 1] == '/') {
+		r = siphon_err(sq->ctx, SIPHON_EUSAGE,
+		               "--into \"%s\" names a directory; give the file to write, e.g. --into \"%s%s\"",
+		               into, into, (slash = strrchr(sq->o->dbname, '/')) ? slash + 1 : sq->o->dbname);
+		goto out;
+	}
+	/* A symbolic link stays: the file it points to is replaced. */
+	if (lstat(into, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if ((real = realpath(into, NULL)) == NULL) {
+			r = siphon_err(sq->ctx, SIPHON_EUSAGE,
+			               "\"%s\" is a symbolic link to nothing that exists (%s); give the real path with --into",
+			               into, strerror(errno));
+			goto out;
+		}
+		siphon_log(sq->ctx, SIPHON_LOG_DEBUG, "\"%s\" is a link to \"%s\": replacing that", into, real);
+		into = real;
+	}
+	if (siphon_strbuf_puts(&sq->into, into) != 0)
+		goto oom;
+	slash = strrchr(into, '/');
+	if (slash == NULL) {
+		if (siphon_strbuf_puts(&sq->dir, ".") != 0 || siphon_strbuf_puts(&sq->base, into) != 0)
+			goto oom;
+	} else if (siphon_strbuf_append(&sq->dir, into, slash == into ? 1 : (size_t)(slash - into)) != 0 ||
+	           siphon_strbuf_puts(&sq->base, slash + 1) != 0) {
+		goto oom;
+	}
+	goto out;
+oom:
+	r = siphon_err_oom(sq->ctx);
+out:
+	free(real);
+	siphon_strbuf_free(&name);
+	return r;
+}
+
+int
+sq_local_tool(struct sq *sq)
+{
+	char *argv[] = {(char *)"sqlite3", (char *)"-version", NULL};
+	char *out = NULL, *err = NULL;
+	int r;
+
+	r = siphon_proc_run(sq->ctx, argv, NULL, &out, &err);
+	if (r < 0 && r != SIPHON_EINTR && r != SIPHON_ENOMEM) {
+		siphon_err_clear(sq->ctx);
+		r = siphon_err(sq->ctx, SIPHON_ELOCAL,
+		               "the local sqlite3 command is needed to check the copy, and it cannot run here; install it (Debian/Ubuntu: apt install sqlite3; Fedora: dnf install sqlite)");
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	sq->local_vnum = siphon_sq_version_parse(out, sq->local_version, sizeof(sq->local_version));
+	/* Table-valued pragma functions: 3.16. */
+	if (r != 0 || sq->local_vnum < 3016000) {
+		r = siphon_err(sq->ctx, SIPHON_ELOCAL,
+		               "the local sqlite3 is %s; checking the copy needs 3.16 or newer: upgrade it",
+		               sq->local_vnum < 0 ? "unusable" : sq->local_version);
+		goto out;
+	}
+	r = 0;
+out:
+	free(out);
+	free(err);
+	return r;
+}
+
+int
+sq_target_check(struct sq *sq)
+{
+	const char *into = siphon_strbuf_str(&sq->into);
+	char head[16];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (access(siphon_strbuf_str(&sq->dir), W_OK | X_OK) != 0)
+		return siphon_err(sq->ctx, SIPHON_ELOCAL,
+		                  "cannot write in \"%s\" (%s): the copy is written there first, beside \"%s\"",
+		                  siphon_strbuf_str(&sq->dir), strerror(errno), into);
+	if (stat(into, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		return siphon_err(sq->ctx, SIPHON_ELOCAL, "cannot look at \"%s\": %s", into,
+		                  strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode))
+		return siphon_err(sq->ctx, SIPHON_EUSAGE,
+		                  "\"%s\" is a directory; name the file to write with --into DIR/NAME", into);
+	if (!S_ISREG(st.st_mode))
+		return siphon_err(sq->ctx, SIPHON_EUSAGE,
+		                  "\"%s\" is not a regular file; siphon replaces only SQLite database files", into);
+	sq->target_exists = 1;
+	if (st.st_size == 0)
+		return 0;
+	if ((fd = open(into, O_RDONLY | O_CLOEXEC)) < 0)
+		return siphon_err(sq->ctx, SIPHON_ELOCAL, "cannot read \"%s\": %s", into, strerror(errno));
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	/* Never replace something that is not an SQLite database: a mistyped --into. */
+	if (n != (ssize_t)sizeof(head) || memcmp(head, sqlite_magic, sizeof(head)) != 0)
+		return siphon_err(sq->ctx, SIPHON_EUSAGE,
+		                  "\"%s\" exists and is not an SQLite database; siphon replaces only SQLite files: move it away or choose another --into",
+		                  into);
+	return 0;
+}
+
+void
+sq_remove_stale(struct sq *sq)
+{
+	struct siphon_strbuf prefix = {0};
+	struct dirent *de;
+	DIR *d;
+	long pid;
+
+	if (siphon_sq_tmp_prefix(&prefix, siphon_strbuf_str(&sq->base)) != 0)
+		goto out;
+	if ((d = opendir(siphon_strbuf_str(&sq->dir))) == NULL)
+		goto out;
+	while ((de = readdir(d)) != NULL) {
+		pid = siphon_sq_tmp_pid(de->d_name, siphon_strbuf_str(&prefix));
+		/* Only files of siphon runs that are gone (killed, power cut). */
+		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			siphon_log(sq->ctx, SIPHON_LOG_INFO, "removed \"%s/%s\", left by an interrupted siphon run",
+			           siphon_strbuf_str(&sq->dir), de->d_name);
+	}
+	closedir(d);
+out:
+	siphon_strbuf_free(&prefix);
+}
+
+/* Free bytes for unprivileged use on the file system holding dir; -1 if unknown. */
+static long long
+free_bytes(const char *dir)
+{
+	struct statvfs v;
+
+	if (statvfs(dir, &v) != 0)
+		return -1;
+	return (long long)v.f_bavail * (long long)v.f_frsize;
+}
+
+/* What stays free for everything else: 1% of the disk, between 1 and 64 MB. */
+static long long
+disk_reserve(const char *dir)
+{
+	struct statvfs v;
+	long long r;
+
+	if (statvfs(dir, &v) != 0)
+		return 1024 * 1024;
+	r = (long long)v.f_blocks * (long long)v.f_frsize / 100;
+	if (r < 1024 * 1024)
+		r = 1024 * 1024;
+	if (r > 64LL * 1024 * 1024)
+		r = 64LL * 1024 * 1024;
+	return r;
+}
+
+int
+sq_check_disk(struct sq *sq)
+{
+	const char *dir = siphon_strbuf_str(&sq->dir);
+	long long avail = free_bytes(dir), need;
+
+	if (avail < 0)
+		return 0;
+	need = sq->need + sq->need / 20 + disk_reserve(dir);
+	if (avail < need)
+		return siphon_err(sq->ctx, SIPHON_ELOCAL,
+		                  "not enough local disk space: the copy needs about %.0f MB and %.0f MB are free in \"%s\" (the old file stays until the new one is complete); free space and run again",
+		                  (double)need / 1e6, (double)avail / 1e6, dir);
+	return 0;
+}
+
+int
+sq_disk_tick(void *arg)
+{
+	struct sq *sq = arg;
+	const char *dir = siphon_strbuf_str(&sq->dir);
+	long long avail;
+	double t = siphon_mono_s();
+
+	if (t < sq->next_disk_check)
+		return 0;
+	sq->next_disk_check = t + 0.1;
+	avail = free_bytes(dir);
+	if (avail >= 0 && avail < disk_reserve(dir))
+		return siphon_err(sq->ctx, SIPHON_ELOCAL,
+		                  "the local disk is almost full (%.0f MB left in \"%s\"); stopped before it fills up: free space and run again",
+		                  (double)avail / 1e6, dir);
+	return 0;
+}
+
+int
+sq_tmp_open(struct sq *sq)
+{
+	if (siphon_strbuf_puts(&sq->tmp, siphon_strbuf_str(&sq->dir)) != 0 ||
+	    siphon_strbuf_puts(&sq->tmp, "/") != 0 ||
+	    siphon_sq_tmp_prefix(&sq->tmp, siphon_strbuf_str(&sq->base)) != 0 ||
+	    siphon_strbuf_printf(&sq->tmp, "%ld-XXXXXX", (long)getpid()) != 0)
+		return siphon_err_oom(sq->ctx);
+	/* mkostemp: O_EXCL, mode 0600 (production data), a name nobody else has. */
+	if ((sq->tmp_fd = mkostemp(sq->tmp.buf, O_CLOEXEC)) < 0)
+		return siphon_err(sq->ctx, SIPHON_ELOCAL, "cannot create a file in \"%s\": %s",
+		                  siphon_strbuf_str(&sq->dir), strerror(errno));
+	sq->tmp_made = 1;
+	siphon_log(sq->ctx, SIPHON_LOG_DEBUG, "writing the copy to \"%s\"", siphon_strbuf_str(&sq->tmp));
+	return 0;
+}
+
+static ssize_t
+tmp_write(void *arg, const unsigned char *buf, size_t len)
+{
+	struct sq *sq = arg;
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = write(sq->tmp_fd, buf + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == ENOSPC || errno == EDQUOT))
+			return siphon_err(sq->ctx, SIPHON_ELOCAL,
+			                  "the local disk is full: writing the copy beside \"%s\" failed after %.1f MB (%s); free space and run again",
+			                  siphon_strbuf_str(&sq->into), (double)(sq->written + off) / 1e6,
+			                  strerror(errno));
+		if (n < 0)
+			return siphon_err(sq->ctx, SIPHON_ELOCAL, "writing \"%s\": %s",
+			                  siphon_strbuf_str(&sq->tmp), strerror(errno));
+		off += (size_t)n;
+	}
+	sq->written += len;
+	return (ssize_t)len;
+}
+
+static int
+tmp_finish(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+void
+sq_tmp_sink(struct sq *sq, struct siphon_sink *s)
+{
+	s->write = tmp_write;
+	s->finish = tmp_finish;
+	s->arg = sq;
+}
+
+int
+sq_sync_path(struct sq *sq, const char *path, int flags)
+{
+	int fd, r = 0;
+
+	if ((fd = open(path, flags | O_CLOEXEC)) < 0)
+		return siphon_err(sq->ctx, SIPHON_ELOCAL, "cannot open \"%s\": %s", path, strerror(errno));
+	if (fsync(fd) != 0)
+		r = siphon_err(sq->ctx, SIPHON_ELOCAL,
+		               "writing \"%s\" to the disk failed: %s (disk full or failing?)", path,
+		               strerror(errno));
+	close(fd);
+	return r;
+}
+
+int
+sq_tmp_finish(struct sq *sq)
+{
+	long long expect = sq->meta.pages * sq->meta.page_size;
+	int r = 0;
+
+	if (!sq->meta.have_copy)
+		return siphon_err(sq->ctx, SIPHON_EREMOTE,
+		                  "the server did not describe its copy of \"%s\" (%s); run again",
+		                  sq->o->dbname, siphon_rstream_stderr(sq->copy));
+	if ((long long)sq->written != expect)
+		return siphon_err(sq->ctx, SIPHON_EREMOTE,
+		                  "the copy of \"%s\" arrived with %llu bytes, but the server's copy has %lld; run again",
+		                  sq->o->dbname, (unsigned long long)sq->written, expect);
+	if (fsync(sq->tmp_fd) != 0)
+		r = siphon_err(sq->ctx, SIPHON_ELOCAL,
+		               "writing \"%s\" to the disk failed: %s (disk full or failing?)",
+		               siphon_strbuf_str(&sq->tmp), strerror(errno));
+	if (close(sq->tmp_fd) != 0 && r == 0)
+		r = siphon_err(sq->ctx, SIPHON_ELOCAL, "writing \"%s\" failed: %s",
+		               siphon_strbuf_str(&sq->tmp), strerror(errno));
+	sq->tmp_fd = -1;
+	return r;
+}
+
+int
+sq_companions_remove(const char *path, int only_nonempty)
+{
+	static const char *const suffix[] = {"-wal", "-journal", "-shm"};
+	struct siphon_strbuf p = {0};
+	struct stat st;
+	int i, r = 0;
+
+	for (i = 0; i < 3; i++) {
+		siphon_strbuf_reset(&p);
+		if (siphon_strbuf_puts(&p, path) != 0 || siphon_strbuf_puts(&p, suffix[i]) != 0) {
+			r = -1;
+			break;
+		}
+		if (only_nonempty && (i == 2 || stat(p.buf, &st) != 0 || st.st_size == 0))
+			continue;
+		if (unlink(p.buf) != 0 && errno != ENOENT)
+			r = -1;
+	}
+	siphon_strbuf_free(&p);
+	return r;
+}
+
+int
+sq_local_sqlite(struct sq *sq, const char *file, const char *sql, char **out, char **err, int *status)
+{
+	struct siphon_strbuf path = {0};
+	char *argv[8];
+	int r;
+
+	if (siphon_sq_safe_path(&path, file) != 0)
+		return siphon_err_oom(sq->ctx);
+	argv[0] = (char *)"sqlite3";
+	argv[1] = (char *)"-init";
+	argv[2] = (char *)"/dev/null";
+	argv[3] = (char *)"-batch";
+	argv[4] = (char *)"-bail";
+	argv[5] = path.buf;
+	argv[6] = (char *)sql;
+	argv[7] = NULL;
+	r = siphon_proc_run(sq->ctx, argv, NULL, out, err);
+	siphon_strbuf_free(&path);
+	if (r < 0)
+		return r;
+	*status = r;
+	return 0;
+}
+
+/* The local check failed: the message, from what sqlite3 said. */
+static int
+check_failed(struct sq *sq, const char *err)
+{
+	static const char *const keys[] = {"Error", "error", NULL};
+	char line[512];
+
+	siphon_eng_key_line(err, keys, line, sizeof(line));
+	if ((strstr(err, "malformed database schema") != NULL || strstr(err, "unsupported") != NULL ||
+	     strstr(err, "no such function") != NULL || strstr(err, "unknown") != NULL) &&
+	    sq->local_vnum < sq->facts.vnum)
+		return siphon_err(sq->ctx, SIPHON_EVERSION,
+		                  "the local sqlite3 (%s) is older than %s's (%s) and cannot read this database (%s): upgrade the local sqlite3; \"%s\" was left as it was",
+		                  sq->local_version, sq->o->host, sq->facts.version, line,
+		                  siphon_strbuf_str(&sq->into));
+	return siphon_err(sq->ctx, SIPHON_ELOCAL,
+	                  "the local sqlite3 cannot read the copy of \"%s\" (%s); \"%s\" was left as it was: run again",
+	                  sq->o->dbname, line[0] ? line : "it exited with an error", siphon_strbuf_str(&sq->into));
+}
+
+int
+sq_verify(struct sq *sq)
+{
+	struct siphon_strbuf sql = {0};
+	const struct siphon_sq_check *c = &sq->check;
+	const char *tmp = siphon_strbuf_str(&sq->tmp);
+	long long uv = sq->meta.uv, aid = sq->meta.aid;
+	char *out = NULL, *err = NULL;
+	int r, status = 0, carry;
+
+	carry = siphon_sq_need_carry(&sq->meta, &uv, &aid);
+	if (carry)
+		siphon_log(sq->ctx, SIPHON_LOG_WARN,
+		           "VACUUM INTO on %s did not keep user_version/application_id (%lld/%lld): carrying them over",
+		           sq->o->host, uv, aid);
+	if (siphon_sq_check_sql(&sql, sq->facts.wal_mode, carry, uv, aid) != 0) {
+		r = siphon_err_oom(sq->ctx);
+		goto out;
+	}
+	siphon_log(sq->ctx, SIPHON_LOG_INFO, "checking the copy (PRAGMA integrity_check)");
+	if ((r = sq_local_sqlite(sq, tmp, siphon_strbuf_str(&sql), &out, &err, &status)) != 0)
+		goto out;
+	/* The check's sqlite3 leaves nothing behind, unless it crashed. */
+	sq_companions_remove(tmp, 0);
+	if (status != 0) {
+		r = check_failed(sq, err);
+		goto out;
+	}
+	siphon_sq_check_parse(&sq->check, out);
+	if (!c->integrity_ok) {
+		r = siphon_err(sq->ctx, SIPHON_ELOCAL,
+		               "the copy of \"%s\" failed PRAGMA integrity_check (%s%s); \"%s\" was left as it was: run again",
+		               sq->o->dbname, c->nproblems > 0 ? c->problem : "no answer",
+		               c->nproblems > 1 ? ", and more" : "", siphon_strbuf_str(&sq->into));
+		goto out;
+	}
+	if (!c->have_uv || c->uv != uv || c->aid != aid) {
+		r = siphon_err(sq->ctx, SIPHON_ELOCAL,
+		               "the copy of \"%s\" has user_version/application_id %lld/%lld, the server's copy %lld/%lld; \"%s\" was left as it was: run again",
+		               sq->o->dbname, c->uv, c->aid, uv, aid, siphon_strbuf_str(&sq->into));
+		goto out;
+	}
+	if (sq->facts.wal_mode && strcmp(c->journal_mode, "wal") != 0)
+		siphon_log(sq->ctx, SIPHON_LOG_WARN,
+		           "the copy is in %s mode, not WAL mode like the original", c->journal_mode);
+	/* The check may have written (journal mode, carried values): sync again. */
+	r = sq_sync_path(sq, tmp, O_RDONLY);
+out:
+	free(out);
+	free(err);
+	siphon_strbuf_free(&sql);
+	return r;
+}
+
+void
+sq_tmp_remove(struct sq *sq)
+{
+	if (sq->tmp_fd >= 0) {
+		close(sq->tmp_fd);
+		sq->tmp_fd = -1;
+	}
+	if (!sq->tmp_made)
+		return;
+	if (unlink(siphon_strbuf_str(&sq->tmp)) != 0 && errno != ENOENT)
+		siphon_log(sq->ctx, SIPHON_LOG_WARN, "could not remove \"%s\": %s",
+		           siphon_strbuf_str(&sq->tmp), strerror(errno));
+	sq_companions_remove(siphon_strbuf_str(&sq->tmp), 0);
+	sq->tmp_made = 0;
+}

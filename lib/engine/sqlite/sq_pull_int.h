@@ -1,0 +1,106 @@
+/*
+ * sq_pull_int.h - what the files of the SQLite engine share: the state of
+ * one pull (struct sq, owned by siphon_sq_pull) and the steps.
+ *   sq_script.c   pure: the remote scripts, parsers, local names
+ *   sq_remote.c   the server: tool, inspection, the copy stream, messages
+ *   sq_local.c    the local file: target checks, disk, temporary file,
+ *                 the local sqlite3 check
+ *   sq_swap.c     is the local file in use; replacing it
+ *   sq_pull.c     the order of the steps, and cleanup
+ */
+#ifndef SIPHON_SQ_PULL_INT_H
+#define SIPHON_SQ_PULL_INT_H
+
+#include "engine/eng.h"
+#include "engine/sqlite/sq_pull.h"
+#include "engine/sqlite/sq_script.h"
+#include "loop/loop.h"
+#include "util/strbuf.h"
+
+#include <stdint.h>
+
+struct sq {
+	struct siphon_ctx *ctx;
+	struct siphon_loop *loop;
+	const struct siphon_pull_opts *o;
+	struct siphon_eng *eng;      /* probe, compressor, streams: borrowed */
+	const char *src;             /* the remote path the scripts get */
+
+	/* The local side. */
+	struct siphon_strbuf into;   /* the file to replace (symbolic links resolved) */
+	struct siphon_strbuf dir;    /* its directory ("." for a bare name) */
+	struct siphon_strbuf base;   /* its name in dir */
+	int target_exists;
+	int local_vnum;              /* the local sqlite3's version, 3040001 */
+	char local_version[32];
+	struct siphon_strbuf tmp;    /* the temporary file beside it */
+	int tmp_fd;                  /* -1 once closed */
+	int tmp_made;                /* tmp exists and is ours to remove */
+	int renamed;                 /* tmp became into */
+	uint64_t written;
+	long long need;              /* expected size of the copy, bytes */
+	double next_disk_check;
+
+	/* The remote side. */
+	struct siphon_sq_facts facts;
+	struct siphon_sq_meta meta;
+	struct siphon_sq_check check;
+	struct siphon_rstream *inspect;
+	struct siphon_strbuf inspect_out;
+	struct siphon_rstream *copy;
+};
+
+/* sq_remote.c */
+int sq_explain(void *arg, struct siphon_rstream *rs);
+/* The server has a sqlite3 (the probe found one). */
+int sq_remote_tool(struct sq *sq);
+/* Runs the inspection and turns what it found into verdicts. */
+int sq_inspect(struct sq *sq);
+/* Streams the server's consistent copy into the temporary file. */
+int sq_copy(struct sq *sq);
+
+/* sq_local.c */
+/* into, dir, base from --into or the remote name. */
+int sq_paths(struct sq *sq);
+/* The local sqlite3 runs and is new enough. */
+int sq_local_tool(struct sq *sq);
+/* An existing target is a regular SQLite file (or empty). */
+int sq_target_check(struct sq *sq);
+/* Removes temporary files beside the target left by dead siphon runs. */
+void sq_remove_stale(struct sq *sq);
+/* Is there room for the copy beside the target? */
+int sq_check_disk(struct sq *sq);
+/* The loop's watchdog: stop before the local disk is full. */
+int sq_disk_tick(void *arg);
+/* Creates the temporary file (O_EXCL, 0600). */
+int sq_tmp_open(struct sq *sq);
+/* A sink writing into the temporary file. */
+void sq_tmp_sink(struct sq *sq, struct siphon_sink *s);
+/* Checks the size, fsyncs and closes the temporary file. */
+int sq_tmp_finish(struct sq *sq);
+/* The local sqlite3 checks the copy (integrity, user_version...). */
+int sq_verify(struct sq *sq);
+/* Removes the temporary file and its companions if still ours. */
+void sq_tmp_remove(struct sq *sq);
+/*
+ * Removes PATH-wal, PATH-journal and PATH-shm (only_nonempty: only a -wal
+ * or -journal that holds something).  0, or -1 when one could not go.
+ */
+int sq_companions_remove(const char *path, int only_nonempty);
+/*
+ * Runs the local sqlite3 (no ~/.sqliterc) on file with sql: 0 and its exit
+ * status in *status, its stdout and stderr in *out and *err (caller frees);
+ * or a negative code (could not run, interrupted).
+ */
+int sq_local_sqlite(struct sq *sq, const char *file, const char *sql, char **out,
+                    char **err, int *status);
+/* fsyncs path, opened with flags (O_RDONLY, or O_DIRECTORY for a directory). */
+int sq_sync_path(struct sq *sq, const char *path, int flags);
+
+/* sq_swap.c */
+/* EBUSY when another process has the target open (unless --force). */
+int sq_check_busy(struct sq *sq, const char *when);
+/* Puts the checked copy in place of the target. */
+int sq_swap(struct sq *sq);
+
+#endif

@@ -1,0 +1,117 @@
+# shellcheck shell=bash
+# SQLite helpers for tests/integration/t_sqlite_*.sh. Source after lib.sh and harness_start.
+#
+# The "server" is this machine seen through the harness's sshd as siphon_remote, so its SQLite
+# files live in a directory that siphon_remote owns (under its home); the local side is a
+# directory of the harness. Both are removed when the test exits.
+#
+#   sq_dirs              SQ_SRV (server directory, owned by siphon_remote) and SQ_WS (local)
+#   sq_srv_file FILE SQL...  sqlite3 as siphon_remote (on the server)
+#   sq_make_fixture FILE a database with tables, indexes, views, triggers, blobs, unicode,
+#                        WITHOUT ROWID and AUTOINCREMENT tables, user_version 42 and
+#                        application_id 1095782722
+#   sq_make_big FILE MB  one table of random blobs, about MB megabytes
+#   sq_fingerprint FILE  user_version/application_id, the schema (sqlite_master), and per table
+#                        its row count and a SHA3 of its rows
+#   sq_assert_same SRC DST   fingerprints equal, DST passes integrity_check
+#   sq_assert_mode FILE MODE
+#   sq_assert_no_local_tmp   no .NAME.siphon-* file and no -wal/-shm/-journal left in SQ_WS
+#   sq_assert_srv_clean [S]  no siphon-sqlite.* directory of siphon_remote left in /tmp, nothing
+#                        left running on the server (assert_remote_clean)
+
+sq_dirs() {
+	SQ_SRV=$(mktemp -d "/home/$SIPHON_IT_SSH_USER/sqlite-it.XXXXXX") || it_fail "mktemp on the server side"
+	chown "$SIPHON_IT_SSH_USER:" "$SQ_SRV" && chmod 755 "$SQ_SRV" || it_fail "chown $SQ_SRV"
+	SQ_WS=$(mktemp -d "$H/sqlite-ws.XXXXXX") || it_fail "mktemp on the local side"
+	harness_on_exit "rm -rf '$SQ_SRV' '$SQ_WS'"
+}
+
+sq_srv_file() { # FILE SQL...
+	local f=$1
+	shift
+	runuser -u "$SIPHON_IT_SSH_USER" -- sqlite3 -init /dev/null -batch -bail "$f" "$@"
+}
+
+sq_make_fixture() { # FILE
+	sq_srv_file "$1" >/dev/null <<-'EOF' || it_fail "could not create the fixture $1"
+		PRAGMA user_version = 42;
+		PRAGMA application_id = 1095782722;
+		CREATE TABLE customers (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, email TEXT UNIQUE, note TEXT);
+		CREATE TABLE "order lines; $(touch /tmp/siphon-pwned) 'q'" (id INTEGER PRIMARY KEY, customer INTEGER REFERENCES customers(id), qty REAL, blob BLOB);
+		CREATE TABLE kv (k TEXT PRIMARY KEY, v ANY) WITHOUT ROWID;
+		CREATE TABLE plain (a, b, c);
+		CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT, at TEXT);
+		CREATE INDEX customers_name ON customers (name COLLATE NOCASE);
+		CREATE INDEX lines_customer ON "order lines; $(touch /tmp/siphon-pwned) 'q'" (customer, qty DESC);
+		CREATE UNIQUE INDEX plain_ab ON plain (a, b) WHERE a IS NOT NULL;
+		CREATE VIEW big_customers AS SELECT c.name, sum(l.qty) AS total FROM customers c JOIN "order lines; $(touch /tmp/siphon-pwned) 'q'" l ON l.customer = c.id GROUP BY c.id;
+		CREATE TRIGGER customers_audit AFTER UPDATE ON customers BEGIN INSERT INTO audit (what, at) VALUES ('update ' || new.id, 'now'); END;
+		WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+		INSERT INTO customers (name, email, note) SELECT 'cust ' || i || ' ünïcødé 名前 😀', 'c' || i || '@example.com',
+		  CASE i % 4 WHEN 0 THEN NULL WHEN 1 THEN 'line1' || char(10) || 'line2' || char(13) WHEN 2 THEN 'quote '' and "dq" and \ backslash' ELSE '' END FROM n;
+		WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
+		INSERT INTO "order lines; $(touch /tmp/siphon-pwned) 'q'" (customer, qty, blob) SELECT 1 + i % 3000, i * 0.25, CASE i % 3 WHEN 0 THEN randomblob(200 + i % 700) WHEN 1 THEN zeroblob(64) ELSE x'00ff00ff' END FROM n;
+		INSERT INTO kv VALUES ('int', 1), ('real', 2.5), ('text', 'tëxt'), ('blob', x'deadbeef'), ('null', NULL), ('big', 9223372036854775807);
+		INSERT INTO plain VALUES (1, 2, 3), (NULL, NULL, NULL), ('x', x'00', -0.0), (1, 3, 'dup a');
+		UPDATE customers SET note = 'updated' WHERE id % 500 = 0;
+		DELETE FROM customers WHERE id % 1000 = 7;
+	EOF
+}
+
+sq_make_big() { # FILE MB
+	sq_srv_file "$1" >/dev/null <<-EOF || it_fail "could not create the big database $1"
+		PRAGMA journal_mode = WAL;
+		CREATE TABLE blobs (id INTEGER PRIMARY KEY, b BLOB);
+		WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $(($2 * 128)))
+		INSERT INTO blobs SELECT i, randomblob(8000) FROM n;
+	EOF
+}
+
+sq_fingerprint() { # FILE
+	local f=$1 q
+	sqlite3 -init /dev/null -batch -bail "$f" \
+		"SELECT 'meta', user_version, application_id FROM pragma_user_version, pragma_application_id;" \
+		"SELECT 'schema', type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name;" || return 1
+	# One SELECT per table, built by SQLite itself so that any table name is quoted right.
+	q=$(sqlite3 -init /dev/null -batch -bail "$f" "SELECT group_concat('SELECT ' || quote(name) || ', count(*), hex(sha3_query(' ||
+		quote('SELECT * FROM \"' || replace(name, '\"', '\"\"') || '\"') || ')) FROM \"' || replace(name, '\"', '\"\"') || '\"', ' UNION ALL ')
+		FROM sqlite_master WHERE type = 'table'") || return 1
+	[ -z "$q" ] || sqlite3 -init /dev/null -batch -bail "$f" "SELECT 'table', * FROM ($q) ORDER BY 2"
+}
+
+sq_assert_same() { # SRC DST
+	local a b ic
+	a=$(sq_fingerprint "$1") || it_fail "cannot read $1"
+	b=$(sq_fingerprint "$2") || it_fail "cannot read $2"
+	if [ "$a" != "$b" ]; then
+		diff <(echo "$a") <(echo "$b") | head -n 20 >&2
+		it_fail "$2 differs from $1"
+	fi
+	ic=$(sqlite3 -init /dev/null -batch "$2" 'PRAGMA integrity_check') || it_fail "integrity_check of $2 did not run"
+	[ "$ic" = ok ] || it_fail "integrity_check of $2: $ic"
+	it_note "$2 equals $1 ($(grep -c '^table' <<<"$a") tables)"
+}
+
+sq_assert_mode() { # FILE MODE
+	local m
+	m=$(stat -c %a "$1") || it_fail "no $1"
+	[ "$m" = "$2" ] || it_fail "$1 has mode $m, expected $2"
+}
+
+sq_assert_no_local_tmp() {
+	local left
+	left=$(find "$SQ_WS" -name '.*.siphon-*' -o -name '*-wal' -o -name '*-shm' -o -name '*-journal' | head -n 5)
+	[ -z "$left" ] || it_fail "left behind locally: $left"
+}
+
+sq_srv_tmp_dirs() { find /tmp -maxdepth 1 -name 'siphon-sqlite.*' -user "$SIPHON_IT_SSH_USER" 2>/dev/null; }
+
+sq_assert_srv_clean() { # [SECONDS]
+	local i
+	for i in $(seq 1 $((${1:-20} * 4))); do
+		[ -z "$(sq_srv_tmp_dirs)" ] && break
+		sleep 0.25
+	done
+	[ -z "$(sq_srv_tmp_dirs)" ] || it_fail "the server's temporary copy is still there: $(sq_srv_tmp_dirs)"
+	assert_remote_clean "${1:-20}"
+}

@@ -1,0 +1,47 @@
+#!/bin/bash
+# needs-real-siphon
+# SQLite: pull a database with tables, indexes, views, triggers, blobs, unicode, a WITHOUT ROWID
+# table, user_version and application_id; compare schema and rows table by table, integrity_check,
+# mode 0600. Then replace that copy (--compress zstd), and pull without --engine: a path with '/',
+# and a bare name ending in .db (relative to the SSH user's home) without --into (lands here).
+. "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/sqlite.sh"
+harness_start || exit 1
+it_begin
+sq_dirs
+sq_make_fixture "$SQ_SRV/app.db"
+
+siphon_pull "$SQ_SRV/app.db" --engine sqlite --into "$SQ_WS/copy.db"
+assert_rc 0 "pull app.db --engine sqlite"
+sq_assert_same "$SQ_SRV/app.db" "$SQ_WS/copy.db"
+sq_assert_mode "$SQ_WS/copy.db" 600
+[ "$(sqlite3 "$SQ_WS/copy.db" 'PRAGMA user_version; PRAGMA application_id')" = $'42\n1095782722' ] ||
+	it_fail "user_version/application_id not kept"
+grep -q '5 tables' "$H/run/err" "$H/run/out" || it_note "the summary does not say '5 tables'"
+
+# Replace it, compressed; a trigger fires on the server in between.
+sq_srv_file "$SQ_SRV/app.db" "UPDATE customers SET name = name || ' (v2)' WHERE id < 10" || it_fail "update"
+siphon_pull "$SQ_SRV/app.db" --engine sqlite --into "$SQ_WS/copy.db" --compress zstd
+assert_rc 0 "pull over the existing copy, zstd"
+sq_assert_same "$SQ_SRV/app.db" "$SQ_WS/copy.db"
+sq_assert_mode "$SQ_WS/copy.db" 600
+
+# Detected by the name: a path with '/', no --engine, gzip.
+siphon_pull "$SQ_SRV/app.db" --into "$SQ_WS/auto.sqlite" --compress gzip
+assert_rc 0 "pull by path without --engine"
+sq_assert_same "$SQ_SRV/app.db" "$SQ_WS/auto.sqlite"
+
+# A bare name ending in .db: relative to the remote home; no --into: its name, here.
+name="sqlite-it-$$.db"
+cp "$SQ_SRV/app.db" "/home/$SIPHON_IT_SSH_USER/$name" && chown "$SIPHON_IT_SSH_USER:" "/home/$SIPHON_IT_SSH_USER/$name" ||
+	it_fail "copy to the remote home"
+harness_on_exit "rm -f '/home/$SIPHON_IT_SSH_USER/$name'"
+(cd "$SQ_WS" && siphon_pull "$name" && echo "$RC" >"$H/run/rc") 
+RC=$(cat "$H/run/rc")
+assert_rc 0 "pull a bare .db name without --into"
+sq_assert_same "$SQ_SRV/app.db" "$SQ_WS/$name"
+sq_assert_mode "$SQ_WS/$name" 600
+
+sq_assert_no_local_tmp
+assert_no_pwned
+sq_assert_srv_clean
