@@ -3,7 +3,7 @@
 # (which brings mysql.sh: srv_my, ws_my, my_ident, my_str, assert_same_my...). Not a test itself
 # (run.sh runs t_*.sh only).
 #
-#   my_begin                 it_begin + it_require_my + no leftover account of an earlier my_account_create
+#   my_begin                 it_begin (the workstation's databases dropped) + it_require_my
 #   my_pull DB [ARGS...]     siphon_pull DB --engine mysql ARGS...
 #   my_keep_create           workstation database "keep": a table with rows, a view, a trigger, a
 #                            function, a procedure and an event (an old copy as siphon would leave
@@ -20,14 +20,15 @@
 #                            "--defaults-file=$MY_ACCOUNT_CNF"); dropped at exit
 #   my_ws_account_create NAME PRIVS   the same on the workstation MariaDB (MY_WS_ACCOUNT_CNF), for
 #                            a "remote" server reached through the workstation socket
-#   assert_my_clean [SECONDS]  no session of a non-root account on the server MariaDB, no process
-#                            left from the harness's sshd, no session of siphon's on the workstation
+#   assert_my_clean [SECONDS] [ID...]  no session of a non-root account on the server MariaDB, no
+#                            process left from the harness's sshd, no session on the workstation
+#                            MariaDB but the ones given
 #   srv_my_sleep_start SECONDS   a server session running SELECT SLEEP(SECONDS) (MY_SLEEP_PID),
 #                            returns once the server shows it running for >= 1 s; my_sleep_stop
 #   assert_my_objects_work DB   the copied routines, views and triggers run on the workstation
 #   my_expect_stderr REGEX [WHAT]  grep -E on siphon's stderr, fails the test without a match
-
-MY_LIB_ACCOUNTS=()
+#   wait_my_data_select PID [SECONDS] [USER]   a data channel reads rows on the server
+#   srv_my_try_write DB TABLE   an UPDATE that does not wait for locks: 0 done, 1 blocked (1205)
 
 my_begin() {
 	it_begin "$@"
@@ -125,7 +126,6 @@ _my_account_create() { # srv|ws NAME PRIVS
 		it_fail "writing $cnf"
 	# The SSH logins must reach it: $H and $H/run are traversable.
 	chmod o+x "$H" "$H/run" 2>/dev/null
-	MY_LIB_ACCOUNTS+=("$side:$name")
 	MY_ACCOUNT_CNF_OUT=$cnf
 }
 my_account_create() { _my_account_create srv "$@"; MY_ACCOUNT_CNF=$MY_ACCOUNT_CNF_OUT; }
@@ -194,4 +194,28 @@ assert_my_objects_work() { # DB (a copy of siphon_src)
 	[ "$out" = "default;" ] || it_fail "trigger \`trg; \"hostile\"\` did not fire (got '$out')"
 	unset -f myq
 	it_note "objects of $1 work: function, 4 views, 2 procedures, 4 triggers, check option"
+}
+
+# Wait until a data channel of siphon reads rows on the server: a SELECT CONCAT('v', ... (the
+# channels' row query; the catalog queries do not look like it) by USER (default siphon_remote).
+# Fails if PID exits first or after SECONDS.
+wait_my_data_select() { # PID [SECONDS] [USER]
+	local i n
+	for i in $(seq 1 $((${2:-30} * 20))); do
+		n=$(srv_my -N -B -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST
+		  WHERE USER = '${3:-$SIPHON_IT_MY_USER}' AND COMMAND = 'Query' AND INFO LIKE 'SELECT CONCAT(''v'', %'")
+		[ "$n" -ge 1 ] 2>/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || it_fail "siphon exited before a data channel was seen reading rows"
+		sleep 0.05
+	done
+	it_fail "no data channel seen reading rows within ${2:-30}s"
+}
+
+# A write on the server that waits at most 0 s for a lock: 0 when it went through, 1 when it was
+# blocked (ERROR 1205, e.g. by a global read lock); the error in $H/run/write.err.
+srv_my_try_write() { # DB TABLE
+	srv_my -e "SET SESSION lock_wait_timeout = 0; UPDATE $(my_ident "$1").$(my_ident "$2") SET balance = balance WHERE id = 1" \
+		>/dev/null 2>"$H/run/write.err" && return 0
+	grep -q 'ERROR 1205' "$H/run/write.err" || it_fail "the write probe failed otherwise: $(cat "$H/run/write.err")"
+	return 1
 }
