@@ -29,6 +29,8 @@
 #   my_expect_stderr REGEX [WHAT]  grep -E on siphon's stderr, fails the test without a match
 #   wait_my_data_select PID [SECONDS] [USER]   a data channel reads rows on the server
 #   srv_my_try_write DB TABLE   an UPDATE that does not wait for locks: 0 done, 1 blocked (1205)
+#   sshd_nomy_start          a second sshd that sees no mariadb/mysql client (SIPHON_IT_NOMY_PORT,
+#                            SIPHON_IT_NOMY_KNOWN_HOSTS); 1 when the machine does not allow it
 
 my_begin() {
 	it_begin "$@"
@@ -218,4 +220,34 @@ srv_my_try_write() { # DB TABLE
 		>/dev/null 2>"$H/run/write.err" && return 0
 	grep -q 'ERROR 1205' "$H/run/write.err" || it_fail "the write probe failed otherwise: $(cat "$H/run/write.err")"
 	return 1
+}
+
+# A second sshd (like lib.sh's sshd_nopg_start) whose view of the file system has no mysql client:
+# in its private mount namespace /usr/bin is an overlay whose upper layer has whiteouts for
+# mariadb and mysql (/bin is /usr/bin on Debian 12); mariadb-dump and everything else stay. Sets
+# SIPHON_IT_NOMY_PORT and SIPHON_IT_NOMY_KNOWN_HOSTS; stopped at exit (harness_stop does not
+# know it). Returns 1 when the machine does not allow it (no unshare -m, no overlayfs).
+sshd_nomy_start() {
+	local d=$H/sshd-nomy port b
+	unshare -m --propagation private true 2>/dev/null || { it_note "unshare -m not permitted here"; return 1; }
+	mkdir -p "$d/upper" "$d/work" || return 1
+	for b in mariadb mysql; do
+		[ -e "$d/upper/$b" ] || mknod "$d/upper/$b" c 0 0 || return 1
+	done
+	port=$(_h_free_port) || return 1
+	_h_write_sshd_config "$d/sshd_config" "$port" "$d/sshd.pid"
+	unshare -m --propagation private /bin/sh -c \
+		'mount -t overlay overlay -o "lowerdir=/usr/bin,upperdir=$1/upper,workdir=$1/work" /usr/bin &&
+		 ! command -v mariadb >/dev/null && ! command -v mysql >/dev/null &&
+		 exec /usr/sbin/sshd -f "$1/sshd_config" -E "$2"' \
+		sh "$d" "$H/logs/sshd-nomy.log" || { it_note "overlay mount or sshd failed: $(tail -n 3 "$H/logs/sshd-nomy.log" 2>/dev/null)"; return 1; }
+	for _ in $(seq 1 50); do
+		[ -s "$d/sshd.pid" ] && break
+		sleep 0.05
+	done
+	[ -s "$d/sshd.pid" ] || return 1
+	harness_on_exit "kill -9 \$(_h_tree \"\$(cat '$d/sshd.pid' 2>/dev/null)\") 2>/dev/null"
+	SIPHON_IT_NOMY_PORT=$port
+	SIPHON_IT_NOMY_KNOWN_HOSTS=$d/known_hosts
+	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$SIPHON_IT_NOMY_KNOWN_HOSTS"
 }
