@@ -294,3 +294,35 @@ siphon_eng_disk_reserve(const char *dir)
 	one_pct = (long long)v.f_blocks * (long long)v.f_frsize / 100;
 	return one_pct > 64LL * 1024 * 1024 ? one_pct : 64LL * 1024 * 1024;
 }
+
+int
+siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
+                 const char *input, const char *marker, int *found)
+{
+	struct siphon_strbuf out = {0};
+	struct siphon_rstream *rs = NULL;
+	struct siphon_sink sink;
+	int r;
+
+	*found = 0;
+	out.max = 4096;
+	if ((r = siphon_eng_new_stream(e, &rs, what, stage, 1)) != 0)
+		goto out;
+	/* A failure here only means "no": no explanation, no error. */
+	rs->explain = NULL;
+	rs->may_fail = 1;
+	siphon_sink_strbuf(&sink, &out);
+	siphon_rstream_set_sink(rs, &sink);
+	if (siphon_rstream_send(rs, input, strlen(input)) != 0) {
+		r = siphon_err_oom(e->ctx);
+		goto out;
+	}
+	siphon_rstream_close_stdin(rs);
+	if ((r = siphon_eng_wait_stream(e, rs)) != 0)
+		goto out;
+	*found = !rs->failed && strstr(siphon_strbuf_str(&out), marker) != NULL;
+out:
+	siphon_eng_drop_stream(e, &rs);
+	siphon_strbuf_free(&out);
+	return r;
+}

@@ -79,6 +79,14 @@ int siphon_eng_tool_prefix(const struct siphon_eng *e, struct siphon_strbuf *sb,
 const char *siphon_eng_key_line(const char *err, const char *const *keys,
                                 char *buf, size_t cap);
 
+/*
+ * Runs stage (raw, on its own channel) with input on its stdin; *found says
+ * whether it succeeded and printed marker.  A failing command is an answer
+ * (no), not an error.  For the engines' "is the database there" questions.
+ */
+int siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
+                     const char *input, const char *marker, int *found);
+
 /* Free bytes for unprivileged use on the file system holding dir; -1 if unknown. */
 long long siphon_eng_free_bytes(const char *dir);
 /*

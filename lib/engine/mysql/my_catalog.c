@@ -339,8 +339,8 @@ siphon_my_catalog_parse_list(struct siphon_my_catalog *c, const char *out)
 	return 0;
 }
 
-static const char *
-kind_word(enum siphon_my_objkind k)
+const char *
+siphon_my_kind_word(enum siphon_my_objkind k)
 {
 	switch (k) {
 	case SIPHON_MY_VIEW: return "VIEW";
@@ -377,7 +377,7 @@ siphon_my_catalog_defs_sql(const struct siphon_my_catalog *c, const char *db,
 		    siphon_strbuf_puts(sb, ";\n") != 0)
 			return -1;
 	for (i = 0; i < c->nobjs; i++) {
-		const char *k = kind_word(c->objs[i].kind);
+		const char *k = siphon_my_kind_word(c->objs[i].kind);
 
 		if (marker_sql(sb, k, c->objs[i].name) != 0 ||
 		    siphon_strbuf_printf(sb, "SHOW CREATE %s ", k) != 0 ||
@@ -405,7 +405,7 @@ store_def(struct siphon_my_catalog *c, const char *kind, const char *name,
 		return (t->create = text_field(fs, 1)) == NULL ? -1 : 0;
 	}
 	for (i = 0; i < c->nobjs; i++)
-		if (strcmp(kind_word(c->objs[i].kind), kind) == 0 && strcmp(c->objs[i].name, name) == 0)
+		if (strcmp(siphon_my_kind_word(c->objs[i].kind), kind) == 0 && strcmp(c->objs[i].name, name) == 0)
 			o = &c->objs[i];
 	if (o == NULL)
 		return -2;

@@ -88,6 +88,9 @@ struct siphon_my_catalog {
 
 void siphon_my_catalog_clear(struct siphon_my_catalog *c);
 
+/* "VIEW", "TRIGGER", "PROCEDURE", "FUNCTION", "EVENT": as SHOW CREATE and DROP write them. */
+const char *siphon_my_kind_word(enum siphon_my_objkind k);
+
 /* "10.11.19-MariaDB-0+deb12u1-log" -> 101119; "8.0.34" -> 80034; -1. */
 int siphon_my_version_num(const char *v);
 

@@ -278,9 +278,7 @@ int
 siphon_my_has_db(struct siphon_eng *eng, int *found)
 {
 	struct my my;
-	struct siphon_strbuf st = {0}, q = {0}, out = {0};
-	struct siphon_rstream *rs = NULL;
-	struct siphon_sink sink;
+	struct siphon_strbuf st = {0}, q = {0};
 	int r;
 
 	*found = 0;
@@ -290,33 +288,19 @@ siphon_my_has_db(struct siphon_eng *eng, int *found)
 	my.loop = eng->loop;
 	my.o = eng->o;
 	my.client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
-	out.max = 4096;
 	if (my.client[0] == '\0')
 		return 0;
 	if ((r = my_client_stage(&my, &st, 0)) != 0)
 		goto out;
-	if ((r = siphon_eng_new_stream(eng, &rs, "looking for the database in MySQL",
-	                               siphon_strbuf_str(&st), 1)) != 0)
-		goto out;
-	/* A failure here only means "not found". */
-	rs->explain = NULL;
-	rs->may_fail = 1;
-	siphon_sink_strbuf(&sink, &out);
-	siphon_rstream_set_sink(rs, &sink);
 	if (siphon_strbuf_puts(&q, "SELECT 'siphon-found' FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ") != 0 ||
-	    siphon_my_literal(&q, eng->o->dbname) != 0 || siphon_strbuf_puts(&q, ";\n") != 0 ||
-	    siphon_rstream_send(rs, q.buf, q.len) != 0) {
+	    siphon_my_literal(&q, eng->o->dbname) != 0 || siphon_strbuf_puts(&q, ";\n") != 0) {
 		r = siphon_err_oom(eng->ctx);
 		goto out;
 	}
-	siphon_rstream_close_stdin(rs);
-	if ((r = siphon_eng_wait_stream(eng, rs)) != 0)
-		goto out;
-	*found = !rs->failed && strstr(siphon_strbuf_str(&out), "siphon-found") != NULL;
+	r = siphon_eng_check(eng, "looking for the database in MySQL", siphon_strbuf_str(&st),
+	                     siphon_strbuf_str(&q), "siphon-found", found);
 out:
-	siphon_eng_drop_stream(eng, &rs);
 	siphon_strbuf_free(&st);
 	siphon_strbuf_free(&q);
-	siphon_strbuf_free(&out);
 	return r;
 }

@@ -233,18 +233,6 @@ out:
 	return r;
 }
 
-static const char *
-drop_word(enum siphon_my_objkind k)
-{
-	switch (k) {
-	case SIPHON_MY_VIEW: return "VIEW";
-	case SIPHON_MY_TRIGGER: return "TRIGGER";
-	case SIPHON_MY_PROCEDURE: return "PROCEDURE";
-	case SIPHON_MY_FUNCTION: return "FUNCTION";
-	default: return "EVENT";
-	}
-}
-
 /* What the target holds now (tables and objects), if it exists. */
 static int
 list_target(struct my *my, struct siphon_my_catalog *old, int *exists)
@@ -436,7 +424,7 @@ my_swap(struct my *my)
 		goto oom;
 	for (i = 0; i < old.nobjs; i++)
 		if (old.objs[i].kind != SIPHON_MY_TRIGGER &&
-		    (siphon_strbuf_printf(&sql, "DROP %s IF EXISTS ", drop_word(old.objs[i].kind)) != 0 ||
+		    (siphon_strbuf_printf(&sql, "DROP %s IF EXISTS ", siphon_my_kind_word(old.objs[i].kind)) != 0 ||
 		     siphon_my_qualified(&sql, my->into, old.objs[i].name) != 0 ||
 		     siphon_strbuf_puts(&sql, ";\n") != 0))
 			goto oom;

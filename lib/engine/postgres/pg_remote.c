@@ -222,9 +222,7 @@ int
 siphon_pg_has_db(struct siphon_eng *eng, int *found)
 {
 	struct pg pg = {0};
-	struct siphon_strbuf st = {0}, out = {0};
-	struct siphon_rstream *rs = NULL;
-	struct siphon_sink sink;
+	struct siphon_strbuf st = {0};
 	int r;
 
 	*found = 0;
@@ -232,26 +230,9 @@ siphon_pg_has_db(struct siphon_eng *eng, int *found)
 	pg.ctx = eng->ctx;
 	pg.loop = eng->loop;
 	pg.o = eng->o;
-	out.max = 4096;
-	if ((r = pg_psql_stage(&pg, &st, eng->probe.pg[pg_newest_tools(&eng->probe)].bindir, 0)) != 0)
-		goto out;
-	if ((r = siphon_eng_new_stream(eng, &rs, "looking for the database in PostgreSQL",
-	                               siphon_strbuf_str(&st), 1)) != 0)
-		goto out;
-	/* A failure here only means "not found": no explain hook. */
-	rs->explain = NULL;
-	rs->may_fail = 1;
-	siphon_sink_strbuf(&sink, &out);
-	siphon_rstream_set_sink(rs, &sink);
-	if ((r = siphon_rstream_send(rs, "SELECT 'siphon-found';\n", 23)) != 0)
-		goto out;
-	siphon_rstream_close_stdin(rs);
-	if ((r = siphon_eng_wait_stream(eng, rs)) != 0)
-		goto out;
-	*found = !rs->failed && strstr(siphon_strbuf_str(&out), "siphon-found") != NULL;
-out:
-	siphon_eng_drop_stream(eng, &rs);
+	if ((r = pg_psql_stage(&pg, &st, eng->probe.pg[pg_newest_tools(&eng->probe)].bindir, 0)) == 0)
+		r = siphon_eng_check(eng, "looking for the database in PostgreSQL", siphon_strbuf_str(&st),
+		                     "SELECT 'siphon-found';\n", "siphon-found", found);
 	siphon_strbuf_free(&st);
-	siphon_strbuf_free(&out);
 	return r;
 }
