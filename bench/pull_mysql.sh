@@ -29,7 +29,7 @@
 #   MiB/s     the source's data + index size (information_schema) / seconds
 #   wire MiB  bytes the local ssh client read, i.e. what crossed the SSH connection (encrypted),
 #             from /proc/PID/io polled every 0.02 s: approximate, a little low. For siphon, the
-#             figure siphon itself prints ("MB on the wire"), marked *, when it prints one.
+#             figure siphon itself prints in its summary ("MB on the wire"), marked *.
 #   max RSS   /usr/bin/time's %M: peak RSS of the largest single local process of the run (siphon
 #             or one of the clients it spawns; ssh, gzip -d, zstd -d, mariadb, myloader otherwise)
 #   busy%     the whole machine's CPU use just before the run (100 = all cores; others may share it)
@@ -281,9 +281,9 @@ measure() {
 	read -r R_WALL[$id] R_RSS[$id] < <(grep -E '^[0-9.]+ [0-9]+$' "$tf" | tail -n 1)
 	[ -n "${R_WALL[$id]:-}" ] || R_WALL[$id]=?
 	R_WIRE[$id]=$(cat "$wf" 2>/dev/null)
-	# siphon's own figure, when it prints one ("(123.4 MB on the wire)"): its rchar also counts
-	# what it reads from its local pipes.
-	R_SWIRE[$id]=$(grep -o '([0-9.]* MB on the wire)' "$ef" 2>/dev/null | tail -n 1 | tr -dc '0-9.')
+	# siphon's own figure, from its closing summary on stdout ("(123.4 MB on the wire, zstd)"):
+	# its rchar also counts what it reads from its local pipes.
+	R_SWIRE[$id]=$(grep -o '([0-9.]* MB on the wire' "$B/out.$id" 2>/dev/null | tail -n 1 | tr -dc '0-9.')
 	R_CHECK[$id]=-
 	if [ "$rc" != 0 ]; then
 		say "[$id] FAILED with exit $rc after ${R_WALL[$id]}s; last lines of stderr:"
@@ -396,7 +396,7 @@ if [ "${R_RC[6a]:-1}" = 0 ] && [ "${R_RC[6b]:-1}" = 0 ]; then
 	printf "$fmt" 6 "6a + 6b (mydumper, transfer, myloader -t 2)" "$s6" "$(mibs "$s6")" "" "" "" ""
 fi
 
-[ -n "$(printf '%s' "${R_SWIRE[@]}")" ] && echo "* wire figure as siphon reports it (its last progress line); the others are MiB read by the local ssh client"
+[ -n "$(printf '%s' "${R_SWIRE[@]}")" ] && echo "* wire figure as siphon reports it (its closing summary); the others are MiB read by the local ssh client"
 
 fail=0
 for id in "${ORDER[@]}"; do

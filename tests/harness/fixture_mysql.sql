@@ -2,7 +2,7 @@
 -- (tests/harness/mysql.sh) after the accounts exist (prod_app@% is the DEFINER of every view,
 -- trigger, routine and event here). Tests never modify these databases: compare_mysql.sh caches
 -- the source side. Two databases:
---   siphon_src   hard data and every kind of object (list in tests/harness/README.md)
+--   siphon_src   hard data and every kind of object (tables first, then the objects)
 --   the hostile database, named in $SIPHON_IT_MY_HOSTILE_DB (mysql.sh): keep both in step.
 -- Values are written in UTC (time_zone '+00:00') with a permissive sql_mode (zero dates, id 0).
 

@@ -59,6 +59,10 @@
 #   SIPHON_IT_MY              1 when the MariaDB servers are up (0: MariaDB not installed, or
 #                             SIPHON_IT_NO_MYSQL=1); MySQL tests call it_require_my first
 #
+# Knobs: SIPHON_IT_NO_MYSQL=1 (no MariaDB at all), SIPHON_IT_NO_FIXTURE=1 (no fixture_mysql.sql
+# either), SIPHON_IT_MY_BUFFER_POOL (innodb_buffer_pool_size, default 256M),
+# SIPHON_IT_MY_LOG_FILE_SIZE (innodb_log_file_size, default the server's).
+#
 # Functions:
 #   srv_my ARGS / ws_my ARGS  the mariadb client as root on the server / workstation
 #                             (--no-defaults, utf8mb4, max_allowed_packet 1G), ARGS passed through
