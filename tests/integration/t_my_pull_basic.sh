@@ -4,8 +4,9 @@
 # (every definer root@localhost, events DISABLED, AUTO_INCREMENT counters, triggers that did not
 # fire during the load); the copy's routines, views and triggers work. Then the engine is found
 # without --engine (siphon_src is only in MariaDB) and a second pull replaces that copy, whose
-# extra table, view, trigger, routine, event and column must be gone. Then a pull without --into
-# (the remote name), and a name in both PostgreSQL and MariaDB (no terminal to ask: exit 2).
+# extra table, view, trigger, routine, event and column must be gone (zstd). Then a pull without
+# --into (the remote name; gzip), and a name in both PostgreSQL and MariaDB (no terminal to ask:
+# exit 2).
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/my_lib.sh"
 harness_start || exit 1
@@ -43,8 +44,8 @@ ws_my -D my_copy >/dev/null <<-'EOF' || it_fail "adding extras to my_copy"
 EOF
 
 # No --engine: siphon_src exists only in MariaDB.
-siphon_pull "$src" --into my_copy -j 2
-assert_rc 0 "pull over the existing copy, without --engine"
+siphon_pull "$src" --into my_copy -j 2 --compress zstd
+assert_rc 0 "pull over the existing copy, without --engine, zstd"
 assert_stderr_contains "the database is in MySQL/MariaDB"
 assert_same_my "$src" my_copy --definer-of root@localhost
 left=$(ws_my -N -B -e "
@@ -58,8 +59,8 @@ assert_ws_my_dbs my_copy
 assert_my_objects_work my_copy
 
 # No --into: the remote name.
-siphon_pull "$src" -j 3
-assert_rc 0 "pull $src without --into"
+siphon_pull "$src" -j 3 --compress gzip
+assert_rc 0 "pull $src without --into, gzip"
 assert_same_my "$src" "$src" --definer-of root@localhost
 assert_ws_my_dbs my_copy "$src"
 
