@@ -108,6 +108,11 @@ test_sqlite_inspect_parse_missing_and_defaults(void **state)
 	assert_int_equal(f.tmp_free, -1);
 	assert_int_equal(f.opened, -1);
 	assert_int_equal(f.uid, 0);
+	/* Not there, in a directory this user cannot enter: the directory's owner. */
+	assert_int_equal(siphon_sq_inspect_parse(&f, "uid 1001\nblocked postgres\nend\n"), 0);
+	assert_false(f.exists);
+	assert_true(f.dir_blocked);
+	assert_string_equal(f.owner, "postgres");
 	/* No end marker: the output is not to be trusted. */
 	assert_int_equal(siphon_sq_inspect_parse(&f, "version 3.40.1\nexists 1\n"), -1);
 	assert_int_equal(siphon_sq_inspect_parse(&f, ""), -1);

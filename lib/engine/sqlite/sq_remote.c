@@ -151,6 +151,11 @@ judge_facts(struct sq *sq)
 		return siphon_err(sq->ctx, SIPHON_EVERSION,
 		                  "sqlite3 on %s is %s; siphon needs 3.27.0 or newer there (VACUUM INTO, the one consistent way to copy a live database): upgrade SQLite on the server",
 		                  host, f->version);
+	if (!f->exists && f->dir_blocked)
+		return siphon_err(sq->ctx, SIPHON_EREMOTE,
+		                  "permission denied: %s cannot enter the directory of \"%s\" on %s (owner %s); run as the owner with %s",
+		                  reader(sq), db, host, f->owner[0] ? f->owner : "unknown",
+		                  owner_hint(sq, hint, sizeof(hint)));
 	if (!f->exists)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "no file \"%s\" on %s%s; check the path with: ssh %s ls -l \"%s\"",
@@ -171,6 +176,10 @@ judge_facts(struct sq *sq)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "\"%s\" on %s is not an SQLite 3 database (it does not start with \"SQLite format 3\"; an encrypted database cannot be copied either)",
 		                  db, host);
+	if (f->opened == -1 && f->header == 1 && f->wal_mode && !f->dir_writable)
+		return siphon_err(sq->ctx, SIPHON_EREMOTE,
+		                  "cannot read \"%s\" on %s: it is a WAL-mode database, and reading one needs write access to its -shm file, or to its directory when no program has it open; %s has neither; run as the file's owner with %s",
+		                  db, host, reader(sq), owner_hint(sq, hint, sizeof(hint)));
 	if (f->opened == -1 && f->header == 1 && f->wal_mode)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "\"%s\" on %s is a WAL-mode database that no program has open; reading it as %s, who cannot write to it, would leave -wal and -shm files behind that its owner cannot write to; run as the owner with %s",

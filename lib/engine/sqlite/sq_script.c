@@ -45,6 +45,9 @@ static const char inspect_script[] =
 	"[ -f \"$src-wal\" ] && ls -lLd -- \"$src-wal\" 2>/dev/null | awk 'NR == 1 { print \"walsize \" $5 }'\n"
 	"dir=${src%/*}\n"
 	"[ -w \"${dir:-/}\" ] && echo 'dirw 1'\n"
+	/* Not there, or in a directory this user may not enter? */
+	"[ ! -e \"$src\" ] && [ -d \"${dir:-/}\" ] && [ ! -x \"${dir:-/}\" ] &&\n"
+	"  ls -ldL -- \"${dir:-/}\" 2>/dev/null | awk 'NR == 1 { print \"blocked \" $3 }'\n"
 	"h=\n"
 	"[ -f \"$src\" ] && [ -r \"$src\" ] && h=$(od -An -tx1 -v -N20 -- \"$src\" 2>/dev/null | tr -d ' \\n')\n"
 	"echo \"header $h\"\n"
@@ -267,7 +270,10 @@ siphon_sq_inspect_parse(struct siphon_sq_facts *f, const char *out)
 			f->shm_exists = 1;
 		else if (KEY("dirw"))
 			f->dir_writable = 1;
-		else if (KEY("owner"))
+		else if (KEY("blocked")) {
+			f->dir_blocked = 1;
+			copy_text(f->owner, sizeof(f->owner), val, vlen);
+		} else if (KEY("owner"))
 			copy_text(f->owner, sizeof(f->owner), val, vlen);
 		else if (KEY("size"))
 			f->size = num(v);

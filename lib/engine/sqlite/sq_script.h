@@ -24,8 +24,9 @@ struct siphon_sq_facts {
 	long uid;               /* of the user that reads the file, -1 unknown */
 	int exists, is_dir, is_file, readable, writable;
 	int dir_writable;       /* the file's directory */
+	int dir_blocked;        /* no such file, in a directory this user cannot enter */
 	int shm_exists;         /* PATH-shm is there (the database is open) */
-	char owner[64];         /* the file's owner, as ls prints it */
+	char owner[64];         /* the file's owner (a blocked directory's), as ls prints it */
 	long long size;         /* of the main file; -1 unknown */
 	long long wal_size;     /* of PATH-wal; -1 when there is none */
 	int header;             /* 1 "SQLite format 3", 0 something else, -1 unread */
