@@ -18,6 +18,14 @@
 #   sq_assert_no_local_tmp   no .NAME.siphon-* file and no -wal/-shm/-journal left in SQ_WS
 #   sq_assert_srv_clean [S]  no siphon-sqlite.* directory of siphon_remote left in /tmp, nothing
 #                        left running on the server (assert_remote_clean)
+#   sq_wait_vacuum PID   until the server's VACUUM INTO is writing its copy (fails if PID exits)
+#   sq_wait_received PID MB  until the local temporary file holds MB megabytes
+#   sq_keep              SQ_WS/keep.db with known content; sq_assert_keep: byte-identical
+#   sq_sshd_fake_sqlite3 missing|old   a second sshd (same keys and users) in a private mount
+#                        namespace where /usr/bin/sqlite3 is an empty non-executable file (no
+#                        sqlite3 on the server) or a script that says it is 3.22.0; sets SQ_NS_PORT
+#                        and SQ_NS_KNOWN_HOSTS; stopped when the test exits. Nothing on the machine
+#                        is changed. Returns 1 when unshare -m is not permitted.
 
 sq_dirs() {
 	SQ_SRV=$(mktemp -d "/home/$SIPHON_IT_SSH_USER/sqlite-it.XXXXXX") || it_fail "mktemp on the server side"
@@ -114,4 +122,62 @@ sq_assert_srv_clean() { # [SECONDS]
 	done
 	[ -z "$(sq_srv_tmp_dirs)" ] || it_fail "the server's temporary copy is still there: $(sq_srv_tmp_dirs)"
 	assert_remote_clean "${1:-20}"
+}
+
+sq_sshd_fake_sqlite3() { # missing|old
+	local d=$H/sshd-sqlite-$1 fake port
+	unshare -m --propagation private true 2>/dev/null || return 1
+	mkdir -p "$d" || return 1
+	fake=$d/sqlite3
+	if [ "$1" = old ]; then
+		printf '#!/bin/sh\necho "3.22.0 2018-01-22 18:45:57 0c55d179733b46d8d0ba4d88e01a25e10677046ee3da1d5b1581e86726f2alt1"\n' >"$fake"
+		chmod 755 "$fake"
+	else
+		: >"$fake"
+		chmod 644 "$fake"
+	fi
+	port=$(_h_free_port) || return 1
+	_h_write_sshd_config "$d/sshd_config" "$port" "$d/sshd.pid"
+	unshare -m --propagation private /bin/sh -c \
+		'mount --bind "$3" /usr/bin/sqlite3 && exec /usr/sbin/sshd -f "$1" -E "$2"' \
+		sh "$d/sshd_config" "$H/logs/sshd-sqlite-$1.log" "$fake" || return 1
+	for _ in $(seq 1 50); do
+		[ -s "$d/sshd.pid" ] && break
+		sleep 0.05
+	done
+	[ -s "$d/sshd.pid" ] || return 1
+	harness_on_exit "kill \$(cat '$d/sshd.pid') 2>/dev/null"
+	SQ_NS_PORT=$port
+	SQ_NS_KNOWN_HOSTS=$d/known_hosts
+	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$SQ_NS_KNOWN_HOSTS"
+}
+
+sq_wait_vacuum() { # PID
+	local i d
+	for i in $(seq 1 600); do
+		for d in $(sq_srv_tmp_dirs); do
+			[ -s "$d/copy.db" ] && return 0
+		done
+		kill -0 "$1" 2>/dev/null || it_fail "siphon exited before the server's VACUUM INTO was seen"
+		sleep 0.01
+	done
+	it_fail "no VACUUM INTO seen on the server within 6 s"
+}
+
+sq_wait_received() { # PID MB
+	local i
+	for i in $(seq 1 1000); do
+		[ -n "$(find "$SQ_WS" -name '.*.siphon-*' -size +"$2"M 2>/dev/null)" ] && return 0
+		kill -0 "$1" 2>/dev/null || it_fail "siphon exited before $2 MB had arrived (database too small for this test?)"
+		sleep 0.01
+	done
+	it_fail "$2 MB did not arrive within 10 s"
+}
+
+sq_keep() {
+	sqlite3 "$SQ_WS/keep.db" "CREATE TABLE precious (v); INSERT INTO precious VALUES ('keep me')" || it_fail "create keep.db"
+	cp "$SQ_WS/keep.db" "$H/run/keep.ref"
+}
+sq_assert_keep() {
+	cmp -s "$SQ_WS/keep.db" "$H/run/keep.ref" || it_fail "keep.db changed"
 }
