@@ -29,6 +29,7 @@
 #   my_expect_stderr REGEX [WHAT]  grep -E on siphon's stderr, fails the test without a match
 #   wait_my_data_select PID [SECONDS] [USER]   a data channel reads rows on the server
 #   srv_my_try_write DB TABLE   an UPDATE that does not wait for locks: 0 done, 1 blocked (1205)
+#   my_bank_paced_load_start DB SECONDS PAUSE   the bank load with a pause after every transfer
 #   sshd_nomy_start          a second sshd that sees no mariadb/mysql client (SIPHON_IT_NOMY_PORT,
 #                            SIPHON_IT_NOMY_KNOWN_HOSTS); 1 when the machine does not allow it
 
@@ -250,4 +251,32 @@ sshd_nomy_start() {
 	SIPHON_IT_NOMY_PORT=$port
 	SIPHON_IT_NOMY_KNOWN_HOSTS=$d/known_hosts
 	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$SIPHON_IT_NOMY_KNOWN_HOSTS"
+}
+
+# my_bank_load_start (mysql.sh) with a pause of PAUSE seconds after every transfer (DO SLEEP): a
+# write load that leaves short quiet moments between commits, in which MariaDB's binlog positions
+# of several snapshots can agree. Same outputs: MY_BANK_PID, $H/run/bank.out; my_bank_load_stop.
+my_bank_paced_load_start() { # DB SECONDS PAUSE
+	local q rows
+	q=$(my_ident "$1")
+	rows=$(srv_my -N -B -e "SELECT COUNT(*) FROM $q.accounts_a") || it_fail "bank $1: no accounts_a"
+	: >"$H/run/bank.out"
+	setsid bash -c '
+		awk -v secs="$1" -v rows="$2" -v pause="$5" '\''BEGIN {
+			srand(); end = systime() + secs; n = 0
+			while (systime() < end) {
+				for (i = 0; i < 50; i++) {
+					a = 1 + int(rand() * rows); b = 1 + int(rand() * rows); x = 1 + int(rand() * 50)
+					if (n % 2) { f = "accounts_a"; t = "accounts_b" } else { f = "accounts_b"; t = "accounts_a" }
+					printf "START TRANSACTION; UPDATE %s SET balance = balance - %d WHERE id = %d; UPDATE %s SET balance = balance + %d WHERE id = %d; COMMIT; DO SLEEP(%s);\n", f, x, a, t, x, b, pause
+					n++
+				}
+				printf "SELECT %d;\n", n
+				fflush()
+			}
+		}'\'' | mariadb --no-defaults --protocol=socket -S "$3" -u root -N -B --unbuffered -D "$4"' \
+		bank "$2" "$rows" "$SIPHON_IT_MY_SRV_SOCK" "$1" "$3" >"$H/run/bank.out" 2>"$H/run/bank.err" </dev/null &
+	MY_BANK_PID=$!
+	harness_on_exit "kill -- -$MY_BANK_PID 2>/dev/null"
+	it_note "paced bank load on $1 for ${2}s, a pause of ${3}s after each transfer (pid $MY_BANK_PID)"
 }
