@@ -42,7 +42,7 @@ fi
 siphon_wait 60
 assert_rc 0 "default mode"
 my_expect_stderr '^siphon: one instant for 2 channels: global read lock held [0-9]+ ms$' "the lock line"
-assert_same_my "$bank" bank_default --no-cache
+assert_same_my "$bank" bank_default
 
 # 2. --lock-all: writes wait for the whole copy.
 siphon_bg pull "$(remote_spec "$bank")" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --engine mysql --into bank_lockall --lock-all
@@ -56,7 +56,7 @@ siphon_wait 60
 assert_rc 0 "--lock-all"
 my_expect_stderr '^siphon: --lock-all: the global read lock is held until the copy is done' "the --lock-all line"
 srv_my_try_write "$bank" accounts_b || it_fail "--lock-all: writes are still blocked after siphon ended"
-assert_same_my "$bank" bank_lockall --no-cache
+assert_same_my "$bank" bank_lockall
 
 # 3. A long query: no lock, the binlog positions; --lock-all refused.
 my_keep_create
