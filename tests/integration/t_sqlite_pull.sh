@@ -4,6 +4,8 @@
 # table, user_version and application_id; compare schema and rows table by table, integrity_check,
 # mode 0600. Then replace that copy (--compress zstd), and pull without --engine: a path with '/',
 # and a bare name ending in .db (relative to the SSH user's home) without --into (lands here).
+# What killed runs leave behind goes: local temporary files of dead siphon processes (not those of
+# live ones), and the SSH user's server-side copies older than a day (not younger ones).
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/sqlite.sh"
 harness_start || exit 1
@@ -11,8 +13,30 @@ it_begin
 sq_dirs
 sq_make_fixture "$SQ_SRV/app.db"
 
+# Leftovers of killed runs: a dead siphon's temporary file (and its -journal), a live one's; on
+# the server a two-day-old copy and a fresh one of siphon_remote.
+sleep 0 &
+dead=$!
+wait "$dead"
+kill -0 "$dead" 2>/dev/null && it_skip "pid $dead was reused at once"
+echo junk >"$SQ_WS/.copy.db.siphon-$dead-AbC123"
+echo junk >"$SQ_WS/.copy.db.siphon-$dead-AbC123-journal"
+echo junk >"$SQ_WS/.copy.db.siphon-$$-XyZ789"
+old_copy=/tmp/siphon-sqlite.it$$old
+new_copy=/tmp/siphon-sqlite.it$$new
+runuser -u "$SIPHON_IT_SSH_USER" -- mkdir "$old_copy" "$new_copy" || it_fail "mkdir stale copies"
+harness_on_exit "rm -rf '$old_copy' '$new_copy'"
+touch -d '2 days ago' "$old_copy"
+
 siphon_pull "$SQ_SRV/app.db" --engine sqlite --into "$SQ_WS/copy.db"
 assert_rc 0 "pull app.db --engine sqlite"
+[ ! -e "$SQ_WS/.copy.db.siphon-$dead-AbC123" ] && [ ! -e "$SQ_WS/.copy.db.siphon-$dead-AbC123-journal" ] ||
+	it_fail "a dead run's temporary file was not removed"
+[ -e "$SQ_WS/.copy.db.siphon-$$-XyZ789" ] || it_fail "a live run's temporary file was removed"
+rm -f "$SQ_WS/.copy.db.siphon-$$-XyZ789"
+[ ! -e "$old_copy" ] || it_fail "the server's two-day-old copy was not removed"
+[ -d "$new_copy" ] || it_fail "the server's fresh copy was removed"
+rmdir "$new_copy"
 sq_assert_same "$SQ_SRV/app.db" "$SQ_WS/copy.db"
 sq_assert_mode "$SQ_WS/copy.db" 600
 [ "$(sqlite3 "$SQ_WS/copy.db" 'PRAGMA user_version; PRAGMA application_id')" = $'42\n1095782722' ] ||

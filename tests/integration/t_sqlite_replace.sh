@@ -19,18 +19,20 @@ sq_srv_file "$src" 'PRAGMA journal_mode = WAL' >/dev/null || it_fail "WAL mode o
 old=$SQ_WS/app.db
 sqlite3 "$old" 'PRAGMA journal_mode = WAL; CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE stale (x);' >/dev/null ||
 	it_fail "create the old copy"
-{
-	echo "PRAGMA wal_autocheckpoint = 0;"
-	echo "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) INSERT INTO customers SELECT i, 'old ' || i FROM n;"
-	echo "INSERT INTO stale SELECT randomblob(3000) FROM customers LIMIT 300;"
-	echo "SELECT 'committed';"
-	sleep 30
-} | sqlite3 "$old" >"$H/run/killed.out" &
+rm -f "$H/run/killed.fifo" && mkfifo "$H/run/killed.fifo" || it_fail "mkfifo"
+sqlite3 "$old" <"$H/run/killed.fifo" >"$H/run/killed.out" &
 killed=$!
+exec 8>"$H/run/killed.fifo"
+cat >&8 <<-'EOF2'
+	PRAGMA wal_autocheckpoint = 0;
+	WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) INSERT INTO customers SELECT i, 'old ' || i FROM n;
+	INSERT INTO stale SELECT randomblob(3000) FROM customers LIMIT 300;
+	SELECT 'committed';
+EOF2
 for _ in $(seq 1 100); do grep -q committed "$H/run/killed.out" && break; sleep 0.05; done
-pkill -9 -P "$killed" sqlite3 2>/dev/null
-kill -9 "$killed" 2>/dev/null
+kill -9 "$killed"
 wait "$killed" 2>/dev/null
+exec 8>&-
 [ -s "$old-wal" ] && [ -e "$old-shm" ] || it_fail "no stale -wal/-shm to test with"
 it_note "old copy: $(stat -c %s "$old") bytes, -wal $(stat -c %s "$old-wal") bytes"
 cp "$old-wal" "$H/run/saved-wal"
@@ -51,7 +53,7 @@ sq_assert_same "$src" "$SQ_WS/orphan.db"
 
 # (3) In use: an idle connection (WAL mode: it holds the -shm), then a rollback-journal file
 # opened by a program (no lock at all, only the open file).
-mkfifo "$H/run/hold.fifo" || it_fail "mkfifo"
+rm -f "$H/run/hold.fifo" && mkfifo "$H/run/hold.fifo" || it_fail "mkfifo"
 hold() { # FILE: a sqlite3 that keeps FILE open until release
 	sqlite3 -cmd 'SELECT count(*) FROM sqlite_master' "$1" <"$H/run/hold.fifo" >/dev/null &
 	HOLDER=$!
