@@ -2,8 +2,9 @@
 # needs-real-siphon
 # SQLite: pull a database with tables, indexes, views, triggers, blobs, unicode, a WITHOUT ROWID
 # table, user_version and application_id; compare schema and rows table by table, integrity_check,
-# mode 0600. Then replace that copy (--compress zstd), and pull without --engine: a path with '/',
-# and a bare name ending in .db (relative to the SSH user's home) without --into (lands here).
+# mode 0600. Then replace that copy (--compress zstd), replace it through a symbolic link (the link
+# stays), and pull without --engine: a path with '/', and a bare name ending in .db (relative to
+# the SSH user's home) without --into (lands here).
 # What killed runs leave behind goes: local temporary files of dead siphon processes (not those of
 # live ones), and the SSH user's server-side copies older than a day (not younger ones).
 . "$(dirname "$0")/../harness/lib.sh"
@@ -49,6 +50,15 @@ siphon_pull "$SQ_SRV/app.db" --engine sqlite --into "$SQ_WS/copy.db" --compress 
 assert_rc 0 "pull over the existing copy, zstd"
 sq_assert_same "$SQ_SRV/app.db" "$SQ_WS/copy.db"
 sq_assert_mode "$SQ_WS/copy.db" 600
+
+# Through a symbolic link: the file it points to is replaced, the link stays.
+ln -s copy.db "$SQ_WS/link.db"
+sq_srv_file "$SQ_SRV/app.db" "DELETE FROM kv WHERE k = 'null'" || it_fail "delete"
+siphon_pull "$SQ_SRV/app.db" --into "$SQ_WS/link.db"
+assert_rc 0 "pull into a symbolic link"
+[ -L "$SQ_WS/link.db" ] && [ "$(readlink "$SQ_WS/link.db")" = copy.db ] || it_fail "the link was replaced"
+sq_assert_same "$SQ_SRV/app.db" "$SQ_WS/copy.db"
+rm -f "$SQ_WS/link.db"
 
 # Detected by the name: a path with '/', no --engine, gzip.
 siphon_pull "$SQ_SRV/app.db" --into "$SQ_WS/auto.sqlite" --compress gzip

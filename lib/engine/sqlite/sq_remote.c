@@ -258,16 +258,16 @@ sq_copy(struct sq *sq)
 {
 	struct siphon_strbuf st = {0};
 	struct siphon_sink sink;
-	char hb[16], what[160];
+	char hb[16];
 	double t0 = siphon_mono_s(), next = t0 + 5;
 	int r, stall = sq->o->stall_timeout > 0 ? sq->o->stall_timeout : 120;
 
 	/* Heartbeats well within the stall timeout, at most every 10 s. */
 	snprintf(hb, sizeof(hb), "%d", stall / 4 < 1 ? 1 : stall / 4 > 10 ? 10 : stall / 4);
-	snprintf(what, sizeof(what), "the copy of the SQLite file (VACUUM INTO)");
 	if ((r = stage(sq, &st, siphon_sq_copy_script(), hb)) != 0)
 		goto out;
-	if ((r = siphon_eng_new_stream(sq->eng, &sq->copy, what, siphon_strbuf_str(&st), 0)) != 0)
+	if ((r = siphon_eng_new_stream(sq->eng, &sq->copy, "the SQLite copy (VACUUM INTO)",
+	                               siphon_strbuf_str(&st), 0)) != 0)
 		goto out;
 	/* stdin stays open: its end tells nothing, the heartbeat watches stderr. */
 	sq_tmp_sink(sq, &sink);
