@@ -97,15 +97,36 @@ pick_engine(struct siphon_eng *eng, enum siphon_engine_kind *kind)
 	return 0;
 }
 
+/* A name with a '/' inside: a database of that name wins over a file path. */
+static int
+server_has_it(struct siphon_eng *eng, enum siphon_engine_kind *kind)
+{
+	int r, found = 0;
+
+	if (siphon_probe_has_pg(&eng->probe) && (r = siphon_pg_has_db(eng, &found)) != 0)
+		return r;
+	if (found) {
+		*kind = SIPHON_ENGINE_POSTGRES;
+		return 0;
+	}
+	if (siphon_probe_has_mysql(&eng->probe) && (r = siphon_my_has_db(eng, &found)) != 0)
+		return r;
+	if (found)
+		*kind = SIPHON_ENGINE_MYSQL;
+	return 0;
+}
+
 static int
 run_engine(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 {
 	enum siphon_engine_kind kind = eng->o->engine;
-	int r;
+	int r, sure = 1;
 
 	if (kind == SIPHON_ENGINE_AUTO)
-		kind = siphon_engine_by_name(eng->o->dbname);
+		kind = siphon_engine_by_name(eng->o->dbname, &sure);
 	if ((r = siphon_eng_probe(eng)) != 0)
+		return r;
+	if (!sure && (r = server_has_it(eng, &kind)) != 0)
 		return r;
 	if (kind == SIPHON_ENGINE_AUTO && (r = pick_engine(eng, &kind)) != 0)
 		return r;

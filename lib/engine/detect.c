@@ -12,11 +12,18 @@ ends_with(const char *s, const char *suffix)
 }
 
 enum siphon_engine_kind
-siphon_engine_by_name(const char *name)
+siphon_engine_by_name(const char *name, int *sure)
 {
-	if (strchr(name, '/') != NULL || ends_with(name, ".db") ||
+	*sure = 1;
+	if (name[0] == '/' || name[0] == '~' || strncmp(name, "./", 2) == 0 ||
+	    strncmp(name, "../", 3) == 0 || ends_with(name, ".db") ||
 	    ends_with(name, ".sqlite") || ends_with(name, ".sqlite3"))
 		return SIPHON_ENGINE_SQLITE;
+	/* "data/app" is a relative path, or a database whose name has a '/'. */
+	if (strchr(name, '/') != NULL) {
+		*sure = 0;
+		return SIPHON_ENGINE_SQLITE;
+	}
 	return SIPHON_ENGINE_AUTO;
 }
 

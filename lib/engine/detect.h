@@ -9,10 +9,11 @@
 #include "siphon.h"
 
 /*
- * SQLITE when name looks like a file (holds a '/', or ends in .db, .sqlite
- * or .sqlite3), else AUTO.
+ * SQLITE when name looks like a file, else AUTO.  *sure: it starts like a
+ * path (/, ~, ./, ../) or ends in .db, .sqlite or .sqlite3; a name that
+ * only holds a '/' is SQLite unless a database server has it (*sure 0).
  */
-enum siphon_engine_kind siphon_engine_by_name(const char *name);
+enum siphon_engine_kind siphon_engine_by_name(const char *name, int *sure);
 
 /* Whether the probe found PostgreSQL tools, and MySQL/MariaDB tools. */
 int siphon_probe_has_pg(const struct siphon_probe *p);

@@ -1,0 +1,76 @@
+/* test_detect.c - unit tests of lib/engine/detect: which engine a name and a probe point to. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "engine/detect.h"
+
+static void
+test_detect_by_name(void **state)
+{
+	static const struct {
+		const char *name;
+		enum siphon_engine_kind kind;
+		int sure;
+	} cases[] = {
+		{"/srv/app/db.sqlite3", SIPHON_ENGINE_SQLITE, 1},
+		{"/var/lib/app/data", SIPHON_ENGINE_SQLITE, 1},
+		{"~/app.db", SIPHON_ENGINE_SQLITE, 1},
+		{"./x", SIPHON_ENGINE_SQLITE, 1},
+		{"../x", SIPHON_ENGINE_SQLITE, 1},
+		{"app.db", SIPHON_ENGINE_SQLITE, 1},
+		{"app.sqlite", SIPHON_ENGINE_SQLITE, 1},
+		{"my app.sqlite3", SIPHON_ENGINE_SQLITE, 1},
+		{"data/app", SIPHON_ENGINE_SQLITE, 0},
+		{"hostile db'; $(touch /tmp/x) `x`", SIPHON_ENGINE_SQLITE, 0},
+		{"app", SIPHON_ENGINE_AUTO, 1},
+		{"app.db.backup", SIPHON_ENGINE_AUTO, 1},
+		{".db", SIPHON_ENGINE_AUTO, 1},
+		{"shop_production", SIPHON_ENGINE_AUTO, 1},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int sure = -1;
+
+		assert_int_equal(siphon_engine_by_name(cases[i].name, &sure), cases[i].kind);
+		assert_int_equal(sure, cases[i].sure);
+	}
+}
+
+static void
+test_detect_by_tools(void **state)
+{
+	struct siphon_probe p;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	assert_false(siphon_probe_has_pg(&p));
+	assert_false(siphon_probe_has_mysql(&p));
+	strcpy(p.mysqldump, "/usr/bin/mysqldump");
+	assert_false(siphon_probe_has_mysql(&p));   /* siphon needs the client */
+	strcpy(p.mariadb, "/usr/bin/mariadb");
+	assert_true(siphon_probe_has_mysql(&p));
+	p.npg = 1;
+	assert_true(siphon_probe_has_pg(&p));
+	assert_string_equal(siphon_engine_name(SIPHON_ENGINE_MYSQL), "mysql");
+	assert_string_equal(siphon_engine_name(SIPHON_ENGINE_SQLITE), "sqlite");
+	assert_string_equal(siphon_engine_name(SIPHON_ENGINE_POSTGRES), "postgres");
+	assert_string_equal(siphon_engine_name(SIPHON_ENGINE_AUTO), "auto");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_detect_by_name),
+		cmocka_unit_test(test_detect_by_tools),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
