@@ -33,12 +33,15 @@ my_pull "$hdb" --into "$local_name"
 assert_rc 0 "pull over the hostile copy"
 assert_same_my "$hdb" "$local_name" --definer-of root@localhost
 
-# 65 characters: refused before anything happens.
-long=$(printf 'x%.0s' $(seq 1 65))
-my_pull "$hdb" --into "$long"
+# 64 characters is MySQL's longest name; 65: refused before anything happens.
+max=$(printf 'x%.0s' $(seq 1 64))
+my_pull "$hdb" --into "$max"
+assert_rc 0 "--into of 64 characters"
+assert_same_my "$hdb" "$max"
+my_pull "$hdb" --into "${max}y"
 assert_rc 2 "--into of 65 characters"
 assert_error_line
 
-assert_ws_my_dbs "$hdb" "$local_name"
+assert_ws_my_dbs "$hdb" "$local_name" "$max"
 assert_no_pwned
 assert_my_clean

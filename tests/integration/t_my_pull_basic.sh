@@ -27,6 +27,9 @@ fi
 [ "$(ws_my -N -B -e "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'my_copy'")" = 2 ] ||
 	it_fail "the copy does not have the source's 2 events"
 assert_ws_my_dbs my_copy
+# The triggers did not fire while the rows were loaded: the audit table has the source's rows.
+[ "$(ws_my -N -B -e 'SELECT COUNT(*), MAX(id) FROM my_copy.audit_log')" = "$(srv_my -N -B -e "SELECT COUNT(*), MAX(id) FROM $src.audit_log")" ] ||
+	it_fail "audit_log of the copy does not have the source's rows (a trigger fired during the load?)"
 assert_my_objects_work my_copy
 
 # The old copy gets things the source does not have (and loses one it has).
