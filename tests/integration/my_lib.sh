@@ -30,6 +30,7 @@
 #   wait_my_data_select PID [SECONDS] [USER]   a data channel reads rows on the server
 #   srv_my_try_write DB TABLE   an UPDATE that does not wait for locks: 0 done, 1 blocked (1205)
 #   my_bank_paced_load_start DB SECONDS PAUSE   the bank load with a pause after every transfer
+#   my_kill_marked srv|ws MARK   KILL the sessions whose running query contains MARK
 #   sshd_nomy_start          a second sshd that sees no mariadb/mysql client (SIPHON_IT_NOMY_PORT,
 #                            SIPHON_IT_NOMY_KNOWN_HOSTS); 1 when the machine does not allow it
 
@@ -279,4 +280,14 @@ my_bank_paced_load_start() { # DB SECONDS PAUSE
 	MY_BANK_PID=$!
 	harness_on_exit "kill -- -$MY_BANK_PID 2>/dev/null"
 	it_note "paced bank load on $1 for ${2}s, a pause of ${3}s after each transfer (pid $MY_BANK_PID)"
+}
+
+# KILL the sessions of a server (srv|ws) whose query contains MARK (a client killed on this side
+# leaves its running query on the server until it ends).
+my_kill_marked() { # srv|ws MARK
+	local id
+	for id in $("${1}_my" -N -B -e "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%$2%' AND ID <> CONNECTION_ID()" 2>/dev/null); do
+		"${1}_my" -e "KILL $id" 2>/dev/null
+	done
+	return 0
 }

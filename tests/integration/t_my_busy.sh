@@ -24,7 +24,7 @@ exec 7>"$H/run/idle.fifo"
 echo "SELECT 'idle-ready', CONNECTION_ID();" >&7
 ws_my -N -B -D busy_copy -e "SELECT 'siphon-it-busy', SLEEP(120)" >"$H/run/busy.out" 2>&1 &
 busy=$!
-harness_on_exit "kill $busy 2>/dev/null"
+harness_on_exit "kill $busy 2>/dev/null; my_kill_marked ws siphon-it-busy"
 for _ in $(seq 1 100); do
 	[ "$(ws_my -N -B -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = 'busy_copy'")" = 2 ] && break
 	sleep 0.05
