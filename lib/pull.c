@@ -43,10 +43,11 @@ choose_between(struct siphon_eng *eng, enum siphon_engine_kind *kind)
 {
 	struct siphon_ctx *ctx = eng->ctx;
 	static const char *const choices[] = {"postgres", "mysql"};
-	char question[512];
+	char question[512], why_pg[256], why_my[256];
 	int r, in_pg = 0, in_my = 0, pick;
 
-	if ((r = siphon_pg_has_db(eng, &in_pg)) != 0 || (r = siphon_my_has_db(eng, &in_my)) != 0)
+	if ((r = siphon_pg_has_db(eng, &in_pg, why_pg, sizeof(why_pg))) != 0 ||
+	    (r = siphon_my_has_db(eng, &in_my, why_my, sizeof(why_my))) != 0)
 		return r;
 	if (in_pg != in_my) {
 		*kind = in_pg ? SIPHON_ENGINE_POSTGRES : SIPHON_ENGINE_MYSQL;
@@ -56,8 +57,11 @@ choose_between(struct siphon_eng *eng, enum siphon_engine_kind *kind)
 	}
 	if (!in_pg)
 		return siphon_err(ctx, SIPHON_EREMOTE,
-		                  "no database named \"%s\" on %s (looked in PostgreSQL and MySQL/MariaDB); check the name with: ssh %s psql -l, or: ssh %s mysql -e 'SHOW DATABASES' (or give --engine to see that engine's own error)",
-		                  eng->o->dbname, eng->o->host, eng->o->host, eng->o->host);
+		                  "no database named \"%s\" on %s (looked in PostgreSQL%s%s%s and MySQL/MariaDB%s%s%s); check the name with: ssh %s psql -l, or: ssh %s mysql -e 'SHOW DATABASES' (or give --engine to see that engine's own error)",
+		                  eng->o->dbname, eng->o->host,
+		                  why_pg[0] ? ", which said \"" : "", why_pg, why_pg[0] ? "\"" : "",
+		                  why_my[0] ? ", which said \"" : "", why_my, why_my[0] ? "\"" : "",
+		                  eng->o->host, eng->o->host);
 	snprintf(question, sizeof(question),
 	         "%s has a database named \"%s\" in both PostgreSQL and MySQL/MariaDB; which one?",
 	         eng->o->host, eng->o->dbname);
@@ -78,21 +82,11 @@ pick_engine(struct siphon_eng *eng, enum siphon_engine_kind *kind)
 
 	if (pg && my)
 		return choose_between(eng, kind);
-	if (my && !pg) {
-		/* Only MySQL's tools: but the user may have meant PostgreSQL. */
-		int found = 0, r;
-
-		if ((r = siphon_my_has_db(eng, &found)) != 0)
-			return r;
-		if (!found)
-			return siphon_err(eng->ctx, SIPHON_EREMOTE,
-			                  "no database named \"%s\" in MySQL/MariaDB on %s, and no PostgreSQL client tools (pg_dump, psql) there; for PostgreSQL install them on the server (apt install postgresql-client), for MySQL check the name with: ssh %s mysql -e 'SHOW DATABASES'",
-			                  eng->o->dbname, eng->o->host, eng->o->host);
-	}
 	if (!pg && !my)
 		return siphon_err(eng->ctx, SIPHON_EREMOTE,
-		                  "found neither pg_dump nor mysqldump/mariadb-dump on %s; install the database's client tools there, or name the engine with --engine",
+		                  "found neither pg_dump nor a mysql/mariadb client on %s; install the database's client tools there, or name the engine with --engine",
 		                  eng->o->host);
+	eng->other_missing = pg ? "mysql/mariadb client" : "PostgreSQL client (pg_dump, psql)";
 	*kind = pg ? SIPHON_ENGINE_POSTGRES : SIPHON_ENGINE_MYSQL;
 	return 0;
 }
@@ -103,13 +97,13 @@ server_has_it(struct siphon_eng *eng, enum siphon_engine_kind *kind)
 {
 	int r, found = 0;
 
-	if (siphon_probe_has_pg(&eng->probe) && (r = siphon_pg_has_db(eng, &found)) != 0)
+	if (siphon_probe_has_pg(&eng->probe) && (r = siphon_pg_has_db(eng, &found, NULL, 0)) != 0)
 		return r;
 	if (found) {
 		*kind = SIPHON_ENGINE_POSTGRES;
 		return 0;
 	}
-	if (siphon_probe_has_mysql(&eng->probe) && (r = siphon_my_has_db(eng, &found)) != 0)
+	if (siphon_probe_has_mysql(&eng->probe) && (r = siphon_my_has_db(eng, &found, NULL, 0)) != 0)
 		return r;
 	if (found)
 		*kind = SIPHON_ENGINE_MYSQL;

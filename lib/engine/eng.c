@@ -20,6 +20,7 @@ siphon_eng_init(struct siphon_eng *e, struct siphon_loop *loop,
 	e->loop = loop;
 	e->o = o;
 	e->jobs = o->jobs > 0 ? o->jobs : 4;
+	e->other_missing = "";
 	/*
 	 * Channel windows: a paused channel keeps its whole window in memory,
 	 * so they share a budget (8 MiB: 2 MiB each at -j 4, 1 MiB at -j 8,
@@ -297,7 +298,8 @@ siphon_eng_disk_reserve(const char *dir)
 
 int
 siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
-                 const char *input, const char *marker, int *found)
+                 const char *input, const char *marker, const char *const *keys,
+                 char *why, size_t cap, int *found)
 {
 	struct siphon_strbuf out = {0};
 	struct siphon_rstream *rs = NULL;
@@ -305,6 +307,8 @@ siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
 	int r;
 
 	*found = 0;
+	if (why != NULL && cap > 0)
+		why[0] = '\0';
 	out.max = 4096;
 	if ((r = siphon_eng_new_stream(e, &rs, what, stage, 1)) != 0)
 		goto out;
@@ -321,6 +325,8 @@ siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
 	if ((r = siphon_eng_wait_stream(e, rs)) != 0)
 		goto out;
 	*found = !rs->failed && strstr(siphon_strbuf_str(&out), marker) != NULL;
+	if (rs->failed && why != NULL && cap > 0)
+		siphon_eng_key_line(siphon_rstream_stderr(rs), keys, why, cap);
 out:
 	siphon_eng_drop_stream(e, &rs);
 	siphon_strbuf_free(&out);

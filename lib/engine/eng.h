@@ -25,6 +25,12 @@ struct siphon_eng {
 	enum siphon_codec_kind codec;
 	char codec_name[16];
 	struct siphon_strbuf compress;   /* the compressor stage, "" for none */
+	/*
+	 * Set when the engine was picked because only its tools are on the
+	 * server: what the other engine lacks, for "database does not exist"
+	 * ("PostgreSQL client tools (pg_dump, psql)"), else "".
+	 */
+	const char *other_missing;
 	/* The engine's explain hook, set on every stream it creates. */
 	int (*explain)(void *arg, struct siphon_rstream *rs);
 	void *explain_arg;
@@ -82,10 +88,13 @@ const char *siphon_eng_key_line(const char *err, const char *const *keys,
 /*
  * Runs stage (raw, on its own channel) with input on its stdin; *found says
  * whether it succeeded and printed marker.  A failing command is an answer
- * (no), not an error.  For the engines' "is the database there" questions.
+ * (no), not an error; its telling stderr line (one holding a key) goes to
+ * why (cap bytes; "" when it did not fail).  For the engines' "is the
+ * database there" questions.
  */
 int siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
-                     const char *input, const char *marker, int *found);
+                     const char *input, const char *marker, const char *const *keys,
+                     char *why, size_t cap, int *found);
 
 /* Free bytes for unprivileged use on the file system holding dir; -1 if unknown. */
 long long siphon_eng_free_bytes(const char *dir);

@@ -102,10 +102,13 @@ err_line(const char *err, char *buf, size_t cap)
 	return siphon_eng_key_line(err != NULL ? err : "", keys, buf, cap);
 }
 
+/* lenient: --force, and the exit status does not matter (a read that may meet errors). */
 static int
-local_sql_ctx(struct my *my, struct siphon_ctx *ctx, const char *sql, char **out, const char *what)
+local_sql_ctx(struct my *my, struct siphon_ctx *ctx, const char *sql, char **out, const char *what,
+              int lenient)
 {
-	char **argv = argv_with(&my->local, NULL, 0);
+	static const char *const force[] = {"--force"};
+	char **argv = argv_with(&my->local, force, lenient ? 1 : 0);
 	char *o = NULL, *e = NULL, line[512];
 	int st, r = 0;
 
@@ -117,7 +120,7 @@ local_sql_ctx(struct my *my, struct siphon_ctx *ctx, const char *sql, char **out
 		r = st;
 		goto out;
 	}
-	if (st != 0) {
+	if (st != 0 && !lenient) {
 		r = siphon_err(ctx, SIPHON_ELOCAL, "%s failed on the local server: %s", what,
 		               err_line(e, line, sizeof(line)));
 		goto out;
@@ -135,7 +138,13 @@ out:
 int
 my_local_sql(struct my *my, const char *sql, char **out, const char *what)
 {
-	return local_sql_ctx(my, my->ctx, sql, out, what);
+	return local_sql_ctx(my, my->ctx, sql, out, what, 0);
+}
+
+int
+my_local_read(struct my *my, const char *sql, char **out, const char *what)
+{
+	return local_sql_ctx(my, my->ctx, sql, out, what, 1);
 }
 
 static int
@@ -518,7 +527,7 @@ my_drop_staging(struct my *my)
 	    (siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ") != 0 ||
 	     siphon_my_ident(&sql, my->staging) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0))
 		goto out;
-	(void)local_sql_ctx(my, &tmp, siphon_strbuf_str(&sql), NULL, "dropping the staging database");
+	(void)local_sql_ctx(my, &tmp, siphon_strbuf_str(&sql), NULL, "dropping the staging database", 0);
 out:
 	my->staging_created = 0;
 	siphon_strbuf_free(&sql);

@@ -275,13 +275,16 @@ out:
 }
 
 int
-siphon_my_has_db(struct siphon_eng *eng, int *found)
+siphon_my_has_db(struct siphon_eng *eng, int *found, char *why, size_t cap)
 {
+	static const char *const keys[] = {"ERROR ", NULL};
 	struct my my;
 	struct siphon_strbuf st = {0}, q = {0};
 	int r;
 
 	*found = 0;
+	if (cap > 0)
+		why[0] = '\0';
 	memset(&my, 0, sizeof(my));
 	my.eng = eng;
 	my.ctx = eng->ctx;
@@ -298,7 +301,7 @@ siphon_my_has_db(struct siphon_eng *eng, int *found)
 		goto out;
 	}
 	r = siphon_eng_check(eng, "looking for the database in MySQL", siphon_strbuf_str(&st),
-	                     siphon_strbuf_str(&q), "siphon-found", found);
+	                     siphon_strbuf_str(&q), "siphon-found", keys, why, cap, found);
 out:
 	siphon_strbuf_free(&st);
 	siphon_strbuf_free(&q);

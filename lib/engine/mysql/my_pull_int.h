@@ -90,6 +90,8 @@ int my_local_open(struct my *my);
 void my_local_clear(struct my_local *l);
 /* Runs sql on the local server; its stdout into *out if out != NULL. */
 int my_local_sql(struct my *my, const char *sql, char **out, const char *what);
+/* The same, going on past errors (--force) and whatever the exit status: for reads. */
+int my_local_read(struct my *my, const char *sql, char **out, const char *what);
 int my_local_checks(struct my *my);
 int my_create_staging(struct my *my);
 void my_drop_staging(struct my *my);
@@ -98,8 +100,6 @@ int my_spawn_loader(void *arg, struct siphon_my_lane *lane, int i);
 int my_disk_tick(void *arg);
 
 /* my_swap.c */
-/* Creates views, routines, triggers and events in db (statements rewritten). */
-int my_objects_sql(struct my *my, const char *db, struct siphon_strbuf *sql);
 int my_swap(struct my *my);
 
 #endif

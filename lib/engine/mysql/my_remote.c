@@ -29,8 +29,10 @@ my_explain(void *arg, struct siphon_rstream *rs)
 	key_line(err, line, sizeof(line));
 	if (strstr(err, "ERROR 1049") != NULL || strstr(err, "Unknown database") != NULL)
 		return siphon_err(my->ctx, SIPHON_EREMOTE,
-		                  "database \"%s\" does not exist on %s (%s); check the name with: ssh %s mysql -e 'SHOW DATABASES'",
-		                  my->o->dbname, host, line, host);
+		                  "database \"%s\" does not exist on %s (%s); check the name with: ssh %s mysql -e 'SHOW DATABASES'%s%s%s",
+		                  my->o->dbname, host, line, host,
+		                  my->eng->other_missing[0] ? " (and there is no " : "", my->eng->other_missing,
+		                  my->eng->other_missing[0] ? " there for another engine)" : "");
 	if (strstr(err, "ERROR 1045") != NULL || strstr(err, "ERROR 1698") != NULL)
 		return siphon_err(my->ctx, SIPHON_EREMOTE,
 		                  "MySQL on %s refused the login (%s); put the credentials in the remote user's ~/.my.cnf ([client] user=... password=...), or pass --remote-mysql-opts '-u USER'",
@@ -211,8 +213,10 @@ my_start_control(struct my *my)
 	}
 	if (!my->cat.have_db) {
 		r = siphon_err(my->ctx, SIPHON_EREMOTE,
-		               "database \"%s\" does not exist on %s (or the remote MySQL user cannot see it); check the name with: ssh %s mysql -e 'SHOW DATABASES'",
-		               my->o->dbname, my->o->host, my->o->host);
+		               "database \"%s\" does not exist on %s (or the remote MySQL user cannot see it); check the name with: ssh %s mysql -e 'SHOW DATABASES'%s%s%s",
+		               my->o->dbname, my->o->host, my->o->host,
+		               my->eng->other_missing[0] ? " (and there is no " : "", my->eng->other_missing,
+		               my->eng->other_missing[0] ? " there for another engine)" : "");
 		goto out;
 	}
 	siphon_strbuf_reset(&q);

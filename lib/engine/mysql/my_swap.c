@@ -61,18 +61,24 @@ pick_delimiter(const char *stmt, char *buf, size_t cap)
 		snprintf(buf, cap, ";;siphon%d;;", ++n);
 }
 
+/*
+ * Appends the statements that make object o in the current database.
+ * rewrite: an object from the source, made to work here (DEFINER, events
+ * DISABLEd, collations); else one of the target's own, put back as it was.
+ */
 static int
 append_object(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_object *o,
-              int *definers)
+              int rewrite, int *definers)
 {
 	struct siphon_strbuf a = {0}, b = {0};
 	char delim[32];
-	int changed, r = -1;
+	int changed = 0, r = -1;
 
-	if (siphon_my_rewrite_definer(&a, o->create, &changed) != 0)
+	if (rewrite ? siphon_my_rewrite_definer(&a, o->create, &changed) != 0 :
+	              siphon_strbuf_puts(&a, o->create) != 0)
 		goto out;
 	*definers += changed;
-	if (o->kind == SIPHON_MY_EVENT) {
+	if (o->kind == SIPHON_MY_EVENT && rewrite) {
 		int er = siphon_my_event_disable(&b, siphon_strbuf_str(&a));
 
 		if (er == -1)
@@ -86,7 +92,7 @@ append_object(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_o
 		goto out;
 	}
 	siphon_strbuf_reset(&a);
-	if (my->ncolmap > 0) {
+	if (rewrite && my->ncolmap > 0) {
 		if (siphon_my_replace_words(&a, siphon_strbuf_str(&b), my->colmap, &changed) != 0)
 			goto out;
 	} else if (siphon_strbuf_puts(&a, siphon_strbuf_str(&b)) != 0) {
@@ -109,7 +115,7 @@ append_object(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_o
 		const char *coll = o->collation_connection, *cs = "utf8mb4";
 		int i;
 
-		for (i = 0; i < my->ncolmap; i += 2)
+		for (i = 0; rewrite && i < my->ncolmap; i += 2)
 			if (strcmp(my->colmap[i], coll) == 0)
 				coll = my->colmap[i + 1];
 		if (plain_name(o->charset_client) &&
@@ -201,32 +207,61 @@ view_order(const struct siphon_my_catalog *c, int **order, int *n)
 	return 0;
 }
 
-int
-my_objects_sql(struct my *my, const char *db, struct siphon_strbuf *sql)
+#define OBJ_ROUTINES 1
+#define OBJ_VIEWS 2
+#define OBJ_TRIGGERS 4
+#define OBJ_EVENTS 8
+#define OBJ_ALL 15
+
+static int
+kind_bit(enum siphon_my_objkind k)
 {
-	const struct siphon_my_catalog *c = &my->cat;
+	switch (k) {
+	case SIPHON_MY_PROCEDURE:
+	case SIPHON_MY_FUNCTION:
+		return OBJ_ROUTINES;
+	case SIPHON_MY_VIEW:
+		return OBJ_VIEWS;
+	case SIPHON_MY_TRIGGER:
+		return OBJ_TRIGGERS;
+	default:
+		return OBJ_EVENTS;
+	}
+}
+
+/*
+ * The statements that make c's objects of the given kinds in db: routines
+ * first (views and triggers may call them), views in dependency order, then
+ * triggers and events.  Returns how many named a DEFINER, or -1.
+ */
+static int
+objects_sql(struct my *my, const struct siphon_my_catalog *c, const char *db, int kinds,
+            int rewrite, struct siphon_strbuf *sql)
+{
+	static const int order_bits[] = {OBJ_ROUTINES, OBJ_VIEWS, OBJ_TRIGGERS, OBJ_EVENTS};
 	int *order = NULL, nv, i, definers = 0, r = -1;
-	static const enum siphon_my_objkind after[] = {SIPHON_MY_TRIGGER, SIPHON_MY_EVENT};
+	size_t k;
 
 	if (siphon_strbuf_puts(sql, "USE ") != 0 || siphon_my_ident(sql, db) != 0 ||
 	    siphon_strbuf_puts(sql, ";\nSET SESSION foreign_key_checks = 0,"
 	                            " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n") != 0)
 		goto out;
-	/* Routines first: views and triggers may call them. */
-	for (i = 0; i < c->nobjs; i++)
-		if ((c->objs[i].kind == SIPHON_MY_PROCEDURE || c->objs[i].kind == SIPHON_MY_FUNCTION) &&
-		    c->objs[i].create != NULL && append_object(my, sql, &c->objs[i], &definers) != 0)
-			goto out;
 	if (view_order(c, &order, &nv) != 0)
 		goto out;
-	for (i = 0; i < nv; i++)
-		if (append_object(my, sql, &c->objs[order[i]], &definers) != 0)
-			goto out;
-	for (size_t k = 0; k < sizeof(after) / sizeof(after[0]); k++)
+	for (k = 0; k < sizeof(order_bits) / sizeof(order_bits[0]); k++) {
+		if (!(kinds & order_bits[k]))
+			continue;
+		if (order_bits[k] == OBJ_VIEWS) {
+			for (i = 0; i < nv; i++)
+				if (append_object(my, sql, &c->objs[order[i]], rewrite, &definers) != 0)
+					goto out;
+			continue;
+		}
 		for (i = 0; i < c->nobjs; i++)
-			if (c->objs[i].kind == after[k] && c->objs[i].create != NULL &&
-			    append_object(my, sql, &c->objs[i], &definers) != 0)
+			if (kind_bit(c->objs[i].kind) == order_bits[k] && c->objs[i].create != NULL &&
+			    append_object(my, sql, &c->objs[i], rewrite, &definers) != 0)
 				goto out;
+	}
 	r = definers;
 out:
 	free(order);
@@ -313,43 +348,131 @@ out:
 	return r;
 }
 
-/*
- * The swap session stopped: if the RENAME had happened, say where each copy
- * is (the first error stays; this adds where things are).
- */
+/* Appends "DROP KIND IF EXISTS `db`.`name`;" for c's objects of the given kinds. */
 static int
-swap_failed(struct my *my)
+drop_objects_sql(const struct siphon_my_catalog *c, const char *db, int kinds, struct siphon_strbuf *sql)
+{
+	int i;
+
+	for (i = 0; i < c->nobjs; i++)
+		if ((kind_bit(c->objs[i].kind) & kinds) &&
+		    (siphon_strbuf_printf(sql, "DROP %s IF EXISTS ", siphon_my_kind_word(c->objs[i].kind)) != 0 ||
+		     siphon_my_qualified(sql, db, c->objs[i].name) != 0 || siphon_strbuf_puts(sql, ";\n") != 0))
+			return -1;
+	return 0;
+}
+
+/* The number of tables in db on the local server (-1: unknown). */
+static int
+count_tables(struct my *my, const char *db)
 {
 	struct siphon_strbuf q = {0};
-	char *out = NULL, first[600];
-	int code = siphon_ctx_errcode(my->ctx), r;
+	char *out = NULL;
+	int n = -1;
+
+	if (siphon_strbuf_puts(&q, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ") == 0 &&
+	    siphon_my_literal(&q, db) == 0 && siphon_strbuf_puts(&q, ";\n") == 0 &&
+	    my_local_sql(my, siphon_strbuf_str(&q), &out, "counting tables") == 0 && out != NULL)
+		n = atoi(out);
+	free(out);
+	siphon_strbuf_free(&q);
+	return n;
+}
+
+/*
+ * The first swap session failed (the RENAME is its last statement and is
+ * atomic, so the old tables are still in the target): put back the old
+ * views and triggers it had dropped, drop the empty old database, and
+ * report the first error, or "busy" for a lock wait.
+ */
+static int
+undo_first(struct my *my, const struct siphon_my_catalog *old)
+{
+	struct siphon_strbuf q = {0};
+	char first[600];
+	int code = siphon_ctx_errcode(my->ctx), moved, r;
 
 	snprintf(first, sizeof(first), "%s", siphon_ctx_errmsg(my->ctx));
-	if (siphon_strbuf_puts(&q, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ") != 0 ||
-	    siphon_my_literal(&q, my->old) != 0 || siphon_strbuf_puts(&q, ";\n") != 0) {
-		siphon_strbuf_free(&q);
-		return code;
-	}
 	siphon_err_clear(my->ctx);
-	r = my_local_sql(my, siphon_strbuf_str(&q), &out, "checking the swap");
-	siphon_strbuf_free(&q);
-	if (r == 0 && out != NULL && atoi(out) > 0) {
+	moved = count_tables(my, my->old);
+	siphon_err_clear(my->ctx);
+	if (moved > 0)
+		return siphon_err(my->ctx, SIPHON_ELOCAL,
+		                  "%s; the swap stopped half-way: the old tables of \"%s\" are in \"%s\"",
+		                  first, my->into, my->old);
+	if (objects_sql(my, old, my->into, OBJ_VIEWS | OBJ_TRIGGERS, 0, &q) >= 0 &&
+	    siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") == 0 && siphon_my_ident(&q, my->old) == 0 &&
+	    siphon_strbuf_puts(&q, ";\n") == 0 &&
+	    my_local_sql(my, siphon_strbuf_str(&q), NULL, "putting back the old views and triggers") != 0) {
+		char again[600];
+
+		snprintf(again, sizeof(again), "%s", siphon_ctx_errmsg(my->ctx));
 		siphon_err_clear(my->ctx);
-		r = siphon_err(my->ctx, SIPHON_ELOCAL,
-		               "%s; the swap stopped half-way: \"%s\" holds the new tables (some views, routines, triggers or events may be missing) and the old tables are kept in \"%s\"",
-		               first, my->into, my->old);
-	} else {
-		siphon_strbuf_reset(&q);
-		siphon_err_clear(my->ctx);
-		/* Nothing moved: an empty old database may be left; drop it. */
-		if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") == 0 && siphon_my_ident(&q, my->old) == 0 &&
-		    siphon_strbuf_puts(&q, ";\n") == 0)
-			(void)my_local_sql(my, siphon_strbuf_str(&q), NULL, "dropping the old copy");
 		siphon_strbuf_free(&q);
-		siphon_err_clear(my->ctx);
-		r = siphon_err(my->ctx, code, "%s", first);
+		return siphon_err(my->ctx, SIPHON_ELOCAL, "%s; and then %s", first, again);
 	}
+	siphon_strbuf_free(&q);
+	if (strstr(first, "ERROR 1205") != NULL)
+		return siphon_err(my->ctx, SIPHON_EBUSY,
+		                  "the local database \"%s\" is in use: another session holds one of its tables (%s); end that session or its transaction, and run again; \"%s\" was left as it was",
+		                  my->into, strstr(first, "ERROR 1205"), my->into);
+	r = siphon_err(my->ctx, code, "%s", first);
+	return r;
+}
+
+/*
+ * The second swap session stopped: the new tables are in place; say what
+ * may be missing and where the old tables are.
+ */
+static int
+second_failed(struct my *my)
+{
+	char first[600];
+
+	snprintf(first, sizeof(first), "%s", siphon_ctx_errmsg(my->ctx));
+	siphon_err_clear(my->ctx);
+	return siphon_err(my->ctx, SIPHON_ELOCAL,
+	                  "%s; the swap stopped half-way: \"%s\" holds the new tables (some views, routines, triggers or events may be missing) and the old tables are kept in \"%s\"",
+	                  first, my->into, my->old);
+}
+
+/* The target's current objects with their definitions, to put back if need be. */
+static int
+read_target(struct my *my, struct siphon_my_catalog *old, int *exists)
+{
+	struct siphon_strbuf q = {0};
+	char *out = NULL;
+	int r;
+
+	if ((r = list_target(my, old, exists)) != 0 || !*exists || old->nobjs == 0)
+		return r;
+	if (siphon_strbuf_puts(&q, "USE ") != 0 || siphon_my_ident(&q, my->into) != 0 ||
+	    siphon_strbuf_puts(&q, ";\n") != 0) {
+		r = siphon_err_oom(my->ctx);
+		goto out;
+	}
+	for (int i = 0; i < old->nobjs; i++) {
+		const char *k = siphon_my_kind_word(old->objs[i].kind);
+
+		if (!(kind_bit(old->objs[i].kind) & (OBJ_VIEWS | OBJ_TRIGGERS)))
+			continue;
+		if (siphon_strbuf_printf(&q, "SELECT '@', '%s', HEX(", k) != 0 ||
+		    siphon_my_literal(&q, old->objs[i].name) != 0 ||
+		    siphon_strbuf_printf(&q, ");\nSHOW CREATE %s ", k) != 0 ||
+		    siphon_my_ident(&q, old->objs[i].name) != 0 || siphon_strbuf_puts(&q, ";\n") != 0) {
+			r = siphon_err_oom(my->ctx);
+			goto out;
+		}
+	}
+	/* A broken old view (its table gone) must not stop the pull: it is just not put back. */
+	if ((r = my_local_read(my, siphon_strbuf_str(&q), &out, "reading the local database's views and triggers")) != 0)
+		goto out;
+	if ((r = siphon_my_catalog_parse_defs(old, out)) != 0)
+		r = r == -1 ? siphon_err_oom(my->ctx) :
+		    siphon_err(my->ctx, SIPHON_ELOCAL, "unexpected output reading the views and triggers of \"%s\"", my->into);
+out:
 	free(out);
+	siphon_strbuf_free(&q);
 	return r;
 }
 
@@ -360,8 +483,8 @@ my_swap(struct my *my)
 	struct siphon_strbuf sql = {0};
 	int r, exists, i, n, definers, nobj;
 
-	/* 1. Every object once in the staging database. */
-	if ((definers = my_objects_sql(my, my->staging, &sql)) < 0)
+	/* 1. Every object once in the staging database: proof that each works here. */
+	if ((definers = objects_sql(my, &my->cat, my->staging, OBJ_ALL, 1, &sql)) < 0)
 		goto oom;
 	nobj = 0;
 	for (i = 0; i < my->cat.nobjs; i++)
@@ -369,41 +492,30 @@ my_swap(struct my *my)
 	if (nobj > 0 &&
 	    (r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the views, routines, triggers and events")) != 0)
 		goto out;
-	if ((r = list_target(my, &old, &exists)) != 0)
+	if ((r = read_target(my, &old, &exists)) != 0)
 		goto out;
 	if (my->o->force && (r = kill_sessions(my)) != 0)
 		goto out;
-	snprintf(my->old, sizeof(my->old), "siphon_old_%ld_%ld", (long)getpid(), (long)time(NULL));
+	snprintf(my->old, sizeof(my->old), "siphon_old_%s", my->staging + strlen("siphon_tmp_"));
+
+	/*
+	 * 2. First session, ending with the one RENAME: if anything in it fails
+	 * the old tables are still in place and undo_first() puts back what it
+	 * dropped.  Tables with triggers cannot change database, and an old
+	 * view may have the name of a new table: both go first.
+	 */
 	siphon_strbuf_reset(&sql);
 	if (siphon_strbuf_puts(&sql, "SET SESSION lock_wait_timeout = 10, foreign_key_checks = 0,"
 	                             " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n") != 0)
 		goto oom;
 	if (!exists && (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 ||
-	                siphon_my_ident(&sql, my->into) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0))
+	                siphon_my_ident(&sql, my->into) != 0 ||
+	                siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s;\n", my->cat.db_charset,
+	                                     my->cat.db_collation) != 0))
 		goto oom;
-	/* Objects take the database's collation when they are created. */
-	if (siphon_strbuf_puts(&sql, "ALTER DATABASE ") != 0 || siphon_my_ident(&sql, my->into) != 0 ||
-	    siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s", my->cat.db_charset,
-	                         my->cat.db_collation) != 0)
+	if (drop_objects_sql(&my->cat, my->staging, OBJ_TRIGGERS, &sql) != 0 ||
+	    drop_objects_sql(&old, my->into, OBJ_TRIGGERS | OBJ_VIEWS, &sql) != 0)
 		goto oom;
-	if (my->local.mariadb && my->cat.db_comment != NULL &&
-	    (siphon_strbuf_puts(&sql, " COMMENT = ") != 0 || siphon_my_string(&sql, my->cat.db_comment) != 0))
-		goto oom;
-	if (siphon_strbuf_puts(&sql, ";\n") != 0)
-		goto oom;
-	/* Tables with triggers cannot change database. */
-	for (i = 0; i < my->cat.nobjs; i++)
-		if (my->cat.objs[i].kind == SIPHON_MY_TRIGGER && my->cat.objs[i].create != NULL &&
-		    (siphon_strbuf_puts(&sql, "DROP TRIGGER IF EXISTS ") != 0 ||
-		     siphon_my_qualified(&sql, my->staging, my->cat.objs[i].name) != 0 ||
-		     siphon_strbuf_puts(&sql, ";\n") != 0))
-			goto oom;
-	for (i = 0; i < old.nobjs; i++)
-		if (old.objs[i].kind == SIPHON_MY_TRIGGER &&
-		    (siphon_strbuf_puts(&sql, "DROP TRIGGER IF EXISTS ") != 0 ||
-		     siphon_my_qualified(&sql, my->into, old.objs[i].name) != 0 ||
-		     siphon_strbuf_puts(&sql, ";\n") != 0))
-			goto oom;
 	if (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 || siphon_my_ident(&sql, my->old) != 0 ||
 	    siphon_strbuf_puts(&sql, ";\n") != 0)
 		goto oom;
@@ -422,13 +534,26 @@ my_swap(struct my *my)
 			goto oom;
 	if (n > 0 && siphon_strbuf_puts(&sql, ";\n") != 0)
 		goto oom;
-	for (i = 0; i < old.nobjs; i++)
-		if (old.objs[i].kind != SIPHON_MY_TRIGGER &&
-		    (siphon_strbuf_printf(&sql, "DROP %s IF EXISTS ", siphon_my_kind_word(old.objs[i].kind)) != 0 ||
-		     siphon_my_qualified(&sql, my->into, old.objs[i].name) != 0 ||
-		     siphon_strbuf_puts(&sql, ";\n") != 0))
-			goto oom;
-	if (my_objects_sql(my, my->into, &sql) < 0)
+	if ((r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "replacing the local database")) != 0) {
+		r = undo_first(my, &old);
+		goto out;
+	}
+
+	/* 3. Second session: the database's settings, the old objects out, the new in. */
+	siphon_strbuf_reset(&sql);
+	if (siphon_strbuf_puts(&sql, "SET SESSION foreign_key_checks = 0,"
+	                             " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n") != 0 ||
+	    siphon_strbuf_puts(&sql, "ALTER DATABASE ") != 0 || siphon_my_ident(&sql, my->into) != 0 ||
+	    siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s", my->cat.db_charset,
+	                         my->cat.db_collation) != 0)
+		goto oom;
+	/* Objects take the database's collation when they are created. */
+	if (my->local.mariadb && my->cat.db_comment != NULL &&
+	    (siphon_strbuf_puts(&sql, " COMMENT = ") != 0 || siphon_my_string(&sql, my->cat.db_comment) != 0))
+		goto oom;
+	if (siphon_strbuf_puts(&sql, ";\n") != 0 ||
+	    drop_objects_sql(&old, my->into, OBJ_ROUTINES | OBJ_EVENTS, &sql) != 0 ||
+	    objects_sql(my, &my->cat, my->into, OBJ_ALL, 1, &sql) < 0)
 		goto oom;
 	if (siphon_strbuf_puts(&sql, "DROP DATABASE ") != 0 ||
 	    siphon_my_ident(&sql, my->old) != 0 || siphon_strbuf_puts(&sql, ";\nDROP DATABASE ") != 0 ||
@@ -446,17 +571,18 @@ my_swap(struct my *my)
 		sql = m;
 	}
 	r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "replacing the local database");
-	if (r != 0)
-		r = swap_failed(my);
-	if (r == 0)
-		my->staging_created = 0;
-	if (r == 0 && definers > 0)
+	if (r != 0) {
+		r = second_failed(my);
+		goto out;
+	}
+	my->staging_created = 0;
+	if (definers > 0)
 		siphon_log(my->ctx, SIPHON_LOG_INFO,
 		           "%d view%s, routine%s, trigger%s or event%s named a DEFINER; they now belong to the local user who ran siphon (DEFINER = CURRENT_USER), so they work here",
 		           definers, "s", "s", "s", "s");
 	for (i = 0, n = 0; i < my->cat.nobjs; i++)
 		n += my->cat.objs[i].kind == SIPHON_MY_EVENT && my->cat.objs[i].create != NULL;
-	if (r == 0 && n > 0)
+	if (n > 0)
 		siphon_log(my->ctx, SIPHON_LOG_INFO,
 		           "%d event%s restored DISABLED, so that no scheduled job of production runs here (ALTER EVENT ... ENABLE to run one)",
 		           n, n == 1 ? " was" : "s were");

@@ -13,7 +13,11 @@
  */
 int siphon_pg_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats);
 
-/* Whether the server's PostgreSQL has the database (auto-detection). */
-int siphon_pg_has_db(struct siphon_eng *eng, int *found);
+/*
+ * Whether the server's PostgreSQL has the database (auto-detection); when
+ * psql failed for another reason than a missing database, its message goes
+ * to why.
+ */
+int siphon_pg_has_db(struct siphon_eng *eng, int *found, char *why, size_t cap);
 
 #endif

@@ -37,8 +37,10 @@ pg_explain(void *arg, struct siphon_rstream *rs)
 	pg_key_line(err, line, sizeof(line));
 	if (strstr(err, "does not exist") != NULL && strstr(err, "database") != NULL)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "database \"%s\" does not exist on %s (%s); check the name with: ssh %s psql -l",
-		                  pg->o->dbname, host, line, host);
+		                  "database \"%s\" does not exist on %s (%s); check the name with: ssh %s psql -l%s%s%s",
+		                  pg->o->dbname, host, line, host,
+		                  pg->eng->other_missing[0] ? " (and there is no " : "", pg->eng->other_missing,
+		                  pg->eng->other_missing[0] ? " there for another engine)" : "");
 	if (strstr(err, "row-level security") != NULL)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
 		                  "the remote role cannot bypass row-level security on %s, so only some rows would be copied (%s); use a role with BYPASSRLS or a superuser (--remote-pg-opts '-U ...')",
@@ -219,8 +221,9 @@ out:
 }
 
 int
-siphon_pg_has_db(struct siphon_eng *eng, int *found)
+siphon_pg_has_db(struct siphon_eng *eng, int *found, char *why, size_t cap)
 {
+	static const char *const keys[] = {"FATAL:", "ERROR:", "error:", NULL};
 	struct pg pg = {0};
 	struct siphon_strbuf st = {0};
 	int r;
@@ -232,7 +235,10 @@ siphon_pg_has_db(struct siphon_eng *eng, int *found)
 	pg.o = eng->o;
 	if ((r = pg_psql_stage(&pg, &st, eng->probe.pg[pg_newest_tools(&eng->probe)].bindir, 0)) == 0)
 		r = siphon_eng_check(eng, "looking for the database in PostgreSQL", siphon_strbuf_str(&st),
-		                     "SELECT 'siphon-found';\n", "siphon-found", found);
+		                     "SELECT 'siphon-found';\n", "siphon-found", keys, why, cap, found);
+	/* "does not exist" is the answer itself, not a reason to show. */
+	if (r == 0 && cap > 0 && strstr(why, "does not exist") != NULL)
+		why[0] = '\0';
 	siphon_strbuf_free(&st);
 	return r;
 }

@@ -105,7 +105,8 @@ static const char copy_script[] =
 	"p=$!\n"
 	/*
 	 * The heartbeat keeps the stall watchdog quiet through a long VACUUM,
-	 * and when stderr is gone (the client left) it stops sqlite3.
+	 * and when stderr is gone (the client left) it stops sqlite3.  Its
+	 * stdout is not the data pipe, so nothing of it can hold that open.
 	 */
 	"(\n"
 	"  s=\n"
@@ -117,7 +118,7 @@ static const char copy_script[] =
 	"    s=\n"
 	"    echo 'siphon-status alive 0' >&2 || { kill \"$p\" 2>/dev/null; exit 0; }\n"
 	"  done\n"
-	") &\n"
+	") >/dev/null &\n"
 	"w=$!\n"
 	"wait \"$p\"\n"
 	"rc=$?\n"
