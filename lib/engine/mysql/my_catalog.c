@@ -308,6 +308,15 @@ parse_line(struct siphon_my_catalog *c, const struct fields *fs)
 	}
 	if (field_is(fs, 0, "E") && fs->n >= 2)
 		return add_object(c, SIPHON_MY_EVENT, fs, 1, 0);
+	if (field_is(fs, 0, "G") && fs->n >= 4) {
+		c->select_grants = (int)num_field(fs, 1);
+		c->has_role = !field_is(fs, 2, "NONE") && !field_is(fs, 2, "NULL") && fs->len[2] > 0;
+		if ((v = hex_field(fs, 3)) == NULL)
+			return -2;
+		snprintf(c->user, sizeof(c->user), "%s", v);
+		free(v);
+		return 0;
+	}
 	if (field_is(fs, 0, "L") && fs->n >= 2) {
 		void *p = realloc(c->collations, (size_t)(c->ncollations + 1) * sizeof(*c->collations));
 
@@ -326,6 +335,7 @@ siphon_my_catalog_parse_list(struct siphon_my_catalog *c, const char *out)
 	struct fields fs;
 	int r;
 
+	c->select_grants = -1;
 	while (*line != '\0') {
 		size_t len = strcspn(line, "\n");
 

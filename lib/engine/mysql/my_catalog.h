@@ -15,6 +15,8 @@
  *   P  TYPE  NAME-HEX      (routines: PROCEDURE or FUNCTION)
  *   E  NAME-HEX            (events)
  *   L  COLLATION           (collations the tables and columns use)
+ *   G  N  ROLE  USER-HEX   (N: the session's SELECT grants on all databases or
+ *                           on this one; ROLE: its current role or NONE)
  * Then, for each object, a marker row "@ KIND NAME-HEX" and the row of its
  * SHOW CREATE (batch-escaped), and on MariaDB "DC COMMENT-HEX", the
  * database's comment.
@@ -80,6 +82,9 @@ struct siphon_my_catalog {
 	int ntables, captables;
 	struct siphon_my_object *objs;
 	int nobjs, capobjs;
+	int select_grants;             /* G: -1 when not reported */
+	int has_role;
+	char user[160];                /* CURRENT_USER() */
 	char (*collations)[64];        /* collations the tables use */
 	int ncollations;
 	uint64_t total_bytes;

@@ -149,6 +149,8 @@ my_listing_sql(const char *db, struct siphon_strbuf *q)
 	    siphon_strbuf_printf(q,
 	        "SELECT 'D', HEX(SCHEMA_NAME), DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME"
 	        " FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s;\n", L) != 0 ||
+	    siphon_strbuf_puts(q, "SET @siphon_me = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1),"
+	                          " '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''');\n") != 0 ||
 	    siphon_strbuf_puts(q, "USE ") != 0 || siphon_my_ident(q, db) != 0 ||
 	    siphon_strbuf_printf(q, ";\n"
 	        "SELECT 'T', HEX(t.TABLE_NAME), t.TABLE_TYPE, IFNULL(t.ENGINE, ''), IFNULL(e.TRANSACTIONS, 'NO'),"
@@ -163,10 +165,14 @@ my_listing_sql(const char *db, struct siphon_strbuf *q)
 	        " WHERE TRIGGER_SCHEMA = %s ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER;\n"
 	        "SELECT 'P', ROUTINE_TYPE, HEX(ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = %s;\n"
 	        "SELECT 'E', HEX(EVENT_NAME) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = %s;\n"
+	        "SELECT 'G', (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = @siphon_me"
+	        " AND PRIVILEGE_TYPE = 'SELECT') + (SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES"
+	        " WHERE GRANTEE = @siphon_me AND PRIVILEGE_TYPE = 'SELECT' AND %s LIKE TABLE_SCHEMA),"
+	        " IFNULL(CURRENT_ROLE(), 'NONE'), HEX(CURRENT_USER());\n"
 	        "SELECT DISTINCT 'L', x.c FROM (SELECT COLLATION_NAME AS c FROM information_schema.COLUMNS"
 	        " WHERE TABLE_SCHEMA = %s AND COLLATION_NAME IS NOT NULL UNION SELECT TABLE_COLLATION"
 	        " FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_COLLATION IS NOT NULL) x;\n",
-	        L, L, L, L, L, L, L, L) != 0)
+	        L, L, L, L, L, L, L, L, L) != 0)
 		goto out;
 	r = 0;
 out:
@@ -217,6 +223,16 @@ my_start_control(struct my *my)
 		               my->o->dbname, my->o->host, my->o->host,
 		               my->eng->other_missing[0] ? " (and there is no " : "", my->eng->other_missing,
 		               my->eng->other_missing[0] ? " there for another engine)" : "");
+		goto out;
+	}
+	/*
+	 * information_schema shows only what the account may see: without
+	 * SELECT on the whole database, a copy would silently miss tables.
+	 */
+	if (my->cat.select_grants == 0 && !my->cat.has_role) {
+		r = siphon_err(my->ctx, SIPHON_EREMOTE,
+		               "the MySQL account %s on %s may read only some tables of \"%s\" (it sees %d; it has no SELECT on the whole database), so the copy would be incomplete; grant it SELECT, SHOW VIEW, TRIGGER and EVENT on the database, or use another account (--remote-mysql-opts '-u USER')",
+		               my->cat.user, my->o->host, my->o->dbname, my->cat.ntables);
 		goto out;
 	}
 	siphon_strbuf_reset(&q);
