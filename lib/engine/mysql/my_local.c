@@ -325,7 +325,24 @@ check_collations(struct my *my)
 	return 0;
 }
 
-/* Temporary databases of a siphon that was killed: dropped. */
+/*
+ * This machine, in the names of temporary databases: a local server may be
+ * shared (MYSQL_HOST), and only this machine's dead siphons are known dead.
+ */
+static unsigned
+host_id(void)
+{
+	char name[256] = "";
+	unsigned h = 2166136261u;
+	const char *p;
+
+	(void)gethostname(name, sizeof(name) - 1);
+	for (p = name; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+/* Temporary databases of a siphon that was killed on this machine: dropped. */
 static void
 drop_stale(struct my *my)
 {
@@ -341,11 +358,13 @@ drop_stale(struct my *my)
 	}
 	for (p = out; p != NULL && *p != '\0';) {
 		size_t len = strcspn(p, "\n");
+		unsigned host;
 		long pid;
 
 		p[len] = '\0';
-		pid = strtol(p + 11, NULL, 10);
-		if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+		/* siphon_tmp_HOST_PID_TIME or siphon_old_HOST_PID_TIME */
+		if (sscanf(p + 11, "%8x_%ld_", &host, &pid) == 2 && host == host_id() && pid > 0 &&
+		    kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
 			siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ");
 			siphon_my_ident(&sql, p);
 			siphon_strbuf_puts(&sql, ";\n");
@@ -481,7 +500,8 @@ my_create_staging(struct my *my)
 	struct siphon_strbuf sql = {0};
 	int i, r;
 
-	snprintf(my->staging, sizeof(my->staging), "siphon_tmp_%ld_%ld", (long)getpid(), (long)time(NULL));
+	snprintf(my->staging, sizeof(my->staging), "siphon_tmp_%08x_%ld_%ld", host_id(), (long)getpid(),
+	         (long)time(NULL));
 	if (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
 	    siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s;\n", my->cat.db_charset,
 	                         mapped_collation(my, my->cat.db_collation)) != 0)

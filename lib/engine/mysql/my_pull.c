@@ -189,6 +189,17 @@ how_name(enum my_consistency h)
 	}
 }
 
+/* Characters (not bytes) in a UTF-8 name: MySQL's limits count characters. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 int
 siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 {
@@ -205,7 +216,7 @@ siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 	eng->explain_arg = &my;
 	my.client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
 
-	if (strlen(my.into) > 64) {
+	if (utf8_chars(my.into) > 64) {
 		r = siphon_err(my.ctx, SIPHON_EUSAGE, "MySQL database names have at most 64 characters: \"%s\"", my.into);
 		goto out;
 	}

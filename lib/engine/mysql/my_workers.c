@@ -206,6 +206,24 @@ out:
 	return r;
 }
 
+/* Sends every worker with tables its snapshot statements (attempt 1). */
+static int
+send_snapshot(struct my *my)
+{
+	struct siphon_strbuf sql = {0};
+	int w, r = 0;
+
+	for (w = 0; w < my->nworkers && r == 0; w++) {
+		if (my->lanes[w].nitems == 0)
+			continue;
+		siphon_strbuf_reset(&sql);
+		if (snapshot_sql(my, &sql, 1) != 0 || siphon_rstream_send(my->wrs[w], sql.buf, sql.len) != 0)
+			r = siphon_err_oom(my->ctx);
+	}
+	siphon_strbuf_free(&sql);
+	return r;
+}
+
 /*
  * Sends each worker "siphon-go" and its SELECTs, then EOF; a worker without
  * tables just ends.  snapshot: send the snapshot statements first.
@@ -413,12 +431,22 @@ my_snapshot(struct my *my)
 			return r;
 		return send_data(my, 1);
 	}
+	/* One channel is one transaction: one instant without any lock. */
+	if (my->nworkers == 1 && !my->o->lock_all) {
+		my->how = MY_SINGLE;
+		siphon_log(my->ctx, SIPHON_LOG_INFO, "one channel: the copy is one transaction, one instant");
+		warn_nontransactional(my);
+		if ((r = plan(my, 1)) != 0)
+			return r;
+		return send_data(my, 1);
+	}
 	if ((r = try_lock(my, &locked)) != 0)
 		return r;
 	if (locked) {
 		t0 = siphon_mono_s();
 		my->how = my->o->lock_all ? MY_LOCK_ALL : MY_LOCK;
-		if ((r = plan(my, my->nworkers)) != 0 || (r = send_data(my, 1)) != 0)
+		/* Only the snapshots under the lock: the rows flow once it is gone. */
+		if ((r = plan(my, my->nworkers)) != 0 || (r = send_snapshot(my)) != 0)
 			return r;
 		if ((r = wait_ready(my, my->nworkers, 1)) != 0)
 			return r;
@@ -438,7 +466,7 @@ my_snapshot(struct my *my)
 			           "--lock-all: the global read lock is held until the copy is done (writes on %s wait)",
 			           my->o->host);
 		}
-		return 0;
+		return send_data(my, 0);
 	}
 	if (my->o->lock_all)
 		return siphon_err(my->ctx, SIPHON_EREMOTE,

@@ -1,0 +1,32 @@
+#!/bin/bash
+# needs-real-siphon
+# MariaDB: a client uses a table of the target database from another database (a long SELECT of
+# target.customers, its current database being none), so the processlist does not show it on the
+# target; the swap's RENAME TABLE waits for its metadata lock. Whatever siphon does (wait, give up,
+# refuse as busy), a failure must leave the target as it was: every table, trigger, view, routine,
+# event and the database's character set; no temporary database left.
+. "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/my_lib.sh"
+harness_start || exit 1
+my_begin
+src=$SIPHON_IT_MY_SRC_DB
+
+my_pull "$src" --into locked_copy
+assert_rc 0 "the first copy"
+fp=$(my_fingerprint_ws locked_copy) || it_fail "fingerprint locked_copy"
+ws_my -N -B -e "SELECT 'siphon-it-reader', COUNT(*), SLEEP(30) FROM locked_copy.customers" >/dev/null 2>&1 &
+reader=$!
+harness_on_exit "kill $reader 2>/dev/null; my_kill_marked ws siphon-it-reader"
+sleep 1
+
+my_pull "$src" --into locked_copy
+if [ "$RC" = 0 ]; then
+	assert_same_my "$src" locked_copy --definer-of root@localhost
+else
+	assert_error_line
+	[ "$(my_fingerprint_ws locked_copy)" = "$fp" ] ||
+		it_fail "the pull failed (exit $RC) and locked_copy is not as it was: $(COMPARE_MAX_LINES=10 "$SIPHON_IT_LIB_DIR/compare_mysql.sh" --no-cache "$src" locked_copy | cut -c1-120)"
+fi
+assert_ws_my_dbs locked_copy
+my_kill_marked ws siphon-it-reader
+assert_my_clean
