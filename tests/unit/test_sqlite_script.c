@@ -618,9 +618,11 @@ test_sqlite_copy_inside_pipeline_and_wrapper(void **state)
 {
 	struct siphon_strbuf stage = {0}, script = {0}, cmd = {0}, full = {0};
 	const char *stages[2], *names[2] = {"dump", "compress"};
+	struct timespec t0, t1;
 	struct scratch s;
 	struct run r;
 	char *src, *argv[4];
+	double secs;
 
 	(void)state;
 	if (sqlite3_missing())
@@ -642,8 +644,17 @@ test_sqlite_copy_inside_pipeline_and_wrapper(void **state)
 	argv[1] = (char *)"-c";
 	argv[2] = full.buf;
 	argv[3] = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	run_argv(argv, &r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_int_equal(r.status, 0);
+	/*
+	 * The channel ends as soon as the copy has gone: nothing left behind
+	 * (the heartbeat's sleep) may hold stdout or stderr open.
+	 */
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (secs > 0.9)
+		fail_msg("the pipeline took %.2f s: something held the channel open", secs);
 	assert_non_null(strstr(siphon_strbuf_str(&r.err), SIPHON_STATUS_TAG "dump 0\n"));
 	assert_non_null(strstr(siphon_strbuf_str(&r.err), SIPHON_STATUS_TAG "compress 0\n"));
 	assert_copy_of_template(&s, &r);

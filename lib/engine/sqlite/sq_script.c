@@ -88,7 +88,7 @@ static const char copy_script[] =
 	"d=$(mktemp -d \"$T/siphon-sqlite.XXXXXXXX\") || { echo \"siphon-sqlite: cannot create a temporary directory in $T\" >&2; exit 70; }\n"
 	"p= w=\n"
 	"gone() {\n"
-	"  [ -n \"$w\" ] && kill \"$w\" 2>/dev/null\n"
+	"  [ -n \"$w\" ] && kill -9 \"$w\" 2>/dev/null\n"
 	"  [ -n \"$p\" ] && kill \"$p\" 2>/dev/null\n"
 	"  cd / && rm -rf \"$d\"\n"
 	"}\n"
@@ -105,25 +105,28 @@ static const char copy_script[] =
 	"p=$!\n"
 	/*
 	 * The heartbeat keeps the stall watchdog quiet through a long VACUUM,
-	 * and when stderr is gone (the client left) it stops sqlite3.  Its
-	 * stdout is not the data pipe, so nothing of it can hold that open.
+	 * and when stderr is gone (the client left) it stops sqlite3.  It is
+	 * stopped with SIGKILL (a TERM sent before a fresh subshell has set
+	 * its traps can be lost), and it sleeps a second at a time holding no
+	 * descriptor of the channel (not even the pipeline's fd 3), so a sleep
+	 * it leaves behind keeps nothing open and is gone within a second.
 	 */
 	"(\n"
-	"  s=\n"
-	"  trap '[ -n \"$s\" ] && kill \"$s\" 2>/dev/null; exit 0' TERM\n"
 	"  trap '' PIPE\n"
+	"  n=0\n"
 	"  while :; do\n"
-	"    sleep \"$hb\" & s=$!\n"
-	"    wait \"$s\"\n"
-	"    s=\n"
+	"    sleep 1 2>/dev/null\n"
+	"    n=$((n + 1))\n"
+	"    [ \"$n\" -lt \"$hb\" ] && continue\n"
+	"    n=0\n"
 	"    echo 'siphon-status alive 0' >&2 || { kill \"$p\" 2>/dev/null; exit 0; }\n"
 	"  done\n"
-	") >/dev/null &\n"
+	") >/dev/null 3>&- &\n"
 	"w=$!\n"
 	"wait \"$p\"\n"
 	"rc=$?\n"
 	"p=\n"
-	"kill \"$w\" 2>/dev/null\n"
+	"kill -9 \"$w\" 2>/dev/null\n"
 	"wait \"$w\" 2>/dev/null\n"
 	"w=\n"
 	"[ \"$rc\" = 0 ] || exit \"$rc\"\n"
