@@ -3,8 +3,8 @@
 # SQLite: pull a database with tables, indexes, views, triggers, blobs, unicode, a WITHOUT ROWID
 # table, user_version and application_id; compare schema and rows table by table, integrity_check,
 # mode 0600. Then replace that copy (--compress zstd), replace it through a symbolic link (the link
-# stays), and pull without --engine: a path with '/', and a bare name ending in .db (relative to
-# the SSH user's home) without --into (lands here).
+# stays), pull as a user whose login shell is dash, and pull without --engine: a path with '/',
+# and a bare name ending in .db (relative to the SSH user's home) without --into (lands here).
 # What killed runs leave behind goes: local temporary files of dead siphon processes (not those of
 # live ones), and the SSH user's server-side copies older than a day (not younger ones).
 . "$(dirname "$0")/../harness/lib.sh"
@@ -59,6 +59,14 @@ assert_rc 0 "pull into a symbolic link"
 [ -L "$SQ_WS/link.db" ] && [ "$(readlink "$SQ_WS/link.db")" = copy.db ] || it_fail "the link was replaced"
 sq_assert_same "$SQ_SRV/app.db" "$SQ_WS/copy.db"
 rm -f "$SQ_WS/link.db"
+
+# As a user whose login shell is /bin/sh (dash), who may read the file but not write it.
+siphon_run pull "$(remote_spec "$SQ_SRV/app.db" "$SIPHON_IT_DASH_USER")" -i "$SIPHON_IT_KEY" \
+	--known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into "$SQ_WS/dash.db"
+assert_rc 0 "pull as $SIPHON_IT_DASH_USER"
+sq_assert_same "$SQ_SRV/app.db" "$SQ_WS/dash.db"
+[ -z "$(find /tmp -maxdepth 1 -name 'siphon-sqlite.*' -user "$SIPHON_IT_DASH_USER")" ] ||
+	it_fail "$SIPHON_IT_DASH_USER's temporary copy is still there"
 
 # Detected by the name: a path with '/', no --engine, gzip.
 siphon_pull "$SQ_SRV/app.db" --into "$SQ_WS/auto.sqlite" --compress gzip
