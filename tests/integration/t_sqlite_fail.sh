@@ -3,8 +3,9 @@
 # SQLite failures, each one error line with its exit code, the old local file byte-identical, no
 # temporary file left here or on the server: a missing file, a directory, a text file, a file the
 # SSH user cannot read, a WAL database at rest in a directory the SSH user cannot write (reading
-# needs its -shm), the same where it could write (it would leave -wal/-shm that the owner cannot
-# write: refused, and nothing created); locally: a target that is not an SQLite file, a directory.
+# needs its -shm; but while its owner has it open, it reads), the same where it could write (it
+# would leave -wal/-shm that the owner cannot write: refused, and nothing created), a file with an
+# SQLite header and garbage after it; locally: a target that is not an SQLite file, a directory.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/sqlite.sh"
 harness_start || exit 1
@@ -33,6 +34,9 @@ runuser -u "$SIPHON_IT_SSH_USER" -- mkdir "$SQ_SRV/adir.db"
 fails 6 "is a directory" "$SQ_SRV/adir.db"
 echo "hello, I am a text file that is long enough" >"$SQ_SRV/notes.db"
 fails 6 "not an SQLite 3 database" "$SQ_SRV/notes.db"
+{ printf 'SQLite format 3\0'; head -c 8192 /dev/urandom; } >"$SQ_SRV/garbage.db"
+fails 6 "not an SQLite 3 database" "$SQ_SRV/garbage.db"
+tail -n 1 "$H/run/err" | grep -q 'file:%' && it_fail "the message shows sqlite3's URI instead of the path"
 sq_make_fixture "$SQ_SRV/secret.db"
 chown root: "$SQ_SRV/secret.db" && chmod 600 "$SQ_SRV/secret.db"
 fails 6 "permission denied" "$SQ_SRV/secret.db"
@@ -42,6 +46,22 @@ ro=$SQ_SRV/root-only
 mkdir "$ro" && chmod 755 "$ro"
 sqlite3 "$ro/wal.db" "PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1)" >/dev/null
 fails 6 "needs write access to its -shm" "$ro/wal.db"
+# While its owner has it open (its -shm exists, read-only for siphon_remote), SQLite reads it
+# through the read-only -shm: that one works, and leaves nothing behind.
+rm -f "$H/run/owner.fifo" && mkfifo "$H/run/owner.fifo" || it_fail "mkfifo"
+sqlite3 -cmd 'SELECT count(*) FROM t' "$ro/wal.db" <"$H/run/owner.fifo" >/dev/null &
+owner=$!
+exec 7>"$H/run/owner.fifo"
+harness_on_exit "kill $owner 2>/dev/null"
+for _ in $(seq 1 100); do [ -e "$ro/wal.db-shm" ] && break; sleep 0.02; done
+[ -e "$ro/wal.db-shm" ] || it_fail "no -shm while the owner has the database open"
+siphon_pull "$ro/wal.db" --into "$SQ_WS/wal-copy.db"
+assert_rc 0 "pull a WAL database its owner has open"
+sq_assert_same "$ro/wal.db" "$SQ_WS/wal-copy.db"
+rm -f "$SQ_WS/wal-copy.db"
+exec 7>&-
+wait "$owner"
+[ "$(ls -A "$ro")" = wal.db ] || it_fail "left beside the WAL database: $(ls -A "$ro")"
 # The same in a directory everyone may write: refused before anything is created there.
 rw=$SQ_SRV/all-write
 mkdir "$rw" && chmod 777 "$rw"

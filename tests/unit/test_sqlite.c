@@ -280,6 +280,29 @@ test_sqlite_check_parse(void **state)
 }
 
 static void
+test_sqlite_tidy_line(void **state)
+{
+	char line[512], tiny[32];
+
+	(void)state;
+	snprintf(line, sizeof(line), "Error: unable to open database \"file:%%2f%%61%%2e%%64%%62?mode=rw\": unable to open database file");
+	siphon_sq_tidy_line(line, sizeof(line), "/a.db");
+	assert_string_equal(line, "Error: unable to open database \"/a.db\": unable to open database file");
+	/* Nothing to do. */
+	snprintf(line, sizeof(line), "Error: in prepare, file is not a database (26)");
+	siphon_sq_tidy_line(line, sizeof(line), "/a.db");
+	assert_string_equal(line, "Error: in prepare, file is not a database (26)");
+	snprintf(line, sizeof(line), "\"file:%%2f no end");
+	siphon_sq_tidy_line(line, sizeof(line), "/a.db");
+	assert_string_equal(line, "\"file:%2f no end");
+	/* A long path is cut at the buffer's end, never past it. */
+	snprintf(tiny, sizeof(tiny), "x \"file:%%2f?mode=rw\": y");
+	siphon_sq_tidy_line(tiny, sizeof(tiny), "/a/very/long/path/that/does/not/fit.db");
+	assert_int_equal(strlen(tiny), sizeof(tiny) - 1);
+	assert_true(strncmp(tiny, "x \"/a/very/long", 15) == 0);
+}
+
+static void
 test_sqlite_default_into(void **state)
 {
 	static const struct {
@@ -377,6 +400,7 @@ main(void)
 		cmocka_unit_test(test_sqlite_need_carry),
 		cmocka_unit_test(test_sqlite_check_sql),
 		cmocka_unit_test(test_sqlite_check_parse),
+		cmocka_unit_test(test_sqlite_tidy_line),
 		cmocka_unit_test(test_sqlite_default_into),
 		cmocka_unit_test(test_sqlite_safe_path),
 		cmocka_unit_test(test_sqlite_tmp_names),

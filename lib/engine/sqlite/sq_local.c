@@ -318,12 +318,14 @@ int
 sq_tmp_finish(struct sq *sq)
 {
 	long long expect = sq->meta.pages * sq->meta.page_size;
+	char line[512];
 	int r = 0;
 
 	if (!sq->meta.have_copy)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "the server did not describe its copy of \"%s\" (%s); run again",
-		                  sq->o->dbname, siphon_rstream_stderr(sq->copy));
+		                  sq->o->dbname,
+		                  sq_key_line(siphon_rstream_stderr(sq->copy), line, sizeof(line)));
 	if ((long long)sq->written != expect)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "the copy of \"%s\" arrived with %llu bytes, but the server's copy has %lld; run again",

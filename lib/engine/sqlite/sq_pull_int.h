@@ -52,6 +52,8 @@ struct sq {
 
 /* sq_remote.c */
 int sq_explain(void *arg, struct siphon_rstream *rs);
+/* The line of sqlite3's (or the script's, or sudo's) stderr that says most, into buf. */
+const char *sq_key_line(const char *err, char *buf, size_t cap);
 /* The server has a sqlite3 (the probe found one). */
 int sq_remote_tool(struct sq *sq);
 /* Runs the inspection and turns what it found into verdicts. */

@@ -25,9 +25,8 @@ owner_hint(const struct sq *sq, char *buf, size_t cap)
 	return buf;
 }
 
-/* The line of sqlite3's (or the script's, or sudo's) stderr that says most. */
-static const char *
-key_line(const char *err, char *buf, size_t cap)
+const char *
+sq_key_line(const char *err, char *buf, size_t cap)
 {
 	static const char *const keys[] = {
 		"siphon-sqlite:", "sudo:", "Error", "error", NULL,
@@ -46,7 +45,8 @@ sqlite_failed(struct sq *sq, const char *err, const char *what)
 	const char *host = sq->o->host, *db = sq->o->dbname;
 	char line[512], hint[128];
 
-	key_line(err, line, sizeof(line));
+	sq_key_line(err, line, sizeof(line));
+	siphon_sq_tidy_line(line, sizeof(line), db);
 	if (strstr(err, "sudo:") != NULL || strstr(err, "password is required") != NULL)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "sudo on %s refused to run sqlite3 as %s without a password (%s); allow it with NOPASSWD in sudoers",
@@ -96,9 +96,13 @@ sq_explain(void *arg, struct siphon_rstream *rs)
 	/* No status (a cut connection), a signal, the compressor: the generic message. */
 	if (rs->exit_signal[0] != '\0' || stage == NULL || code == -1 || strcmp(stage, "dump") != 0)
 		return 0;
-	if (code == 127)
+	if (code == 127) {
+		char line[512];
+
 		return siphon_err(sq->ctx, SIPHON_EREMOTE, "%s: a tool was not found on %s (%s)",
-		                  rs->what, sq->o->host, siphon_rstream_stderr(rs));
+		                  rs->what, sq->o->host,
+		                  sq_key_line(siphon_rstream_stderr(rs), line, sizeof(line)));
+	}
 	return sqlite_failed(sq, siphon_rstream_stderr(rs), rs->what);
 }
 
@@ -212,9 +216,12 @@ sq_inspect(struct sq *sq)
 	if ((r = siphon_eng_wait_stream(sq->eng, sq->inspect)) != 0)
 		goto out;
 	if (siphon_sq_inspect_parse(&sq->facts, siphon_strbuf_str(&sq->inspect_out)) != 0) {
+		char line[512];
+
 		r = siphon_err(sq->ctx, SIPHON_EREMOTE,
 		               "the inspection of \"%s\" on %s printed nothing usable; is /bin/sh there? (%s)",
-		               sq->o->dbname, sq->o->host, siphon_rstream_stderr(sq->inspect));
+		               sq->o->dbname, sq->o->host,
+		               sq_key_line(siphon_rstream_stderr(sq->inspect), line, sizeof(line)));
 		goto out;
 	}
 	if ((r = judge_facts(sq)) != 0)

@@ -428,6 +428,18 @@ siphon_sq_check_parse(struct siphon_sq_check *c, const char *out)
 	return 0;
 }
 
+void
+siphon_sq_tidy_line(char *line, size_t cap, const char *path)
+{
+	static const char tail[] = "?mode=rw\"";
+	char *a = strstr(line, "\"file:%"), *b, rest[512];
+
+	if (a == NULL || (b = strstr(a, tail)) == NULL)
+		return;
+	snprintf(rest, sizeof(rest), "%s", b + sizeof(tail) - 1);
+	snprintf(a, cap - (size_t)(a - line), "\"%s\"%s", path, rest);
+}
+
 int
 siphon_sq_default_into(struct siphon_strbuf *sb, const char *remote)
 {

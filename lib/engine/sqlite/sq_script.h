@@ -120,6 +120,12 @@ int siphon_sq_check_sql(struct siphon_strbuf *sb, int set_wal, int carry,
 int siphon_sq_check_parse(struct siphon_sq_check *c, const char *out);
 
 /*
+ * sqlite3 names the source by the %-encoded URI it was opened with: puts
+ * the path back in its place in line (a NUL-terminated buffer of cap).
+ */
+void siphon_sq_tidy_line(char *line, size_t cap, const char *path);
+
+/*
  * The local file a pull writes when --into is not given: the remote path's
  * base name, in the current directory.  -1 when there is none ("/",
  * "dir/", "..").  The result is relative ("app.db").
