@@ -51,9 +51,8 @@ sqlite_failed(struct sq *sq, const char *err, const char *what)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "sudo on %s refused to run sqlite3 as %s without a password (%s); allow it with NOPASSWD in sudoers",
 		                  host, sq->o->remote_sudo != NULL ? sq->o->remote_sudo : "?", line);
-	if (strstr(err, "siphon-sqlite:") != NULL)
-		return siphon_err(sq->ctx, SIPHON_EREMOTE, "%s failed on %s: %s", what, host,
-		                  line + strlen("siphon-sqlite: "));
+	if (strncmp(line, "siphon-sqlite: ", 15) == 0)
+		return siphon_err(sq->ctx, SIPHON_EREMOTE, "%s failed on %s: %s", what, host, line + 15);
 	if (strstr(err, "not a database") != NULL || strstr(err, "file is encrypted") != NULL)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "\"%s\" on %s is not an SQLite 3 database (sqlite3: %s); an encrypted database cannot be copied either",
@@ -76,11 +75,14 @@ sqlite_failed(struct sq *sq, const char *err, const char *what)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "\"%s\" on %s is damaged (sqlite3: %s); check it there with: sqlite3 FILE 'PRAGMA integrity_check'",
 		                  db, host, line);
-	if (strstr(err, "disk is full") != NULL || strstr(err, "No space") != NULL ||
-	    strstr(err, "disk I/O error") != NULL)
+	if (strstr(err, "disk is full") != NULL || strstr(err, "No space") != NULL)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "the temporary copy of \"%s\" did not fit in %s on %s (sqlite3: %s); free space there, or give the SSH user a TMPDIR on a bigger file system",
 		                  db, sq->facts.tmpdir[0] ? sq->facts.tmpdir : "the temporary directory", host, line);
+	if (strstr(err, "disk I/O error") != NULL)
+		return siphon_err(sq->ctx, SIPHON_EREMOTE,
+		                  "an I/O error on %s while copying \"%s\" into %s (sqlite3: %s); the disk of the database or of the temporary directory is full or failing",
+		                  host, db, sq->facts.tmpdir[0] ? sq->facts.tmpdir : "the temporary directory", line);
 	return siphon_err(sq->ctx, SIPHON_EREMOTE, "%s failed on %s: %s", what, host,
 	                  line[0] != '\0' ? line : "sqlite3 exited with an error");
 }

@@ -243,11 +243,12 @@ sq_swap(struct sq *sq)
 	struct stat st;
 	int r, settled = 0;
 
-	if ((r = sq_check_busy(sq, " (it was opened during the pull)")) != 0)
+	/* The target may have appeared, gone or been opened during the pull. */
+	sq->target_exists = 0;
+	if ((r = sq_target_check(sq)) != 0 ||
+	    (r = sq_check_busy(sq, " (it was opened during the pull)")) != 0)
 		return r;
-	/* The target may have appeared or gone during the pull. */
-	sq->target_exists = stat(into, &st) == 0 && S_ISREG(st.st_mode);
-	if (sq->target_exists && st.st_size > 0) {
+	if (sq->target_exists && stat(into, &st) == 0 && st.st_size > 0) {
 		if ((r = settle_old(sq, into)) < 0)
 			return r;
 		settled = r == 0;
