@@ -53,11 +53,10 @@ siphon_sq_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 	    (r = sq_target_check(&sq)) != 0 || (r = sq_check_busy(&sq, "")) != 0)
 		goto out;
 	sq_remove_stale(&sq);
-	if ((r = sq_remote_tool(&sq)) != 0 || (r = sq_inspect(&sq)) != 0)
+	if ((r = sq_remote_tool(&sq)) != 0 || (r = siphon_eng_choose_codec(eng)) != 0 ||
+	    (r = sq_inspect(&sq)) != 0)
 		goto out;
 	if ((r = sq_check_disk(&sq)) != 0 || (r = sq_tmp_open(&sq)) != 0)
-		goto out;
-	if ((r = siphon_eng_choose_codec(eng)) != 0)
 		goto out;
 	sq.loop->tick = sq_disk_tick;
 	sq.loop->tick_arg = &sq;
