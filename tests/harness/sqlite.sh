@@ -115,8 +115,7 @@ sq_assert_no_local_tmp() {
 sq_srv_tmp_dirs() { find /tmp -maxdepth 1 -name 'siphon-sqlite.*' -user "$SIPHON_IT_SSH_USER" 2>/dev/null; }
 
 sq_assert_srv_clean() { # [SECONDS]
-	local i
-	for i in $(seq 1 $((${1:-20} * 4))); do
+	for _ in $(seq 1 $((${1:-20} * 4))); do
 		[ -z "$(sq_srv_tmp_dirs)" ] && break
 		sleep 0.25
 	done
@@ -147,14 +146,13 @@ sq_sshd_fake_sqlite3() { # missing|old
 	done
 	[ -s "$d/sshd.pid" ] || return 1
 	harness_on_exit "kill \$(cat '$d/sshd.pid') 2>/dev/null"
-	SQ_NS_PORT=$port
-	SQ_NS_KNOWN_HOSTS=$d/known_hosts
+	export SQ_NS_PORT=$port SQ_NS_KNOWN_HOSTS=$d/known_hosts
 	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$SQ_NS_KNOWN_HOSTS"
 }
 
 sq_wait_vacuum() { # PID
-	local i d
-	for i in $(seq 1 600); do
+	local d
+	for _ in $(seq 1 600); do
 		for d in $(sq_srv_tmp_dirs); do
 			[ -s "$d/copy.db" ] && return 0
 		done
@@ -165,8 +163,7 @@ sq_wait_vacuum() { # PID
 }
 
 sq_wait_received() { # PID MB
-	local i
-	for i in $(seq 1 1000); do
+	for _ in $(seq 1 1000); do
 		[ -n "$(find "$SQ_WS" -name '.*.siphon-*' -size +"$2"M 2>/dev/null)" ] && return 0
 		kill -0 "$1" 2>/dev/null || it_fail "siphon exited before $2 MB had arrived (database too small for this test?)"
 		sleep 0.01

@@ -69,7 +69,7 @@ rw=$SQ_SRV/all-write
 mkdir "$rw" && chmod 777 "$rw"
 cp "$ro/wal.db" "$rw/wal.db"
 fails 6 "owner cannot write" "$rw/wal.db"
-[ -z "$(ls "$rw" | grep -v '^wal.db$')" ] || it_fail "files were left beside the WAL database: $(ls "$rw")"
+[ "$(ls -A "$rw")" = wal.db ] || it_fail "files were left beside the WAL database: $(ls -A "$rw")"
 
 # Local targets that must not be replaced.
 sq_make_fixture "$SQ_SRV/app.db"
