@@ -135,6 +135,8 @@ struct siphon_pull_stats {
 	unsigned channels;       /* data channels used at most at once */
 	double seconds;          /* wall time */
 	char codec[16];          /* compressor used on the server */
+	char into[512];          /* where the copy went (the local database or
+	                            file), "" if not filled; may be cut short */
 };
 
 /*

@@ -131,7 +131,8 @@ const struct cli_option cli_pull_options[] = {
 	{ .name = "force", .kind = CLI_OPT_FLAG,
 	  .field = PULL(opts.force),
 	  .help = "replace the local database even while sessions are "
-	          "connected to it (they are terminated)" },
+	          "connected to it (PostgreSQL, MySQL: they are ended; SQLite: "
+	          "a program that has the file open keeps the old copy)" },
 	{ .name = "allow-older-local", .kind = CLI_OPT_FLAG,
 	  .field = PULL(opts.allow_older_local),
 	  .help = "try even if the local server is older than the remote one" },

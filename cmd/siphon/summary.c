@@ -33,7 +33,8 @@ cli_format_summary(char *buf, size_t cap, const struct siphon_pull_opts *o,
 	char raw[32], wire[32], rate[48] = "";
 	/* The library fills codec; do not trust it to be terminated. */
 	int codec_len = (int)strnlen(st->codec, sizeof(st->codec));
-	const char *into = o->into != NULL ? o->into : o->dbname;
+	int into_len = (int)strnlen(st->into, sizeof(st->into));
+	const char *into = into_len > 0 ? st->into : o->into != NULL ? o->into : o->dbname;
 
 	if (cap == 0)
 		return;
@@ -44,9 +45,9 @@ cli_format_summary(char *buf, size_t cap, const struct siphon_pull_opts *o,
 		snprintf(rate, sizeof(rate), ", %.1f MB/s",
 		         (double)st->raw_bytes / st->seconds / 1e6);
 	snprintf(buf, cap,
-	         "pulled %s from %s into %s: %u table%s, %s (%s on the wire%s%.*s)"
+	         "pulled %s from %s into %.*s: %u table%s, %s (%s on the wire%s%.*s)"
 	         " in %.1f s%s",
-	         o->dbname, o->host, into, st->tables, st->tables == 1 ? "" : "s",
+	         o->dbname, o->host, into_len > 0 ? into_len : (int)strlen(into), into, st->tables, st->tables == 1 ? "" : "s",
 	         raw, wire, codec_len > 0 ? ", " : "", codec_len, st->codec,
 	         st->seconds, rate);
 	/* Database names may hold anything; keep the terminal sane. */

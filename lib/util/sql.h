@@ -1,7 +1,9 @@
 /*
- * sql.h - SQL quoting.  Every identifier that siphon puts into SQL goes
- * through siphon_sql_ident(), every value through siphon_sql_literal():
- * names come from production catalogs and may contain anything.
+ * sql.h - PostgreSQL quoting.  Every identifier that siphon puts into
+ * PostgreSQL's SQL goes through siphon_sql_ident(), every value through
+ * siphon_sql_literal(): names come from production catalogs and may contain
+ * anything.  (MySQL's quoting is in engine/mysql/my_sql.h; the SQLite
+ * engine puts no name into SQL.)
  */
 #ifndef SIPHON_UTIL_SQL_H
 #define SIPHON_UTIL_SQL_H
@@ -20,6 +22,7 @@ int siphon_sql_qualified(struct siphon_strbuf *sb, const char *schema,
  * backslashes doubled when the text holds a backslash, so the result means
  * the same whatever standard_conforming_strings is.
  */
+/* PostgreSQL syntax ('...' or E'...'): not for MySQL (my_sql.h) nor SQLite. */
 int siphon_sql_literal(struct siphon_strbuf *sb, const char *text);
 
 /*

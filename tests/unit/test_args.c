@@ -842,6 +842,18 @@ test_args_summary(void **state)
 	/* A small buffer is cut, never overrun. */
 	cli_format_summary(buf, 8, &o, &st);
 	assert_string_equal(buf, "pulled ");
+
+	/* Where the library says the copy went wins (SQLite: the local file). */
+	o.dbname = "/srv/app/db.sqlite3";
+	snprintf(st.codec, sizeof(st.codec), "none");
+	snprintf(st.into, sizeof(st.into), "/home/dev/db.sqlite3");
+	cli_format_summary(buf, sizeof(buf), &o, &st);
+	assert_string_equal(buf, "pulled /srv/app/db.sqlite3 from db1 into /home/dev/db.sqlite3: 1 table, "
+	                    "5.4 GB (1.2 GB on the wire, none) in 0.0 s");
+	/* A field filled to the end without a NUL is read to its end only. */
+	memset(st.into, 'x', sizeof(st.into));
+	cli_format_summary(buf, sizeof(buf), &o, &st);
+	assert_non_null(strstr(buf, " into xxxx"));
 }
 
 /* ---- completions ---- */

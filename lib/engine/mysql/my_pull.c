@@ -268,6 +268,7 @@ siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 		stats->tables = my.ntables_copied;
 		stats->channels = (unsigned)(my.how == MY_SINGLE ? 1 : my.nworkers);
 		snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
+		snprintf(stats->into, sizeof(stats->into), "%s", my.into);
 		for (w = 0; w < my.nworkers; w++) {
 			stats->wire_bytes += my.wrs[w]->wire_bytes;
 			stats->raw_bytes += my.wrs[w]->raw_bytes;

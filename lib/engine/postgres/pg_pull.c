@@ -214,6 +214,7 @@ siphon_pg_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 		stats->tables = pg.ntables_copied;
 		stats->channels = (unsigned)pg.nlanes;
 		snprintf(stats->codec, sizeof(stats->codec), "%s", pg.eng->codec_name);
+		snprintf(stats->into, sizeof(stats->into), "%s", pg.into);
 		for (l = 0; l < pg.nlanes; l++) {
 			stats->wire_bytes += pg.lane_rs[l]->wire_bytes;
 			stats->raw_bytes += pg.lane_rs[l]->raw_bytes;

@@ -76,6 +76,7 @@ siphon_sq_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 		stats->wire_bytes = sq.copy->wire_bytes;
 		stats->raw_bytes = sq.copy->raw_bytes;
 		snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
+		snprintf(stats->into, sizeof(stats->into), "%s", siphon_strbuf_str(&sq.into));
 	}
 out:
 	sq.loop->tick = NULL;
