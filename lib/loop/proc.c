@@ -83,6 +83,14 @@ siphon_proc_spawn(struct siphon_proc **out, struct siphon_ctx *ctx,
 	p->out_fd = pout[0];
 	p->err_fd = perr[0];
 	pin[1] = pout[0] = perr[0] = -1;
+	/*
+	 * A 1 MiB stdin pipe (64 KiB by default): a loader reading its rows
+	 * from the pipe (LOAD DATA LOCAL of /dev/stdin, psql's COPY) otherwise
+	 * waits for siphon every 64 KiB, and one table's load becomes a
+	 * ping-pong of wake-ups.  Best effort: the size is capped by
+	 * /proc/sys/fs/pipe-max-size for unprivileged users.
+	 */
+	(void)fcntl(p->in_fd, F_SETPIPE_SZ, 1024 * 1024);
 	fcntl(p->in_fd, F_SETFL, O_NONBLOCK);
 	fcntl(p->out_fd, F_SETFL, O_NONBLOCK);
 	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
