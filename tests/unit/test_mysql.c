@@ -159,7 +159,7 @@ static const char listing[] =
 	"T\t616062\tBASE TABLE\tMyISAM\tNO\t50\t2\n"
 	"T\t76\tVIEW\t\tNO\t0\t0\n"
 	"T\t73\tSEQUENCE\tInnoDB\tYES\t0\t1\n"
-	"C\t62696720740A\t6964\tNO\tint\t0\tPRI\n"
+	"C\t62696720740A\t6964\tNO\tint\t0\n"
 	"C\t62696720740A\t67\tYES\tint\t1\n"
 	"C\t62696720740A\t62\tYES\tbit\t0\n"
 	"C\t62696720740A\t66\tNO\tfloat\t0\n"
@@ -204,7 +204,7 @@ test_my_catalog(void **state)
 	assert_false(siphon_my_catalog_table(&c, "a`b")->transactional);
 
 	/* SELECT: generated left out, first and nullable prefixed, BIT as a number. */
-	assert_int_equal(siphon_my_select_sql(t, NULL, &sb), 0);
+	assert_int_equal(siphon_my_select_sql(t, &sb), 0);
 	assert_string_equal(siphon_strbuf_str(&sb),
 	    "SELECT CONCAT('v', `id`), CONCAT('v', `b` + 0), `f` + 0e0, CONCAT('v', `p`) FROM `big t\n`;\n"
 	    "SELECT 'end';\n");
@@ -258,49 +258,6 @@ test_my_catalog(void **state)
 	assert_int_equal(siphon_my_version_num("8.0.34"), 80034);
 	assert_int_equal(siphon_my_version_num("10.11.19-MariaDB-0+deb12u1-log"), 101119);
 	assert_int_equal(siphon_my_version_num("x"), -1);
-}
-
-static void
-test_my_key_ranges(void **state)
-{
-	struct siphon_my_column cols[2] = {
-		{ .name = (char *)"id`x", .pk = 1, .integer = 1 },
-		{ .name = (char *)"v", .nullable = 1 },
-	};
-	struct siphon_my_table t = { .name = (char *)"t", .ncols = 2, .cols = cols,
-	                             .key_min = 1, .key_max = 100, .pieces = 3 };
-	struct siphon_strbuf sb = {0};
-
-	(void)state;
-	assert_int_equal(siphon_my_range_column(&t), 0);
-	assert_int_equal(siphon_my_piece_where(&t, 0, 3, &sb), 0);
-	assert_string_equal(siphon_strbuf_str(&sb), " WHERE `id``x` < 34");
-	siphon_strbuf_reset(&sb);
-	assert_int_equal(siphon_my_piece_where(&t, 1, 3, &sb), 0);
-	assert_string_equal(siphon_strbuf_str(&sb), " WHERE `id``x` >= 34 AND `id``x` < 67");
-	siphon_strbuf_reset(&sb);
-	assert_int_equal(siphon_my_piece_where(&t, 2, 3, &sb), 0);
-	assert_string_equal(siphon_strbuf_str(&sb), " WHERE `id``x` >= 67");
-	siphon_strbuf_reset(&sb);
-	/* The whole BIGINT range: no overflow, bounds in order. */
-	t.key_min = INT64_MIN;
-	t.key_max = INT64_MAX;
-	assert_int_equal(siphon_my_piece_where(&t, 1, 2, &sb), 0);
-	assert_string_equal(siphon_strbuf_str(&sb), " WHERE `id``x` >= 0");
-	siphon_strbuf_reset(&sb);
-	assert_int_equal(siphon_my_piece_where(&t, 0, 2, &sb), 0);
-	assert_string_equal(siphon_strbuf_str(&sb), " WHERE `id``x` < 0");
-	siphon_strbuf_reset(&sb);
-	/* One piece: the whole table. */
-	assert_int_equal(siphon_my_piece_where(&t, 0, 1, &sb), 0);
-	assert_int_equal(sb.len, 0);
-	/* No single integer key: no ranges. */
-	cols[1].pk = 1;
-	assert_int_equal(siphon_my_range_column(&t), -1);
-	cols[1].pk = 0;
-	cols[0].integer = 0;
-	assert_int_equal(siphon_my_range_column(&t), -1);
-	siphon_strbuf_free(&sb);
 }
 
 /* Runs the scanner over in, split into pieces of at most step bytes. */
@@ -400,7 +357,6 @@ main(void)
 		cmocka_unit_test(test_my_event_disable),
 		cmocka_unit_test(test_my_collations),
 		cmocka_unit_test(test_my_catalog),
-		cmocka_unit_test(test_my_key_ranges),
 		cmocka_unit_test(test_my_scan),
 		cmocka_unit_test(test_my_scan_bad),
 	};

@@ -233,10 +233,6 @@ add_column(struct siphon_my_catalog *c, const struct fields *fs)
 	col->generated = field_is(fs, 5, "1");
 	copy_field(type, sizeof(type), fs, 4);
 	col->is_enum = strcasecmp(type, "enum") == 0 || strcasecmp(type, "set") == 0;
-	col->integer = strcasecmp(type, "tinyint") == 0 || strcasecmp(type, "smallint") == 0 ||
-	               strcasecmp(type, "mediumint") == 0 || strcasecmp(type, "int") == 0 ||
-	               strcasecmp(type, "bigint") == 0;
-	col->pk = field_is(fs, 6, "PRI");
 	if (strcasecmp(type, "bit") == 0)
 		col->kind = SIPHON_MY_COL_BIT;
 	else if (strcasecmp(type, "float") == 0)
@@ -523,48 +519,7 @@ siphon_my_prefixed_fields(const struct siphon_my_table *t, unsigned char **flags
 }
 
 int
-siphon_my_range_column(const struct siphon_my_table *t)
-{
-	int i, col = -1, npk = 0;
-
-	for (i = 0; i < t->ncols; i++)
-		if (t->cols[i].pk) {
-			npk++;
-			col = i;
-		}
-	return npk == 1 && t->cols[col].integer && !t->cols[col].nullable ? col : -1;
-}
-
-int
-siphon_my_piece_where(const struct siphon_my_table *t, int i, int n, struct siphon_strbuf *sb)
-{
-	int col = siphon_my_range_column(t);
-	/* Long double: max - min of a BIGINT does not fit in a long long. */
-	long double span = (long double)t->key_max - (long double)t->key_min + 1;
-	long long lo = 0, hi = 0;
-
-	if (n <= 1 || col < 0)
-		return 0;
-	/* Each bound lies within [key_min, key_max]: the cast cannot overflow. */
-	if (i > 0)
-		lo = (long long)((long double)t->key_min + span * i / n);
-	if (i < n - 1)
-		hi = (long long)((long double)t->key_min + span * (i + 1) / n);
-	if (siphon_strbuf_puts(sb, " WHERE ") != 0)
-		return -1;
-	if (i > 0 && (siphon_my_ident(sb, t->cols[col].name) != 0 ||
-	              siphon_strbuf_printf(sb, " >= %lld", lo) != 0))
-		return -1;
-	if (i > 0 && i < n - 1 && siphon_strbuf_puts(sb, " AND ") != 0)
-		return -1;
-	if (i < n - 1 && (siphon_my_ident(sb, t->cols[col].name) != 0 ||
-	                  siphon_strbuf_printf(sb, " < %lld", hi) != 0))
-		return -1;
-	return 0;
-}
-
-int
-siphon_my_select_sql(const struct siphon_my_table *t, const char *where, struct siphon_strbuf *sb)
+siphon_my_select_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb)
 {
 	int i, n = 0;
 
@@ -594,7 +549,6 @@ siphon_my_select_sql(const struct siphon_my_table *t, const char *where, struct 
 		n++;
 	}
 	if (siphon_strbuf_puts(sb, " FROM ") != 0 || siphon_my_ident(sb, t->name) != 0 ||
-	    (where != NULL && siphon_strbuf_puts(sb, where) != 0) ||
 	    siphon_strbuf_puts(sb, ";\nSELECT 'end';\n") != 0)
 		return -1;
 	return 0;

@@ -9,7 +9,7 @@
  *   S  VERSION-HEX  COMMENT-HEX  LOWER_CASE_TABLE_NAMES  LOG_BIN
  *   D  NAME-HEX  CHARSET  COLLATION
  *   T  NAME-HEX  TYPE  ENGINE  TRANSACTIONAL  BYTES  ROWS
- *   C  TABLE-HEX  COLUMN-HEX  NULLABLE  DATA_TYPE  GENERATED  COLUMN_KEY
+ *   C  TABLE-HEX  COLUMN-HEX  NULLABLE  DATA_TYPE  GENERATED
  *   V  NAME-HEX            (views)
  *   R  NAME-HEX  TABLE-HEX (triggers, in firing order)
  *   P  TYPE  NAME-HEX      (routines: PROCEDURE or FUNCTION)
@@ -40,8 +40,6 @@ struct siphon_my_column {
 	int nullable;
 	int generated;                 /* computed by the server: never loaded */
 	int is_enum;                   /* ENUM or SET */
-	int pk;                        /* part of the primary key */
-	int integer;                   /* an integer type */
 	enum siphon_my_colkind kind;
 };
 
@@ -53,8 +51,6 @@ struct siphon_my_table {
 	int ncols;
 	struct siphon_my_column *cols;
 	char *create;                  /* SHOW CREATE TABLE */
-	int pieces;                    /* > 1: copied in key ranges */
-	long long key_min, key_max;    /* of the range column, when split */
 };
 
 enum siphon_my_objkind {
@@ -118,28 +114,12 @@ struct siphon_my_table *siphon_my_catalog_table(struct siphon_my_catalog *c,
                                                 const char *name);
 
 /*
- * The column a big table can be cut into key ranges on: its primary key
- * when that is one integer column; -1 when there is none.
- */
-int siphon_my_range_column(const struct siphon_my_table *t);
-
-/*
- * Piece i of n of a table split on its range column between key_min and
- * key_max: the WHERE clause (" WHERE `k` < 100", " WHERE `k` >= 100 AND
- * `k` < 200", " WHERE `k` >= 200"; the first and last are open, so rows
- * outside [key_min, key_max] are never lost).  "" when the table is whole.
- */
-int siphon_my_piece_where(const struct siphon_my_table *t, int i, int n,
-                          struct siphon_strbuf *sb);
-
-/*
  * The worker's statement for one table: SELECT of every stored column,
  * the first one and the nullable ones as CONCAT('v', c) so that NULL (the
  * bare word NULL in batch output) cannot be confused with the text 'NULL',
  * then "SELECT 'end'" (no data line starts with 'e').
  */
-int siphon_my_select_sql(const struct siphon_my_table *t, const char *where,
-                         struct siphon_strbuf *sb);
+int siphon_my_select_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb);
 
 /*
  * Which output fields of t carry the 'v' prefix: flags[i] for the i-th

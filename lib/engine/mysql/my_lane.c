@@ -240,7 +240,6 @@ siphon_my_lane_clear(struct siphon_my_lane *lane)
 
 	for (i = 0; i < lane->nitems; i++) {
 		free(lane->items[i].table);
-		free(lane->items[i].where);
 		free(lane->items[i].load_sql);
 		free(lane->items[i].prefixed);
 		siphon_proc_free(lane->items[i].proc);

@@ -58,7 +58,6 @@ enum siphon_my_scan_result siphon_my_scan(struct siphon_my_scan *s,
 
 struct siphon_my_lane_item {
 	char *table;
-	char *where;                    /* a key range of it, "" for all rows */
 	char *load_sql;                 /* the loader's statement */
 	unsigned char *prefixed;
 	int nfields;

@@ -4,7 +4,6 @@
 #include "engine/mysql/my_sql.h"
 #include "remote/shell.h"
 #include "util/ctx.h"
-#include "util/sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,7 +158,7 @@ my_listing_sql(const char *db, struct siphon_strbuf *q)
 	        " FROM information_schema.TABLES t LEFT JOIN information_schema.ENGINES e ON e.ENGINE = t.ENGINE"
 	        " WHERE t.TABLE_SCHEMA = %s ORDER BY t.TABLE_NAME;\n"
 	        "SELECT 'C', HEX(TABLE_NAME), HEX(COLUMN_NAME), IS_NULLABLE, DATA_TYPE,"
-	        " (EXTRA LIKE '%%GENERATED%%' AND EXTRA NOT LIKE '%%DEFAULT_GENERATED%%'), COLUMN_KEY"
+	        " (EXTRA LIKE '%%GENERATED%%' AND EXTRA NOT LIKE '%%DEFAULT_GENERATED%%')"
 	        " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s ORDER BY TABLE_NAME, ORDINAL_POSITION;\n"
 	        "SELECT 'V', HEX(TABLE_NAME) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = %s;\n"
 	        "SELECT 'R', HEX(TRIGGER_NAME), HEX(EVENT_OBJECT_TABLE) FROM information_schema.TRIGGERS"
@@ -178,78 +177,6 @@ my_listing_sql(const char *db, struct siphon_strbuf *q)
 	r = 0;
 out:
 	siphon_strbuf_free(&lit);
-	return r;
-}
-
-/*
- * Tables bigger than a channel's fair share are cut into key ranges, so
- * that one big table keeps several channels (and local loaders) busy: the
- * keys' MIN and MAX come from the control session (the ranges' ends are
- * open, so they need not be of the snapshot).
- */
-static int
-key_ranges(struct my *my)
-{
-	struct siphon_strbuf q = {0};
-	uint64_t share = my->cat.total_bytes / (uint64_t)my->eng->jobs;
-	const char *p;
-	int i, r = 0, ended, any = 0;
-
-	if (my->eng->jobs < 2)
-		return 0;
-	for (i = 0; i < my->cat.ntables; i++) {
-		struct siphon_my_table *t = &my->cat.tables[i];
-		int col = siphon_my_range_column(t);
-
-		if (col < 0 || t->bytes < 16 * 1024 * 1024 || t->bytes <= share)
-			continue;
-		if (siphon_strbuf_puts(&q, "SELECT 'M', HEX(") != 0 || siphon_my_literal(&q, t->name) != 0 ||
-		    siphon_strbuf_puts(&q, "), MIN(") != 0 || siphon_my_ident(&q, t->cols[col].name) != 0 ||
-		    siphon_strbuf_puts(&q, "), MAX(") != 0 || siphon_my_ident(&q, t->cols[col].name) != 0 ||
-		    siphon_strbuf_puts(&q, ") FROM ") != 0 || siphon_my_ident(&q, t->name) != 0 ||
-		    siphon_strbuf_puts(&q, ";\n") != 0) {
-			r = siphon_err_oom(my->ctx);
-			goto out;
-		}
-		any = 1;
-	}
-	if (!any)
-		goto out;
-	if ((r = my_ctl_query(my, siphon_strbuf_str(&q), &ended)) != 0)
-		goto out;
-	if (ended) {
-		r = ctl_ended(my);
-		goto out;
-	}
-	for (p = siphon_strbuf_str(&my->ctl_out); (p = strstr(p, "M\t")) != NULL; p++) {
-		char hex[512], name_end;
-		long long lo, hi;
-		char *name = NULL;
-		struct siphon_my_table *t;
-		int n;
-
-		if ((p != siphon_strbuf_str(&my->ctl_out) && p[-1] != '\n') ||
-		    sscanf(p, "M\t%511[0-9A-F]%c%lld\t%lld", hex, &name_end, &lo, &hi) != 4 || name_end != '\t')
-			continue;
-		if (siphon_hex_decode(hex, strlen(hex), &name) != 0)
-			continue;
-		t = siphon_my_catalog_table(&my->cat, name);
-		free(name);
-		if (t == NULL || hi <= lo)
-			continue;
-		n = (int)((t->bytes + share - 1) / (share > 0 ? share : 1));
-		if (n > my->eng->jobs)
-			n = my->eng->jobs;
-		if (n < 2)
-			continue;
-		t->pieces = n;
-		t->key_min = lo;
-		t->key_max = hi;
-		siphon_log(my->ctx, SIPHON_LOG_DEBUG, "table \"%s\" (%.1f MB) in %d key ranges", t->name,
-		           (double)t->bytes / 1e6, n);
-	}
-out:
-	siphon_strbuf_free(&q);
 	return r;
 }
 
@@ -333,7 +260,6 @@ my_start_control(struct my *my)
 			               my->cat.tables[i].name, my->o->host);
 			goto out;
 		}
-	r = key_ranges(my);
 out:
 	siphon_strbuf_free(&st);
 	siphon_strbuf_free(&q);

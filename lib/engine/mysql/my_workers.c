@@ -143,42 +143,26 @@ wait_ready(struct my *my, int n, int attempt)
 	return 0;
 }
 
-/*
- * Splits the tables (big ones in key ranges) among nlanes workers, largest
- * piece first to the least loaded; sets their sinks.
- */
+/* Splits the tables among nlanes workers, largest first; sets their sinks. */
 static int
 plan(struct my *my, int nlanes)
 {
 	struct siphon_plan_item *items = NULL;
 	uint64_t *costs = NULL;
-	int *tab = NULL, *piece = NULL, n = 0, i, k, used, r = 0;
+	int n = my->cat.ntables, i, used, r = 0;
 
-	for (i = 0; i < my->cat.ntables; i++)
-		n += nlanes > 1 && my->cat.tables[i].pieces > 1 ? my->cat.tables[i].pieces : 1;
 	if ((costs = calloc((size_t)n + 1, sizeof(*costs))) == NULL ||
-	    (items = calloc((size_t)n + 1, sizeof(*items))) == NULL ||
-	    (tab = calloc((size_t)n + 1, sizeof(*tab))) == NULL ||
-	    (piece = calloc((size_t)n + 1, sizeof(*piece))) == NULL)
+	    (items = calloc((size_t)n + 1, sizeof(*items))) == NULL)
 		goto oom;
-	for (i = 0, n = 0; i < my->cat.ntables; i++) {
-		const struct siphon_my_table *t = &my->cat.tables[i];
-		int np = nlanes > 1 && t->pieces > 1 ? t->pieces : 1;
-
-		for (k = 0; k < np; k++, n++) {
-			costs[n] = t->bytes / (uint64_t)np + 1;
-			tab[n] = i;
-			piece[n] = np > 1 ? k : -1;
-		}
-	}
+	for (i = 0; i < n; i++)
+		costs[i] = my->cat.tables[i].bytes + 1;
 	if ((used = siphon_plan_lanes(costs, n, nlanes, items)) < 0)
 		goto oom;
 	for (i = 0; i < n; i++) {
 		struct siphon_my_lane *lane = &my->lanes[items[i].lane];
-		const struct siphon_my_table *t = &my->cat.tables[tab[items[i].index]];
-		int pc = piece[items[i].index];
+		const struct siphon_my_table *t = &my->cat.tables[items[i].index];
 		struct siphon_my_lane_item *it;
-		struct siphon_strbuf sql = {0}, where = {0};
+		struct siphon_strbuf sql = {0};
 		void *p = realloc(lane->items, (size_t)(lane->nitems + 1) * sizeof(*lane->items));
 
 		if (p == NULL)
@@ -189,17 +173,12 @@ plan(struct my *my, int nlanes)
 		lane->nitems++;
 		if ((it->table = strdup(t->name)) == NULL ||
 		    (it->nfields = siphon_my_prefixed_fields(t, &it->prefixed)) < 0 ||
-		    siphon_my_load_sql(t, my->staging, &sql) != 0 ||
-		    (pc >= 0 && siphon_my_piece_where(t, pc, t->pieces, &where) != 0) ||
-		    siphon_strbuf_append(&where, "", 0) != 0) {
+		    siphon_my_load_sql(t, my->staging, &sql) != 0) {
 			siphon_strbuf_free(&sql);
-			siphon_strbuf_free(&where);
 			goto oom;
 		}
 		it->load_sql = siphon_strbuf_take(&sql);
-		it->where = where.len > 0 ? siphon_strbuf_take(&where) : strdup("");
-		siphon_strbuf_free(&where);
-		if (it->load_sql == NULL || it->where == NULL)
+		if (it->load_sql == NULL)
 			goto oom;
 	}
 	for (i = 0; i < my->nworkers; i++) {
@@ -216,17 +195,14 @@ plan(struct my *my, int nlanes)
 		siphon_my_lane_sink(&sink, lane);
 		siphon_rstream_set_sink(my->wrs[i], &sink);
 	}
-	my->ntables_copied = (unsigned)my->cat.ntables;
-	siphon_log(my->ctx, SIPHON_LOG_DEBUG, "%d tables in %d pieces over %d channels", my->cat.ntables, n,
-	           used);
+	my->ntables_copied = (unsigned)n;
+	siphon_log(my->ctx, SIPHON_LOG_DEBUG, "%d tables over %d channels", n, used);
 	goto out;
 oom:
 	r = siphon_err_oom(my->ctx);
 out:
 	free(costs);
 	free(items);
-	free(tab);
-	free(piece);
 	return r;
 }
 
@@ -270,7 +246,7 @@ send_data(struct my *my, int snapshot)
 			for (i = 0; i < lane->nitems; i++) {
 				struct siphon_my_table *t = siphon_my_catalog_table(&my->cat, lane->items[i].table);
 
-				if (siphon_my_select_sql(t, lane->items[i].where, &sql) != 0)
+				if (siphon_my_select_sql(t, &sql) != 0)
 					goto oom;
 			}
 			if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0 ||
