@@ -144,14 +144,19 @@ tty_ask(const int *cancel_fd, const char *prompt, char *buf, size_t cap, int ech
 		return -1;
 	if (tcgetattr(fd, &tio) != 0)
 		goto out;
-	noecho = tio;
-	if (!echo)
+	/*
+	 * Echo off (and typed-ahead input flushed) for secrets only; a plain
+	 * question keeps the terminal as it is and takes what was typed ahead.
+	 */
+	if (!echo) {
+		noecho = tio;
 		noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
-	echo_on_tio = tio;
-	echo_off_fd = fd;
-	if (tcsetattr(fd, TCSAFLUSH, &noecho) != 0)
-		goto out;
-	echo_off = 1;
+		echo_on_tio = tio;
+		echo_off_fd = fd;
+		if (tcsetattr(fd, TCSAFLUSH, &noecho) != 0)
+			goto out;
+		echo_off = 1;
+	}
 	write_all(fd, prompt);
 	for (;;) {
 		struct pollfd p[2] = {
