@@ -2,6 +2,7 @@
 #include "engine/eng.h"
 
 #include "remote/shell.h"
+#include "util/clock.h"
 #include "util/ctx.h"
 
 #include <arpa/inet.h>
@@ -331,4 +332,25 @@ out:
 	siphon_eng_drop_stream(e, &rs);
 	siphon_strbuf_free(&out);
 	return r;
+}
+
+void
+siphon_eng_progress(struct siphon_eng *e, struct siphon_rstream *const *streams, int n,
+                    uint64_t total_bytes, double t0, double *next)
+{
+	uint64_t raw = 0, wire = 0;
+	double t = siphon_mono_s();
+	int i;
+
+	if (t < *next)
+		return;
+	*next = t + 5;
+	for (i = 0; i < n; i++) {
+		raw += streams[i]->raw_bytes;
+		wire += streams[i]->wire_bytes;
+	}
+	siphon_log(e->ctx, SIPHON_LOG_INFO,
+	           "%.1f MB of table data loaded (%.1f MB on the wire), %.1f MB/s; the tables take %.1f MB on the server",
+	           (double)raw / 1e6, (double)wire / 1e6, (double)raw / 1e6 / (t - t0),
+	           (double)total_bytes / 1e6);
 }

@@ -96,6 +96,15 @@ int siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
                      const char *input, const char *marker, const char *const *keys,
                      char *why, size_t cap, int *found);
 
+/*
+ * A progress line every 5 s of a table-data transfer (a long pull must not
+ * look hung): bytes of the n data streams so far, their rate since t0, and
+ * total_bytes, what the tables take on the server.  *next: when the next
+ * line is due (start it at t0 + 5).
+ */
+void siphon_eng_progress(struct siphon_eng *e, struct siphon_rstream *const *streams, int n,
+                         uint64_t total_bytes, double t0, double *next);
+
 /* Free bytes for unprivileged use on the file system holding dir; -1 if unknown. */
 long long siphon_eng_free_bytes(const char *dir);
 /*

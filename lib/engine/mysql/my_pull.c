@@ -96,26 +96,6 @@ check_loaders(struct my *my, int *all_exited)
 	return 0;
 }
 
-static void
-progress(struct my *my, double t0, double *next)
-{
-	uint64_t raw = 0, wire = 0;
-	double t = siphon_mono_s();
-	int w;
-
-	if (t < *next)
-		return;
-	*next = t + 5;
-	for (w = 0; w < my->nworkers; w++) {
-		raw += my->wrs[w]->raw_bytes;
-		wire += my->wrs[w]->wire_bytes;
-	}
-	siphon_log(my->ctx, SIPHON_LOG_INFO,
-	           "%.1f MB of table data loaded (%.1f MB on the wire), %.1f MB/s; the tables take %.1f MB on the server",
-	           (double)raw / 1e6, (double)wire / 1e6, (double)raw / 1e6 / (t - t0),
-	           (double)my->cat.total_bytes / 1e6);
-}
-
 /* Every lane's converted rows out to its loaders; *all when every lane is complete. */
 static int
 pump_lanes(struct my *my, int *all)
@@ -141,7 +121,7 @@ transfer(struct my *my)
 	while (!done || !exited || !pumped) {
 		if ((r = siphon_loop_step(my->loop, 1000)) != 0)
 			return r;
-		progress(my, t0, &next);
+		siphon_eng_progress(my->eng, my->wrs, my->nworkers, my->cat.total_bytes, t0, &next);
 		if ((r = pump_lanes(my, &pumped)) != 0)
 			return r;
 		if ((r = check_loaders(my, &exited)) != 0)

@@ -59,27 +59,6 @@ all_done(struct pg *pg, int lanes_started, int *done)
 	return 0;
 }
 
-/* A progress line every few seconds: a long pull must not look hung. */
-static void
-progress(struct pg *pg, double t0, double *next)
-{
-	uint64_t raw = 0, wire = 0;
-	double t = siphon_mono_s();
-	int l;
-
-	if (t < *next)
-		return;
-	*next = t + 5;
-	for (l = 0; l < pg->nlanes; l++) {
-		raw += pg->lane_rs[l]->raw_bytes;
-		wire += pg->lane_rs[l]->wire_bytes;
-	}
-	siphon_log(pg->ctx, SIPHON_LOG_INFO,
-	           "%.1f MB of table data loaded (%.1f MB on the wire), %.1f MB/s; the tables take %.1f MB on the server",
-	           (double)raw / 1e6, (double)wire / 1e6, (double)raw / 1e6 / (t - t0),
-	           (double)pg->cat.total_bytes / 1e6);
-}
-
 static int
 transfer(struct pg *pg)
 {
@@ -89,7 +68,7 @@ transfer(struct pg *pg)
 	while (!done) {
 		if ((r = siphon_loop_step(pg->loop, 1000)) != 0)
 			return r;
-		progress(pg, t0, &next);
+		siphon_eng_progress(pg->eng, pg->lane_rs, pg->nlanes, pg->cat.total_bytes, t0, &next);
 		/*
 		 * The data channels start once the schema dump has ended on the
 		 * server: behind a small connection pool, sessions that wait for
