@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/detect.h"
+#include "util/path.h"
 
 static void
 test_detect_by_name(void **state)
@@ -64,12 +65,30 @@ test_detect_by_tools(void **state)
 	assert_string_equal(siphon_engine_name(SIPHON_ENGINE_AUTO), "auto");
 }
 
+/* The PATH walk both engines use to find their local clients. */
+static void
+test_path_find(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(siphon_path_find("/nonexistent::/bin:/usr/bin", "sh", out, sizeof(out)), 0);
+	assert_string_equal(out, "/bin/sh");
+	assert_int_equal(siphon_path_find("/nonexistent", "sh", out, sizeof(out)), -1);
+	assert_int_equal(siphon_path_find("/bin", "no-such-program-siphon", out, sizeof(out)), -1);
+	assert_int_equal(siphon_path_find(NULL, "sh", out, sizeof(out)), -1);
+	assert_int_equal(siphon_path_find("", "sh", out, sizeof(out)), -1);
+	/* A name that does not fit is not found, never cut. */
+	assert_int_equal(siphon_path_find("/bin", "sh", out, 7), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect_by_name),
 		cmocka_unit_test(test_detect_by_tools),
+		cmocka_unit_test(test_path_find),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "engine/mysql/my_sql.h"
 #include "util/clock.h"
 #include "util/ctx.h"
+#include "util/path.h"
 #include "util/sql.h"
 #include "util/words.h"
 
@@ -23,26 +24,6 @@
 #define LOAD_SETTINGS \
 	"SET SESSION foreign_key_checks = 0, unique_checks = 0," \
 	" sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00';\n"
-
-static int
-find_in_path(const char *name, char *out, size_t cap)
-{
-	const char *path = getenv("PATH"), *p;
-
-	if (path == NULL || *path == '\0')
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path; *p != '\0';) {
-		size_t len = strcspn(p, ":");
-
-		if (len > 0 && (size_t)snprintf(out, cap, "%.*s/%s", (int)len, p, name) < cap &&
-		    access(out, X_OK) == 0)
-			return 0;
-		p += len;
-		if (*p == ':')
-			p++;
-	}
-	return -1;
-}
 
 static int
 add_arg(struct my_local *l, const char *a)
@@ -163,12 +144,14 @@ int
 my_local_open(struct my *my)
 {
 	struct my_local *l = &my->local;
-	const char *env;
+	const char *env, *path;
 	char *out = NULL, *e = NULL, **argv = NULL, line[512], *p, *end;
 	int st, r = 0;
 
-	if (find_in_path("mariadb", l->client, sizeof(l->client)) != 0 &&
-	    find_in_path("mysql", l->client, sizeof(l->client)) != 0)
+	if ((path = getenv("PATH")) == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	if (siphon_path_find(path, "mariadb", l->client, sizeof(l->client)) != 0 &&
+	    siphon_path_find(path, "mysql", l->client, sizeof(l->client)) != 0)
 		return siphon_err(my->ctx, SIPHON_ELOCAL,
 		                  "no mariadb or mysql client on this machine; install one (apt install mariadb-client)");
 	if (add_arg(l, l->client) != 0)

@@ -3,6 +3,7 @@
 
 #include "engine/postgres/pg_catalog.h"
 #include "loop/proc.h"
+#include "util/path.h"
 #include "util/sql.h"
 
 #include <errno.h>
@@ -57,20 +58,7 @@ psql_path(char *buf, size_t cap)
 	int best = -1, bestv = -1;
 
 	snprintf(buf, cap, "psql");
-	while (path != NULL && *path != '\0') {
-		size_t n = strcspn(path, ":");
-
-		if (n > 0 && n < sizeof(cand) - 6) {
-			snprintf(cand, sizeof(cand), "%.*s/psql", (int)n, path);
-			if (access(cand, X_OK) == 0)
-				break;
-		}
-		cand[0] = '\0';
-		path += n;
-		if (*path == ':')
-			path++;
-	}
-	if (path == NULL || *path == '\0' || realpath(cand, real) == NULL ||
+	if (siphon_path_find(path, "psql", cand, sizeof(cand)) != 0 || realpath(cand, real) == NULL ||
 	    strstr(real, "pg_wrapper") == NULL)
 		return;
 	if (glob("/usr/lib/postgresql/*/bin/psql", 0, NULL, &g) != 0)
