@@ -361,9 +361,8 @@ drop_stale(struct my *my)
 	free(out);
 }
 
-/* Sessions of other clients that use the target database. */
-static int
-target_sessions(struct my *my, int *n, char **ids)
+int
+my_target_sessions(struct my *my, int *n, char **ids)
 {
 	struct siphon_strbuf sql = {0};
 	char *out = NULL;
@@ -415,7 +414,7 @@ my_local_checks(struct my *my)
 	if ((r = check_collations(my)) != 0)
 		return r;
 	drop_stale(my);
-	if ((r = target_sessions(my, &n, &ids)) != 0)
+	if ((r = my_target_sessions(my, &n, &ids)) != 0)
 		return r;
 	free(ids);
 	if (n > 0 && !my->o->force)

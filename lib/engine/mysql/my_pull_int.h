@@ -93,6 +93,8 @@ int my_local_sql(struct my *my, const char *sql, char **out, const char *what);
 /* The same, going on past errors (--force) and whatever the exit status: for reads. */
 int my_local_read(struct my *my, const char *sql, char **out, const char *what);
 int my_local_checks(struct my *my);
+/* Other sessions whose current database is the target: *n of them, their ids one a line in *ids. */
+int my_target_sessions(struct my *my, int *n, char **ids);
 int my_create_staging(struct my *my);
 void my_drop_staging(struct my *my);
 /* The lane's loader for item i (a sink spawn hook). */

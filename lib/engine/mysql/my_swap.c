@@ -315,17 +315,11 @@ out:
 static int
 kill_sessions(struct my *my)
 {
-	struct siphon_strbuf sql = {0}, kills = {0};
+	struct siphon_strbuf kills = {0};
 	char *out = NULL, *p, *end;
-	int r;
+	int r, n;
 
-	if (siphon_strbuf_puts(&sql, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ") != 0 ||
-	    siphon_my_literal(&sql, my->into) != 0 ||
-	    siphon_strbuf_puts(&sql, " AND ID <> CONNECTION_ID();\n") != 0) {
-		r = siphon_err_oom(my->ctx);
-		goto out;
-	}
-	if ((r = my_local_sql(my, siphon_strbuf_str(&sql), &out, "looking for sessions on the local database")) != 0)
+	if ((r = my_target_sessions(my, &n, &out)) != 0)
 		goto out;
 	for (p = out, end = out + strlen(out); p < end;) {
 		size_t len = strcspn(p, "\n");
@@ -343,7 +337,6 @@ kill_sessions(struct my *my)
 	}
 out:
 	free(out);
-	siphon_strbuf_free(&sql);
 	siphon_strbuf_free(&kills);
 	return r;
 }
