@@ -145,7 +145,7 @@ my_local_open(struct my *my)
 {
 	struct my_local *l = &my->local;
 	const char *env, *path;
-	char *out = NULL, *e = NULL, **argv = NULL, line[512], *p, *end;
+	char *out = NULL, *e = NULL, **argv = NULL, line[512], *p, *q;
 	int st, r = 0;
 
 	if ((path = getenv("PATH")) == NULL || *path == '\0')
@@ -204,19 +204,12 @@ my_local_open(struct my *my)
 		               err_line(e, line, sizeof(line)));
 		goto out;
 	}
-	for (p = out, end = out + strlen(out); p < end;) {
-		size_t len = strcspn(p, "\n");
+	for (p = out; (q = strsep(&p, "\n")) != NULL;) {
 		char *f[6];
 		int n = 0;
-		char *q = p;
 
-		p[len] = '\0';
-		while (n < 6) {
-			f[n++] = q;
-			if ((q = strchr(q, '\t')) == NULL)
-				break;
-			*q++ = '\0';
-		}
+		while (n < 6 && (f[n] = strsep(&q, "\t")) != NULL)
+			n++;
 		if (n >= 6 && strcmp(f[0], "S") == 0) {
 			char comment[128] = "", dd[4096] = "";
 
@@ -239,7 +232,6 @@ my_local_open(struct my *my)
 			l->collations = v;
 			snprintf(l->collations[l->ncollations++], 64, "%s", f[1]);
 		}
-		p += len + 1;
 	}
 	goto out;
 oom:
@@ -330,7 +322,7 @@ static void
 drop_stale(struct my *my)
 {
 	struct siphon_strbuf sql = {0};
-	char *out = NULL, *p;
+	char *out = NULL, *p, *name;
 
 	if (my_local_sql(my,
 	                 "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
@@ -339,21 +331,18 @@ drop_stale(struct my *my)
 		siphon_err_clear(my->ctx);
 		return;
 	}
-	for (p = out; p != NULL && *p != '\0';) {
-		size_t len = strcspn(p, "\n");
+	for (p = out; (name = strsep(&p, "\n")) != NULL;) {
 		unsigned host;
 		long pid;
 
-		p[len] = '\0';
-		/* siphon_tmp_HOST_PID_TIME or siphon_old_HOST_PID_TIME */
-		if (sscanf(p + 11, "%8x_%ld_", &host, &pid) == 2 && host == host_id() && pid > 0 &&
-		    kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+		/* siphon_tmp_HOST_PID_TIME or siphon_old_HOST_PID_TIME (the LIKE made it that long) */
+		if (strlen(name) > 11 && sscanf(name + 11, "%8x_%ld_", &host, &pid) == 2 && host == host_id() &&
+		    pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
 			siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ");
-			siphon_my_ident(&sql, p);
+			siphon_my_ident(&sql, name);
 			siphon_strbuf_puts(&sql, ";\n");
-			siphon_log(my->ctx, SIPHON_LOG_INFO, "dropping %s, left by an interrupted siphon", p);
+			siphon_log(my->ctx, SIPHON_LOG_INFO, "dropping %s, left by an interrupted siphon", name);
 		}
-		p += len + 1;
 	}
 	if (sql.len > 0 && my_local_sql(my, siphon_strbuf_str(&sql), NULL, "dropping old temporary databases") != 0)
 		siphon_err_clear(my->ctx);

@@ -316,19 +316,14 @@ static int
 kill_sessions(struct my *my)
 {
 	struct siphon_strbuf kills = {0};
-	char *out = NULL, *p, *end;
+	char *out = NULL, *p, *id;
 	int r, n;
 
 	if ((r = my_target_sessions(my, &n, &out)) != 0)
 		goto out;
-	for (p = out, end = out + strlen(out); p < end;) {
-		size_t len = strcspn(p, "\n");
-		long id = strtol(p, NULL, 10);
-
-		if (id > 0)
-			siphon_strbuf_printf(&kills, "KILL %ld;\n", id);
-		p += len + 1;
-	}
+	for (p = out; (id = strsep(&p, "\n")) != NULL;)
+		if (strtol(id, NULL, 10) > 0)
+			siphon_strbuf_printf(&kills, "KILL %ld;\n", strtol(id, NULL, 10));
 	if (kills.len > 0) {
 		siphon_log(my->ctx, SIPHON_LOG_INFO, "--force: ending the sessions connected to \"%s\"", my->into);
 		/* A session may end by itself meanwhile: errors do not matter. */
