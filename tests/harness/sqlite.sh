@@ -19,6 +19,7 @@
 #   sq_assert_srv_clean [S]  no siphon-sqlite.* directory of siphon_remote left in /tmp, nothing
 #                        left running on the server (assert_remote_clean)
 #   sq_wait_vacuum PID   until the server's VACUUM INTO is writing its copy (fails if PID exits)
+#   sq_bg_big_pull PHASE  siphon_bg a pull of $SQ_SRV/big.db into $SQ_WS/keep.db, until vacuum|stream
 #   sq_wait_received PID MB  until the local temporary file holds MB megabytes
 #   sq_keep              SQ_WS/keep.db with known content; sq_assert_keep: byte-identical
 #   sq_sshd_fake_sqlite3 missing|old   a second sshd (same keys and users) in a private mount
@@ -177,4 +178,17 @@ sq_keep() {
 }
 sq_assert_keep() {
 	cmp -s "$SQ_WS/keep.db" "$H/run/keep.ref" || it_fail "keep.db changed"
+}
+
+# Starts (siphon_bg) a pull of $SQ_SRV/big.db into $SQ_WS/keep.db and waits until it is in PHASE:
+# "vacuum" (the server is making its copy) or "stream" (the copy is arriving). For the tests
+# that cut or interrupt a pull.
+sq_bg_big_pull() { # PHASE
+	siphon_bg pull "$(remote_spec "$SQ_SRV/big.db")" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
+		--into "$SQ_WS/keep.db" --compress gzip --stall-timeout 8
+	if [ "$1" = vacuum ]; then
+		sq_wait_vacuum "$SIPHON_PID"
+	else
+		sq_wait_received "$SIPHON_PID" 5
+	fi
 }

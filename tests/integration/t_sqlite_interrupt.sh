@@ -12,13 +12,7 @@ sq_make_big "$SQ_SRV/big.db" 150
 sq_keep
 
 for when in vacuum stream; do
-	siphon_bg pull "$(remote_spec "$SQ_SRV/big.db")" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-		--into "$SQ_WS/keep.db" --compress gzip --stall-timeout 8
-	if [ "$when" = vacuum ]; then
-		sq_wait_vacuum "$SIPHON_PID"
-	else
-		sq_wait_received "$SIPHON_PID" 5
-	fi
+	sq_bg_big_pull "$when"
 	kill -INT "$SIPHON_PID"
 	siphon_wait 30
 	assert_rc 130 "Ctrl-C during the $when"
