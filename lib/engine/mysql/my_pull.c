@@ -5,7 +5,7 @@
  *              LOAD DATA LOCAL allowed, sessions on the target, disk
  *   control    a remote mysql client reads the catalog (tables, columns,
  *              every SHOW CREATE) and, later, holds the global read lock
- *   staging    siphon_tmp_PID_TIME gets the tables
+ *   staging    siphon_tmp_HOST_PID_TIME gets the tables
  *   workers    -j remote clients, each with its share of the tables (largest
  *              first), all in one instant (my_workers.c), print batch rows ->
  *              compressor -> channel -> decoder -> lane scanner -> one local
