@@ -15,9 +15,12 @@ PKGS = libssh2 zlib libzstd libarchive openssl
 CSTD = -std=c17 -D_GNU_SOURCE
 WARN = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 CFLAGS ?= -O2 -g
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# Asked when a rule uses them (=, not :=), so after `make deps` has installed pkg-config and the
+# -dev packages; pkg-check stops a build without them with one clear message.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+PKG_CHECK = command -v pkg-config >/dev/null 2>&1 || { echo "make: pkg-config is not installed: run 'make deps' (Debian 12), or see README" >&2; exit 1; }; pkg-config --print-errors --exists
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Ilib $(PKG_CFLAGS) -MMD -MP
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -40,7 +43,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 all: $(B)/siphon
 
-$(B)/obj/%.o: %.c
+$(B)/obj/%.o: %.c | pkg-check
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -57,7 +60,7 @@ $(B)/libcmd.a: $(CMDLIB_OBJ)
 $(B)/siphon: $(CMD_OBJ) $(B)/libsiphon.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libsiphon.a $(PKG_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libsiphon.a $(B)/libcmd.a
+$(B)/tests/%: tests/unit/%.c $(B)/libsiphon.a $(B)/libcmd.a | pkg-check-cmocka
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Icmd/siphon $(LDFLAGS) -o $@ $< $(B)/libcmd.a $(B)/libsiphon.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
@@ -82,8 +85,17 @@ check: deps
 	$(MAKE) asan
 	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh
 
-demo: deps all
+# deps first, then a sub-make: it reads pkg-config after the packages are installed.
+demo: deps
+	$(MAKE) all
 	tests/demo.sh $(abspath $(B)/siphon)
+
+# `make demo` as the first command on a fresh Debian 12 root (debootstrap, chroot; slow: run it
+# before merging). FRESH_TARGETS="demo check" for both README commands. See tests/fresh/README.md.
+FRESH_TARGETS ?= demo
+.PHONY: fresh-check
+fresh-check:
+	tests/fresh/fresh-debian.sh $(FRESH_TARGETS)
 
 bench: all
 	bench/pull_pg.sh $(abspath $(B)/siphon)
@@ -96,6 +108,12 @@ deps:
 	else \
 		echo "deps: install libssh2, zlib, zstd, libarchive, openssl, cmocka, PostgreSQL, OpenSSH server, zstd, pigz by hand (see README)"; \
 	fi
+
+.PHONY: pkg-check pkg-check-cmocka
+pkg-check:
+	@$(PKG_CHECK) $(PKGS) || { echo "make: development files missing (above): run 'make deps' (Debian 12), or see README" >&2; exit 1; }
+pkg-check-cmocka:
+	@$(PKG_CHECK) cmocka || { echo "make: cmocka development files missing: run 'make deps' (Debian 12), or see README" >&2; exit 1; }
 
 install: $(B)/siphon
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
