@@ -82,6 +82,7 @@ layering:
 check: deps
 	$(MAKE) all layering
 	$(MAKE) unit
+	$(MAKE) fuzz-check
 	$(MAKE) asan
 	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh
 
@@ -124,5 +125,7 @@ install: $(B)/siphon
 
 clean:
 	rm -rf build build-asan
+
+include fuzz/fuzz.mk
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

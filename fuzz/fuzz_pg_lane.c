@@ -1,0 +1,103 @@
+/*
+ * fuzz_pg_lane.c - the PostgreSQL lane scanner (siphon_pg_lane_scan), which
+ * finds each table's "\." line in a lane's COPY stream, in chunks cut
+ * anywhere.
+ *
+ * Input: a byte of chunking seed count, the seeds, then the stream.
+ * Property: what it reports, whatever the chunking, is exactly what a
+ * whole-stream reading finds: an end just past every line that is "\."
+ * and nothing else and, where the scanner refuses other lines starting
+ * with "\." (SIPHON_PG_LANE_BAD), a refusal at the first such line.
+ */
+#include "fuzz.h"
+
+#include "engine/postgres/pg_lane.h"
+
+enum ev_kind { EV_END, EV_BAD };
+
+struct ev {
+	enum ev_kind kind;
+	size_t at;      /* END: just past the line; BAD: the byte after "\." */
+};
+
+#ifdef SIPHON_PG_LANE_BAD
+#define WITH_BAD 1
+#else
+#define WITH_BAD 0
+#endif
+
+/*
+ * The events of the whole stream, in order; with refusals, stops after the
+ * first BAD, else such lines are data like any other.
+ */
+static size_t
+reference(const uint8_t *s, size_t len, struct ev *evs, size_t cap)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len && n < cap) {
+		const uint8_t *nl = memchr(s + i, '\n', len - i);
+		size_t ll = nl != NULL ? (size_t)(nl - (s + i)) : len - i;
+
+		if (ll >= 2 && s[i] == '\\' && s[i + 1] == '.') {
+			if (ll == 2 && nl != NULL) {
+				evs[n].kind = EV_END;
+				evs[n++].at = i + 3;
+			} else if (ll > 2 && WITH_BAD) {
+				evs[n].kind = EV_BAD;
+				evs[n++].at = i + 2;
+				break;
+			}
+		}
+		i += ll + 1;
+	}
+	return n;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_in in = {data, size};
+	struct siphon_pg_lane_scan sc = {1, 0};
+	size_t nseed = fuzz_byte(&in) % 16, nref, ngot = 0, off = 0, k = 0;
+	const uint8_t *seed = in.p;
+	struct ev ref[2048];
+
+	if (in.left < nseed)
+		return 0;
+	in.p += nseed;
+	in.left -= nseed;
+	nref = reference(in.p, in.left, ref, 2048);
+	while (off < in.left) {
+		size_t len = fuzz_chunk(seed, nseed, k++, 64);
+		unsigned char *chunk;
+		long e;
+
+		if (len > in.left - off)
+			len = in.left - off;
+		/* An exact copy: the scanner must not read past its chunk. */
+		if ((chunk = malloc(len)) == NULL)
+			return 0;
+		memcpy(chunk, in.p + off, len);
+		e = siphon_pg_lane_scan(&sc, chunk, len);
+		free(chunk);
+#ifdef SIPHON_PG_LANE_BAD
+		if (e == SIPHON_PG_LANE_BAD) {
+			FUZZ_CHECK(ngot < nref && ref[ngot].kind == EV_BAD);
+			FUZZ_CHECK(ref[ngot].at >= off && ref[ngot].at < off + len);
+			return 0;
+		}
+#endif
+		FUZZ_CHECK(e == -1 || (e > 0 && (size_t)e <= len));
+		if (e < 0) {
+			off += len;
+			continue;
+		}
+		FUZZ_CHECK(ngot < nref && ref[ngot].kind == EV_END);
+		FUZZ_CHECK(off + (size_t)e == ref[ngot].at);
+		ngot++;
+		off += (size_t)e;
+	}
+	FUZZ_CHECK(ngot == nref);
+	return 0;
+}

@@ -1,0 +1,96 @@
+/*
+ * fuzz_pg_owner.c - the PostgreSQL owner and privilege filters
+ * (siphon_pg_owner_drop, siphon_pg_acl_drop and the whole-script filters
+ * siphon_pg_owner_filter_text, siphon_pg_acl_filter_text).
+ *
+ * Input: one byte choosing which of a few local roles exist, then the
+ * script.  Properties: a filter's output is its input less exactly
+ * *dropped whole lines, each of which the line test rejects on its own;
+ * the line tests read only the bytes they are given (each line is passed
+ * in a buffer of exactly its length).
+ */
+#include "fuzz.h"
+
+#include "engine/postgres/pg_owner.h"
+
+/* Sorted by strcmp, as siphon_pg_roles_sort leaves them. */
+static const char *const role_pool[] = {
+	"PUBLIC", "Read Only", "app", "postgres", "role\"q", "u1", "x",
+};
+#define NPOOL (sizeof(role_pool) / sizeof(role_pool[0]))
+
+typedef int (*drop_fn)(const char *, size_t, const struct siphon_pg_roles *);
+typedef char *(*filter_fn)(const char *, const struct siphon_pg_roles *, int *);
+
+static int
+exact(drop_fn drop, const char *s, size_t len, const struct siphon_pg_roles *roles)
+{
+	char *line = malloc(len ? len : 1);
+	int r;
+
+	if (line == NULL)
+		return -1;
+	memcpy(line, s, len);
+	r = drop(line, len, roles);
+	free(line);
+	return r;
+}
+
+static void
+check_filter(const char *text, filter_fn filter, drop_fn drop,
+             const struct siphon_pg_roles *roles)
+{
+	const char *in = text, *o;
+	char *out;
+	int dropped = 0, missing = 0;
+
+	if ((out = filter(text, roles, &dropped)) == NULL)
+		return;
+	o = out;
+	while (*in != '\0') {
+		size_t len = strcspn(in, "\n");
+		size_t olen = strcspn(o, "\n");
+
+		if (*o != '\0' && olen == len && memcmp(in, o, len) == 0) {
+			o += olen + (o[olen] == '\n');
+		} else {
+			FUZZ_CHECK(exact(drop, in, len, roles) == 1);
+			missing++;
+		}
+		in += len;
+		if (*in == '\n')
+			in++;
+	}
+	FUZZ_CHECK(*o == '\0');
+	FUZZ_CHECK(missing <= dropped);
+	free(out);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_in in = {data, size};
+	struct siphon_pg_roles roles = {0};
+	const char *names[NPOOL];
+	unsigned mask = fuzz_byte(&in);
+	char *text, *p;
+	size_t i;
+
+	for (i = 0; i < NPOOL; i++)
+		if (mask & (1u << i))
+			names[roles.n++] = role_pool[i];
+	roles.names = (char **)names;   /* read only: never sorted or freed here */
+	if ((text = fuzz_rest_str(&in)) == NULL)
+		return 0;
+	for (p = text; *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+
+		exact(siphon_pg_owner_drop, p, len, &roles);
+		exact(siphon_pg_acl_drop, p, len, &roles);
+		p += len + (p[len] == '\n');
+	}
+	check_filter(text, siphon_pg_owner_filter_text, siphon_pg_owner_drop, &roles);
+	check_filter(text, siphon_pg_acl_filter_text, siphon_pg_acl_drop, &roles);
+	free(text);
+	return 0;
+}
