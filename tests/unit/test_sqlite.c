@@ -124,6 +124,21 @@ test_sqlite_inspect_parse_missing_and_defaults(void **state)
 	assert_true(f.exists);
 }
 
+/* Found by fuzz_sq_script: a huge free-space count overflowed (UB) when turned into bytes. */
+static void
+test_sqlite_inspect_parse_tmpfree_overflow(void **state)
+{
+	struct siphon_sq_facts f;
+
+	(void)state;
+	assert_int_equal(siphon_sq_inspect_parse(&f, "tmpfree 10475860047586000\nend\n"), 0);
+	assert_int_equal(f.tmp_free, -1);
+	assert_int_equal(siphon_sq_inspect_parse(&f, "tmpfree 9007199254740991\nend\n"), 0);
+	assert_int_equal(f.tmp_free, 9007199254740991LL * 1024);
+	assert_int_equal(siphon_sq_inspect_parse(&f, "tmpfree -5\nend\n"), 0);
+	assert_int_equal(f.tmp_free, -1);
+}
+
 static void
 test_sqlite_inspect_parse_headers(void **state)
 {
@@ -395,6 +410,7 @@ main(void)
 		cmocka_unit_test(test_sqlite_inspect_parse_full),
 		cmocka_unit_test(test_sqlite_inspect_parse_missing_and_defaults),
 		cmocka_unit_test(test_sqlite_inspect_parse_headers),
+		cmocka_unit_test(test_sqlite_inspect_parse_tmpfree_overflow),
 		cmocka_unit_test(test_sqlite_inspect_parse_open_error),
 		cmocka_unit_test(test_sqlite_meta_parse),
 		cmocka_unit_test(test_sqlite_need_carry),

@@ -3,6 +3,7 @@
 
 #include "remote/shell.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,15 @@ num(const char *s)
 	return end == s ? -1 : v;
 }
 
+/* df's KiB in bytes; -1 (unknown) for a negative or impossibly large count. */
+static long long
+kib_to_bytes(long long kib)
+{
+	if (kib < 0 || kib > LLONG_MAX / 1024)
+		return -1;
+	return kib * 1024;
+}
+
 /* 1 when the hex text of the first bytes is an SQLite 3 header. */
 static int
 header_kind(const char *hex, size_t len, int *wal)
@@ -288,7 +298,7 @@ siphon_sq_inspect_parse(struct siphon_sq_facts *f, const char *out)
 		else if (KEY("tmpdir"))
 			copy_text(f->tmpdir, sizeof(f->tmpdir), val, vlen);
 		else if (KEY("tmpfree"))
-			f->tmp_free = num(v) >= 0 ? num(v) * 1024 : -1;
+			f->tmp_free = kib_to_bytes(num(v));
 		else if (KEY("pages")) {
 			if (sscanf(v, "%lld %lld %lld", &f->page_count, &f->freelist_count,
 			           &f->page_size) == 3)
