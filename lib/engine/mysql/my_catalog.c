@@ -90,16 +90,21 @@ copy_field(char *dst, size_t cap, const struct fields *fs, int i)
 	dst[n] = '\0';
 }
 
+/*
+ * Field i as a number of at most max; a field that is not one (or out of
+ * range) is remembered in c->bad and reads as 0.
+ */
 static uint64_t
-num_field(const struct fields *fs, int i)
+num_field(struct siphon_my_catalog *c, const struct fields *fs, int i, uint64_t max, const char *what)
 {
 	uint64_t v = 0;
-	size_t k;
 
-	if (i >= fs->n)
+	if (i >= fs->n || siphon_my_uint(fs->f[i], fs->len[i], max, &v) != 0) {
+		if (c->bad[0] == '\0')
+			snprintf(c->bad, sizeof(c->bad), "%s \"%.*s\"", what,
+			         i < fs->n ? (int)(fs->len[i] > 40 ? 40 : fs->len[i]) : 0, i < fs->n ? fs->f[i] : "");
 		return 0;
-	for (k = 0; k < fs->len[i] && isdigit((unsigned char)fs->f[i][k]); k++)
-		v = v * 10 + (uint64_t)(fs->f[i][k] - '0');
+	}
 	return v;
 }
 
@@ -110,7 +115,7 @@ siphon_my_version_num(const char *v)
 	char *e;
 
 	a = strtol(v, &e, 10);
-	if (e == v || *e != '.')
+	if (e == v || *e != '.' || a < 0 || a > 999)
 		return -1;
 	b = strtol(e + 1, &e, 10);
 	if (*e != '.')
@@ -198,9 +203,13 @@ add_table(struct siphon_my_catalog *c, const struct fields *fs)
 	c->ntables++;
 	copy_field(t->engine, sizeof(t->engine), fs, 3);
 	t->transactional = field_is(fs, 4, "YES");
-	t->bytes = num_field(fs, 5);
-	t->rows = num_field(fs, 6);
-	c->total_bytes += t->bytes;
+	t->bytes = num_field(c, fs, 5, SIPHON_MY_MAX_BYTES, "table size");
+	t->rows = num_field(c, fs, 6, SIPHON_MY_MAX_BYTES, "row count");
+	if (c->total_bytes > SIPHON_MY_MAX_BYTES - t->bytes && c->bad[0] == '\0')
+		snprintf(c->bad, sizeof(c->bad), "total size (over %llu bytes)",
+		         (unsigned long long)SIPHON_MY_MAX_BYTES);
+	else
+		c->total_bytes += t->bytes;
 	return 0;
 }
 
@@ -280,8 +289,8 @@ parse_line(struct siphon_my_catalog *c, const struct fields *fs)
 		             strstr(v, "mariadb") != NULL;
 		free(v);
 		c->version_num = siphon_my_version_num(c->version);
-		c->lctn = (int)num_field(fs, 3);
-		c->log_bin = (int)num_field(fs, 4);
+		c->lctn = (int)num_field(c, fs, 3, 2, "lower_case_table_names");
+		c->log_bin = (int)num_field(c, fs, 4, 1, "log_bin");
 		return 0;
 	}
 	if (field_is(fs, 0, "D") && fs->n >= 4) {
@@ -309,7 +318,7 @@ parse_line(struct siphon_my_catalog *c, const struct fields *fs)
 	if (field_is(fs, 0, "E") && fs->n >= 2)
 		return add_object(c, SIPHON_MY_EVENT, fs, 1, 0);
 	if (field_is(fs, 0, "G") && fs->n >= 4) {
-		c->select_grants = (int)num_field(fs, 1);
+		c->select_grants = (int)num_field(c, fs, 1, 1000000, "grant count");
 		c->has_role = !field_is(fs, 2, "NONE") && !field_is(fs, 2, "NULL") && fs->len[2] > 0;
 		if ((v = hex_field(fs, 3)) == NULL)
 			return -2;
@@ -325,6 +334,31 @@ parse_line(struct siphon_my_catalog *c, const struct fields *fs)
 		c->collations = p;
 		copy_field(c->collations[c->ncollations++], 64, fs, 1);
 	}
+	return 0;
+}
+
+int
+siphon_my_catalog_check(const struct siphon_my_catalog *c, char *why, size_t cap)
+{
+	int i;
+
+	if (c->bad[0] != '\0') {
+		snprintf(why, cap, "%s", c->bad);
+		return -1;
+	}
+	if (c->have_db && !siphon_my_plain_name(c->db_charset)) {
+		snprintf(why, cap, "character set name \"%.64s\"", c->db_charset);
+		return -1;
+	}
+	if (c->have_db && !siphon_my_plain_name(c->db_collation)) {
+		snprintf(why, cap, "collation name \"%.64s\"", c->db_collation);
+		return -1;
+	}
+	for (i = 0; i < c->ncollations; i++)
+		if (!siphon_my_plain_name(c->collations[i])) {
+			snprintf(why, cap, "collation name \"%.64s\"", c->collations[i]);
+			return -1;
+		}
 	return 0;
 }
 

@@ -26,6 +26,7 @@
 
 #include "util/strbuf.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum siphon_my_colkind {
@@ -89,7 +90,11 @@ struct siphon_my_catalog {
 	int ncollations;
 	uint64_t total_bytes;
 	unsigned skipped;              /* sequences and other kinds not copied */
+	char bad[96];                  /* the first number out of range, or "" */
 };
+
+/* Sizes and row counts above this (2^60) are not believed. */
+#define SIPHON_MY_MAX_BYTES ((uint64_t)1 << 60)
 
 void siphon_my_catalog_clear(struct siphon_my_catalog *c);
 
@@ -101,6 +106,13 @@ int siphon_my_version_num(const char *v);
 
 /* Parses the listing rows (S D T C V R P E).  0, -1 (no memory), -2 (bad). */
 int siphon_my_catalog_parse_list(struct siphon_my_catalog *c, const char *out);
+
+/*
+ * What parse_list read that must not reach local SQL or arithmetic: a
+ * number out of range, a character set or collation name that is not
+ * [A-Za-z0-9_]{1,64}.  0, or -1 and what was wrong in why.
+ */
+int siphon_my_catalog_check(const struct siphon_my_catalog *c, char *why, size_t cap);
 
 /* The SQL that prints every table's and object's definition (marker rows). */
 int siphon_my_catalog_defs_sql(const struct siphon_my_catalog *c, const char *db,

@@ -140,6 +140,22 @@ hex_copy(const char *hex, size_t len, char *dst, size_t cap)
 	return 0;
 }
 
+/* Does the local client know --sandbox?  Its --help says so. */
+static int
+client_has_sandbox(struct my *my, int *yes)
+{
+	char *argv[3] = {my->local.client, (char *)"--help", NULL}, *out = NULL, *err = NULL;
+	int st;
+
+	*yes = 0;
+	st = siphon_proc_run(my->ctx, argv, NULL, &out, &err);
+	if (st >= 0)
+		*yes = out != NULL && strstr(out, "--sandbox") != NULL;
+	free(out);
+	free(err);
+	return st < 0 ? st : 0;
+}
+
 int
 my_local_open(struct my *my)
 {
@@ -186,6 +202,15 @@ my_local_open(struct my *my)
 	if (add_arg(l, "--default-character-set=utf8mb4") != 0 || add_arg(l, "--binary-mode") != 0 || add_arg(l, "--comments") != 0 ||
 	    add_arg(l, "-N") != 0 || add_arg(l, "-B") != 0 ||
 	    add_arg(l, "--max-allowed-packet=1073741824") != 0)
+		goto oom;
+	/*
+	 * MariaDB's client (10.11.8, 11.x) can refuse every command that
+	 * touches the file system (--sandbox); --binary-mode already turns off
+	 * all but \C and DELIMITER in what siphon feeds it.
+	 */
+	if ((r = client_has_sandbox(my, &st)) != 0)
+		goto out;
+	if (st && add_arg(l, "--sandbox") != 0)
 		goto oom;
 	if ((argv = argv_with(l, NULL, 0)) == NULL)
 		goto oom;
@@ -402,6 +427,11 @@ my_local_checks(struct my *my)
 		           my->local.mariadb ? "MariaDB" : "MySQL", my->local.version);
 	if ((r = check_collations(my)) != 0)
 		return r;
+	/* MySQL cannot prepare routines, triggers, events: refuse now what cannot be replayed safely. */
+	for (int i = 0; i < my->cat.nobjs; i++)
+		if (my->cat.objs[i].create != NULL &&
+		    (r = my_replay_check(my, &my->cat.objs[i], my->cat.objs[i].create)) != 0)
+			return r;
 	drop_stale(my);
 	if ((r = my_target_sessions(my, &n, &ids)) != 0)
 		return r;
@@ -412,6 +442,7 @@ my_local_checks(struct my *my)
 		                  my->into, n);
 	avail = siphon_eng_free_bytes(my->local.datadir);
 	if (avail >= 0) {
+		/* total_bytes is at most 2^60 (siphon_my_catalog_check): no overflow. */
 		need = (long long)(my->cat.total_bytes + my->cat.total_bytes / 10) +
 		       siphon_eng_disk_reserve(my->local.datadir);
 		if (avail < need)
@@ -485,10 +516,17 @@ my_create_staging(struct my *my)
 	if (siphon_strbuf_puts(&sql, "USE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
 	    siphon_strbuf_puts(&sql, ";\n" LOAD_SETTINGS) != 0)
 		goto oom;
-	for (i = 0; i < my->cat.ntables; i++)
-		if (append_mapped(my, &sql, my->cat.tables[i].create) != 0 ||
-		    siphon_strbuf_puts(&sql, ";\n") != 0)
+	/* As one prepared statement each: the text from the server is never read by the client. */
+	for (i = 0; i < my->cat.ntables; i++) {
+		struct siphon_strbuf t = {0};
+		int bad = append_mapped(my, &t, my->cat.tables[i].create) != 0 ||
+		          siphon_my_replay_sql(&sql, siphon_strbuf_str(&t),
+		                               my->local.mariadb ? SIPHON_MY_IMMEDIATE : SIPHON_MY_PREPARE) != 0;
+
+		siphon_strbuf_free(&t);
+		if (bad)
 			goto oom;
+	}
 	r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the tables");
 	goto out;
 oom:

@@ -103,5 +103,11 @@ int my_disk_tick(void *arg);
 
 /* my_swap.c */
 int my_swap(struct my *my);
+/*
+ * May the object's definition stmt be replayed into the local server?
+ * Always on MariaDB (EXECUTE IMMEDIATE) and for views (PREPARE); on MySQL
+ * only what siphon_my_check_replay() accepts.  0 or EVERSION (error set).
+ */
+int my_replay_check(struct my *my, const struct siphon_my_object *o, const char *stmt);
 
 #endif

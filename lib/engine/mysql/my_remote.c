@@ -76,10 +76,11 @@ my_client_stage(struct my *my, struct siphon_strbuf *st, int nice)
 	}
 	/*
 	 * Batch output, no column names, a flush after every statement (the
-	 * sync markers), rows streamed rather than buffered in the client,
+	 * sync markers), no client commands in what siphon sends (binary mode:
+	 * a name can never become one), rows streamed rather than buffered in the client,
 	 * rows as big as the server allows, utf8mb4 for names and statements.
 	 */
-	if (siphon_strbuf_puts(st, " -N -B -n --quick --max-allowed-packet=1073741824"
+	if (siphon_strbuf_puts(st, " -N -B -n --quick --binary-mode --max-allowed-packet=1073741824"
 	                           " --default-character-set=utf8mb4") != 0)
 		return siphon_err_oom(my->ctx);
 	return 0;
@@ -185,6 +186,7 @@ my_start_control(struct my *my)
 {
 	struct siphon_strbuf st = {0}, q = {0};
 	struct siphon_sink sink;
+	char why[160];
 	int r, ended, pr;
 
 	if ((r = my_client_stage(my, &st, 0)) != 0)
@@ -215,6 +217,12 @@ my_start_control(struct my *my)
 	if (pr != 0 || my->cat.version[0] == '\0') {
 		r = siphon_err(my->ctx, SIPHON_EREMOTE, "the MySQL catalog of %s could not be read (unexpected output)",
 		               my->o->host);
+		goto out;
+	}
+	if (siphon_my_catalog_check(&my->cat, why, sizeof(why)) != 0) {
+		r = siphon_err(my->ctx, SIPHON_EREMOTE,
+		               "the MySQL server on %s sent an impossible %s in its catalog of \"%s\"; nothing was copied",
+		               my->o->host, why, my->o->dbname);
 		goto out;
 	}
 	if (!my->cat.have_db) {

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+static int is_word_char(unsigned char c);
+
 int
 siphon_my_ident(struct siphon_strbuf *sb, const char *name)
 {
@@ -62,6 +64,171 @@ siphon_my_string(struct siphon_strbuf *sb, const char *text)
 			return -1;
 	}
 	return siphon_strbuf_append(sb, "'", 1);
+}
+
+int
+siphon_my_plain_name(const char *s)
+{
+	size_t n = 0;
+
+	if (s == NULL)
+		return 0;
+	for (; s[n] != '\0'; n++)
+		if (!isalnum((unsigned char)s[n]) && s[n] != '_')
+			return 0;
+	return n >= 1 && n <= 64;
+}
+
+int
+siphon_my_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+siphon_my_hex(struct siphon_strbuf *sb, const char *text)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+
+	if (siphon_strbuf_puts(sb, "X'") != 0)
+		return -1;
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		char two[2] = {hex[*p >> 4], hex[*p & 15]};
+
+		if (siphon_strbuf_append(sb, two, 2) != 0)
+			return -1;
+	}
+	return siphon_strbuf_append(sb, "'", 1);
+}
+
+/* A delimiter that the statement does not contain (the client compares bytes). */
+static void
+pick_delimiter(const char *stmt, char *buf, size_t cap)
+{
+	int n = 0;
+
+	snprintf(buf, cap, ";;siphon;;");
+	while (strstr(stmt, buf) != NULL)
+		snprintf(buf, cap, ";;siphon%d;;", ++n);
+}
+
+int
+siphon_my_replay_sql(struct siphon_strbuf *sb, const char *stmt, enum siphon_my_replay how)
+{
+	char delim[32];
+
+	switch (how) {
+	case SIPHON_MY_IMMEDIATE:
+		return siphon_strbuf_puts(sb, "EXECUTE IMMEDIATE ") != 0 || siphon_my_hex(sb, stmt) != 0 ||
+		       siphon_strbuf_puts(sb, ";\n") != 0 ? -1 : 0;
+	case SIPHON_MY_PREPARE:
+		return siphon_strbuf_puts(sb, "SET @siphon_stmt = ") != 0 || siphon_my_hex(sb, stmt) != 0 ||
+		       siphon_strbuf_puts(sb, ";\nPREPARE siphon_stmt FROM @siphon_stmt;\nEXECUTE siphon_stmt;\n"
+		                              "DEALLOCATE PREPARE siphon_stmt;\nSET @siphon_stmt = NULL;\n") != 0 ? -1 : 0;
+	default:
+		pick_delimiter(stmt, delim, sizeof(delim));
+		return siphon_strbuf_printf(sb, "DELIMITER %s\n%s\n%s\nDELIMITER ;\n", delim, stmt, delim);
+	}
+}
+
+/* Does the comma-separated sql_mode name mode? */
+static int
+mode_has(const char *sql_mode, const char *mode)
+{
+	size_t n = strlen(mode);
+	const char *p = sql_mode != NULL ? sql_mode : "";
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncasecmp(p, mode, n) == 0)
+			return 1;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int
+refuse(char *why, size_t cap, const char *reason)
+{
+	snprintf(why, cap, "%s", reason);
+	return -1;
+}
+
+int
+siphon_my_check_replay(const char *s, const char *sql_mode, char *why, size_t cap)
+{
+	int nbe = mode_has(sql_mode, "NO_BACKSLASH_ESCAPES");
+	int ansi = mode_has(sql_mode, "ANSI_QUOTES") || mode_has(sql_mode, "ANSI");
+	const char *line;
+	size_t i = 0;
+
+	/* Whatever the quotes: a line the client could read as its DELIMITER command. */
+	for (line = s; line != NULL; line = strchr(line, '\n') != NULL ? strchr(line, '\n') + 1 : NULL) {
+		const char *w = line + strspn(line, " \t\r");
+
+		if (strncasecmp(w, "delimiter", 9) == 0 && !is_word_char((unsigned char)w[9]))
+			return refuse(why, cap, "a line starts with DELIMITER");
+	}
+	while (s[i] != '\0') {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\'' || c == '"' || c == '`') {
+			for (i++; s[i] != (char)c || s[i + 1] == (char)c; i++) {
+				if (s[i] == '\0')
+					return refuse(why, cap, "a quote is not closed");
+				if (s[i] == (char)c) {
+					i++;     /* a doubled quote */
+					continue;
+				}
+				if (s[i] != '\\' || c == '`' || nbe)
+					continue;
+				/* ANSI_QUOTES: the server's "name" has no escapes, the client's has. */
+				if (c == '"' && ansi)
+					return refuse(why, cap, "a backslash in a double-quoted name (ANSI_QUOTES)");
+				if (s[++i] == '\0')
+					return refuse(why, cap, "a quote is not closed");
+			}
+			i++;
+		} else if (c == '/' && s[i + 1] == '*') {
+			const char *e;
+
+			if (s[i + 2] == '!' || s[i + 2] == '+' || (s[i + 2] == 'M' && s[i + 3] == '!'))
+				return refuse(why, cap, "an executable comment or hint (/*! /*M! /*+)");
+			if ((e = strstr(s + i + 2, "*/")) == NULL)
+				return refuse(why, cap, "a comment is not closed");
+			i = (size_t)(e - s) + 2;
+		} else if (c == '#' || (c == '-' && s[i + 1] == '-' &&
+		                        (s[i + 2] == ' ' || s[i + 2] == '\t' || s[i + 2] == '\n' ||
+		                         s[i + 2] == '\r' || s[i + 2] == '\0'))) {
+			i += strcspn(s + i, "\n");
+		} else if (c == '\\') {
+			return refuse(why, cap, "a backslash outside quotes (a client command)");
+		} else if (c == ';') {
+			return refuse(why, cap, "a ';' outside quotes (more than one statement, or a compound body)");
+		} else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+			return refuse(why, cap, "a control character outside quotes");
+		} else {
+			i++;
+		}
+	}
+	return 0;
 }
 
 int
@@ -123,7 +290,9 @@ next_tok(const char *s, size_t *pos)
 	for (;;) {
 		while (s[i] != '\0' && isspace((unsigned char)s[i]))
 			i++;
-		if (s[i] == '/' && s[i + 1] == '*' && s[i + 2] != '!') {
+		/* Not an executable comment (slash-star-bang, MariaDB: slash-star-M-bang): the server runs it. */
+		if (s[i] == '/' && s[i + 1] == '*' && s[i + 2] != '!' &&
+		    !(s[i + 2] == 'M' && s[i + 3] == '!')) {
 			const char *e = strstr(s + i + 2, "*/");
 
 			i = e != NULL ? (size_t)(e - s) + 2 : strlen(s);

@@ -9,6 +9,7 @@
 #include "util/strbuf.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Appends `name`, backticks doubled.  0 or -1 (no memory). */
 int siphon_my_ident(struct siphon_strbuf *sb, const char *name);
@@ -26,6 +27,48 @@ int siphon_my_literal(struct siphon_strbuf *sb, const char *text);
  * NO_BACKSLASH_ESCAPES, which siphon's local sessions set.
  */
 int siphon_my_string(struct siphon_strbuf *sb, const char *text);
+
+/*
+ * A character set or collation name as the server may send it, to be put
+ * in SQL unquoted: 1 to 64 bytes of [A-Za-z0-9_].  1 or 0.
+ */
+int siphon_my_plain_name(const char *s);
+
+/*
+ * A decimal number from the server (len bytes, digits only, no sign) that
+ * is at most max: 0 and *out, or -1 (empty, not a number, out of range).
+ */
+int siphon_my_uint(const char *s, size_t len, uint64_t max, uint64_t *out);
+
+/* Appends text as X'...': a binary string, its bytes kept as they are. */
+int siphon_my_hex(struct siphon_strbuf *sb, const char *text);
+
+/*
+ * How a statement from the server (a SHOW CREATE) is run by the local
+ * client, so that neither the client nor the server can take it for more
+ * than one statement:
+ *   IMMEDIATE  EXECUTE IMMEDIATE X'...' (MariaDB): the client sees hex
+ *              digits only, and the server prepares exactly one statement
+ *   PREPARE    SET @v = X'...', PREPARE, EXECUTE (MySQL: tables and views)
+ *   DELIMITER  the text between DELIMITER lines of a delimiter it does not
+ *              contain (MySQL cannot prepare routines, triggers or events):
+ *              only for a text that siphon_my_check_replay() accepted
+ */
+enum siphon_my_replay { SIPHON_MY_IMMEDIATE, SIPHON_MY_PREPARE, SIPHON_MY_DELIMITER };
+
+/* Appends the lines that run stmt that way.  0 or -1 (no memory). */
+int siphon_my_replay_sql(struct siphon_strbuf *sb, const char *stmt, enum siphon_my_replay how);
+
+/*
+ * May stmt (run under sql_mode) go to the local client between DELIMITER
+ * lines?  Only when the client and the server read it alike and as one
+ * statement: quotes and comments closed, no backslash outside quotes (a
+ * client command), no executable comment, no control byte outside quotes,
+ * no line starting with "delimiter", no ';' outside quotes (a second
+ * statement: a compound body cannot be told from one without a parser).
+ * 0, or -1 with the reason in why.
+ */
+int siphon_my_check_replay(const char *stmt, const char *sql_mode, char *why, size_t cap);
 
 /*
  * Undoes the mysql client's batch-mode escapes (\0 \t \n \\) of one field

@@ -19,6 +19,7 @@
  */
 #include "engine/mysql/my_pull_int.h"
 
+#include "engine/mysql/my_order.h"
 #include "engine/mysql/my_sql.h"
 #include "util/ctx.h"
 
@@ -29,18 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A charset or collation name from the server: only [A-Za-z0-9_]. */
-static int
-plain_name(const char *s)
-{
-	if (s == NULL || *s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
-			return 0;
-	return 1;
-}
-
 static int
 is_ascii(const char *s)
 {
@@ -50,15 +39,17 @@ is_ascii(const char *s)
 	return 1;
 }
 
-/* A delimiter that the statement does not contain. */
-static void
-pick_delimiter(const char *stmt, char *buf, size_t cap)
+int
+my_replay_check(struct my *my, const struct siphon_my_object *o, const char *stmt)
 {
-	int n = 0;
+	char why[128];
 
-	snprintf(buf, cap, ";;siphon;;");
-	while (strstr(stmt, buf) != NULL)
-		snprintf(buf, cap, ";;siphon%d;;", ++n);
+	if (my->local.mariadb || o->kind == SIPHON_MY_VIEW ||
+	    siphon_my_check_replay(stmt, o->sql_mode, why, sizeof(why)) == 0)
+		return 0;
+	return siphon_err(my->ctx, SIPHON_EVERSION,
+	                  "the %s \"%s\" of \"%s\" on %s cannot be replayed safely into the local MySQL server (%s): MySQL cannot prepare it, and its text holds %s; pull into a MariaDB server (which runs each definition as one prepared statement), or drop or simplify it on the server",
+	                  siphon_my_kind_word(o->kind), o->name, my->o->dbname, my->o->host, my->local.version, why);
 }
 
 /*
@@ -71,8 +62,8 @@ append_object(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_o
               int rewrite, int *definers)
 {
 	struct siphon_strbuf a = {0}, b = {0};
-	char delim[32];
 	int changed = 0, r = -1;
+	enum siphon_my_replay how;
 
 	if (rewrite ? siphon_my_rewrite_definer(&a, o->create, &changed) != 0 :
 	              siphon_strbuf_puts(&a, o->create) != 0)
@@ -111,100 +102,37 @@ append_object(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_o
 	 * the object's own client character set is kept where that reads them
 	 * the same (a UTF-8 one, or a statement in ASCII).
 	 */
-	if (plain_name(o->collation_connection)) {
+	if (siphon_my_plain_name(o->collation_connection)) {
 		const char *coll = o->collation_connection, *cs = "utf8mb4";
 		int i;
 
 		for (i = 0; rewrite && i < my->ncolmap; i += 2)
 			if (strcmp(my->colmap[i], coll) == 0)
 				coll = my->colmap[i + 1];
-		if (plain_name(o->charset_client) &&
+		if (siphon_my_plain_name(o->charset_client) &&
 		    (strncmp(o->charset_client, "utf8", 4) == 0 || is_ascii(siphon_strbuf_str(&a))))
 			cs = o->charset_client;
 		if (siphon_strbuf_printf(sql, "SET SESSION character_set_client = %s, collation_connection = %s;\n",
 		                         cs, coll) != 0)
 			goto out;
 	}
-	pick_delimiter(siphon_strbuf_str(&a), delim, sizeof(delim));
-	if (siphon_strbuf_printf(sql, "DELIMITER %s\n%s\n%s\nDELIMITER ;\n", delim,
-	                         siphon_strbuf_str(&a), delim) != 0)
+	/* Never the text to the client as it is where it could be more than one statement. */
+	how = my->local.mariadb ? SIPHON_MY_IMMEDIATE :
+	      o->kind == SIPHON_MY_VIEW ? SIPHON_MY_PREPARE : SIPHON_MY_DELIMITER;
+	if (how == SIPHON_MY_DELIMITER && rewrite && (r = my_replay_check(my, o, siphon_strbuf_str(&a))) != 0)
 		goto out;
+	r = -1;
+	if (siphon_my_replay_sql(sql, siphon_strbuf_str(&a), how) != 0) {
+		r = siphon_err_oom(my->ctx);
+		goto out;
+	}
 	r = 0;
 out:
+	if (r == -1)
+		r = siphon_err_oom(my->ctx);
 	siphon_strbuf_free(&a);
 	siphon_strbuf_free(&b);
 	return r;
-}
-
-/* Does view a's text name view b (`b`)? */
-static int
-names_view(const struct siphon_my_object *a, const struct siphon_my_object *b)
-{
-	struct siphon_strbuf q = {0};
-	int hit;
-
-	if (siphon_my_ident(&q, b->name) != 0)
-		return 1;
-	hit = strstr(a->create, siphon_strbuf_str(&q)) != NULL;
-	siphon_strbuf_free(&q);
-	return hit;
-}
-
-/*
- * Views in an order where each comes after the views it names (a view that
- * names another is created after it; a cycle, which cannot happen with real
- * dependencies, falls back to the listing order).
- */
-static int
-view_order(const struct siphon_my_catalog *c, int **order, int *n)
-{
-	int *views, *done, nv = 0, i, k, placed = 0, progress = 1;
-
-	*n = 0;
-	if ((views = calloc((size_t)c->nobjs + 1, sizeof(int))) == NULL)
-		return -1;
-	if ((done = calloc((size_t)c->nobjs + 1, sizeof(int))) == NULL) {
-		free(views);
-		return -1;
-	}
-	if ((*order = calloc((size_t)c->nobjs + 1, sizeof(int))) == NULL) {
-		free(views);
-		free(done);
-		return -1;
-	}
-	for (i = 0; i < c->nobjs; i++)
-		if (c->objs[i].kind == SIPHON_MY_VIEW && c->objs[i].create != NULL)
-			views[nv++] = i;
-	while (placed < nv) {
-		if (!progress) {
-			/* A cycle: the rest in listing order. */
-			for (i = 0; i < nv; i++)
-				if (!done[i]) {
-					(*order)[placed++] = views[i];
-					done[i] = 1;
-				}
-			break;
-		}
-		progress = 0;
-		for (i = 0; i < nv; i++) {
-			int ready = 1;
-
-			if (done[i])
-				continue;
-			for (k = 0; k < nv && ready; k++)
-				if (k != i && !done[k] && names_view(&c->objs[views[i]], &c->objs[views[k]]))
-					ready = 0;
-			if (ready) {
-				(*order)[placed++] = views[i];
-				done[i] = 1;
-				progress = 1;
-			}
-		}
-	}
-	*n = placed;
-	free(views);
-	free(done);
-	return 0;
 }
 
 #define OBJ_ROUTINES 1
@@ -232,34 +160,47 @@ kind_bit(enum siphon_my_objkind k)
 /*
  * The statements that make c's objects of the given kinds in db: routines
  * first (views and triggers may call them), views in dependency order, then
- * triggers and events.  Returns how many named a DEFINER, or -1.
+ * triggers and events.  Returns how many named a DEFINER, or a negative
+ * code (the error is set).
  */
 static int
 objects_sql(struct my *my, const struct siphon_my_catalog *c, const char *db, int kinds,
             int rewrite, struct siphon_strbuf *sql)
 {
 	static const int order_bits[] = {OBJ_ROUTINES, OBJ_VIEWS, OBJ_TRIGGERS, OBJ_EVENTS};
-	int *order = NULL, nv, i, definers = 0, r = -1;
+	int *order = NULL, nv, i, definers = 0, cycle, r;
 	size_t k;
 
 	if (siphon_strbuf_puts(sql, "USE ") != 0 || siphon_my_ident(sql, db) != 0 ||
 	    siphon_strbuf_puts(sql, ";\nSET SESSION foreign_key_checks = 0,"
-	                            " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n") != 0)
+	                            " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n") != 0) {
+		r = siphon_err_oom(my->ctx);
 		goto out;
-	if (view_order(c, &order, &nv) != 0)
+	}
+	r = siphon_my_view_order(c, &order, &nv, &cycle);
+	if (r == -2) {
+		r = siphon_err(my->ctx, rewrite ? SIPHON_EREMOTE : SIPHON_ELOCAL,
+		               "the views of \"%s\"%s%s name each other in a cycle (view \"%s\" is on it), so they cannot be created in any order",
+		               rewrite ? my->o->dbname : my->into, rewrite ? " on " : "", rewrite ? my->o->host : "",
+		               c->objs[cycle].name);
 		goto out;
+	}
+	if (r != 0) {
+		r = siphon_err_oom(my->ctx);
+		goto out;
+	}
 	for (k = 0; k < sizeof(order_bits) / sizeof(order_bits[0]); k++) {
 		if (!(kinds & order_bits[k]))
 			continue;
 		if (order_bits[k] == OBJ_VIEWS) {
 			for (i = 0; i < nv; i++)
-				if (append_object(my, sql, &c->objs[order[i]], rewrite, &definers) != 0)
+				if ((r = append_object(my, sql, &c->objs[order[i]], rewrite, &definers)) != 0)
 					goto out;
 			continue;
 		}
 		for (i = 0; i < c->nobjs; i++)
 			if (kind_bit(c->objs[i].kind) == order_bits[k] && c->objs[i].create != NULL &&
-			    append_object(my, sql, &c->objs[i], rewrite, &definers) != 0)
+			    (r = append_object(my, sql, &c->objs[i], rewrite, &definers)) != 0)
 				goto out;
 	}
 	r = definers;
@@ -388,8 +329,9 @@ undo_first(struct my *my, const struct siphon_my_catalog *old)
 		return siphon_err(my->ctx, SIPHON_ELOCAL,
 		                  "%s; the swap stopped half-way: the old tables of \"%s\" are in \"%s\"",
 		                  first, my->into, my->old);
-	if (objects_sql(my, old, my->into, OBJ_VIEWS | OBJ_TRIGGERS, 0, &q) >= 0 &&
-	    siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") == 0 && siphon_my_ident(&q, my->old) == 0 &&
+	if (objects_sql(my, old, my->into, OBJ_VIEWS | OBJ_TRIGGERS, 0, &q) < 0) {
+		siphon_err_clear(my->ctx);
+	} else if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") == 0 && siphon_my_ident(&q, my->old) == 0 &&
 	    siphon_strbuf_puts(&q, ";\n") == 0 &&
 	    my_local_sql(my, siphon_strbuf_str(&q), NULL, "putting back the old views and triggers") != 0) {
 		char again[600];
@@ -472,8 +414,10 @@ my_swap(struct my *my)
 	int r, exists, i, n, definers, nobj;
 
 	/* 1. Every object once in the staging database: proof that each works here. */
-	if ((definers = objects_sql(my, &my->cat, my->staging, OBJ_ALL, 1, &sql)) < 0)
-		goto oom;
+	if ((definers = objects_sql(my, &my->cat, my->staging, OBJ_ALL, 1, &sql)) < 0) {
+		r = definers;
+		goto out;
+	}
 	nobj = 0;
 	for (i = 0; i < my->cat.nobjs; i++)
 		nobj += my->cat.objs[i].create != NULL;
@@ -540,9 +484,10 @@ my_swap(struct my *my)
 	    (siphon_strbuf_puts(&sql, " COMMENT = ") != 0 || siphon_my_string(&sql, my->cat.db_comment) != 0))
 		goto oom;
 	if (siphon_strbuf_puts(&sql, ";\n") != 0 ||
-	    drop_objects_sql(&old, my->into, OBJ_ROUTINES | OBJ_EVENTS, &sql) != 0 ||
-	    objects_sql(my, &my->cat, my->into, OBJ_ALL, 1, &sql) < 0)
+	    drop_objects_sql(&old, my->into, OBJ_ROUTINES | OBJ_EVENTS, &sql) != 0)
 		goto oom;
+	if ((r = objects_sql(my, &my->cat, my->into, OBJ_ALL, 1, &sql)) < 0)
+		goto out;
 	if (siphon_strbuf_puts(&sql, "DROP DATABASE ") != 0 ||
 	    siphon_my_ident(&sql, my->old) != 0 || siphon_strbuf_puts(&sql, ";\nDROP DATABASE ") != 0 ||
 	    siphon_my_ident(&sql, my->staging) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0)

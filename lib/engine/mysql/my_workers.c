@@ -270,6 +270,8 @@ static int
 long_queries(struct my *my, int *busy)
 {
 	const char *p;
+	uint64_t count, secs;
+	size_t len;
 	int r, ended;
 
 	*busy = 0;
@@ -282,12 +284,25 @@ long_queries(struct my *my, int *busy)
 		return r;
 	if (ended)
 		return 0;
-	if ((p = strstr(siphon_strbuf_str(&my->ctl_out), "Q\t")) != NULL && atoi(p + 2) > 0) {
+	if ((p = strstr(siphon_strbuf_str(&my->ctl_out), "Q\t")) == NULL)
+		return 0;
+	/* "Q COUNT MAXTIME": anything else (out of range too) counts as busy. */
+	p += 2;
+	len = strcspn(p, "\t\n");
+	if (siphon_my_uint(p, len, 1000000, &count) != 0 || p[len] != '\t' ||
+	    siphon_my_uint(p + len + 1, strcspn(p + len + 1, "\n"), 100000000, &secs) != 0) {
+		*busy = 1;
+		siphon_log(my->ctx, SIPHON_LOG_INFO,
+		           "%s: the process list could not be read; siphon does not take the global read lock",
+		           my->o->host);
+		return 0;
+	}
+	if (count > 0) {
 		*busy = 1;
 		siphon_log(my->ctx, SIPHON_LOG_INFO,
 		           "%s: %d quer%s running for up to %ds; a global read lock would wait behind %s and stall production's writes, so siphon does not take it",
-		           my->o->host, atoi(p + 2), atoi(p + 2) == 1 ? "y is" : "ies are",
-		           strchr(p + 2, '\t') ? atoi(strchr(p + 2, '\t') + 1) : 0, atoi(p + 2) == 1 ? "it" : "them");
+		           my->o->host, (int)count, count == 1 ? "y is" : "ies are", (int)secs,
+		           count == 1 ? "it" : "them");
 	}
 	return 0;
 }
