@@ -1,6 +1,8 @@
 /* ctx.c - error message, logging and cancellation of one run. */
 #include "util/ctx.h"
 
+#include "util/termsafe.h"
+
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,18 +72,25 @@ siphon_ctx_set_cancel_fd(struct siphon_ctx *ctx, int fd)
 int
 siphon_err(struct siphon_ctx *ctx, int code, const char *fmt, ...)
 {
+	char raw[SIPHON_ERRMSG_MAX];
 	va_list ap;
+	size_t n;
 
 	if (ctx == NULL || ctx->errcode != 0)
 		return code;
 	ctx->errcode = code;
 	va_start(ap, fmt);
-	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	/* One line: a newline inside a message (remote stderr) becomes a space. */
-	for (char *p = ctx->errmsg; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = p[1] == '\0' ? '\0' : ' ';
+	/* A trailing newline (remote stderr) is dropped, not shown as a space. */
+	n = strlen(raw);
+	while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == '\r'))
+		raw[--n] = '\0';
+	/*
+	 * One line, safe for a terminal: messages quote the server's own text
+	 * (stderr, names), which may hold escape sequences.
+	 */
+	siphon_term_safe(ctx->errmsg, sizeof(ctx->errmsg), raw);
 	return code;
 }
 
@@ -102,14 +111,15 @@ void
 siphon_log(struct siphon_ctx *ctx, enum siphon_log_level level,
            const char *fmt, ...)
 {
-	char line[2048];
+	char raw[2048], line[2048];
 	va_list ap;
 
 	if (ctx == NULL || ctx->log_fn == NULL || level > ctx->log_max)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	siphon_term_safe(line, sizeof(line), raw);
 	ctx->log_fn(ctx->log_arg, level, line);
 }
 

@@ -36,7 +36,6 @@ static const char stream3[] =
 	"a\\.\n"
 	"\\n.\n"
 	"\\t\\.\n"
-	"\\.x\n"
 	"\\\\\n"
 	"\\.\n"
 	/* table 2: empty */
@@ -47,24 +46,32 @@ static const char stream3[] =
 	"x\\\\.\n"
 	"\\.\n";
 
-/* Where each table's terminator line ends, found line by line. */
+/*
+ * Where each table's terminator line ends, found line by line; *bad is set
+ * when a line after the last of them starts with "\." and is anything else
+ * (the scanner must refuse the stream there).
+ */
 static int
-reference_ends(const char *s, size_t len, size_t *ends, int max)
+reference_ends(const char *s, size_t len, size_t *ends, int max, int *bad)
 {
 	int n = 0;
 	size_t i = 0;
 
+	*bad = 0;
 	while (i < len) {
 		const char *nl = memchr(s + i, '\n', len - i);
-		size_t l;
+		size_t l = nl != NULL ? (size_t)(nl - (s + i)) : len - i;
 
-		if (nl == NULL)
-			break;
-		l = (size_t)(nl - (s + i));
-		if (l == 2 && s[i] == '\\' && s[i + 1] == '.') {
+		if (l >= 2 && s[i] == '\\' && s[i + 1] == '.' && (l > 2 || nl != NULL)) {
+			if (l > 2) {
+				*bad = 1;
+				break;
+			}
 			assert_true(n < max);
 			ends[n++] = i + 3;
 		}
+		if (nl == NULL)
+			break;
 		i += l + 1;
 	}
 	return n;
@@ -72,16 +79,18 @@ reference_ends(const char *s, size_t len, size_t *ends, int max)
 
 /*
  * Feeds s cut at the given points, as the lane does: after a terminator the
- * rest of the same chunk is fed again from a fresh start of line.
+ * rest of the same chunk is fed again from a fresh start of line.  *bad is
+ * set when the scanner refused the stream.
  */
 static int
 scan_chunks(const char *s, size_t len, const size_t *cuts, int ncuts,
-            size_t *ends, int max)
+            size_t *ends, int max, int *bad)
 {
 	struct siphon_pg_lane_scan sc = { 1, 0 };
 	size_t start = 0;
 	int n = 0;
 
+	*bad = 0;
 	for (int c = 0; c <= ncuts; c++) {
 		size_t end = c < ncuts ? cuts[c] : len;
 		size_t pos = start;
@@ -89,6 +98,10 @@ scan_chunks(const char *s, size_t len, const size_t *cuts, int ncuts,
 		while (pos < end) {
 			long t = siphon_pg_lane_scan(&sc, (const unsigned char *)s + pos, end - pos);
 
+			if (t == SIPHON_PG_LANE_BAD) {
+				*bad = 1;
+				return n;
+			}
 			if (t < 0)
 				break;
 			assert_true(t > 0 && (size_t)t <= end - pos);
@@ -108,9 +121,15 @@ static void
 expect_ends(const char *s, size_t len, const size_t *cuts, int ncuts)
 {
 	size_t want[64], got[64];
-	int nw = reference_ends(s, len, want, 64);
-	int ng = scan_chunks(s, len, cuts, ncuts, got, 64);
+	int wbad, gbad;
+	int nw = reference_ends(s, len, want, 64, &wbad);
+	int ng = scan_chunks(s, len, cuts, ncuts, got, 64, &gbad);
 
+	/* A refusal is found as soon as the line's third byte arrives: a
+	 * stream cut right after "\." at its end is not refused yet. */
+	if (wbad != gbad)
+		fail_msg("refused: %d, expected %d (first cut %zu of %d)", gbad, wbad,
+		         ncuts > 0 ? cuts[0] : 0, ncuts);
 	if (ng != nw)
 		fail_msg("%d terminators found instead of %d (first cut %zu of %d)", ng, nw,
 		         ncuts > 0 ? cuts[0] : 0, ncuts);
@@ -147,9 +166,11 @@ test_lane_scan_basics(void **state)
 	assert_int_equal(scan_once("a\\.\n"), -1);
 	assert_int_equal(scan_once(".\n"), -1);
 	assert_int_equal(scan_once(" \\.\n"), -1);
-	assert_int_equal(scan_once("\\.\\.\n"), -1);
-	assert_int_equal(scan_once("\\. \n"), -1);
-	assert_int_equal(scan_once("\\.\r\n"), -1);
+	/* "\." that is not the end line: refused (psql ends at "\.\r\n" too). */
+	assert_int_equal(scan_once("\\.\\.\n"), SIPHON_PG_LANE_BAD);
+	assert_int_equal(scan_once("\\. \n"), SIPHON_PG_LANE_BAD);
+	assert_int_equal(scan_once("\\.\r\n"), SIPHON_PG_LANE_BAD);
+	assert_int_equal(scan_once("row\n\\.\rDROP TABLE t;\n"), SIPHON_PG_LANE_BAD);
 	assert_int_equal(scan_once("\\\\\n.\n"), -1);
 	assert_int_equal(scan_once("x\\\n\\\\.\n"), -1);
 	/* The first of two. */
@@ -190,7 +211,10 @@ test_lane_scan_whole(void **state)
 	size_t ends[8];
 
 	(void)state;
-	assert_int_equal(reference_ends(stream3, sizeof(stream3) - 1, ends, 8), 3);
+	int bad;
+
+	assert_int_equal(reference_ends(stream3, sizeof(stream3) - 1, ends, 8, &bad), 3);
+	assert_int_equal(bad, 0);
 	expect_ends(stream3, sizeof(stream3) - 1, NULL, 0);
 }
 

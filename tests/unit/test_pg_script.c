@@ -445,6 +445,110 @@ test_pg_script_refuses_meta_commands(void **state)
 	                   "(\\! echo 01234567890123456789012345678901); refusing to run it");
 }
 
+
+/* Where the lexer stands after each line of text: 0 at the top level. */
+static int
+lex_state(const char *text, struct siphon_pg_lexer *lx)
+{
+	const char *p = text;
+
+	memset(lx, 0, sizeof(*lx));
+	while (*p != '\0') {
+		size_t len = strcspn(p, "\n");
+
+		siphon_pg_lex_line(lx, p, len);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	return lx->st;
+}
+
+/*
+ * Cases where a naive lexer and psql part ways: a dollar quote right after a
+ * number ("1$$" is 1 then a quote, "a1$$" an identifier), an E string after
+ * a number ("1E'..'" is 1 then E'..'), standard_conforming_strings = off.
+ */
+static void
+test_pg_script_lexer_follows_psql(void **state)
+{
+	struct siphon_pg_lexer lx;
+
+	(void)state;
+	/* 1$$: the number ends, the dollar quote opens and hides the ';'. */
+	assert_int_not_equal(lex_state("SELECT 1$$;\n", &lx), 0);
+	assert_int_equal(lex_state("SELECT 1$$; $$;\n", &lx), 0);
+	assert_int_equal(lex_state("SELECT 1.5e3$t$ ' $t$;\n", &lx), 0);
+	/* a1$$ is one identifier: no quote. */
+	assert_int_equal(lex_state("SELECT a1$$;\n", &lx), 0);
+	assert_int_equal(lex_state("SELECT x$y$ FROM t;\n", &lx), 0);
+	/* $1 is a parameter; $1$$ a parameter then a quote. */
+	assert_int_equal(lex_state("SELECT $1;\n", &lx), 0);
+	assert_int_not_equal(lex_state("SELECT $1$$;\n", &lx), 0);
+	/* 1E'..' is 1 then an E string, where \' does not close it. */
+	assert_int_not_equal(lex_state("SELECT 1E'\\';\n", &lx), 0);
+	assert_int_equal(lex_state("SELECT 1E'\\'';\n", &lx), 0);
+	/* 1e5'..' is the number 1e5 then a plain string. */
+	assert_int_equal(lex_state("SELECT 1e5'\\';\n", &lx), 0);
+	/* xe'..' is the identifier xe then a plain string. */
+	assert_int_equal(lex_state("SELECT xe'\\';\n", &lx), 0);
+	/* A dollar sign inside an E string is only a character. */
+	assert_int_equal(lex_state("SELECT E'\\'$$';\nSELECT 1;\n", &lx), 0);
+	/* standard_conforming_strings = off: '\'' does not close a literal. */
+	assert_int_not_equal(lex_state("SET standard_conforming_strings = off;\nSELECT '\\';\n", &lx), 0);
+	assert_int_equal(lex_state("SET standard_conforming_strings = off;\nSELECT '\\'';\n", &lx), 0);
+	assert_int_equal(lx.unsafe, 0);
+	assert_int_equal(lex_state("SET standard_conforming_strings = on;\nSELECT '\\';\n", &lx), 0);
+}
+
+static void
+test_pg_script_refuses_what_psql_reads_otherwise(void **state)
+{
+	static const char *const bad[] = {
+		/* psql variables, which psql replaces and lexes again */
+		"SELECT :LAST_ERROR_MESSAGE;", "SELECT :'LAST_ERROR_MESSAGE';", "SELECT 1 :\"SQLSTATE\";",
+		"SELECT :{?ERROR};", "SELECT x[1:ROW_COUNT];",
+		/* lexing settings changed in ways siphon does not follow */
+		"SET client_encoding = 'SJIS';", "SET client_encoding = 'sjis';", "SET client_encoding = 'BIG5';",
+		"SET client_encoding = 'Shift_JIS_2004';", "SET client_encoding TO 'SJIS';",
+		"SELECT pg_catalog.set_config('standard_conforming_strings', 'off', false);",
+		"SET standard_conforming_strings TO off;", "SET standard_conforming_strings = 'off';",
+		"select set_config('client_encoding', 'GBK', false);", "SET NAMES 'SJIS';",
+		"SET SESSION client_encoding TO 'SJIS';", "RESET client_encoding;", "RESET ALL;",
+		"  set local standard_conforming_strings to off;",
+		NULL,
+	};
+	static const char *const good[] = {
+		"SELECT a::int, b::\"LAST_ERROR_MESSAGE\";", "SELECT x[1:n], y[lo:hi];", "SELECT '{:ERROR}';",
+		"SET client_encoding = 'LATIN1';", "SET client_encoding = 'EUC_JP';",
+		"CREATE FUNCTION f() RETURNS void AS $$ SET client_encoding = 'SJIS'; $$ LANGUAGE sql;",
+		"-- SET standard_conforming_strings = off;",
+		"CREATE TABLE t (client_encoding text CHECK (client_encoding <> 'client_encoding'));",
+		"ALTER TABLE t SET (fillfactor = 50);", "SELECT pg_catalog.set_config('search_path', '', false);",
+		NULL,
+	};
+
+	(void)state;
+	for (int i = 0; bad[i] != NULL; i++) {
+		struct siphon_strbuf sb = {0};
+
+		assert_int_equal(siphon_strbuf_printf(&sb, "%s%s\nSELECT 1;\n", post_data, bad[i]), 0);
+		expect_split_fails(siphon_strbuf_str(&sb), -2, "refusing to run it");
+		siphon_strbuf_free(&sb);
+	}
+	for (int i = 0; good[i] != NULL; i++) {
+		struct siphon_strbuf sb = {0};
+		struct siphon_pg_script sc;
+		char err[256];
+
+		assert_int_equal(siphon_strbuf_printf(&sb, "%s%s\nSELECT 1;\n", post_data, good[i]), 0);
+		if (siphon_pg_script_split(&sc, siphon_strbuf_str(&sb), err, sizeof(err)) != 0)
+			fail_msg("refused %s: %s", good[i], err);
+		siphon_pg_script_clear(&sc);
+		siphon_strbuf_free(&sb);
+	}
+}
+
 static void
 test_pg_script_unterminated(void **state)
 {
@@ -539,6 +643,8 @@ main(void)
 		cmocka_unit_test(test_pg_script_quoting_hides_headers),
 		cmocka_unit_test(test_pg_script_not_quotes),
 		cmocka_unit_test(test_pg_script_refuses_meta_commands),
+		cmocka_unit_test(test_pg_script_lexer_follows_psql),
+		cmocka_unit_test(test_pg_script_refuses_what_psql_reads_otherwise),
 		cmocka_unit_test(test_pg_script_unterminated),
 		cmocka_unit_test(test_pg_script_many_entries),
 		cmocka_unit_test(test_pg_script_block_phase),

@@ -1,6 +1,8 @@
 /* pg_lane.c - framing of many tables on one data channel. */
 #include "engine/postgres/pg_lane.h"
 
+#include "siphon.h"
+
 #include <string.h>
 
 long
@@ -25,8 +27,13 @@ siphon_pg_lane_scan(struct siphon_pg_lane_scan *s, const unsigned char *buf,
 				s->sol = 1;
 				return (long)(i + 1);
 			}
-			s->m = 0;
-			s->sol = 0;
+			/*
+			 * Text COPY never starts a data line with "\." (a backslash
+			 * is always escaped), and psql also ends the data at
+			 * "\.\r\n": any such line is a stream psql could read
+			 * differently from siphon.
+			 */
+			return SIPHON_PG_LANE_BAD;
 		} else if (s->sol) {
 			if (buf[i] == '\\') {
 				s->m = 1;
@@ -75,6 +82,11 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 	}
 	probe = l->scan;
 	t = siphon_pg_lane_scan(&probe, buf, len);
+	if (t == SIPHON_PG_LANE_BAD)
+		return siphon_err(l->ctx, SIPHON_EREMOTE,
+		                  "%s: a line of table data starts with \\. but is not the end-of-data line; "
+		                  "the server's stream is corrupt or hostile, refusing it",
+		                  l->what);
 	lim = t >= 0 ? (size_t)t : len;
 	n = siphon_proc_write(l->proc, buf, lim);
 	if (n <= 0)

@@ -38,9 +38,12 @@ struct siphon_pg_lane {
 
 /*
  * Feeds bytes to the scanner; returns the offset just past the first
- * terminator line ("\.\n") found, or -1 when none ends in this chunk.  The
- * state carries over between chunks.
+ * terminator line ("\.\n") found, -1 when none ends in this chunk, or
+ * SIPHON_PG_LANE_BAD when a line starts with "\." and is anything else
+ * ("\.\r\n" included, which psql would take as the end).  The state
+ * carries over between chunks.
  */
+#define SIPHON_PG_LANE_BAD (-2L)
 long siphon_pg_lane_scan(struct siphon_pg_lane_scan *s, const unsigned char *buf,
                          size_t len);
 

@@ -212,11 +212,8 @@ int
 pg_open_local_lanes(struct pg *pg)
 {
 	struct siphon_strbuf pre = {0};
-	char **argv = siphon_pg_local_argv(pg->tmpdb);
 	int l, r = 0;
 
-	if (argv == NULL)
-		return siphon_err_oom(pg->ctx);
 	if (siphon_strbuf_puts(&pre, "SET client_encoding = ") != 0 ||
 	    siphon_sql_literal(&pre, pg->cat.encoding) != 0 ||
 	    siphon_strbuf_puts(&pre, ";\nSET DateStyle = ISO;\nSET IntervalStyle = postgres;\n"
@@ -229,13 +226,12 @@ pg_open_local_lanes(struct pg *pg)
 	for (l = 0; l < pg->nlanes; l++) {
 		struct siphon_pg_lane *lane = &pg->lanes[l];
 
-		if ((r = siphon_proc_spawn(&lane->proc, pg->ctx, "local psql (table data)", argv, 0)) != 0 ||
+		if ((r = siphon_pg_local_spawn(&lane->proc, pg->ctx, "local psql (table data)", pg->tmpdb, 0, 0)) != 0 ||
 		    (r = siphon_loop_add_proc(pg->loop, lane->proc)) != 0 ||
 		    (r = siphon_proc_queue(lane->proc, pre.buf, pre.len)) != 0)
 			goto out;
 	}
 out:
 	siphon_strbuf_free(&pre);
-	siphon_pg_local_argv_free(argv);
 	return r;
 }

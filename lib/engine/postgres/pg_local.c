@@ -6,6 +6,9 @@
 #include "util/path.h"
 #include "util/sql.h"
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
 #include <errno.h>
 #include <glob.h>
 #include <limits.h>
@@ -135,6 +138,65 @@ first_line(char *s)
 }
 
 int
+siphon_pg_restrict_line(char *buf, size_t cap)
+{
+	unsigned char key[32];
+	size_t i, n;
+
+	if (cap < sizeof("\\restrict \n") + 2 * sizeof(key) || RAND_bytes(key, sizeof(key)) != 1)
+		return -1;
+	n = (size_t)snprintf(buf, cap, "\\restrict ");
+	for (i = 0; i < sizeof(key); i++)
+		n += (size_t)snprintf(buf + n, cap - n, "%02x", key[i]);
+	snprintf(buf + n, cap - n, "\n");
+	OPENSSL_cleanse(key, sizeof(key));
+	return 0;
+}
+
+int
+siphon_pg_local_spawn(struct siphon_proc **out, struct siphon_ctx *ctx, const char *what,
+                      const char *dbname, int lenient, size_t out_max)
+{
+	char **argv = siphon_pg_local_argv_ex(dbname, lenient);
+	char line[SIPHON_PG_RESTRICT_LINE_MAX];
+	int r;
+
+	*out = NULL;
+	if (argv == NULL || siphon_pg_restrict_line(line, sizeof(line)) != 0) {
+		siphon_pg_local_argv_free(argv);
+		return siphon_err(ctx, SIPHON_ENOMEM, "cannot prepare the local psql (out of memory or no randomness)");
+	}
+	r = siphon_proc_spawn(out, ctx, what, argv, out_max);
+	siphon_pg_local_argv_free(argv);
+	/* Before any byte of the server's: no meta-command from here on. */
+	if (r == 0 && (r = siphon_proc_queue(*out, line, strlen(line))) != 0) {
+		siphon_proc_free(*out);
+		*out = NULL;
+	}
+	OPENSSL_cleanse(line, sizeof(line));
+	return r;
+}
+
+/* Runs sql after siphon's \restrict line: the exit status, or a negative code. */
+static int
+run_restricted(struct siphon_ctx *ctx, char **argv, const char *sql, char **out, char **err)
+{
+	struct siphon_strbuf in = {0};
+	char line[SIPHON_PG_RESTRICT_LINE_MAX];
+	int st;
+
+	if (siphon_pg_restrict_line(line, sizeof(line)) != 0 ||
+	    siphon_strbuf_puts(&in, line) != 0 || siphon_strbuf_puts(&in, sql) != 0) {
+		siphon_strbuf_free(&in);
+		return siphon_err(ctx, SIPHON_ENOMEM, "cannot prepare the local psql (out of memory or no randomness)");
+	}
+	st = siphon_proc_run(ctx, argv, siphon_strbuf_str(&in), out, err);
+	OPENSSL_cleanse(line, sizeof(line));
+	siphon_strbuf_free(&in);
+	return st;
+}
+
+int
 siphon_pg_local_query(struct siphon_ctx *ctx, const char *dbname,
                       const char *sql, char **out)
 {
@@ -145,7 +207,7 @@ siphon_pg_local_query(struct siphon_ctx *ctx, const char *dbname,
 	*out = NULL;
 	if (argv == NULL)
 		return siphon_err_oom(ctx);
-	st = siphon_proc_run(ctx, argv, sql, out, &err);
+	st = run_restricted(ctx, argv, sql, out, &err);
 	if (st < 0) {
 		r = st;
 		goto out;
@@ -159,7 +221,7 @@ siphon_pg_local_query(struct siphon_ctx *ctx, const char *dbname,
 		siphon_pg_local_argv_free(argv);
 		if ((argv = siphon_pg_local_argv("template1")) == NULL)
 			return siphon_err_oom(ctx);
-		if ((st = siphon_proc_run(ctx, argv, sql, out, &err)) < 0) {
+		if ((st = run_restricted(ctx, argv, sql, out, &err)) < 0) {
 			r = st;
 			goto out;
 		}
@@ -196,6 +258,107 @@ siphon_pg_local_version(struct siphon_ctx *ctx, int *num)
 	free(out);
 	if (*num <= 0)
 		return siphon_err(ctx, SIPHON_ELOCAL, "cannot read the local server's version");
+	return 0;
+}
+
+int
+siphon_pg_psql_has_restrict(int major, int minor)
+{
+	/* The 2025-08 security releases brought \restrict to every supported branch. */
+	static const int first[][2] = {{13, 22}, {14, 19}, {15, 14}, {16, 10}, {17, 6}};
+
+	if (major >= 18)
+		return 1;
+	for (size_t i = 0; i < sizeof(first) / sizeof(first[0]); i++)
+		if (major == first[i][0])
+			return minor >= first[i][1];
+	return 0;
+}
+
+int
+siphon_pg_psql_parse_version(const char *text, int *major, int *minor)
+{
+	const char *p = strstr(text, "(PostgreSQL) ");
+	char *end;
+	long a, b = 0;
+
+	*major = *minor = 0;
+	if (p == NULL)
+		return -1;
+	p += strlen("(PostgreSQL) ");
+	a = strtol(p, &end, 10);
+	if (end == p || a <= 0 || a > 1000)
+		return -1;
+	if (*end == '.') {
+		p = end + 1;
+		b = strtol(p, &end, 10);
+		if (end == p || b < 0 || b > 100000)
+			return -1;
+		/* 9.6.24: the minor release is the third number. */
+		if (a < 10 && *end == '.') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < 0 || b > 100000)
+				return -1;
+		}
+	}
+	*major = (int)a;
+	*minor = (int)b;
+	return 0;
+}
+
+int
+siphon_pg_local_psql_check(struct siphon_ctx *ctx)
+{
+	char psql[PATH_MAX], *out = NULL, *err = NULL;
+	char *argv[] = {psql, "--version", NULL};
+	int st, major, minor, r = 0;
+
+	psql_path(psql, sizeof(psql));
+	if ((st = siphon_proc_run(ctx, argv, NULL, &out, &err)) < 0)
+		return st;
+	if (st != 0 || siphon_pg_psql_parse_version(out, &major, &minor) != 0) {
+		r = siphon_err(ctx, SIPHON_ELOCAL,
+		               "cannot run the local psql (%s): install the PostgreSQL client (Debian: postgresql-client)",
+		               psql);
+		goto out;
+	}
+	if (!siphon_pg_psql_has_restrict(major, minor))
+		r = siphon_err(ctx, SIPHON_EVERSION,
+		               "the local psql %d.%d is too old to be fed a server's dump safely (no \\restrict): "
+		               "update it to 13.22, 14.19, 15.14, 16.10, 17.6, 18 or newer",
+		               major, minor);
+out:
+	free(out);
+	free(err);
+	return r;
+}
+
+int
+siphon_pg_local_role_warning(struct siphon_ctx *ctx)
+{
+	char *out = NULL;
+	int r;
+
+	/* Superuser, or a member of a role that may run programs or touch files on this machine. */
+	r = siphon_pg_local_query(ctx, "postgres",
+	        "SELECT CASE WHEN r.rolsuper THEN 's' "
+	        "WHEN pg_catalog.pg_has_role(current_user, 'pg_execute_server_program', 'MEMBER') "
+	        "  OR pg_catalog.pg_has_role(current_user, 'pg_write_server_files', 'MEMBER') "
+	        "  OR pg_catalog.pg_has_role(current_user, 'pg_read_server_files', 'MEMBER') THEN 'f' "
+	        "ELSE 'n' END || ' ' || current_user FROM pg_catalog.pg_roles r WHERE r.rolname = current_user;",
+	        &out);
+	if (r != 0)
+		return r;
+	if (out[0] == 's' || out[0] == 'f') {
+		out[strcspn(out, "\n")] = '\0';
+		siphon_log(ctx, SIPHON_LOG_WARN,
+		           "the local role \"%s\" is %s: the copy's functions, constraints and index expressions run with "
+		           "its rights while they are restored, so a hostile server could reach files or programs on this "
+		           "machine; pull as a role that is not (createdb is enough: PGUSER=...)",
+		           out + 2, out[0] == 's' ? "a superuser" : "allowed to run programs or read and write server files");
+	}
+	free(out);
 	return 0;
 }
 

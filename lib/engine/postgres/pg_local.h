@@ -22,7 +22,38 @@ void siphon_pg_local_report_rejected(struct siphon_ctx *ctx, const char *what,
 void siphon_pg_local_argv_free(char **argv);
 
 /*
- * Runs sql in dbname and returns psql's output in *out (caller frees).
+ * "\restrict KEY\n" with a fresh key (32 bytes of OpenSSL's CSPRNG, in hex)
+ * in buf: once psql has read it, no meta-command runs until "\unrestrict
+ * KEY", which the server cannot know.  0, or -1 (cap too small, no
+ * randomness).
+ */
+#define SIPHON_PG_RESTRICT_LINE_MAX 96
+int siphon_pg_restrict_line(char *buf, size_t cap);
+
+struct siphon_proc;
+/*
+ * Starts a local psql on dbname (lenient as for _argv_ex) whose first input
+ * is siphon's own \restrict line, so that nothing the server sends can run
+ * a meta-command (\!, \o |cmd, \copy ... program) on this machine.
+ */
+int siphon_pg_local_spawn(struct siphon_proc **out, struct siphon_ctx *ctx, const char *what,
+                          const char *dbname, int lenient, size_t out_max);
+
+/* 1 when psql major.minor knows \restrict (13.22, 14.19, 15.14, 16.10, 17.6, 18+). */
+int siphon_pg_psql_has_restrict(int major, int minor);
+/* "psql (PostgreSQL) 15.18 (Debian ...)" -> 15, 18.  0, or -1 when unreadable. */
+int siphon_pg_psql_parse_version(const char *text, int *major, int *minor);
+/* The local psql runs and knows \restrict; else SIPHON_EVERSION naming the releases. */
+int siphon_pg_local_psql_check(struct siphon_ctx *ctx);
+/*
+ * Warns once when the local role is a superuser or may run programs or
+ * read/write files as the server: restoring a hostile dump runs its SQL
+ * with those rights.
+ */
+int siphon_pg_local_role_warning(struct siphon_ctx *ctx);
+
+/*
+ * Runs sql in dbname (after siphon's \restrict line) and returns psql's output in *out (caller frees).
  * Failure: SIPHON_ELOCAL with psql's message.
  */
 int siphon_pg_local_query(struct siphon_ctx *ctx, const char *dbname,

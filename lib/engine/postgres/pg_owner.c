@@ -215,9 +215,18 @@ siphon_pg_acl_drop(const char *line, size_t len, const struct siphon_pg_roles *r
 
 typedef int (*drop_fn)(const char *, size_t, const struct siphon_pg_roles *);
 
+/* pg_dump's own "\restrict KEY" / "\unrestrict KEY" lines (siphon writes its own). */
+static int
+restrict_line(const char *line, size_t len)
+{
+	return (len >= 10 && memcmp(line, "\\restrict ", 10) == 0) ||
+	       (len >= 12 && memcmp(line, "\\unrestrict ", 12) == 0);
+}
+
 /*
- * Advances the lexer over one line; 1 when the line is a whole statement at
- * the top level (never inside a literal or a body) that drop() rejects.
+ * Advances the lexer over one line: 1 when the line is a whole statement at
+ * the top level (never inside a literal or a body) that drop() rejects, 2
+ * when it is one of pg_dump's \restrict lines, 0 to keep it.
  */
 static int
 drop_line(struct siphon_pg_lexer *lx, const char *line, size_t len, drop_fn drop,
@@ -225,6 +234,8 @@ drop_line(struct siphon_pg_lexer *lx, const char *line, size_t len, drop_fn drop
 {
 	int top = lx->st == 0;
 
+	if (top && restrict_line(line, len))
+		return 2;
 	siphon_pg_lex_line(lx, line, len);
 	return top && lx->st == 0 && drop(line, len, roles);
 }
@@ -242,8 +253,10 @@ filter_text(const char *text, const struct siphon_pg_roles *roles, int *dropped,
 	while (*p != '\0') {
 		size_t len = strcspn(p, "\n");
 
-		if (drop_line(&lx, p, len, drop, roles)) {
-			(*dropped)++;
+		int d = drop_line(&lx, p, len, drop, roles);
+
+		if (d != 0) {
+			*dropped += d == 1;
 		} else if (siphon_strbuf_append(&out, p, len) != 0 ||
 		           (p[len] == '\n' && siphon_strbuf_append(&out, "\n", 1) != 0)) {
 			siphon_strbuf_free(&out);
@@ -273,8 +286,19 @@ siphon_pg_owner_filter_text(const char *text, const struct siphon_pg_roles *role
 static int
 emit_line(struct siphon_pg_owner_sink *f, const char *line, size_t len, int nl)
 {
-	if (drop_line(&f->lx, line, len, siphon_pg_owner_drop, f->roles)) {
-		f->dropped++;
+	int d = drop_line(&f->lx, line, len, siphon_pg_owner_drop, f->roles);
+
+	f->lineno++;
+	if (f->lx.meta || f->lx.var || f->lx.unsafe)
+		return siphon_err(f->ctx, SIPHON_EREMOTE,
+		                  "line %lu of the schema dump %s (%.*s); refusing to run it",
+		                  f->lineno,
+		                  f->lx.meta ? "holds a psql command" :
+		                  f->lx.var ? "names a psql variable, which psql would replace" :
+		                  "changes how psql reads the rest of the script",
+		                  (int)(len > 40 ? 40 : len), line);
+	if (d != 0) {
+		f->dropped += d == 1;
 		return 0;
 	}
 	if (siphon_proc_queue(f->proc, line, len) != 0 ||

@@ -65,6 +65,7 @@ struct siphon_pg_owner_sink {
 	const struct siphon_pg_roles *roles;
 	struct siphon_pg_lexer lx;
 	struct siphon_strbuf line;     /* the line being received */
+	unsigned long lineno;
 	int dropped;
 };
 

@@ -18,7 +18,6 @@ start_sessions(struct siphon_loop *loop, const char *dbname,
                const struct siphon_pg_script *s, struct session *ss, int n,
                int lenient)
 {
-	char **argv = siphon_pg_local_argv_ex(dbname, lenient);
 	/* About 1 GB in all, between 64 and 256 MB a session. */
 	int mem_mb = n > 0 ? 1024 / n : 256, i, r = 0;
 	char line[64];
@@ -27,12 +26,10 @@ start_sessions(struct siphon_loop *loop, const char *dbname,
 		mem_mb = 256;
 	if (mem_mb < 64)
 		mem_mb = 64;
-	if (argv == NULL)
-		return siphon_err_oom(loop->ctx);
 	for (i = 0; i < n; i++) {
 		ss[i].block = -1;
-		if ((r = siphon_proc_spawn(&ss[i].p, loop->ctx, "local psql (indexes and constraints)",
-		                           argv, 1024 * 1024)) != 0)
+		if ((r = siphon_pg_local_spawn(&ss[i].p, loop->ctx, "local psql (indexes and constraints)",
+		                               dbname, lenient, 1024 * 1024)) != 0)
 			break;
 		if ((r = siphon_loop_add_proc(loop, ss[i].p)) != 0 ||
 		    (s->preamble != NULL &&
@@ -43,7 +40,6 @@ start_sessions(struct siphon_loop *loop, const char *dbname,
 		if ((r = siphon_proc_queue(ss[i].p, line, strlen(line))) != 0)
 			break;
 	}
-	siphon_pg_local_argv_free(argv);
 	return r;
 }
 

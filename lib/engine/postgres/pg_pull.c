@@ -147,7 +147,9 @@ siphon_pg_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 	eng->explain_arg = &pg;
 
 	/* Local checks first: fail before touching production. */
-	if ((r = siphon_pg_local_version(pg.ctx, &pg.local_num)) != 0)
+	if ((r = siphon_pg_local_psql_check(pg.ctx)) != 0 ||
+	    (r = siphon_pg_local_version(pg.ctx, &pg.local_num)) != 0 ||
+	    (r = siphon_pg_local_role_warning(pg.ctx)) != 0)
 		goto out;
 	siphon_pg_local_drop_stale(pg.ctx, pg.local_num);
 	if ((r = siphon_pg_local_db_state(pg.ctx, pg.into, &exists, &sessions)) != 0)

@@ -159,7 +159,6 @@ pg_start_dumps(struct pg *pg)
 	struct siphon_strbuf st = {0};
 	const struct siphon_pg_tools *t = &pg->eng->probe.pg[pg->pgi];
 	struct siphon_sink sink;
-	char **argv = NULL;
 	int r, i;
 	/*
 	 * Three dumps in the snapshot: the pre-data and post-data sections,
@@ -201,11 +200,8 @@ pg_start_dumps(struct pg *pg)
 	siphon_sink_strbuf(&sink, &pg->acl_out);
 	siphon_rstream_set_sink(pg->acl, &sink);
 
-	if ((argv = siphon_pg_local_argv_ex(pg->tmpdb, pg->lenient)) == NULL) {
-		r = siphon_err_oom(pg->ctx);
-		goto out;
-	}
-	if ((r = siphon_proc_spawn(&pg->pre_proc, pg->ctx, "local psql (schema)", argv, 0)) != 0 ||
+	if ((r = siphon_pg_local_spawn(&pg->pre_proc, pg->ctx, "local psql (schema)", pg->tmpdb,
+	                               pg->lenient, 0)) != 0 ||
 	    (r = siphon_loop_add_proc(pg->loop, pg->pre_proc)) != 0)
 		goto out;
 	/* Owners are kept where the local server has the role (pg_owner.c). */
@@ -215,7 +211,6 @@ pg_start_dumps(struct pg *pg)
 	siphon_pg_owner_sink(&sink, &pg->owner);
 	siphon_rstream_set_sink(pg->pre, &sink);
 out:
-	siphon_pg_local_argv_free(argv);
 	siphon_strbuf_free(&st);
 	return r;
 }

@@ -19,6 +19,9 @@
 struct siphon_pg_lexer {
 	int st;                /* 0: top level */
 	int meta;              /* saw a backslash outside quotes: a psql command */
+	int var;               /* saw a psql variable (":NAME") outside quotes */
+	int unsafe;            /* a setting that changes lexing, changed in a way not followed */
+	int std_off;           /* standard_conforming_strings is off: '...' takes backslashes */
 	int depth;             /* nesting of block comments */
 	char tag[64];          /* the current dollar-quote tag, "$tag$" */
 	size_t taglen;
@@ -40,8 +43,9 @@ struct siphon_pg_script {
 
 /*
  * Splits text.  Returns 0, -1 when out of memory, -2 when the script holds
- * a psql meta-command other than \restrict / \unrestrict (err says which
- * line), -3 when it ends inside a literal or comment.
+ * a psql meta-command other than \restrict / \unrestrict, a psql variable
+ * (":NAME") or a change of standard_conforming_strings or client_encoding
+ * that the lexer cannot follow (err says which line), -3 when it ends inside a literal or comment.
  */
 int siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
                            char *err, size_t errcap);
