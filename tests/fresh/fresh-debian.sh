@@ -184,7 +184,7 @@ for target in "${targets[@]}"; do
 	mkdir "$r"
 	tar --numeric-owner --xattrs -xpf "$tarball" -C "$r"
 	# What an installed system has and a chroot does not: name service and no services started.
-	cp -L /etc/resolv.conf "$r/etc/resolv.conf"
+	cat /etc/resolv.conf >"$r/etc/resolv.conf"
 	[ -s "$r/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$r/etc/hosts"
 	printf '#!/bin/sh\n# fresh-debian.sh: no services start in this chroot\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
 	chmod 755 "$r/usr/sbin/policy-rc.d"

@@ -12,6 +12,8 @@ for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
+echo "install-deps: installing$missing (minutes on a fresh system)"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null || true
+# shellcheck disable=SC2086 # one word per package
 apt-get install -y -q --no-install-recommends $missing >/dev/null
