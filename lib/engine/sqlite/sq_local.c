@@ -99,11 +99,19 @@ sq_local_tool(struct sq *sq)
 	if (r < 0)
 		goto out;
 	sq->local_vnum = siphon_sq_version_parse(out, sq->local_version, sizeof(sq->local_version));
-	/* Table-valued pragma functions: 3.16. */
-	if (r != 0 || sq->local_vnum < 3016000) {
+	if (r != 0 || sq->local_vnum < 0) {
 		r = siphon_err(sq->ctx, SIPHON_ELOCAL,
-		               "the local sqlite3 is %s; checking the copy needs 3.16 or newer: upgrade it",
-		               sq->local_vnum < 0 ? "unusable" : sq->local_version);
+		               "the local sqlite3 does not say its version; reinstall it (Debian/Ubuntu: apt install sqlite3)");
+		goto out;
+	}
+	/*
+	 * The copy comes from the server and may carry views and triggers that
+	 * call functions: it is only ever opened in safe mode (3.37).
+	 */
+	if (sq->local_vnum < SIPHON_SQ_MIN_LOCAL) {
+		r = siphon_err(sq->ctx, SIPHON_EVERSION,
+		               "the local sqlite3 is %s; siphon needs 3.37.0 or newer here, whose -safe mode lets it check a file from the server without running what the file asks: upgrade it",
+		               sq->local_version);
 		goto out;
 	}
 	r = 0;
@@ -317,10 +325,16 @@ sq_sync_path(struct sq *sq, const char *path, int flags)
 int
 sq_tmp_finish(struct sq *sq)
 {
-	long long expect = sq->meta.pages * sq->meta.page_size;
+	long long expect;
 	char line[512];
 	int r = 0;
 
+	if (sq->meta.bad[0] != '\0')
+		return siphon_err(sq->ctx, SIPHON_EREMOTE,
+		                  "the server described its copy of \"%s\" with an impossible %s; nothing was replaced",
+		                  sq->o->dbname, sq->meta.bad);
+	/* At most 2^32 pages of 2^16 bytes (siphon_sq_meta_parse): no overflow. */
+	expect = sq->meta.pages * sq->meta.page_size;
 	if (!sq->meta.have_copy)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "the server did not describe its copy of \"%s\" (%s); run again",
@@ -368,19 +382,28 @@ int
 sq_local_sqlite(struct sq *sq, const char *file, const char *sql, char **out, char **err, int *status)
 {
 	struct siphon_strbuf path = {0};
-	char *argv[8];
+	char *argv[11];
 	int r;
 
 	if (siphon_sq_safe_path(&path, file) != 0)
 		return siphon_err_oom(sq->ctx);
+	/*
+	 * Safe mode: no ATTACH, no dot-command or function that reaches files
+	 * or programs (readfile, writefile, edit, load_extension,
+	 * fts3_tokenizer); trusted_schema off: the file's views, triggers and
+	 * defaults may call only functions marked innocuous.
+	 */
 	argv[0] = (char *)"sqlite3";
 	argv[1] = (char *)"-init";
 	argv[2] = (char *)"/dev/null";
 	argv[3] = (char *)"-batch";
 	argv[4] = (char *)"-bail";
-	argv[5] = path.buf;
-	argv[6] = (char *)sql;
-	argv[7] = NULL;
+	argv[5] = (char *)"-safe";
+	argv[6] = (char *)"-cmd";
+	argv[7] = (char *)"PRAGMA trusted_schema = OFF";
+	argv[8] = path.buf;
+	argv[9] = (char *)sql;
+	argv[10] = NULL;
 	r = siphon_proc_run(sq->ctx, argv, NULL, out, err);
 	siphon_strbuf_free(&path);
 	if (r < 0)

@@ -132,7 +132,10 @@ stage(struct sq *sq, struct siphon_strbuf *st, const char *script, const char *e
 	return r;
 }
 
-/* Bytes of the copy: the pages in use, else the files' sizes. */
+/*
+ * Bytes of the copy: the pages in use, else the files' sizes.  The parser
+ * bounds them (pages <= 2^32, page size <= 2^16, sizes <= 2^60): no overflow.
+ */
 static long long
 estimate(const struct siphon_sq_facts *f)
 {
@@ -149,6 +152,10 @@ judge_facts(struct sq *sq)
 	const char *host = sq->o->host, *db = sq->o->dbname;
 	char hint[128];
 
+	if (f->bad[0] != '\0')
+		return siphon_err(sq->ctx, SIPHON_EREMOTE,
+		                  "the inspection of \"%s\" on %s reported an impossible %s; nothing was copied",
+		                  db, host, f->bad);
 	if (f->vnum < 0)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "sqlite3 (%s) on %s does not run or prints no version; reinstall SQLite's command-line shell there",

@@ -4,6 +4,7 @@
 #include "remote/shell.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,23 @@ kib_to_bytes(long long kib)
 	return kib * 1024;
 }
 
+int
+siphon_sq_page_size_ok(long long ps)
+{
+	return ps >= 512 && ps <= 65536 && (ps & (ps - 1)) == 0;
+}
+
+/* v unless it is outside [lo, hi]: then bad names it and the result is -1. */
+static long long
+ranged(long long v, long long lo, long long hi, const char *what, const char *text, char *bad, size_t cap)
+{
+	if (v >= lo && v <= hi)
+		return v;
+	if (bad[0] == '\0')
+		snprintf(bad, cap, "%s \"%.40s\"", what, text);
+	return -1;
+}
+
 /* 1 when the hex text of the first bytes is an SQLite 3 header. */
 static int
 header_kind(const char *hex, size_t len, int *wal)
@@ -290,9 +308,9 @@ siphon_sq_inspect_parse(struct siphon_sq_facts *f, const char *out)
 		} else if (KEY("owner"))
 			copy_text(f->owner, sizeof(f->owner), val, vlen);
 		else if (KEY("size"))
-			f->size = num(v);
+			f->size = ranged(num(v), 0, SIPHON_SQ_MAX_BYTES, "file size", v, f->bad, sizeof(f->bad));
 		else if (KEY("walsize"))
-			f->wal_size = num(v);
+			f->wal_size = ranged(num(v), 0, SIPHON_SQ_MAX_BYTES, "WAL size", v, f->bad, sizeof(f->bad));
 		else if (KEY("header"))
 			f->header = header_kind(val, vlen, &f->wal_mode);
 		else if (KEY("tmpdir"))
@@ -300,9 +318,23 @@ siphon_sq_inspect_parse(struct siphon_sq_facts *f, const char *out)
 		else if (KEY("tmpfree"))
 			f->tmp_free = kib_to_bytes(num(v));
 		else if (KEY("pages")) {
-			if (sscanf(v, "%lld %lld %lld", &f->page_count, &f->freelist_count,
-			           &f->page_size) == 3)
-				f->opened = 1;
+			/* "pages PAGE_COUNT FREELIST_COUNT PAGE_SIZE", each in SQLite's range. */
+			char *save = NULL, *a = strtok_r(v, " ", &save), *b = strtok_r(NULL, " ", &save);
+			char *c = strtok_r(NULL, " ", &save);
+
+			if (a != NULL && b != NULL && c != NULL && strtok_r(NULL, " ", &save) == NULL) {
+				long long pc = ranged(num(a), 0, SIPHON_SQ_MAX_PAGES, "page count", a, f->bad, sizeof(f->bad));
+				long long fl = ranged(num(b), 0, pc, "free page count", b, f->bad, sizeof(f->bad));
+				long long ps = siphon_sq_page_size_ok(num(c)) ? num(c) :
+				               ranged(-1, 0, 0, "page size", c, f->bad, sizeof(f->bad));
+
+				if (pc >= 0 && fl >= 0 && ps > 0) {
+					f->page_count = pc;
+					f->freelist_count = fl;
+					f->page_size = ps;
+					f->opened = 1;
+				}
+			}
 		} else if (KEY("openerr")) {
 			f->opened = 0;
 			copy_text(f->open_err, sizeof(f->open_err), val, vlen);
@@ -354,13 +386,26 @@ siphon_sq_meta_parse(struct siphon_sq_meta *m, const char *err)
 			m->src_uv[m->nsrc] = v[0];
 			m->src_aid[m->nsrc] = v[1];
 			m->nsrc++;
-		} else if (keyed_numbers(line, len, "siphon-sqlite-copy", v, 5) == 5) {
+			if ((v[0] < INT32_MIN || v[0] > INT32_MAX || v[1] < INT32_MIN || v[1] > INT32_MAX) &&
+			    m->bad[0] == '\0')
+				snprintf(m->bad, sizeof(m->bad), "user_version/application_id %lld/%lld", v[0], v[1]);
+		} else if (keyed_numbers(line, len, "siphon-sqlite-copy", v, 5) == 5 && !m->have_copy) {
 			m->have_copy = 1;
 			m->uv = v[0];
 			m->aid = v[1];
 			m->tables = v[2];
 			m->pages = v[3];
 			m->page_size = v[4];
+			if (m->bad[0] != '\0')
+				;
+			else if (v[0] < INT32_MIN || v[0] > INT32_MAX || v[1] < INT32_MIN || v[1] > INT32_MAX)
+				snprintf(m->bad, sizeof(m->bad), "user_version/application_id %lld/%lld", v[0], v[1]);
+			else if (v[2] < 0 || v[3] < 0 || v[3] > SIPHON_SQ_MAX_PAGES)
+				snprintf(m->bad, sizeof(m->bad), "page count %lld", v[3]);
+			else if (!siphon_sq_page_size_ok(v[4]))
+				snprintf(m->bad, sizeof(m->bad), "page size %lld", v[4]);
+			if (m->bad[0] != '\0')
+				m->pages = m->page_size = 0;
 		}
 		line += len;
 		if (*line == '\n')
@@ -411,7 +456,7 @@ siphon_sq_check_parse(struct siphon_sq_check *c, const char *out)
 	while (*line != '\0') {
 		size_t len = strcspn(line, "\n");
 
-		if (keyed_numbers(line, len, "uv", v, 2) == 2) {
+		if (keyed_numbers(line, len, "uv", v, 2) == 2 && !c->have_uv) {
 			c->have_uv = 1;
 			c->uv = v[0];
 			c->aid = v[1];

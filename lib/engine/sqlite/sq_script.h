@@ -15,6 +15,8 @@
 
 /* VACUUM INTO arrived in SQLite 3.27.0. */
 #define SIPHON_SQ_MIN_VERSION 3027000
+/* The local sqlite3's -safe mode arrived in 3.37.0. */
+#define SIPHON_SQ_MIN_LOCAL 3037000
 
 /* What the inspection script found on the server. */
 struct siphon_sq_facts {
@@ -36,7 +38,19 @@ struct siphon_sq_facts {
 	int opened;             /* 1 sqlite3 read the page counts, 0 it failed, -1 not tried */
 	long long page_count, freelist_count, page_size;
 	char open_err[256];     /* sqlite3's first line when opened == 0 */
+	char bad[96];           /* the first number out of range ("" when none) */
 };
+
+/*
+ * What SQLite allows, so that arithmetic on numbers from the server never
+ * overflows: a page size is a power of two from 512 to 65536, a database
+ * has at most 4294967294 pages; file sizes above 2^60 are not believed.
+ */
+#define SIPHON_SQ_MAX_PAGES 4294967294LL
+#define SIPHON_SQ_MAX_BYTES (1LL << 60)
+
+/* A page size SQLite can have. */
+int siphon_sq_page_size_ok(long long ps);
 
 /*
  * The inspection: `sh -c SCRIPT siphon-sqlite NICE SQLITE3 SOURCE` prints
@@ -69,7 +83,10 @@ int siphon_sq_stage(struct siphon_strbuf *sb, const char *prefix,
                     const char *script, const char *sqlite3,
                     const char *source, const char *extra);
 
-/* Parses the inspection's stdout.  0, or -1 when "end" is missing. */
+/*
+ * Parses the inspection's stdout.  0, or -1 when "end" is missing.  A size
+ * or page count out of range is named in f->bad (and not used).
+ */
 int siphon_sq_inspect_parse(struct siphon_sq_facts *f, const char *out);
 
 /*
@@ -85,10 +102,15 @@ struct siphon_sq_meta {
 	int have_copy;
 	long long uv, aid;           /* PRAGMA user_version, application_id */
 	long long tables;            /* user tables (not sqlite_*) */
-	long long pages, page_size;
+	long long pages, page_size;  /* checked: their product cannot overflow */
+	char bad[96];                /* the first number out of range ("" when none) */
 };
 
-/* Parses the copy script's stderr lines.  Returns 0 (fields left 0). */
+/*
+ * Parses the copy script's stderr lines.  Returns 0 (fields left 0); a
+ * number out of range (user_version and application_id are 32-bit, pages
+ * and page size as above) is named in m->bad.
+ */
 int siphon_sq_meta_parse(struct siphon_sq_meta *m, const char *err);
 
 /*
