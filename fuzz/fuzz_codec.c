@@ -113,7 +113,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = siphon_decoder_run(d, stream + off, want, &consumed, out, outcap, &produced);
 		FUZZ_CHECK(consumed <= want && produced <= outcap);
 		if (rc != 0) {
-			FUZZ_CHECK(rc < 0 && consumed == 0 && produced == 0);
+			/* What it took and made before the error may be counted. */
+			FUZZ_CHECK(rc < 0);
 			FUZZ_CHECK(siphon_ctx_errmsg(ctx)[0] != '\0');
 			failed = rc;
 			break;

@@ -4,10 +4,11 @@
  * siphon_pg_owner_filter_text, siphon_pg_acl_filter_text).
  *
  * Input: one byte choosing which of a few local roles exist, then the
- * script.  Properties: a filter's output is its input less exactly
- * *dropped whole lines, each of which the line test rejects on its own;
+ * script.  Properties: a filter's output is its input less *dropped whole
+ * lines, each of which the line test rejects on its own (and, uncounted,
+ * pg_dump's \restrict lines);
  * the line tests read only the bytes they are given (each line is passed
- * in a buffer of exactly its length).
+ * in a buffer of exactly its length and a NUL).
  */
 #include "fuzz.h"
 
@@ -22,18 +23,32 @@ static const char *const role_pool[] = {
 typedef int (*drop_fn)(const char *, size_t, const struct siphon_pg_roles *);
 typedef char *(*filter_fn)(const char *, const struct siphon_pg_roles *, int *);
 
+/*
+ * The line in a buffer of its length and a NUL: no more, so a read past
+ * the NUL is caught.  (Without the NUL, strncmp on lines shorter than its
+ * prefixes reads on: fuzz/findings/fuzz_pg_owner/.)
+ */
 static int
 exact(drop_fn drop, const char *s, size_t len, const struct siphon_pg_roles *roles)
 {
-	char *line = malloc(len ? len : 1);
+	char *line = malloc(len + 1);
 	int r;
 
 	if (line == NULL)
 		return -1;
 	memcpy(line, s, len);
+	line[len] = '\0';
 	r = drop(line, len, roles);
 	free(line);
 	return r;
+}
+
+/* pg_dump's \restrict lines, which a filter may leave out uncounted. */
+static int
+restrict_line(const char *s, size_t len)
+{
+	return (len >= 10 && memcmp(s, "\\restrict ", 10) == 0) ||
+	       (len >= 12 && memcmp(s, "\\unrestrict ", 12) == 0);
 }
 
 static void
@@ -53,7 +68,7 @@ check_filter(const char *text, filter_fn filter, drop_fn drop,
 
 		if (*o != '\0' && olen == len && memcmp(in, o, len) == 0) {
 			o += olen + (o[olen] == '\n');
-		} else {
+		} else if (!restrict_line(in, len)) {
 			FUZZ_CHECK(exact(drop, in, len, roles) == 1);
 			missing++;
 		}

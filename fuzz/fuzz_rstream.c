@@ -34,6 +34,7 @@ struct fake {
 	size_t nseed, k;
 	int closed;
 	int signal;
+	int blocked;         /* the last read would block: the next one will not */
 };
 
 static size_t
@@ -65,8 +66,11 @@ f_read(void *chan, int stream, unsigned char *buf, size_t len)
 	if (*off >= total)
 		return 0;
 	/* Before the close some reads would block; after it all is queued. */
-	if (!f->closed && f->nseed > 0 && f->seed[f->k++ % f->nseed] % 5 == 0)
+	if (!f->closed && !f->blocked && f->nseed > 0 && f->seed[f->k++ % f->nseed] % 5 == 0) {
+		f->blocked = 1;
 		return SIPHON_CHAN_AGAIN;
+	}
+	f->blocked = 0;
 	n = slice(f, total - *off, len);
 	memcpy(buf, src + *off, n);
 	*off += n;

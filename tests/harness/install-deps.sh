@@ -6,7 +6,7 @@
 set -e
 PKGS="build-essential pkg-config libssh2-1-dev zlib1g-dev libzstd-dev libarchive-dev libssl-dev libcmocka-dev
 postgresql postgresql-contrib openssh-server openssh-client zstd pigz gzip sqlite3 procps iproute2 sudo util-linux
-zsh fish tcsh pgbouncer mariadb-server mariadb-client mydumper sysbench time"
+zsh fish tcsh pgbouncer mariadb-server mariadb-client mydumper sysbench time clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
