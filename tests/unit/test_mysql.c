@@ -16,7 +16,10 @@
 
 #include "engine/mysql/my_catalog.h"
 #include "engine/mysql/my_lane.h"
+#include "engine/mysql/my_order.h"
 #include "engine/mysql/my_sql.h"
+
+#include <time.h>
 
 static char *
 rewrite_definer(const char *in, int *changed)
@@ -347,6 +350,216 @@ test_my_scan_bad(void **state)
 	}
 }
 
+/* What a hostile server could send in place of a definition, and what siphon makes of it. */
+static void
+test_my_check_replay(void **state)
+{
+	static const char *const ok[] = {
+		"CREATE DEFINER=CURRENT_USER TRIGGER `t` BEFORE INSERT ON `x` FOR EACH ROW SET NEW.a = 'a;b\\'c'",
+		"CREATE FUNCTION `f`() RETURNS int(11) DETERMINISTIC RETURN 1 -- a comment; with \\! in it\n",
+		"CREATE PROCEDURE `p`() /* a ; comment \\! */ SELECT \"x\\\"y\", `a``b\\`",
+		"CREATE EVENT `e` ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM `t` # end; \\.\n",
+	};
+	static const char *const bad[] = {
+		"CREATE VIEW `v` AS SELECT 1; DROP DATABASE `keep`",          /* a second statement */
+		"CREATE PROCEDURE `p`() BEGIN SELECT 1; END",                 /* compound: cannot tell */
+		"CREATE PROCEDURE `p`() SELECT 1\n\\! touch /tmp/PWNED\n",     /* a client command */
+		"CREATE PROCEDURE `p`() SELECT 1 \\C gbk",                    /* a charset switch */
+		"CREATE PROCEDURE `p`() SELECT 1\ndelimiter ;\n",             /* DELIMITER */
+		"CREATE PROCEDURE `p`() SELECT '\n  DELIMITER //\n'",          /* ... even inside quotes */
+		"CREATE PROCEDURE `p`() SELECT 'open",                        /* an open quote */
+		"CREATE PROCEDURE `p`() SELECT 1 /* open",                    /* an open comment */
+		"CREATE PROCEDURE `p`() SELECT 1 /*!50000 ; DROP DATABASE x */", /* executable comment */
+		"CREATE PROCEDURE `p`() SELECT 1 /*M!100000 x */",
+		"CREATE PROCEDURE `p`() SELECT 1 /*+ x */",
+		"CREATE PROCEDURE `p`() SELECT 1 --\001 '",                    /* a control byte */
+		"CREATE PROCEDURE `p`() SELECT 'a\\'",                        /* escaped close: open */
+	};
+	char why[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_int_equal(siphon_my_check_replay(ok[i], "", why, sizeof(why)), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		assert_int_equal(siphon_my_check_replay(bad[i], "STRICT_TRANS_TABLES", why, sizeof(why)), -1);
+		assert_true(why[0] != '\0');
+	}
+	/* NO_BACKSLASH_ESCAPES: 'a\' is closed, and what follows is outside. */
+	assert_int_equal(siphon_my_check_replay("SELECT 'a\\' ", "NO_BACKSLASH_ESCAPES", why, sizeof(why)), 0);
+	assert_int_equal(siphon_my_check_replay("SELECT 'a\\'; DROP DATABASE x; '", "NO_BACKSLASH_ESCAPES", why,
+	                                        sizeof(why)), -1);
+	/* ANSI_QUOTES: the server's "name" has no escapes while the client's would. */
+	assert_int_equal(siphon_my_check_replay("SELECT \"a\\\"; DROP DATABASE x; -- \"", "ANSI_QUOTES", why,
+	                                        sizeof(why)), -1);
+}
+
+static void
+test_my_replay_sql(void **state)
+{
+	struct siphon_strbuf sb = {0};
+
+	(void)state;
+	/* Nothing but hex digits of the text reaches the client. */
+	assert_int_equal(siphon_my_replay_sql(&sb, "V;\n\\!`", SIPHON_MY_IMMEDIATE), 0);
+	assert_string_equal(siphon_strbuf_str(&sb), "EXECUTE IMMEDIATE X'563b0a5c2160';\n");
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_my_replay_sql(&sb, "CREATE VIEW v AS SELECT 1", SIPHON_MY_PREPARE), 0);
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "SET @siphon_stmt = X'"));
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "PREPARE siphon_stmt FROM @siphon_stmt;\nEXECUTE siphon_stmt;\n"));
+	siphon_strbuf_reset(&sb);
+	/* A delimiter that the text does not contain. */
+	assert_int_equal(siphon_my_replay_sql(&sb, "SELECT ';;siphon;;', ';;siphon1;;'", SIPHON_MY_DELIMITER), 0);
+	assert_string_equal(siphon_strbuf_str(&sb),
+	                    "DELIMITER ;;siphon2;;\nSELECT ';;siphon;;', ';;siphon1;;'\n;;siphon2;;\nDELIMITER ;\n");
+	siphon_strbuf_free(&sb);
+}
+
+static void
+test_my_names_numbers(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	assert_true(siphon_my_plain_name("utf8mb4_uca1400_ai_ci"));
+	assert_false(siphon_my_plain_name(""));
+	assert_false(siphon_my_plain_name("latin1' COLLATE x"));
+	assert_false(siphon_my_plain_name("utf8mb4;DROP"));
+	assert_false(siphon_my_plain_name("a\nb"));
+	assert_false(siphon_my_plain_name("abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcde"));
+	assert_int_equal(siphon_my_uint("18446744073709551615", 20, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(siphon_my_uint("18446744073709551616", 20, UINT64_MAX, &v), -1);
+	assert_int_equal(siphon_my_uint("3", 1, 2, &v), -1);
+	assert_int_equal(siphon_my_uint("-1", 2, 2, &v), -1);
+	assert_int_equal(siphon_my_uint("", 0, 2, &v), -1);
+}
+
+/* The catalog refuses what must not reach local SQL or arithmetic. */
+static void
+test_my_catalog_check(void **state)
+{
+	static const char *const bad[] = {
+		"S\t31302e31312e35\t4d617269614442\t0\t0\nD\t6462\tutf8mb4' COLLATE x\tutf8mb4_bin\n",
+		"S\t31302e31312e35\t4d617269614442\t0\t0\nD\t6462\tutf8mb4\tutf8mb4_bin;\n",
+		"S\t31302e31312e35\t4d617269614442\t0\t0\nL\tlatin1 x\n",
+		"S\t31302e31312e35\t4d617269614442\t7\t0\n",
+		"S\t31302e31312e35\t4d617269614442\t0\t0\nT\t74\tBASE TABLE\tInnoDB\tYES\t99999999999999999999999\t1\n",
+		"S\t31302e31312e35\t4d617269614442\t0\t0\nT\t74\tBASE TABLE\tInnoDB\tYES\t1152921504606846976\t1\n"
+		"T\t75\tBASE TABLE\tInnoDB\tYES\t1\t1\n",
+		"S\t31302e31312e35\t4d617269614442\t0\t0\nT\t74\tBASE TABLE\tInnoDB\tYES\t-5\t1\n",
+	};
+	char why[160];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct siphon_my_catalog c;
+
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(siphon_my_catalog_parse_list(&c, bad[i]), 0);
+		if (siphon_my_catalog_check(&c, why, sizeof(why)) != -1)
+			fail_msg("catalog %zu passed the check", i);
+		siphon_my_catalog_clear(&c);
+	}
+	assert_int_equal(siphon_my_version_num("99999999999999999999.1.1"), -1);
+	assert_int_equal(siphon_my_version_num("10.11.19-MariaDB"), 101119);
+}
+
+/* A catalog of n views; names[i] = "v<i>", texts from make(i). */
+static void
+views_catalog(struct siphon_my_catalog *c, int n, const char *(*make)(int, char *, size_t))
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->objs = calloc((size_t)n, sizeof(*c->objs));
+	assert_non_null(c->objs);
+	c->nobjs = c->capobjs = n;
+	for (i = 0; i < n; i++) {
+		char name[32], text[256];
+
+		snprintf(name, sizeof(name), "v%d", i);
+		c->objs[i].kind = SIPHON_MY_VIEW;
+		c->objs[i].name = strdup(name);
+		c->objs[i].create = strdup(make(i, text, sizeof(text)));
+	}
+}
+
+static int views_n;
+
+/* v<i> selects from v<i+1>: the last one must come first. */
+static const char *
+chain(int i, char *buf, size_t cap)
+{
+	if (i + 1 < views_n)
+		snprintf(buf, cap, "CREATE VIEW `v%d` AS select `v%d`.`a` AS `a` from `v%d`", i, i + 1, i + 1);
+	else
+		snprintf(buf, cap, "CREATE VIEW `v%d` AS select 1 AS `a`", i);
+	return buf;
+}
+
+/* v0 and v2 name v3, v1 names nothing, v3 names v1; an alias and a qualifier are no edges. */
+static const char *
+diamond(int i, char *buf, size_t cap)
+{
+	static const char *const t[] = {
+		"CREATE VIEW `v0` AS select * from `v3`",
+		"CREATE VIEW `v1` AS select 1 AS `v0`, `v2`.`x` from `t` AS `v2`",
+		"CREATE VIEW `v2` AS select * from `v3` join `v3` 'v1'",
+		"CREATE VIEW `v3` AS select * from `v1`",
+	};
+
+	snprintf(buf, cap, "%s", t[i]);
+	return buf;
+}
+
+static const char *
+cycle3(int i, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "CREATE VIEW `v%d` AS select * from `v%d`", i, (i + 1) % 3);
+	return buf;
+}
+
+static void
+test_my_view_order(void **state)
+{
+	struct siphon_my_catalog c;
+	int *order = NULL, n = 0, cycle = -1, i;
+	clock_t t0;
+
+	(void)state;
+	views_catalog(&c, 4, diamond);
+	assert_int_equal(siphon_my_view_order(&c, &order, &n, &cycle), 0);
+	assert_int_equal(n, 4);
+	/* v1 first (needs nothing), then v3, then v0 before v2 (listing order). */
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 3);
+	assert_int_equal(order[2], 0);
+	assert_int_equal(order[3], 2);
+	free(order);
+	siphon_my_catalog_clear(&c);
+
+	views_catalog(&c, 3, cycle3);
+	assert_int_equal(siphon_my_view_order(&c, &order, &n, &cycle), -2);
+	assert_null(order);
+	assert_true(cycle >= 0 && cycle < 3);
+	siphon_my_catalog_clear(&c);
+
+	/* Thousands of views in a chain: linear, not cubic. */
+	views_n = 5000;
+	views_catalog(&c, views_n, chain);
+	t0 = clock();
+	assert_int_equal(siphon_my_view_order(&c, &order, &n, &cycle), 0);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	assert_int_equal(n, views_n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(order[i], views_n - 1 - i);
+	free(order);
+	siphon_my_catalog_clear(&c);
+}
+
 int
 main(void)
 {
@@ -359,6 +572,11 @@ main(void)
 		cmocka_unit_test(test_my_catalog),
 		cmocka_unit_test(test_my_scan),
 		cmocka_unit_test(test_my_scan_bad),
+		cmocka_unit_test(test_my_check_replay),
+		cmocka_unit_test(test_my_replay_sql),
+		cmocka_unit_test(test_my_names_numbers),
+		cmocka_unit_test(test_my_catalog_check),
+		cmocka_unit_test(test_my_view_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

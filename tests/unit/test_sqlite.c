@@ -402,6 +402,57 @@ test_sqlite_tmp_names(void **state)
 	free(prefix);
 }
 
+/* Numbers from a hostile server: out of SQLite's range is named in bad, never multiplied. */
+static void
+test_sqlite_hostile_numbers(void **state)
+{
+	static const char *const bad_pages[] = {
+		"pages 9223372036854775807 0 4096\nend\n",     /* too many pages */
+		"pages 4294967295 0 4096\nend\n",
+		"pages 10 11 4096\nend\n",                     /* more free pages than pages */
+		"pages 10 0 4097\nend\n",                      /* not a power of two */
+		"pages 10 0 131072\nend\n",                    /* too big a page */
+		"pages -1 0 4096\nend\n",
+		"size 99999999999999999999\nend\n",
+		"walsize 2305843009213693953\nend\n",
+	};
+	struct siphon_sq_facts f;
+	struct siphon_sq_meta m;
+	struct siphon_sq_check c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_pages) / sizeof(bad_pages[0]); i++) {
+		assert_int_equal(siphon_sq_inspect_parse(&f, bad_pages[i]), 0);
+		if (f.bad[0] == '\0')
+			fail_msg("inspection %zu was believed", i);
+		assert_int_not_equal(f.opened, 1);
+	}
+	/* The largest database SQLite allows is fine. */
+	assert_int_equal(siphon_sq_inspect_parse(&f, "pages 4294967294 5 65536\nend\n"), 0);
+	assert_string_equal(f.bad, "");
+	assert_int_equal(f.opened, 1);
+	assert_true(f.page_count * f.page_size == 4294967294LL * 65536);
+
+	assert_int_equal(siphon_sq_meta_parse(&m, "siphon-sqlite-copy|1|2|3|9223372036854775807|4096\n"), 0);
+	assert_true(m.bad[0] != '\0');
+	assert_true(m.pages == 0 && m.page_size == 0);
+	assert_int_equal(siphon_sq_meta_parse(&m, "siphon-sqlite-copy|1|2|3|5|3000\n"), 0);
+	assert_true(m.bad[0] != '\0');
+	assert_int_equal(siphon_sq_meta_parse(&m, "siphon-sqlite-copy|4294967296|2|3|5|4096\n"), 0);
+	assert_true(m.bad[0] != '\0');
+	assert_int_equal(siphon_sq_meta_parse(&m, "siphon-sqlite-src|1|-2147483649\n"), 0);
+	assert_true(m.bad[0] != '\0');
+	assert_int_equal(siphon_sq_meta_parse(&m, "siphon-sqlite-copy|-2147483648|2147483647|3|5|512\n"), 0);
+	assert_string_equal(m.bad, "");
+	assert_true(m.pages * m.page_size == 2560);
+
+	/* A second "uv" line (a hostile name in integrity_check's answer) does not win. */
+	assert_int_equal(siphon_sq_check_parse(&c, "uv|1|2\nic|row 1 missing from index x\nuv|42|42\n"), 0);
+	assert_true(c.uv == 1 && c.aid == 2);
+	assert_false(c.integrity_ok);
+}
+
 int
 main(void)
 {
@@ -420,6 +471,7 @@ main(void)
 		cmocka_unit_test(test_sqlite_default_into),
 		cmocka_unit_test(test_sqlite_safe_path),
 		cmocka_unit_test(test_sqlite_tmp_names),
+		cmocka_unit_test(test_sqlite_hostile_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,7 +90,7 @@ siphon_my_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
 	for (i = 0; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 
-		if (d > 9 || v > (max - d) / 10)
+		if (d > 9 || d > max || v > (max - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}
