@@ -395,6 +395,20 @@ test_my_check_replay(void **state)
 	                                        sizeof(why)), -1);
 }
 
+/* MariaDB runs what is in a comment opened with M and a bang: an ENABLE hidden there is found. */
+static void
+test_my_event_hidden_enable(void **state)
+{
+	struct siphon_strbuf sb = {0};
+
+	(void)state;
+	assert_int_equal(siphon_my_event_disable(&sb,
+	    "CREATE EVENT `e` ON SCHEDULE EVERY 1 SECOND /*M!100100 ENABLE */ DO DELETE FROM t"), 0);
+	assert_null(strstr(siphon_strbuf_str(&sb), "ENABLE"));
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "/*M!100100 DISABLE */ DO"));
+	siphon_strbuf_free(&sb);
+}
+
 static void
 test_my_replay_sql(void **state)
 {
@@ -574,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_my_scan_bad),
 		cmocka_unit_test(test_my_check_replay),
 		cmocka_unit_test(test_my_replay_sql),
+		cmocka_unit_test(test_my_event_hidden_enable),
 		cmocka_unit_test(test_my_names_numbers),
 		cmocka_unit_test(test_my_catalog_check),
 		cmocka_unit_test(test_my_view_order),
