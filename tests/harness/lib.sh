@@ -22,6 +22,8 @@
 #   sshd_nopg_start start (once) a second sshd in a mount namespace where /usr/lib/postgresql is an
 #                   empty tmpfs: "pg_dump missing on the server"; sets SIPHON_IT_NOPG_PORT and
 #                   SIPHON_IT_NOPG_KNOWN_HOSTS.
+#   sshd_wrap_dir NAME / sshd_wrapped_start NAME TOOL...   a second sshd whose /usr/bin/TOOLs are
+#                   wrappers (a compromised server): WRAP_PORT, WRAP_KNOWN_HOSTS.
 # Test helpers (it_*/assert_*) are further down.
 #
 # Exported (all state lives in H=$SIPHON_IT_H, e.g. /tmp/siphon-it.AbC123):
@@ -472,6 +474,40 @@ sshd_nopg_start() {
 	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$SIPHON_IT_NOPG_KNOWN_HOSTS"
 	printf 'SIPHON_IT_NOPG_PORT=%q\nSIPHON_IT_NOPG_KNOWN_HOSTS=%q\n' "$port" "$SIPHON_IT_NOPG_KNOWN_HOSTS" >"$H/sshd-nopg/env"
 	export SIPHON_IT_NOPG_PORT SIPHON_IT_NOPG_KNOWN_HOSTS
+}
+
+# A second sshd (same keys and users) in a private mount namespace where each /usr/bin/TOOL is
+# the executable $(sshd_wrap_dir NAME)/TOOL, and the real program is $(sshd_wrap_dir NAME)/real-TOOL:
+# a "compromised server" whose tools lie. Write the wrappers first, then start it. Sets WRAP_PORT
+# and WRAP_KNOWN_HOSTS; stopped when the test exits. Returns 1 when unshare -m is not permitted.
+sshd_wrap_dir() { # NAME
+	local d=$H/sshd-wrap-$1
+	mkdir -p "$d" && chmod 755 "$d" && chmod o+x "$H" && printf '%s\n' "$d"
+}
+sshd_wrapped_start() { # NAME TOOL...
+	local d port
+	d=$(sshd_wrap_dir "$1") || return 1
+	shift
+	unshare -m --propagation private true 2>/dev/null || return 1
+	port=$(_h_free_port) || return 1
+	_h_write_sshd_config "$d/sshd_config" "$port" "$d/sshd.pid"
+	unshare -m --propagation private /bin/sh -c '
+		d=$1 log=$2
+		shift 2
+		for t; do
+			: >"$d/real-$t" && mount --bind "/usr/bin/$t" "$d/real-$t" && mount --bind "$d/$t" "/usr/bin/$t" || exit 1
+		done
+		exec /usr/sbin/sshd -f "$d/sshd_config" -E "$log"' sh "$d" "$H/logs/sshd-wrap.log" "$@" || return 1
+	for _ in $(seq 1 50); do
+		[ -s "$d/sshd.pid" ] && break
+		sleep 0.05
+	done
+	[ -s "$d/sshd.pid" ] || return 1
+	harness_on_exit "kill -9 \$(_h_tree \"\$(cat '$d/sshd.pid' 2>/dev/null)\") 2>/dev/null"
+	WRAP_PORT=$port
+	WRAP_KNOWN_HOSTS=$d/known_hosts
+	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$WRAP_KNOWN_HOSTS"
+	export WRAP_PORT WRAP_KNOWN_HOSTS
 }
 
 # pids of the sshd processes that serve connections (children and grandchildren of the listener).
