@@ -173,6 +173,15 @@ bootstrap
 exec 9>&-
 t_boot=$(secs "$t0" "$(now)")
 
+# apt in two roots must not share the .deb cache at once: a concurrent run downloads again.
+debs_locked=0
+exec 8>"$CACHE/debs.lock"
+if flock -n 8; then
+	debs_locked=1
+elif [ "${FRESH_APT_CACHE:-1}" = 1 ]; then
+	say "another run is using $CACHE/debs: this one downloads its packages"
+fi
+
 summary=()
 fail=0
 for target in "${targets[@]}"; do
@@ -192,7 +201,7 @@ for target in "${targets[@]}"; do
 	git clone -q --no-hardlinks "$repo" "$r/root/siphon"
 	git -C "$r/root/siphon" checkout -q --detach "$rev"
 	debs=
-	[ "${FRESH_APT_CACHE:-1}" = 1 ] && debs=$CACHE/debs
+	[ "${FRESH_APT_CACHE:-1}" = 1 ] && [ "$debs_locked" = 1 ] && debs=$CACHE/debs
 	t1=$(now)
 	log=$CACHE/logs/$target-$(date +%Y%m%d-%H%M%S).log
 	say "make $target as the first command on a fresh $SUITE (${rev:0:12}; root prepared in $(secs "$t0" "$t1")s); log: $log"
