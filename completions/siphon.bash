@@ -67,7 +67,7 @@ _siphon_pull_takes_arg()
 	--into | -j | --jobs | --compress | --level | -i | --identity | \
 	--known-hosts | --engine | --remote-pg-opts | --remote-mysql-opts | \
 	--local-mysql-opts | --remote-sudo | --remote-threads | \
-	--connect-timeout | --stall-timeout) return 0 ;;
+	--connect-timeout | --heartbeat-timeout | --stall-timeout) return 0 ;;
 	esac
 	return 1
 }
@@ -110,8 +110,9 @@ _siphon_pull()
 			--engine --remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all --remote-sudo \
 			--remote-threads --no-nice --force \
-			--allow-older-local --connect-timeout --stall-timeout \
-			--quiet --verbose --help
+			--allow-older-local --connect-timeout \
+			--heartbeat-timeout --stall-timeout --quiet --verbose \
+			--help
 		return
 	fi
 	# pull takes one target: count the words that are neither options nor

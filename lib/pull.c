@@ -3,6 +3,7 @@
 
 #include "engine/detect.h"
 #include "engine/eng.h"
+#include "engine/heartbeat.h"
 #include "engine/mysql/my_pull.h"
 #include "engine/postgres/pg_pull.h"
 #include "engine/sqlite/sq_pull.h"
@@ -142,6 +143,7 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	struct siphon_ssh *ssh = NULL;
 	struct siphon_loop loop;
 	struct siphon_eng eng;
+	struct siphon_heartbeat hb;
 	double t0 = siphon_mono_s();
 	int r;
 
@@ -162,7 +164,10 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	siphon_loop_init(&loop, ctx, &siphon_chan_libssh2, siphon_ssh_session(ssh),
 	                 siphon_ssh_socket(ssh), o->stall_timeout, o->host);
 	siphon_eng_init(&eng, &loop, o);
-	r = run_engine(&eng, stats);
+	/* Before any other remote command: each of them registers with it. */
+	if ((r = siphon_heartbeat_start(&hb, &eng, o->heartbeat_timeout > 0 ? o->heartbeat_timeout : 60)) == 0)
+		r = run_engine(&eng, stats);
+	siphon_heartbeat_stop(&hb, r == 0);
 	siphon_eng_clear(&eng);
 	siphon_loop_clear(&loop);
 	siphon_ssh_free(ssh);

@@ -125,6 +125,9 @@ struct siphon_pull_opts {
 	int allow_older_local;       /* try a local server older than remote */
 	int connect_timeout;         /* seconds; 0: 15 */
 	int stall_timeout;           /* seconds without progress; 0: 120 */
+	int heartbeat_timeout;       /* seconds of silence after which the server
+	                                ends the pull, and siphon gives up on a
+	                                silent server; 0: 60 */
 };
 
 /* Figures of a finished pull, for the summary line and benchmarks. */

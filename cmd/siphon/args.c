@@ -140,6 +140,13 @@ const struct cli_option cli_pull_options[] = {
 	  .min = 1, .max = 3600,
 	  .field = PULL(opts.connect_timeout),
 	  .help = "give up connecting after SECS seconds (default 15)" },
+	{ .name = "heartbeat-timeout", .kind = CLI_OPT_INT, .metavar = "SECS",
+	  .min = 15, .max = 86400,
+	  .field = PULL(opts.heartbeat_timeout),
+	  .help = "the server ends the pull (its processes, sessions and "
+	          "locks) when it has heard nothing from siphon for SECS "
+	          "seconds, and siphon gives up on a server silent that long "
+	          "(default 60)" },
 	{ .name = "stall-timeout", .kind = CLI_OPT_INT, .metavar = "SECS",
 	  .min = 1, .max = 86400,
 	  .field = PULL(opts.stall_timeout),

@@ -1,6 +1,8 @@
 /* eng.c - what every engine shares: probe, compressor, remote streams. */
 #include "engine/eng.h"
 
+#include "engine/heartbeat.h"
+
 #include "remote/shell.h"
 #include "util/clock.h"
 #include "util/ctx.h"
@@ -94,10 +96,13 @@ siphon_eng_new_pipeline(struct siphon_eng *e, struct siphon_rstream **out,
                         const char *const *names, int n, int compressed)
 {
 	struct siphon_strbuf script = {0}, cmd = {0};
+	const char *key = siphon_heartbeat_active(e->hb) ? e->hb->key : NULL;
 	int r;
 
 	if (siphon_sh_preamble(&script, !e->o->no_nice) != 0 ||
+	    (key != NULL && siphon_watch_register(&script, key) != 0) ||
 	    siphon_sh_pipeline(&script, stages, names, n) != 0 ||
+	    (key != NULL && siphon_watch_unregister(&script, key) != 0) ||
 	    siphon_sh_wrap(&cmd, siphon_strbuf_str(&script)) != 0) {
 		r = siphon_err_oom(e->ctx);
 		goto out;
@@ -146,7 +151,6 @@ siphon_eng_probe(struct siphon_eng *e)
 {
 	struct siphon_strbuf script = {0}, out = {0};
 	struct siphon_rstream *rs = NULL;
-	struct siphon_sink sink;
 	int r;
 
 	out.max = 64 * 1024;
@@ -158,8 +162,7 @@ siphon_eng_probe(struct siphon_eng *e)
 	                               siphon_strbuf_str(&script), 1)) != 0)
 		goto out;
 	/* The probe is a script of its own: run it as one "dump" stage. */
-	siphon_sink_strbuf(&sink, &out);
-	siphon_rstream_set_sink(rs, &sink);
+	siphon_rstream_set_mem_sink(rs, &out);
 	siphon_rstream_close_stdin(rs);
 	if ((r = siphon_eng_wait_stream(e, rs)) != 0)
 		goto out;
@@ -304,7 +307,6 @@ siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
 {
 	struct siphon_strbuf out = {0};
 	struct siphon_rstream *rs = NULL;
-	struct siphon_sink sink;
 	int r;
 
 	*found = 0;
@@ -316,8 +318,7 @@ siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
 	/* A failure here only means "no": no explanation, no error. */
 	rs->explain = NULL;
 	rs->may_fail = 1;
-	siphon_sink_strbuf(&sink, &out);
-	siphon_rstream_set_sink(rs, &sink);
+	siphon_rstream_set_mem_sink(rs, &out);
 	if (siphon_rstream_send(rs, input, strlen(input)) != 0) {
 		r = siphon_err_oom(e->ctx);
 		goto out;

@@ -34,6 +34,8 @@ struct siphon_eng {
 	/* The engine's explain hook, set on every stream it creates. */
 	int (*explain)(void *arg, struct siphon_rstream *rs);
 	void *explain_arg;
+	/* The remote watchdog, when it runs: every new stream registers with it. */
+	struct siphon_heartbeat *hb;
 };
 
 void siphon_eng_init(struct siphon_eng *e, struct siphon_loop *loop,

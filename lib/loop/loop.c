@@ -112,7 +112,9 @@ pass(struct siphon_loop *l, int *progress, int *remote_progress)
 			return r;
 		if (p) {
 			*progress = 1;
-			*remote_progress = 1;
+			/* The heartbeat's echoes say the link lives, not that data moves. */
+			if (!l->rs[i]->heartbeat)
+				*remote_progress = 1;
 		}
 	}
 	for (i = 0; i < l->nprocs; i++) {
@@ -133,11 +135,45 @@ waiting_remote(const struct siphon_loop *l)
 	return 0;
 }
 
+/*
+ * Ctrl-C, the caller's watchdogs and the heartbeat.  They run after every
+ * wait and, while things keep moving (a server that sends without end),
+ * at least every CHECK_INTERVAL seconds, so that nothing starves them.
+ */
+#define CHECK_INTERVAL 0.2
+
+static int
+checks(struct siphon_loop *l)
+{
+	int r;
+
+	l->last_check = siphon_mono_s();
+	if (siphon_cancelled(l->ctx))
+		return siphon_err(l->ctx, SIPHON_EINTR, "interrupted; the local database was left as it was");
+	if (l->tick != NULL && (r = l->tick(l->tick_arg)) != 0)
+		return r;
+	if (l->beat != NULL && (r = l->beat(l->beat_arg)) != 0)
+		return r;
+	return 0;
+}
+
+void
+siphon_loop_wait_socket(struct siphon_loop *l, int ms)
+{
+	struct pollfd pf = {.fd = l->sock, .events = POLLIN};
+
+	if (l->sock < 0)
+		return;
+	if (l->ops->directions(l->sess) & SIPHON_CHAN_WANT_WRITE)
+		pf.events |= POLLOUT;
+	poll(&pf, 1, ms);
+}
+
 int
 siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 {
 	struct pollfd *pf = NULL;
-	int i, n, r = 0, progress, remote, passes = 0, next_ka = 0, dirs;
+	int i, n, r = 0, progress, remote, passes = 0, next_ka = 0, dirs, sock_ready = 0;
 
 	do {
 		progress = remote = 0;
@@ -145,6 +181,8 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 			return r;
 		if (remote)
 			l->last_remote = siphon_mono_s();
+		if (siphon_mono_s() - l->last_check >= CHECK_INTERVAL && (r = checks(l)) != 0)
+			return r;
 	} while (progress && ++passes < MAX_PASSES);
 	if (passes > 0)
 		return 0;       /* something moved: let the caller check its state */
@@ -183,15 +221,15 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 	if (next_ka > 0 && next_ka * 1000 < max_wait_ms)
 		max_wait_ms = next_ka * 1000;
 	poll(pf, (nfds_t)n, max_wait_ms);
+	/* Bytes waiting on the socket are read by the next pass: no stall yet. */
+	sock_ready = l->sock >= 0 && (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
 	free(pf);
 
-	if (siphon_cancelled(l->ctx))
-		return siphon_err(l->ctx, SIPHON_EINTR, "interrupted; the local database was left as it was");
-	if (l->tick != NULL && (r = l->tick(l->tick_arg)) != 0)
+	if ((r = checks(l)) != 0)
 		return r;
 	if (!waiting_remote(l)) {
 		l->last_remote = siphon_mono_s();
-	} else if (siphon_mono_s() - l->last_remote > l->stall_timeout) {
+	} else if (!sock_ready && siphon_mono_s() - l->last_remote > l->stall_timeout) {
 		return siphon_err(l->ctx, SIPHON_ECONNECT,
 		                  "no data from %s for %d s: the transfer stalled (dead link or SSH rekey deadlock); run again, or raise --stall-timeout",
 		                  l->host ? l->host : "the server", l->stall_timeout);

@@ -36,6 +36,13 @@ struct siphon_loop {
 	 */
 	int (*tick)(void *arg);
 	void *tick_arg;
+	/*
+	 * Optional: the heartbeat (engine/heartbeat.h), called like tick.
+	 * Non-zero ends the loop.
+	 */
+	int (*beat)(void *arg);
+	void *beat_arg;
+	double last_check;          /* siphon_mono_s() of the last checks */
 };
 
 void siphon_loop_init(struct siphon_loop *l, struct siphon_ctx *ctx,
@@ -56,5 +63,8 @@ void siphon_loop_remove_proc(struct siphon_loop *l, struct siphon_proc *p);
  * failed, the transfer stalled, or the user interrupted.
  */
 int siphon_loop_step(struct siphon_loop *l, int max_wait_ms);
+
+/* Waits up to ms for the SSH socket (for a step of one stream alone). */
+void siphon_loop_wait_socket(struct siphon_loop *l, int ms);
 
 #endif

@@ -1,6 +1,8 @@
 /* proc.c - local child processes with non-blocking pipes. */
 #include "loop/proc.h"
 
+#include "util/clock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -319,7 +321,8 @@ siphon_proc_run(struct siphon_ctx *ctx, char *const argv[], const char *input,
                 char **out, char **err)
 {
 	struct siphon_proc *p = NULL;
-	struct pollfd pf[3];
+	struct pollfd pf[4];
+	double last_idle = 0;
 	int r, progress, n;
 
 	*out = NULL;
@@ -336,6 +339,12 @@ siphon_proc_run(struct siphon_ctx *ctx, char *const argv[], const char *input,
 			goto out;
 		if (p->exited)
 			break;
+		/* The heartbeat goes on, however long the command takes. */
+		if (ctx->idle_fn != NULL && siphon_mono_s() - last_idle >= 0.2) {
+			last_idle = siphon_mono_s();
+			if ((r = ctx->idle_fn(ctx->idle_arg)) != 0)
+				goto out;
+		}
 		if (progress)
 			continue;
 		if (p->out_fd < 0 && p->err_fd < 0) {
@@ -357,6 +366,12 @@ siphon_proc_run(struct siphon_ctx *ctx, char *const argv[], const char *input,
 			r = siphon_err(ctx, SIPHON_EINTR, "interrupted");
 			goto out;
 		}
+
+	}
+	if (p->out.truncated) {
+		r = siphon_err(ctx, SIPHON_ELOCAL, "%s printed more than %zu MB; siphon stopped reading it",
+		               argv[0], p->out.max >> 20);
+		goto out;
 	}
 	*out = siphon_strbuf_take(&p->out);
 	if (err != NULL)

@@ -82,6 +82,41 @@ siphon_rstream_free(struct siphon_rstream *rs)
 	free(rs);
 }
 
+/* The memory sink: the whole output, bounded, and never a NUL byte. */
+static ssize_t
+mem_write(void *arg, const unsigned char *buf, size_t len)
+{
+	struct siphon_rstream *rs = arg;
+	struct siphon_strbuf *sb = rs->mem;
+
+	if (memchr(buf, '\0', len) != NULL)
+		return siphon_err(rs->ctx, SIPHON_EREMOTE,
+		                  "%s sent a NUL byte, which none of its output can hold; refusing it", rs->what);
+	if (sb->max != 0 && len > sb->max - sb->len)
+		return siphon_err(rs->ctx, SIPHON_EREMOTE,
+		                  "%s sent more than %zu MB, all of which siphon would have to hold in memory; refusing it",
+		                  rs->what, sb->max >> 20 > 0 ? sb->max >> 20 : 1);
+	if (siphon_strbuf_append(sb, buf, len) != 0)
+		return siphon_err_oom(rs->ctx);
+	return (ssize_t)len;
+}
+
+static int
+mem_finish(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+void
+siphon_rstream_set_mem_sink(struct siphon_rstream *rs, struct siphon_strbuf *sb)
+{
+	rs->mem = sb;
+	rs->sink.write = mem_write;
+	rs->sink.finish = mem_finish;
+	rs->sink.arg = rs;
+}
+
 void
 siphon_rstream_set_sink(struct siphon_rstream *rs, const struct siphon_sink *sink)
 {
@@ -137,7 +172,7 @@ siphon_rstream_waiting_remote(const struct siphon_rstream *rs)
 		 * Refused, with at most one channel left that could close: if
 		 * nothing moves, the watchdog must end the wait, not let it hang.
 		 */
-		return rs->arb != NULL && rs->arb->refused && rs->arb->live <= 1;
+		return rs->arb != NULL && rs->arb->refused && rs->arb->live - rs->arb->pinned <= 1;
 	case SIPHON_RS_OPENING:
 	case SIPHON_RS_EXEC:
 	case SIPHON_RS_CLOSING:
@@ -194,12 +229,19 @@ stderr_line(struct siphon_rstream *rs, const char *line, size_t len)
 			if (sp[1 + k] < '0' || sp[1 + k] > '9')
 				break;
 		if (sp != NULL && rest > 0 && k == rest) {
+			/* An exit status is 0..255: anything longer is a failure, never a wrap to 0. */
+			int code = 0;
+
+			for (k = 0; k < rest && code <= 255; k++)
+				code = code * 10 + (sp[1 + k] - '0');
+			if (code > 255)
+				code = 255;
 			for (i = 0; i < rs->nstages; i++) {
 				size_t nl = strlen(rs->stage_names[i]);
 
 				if ((size_t)(sp - name) == nl &&
 				    memcmp(name, rs->stage_names[i], nl) == 0)
-					rs->stage_code[i] = atoi(sp + 1);
+					rs->stage_code[i] = code;
 			}
 			return;
 		}
@@ -456,6 +498,9 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 			return r;
 		if (!rs->stdout_eof || rs->out_off < rs->out_len)
 			return 0;
+		/* The rest of a trailer may have arrived after stdout's end. */
+		if ((r = drain_stderr(rs, progress)) != 0)
+			return r;
 		if (rs->errline.len > 0) {
 			stderr_line(rs, rs->errline.buf, rs->errline.len);
 			siphon_strbuf_reset(&rs->errline);

@@ -43,6 +43,7 @@ struct siphon_chan_arbiter {
 	unsigned refused_closes; /* closes counted when the refused open began */
 	double refused_at;       /* when (siphon_mono_s) */
 	int live;                /* channels open now */
+	int pinned;              /* of them, open for the whole pull (the watchdog) */
 };
 
 struct siphon_rstream {
@@ -63,6 +64,7 @@ struct siphon_rstream {
 
 	struct siphon_decoder *dec;
 	struct siphon_sink sink;
+	struct siphon_strbuf *mem;    /* the memory sink's buffer (not owned) */
 	unsigned char *raw;           /* bytes read, not yet decoded */
 	size_t raw_len, raw_off;
 	unsigned char *out;           /* decoded, not yet taken by the sink */
@@ -80,6 +82,7 @@ struct siphon_rstream {
 	char exit_signal[32];
 	int backpressured;            /* the sink is full */
 	int idle_ok;                  /* silence is expected (control session) */
+	int heartbeat;                /* the watchdog: its traffic is not progress */
 	uint64_t wire_bytes, raw_bytes;
 	/*
 	 * Optional: turns a failed stream into the right message and code
@@ -113,6 +116,12 @@ void siphon_rstream_free(struct siphon_rstream *rs);
 
 void siphon_rstream_set_sink(struct siphon_rstream *rs,
                              const struct siphon_sink *sink);
+/*
+ * Keeps the whole output in sb (not owned), bounded by sb->max: more than
+ * that, or a NUL byte, fails the stream with a message that names it,
+ * never a silent cut.
+ */
+void siphon_rstream_set_mem_sink(struct siphon_rstream *rs, struct siphon_strbuf *sb);
 /* Queues bytes for the remote stdin. */
 int siphon_rstream_send(struct siphon_rstream *rs, const void *data,
                         size_t len);

@@ -23,6 +23,12 @@ struct siphon_ctx {
 	siphon_choose_fn choose_fn;
 	void *choose_arg;
 	int cancel_fd;
+	/*
+	 * Optional: called while a short local command runs (proc_run), so
+	 * that the remote heartbeat goes on.  Non-zero aborts the command.
+	 */
+	int (*idle_fn)(void *arg);
+	void *idle_arg;
 };
 
 /*

@@ -185,7 +185,6 @@ int
 my_start_control(struct my *my)
 {
 	struct siphon_strbuf st = {0}, q = {0};
-	struct siphon_sink sink;
 	char why[160];
 	int r, ended, pr;
 
@@ -197,8 +196,7 @@ my_start_control(struct my *my)
 	my->ctl->idle_ok = 1;
 	my->ctl->may_fail = 1;
 	my->ctl_out.max = 256 * 1024 * 1024;
-	siphon_sink_strbuf(&sink, &my->ctl_out);
-	siphon_rstream_set_sink(my->ctl, &sink);
+	siphon_rstream_set_mem_sink(my->ctl, &my->ctl_out);
 	if (my_listing_sql(my->o->dbname, &q) != 0) {
 		r = siphon_err_oom(my->ctx);
 		goto out;

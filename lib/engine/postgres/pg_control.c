@@ -46,7 +46,6 @@ int
 pg_start_control(struct pg *pg)
 {
 	struct siphon_strbuf st = {0}, sql = {0};
-	struct siphon_sink sink;
 	int r;
 
 	if ((r = pg_psql_stage(pg, &st, pg->eng->probe.pg[pg_newest_tools(&pg->eng->probe)].bindir, 0)) != 0)
@@ -54,8 +53,7 @@ pg_start_control(struct pg *pg)
 	if ((r = siphon_eng_new_stream(pg->eng, &pg->ctl, "the snapshot session", siphon_strbuf_str(&st), 1)) != 0)
 		goto out;
 	pg->ctl_out.max = 256 * 1024 * 1024;
-	siphon_sink_strbuf(&sink, &pg->ctl_out);
-	siphon_rstream_set_sink(pg->ctl, &sink);
+	siphon_rstream_set_mem_sink(pg->ctl, &pg->ctl_out);
 	/*
 	 * Settings are transaction-local only: behind a pooler in transaction
 	 * mode a session-level SET would outlive us on a connection that the

@@ -5,6 +5,7 @@
 #include "loop/proc.h"
 #include "util/path.h"
 #include "util/sql.h"
+#include "util/tmpname.h"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -439,39 +440,33 @@ void
 siphon_pg_local_drop_stale(struct siphon_ctx *ctx, int local_num)
 {
 	struct siphon_strbuf q = {0};
-	char *out = NULL, *p;
+	char *out = NULL, *p, *name;
+	unsigned host = siphon_host_id();
 	int r;
 
 	r = siphon_pg_local_query(ctx, "postgres",
 	        "SELECT datname FROM pg_catalog.pg_database "
-	        "WHERE datname ~ '^siphon_(tmp|old)_[0-9]+_[0-9]+$';", &out);
+	        "WHERE datname ~ '^siphon_(tmp|old)_[0-9a-f]{8}_[0-9]+_[0-9]+$';", &out);
 	if (r != 0) {
 		siphon_err_clear(ctx);
 		return;
 	}
-	for (p = out; *p != '\0';) {
-		size_t len = strcspn(p, "\n");
-		long pid = strtol(p + 11, NULL, 10);
+	/* Only this machine's, and only those whose siphon is gone: a running pull keeps its own. */
+	for (p = out; (name = strsep(&p, "\n")) != NULL;) {
+		char *o2 = NULL;
 
-		/* Only databases whose siphon is gone: a running pull keeps its own. */
-		if (len > 11 && pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
-			siphon_strbuf_reset(&q);
-			if (siphon_strbuf_printf(&q, "DROP DATABASE IF EXISTS \"%.*s\"%s;\n", (int)len, p,
-			                         local_num >= 130000 ? " WITH (FORCE)" : "") == 0) {
-				char *o2 = NULL;
-
-				if (siphon_pg_local_query(ctx, "postgres", siphon_strbuf_str(&q), &o2) == 0)
-					siphon_log(ctx, SIPHON_LOG_INFO,
-					           "removed %.*s, left behind by an earlier siphon that was killed",
-					           (int)len, p);
-				else
-					siphon_err_clear(ctx);
-				free(o2);
-			}
-		}
-		p += len;
-		if (*p == '\n')
-			p++;
+		if (!siphon_tmpname_is_stale(name, host))
+			continue;
+		siphon_strbuf_reset(&q);
+		if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") != 0 || siphon_sql_ident(&q, name) != 0 ||
+		    siphon_strbuf_puts(&q, local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") != 0)
+			break;
+		if (siphon_pg_local_query(ctx, "postgres", siphon_strbuf_str(&q), &o2) == 0)
+			siphon_log(ctx, SIPHON_LOG_INFO,
+			           "removed %s, left behind by an earlier siphon that was killed", name);
+		else
+			siphon_err_clear(ctx);
+		free(o2);
 	}
 	free(out);
 	siphon_strbuf_free(&q);

@@ -67,9 +67,11 @@ int siphon_pg_local_db_state(struct siphon_ctx *ctx, const char *dbname,
                              int *exists, int *sessions);
 
 /*
- * Drops temporary databases that an earlier siphon left behind when it was
- * killed outright (siphon_tmp_PID_TIME and siphon_old_PID_TIME whose PID is
- * no longer running).  Best effort: failures are logged, not returned.
+ * Drops temporary databases that an earlier siphon of this machine left
+ * behind when it was killed outright (siphon_tmp_HOST_PID_TIME and
+ * siphon_old_HOST_PID_TIME, util/tmpname.h, whose HOST is this machine and
+ * whose PID is no longer running); another machine's are never touched.
+ * Best effort: failures are logged, not returned.
  */
 void siphon_pg_local_drop_stale(struct siphon_ctx *ctx, int local_num);
 

@@ -132,6 +132,15 @@ missing_role_at(const char *p, const char *end, const struct siphon_pg_roles *ro
 	return missing;
 }
 
+/* Does the line (len bytes, not NUL-terminated) start with prefix? */
+static int
+has_prefix(const char *line, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && memcmp(line, prefix, n) == 0;
+}
+
 static const char *
 last_of(const char *s, const char *end, const char *key)
 {
@@ -153,7 +162,7 @@ owner_role(const char *line, size_t len)
 
 	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
 		len--;
-	if (len < 7 || strncmp(line, "ALTER ", 6) != 0 || line[len - 1] != ';')
+	if (len < 7 || !has_prefix(line, len, "ALTER ") || line[len - 1] != ';')
 		return NULL;
 	end = line + len - 1;
 	if ((hit = last_of(line, end, " OWNER TO ")) == NULL)
@@ -191,10 +200,10 @@ siphon_pg_acl_drop(const char *line, size_t len, const struct siphon_pg_roles *r
 	if (len < 2 || line[len - 1] != ';')
 		return 0;
 	end = line + len - 1;
-	if (len > 26 && strncmp(line, "SET SESSION AUTHORIZATION ", 26) == 0)
+	if (has_prefix(line, len, "SET SESSION AUTHORIZATION "))
 		return missing_role_at(line + 26, end, roles);
-	if (strncmp(line, "GRANT ", 6) != 0 && strncmp(line, "REVOKE ", 7) != 0 &&
-	    strncmp(line, "ALTER DEFAULT PRIVILEGES ", 25) != 0)
+	if (!has_prefix(line, len, "GRANT ") && !has_prefix(line, len, "REVOKE ") &&
+	    !has_prefix(line, len, "ALTER DEFAULT PRIVILEGES "))
 		return 0;
 	if ((p = last_of(line, end, " FOR ROLE ")) != NULL &&
 	    missing_role_at(p + 10, end, roles))

@@ -194,11 +194,9 @@ pg_start_dumps(struct pg *pg)
 		siphon_rstream_close_stdin(*streams[i]);
 	}
 	pg->post_out.max = 1024 * 1024 * 1024;
-	siphon_sink_strbuf(&sink, &pg->post_out);
-	siphon_rstream_set_sink(pg->post, &sink);
+	siphon_rstream_set_mem_sink(pg->post, &pg->post_out);
 	pg->acl_out.max = 1024 * 1024 * 1024;
-	siphon_sink_strbuf(&sink, &pg->acl_out);
-	siphon_rstream_set_sink(pg->acl, &sink);
+	siphon_rstream_set_mem_sink(pg->acl, &pg->acl_out);
 
 	if ((r = siphon_pg_local_spawn(&pg->pre_proc, pg->ctx, "local psql (schema)", pg->tmpdb,
 	                               pg->lenient, 0)) != 0 ||

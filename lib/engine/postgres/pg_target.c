@@ -13,6 +13,7 @@
 #include "engine/postgres/pg_script.h"
 #include "remote/shell.h"
 #include "util/sql.h"
+#include "util/tmpname.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,8 +72,7 @@ pg_create_tmpdb(struct pg *pg)
 	char *out = NULL;
 	int r;
 
-	snprintf(pg->tmpdb, sizeof(pg->tmpdb), "siphon_tmp_%ld_%ld", (long)getpid(),
-	         (long)time(NULL));
+	siphon_tmpname(pg->tmpdb, sizeof(pg->tmpdb), "tmp");
 	/* The source's encoding and locale, from template0 so nothing else rides along. */
 	if (siphon_strbuf_puts(&q, "CREATE DATABASE ") != 0 ||
 	    siphon_sql_ident(&q, pg->tmpdb) != 0 ||
@@ -315,7 +315,7 @@ pg_swap(struct pg *pg)
 
 	if ((r = siphon_pg_local_db_state(pg->ctx, pg->into, &exists, &sessions)) != 0)
 		return r;
-	snprintf(old, sizeof(old), "siphon_old_%ld_%ld", (long)getpid(), (long)time(NULL));
+	siphon_tmpname(old, sizeof(old), "old");
 	if (siphon_sql_literal(&lit, pg->into) != 0)
 		goto oom;
 	if (exists && pg->o->force &&

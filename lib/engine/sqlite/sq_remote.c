@@ -210,7 +210,6 @@ int
 sq_inspect(struct sq *sq)
 {
 	struct siphon_strbuf st = {0};
-	struct siphon_sink sink;
 	int r;
 
 	if ((r = stage(sq, &st, siphon_sq_inspect_script(), NULL)) != 0)
@@ -219,8 +218,7 @@ sq_inspect(struct sq *sq)
 	                               siphon_strbuf_str(&st), 1)) != 0)
 		goto out;
 	sq->inspect_out.max = 64 * 1024;
-	siphon_sink_strbuf(&sink, &sq->inspect_out);
-	siphon_rstream_set_sink(sq->inspect, &sink);
+	siphon_rstream_set_mem_sink(sq->inspect, &sq->inspect_out);
 	siphon_rstream_close_stdin(sq->inspect);
 	if ((r = siphon_eng_wait_stream(sq->eng, sq->inspect)) != 0)
 		goto out;

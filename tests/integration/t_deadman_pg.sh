@@ -1,0 +1,34 @@
+#!/bin/bash
+# needs-real-siphon
+# A laptop that sleeps mid-pull (kill -STOP siphon): within the heartbeat timeout the server has no
+# siphon process, no session, no lock and no run directory left, and a writer gets its lock again.
+# Then kill -CONT: siphon says the server ended the pull (exit 3), the local database as it was.
+. "$(dirname "$0")/../harness/lib.sh"
+. "$SIPHON_IT_LIB_DIR/deadman.sh"
+harness_start || exit 1
+it_begin
+srv_ensure_big || it_fail "could not create database big"
+keep_create
+
+released() {
+	local n p
+	n=$(srv_psql -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename = '$SIPHON_IT_SSH_USER'")
+	p=$(_h_remote_procs | grep -c .)
+	[ "$n" = 0 ] && [ "$p" = 0 ] && [ ! -e "$(_deadman_dir_path "$rundir")" ] || return 1
+	# A writer's lock goes through at once (the snapshot holder's ACCESS SHARE locks are gone).
+	srv_psql -q -d big <<<"BEGIN; SET lock_timeout = '1s'; DO \$\$ DECLARE t regclass; BEGIN FOR t IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') LOOP EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', t); END LOOP; END \$\$; ROLLBACK;" >/dev/null 2>&1
+}
+
+siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep -j 2 \
+	--heartbeat-timeout 15 -v
+wait_remote_copy big "$SIPHON_PID"
+rundir=$(deadman_run_dir)
+[ -n "$rundir" ] || it_fail "siphon -v did not name its run directory"
+[ -d "$(_deadman_dir_path "$rundir")" ] || it_fail "the run directory $rundir is not on the server"
+deadman_stop_and_measure 40 released
+it_note "PostgreSQL: released ${RELEASE_S}s after siphon went silent (--heartbeat-timeout 15)"
+kill -CONT "$SIPHON_PID"
+siphon_wait 60
+assert_failed_cleanly 3
+assert_stderr_contains "ended the pull: it heard nothing from siphon"
+assert_run_dir_gone "$rundir"
