@@ -73,14 +73,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	FUZZ_CHECK(siphon_knownhosts_load(&kh, ctx, s, path) == 0);
 	st = siphon_knownhosts_check(kh, host, type, key, keylen);
-	/*
-	 * Not yet for two-letter names: libssh2 skips their lines
-	 * (fuzz/findings/fuzz_knownhosts/two_letter_host_not_found).
-	 */
-	if (strlen(host) > 2) {
-		FUZZ_CHECK(st == SIPHON_KH_MATCH || st == SIPHON_KH_REVOKED);
-		FUZZ_CHECK(siphon_knownhosts_types(kh, host) & (1u << type));
-	}
+	/* Short names too (fuzz/findings/fuzz_knownhosts/two_letter_host_not_found, fixed). */
+	FUZZ_CHECK(st == SIPHON_KH_MATCH || st == SIPHON_KH_REVOKED);
+	FUZZ_CHECK(siphon_knownhosts_types(kh, host) & (1u << type));
 	/* Other names and keys: whatever the file says, no crash. */
 	siphon_knownhosts_types(kh, "other.example");
 	siphon_knownhosts_check(kh, "[prod.example.com]:2222", LIBSSH2_HOSTKEY_TYPE_ED25519,

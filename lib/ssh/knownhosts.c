@@ -203,6 +203,32 @@ add_revoked(struct siphon_knownhosts *kh, char *rest)
 	return 0;
 }
 
+/*
+ * libssh2 1.10 takes a host field shorter than its "|1|" marker for a broken
+ * hashed entry and drops the line, so "db ssh-ed25519 ..." (an ssh config
+ * alias) would never match.  Such a field is given as a list of the same
+ * name ("db,db"), which means the same thing to OpenSSH and to libssh2.
+ */
+static int
+readline_padded(struct siphon_knownhosts *kh, const char *p)
+{
+	size_t hl = strcspn(p, " \t");
+	char buf[8192];
+	size_t n;
+
+	if (hl == 0 || hl >= 4 || p[0] == '|' || strlen(p) + 4 * hl + 4 >= sizeof(buf))
+		return libssh2_knownhost_readline(kh->kh, p, strlen(p), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+	memcpy(buf, p, hl);
+	n = hl;
+	while (n < 4) {
+		buf[n++] = ',';
+		memcpy(buf + n, p, hl);
+		n += hl;
+	}
+	memcpy(buf + n, p + hl, strlen(p + hl) + 1);
+	return libssh2_knownhost_readline(kh->kh, buf, strlen(buf), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+}
+
 /* Handles one line, stripped of its line end.  Returns 0, or -1 for OOM. */
 static int
 load_line(struct siphon_knownhosts *kh, struct siphon_ctx *ctx, char *line,
@@ -227,8 +253,7 @@ load_line(struct siphon_knownhosts *kh, struct siphon_ctx *ctx, char *line,
 		           kh->path, lineno, (int)mlen, p);
 		return 0;
 	}
-	rc = libssh2_knownhost_readline(kh->kh, p, strlen(p),
-	                                LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+	rc = readline_padded(kh, p);
 	if (rc == LIBSSH2_ERROR_ALLOC)
 		return -1;
 	if (rc != 0)

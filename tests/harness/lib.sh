@@ -476,8 +476,9 @@ sshd_nopg_start() {
 	export SIPHON_IT_NOPG_PORT SIPHON_IT_NOPG_KNOWN_HOSTS
 }
 
-# A second sshd (same keys and users) in a private mount namespace where each /usr/bin/TOOL is
-# the executable $(sshd_wrap_dir NAME)/TOOL, and the real program is $(sshd_wrap_dir NAME)/real-TOOL:
+# A second sshd (same keys and users) in a private mount namespace where each /usr/bin/TOOL (or
+# each absolute path TOOL) is the executable $(sshd_wrap_dir NAME)/TOOL (its base name), and the
+# real program is $(sshd_wrap_dir NAME)/real-TOOL:
 # a "compromised server" whose tools lie. Write the wrappers first, then start it. Sets WRAP_PORT
 # and WRAP_KNOWN_HOSTS; stopped when the test exits. Returns 1 when unshare -m is not permitted.
 sshd_wrap_dir() { # NAME
@@ -495,7 +496,8 @@ sshd_wrapped_start() { # NAME TOOL...
 		d=$1 log=$2
 		shift 2
 		for t; do
-			: >"$d/real-$t" && mount --bind "/usr/bin/$t" "$d/real-$t" && mount --bind "$d/$t" "/usr/bin/$t" || exit 1
+			case $t in /*) p=$t n=${t##*/} ;; *) p=/usr/bin/$t n=$t ;; esac
+			: >"$d/real-$n" && mount --bind "$p" "$d/real-$n" && mount --bind "$d/$n" "$p" || exit 1
 		done
 		exec /usr/sbin/sshd -f "$d/sshd_config" -E "$log"' sh "$d" "$H/logs/sshd-wrap.log" "$@" || return 1
 	for _ in $(seq 1 50); do

@@ -445,6 +445,42 @@ test_knownhosts_check_match_mismatch_notfound(void **state)
 }
 
 /*
+ * Host names of one to three characters ("db", ssh config aliases): libssh2
+ * 1.10 mistakes a host field shorter than its "|1|" marker for nothing.
+ * They must match like any other name, alone and in a list.
+ */
+static void
+test_knownhosts_short_host_names(void **state)
+{
+	struct fixture *f = *state;
+	struct siphon_knownhosts *kh;
+	unsigned char a[128], b[128];
+	size_t alen, blen;
+
+	alen = blob(a, sizeof(a), ED_A);
+	blen = blob(b, sizeof(b), ED_B);
+	kh = load(f, "db ssh-ed25519 " ED_A "\n"
+	             "a ssh-ed25519 " ED_A "\n"
+	             "x1,y2 ssh-ed25519 " ED_B "\n"
+	             "[db]:2222 ssh-ed25519 " ED_B "\n");
+	assert_int_equal(siphon_knownhosts_check(kh, "db", LIBSSH2_HOSTKEY_TYPE_ED25519, a, alen),
+	                 SIPHON_KH_MATCH);
+	assert_int_equal(siphon_knownhosts_check(kh, "db", LIBSSH2_HOSTKEY_TYPE_ED25519, b, blen),
+	                 SIPHON_KH_MISMATCH);
+	assert_int_equal(siphon_knownhosts_check(kh, "a", LIBSSH2_HOSTKEY_TYPE_ED25519, a, alen),
+	                 SIPHON_KH_MATCH);
+	assert_int_equal(siphon_knownhosts_check(kh, "x1", LIBSSH2_HOSTKEY_TYPE_ED25519, b, blen),
+	                 SIPHON_KH_MATCH);
+	assert_int_equal(siphon_knownhosts_check(kh, "y2", LIBSSH2_HOSTKEY_TYPE_ED25519, b, blen),
+	                 SIPHON_KH_MATCH);
+	assert_int_equal(siphon_knownhosts_check(kh, "[db]:2222", LIBSSH2_HOSTKEY_TYPE_ED25519, b, blen),
+	                 SIPHON_KH_MATCH);
+	assert_int_equal(siphon_knownhosts_check(kh, "dbx", LIBSSH2_HOSTKEY_TYPE_ED25519, a, alen),
+	                 SIPHON_KH_NOTFOUND);
+	siphon_knownhosts_free(kh);
+}
+
+/*
  * OpenSSH files a non-default port under "[host]:port" only; a bare entry
  * for the host (port 22) with another key must not make the key on port
  * 2222 look changed, as libssh2's own port lookup would.
@@ -626,6 +662,8 @@ main(void)
 			test_knownhosts_several_types_for_one_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_knownhosts_check_match_mismatch_notfound, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_knownhosts_short_host_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_knownhosts_check_port_entries_are_separate, setup,
 			teardown),

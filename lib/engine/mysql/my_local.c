@@ -9,6 +9,7 @@
 #include "util/clock.h"
 #include "util/ctx.h"
 #include "util/path.h"
+#include "util/tmpname.h"
 #include "util/sql.h"
 #include "util/words.h"
 
@@ -325,29 +326,13 @@ check_collations(struct my *my)
 	return 0;
 }
 
-/*
- * This machine, in the names of temporary databases: a local server may be
- * shared (MYSQL_HOST), and only this machine's dead siphons are known dead.
- */
-static unsigned
-host_id(void)
-{
-	char name[256] = "";
-	unsigned h = 2166136261u;
-	const char *p;
-
-	(void)gethostname(name, sizeof(name) - 1);
-	for (p = name; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return h;
-}
-
 /* Temporary databases of a siphon that was killed on this machine: dropped. */
 static void
 drop_stale(struct my *my)
 {
 	struct siphon_strbuf sql = {0};
 	char *out = NULL, *p, *name;
+	unsigned host = siphon_host_id();
 
 	if (my_local_sql(my,
 	                 "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
@@ -357,12 +342,8 @@ drop_stale(struct my *my)
 		return;
 	}
 	for (p = out; (name = strsep(&p, "\n")) != NULL;) {
-		unsigned host;
-		long pid;
-
-		/* siphon_tmp_HOST_PID_TIME or siphon_old_HOST_PID_TIME (the LIKE made it that long) */
-		if (strlen(name) > 11 && sscanf(name + 11, "%8x_%ld_", &host, &pid) == 2 && host == host_id() &&
-		    pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+		/* Only this machine's, and only those whose siphon is gone (util/tmpname.h). */
+		if (siphon_tmpname_is_stale(name, host)) {
 			siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ");
 			siphon_my_ident(&sql, name);
 			siphon_strbuf_puts(&sql, ";\n");
@@ -502,8 +483,7 @@ my_create_staging(struct my *my)
 	struct siphon_strbuf sql = {0};
 	int i, r;
 
-	snprintf(my->staging, sizeof(my->staging), "siphon_tmp_%08x_%ld_%ld", host_id(), (long)getpid(),
-	         (long)time(NULL));
+	siphon_tmpname(my->staging, sizeof(my->staging), "tmp");
 	if (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
 	    siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s;\n", my->cat.db_charset,
 	                         mapped_collation(my, my->cat.db_collation)) != 0)

@@ -184,6 +184,12 @@ pg_local_failed(struct pg *pg, struct siphon_proc *p)
 	if (strstr(e, "invalid command \\restrict") != NULL)
 		return siphon_err(pg->ctx, SIPHON_ELOCAL,
 		                  "the local psql is too old for this pg_dump's output (no \\restrict): upgrade the local postgresql-client to the latest minor release");
+	if (strstr(e, "backslash commands are restricted") != NULL ||
+	    strstr(e, "\\unrestrict: wrong key") != NULL)
+		return siphon_err(pg->ctx, SIPHON_EREMOTE,
+		                  "the dump from %s tried to run a psql command on this workstation (%s); psql refused it "
+		                  "(siphon's \\restrict) and nothing was changed locally: treat %s as compromised",
+		                  pg->o->host, line, pg->o->host);
 	if (strstr(e, "No space left") != NULL || strstr(e, "could not extend") != NULL)
 		return siphon_err(pg->ctx, SIPHON_ELOCAL,
 		                  "the local disk is full (%s); free space and run again", line);

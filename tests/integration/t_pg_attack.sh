@@ -1,0 +1,84 @@
+#!/bin/bash
+# needs-real-siphon
+# A compromised PostgreSQL server: its pg_dump and psql are wrappers (bind mounts in a private mount
+# namespace of a second sshd) that run the real tools and splice psql meta-commands into what they
+# print. Each attack:
+#   pre       "\! touch" at the top of the schema dump
+#   lexer     the schema dump turns standard_conforming_strings back on behind a DO block after
+#             saying "off", so that siphon's lexer sees a "\!" line inside a literal and psql does
+#             not: only siphon's own \restrict stands between the server and the workstation's shell
+#   post      "\!" after pg_dump's "\unrestrict" in the post-data section
+#   lane      a table's end marker sent as "\.\r" followed by SQL and "\!" (psql ends COPY there)
+#   esc       pg_dump fails with ESC ]0;title BEL and CSI sequences in its stderr
+# Each pull fails with one clear line; nothing runs on the workstation (no marker file), the local
+# database is as it was, nothing is left behind; no raw ESC reaches the terminal.
+. "$(dirname "$0")/../harness/lib.sh"
+harness_start || exit 1
+it_begin
+keep_create
+
+bin=/usr/lib/postgresql/15/bin
+pwned=/tmp/siphon-pwned-pg-$$
+harness_on_exit "rm -f '$pwned'"
+d=$(sshd_wrap_dir pg) || it_fail "wrap dir"
+# The spliced texts, as files: no quoting through two shells.
+printf '\\! touch %s\n' "$pwned" >"$d/pre.txt"
+{
+	printf 'SET standard_conforming_strings = off;\n'
+	printf 'DO $$BEGIN EXECUTE $q$SET standard_conforming_strings = on$q$; END$$;\n'
+	printf "SELECT 'x\\\\';\n\\\\! touch %s\n-- ';\n" "$pwned"
+} >"$d/lexer.txt"
+printf '\\! touch %s\n' "$pwned" >"$d/post.txt"
+printf '\\.\r\nCREATE TABLE siphon_pwned ();\n\\! touch %s\n' "$pwned" >"$d/lane.txt"
+chmod 644 "$d"/*.txt
+cat >"$d/pg_dump" <<WRAP
+#!/bin/bash
+mode=\$(cat '$d/attack' 2>/dev/null)
+case "\$mode:\$*" in
+esc:*--snapshot*)
+	printf 'pg_dump: error: \033]0;pwned title\007\033[2J\033[31mconnection failed\033[0m\n' >&2
+	exit 1 ;;
+pre:*--section=pre-data*|lexer:*--section=pre-data*)
+	cat '$d/'"\$mode".txt
+	exec '$d/real-pg_dump' "\$@" ;;
+post:*--section=post-data*)
+	'$d/real-pg_dump' "\$@"
+	st=\$?
+	cat '$d/post.txt'
+	exit \$st ;;
+esac
+exec '$d/real-pg_dump' "\$@"
+WRAP
+cat >"$d/psql" <<WRAP
+#!/bin/bash
+# The lane attack: the first end-of-table line of a data channel becomes the spliced text.
+if [ "\$(cat '$d/attack' 2>/dev/null)" = lane ]; then
+	'$d/real-psql' "\$@" | awk -v f='$d/lane.txt' '\$0 == "\\\\." && !done { while ((getline l < f) > 0) print l; done = 1 } { print; fflush() }'
+	exit \${PIPESTATUS[0]}
+fi
+exec '$d/real-psql' "\$@"
+WRAP
+chmod 755 "$d/pg_dump" "$d/psql"
+sshd_wrapped_start pg "$bin/pg_dump" "$bin/psql" || it_skip "cannot start an sshd in a private mount namespace"
+
+attack() { # MODE EXPECTED_RC
+	echo "$1" >"$d/attack"
+	chmod 644 "$d/attack"
+	siphon_run pull "$(remote_spec app "$SIPHON_IT_SSH_USER" "$WRAP_PORT")" -i "$SIPHON_IT_KEY" \
+		--known-hosts "$WRAP_KNOWN_HOSTS" --into keep
+	it_note "$1: $(tail -n 1 "$H/run/err")"
+	[ ! -e "$pwned" ] || it_fail "$1: the server ran a command on the workstation"
+	assert_failed_cleanly "$2"
+	! grep -q "$(printf '\033')" "$H/run/err" || it_fail "$1: a raw ESC byte reached siphon's stderr"
+}
+
+attack pre 6
+assert_stderr_contains "holds a psql command"
+attack lexer 6
+assert_stderr_contains "tried to run a psql command on this workstation"
+attack post 6
+assert_stderr_contains "psql command"
+attack lane 6
+assert_stderr_contains "not the end-of-data line"
+attack esc 6
+assert_stderr_contains '\x1b]0;pwned title\x07'
