@@ -107,13 +107,21 @@ pass(struct siphon_loop *l, int *progress, int *remote_progress)
 	int i, r, p;
 
 	for (i = 0; i < l->nrs; i++) {
+		struct siphon_rstream *rs = l->rs[i];
+		uint64_t wire = rs->wire_bytes;
+		enum siphon_rstream_state st = rs->state;
+
 		p = 0;
-		if ((r = siphon_rstream_step(l->rs[i], &p)) != 0)
+		if ((r = siphon_rstream_step(rs, &p)) != 0)
 			return r;
 		if (p) {
 			*progress = 1;
-			/* The heartbeat's echoes say the link lives, not that data moves. */
-			if (!l->rs[i]->heartbeat)
+			/*
+			 * Progress for the stall watchdog is data or a step of the
+			 * stream's life, not stderr alone (a server that only talks
+			 * has stalled), and not the heartbeat's echoes.
+			 */
+			if (!rs->heartbeat && (rs->wire_bytes != wire || rs->state != st))
 				*remote_progress = 1;
 		}
 	}
@@ -136,14 +144,14 @@ waiting_remote(const struct siphon_loop *l)
 }
 
 /*
- * Ctrl-C, the caller's watchdogs and the heartbeat.  They run after every
+ * Ctrl-C, the caller's watchdogs, the heartbeat and the stall watchdog.  They run after every
  * wait and, while things keep moving (a server that sends without end),
  * at least every CHECK_INTERVAL seconds, so that nothing starves them.
  */
 #define CHECK_INTERVAL 0.2
 
 static int
-checks(struct siphon_loop *l)
+checks(struct siphon_loop *l, int sock_ready)
 {
 	int r;
 
@@ -154,6 +162,14 @@ checks(struct siphon_loop *l)
 		return r;
 	if (l->beat != NULL && (r = l->beat(l->beat_arg)) != 0)
 		return r;
+	/* Bytes waiting on the socket are read by the next pass: no stall yet. */
+	if (!waiting_remote(l)) {
+		l->last_remote = siphon_mono_s();
+	} else if (!sock_ready && siphon_mono_s() - l->last_remote > l->stall_timeout) {
+		return siphon_err(l->ctx, SIPHON_ECONNECT,
+		                  "no data from %s for %d s: the transfer stalled (dead link or SSH rekey deadlock); run again, or raise --stall-timeout",
+		                  l->host ? l->host : "the server", l->stall_timeout);
+	}
 	return 0;
 }
 
@@ -181,7 +197,7 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 			return r;
 		if (remote)
 			l->last_remote = siphon_mono_s();
-		if (siphon_mono_s() - l->last_check >= CHECK_INTERVAL && (r = checks(l)) != 0)
+		if (siphon_mono_s() - l->last_check >= CHECK_INTERVAL && (r = checks(l, 0)) != 0)
 			return r;
 	} while (progress && ++passes < MAX_PASSES);
 	if (passes > 0)
@@ -221,18 +237,7 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 	if (next_ka > 0 && next_ka * 1000 < max_wait_ms)
 		max_wait_ms = next_ka * 1000;
 	poll(pf, (nfds_t)n, max_wait_ms);
-	/* Bytes waiting on the socket are read by the next pass: no stall yet. */
 	sock_ready = l->sock >= 0 && (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
 	free(pf);
-
-	if ((r = checks(l)) != 0)
-		return r;
-	if (!waiting_remote(l)) {
-		l->last_remote = siphon_mono_s();
-	} else if (!sock_ready && siphon_mono_s() - l->last_remote > l->stall_timeout) {
-		return siphon_err(l->ctx, SIPHON_ECONNECT,
-		                  "no data from %s for %d s: the transfer stalled (dead link or SSH rekey deadlock); run again, or raise --stall-timeout",
-		                  l->host ? l->host : "the server", l->stall_timeout);
-	}
-	return 0;
+	return checks(l, sock_ready);
 }

@@ -18,19 +18,26 @@ assert_run_dir_gone() { # NAME
 }
 
 # Stops siphon (SIGSTOP: exactly a sleeping laptop) and waits until CHECK_FN says the server let
-# go of everything; RELEASE_S is how long that took (seconds, one decimal).
+# go of everything; RELEASE_S is how long that took (seconds, one decimal). CHECK_FN prints what is
+# still held (one word each: "sessions", "processes", "rundir", "lock"), nothing when all is let
+# go; each change is noted with its time, so a slow release shows which part was slow.
 deadman_stop_and_measure() { # MAX_SECS CHECK_FN
-	local t0 t1 i
+	local t0 now held last=unset i
 	kill -STOP "$SIPHON_PID" || it_fail "cannot stop siphon"
 	t0=$(date +%s.%N)
 	for i in $(seq 1 $(($1 * 10))); do
-		if "$2"; then
-			t1=$(date +%s.%N)
-			RELEASE_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+		held=$("$2")
+		now=$(date +%s.%N)
+		if [ "$held" != "$last" ]; then
+			it_note "$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%5.1f", b - a }')s after the stop, still held: ${held:-nothing}"
+			last=$held
+		fi
+		if [ -z "$held" ]; then
+			RELEASE_S=$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.1f", b - a }')
 			return 0
 		fi
 		sleep 0.1
 	done
 	kill -CONT "$SIPHON_PID" 2>/dev/null
-	it_fail "the server still held the pull $1 s after siphon went silent"
+	it_fail "the server still held the pull $1 s after siphon went silent: $held"
 }

@@ -21,8 +21,10 @@ big_try_write() {
 }
 
 my_released() {
-	[ -z "$(srv_my_remote_sessions)" ] && [ "$(_h_remote_procs | grep -c .)" = 0 ] &&
-		[ ! -e "$(_deadman_dir_path "$rundir")" ] && big_try_write
+	[ -z "$(srv_my_remote_sessions)" ] || printf 'sessions '
+	[ "$(_h_remote_procs | grep -c .)" = 0 ] || printf 'processes '
+	[ ! -e "$(_deadman_dir_path "$rundir")" ] || printf 'rundir '
+	big_try_write || printf 'lock '
 }
 
 for mode in snapshot --lock-all; do

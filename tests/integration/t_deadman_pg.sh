@@ -11,12 +11,14 @@ srv_ensure_big || it_fail "could not create database big"
 keep_create
 
 released() {
-	local n p
+	local n
 	n=$(srv_psql -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename = '$SIPHON_IT_SSH_USER'")
-	p=$(_h_remote_procs | grep -c .)
-	[ "$n" = 0 ] && [ "$p" = 0 ] && [ ! -e "$(_deadman_dir_path "$rundir")" ] || return 1
+	[ "$n" = 0 ] || printf 'sessions '
+	[ "$(_h_remote_procs | grep -c .)" = 0 ] || printf 'processes '
+	[ ! -e "$(_deadman_dir_path "$rundir")" ] || printf 'rundir '
 	# A writer's lock goes through at once (the snapshot holder's ACCESS SHARE locks are gone).
-	srv_psql -q -d big <<<"BEGIN; SET lock_timeout = '1s'; DO \$\$ DECLARE t regclass; BEGIN FOR t IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') LOOP EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', t); END LOOP; END \$\$; ROLLBACK;" >/dev/null 2>&1
+	srv_psql -q -d big <<<"BEGIN; SET lock_timeout = '1s'; DO \$\$ DECLARE t regclass; BEGIN FOR t IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') LOOP EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', t); END LOOP; END \$\$; ROLLBACK;" >/dev/null 2>&1 ||
+		printf 'lock '
 }
 
 siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep -j 2 \

@@ -13,8 +13,9 @@ sq_make_big "$SQ_SRV/big.db" 150
 sq_keep
 
 sq_released() {
-	[ -z "$(sq_srv_tmp_dirs)" ] && [ "$(_h_remote_procs | grep -c .)" = 0 ] &&
-		[ ! -e "$(_deadman_dir_path "$rundir")" ]
+	[ -z "$(sq_srv_tmp_dirs)" ] || printf 'tempcopy '
+	[ "$(_h_remote_procs | grep -c .)" = 0 ] || printf 'processes '
+	[ ! -e "$(_deadman_dir_path "$rundir")" ] || printf 'rundir '
 }
 
 siphon_bg pull "$(remote_spec "$SQ_SRV/big.db")" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \

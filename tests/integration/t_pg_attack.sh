@@ -10,6 +10,8 @@
 #   post      "\!" after pg_dump's "\unrestrict" in the post-data section
 #   lane      a table's end marker sent as "\.\r" followed by SQL and "\!" (psql ends COPY there)
 #   esc       pg_dump fails with ESC ]0;title BEL and CSI sequences in its stderr
+#   flood     pg_dump writes endless stderr and no data: the stall watchdog still ends the pull
+#             (exit 3), and Ctrl-C still ends it within a second or two (exit 130)
 # Each pull fails with one clear line; nothing runs on the workstation (no marker file), the local
 # database is as it was, nothing is left behind; no raw ESC reaches the terminal.
 . "$(dirname "$0")/../harness/lib.sh"
@@ -38,6 +40,8 @@ case "\$mode:\$*" in
 esc:*--snapshot*)
 	printf 'pg_dump: error: \033]0;pwned title\007\033[2J\033[31mconnection failed\033[0m\n' >&2
 	exit 1 ;;
+flood:*--section=pre-data*)
+	exec yes 'pg_dump: warning: flood' >&2 ;;
 pre:*--section=pre-data*|lexer:*--section=pre-data*)
 	cat '$d/'"\$mode".txt
 	exec '$d/real-pg_dump' "\$@" ;;
@@ -61,11 +65,14 @@ WRAP
 chmod 755 "$d/pg_dump" "$d/psql"
 sshd_wrapped_start pg "$bin/pg_dump" "$bin/psql" || it_skip "cannot start an sshd in a private mount namespace"
 
-attack() { # MODE EXPECTED_RC
-	echo "$1" >"$d/attack"
+attack() { # MODE EXPECTED_RC [SIPHON ARGS...]
+	local mode=$1 rc=$2
+	shift 2
+	echo "$mode" >"$d/attack"
 	chmod 644 "$d/attack"
 	siphon_run pull "$(remote_spec app "$SIPHON_IT_SSH_USER" "$WRAP_PORT")" -i "$SIPHON_IT_KEY" \
-		--known-hosts "$WRAP_KNOWN_HOSTS" --into keep
+		--known-hosts "$WRAP_KNOWN_HOSTS" --into keep "$@"
+	set -- "$mode" "$rc"
 	it_note "$1: $(tail -n 1 "$H/run/err")"
 	[ ! -e "$pwned" ] || it_fail "$1: the server ran a command on the workstation"
 	assert_failed_cleanly "$2"
@@ -82,3 +89,20 @@ attack lane 6
 assert_stderr_contains "not the end-of-data line"
 attack esc 6
 assert_stderr_contains '\x1b]0;pwned title\x07'
+attack flood 3 --stall-timeout 5
+assert_stderr_contains "the transfer stalled"
+
+# Ctrl-C while the server floods stderr.
+echo flood >"$d/attack"
+siphon_bg pull "$(remote_spec app "$SIPHON_IT_SSH_USER" "$WRAP_PORT")" -i "$SIPHON_IT_KEY" \
+	--known-hosts "$WRAP_KNOWN_HOSTS" --into keep
+sleep 3
+t0=$(date +%s.%N)
+kill -INT "$SIPHON_PID"
+siphon_wait 20
+t1=$(date +%s.%N)
+took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+it_note "flood: Ctrl-C ended the pull in ${took}s"
+awk -v t="$took" 'BEGIN { exit !(t <= 3) }' || it_fail "Ctrl-C took ${took}s under a stderr flood"
+assert_failed_cleanly 130
+[ ! -e "$pwned" ] || it_fail "flood: the server ran a command on the workstation"
