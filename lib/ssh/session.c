@@ -301,6 +301,13 @@ siphon_ssh_connect(struct siphon_ssh **out, struct siphon_ctx *ctx,
 	libssh2_session_callback_set(ssh->session, LIBSSH2_CALLBACK_DISCONNECT,
 	                             (void *)on_disconnect);
 	libssh2_session_set_blocking(ssh->session, 0);
+	/*
+	 * SSH keepalives every 15 s, answered by the server: they keep NAT and
+	 * firewall state alive through quiet phases (a long local index build).
+	 * Whether the server still answers is the heartbeat's job
+	 * (engine/heartbeat.c): libssh2 never reports missing replies.
+	 */
+	libssh2_keepalive_config(ssh->session, 1, 15);
 
 	/*
 	 * Ask for a host key of a type known_hosts holds: libssh2 1.10 prefers

@@ -19,15 +19,16 @@ assert_run_dir_gone() { # NAME
 
 # Stops siphon (SIGSTOP: exactly a sleeping laptop) and waits until CHECK_FN says the server let
 # go of everything; RELEASE_S is how long that took (seconds, one decimal). CHECK_FN prints what is
-# still held (one word each: "sessions", "processes", "rundir", "lock"), nothing when all is let
-# go; each change is noted with its time, so a slow release shows which part was slow.
+# still held (one word each: "sessions", "processes", "rundir", ...), nothing when all is let go;
+# each change is noted with the time its check began, so a slow release shows which part was
+# slow. CHECK_FN must be quick (no waiting for locks): check writers afterwards.
 deadman_stop_and_measure() { # MAX_SECS CHECK_FN
 	local t0 now held last=unset i
 	kill -STOP "$SIPHON_PID" || it_fail "cannot stop siphon"
 	t0=$(date +%s.%N)
 	for i in $(seq 1 $(($1 * 10))); do
-		held=$("$2")
 		now=$(date +%s.%N)
+		held=$("$2")
 		if [ "$held" != "$last" ]; then
 			it_note "$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%5.1f", b - a }')s after the stop, still held: ${held:-nothing}"
 			last=$held
