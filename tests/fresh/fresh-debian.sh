@@ -49,6 +49,9 @@ if [ "${1:-}" = --inner ]; then
 	root=$2 target=$3 debs=$4
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+	# The root a mount point of its own, as / is on a real system: else `unshare -m` inside (the
+	# harness's private mount namespaces) cannot change the propagation of / (EINVAL).
+	mount --bind "$root" "$root"
 	mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
 	mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys"
 	mount --rbind /dev "$root/dev"
