@@ -716,6 +716,16 @@ test_pg_catalog_parse_failures(void **state)
 	expect_parse_fails("X|s\nI|150018|f|zz|43|43|f|1\n", "unexpected catalog line starting 'I'");
 	expect_parse_fails("X|s\nD|6100\n", "unexpected catalog line starting 'D'");
 	expect_parse_fails("X|s\nE|g\n", "unexpected catalog line starting 'E'");
+	/* Numbers out of range or not numbers: never a wrap, never 0 by accident. */
+	expect_parse_fails("X|s\nT|61|62|r|18446744073709551616|2|3\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|1152921504606846977|2|3\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|1|2|4294967296\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|1|4294967296|3\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|-1|2|3\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|1x|2|3\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nI|99999999999999999999|f|55544638|43|43|f|1\n", "unexpected catalog line starting 'I'");
+	expect_parse_fails("X|s\nS|61|62\nQ|99999999999999999999|1|t\n", "unexpected catalog line starting 'Q'");
+	expect_parse_fails("X|s\nL|99999999999999999999\n", "unexpected catalog line starting 'L'");
 	/* A later bad line after good ones: everything is freed (ASan). */
 	assert_int_equal(siphon_strbuf_printf(&sb, "X|s\n%sE|61\nD|613d62\nS|61|62\nQ|0|5|t\nT|61|zz|r|1|2|3\n",
 	                                      siphon_strbuf_str(&head)), 0);

@@ -363,9 +363,46 @@ push(void **arr, int *n, size_t elem)
 	return 0;
 }
 
+/*
+ * A decimal number from the server, digits only, at most max: 0, or -1 for
+ * anything else (no silent wrap, no undefined overflow).
+ */
+static int
+parse_num(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > (max - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* A size: as parse_num, but NULL (a table dropped since the snapshot began) is 0. */
+static int
+parse_size(const char *s, uint64_t max, uint64_t *out)
+{
+	if (*s == '\0') {
+		*out = 0;
+		return 0;
+	}
+	return parse_num(s, max, out);
+}
+
+/* Bytes (2^60: an exabyte), blocks (a relation has at most 2^32 - 1). */
+#define BYTES_MAX ((uint64_t)1 << 60)
+#define BLOCKS_MAX UINT64_C(0xffffffff)
+
 static int
 parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 {
+	uint64_t num, num2;
+
 	char *f[8];
 	int n = split(line, f, 8);
 
@@ -374,17 +411,23 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 	} else if (strcmp(f[0], "I") == 0 && n == 8) {
 		if (c->encoding != NULL)
 			goto bad;       /* one 'I' line only */
-		c->server_num = atoi(f[1]);
+		if (parse_num(f[1], 9999999, &num) != 0 || parse_size(f[7], BYTES_MAX, &num2) != 0)
+			goto bad;
+		c->server_num = (int)num;
 		c->in_recovery = strcmp(f[2], "t") == 0;
 		c->encoding = unhex(f[3]);
 		c->collate = unhex(f[4]);
 		c->ctype = unhex(f[5]);
 		c->can_bypass_rls = strcmp(f[6], "t") == 0;
-		c->db_bytes = strtoull(f[7], NULL, 10);
+		c->db_bytes = num2;
 		if (c->encoding == NULL || c->collate == NULL || c->ctype == NULL)
 			goto bad;
 	} else if (strcmp(f[0], "C") == 0 && n == 3) {
-		unsigned oid = (unsigned)strtoul(f[1], NULL, 10);
+		unsigned oid;
+
+		if (parse_num(f[1], UINT32_MAX, &num) != 0)
+			goto bad;
+		oid = (unsigned)num;
 
 		for (int i = 0; i < c->ntables; i++) {
 			if (c->tables[i].oid == oid && c->tables[i].columns == NULL) {
@@ -401,19 +444,24 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 		t->schema = unhex(f[1]);
 		t->name = unhex(f[2]);
 		t->relkind = f[3][0];
-		t->bytes = strtoull(f[4], NULL, 10);
-		t->oid = (unsigned)strtoul(f[5], NULL, 10);
-		t->blocks = strtoull(f[6], NULL, 10);
+		if (parse_size(f[4], BYTES_MAX, &t->bytes) != 0 || parse_num(f[5], UINT32_MAX, &num) != 0 ||
+		    parse_size(f[6], BLOCKS_MAX, &t->blocks) != 0)
+			goto bad;
+		t->oid = (unsigned)num;
 		if (t->schema == NULL || t->name == NULL ||
 		    (t->qname = qualify(t->schema, t->name)) == NULL)
 			goto bad;
+		/* At most 2^60 each, and a catalog line cannot be repeated 2^4 times past that. */
+		if (c->total_bytes > BYTES_MAX)
+			goto bad;
 		c->total_bytes += t->bytes;
 	} else if (strcmp(f[0], "Q") == 0 && n == 4) {
-		int i = atoi(f[1]);
+		int i;
 
 		/* Both go into SQL: integers only. */
-		if (!is_integer(f[1]) || !is_integer(f[2]) || i < 0 || i >= c->nseqs)
+		if (parse_num(f[1], INT32_MAX, &num) != 0 || !is_integer(f[2]) || num >= (uint64_t)c->nseqs)
 			goto bad;
+		i = (int)num;
 		free(c->seqs[i].last);
 		if ((c->seqs[i].last = strdup(f[2])) == NULL)
 			goto oom;
@@ -435,7 +483,9 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 		if (s->qname == NULL)
 			goto bad;
 	} else if (strcmp(f[0], "L") == 0 && n == 2) {
-		c->nlobs = atol(f[1]);
+		if (parse_num(f[1], INT32_MAX, &num) != 0)
+			goto bad;
+		c->nlobs = (long)num;
 	} else if (strcmp(f[0], "D") == 0 && n == 2) {
 		if (push((void **)&c->dbsettings, &c->ndbsettings, sizeof(char *)) != 0)
 			goto oom;
