@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The watchdog needs a moment to end the processes after its timeout. */
-#define KILL_MARGIN 2
+/* The watchdog needs a moment to end the processes after its timeout (TERM, up to 3 s, KILL). */
+#define KILL_MARGIN 4
 
 static ssize_t
 hb_write(void *arg, const unsigned char *buf, size_t len)

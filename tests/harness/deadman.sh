@@ -1,9 +1,13 @@
 # deadman.sh (sourced by lib.sh users): the dead man's switch, tried as a laptop that sleeps.
+# DEADMAN_SECS: the --heartbeat-timeout the tests use (SIPHON_IT_DEADMAN_SECS, default 15; set 60
+# to measure siphon's default).
 #
 #   deadman_stop_and_measure SECS CHECK_FN   kill -STOP siphon, then wait until CHECK_FN succeeds
 #                                            (the server released everything); sets RELEASE_S
 #   deadman_run_dir                          the run directory's name, from siphon's -v stderr
 #   assert_run_dir_gone                      no such directory on the server any more
+
+DEADMAN_SECS=${SIPHON_IT_DEADMAN_SECS:-15}
 
 deadman_run_dir() {
 	sed -n 's/.*(run directory \(siphon-run-[0-9a-f]*\)).*/\1/p' "$H/run/err" | head -n 1

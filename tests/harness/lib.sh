@@ -481,6 +481,18 @@ sshd_nopg_start() {
 # real program is $(sshd_wrap_dir NAME)/real-TOOL:
 # a "compromised server" whose tools lie. Write the wrappers first, then start it. Sets WRAP_PORT
 # and WRAP_KNOWN_HOSTS; stopped when the test exits. Returns 1 when unshare -m is not permitted.
+# A second sshd started in DIR (sshd.pid) on PORT: waits until it runs, stops it at exit, writes
+# DIR/known_hosts for it. 1 when it did not start.
+_h_sshd_ready() { # DIR PORT
+	for _ in $(seq 1 50); do
+		[ -s "$1/sshd.pid" ] && break
+		sleep 0.05
+	done
+	[ -s "$1/sshd.pid" ] || return 1
+	harness_on_exit "kill -9 \$(_h_tree \"\$(cat '$1/sshd.pid' 2>/dev/null)\") 2>/dev/null"
+	echo "[127.0.0.1]:$2 $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$1/known_hosts"
+}
+
 sshd_wrap_dir() { # NAME
 	local d=$H/sshd-wrap-$1
 	mkdir -p "$d" && chmod 755 "$d" && chmod o+x "$H" && printf '%s\n' "$d"
@@ -500,15 +512,9 @@ sshd_wrapped_start() { # NAME TOOL...
 			: >"$d/real-$n" && mount --bind "$p" "$d/real-$n" && mount --bind "$d/$n" "$p" || exit 1
 		done
 		exec /usr/sbin/sshd -f "$d/sshd_config" -E "$log"' sh "$d" "$H/logs/sshd-wrap.log" "$@" || return 1
-	for _ in $(seq 1 50); do
-		[ -s "$d/sshd.pid" ] && break
-		sleep 0.05
-	done
-	[ -s "$d/sshd.pid" ] || return 1
-	harness_on_exit "kill -9 \$(_h_tree \"\$(cat '$d/sshd.pid' 2>/dev/null)\") 2>/dev/null"
+	_h_sshd_ready "$d" "$port" || return 1
 	WRAP_PORT=$port
 	WRAP_KNOWN_HOSTS=$d/known_hosts
-	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$WRAP_KNOWN_HOSTS"
 	export WRAP_PORT WRAP_KNOWN_HOSTS
 }
 

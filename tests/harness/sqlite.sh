@@ -141,14 +141,8 @@ sq_sshd_fake_sqlite3() { # missing|old
 	unshare -m --propagation private /bin/sh -c \
 		'mount --bind "$3" /usr/bin/sqlite3 && exec /usr/sbin/sshd -f "$1" -E "$2"' \
 		sh "$d/sshd_config" "$H/logs/sshd-sqlite-$1.log" "$fake" || return 1
-	for _ in $(seq 1 50); do
-		[ -s "$d/sshd.pid" ] && break
-		sleep 0.05
-	done
-	[ -s "$d/sshd.pid" ] || return 1
-	harness_on_exit "kill \$(cat '$d/sshd.pid') 2>/dev/null"
+	_h_sshd_ready "$d" "$port" || return 1
 	export SQ_NS_PORT=$port SQ_NS_KNOWN_HOSTS=$d/known_hosts
-	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$SQ_NS_KNOWN_HOSTS"
 }
 
 sq_wait_vacuum() { # PID

@@ -243,15 +243,9 @@ sshd_nomy_start() {
 		 ! command -v mariadb >/dev/null && ! command -v mysql >/dev/null &&
 		 exec /usr/sbin/sshd -f "$1/sshd_config" -E "$2"' \
 		sh "$d" "$H/logs/sshd-nomy.log" || { it_note "overlay mount or sshd failed: $(tail -n 3 "$H/logs/sshd-nomy.log" 2>/dev/null)"; return 1; }
-	for _ in $(seq 1 50); do
-		[ -s "$d/sshd.pid" ] && break
-		sleep 0.05
-	done
-	[ -s "$d/sshd.pid" ] || return 1
-	harness_on_exit "kill -9 \$(_h_tree \"\$(cat '$d/sshd.pid' 2>/dev/null)\") 2>/dev/null"
+	_h_sshd_ready "$d" "$port" || return 1
 	SIPHON_IT_NOMY_PORT=$port
 	SIPHON_IT_NOMY_KNOWN_HOSTS=$d/known_hosts
-	echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$SIPHON_IT_NOMY_KNOWN_HOSTS"
 }
 
 # my_bank_load_start (mysql.sh) with a pause of PAUSE seconds after every transfer (DO SLEEP): a

@@ -30,15 +30,15 @@ for mode in snapshot --lock-all; do
 	args=()
 	[ "$mode" = --lock-all ] && args=(--lock-all)
 	siphon_bg pull "$(remote_spec siphon_big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-		--engine mysql --into keep -j 2 --heartbeat-timeout 15 -v "${args[@]}"
+		--engine mysql --into keep -j 2 --heartbeat-timeout "$DEADMAN_SECS" -v "${args[@]}"
 	wait_my_data_select "$SIPHON_PID"
 	rundir=$(deadman_run_dir)
 	[ -n "$rundir" ] || it_fail "siphon -v did not name its run directory"
 	if [ "$mode" = --lock-all ]; then
 		big_try_write && it_fail "--lock-all: a write went through while the pull held the global read lock"
 	fi
-	deadman_stop_and_measure 40 my_released
-	it_note "MariaDB ($mode): released ${RELEASE_S}s after siphon went silent (--heartbeat-timeout 15)"
+	deadman_stop_and_measure $((DEADMAN_SECS + 25)) my_released
+	it_note "MariaDB ($mode): released ${RELEASE_S}s after siphon went silent (--heartbeat-timeout $DEADMAN_SECS)"
 	big_try_write || it_fail "$mode: a write still waits for the pull's lock"
 	kill -CONT "$SIPHON_PID"
 	siphon_wait 60

@@ -19,13 +19,13 @@ released() {
 }
 
 siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep -j 2 \
-	--heartbeat-timeout 15 -v
+	--heartbeat-timeout "$DEADMAN_SECS" -v
 wait_remote_copy big "$SIPHON_PID"
 rundir=$(deadman_run_dir)
 [ -n "$rundir" ] || it_fail "siphon -v did not name its run directory"
 [ -d "$(_deadman_dir_path "$rundir")" ] || it_fail "the run directory $rundir is not on the server"
-deadman_stop_and_measure 40 released
-it_note "PostgreSQL: released ${RELEASE_S}s after siphon went silent (--heartbeat-timeout 15)"
+deadman_stop_and_measure $((DEADMAN_SECS + 25)) released
+it_note "PostgreSQL: released ${RELEASE_S}s after siphon went silent (--heartbeat-timeout $DEADMAN_SECS)"
 # A writer's lock goes through at once (the snapshot holder's ACCESS SHARE locks are gone).
 srv_psql -q -d big <<<"BEGIN; SET lock_timeout = '1s'; DO \$\$ DECLARE t regclass; BEGIN FOR t IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') LOOP EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', t); END LOOP; END \$\$; ROLLBACK;" >/dev/null ||
 	it_fail "a writer still waits for a lock of the pull's"

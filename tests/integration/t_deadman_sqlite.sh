@@ -19,12 +19,12 @@ sq_released() {
 }
 
 siphon_bg pull "$(remote_spec "$SQ_SRV/big.db")" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-	--into "$SQ_WS/keep.db" --compress gzip --heartbeat-timeout 15 -v
+	--into "$SQ_WS/keep.db" --compress gzip --heartbeat-timeout "$DEADMAN_SECS" -v
 sq_wait_vacuum "$SIPHON_PID"
 rundir=$(deadman_run_dir)
 [ -n "$rundir" ] || it_fail "siphon -v did not name its run directory"
-deadman_stop_and_measure 40 sq_released
-it_note "SQLite (during VACUUM INTO): released ${RELEASE_S}s after siphon went silent (--heartbeat-timeout 15)"
+deadman_stop_and_measure $((DEADMAN_SECS + 25)) sq_released
+it_note "SQLite (during VACUUM INTO): released ${RELEASE_S}s after siphon went silent (--heartbeat-timeout $DEADMAN_SECS)"
 kill -CONT "$SIPHON_PID"
 siphon_wait 60
 assert_rc 3

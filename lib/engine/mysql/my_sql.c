@@ -35,19 +35,10 @@ siphon_my_qualified(struct siphon_strbuf *sb, const char *a, const char *b)
 int
 siphon_my_literal(struct siphon_strbuf *sb, const char *text)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p;
-
 	/* X'' is an empty binary string; the introducer makes it text. */
-	if (siphon_strbuf_puts(sb, "_utf8mb4 X'") != 0)
+	if (siphon_strbuf_puts(sb, "_utf8mb4 ") != 0)
 		return -1;
-	for (p = (const unsigned char *)text; *p != '\0'; p++) {
-		char two[2] = {hex[*p >> 4], hex[*p & 15]};
-
-		if (siphon_strbuf_append(sb, two, 2) != 0)
-			return -1;
-	}
-	return siphon_strbuf_append(sb, "'", 1);
+	return siphon_my_hex(sb, text);
 }
 
 int

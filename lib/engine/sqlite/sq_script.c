@@ -90,8 +90,11 @@ static const char copy_script[] =
 	"d=$(mktemp -d \"$T/siphon-sqlite.XXXXXXXX\") || { echo \"siphon-sqlite: cannot create a temporary directory in $T\" >&2; exit 70; }\n"
 	"p= w=\n"
 	"gone() {\n"
+	/* A second signal (the pull's watchdog ends the group) must not cut the cleanup short. */
+	"  trap '' HUP INT TERM PIPE\n"
 	"  [ -n \"$w\" ] && kill -9 \"$w\" 2>/dev/null\n"
-	"  [ -n \"$p\" ] && kill \"$p\" 2>/dev/null\n"
+	/* sqlite3 must be gone before its directory goes: it could still create a file there. */
+	"  [ -n \"$p\" ] && { kill \"$p\" 2>/dev/null; wait \"$p\" 2>/dev/null; }\n"
 	"  cd / && rm -rf \"$d\"\n"
 	"}\n"
 	"trap gone EXIT\n"
