@@ -475,6 +475,59 @@ expect_msg(struct fx *f, const char *part)
 	assert_null(strchr(msg, '\n'));
 }
 
+/*
+ * The memory sink (catalogs, post-data and privilege scripts): more than its
+ * cap, or a NUL byte, fails the stream with a message naming it; never a
+ * silent cut reported as success.
+ */
+static void
+test_rstream_mem_sink_bounded(void **state)
+{
+	struct fx *f;
+	struct fchan *c;
+	struct siphon_strbuf mem = {0};
+
+	(void)state;
+	/* Within the cap: all of it. */
+	f = fx_new();
+	c = &f->chan[0];
+	OUT(c, "0123456789");
+	ERR(c, ok_trailers);
+	fx_stream(f, SIPHON_CODEC_NONE);
+	mem.max = 10;
+	siphon_rstream_set_mem_sink(f->rs, &mem);
+	assert_int_equal(run(f->rs, 100), 0);
+	assert_string_equal(siphon_strbuf_str(&mem), "0123456789");
+	siphon_strbuf_free(&mem);
+	fx_free(f);
+
+	/* One byte over: an error that says what overflowed. */
+	f = fx_new();
+	c = &f->chan[0];
+	OUT(c, "0123456789");
+	OUT(c, "X");
+	ERR(c, ok_trailers);
+	fx_stream(f, SIPHON_CODEC_NONE);
+	mem.max = 10;
+	siphon_rstream_set_mem_sink(f->rs, &mem);
+	assert_int_equal(run(f->rs, 100), SIPHON_EREMOTE);
+	expect_msg(f, "pg_dump of the data sent more than 1 MB");
+	siphon_strbuf_free(&mem);
+	fx_free(f);
+
+	/* A NUL byte. */
+	f = fx_new();
+	c = &f->chan[0];
+	add_piece(c->out, &c->nout, "a\0b", 3);
+	ERR(c, ok_trailers);
+	fx_stream(f, SIPHON_CODEC_NONE);
+	siphon_rstream_set_mem_sink(f->rs, &mem);
+	assert_int_equal(run(f->rs, 100), SIPHON_EREMOTE);
+	expect_msg(f, "pg_dump of the data sent a NUL byte");
+	siphon_strbuf_free(&mem);
+	fx_free(f);
+}
+
 static void
 test_rstream_stage_failed(void **state)
 {
@@ -1483,6 +1536,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rstream_happy_path),
 		cmocka_unit_test(test_rstream_stage_failed),
+		cmocka_unit_test(test_rstream_mem_sink_bounded),
 		cmocka_unit_test(test_rstream_missing_trailers),
 		cmocka_unit_test(test_rstream_trailer_127),
 		cmocka_unit_test(test_rstream_exit_signal),
