@@ -735,11 +735,11 @@ assert_same() { # SRC_DB DST_DB
 }
 
 # Wait until siphon's remote dump is streaming data: a COPY ... TO STDOUT of DB is running on the
-# server cluster. Fails if PID (siphon) exits first or after SECONDS.
-wait_remote_copy() { # DB PID [SECONDS]
+# server cluster (as ROLE, default the SSH user). Fails if PID (siphon) exits first or after SECONDS.
+wait_remote_copy() { # DB PID [SECONDS] [ROLE]
 	local i n
 	for i in $(seq 1 $((${3:-30} * 20))); do
-		n=$(srv_psql -At -d postgres -v db="$1" <<<"SELECT count(*) FROM pg_stat_activity WHERE datname = :'db' AND usename = '$SIPHON_IT_SSH_USER' AND state = 'active' AND query ~* '^\\s*copy\\M'")
+		n=$(srv_psql -At -d postgres -v db="$1" -v role="${4:-$SIPHON_IT_SSH_USER}" <<<"SELECT count(*) FROM pg_stat_activity WHERE datname = :'db' AND usename = :'role' AND state = 'active' AND query ~* '^\\s*copy\\M'")
 		[ "$n" -ge 1 ] 2>/dev/null && return 0
 		kill -0 "$2" 2>/dev/null || it_fail "siphon exited before its remote COPY was seen (database too small for this test?)"
 		sleep 0.05
