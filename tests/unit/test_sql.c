@@ -564,9 +564,10 @@ test_pg_catalog_parse_sample(void **state)
 	 * arrive later.  A sequence never called holds its start value.
 	 */
 	siphon_strbuf_reset(&sb);
-	line(&sb, "C|16402|%H", "\"id\", \"customer\", \"we\"\"ird\"");
-	line(&sb, "C|99999|%H", "\"nobody\"");
-	line(&sb, "C|16402|%H", "\"second\"");
+	/* Each name hex-encoded on its own; siphon quotes them. */
+	line(&sb, "C|16402|%H,%H,%H", "id", "customer", "we\"ird");
+	line(&sb, "C|99999|%H", "nobody");
+	line(&sb, "C|16402|%H", "second");
 	line(&sb, "Q|0|1042|t");
 	line(&sb, "Q|1|100|f");
 	line(&sb, "Q|2|1|t");
@@ -744,6 +745,10 @@ test_pg_catalog_parse_more_bad_columns(void **state)
 	assert_int_equal(siphon_pg_catalog_parse(&c, "X|s\nI|150018|f|55544638|43|43|f|1\n"
 	                                         "T|61|62|r|100|16384|50\n", err, sizeof(err)), 0);
 	assert_int_equal(siphon_pg_catalog_parse_more(&c, "C|16384|zz\n", err, sizeof(err)), -1);
+	assert_null(c.tables[0].columns);
+	/* An empty name, or one holding a NUL. */
+	assert_int_equal(siphon_pg_catalog_parse_more(&c, "C|16384|61,,62\n", err, sizeof(err)), -1);
+	assert_int_equal(siphon_pg_catalog_parse_more(&c, "C|16384|6100\n", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "unexpected catalog line starting 'C'"));
 	assert_null(c.tables[0].columns);
 	siphon_pg_catalog_clear(&c);
@@ -876,10 +881,12 @@ test_pg_columns_sql(void **state)
 		t[i].blocks = t[i].bytes / 8192;
 		c.total_bytes += t[i].bytes;
 	}
+	/* Every table's columns, whether it is copied in pieces or whole. */
 	assert_int_equal(siphon_pg_columns_sql(&sb, &c, 4), 0);
 	assert_non_null(strstr(siphon_strbuf_str(&sb), "SELECT 'C', a.attrelid, "));
-	assert_non_null(strstr(siphon_strbuf_str(&sb), "a.attrelid IN (16384, 16386) GROUP BY a.attrelid;\n"));
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "a.attrelid IN (16384, 16385, 16386) GROUP BY a.attrelid;\n"));
 	siphon_strbuf_reset(&sb);
+	c.ntables = 0;
 	assert_int_equal(siphon_pg_columns_sql(&sb, &c, 1), 0);
 	assert_string_equal(siphon_strbuf_str(&sb), "");
 	siphon_strbuf_free(&sb);

@@ -88,21 +88,53 @@ int
 siphon_pg_columns_sql(struct siphon_strbuf *sb,
                       const struct siphon_pg_catalog *c, int jobs)
 {
-	int i, any = 0;
+	int i;
 
+	(void)jobs;
+	/*
+	 * Every table's columns, in the server's order, each name hex-encoded
+	 * on its own: siphon quotes them itself (they go into local SQL), and
+	 * every COPY names them, because a table's columns can stand in
+	 * another order locally (an inheritance child, an attached partition).
+	 */
 	for (i = 0; i < c->ntables; i++) {
-		if (siphon_pg_chunks(c, &c->tables[i], jobs) < 2)
-			continue;
-		if (siphon_strbuf_printf(sb, "%s%u", any ? ", " : "SELECT 'C', a.attrelid, "
-		        HEX("string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)")
+		if (siphon_strbuf_printf(sb, "%s%u", i > 0 ? ", " : "SELECT 'C', a.attrelid, "
+		        "string_agg(" HEX("a.attname::text") ", ',' ORDER BY a.attnum)"
 		        " FROM pg_catalog.pg_attribute a WHERE a.attnum > 0 AND NOT a.attisdropped"
 		        " AND a.attgenerated = '' AND a.attrelid IN (", c->tables[i].oid) != 0)
 			return -1;
-		any = 1;
 	}
-	if (any && siphon_strbuf_puts(sb, ") GROUP BY a.attrelid;\n") != 0)
+	if (c->ntables > 0 && siphon_strbuf_puts(sb, ") GROUP BY a.attrelid;\n") != 0)
 		return -1;
 	return 0;
+}
+
+static char *unhex(const char *h);
+
+/* "6162,6364" -> "ab, cd" quoted by siphon; NULL when a name is not hex or holds a NUL. */
+static char *
+column_list(const char *hexes)
+{
+	struct siphon_strbuf sb = {0};
+	const char *p = hexes;
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		char *one = strndup(p, len), *name = one != NULL ? unhex(one) : NULL;
+
+		free(one);
+		if (name == NULL || name[0] == '\0' || (sb.len > 0 && siphon_strbuf_puts(&sb, ", ") != 0) ||
+		    siphon_sql_ident(&sb, name) != 0) {
+			free(name);
+			siphon_strbuf_free(&sb);
+			return NULL;
+		}
+		free(name);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return siphon_strbuf_take(&sb);
 }
 
 enum siphon_pg_versions
@@ -125,7 +157,12 @@ static const char *const session_settings[] = {
 	"statement_timeout = 0", "lock_timeout = 0",
 	"idle_in_transaction_session_timeout = 0", "extra_float_digits = 3",
 	"DateStyle = ISO", "IntervalStyle = postgres", "TimeZone = 'UTC'",
-	"row_security = off", NULL,
+	"row_security = off",
+	/*
+	 * As pg_dump's sessions: regclass, regproc, regtype... values print
+	 * schema-qualified, whatever search_path the database sets.
+	 */
+	"search_path = ''", NULL,
 };
 
 /* Appends each setting as "<verb> setting;" ("SET" or "SET LOCAL"). */
@@ -431,7 +468,7 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 
 		for (int i = 0; i < c->ntables; i++) {
 			if (c->tables[i].oid == oid && c->tables[i].columns == NULL) {
-				if ((c->tables[i].columns = unhex(f[2])) == NULL)
+				if ((c->tables[i].columns = column_list(f[2])) == NULL)
 					goto bad;
 			}
 		}

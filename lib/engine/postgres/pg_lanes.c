@@ -37,7 +37,7 @@ lane_item(struct siphon_pg_lane_item *it, struct siphon_strbuf *remote,
 		    (w->last > 0 && siphon_strbuf_printf(remote, " AND ctid < '(%llu,0)'::tid",
 		                                         (unsigned long long)w->last) != 0) ||
 		    siphon_strbuf_puts(remote, ") TO STDOUT;\n") != 0 ||
-		    siphon_strbuf_printf(&h, "COPY %s FROM STDIN;\n", qname) != 0)
+		    siphon_strbuf_printf(&h, "COPY %s (%s) FROM STDIN;\n", qname, w->t->columns) != 0)
 			goto oom;
 	} else if (qname == NULL) {
 		/* Large objects: loaded through a temporary table, then written. */
@@ -51,8 +51,14 @@ lane_item(struct siphon_pg_lane_item *it, struct siphon_strbuf *remote,
 		    "DROP TABLE siphon_lo;\n");
 		if (it->trailer == NULL)
 			goto oom;
+	} else if (w->t->columns != NULL) {
+		/* Named columns on both sides: the local order may differ from the server's. */
+		if (siphon_strbuf_printf(remote, "COPY %s (%s) TO STDOUT;\n", qname, w->t->columns) != 0 ||
+		    siphon_strbuf_printf(&h, "COPY %s (%s) FROM STDIN;\n", qname, w->t->columns) != 0)
+			goto oom;
 	} else if (siphon_strbuf_printf(remote, "COPY %s TO STDOUT;\n", qname) != 0 ||
 	           siphon_strbuf_printf(&h, "COPY %s FROM STDIN;\n", qname) != 0) {
+		/* No column to name (CREATE TABLE t ()): nothing to put in the wrong place. */
 		goto oom;
 	}
 	if (siphon_strbuf_puts(remote, "\\echo '\\\\.'\n") != 0)
@@ -219,7 +225,7 @@ pg_open_local_lanes(struct pg *pg)
 	    siphon_strbuf_puts(&pre, ";\nSET DateStyle = ISO;\nSET IntervalStyle = postgres;\n"
 	                             "SET TimeZone = 'UTC';\nSET extra_float_digits = 3;\n"
 	                             "SET synchronous_commit = off;\nSET statement_timeout = 0;\n"
-	                             "SET lock_timeout = 0;\nSET row_security = off;\n") != 0) {
+	                             "SET lock_timeout = 0;\nSET row_security = off;\nSET search_path = '';\n") != 0) {
 		r = siphon_err_oom(pg->ctx);
 		goto out;
 	}
