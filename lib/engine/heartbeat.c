@@ -4,8 +4,7 @@
 #include "engine/eng.h"
 #include "loop/loop.h"
 #include "util/clock.h"
-
-#include <openssl/rand.h>
+#include "util/random.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -116,7 +115,6 @@ siphon_heartbeat_start(struct siphon_heartbeat *hb, struct siphon_eng *eng, int 
 	static const char *const names[] = {"watch"};
 	struct siphon_strbuf script = {0};
 	struct siphon_sink sink;
-	unsigned char raw[16];
 	const char *stages[1];
 	double t0;
 	int r;
@@ -130,10 +128,8 @@ siphon_heartbeat_start(struct siphon_heartbeat *hb, struct siphon_eng *eng, int 
 	 * silent plus the time to end everything stay within secs.
 	 */
 	hb->remote_secs = (int)(secs - hb->period - KILL_MARGIN);
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
+	if (siphon_random_hex(hb->key, sizeof(hb->key), 16) != 0)
 		return siphon_err(eng->ctx, SIPHON_EINTERNAL, "no randomness for the run's name");
-	for (size_t i = 0; i < sizeof(raw); i++)
-		snprintf(hb->key + 2 * i, sizeof(hb->key) - 2 * i, "%02x", raw[i]);
 	if (siphon_watch_script(&script, hb->key, hb->remote_secs) != 0) {
 		siphon_strbuf_free(&script);
 		return siphon_err_oom(eng->ctx);

@@ -4,11 +4,11 @@
 #include "engine/postgres/pg_catalog.h"
 #include "loop/proc.h"
 #include "util/path.h"
+#include "util/random.h"
 #include "util/sql.h"
 #include "util/tmpname.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <errno.h>
 #include <glob.h>
@@ -141,16 +141,13 @@ first_line(char *s)
 int
 siphon_pg_restrict_line(char *buf, size_t cap)
 {
-	unsigned char key[32];
-	size_t i, n;
-
-	if (cap < sizeof("\\restrict \n") + 2 * sizeof(key) || RAND_bytes(key, sizeof(key)) != 1)
+	/* "\restrict " + 32 random bytes in hex + "\n" */
+	if (cap < sizeof("\\restrict \n") + 64)
 		return -1;
-	n = (size_t)snprintf(buf, cap, "\\restrict ");
-	for (i = 0; i < sizeof(key); i++)
-		n += (size_t)snprintf(buf + n, cap - n, "%02x", key[i]);
-	snprintf(buf + n, cap - n, "\n");
-	OPENSSL_cleanse(key, sizeof(key));
+	memcpy(buf, "\\restrict ", 10);
+	if (siphon_random_hex(buf + 10, cap - 10, 32) != 0)
+		return -1;
+	memcpy(buf + 74, "\n", 2);
 	return 0;
 }
 

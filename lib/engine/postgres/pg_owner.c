@@ -224,14 +224,6 @@ siphon_pg_acl_drop(const char *line, size_t len, const struct siphon_pg_roles *r
 
 typedef int (*drop_fn)(const char *, size_t, const struct siphon_pg_roles *);
 
-/* pg_dump's own "\restrict KEY" / "\unrestrict KEY" lines (siphon writes its own). */
-static int
-restrict_line(const char *line, size_t len)
-{
-	return (len >= 10 && memcmp(line, "\\restrict ", 10) == 0) ||
-	       (len >= 12 && memcmp(line, "\\unrestrict ", 12) == 0);
-}
-
 /*
  * Advances the lexer over one line: 1 when the line is a whole statement at
  * the top level (never inside a literal or a body) that drop() rejects, 2
@@ -243,7 +235,8 @@ drop_line(struct siphon_pg_lexer *lx, const char *line, size_t len, drop_fn drop
 {
 	int top = lx->st == 0;
 
-	if (top && restrict_line(line, len))
+	/* pg_dump's own \restrict lines go: siphon writes its own. */
+	if (top && siphon_pg_is_restrict_line(line, len))
 		return 2;
 	siphon_pg_lex_line(lx, line, len);
 	return top && lx->st == 0 && drop(line, len, roles);
@@ -296,16 +289,12 @@ static int
 emit_line(struct siphon_pg_owner_sink *f, const char *line, size_t len, int nl)
 {
 	int d = drop_line(&f->lx, line, len, siphon_pg_owner_drop, f->roles);
+	const char *why = siphon_pg_lex_refusal(&f->lx);
 
 	f->lineno++;
-	if (f->lx.meta || f->lx.var || f->lx.unsafe)
-		return siphon_err(f->ctx, SIPHON_EREMOTE,
-		                  "line %lu of the schema dump %s (%.*s); refusing to run it",
-		                  f->lineno,
-		                  f->lx.meta ? "holds a psql command" :
-		                  f->lx.var ? "names a psql variable, which psql would replace" :
-		                  "changes how psql reads the rest of the script",
-		                  (int)(len > 40 ? 40 : len), line);
+	if (why != NULL)
+		return siphon_err(f->ctx, SIPHON_EREMOTE, "line %lu of the schema dump %s (%.*s); refusing to run it",
+		                  f->lineno, why, (int)(len > 40 ? 40 : len), line);
 	if (d != 0) {
 		f->dropped += d == 1;
 		return 0;

@@ -394,6 +394,24 @@ siphon_pg_lex_line(struct lexer *lx, const char *s, size_t len)
 	}
 }
 
+int
+siphon_pg_is_restrict_line(const char *line, size_t len)
+{
+	return starts(line, len, "\\restrict ") || starts(line, len, "\\unrestrict ");
+}
+
+const char *
+siphon_pg_lex_refusal(const struct lexer *lx)
+{
+	if (lx->meta)
+		return "holds a psql command";
+	if (lx->var)
+		return "names a psql variable, which psql would replace";
+	if (lx->unsafe)
+		return "changes how psql reads the rest of the script";
+	return NULL;
+}
+
 /*
  * "-- Name: x; Type: INDEX; Schema: s; Owner: o" -> "INDEX".  A name can hold
  * "; Type: ", so the type is the last one that is followed by "; Schema: ".
@@ -446,6 +464,7 @@ siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
 	struct lexer lx = {0};
 	const char *p = text;
 	char *type = NULL, *t;
+	const char *why;
 	int r = 0, lineno = 0, in_pre = 1;
 
 	memset(s, 0, sizeof(*s));
@@ -455,7 +474,7 @@ siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
 		lineno++;
 		if (lx.st == TOP) {
 			if (p[0] == '\\') {
-				if (starts(p, len, "\\restrict ") || starts(p, len, "\\unrestrict "))
+				if (siphon_pg_is_restrict_line(p, len))
 					goto next;
 				snprintf(err, errcap, "line %d of the dump is a psql command (%.*s); refusing to run it",
 				         lineno, (int)(len > 40 ? 40 : len), p);
@@ -477,11 +496,8 @@ siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
 			}
 		}
 		siphon_pg_lex_line(&lx, p, len);
-		if (lx.meta || lx.var || lx.unsafe) {
-			snprintf(err, errcap, "line %d of the dump %s (%.*s); refusing to run it", lineno,
-			         lx.meta ? "holds a psql command" :
-			         lx.var ? "names a psql variable, which psql would replace" :
-			         "changes how psql reads the rest of the script",
+		if ((why = siphon_pg_lex_refusal(&lx)) != NULL) {
+			snprintf(err, errcap, "line %d of the dump %s (%.*s); refusing to run it", lineno, why,
 			         (int)(len > 40 ? 40 : len), p);
 			r = -2;
 			goto out;

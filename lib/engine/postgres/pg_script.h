@@ -29,6 +29,13 @@ struct siphon_pg_lexer {
 
 /* Advances the lexer over one line of SQL (without its newline). */
 void siphon_pg_lex_line(struct siphon_pg_lexer *lx, const char *line, size_t len);
+/*
+ * Why a script the lexer has read so far must not be run ("holds a psql
+ * command", ...), or NULL when it may.
+ */
+const char *siphon_pg_lex_refusal(const struct siphon_pg_lexer *lx);
+/* Is the line (len bytes) one of pg_dump's "\restrict KEY" / "\unrestrict KEY"? */
+int siphon_pg_is_restrict_line(const char *line, size_t len);
 
 struct siphon_pg_block {
 	char *type;   /* "INDEX", "FK CONSTRAINT", ...; "" for the preamble */
