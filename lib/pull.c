@@ -168,6 +168,11 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	if ((r = siphon_heartbeat_start(&hb, &eng, o->heartbeat_timeout > 0 ? o->heartbeat_timeout : 60)) == 0)
 		r = run_engine(&eng, stats);
 	siphon_heartbeat_stop(&hb, r == 0);
+	if (r == 0) {
+		siphon_leftout_report(&eng.left_out, ctx);
+		if (stats != NULL)
+			stats->left_out = eng.left_out.n;
+	}
 	siphon_eng_clear(&eng);
 	siphon_loop_clear(&loop);
 	siphon_ssh_free(ssh);

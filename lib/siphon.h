@@ -136,6 +136,8 @@ struct siphon_pull_stats {
 	uint64_t raw_bytes;      /* decompressed bytes restored */
 	unsigned tables;         /* tables copied */
 	unsigned channels;       /* data channels used at most at once */
+	unsigned left_out;       /* things not copied exactly (each one
+	                            named in a warning at the end) */
 	double seconds;          /* wall time */
 	char codec[16];          /* compressor used on the server */
 	char into[512];          /* where the copy went (the local database or

@@ -50,6 +50,12 @@ cli_format_summary(char *buf, size_t cap, const struct siphon_pull_opts *o,
 	         o->dbname, o->host, into_len > 0 ? into_len : (int)strlen(into), into, st->tables, st->tables == 1 ? "" : "s",
 	         raw, wire, codec_len > 0 ? ", " : "", codec_len, st->codec,
 	         st->seconds, rate);
+	if (st->left_out > 0) {
+		size_t used = strlen(buf);
+
+		snprintf(buf + used, cap - used, "; %u thing%s not copied exactly (warnings above)",
+		         st->left_out, st->left_out == 1 ? "" : "s");
+	}
 	/* Database names may hold anything; keep the terminal sane. */
 	cli_sanitize(buf);
 }

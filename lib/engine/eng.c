@@ -38,6 +38,7 @@ void
 siphon_eng_clear(struct siphon_eng *e)
 {
 	siphon_strbuf_free(&e->compress);
+	siphon_leftout_free(&e->left_out);
 }
 
 const char *

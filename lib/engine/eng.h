@@ -10,6 +10,7 @@
 #define SIPHON_ENGINE_ENG_H
 
 #include "codec/codec.h"
+#include "engine/leftout.h"
 #include "loop/loop.h"
 #include "remote/probe.h"
 #include "siphon.h"
@@ -36,6 +37,8 @@ struct siphon_eng {
 	void *explain_arg;
 	/* The remote watchdog, when it runs: every new stream registers with it. */
 	struct siphon_heartbeat *hb;
+	/* What the engine did not copy exactly: warned and counted at the end. */
+	struct siphon_leftout left_out;
 };
 
 void siphon_eng_init(struct siphon_eng *e, struct siphon_loop *loop,

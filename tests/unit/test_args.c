@@ -854,6 +854,15 @@ test_args_summary(void **state)
 	memset(st.into, 'x', sizeof(st.into));
 	cli_format_summary(buf, sizeof(buf), &o, &st);
 	assert_non_null(strstr(buf, " into xxxx"));
+
+	/* Things not copied exactly are counted on the same line. */
+	st.into[0] = '\0';
+	st.left_out = 3;
+	cli_format_summary(buf, sizeof(buf), &o, &st);
+	assert_non_null(strstr(buf, " in 0.0 s; 3 things not copied exactly (warnings above)"));
+	st.left_out = 1;
+	cli_format_summary(buf, sizeof(buf), &o, &st);
+	assert_non_null(strstr(buf, "; 1 thing not copied exactly (warnings above)"));
 }
 
 /* ---- completions ---- */
