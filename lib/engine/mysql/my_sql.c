@@ -432,11 +432,14 @@ siphon_my_event_disable(struct siphon_strbuf *out, const char *s)
 
 			from = t.start;
 			to = t.end;
-			if (tok_is(s, on, "ON")) {
+			/* Every "ON SLAVE" that follows goes too: the result must be final. */
+			while (tok_is(s, on, "ON")) {
 				struct tok who = next_tok(s, &p2);
 
-				if (tok_is(s, who, "SLAVE") || tok_is(s, who, "REPLICA"))
-					to = who.end;
+				if (!tok_is(s, who, "SLAVE") && !tok_is(s, who, "REPLICA"))
+					break;
+				to = who.end;
+				on = next_tok(s, &p2);
 			}
 			found = 1;
 		}
