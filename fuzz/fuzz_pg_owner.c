@@ -21,7 +21,8 @@ static const char *const role_pool[] = {
 #define NPOOL (sizeof(role_pool) / sizeof(role_pool[0]))
 
 typedef int (*drop_fn)(const char *, size_t, const struct siphon_pg_roles *);
-typedef char *(*filter_fn)(const char *, const struct siphon_pg_roles *, int *);
+typedef char *(*filter_fn)(const char *, const struct siphon_pg_roles *,
+                           struct siphon_pg_dropped *);
 
 /*
  * The line in a buffer of its length and a NUL: no more, so a read past
@@ -51,13 +52,19 @@ restrict_line(const char *s, size_t len)
 	       (len >= 12 && memcmp(s, "\\unrestrict ", 12) == 0);
 }
 
+/*
+ * Every line a filter leaves out is one its drop function rejects, or a
+ * later line of a user mapping whose first line was rejected (mappings:
+ * the owner filter only).
+ */
 static void
-check_filter(const char *text, filter_fn filter, drop_fn drop,
+check_filter(const char *text, filter_fn filter, drop_fn drop, int mappings,
              const struct siphon_pg_roles *roles)
 {
 	const char *in = text, *o;
 	char *out;
-	int dropped = 0, missing = 0;
+	struct siphon_pg_dropped dropped = {0};
+	int missing = 0, in_mapping = 0;
 
 	if ((out = filter(text, roles, &dropped)) == NULL)
 		return;
@@ -68,7 +75,11 @@ check_filter(const char *text, filter_fn filter, drop_fn drop,
 
 		if (*o != '\0' && olen == len && memcmp(in, o, len) == 0) {
 			o += olen + (o[olen] == '\n');
-		} else if (!restrict_line(in, len)) {
+			in_mapping = 0;
+		} else if (mappings && exact(siphon_pg_mapping_drop, in, len, roles) == 1) {
+			in_mapping = 1;
+			missing++;
+		} else if (!restrict_line(in, len) && !in_mapping) {
 			FUZZ_CHECK(exact(drop, in, len, roles) == 1);
 			missing++;
 		}
@@ -77,8 +88,33 @@ check_filter(const char *text, filter_fn filter, drop_fn drop,
 			in++;
 	}
 	FUZZ_CHECK(*o == '\0');
-	FUZZ_CHECK(missing <= dropped);
+	FUZZ_CHECK(missing <= dropped.owners + dropped.acls + dropped.mappings);
+	FUZZ_CHECK(dropped.missing.n <= dropped.owners + dropped.acls + dropped.mappings);
+	siphon_pg_dropped_clear(&dropped);
 	free(out);
+}
+
+/* The policy filter: a rewrite keeps every line, only shorter; a note says why. */
+static void
+check_policy(const char *text, const struct siphon_pg_roles *roles)
+{
+	char *out = NULL, *note = NULL;
+	int r = siphon_pg_policy_filter(text, roles, &out, &note);
+
+	FUZZ_CHECK(r >= -1 && r <= 2);
+	FUZZ_CHECK((r == 1) == (out != NULL));
+	FUZZ_CHECK((r == 1 || r == 2) == (note != NULL));
+	if (out != NULL) {
+		size_t nl_in = 0, nl_out = 0;
+
+		for (const char *p = text; *p != '\0'; p++)
+			nl_in += *p == '\n';
+		for (const char *p = out; *p != '\0'; p++)
+			nl_out += *p == '\n';
+		FUZZ_CHECK(nl_in == nl_out && strlen(out) < strlen(text));
+	}
+	free(out);
+	free(note);
 }
 
 int
@@ -104,8 +140,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		exact(siphon_pg_acl_drop, p, len, &roles);
 		p += len + (p[len] == '\n');
 	}
-	check_filter(text, siphon_pg_owner_filter_text, siphon_pg_owner_drop, &roles);
-	check_filter(text, siphon_pg_acl_filter_text, siphon_pg_acl_drop, &roles);
+	check_filter(text, siphon_pg_owner_filter_text, siphon_pg_owner_drop, 1, &roles);
+	check_filter(text, siphon_pg_acl_filter_text, siphon_pg_acl_drop, 0, &roles);
+	check_policy(text, &roles);
 	free(text);
 	return 0;
 }

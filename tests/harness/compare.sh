@@ -7,10 +7,12 @@
 # SRC_DB is read on the "server" cluster (default $SIPHON_IT_SRV_HOST:$SIPHON_IT_SRV_PORT), DST_DB on
 # the "workstation" cluster (default $SIPHON_IT_WS_HOST:$SIPHON_IT_WS_PORT); HOST may be a socket
 # directory. Both are read as role postgres with compare.sql: every user table (each partition leaf,
-# all non-system schemas) with its row count and an md5 of its sorted rows, sequences' values and
-# definitions, relations, columns, indexes, constraints, views, functions, triggers, rules,
-# policies, types and enum labels, comments, extensions, large objects (oid, size, md5) and the
-# database-level settings. Owners and privileges are not compared.
+# all non-system schemas) with its row count and an md5 of its sorted rows (each row's columns in
+# the order of their names, so values are compared by column name), sequences' values and definitions, relations (populated or
+# not), columns, indexes, constraints, views, functions, triggers and event triggers with their
+# enabled state, rules, policies, publications, types and enum labels, comments, extensions, large
+# objects (oid, size, md5, privileges to PUBLIC) and the database-level settings. Owners and other
+# privileges are not compared (the clusters' roles differ).
 #
 # Exit 0: equal. 1: different (the first differences are printed). 2: could not read a side.
 # With SIPHON_IT_COMPARE_CACHE set (the harness sets it), the source side is cached per database:

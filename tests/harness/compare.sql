@@ -61,10 +61,14 @@ LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 WHERE c.relnamespace IN :usr_ns AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND a.attnum > 0
 	AND NOT a.attisdropped AND :not_ext_rel;
 
--- rows: count and md5 of the sorted text of every row, per table / partition leaf / matview
-SELECT format($f$SELECT %L || ' rows=' || count(*) || ' md5=' || coalesce(md5(string_agg(cmp_row_::text, E'\n' ORDER BY cmp_row_::text COLLATE "C")), '-') FROM %s %I.%I cmp_row_$f$,
-	format('data %I.%I', n.nspname, c.relname), CASE WHEN c.relkind = 'r' THEN 'ONLY' ELSE '' END, n.nspname, c.relname)
+-- rows: count and md5 of the sorted rows of every table / partition leaf / matview, each row as the
+-- text of ROW(its columns in the order of their names): a value in the wrong column shows, and a
+-- copy whose columns stand in another order (an inheritance child) compares equal
+SELECT format($f$SELECT %L || ' rows=' || count(*) || ' md5=' || coalesce(md5(string_agg(ROW(%s)::text, E'\n' ORDER BY ROW(%s)::text COLLATE "C")), '-') FROM %s %I.%I cmp_row_$f$,
+	format('data %I.%I', n.nspname, c.relname), cols.list, cols.list, CASE WHEN c.relkind = 'r' THEN 'ONLY' ELSE '' END, n.nspname, c.relname)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL (SELECT coalesce(string_agg(format('cmp_row_.%I', a.attname), ', ' ORDER BY a.attname COLLATE "C"), '') AS list
+	FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) cols
 WHERE c.relnamespace IN :usr_ns AND (c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated)) AND :not_ext_rel
 ORDER BY n.nspname, c.relname
 \gexec
@@ -111,6 +115,14 @@ WHERE p.pronamespace IN :usr_ns
 SELECT format('trigger %s enabled=%s', pg_get_triggerdef(t.oid), t.tgenabled)
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 WHERE c.relnamespace IN :usr_ns AND NOT t.tgisinternal;
+SELECT format('event_trigger %I event=%s enabled=%s function=%s tags=%s', e.evtname, e.evtevent, e.evtenabled,
+	e.evtfoid::regprocedure, e.evttags)
+FROM pg_event_trigger e;
+SELECT format('publication %I all=%s ins=%s upd=%s del=%s trunc=%s viaroot=%s', p.pubname, p.puballtables,
+	p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate, p.pubviaroot)
+FROM pg_publication p;
+SELECT format('publication_table %I %s', p.pubname, pr.prrelid::regclass) FROM pg_publication_rel pr
+JOIN pg_publication p ON p.oid = pr.prpubid;
 SELECT format('rule %I.%I %I %s', schemaname, tablename, rulename, regexp_replace(definition, '\s+', ' ', 'g'))
 FROM pg_rules WHERE schemaname NOT IN ('pg_catalog', 'information_schema');
 SELECT format('policy %I.%I %I permissive=%s cmd=%s roles=%s qual=%s check=%s',
@@ -138,4 +150,7 @@ FROM pg_description d WHERE d.objoid >= 16384;
 SELECT format('largeobjects count=%s', count(*)) FROM pg_largeobject_metadata;
 SELECT format('largeobject %s size=%s md5=%s', m.oid, length(lo_get(m.oid)), md5(lo_get(m.oid)))
 FROM pg_largeobject_metadata m;
+-- their privileges to PUBLIC (roles differ between the two clusters; t_pg_objects checks the rest)
+SELECT format('largeobject_public %s %s', m.oid, a.privilege_type)
+FROM pg_largeobject_metadata m, aclexplode(m.lomacl) a WHERE a.grantee = 0;
 COMMIT;

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,7 +65,7 @@ static void
 test_owner_filter_text_respects_quoting(void **state)
 {
 	struct siphon_pg_roles r = roles();
-	int dropped = 0;
+	struct siphon_pg_dropped dropped = {0};
 	char *out;
 
 	(void)state;
@@ -80,7 +81,9 @@ test_owner_filter_text_respects_quoting(void **state)
 	    "';\n"
 	    "ALTER SEQUENCE s OWNER TO bob;", &r, &dropped);
 	assert_non_null(out);
-	assert_int_equal(dropped, 2);
+	assert_int_equal(dropped.owners, 2);
+	assert_int_equal(dropped.missing.n, 1);
+	assert_string_equal(dropped.missing.names[0], "bob");
 	assert_string_equal(out,
 	    "CREATE TABLE public.t (a int);\n"
 	    "ALTER TABLE public.u OWNER TO app;\n"
@@ -91,7 +94,102 @@ test_owner_filter_text_respects_quoting(void **state)
 	    "ALTER TABLE y OWNER TO bob;\n"
 	    "';\n");
 	free(out);
+	siphon_pg_dropped_clear(&dropped);
 	siphon_pg_roles_clear(&r);
+}
+
+/*
+ * User mappings for roles the workstation lacks are left out whole, over
+ * all their lines (OPTIONS, a literal holding newlines and ";"); PUBLIC's
+ * and known roles' stay.
+ */
+static void
+test_owner_user_mappings(void **state)
+{
+	struct siphon_pg_roles r = roles();
+	struct siphon_pg_dropped dropped = {0};
+	char *out;
+
+	(void)state;
+	assert_int_equal(siphon_pg_mapping_drop("CREATE USER MAPPING FOR bob SERVER s;", 37, &r), 1);
+	assert_int_equal(siphon_pg_mapping_drop("CREATE USER MAPPING FOR public SERVER s;", 40, &r), 0);
+	assert_int_equal(siphon_pg_mapping_drop("CREATE USER MAPPING FOR app SERVER s;", 37, &r), 0);
+	out = siphon_pg_owner_filter_text(
+	    "CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw;\n"
+	    "CREATE USER MAPPING FOR bob SERVER s OPTIONS (\n"
+	    "    password 'x;\n"
+	    "\\restrict y;',\n"
+	    "    \"user\" 'bob'\n"
+	    ");\n"
+	    "CREATE USER MAPPING FOR \"Carol\" SERVER s;\n"
+	    "CREATE USER MAPPING FOR public SERVER s OPTIONS (\n"
+	    "    \"user\" 'guest'\n"
+	    ");\n"
+	    "CREATE USER MAPPING FOR app SERVER s;\n"
+	    "ALTER SERVER s OWNER TO bob;\n", &r, &dropped);
+	assert_non_null(out);
+	assert_string_equal(out,
+	    "CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw;\n"
+	    "CREATE USER MAPPING FOR public SERVER s OPTIONS (\n"
+	    "    \"user\" 'guest'\n"
+	    ");\n"
+	    "CREATE USER MAPPING FOR app SERVER s;\n");
+	assert_int_equal(dropped.mappings, 2);
+	assert_int_equal(dropped.owners, 1);
+	assert_int_equal(dropped.missing.n, 2);
+	assert_string_equal(dropped.missing.names[0], "Carol");
+	assert_string_equal(dropped.missing.names[1], "bob");
+	free(out);
+	siphon_pg_dropped_clear(&dropped);
+	siphon_pg_roles_clear(&r);
+}
+
+static void
+expect_policy(const char *in, int want, const char *want_out, const char *want_note)
+{
+	struct siphon_pg_roles r = roles();
+	char *out = NULL, *note = NULL;
+
+	assert_int_equal(siphon_pg_policy_filter(in, &r, &out, &note), want);
+	if (want_out != NULL)
+		assert_string_equal(out, want_out);
+	else
+		assert_null(out);
+	if (want_note != NULL)
+		assert_string_equal(note, want_note);
+	else
+		assert_null(note);
+	free(out);
+	free(note);
+	siphon_pg_roles_clear(&r);
+}
+
+/* Policies: roles the workstation lacks leave the TO list; none left, the policy goes. */
+static void
+test_owner_policies(void **state)
+{
+	static const char head[] = "--\n-- Name: t p; Type: POLICY; Schema: public; Owner: app\n--\n\n";
+
+	(void)state;
+	expect_policy("--\n\nCREATE POLICY p ON public.t TO app USING (true);\n", 0, NULL, NULL);
+	expect_policy("CREATE POLICY p ON public.t USING (true);\n", 0, NULL, NULL);
+	expect_policy("CREATE POLICY p ON public.t TO PUBLIC USING (true);\n", 0, NULL, NULL);
+	expect_policy("CREATE POLICY p ON public.t TO bob USING (a > 1);\n", 2, NULL,
+	              "p ON public.t: its only roles (bob) are missing here, left out");
+	expect_policy("CREATE POLICY \"p TO x\" ON \"s s\".\"t, u\" AS RESTRICTIVE FOR SELECT TO bob, app, \"Carol\" "
+	              "USING ((owner = CURRENT_USER)) WITH CHECK (true);\n", 1,
+	              "CREATE POLICY \"p TO x\" ON \"s s\".\"t, u\" AS RESTRICTIVE FOR SELECT TO app "
+	              "USING ((owner = CURRENT_USER)) WITH CHECK (true);\n",
+	              "\"p TO x\" ON \"s s\".\"t, u\": roles missing here (bob, Carol) taken out of its TO list");
+	{
+		char in[256], want[256];
+
+		snprintf(in, sizeof(in), "%sCREATE POLICY p ON t FOR UPDATE TO \"Mixed Case\", bob;\n\n\n", head);
+		snprintf(want, sizeof(want), "%sCREATE POLICY p ON t FOR UPDATE TO \"Mixed Case\";\n\n\n", head);
+		expect_policy(in, 1, want, "p ON t: roles missing here (bob) taken out of its TO list");
+	}
+	/* The words inside a literal or a body are not a policy. */
+	expect_policy("COMMENT ON TABLE t IS '\nCREATE POLICY p ON t TO bob;\n';\n", 0, NULL, NULL);
 }
 
 /* The streaming filter in front of a real process (cat), fed byte by byte. */
@@ -148,7 +246,8 @@ test_owner_sink_streams_in_pieces(void **state)
 	}
 	assert_int_equal(p->status, 0);
 	assert_string_equal(siphon_strbuf_str(&p->out), want);
-	assert_int_equal(f.dropped, 2);
+	assert_int_equal(f.dropped.owners, 2);
+	siphon_pg_dropped_clear(&f.dropped);
 	siphon_proc_free(p);
 	siphon_ctx_free(ctx);
 	siphon_pg_roles_clear(&r);
@@ -164,7 +263,7 @@ static void
 test_owner_acl_decisions(void **state)
 {
 	struct siphon_pg_roles r = roles();
-	int dropped = 0;
+	struct siphon_pg_dropped dropped = {0};
 	char *out;
 
 	(void)state;
@@ -189,7 +288,8 @@ test_owner_acl_decisions(void **state)
 	                                "CREATE FUNCTION f() AS $$\nGRANT SELECT ON TABLE t TO bob;\n$$;\n"
 	                                "GRANT SELECT ON TABLE t TO app;\n", &r, &dropped);
 	assert_non_null(out);
-	assert_int_equal(dropped, 1);
+	assert_int_equal(dropped.acls, 1);
+	siphon_pg_dropped_clear(&dropped);
 	assert_string_equal(out, "CREATE FUNCTION f() AS $$\nGRANT SELECT ON TABLE t TO bob;\n$$;\n"
 	                         "GRANT SELECT ON TABLE t TO app;\n");
 	free(out);
@@ -202,6 +302,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_owner_drop_decisions),
 		cmocka_unit_test(test_owner_filter_text_respects_quoting),
+		cmocka_unit_test(test_owner_user_mappings),
+		cmocka_unit_test(test_owner_policies),
 		cmocka_unit_test(test_owner_sink_streams_in_pieces),
 		cmocka_unit_test(test_owner_acl_decisions),
 	};

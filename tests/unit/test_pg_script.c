@@ -327,7 +327,8 @@ test_pg_script_header_types(void **state)
 	                    " -- Name: w; Type: INDEX; Schema: public; Owner: u\nSELECT 4;\n"
 	                    "--Name: v; Type: INDEX; Schema: public; Owner: u\nSELECT 5;\n");
 	for (int i = 0; i < s.nblocks; i++)
-		assert_int_equal(siphon_pg_block_phase(s.blocks[i].type), 3);
+		assert_int_equal(siphon_pg_block_phase(s.blocks[i].type),
+		                 strcmp(s.blocks[i].type, "MATERIALIZED VIEW DATA") == 0 ? SIPHON_PG_PHASE_MATVIEW : 3);
 	siphon_pg_script_clear(&s);
 }
 
@@ -621,8 +622,10 @@ test_pg_script_block_phase(void **state)
 	assert_int_equal(siphon_pg_block_phase("COMMENT"), 3);
 	assert_int_equal(siphon_pg_block_phase("RULE"), 3);
 	assert_int_equal(siphon_pg_block_phase("POLICY"), 3);
-	assert_int_equal(siphon_pg_block_phase("EVENT TRIGGER"), 3);
-	assert_int_equal(siphon_pg_block_phase("MATERIALIZED VIEW DATA"), 3);
+	/* After the privileges and the sequences, as pg_restore does. */
+	assert_int_equal(siphon_pg_block_phase("EVENT TRIGGER"), SIPHON_PG_PHASE_LAST);
+	assert_int_equal(siphon_pg_block_phase("MATERIALIZED VIEW DATA"), SIPHON_PG_PHASE_MATVIEW);
+	assert_int_equal(siphon_pg_block_phase("EVENT TRIGGERS"), 3);
 	assert_int_equal(siphon_pg_block_phase(""), 3);
 	/* Exact names only. */
 	assert_int_equal(siphon_pg_block_phase("index"), 3);

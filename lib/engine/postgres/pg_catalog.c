@@ -45,7 +45,10 @@ siphon_pg_catalog_sql(struct siphon_strbuf *sb)
 	    "SELECT 'D', " HEX("u.s") " FROM pg_catalog.pg_db_role_setting r, "
 	    "LATERAL unnest(r.setconfig) AS u(s) WHERE r.setrole = 0 AND r.setdatabase = "
 	    "(SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database());\n"
-	    "SELECT 'E', " HEX("extname::text") " FROM pg_catalog.pg_extension;\n");
+	    "SELECT 'E', " HEX("extname::text") " FROM pg_catalog.pg_extension;\n"
+	    /* Never copied, but named (subname and subdbid are readable by all). */
+	    "SELECT 'U', " HEX("s.subname::text") " FROM pg_catalog.pg_subscription s "
+	    "WHERE s.subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database());\n");
 }
 
 #define CHUNK_MIN_BYTES ((uint64_t)32 * 1024 * 1024)
@@ -528,6 +531,11 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 			goto oom;
 		if ((c->dbsettings[c->ndbsettings - 1] = unhex(f[1])) == NULL)
 			goto bad;
+	} else if (strcmp(f[0], "U") == 0 && n == 2) {
+		if (push((void **)&c->subs, &c->nsubs, sizeof(char *)) != 0)
+			goto oom;
+		if ((c->subs[c->nsubs - 1] = unhex(f[1])) == NULL)
+			goto bad;
 	} else if (strcmp(f[0], "E") == 0 && n == 2) {
 		if (push((void **)&c->extensions, &c->nextensions, sizeof(char *)) != 0)
 			goto oom;
@@ -603,6 +611,9 @@ siphon_pg_catalog_clear(struct siphon_pg_catalog *c)
 		free(c->dbsettings[i]);
 	for (i = 0; i < c->nextensions; i++)
 		free(c->extensions[i]);
+	for (i = 0; i < c->nsubs; i++)
+		free(c->subs[i]);
+	free(c->subs);
 	free(c->tables);
 	free(c->seqs);
 	free(c->dbsettings);

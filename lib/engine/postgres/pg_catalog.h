@@ -46,6 +46,8 @@ struct siphon_pg_catalog {
 	int ndbsettings;
 	char **extensions;
 	int nextensions;
+	char **subs;           /* subscriptions: named, never copied */
+	int nsubs;
 	uint64_t total_bytes;
 };
 

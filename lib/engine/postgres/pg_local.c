@@ -333,11 +333,12 @@ out:
 }
 
 int
-siphon_pg_local_role_warning(struct siphon_ctx *ctx)
+siphon_pg_local_role_warning(struct siphon_ctx *ctx, int *superuser)
 {
 	char *out = NULL;
 	int r;
 
+	*superuser = 0;
 	/* Superuser, or a member of a role that may run programs or touch files on this machine. */
 	r = siphon_pg_local_query(ctx, "postgres",
 	        "SELECT CASE WHEN r.rolsuper THEN 's' "
@@ -348,6 +349,7 @@ siphon_pg_local_role_warning(struct siphon_ctx *ctx)
 	        &out);
 	if (r != 0)
 		return r;
+	*superuser = out[0] == 's';
 	if (out[0] == 's' || out[0] == 'f') {
 		out[strcspn(out, "\n")] = '\0';
 		siphon_log(ctx, SIPHON_LOG_WARN,

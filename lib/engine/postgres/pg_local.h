@@ -48,9 +48,10 @@ int siphon_pg_local_psql_check(struct siphon_ctx *ctx);
 /*
  * Warns once when the local role is a superuser or may run programs or
  * read/write files as the server: restoring a hostile dump runs its SQL
- * with those rights.
+ * with those rights.  *superuser: is it one (what needs one is left out
+ * otherwise).
  */
-int siphon_pg_local_role_warning(struct siphon_ctx *ctx);
+int siphon_pg_local_role_warning(struct siphon_ctx *ctx, int *superuser);
 
 /*
  * Runs sql in dbname (after siphon's \restrict line) and returns psql's output in *out (caller frees).

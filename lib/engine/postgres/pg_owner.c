@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A line longer than this cannot be an OWNER TO statement worth keeping whole. */
 #define LINE_MAX_BYTES ((size_t)64 * 1024 * 1024)
@@ -116,20 +117,25 @@ bad:
 	return NULL;
 }
 
-/* 1 when the identifier at p names a role that is neither PUBLIC nor in roles. */
-static int
+/*
+ * The role named by the identifier at p when it is neither PUBLIC nor in
+ * roles (a new string), else NULL.  Bare PUBLIC in any case is the
+ * pseudo-role (pg_dump writes "TO PUBLIC" in privileges, "FOR public" in
+ * user mappings); a quoted "PUBLIC" would be a role.
+ */
+static char *
 missing_role_at(const char *p, const char *end, const struct siphon_pg_roles *roles)
 {
 	const char *next;
 	char *name = read_ident(p, end, &next);
-	int missing;
 
 	if (name == NULL)
-		return 0;
-	/* Unquoted PUBLIC is the pseudo-role; a quoted "PUBLIC" would be a role. */
-	missing = !(strcmp(name, "PUBLIC") == 0 && *p != '"') && !siphon_pg_roles_has(roles, name);
-	free(name);
-	return missing;
+		return NULL;
+	if ((*p != '"' && strcasecmp(name, "public") == 0) || siphon_pg_roles_has(roles, name)) {
+		free(name);
+		return NULL;
+	}
+	return name;
 }
 
 /* Does the line (len bytes, not NUL-terminated) start with prefix? */
@@ -177,42 +183,60 @@ owner_role(const char *line, size_t len)
 	return name;
 }
 
-int
-siphon_pg_owner_drop(const char *line, size_t len, const struct siphon_pg_roles *roles)
+/* 1 when a role was found (and frees it), else 0. */
+static int
+took(char *role)
+{
+	int found = role != NULL;
+
+	free(role);
+	return found;
+}
+
+/* The role of an OWNER TO line when the local server lacks it, else NULL. */
+static char *
+owner_missing(const char *line, size_t len, const struct siphon_pg_roles *roles)
 {
 	char *role = owner_role(line, len);
-	int drop;
 
-	if (role == NULL)
-		return 0;
-	drop = !siphon_pg_roles_has(roles, role);
-	free(role);
-	return drop;
+	if (role != NULL && siphon_pg_roles_has(roles, role)) {
+		free(role);
+		role = NULL;
+	}
+	return role;
 }
 
 int
-siphon_pg_acl_drop(const char *line, size_t len, const struct siphon_pg_roles *roles)
+siphon_pg_owner_drop(const char *line, size_t len, const struct siphon_pg_roles *roles)
+{
+	return took(owner_missing(line, len, roles));
+}
+
+/* The missing role a privilege statement names, else NULL. */
+static char *
+acl_missing(const char *line, size_t len, const struct siphon_pg_roles *roles)
 {
 	const char *end, *p, *to, *from;
+	char *who;
 
 	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
 		len--;
 	if (len < 2 || line[len - 1] != ';')
-		return 0;
+		return NULL;
 	end = line + len - 1;
 	if (has_prefix(line, len, "SET SESSION AUTHORIZATION "))
 		return missing_role_at(line + 26, end, roles);
 	if (!has_prefix(line, len, "GRANT ") && !has_prefix(line, len, "REVOKE ") &&
 	    !has_prefix(line, len, "ALTER DEFAULT PRIVILEGES "))
-		return 0;
+		return NULL;
 	if ((p = last_of(line, end, " FOR ROLE ")) != NULL &&
-	    missing_role_at(p + 10, end, roles))
-		return 1;
+	    (who = missing_role_at(p + 10, end, roles)) != NULL)
+		return who;
 	/* The grantee: after the last " TO " or " FROM ", whichever comes later. */
 	to = last_of(line, end, " TO ");
 	from = last_of(line, end, " FROM ");
 	if (to == NULL && from == NULL)
-		return 0;
+		return NULL;
 	if (from == NULL || (to != NULL && to > from))
 		p = to + 4;
 	else
@@ -222,45 +246,140 @@ siphon_pg_acl_drop(const char *line, size_t len, const struct siphon_pg_roles *r
 	return missing_role_at(p, end, roles);
 }
 
-typedef int (*drop_fn)(const char *, size_t, const struct siphon_pg_roles *);
+int
+siphon_pg_acl_drop(const char *line, size_t len, const struct siphon_pg_roles *roles)
+{
+	return took(acl_missing(line, len, roles));
+}
 
 /*
- * Advances the lexer over one line: 1 when the line is a whole statement at
- * the top level (never inside a literal or a body) that drop() rejects, 2
- * when it is one of pg_dump's \restrict lines, 0 to keep it.
+ * The missing role of pg_dump's "CREATE USER MAPPING FOR role SERVER s ..."
+ * (its OPTIONS may go on over several lines), else NULL.
+ */
+static char *
+mapping_missing(const char *line, size_t len, const struct siphon_pg_roles *roles)
+{
+	static const char prefix[] = "CREATE USER MAPPING FOR ";
+	const char *end = line + len;
+
+	if (!has_prefix(line, len, prefix))
+		return NULL;
+	return missing_role_at(line + sizeof(prefix) - 1, end, roles);
+}
+
+int
+siphon_pg_mapping_drop(const char *line, size_t len, const struct siphon_pg_roles *roles)
+{
+	return took(mapping_missing(line, len, roles));
+}
+
+int
+siphon_pg_roles_add(struct siphon_pg_roles *roles, const char *name)
+{
+	char **nn, *copy;
+	int i;
+
+	if (siphon_pg_roles_has(roles, name))
+		return 0;
+	if ((copy = strdup(name)) == NULL ||
+	    (nn = realloc(roles->names, (size_t)(roles->n + 1) * sizeof(*nn))) == NULL) {
+		free(copy);
+		return -1;
+	}
+	roles->names = nn;
+	/* Kept sorted: insert in place. */
+	for (i = roles->n; i > 0 && strcmp(roles->names[i - 1], copy) > 0; i--)
+		roles->names[i] = roles->names[i - 1];
+	roles->names[i] = copy;
+	roles->n++;
+	return 0;
+}
+
+void
+siphon_pg_dropped_clear(struct siphon_pg_dropped *d)
+{
+	siphon_pg_roles_clear(&d->missing);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Counts one left-out statement naming who (taken). 0 or -1 (memory). */
+static int
+note_drop(struct siphon_pg_dropped *d, int *count, char *who)
+{
+	int r = siphon_pg_roles_add(&d->missing, who);
+
+	free(who);
+	(*count)++;
+	return r;
+}
+
+enum filter_kind { FILTER_OWNER, FILTER_ACL };
+
+/* Does the line end a statement (its last byte, blanks aside, a ';')? */
+static int
+ends_statement(const char *line, size_t len)
+{
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
+		len--;
+	return len > 0 && line[len - 1] == ';';
+}
+
+/*
+ * Advances the lexer over one line: 1 when the line is left out (a whole
+ * statement at the top level, never inside a literal or a body, that names
+ * a role the local server lacks, or a line of such a user mapping), 2 when
+ * it is one of pg_dump's \restrict lines, 0 to keep it, -1 out of memory.
  */
 static int
-drop_line(struct siphon_pg_lexer *lx, const char *line, size_t len, drop_fn drop,
-          const struct siphon_pg_roles *roles)
+drop_line(struct siphon_pg_filter *f, const char *line, size_t len, enum filter_kind kind,
+          const struct siphon_pg_roles *roles, struct siphon_pg_dropped *d)
 {
-	int top = lx->st == 0;
+	int top = f->lx.st == 0;
+	char *who;
 
+	if (f->in_mapping) {
+		/* The rest of a user mapping being left out. */
+		siphon_pg_lex_line(&f->lx, line, len);
+		if (f->lx.st == 0 && ends_statement(line, len))
+			f->in_mapping = 0;
+		return 1;
+	}
 	/* pg_dump's own \restrict lines go: siphon writes its own. */
 	if (top && siphon_pg_is_restrict_line(line, len))
 		return 2;
-	siphon_pg_lex_line(lx, line, len);
-	return top && lx->st == 0 && drop(line, len, roles);
+	siphon_pg_lex_line(&f->lx, line, len);
+	if (!top)
+		return 0;
+	if (kind == FILTER_OWNER && (who = mapping_missing(line, len, roles)) != NULL) {
+		f->in_mapping = !(f->lx.st == 0 && ends_statement(line, len));
+		return note_drop(d, &d->mappings, who) == 0 ? 1 : -1;
+	}
+	if (f->lx.st != 0)
+		return 0;
+	if (kind == FILTER_OWNER && (who = owner_missing(line, len, roles)) != NULL)
+		return note_drop(d, &d->owners, who) == 0 ? 1 : -1;
+	if (kind == FILTER_ACL && (who = acl_missing(line, len, roles)) != NULL)
+		return note_drop(d, &d->acls, who) == 0 ? 1 : -1;
+	return 0;
 }
 
-/* Filters the lines of text that drop() rejects, at the top level only. */
+/* Filters the lines of text that drop_line() rejects. */
 static char *
-filter_text(const char *text, const struct siphon_pg_roles *roles, int *dropped,
-            drop_fn drop)
+filter_text(const char *text, const struct siphon_pg_roles *roles,
+            struct siphon_pg_dropped *dropped, enum filter_kind kind)
 {
-	struct siphon_pg_lexer lx;
+	struct siphon_pg_filter f;
 	struct siphon_strbuf out = {0};
 	const char *p = text;
 
-	memset(&lx, 0, sizeof(lx));
+	memset(&f, 0, sizeof(f));
 	while (*p != '\0') {
 		size_t len = strcspn(p, "\n");
+		int d = drop_line(&f, p, len, kind, roles, dropped);
 
-		int d = drop_line(&lx, p, len, drop, roles);
-
-		if (d != 0) {
-			*dropped += d == 1;
-		} else if (siphon_strbuf_append(&out, p, len) != 0 ||
-		           (p[len] == '\n' && siphon_strbuf_append(&out, "\n", 1) != 0)) {
+		if (d < 0 ||
+		    (d == 0 && (siphon_strbuf_append(&out, p, len) != 0 ||
+		                (p[len] == '\n' && siphon_strbuf_append(&out, "\n", 1) != 0)))) {
 			siphon_strbuf_free(&out);
 			return NULL;
 		}
@@ -273,32 +392,193 @@ filter_text(const char *text, const struct siphon_pg_roles *roles, int *dropped,
 
 char *
 siphon_pg_acl_filter_text(const char *text, const struct siphon_pg_roles *roles,
-                          int *dropped)
+                          struct siphon_pg_dropped *dropped)
 {
-	return filter_text(text, roles, dropped, siphon_pg_acl_drop);
+	return filter_text(text, roles, dropped, FILTER_ACL);
 }
 
 char *
 siphon_pg_owner_filter_text(const char *text, const struct siphon_pg_roles *roles,
-                            int *dropped)
+                            struct siphon_pg_dropped *dropped)
 {
-	return filter_text(text, roles, dropped, siphon_pg_owner_drop);
+	return filter_text(text, roles, dropped, FILTER_OWNER);
+}
+
+/*
+ * Skips one name at p, quoted parts and dots included ("s"."t", s.t,
+ * "a b".c); returns where it ends (p when there is none).
+ */
+static const char *
+skip_name(const char *p, const char *end)
+{
+	while (p < end && *p != ' ' && *p != ',' && *p != ';') {
+		if (*p == '"') {
+			for (p++; p < end; p++) {
+				if (*p == '"' && !(p + 1 < end && p[1] == '"'))
+					break;
+				if (*p == '"')
+					p++;
+			}
+			if (p >= end)
+				return end;
+		}
+		p++;
+	}
+	return p;
+}
+
+/* If p starts with word, the position after it; else NULL. */
+static const char *
+eat(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(end - p) >= n && memcmp(p, word, n) == 0 ? p + n : NULL;
+}
+
+/*
+ * Rewrites one "CREATE POLICY name ON table [AS RESTRICTIVE] [FOR cmd] TO
+ * roles ..." line (pg_dump's form) into out without the missing roles.
+ * 0 nothing to change, 1 rewritten, 2 no role left, -1 memory, -2 not that
+ * form.
+ */
+static int
+policy_line(const char *line, size_t len, const struct siphon_pg_roles *roles,
+            struct siphon_strbuf *out, struct siphon_strbuf *what, struct siphon_strbuf *gone)
+{
+	const char *end = line + len, *p, *q, *list;
+	int kept = 0, dropped = 0;
+
+	if ((p = eat(line, end, "CREATE POLICY ")) == NULL)
+		return -2;
+	if ((q = skip_name(p, end)) == p || (q = eat(q, end, " ON ")) == NULL)
+		return -2;
+	if ((p = skip_name(q, end)) == q)
+		return -2;
+	if (siphon_strbuf_append(what, line + 14, (size_t)(p - (line + 14))) != 0)
+		return -1;
+	if ((q = eat(p, end, " AS RESTRICTIVE")) != NULL)
+		p = q;
+	if ((q = eat(p, end, " FOR ")) != NULL && (p = skip_name(q, end)) == q)
+		return -2;
+	if ((list = eat(p, end, " TO ")) == NULL)
+		return -2;
+	if (siphon_strbuf_append(out, line, (size_t)(list - line)) != 0)
+		return -1;
+	for (p = list;;) {
+		char *who = missing_role_at(p, end, roles);
+
+		if ((q = skip_name(p, end)) == p)
+			return -2;
+		if (who != NULL) {
+			int r = (gone->len > 0 && siphon_strbuf_puts(gone, ", ") != 0) ||
+			        siphon_strbuf_puts(gone, who) != 0;
+
+			free(who);
+			if (r)
+				return -1;
+			dropped++;
+		} else if ((kept++ > 0 && siphon_strbuf_puts(out, ", ") != 0) ||
+		           siphon_strbuf_append(out, p, (size_t)(q - p)) != 0) {
+			return -1;
+		}
+		if ((p = eat(q, end, ", ")) == NULL)
+			break;
+	}
+	if (dropped == 0)
+		return 0;
+	if (kept == 0)
+		return 2;
+	return siphon_strbuf_append(out, q, (size_t)(end - q)) == 0 ? 1 : -1;
+}
+
+int
+siphon_pg_policy_filter(const char *sql, const struct siphon_pg_roles *roles,
+                        char **out, char **note)
+{
+	struct siphon_pg_lexer lx;
+	struct siphon_strbuf nb = {0}, line = {0}, what = {0}, gone = {0};
+	const char *p = sql;
+	int r = 0, found = 0;
+
+	*out = *note = NULL;
+	memset(&lx, 0, sizeof(lx));
+	while (*p != '\0') {
+		size_t len = strcspn(p, "\n");
+		int top = lx.st == 0, pr = -3;     /* -3: not a candidate */
+
+		siphon_pg_lex_line(&lx, p, len);
+		if (top && !found) {
+			siphon_strbuf_reset(&line);
+			pr = policy_line(p, len, roles, &line, &what, &gone);
+		}
+		if (pr == -1) {
+			r = -1;
+			goto out;
+		}
+		if (pr == -2) {
+			siphon_strbuf_reset(&what);
+			siphon_strbuf_reset(&gone);
+		} else if (pr >= 0) {
+			found = 1;
+		}
+		if (pr == 2) {
+			r = 2;
+			break;
+		}
+		if (pr == 1) {
+			r = 1;
+			if (siphon_strbuf_append(&nb, line.buf, line.len) != 0)
+				goto oom;
+		} else if (siphon_strbuf_append(&nb, p, len) != 0) {
+			goto oom;
+		}
+		p += len;
+		if (*p == '\n') {
+			p++;
+			if (siphon_strbuf_puts(&nb, "\n") != 0)
+				goto oom;
+		}
+	}
+	if (r > 0 && siphon_strbuf_printf(&what, r == 2 ? ": its only roles (%s) are missing here, left out" :
+	                                                  ": roles missing here (%s) taken out of its TO list",
+	                                  siphon_strbuf_str(&gone)) != 0)
+		goto oom;
+	if (r > 0)
+		*note = siphon_strbuf_take(&what);
+	if (r == 1)
+		*out = siphon_strbuf_take(&nb);
+	if (r > 0 && (*note == NULL || (r == 1 && *out == NULL))) {
+		free(*note);
+		free(*out);
+		*out = *note = NULL;
+		goto oom;
+	}
+	goto out;
+oom:
+	r = -1;
+out:
+	siphon_strbuf_free(&nb);
+	siphon_strbuf_free(&line);
+	siphon_strbuf_free(&what);
+	siphon_strbuf_free(&gone);
+	return r;
 }
 
 static int
 emit_line(struct siphon_pg_owner_sink *f, const char *line, size_t len, int nl)
 {
-	int d = drop_line(&f->lx, line, len, siphon_pg_owner_drop, f->roles);
-	const char *why = siphon_pg_lex_refusal(&f->lx);
+	int d = drop_line(&f->filter, line, len, FILTER_OWNER, f->roles, &f->dropped);
+	const char *why = siphon_pg_lex_refusal(&f->filter.lx);
 
 	f->lineno++;
 	if (why != NULL)
 		return siphon_err(f->ctx, SIPHON_EREMOTE, "line %lu of the schema dump %s (%.*s); refusing to run it",
 		                  f->lineno, why, (int)(len > 40 ? 40 : len), line);
-	if (d != 0) {
-		f->dropped += d == 1;
+	if (d < 0)
+		return siphon_err_oom(f->ctx);
+	if (d != 0)
 		return 0;
-	}
 	if (siphon_proc_queue(f->proc, line, len) != 0 ||
 	    (nl && siphon_proc_queue(f->proc, "\n", 1) != 0))
 		return siphon_err_oom(f->ctx);

@@ -30,6 +30,17 @@ int siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *roles);
 void siphon_pg_roles_sort(struct siphon_pg_roles *roles);
 void siphon_pg_roles_clear(struct siphon_pg_roles *roles);
 int siphon_pg_roles_has(const struct siphon_pg_roles *roles, const char *name);
+/* Adds a copy of name, keeping the list sorted and unique.  0 or -1. */
+int siphon_pg_roles_add(struct siphon_pg_roles *roles, const char *name);
+
+/* What the filters left out, for the pull's one warning. */
+struct siphon_pg_dropped {
+	struct siphon_pg_roles missing;   /* the roles they named, sorted */
+	int owners;                       /* ALTER ... OWNER TO */
+	int acls;                         /* GRANT, REVOKE, default privileges */
+	int mappings;                     /* CREATE USER MAPPING FOR role */
+};
+void siphon_pg_dropped_clear(struct siphon_pg_dropped *d);
 
 /*
  * 1 when line (a whole top-level line, without its newline) is
@@ -47,26 +58,51 @@ int siphon_pg_acl_drop(const char *line, size_t len,
                        const struct siphon_pg_roles *roles);
 
 /*
+ * 1 when line starts pg_dump's "CREATE USER MAPPING FOR role SERVER s"
+ * for a role not in roles (PUBLIC always exists).  The whole statement is
+ * left out, up to the line that ends it (OPTIONS go over several lines).
+ */
+int siphon_pg_mapping_drop(const char *line, size_t len,
+                           const struct siphon_pg_roles *roles);
+
+/*
  * Filters a whole script: returns a new string (caller frees) without the
- * lines to drop, or NULL when out of memory; *dropped counts them.
+ * lines to drop (OWNER TO statements and user mappings), or NULL when out
+ * of memory; dropped counts them and collects the roles.
  */
 char *siphon_pg_owner_filter_text(const char *text,
                                   const struct siphon_pg_roles *roles,
-                                  int *dropped);
+                                  struct siphon_pg_dropped *dropped);
 /* The same for privilege statements (siphon_pg_acl_drop). */
 char *siphon_pg_acl_filter_text(const char *text,
                                 const struct siphon_pg_roles *roles,
-                                int *dropped);
+                                struct siphon_pg_dropped *dropped);
+
+/*
+ * A POLICY entry of the post-data script (sql: its whole text) whose TO
+ * list names roles the local server lacks: 0 nothing to change; 1 *out is
+ * the entry with those roles taken out; 2 every role of the policy is
+ * missing, leave the entry out (it could apply to no one here).  On 1 and 2
+ * *note says which policy and roles, for the warning.  -1: out of memory.
+ */
+int siphon_pg_policy_filter(const char *sql, const struct siphon_pg_roles *roles,
+                            char **out, char **note);
+
+/* The lexer and statement state of a filter between lines. */
+struct siphon_pg_filter {
+	struct siphon_pg_lexer lx;
+	int in_mapping;          /* inside a user mapping being left out */
+};
 
 /* A streaming filter in front of a local psql's stdin. */
 struct siphon_pg_owner_sink {
 	struct siphon_ctx *ctx;
 	struct siphon_proc *proc;
 	const struct siphon_pg_roles *roles;
-	struct siphon_pg_lexer lx;
+	struct siphon_pg_filter filter;
 	struct siphon_strbuf line;     /* the line being received */
 	unsigned long lineno;
-	int dropped;
+	struct siphon_pg_dropped dropped;
 };
 
 void siphon_pg_owner_sink(struct siphon_sink *s, struct siphon_pg_owner_sink *f);

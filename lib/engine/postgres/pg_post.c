@@ -86,6 +86,9 @@ block_phase(const struct siphon_pg_block *b)
 		return 3;
 	if (phase == 1 && strstr(b->sql, "ATTACH PARTITION") == NULL)
 		return 3;
+	/* An event trigger's comment goes with it (pg_restore's rule too). */
+	if (strcmp(b->type, "COMMENT") == 0 && strstr(b->sql, "\nCOMMENT ON EVENT TRIGGER ") != NULL)
+		return SIPHON_PG_PHASE_LAST;
 	return phase;
 }
 
@@ -175,11 +178,12 @@ out:
 
 int
 siphon_pg_post_run(struct siphon_loop *loop, const char *dbname,
-                   const struct siphon_pg_script *s, int jobs, int lenient)
+                   const struct siphon_pg_script *s, int jobs, int lenient,
+                   int first, int last)
 {
 	int phase, r;
 
-	for (phase = 0; phase <= 3; phase++)
+	for (phase = first; phase <= last; phase++)
 		if ((r = run_phase(loop, dbname, s, phase, jobs, lenient)) != 0)
 			return r;
 	return 0;

@@ -11,8 +11,12 @@
 #include "engine/postgres/pg_script.h"
 #include "loop/loop.h"
 
-/* lenient: go on past failed statements and report them (--allow-older-local). */
+/*
+ * Runs the entries of phases first..last (siphon_pg_block_phase).
+ * lenient: go on past failed statements and report them (--allow-older-local).
+ */
 int siphon_pg_post_run(struct siphon_loop *loop, const char *dbname,
-                       const struct siphon_pg_script *s, int jobs, int lenient);
+                       const struct siphon_pg_script *s, int jobs, int lenient,
+                       int first, int last);
 
 #endif

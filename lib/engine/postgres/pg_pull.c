@@ -125,6 +125,7 @@ cleanup(struct pg *pg)
 	/* Local sessions are gone: the temporary database can be dropped. */
 	pg_drop_tmpdb(pg);
 	siphon_pg_catalog_clear(&pg->cat);
+	siphon_pg_dropped_clear(&pg->owner.dropped);
 	siphon_strbuf_free(&pg->ctl_out);
 	siphon_strbuf_free(&pg->post_out);
 	siphon_strbuf_free(&pg->acl_out);
@@ -149,7 +150,7 @@ siphon_pg_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 	/* Local checks first: fail before touching production. */
 	if ((r = siphon_pg_local_psql_check(pg.ctx)) != 0 ||
 	    (r = siphon_pg_local_version(pg.ctx, &pg.local_num)) != 0 ||
-	    (r = siphon_pg_local_role_warning(pg.ctx)) != 0)
+	    (r = siphon_pg_local_role_warning(pg.ctx, &pg.local_super)) != 0)
 		goto out;
 	siphon_pg_local_drop_stale(pg.ctx, pg.local_num);
 	if ((r = siphon_pg_local_db_state(pg.ctx, pg.into, &exists, &sessions)) != 0)

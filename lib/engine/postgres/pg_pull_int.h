@@ -5,6 +5,7 @@
  *   pg_control.c  the snapshot holder and the version checks
  *   pg_lanes.c    the data channels
  *   pg_target.c   the local database: disk, temporary copy, swap
+ *   pg_finish.c   the steps after the rows, and what was not copied exactly
  *   pg_pull.c     the order of the steps, and cleanup
  */
 #ifndef SIPHON_PG_PULL_INT_H
@@ -33,6 +34,7 @@ struct pg {
 	struct siphon_pg_catalog cat;
 	int local_num;
 	int lenient;           /* --allow-older-local with an older local server */
+	int local_super;       /* the local role is a superuser */
 	char tmpdb[64];
 	int tmp_created;
 
@@ -89,6 +91,9 @@ int pg_disk_tick(void *arg);
 int pg_create_tmpdb(struct pg *pg);
 void pg_drop_tmpdb(struct pg *pg);
 int pg_local_failed(struct pg *pg, struct siphon_proc *p);
+
+/* pg_finish.c */
+/* Post-data, privileges, sequences, event triggers, settings; what was left out. */
 int pg_finish_local(struct pg *pg);
 int pg_swap(struct pg *pg);
 

@@ -162,8 +162,11 @@ pg_start_dumps(struct pg *pg)
 	int r, i;
 	/*
 	 * Three dumps in the snapshot: the pre-data and post-data sections,
-	 * and the whole schema again for its privileges only (pg_dump puts
-	 * GRANTs in no section, so --section leaves them out).
+	 * and both again for their privileges only (pg_dump puts GRANTs in no
+	 * section: --no-privileges leaves them out of the first two, and only
+	 * --section, not --schema-only, keeps those of large objects).
+	 * Publications come (inert here: nothing subscribes); subscriptions
+	 * never (they would connect to the publisher from this machine).
 	 */
 	static const char *const what[] = {
 		"pg_dump of the schema", "pg_dump of the indexes and constraints",
@@ -171,7 +174,7 @@ pg_start_dumps(struct pg *pg)
 	};
 	static const char *const opts[] = {
 		"--section=pre-data --no-privileges", "--section=post-data --no-privileges",
-		"--schema-only",
+		"--section=pre-data --section=post-data",
 	};
 	struct siphon_rstream **streams[] = {&pg->pre, &pg->post, &pg->acl};
 
@@ -179,7 +182,7 @@ pg_start_dumps(struct pg *pg)
 		siphon_strbuf_reset(&st);
 		if (pg_tool_prefix(pg, &st, t->bindir, "pg_dump", 1) != 0 ||
 		    siphon_strbuf_printf(&st, " %s --snapshot=%s"
-		                              " --no-publications --no-subscriptions --no-tablespaces"
+		                              " --no-subscriptions --no-tablespaces"
 		                              " --no-security-labels",
 		                         opts[i], pg->cat.snapshot) != 0) {
 			r = siphon_err_oom(pg->ctx);

@@ -560,5 +560,10 @@ siphon_pg_block_phase(const char *type)
 		return 1;
 	if (strcmp(type, "FK CONSTRAINT") == 0)
 		return 2;
+	/* What pg_restore leaves until after the privileges. */
+	if (strcmp(type, "MATERIALIZED VIEW DATA") == 0)
+		return SIPHON_PG_PHASE_MATVIEW;
+	if (strcmp(type, "EVENT TRIGGER") == 0)
+		return SIPHON_PG_PHASE_LAST;
 	return 3;
 }

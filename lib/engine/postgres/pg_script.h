@@ -58,8 +58,16 @@ int siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
                            char *err, size_t errcap);
 void siphon_pg_script_clear(struct siphon_pg_script *s);
 
-/* Scheduling phase of a TOC entry type: 0 parallel index builds, 1 index
- * attachments, 2 foreign keys, 3 everything else (in dump order). */
+/*
+ * Scheduling phase of a TOC entry type: 0 parallel index builds, 1 index
+ * attachments, 2 foreign keys, 3 everything else (in dump order); after the
+ * privileges and the sequences, as pg_restore does, SIPHON_PG_PHASE_MATVIEW
+ * (materialized view data, whose queries may need the privileges) and last
+ * of all SIPHON_PG_PHASE_LAST: event triggers, which would otherwise fire
+ * on siphon's own statements (a refresh is DDL to them too).
+ */
+#define SIPHON_PG_PHASE_MATVIEW 4
+#define SIPHON_PG_PHASE_LAST 5
 int siphon_pg_block_phase(const char *type);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * pg_target.c - the local side: disk checks, the temporary database, the
- * finishing steps and the swap that replaces the old database.
+ * pg_target.c - the local side: disk checks, the temporary database and the
+ * swap that replaces the old database (the finishing steps: pg_finish.c).
  */
 #include "engine/postgres/pg_pull_int.h"
 
@@ -195,121 +195,6 @@ pg_local_failed(struct pg *pg, struct siphon_proc *p)
 		                  "the local disk is full (%s); free space and run again", line);
 	return siphon_err(pg->ctx, SIPHON_ELOCAL, "%s failed: %s", p->what,
 	                  line[0] ? line : "psql exited with an error");
-}
-
-/*
- * GRANTs and default privileges, from the third dump: those that name a
- * role this server lacks are left out; the rest run last, and one that the
- * local server refuses is named in a warning rather than failing the copy.
- */
-static int
-restore_privileges(struct pg *pg)
-{
-	struct siphon_pg_script all = {0}, acls = {0};
-	char err[256], *filtered;
-	int dropped = 0, i, r = 0;
-
-	if ((filtered = siphon_pg_acl_filter_text(siphon_strbuf_str(&pg->acl_out), &pg->roles,
-	                                          &dropped)) == NULL)
-		return siphon_err_oom(pg->ctx);
-	if (siphon_pg_script_split(&all, filtered, err, sizeof(err)) != 0) {
-		r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot use the privileges dump from %s: %s",
-		               pg->o->host, err);
-		goto out;
-	}
-	if ((acls.blocks = calloc((size_t)all.nblocks + 1, sizeof(*acls.blocks))) == NULL) {
-		r = siphon_err_oom(pg->ctx);
-		goto out;
-	}
-	acls.preamble = all.preamble;
-	for (i = 0; i < all.nblocks; i++)
-		if (strcmp(all.blocks[i].type, "ACL") == 0 ||
-		    strcmp(all.blocks[i].type, "DEFAULT ACL") == 0)
-			acls.blocks[acls.nblocks++] = all.blocks[i];
-	if (dropped > 0)
-		siphon_log(pg->ctx, SIPHON_LOG_INFO,
-		           "%d privilege statements name roles this server lacks: left out", dropped);
-	if (acls.nblocks > 0)
-		r = siphon_pg_post_run(pg->loop, pg->tmpdb, &acls, 1, 1);
-out:
-	free(acls.blocks);      /* the blocks themselves belong to all */
-	siphon_pg_script_clear(&all);
-	free(filtered);
-	return r;
-}
-
-int
-pg_finish_local(struct pg *pg)
-{
-	struct siphon_pg_script script = {0};
-	struct siphon_strbuf q = {0}, qdb = {0};
-	char err[256], *out = NULL, *filtered = NULL;
-	int i, r;
-
-	filtered = siphon_pg_owner_filter_text(siphon_strbuf_str(&pg->post_out), &pg->roles,
-	                                       &pg->owner.dropped);
-	if (filtered == NULL)
-		goto oom;
-	if (pg->owner.dropped > 0)
-		siphon_log(pg->ctx, SIPHON_LOG_INFO,
-		           "%d objects belong to roles this server lacks: the local user owns them",
-		           pg->owner.dropped);
-	if (siphon_pg_script_split(&script, filtered, err, sizeof(err)) != 0) {
-		r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot use the post-data dump from %s: %s",
-		               pg->o->host, err);
-		goto out;
-	}
-	siphon_log(pg->ctx, SIPHON_LOG_INFO, "data loaded; building %d indexes, constraints and triggers",
-	           script.nblocks);
-	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, pg->jobs, pg->lenient)) != 0)
-		goto out;
-	if ((r = restore_privileges(pg)) != 0)
-		goto out;
-	/* Sequences: their values as of the snapshot. */
-	for (i = 0; i < pg->cat.nseqs; i++) {
-		const struct siphon_pg_seq *s = &pg->cat.seqs[i];
-
-		if (s->last == NULL)
-			continue;
-		if (siphon_strbuf_puts(&q, "SELECT pg_catalog.setval(") != 0 ||
-		    siphon_sql_literal(&q, s->qname) != 0 ||
-		    siphon_strbuf_printf(&q, ", %s, %s);\n", s->last,
-		                         s->called ? "true" : "false") != 0)
-			goto oom;
-	}
-	if (q.len > 0) {
-		if ((r = siphon_pg_local_query(pg->ctx, pg->tmpdb, siphon_strbuf_str(&q), &out)) != 0)
-			goto out;
-		free(out);
-		out = NULL;
-	}
-	/* Database-level settings, last: they could affect the restore sessions. */
-	siphon_strbuf_reset(&q);
-	if (siphon_sql_ident(&qdb, pg->tmpdb) != 0)
-		goto oom;
-	for (i = 0; i < pg->cat.ndbsettings; i++) {
-		int rr = siphon_pg_dbsetting_sql(&q, siphon_strbuf_str(&qdb), pg->cat.dbsettings[i]);
-
-		if (rr == -1)
-			goto oom;
-		if (rr == -2)
-			siphon_log(pg->ctx, SIPHON_LOG_WARN, "skipping database setting %s",
-			           pg->cat.dbsettings[i]);
-	}
-	if (q.len > 0) {
-		if ((r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out)) != 0)
-			goto out;
-	}
-	goto out;
-oom:
-	r = siphon_err_oom(pg->ctx);
-out:
-	free(filtered);
-	free(out);
-	siphon_pg_script_clear(&script);
-	siphon_strbuf_free(&q);
-	siphon_strbuf_free(&qdb);
-	return r;
 }
 
 int

@@ -1,0 +1,296 @@
+/*
+ * pg_finish.c - the local finishing steps, after the rows: the post-data
+ * entries, the privileges, the sequences, what pg_restore leaves to the very
+ * end (event triggers, materialized view data), the database settings; and
+ * the pull's account of what it could not copy exactly.
+ *
+ * The rule: an object the local server cannot take as it is on the server
+ * (a role it lacks, a superuser-only object and a local role that is not a
+ * superuser) is left out or changed, named in one warning at the end
+ * (eng->left_out), and everything else is copied.
+ */
+#include "engine/postgres/pg_pull_int.h"
+
+#include "engine/postgres/pg_local.h"
+#include "engine/postgres/pg_post.h"
+#include "engine/postgres/pg_script.h"
+#include "util/sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The first statement line of an entry (after pg_dump's comment header). */
+static const char *
+entry_statement(const char *sql, size_t *len)
+{
+	const char *p = sql;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+
+		if (n > 0 && !(n >= 2 && p[0] == '-' && p[1] == '-')) {
+			*len = n > 200 ? 200 : n;
+			return p;
+		}
+		p += n + (p[n] == '\n');
+	}
+	*len = 0;
+	return p;
+}
+
+/*
+ * Why an entry cannot be restored by this local role, or NULL: event
+ * triggers and publications of all tables or of whole schemas need a
+ * superuser.
+ */
+static const char *
+needs_superuser(const struct siphon_pg_block *b)
+{
+	if (strcmp(b->type, "EVENT TRIGGER") == 0)
+		return "creating an event trigger needs a superuser";
+	if (strcmp(b->type, "COMMENT") == 0 && strstr(b->sql, "\nCOMMENT ON EVENT TRIGGER ") != NULL)
+		return "";     /* goes with its event trigger, unnamed */
+	if (strcmp(b->type, "PUBLICATION TABLES IN SCHEMA") == 0)
+		return "publishing a whole schema needs a superuser";
+	if (strcmp(b->type, "PUBLICATION") == 0 && strstr(b->sql, " FOR ALL TABLES") != NULL)
+		return "publishing all tables needs a superuser";
+	return NULL;
+}
+
+/* Removes entry i of s (freeing it). */
+static void
+remove_block(struct siphon_pg_script *s, int i)
+{
+	free(s->blocks[i].type);
+	free(s->blocks[i].sql);
+	memmove(&s->blocks[i], &s->blocks[i + 1], (size_t)(s->nblocks - i - 1) * sizeof(*s->blocks));
+	s->nblocks--;
+}
+
+/*
+ * Takes out of the post-data script what this local server cannot take:
+ * policies' roles it lacks (a policy with none left is left out), and, for
+ * a local role that is not a superuser, the superuser-only entries.
+ */
+static int
+adapt_post_data(struct pg *pg, struct siphon_pg_script *s)
+{
+	struct siphon_leftout *lo = &pg->eng->left_out;
+	int i = 0;
+
+	while (i < s->nblocks) {
+		struct siphon_pg_block *b = &s->blocks[i];
+		const char *why = pg->local_super ? NULL : needs_superuser(b);
+		char *out = NULL, *note = NULL;
+		size_t len;
+		const char *stmt;
+		int r;
+
+		if (why != NULL) {
+			stmt = entry_statement(b->sql, &len);
+			if (why[0] != '\0' &&
+			    siphon_leftout_add(lo, "%s (%.*s): %s, and the local role is not one; left out",
+			                       b->type, (int)len, stmt, why) != 0)
+				return siphon_err_oom(pg->ctx);
+			remove_block(s, i);
+			continue;
+		}
+		if (strcmp(b->type, "POLICY") == 0) {
+			if ((r = siphon_pg_policy_filter(b->sql, &pg->roles, &out, &note)) < 0)
+				return siphon_err_oom(pg->ctx);
+			if (r > 0 && siphon_leftout_add(lo, "policy %s", note) != 0) {
+				free(out);
+				free(note);
+				return siphon_err_oom(pg->ctx);
+			}
+			free(note);
+			if (r == 2) {
+				remove_block(s, i);
+				continue;
+			}
+			if (r == 1) {
+				free(b->sql);
+				b->sql = out;
+			}
+		}
+		i++;
+	}
+	return 0;
+}
+
+/*
+ * GRANTs and default privileges (large objects' too), from the third dump:
+ * those that name a role this server lacks are left out; the rest run after
+ * the post-data entries, and one that the local server refuses is named in
+ * a warning rather than failing the copy.
+ */
+static int
+restore_privileges(struct pg *pg)
+{
+	struct siphon_pg_script all = {0}, acls = {0};
+	char err[256], *filtered;
+	int i, r = 0;
+
+	if ((filtered = siphon_pg_acl_filter_text(siphon_strbuf_str(&pg->acl_out), &pg->roles,
+	                                          &pg->owner.dropped)) == NULL)
+		return siphon_err_oom(pg->ctx);
+	if (siphon_pg_script_split(&all, filtered, err, sizeof(err)) != 0) {
+		r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot use the privileges dump from %s: %s",
+		               pg->o->host, err);
+		goto out;
+	}
+	if ((acls.blocks = calloc((size_t)all.nblocks + 1, sizeof(*acls.blocks))) == NULL) {
+		r = siphon_err_oom(pg->ctx);
+		goto out;
+	}
+	acls.preamble = all.preamble;
+	for (i = 0; i < all.nblocks; i++)
+		if (strcmp(all.blocks[i].type, "ACL") == 0 ||
+		    strcmp(all.blocks[i].type, "DEFAULT ACL") == 0)
+			acls.blocks[acls.nblocks++] = all.blocks[i];
+	if (acls.nblocks > 0)
+		r = siphon_pg_post_run(pg->loop, pg->tmpdb, &acls, 1, 1, 0, 3);
+out:
+	free(acls.blocks);      /* the blocks themselves belong to all */
+	siphon_pg_script_clear(&all);
+	free(filtered);
+	return r;
+}
+
+/* Every sequence set to its value in the snapshot. */
+static int
+restore_sequences(struct pg *pg)
+{
+	struct siphon_strbuf q = {0};
+	char *out = NULL;
+	int i, r = 0;
+
+	for (i = 0; i < pg->cat.nseqs; i++) {
+		const struct siphon_pg_seq *s = &pg->cat.seqs[i];
+
+		if (s->last == NULL)
+			continue;
+		if (siphon_strbuf_puts(&q, "SELECT pg_catalog.setval(") != 0 ||
+		    siphon_sql_literal(&q, s->qname) != 0 ||
+		    siphon_strbuf_printf(&q, ", %s, %s);\n", s->last,
+		                         s->called ? "true" : "false") != 0) {
+			r = siphon_err_oom(pg->ctx);
+			goto out;
+		}
+	}
+	if (q.len > 0)
+		r = siphon_pg_local_query(pg->ctx, pg->tmpdb, siphon_strbuf_str(&q), &out);
+out:
+	free(out);
+	siphon_strbuf_free(&q);
+	return r;
+}
+
+/* Database-level settings, last: they could affect the restore sessions. */
+static int
+restore_settings(struct pg *pg)
+{
+	struct siphon_strbuf q = {0}, qdb = {0};
+	char *out = NULL;
+	int i, r = 0;
+
+	if (siphon_sql_ident(&qdb, pg->tmpdb) != 0)
+		goto oom;
+	for (i = 0; i < pg->cat.ndbsettings; i++) {
+		int rr = siphon_pg_dbsetting_sql(&q, siphon_strbuf_str(&qdb), pg->cat.dbsettings[i]);
+
+		if (rr == -1)
+			goto oom;
+		if (rr == -2 && siphon_leftout_add(&pg->eng->left_out, "database setting %s: not a setting siphon can read; left out",
+		                                   pg->cat.dbsettings[i]) != 0)
+			goto oom;
+	}
+	if (q.len > 0)
+		r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out);
+	goto out;
+oom:
+	r = siphon_err_oom(pg->ctx);
+out:
+	free(out);
+	siphon_strbuf_free(&q);
+	siphon_strbuf_free(&qdb);
+	return r;
+}
+
+/* One entry for the roles the workstation lacks, and one per subscription. */
+static int
+account_left_out(struct pg *pg)
+{
+	const struct siphon_pg_dropped *d = &pg->owner.dropped;
+	struct siphon_leftout *lo = &pg->eng->left_out;
+	struct siphon_strbuf names = {0}, what = {0};
+	int i, r = 0;
+
+	for (i = 0; i < pg->cat.nsubs; i++)
+		if (siphon_leftout_add(lo, "subscription \"%s\": never copied (it would connect to the publisher from this machine)",
+		                       pg->cat.subs[i]) != 0)
+			goto oom;
+	if (d->missing.n == 0)
+		goto out;
+	for (i = 0; i < d->missing.n && i < 10; i++)
+		if (siphon_strbuf_printf(&names, "%s\"%s\"", i > 0 ? ", " : "", d->missing.names[i]) != 0)
+			goto oom;
+	if (d->missing.n > 10 && siphon_strbuf_printf(&names, " and %d more", d->missing.n - 10) != 0)
+		goto oom;
+	if ((d->owners > 0 && siphon_strbuf_printf(&what, "; %d object%s owned by the local user instead",
+	                                           d->owners, d->owners == 1 ? "" : "s") != 0) ||
+	    (d->acls > 0 && siphon_strbuf_printf(&what, "; %d privilege statement%s left out",
+	                                         d->acls, d->acls == 1 ? "" : "s") != 0) ||
+	    (d->mappings > 0 && siphon_strbuf_printf(&what, "; %d user mapping%s left out",
+	                                             d->mappings, d->mappings == 1 ? "" : "s") != 0))
+		goto oom;
+	if (siphon_leftout_add(lo, "role%s %s missing on this server%s (create %s locally to keep %s)",
+	                       d->missing.n == 1 ? "" : "s", siphon_strbuf_str(&names),
+	                       siphon_strbuf_str(&what), d->missing.n == 1 ? "it" : "them",
+	                       d->owners + d->acls + d->mappings == 1 ? "it" : "them") != 0)
+		goto oom;
+	goto out;
+oom:
+	r = siphon_err_oom(pg->ctx);
+out:
+	siphon_strbuf_free(&names);
+	siphon_strbuf_free(&what);
+	return r;
+}
+
+int
+pg_finish_local(struct pg *pg)
+{
+	struct siphon_pg_script script = {0};
+	char err[256], *filtered = NULL;
+	int r;
+
+	filtered = siphon_pg_owner_filter_text(siphon_strbuf_str(&pg->post_out), &pg->roles,
+	                                       &pg->owner.dropped);
+	if (filtered == NULL) {
+		r = siphon_err_oom(pg->ctx);
+		goto out;
+	}
+	if (siphon_pg_script_split(&script, filtered, err, sizeof(err)) != 0) {
+		r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot use the post-data dump from %s: %s",
+		               pg->o->host, err);
+		goto out;
+	}
+	if ((r = adapt_post_data(pg, &script)) != 0)
+		goto out;
+	siphon_log(pg->ctx, SIPHON_LOG_INFO, "data loaded; building %d indexes, constraints and triggers",
+	           script.nblocks);
+	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, pg->jobs, pg->lenient, 0, 3)) != 0 ||
+	    (r = restore_privileges(pg)) != 0 ||
+	    (r = restore_sequences(pg)) != 0 ||
+	    (r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, 1, pg->lenient,
+	                            SIPHON_PG_PHASE_MATVIEW, SIPHON_PG_PHASE_LAST)) != 0 ||
+	    (r = restore_settings(pg)) != 0)
+		goto out;
+	r = account_left_out(pg);
+out:
+	free(filtered);
+	siphon_pg_script_clear(&script);
+	return r;
+}
