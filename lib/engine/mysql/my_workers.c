@@ -163,9 +163,12 @@ plan(struct my *my, int nlanes)
 		const struct siphon_my_table *t = &my->cat.tables[items[i].index];
 		struct siphon_my_lane_item *it;
 		struct siphon_strbuf sql = {0};
-		void *p = realloc(lane->items, (size_t)(lane->nitems + 1) * sizeof(*lane->items));
+		void *p;
 
-		if (p == NULL)
+		/* MERGE, BLACKHOLE: no rows of their own (my_tables.c). */
+		if (t->no_rows)
+			continue;
+		if ((p = realloc(lane->items, (size_t)(lane->nitems + 1) * sizeof(*lane->items))) == NULL)
 			goto oom;
 		lane->items = p;
 		it = &lane->items[lane->nitems];
