@@ -376,7 +376,7 @@ warn_nontransactional(struct my *my)
 	int i, n = 0;
 
 	for (i = 0; i < my->cat.ntables; i++) {
-		if (my->cat.tables[i].transactional)
+		if (my->cat.tables[i].transactional || my->cat.tables[i].no_rows)
 			continue;
 		if (n < 8)
 			siphon_strbuf_printf(&names, "%s\"%s\" (%s)", n > 0 ? ", " : "",
