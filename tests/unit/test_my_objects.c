@@ -18,6 +18,7 @@
 
 #include "engine/mysql/my_catalog.h"
 #include "engine/mysql/my_objects.h"
+#include "engine/mysql/my_order.h"
 #include "engine/mysql/my_sql.h"
 
 /* A catalog of db "shop" (names hex: orders 6F7264657273, order_seq 6F726465725F736571). */
@@ -234,6 +235,32 @@ test_remove_table(void **state)
 	siphon_my_catalog_clear(&c);
 }
 
+static int
+collect(void *arg, const char *name, size_t len)
+{
+	struct siphon_strbuf *sb = arg;
+
+	assert_int_equal(siphon_strbuf_append(sb, name, len), 0);
+	assert_int_equal(siphon_strbuf_puts(sb, "|"), 0);
+	return len == 4 && memcmp(name, "stop", 4) == 0 ? 7 : 0;
+}
+
+/* The names a view reads (left out with a table): not qualifiers, aliases, strings. */
+static void
+test_each_name(void **state)
+{
+	struct siphon_strbuf sb = {0};
+
+	(void)state;
+	assert_int_equal(siphon_my_each_name("select `remote_part`.`id` AS `remote_part`, 'x`y`' from `remote_part`"
+	                                     " join `a``b` on 1", collect, &sb), 0);
+	assert_string_equal(siphon_strbuf_str(&sb), "id|remote_part|a`b|");
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_my_each_name("select 1 from `t`, `stop`, `u`", collect, &sb), 7);
+	assert_string_equal(siphon_strbuf_str(&sb), "t|stop|");
+	siphon_strbuf_free(&sb);
+}
+
 int
 main(void)
 {
@@ -244,6 +271,7 @@ main(void)
 		cmocka_unit_test(test_requalify),
 		cmocka_unit_test(test_history_select_load),
 		cmocka_unit_test(test_remove_table),
+		cmocka_unit_test(test_each_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

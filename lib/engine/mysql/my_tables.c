@@ -16,6 +16,8 @@
  *               like any row.  A column DEFAULT names it as `db`.`seq`:
  *               in staging as the staging database's, after the RENAME as
  *               the target's (my_sequence_defaults_sql).
+ *   left out    its triggers, and the views that read it (or such a view),
+ *               are left out too, named.
  *   versioned   WITH SYSTEM VERSIONING: all rows FOR SYSTEM_TIME ALL with
  *               their row start and end, loaded under
  *               system_versioning_insert_history (MariaDB 10.11+); where
@@ -25,6 +27,7 @@
 
 #include "engine/leftout.h"
 #include "engine/mysql/my_objects.h"
+#include "engine/mysql/my_order.h"
 #include "engine/mysql/my_sql.h"
 #include "util/ctx.h"
 #include "util/sql.h"
@@ -66,22 +69,94 @@ drop_triggers_of(struct my *my, const char *table)
 	return 0;
 }
 
+/* The names of the tables and views left out so far. */
+struct gone {
+	char **names;
+	int n;
+};
+
+static int
+gone_add(struct gone *g, const char *name)
+{
+	char **v = realloc(g->names, (size_t)(g->n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	g->names = v;
+	if ((v[g->n] = strdup(name)) == NULL)
+		return -1;
+	g->n++;
+	return 0;
+}
+
+static void
+gone_free(struct gone *g)
+{
+	for (int i = 0; i < g->n; i++)
+		free(g->names[i]);
+	free(g->names);
+}
+
 /* Table i left out (why: the ledger's reason); its triggers with it. */
 static int
-leave_out(struct my *my, int i, const char *why)
+leave_out(struct my *my, struct gone *g, int i, const char *why)
 {
-	char *name = strdup(my->cat.tables[i].name);
-	int r;
+	const char *name = my->cat.tables[i].name;
 
-	if (name == NULL)
+	if (gone_add(g, name) != 0 ||
+	    siphon_leftout_add(&my->eng->left_out, "table `%s`: %s; not copied", name, why) != 0)
 		return siphon_err_oom(my->ctx);
-	r = siphon_leftout_add(&my->eng->left_out, "table `%s`: %s; not copied", name, why) != 0 ?
-	    siphon_err_oom(my->ctx) : 0;
 	siphon_my_catalog_remove_table(&my->cat, i);
-	if (r == 0)
-		r = drop_triggers_of(my, name);
-	free(name);
-	return r;
+	return drop_triggers_of(my, g->names[g->n - 1]);
+}
+
+struct reads_arg {
+	const struct gone *g;
+	const char *found;
+};
+
+/* 1 (stop) when the name is one left out. */
+static int
+reads_gone(void *arg, const char *name, size_t len)
+{
+	struct reads_arg *a = arg;
+
+	for (int i = 0; i < a->g->n; i++)
+		if (strlen(a->g->names[i]) == len && memcmp(a->g->names[i], name, len) == 0) {
+			a->found = a->g->names[i];
+			return 1;
+		}
+	return 0;
+}
+
+/* Views that read a table or view left out cannot be made: left out too, until none is left. */
+static int
+drop_views_reading(struct my *my, struct gone *g)
+{
+	int i, changed = 1;
+
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < my->cat.nobjs; i++) {
+			struct siphon_my_object *o = &my->cat.objs[i];
+			struct reads_arg a = {g, NULL};
+			int r;
+
+			if (o->kind != SIPHON_MY_VIEW || o->create == NULL)
+				continue;
+			if ((r = siphon_my_each_name(o->create, reads_gone, &a)) < 0)
+				return siphon_err_oom(my->ctx);
+			if (r == 0)
+				continue;
+			if (siphon_leftout_add(&my->eng->left_out, "view `%s`: not copied, it reads `%s`, which was left out",
+			                       o->name, a.found) != 0 || gone_add(g, o->name) != 0)
+				return siphon_err_oom(my->ctx);
+			free(o->create);
+			o->create = NULL;
+			changed = 1;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -136,8 +211,22 @@ decide_versioned(struct my *my, struct siphon_my_table *t, int allowed, const ch
 	                          t->name, reason) != 0 ? siphon_err_oom(my->ctx) : 0;
 }
 
+static int decide(struct my *my, struct gone *g);
+
 int
 my_tables_decide(struct my *my)
+{
+	struct gone g = {0};
+	int r = decide(my, &g);
+
+	if (r == 0)
+		r = drop_views_reading(my, &g);
+	gone_free(&g);
+	return r;
+}
+
+static int
+decide(struct my *my, struct gone *g)
 {
 	char why[600] = "";
 	int i, r, allowed = -1;
@@ -150,7 +239,7 @@ my_tables_decide(struct my *my)
 		if (t->sequence && !my->local.mariadb) {
 			snprintf(reason, sizeof(reason), "a sequence, which the local server (%s) does not have",
 			         my->local.version);
-			if ((r = leave_out(my, i, reason)) != 0)
+			if ((r = leave_out(my, g, i, reason)) != 0)
 				return r;
 			continue;
 		}
@@ -159,14 +248,14 @@ my_tables_decide(struct my *my)
 			snprintf(reason, sizeof(reason),
 			         "a %s table, its rows live on another server or in files it names: a copy would reach them from here",
 			         t->engine);
-			if ((r = leave_out(my, i, reason)) != 0)
+			if ((r = leave_out(my, g, i, reason)) != 0)
 				return r;
 			continue;
 		case SIPHON_MY_ROWS_UNKNOWN:
 			snprintf(reason, sizeof(reason),
 			         "engine \"%.64s\" is not one siphon knows, so it cannot tell where the table's rows live",
 			         t->engine);
-			if ((r = leave_out(my, i, reason)) != 0)
+			if ((r = leave_out(my, g, i, reason)) != 0)
 				return r;
 			continue;
 		case SIPHON_MY_ROWS_ELSEWHERE:
@@ -175,7 +264,7 @@ my_tables_decide(struct my *my)
 			if (!my_local_has_engine(&my->local, t->engine)) {
 				snprintf(reason, sizeof(reason), "a %s table, and the local server has no %s engine",
 				         t->engine, t->engine);
-				if ((r = leave_out(my, i, reason)) != 0)
+				if ((r = leave_out(my, g, i, reason)) != 0)
 					return r;
 				continue;
 			}
