@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -325,15 +326,21 @@ out:
 	return r;
 }
 
-static int
-local_has_collation(const struct my_local *l, const char *name)
+int
+my_name_in(const char (*list)[64], int n, const char *name, int nocase)
 {
 	int i;
 
-	for (i = 0; i < l->ncollations; i++)
-		if (strcmp(l->collations[i], name) == 0)
+	for (i = 0; i < n; i++)
+		if ((nocase ? strcasecmp(list[i], name) : strcmp(list[i], name)) == 0)
 			return 1;
 	return 0;
+}
+
+static int
+local_has_collation(const struct my_local *l, const char *name)
+{
+	return my_name_in((const char (*)[64])l->collations, l->ncollations, name, 0);
 }
 
 static int

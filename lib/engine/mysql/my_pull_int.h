@@ -99,6 +99,8 @@ int my_local_checks(struct my *my);
 /* Other sessions whose current database is the target: *n of them, their ids one a line in *ids. */
 int my_target_sessions(struct my *my, int *n, char **ids);
 int my_create_staging(struct my *my);
+/* Is name one of list[0, n) (nocase: without regard to case)? */
+int my_name_in(const char (*list)[64], int n, const char *name, int nocase);
 /* Appends stmt with the source's collations the workstation lacks replaced. */
 int my_append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt);
 void my_drop_staging(struct my *my);

@@ -40,12 +40,7 @@
 int
 my_local_has_engine(const struct my_local *l, const char *engine)
 {
-	int i;
-
-	for (i = 0; i < l->nengines; i++)
-		if (strcasecmp(l->engines[i], engine) == 0)
-			return 1;
-	return 0;
+	return my_name_in((const char (*)[64])l->engines, l->nengines, engine, 1);
 }
 
 /* The triggers of a table that is left out cannot be made: they go too, named. */
@@ -213,6 +208,28 @@ decide_versioned(struct my *my, struct siphon_my_table *t, int allowed, const ch
 
 static int decide(struct my *my, struct gone *g);
 
+/* Is table t left out?  1 and why, or 0. */
+static int
+left_out_why(const struct my *my, const struct siphon_my_table *t, enum siphon_my_rows rows, char *why,
+             size_t cap)
+{
+	if (t->sequence && !my->local.mariadb)
+		snprintf(why, cap, "a sequence, which the local server (%s) does not have", my->local.version);
+	else if (rows == SIPHON_MY_ROWS_REMOTE)
+		snprintf(why, cap,
+		         "a %s table, its rows live on another server or in files it names: a copy would reach them from here",
+		         t->engine);
+	else if (rows == SIPHON_MY_ROWS_UNKNOWN)
+		snprintf(why, cap, "engine \"%.64s\" is not one siphon knows, so it cannot tell where the table's rows live",
+		         t->engine);
+	else if ((rows == SIPHON_MY_ROWS_ELSEWHERE || rows == SIPHON_MY_ROWS_NONE) &&
+	         !my_local_has_engine(&my->local, t->engine))
+		snprintf(why, cap, "a %s table, and the local server has no %s engine", t->engine, t->engine);
+	else
+		return 0;
+	return 1;
+}
+
 int
 my_tables_decide(struct my *my)
 {
@@ -236,54 +253,25 @@ decide(struct my *my, struct gone *g)
 		enum siphon_my_rows rows = siphon_my_engine_rows(t->engine);
 		char reason[200];
 
-		if (t->sequence && !my->local.mariadb) {
-			snprintf(reason, sizeof(reason), "a sequence, which the local server (%s) does not have",
-			         my->local.version);
+		if (left_out_why(my, t, rows, reason, sizeof(reason))) {
 			if ((r = leave_out(my, g, i, reason)) != 0)
 				return r;
 			continue;
 		}
-		switch (rows) {
-		case SIPHON_MY_ROWS_REMOTE:
-			snprintf(reason, sizeof(reason),
-			         "a %s table, its rows live on another server or in files it names: a copy would reach them from here",
-			         t->engine);
-			if ((r = leave_out(my, g, i, reason)) != 0)
-				return r;
-			continue;
-		case SIPHON_MY_ROWS_UNKNOWN:
-			snprintf(reason, sizeof(reason),
-			         "engine \"%.64s\" is not one siphon knows, so it cannot tell where the table's rows live",
-			         t->engine);
-			if ((r = leave_out(my, g, i, reason)) != 0)
-				return r;
-			continue;
-		case SIPHON_MY_ROWS_ELSEWHERE:
-		case SIPHON_MY_ROWS_NONE:
+		if (rows == SIPHON_MY_ROWS_ELSEWHERE || rows == SIPHON_MY_ROWS_NONE) {
 			t->no_rows = 1;
-			if (!my_local_has_engine(&my->local, t->engine)) {
-				snprintf(reason, sizeof(reason), "a %s table, and the local server has no %s engine",
-				         t->engine, t->engine);
-				if ((r = leave_out(my, g, i, reason)) != 0)
-					return r;
-				continue;
-			}
 			if (rows == SIPHON_MY_ROWS_ELSEWHERE &&
 			    siphon_leftout_add(&my->eng->left_out,
 			                       "table `%s`: a %s table, its rows live in its underlying tables; definition copied, no rows of its own",
 			                       t->name, t->engine) != 0)
 				return siphon_err_oom(my->ctx);
-			break;
-		default:
-			if (!t->sequence && !my_local_has_engine(&my->local, t->engine)) {
-				t->any_engine = 1;
-				if (siphon_leftout_add(&my->eng->left_out,
-				                       "table `%s`: engine %s is not on the local server; made with its default engine %s, rows copied",
-				                       t->name, t->engine,
-				                       my->local.default_engine[0] ? my->local.default_engine : "(default)") != 0)
-					return siphon_err_oom(my->ctx);
-			}
-			break;
+		} else if (!t->sequence && !my_local_has_engine(&my->local, t->engine)) {
+			t->any_engine = 1;
+			if (siphon_leftout_add(&my->eng->left_out,
+			                       "table `%s`: engine %s is not on the local server; made with its default engine %s, rows copied",
+			                       t->name, t->engine,
+			                       my->local.default_engine[0] ? my->local.default_engine : "(default)") != 0)
+				return siphon_err_oom(my->ctx);
 		}
 		if (t->versioned) {
 			if (allowed < 0 && (r = history_allowed(my, &allowed, why, sizeof(why))) != 0)
