@@ -228,7 +228,7 @@ siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 	if ((r = my_create_staging(&my)) != 0)
 		goto out;
 	siphon_log(my.ctx, SIPHON_LOG_INFO, "tables created in the staging database %s", my.staging);
-	if (my.cat.ntables > 0) {
+	if (my_tables_with_rows(&my, NULL) > 0) {
 		if ((r = my_start_workers(&my)) != 0 || (r = my_snapshot(&my)) != 0)
 			goto out;
 		siphon_log(my.ctx, SIPHON_LOG_INFO, "loading table data over %d channel%s (%s)",

@@ -111,6 +111,8 @@ int my_disk_tick(void *arg);
 /* my_tables.c */
 /* Which tables are copied how (engines, sequences, history); the ledger says what is not. */
 int my_tables_decide(struct my *my);
+/* The tables whose rows are copied: how many, their indexes into rows if not NULL. */
+int my_tables_with_rows(const struct my *my, int *rows);
 /* Does the local server have the engine? */
 int my_local_has_engine(const struct my_local *l, const char *engine);
 /* Table t's CREATE statement for the staging database (collations mapped, sequences found there). */

@@ -38,6 +38,20 @@
 #include <strings.h>
 
 int
+my_tables_with_rows(const struct my *my, int *rows)
+{
+	int i, n = 0;
+
+	for (i = 0; i < my->cat.ntables; i++)
+		if (!my->cat.tables[i].no_rows) {
+			if (rows != NULL)
+				rows[n] = i;
+			n++;
+		}
+	return n;
+}
+
+int
 my_local_has_engine(const struct my_local *l, const char *engine)
 {
 	return my_name_in((const char (*)[64])l->engines, l->nengines, engine, 1);
