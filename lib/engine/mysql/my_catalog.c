@@ -137,6 +137,8 @@ siphon_my_catalog_clear(struct siphon_my_catalog *c)
 		free(c->tables[i].cols);
 		free(c->tables[i].name);
 		free(c->tables[i].create);
+		free(c->tables[i].row_start);
+		free(c->tables[i].row_end);
 	}
 	free(c->tables);
 	for (i = 0; i < c->nobjs; i++) {
@@ -190,9 +192,10 @@ add_table(struct siphon_my_catalog *c, const struct fields *fs)
 	/* T NAME TYPE ENGINE TRANSACTIONAL BYTES ROWS */
 	if (fs->n < 7)
 		return -2;
-	if (!field_is(fs, 2, "BASE TABLE") && !field_is(fs, 2, "SYSTEM VERSIONED")) {
+	if (!field_is(fs, 2, "BASE TABLE") && !field_is(fs, 2, "SYSTEM VERSIONED") &&
+	    !field_is(fs, 2, "SEQUENCE")) {
 		if (!field_is(fs, 2, "VIEW"))
-			c->skipped++;   /* sequences, temporary tables */
+			c->skipped++;   /* temporary tables */
 		return 0;
 	}
 	if (grow((void **)&c->tables, &c->captables, c->ntables, sizeof(*t)) != 0)
@@ -201,6 +204,8 @@ add_table(struct siphon_my_catalog *c, const struct fields *fs)
 	if ((t->name = hex_field(fs, 1)) == NULL)
 		return -2;
 	c->ntables++;
+	t->sequence = field_is(fs, 2, "SEQUENCE");
+	t->versioned = field_is(fs, 2, "SYSTEM VERSIONED");
 	copy_field(t->engine, sizeof(t->engine), fs, 3);
 	t->transactional = field_is(fs, 4, "YES");
 	t->bytes = num_field(c, fs, 5, SIPHON_MY_MAX_BYTES, "table size");
@@ -253,6 +258,28 @@ add_column(struct siphon_my_catalog *c, const struct fields *fs)
 	         strcasecmp(type, "geomcollection") == 0)
 		col->kind = SIPHON_MY_COL_GEOMETRY;
 	return r;
+}
+
+/* Y TABLE START END TYPE: a system-versioned table's period columns. */
+static int
+add_versioning(struct siphon_my_catalog *c, const struct fields *fs)
+{
+	struct siphon_my_table *t;
+	char *name;
+
+	if (fs->n < 5 || (name = hex_field(fs, 1)) == NULL)
+		return -2;
+	t = siphon_my_catalog_table(c, name);
+	free(name);
+	if (t == NULL)
+		return 0;
+	free(t->row_start);
+	free(t->row_end);
+	t->row_end = NULL;
+	if ((t->row_start = hex_field(fs, 2)) == NULL || (t->row_end = hex_field(fs, 3)) == NULL)
+		return -2;
+	copy_field(t->period_type, sizeof(t->period_type), fs, 4);
+	return 0;
 }
 
 static int
@@ -317,6 +344,8 @@ parse_line(struct siphon_my_catalog *c, const struct fields *fs)
 	}
 	if (field_is(fs, 0, "E") && fs->n >= 2)
 		return add_object(c, SIPHON_MY_EVENT, fs, 1, 0);
+	if (field_is(fs, 0, "Y"))
+		return add_versioning(c, fs);
 	if (field_is(fs, 0, "G") && fs->n >= 4) {
 		c->select_grants = (int)num_field(c, fs, 1, 1000000, "grant count");
 		c->has_role = !field_is(fs, 2, "NONE") && !field_is(fs, 2, "NULL") && fs->len[2] > 0;
@@ -416,7 +445,8 @@ siphon_my_catalog_defs_sql(const struct siphon_my_catalog *c, const char *db,
 
 	for (i = 0; i < c->ntables; i++)
 		if (marker_sql(sb, "TABLE", c->tables[i].name) != 0 ||
-		    siphon_strbuf_puts(sb, "SHOW CREATE TABLE ") != 0 ||
+		    siphon_strbuf_puts(sb, c->tables[i].sequence ? "SHOW CREATE SEQUENCE " :
+		                                                   "SHOW CREATE TABLE ") != 0 ||
 		    siphon_my_ident(sb, c->tables[i].name) != 0 ||
 		    siphon_strbuf_puts(sb, ";\n") != 0)
 			return -1;
@@ -582,7 +612,9 @@ siphon_my_select_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb)
 			return -1;
 		n++;
 	}
+	/* History rows too, with their row start and end (siphon_my_history_columns). */
 	if (siphon_strbuf_puts(sb, " FROM ") != 0 || siphon_my_ident(sb, t->name) != 0 ||
+	    (t->history && siphon_strbuf_puts(sb, " FOR SYSTEM_TIME ALL") != 0) ||
 	    siphon_strbuf_puts(sb, ";\nSELECT 'end';\n") != 0)
 		return -1;
 	return 0;
@@ -594,7 +626,9 @@ siphon_my_load_sql(const struct siphon_my_table *t, const char *db, struct sipho
 	struct siphon_strbuf set = {0};
 	int i, n = 0, r = -1;
 
-	if (siphon_strbuf_puts(sb, "LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE ") != 0 ||
+	/* MariaDB 10.11: row start and end values taken as given, history rows kept as such. */
+	if ((t->history && siphon_strbuf_puts(sb, "SET SESSION system_versioning_insert_history = 1;\n") != 0) ||
+	    siphon_strbuf_puts(sb, "LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE ") != 0 ||
 	    siphon_my_qualified(sb, db, t->name) != 0 ||
 	    siphon_strbuf_puts(sb, " CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\'"
 	                           " LINES TERMINATED BY '\\n' (") != 0)

@@ -15,6 +15,9 @@
  *   P  TYPE  NAME-HEX      (routines: PROCEDURE or FUNCTION)
  *   E  NAME-HEX            (events)
  *   L  COLLATION           (collations the tables and columns use)
+ *   Y  TABLE-HEX  START-HEX  END-HEX  TYPE
+ *                          (system-versioned tables: the row start and end
+ *                           columns, ROW_START and ROW_END when implicit)
  *   G  N  ROLE  USER-HEX   (N: the session's SELECT grants on all databases or
  *                           on this one; ROLE: its current role or NONE)
  * Then, for each object, a marker row "@ KIND NAME-HEX" and the row of its
@@ -51,7 +54,15 @@ struct siphon_my_table {
 	uint64_t bytes, rows;
 	int ncols;
 	struct siphon_my_column *cols;
-	char *create;                  /* SHOW CREATE TABLE */
+	char *create;                  /* SHOW CREATE TABLE (SEQUENCE) */
+	/* my_objects.h */
+	int sequence;                  /* a MariaDB sequence: its one row is its state */
+	int no_rows;                   /* rows live elsewhere (MERGE) or nowhere (BLACKHOLE) */
+	int any_engine;                /* created with the local default engine */
+	int versioned;                 /* WITH SYSTEM VERSIONING */
+	int history;                   /* ... copied with its history rows */
+	char *row_start, *row_end;     /* versioned: the period's columns (ROW_START, ROW_END if implicit) */
+	char period_type[16];          /* versioned: their DATA_TYPE (timestamp; bigint: transaction ids) */
 };
 
 enum siphon_my_objkind {
@@ -104,7 +115,7 @@ const char *siphon_my_kind_word(enum siphon_my_objkind k);
 /* "10.11.19-MariaDB-0+deb12u1-log" -> 101119; "8.0.34" -> 80034; -1. */
 int siphon_my_version_num(const char *v);
 
-/* Parses the listing rows (S D T C V R P E).  0, -1 (no memory), -2 (bad). */
+/* Parses the listing rows (S D T C V R P E L G Y).  0, -1 (no memory), -2 (bad). */
 int siphon_my_catalog_parse_list(struct siphon_my_catalog *c, const char *out);
 
 /*

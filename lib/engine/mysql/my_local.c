@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +57,7 @@ my_local_clear(struct my_local *l)
 	free(l->argv);
 	free(l->datadir);
 	free(l->collations);
+	free(l->engines);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -141,6 +143,44 @@ hex_copy(const char *hex, size_t len, char *dst, size_t cap)
 	return 0;
 }
 
+/* The local server's full collation names (MariaDB 10.10+), added to its list. */
+static int
+add_full_collations(struct my *my, char **argv)
+{
+	struct my_local *l = &my->local;
+	char *out = NULL, *e = NULL, *p, *q, line[512];
+	int st, r = 0;
+
+	st = siphon_proc_run(my->ctx, argv,
+	                     "SELECT FULL_COLLATION_NAME FROM information_schema.COLLATION_CHARACTER_SET_APPLICABILITY"
+	                     " WHERE FULL_COLLATION_NAME <> COLLATION_NAME;\n", &out, &e);
+	if (st < 0) {
+		r = st;
+		goto out;
+	}
+	if (st != 0) {
+		r = siphon_err(my->ctx, SIPHON_ELOCAL, "reading the local server's collations failed: %s",
+		               err_line(e, line, sizeof(line)));
+		goto out;
+	}
+	for (p = out; (q = strsep(&p, "\n")) != NULL;) {
+		void *v;
+
+		if (*q == '\0')
+			continue;
+		if ((v = realloc(l->collations, (size_t)(l->ncollations + 1) * sizeof(*l->collations))) == NULL) {
+			r = siphon_err_oom(my->ctx);
+			goto out;
+		}
+		l->collations = v;
+		snprintf(l->collations[l->ncollations++], 64, "%s", q);
+	}
+out:
+	free(out);
+	free(e);
+	return r;
+}
+
 /* Does the local client know --sandbox?  Its --help says so. */
 static int
 client_has_sandbox(struct my *my, int *yes)
@@ -218,7 +258,8 @@ my_local_open(struct my *my)
 	st = siphon_proc_run(my->ctx, argv,
 	                     "SELECT 'S', HEX(VERSION()), @@lower_case_table_names, @@local_infile,"
 	                     " HEX(@@datadir), HEX(@@version_comment);\n"
-	                     "SELECT 'L', COLLATION_NAME FROM information_schema.COLLATIONS;\n",
+	                     "SELECT 'L', COLLATION_NAME FROM information_schema.COLLATIONS;\n"
+	                     "SELECT 'G', ENGINE, SUPPORT FROM information_schema.ENGINES WHERE SUPPORT IN ('YES', 'DEFAULT');\n",
 	                     &out, &e);
 	if (st < 0) {
 		r = st;
@@ -257,8 +298,24 @@ my_local_open(struct my *my)
 				goto oom;
 			l->collations = v;
 			snprintf(l->collations[l->ncollations++], 64, "%s", f[1]);
+		} else if (n >= 3 && strcmp(f[0], "G") == 0) {
+			void *v = realloc(l->engines, (size_t)(l->nengines + 1) * sizeof(*l->engines));
+
+			if (v == NULL)
+				goto oom;
+			l->engines = v;
+			snprintf(l->engines[l->nengines++], 64, "%s", f[1]);
+			if (strcmp(f[2], "DEFAULT") == 0)
+				snprintf(l->default_engine, sizeof(l->default_engine), "%s", f[1]);
 		}
 	}
+	/*
+	 * MariaDB 10.10+ lists its uca1400 collations once, without a character
+	 * set (uca1400_ai_ci); the names tables use (utf8mb4_uca1400_ai_ci) are
+	 * the full names of what applies to each character set.
+	 */
+	if (l->mariadb && l->version_num >= 101000)
+		r = add_full_collations(my, argv);
 	goto out;
 oom:
 	r = siphon_err_oom(my->ctx);
@@ -269,15 +326,21 @@ out:
 	return r;
 }
 
-static int
-local_has_collation(const struct my_local *l, const char *name)
+int
+my_name_in(const char (*list)[64], int n, const char *name, int nocase)
 {
 	int i;
 
-	for (i = 0; i < l->ncollations; i++)
-		if (strcmp(l->collations[i], name) == 0)
+	for (i = 0; i < n; i++)
+		if ((nocase ? strcasecmp(list[i], name) : strcmp(list[i], name)) == 0)
 			return 1;
 	return 0;
+}
+
+static int
+local_has_collation(const struct my_local *l, const char *name)
+{
+	return my_name_in((const char (*)[64])l->collations, l->ncollations, name, 0);
 }
 
 static int
@@ -456,8 +519,8 @@ my_disk_tick(void *arg)
 }
 
 /* Rewrites a statement's collations for the workstation. */
-static int
-append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt)
+int
+my_append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt)
 {
 	int changed;
 
@@ -496,17 +559,33 @@ my_create_staging(struct my *my)
 	if (siphon_strbuf_puts(&sql, "USE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
 	    siphon_strbuf_puts(&sql, ";\n" LOAD_SETTINGS) != 0)
 		goto oom;
-	/* As one prepared statement each: the text from the server is never read by the client. */
-	for (i = 0; i < my->cat.ntables; i++) {
-		struct siphon_strbuf t = {0};
-		int bad = append_mapped(my, &t, my->cat.tables[i].create) != 0 ||
-		          siphon_my_replay_sql(&sql, siphon_strbuf_str(&t),
-		                               my->local.mariadb ? SIPHON_MY_IMMEDIATE : SIPHON_MY_PREPARE) != 0;
+	/*
+	 * As one prepared statement each: the text from the server is never read
+	 * by the client.  Sequences first: a column DEFAULT may name one.
+	 */
+	for (int seq = 1; seq >= 0; seq--)
+		for (i = 0; i < my->cat.ntables; i++) {
+			const struct siphon_my_table *tb = &my->cat.tables[i];
+			struct siphon_strbuf t = {0};
+			int bad;
 
-		siphon_strbuf_free(&t);
-		if (bad)
-			goto oom;
-	}
+			if (tb->sequence != seq)
+				continue;
+			if ((r = my_table_create_sql(my, tb, &t)) != 0) {
+				siphon_strbuf_free(&t);
+				goto out;
+			}
+			/* An engine the workstation lacks: its default one (my_tables_decide). */
+			bad = (tb->any_engine && siphon_strbuf_puts(&sql, my->local.mariadb ?
+			           "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,IGNORE_BAD_TABLE_OPTIONS';\n" :
+			           "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO';\n") != 0) ||
+			      siphon_my_replay_sql(&sql, siphon_strbuf_str(&t),
+			                           my->local.mariadb ? SIPHON_MY_IMMEDIATE : SIPHON_MY_PREPARE) != 0 ||
+			      (tb->any_engine && siphon_strbuf_puts(&sql, LOAD_SETTINGS) != 0);
+			siphon_strbuf_free(&t);
+			if (bad)
+				goto oom;
+		}
 	r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the tables");
 	goto out;
 oom:

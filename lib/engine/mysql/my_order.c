@@ -80,14 +80,14 @@ after_as(const char *s, size_t at)
 	       (at == 2 || !(isalnum((unsigned char)s[at - 3]) || s[at - 3] == '_'));
 }
 
-/* The edges from the views view v's text names. */
-static int
-scan(struct graph *g, int v, struct siphon_strbuf *name)
+int
+siphon_my_each_name(const char *s, int (*fn)(void *arg, const char *name, size_t len), void *arg)
 {
-	const char *s = g->c->objs[g->views[v]].create;
+	struct siphon_strbuf name = {0};
 	size_t i = 0;
+	int r = 0;
 
-	while (s[i] != '\0') {
+	while (s[i] != '\0' && r == 0) {
 		char q = s[i];
 
 		if (q == '\'' || q == '"') {
@@ -98,16 +98,17 @@ scan(struct graph *g, int v, struct siphon_strbuf *name)
 				i++;
 		} else if (q == '`') {
 			size_t start = i, j;
-			int dep;
 
-			siphon_strbuf_reset(name);
+			siphon_strbuf_reset(&name);
 			for (i++; s[i] != '\0'; i++) {
 				if (s[i] == '`' && s[i + 1] != '`')
 					break;
 				if (s[i] == '`')
 					i++;
-				if (siphon_strbuf_append(name, s + i, 1) != 0)
-					return -1;
+				if (siphon_strbuf_append(&name, s + i, 1) != 0) {
+					r = -1;
+					goto out;
+				}
 			}
 			if (s[i] != '\0')
 				i++;
@@ -115,14 +116,37 @@ scan(struct graph *g, int v, struct siphon_strbuf *name)
 				;
 			if (s[j] == '.' || after_as(s, start))
 				continue;
-			dep = lookup(g, name->buf != NULL ? name->buf : "", name->len);
-			if (dep >= 0 && dep != v && add_edge(g, dep, v) != 0)
-				return -1;
+			r = fn(arg, name.buf != NULL ? name.buf : "", name.len);
 		} else {
 			i++;
 		}
 	}
-	return 0;
+out:
+	siphon_strbuf_free(&name);
+	return r;
+}
+
+struct scan_arg {
+	struct graph *g;
+	int v;
+};
+
+static int
+scan_name(void *arg, const char *name, size_t len)
+{
+	struct scan_arg *a = arg;
+	int dep = lookup(a->g, name, len);
+
+	return dep >= 0 && dep != a->v && add_edge(a->g, dep, a->v) != 0 ? -1 : 0;
+}
+
+/* The edges from the views view v's text names. */
+static int
+scan(struct graph *g, int v)
+{
+	struct scan_arg a = {g, v};
+
+	return siphon_my_each_name(g->c->objs[g->views[v]].create, scan_name, &a);
 }
 
 /* A min-heap of view numbers (the listing order). */
@@ -163,7 +187,6 @@ int
 siphon_my_view_order(const struct siphon_my_catalog *c, int **order, int *n, int *cycle)
 {
 	struct graph g = {0};
-	struct siphon_strbuf name = {0};
 	int *indeg = NULL, *start = NULL, *adj = NULL, *heap = NULL, nh = 0, placed = 0, i, r = -1;
 	size_t size = 16, e;
 
@@ -191,7 +214,7 @@ siphon_my_view_order(const struct siphon_my_catalog *c, int **order, int *n, int
 		g.table[slot] = i;
 	}
 	for (i = 0; i < g.nv; i++)
-		if (scan(&g, i, &name) != 0)
+		if (scan(&g, i) != 0)
 			goto out;
 
 	/* Edges grouped by their first view (counting sort), in-degrees. */
@@ -253,6 +276,5 @@ out:
 	free(start);
 	free(adj);
 	free(heap);
-	siphon_strbuf_free(&name);
 	return r;
 }

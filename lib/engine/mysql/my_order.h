@@ -18,4 +18,11 @@
  */
 int siphon_my_view_order(const struct siphon_my_catalog *c, int **order, int *n, int *cycle);
 
+/*
+ * Calls fn for each `quoted` name text names that is not a qualifier
+ * (before '.') nor an alias (after AS): the tables and views a view reads.
+ * Stops at the first nonzero return of fn and returns it; -1: no memory.
+ */
+int siphon_my_each_name(const char *text, int (*fn)(void *arg, const char *name, size_t len), void *arg);
+
 #endif

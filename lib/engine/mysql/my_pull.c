@@ -219,16 +219,16 @@ siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 	           (double)my.cat.total_bytes / 1e6, my.cat.nobjs, eng->codec_name);
 	if (my.cat.skipped > 0)
 		siphon_log(my.ctx, SIPHON_LOG_WARN,
-		           "%u object%s of a kind siphon does not copy (sequences, packages) left out",
+		           "%u object%s of a kind siphon does not copy (packages) left out",
 		           my.cat.skipped, my.cat.skipped == 1 ? "" : "s");
-	if ((r = my_local_checks(&my)) != 0)
+	if ((r = my_tables_decide(&my)) != 0 || (r = my_local_checks(&my)) != 0)
 		goto out;
 	eng->loop->tick = my_disk_tick;
 	eng->loop->tick_arg = &my;
 	if ((r = my_create_staging(&my)) != 0)
 		goto out;
 	siphon_log(my.ctx, SIPHON_LOG_INFO, "tables created in the staging database %s", my.staging);
-	if (my.cat.ntables > 0) {
+	if (my_tables_with_rows(&my, NULL) > 0) {
 		if ((r = my_start_workers(&my)) != 0 || (r = my_snapshot(&my)) != 0)
 			goto out;
 		siphon_log(my.ctx, SIPHON_LOG_INFO, "loading table data over %d channel%s (%s)",

@@ -37,6 +37,9 @@ struct my_local {
 	char *datadir;
 	char (*collations)[64];
 	int ncollations;
+	char (*engines)[64];       /* the engines it can create tables with */
+	int nengines;
+	char default_engine[64];
 };
 
 struct my {
@@ -96,10 +99,26 @@ int my_local_checks(struct my *my);
 /* Other sessions whose current database is the target: *n of them, their ids one a line in *ids. */
 int my_target_sessions(struct my *my, int *n, char **ids);
 int my_create_staging(struct my *my);
+/* Is name one of list[0, n) (nocase: without regard to case)? */
+int my_name_in(const char (*list)[64], int n, const char *name, int nocase);
+/* Appends stmt with the source's collations the workstation lacks replaced. */
+int my_append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt);
 void my_drop_staging(struct my *my);
 /* The lane's loader for item i (a sink spawn hook). */
 int my_spawn_loader(void *arg, struct siphon_my_lane *lane, int i);
 int my_disk_tick(void *arg);
+
+/* my_tables.c */
+/* Which tables are copied how (engines, sequences, history); the ledger says what is not. */
+int my_tables_decide(struct my *my);
+/* The tables whose rows are copied: how many, their indexes into rows if not NULL. */
+int my_tables_with_rows(const struct my *my, int *rows);
+/* Does the local server have the engine? */
+int my_local_has_engine(const struct my_local *l, const char *engine);
+/* Table t's CREATE statement for the staging database (collations mapped, sequences found there). */
+int my_table_create_sql(struct my *my, const struct siphon_my_table *t, struct siphon_strbuf *out);
+/* After the RENAME: the column defaults naming the staging database's sequences, made to name the target's. */
+int my_sequence_defaults_sql(struct my *my, struct siphon_strbuf *sql);
 
 /* my_swap.c */
 int my_swap(struct my *my);

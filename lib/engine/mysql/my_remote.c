@@ -175,6 +175,16 @@ my_listing_sql(const char *db, struct siphon_strbuf *q)
 	        " FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_COLLATION IS NOT NULL) x;\n",
 	        L, L, L, L, L, L, L, L, L) != 0)
 		goto out;
+	/* System-versioned tables: their row start and end columns (implicit ones have no row in COLUMNS). */
+	if (siphon_strbuf_printf(q,
+	        "SELECT 'Y', HEX(t.TABLE_NAME), HEX(IFNULL(s.COLUMN_NAME, 'ROW_START')), HEX(IFNULL(e.COLUMN_NAME, 'ROW_END')),"
+	        " IFNULL(s.DATA_TYPE, 'timestamp') FROM information_schema.TABLES t"
+	        " LEFT JOIN information_schema.COLUMNS s ON s.TABLE_SCHEMA = t.TABLE_SCHEMA AND s.TABLE_NAME = t.TABLE_NAME"
+	        " AND s.GENERATION_EXPRESSION = 'ROW START'"
+	        " LEFT JOIN information_schema.COLUMNS e ON e.TABLE_SCHEMA = t.TABLE_SCHEMA AND e.TABLE_NAME = t.TABLE_NAME"
+	        " AND e.GENERATION_EXPRESSION = 'ROW END'"
+	        " WHERE t.TABLE_SCHEMA = %s AND t.TABLE_TYPE = 'SYSTEM VERSIONED';\n", L) != 0)
+		goto out;
 	r = 0;
 out:
 	siphon_strbuf_free(&lit);

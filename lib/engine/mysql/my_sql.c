@@ -520,3 +520,33 @@ siphon_my_collation_map(const char *name, int to_mariadb, int uca1400)
 		return strncmp(name, "utf8mb4", 7) == 0 ? "utf8mb4_general_ci" : "utf8mb3_general_ci";
 	return NULL;
 }
+
+int
+siphon_my_requalify(struct siphon_strbuf *out, const char *s, const char *from_db,
+                    const char *to_db, int *changed)
+{
+	struct siphon_strbuf from = {0};
+	size_t pos = 0, done = 0, n;
+	struct tok t;
+	int r = -1;
+
+	*changed = 0;
+	if (siphon_my_ident(&from, from_db) != 0)
+		goto out;
+	n = from.len;
+	for (t = next_tok(s, &pos); t.kind != TOK_END; t = next_tok(s, &pos)) {
+		/* Only `from_db` right before a '.': a qualifier, not a name or a string. */
+		if (t.kind != TOK_QUOTED || t.end - t.start != n || s[t.end] != '.' ||
+		    memcmp(s + t.start, from.buf, n) != 0)
+			continue;
+		if (siphon_strbuf_append(out, s + done, t.start - done) != 0 ||
+		    siphon_my_ident(out, to_db) != 0)
+			goto out;
+		done = t.end;
+		(*changed)++;
+	}
+	r = siphon_strbuf_puts(out, s + done);
+out:
+	siphon_strbuf_free(&from);
+	return r;
+}

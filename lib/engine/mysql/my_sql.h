@@ -108,4 +108,13 @@ int siphon_my_replace_words(struct siphon_strbuf *out, const char *stmt,
 const char *siphon_my_collation_map(const char *name, int to_mariadb,
                                     int mariadb_uca1400);
 
+/*
+ * The qualifier `from_db`. (a backquoted name right before a '.', outside
+ * strings and comments) replaced by `to_db`. everywhere in stmt: MariaDB
+ * writes a sequence in a column DEFAULT as `db`.`seq` even for one in the
+ * table's own database.  *changed counts.  0 or -1 (no memory).
+ */
+int siphon_my_requalify(struct siphon_strbuf *out, const char *stmt, const char *from_db,
+                        const char *to_db, int *changed);
+
 #endif

@@ -410,7 +410,7 @@ int
 my_swap(struct my *my)
 {
 	struct siphon_my_catalog old = {0};
-	struct siphon_strbuf sql = {0};
+	struct siphon_strbuf sql = {0}, defaults = {0};
 	int r, exists, i, n, definers, nobj;
 
 	/* 1. Every object once in the staging database: proof that each works here. */
@@ -425,6 +425,9 @@ my_swap(struct my *my)
 	    (r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the views, routines, triggers and events")) != 0)
 		goto out;
 	if ((r = read_target(my, &old, &exists)) != 0)
+		goto out;
+	/* Read while the staging database still has the tables: DEFAULT NEXTVAL(...). */
+	if ((r = my_sequence_defaults_sql(my, &defaults)) != 0)
 		goto out;
 	if (my->o->force && (r = kill_sessions(my)) != 0)
 		goto out;
@@ -484,6 +487,7 @@ my_swap(struct my *my)
 	    (siphon_strbuf_puts(&sql, " COMMENT = ") != 0 || siphon_my_string(&sql, my->cat.db_comment) != 0))
 		goto oom;
 	if (siphon_strbuf_puts(&sql, ";\n") != 0 ||
+	    siphon_strbuf_puts(&sql, siphon_strbuf_str(&defaults)) != 0 ||
 	    drop_objects_sql(&old, my->into, OBJ_ROUTINES | OBJ_EVENTS, &sql) != 0)
 		goto oom;
 	if ((r = objects_sql(my, &my->cat, my->into, OBJ_ALL, 1, &sql)) < 0)
@@ -525,5 +529,6 @@ oom:
 out:
 	siphon_my_catalog_clear(&old);
 	siphon_strbuf_free(&sql);
+	siphon_strbuf_free(&defaults);
 	return r;
 }

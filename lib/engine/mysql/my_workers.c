@@ -37,7 +37,9 @@ my_start_workers(struct my *my)
 	const char *stages[2], *names[2] = {"dump", "compress"};
 	int r = 0, w;
 
-	my->nworkers = my->eng->jobs < my->cat.ntables ? my->eng->jobs : my->cat.ntables;
+	int nrows = my_tables_with_rows(my, NULL);
+
+	my->nworkers = my->eng->jobs < nrows ? my->eng->jobs : nrows;
 	if (my->nworkers < 1)
 		my->nworkers = 1;
 	if ((my->wrs = calloc((size_t)my->nworkers, sizeof(*my->wrs))) == NULL ||
@@ -149,18 +151,21 @@ plan(struct my *my, int nlanes)
 {
 	struct siphon_plan_item *items = NULL;
 	uint64_t *costs = NULL;
-	int n = my->cat.ntables, i, used, r = 0;
+	int n = my->cat.ntables, i, used, r = 0, *rows = NULL;
 
+	/* Only tables with rows of their own (my_tables.c): every lane gets one. */
 	if ((costs = calloc((size_t)n + 1, sizeof(*costs))) == NULL ||
-	    (items = calloc((size_t)n + 1, sizeof(*items))) == NULL)
+	    (items = calloc((size_t)n + 1, sizeof(*items))) == NULL ||
+	    (rows = calloc((size_t)n + 1, sizeof(*rows))) == NULL)
 		goto oom;
+	n = my_tables_with_rows(my, rows);
 	for (i = 0; i < n; i++)
-		costs[i] = my->cat.tables[i].bytes + 1;
+		costs[i] = my->cat.tables[rows[i]].bytes + 1;
 	if ((used = siphon_plan_lanes(costs, n, nlanes, items)) < 0)
 		goto oom;
 	for (i = 0; i < n; i++) {
 		struct siphon_my_lane *lane = &my->lanes[items[i].lane];
-		const struct siphon_my_table *t = &my->cat.tables[items[i].index];
+		const struct siphon_my_table *t = &my->cat.tables[rows[items[i].index]];
 		struct siphon_my_lane_item *it;
 		struct siphon_strbuf sql = {0};
 		void *p = realloc(lane->items, (size_t)(lane->nitems + 1) * sizeof(*lane->items));
@@ -195,7 +200,7 @@ plan(struct my *my, int nlanes)
 		siphon_my_lane_sink(&sink, lane);
 		siphon_rstream_set_sink(my->wrs[i], &sink);
 	}
-	my->ntables_copied = (unsigned)n;
+	my->ntables_copied = (unsigned)my->cat.ntables;
 	siphon_log(my->ctx, SIPHON_LOG_DEBUG, "%d tables over %d channels", n, used);
 	goto out;
 oom:
@@ -203,6 +208,7 @@ oom:
 out:
 	free(costs);
 	free(items);
+	free(rows);
 	return r;
 }
 
@@ -373,7 +379,7 @@ warn_nontransactional(struct my *my)
 	int i, n = 0;
 
 	for (i = 0; i < my->cat.ntables; i++) {
-		if (my->cat.tables[i].transactional)
+		if (my->cat.tables[i].transactional || my->cat.tables[i].no_rows)
 			continue;
 		if (n < 8)
 			siphon_strbuf_printf(&names, "%s\"%s\" (%s)", n > 0 ? ", " : "",
