@@ -48,9 +48,11 @@ SELECT format('inherits %s <- %s #%s', i.inhparent::regclass, i.inhrelid::regcla
 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 WHERE c.relnamespace IN :usr_ns;
 
--- columns (position among the live columns: dropped columns leave attnum gaps on the source)
+-- columns (position among the live columns: dropped columns leave attnum gaps on the source; not
+-- for inheritance children, whose inherited columns come first after any restore, pg_dump's too)
 SELECT format('column %I.%I #%s %I type=%s notnull=%s default=%s identity=%s generated=%s collation=%s',
-	n.nspname, c.relname, row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum), a.attname,
+	n.nspname, c.relname, CASE WHEN EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) AND NOT c.relispartition
+		THEN '-' ELSE (row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum))::text END, a.attname,
 	format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity,
 	a.attgenerated, CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::regcollation::text END)
 FROM pg_attribute a

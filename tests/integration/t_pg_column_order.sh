@@ -2,8 +2,10 @@
 # needs-real-siphon
 # Values land in their own columns and keep their meaning:
 #   - an inheritance child whose columns stand in another order on the server than after the
-#     schema is restored (ALTER TABLE ... INHERIT of a table built separately), and a partition
-#     attached from a table built separately (with a dropped column);
+#     schema is restored (ALTER TABLE ... INHERIT of a table built separately), a partition
+#     attached from a table built separately (with a dropped column), and a child and a
+#     grandchild of a parent that gained a column later (theirs come last on the server, before
+#     the children's own columns after the restore);
 #   - regclass, regproc and regtype columns under a database-level search_path that names the
 #     schemas (printed unqualified there, they would be read back as other objects).
 # Compared by column name, in sessions with search_path = '' on both sides.
@@ -31,13 +33,22 @@ CREATE FUNCTION misc.f() RETURNS int LANGUAGE sql AS 'SELECT 1';
 CREATE TYPE misc.mood AS ENUM ('ok');
 CREATE TABLE refs (id int PRIMARY KEY, r regclass, p regproc, t regtype);
 INSERT INTO refs VALUES (1, 'misc.notes', 'misc.f', 'misc.mood'), (2, 'public.parent', 'pg_catalog.now', 'integer');
+CREATE TABLE base (x int, y text);
+CREATE TABLE mid (z text) INHERITS (base);
+CREATE TABLE leaf (w text) INHERITS (mid);
+ALTER TABLE base ADD COLUMN added text;
+INSERT INTO leaf (x, y, z, w, added) VALUES (1, 'y1', 'z1', 'w1', 'added1'), (3, NULL, 'z3', NULL, 'added3');
+INSERT INTO mid (x, y, z, added) VALUES (2, 'y2', 'z2', 'added2');
+INSERT INTO base VALUES (0, 'y0', 'added0');
 EOF
 srv_psql -q -d postgres -c "ALTER DATABASE $db SET search_path = misc, public" >/dev/null || it_fail "search_path"
 
 siphon_pull "$db" --into "${db}_copy"
 assert_rc 0 "pull"
 q="SET search_path = ''; SELECT a, b, c FROM public.child ORDER BY 1; SELECT a, b FROM ONLY public.parent ORDER BY 1;
-SELECT day, v, w FROM public.measures ORDER BY 1; SELECT id, r::text, p::text, t::text FROM public.refs ORDER BY 1;"
+SELECT day, v, w FROM public.measures ORDER BY 1; SELECT id, r::text, p::text, t::text FROM public.refs ORDER BY 1;
+SELECT x, y, added FROM ONLY public.base ORDER BY 1; SELECT x, y, z, added FROM ONLY public.mid ORDER BY 1;
+SELECT x, y, z, w, added FROM public.leaf ORDER BY 1;"
 want=$(srv_psql -At -d "$db" -c "$q") || it_fail "read the source"
 got=$(ws_psql -At -d "${db}_copy" -c "$q") || it_fail "read the copy"
 if [ "$want" != "$got" ]; then
@@ -45,4 +56,5 @@ if [ "$want" != "$got" ]; then
 	it_fail "the copy's values differ by column name"
 fi
 it_note "$(echo "$got" | tr '\n' ' ')"
+assert_same "$db" "${db}_copy"
 ws_psql -q -d postgres -c "DROP DATABASE ${db}_copy" >/dev/null

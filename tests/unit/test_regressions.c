@@ -205,6 +205,25 @@ test_regression_version_verdict(void **state)
 	assert_int_equal(siphon_pg_version_verdict(170004, 150018, 1), SIPHON_PG_VERSIONS_LENIENT);
 }
 
+/*
+ * Issue 8: a database-level search_path applied to siphon's sessions made
+ * regclass values print unqualified (misc.notes as notes), read back locally
+ * as another table.  Every remote session, and every transaction, clears it.
+ */
+static void
+test_regression_sessions_clear_search_path(void **state)
+{
+	struct siphon_strbuf sb = {0};
+
+	(void)state;
+	assert_int_equal(siphon_pg_session_sql(&sb, 150000), 0);
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "search_path = ''"));
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_pg_txn_sql(&sb, 150000), 0);
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "SET LOCAL search_path = ''"));
+	siphon_strbuf_free(&sb);
+}
+
 int
 main(void)
 {
@@ -223,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_regression_catalog_duplicate_info_leaks),
 		cmocka_unit_test(test_regression_catalog_sequence_value_unchecked),
 		cmocka_unit_test(test_regression_version_verdict),
+		cmocka_unit_test(test_regression_sessions_clear_search_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
 
 #include "siphon.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 long
@@ -128,4 +129,51 @@ siphon_pg_lane_sink(struct siphon_sink *sink, struct siphon_pg_lane *lane)
 	sink->write = lane_write;
 	sink->finish = lane_finish;
 	sink->arg = lane;
+}
+
+int
+siphon_pg_copy_sql(struct siphon_pg_lane_item *it, struct siphon_strbuf *remote,
+                   const struct siphon_pg_table *t, int pieces, uint64_t first, uint64_t last)
+{
+	struct siphon_strbuf h = {0};
+	const char *qname = t != NULL ? t->qname : NULL;
+
+	if (t != NULL && pieces > 1) {
+		/* A TID range scan reads just these pages (PostgreSQL 14+). */
+		if (siphon_strbuf_printf(remote, "COPY (SELECT %s FROM ONLY %s WHERE ctid >= '(%llu,0)'::tid",
+		                         t->columns, qname, (unsigned long long)first) != 0 ||
+		    (last > 0 && siphon_strbuf_printf(remote, " AND ctid < '(%llu,0)'::tid",
+		                                         (unsigned long long)last) != 0) ||
+		    siphon_strbuf_puts(remote, ") TO STDOUT;\n") != 0 ||
+		    siphon_strbuf_printf(&h, "COPY %s (%s) FROM STDIN;\n", qname, t->columns) != 0)
+			goto oom;
+	} else if (qname == NULL) {
+		/* Large objects: loaded through a temporary table, then written. */
+		if (siphon_strbuf_puts(remote,
+		        "COPY (SELECT oid, pg_catalog.lo_get(oid) FROM pg_catalog.pg_largeobject_metadata ORDER BY 1) TO STDOUT;\n") != 0 ||
+		    siphon_strbuf_puts(&h, "CREATE TEMP TABLE siphon_lo (loid oid, data bytea);\nCOPY siphon_lo FROM STDIN;\n") != 0)
+			goto oom;
+		it->trailer = strdup(
+		    "SELECT count(pg_catalog.lo_create(loid)) FROM siphon_lo WHERE loid NOT IN (SELECT oid FROM pg_catalog.pg_largeobject_metadata);\n"
+		    "SELECT count(pg_catalog.lo_put(loid, 0, data)) FROM siphon_lo;\n"
+		    "DROP TABLE siphon_lo;\n");
+		if (it->trailer == NULL)
+			goto oom;
+	} else if (t->columns != NULL) {
+		/* Named columns on both sides: the local order may differ from the server's. */
+		if (siphon_strbuf_printf(remote, "COPY %s (%s) TO STDOUT;\n", qname, t->columns) != 0 ||
+		    siphon_strbuf_printf(&h, "COPY %s (%s) FROM STDIN;\n", qname, t->columns) != 0)
+			goto oom;
+	} else if (siphon_strbuf_printf(remote, "COPY %s TO STDOUT;\n", qname) != 0 ||
+	           siphon_strbuf_printf(&h, "COPY %s FROM STDIN;\n", qname) != 0) {
+		/* No column to name (CREATE TABLE t ()): nothing to put in the wrong place. */
+		goto oom;
+	}
+	if (siphon_strbuf_puts(remote, "\\echo '\\\\.'\n") != 0)
+		goto oom;
+	it->header = siphon_strbuf_take(&h);
+	return it->header != NULL ? 0 : -1;
+oom:
+	siphon_strbuf_free(&h);
+	return -1;
 }

@@ -11,9 +11,11 @@
 #ifndef SIPHON_PG_LANE_H
 #define SIPHON_PG_LANE_H
 
+#include "engine/postgres/pg_catalog.h"
 #include "loop/proc.h"
 #include "loop/sink.h"
 #include "util/ctx.h"
+#include "util/strbuf.h"
 
 struct siphon_pg_lane_item {
 	char *header;    /* local SQL before the data: "COPY t FROM STDIN;\n" */
@@ -46,6 +48,18 @@ struct siphon_pg_lane {
 #define SIPHON_PG_LANE_BAD (-2L)
 long siphon_pg_lane_scan(struct siphon_pg_lane_scan *s, const unsigned char *buf,
                          size_t len);
+
+/*
+ * One piece of work of a lane: appends to remote the COPY ... TO STDOUT
+ * that prints it (and the "\." line), and sets it->header (and trailer) to
+ * the local SQL that loads it.  The columns are named on both sides, in the
+ * server's order: a table's columns can stand in another order locally (an
+ * inheritance child, an attached partition).  t NULL: the large objects.
+ * pieces > 1: the ctid range [first, last) of t (last 0: to the end).
+ * 0, or -1 when out of memory.
+ */
+int siphon_pg_copy_sql(struct siphon_pg_lane_item *it, struct siphon_strbuf *remote,
+                       const struct siphon_pg_table *t, int pieces, uint64_t first, uint64_t last);
 
 /* Makes a sink of the lane (write/finish). */
 void siphon_pg_lane_sink(struct siphon_sink *sink, struct siphon_pg_lane *lane);

@@ -23,53 +23,6 @@ struct work {
 	uint64_t first, last;              /* block range [first, last); last 0: open */
 };
 
-static int
-lane_item(struct siphon_pg_lane_item *it, struct siphon_strbuf *remote,
-          const struct work *w)
-{
-	struct siphon_strbuf h = {0};
-	const char *qname = w->t != NULL ? w->t->qname : NULL;
-
-	if (w->t != NULL && w->pieces > 1) {
-		/* A TID range scan reads just these pages (PostgreSQL 14+). */
-		if (siphon_strbuf_printf(remote, "COPY (SELECT %s FROM ONLY %s WHERE ctid >= '(%llu,0)'::tid",
-		                         w->t->columns, qname, (unsigned long long)w->first) != 0 ||
-		    (w->last > 0 && siphon_strbuf_printf(remote, " AND ctid < '(%llu,0)'::tid",
-		                                         (unsigned long long)w->last) != 0) ||
-		    siphon_strbuf_puts(remote, ") TO STDOUT;\n") != 0 ||
-		    siphon_strbuf_printf(&h, "COPY %s (%s) FROM STDIN;\n", qname, w->t->columns) != 0)
-			goto oom;
-	} else if (qname == NULL) {
-		/* Large objects: loaded through a temporary table, then written. */
-		if (siphon_strbuf_puts(remote,
-		        "COPY (SELECT oid, pg_catalog.lo_get(oid) FROM pg_catalog.pg_largeobject_metadata ORDER BY 1) TO STDOUT;\n") != 0 ||
-		    siphon_strbuf_puts(&h, "CREATE TEMP TABLE siphon_lo (loid oid, data bytea);\nCOPY siphon_lo FROM STDIN;\n") != 0)
-			goto oom;
-		it->trailer = strdup(
-		    "SELECT count(pg_catalog.lo_create(loid)) FROM siphon_lo WHERE loid NOT IN (SELECT oid FROM pg_catalog.pg_largeobject_metadata);\n"
-		    "SELECT count(pg_catalog.lo_put(loid, 0, data)) FROM siphon_lo;\n"
-		    "DROP TABLE siphon_lo;\n");
-		if (it->trailer == NULL)
-			goto oom;
-	} else if (w->t->columns != NULL) {
-		/* Named columns on both sides: the local order may differ from the server's. */
-		if (siphon_strbuf_printf(remote, "COPY %s (%s) TO STDOUT;\n", qname, w->t->columns) != 0 ||
-		    siphon_strbuf_printf(&h, "COPY %s (%s) FROM STDIN;\n", qname, w->t->columns) != 0)
-			goto oom;
-	} else if (siphon_strbuf_printf(remote, "COPY %s TO STDOUT;\n", qname) != 0 ||
-	           siphon_strbuf_printf(&h, "COPY %s FROM STDIN;\n", qname) != 0) {
-		/* No column to name (CREATE TABLE t ()): nothing to put in the wrong place. */
-		goto oom;
-	}
-	if (siphon_strbuf_puts(remote, "\\echo '\\\\.'\n") != 0)
-		goto oom;
-	it->header = siphon_strbuf_take(&h);
-	return it->header != NULL ? 0 : -1;
-oom:
-	siphon_strbuf_free(&h);
-	return -1;
-}
-
 /* Makes room for at least need items in both arrays. */
 static int
 grow_work(struct work **w, uint64_t **c, int *cap, int need)
@@ -179,6 +132,7 @@ pg_start_lanes(struct pg *pg)
 			goto oom;
 		for (i = 0; i < n; i++) {
 			struct siphon_pg_lane_item *items;
+			const struct work *w;
 
 			if (plan[i].lane != l)
 				continue;
@@ -187,7 +141,8 @@ pg_start_lanes(struct pg *pg)
 				goto oom;
 			lane->items = items;
 			memset(&items[lane->nitems], 0, sizeof(*items));
-			if (lane_item(&items[lane->nitems++], &sql, &work[plan[i].index]) != 0)
+			w = &work[plan[i].index];
+			if (siphon_pg_copy_sql(&items[lane->nitems++], &sql, w->t, w->pieces, w->first, w->last) != 0)
 				goto oom;
 		}
 		if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0)
