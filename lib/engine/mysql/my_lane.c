@@ -3,8 +3,18 @@
 
 #include "loop/loop.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Remembers why the stream is not what was expected. */
+static enum siphon_my_scan_result
+bad(struct siphon_my_scan *s, const char *expected, int found)
+{
+	s->expected = expected;
+	s->found = found;
+	return SIPHON_MY_SCAN_BAD;
+}
 
 enum siphon_my_scan_result
 siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
@@ -29,7 +39,7 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 			break;
 		case SIPHON_MY_MARKER:
 			if (c != "nd\n"[3 - s->left]) {
-				res = SIPHON_MY_SCAN_BAD;
+				res = bad(s, "a row, or the line \"end\" after the last row", c);
 				goto out;
 			}
 			i++;
@@ -41,7 +51,7 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 			break;
 		case SIPHON_MY_FSTART:
 			if (s->field >= s->nfields) {
-				res = SIPHON_MY_SCAN_BAD;
+				res = bad(s, "the end of the row (more fields than columns)", -1);
 				goto out;
 			}
 			if (!s->prefixed[s->field]) {
@@ -57,13 +67,13 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 				s->state = SIPHON_MY_NULLWORD;
 				s->left = 3;
 			} else {
-				res = SIPHON_MY_SCAN_BAD;
+				res = bad(s, "'v' (a value) or the word NULL at the start of the field", c);
 				goto out;
 			}
 			break;
 		case SIPHON_MY_NULLWORD:
 			if (c != "ULL"[3 - s->left]) {
-				res = SIPHON_MY_SCAN_BAD;
+				res = bad(s, "'v' (a value) or the word NULL at the start of the field", c);
 				goto out;
 			}
 			i++;
@@ -90,7 +100,7 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 				s->state = SIPHON_MY_FSTART;
 			} else {
 				if (s->field != s->nfields - 1) {
-					res = SIPHON_MY_SCAN_BAD;
+					res = bad(s, "more fields (the row ended early)", '\n');
 					goto out;
 				}
 				s->rows++;
@@ -106,15 +116,32 @@ out:
 	return res;
 }
 
+/*
+ * Says where the framing broke and what was there instead: a field that
+ * lacks its 'v' is a column whose form siphon misjudged far more often than
+ * a table that changed under a snapshot, so the message does not guess.
+ */
 static int
 bad_stream(struct siphon_my_lane *lane)
 {
-	struct siphon_my_lane_item *it = lane->cur < lane->nitems ? &lane->items[lane->cur] : NULL;
+	const struct siphon_my_lane_item *it = lane->cur < lane->nitems ? &lane->items[lane->cur] : NULL;
+	const struct siphon_my_scan *s = &lane->scan;
+	char found[48] = "", column[160] = "";
 
+	if (s->found == '\n')
+		snprintf(found, sizeof(found), ", found the end of the line");
+	else if (s->found >= 0x21 && s->found < 0x7f)
+		snprintf(found, sizeof(found), ", found '%c' (byte 0x%02x)", s->found, s->found);
+	else if (s->found >= 0)
+		snprintf(found, sizeof(found), ", found byte 0x%02x", s->found);
+	if (it != NULL && it->names != NULL && s->state != SIPHON_MY_SOL && s->state != SIPHON_MY_MARKER &&
+	    s->field < it->nfields)
+		snprintf(column, sizeof(column), " (column `%.120s`)", it->names[s->field]);
 	return siphon_err(lane->ctx, SIPHON_EREMOTE,
-	                  "%s: the rows of table \"%s\" did not arrive in the expected form (row %llu); the table changed during the copy, or the stream was damaged",
-	                  lane->what, it != NULL ? it->table : "?",
-	                  (unsigned long long)lane->scan.rows + 1);
+	                  "%s: the rows of table \"%s\" are not in the form siphon selected them in: row %llu, field %d of %d%s: expected %s%s; the table's columns may have changed during the copy (try again), or siphon misread a column's type (please report it with the table's SHOW CREATE TABLE)",
+	                  lane->what, it != NULL ? it->table : "?", (unsigned long long)s->rows + 1,
+	                  s->field + 1, s->nfields, column, s->expected != NULL ? s->expected : "another byte",
+	                  found);
 }
 
 /* Writes what is converted into the current loader: 1 when all went. */
@@ -242,6 +269,9 @@ siphon_my_lane_clear(struct siphon_my_lane *lane)
 		free(lane->items[i].table);
 		free(lane->items[i].load_sql);
 		free(lane->items[i].prefixed);
+		for (int k = 0; lane->items[i].names != NULL && k < lane->items[i].nfields; k++)
+			free(lane->items[i].names[k]);
+		free(lane->items[i].names);
 		siphon_proc_free(lane->items[i].proc);
 	}
 	free(lane->items);

@@ -37,6 +37,9 @@ struct siphon_my_scan {
 	const unsigned char *prefixed;   /* per field: carries the 'v' */
 	int nfields;
 	uint64_t rows;
+	/* Why it said SIPHON_MY_SCAN_BAD: what it expected, and the byte it found (-1: none). */
+	const char *expected;
+	int found;
 };
 
 enum siphon_my_scan_result {
@@ -61,6 +64,7 @@ struct siphon_my_lane_item {
 	char *load_sql;                 /* the loader's statement */
 	unsigned char *prefixed;
 	int nfields;
+	char **names;                   /* the field's columns (nfields), for messages */
 	struct siphon_proc *proc;       /* its loader, once data arrived */
 	int done;                       /* its end line arrived */
 };
