@@ -115,11 +115,12 @@ test_unknown_type_refused(void **state)
 	assert_string_equal(why, "");
 	siphon_my_catalog_clear(&c);
 
-	/* One: no "more"; a view's columns are not looked at. */
+	/* One: no "more"; a generated column (computed locally) and a view's columns are not looked at. */
 	assert_int_equal(siphon_my_catalog_parse_list(&c,
 	    "T\t7431\tBASE TABLE\tInnoDB\tYES\t1\t1\n"
 	    "T\t76\tVIEW\t\tNO\t0\t0\n"
 	    "C\t7431\t78\tNO\tVECTOR\t0\n"
+	    "C\t7431\t67\tYES\tvector\t1\n"
 	    "C\t76\t78\tNO\tsomething\t0\n"), 0);
 	assert_int_equal(siphon_my_catalog_unknown_types(&c, why, sizeof(why)), 1);
 	assert_string_equal(why, "column `x` of table `t1` has the type VECTOR");

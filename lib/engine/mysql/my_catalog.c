@@ -307,7 +307,8 @@ siphon_my_catalog_unknown_types(const struct siphon_my_catalog *c, char *why, si
 		for (k = 0; k < c->tables[i].ncols; k++) {
 			const struct siphon_my_column *col = &c->tables[i].cols[k];
 
-			if (!col->unknown)
+			/* A generated column never travels: the local server computes it. */
+			if (!col->unknown || col->generated)
 				continue;
 			if (n++ == 0)
 				snprintf(why, cap, "column `%s` of table `%s` has the type %s", col->name,

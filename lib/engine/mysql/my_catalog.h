@@ -143,7 +143,8 @@ int siphon_my_catalog_parse_defs(struct siphon_my_catalog *c, const char *out);
 int siphon_my_type_kind(const char *data_type, enum siphon_my_colkind *kind);
 
 /*
- * Columns whose type siphon_my_type_kind() does not know: writes one
+ * Stored columns whose type siphon_my_type_kind() does not know (a
+ * generated one is computed locally, not copied): writes one
  * line naming the first (table, column, type) and how many more into why;
  * returns how many (0: every type is known).
  */

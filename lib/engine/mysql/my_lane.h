@@ -5,8 +5,10 @@
  * SELECT in the mysql client's batch format (fields split by tabs, rows by
  * newlines, \0 \t \n \\ escaped, NULL as the bare word NULL) and then a line
  * "end".  The first field and every nullable one are selected as
- * CONCAT('v', column): a value starts with 'v', NULL stays the word NULL, so
- * no data line starts with 'e' and NULL differs from the text 'NULL'.
+ * CONCAT('v', column) (a character string as CONCAT('v', CAST(column AS
+ * BINARY)): the 'v' one byte whatever its character set): a value starts
+ * with 'v', NULL stays the word NULL, so no data line starts with 'e' and
+ * NULL differs from the text 'NULL'.
  *
  * The scanner turns that into what LOAD DATA reads (the 'v' dropped, NULL
  * written \N, everything else as it is) and reports each table's end; the
