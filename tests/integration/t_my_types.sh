@@ -11,6 +11,7 @@
 # (a backslash), also as the first column. The source database is made here (siphon_types) and
 # dropped at exit. Compared with compare_mysql.sh and, column by column, by the stored bytes
 # (HEX(CAST(c AS BINARY)); FLOAT as c + 0e0, UUID/INET also in their text form). No warning.
+# Then a value longer than the server's max_allowed_packet (which CONCAT turns into NULL): exit 6.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/my_lib.sh"
 harness_start || exit 1
@@ -185,6 +186,22 @@ it_note "$ncols columns equal byte for byte"
 	it_fail "the text 'NULL' of wide did not stay text"
 [ "$(ws_my -N -B -e "SELECT COUNT(*) FROM types_copy.alltypes WHERE id = 3 AND u IS NULL AND i4 IS NULL AND i6 IS NULL AND g IS NULL AND js IS NULL")" = 1 ] ||
 	it_fail "the NULLs of alltypes did not stay NULL"
+
+# A value longer than the server's max_allowed_packet: CONCAT('v', c) is NULL then, with a warning
+# (1301) that the data channel prints after the rows: the pull stops (exit 6) and says so, rather
+# than copying a NULL; the old copy stays, nothing is left behind.
+srv_my -D "$src" -e "CREATE TABLE toolong (id INT PRIMARY KEY, b LONGBLOB NULL);
+  INSERT INTO toolong VALUES (1, REPEAT('x', 200000))" || it_fail "create toolong"
+packet=$(srv_my -N -B -e "SELECT @@global.max_allowed_packet")
+harness_on_exit "srv_my -e 'SET GLOBAL max_allowed_packet = $packet'"
+srv_my -e "SET GLOBAL max_allowed_packet = 65536" || it_fail "lower max_allowed_packet"
+my_pull "$src" --into types_copy
+srv_my -e "SET GLOBAL max_allowed_packet = $packet" || it_fail "restore max_allowed_packet"
+assert_rc 6 "a value longer than max_allowed_packet"
+assert_error_line
+assert_stderr_contains "the server warned while it sent the rows of table"
+assert_stderr_contains "larger than max_allowed_packet (65536)"
+[ "$(ws_my -N -B -e "SELECT COUNT(*) FROM types_copy.alltypes")" = 5 ] || it_fail "the earlier copy was touched"
 
 assert_ws_my_dbs types_copy
 assert_no_pwned

@@ -155,6 +155,12 @@ test_select_load_forms(void **state)
 	    "SELECT CONCAT('v', `u`), `u1`, CONCAT('v', CAST(`u2` AS BINARY)), CONCAT('v', `i4`), `i6`,"
 	    " CONCAT('v', `j`), CONCAT('v', `w`) FROM `t2`;\nSELECT 'end';\n");
 	siphon_strbuf_reset(&sb);
+	/* The worker's form: the server's warnings between the rows and the end marker. */
+	assert_int_equal(siphon_my_worker_sql(t, &sb), 0);
+	assert_string_equal(siphon_strbuf_str(&sb),
+	    "SELECT CONCAT('v', `u`), `u1`, CONCAT('v', CAST(`u2` AS BINARY)), CONCAT('v', `i4`), `i6`,"
+	    " CONCAT('v', `j`), CONCAT('v', `w`) FROM `t2`;\nSHOW WARNINGS;\nSELECT 'end';\n");
+	siphon_strbuf_reset(&sb);
 	assert_int_equal(siphon_my_prefixed_fields(t, &flags), 7);
 	assert_memory_equal(flags, "\1\0\1\1\0\1\1", 7);
 	free(flags);
@@ -225,6 +231,17 @@ test_scan_says_why(void **state)
 	assert_int_equal(scan("v1\tv2\nexit\n", 11, two, 2, &s), SIPHON_MY_SCAN_BAD);
 	assert_int_equal(s.found, 'x');
 	assert_int_equal((int)s.rows, 1);
+	/* A warning of the server after the rows (SHOW WARNINGS): said as such. */
+	assert_int_equal(scan("v1\tNULL\nWarning\t1301\tResult of concat() was larger than max_allowed_packet\n", 75,
+	                      two, 2, &s), SIPHON_MY_SCAN_BAD);
+	assert_int_equal(s.found, 'W');
+	assert_int_equal((int)s.rows, 1);
+	assert_true(s.warning);
+	assert_string_equal(s.expected, "a row or the end of the table");
+	/* A 'W' in another field is just a field without its 'v'. */
+	assert_int_equal(scan("v1\tW\n", 6, two, 2, &s), SIPHON_MY_SCAN_BAD);
+	assert_string_equal(s.expected, "'v' (a value) or the word NULL at the start of the field");
+	assert_false(s.warning);
 	/* The good stream says nothing. */
 	assert_int_equal(scan("v1\tNULL\nend\n", 12, two, 2, &s), SIPHON_MY_SCAN_END);
 	assert_null(s.expected);
@@ -283,6 +300,46 @@ test_lane_bad_message(void **state)
 	siphon_ctx_free(ctx);
 }
 
+/* A warning after the rows (SHOW WARNINGS) is quoted, not taken for a broken row. */
+static void
+test_lane_warning_message(void **state)
+{
+	struct siphon_ctx *ctx = NULL;
+	struct siphon_my_lane lane;
+	struct siphon_sink sink;
+	static const char rows[] =
+		"Warning\t1301\tResult of concat() was larger than max_allowed_packet (65536) - truncated\nend\n";
+	ssize_t r;
+
+	(void)state;
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
+	memset(&lane, 0, sizeof(lane));
+	lane.ctx = ctx;
+	snprintf(lane.what, sizeof(lane.what), "data channel 1");
+	lane.out_cap = 1024;
+	lane.out = malloc(lane.out_cap + 2);
+	lane.items = calloc(1, sizeof(*lane.items));
+	assert_non_null(lane.out);
+	assert_non_null(lane.items);
+	lane.nitems = 1;
+	lane.items[0].table = strdup("big");
+	lane.items[0].nfields = 2;
+	lane.items[0].prefixed = calloc(2, 1);
+	lane.items[0].prefixed[0] = lane.items[0].prefixed[1] = 1;
+	lane.spawn = no_spawn;
+	siphon_my_lane_sink(&sink, &lane);
+	r = sink.write(sink.arg, (const unsigned char *)rows, sizeof(rows) - 1);
+	assert_int_equal(r, SIPHON_EREMOTE);
+	assert_string_equal(siphon_ctx_errmsg(ctx),
+	    "data channel 1: the server warned while it sent the rows of table \"big\", so a value it sent"
+	    " may differ from the stored one (\"Warning 1301 Result of concat() was larger than"
+	    " max_allowed_packet (65536) - truncated\"); nothing was copied. A value longer than the"
+	    " server's max_allowed_packet comes as NULL: raise max_allowed_packet on the server"
+	    " (SET GLOBAL max_allowed_packet = 1073741824) and pull again");
+	siphon_my_lane_clear(&lane);
+	siphon_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -292,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_select_load_forms),
 		cmocka_unit_test(test_scan_says_why),
 		cmocka_unit_test(test_lane_bad_message),
+		cmocka_unit_test(test_lane_warning_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

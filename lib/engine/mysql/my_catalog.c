@@ -620,8 +620,9 @@ siphon_my_prefixed_fields(const struct siphon_my_table *t, unsigned char **flags
 	return n;
 }
 
-int
-siphon_my_select_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb)
+/* The SELECT of t's rows, then SHOW WARNINGS when warnings, then the end marker. */
+static int
+select_sql(const struct siphon_my_table *t, int warnings, struct siphon_strbuf *sb)
 {
 	int i, n = 0;
 
@@ -656,9 +657,23 @@ siphon_my_select_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb)
 		n++;
 	}
 	if (siphon_strbuf_puts(sb, " FROM ") != 0 || siphon_my_ident(sb, t->name) != 0 ||
-	    siphon_strbuf_puts(sb, ";\nSELECT 'end';\n") != 0)
+	    siphon_strbuf_puts(sb, ";\n") != 0 ||
+	    (warnings && siphon_strbuf_puts(sb, "SHOW WARNINGS;\n") != 0) ||
+	    siphon_strbuf_puts(sb, "SELECT 'end';\n") != 0)
 		return -1;
 	return 0;
+}
+
+int
+siphon_my_select_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb)
+{
+	return select_sql(t, 0, sb);
+}
+
+int
+siphon_my_worker_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb)
+{
+	return select_sql(t, 1, sb);
 }
 
 /* How a column loaded through the variable @siphon_<i> takes its value. */

@@ -165,6 +165,16 @@ struct siphon_my_table *siphon_my_catalog_table(struct siphon_my_catalog *c,
 int siphon_my_select_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb);
 
 /*
+ * What a worker sends for one table: siphon_my_select_sql() with "SHOW
+ * WARNINGS" between the rows and the end marker.  The server warns where
+ * it gave a value other than the stored one (CONCAT or CAST of a value
+ * longer than its max_allowed_packet is NULL, with warning 1301); the
+ * warning's line ("Warning\t...") breaks the framing, so the pull stops
+ * rather than copying a NULL in its place.
+ */
+int siphon_my_worker_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb);
+
+/*
  * Which output fields of t carry the 'v' prefix: flags[i] for the i-th
  * stored column.  Returns the number of fields, or -1 (no memory).
  */

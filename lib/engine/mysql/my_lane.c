@@ -61,6 +61,11 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 			if (c == 'v') {
 				i++;
 				s->state = SIPHON_MY_INFIELD;
+			} else if (c == 'W' && s->field == 0) {
+				/* The rows are followed by SHOW WARNINGS: "Warning\t1301\t...". */
+				res = bad(s, "a row or the end of the table", c);
+				s->warning = 1;
+				goto out;
 			} else if (c == 'N') {
 				/* \N is written when the word is complete: never more out than in. */
 				i++;
@@ -122,11 +127,26 @@ out:
  * a table that changed under a snapshot, so the message does not guess.
  */
 static int
-bad_stream(struct siphon_my_lane *lane)
+bad_stream(struct siphon_my_lane *lane, const unsigned char *at, size_t len)
 {
 	const struct siphon_my_lane_item *it = lane->cur < lane->nitems ? &lane->items[lane->cur] : NULL;
 	const struct siphon_my_scan *s = &lane->scan;
 	char found[48] = "", column[160] = "";
+
+	if (s->warning) {
+		/* at: the warning's line ("Warning\tCODE\tTEXT"), as much of it as arrived. */
+		char line[256];
+		size_t n = 0;
+
+		while (n < len && n < sizeof(line) - 1 && at[n] != '\n') {
+			line[n] = at[n] == '\t' ? ' ' : (char)at[n];
+			n++;
+		}
+		line[n] = '\0';
+		return siphon_err(lane->ctx, SIPHON_EREMOTE,
+		                  "%s: the server warned while it sent the rows of table \"%s\", so a value it sent may differ from the stored one (\"%s\"); nothing was copied. A value longer than the server's max_allowed_packet comes as NULL: raise max_allowed_packet on the server (SET GLOBAL max_allowed_packet = 1073741824) and pull again",
+		                  lane->what, it != NULL ? it->table : "?", line);
+	}
 
 	if (s->found == '\n')
 		snprintf(found, sizeof(found), ", found the end of the line");
@@ -206,7 +226,7 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 		chunk = len - total < lane->out_cap ? len - total : lane->out_cap;
 		res = siphon_my_scan(&lane->scan, buf + total, chunk, lane->out, &took, &made);
 		if (res == SIPHON_MY_SCAN_BAD)
-			return bad_stream(lane);
+			return bad_stream(lane, buf + total + took, chunk - took);
 		total += took;
 		lane->out_len = made;
 		lane->out_off = 0;

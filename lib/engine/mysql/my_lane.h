@@ -42,6 +42,7 @@ struct siphon_my_scan {
 	/* Why it said SIPHON_MY_SCAN_BAD: what it expected, and the byte it found (-1: none). */
 	const char *expected;
 	int found;
+	int warning;                     /* what it found is a line of SHOW WARNINGS */
 };
 
 enum siphon_my_scan_result {

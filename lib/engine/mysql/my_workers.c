@@ -261,7 +261,7 @@ send_data(struct my *my, int snapshot)
 			for (i = 0; i < lane->nitems; i++) {
 				struct siphon_my_table *t = siphon_my_catalog_table(&my->cat, lane->items[i].table);
 
-				if (siphon_my_select_sql(t, &sql) != 0)
+				if (siphon_my_worker_sql(t, &sql) != 0)
 					goto oom;
 			}
 			if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0 ||
