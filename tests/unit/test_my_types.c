@@ -257,17 +257,21 @@ no_spawn(void *arg, struct siphon_my_lane *lane, int i)
 	return -1;
 }
 
-/* The lane's message names the table, row, field, column, and what was there. */
-static void
-test_lane_bad_message(void **state)
+/*
+ * Feeds rows to a lane of one table (nfields fields, those in prefixed
+ * carrying the 'v', columns named by names or none) and returns the error
+ * message it gave.
+ */
+static char *
+lane_error(const char *table, int nfields, const char *prefixed, const char *const *names,
+           const char *rows)
 {
 	struct siphon_ctx *ctx = NULL;
 	struct siphon_my_lane lane;
 	struct siphon_sink sink;
-	static const char rows[] = "v1\tx\t\\0\\0\\0v\n";
-	ssize_t r;
+	char *msg;
+	int i;
 
-	(void)state;
 	assert_int_equal(siphon_ctx_new(&ctx), 0);
 	memset(&lane, 0, sizeof(lane));
 	lane.ctx = ctx;
@@ -278,66 +282,70 @@ test_lane_bad_message(void **state)
 	assert_non_null(lane.out);
 	assert_non_null(lane.items);
 	lane.nitems = 1;
-	lane.items[0].table = strdup("wide");
-	lane.items[0].nfields = 3;
-	lane.items[0].prefixed = calloc(3, 1);
-	lane.items[0].names = calloc(4, sizeof(char *));
-	lane.items[0].prefixed[0] = lane.items[0].prefixed[2] = 1;
-	lane.items[0].names[0] = strdup("id");
-	lane.items[0].names[1] = strdup("a");
-	lane.items[0].names[2] = strdup("u32");
+	lane.items[0].table = strdup(table);
+	lane.items[0].nfields = nfields;
+	lane.items[0].prefixed = malloc((size_t)nfields);
+	assert_non_null(lane.items[0].prefixed);
+	memcpy(lane.items[0].prefixed, prefixed, (size_t)nfields);
+	if (names != NULL) {
+		lane.items[0].names = calloc((size_t)nfields + 1, sizeof(char *));
+		assert_non_null(lane.items[0].names);
+		for (i = 0; i < nfields; i++)
+			lane.items[0].names[i] = strdup(names[i]);
+	}
 	lane.spawn = no_spawn;
 	siphon_my_lane_sink(&sink, &lane);
-	r = sink.write(sink.arg, (const unsigned char *)rows, sizeof(rows) - 1);
-	assert_int_equal(r, SIPHON_EREMOTE);
-	assert_string_equal(siphon_ctx_errmsg(ctx),
+	assert_int_equal(sink.write(sink.arg, (const unsigned char *)rows, strlen(rows)), SIPHON_EREMOTE);
+	msg = strdup(siphon_ctx_errmsg(ctx));
+	siphon_my_lane_clear(&lane);
+	siphon_ctx_free(ctx);
+	return msg;
+}
+
+/* The lane's message names the table, row, field, column, and what was there. */
+static void
+test_lane_bad_message(void **state)
+{
+	static const char *const names[] = {"id", "a", "u32"};
+	char *msg;
+
+	(void)state;
+	/* A utf32 column behind CONCAT('v', c): "\0\0\0v". */
+	msg = lane_error("wide", 3, "\1\0\1", names, "v1\tx\t\\0\\0\\0v\n");
+	assert_string_equal(msg,
 	    "data channel 2: the rows of table \"wide\" are not in the form siphon selected them in:"
 	    " row 1, field 3 of 3 (column `u32`): expected 'v' (a value) or the word NULL at the start"
 	    " of the field, found '\\' (byte 0x5c); the table's columns may have changed during the copy"
 	    " (try again), or siphon misread a column's type (please report it with the table's SHOW"
 	    " CREATE TABLE)");
-	siphon_my_lane_clear(&lane);
-	siphon_ctx_free(ctx);
+	free(msg);
+	/* A line that starts like the end marker but is not: no field, no column to name. */
+	msg = lane_error("t", 2, "\1\1", names, "v1\tv2\nexit\n");
+	assert_non_null(strstr(msg, ": at the start of row 2: expected a row, or the line \"end\" after the last row,"
+	                            " found 'x' (byte 0x78);"));
+	free(msg);
+	/* Fewer fields than columns, without names. */
+	msg = lane_error("t", 2, "\1\1", NULL, "v1\n");
+	assert_non_null(strstr(msg, ": row 1, field 1 of 2: expected more fields (the row ended early), found the end of the line;"));
+	free(msg);
 }
 
 /* A warning after the rows (SHOW WARNINGS) is quoted, not taken for a broken row. */
 static void
 test_lane_warning_message(void **state)
 {
-	struct siphon_ctx *ctx = NULL;
-	struct siphon_my_lane lane;
-	struct siphon_sink sink;
-	static const char rows[] =
-		"Warning\t1301\tResult of concat() was larger than max_allowed_packet (65536) - truncated\nend\n";
-	ssize_t r;
+	char *msg;
 
 	(void)state;
-	assert_int_equal(siphon_ctx_new(&ctx), 0);
-	memset(&lane, 0, sizeof(lane));
-	lane.ctx = ctx;
-	snprintf(lane.what, sizeof(lane.what), "data channel 1");
-	lane.out_cap = 1024;
-	lane.out = malloc(lane.out_cap + 2);
-	lane.items = calloc(1, sizeof(*lane.items));
-	assert_non_null(lane.out);
-	assert_non_null(lane.items);
-	lane.nitems = 1;
-	lane.items[0].table = strdup("big");
-	lane.items[0].nfields = 2;
-	lane.items[0].prefixed = calloc(2, 1);
-	lane.items[0].prefixed[0] = lane.items[0].prefixed[1] = 1;
-	lane.spawn = no_spawn;
-	siphon_my_lane_sink(&sink, &lane);
-	r = sink.write(sink.arg, (const unsigned char *)rows, sizeof(rows) - 1);
-	assert_int_equal(r, SIPHON_EREMOTE);
-	assert_string_equal(siphon_ctx_errmsg(ctx),
-	    "data channel 1: the server warned while it sent the rows of table \"big\", so a value it sent"
+	msg = lane_error("big", 2, "\1\1", NULL,
+	                 "Warning\t1301\tResult of concat() was larger than max_allowed_packet (65536) - truncated\nend\n");
+	assert_string_equal(msg,
+	    "data channel 2: the server warned while it sent the rows of table \"big\", so a value it sent"
 	    " may differ from the stored one (\"Warning 1301 Result of concat() was larger than"
 	    " max_allowed_packet (65536) - truncated\"); nothing was copied. A value longer than the"
 	    " server's max_allowed_packet comes as NULL: raise max_allowed_packet on the server"
 	    " (SET GLOBAL max_allowed_packet = 1073741824) and pull again");
-	siphon_my_lane_clear(&lane);
-	siphon_ctx_free(ctx);
+	free(msg);
 }
 
 int

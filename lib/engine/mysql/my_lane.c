@@ -122,16 +122,17 @@ out:
 }
 
 /*
- * Says where the framing broke and what was there instead: a field that
- * lacks its 'v' is a column whose form siphon misjudged far more often than
- * a table that changed under a snapshot, so the message does not guess.
+ * Says where the framing broke and what was there instead (at: the bytes
+ * from there on that arrived with it).  Under a snapshot a table cannot
+ * change; a column whose form siphon misjudged is as likely, so the
+ * message names both.
  */
 static int
 bad_stream(struct siphon_my_lane *lane, const unsigned char *at, size_t len)
 {
 	const struct siphon_my_lane_item *it = lane->cur < lane->nitems ? &lane->items[lane->cur] : NULL;
 	const struct siphon_my_scan *s = &lane->scan;
-	char found[48] = "", column[160] = "";
+	char found[48] = "", where[224];
 
 	if (s->warning) {
 		/* at: the warning's line ("Warning\tCODE\tTEXT"), as much of it as arrived. */
@@ -154,14 +155,18 @@ bad_stream(struct siphon_my_lane *lane, const unsigned char *at, size_t len)
 		snprintf(found, sizeof(found), ", found '%c' (byte 0x%02x)", s->found, s->found);
 	else if (s->found >= 0)
 		snprintf(found, sizeof(found), ", found byte 0x%02x", s->found);
-	if (it != NULL && it->names != NULL && s->state != SIPHON_MY_SOL && s->state != SIPHON_MY_MARKER &&
-	    s->field < it->nfields)
-		snprintf(column, sizeof(column), " (column `%.120s`)", it->names[s->field]);
+	if (s->state == SIPHON_MY_SOL || s->state == SIPHON_MY_MARKER)
+		snprintf(where, sizeof(where), "at the start of row %llu", (unsigned long long)s->rows + 1);
+	else if (it != NULL && it->names != NULL && s->field < it->nfields)
+		snprintf(where, sizeof(where), "row %llu, field %d of %d (column `%.120s`)",
+		         (unsigned long long)s->rows + 1, s->field + 1, s->nfields, it->names[s->field]);
+	else
+		snprintf(where, sizeof(where), "row %llu, field %d of %d", (unsigned long long)s->rows + 1,
+		         s->field + 1, s->nfields);
 	return siphon_err(lane->ctx, SIPHON_EREMOTE,
-	                  "%s: the rows of table \"%s\" are not in the form siphon selected them in: row %llu, field %d of %d%s: expected %s%s; the table's columns may have changed during the copy (try again), or siphon misread a column's type (please report it with the table's SHOW CREATE TABLE)",
-	                  lane->what, it != NULL ? it->table : "?", (unsigned long long)s->rows + 1,
-	                  s->field + 1, s->nfields, column, s->expected != NULL ? s->expected : "another byte",
-	                  found);
+	                  "%s: the rows of table \"%s\" are not in the form siphon selected them in: %s: expected %s%s; the table's columns may have changed during the copy (try again), or siphon misread a column's type (please report it with the table's SHOW CREATE TABLE)",
+	                  lane->what, it != NULL ? it->table : "?", where,
+	                  s->expected != NULL ? s->expected : "another byte", found);
 }
 
 /* Writes what is converted into the current loader: 1 when all went. */
