@@ -66,6 +66,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < c.nobjs; i++)
 		FUZZ_CHECK(c.objs[i].name != NULL);
 	siphon_my_case_collisions(&c, &sb);
+	{
+		/* The refusal line of unknown types: always terminated, within its buffer. */
+		char why[64];
+
+		siphon_my_catalog_unknown_types(&c, why, sizeof(why));
+		FUZZ_CHECK(memchr(why, '\0', sizeof(why)) != NULL);
+	}
 out:
 	siphon_strbuf_free(&sb);
 	siphon_my_catalog_clear(&c);

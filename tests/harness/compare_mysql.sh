@@ -140,7 +140,8 @@ describe() { # SOCK DB OUTFILE
 	n=$(my "$1" -N -B -e "$set_db SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE CAST(SCHEMA_NAME AS BINARY) = CAST(@db AS BINARY)" 2>"$3.err") ||
 		{ echo "compare_mysql.sh: cannot connect to $1:" >&2; cat "$3.err" >&2; return 2; }
 	[ "$n" = 1 ] || { echo "compare_mysql.sh: no database '$2' at $1" >&2; return 2; }
-	{ echo "$set_db"; cat "$here/compare_mysql.sql"; } | my "$1" -N -B >"$3.raw" 2>"$3.err" &&
+	# The schema in UTC too: a TIMESTAMP column's literal DEFAULT is shown in the session's zone.
+	{ echo "$set_db SET time_zone = '+00:00';"; cat "$here/compare_mysql.sql"; } | my "$1" -N -B >"$3.raw" 2>"$3.err" &&
 		{ echo "$set_db"; echo "$GEN_SQL"; } | my "$1" -N -B -r >"$3.gen" 2>>"$3.err" &&
 		{ echo "SET time_zone = '+00:00';"; cat "$3.gen"; } | my "$1" -N -B >>"$3.raw" 2>>"$3.err" ||
 		{ echo "compare_mysql.sh: cannot read database '$2' at $1:" >&2; cat "$3.err" >&2; return 2; }

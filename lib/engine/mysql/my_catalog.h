@@ -37,6 +37,18 @@ enum siphon_my_colkind {
 	SIPHON_MY_COL_BIT,        /* selected as a number, loaded through CAST */
 	SIPHON_MY_COL_GEOMETRY,   /* loaded through a variable */
 	SIPHON_MY_COL_FLOAT,      /* selected as DOUBLE: FLOAT's text has 6 digits */
+	/*
+	 * A character string (CHAR, VARCHAR, TEXT, ENUM, SET): prefixed, its
+	 * bytes go through CAST(c AS BINARY), or CONCAT('v', c) would be in the
+	 * column's character set ('v' is 2 or 4 bytes in utf16/utf32/ucs2).
+	 */
+	SIPHON_MY_COL_TEXT,
+	/*
+	 * Selected in its text form, loaded through a variable converted to
+	 * text (UUID, INET4, INET6, MySQL's JSON): from a binary string these
+	 * types take their binary form, so the text would load as garbage.
+	 */
+	SIPHON_MY_COL_TEXTFORM,
 };
 
 struct siphon_my_column {
@@ -45,6 +57,8 @@ struct siphon_my_column {
 	int generated;                 /* computed by the server: never loaded */
 	int is_enum;                   /* ENUM or SET */
 	enum siphon_my_colkind kind;
+	int unknown;                   /* a type siphon_my_type_kind() does not know */
+	char type[65];                 /* DATA_TYPE, as the server wrote it */
 };
 
 struct siphon_my_table {
@@ -132,6 +146,21 @@ int siphon_my_catalog_defs_sql(const struct siphon_my_catalog *c, const char *db
 /* Parses the definitions.  0, -1 (no memory), -2 (bad output). */
 int siphon_my_catalog_parse_defs(struct siphon_my_catalog *c, const char *out);
 
+/*
+ * The kind of an information_schema.COLUMNS.DATA_TYPE (any case) that
+ * the lane copies exactly: 0, or -1 for a type not on its list (MySQL 9's
+ * VECTOR, a type a plugin adds), which refuses the pull.
+ */
+int siphon_my_type_kind(const char *data_type, enum siphon_my_colkind *kind);
+
+/*
+ * Stored columns whose type siphon_my_type_kind() does not know (a
+ * generated one is computed locally, not copied): writes one
+ * line naming the first (table, column, type) and how many more into why;
+ * returns how many (0: every type is known).
+ */
+int siphon_my_catalog_unknown_types(const struct siphon_my_catalog *c, char *why, size_t cap);
+
 /* The table the name designates, or NULL. */
 struct siphon_my_table *siphon_my_catalog_table(struct siphon_my_catalog *c,
                                                 const char *name);
@@ -139,10 +168,22 @@ struct siphon_my_table *siphon_my_catalog_table(struct siphon_my_catalog *c,
 /*
  * The worker's statement for one table: SELECT of every stored column,
  * the first one and the nullable ones as CONCAT('v', c) so that NULL (the
- * bare word NULL in batch output) cannot be confused with the text 'NULL',
- * then "SELECT 'end'" (no data line starts with 'e').
+ * bare word NULL in batch output) cannot be confused with the text 'NULL'
+ * (a character string as CONCAT('v', CAST(c AS BINARY)), so that the 'v'
+ * is one byte in every character set), then "SELECT 'end'" (no data line
+ * starts with 'e').
  */
 int siphon_my_select_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb);
+
+/*
+ * What a worker sends for one table: siphon_my_select_sql() with "SHOW
+ * WARNINGS" between the rows and the end marker.  The server warns where
+ * it gave a value other than the stored one (CONCAT or CAST of a value
+ * longer than its max_allowed_packet is NULL, with warning 1301); the
+ * warning's line ("Warning\t...") breaks the framing, so the pull stops
+ * rather than copying a NULL in its place.
+ */
+int siphon_my_worker_sql(const struct siphon_my_table *t, struct siphon_strbuf *sb);
 
 /*
  * Which output fields of t carry the 'v' prefix: flags[i] for the i-th

@@ -3,8 +3,18 @@
 
 #include "loop/loop.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Remembers why the stream is not what was expected. */
+static enum siphon_my_scan_result
+bad(struct siphon_my_scan *s, const char *expected, int found)
+{
+	s->expected = expected;
+	s->found = found;
+	return SIPHON_MY_SCAN_BAD;
+}
 
 enum siphon_my_scan_result
 siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
@@ -29,7 +39,7 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 			break;
 		case SIPHON_MY_MARKER:
 			if (c != "nd\n"[3 - s->left]) {
-				res = SIPHON_MY_SCAN_BAD;
+				res = bad(s, "a row, or the line \"end\" after the last row", c);
 				goto out;
 			}
 			i++;
@@ -41,7 +51,7 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 			break;
 		case SIPHON_MY_FSTART:
 			if (s->field >= s->nfields) {
-				res = SIPHON_MY_SCAN_BAD;
+				res = bad(s, "the end of the row (more fields than columns)", -1);
 				goto out;
 			}
 			if (!s->prefixed[s->field]) {
@@ -51,19 +61,24 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 			if (c == 'v') {
 				i++;
 				s->state = SIPHON_MY_INFIELD;
+			} else if (c == 'W' && s->field == 0) {
+				/* The rows are followed by SHOW WARNINGS: "Warning\t1301\t...". */
+				res = bad(s, "a row or the end of the table", c);
+				s->warning = 1;
+				goto out;
 			} else if (c == 'N') {
 				/* \N is written when the word is complete: never more out than in. */
 				i++;
 				s->state = SIPHON_MY_NULLWORD;
 				s->left = 3;
 			} else {
-				res = SIPHON_MY_SCAN_BAD;
+				res = bad(s, "'v' (a value) or the word NULL at the start of the field", c);
 				goto out;
 			}
 			break;
 		case SIPHON_MY_NULLWORD:
 			if (c != "ULL"[3 - s->left]) {
-				res = SIPHON_MY_SCAN_BAD;
+				res = bad(s, "'v' (a value) or the word NULL at the start of the field", c);
 				goto out;
 			}
 			i++;
@@ -90,7 +105,7 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 				s->state = SIPHON_MY_FSTART;
 			} else {
 				if (s->field != s->nfields - 1) {
-					res = SIPHON_MY_SCAN_BAD;
+					res = bad(s, "more fields (the row ended early)", '\n');
 					goto out;
 				}
 				s->rows++;
@@ -106,15 +121,52 @@ out:
 	return res;
 }
 
+/*
+ * Says where the framing broke and what was there instead (at: the bytes
+ * from there on that arrived with it).  Under a snapshot a table cannot
+ * change; a column whose form siphon misjudged is as likely, so the
+ * message names both.
+ */
 static int
-bad_stream(struct siphon_my_lane *lane)
+bad_stream(struct siphon_my_lane *lane, const unsigned char *at, size_t len)
 {
-	struct siphon_my_lane_item *it = lane->cur < lane->nitems ? &lane->items[lane->cur] : NULL;
+	const struct siphon_my_lane_item *it = lane->cur < lane->nitems ? &lane->items[lane->cur] : NULL;
+	const struct siphon_my_scan *s = &lane->scan;
+	char found[48] = "", where[224];
 
+	if (s->warning) {
+		/* at: the warning's line ("Warning\tCODE\tTEXT"), as much of it as arrived. */
+		char line[256];
+		size_t n = 0;
+
+		while (n < len && n < sizeof(line) - 1 && at[n] != '\n') {
+			line[n] = at[n] == '\t' ? ' ' : (char)at[n];
+			n++;
+		}
+		line[n] = '\0';
+		return siphon_err(lane->ctx, SIPHON_EREMOTE,
+		                  "%s: the server warned while it sent the rows of table \"%s\", so a value it sent may differ from the stored one (\"%s\"); nothing was copied. A value longer than the server's max_allowed_packet comes as NULL: raise max_allowed_packet on the server (SET GLOBAL max_allowed_packet = 1073741824) and pull again",
+		                  lane->what, it != NULL ? it->table : "?", line);
+	}
+
+	if (s->found == '\n')
+		snprintf(found, sizeof(found), ", found the end of the line");
+	else if (s->found >= 0x21 && s->found < 0x7f)
+		snprintf(found, sizeof(found), ", found '%c' (byte 0x%02x)", s->found, s->found);
+	else if (s->found >= 0)
+		snprintf(found, sizeof(found), ", found byte 0x%02x", s->found);
+	if (s->state == SIPHON_MY_SOL || s->state == SIPHON_MY_MARKER)
+		snprintf(where, sizeof(where), "at the start of row %llu", (unsigned long long)s->rows + 1);
+	else if (it != NULL && it->names != NULL && s->field < it->nfields)
+		snprintf(where, sizeof(where), "row %llu, field %d of %d (column `%.120s`)",
+		         (unsigned long long)s->rows + 1, s->field + 1, s->nfields, it->names[s->field]);
+	else
+		snprintf(where, sizeof(where), "row %llu, field %d of %d", (unsigned long long)s->rows + 1,
+		         s->field + 1, s->nfields);
 	return siphon_err(lane->ctx, SIPHON_EREMOTE,
-	                  "%s: the rows of table \"%s\" did not arrive in the expected form (row %llu); the table changed during the copy, or the stream was damaged",
-	                  lane->what, it != NULL ? it->table : "?",
-	                  (unsigned long long)lane->scan.rows + 1);
+	                  "%s: the rows of table \"%s\" are not in the form siphon selected them in: %s: expected %s%s; the table's columns may have changed during the copy (try again), or siphon misread a column's type (please report it with the table's SHOW CREATE TABLE)",
+	                  lane->what, it != NULL ? it->table : "?", where,
+	                  s->expected != NULL ? s->expected : "another byte", found);
 }
 
 /* Writes what is converted into the current loader: 1 when all went. */
@@ -179,7 +231,7 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 		chunk = len - total < lane->out_cap ? len - total : lane->out_cap;
 		res = siphon_my_scan(&lane->scan, buf + total, chunk, lane->out, &took, &made);
 		if (res == SIPHON_MY_SCAN_BAD)
-			return bad_stream(lane);
+			return bad_stream(lane, buf + total + took, chunk - took);
 		total += took;
 		lane->out_len = made;
 		lane->out_off = 0;
@@ -242,6 +294,9 @@ siphon_my_lane_clear(struct siphon_my_lane *lane)
 		free(lane->items[i].table);
 		free(lane->items[i].load_sql);
 		free(lane->items[i].prefixed);
+		for (int k = 0; lane->items[i].names != NULL && k < lane->items[i].nfields; k++)
+			free(lane->items[i].names[k]);
+		free(lane->items[i].names);
 		siphon_proc_free(lane->items[i].proc);
 	}
 	free(lane->items);

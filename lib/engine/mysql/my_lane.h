@@ -5,8 +5,10 @@
  * SELECT in the mysql client's batch format (fields split by tabs, rows by
  * newlines, \0 \t \n \\ escaped, NULL as the bare word NULL) and then a line
  * "end".  The first field and every nullable one are selected as
- * CONCAT('v', column): a value starts with 'v', NULL stays the word NULL, so
- * no data line starts with 'e' and NULL differs from the text 'NULL'.
+ * CONCAT('v', column) (a character string as CONCAT('v', CAST(column AS
+ * BINARY)): the 'v' one byte whatever its character set): a value starts
+ * with 'v', NULL stays the word NULL, so no data line starts with 'e' and
+ * NULL differs from the text 'NULL'.
  *
  * The scanner turns that into what LOAD DATA reads (the 'v' dropped, NULL
  * written \N, everything else as it is) and reports each table's end; the
@@ -37,6 +39,10 @@ struct siphon_my_scan {
 	const unsigned char *prefixed;   /* per field: carries the 'v' */
 	int nfields;
 	uint64_t rows;
+	/* Why it said SIPHON_MY_SCAN_BAD: what it expected, and the byte it found (-1: none). */
+	const char *expected;
+	int found;
+	int warning;                     /* what it found is a line of SHOW WARNINGS */
 };
 
 enum siphon_my_scan_result {
@@ -61,6 +67,7 @@ struct siphon_my_lane_item {
 	char *load_sql;                 /* the loader's statement */
 	unsigned char *prefixed;
 	int nfields;
+	char **names;                   /* the field's columns (nfields), for messages */
 	struct siphon_proc *proc;       /* its loader, once data arrived */
 	int done;                       /* its end line arrived */
 };

@@ -195,7 +195,7 @@ int
 my_start_control(struct my *my)
 {
 	struct siphon_strbuf st = {0}, q = {0};
-	char why[160];
+	char why[512];
 	int r, ended, pr;
 
 	if ((r = my_client_stage(my, &st, 0)) != 0)
@@ -231,6 +231,13 @@ my_start_control(struct my *my)
 		r = siphon_err(my->ctx, SIPHON_EREMOTE,
 		               "the MySQL server on %s sent an impossible %s in its catalog of \"%s\"; nothing was copied",
 		               my->o->host, why, my->o->dbname);
+		goto out;
+	}
+	/* A type the lane does not know could arrive in a form it loads wrong: refused before anything is made. */
+	if (siphon_my_catalog_unknown_types(&my->cat, why, sizeof(why)) > 0) {
+		r = siphon_err(my->ctx, SIPHON_EVERSION,
+		               "database \"%s\" on %s: %s, which siphon cannot copy exactly; nothing was copied",
+		               my->o->dbname, my->o->host, why);
 		goto out;
 	}
 	if (!my->cat.have_db) {

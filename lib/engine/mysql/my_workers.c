@@ -145,6 +145,20 @@ wait_ready(struct my *my, int n, int attempt)
 	return 0;
 }
 
+/* The names of the columns the lane's fields carry (the stored ones), for its messages. */
+static int
+field_names(const struct siphon_my_table *t, struct siphon_my_lane_item *it)
+{
+	int i, n = 0;
+
+	if ((it->names = calloc((size_t)it->nfields + 1, sizeof(*it->names))) == NULL)
+		return -1;
+	for (i = 0; i < t->ncols && n < it->nfields; i++)
+		if (!t->cols[i].generated && (it->names[n++] = strdup(t->cols[i].name)) == NULL)
+			return -1;
+	return 0;
+}
+
 /* Splits the tables among nlanes workers, largest first; sets their sinks. */
 static int
 plan(struct my *my, int nlanes)
@@ -178,6 +192,7 @@ plan(struct my *my, int nlanes)
 		lane->nitems++;
 		if ((it->table = strdup(t->name)) == NULL ||
 		    (it->nfields = siphon_my_prefixed_fields(t, &it->prefixed)) < 0 ||
+		    field_names(t, it) != 0 ||
 		    siphon_my_load_sql(t, my->staging, &sql) != 0) {
 			siphon_strbuf_free(&sql);
 			goto oom;
@@ -252,7 +267,7 @@ send_data(struct my *my, int snapshot)
 			for (i = 0; i < lane->nitems; i++) {
 				struct siphon_my_table *t = siphon_my_catalog_table(&my->cat, lane->items[i].table);
 
-				if (siphon_my_select_sql(t, &sql) != 0)
+				if (siphon_my_worker_sql(t, &sql) != 0)
 					goto oom;
 			}
 			if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0 ||
