@@ -88,6 +88,13 @@ COMPARE_MAX_LINES=1000 "$SIPHON_IT_LIB_DIR/compare.sh" "$db" "${db}_dev" >"$H/ru
 others=$(grep -E '^[-+]' "$H/run/compare" | grep -vE '^-(event_trigger|publication "pub all" |comment event trigger )')
 [ -z "$others" ] || { cat "$H/run/compare" >&2; it_fail "the copy made by a createdb role differs in more than what was named"; }
 [ "$(ws_psql -At -d "${db}_dev" -c "SELECT count(*) FROM pg_catalog.pg_event_trigger")" = 0 ] || it_fail "event triggers in a copy made by a createdb role"
+assert_stderr_contains 'not copied exactly: role "postgres" not granted to the local role; '
+
+# Its grants to a role it is not a member of are kept (it owns the objects, so it may grant).
+[ "$(ws_psql -At -d "${db}_dev" -c "SELECT has_table_privilege('Shared Role', 'public.docs', 'SELECT')")" = t ] ||
+	it_fail "a copy made by a createdb role lost a GRANT to an existing role"
+[ "$(ws_psql -At -d "${db}_dev" -c "SELECT array_to_string(lomacl, ' ') FROM pg_catalog.pg_largeobject_metadata WHERE oid = $lo2")" = 'devrole=rw/devrole "Shared Role"=rw/devrole' ] ||
+	it_fail "a large object of a copy made by a createdb role lost its privileges: $(ws_psql -At -d "${db}_dev" -c "SELECT lomacl FROM pg_catalog.pg_largeobject_metadata WHERE oid = $lo2")"
 
 # 3. Roles the workstation lacks in policies and user mappings.
 srv_psql -q -d "$rdb" >/dev/null 2>"$H/run/setup.err" <<'EOF' || { cat "$H/run/setup.err" >&2; it_fail "fill $rdb"; }

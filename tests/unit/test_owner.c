@@ -17,7 +17,7 @@ static char *known[] = {"app", "Mixed Case", "we\"ird", "pg_database_owner"};
 static struct siphon_pg_roles
 roles(void)
 {
-	struct siphon_pg_roles r;
+	struct siphon_pg_roles r = {0};
 
 	r.n = 4;
 	r.names = malloc(sizeof(char *) * 4);
@@ -296,6 +296,31 @@ test_owner_acl_decisions(void **state)
 	siphon_pg_roles_clear(&r);
 }
 
+/*
+ * A grantee, a policy role or a user mapping may be any role that exists
+ * here; an owner (and FOR ROLE) only one the local user is a member of.
+ */
+static void
+test_owner_grantees_may_be_any_role(void **state)
+{
+	struct siphon_pg_roles member = roles(), all = roles();
+	char *out = NULL, *note = NULL;
+
+	(void)state;
+	assert_int_equal(siphon_pg_roles_add(&all, "reader"), 0);
+	member.existing = &all;
+	assert_int_equal(siphon_pg_owner_drop("ALTER TABLE t OWNER TO reader;", 30, &member), 1);
+	assert_int_equal(siphon_pg_acl_drop("GRANT SELECT ON TABLE t TO reader;", 34, &member), 0);
+	assert_int_equal(siphon_pg_acl_drop("ALTER DEFAULT PRIVILEGES FOR ROLE reader GRANT SELECT ON TABLES  TO app;", 72, &member), 1);
+	assert_int_equal(siphon_pg_mapping_drop("CREATE USER MAPPING FOR reader SERVER s;", 40, &member), 0);
+	assert_int_equal(siphon_pg_policy_filter("CREATE POLICY p ON t TO reader, bob;\n", &member, &out, &note), 1);
+	assert_string_equal(out, "CREATE POLICY p ON t TO reader;\n");
+	free(out);
+	free(note);
+	siphon_pg_roles_clear(&member);
+	siphon_pg_roles_clear(&all);
+}
+
 int
 main(void)
 {
@@ -304,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_owner_filter_text_respects_quoting),
 		cmocka_unit_test(test_owner_user_mappings),
 		cmocka_unit_test(test_owner_policies),
+		cmocka_unit_test(test_owner_grantees_may_be_any_role),
 		cmocka_unit_test(test_owner_sink_streams_in_pieces),
 		cmocka_unit_test(test_owner_acl_decisions),
 	};

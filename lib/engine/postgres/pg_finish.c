@@ -218,14 +218,17 @@ out:
 	return r;
 }
 
-/* One entry for the roles the workstation lacks, and one per subscription. */
+/*
+ * One entry for the roles the workstation lacks (or that the local role may
+ * not hand objects to), and one per subscription.
+ */
 static int
 account_left_out(struct pg *pg)
 {
 	const struct siphon_pg_dropped *d = &pg->owner.dropped;
 	struct siphon_leftout *lo = &pg->eng->left_out;
 	struct siphon_strbuf names = {0}, what = {0};
-	int i, r = 0;
+	int i, r = 0, absent = 0, shown = d->missing.n < 10 ? d->missing.n : 10;
 
 	for (i = 0; i < pg->cat.nsubs; i++)
 		if (siphon_leftout_add(lo, "subscription \"%s\": never copied (it would connect to the publisher from this machine)",
@@ -233,10 +236,19 @@ account_left_out(struct pg *pg)
 			goto oom;
 	if (d->missing.n == 0)
 		goto out;
-	for (i = 0; i < d->missing.n && i < 10; i++)
-		if (siphon_strbuf_printf(&names, "%s\"%s\"", i > 0 ? ", " : "", d->missing.names[i]) != 0)
+	for (i = 0; i < d->missing.n; i++)
+		absent += !siphon_pg_roles_has(&pg->all_roles, d->missing.names[i]);
+	for (i = 0; i < shown; i++) {
+		const char *name = d->missing.names[i];
+		/* Said of each only when both kinds are there. */
+		const char *note = absent == d->missing.n || absent == 0 ? "" :
+		                   siphon_pg_roles_has(&pg->all_roles, name) ? " (not granted to the local role)" :
+		                   " (missing)";
+
+		if (siphon_strbuf_printf(&names, "%s\"%s\"%s", i > 0 ? ", " : "", name, note) != 0)
 			goto oom;
-	if (d->missing.n > 10 && siphon_strbuf_printf(&names, " and %d more", d->missing.n - 10) != 0)
+	}
+	if (d->missing.n > shown && siphon_strbuf_printf(&names, " and %d more", d->missing.n - shown) != 0)
 		goto oom;
 	if ((d->owners > 0 && siphon_strbuf_printf(&what, "; %d object%s owned by the local user instead",
 	                                           d->owners, d->owners == 1 ? "" : "s") != 0) ||
@@ -245,10 +257,21 @@ account_left_out(struct pg *pg)
 	    (d->mappings > 0 && siphon_strbuf_printf(&what, "; %d user mapping%s left out",
 	                                             d->mappings, d->mappings == 1 ? "" : "s") != 0))
 		goto oom;
-	if (siphon_leftout_add(lo, "role%s %s missing on this server%s (create %s locally to keep %s)",
-	                       d->missing.n == 1 ? "" : "s", siphon_strbuf_str(&names),
-	                       siphon_strbuf_str(&what), d->missing.n == 1 ? "it" : "them",
-	                       d->owners + d->acls + d->mappings == 1 ? "it" : "them") != 0)
+	if (absent == d->missing.n)
+		r = siphon_leftout_add(lo, "role%s %s missing on this server%s (create %s locally to keep %s)",
+		                       d->missing.n == 1 ? "" : "s", siphon_strbuf_str(&names),
+		                       siphon_strbuf_str(&what), d->missing.n == 1 ? "it" : "them",
+		                       d->owners + d->acls + d->mappings == 1 ? "it" : "them");
+	else if (absent == 0)
+		r = siphon_leftout_add(lo, "role%s %s not granted to the local role%s (grant %s to the local role to keep %s)",
+		                       d->missing.n == 1 ? "" : "s", siphon_strbuf_str(&names),
+		                       siphon_strbuf_str(&what), d->missing.n == 1 ? "it" : "them",
+		                       d->owners + d->acls + d->mappings == 1 ? "it" : "them");
+	else
+		r = siphon_leftout_add(lo, "roles %s%s (create the missing ones, and grant them all to the local role, to keep %s)",
+		                       siphon_strbuf_str(&names), siphon_strbuf_str(&what),
+		                       d->owners + d->acls + d->mappings == 1 ? "it" : "them");
+	if (r != 0)
 		goto oom;
 	goto out;
 oom:

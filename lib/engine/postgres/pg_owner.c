@@ -45,13 +45,17 @@ siphon_pg_roles_clear(struct siphon_pg_roles *roles)
 }
 
 int
-siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *roles)
+siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *roles, int all)
 {
 	char *out = NULL, *p, **nn;
 	int r;
 
-	/* Roles the local user may give objects to: all of them for a superuser. */
-	if ((r = siphon_pg_local_query(ctx, "postgres",
+	/*
+	 * Roles the local user may give objects to (all of them for a
+	 * superuser), or every role (grantees).
+	 */
+	if ((r = siphon_pg_local_query(ctx, "postgres", all ?
+	        "SELECT encode(convert_to(rolname, 'UTF8'), 'hex') FROM pg_catalog.pg_roles;" :
 	        "SELECT encode(convert_to(rolname, 'UTF8'), 'hex') FROM pg_catalog.pg_roles "
 	        "WHERE pg_catalog.pg_has_role(current_user, oid, 'MEMBER');", &out)) != 0)
 		return r;
@@ -115,6 +119,13 @@ read_ident(const char *p, const char *end, const char **next)
 bad:
 	siphon_strbuf_free(&sb);
 	return NULL;
+}
+
+/* The roles that exist here, for grantees: roles->existing, else roles itself. */
+static const struct siphon_pg_roles *
+existing(const struct siphon_pg_roles *roles)
+{
+	return roles->existing != NULL ? roles->existing : roles;
 }
 
 /*
@@ -232,7 +243,7 @@ acl_missing(const char *line, size_t len, const struct siphon_pg_roles *roles)
 	if ((p = last_of(line, end, " FOR ROLE ")) != NULL &&
 	    (who = missing_role_at(p + 10, end, roles)) != NULL)
 		return who;
-	/* The grantee: after the last " TO " or " FROM ", whichever comes later. */
+	/* The grantee (any role that exists): after the last " TO " or " FROM ", whichever comes later. */
 	to = last_of(line, end, " TO ");
 	from = last_of(line, end, " FROM ");
 	if (to == NULL && from == NULL)
@@ -243,7 +254,7 @@ acl_missing(const char *line, size_t len, const struct siphon_pg_roles *roles)
 		p = from + 6;
 	while (p < end && *p == ' ')
 		p++;
-	return missing_role_at(p, end, roles);
+	return missing_role_at(p, end, existing(roles));
 }
 
 int
@@ -264,7 +275,7 @@ mapping_missing(const char *line, size_t len, const struct siphon_pg_roles *role
 
 	if (!has_prefix(line, len, prefix))
 		return NULL;
-	return missing_role_at(line + sizeof(prefix) - 1, end, roles);
+	return missing_role_at(line + sizeof(prefix) - 1, end, existing(roles));
 }
 
 int
@@ -466,7 +477,7 @@ policy_line(const char *line, size_t len, const struct siphon_pg_roles *roles,
 	if (siphon_strbuf_append(out, line, (size_t)(list - line)) != 0)
 		return -1;
 	for (p = list;;) {
-		char *who = missing_role_at(p, end, roles);
+		char *who = missing_role_at(p, end, existing(roles));
 
 		if ((q = skip_name(p, end)) == p)
 			return -2;

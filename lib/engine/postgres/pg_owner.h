@@ -18,14 +18,20 @@
 #include "util/ctx.h"
 #include "util/strbuf.h"
 
-/* The local roles objects may be given to, sorted. */
+/*
+ * The local roles objects may be given to, sorted; existing, when set, the
+ * roles that exist at all: a privilege, a policy or a user mapping may name
+ * any of them (the object's owner grants), an owner only one the local user
+ * is a member of.
+ */
 struct siphon_pg_roles {
 	char **names;
 	int n;
+	const struct siphon_pg_roles *existing;   /* borrowed; NULL: names */
 };
 
-/* Reads them from the local server.  0 or a negative code. */
-int siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *roles);
+/* Reads them from the local server (all: every role).  0 or a negative code. */
+int siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *roles, int all);
 /* Sorts names (owned by roles) for lookups. */
 void siphon_pg_roles_sort(struct siphon_pg_roles *roles);
 void siphon_pg_roles_clear(struct siphon_pg_roles *roles);

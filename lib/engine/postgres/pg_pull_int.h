@@ -50,6 +50,7 @@ struct pg {
 	struct siphon_rstream **lane_rs;
 	struct siphon_pg_lane *lanes;
 	struct siphon_pg_roles roles;         /* local roles objects may go to */
+	struct siphon_pg_roles all_roles;     /* every local role (grantees) */
 	struct siphon_pg_owner_sink owner;    /* the schema's filter */
 	unsigned ntables_copied;
 	char *datadir;             /* the local data directory, when readable */
