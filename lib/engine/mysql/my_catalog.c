@@ -153,6 +153,7 @@ siphon_my_catalog_clear(struct siphon_my_catalog *c)
 	free(c->objs);
 	free(c->collations);
 	free(c->db_comment);
+	siphon_strbuf_free(&c->skipped_list);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -194,9 +195,7 @@ add_table(struct siphon_my_catalog *c, const struct fields *fs)
 		return -2;
 	if (!field_is(fs, 2, "BASE TABLE") && !field_is(fs, 2, "SYSTEM VERSIONED") &&
 	    !field_is(fs, 2, "SEQUENCE")) {
-		if (!field_is(fs, 2, "VIEW"))
-			c->skipped++;   /* temporary tables */
-		return 0;
+		return 0;       /* views come as V lines; temporary tables are another session's */
 	}
 	if (grow((void **)&c->tables, &c->captables, c->ntables, sizeof(*t)) != 0)
 		return -1;
@@ -407,7 +406,22 @@ parse_line(struct siphon_my_catalog *c, const struct fields *fs)
 			return add_object(c, SIPHON_MY_PROCEDURE, fs, 2, 0);
 		if (field_is(fs, 1, "FUNCTION"))
 			return add_object(c, SIPHON_MY_FUNCTION, fs, 2, 0);
-		c->skipped++;     /* MariaDB packages */
+		/* MariaDB's packages (sql_mode ORACLE): named, not copied. */
+		c->skipped++;
+		if (c->skipped_list.len < 4096) {
+			char *name = hex_field(fs, 2);
+			char kind[32];
+
+			copy_field(kind, sizeof(kind), fs, 1);
+			if (name == NULL)
+				return -2;
+			if ((c->skipped_list.len > 0 && siphon_strbuf_puts(&c->skipped_list, ", ") != 0) ||
+			    siphon_strbuf_printf(&c->skipped_list, "%s `%s`", kind, name) != 0) {
+				free(name);
+				return -1;
+			}
+			free(name);
+		}
 		return 0;
 	}
 	if (field_is(fs, 0, "E") && fs->n >= 2)

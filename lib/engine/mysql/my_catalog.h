@@ -114,7 +114,8 @@ struct siphon_my_catalog {
 	char (*collations)[64];        /* collations the tables use */
 	int ncollations;
 	uint64_t total_bytes;
-	unsigned skipped;              /* sequences and other kinds not copied */
+	unsigned skipped;              /* objects of kinds not copied (packages) */
+	struct siphon_strbuf skipped_list; /* "PACKAGE `p`, ..." (bounded), for the warning */
 	char bad[96];                  /* the first number out of range, or "" */
 };
 

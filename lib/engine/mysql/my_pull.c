@@ -217,10 +217,13 @@ siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 	           "%s: %s %s, %d tables (%.1f MB), %d views/routines/triggers/events, compression %s",
 	           my.o->host, my.cat.mariadb ? "MariaDB" : "MySQL", my.cat.version, my.cat.ntables,
 	           (double)my.cat.total_bytes / 1e6, my.cat.nobjs, eng->codec_name);
-	if (my.cat.skipped > 0)
-		siphon_log(my.ctx, SIPHON_LOG_WARN,
-		           "%u object%s of a kind siphon does not copy (packages) left out",
-		           my.cat.skipped, my.cat.skipped == 1 ? "" : "s");
+	if (my.cat.skipped > 0 &&
+	    siphon_leftout_add(&eng->left_out, "%s%s: MariaDB packages (sql_mode ORACLE), which siphon does not copy; left out",
+	                       siphon_strbuf_str(&my.cat.skipped_list),
+	                       my.cat.skipped_list.len >= 4096 ? " and more" : "") != 0) {
+		r = siphon_err_oom(my.ctx);
+		goto out;
+	}
 	if ((r = my_tables_decide(&my)) != 0 || (r = my_local_checks(&my)) != 0)
 		goto out;
 	eng->loop->tick = my_disk_tick;
