@@ -104,35 +104,3 @@ siphon_codec_name(enum siphon_codec_kind kind)
 
 	return ops != NULL ? ops->name : "unknown";
 }
-
-int
-siphon_codec_parse(const char *name)
-{
-	if (name == NULL)
-		return -1;
-	if (strcmp(name, "zstd") == 0)
-		return SIPHON_CODEC_ZSTD;
-	/* pigz writes ordinary gzip members, so one decoder serves both. */
-	if (strcmp(name, "gzip") == 0 || strcmp(name, "pigz") == 0)
-		return SIPHON_CODEC_GZIP;
-	if (strcmp(name, "none") == 0)
-		return SIPHON_CODEC_NONE;
-	return -1;
-}
-
-int
-siphon_codec_from_compress(enum siphon_compress compress)
-{
-	switch (compress) {
-	case SIPHON_COMPRESS_ZSTD:
-		return SIPHON_CODEC_ZSTD;
-	case SIPHON_COMPRESS_PIGZ:
-	case SIPHON_COMPRESS_GZIP:
-		return SIPHON_CODEC_GZIP;
-	case SIPHON_COMPRESS_NONE:
-		return SIPHON_CODEC_NONE;
-	case SIPHON_COMPRESS_AUTO:
-		break;
-	}
-	return -1;
-}

@@ -63,14 +63,4 @@ void siphon_decoder_free(struct siphon_decoder *d);
 /* "zstd", "gzip", "none"; "unknown" for a value outside the enum. */
 const char *siphon_codec_name(enum siphon_codec_kind kind);
 
-/* Parses "zstd", "gzip", "pigz" (-> GZIP), "none"; returns -1 if unknown. */
-int siphon_codec_parse(const char *name);
-
-/*
- * The decoder for what a server-side compressor writes: PIGZ and GZIP both
- * give SIPHON_CODEC_GZIP.  Returns -1 for SIPHON_COMPRESS_AUTO, which must
- * be resolved to a real compressor first.
- */
-int siphon_codec_from_compress(enum siphon_compress compress);
-
 #endif

@@ -187,43 +187,15 @@ out:
 	siphon_strbuf_free(&prefix);
 }
 
-/* Free bytes for unprivileged use on the file system holding dir; -1 if unknown. */
-static long long
-free_bytes(const char *dir)
-{
-	struct statvfs v;
-
-	if (statvfs(dir, &v) != 0)
-		return -1;
-	return (long long)v.f_bavail * (long long)v.f_frsize;
-}
-
-/* What stays free for everything else: 1% of the disk, between 1 and 64 MB. */
-static long long
-disk_reserve(const char *dir)
-{
-	struct statvfs v;
-	long long r;
-
-	if (statvfs(dir, &v) != 0)
-		return 1024 * 1024;
-	r = (long long)v.f_blocks * (long long)v.f_frsize / 100;
-	if (r < 1024 * 1024)
-		r = 1024 * 1024;
-	if (r > 64LL * 1024 * 1024)
-		r = 64LL * 1024 * 1024;
-	return r;
-}
-
 int
 sq_check_disk(struct sq *sq)
 {
 	const char *dir = siphon_strbuf_str(&sq->dir);
-	long long avail = free_bytes(dir), need;
+	long long avail = siphon_eng_free_bytes(dir), need;
 
 	if (avail < 0)
 		return 0;
-	need = sq->need + sq->need / 20 + disk_reserve(dir);
+	need = sq->need + sq->need / 20 + siphon_eng_disk_reserve(dir);
 	if (avail < need)
 		return siphon_err(sq->ctx, SIPHON_ELOCAL,
 		                  "not enough local disk space: the copy needs about %.0f MB and %.0f MB are free in \"%s\" (the old file stays until the new one is complete); free space and run again",
@@ -242,8 +214,8 @@ sq_disk_tick(void *arg)
 	if (t < sq->next_disk_check)
 		return 0;
 	sq->next_disk_check = t + 0.1;
-	avail = free_bytes(dir);
-	if (avail >= 0 && avail < disk_reserve(dir))
+	avail = siphon_eng_free_bytes(dir);
+	if (avail >= 0 && avail < siphon_eng_disk_reserve(dir))
 		return siphon_err(sq->ctx, SIPHON_ELOCAL,
 		                  "the local disk is almost full (%.0f MB left in \"%s\"); stopped before it fills up: free space and run again",
 		                  (double)avail / 1e6, dir);
