@@ -1,5 +1,5 @@
 /*
- * test_sql.c - unit tests of SQL quoting (lib/util/sql) and of the
+ * test_sql.c - unit tests of PostgreSQL quoting (engine/postgres/pg_sql), hex names (util/hex) and of the
  * PostgreSQL catalog helpers (lib/engine/postgres/pg_catalog): connection
  * strings, database settings, the catalog output parser, version numbers.
  *
@@ -19,7 +19,8 @@
 
 #include "engine/postgres/pg_catalog.h"
 #include "remote/probe.h"
-#include "util/sql.h"
+#include "engine/postgres/pg_sql.h"
+#include "util/hex.h"
 
 /* What one quoting call appends, as a string the caller frees. */
 #define QUOTED(call, out)                                              \
@@ -34,7 +35,7 @@ ident(const char *name)
 {
 	struct siphon_strbuf sb = {0};
 
-	assert_int_equal(siphon_sql_ident(&sb, name), 0);
+	assert_int_equal(siphon_pg_ident(&sb, name), 0);
 	return siphon_strbuf_take(&sb);
 }
 
@@ -43,7 +44,7 @@ literal(const char *text)
 {
 	struct siphon_strbuf sb = {0};
 
-	assert_int_equal(siphon_sql_literal(&sb, text), 0);
+	assert_int_equal(siphon_pg_literal(&sb, text), 0);
 	return siphon_strbuf_take(&sb);
 }
 
@@ -115,15 +116,15 @@ test_sql_qualified(void **state)
 	struct siphon_strbuf sb = {0};
 
 	(void)state;
-	assert_int_equal(siphon_sql_qualified(&sb, "public", "t"), 0);
+	assert_int_equal(siphon_pg_qualified(&sb, "public", "t"), 0);
 	assert_string_equal(siphon_strbuf_str(&sb), "\"public\".\"t\"");
 	siphon_strbuf_reset(&sb);
-	assert_int_equal(siphon_sql_qualified(&sb, "my\"schema", "a.b\"c"), 0);
+	assert_int_equal(siphon_pg_qualified(&sb, "my\"schema", "a.b\"c"), 0);
 	assert_string_equal(siphon_strbuf_str(&sb), "\"my\"\"schema\".\"a.b\"\"c\"");
 	siphon_strbuf_reset(&sb);
 	/* Appends to what is there. */
 	assert_int_equal(siphon_strbuf_puts(&sb, "TABLE "), 0);
-	assert_int_equal(siphon_sql_qualified(&sb, "", ""), 0);
+	assert_int_equal(siphon_pg_qualified(&sb, "", ""), 0);
 	assert_string_equal(siphon_strbuf_str(&sb), "TABLE \"\".\"\"");
 	siphon_strbuf_free(&sb);
 }
@@ -532,7 +533,7 @@ test_pg_catalog_parse_sample(void **state)
 	assert_null(c.tables[0].columns);
 	assert_string_equal(c.tables[1].schema, weird_schema);
 	assert_string_equal(c.tables[1].name, weird_table);
-	QUOTED(siphon_sql_qualified(&qsb_, weird_schema, weird_table), want);
+	QUOTED(siphon_pg_qualified(&qsb_, weird_schema, weird_table), want);
 	assert_string_equal(c.tables[1].qname, want);
 	free(want);
 	assert_int_equal(c.tables[2].relkind, 'p');
@@ -543,7 +544,7 @@ test_pg_catalog_parse_sample(void **state)
 	/* Sequence values arrive later ('Q' lines): none yet. */
 	assert_int_equal(c.nseqs, 4);
 	assert_string_equal(c.seqs[0].qname, "\"public\".\"orders_id_seq\"");
-	QUOTED(siphon_sql_qualified(&qsb_, weird_schema, "never\"used"), want);
+	QUOTED(siphon_pg_qualified(&qsb_, weird_schema, "never\"used"), want);
 	assert_string_equal(c.seqs[1].qname, want);
 	free(want);
 	for (int i = 0; i < c.nseqs; i++) {

@@ -2,7 +2,7 @@
 #include "engine/mysql/my_catalog.h"
 
 #include "engine/mysql/my_sql.h"
-#include "util/sql.h"
+#include "util/hex.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -10,7 +10,7 @@
 #include "util/ctx.h"
 #include "util/path.h"
 #include "util/tmpname.h"
-#include "util/sql.h"
+#include "util/hex.h"
 #include "util/words.h"
 
 #include <errno.h>

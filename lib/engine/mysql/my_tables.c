@@ -30,7 +30,7 @@
 #include "engine/mysql/my_order.h"
 #include "engine/mysql/my_sql.h"
 #include "util/ctx.h"
-#include "util/sql.h"
+#include "util/hex.h"
 
 #include <stdio.h>
 #include <stdlib.h>

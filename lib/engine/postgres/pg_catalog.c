@@ -1,7 +1,8 @@
 /* pg_catalog.c - the catalog query of the snapshot holder, and its parser. */
 #include "engine/postgres/pg_catalog.h"
 
-#include "util/sql.h"
+#include "engine/postgres/pg_sql.h"
+#include "util/hex.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,7 +128,7 @@ column_list(const char *hexes)
 
 		free(one);
 		if (name == NULL || name[0] == '\0' || (sb.len > 0 && siphon_strbuf_puts(&sb, ", ") != 0) ||
-		    siphon_sql_ident(&sb, name) != 0) {
+		    siphon_pg_ident(&sb, name) != 0) {
 			free(name);
 			siphon_strbuf_free(&sb);
 			return NULL;
@@ -275,7 +276,7 @@ list_literals(struct siphon_strbuf *sb, const char *v)
 		while (*v == ' ' || *v == '\t' || *v == '\n')
 			v++;
 		if ((!first && siphon_strbuf_puts(sb, ", ") != 0) ||
-		    siphon_sql_literal(sb, siphon_strbuf_str(&el)) != 0)
+		    siphon_pg_literal(sb, siphon_strbuf_str(&el)) != 0)
 			goto oom;
 		first = 0;
 		if (*v == '\0')
@@ -324,7 +325,7 @@ siphon_pg_dbsetting_sql(struct siphon_strbuf *sb, const char *qdbname,
 		if (is_list_setting(setting, nlen))
 			r = list_literals(sb, eq + 1);
 		else
-			r = siphon_sql_literal(sb, eq + 1);
+			r = siphon_pg_literal(sb, eq + 1);
 	}
 	if (r == 0)
 		r = siphon_strbuf_puts(sb, ";\n");
@@ -380,7 +381,7 @@ qualify(const char *schema, const char *name)
 {
 	struct siphon_strbuf sb = {0};
 
-	if (siphon_sql_qualified(&sb, schema, name) != 0) {
+	if (siphon_pg_qualified(&sb, schema, name) != 0) {
 		siphon_strbuf_free(&sb);
 		return NULL;
 	}

@@ -14,7 +14,7 @@
 #include "engine/postgres/pg_local.h"
 #include "engine/postgres/pg_post.h"
 #include "engine/postgres/pg_script.h"
-#include "util/sql.h"
+#include "engine/postgres/pg_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,7 +172,7 @@ restore_sequences(struct pg *pg)
 		if (s->last == NULL)
 			continue;
 		if (siphon_strbuf_puts(&q, "SELECT pg_catalog.setval(") != 0 ||
-		    siphon_sql_literal(&q, s->qname) != 0 ||
+		    siphon_pg_literal(&q, s->qname) != 0 ||
 		    siphon_strbuf_printf(&q, ", %s, %s);\n", s->last,
 		                         s->called ? "true" : "false") != 0) {
 			r = siphon_err_oom(pg->ctx);
@@ -195,7 +195,7 @@ restore_settings(struct pg *pg)
 	char *out = NULL;
 	int i, r = 0;
 
-	if (siphon_sql_ident(&qdb, pg->tmpdb) != 0)
+	if (siphon_pg_ident(&qdb, pg->tmpdb) != 0)
 		goto oom;
 	for (i = 0; i < pg->cat.ndbsettings; i++) {
 		int rr = siphon_pg_dbsetting_sql(&q, siphon_strbuf_str(&qdb), pg->cat.dbsettings[i]);

@@ -7,7 +7,7 @@
 #include "engine/postgres/pg_post.h"
 #include "engine/postgres/pg_script.h"
 #include "remote/shell.h"
-#include "util/sql.h"
+#include "engine/postgres/pg_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,11 +123,11 @@ pg_start_lanes(struct pg *pg)
 		siphon_strbuf_reset(&sql);
 		/* Transaction-local settings only (see pg_start_control). */
 		if (siphon_strbuf_puts(&sql, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ") != 0 ||
-		    siphon_sql_literal(&sql, pg->cat.snapshot) != 0 ||
+		    siphon_pg_literal(&sql, pg->cat.snapshot) != 0 ||
 		    siphon_strbuf_puts(&sql, ";\n") != 0 ||
 		    siphon_pg_txn_sql(&sql, pg->cat.server_num) != 0 ||
 		    siphon_strbuf_puts(&sql, "SET LOCAL client_encoding = ") != 0 ||
-		    siphon_sql_literal(&sql, pg->cat.encoding) != 0 ||
+		    siphon_pg_literal(&sql, pg->cat.encoding) != 0 ||
 		    siphon_strbuf_puts(&sql, ";\n") != 0)
 			goto oom;
 		for (i = 0; i < n; i++) {
@@ -176,7 +176,7 @@ pg_open_local_lanes(struct pg *pg)
 	int l, r = 0;
 
 	if (siphon_strbuf_puts(&pre, "SET client_encoding = ") != 0 ||
-	    siphon_sql_literal(&pre, pg->cat.encoding) != 0 ||
+	    siphon_pg_literal(&pre, pg->cat.encoding) != 0 ||
 	    siphon_strbuf_puts(&pre, ";\nSET DateStyle = ISO;\nSET IntervalStyle = postgres;\n"
 	                             "SET TimeZone = 'UTC';\nSET extra_float_digits = 3;\n"
 	                             "SET synchronous_commit = off;\nSET statement_timeout = 0;\n"

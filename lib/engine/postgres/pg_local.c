@@ -5,7 +5,7 @@
 #include "loop/proc.h"
 #include "util/path.h"
 #include "util/random.h"
-#include "util/sql.h"
+#include "engine/postgres/pg_sql.h"
 #include "util/tmpname.h"
 
 #include <openssl/crypto.h>
@@ -372,9 +372,9 @@ siphon_pg_local_db_state(struct siphon_ctx *ctx, const char *dbname,
 
 	*exists = *sessions = 0;
 	if (siphon_strbuf_puts(&q, "SELECT count(*) FROM pg_catalog.pg_database WHERE datname = ") != 0 ||
-	    siphon_sql_literal(&q, dbname) != 0 ||
+	    siphon_pg_literal(&q, dbname) != 0 ||
 	    siphon_strbuf_puts(&q, ";\nSELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND datname = ") != 0 ||
-	    siphon_sql_literal(&q, dbname) != 0 ||
+	    siphon_pg_literal(&q, dbname) != 0 ||
 	    siphon_strbuf_puts(&q, ";\n") != 0) {
 		r = siphon_err_oom(ctx);
 		goto out;
@@ -406,7 +406,7 @@ siphon_pg_local_missing_extensions(struct siphon_ctx *ctx, char **names, int n,
 	for (i = 0; i < n; i++) {
 		if ((i > 0 && siphon_strbuf_puts(&q, ", ") != 0) ||
 		    siphon_strbuf_puts(&q, "(") != 0 ||
-		    siphon_sql_literal(&q, names[i]) != 0 ||
+		    siphon_pg_literal(&q, names[i]) != 0 ||
 		    siphon_strbuf_puts(&q, ")") != 0)
 			goto oom;
 	}
@@ -457,7 +457,7 @@ siphon_pg_local_drop_stale(struct siphon_ctx *ctx, int local_num)
 		if (!siphon_tmpname_is_stale(name, host))
 			continue;
 		siphon_strbuf_reset(&q);
-		if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") != 0 || siphon_sql_ident(&q, name) != 0 ||
+		if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") != 0 || siphon_pg_ident(&q, name) != 0 ||
 		    siphon_strbuf_puts(&q, local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") != 0)
 			break;
 		if (siphon_pg_local_query(ctx, "postgres", siphon_strbuf_str(&q), &o2) == 0)

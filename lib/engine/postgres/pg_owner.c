@@ -2,7 +2,7 @@
 #include "engine/postgres/pg_owner.h"
 
 #include "engine/postgres/pg_local.h"
-#include "util/sql.h"
+#include "util/hex.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -22,7 +22,7 @@
 #include "engine/postgres/pg_post.h"
 #include "engine/postgres/pg_script.h"
 #include "remote/shell.h"
-#include "util/sql.h"
+
 
 #include <stdio.h>
 #include <stdlib.h>

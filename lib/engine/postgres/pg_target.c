@@ -12,7 +12,7 @@
 #include "engine/postgres/pg_post.h"
 #include "engine/postgres/pg_script.h"
 #include "remote/shell.h"
-#include "util/sql.h"
+#include "engine/postgres/pg_sql.h"
 #include "util/tmpname.h"
 
 #include <stdio.h>
@@ -75,13 +75,13 @@ pg_create_tmpdb(struct pg *pg)
 	siphon_tmpname(pg->tmpdb, sizeof(pg->tmpdb), "tmp");
 	/* The source's encoding and locale, from template0 so nothing else rides along. */
 	if (siphon_strbuf_puts(&q, "CREATE DATABASE ") != 0 ||
-	    siphon_sql_ident(&q, pg->tmpdb) != 0 ||
+	    siphon_pg_ident(&q, pg->tmpdb) != 0 ||
 	    siphon_strbuf_puts(&q, " TEMPLATE template0 ENCODING ") != 0 ||
-	    siphon_sql_literal(&q, pg->cat.encoding) != 0 ||
+	    siphon_pg_literal(&q, pg->cat.encoding) != 0 ||
 	    siphon_strbuf_puts(&q, " LC_COLLATE ") != 0 ||
-	    siphon_sql_literal(&q, pg->cat.collate) != 0 ||
+	    siphon_pg_literal(&q, pg->cat.collate) != 0 ||
 	    siphon_strbuf_puts(&q, " LC_CTYPE ") != 0 ||
-	    siphon_sql_literal(&q, pg->cat.ctype) != 0 ||
+	    siphon_pg_literal(&q, pg->cat.ctype) != 0 ||
 	    siphon_strbuf_puts(&q, ";\n") != 0)
 		goto oom;
 	r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out);
@@ -95,9 +95,9 @@ pg_create_tmpdb(struct pg *pg)
 		siphon_err_clear(pg->ctx);
 		siphon_strbuf_reset(&q);
 		if (siphon_strbuf_puts(&q, "CREATE DATABASE ") != 0 ||
-		    siphon_sql_ident(&q, pg->tmpdb) != 0 ||
+		    siphon_pg_ident(&q, pg->tmpdb) != 0 ||
 		    siphon_strbuf_puts(&q, " TEMPLATE template0 LOCALE 'C' ENCODING ") != 0 ||
-		    siphon_sql_literal(&q, pg->cat.encoding) != 0 ||
+		    siphon_pg_literal(&q, pg->cat.encoding) != 0 ||
 		    siphon_strbuf_puts(&q, ";\n") != 0)
 			goto oom;
 		r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out);
@@ -139,7 +139,7 @@ pg_drop_tmpdb(struct pg *pg)
 	if (!pg->tmp_created)
 		return;
 	if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") != 0 ||
-	    siphon_sql_ident(&q, pg->tmpdb) != 0 ||
+	    siphon_pg_ident(&q, pg->tmpdb) != 0 ||
 	    siphon_strbuf_puts(&q, pg->local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") != 0)
 		goto out;
 	if (cleanup_query(pg, "postgres", siphon_strbuf_str(&q), &tmp) == 0) {
@@ -207,7 +207,7 @@ pg_swap(struct pg *pg)
 	if ((r = siphon_pg_local_db_state(pg->ctx, pg->into, &exists, &sessions)) != 0)
 		return r;
 	siphon_tmpname(old, sizeof(old), "old");
-	if (siphon_sql_literal(&lit, pg->into) != 0)
+	if (siphon_pg_literal(&lit, pg->into) != 0)
 		goto oom;
 	if (exists && pg->o->force &&
 	    siphon_strbuf_printf(&q, "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity "
@@ -217,15 +217,15 @@ pg_swap(struct pg *pg)
 	if (siphon_strbuf_puts(&q, "BEGIN;\n") != 0)
 		goto oom;
 	if (exists && (siphon_strbuf_puts(&q, "ALTER DATABASE ") != 0 ||
-	               siphon_sql_ident(&q, pg->into) != 0 ||
+	               siphon_pg_ident(&q, pg->into) != 0 ||
 	               siphon_strbuf_puts(&q, " RENAME TO ") != 0 ||
-	               siphon_sql_ident(&q, old) != 0 ||
+	               siphon_pg_ident(&q, old) != 0 ||
 	               siphon_strbuf_puts(&q, ";\n") != 0))
 		goto oom;
 	if (siphon_strbuf_puts(&q, "ALTER DATABASE ") != 0 ||
-	    siphon_sql_ident(&q, pg->tmpdb) != 0 ||
+	    siphon_pg_ident(&q, pg->tmpdb) != 0 ||
 	    siphon_strbuf_puts(&q, " RENAME TO ") != 0 ||
-	    siphon_sql_ident(&q, pg->into) != 0 ||
+	    siphon_pg_ident(&q, pg->into) != 0 ||
 	    siphon_strbuf_puts(&q, ";\nCOMMIT;\n") != 0)
 		goto oom;
 	if ((r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out)) != 0) {
@@ -243,7 +243,7 @@ pg_swap(struct pg *pg)
 		out = NULL;
 		siphon_strbuf_reset(&q);
 		if (siphon_strbuf_puts(&q, "DROP DATABASE ") != 0 ||
-		    siphon_sql_ident(&q, old) != 0 ||
+		    siphon_pg_ident(&q, old) != 0 ||
 		    siphon_strbuf_puts(&q, pg->local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") != 0)
 			goto oom;
 		if (siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out) != 0) {
