@@ -222,7 +222,7 @@ add_column(struct siphon_my_catalog *c, const struct fields *fs)
 {
 	struct siphon_my_table *t;
 	struct siphon_my_column *col;
-	char *tname, type[64];
+	char *tname;
 	int r = 0;
 
 	/* C TABLE COLUMN NULLABLE TYPE GENERATED */
@@ -244,10 +244,9 @@ add_column(struct siphon_my_catalog *c, const struct fields *fs)
 	t->ncols++;
 	col->nullable = field_is(fs, 3, "YES");
 	col->generated = field_is(fs, 5, "1");
-	copy_field(type, sizeof(type), fs, 4);
-	col->is_enum = strcasecmp(type, "enum") == 0 || strcasecmp(type, "set") == 0;
 	copy_field(col->type, sizeof(col->type), fs, 4);
-	col->unknown = siphon_my_type_kind(type, &col->kind) != 0;
+	col->is_enum = strcasecmp(col->type, "enum") == 0 || strcasecmp(col->type, "set") == 0;
+	col->unknown = siphon_my_type_kind(col->type, &col->kind) != 0;
 	return r;
 }
 

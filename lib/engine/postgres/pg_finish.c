@@ -47,10 +47,11 @@ entry_statement(const char *sql, size_t *len)
 static const char *
 needs_superuser(const struct siphon_pg_block *b)
 {
-	if (strcmp(b->type, "EVENT TRIGGER") == 0)
-		return "creating an event trigger needs a superuser";
-	if (strcmp(b->type, "COMMENT") == 0 && strstr(b->sql, "\nCOMMENT ON EVENT TRIGGER ") != NULL)
-		return "";     /* goes with its event trigger, unnamed */
+	/* The last phase holds the event triggers and their comments. */
+	if (siphon_pg_entry_phase(b) == SIPHON_PG_PHASE_LAST)
+		return strcmp(b->type, "EVENT TRIGGER") == 0 ?
+		       "creating an event trigger needs a superuser" :
+		       "";     /* a comment: goes with its event trigger, unnamed */
 	if (strcmp(b->type, "PUBLICATION TABLES IN SCHEMA") == 0)
 		return "publishing a whole schema needs a superuser";
 	if (strcmp(b->type, "PUBLICATION") == 0 && strstr(b->sql, " FOR ALL TABLES") != NULL)

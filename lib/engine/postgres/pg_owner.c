@@ -44,41 +44,63 @@ siphon_pg_roles_clear(struct siphon_pg_roles *roles)
 	roles->n = 0;
 }
 
-int
-siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *roles, int all)
+/* Appends name (taken) to roles.  0 or -1 (no memory; name freed). */
+static int
+roles_push(struct siphon_pg_roles *roles, char *name)
 {
-	char *out = NULL, *p, **nn;
+	char **nn = realloc(roles->names, (size_t)(roles->n + 1) * sizeof(*nn));
+
+	if (nn == NULL) {
+		free(name);
+		return -1;
+	}
+	roles->names = nn;
+	roles->names[roles->n++] = name;
+	return 0;
+}
+
+int
+siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *member,
+                     struct siphon_pg_roles *all)
+{
+	char *out = NULL, *p;
 	int r;
 
 	/*
-	 * Roles the local user may give objects to (all of them for a
-	 * superuser), or every role (grantees).
+	 * Every role, and whether the local user may give objects to it (a
+	 * member of it: all of them for a superuser).  One session for both.
 	 */
-	if ((r = siphon_pg_local_query(ctx, "postgres", all ?
-	        "SELECT encode(convert_to(rolname, 'UTF8'), 'hex') FROM pg_catalog.pg_roles;" :
-	        "SELECT encode(convert_to(rolname, 'UTF8'), 'hex') FROM pg_catalog.pg_roles "
-	        "WHERE pg_catalog.pg_has_role(current_user, oid, 'MEMBER');", &out)) != 0)
+	if ((r = siphon_pg_local_query(ctx, "postgres",
+	        "SELECT encode(convert_to(rolname, 'UTF8'), 'hex'), "
+	        "pg_catalog.pg_has_role(current_user, oid, 'MEMBER') FROM pg_catalog.pg_roles;", &out)) != 0)
 		return r;
 	for (p = out; *p != '\0';) {
-		size_t len = strcspn(p, "\n");
-		char *name = NULL;
+		size_t len = strcspn(p, "\n"), hexlen = strcspn(p, "|\n");
+		char *name = NULL, *copy = NULL;
 
-		if (len > 0 && siphon_hex_decode(p, len, &name) == 0) {
-			if ((nn = realloc(roles->names, (size_t)(roles->n + 1) * sizeof(*nn))) == NULL) {
+		if (hexlen > 0 && hexlen < len && siphon_hex_decode(p, hexlen, &name) == 0) {
+			if (p[hexlen + 1] == 't' && (copy = strdup(name)) == NULL) {
 				free(name);
-				free(out);
-				return siphon_err_oom(ctx);
+				goto oom;
 			}
-			roles->names = nn;
-			roles->names[roles->n++] = name;
+			if (roles_push(all, name) != 0) {
+				free(copy);
+				goto oom;
+			}
+			if (copy != NULL && roles_push(member, copy) != 0)
+				goto oom;
 		}
 		p += len;
 		if (*p == '\n')
 			p++;
 	}
 	free(out);
-	siphon_pg_roles_sort(roles);
+	siphon_pg_roles_sort(member);
+	siphon_pg_roles_sort(all);
 	return 0;
+oom:
+	free(out);
+	return siphon_err_oom(ctx);
 }
 
 /*

@@ -30,8 +30,12 @@ struct siphon_pg_roles {
 	const struct siphon_pg_roles *existing;   /* borrowed; NULL: names */
 };
 
-/* Reads them from the local server (all: every role).  0 or a negative code. */
-int siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *roles, int all);
+/*
+ * Reads them from the local server in one query: member, the roles the
+ * local user is a member of; all, every role.  0 or a negative code.
+ */
+int siphon_pg_roles_load(struct siphon_ctx *ctx, struct siphon_pg_roles *member,
+                         struct siphon_pg_roles *all);
 /* Sorts names (owned by roles) for lookups. */
 void siphon_pg_roles_sort(struct siphon_pg_roles *roles);
 void siphon_pg_roles_clear(struct siphon_pg_roles *roles);

@@ -76,8 +76,8 @@ session_failed(struct siphon_loop *loop, const struct siphon_pg_script *s,
  * header claim any type, and a foreign key run among the index builds could
  * start before the key it references exists.
  */
-static int
-block_phase(const struct siphon_pg_block *b)
+int
+siphon_pg_entry_phase(const struct siphon_pg_block *b)
 {
 	int phase = siphon_pg_block_phase(b->type);
 
@@ -103,7 +103,7 @@ run_phase(struct siphon_loop *loop, const char *dbname,
 	if ((todo = calloc((size_t)s->nblocks + 1, sizeof(*todo))) == NULL)
 		return siphon_err_oom(loop->ctx);
 	for (i = 0; i < s->nblocks; i++)
-		if (block_phase(&s->blocks[i]) == phase)
+		if (siphon_pg_entry_phase(&s->blocks[i]) == phase)
 			todo[ntodo++] = i;
 	if (ntodo == 0)
 		goto out;

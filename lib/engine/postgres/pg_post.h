@@ -12,7 +12,14 @@
 #include "loop/loop.h"
 
 /*
- * Runs the entries of phases first..last (siphon_pg_block_phase).
+ * The phase an entry runs in: siphon_pg_block_phase of its type, checked
+ * against its text (a foreign key never among the index builds), and an
+ * event trigger's comment with its event trigger (SIPHON_PG_PHASE_LAST).
+ */
+int siphon_pg_entry_phase(const struct siphon_pg_block *b);
+
+/*
+ * Runs the entries of phases first..last (siphon_pg_entry_phase).
  * lenient: go on past failed statements and report them (--allow-older-local).
  */
 int siphon_pg_post_run(struct siphon_loop *loop, const char *dbname,

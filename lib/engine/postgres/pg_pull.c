@@ -176,8 +176,7 @@ siphon_pg_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
 	           pg.eng->probe.pg[pg.pgi].bindir, pg.cat.ntables, (double)pg.cat.total_bytes / 1e6,
 	           pg.eng->codec_name, pg.jobs);
 	if ((r = pg_check_disk(&pg)) != 0 ||
-	    (r = siphon_pg_roles_load(pg.ctx, &pg.roles, 0)) != 0 ||
-	    (r = siphon_pg_roles_load(pg.ctx, &pg.all_roles, 1)) != 0)
+	    (r = siphon_pg_roles_load(pg.ctx, &pg.roles, &pg.all_roles)) != 0)
 		goto out;
 	pg.roles.existing = &pg.all_roles;
 	pg.loop->tick = pg_disk_tick;
