@@ -40,7 +40,7 @@ check_opts(struct siphon_ctx *ctx, const struct siphon_pull_opts *o)
  * does, that is the error.
  */
 static int
-choose_between(struct siphon_eng *eng, enum siphon_engine_kind *kind)
+choose_between(struct siphon_run *eng, enum siphon_engine_kind *kind)
 {
 	struct siphon_ctx *ctx = eng->ctx;
 	static const char *const choices[] = {"postgres", "mysql"};
@@ -76,7 +76,7 @@ choose_between(struct siphon_eng *eng, enum siphon_engine_kind *kind)
 }
 
 static int
-pick_engine(struct siphon_eng *eng, enum siphon_engine_kind *kind)
+pick_engine(struct siphon_run *eng, enum siphon_engine_kind *kind)
 {
 	const struct siphon_probe *p = &eng->probe;
 	int pg = siphon_probe_has_pg(p), my = siphon_probe_has_mysql(p);
@@ -94,7 +94,7 @@ pick_engine(struct siphon_eng *eng, enum siphon_engine_kind *kind)
 
 /* A name with a '/' inside: a database of that name wins over a file path. */
 static int
-server_has_it(struct siphon_eng *eng, enum siphon_engine_kind *kind)
+server_has_it(struct siphon_run *eng, enum siphon_engine_kind *kind)
 {
 	int r, found = 0;
 
@@ -112,7 +112,7 @@ server_has_it(struct siphon_eng *eng, enum siphon_engine_kind *kind)
 }
 
 static int
-run_engine(struct siphon_eng *eng, struct siphon_pull_stats *stats)
+run_engine(struct siphon_run *eng, struct siphon_pull_stats *stats)
 {
 	enum siphon_engine_kind kind = eng->o->engine;
 	int r, sure = 1;
@@ -142,7 +142,7 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	struct siphon_ssh_opts so;
 	struct siphon_ssh *ssh = NULL;
 	struct siphon_loop loop;
-	struct siphon_eng eng;
+	struct siphon_run eng;
 	struct siphon_heartbeat hb;
 	double t0 = siphon_mono_s();
 	int r;

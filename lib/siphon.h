@@ -81,6 +81,26 @@ void siphon_ctx_set_choose(struct siphon_ctx *ctx, siphon_choose_fn fn,
  */
 void siphon_ctx_set_cancel_fd(struct siphon_ctx *ctx, int fd);
 
+/*
+ * The phases of a run, in order (the run driver owns the order; each engine
+ * fills them).  Events name them; a plan-only run stops after PLAN.
+ */
+enum siphon_phase {
+	SIPHON_PHASE_CONNECT = 0, /* TCP, SSH handshake, host key, login */
+	SIPHON_PHASE_PROBE,       /* what the server has: tools, cores */
+	SIPHON_PHASE_CHOOSE,      /* which engine the pull is for */
+	SIPHON_PHASE_INSPECT,     /* the catalog: schemas, tables, sizes */
+	SIPHON_PHASE_CHECK,       /* versions, disk, busy target: no side effects */
+	SIPHON_PHASE_PLAN,        /* which piece goes to which channel */
+	SIPHON_PHASE_TRANSFER,    /* the data streams into a temporary target */
+	SIPHON_PHASE_FINISH,      /* indexes, objects, then the swap */
+	SIPHON_PHASE_CLEANUP,     /* what was started is undone or released */
+};
+#define SIPHON_PHASE_COUNT 9
+
+/* "connect", "probe", ... */
+const char *siphon_phase_name(enum siphon_phase p);
+
 /* Compression used on the server. */
 enum siphon_compress {
 	SIPHON_COMPRESS_AUTO = 0,

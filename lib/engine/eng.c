@@ -15,7 +15,7 @@
 #include <sys/statvfs.h>
 
 void
-siphon_eng_init(struct siphon_eng *e, struct siphon_loop *loop,
+siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
                 const struct siphon_pull_opts *o)
 {
 	memset(e, 0, sizeof(*e));
@@ -35,7 +35,7 @@ siphon_eng_init(struct siphon_eng *e, struct siphon_loop *loop,
 }
 
 void
-siphon_eng_clear(struct siphon_eng *e)
+siphon_eng_clear(struct siphon_run *e)
 {
 	siphon_strbuf_free(&e->compress);
 	siphon_leftout_free(&e->left_out);
@@ -63,7 +63,7 @@ siphon_eng_key_line(const char *err, const char *const *keys, char *buf, size_t 
 }
 
 int
-siphon_eng_tool_prefix(const struct siphon_eng *e, struct siphon_strbuf *sb,
+siphon_eng_tool_prefix(const struct siphon_run *e, struct siphon_strbuf *sb,
                        const char *path, int nice)
 {
 	if (nice && siphon_strbuf_puts(sb, "$NICE ") != 0)
@@ -77,7 +77,7 @@ siphon_eng_tool_prefix(const struct siphon_eng *e, struct siphon_strbuf *sb,
 }
 
 int
-siphon_eng_new_stream(struct siphon_eng *e, struct siphon_rstream **out,
+siphon_eng_new_stream(struct siphon_run *e, struct siphon_rstream **out,
                       const char *what, const char *stage1, int raw)
 {
 	const char *stages[2], *names[2] = {"dump", "compress"};
@@ -92,7 +92,7 @@ siphon_eng_new_stream(struct siphon_eng *e, struct siphon_rstream **out,
 }
 
 int
-siphon_eng_new_pipeline(struct siphon_eng *e, struct siphon_rstream **out,
+siphon_eng_new_pipeline(struct siphon_run *e, struct siphon_rstream **out,
                         const char *what, const char *const *stages,
                         const char *const *names, int n, int compressed)
 {
@@ -127,7 +127,7 @@ out:
 }
 
 void
-siphon_eng_drop_stream(struct siphon_eng *e, struct siphon_rstream **rs)
+siphon_eng_drop_stream(struct siphon_run *e, struct siphon_rstream **rs)
 {
 	if (*rs == NULL)
 		return;
@@ -137,7 +137,7 @@ siphon_eng_drop_stream(struct siphon_eng *e, struct siphon_rstream **rs)
 }
 
 int
-siphon_eng_wait_stream(struct siphon_eng *e, struct siphon_rstream *rs)
+siphon_eng_wait_stream(struct siphon_run *e, struct siphon_rstream *rs)
 {
 	int r;
 
@@ -148,7 +148,7 @@ siphon_eng_wait_stream(struct siphon_eng *e, struct siphon_rstream *rs)
 }
 
 int
-siphon_eng_probe(struct siphon_eng *e)
+siphon_eng_probe(struct siphon_run *e)
 {
 	struct siphon_strbuf script = {0}, out = {0};
 	struct siphon_rstream *rs = NULL;
@@ -207,7 +207,7 @@ compress_name(enum siphon_compress c)
 }
 
 int
-siphon_eng_choose_codec(struct siphon_eng *e)
+siphon_eng_choose_codec(struct siphon_run *e)
 {
 	const struct siphon_pull_opts *o = e->o;
 	struct siphon_strbuf stage = {0};
@@ -302,7 +302,7 @@ siphon_eng_disk_reserve(const char *dir)
 }
 
 int
-siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
+siphon_eng_check(struct siphon_run *e, const char *what, const char *stage,
                  const char *input, const char *marker, const char *const *keys,
                  char *why, size_t cap, int *found)
 {
@@ -337,7 +337,7 @@ out:
 }
 
 void
-siphon_eng_progress(struct siphon_eng *e, struct siphon_rstream *const *streams, int n,
+siphon_eng_progress(struct siphon_run *e, struct siphon_rstream *const *streams, int n,
                     uint64_t total_bytes, double t0, double *next)
 {
 	uint64_t raw = 0, wire = 0;

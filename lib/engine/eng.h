@@ -3,7 +3,7 @@
  * server has (the probe), the compressor chosen for it, and the way a remote
  * command becomes a stream of the loop.
  *
- * siphon_pull() fills one struct siphon_eng (probe included), picks the
+ * siphon_pull() fills one struct siphon_run (probe included), picks the
  * engine, and hands it over; the engine borrows it for the whole pull.
  */
 #ifndef SIPHON_ENGINE_ENG_H
@@ -16,7 +16,7 @@
 #include "siphon.h"
 #include "util/strbuf.h"
 
-struct siphon_eng {
+struct siphon_run {
 	struct siphon_ctx *ctx;
 	struct siphon_loop *loop;
 	const struct siphon_pull_opts *o;
@@ -41,18 +41,18 @@ struct siphon_eng {
 	struct siphon_leftout left_out;
 };
 
-void siphon_eng_init(struct siphon_eng *e, struct siphon_loop *loop,
+void siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
                      const struct siphon_pull_opts *o);
-void siphon_eng_clear(struct siphon_eng *e);
+void siphon_eng_clear(struct siphon_run *e);
 
 /* Runs the probe script on the server and parses it into e->probe. */
-int siphon_eng_probe(struct siphon_eng *e);
+int siphon_eng_probe(struct siphon_run *e);
 
 /*
  * Chooses the compressor from --compress and the probe (none on loopback
  * unless asked) and builds e->compress.
  */
-int siphon_eng_choose_codec(struct siphon_eng *e);
+int siphon_eng_choose_codec(struct siphon_run *e);
 
 /* Is the SSH peer this very machine (127.0.0.0/8, ::1)? */
 int siphon_eng_peer_is_loopback(int sock);
@@ -61,26 +61,26 @@ int siphon_eng_peer_is_loopback(int sock);
  * A stream running stage1 (then the compressor unless raw) under the
  * portable wrapper, registered in the loop, with the engine's explain hook.
  */
-int siphon_eng_new_stream(struct siphon_eng *e, struct siphon_rstream **out,
+int siphon_eng_new_stream(struct siphon_run *e, struct siphon_rstream **out,
                           const char *what, const char *stage1, int raw);
 /*
  * The same for a pipeline the engine writes itself: n stages named by
  * names (their status trailers must all arrive with 0); compressed: the
  * output went through e->compress, which the stages include themselves.
  */
-int siphon_eng_new_pipeline(struct siphon_eng *e, struct siphon_rstream **out,
+int siphon_eng_new_pipeline(struct siphon_run *e, struct siphon_rstream **out,
                             const char *what, const char *const *stages,
                             const char *const *names, int n, int compressed);
 /* Unregisters and frees *rs; sets it NULL.  NULL-safe. */
-void siphon_eng_drop_stream(struct siphon_eng *e, struct siphon_rstream **rs);
+void siphon_eng_drop_stream(struct siphon_run *e, struct siphon_rstream **rs);
 /* Steps the loop until rs is done. */
-int siphon_eng_wait_stream(struct siphon_eng *e, struct siphon_rstream *rs);
+int siphon_eng_wait_stream(struct siphon_run *e, struct siphon_rstream *rs);
 
 /*
  * Appends "$NICE sudo -n -u 'USER' -- 'PATH'" as the options ask (nice:
  * prefix $NICE; --remote-sudo: run as that user).  0 or -1 (no memory).
  */
-int siphon_eng_tool_prefix(const struct siphon_eng *e, struct siphon_strbuf *sb,
+int siphon_eng_tool_prefix(const struct siphon_run *e, struct siphon_strbuf *sb,
                            const char *path, int nice);
 
 /*
@@ -97,7 +97,7 @@ const char *siphon_eng_key_line(const char *err, const char *const *keys,
  * why (cap bytes; "" when it did not fail).  For the engines' "is the
  * database there" questions.
  */
-int siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
+int siphon_eng_check(struct siphon_run *e, const char *what, const char *stage,
                      const char *input, const char *marker, const char *const *keys,
                      char *why, size_t cap, int *found);
 
@@ -107,7 +107,7 @@ int siphon_eng_check(struct siphon_eng *e, const char *what, const char *stage,
  * total_bytes, what the tables take on the server.  *next: when the next
  * line is due (start it at t0 + 5).
  */
-void siphon_eng_progress(struct siphon_eng *e, struct siphon_rstream *const *streams, int n,
+void siphon_eng_progress(struct siphon_run *e, struct siphon_rstream *const *streams, int n,
                          uint64_t total_bytes, double t0, double *next);
 
 /* Free bytes for unprivileged use on the file system holding dir; -1 if unknown. */

@@ -110,7 +110,7 @@ hb_idle(void *arg)
 }
 
 int
-siphon_heartbeat_start(struct siphon_heartbeat *hb, struct siphon_eng *eng, int secs)
+siphon_heartbeat_start(struct siphon_heartbeat *hb, struct siphon_run *eng, int secs)
 {
 	static const char *const names[] = {"watch"};
 	struct siphon_strbuf script = {0};
@@ -184,7 +184,7 @@ siphon_heartbeat_active(const struct siphon_heartbeat *hb)
 void
 siphon_heartbeat_stop(struct siphon_heartbeat *hb, int ok)
 {
-	struct siphon_eng *eng = hb->eng;
+	struct siphon_run *eng = hb->eng;
 	double t0;
 	int progress;
 

@@ -11,7 +11,7 @@
 #include "loop/rstream.h"
 #include "remote/watch.h"
 
-struct siphon_eng;
+struct siphon_run;
 
 enum siphon_hb_state {
 	SIPHON_HB_OFF = 0,      /* not started */
@@ -22,7 +22,7 @@ enum siphon_hb_state {
 };
 
 struct siphon_heartbeat {
-	struct siphon_eng *eng;
+	struct siphon_run *eng;
 	struct siphon_rstream *rs;       /* the watchdog's channel (owned) */
 	enum siphon_hb_state state;
 	char key[SIPHON_WATCH_KEY_MAX];  /* the run directory's name */
@@ -38,7 +38,7 @@ struct siphon_heartbeat {
  * registers with it.  A server without `timeout`/`dd` gets a warning and
  * no switch.  Sets the loop's beat hook and the context's idle hook.
  */
-int siphon_heartbeat_start(struct siphon_heartbeat *hb, struct siphon_eng *eng, int secs);
+int siphon_heartbeat_start(struct siphon_heartbeat *hb, struct siphon_run *eng, int secs);
 
 /*
  * Called by the loop before and after each wait, and while a local command

@@ -181,7 +181,7 @@ utf8_chars(const char *s)
 }
 
 int
-siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
+siphon_my_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
 {
 	struct my my;
 	int r, w;
@@ -270,7 +270,7 @@ out:
 }
 
 int
-siphon_my_has_db(struct siphon_eng *eng, int *found, char *why, size_t cap)
+siphon_my_has_db(struct siphon_run *eng, int *found, char *why, size_t cap)
 {
 	static const char *const keys[] = {"ERROR ", NULL};
 	struct my my;

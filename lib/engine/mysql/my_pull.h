@@ -7,12 +7,12 @@
 
 #include "engine/eng.h"
 
-int siphon_my_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats);
+int siphon_my_pull(struct siphon_run *eng, struct siphon_pull_stats *stats);
 
 /*
  * Whether the server's MySQL/MariaDB has the database (auto-detection);
  * when the client failed, its message goes to why.
  */
-int siphon_my_has_db(struct siphon_eng *eng, int *found, char *why, size_t cap);
+int siphon_my_has_db(struct siphon_run *eng, int *found, char *why, size_t cap);
 
 #endif

@@ -43,7 +43,7 @@ struct my_local {
 };
 
 struct my {
-	struct siphon_eng *eng;
+	struct siphon_run *eng;
 	struct siphon_ctx *ctx;
 	struct siphon_loop *loop;
 	const struct siphon_pull_opts *o;

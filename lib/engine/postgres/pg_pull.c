@@ -132,7 +132,7 @@ cleanup(struct pg *pg)
 }
 
 int
-siphon_pg_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
+siphon_pg_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
 {
 	struct pg pg = {0};
 	char mt[16];

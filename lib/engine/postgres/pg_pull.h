@@ -11,13 +11,13 @@
  * Runs the whole pull with eng (connected, probed).  On failure the local
  * database is as it was and the temporary one is gone.
  */
-int siphon_pg_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats);
+int siphon_pg_pull(struct siphon_run *eng, struct siphon_pull_stats *stats);
 
 /*
  * Whether the server's PostgreSQL has the database (auto-detection); when
  * psql failed for another reason than a missing database, its message goes
  * to why.
  */
-int siphon_pg_has_db(struct siphon_eng *eng, int *found, char *why, size_t cap);
+int siphon_pg_has_db(struct siphon_run *eng, int *found, char *why, size_t cap);
 
 #endif

@@ -29,7 +29,7 @@ struct pg {
 	const struct siphon_pull_opts *o;
 	const char *into;
 	int jobs;
-	struct siphon_eng *eng;      /* probe, compressor, streams: borrowed */
+	struct siphon_run *eng;      /* probe, compressor, streams: borrowed */
 	int pgi;
 	struct siphon_pg_catalog cat;
 	int local_num;

@@ -217,7 +217,7 @@ out:
 }
 
 int
-siphon_pg_has_db(struct siphon_eng *eng, int *found, char *why, size_t cap)
+siphon_pg_has_db(struct siphon_run *eng, int *found, char *why, size_t cap)
 {
 	static const char *const keys[] = {"FATAL:", "ERROR:", "error:", NULL};
 	struct pg pg = {0};

@@ -34,7 +34,7 @@ cleanup(struct sq *sq)
 }
 
 int
-siphon_sq_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats)
+siphon_sq_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
 {
 	struct sq sq;
 	int r;

@@ -8,6 +8,6 @@
 
 #include "engine/eng.h"
 
-int siphon_sq_pull(struct siphon_eng *eng, struct siphon_pull_stats *stats);
+int siphon_sq_pull(struct siphon_run *eng, struct siphon_pull_stats *stats);
 
 #endif

@@ -23,7 +23,7 @@ struct sq {
 	struct siphon_ctx *ctx;
 	struct siphon_loop *loop;
 	const struct siphon_pull_opts *o;
-	struct siphon_eng *eng;      /* probe, compressor, streams: borrowed */
+	struct siphon_run *eng;      /* probe, compressor, streams: borrowed */
 	const char *src;             /* the remote path the scripts get */
 
 	/* The local side. */

@@ -1,0 +1,88 @@
+/*
+ * engine.h - the interface every engine fills: one const ops table per
+ * engine, in lib/engine/<name>/, listed once in engine/registry.c.
+ *
+ * The run driver (run/driver.c) owns the order of the phases and calls the
+ * engine's ops in it:
+ *
+ *   connect -> probe -> choose -> inspect -> check -> plan -> transfer
+ *           -> finish -> cleanup
+ *
+ * Choosing is by bids, as libarchive picks a format: every engine says how
+ * strongly a pull is its own, from the database name alone (before
+ * connecting) and from what the probe found on the server; the highest bid
+ * wins, and a tie between engines that each have the database is the
+ * user's choice.
+ *
+ * Contracts for the phases (st is the engine's own state, state_size bytes,
+ * zeroed and owned by the driver; run is the shared context):
+ *   open      sets st up from the options; no I/O
+ *   inspect   reads the server's catalog (and the local side's facts) and
+ *             fills run->cat, the engine-neutral view; no side effect on
+ *             either machine beyond read-only sessions
+ *   check     refuses what cannot work (versions, disk, busy target,
+ *             permissions): local and remote, no side effects
+ *   plan      decides which piece goes to which channel and fills run->plan
+ *   transfer  creates the temporary target and streams the data into it
+ *   finish    completes the copy (indexes, objects, verification) and swaps
+ *             it in place of the old target
+ *   cleanup   undoes what the engine started and frees st; runs always,
+ *             after failure too, and must be safe after any earlier phase
+ * Every phase but cleanup returns 0 or a negative SIPHON_E* code with the
+ * message on the context.  A NULL phase is skipped.
+ */
+#ifndef SIPHON_ENGINE_ENGINE_H
+#define SIPHON_ENGINE_ENGINE_H
+
+#include <stddef.h>
+
+struct siphon_run;
+struct siphon_probe;
+struct siphon_rstream;
+struct siphon_pull_stats;
+struct siphon_optdef;
+
+/* Bids, weakest first. */
+enum siphon_bid {
+	SIPHON_BID_NONE = 0,     /* not this engine's */
+	SIPHON_BID_TOOLS = 1,    /* the server has this engine's tools */
+	SIPHON_BID_MAYBE = 2,    /* the name may be this engine's (a '/' inside) */
+	SIPHON_BID_SURE = 3,     /* the name is this engine's (a file path) */
+};
+
+struct siphon_engine_ops {
+	const char *name;              /* the --engine value: "postgres" */
+	const char *const *aliases;    /* other --engine values; NULL-ended, may be NULL */
+	const char *title;             /* for messages: "PostgreSQL" */
+	const char *tools;             /* what its server needs, for messages:
+	                                  "PostgreSQL client (pg_dump, psql)" */
+	const struct siphon_optdef *options; /* its own options, or NULL */
+
+	/* From the name alone, before connecting. */
+	enum siphon_bid (*bid_name)(const char *dbname);
+	/* From the probe: SIPHON_BID_TOOLS when the server has its tools. */
+	enum siphon_bid (*bid_probe)(const struct siphon_probe *p);
+	/*
+	 * Optional: whether the server holds the database (*found); when the
+	 * tool failed for another reason, its telling line goes to why.
+	 */
+	int (*has_db)(struct siphon_run *run, int *found, char *why, size_t cap);
+
+	size_t state_size;
+	int (*open)(struct siphon_run *run, void *st);
+	int (*inspect)(struct siphon_run *run, void *st);
+	int (*check)(struct siphon_run *run, void *st);
+	int (*plan)(struct siphon_run *run, void *st);
+	int (*transfer)(struct siphon_run *run, void *st);
+	int (*finish)(struct siphon_run *run, void *st);
+	/* Fills the figures of a successful pull. */
+	void (*stats)(struct siphon_run *run, void *st, struct siphon_pull_stats *stats);
+	void (*cleanup)(struct siphon_run *run, void *st);
+	/*
+	 * Turns a remote stream's failure into one line (its own rules; the
+	 * shared ones come first): set on every stream the engine creates.
+	 */
+	int (*explain)(void *st, struct siphon_rstream *rs);
+};
+
+#endif

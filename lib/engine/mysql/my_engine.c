@@ -1,0 +1,22 @@
+/* my_engine.c - the MySQL/MariaDB engine's ops table. */
+#include "engine/engine.h"
+#include "engine/mysql/my_pull.h"
+#include "remote/probe.h"
+
+static enum siphon_bid
+my_bid_probe(const struct siphon_probe *p)
+{
+	/* siphon drives the client itself; the dump tools come in the same package. */
+	return p->mariadb[0] || p->mysql[0] ? SIPHON_BID_TOOLS : SIPHON_BID_NONE;
+}
+
+static const char *const my_aliases[] = {"mariadb", NULL};
+
+const struct siphon_engine_ops siphon_engine_mysql = {
+	.name = "mysql",
+	.aliases = my_aliases,
+	.title = "MySQL/MariaDB",
+	.tools = "mysql/mariadb client",
+	.bid_probe = my_bid_probe,
+	.has_db = siphon_my_has_db,
+};
