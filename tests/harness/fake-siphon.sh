@@ -1,7 +1,8 @@
 #!/bin/bash
 # A stand-in for siphon, written with the OpenSSH client, pg_dump -Fc and pg_restore, that follows
 # the CLI contract the integration tests check (exit codes, one "siphon: " error line, the local
-# database untouched on failure). It exists only to test the tests: tests/harness/selftest.sh runs
+# database untouched on failure; the error lines the tests match say what the real ones say, in
+# fewer words). It exists only to test the tests: tests/harness/selftest.sh runs
 # tests/integration/run.sh with SIPHON_BIN pointing here. It is not the product and not fast.
 set -u
 prog=siphon
@@ -10,7 +11,7 @@ die() { # CODE MESSAGE
 	cleanup
 	exit "$1"
 }
-usage() { die 2 "usage: $*"; }
+usage() { die 2 "$* (see 'siphon pull --help')"; }
 tmpdb="" tmpfile="" sshpid=""
 cleanup() {
 	[ -n "$sshpid" ] && kill "$sshpid" 2>/dev/null
@@ -23,7 +24,7 @@ cleanup() {
 trap 'die 130 "interrupted"' INT
 trap 'die 143 "terminated"' TERM
 
-[ "${1:-}" = pull ] || usage "siphon pull [user@]host[:port]:DBNAME [options]"
+[ "${1:-}" = pull ] || die 2 "unknown command '${1:-}' (see 'siphon --help')"
 shift
 spec="" into="" jobs=2 compress=auto level="" key="" kh="" accept=0 pgopts="" sudo_user="" force=0 stall=30
 while [ $# -gt 0 ]; do
@@ -38,17 +39,18 @@ while [ $# -gt 0 ]; do
 	--remote-pg-opts) pgopts=${2-}; shift 2 || usage "--remote-pg-opts needs a value" ;;
 	--remote-sudo) sudo_user=${2-}; shift 2 || usage "--remote-sudo needs a user" ;;
 	--force) force=1; shift ;;
+	--engine) [ "${2-}" = postgres ] || usage "the fake knows --engine postgres only"; shift 2 ;;
 	--stall-timeout) stall=${2-}; shift 2 || usage "--stall-timeout needs seconds" ;;
-	-*) usage "unknown option $1" ;;
+	-*) usage "unknown option '$1'" ;;
 	*) [ -z "$spec" ] || usage "one source only"; spec=$1; shift ;;
 	esac
 done
-[ -n "$spec" ] || usage "no source given"
-case $compress in auto | zstd | pigz | gzip | none) ;; *) usage "--compress: unknown method $compress" ;; esac
-case $jobs in '' | *[!0-9]* | 0) usage "-j must be a positive number" ;; esac
+[ -n "$spec" ] || usage "missing target [user@]host[:port]:DBNAME"
+case $compress in auto | zstd | pigz | gzip | none) ;; *) usage "bad value '$compress' for --compress (expected auto, zstd, pigz, gzip or none)" ;; esac
+case $jobs in '' | *[!0-9]* | 0) usage "bad value '$jobs' for -j (expected a number from 1 to 64)" ;; esac
 userhost=${spec%%:*}
 rest=${spec#*:}
-[ "$rest" != "$spec" ] || usage "no database in $spec"
+[ "$rest" != "$spec" ] || usage "missing ':DBNAME' in target '$spec' (expected [user@]host[:port]:DBNAME)"
 port=22
 case $rest in [0-9]*:*) port=${rest%%:*}; rest=${rest#*:} ;; esac
 db=$rest
@@ -69,10 +71,12 @@ err=$("${ssh_base[@]}" true 2>&1 >/dev/null)
 rc=$?
 if [ "$rc" != 0 ]; then
 	case $err in
-	*"IDENTIFICATION HAS CHANGED"* | *"Host key verification failed"* | *"host key is known"* | *"Host key for"*)
+	*"IDENTIFICATION HAS CHANGED"*)
+		die 4 "host key for [$host]:$port has CHANGED: refusing to connect" ;;
+	*"Host key verification failed"* | *"host key is known"* | *"Host key for"*)
 		fp=$(ssh-keyscan -p "$port" -t ed25519 "$host" 2>/dev/null | ssh-keygen -lf - 2>/dev/null | awk '{print $2}')
-		die 4 "host key of [$host]:$port is unknown or changed (${fp:-SHA256:?})" ;;
-	*"Permission denied"*) die 5 "authentication as $user refused by $host" ;;
+		die 4 "unknown host key for [$host]:$port: ${fp:-SHA256:?}" ;;
+	*"Permission denied"*) die 5 "authentication failed for $user@$host: the server refused the key" ;;
 	*) die 3 "cannot connect to $host port $port: $(echo "$err" | tail -n 1)" ;;
 	esac
 fi
@@ -81,17 +85,21 @@ prefix=""
 [ -n "$sudo_user" ] && prefix="sudo -n -u $(sq "$sudo_user") "
 remote() { "${ssh_base[@]}" "$@"; }
 bin=$(remote 'for d in /usr/lib/postgresql/*/bin; do [ -x "$d/pg_dump" ] && echo "$d"; done | sort -V | tail -n 1' 2>/dev/null) ||
-	die 3 "connection lost"
-[ -n "$bin" ] || die 6 "pg_dump not found on $host (no /usr/lib/postgresql/*/bin/pg_dump)"
+	die 3 "the SSH connection was lost while looking for pg_dump"
+[ -n "$bin" ] || die 6 "pg_dump was not found on $host (looked in /usr/lib/postgresql/*/bin)"
 
 q_db=$(sq "$db")
 exts=$(remote "${prefix}$(sq "$bin/psql") -X -At $pgopts -d $q_db -c 'SELECT extname FROM pg_extension' 2>&1")
 rc=$?
-[ "$rc" = 255 ] && die 3 "connection lost"
-[ "$rc" = 0 ] || die 6 "remote: $(echo "$exts" | tail -n 1)"
+[ "$rc" = 255 ] && die 3 "the SSH connection was lost while reading the catalog"
+case $rc:$exts in
+0:*) ;;
+*"database \"$db\" does not exist"*) die 6 "no database named \"$db\" on $host (looked in PostgreSQL)" ;;
+*) die 6 "remote: $(echo "$exts" | tail -n 1)" ;;
+esac
 for e in $exts; do
 	[ "$(psql -X -At -d postgres -c "SELECT count(*) FROM pg_available_extensions WHERE name = '$e'")" = 1 ] ||
-		die 8 "extension $e is not available on the local server"
+		die 8 "the source database uses extensions that the local PostgreSQL does not have: $e"
 done
 settings=$(remote "${prefix}$(sq "$bin/psql") -X -At $pgopts -d $q_db -c \"SELECT s FROM pg_db_role_setting r, unnest(r.setconfig) s WHERE r.setrole = 0 AND r.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())\"") ||
 	die 6 "remote: cannot read database settings"
@@ -111,8 +119,14 @@ rc=$?
 sshpid=""
 err=$(tail -n 1 "$tmpfile.err")
 rm -f "$tmpfile.err"
-[ "$rc" = 255 ] && die 3 "connection to $host lost"
-[ "$rc" = 0 ] || die 6 "remote pg_dump failed: $err"
+case $rc:$err in
+0:*) ;;
+255:*"not responding"*) die 3 "no data from $host for $stall s: the transfer stalled" ;;
+255:*) die 3 "the SSH connection was lost while reading ($host)" ;;
+*"permission denied"*) die 6 "permission denied on $host ($err); the remote role needs to read every table" ;;
+*"row-level security"*) die 6 "the remote role cannot bypass row-level security on $host ($err)" ;;
+*) die 6 "remote pg_dump failed: $err" ;;
+esac
 
 tmpdb="siphon_tmp_$$"
 psql -X -q -d postgres -v db="$tmpdb" <<<'CREATE DATABASE :"db"' >/dev/null 2>&1 || die 7 "cannot create a local database"
