@@ -65,6 +65,16 @@ _h_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # shellcheck source=mysql.sh
 . "$SIPHON_IT_LIB_DIR/mysql.sh"
+# shellcheck source=sqlite.sh
+. "$SIPHON_IT_LIB_DIR/sqlite.sh"
+# shellcheck source=contract.sh
+. "$SIPHON_IT_LIB_DIR/contract.sh"
+# shellcheck source=adapter_pg.sh
+. "$SIPHON_IT_LIB_DIR/adapter_pg.sh"
+# shellcheck source=adapter_my.sh
+. "$SIPHON_IT_LIB_DIR/adapter_my.sh"
+# shellcheck source=adapter_sqlite.sh
+. "$SIPHON_IT_LIB_DIR/adapter_sqlite.sh"
 
 # ---------------------------------------------------------------------------------------------
 # start / stop
@@ -683,47 +693,7 @@ _h_remote_procs() {
 	done
 }
 
-# Wait until no client session remains on the server cluster and no process started through the
-# harness's sshd remains (nothing of siphon's left running on "production").
-assert_remote_clean() { # [SECONDS]
-	local i n p
-	for i in $(seq 1 $((${1:-20} * 4))); do
-		n=$(srv_psql -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
-		p=$(_h_remote_procs | grep -c .)
-		[ "$n" = 0 ] && [ "$p" = 0 ] && return 0
-		sleep 0.25
-	done
-	it_fail "remote not clean after ${1:-20}s: $n server sessions [$(srv_psql -At -d postgres -c "SELECT string_agg(usename || '@' || datname || ': ' || left(query, 60), '; ') FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")], processes: $(_h_remote_procs | tr '\n' ';')"
-}
 
-# A local database "keep" with known content, and its fingerprint in KEEP_FP.
-keep_create() {
-	ws_psql -q -d postgres -c 'CREATE DATABASE keep' >/dev/null || it_fail "create keep"
-	ws_psql -q -d keep >/dev/null <<-'EOF' || it_fail "fill keep"
-		CREATE TABLE precious (id int PRIMARY KEY, v text);
-		INSERT INTO precious SELECT i, 'keep me ' || i FROM generate_series(1, 1000) i;
-		CREATE INDEX precious_v ON precious (v);
-	EOF
-	KEEP_FP=$(ws_fingerprint keep) || it_fail "fingerprint keep"
-}
-assert_keep_unchanged() {
-	local fp
-	fp=$(ws_fingerprint keep) || it_fail "database keep is gone or unreadable"
-	[ "$fp" = "$KEEP_FP" ] || it_fail "database keep changed"
-}
-
-# Everything a failed pull must leave as it was: exit code, one error line, keep unchanged,
-# no other workstation databases than those given (default: keep), nothing left on the server.
-assert_failed_cleanly() { # EXPECTED_RC [DB...]
-	local rc=$1
-	shift
-	assert_rc "$rc"
-	assert_error_line
-	assert_keep_unchanged
-	if [ $# -gt 0 ]; then assert_ws_dbs "$@"; else assert_ws_dbs keep; fi
-	assert_no_pwned
-	assert_remote_clean
-}
 
 # compare.sh SRC(server) DST(workstation); fails the test on any difference.
 assert_same() { # SRC_DB DST_DB

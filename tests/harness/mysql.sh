@@ -81,11 +81,10 @@
 #                             (to within 200)
 #   my_bank_total DB [srv|ws] SUM(accounts_a.balance) + SUM(accounts_b.balance)
 #   assert_same_my SRC DST [compare_mysql.sh options]  compare_mysql.sh, fail the test on differences
-#   ws_my_keep_create / assert_ws_my_keep_unchanged    a local database "keep" that must survive
 #   assert_ws_my_dbs NAME...  the workstation's database list is exactly NAME...
-#   assert_my_remote_clean [SECONDS]  no session of siphon_remote/limited left on the server and no
-#                             process left from the harness's sshd
+#   srv_my_remote_sessions    sessions of siphon_remote/limited/mysql on the server
 #   wait_remote_my_dump DB PID [SECONDS]  wait until a SELECT of DB by siphon_remote runs on the server
+#   wait_my_data_select PID [SECONDS] [USER]  until a data channel reads rows on the server
 #   my_fingerprint_ws DB      one md5 for a whole workstation database (schema + rows)
 
 SIPHON_IT_MY_MARIADBD=/usr/sbin/mariadbd
@@ -383,36 +382,11 @@ assert_same_my() { # SRC_DB DST_DB [OPTIONS...]
 
 my_fingerprint_ws() { "$SIPHON_IT_LIB_DIR/compare_mysql.sh" --fingerprint "$1"; }
 
-ws_my_keep_create() {
-	ws_my >/dev/null <<-'EOF' || it_fail "create MariaDB keep"
-		CREATE DATABASE keep;
-		USE keep;
-		CREATE TABLE keep.precious (id INT PRIMARY KEY, v VARCHAR(40), KEY (v));
-		INSERT INTO keep.precious SELECT seq, CONCAT('keep me ', seq) FROM seq_1_to_1000;
-		CREATE VIEW keep.precious_view AS SELECT id FROM keep.precious WHERE id < 10;
-	EOF
-	MY_KEEP_FP=$(my_fingerprint_ws keep) || it_fail "fingerprint MariaDB keep"
-}
-assert_ws_my_keep_unchanged() {
-	local fp
-	fp=$(my_fingerprint_ws keep) || it_fail "MariaDB database keep is gone or unreadable"
-	[ "$fp" = "$MY_KEEP_FP" ] || it_fail "MariaDB database keep changed"
-}
 
 # Sessions of the remote accounts on the server ("id user db command info" lines).
 srv_my_remote_sessions() {
 	srv_my -N -B -e "SELECT ID, USER, IFNULL(DB, '-'), COMMAND, LEFT(IFNULL(INFO, ''), 60)
 	  FROM information_schema.PROCESSLIST WHERE USER IN ('siphon_remote', 'limited', 'mysql') AND ID <> CONNECTION_ID()"
-}
-assert_my_remote_clean() { # [SECONDS]
-	local i s p
-	for i in $(seq 1 $((${1:-20} * 4))); do
-		s=$(srv_my_remote_sessions)
-		p=$(_h_remote_procs | grep -c .)
-		[ -z "$s" ] && [ "$p" = 0 ] && return 0
-		sleep 0.25
-	done
-	it_fail "MariaDB remote not clean after ${1:-20}s: sessions [$(echo "$s" | tr '\n' ';')], processes: $(_h_remote_procs | tr '\n' ';')"
 }
 
 # Wait until siphon's dump is reading DB: a SELECT by siphon_remote with DB as its current database
@@ -428,6 +402,21 @@ wait_remote_my_dump() { # DB PID [SECONDS]
 		sleep 0.05
 	done
 	it_fail "no remote SELECT of $1 seen within ${3:-30}s"
+}
+
+# Wait until a data channel of siphon reads rows on the server: a SELECT CONCAT('v', ... (the
+# channels' row query; the catalog queries do not look like it) by USER (default siphon_remote).
+# Fails if PID exits first or after SECONDS.
+wait_my_data_select() { # PID [SECONDS] [USER]
+	local i n
+	for i in $(seq 1 $((${2:-30} * 20))); do
+		n=$(srv_my -N -B -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST
+		  WHERE USER = '${3:-$SIPHON_IT_MY_USER}' AND COMMAND = 'Query' AND INFO LIKE 'SELECT CONCAT(''v'', %'")
+		[ "$n" -ge 1 ] 2>/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || it_fail "siphon exited before a data channel was seen reading rows"
+		sleep 0.05
+	done
+	it_fail "no data channel seen reading rows within ${2:-30}s"
 }
 
 # siphon_big: about 100 MB of data (2 x 500,000 barely compressible rows; a --hex-blob dump is

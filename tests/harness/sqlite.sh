@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# SQLite helpers for tests/integration/t_sqlite_*.sh. Source after lib.sh and harness_start.
+# SQLite helpers for the integration tests (sourced by lib.sh; call sq_dirs after harness_start).
+# The failure contract's SQLite adapter (keep.db, leftovers) is adapter_sqlite.sh.
 #
 # The "server" is this machine seen through the harness's sshd as siphon_remote, so its SQLite
 # files live in a directory that siphon_remote owns (under its home); the local side is a
@@ -15,13 +16,10 @@
 #                        its row count and a SHA3 of its rows
 #   sq_assert_same SRC DST   fingerprints equal, DST passes integrity_check
 #   sq_assert_mode FILE MODE
-#   sq_assert_no_local_tmp   no .NAME.siphon-* file and no -wal/-shm/-journal left in SQ_WS
-#   sq_assert_srv_clean [S]  no siphon-sqlite.* directory of siphon_remote left in /tmp, nothing
-#                        left running on the server (assert_remote_clean)
+#   sq_srv_tmp_dirs      the server's temporary copies (siphon-sqlite.* in /tmp of siphon_remote
+#                        or postgres)
 #   sq_wait_vacuum PID   until the server's VACUUM INTO is writing its copy (fails if PID exits)
-#   sq_bg_big_pull PHASE  siphon_bg a pull of $SQ_SRV/big.db into $SQ_WS/keep.db, until vacuum|stream
 #   sq_wait_received PID MB  until the local temporary file holds MB megabytes
-#   sq_keep              SQ_WS/keep.db with known content; sq_assert_keep: byte-identical
 #   sq_sshd_fake_sqlite3 missing|old   a second sshd (same keys and users) in a private mount
 #                        namespace where /usr/bin/sqlite3 is an empty non-executable file (no
 #                        sqlite3 on the server) or a script that says it is 3.22.0; sets SQ_NS_PORT
@@ -107,22 +105,10 @@ sq_assert_mode() { # FILE MODE
 	[ "$m" = "$2" ] || it_fail "$1 has mode $m, expected $2"
 }
 
-sq_assert_no_local_tmp() {
-	local left
-	left=$(find "$SQ_WS" -name '.*.siphon-*' -o -name '*-wal' -o -name '*-shm' -o -name '*-journal' | head -n 5)
-	[ -z "$left" ] || it_fail "left behind locally: $left"
-}
 
-sq_srv_tmp_dirs() { find /tmp -maxdepth 1 -name 'siphon-sqlite.*' -user "$SIPHON_IT_SSH_USER" 2>/dev/null; }
+# The server's temporary copies: of the SSH user, or of postgres (--remote-sudo postgres).
+sq_srv_tmp_dirs() { find /tmp -maxdepth 1 -name 'siphon-sqlite.*' \( -user "$SIPHON_IT_SSH_USER" -o -user postgres \) 2>/dev/null; }
 
-sq_assert_srv_clean() { # [SECONDS]
-	for _ in $(seq 1 $((${1:-20} * 4))); do
-		[ -z "$(sq_srv_tmp_dirs)" ] && break
-		sleep 0.25
-	done
-	[ -z "$(sq_srv_tmp_dirs)" ] || it_fail "the server's temporary copy is still there: $(sq_srv_tmp_dirs)"
-	assert_remote_clean "${1:-20}"
-}
 
 sq_sshd_fake_sqlite3() { # missing|old
 	local d=$H/sshd-sqlite-$1 fake port
@@ -166,23 +152,4 @@ sq_wait_received() { # PID MB
 	it_fail "$2 MB did not arrive within 10 s"
 }
 
-sq_keep() {
-	sqlite3 "$SQ_WS/keep.db" "CREATE TABLE precious (v); INSERT INTO precious VALUES ('keep me')" || it_fail "create keep.db"
-	cp "$SQ_WS/keep.db" "$H/run/keep.ref"
-}
-sq_assert_keep() {
-	cmp -s "$SQ_WS/keep.db" "$H/run/keep.ref" || it_fail "keep.db changed"
-}
 
-# Starts (siphon_bg) a pull of $SQ_SRV/big.db into $SQ_WS/keep.db and waits until it is in PHASE:
-# "vacuum" (the server is making its copy) or "stream" (the copy is arriving). For the tests
-# that cut or interrupt a pull.
-sq_bg_big_pull() { # PHASE
-	siphon_bg pull "$(remote_spec "$SQ_SRV/big.db")" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-		--into "$SQ_WS/keep.db" --compress gzip --stall-timeout 8
-	if [ "$1" = vacuum ]; then
-		sq_wait_vacuum "$SIPHON_PID"
-	else
-		sq_wait_received "$SIPHON_PID" 5
-	fi
-}

@@ -4,30 +4,16 @@
 # (run.sh runs t_*.sh only).
 #
 #   my_begin                 it_begin (the workstation's databases dropped) + it_require_my
-#   my_pull DB [ARGS...]     siphon_pull DB --engine mysql ARGS...
-#   my_keep_create           workstation database "keep": a table with rows, a view, a trigger, a
-#                            function, a procedure and an event (an old copy as siphon would leave
-#                            it); its fingerprint (compare_mysql.sh --fingerprint) in MY_KEEP_FP
-#   assert_my_keep_unchanged
-#   assert_my_no_temp        no siphon_tmp_* / siphon_old_* database on the workstation
-#   assert_my_failed_cleanly RC [DB...]   the failure contract: exit RC, the last stderr line is
-#                            the one "siphon: " error line, keep unchanged, the workstation's
-#                            databases exactly DB... (default: keep), no hostile name executed,
-#                            nothing of siphon left on the server (sessions, processes) or on the
-#                            workstation (sessions other than the test's own)
+# (my_pull, my_keep and the failure contract are the harness's: adapter_my.sh, contract.sh.)
 #   my_account_create NAME PRIVS   NAME@localhost on the server MariaDB with PRIVS ON *.* and an
 #                            option file for it in MY_ACCOUNT_CNF (pass it as --remote-mysql-opts
 #                            "--defaults-file=$MY_ACCOUNT_CNF"); dropped at exit
 #   my_ws_account_create NAME PRIVS   the same on the workstation MariaDB (MY_WS_ACCOUNT_CNF), for
 #                            a "remote" server reached through the workstation socket
-#   assert_my_clean [SECONDS] [ID...]  no session of a non-root account on the server MariaDB, no
-#                            process left from the harness's sshd, no session on the workstation
-#                            MariaDB but the ones given
 #   srv_my_sleep_start SECONDS   a server session running SELECT SLEEP(SECONDS) (MY_SLEEP_PID),
 #                            returns once the server shows it running for >= 1 s; my_sleep_stop
 #   assert_my_objects_work DB   the copied routines, views and triggers run on the workstation
 #   my_expect_stderr REGEX [WHAT]  grep -E on siphon's stderr, fails the test without a match
-#   wait_my_data_select PID [SECONDS] [USER]   a data channel reads rows on the server
 #   srv_my_try_write DB TABLE   an UPDATE that does not wait for locks: 0 done, 1 blocked (1205)
 #   my_bank_paced_load_start DB SECONDS PAUSE   the bank load with a pause after every transfer
 #   my_kill_marked srv|ws MARK   KILL the sessions whose running query contains MARK
@@ -39,83 +25,14 @@ my_begin() {
 	it_require_my
 }
 
-my_pull() { # DB [ARGS...]
-	local db=$1
-	shift
-	siphon_pull "$db" --engine mysql "$@"
-}
 
 my_expect_stderr() { # REGEX [WHAT]
 	grep -qE -- "$1" "$H/run/err" || it_fail "${2:-stderr} does not match /$1/"
 }
 
-my_keep_create() {
-	ws_my >/dev/null <<-'EOF' || it_fail "create MariaDB keep"
-		CREATE DATABASE keep CHARACTER SET latin1 COMMENT 'the old copy';
-		USE keep;
-		CREATE TABLE precious (id INT PRIMARY KEY, v VARCHAR(40), KEY (v)) ENGINE=InnoDB;
-		INSERT INTO precious SELECT seq, CONCAT('keep me ', seq) FROM seq_1_to_1000;
-		CREATE TABLE precious_log (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(40)) ENGINE=InnoDB;
-		CREATE TABLE texts (id INT PRIMARY KEY, local_only VARCHAR(10)) ENGINE=InnoDB;
-		INSERT INTO texts VALUES (1, 'mine');
-		CREATE VIEW precious_view AS SELECT id FROM precious WHERE id < 10;
-		CREATE TRIGGER precious_ins AFTER INSERT ON precious FOR EACH ROW INSERT INTO precious_log (what) VALUES ('ins');
-		CREATE FUNCTION keep_fn() RETURNS INT DETERMINISTIC NO SQL RETURN 7;
-		CREATE PROCEDURE keep_proc() SELECT 1;
-		CREATE EVENT keep_ev ON SCHEDULE EVERY 1 DAY STARTS '2037-01-01 00:00:00' DISABLE DO DELETE FROM precious_log;
-	EOF
-	MY_KEEP_FP=$(my_fingerprint_ws keep) || it_fail "fingerprint MariaDB keep"
-}
-assert_my_keep_unchanged() {
-	local fp
-	fp=$(my_fingerprint_ws keep) || it_fail "MariaDB database keep is gone or unreadable"
-	[ "$fp" = "$MY_KEEP_FP" ] || it_fail "MariaDB database keep changed"
-}
 
-assert_my_no_temp() {
-	local left
-	left=$(ws_my_dbs | grep -E '^siphon_(tmp|old)_') && it_fail "temporary databases left on the workstation: $(echo $left)"
-	return 0
-}
 
-# Sessions on the server MariaDB of any account but root (the test's own clients, the bank load,
-# the sleeper are root), "id user db command info" lines.
-_my_srv_foreign_sessions() {
-	srv_my -N -B -e "SELECT ID, USER, IFNULL(DB, '-'), COMMAND, LEFT(IFNULL(INFO, ''), 60)
-	  FROM information_schema.PROCESSLIST
-	  WHERE ID <> CONNECTION_ID() AND USER NOT IN ('root', 'system user', 'event_scheduler') AND COMMAND <> 'Daemon'"
-}
-# Sessions on the workstation MariaDB other than this query and the ones given (ids).
-_my_ws_sessions() { # [ID...]
-	local not=0 id
-	for id in "$@"; do not="$not,$id"; done
-	ws_my -N -B -e "SELECT ID, USER, IFNULL(DB, '-'), COMMAND, LEFT(IFNULL(INFO, ''), 60)
-	  FROM information_schema.PROCESSLIST
-	  WHERE ID <> CONNECTION_ID() AND ID NOT IN ($not) AND USER NOT IN ('system user', 'event_scheduler') AND COMMAND <> 'Daemon'"
-}
-assert_my_clean() { # [SECONDS] [WS_SESSION_ID_TO_IGNORE...]
-	local secs=${1:-20} i s p w
-	shift || true
-	for i in $(seq 1 $((secs * 4))); do
-		s=$(_my_srv_foreign_sessions)
-		p=$(_h_remote_procs | grep -c .)
-		w=$(_my_ws_sessions "$@")
-		[ -z "$s" ] && [ "$p" = 0 ] && [ -z "$w" ] && return 0
-		sleep 0.25
-	done
-	it_fail "not clean after ${secs}s: server sessions [$(echo "$s" | tr '\n' ';')], remote processes [$(_h_remote_procs | tr '\n' ';')], workstation sessions [$(echo "$w" | tr '\n' ';')]"
-}
 
-assert_my_failed_cleanly() { # RC [DB...]
-	local rc=$1
-	shift
-	assert_rc "$rc"
-	assert_error_line
-	assert_my_keep_unchanged
-	if [ $# -gt 0 ]; then assert_ws_my_dbs "$@"; else assert_ws_my_dbs keep; fi
-	assert_no_pwned
-	assert_my_clean
-}
 
 # An account on a MariaDB server (srv or ws) with an option file that the SSH logins can read.
 _my_account_create() { # srv|ws NAME PRIVS
@@ -200,20 +117,6 @@ assert_my_objects_work() { # DB (a copy of siphon_src)
 	it_note "objects of $1 work: function, 4 views, 2 procedures, 4 triggers, check option"
 }
 
-# Wait until a data channel of siphon reads rows on the server: a SELECT CONCAT('v', ... (the
-# channels' row query; the catalog queries do not look like it) by USER (default siphon_remote).
-# Fails if PID exits first or after SECONDS.
-wait_my_data_select() { # PID [SECONDS] [USER]
-	local i n
-	for i in $(seq 1 $((${2:-30} * 20))); do
-		n=$(srv_my -N -B -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST
-		  WHERE USER = '${3:-$SIPHON_IT_MY_USER}' AND COMMAND = 'Query' AND INFO LIKE 'SELECT CONCAT(''v'', %'")
-		[ "$n" -ge 1 ] 2>/dev/null && return 0
-		kill -0 "$1" 2>/dev/null || it_fail "siphon exited before a data channel was seen reading rows"
-		sleep 0.05
-	done
-	it_fail "no data channel seen reading rows within ${2:-30}s"
-}
 
 # A write on the server that waits at most 0 s for a lock: 0 when it went through, 1 when it was
 # blocked (ERROR 1205, e.g. by a global read lock); the error in $H/run/write.err.

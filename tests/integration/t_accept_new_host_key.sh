@@ -24,4 +24,4 @@ assert_rc 0 "pull with a hashed known_hosts"
 assert_same small small_3
 
 assert_ws_dbs small_1 small_2 small_3
-assert_remote_clean
+assert_left_clean pg

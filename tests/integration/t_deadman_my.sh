@@ -10,7 +10,8 @@
 harness_start || exit 1
 my_begin
 srv_my_ensure_big || it_fail "could not create siphon_big"
-my_keep_create
+my_keep
+contract_before my keep
 
 # 0: the write went through, 1: it waited for a lock (ERROR 1205).
 big_try_write() {
@@ -42,7 +43,6 @@ for mode in snapshot --lock-all; do
 	big_try_write || it_fail "$mode: a write still waits for the pull's lock"
 	kill -CONT "$SIPHON_PID"
 	siphon_wait 60
-	assert_my_failed_cleanly 3
-	assert_stderr_contains "ended the pull: it heard nothing from siphon"
+	assert_failed_cleanly my 3 'ended the pull: it heard nothing from siphon'
 	assert_run_dir_gone "$rundir"
 done

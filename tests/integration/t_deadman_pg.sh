@@ -8,7 +8,8 @@
 harness_start || exit 1
 it_begin
 srv_ensure_big || it_fail "could not create database big"
-keep_create
+pg_keep
+contract_before pg keep
 
 released() {
 	local n
@@ -36,7 +37,6 @@ for how in plain sudo; do
 		it_fail "$how: a writer still waits for a lock of the pull's"
 	kill -CONT "$SIPHON_PID"
 	siphon_wait 60
-	assert_failed_cleanly 3
-	assert_stderr_contains "ended the pull: it heard nothing from siphon"
+	assert_failed_cleanly pg 3 'ended the pull: it heard nothing from siphon'
 	assert_run_dir_gone "$rundir"
 done

@@ -8,7 +8,8 @@
 harness_start || exit 1
 it_begin
 srv_ensure_big || it_fail "could not create database big"
-keep_create
+pg_keep
+contract_before pg keep
 
 siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep -j 2 \
 	--heartbeat-timeout 15 --stall-timeout 600
@@ -25,5 +26,4 @@ t1=$(date +%s)
 kill -CONT $pids
 it_note "siphon gave up $((t1 - t0)) s after the server went silent (--heartbeat-timeout 15)"
 [ $((t1 - t0)) -le 30 ] || it_fail "siphon took $((t1 - t0)) s to notice the silent server"
-assert_failed_cleanly 3
-assert_stderr_contains "no answer from"
+assert_failed_cleanly pg 3 'no answer from'

@@ -4,13 +4,13 @@
 # heartbeat timeout the server has no siphon process, no temporary copy and no run directory.
 # Then kill -CONT: exit 3 with the watchdog's line, the local file byte-identical.
 . "$(dirname "$0")/../harness/lib.sh"
-. "$(dirname "$0")/../harness/sqlite.sh"
 . "$SIPHON_IT_LIB_DIR/deadman.sh"
 harness_start || exit 1
 it_begin
 sq_dirs
 sq_make_big "$SQ_SRV/big.db" 150
-sq_keep
+sqlite_keep
+contract_before sqlite "$KEEP_TARGET"
 
 sq_released() {
 	[ -z "$(sq_srv_tmp_dirs)" ] || printf 'tempcopy '
@@ -27,11 +27,5 @@ deadman_stop_and_measure $((DEADMAN_SECS + 25)) sq_released
 it_note "SQLite (during VACUUM INTO): released ${RELEASE_S}s after siphon went silent (--heartbeat-timeout $DEADMAN_SECS)"
 kill -CONT "$SIPHON_PID"
 siphon_wait 60
-assert_rc 3
-assert_error_line
-assert_stderr_contains "ended the pull: it heard nothing from siphon"
-sq_assert_keep
-sq_assert_no_local_tmp
-sq_assert_srv_clean
+assert_failed_cleanly sqlite 3 'ended the pull: it heard nothing from siphon'
 assert_run_dir_gone "$rundir"
-assert_no_pwned

@@ -1,18 +1,28 @@
 #!/bin/bash
-# The SSH connection dies while data are streaming (the sshd processes serving it are killed):
-# exit 3, the local database untouched, no temporary database left, nothing left on the server.
+# The SSH connection dies mid-pull (the sshd processes serving it are killed), on every engine:
+#   pg      while a COPY streams (-j 2, zstd on the server)
+#   my      while a data channel reads rows (-j 2, zstd on the server)
+#   sqlite  while the server makes its copy (VACUUM INTO), and while the copy streams (gzip)
+# Each time the failure contract (contract.sh): exit 3, one error line, the local target as it was,
+# no temporary database or file left, and on the server no session, no process (the dump, the
+# compressor, the VACUUM) and no temporary copy left.
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
-srv_ensure_big || it_fail "could not create database big"
-keep_create
 
-siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep -j 2 --compress zstd
-wait_remote_copy big "$SIPHON_PID"
-pids=$(sshd_session_pids)
-[ -n "$pids" ] || it_fail "no sshd session processes found"
-it_note "killing sshd session processes: $(echo $pids)"
-# shellcheck disable=SC2086
-kill -9 $pids
-siphon_wait 60
-assert_failed_cleanly 3
+for e in pg my sqlite; do
+	engine_try "$e" || continue
+	"${e}_keep"
+	"${e}_big"
+	contract_before "$e" "$KEEP_TARGET"
+	for phase in $("${e}_phases"); do
+		"${e}_bg_big_pull" "$phase"
+		pids=$(sshd_session_pids)
+		[ -n "$pids" ] || it_fail "$e: no sshd session processes found"
+		it_note "$e ($phase): killing sshd session processes: $(echo $pids)"
+		# shellcheck disable=SC2086
+		kill -9 $pids
+		siphon_wait 60
+		assert_failed_cleanly "$e" 3 'SSH connection was lost'
+	done
+done

@@ -8,8 +8,8 @@ it_begin
 [ -n "$SIPHON_IT_WS_NOEXT" ] || it_skip "the workstation cluster could not be started without an extension"
 [ "$(ws_psql -At -d postgres -c "SELECT count(*) FROM pg_available_extensions WHERE name = '$SIPHON_IT_WS_NOEXT'")" = 0 ] ||
 	it_fail "harness: $SIPHON_IT_WS_NOEXT is available on the workstation cluster"
-keep_create
+pg_keep
+contract_before pg keep
 
 siphon_pull extdb --into keep
-assert_failed_cleanly 8
-assert_stderr_contains "$SIPHON_IT_WS_NOEXT"
+assert_failed_cleanly pg 8 "extensions that the local PostgreSQL does not have: .*$SIPHON_IT_WS_NOEXT"

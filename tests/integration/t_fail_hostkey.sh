@@ -4,21 +4,21 @@
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
-keep_create
+pg_keep
+contract_before pg keep
 
 kh=$H/run/known_hosts_empty
 : >"$kh"
 siphon_run pull "$(remote_spec app)" -i "$SIPHON_IT_KEY" --known-hosts "$kh" --into keep
-assert_failed_cleanly 4
-assert_stderr_contains "SHA256:"
+assert_failed_cleanly pg 4 'unknown host key for .*SHA256:'
 [ ! -s "$kh" ] || it_fail "known_hosts was written without --accept-new-host-key"
 
 kh=$H/run/known_hosts_wrong
 cp "$SIPHON_IT_KNOWN_HOSTS_WRONG" "$kh"
 siphon_run pull "$(remote_spec app)" -i "$SIPHON_IT_KEY" --known-hosts "$kh" --into keep
-assert_failed_cleanly 4
+assert_failed_cleanly pg 4 'host key for .* has CHANGED'
 cmp -s "$kh" "$SIPHON_IT_KNOWN_HOSTS_WRONG" || it_fail "known_hosts changed"
 
 siphon_run pull "$(remote_spec app)" -i "$SIPHON_IT_KEY" --known-hosts "$kh" --into keep --accept-new-host-key
-assert_failed_cleanly 4
+assert_failed_cleanly pg 4 'host key for .* has CHANGED'
 cmp -s "$kh" "$SIPHON_IT_KNOWN_HOSTS_WRONG" || it_fail "known_hosts changed by --accept-new-host-key on a changed key"

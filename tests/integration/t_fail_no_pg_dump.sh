@@ -7,9 +7,9 @@
 harness_start || exit 1
 it_begin
 sshd_nopg_start || it_skip "cannot start an sshd in a private mount namespace (unshare -m)"
-keep_create
+pg_keep
+contract_before pg keep
 
 siphon_run pull "$(remote_spec app "$SIPHON_IT_SSH_USER" "$SIPHON_IT_NOPG_PORT")" -i "$SIPHON_IT_KEY" \
 	--known-hosts "$SIPHON_IT_NOPG_KNOWN_HOSTS" --into keep
-assert_failed_cleanly 6
-tail -n 1 "$H/run/err" | grep -qi 'pg_dump\|postgres' || it_fail "the error does not say that pg_dump/PostgreSQL is missing"
+assert_failed_cleanly pg 6 'pg_dump was not found'

@@ -4,7 +4,8 @@
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
-keep_create
+pg_keep
+contract_before pg keep
 
 siphon_pull rlsdb --into keep --remote-pg-opts '-U limited'
-assert_failed_cleanly 6
+assert_failed_cleanly pg 6 'cannot bypass row-level security'

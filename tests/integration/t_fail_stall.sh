@@ -5,7 +5,8 @@
 harness_start || exit 1
 it_begin
 srv_ensure_big || it_fail "could not create database big"
-keep_create
+pg_keep
+contract_before pg keep
 
 siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep --stall-timeout 3
 wait_remote_copy big "$SIPHON_PID"
@@ -21,4 +22,4 @@ it_note "siphon ended $(($(date +%s) - t0))s after the stall began"
 # Let the stopped sessions go (the dump on the server then dies of a broken pipe).
 # shellcheck disable=SC2086
 kill -9 $pids 2>/dev/null
-assert_failed_cleanly 3
+assert_failed_cleanly pg 3 'the transfer stalled'

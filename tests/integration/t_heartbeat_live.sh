@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
-keep_create
+pg_keep
 
 slow=$H/slow-psql
 mkdir -p "$slow"
@@ -32,4 +32,4 @@ it_note "a pull of $((t1 - t0)) s with --heartbeat-timeout 15 went through"
 assert_same small small_slow
 ws_psql -q -d postgres -c 'DROP DATABASE small_slow' >/dev/null
 assert_ws_dbs keep
-assert_remote_clean
+assert_left_clean pg

@@ -14,7 +14,8 @@
 . "$(dirname "$0")/my_lib.sh"
 harness_start || exit 1
 my_begin
-my_keep_create
+my_keep
+contract_before my keep
 
 d=$(sshd_wrap_dir my) || it_fail "wrap dir"
 cat >"$d/view.sed" <<'EOF'
@@ -42,20 +43,18 @@ EOF
 chmod 755 "$d/mariadb"
 sshd_wrapped_start my mariadb || it_skip "cannot start an sshd in a private mount namespace"
 
-attack() { # MODE EXPECTED_RC
+attack() { # MODE EXPECTED_RC ERROR_REGEX
 	echo "$1" >"$d/attack"
 	chmod 644 "$d/attack"
 	siphon_run pull "$(remote_spec "$SIPHON_IT_MY_SRC_DB" "$SIPHON_IT_SSH_USER" "$WRAP_PORT")" -i "$SIPHON_IT_KEY" \
 		--known-hosts "$WRAP_KNOWN_HOSTS" --engine mysql --into keep
 	it_note "$1: $(tail -n 1 "$H/run/err")"
-	assert_my_failed_cleanly "$2"
+	assert_failed_cleanly my "$2" "$3"
 	! grep -q "$(printf '\033')" "$H/run/err" || it_fail "$1: a raw ESC byte reached siphon's stderr"
 }
 
-attack view 7
-attack routine 7
-attack charset 6
-my_expect_stderr 'impossible character set name' "charset"
-attack bignum 6
-my_expect_stderr 'impossible table size' "bignum"
-attack esc 6
+attack view 7 'creating the views, routines, triggers and events failed on the local server'
+attack routine 7 'creating the views, routines, triggers and events failed on the local server'
+attack charset 6 'impossible character set name'
+attack bignum 6 'impossible table size'
+attack esc 6 'refused the login \(\\x1b\]0;pwned title\\x07'

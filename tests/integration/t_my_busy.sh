@@ -43,7 +43,7 @@ echo "SELECT 'still-there';" >&7
 for _ in $(seq 1 40); do grep -q still-there "$H/run/idle.out" && break; sleep 0.05; done
 grep -q still-there "$H/run/idle.out" || it_fail "the idle session ended without --force: $(cat "$H/run/idle.out")"
 # shellcheck disable=SC2086
-assert_my_clean 10 $ids
+assert_left_clean my 10 $ids
 
 my_pull "$src" --into busy_copy --force
 assert_rc 0 "pull --force over a database in use"
@@ -57,4 +57,4 @@ exec 7>&-
 wait "$idle" 2>/dev/null
 rm -f "$H/run/idle.fifo"
 assert_no_pwned
-assert_my_clean
+assert_left_clean my

@@ -97,4 +97,4 @@ fi
 
 assert_ws_my_dbs bank_binlog bank_lock bank_nolock
 assert_no_pwned
-assert_my_clean
+assert_left_clean my

@@ -9,7 +9,8 @@
 harness_start || exit 1
 my_begin
 sshd_nomy_start || it_skip "cannot start an sshd in a private mount namespace with an overlay on /usr/bin"
-my_keep_create
+my_keep
+contract_before my keep
 
 nomy_pull() {
 	siphon_run pull "$(remote_spec "$SIPHON_IT_MY_SRC_DB" "$SIPHON_IT_SSH_USER" "$SIPHON_IT_NOMY_PORT")" -i "$SIPHON_IT_KEY" \
@@ -17,9 +18,8 @@ nomy_pull() {
 }
 
 nomy_pull --engine mysql
-assert_my_failed_cleanly 6
-tail -n 1 "$H/run/err" | grep -qi 'no mysql or mariadb client' || it_fail "the error does not say that the mysql client is missing"
+assert_failed_cleanly my 6 'no mysql or mariadb client'
 
 # Without --engine only PostgreSQL's tools are found, and PostgreSQL has no siphon_src.
 nomy_pull
-assert_my_failed_cleanly 6
+assert_failed_cleanly my 6 'database "siphon_src" does not exist'

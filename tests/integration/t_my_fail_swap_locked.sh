@@ -28,4 +28,4 @@ tail -n 1 "$H/run/err" | grep -q 'in use' || it_fail "the error does not say the
 	it_fail "the pull failed (exit $RC) and locked_copy is not as it was: $(COMPARE_MAX_LINES=10 "$SIPHON_IT_LIB_DIR/compare_mysql.sh" --no-cache "$src" locked_copy | cut -c1-120)"
 assert_ws_my_dbs locked_copy
 my_kill_marked ws siphon-it-reader
-assert_my_clean
+assert_left_clean my

@@ -82,4 +82,4 @@ assert_rc 0 "mixed-case names without a pair, local lower_case_table_names = 1"
 left=$(lctn_my -N -B -e "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')")
 [ "$left" = nocase_copy ] || it_fail "databases on the lower_case_table_names = 1 server: $(echo $left)"
 assert_ws_my_dbs
-assert_my_clean
+assert_left_clean my

@@ -59,16 +59,16 @@ srv_my_try_write "$bank" accounts_b || it_fail "--lock-all: writes are still blo
 assert_same_my "$bank" bank_lockall
 
 # 3. A long query: no lock, the binlog positions; --lock-all refused.
-my_keep_create
+my_keep
 srv_my_sleep_start 60
 my_pull "$src" --into long_query
 assert_rc 0 "pull while a long query runs"
 my_expect_stderr '^siphon: 127\.0\.0\.1: 1 query is running for up to [0-9]+s; a global read lock would wait behind it and stall production.s writes, so siphon does not take it$' "the long-query line"
 my_expect_stderr '^siphon: one instant for 4 channels: their snapshots share one binary log position$' "the binlog line"
 assert_same_my "$src" long_query --definer-of root@localhost
+contract_before my keep
 my_pull "$src" --into keep --lock-all
-assert_my_failed_cleanly 6 keep long_query bank_default bank_lockall
-assert_stderr_contains "--lock-all needs the global read lock"
+assert_failed_cleanly my 6 '--lock-all needs the global read lock'
 my_sleep_stop
 
 # 4. LOCK TABLES ... WRITE held by an idle session elsewhere: FLUSH TABLES WITH READ LOCK times out.
@@ -105,10 +105,10 @@ my_expect_stderr 'over 1 channel \(one transaction\)' "one channel"
 assert_same_my ws_source ws_single --src "$SIPHON_IT_MY_WS_SOCK" --definer-of root@localhost
 
 # 6. Contradicting options.
+contract_before my keep
 my_pull "$src" --into keep --no-lock --lock-all
-assert_my_failed_cleanly 2 keep long_query table_locked ws_source ws_single bank_default bank_lockall
-assert_stderr_contains "--no-lock and --lock-all"
+assert_failed_cleanly my 2 '--no-lock and --lock-all'
 
 assert_ws_my_dbs keep long_query table_locked ws_source ws_single bank_default bank_lockall
 assert_no_pwned
-assert_my_clean
+assert_left_clean my

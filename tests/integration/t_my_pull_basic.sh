@@ -81,4 +81,4 @@ srv_my -e 'DROP DATABASE small'
 
 assert_ws_my_dbs my_copy "$src" small_copy
 assert_no_pwned
-assert_my_clean
+assert_left_clean my

@@ -26,4 +26,4 @@ if [ "$RC" != 0 ]; then
 fi
 assert_same_my "$src" kinds_copy --definer-of root@localhost
 assert_ws_my_dbs kinds_copy
-assert_my_clean
+assert_left_clean my

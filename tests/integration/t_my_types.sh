@@ -205,4 +205,4 @@ assert_stderr_contains "larger than max_allowed_packet (65536)"
 
 assert_ws_my_dbs types_copy
 assert_no_pwned
-assert_my_clean
+assert_left_clean my

@@ -17,7 +17,8 @@
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
-keep_create
+pg_keep
+contract_before pg keep
 
 bin=/usr/lib/postgresql/15/bin
 pwned=/tmp/siphon-pwned-pg-$$
@@ -65,9 +66,9 @@ WRAP
 chmod 755 "$d/pg_dump" "$d/psql"
 sshd_wrapped_start pg "$bin/pg_dump" "$bin/psql" || it_skip "cannot start an sshd in a private mount namespace"
 
-attack() { # MODE EXPECTED_RC [SIPHON ARGS...]
-	local mode=$1 rc=$2
-	shift 2
+attack() { # MODE EXPECTED_RC ERROR_REGEX [SIPHON ARGS...]
+	local mode=$1 rc=$2 re=$3
+	shift 3
 	echo "$mode" >"$d/attack"
 	chmod 644 "$d/attack"
 	siphon_run pull "$(remote_spec app "$SIPHON_IT_SSH_USER" "$WRAP_PORT")" -i "$SIPHON_IT_KEY" \
@@ -75,22 +76,16 @@ attack() { # MODE EXPECTED_RC [SIPHON ARGS...]
 	set -- "$mode" "$rc"
 	it_note "$1: $(tail -n 1 "$H/run/err")"
 	[ ! -e "$pwned" ] || it_fail "$1: the server ran a command on the workstation"
-	assert_failed_cleanly "$2"
+	assert_failed_cleanly pg "$2" "$re"
 	! grep -q "$(printf '\033')" "$H/run/err" || it_fail "$1: a raw ESC byte reached siphon's stderr"
 }
 
-attack pre 6
-assert_stderr_contains "holds a psql command"
-attack lexer 6
-assert_stderr_contains "tried to run a psql command on this workstation"
-attack post 6
-assert_stderr_contains "psql command"
-attack lane 6
-assert_stderr_contains "not the end-of-data line"
-attack esc 6
-assert_stderr_contains '\x1b]0;pwned title\x07'
-attack flood 3 --stall-timeout 5
-assert_stderr_contains "the transfer stalled"
+attack pre 6 'holds a psql command'
+attack lexer 6 'tried to run a psql command on this workstation'
+attack post 6 'psql command'
+attack lane 6 'not the end-of-data line'
+attack esc 6 '\\x1b\]0;pwned title\\x07'
+attack flood 3 'the transfer stalled' --stall-timeout 5
 
 # Ctrl-C while the server floods stderr.
 echo flood >"$d/attack"
@@ -104,5 +99,5 @@ t1=$(date +%s.%N)
 took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 it_note "flood: Ctrl-C ended the pull in ${took}s"
 awk -v t="$took" 'BEGIN { exit !(t <= 3) }' || it_fail "Ctrl-C took ${took}s under a stderr flood"
-assert_failed_cleanly 130
+assert_failed_cleanly pg 130 '^siphon: interrupted'
 [ ! -e "$pwned" ] || it_fail "flood: the server ran a command on the workstation"

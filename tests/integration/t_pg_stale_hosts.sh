@@ -8,7 +8,8 @@
 harness_start || exit 1
 it_begin
 srv_ensure_big || it_fail "could not create database big"
-keep_create
+pg_keep
+contract_before pg keep
 
 real=$SIPHON_BIN
 machine_b=$H/siphon-on-machine-b
@@ -32,7 +33,7 @@ done
 kill -9 "$SIPHON_PID"
 siphon_wait 10
 it_note "machine B's pull killed; its temporary database: $tmpb"
-assert_remote_clean 40
+assert_server_clean pg 40
 
 SIPHON_BIN=$real
 siphon_run pull "$(remote_spec small)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into smalla
@@ -48,5 +49,4 @@ assert_stderr_contains "removed $tmpb"
 assert_same small smalla
 assert_same small smallb
 ws_psql -q -d postgres -c 'DROP DATABASE smalla' -c 'DROP DATABASE smallb' >/dev/null
-assert_ws_dbs keep
-assert_keep_unchanged
+assert_target_unchanged pg

@@ -98,7 +98,7 @@ pgb_stop() {
 # Client sessions that pgbouncer accepted for database app.
 pgb_logins() { grep -c 'login attempt: db=app ' "$PGB_LOG"; }
 
-keep_create
+pg_keep
 
 # 1. transaction pooling, pool of 5
 pgb_start txn 5
@@ -122,11 +122,11 @@ pgb_stop "$PGB_DIR"
 # 3. a pool of one: the snapshot transaction holds the only server connection; pg_dump queues and
 # pgbouncer gives up after query_wait_timeout. A remote failure, nothing left behind.
 pgb_start one 1 "query_wait_timeout = 3"
+contract_before pg keep
 siphon_pull app --into keep -j 4 --remote-pg-opts "-h $PGB_DIR/sock -p $PGB_PORT"
 grep -q 'query_wait_timeout' "$PGB_LOG" || it_fail "pgbouncer did not time out a waiting client"
 pgb_stop "$PGB_DIR"
 it_note "pool of one: $(tail -n 1 "$H/run/err")"
-assert_failed_cleanly 6 app_pool app_pool_reset keep
 # pgbouncer's reason reaches the user
-assert_stderr_contains "query_wait_timeout"
+assert_failed_cleanly pg 6 'query_wait_timeout'
 assert_stderr_contains "pooler"

@@ -34,4 +34,4 @@ assert_same small small
 
 assert_ws_dbs app_copy app_none app_gzip app_pigz app_zstd small
 assert_no_pwned
-assert_remote_clean
+assert_left_clean pg

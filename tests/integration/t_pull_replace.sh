@@ -33,7 +33,7 @@ assert_error_line
 [ "$(ws_fingerprint app_copy)" = "$fp" ] || it_fail "app_copy changed after the refused pull"
 assert_ws_dbs app_copy
 kill -0 "$busy" 2>/dev/null || it_fail "the session connected to app_copy was ended without --force"
-assert_remote_clean
+assert_left_clean pg
 
 siphon_pull app --into app_copy --force
 assert_rc 0 "pull --force over a database in use"
@@ -42,4 +42,4 @@ assert_ws_dbs app_copy
 for _ in $(seq 1 50); do kill -0 "$busy" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$busy" 2>/dev/null && it_note "the old session is still alive after --force (connected to the old database?)"
 assert_no_pwned
-assert_remote_clean
+assert_left_clean pg

@@ -10,4 +10,4 @@ assert_rc 0 "pull as a user whose login shell is dash"
 assert_same app app_dash
 assert_ws_dbs app_dash
 assert_no_pwned
-assert_remote_clean
+assert_left_clean pg

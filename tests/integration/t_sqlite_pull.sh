@@ -8,7 +8,6 @@
 # What killed runs leave behind goes: local temporary files of dead siphon processes (not those of
 # live ones), and the SSH user's server-side copies older than a day (not younger ones).
 . "$(dirname "$0")/../harness/lib.sh"
-. "$(dirname "$0")/../harness/sqlite.sh"
 harness_start || exit 1
 it_begin
 sq_dirs
@@ -83,7 +82,5 @@ RC=$(cat "$H/run/rc")
 assert_rc 0 "pull a bare .db name without --into"
 sq_assert_same "$SQ_SRV/app.db" "$SQ_WS/$name"
 sq_assert_mode "$SQ_WS/$name" 600
-
-sq_assert_no_local_tmp
 assert_no_pwned
-sq_assert_srv_clean
+assert_left_clean sqlite

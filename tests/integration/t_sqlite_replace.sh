@@ -7,7 +7,6 @@
 # must not be applied either. (3) A program has the local database open: refused (exit 9), the
 # file byte-identical, no temporary file; with --force it is replaced.
 . "$(dirname "$0")/../harness/lib.sh"
-. "$(dirname "$0")/../harness/sqlite.sh"
 harness_start || exit 1
 it_begin
 sq_dirs
@@ -81,7 +80,5 @@ for mode in wal delete; do
 	release
 	sq_assert_same "$src" "$old"
 done
-
-sq_assert_no_local_tmp
 assert_no_pwned
-sq_assert_srv_clean
+assert_left_clean sqlite

@@ -6,7 +6,6 @@
 # ledger = the counter; it passes integrity_check, is in WAL mode like the original, and has no
 # -wal/-shm beside it. The writer must have committed during the pull (else the test proves nothing).
 . "$(dirname "$0")/../harness/lib.sh"
-. "$(dirname "$0")/../harness/sqlite.sh"
 harness_start || exit 1
 it_begin
 sq_dirs
@@ -84,6 +83,5 @@ sq_assert_same "$db" "$SQ_WS/live.db"
 sq_assert_mode "$SQ_WS/live.db" 600
 
 rm -f "$SQ_WS/feed"
-sq_assert_no_local_tmp
 assert_no_pwned
-sq_assert_srv_clean
+assert_left_clean sqlite
