@@ -24,7 +24,9 @@
 #                   SIPHON_IT_NOPG_KNOWN_HOSTS.
 #   sshd_wrap_dir NAME / sshd_wrapped_start NAME TOOL...   a second sshd whose /usr/bin/TOOLs are
 #                   wrappers (a compromised server): WRAP_PORT, WRAP_KNOWN_HOSTS.
-# Test helpers (it_*/assert_*) are further down.
+# Test helpers (it_*/assert_*) are further down; the failure contract (contract_before,
+# assert_failed_cleanly ENGINE EXIT REGEX, assert_left_clean...) is in contract.sh and each engine's
+# part of it in adapter_pg.sh, adapter_my.sh, adapter_sqlite.sh (all sourced below, with sqlite.sh).
 #
 # Exported (all state lives in H=$SIPHON_IT_H, e.g. /tmp/siphon-it.AbC123):
 #   SIPHON_IT_H                 the harness directory

@@ -12,4 +12,4 @@ contract_before pg keep
 
 siphon_run pull "$(remote_spec app "$SIPHON_IT_SSH_USER" "$SIPHON_IT_NOPG_PORT")" -i "$SIPHON_IT_KEY" \
 	--known-hosts "$SIPHON_IT_NOPG_KNOWN_HOSTS" --into keep
-assert_failed_cleanly pg 6 'pg_dump was not found'
+assert_failed_cleanly pg 6 'pg_dump was not found|no PostgreSQL client \(pg_dump'

@@ -167,5 +167,5 @@ my_expect_stderr '^siphon: warning: not copied exactly: PACKAGE `pk`, PACKAGE BO
 	it_fail "the rows of a database with a package"
 
 assert_ws_my_dbs objects_copy packages_copy
-assert_left_clean my
+left=$(my_local_leftovers) && [ -z "$left" ] || it_fail "left on the workstation: $(echo $left)"
 assert_no_pwned
