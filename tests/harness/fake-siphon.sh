@@ -112,19 +112,21 @@ exists=$(psql -X -At -d postgres -v db="$into" <<<"SELECT count(*) FROM pg_datab
 [ "$exists" = 1 ] && [ "$force" = 0 ] && busy && die 9 "local database $into is in use (use --force)"
 
 tmpfile=$(mktemp /tmp/fake-siphon.XXXXXX)
-remote "${prefix}$(sq "$bin/pg_dump") -Fc -Z1 $pgopts -d $q_db" >"$tmpfile" 2>"$tmpfile.err" &
+# (LogLevel INFO: ssh says "Timeout, server ... not responding" only at that level: the stall.)
+"${ssh_base[@]/#LogLevel=ERROR/LogLevel=INFO}" "${prefix}$(sq "$bin/pg_dump") -Fc -Z1 $pgopts -d $q_db" >"$tmpfile" 2>"$tmpfile.err" &
 sshpid=$!
 wait "$sshpid"
 rc=$?
 sshpid=""
 err=$(tail -n 1 "$tmpfile.err")
+errs=$(cat "$tmpfile.err")
 rm -f "$tmpfile.err"
-case $rc:$err in
+case $rc:$errs in
 0:*) ;;
 255:*"not responding"*) die 3 "no data from $host for $stall s: the transfer stalled" ;;
 255:*) die 3 "the SSH connection was lost while reading ($host)" ;;
-*"permission denied"*) die 6 "permission denied on $host ($err); the remote role needs to read every table" ;;
-*"row-level security"*) die 6 "the remote role cannot bypass row-level security on $host ($err)" ;;
+*"row-level security"*) die 6 "the remote role cannot bypass row-level security on $host" ;;
+*"permission denied"*) die 6 "permission denied on $host; the remote role needs to read every table" ;;
 *) die 6 "remote pg_dump failed: $err" ;;
 esac
 
