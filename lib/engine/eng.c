@@ -39,6 +39,8 @@ siphon_eng_clear(struct siphon_run *e)
 {
 	siphon_strbuf_free(&e->compress);
 	siphon_leftout_free(&e->left_out);
+	siphon_catalog_clear(&e->cat);
+	siphon_plan_clear(&e->plan);
 }
 
 const char *

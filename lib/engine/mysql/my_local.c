@@ -390,8 +390,8 @@ check_collations(struct my *my)
 }
 
 /* Temporary databases of a siphon that was killed on this machine: dropped. */
-static void
-drop_stale(struct my *my)
+void
+my_drop_stale(struct my *my)
 {
 	struct siphon_strbuf sql = {0};
 	char *out = NULL, *p, *name;
@@ -476,7 +476,6 @@ my_local_checks(struct my *my)
 		if (my->cat.objs[i].create != NULL &&
 		    (r = my_replay_check(my, &my->cat.objs[i], my->cat.objs[i].create)) != 0)
 			return r;
-	drop_stale(my);
 	if ((r = my_target_sessions(my, &n, &ids)) != 0)
 		return r;
 	free(ids);

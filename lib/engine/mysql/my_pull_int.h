@@ -1,6 +1,6 @@
 /*
  * my_pull_int.h - what the files of the MySQL/MariaDB engine share: the
- * state of one pull (struct my, owned by siphon_my_pull) and the steps.
+ * state of one pull (struct my, owned by the run driver) and the steps.
  *   my_remote.c   remote client commands, the control session, messages
  *   my_workers.c  the data sessions and how they get one snapshot
  *   my_local.c    the local client: checks, staging database, loaders
@@ -81,7 +81,19 @@ int my_listing_sql(const char *db, struct siphon_strbuf *q);
 /* Sends sql, then a sync marker, and waits for it (or the session's end). */
 int my_ctl_query(struct my *my, const char *sql, int *ended);
 
+/* my_pull.c: the phases (engine/engine.h), for the ops table in my_engine.c */
+int my_open(struct siphon_run *eng, void *st);
+int my_inspect(struct siphon_run *eng, void *st);
+int my_check(struct siphon_run *eng, void *st);
+int my_plan(struct siphon_run *eng, void *st);
+int my_transfer(struct siphon_run *eng, void *st);
+int my_finish(struct siphon_run *eng, void *st);
+void my_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats);
+void my_cleanup(struct siphon_run *eng, void *st);
+
 /* my_workers.c */
+/* The run's engine-neutral plan: the tables with rows over the channels. */
+int my_plan_publish(struct my *my);
 int my_start_workers(struct my *my);
 /* Takes the snapshot the best available way and starts the data. */
 int my_snapshot(struct my *my);
@@ -96,6 +108,8 @@ int my_local_sql(struct my *my, const char *sql, char **out, const char *what);
 /* The same, going on past errors (--force) and whatever the exit status: for reads. */
 int my_local_read(struct my *my, const char *sql, char **out, const char *what);
 int my_local_checks(struct my *my);
+/* Drops staging databases whose pull is over (their process is gone). */
+void my_drop_stale(struct my *my);
 /* Other sessions whose current database is the target: *n of them, their ids one a line in *ids. */
 int my_target_sessions(struct my *my, int *n, char **ids);
 int my_create_staging(struct my *my);

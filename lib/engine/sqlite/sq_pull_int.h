@@ -52,6 +52,15 @@ struct sq {
 
 /* sq_remote.c */
 int sq_explain(void *arg, struct siphon_rstream *rs);
+
+/* sq_pull.c: the phases (engine/engine.h), for the ops table in sq_engine.c */
+int sq_open(struct siphon_run *eng, void *st);
+int sq_inspect_phase(struct siphon_run *eng, void *st);
+int sq_check(struct siphon_run *eng, void *st);
+int sq_transfer(struct siphon_run *eng, void *st);
+int sq_finish(struct siphon_run *eng, void *st);
+void sq_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats);
+void sq_cleanup(struct siphon_run *eng, void *st);
 /* The line of sqlite3's (or the script's, or sudo's) stderr that says most, into buf. */
 const char *sq_key_line(const char *err, char *buf, size_t cap);
 /* The server has a sqlite3 (the probe found one). */
