@@ -13,6 +13,7 @@
 #include "engine/catalog.h"
 #include "engine/engine.h"
 #include "engine/leftout.h"
+#include "engine/target.h"
 #include "loop/loop.h"
 #include "remote/probe.h"
 #include "siphon.h"
@@ -45,6 +46,8 @@ struct siphon_run {
 	const struct siphon_engine_ops *engine;
 	struct siphon_catalog cat;
 	struct siphon_plan plan;
+	/* The local target service (the engine sets its ops in open). */
+	struct siphon_target target;
 };
 
 void siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,

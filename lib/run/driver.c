@@ -282,6 +282,9 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 			d->req->report(d->req->report_arg, &d->run);
 		return 0;
 	}
+	/* The workstation is changed from here on: old leftovers go first. */
+	siphon_target_sweep(&d->run.target);
+	siphon_target_watch(&d->run.target, &d->loop);
 	if ((r = engine_phase(d, SIPHON_PHASE_TRANSFER, ops->transfer)) != 0 ||
 	    (r = engine_phase(d, SIPHON_PHASE_FINISH, ops->finish)) != 0)
 		return r;
@@ -300,9 +303,9 @@ cleanup(struct drv *d, int r)
 			d->ops->cleanup(&d->run, d->st);
 		d->run.explain = NULL;
 		d->run.explain_arg = NULL;
-		d->loop.tick = NULL;
-		d->loop.tick_arg = NULL;
 	}
+	if (d->connected)
+		siphon_target_unwatch(&d->run.target, &d->loop);
 	free(d->st);
 	d->st = NULL;
 	if (d->hb_started)

@@ -191,6 +191,8 @@ my_open(struct siphon_run *eng, void *st)
 	my->o = eng->o;
 	my->into = my->o->into != NULL ? my->o->into : my->o->dbname;
 	my->client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
+	eng->target.ops = &my_target_ops;
+	eng->target.arg = my;
 	if (utf8_chars(my->into) > 64)
 		return siphon_err(my->ctx, SIPHON_EUSAGE, "MySQL database names have at most 64 characters: \"%s\"", my->into);
 	return 0;
@@ -227,7 +229,8 @@ my_inspect(struct siphon_run *eng, void *st)
 	struct my *my = st;
 	int r;
 
-	if ((r = my_local_open(my)) != 0)
+	if ((r = my_local_open(my)) != 0 ||
+	    (r = siphon_target_set_dir(&eng->target, my->local.datadir, "where the local server keeps its data")) != 0)
 		return r;
 	if (my->client[0] == '\0')
 		return siphon_err(my->ctx, SIPHON_EREMOTE,
@@ -251,12 +254,16 @@ int
 my_check(struct siphon_run *eng, void *st)
 {
 	struct my *my = st;
-	int r;
+	char *ids = NULL;
+	int r, n;
 
-	(void)eng;
-	if ((r = my_tables_decide(my)) != 0)
+	if ((r = my_tables_decide(my)) != 0 || (r = my_local_checks(my)) != 0 ||
+	    (r = my_target_sessions(my, &n, &ids)) != 0)
 		return r;
-	return my_local_checks(my);
+	free(ids);
+	if ((r = siphon_target_check_busy(&eng->target, my->into, n, my->o->force)) != 0)
+		return r;
+	return siphon_target_check_disk(&eng->target, my->cat.total_bytes);
 }
 
 int
@@ -273,9 +280,6 @@ my_transfer(struct siphon_run *eng, void *st)
 	struct my *my = st;
 	int r;
 
-	my_drop_stale(my);
-	eng->loop->tick = my_disk_tick;
-	eng->loop->tick_arg = my;
 	if ((r = my_create_staging(my)) != 0)
 		return r;
 	siphon_log(my->ctx, SIPHON_LOG_INFO, "tables created in the staging database %s", my->staging);
@@ -324,11 +328,8 @@ my_cleanup(struct siphon_run *eng, void *st)
 	struct my *my = st;
 
 	(void)eng;
-	if (my->loop != NULL) {
-		my->loop->tick = NULL;
-		my->loop->tick_arg = NULL;
+	if (my->loop != NULL)
 		cleanup(my);
-	}
 	free(my->colmap);
 	my_local_clear(&my->local);
 	siphon_my_catalog_clear(&my->cat);

@@ -67,7 +67,6 @@ struct my {
 	struct siphon_rstream **wrs;
 	struct siphon_my_lane *lanes;
 	unsigned ntables_copied;
-	double next_disk_check;
 };
 
 /* my_remote.c */
@@ -108,8 +107,8 @@ int my_local_sql(struct my *my, const char *sql, char **out, const char *what);
 /* The same, going on past errors (--force) and whatever the exit status: for reads. */
 int my_local_read(struct my *my, const char *sql, char **out, const char *what);
 int my_local_checks(struct my *my);
-/* Drops staging databases whose pull is over (their process is gone). */
-void my_drop_stale(struct my *my);
+/* How the target service lists and drops this engine's temporaries. */
+extern const struct siphon_target_ops my_target_ops;
 /* Other sessions whose current database is the target: *n of them, their ids one a line in *ids. */
 int my_target_sessions(struct my *my, int *n, char **ids);
 int my_create_staging(struct my *my);
@@ -120,7 +119,6 @@ int my_append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt)
 void my_drop_staging(struct my *my);
 /* The lane's loader for item i (a sink spawn hook). */
 int my_spawn_loader(void *arg, struct siphon_my_lane *lane, int i);
-int my_disk_tick(void *arg);
 
 /* my_tables.c */
 /* Which tables are copied how (engines, sequences, history); the ledger says what is not. */

@@ -142,6 +142,8 @@ pg_open(struct siphon_run *eng, void *st)
 	pg->o = eng->o;
 	pg->into = pg->o->into != NULL ? pg->o->into : pg->o->dbname;
 	pg->jobs = eng->jobs;
+	eng->target.ops = &pg_target_ops;
+	eng->target.arg = pg;
 	return 0;
 }
 
@@ -181,9 +183,9 @@ int
 pg_inspect(struct siphon_run *eng, void *st)
 {
 	struct pg *pg = st;
+	char *datadir = NULL;
 	int r;
 
-	(void)eng;
 	if ((r = siphon_pg_local_psql_check(pg->ctx)) != 0 ||
 	    (r = siphon_pg_local_version(pg->ctx, &pg->local_num)) != 0 ||
 	    (r = siphon_pg_local_role_warning(pg->ctx, &pg->local_super)) != 0 ||
@@ -191,6 +193,12 @@ pg_inspect(struct siphon_run *eng, void *st)
 	    (r = siphon_pg_roles_load(pg->ctx, &pg->roles, &pg->all_roles)) != 0)
 		return r;
 	pg->roles.existing = &pg->all_roles;
+	r = siphon_pg_local_datadir(pg->ctx, &datadir);
+	if (r == 0)
+		r = siphon_target_set_dir(&eng->target, datadir, "where the local PostgreSQL keeps its data");
+	free(datadir);
+	if (r != 0)
+		return r;
 	if ((r = pg_probe(pg)) != 0 || (r = pg_start_control(pg)) != 0)
 		return r;
 	return publish_catalog(pg);
@@ -202,14 +210,11 @@ pg_check(struct siphon_run *eng, void *st)
 	struct pg *pg = st;
 	int r;
 
-	(void)eng;
-	if (pg->target_sessions > 0 && !pg->o->force)
-		return siphon_err(pg->ctx, SIPHON_EBUSY,
-		                  "the local database \"%s\" has %d open connection(s); close them, or use --force to end them when the copy is ready",
-		                  pg->into, pg->target_sessions);
-	if ((r = pg_check_versions(pg)) != 0)
+	if ((r = siphon_target_check_busy(&eng->target, pg->into, pg->target_sessions, pg->o->force)) != 0 ||
+	    (r = pg_check_versions(pg)) != 0)
 		return r;
-	return pg_check_disk(pg);
+	/* The copy takes about what the database takes on the server. */
+	return siphon_target_check_disk(&eng->target, pg->cat.db_bytes);
 }
 
 int
@@ -237,11 +242,8 @@ pg_transfer(struct siphon_run *eng, void *st)
 	int r;
 
 	(void)eng;
-	siphon_pg_local_drop_stale(pg->ctx, pg->local_num);
 	if ((r = pg_lock_tables(pg)) != 0)
 		return r;
-	pg->loop->tick = pg_disk_tick;
-	pg->loop->tick_arg = pg;
 	if ((r = pg_create_tmpdb(pg)) != 0 || (r = pg_start_dumps(pg)) != 0)
 		return r;
 	return transfer(pg);
@@ -283,14 +285,10 @@ pg_cleanup(struct siphon_run *eng, void *st)
 	struct pg *pg = st;
 
 	(void)eng;
-	if (pg->loop != NULL) {
-		pg->loop->tick = NULL;
-		pg->loop->tick_arg = NULL;
+	if (pg->loop != NULL)
 		cleanup(pg);
-	}
 	siphon_pg_roles_clear(&pg->roles);
 	siphon_pg_roles_clear(&pg->all_roles);
-	free(pg->datadir);
 	free(pg->work);
 	free(pg->wplan);
 }

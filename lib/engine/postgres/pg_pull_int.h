@@ -67,8 +67,6 @@ struct pg {
 	struct siphon_pg_roles all_roles;     /* every local role (grantees) */
 	struct siphon_pg_owner_sink owner;    /* the schema's filter */
 	unsigned ntables_copied;
-	char *datadir;             /* the local data directory, when readable */
-	double next_disk_check;
 };
 
 /* pg_pull.c: the phases (engine/engine.h), for the ops table in pg_engine.c */
@@ -113,8 +111,8 @@ int pg_start_lanes(struct pg *pg);
 int pg_open_local_lanes(struct pg *pg);
 
 /* pg_target.c */
-int pg_check_disk(struct pg *pg);
-int pg_disk_tick(void *arg);
+/* How the target service lists and drops this engine's temporaries. */
+extern const struct siphon_target_ops pg_target_ops;
 int pg_create_tmpdb(struct pg *pg);
 void pg_drop_tmpdb(struct pg *pg);
 int pg_local_failed(struct pg *pg, struct siphon_proc *p);

@@ -31,6 +31,7 @@ cleanup(struct sq *sq)
 	siphon_strbuf_free(&sq->dir);
 	siphon_strbuf_free(&sq->base);
 	siphon_strbuf_free(&sq->tmp);
+	siphon_strbuf_free(&sq->tmp_prefix);
 }
 
 int
@@ -43,6 +44,8 @@ sq_open(struct siphon_run *eng, void *st)
 	sq->loop = eng->loop;
 	sq->o = eng->o;
 	sq->tmp_fd = -1;
+	eng->target.ops = &sq_target_ops;
+	eng->target.arg = sq;
 	return 0;
 }
 
@@ -54,7 +57,13 @@ sq_inspect_phase(struct siphon_run *eng, void *st)
 	struct siphon_plan_piece piece = {.table = -1, .what = "the database file", .part = 1, .parts = 1};
 	int r;
 
-	if ((r = sq_paths(sq)) != 0 || (r = sq_local_tool(sq)) != 0 || (r = sq_target_check(sq)) != 0 ||
+	if ((r = sq_paths(sq)) != 0)
+		return r;
+	if (siphon_sq_tmp_prefix(&sq->tmp_prefix, siphon_strbuf_str(&sq->base)) != 0)
+		return siphon_err_oom(sq->ctx);
+	eng->target.prefix = siphon_strbuf_str(&sq->tmp_prefix);
+	if ((r = siphon_target_set_dir(&eng->target, siphon_strbuf_str(&sq->dir), "in the local file's directory")) != 0 ||
+	    (r = sq_local_tool(sq)) != 0 || (r = sq_target_check(sq)) != 0 ||
 	    (r = sq_remote_tool(sq)) != 0 || (r = sq_inspect(sq)) != 0)
 		return r;
 	snprintf(eng->cat.server, sizeof(eng->cat.server), "SQLite %s", sq->facts.version);
@@ -87,15 +96,9 @@ sq_transfer(struct siphon_run *eng, void *st)
 	int r;
 
 	(void)eng;
-	sq_remove_stale(sq);
 	if ((r = sq_tmp_open(sq)) != 0)
 		return r;
-	sq->loop->tick = sq_disk_tick;
-	sq->loop->tick_arg = sq;
-	r = sq_copy(sq);
-	sq->loop->tick = NULL;
-	sq->loop->tick_arg = NULL;
-	return r;
+	return sq_copy(sq);
 }
 
 int
@@ -133,9 +136,6 @@ sq_cleanup(struct siphon_run *eng, void *st)
 	struct sq *sq = st;
 
 	(void)eng;
-	if (sq->loop != NULL) {
-		sq->loop->tick = NULL;
-		sq->loop->tick_arg = NULL;
+	if (sq->loop != NULL)
 		cleanup(sq);
-	}
 }
