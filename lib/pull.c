@@ -36,9 +36,11 @@ engine_name(enum siphon_engine_kind k)
 	return names[k];
 }
 
-int
-siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
-            struct siphon_pull_stats *stats)
+/* The options checked, then the driver with every engine; plan_only: up to the plan. */
+static int
+run(struct siphon_ctx *ctx, const struct siphon_pull_opts *o, int plan_only,
+    void (*report)(void *, const struct siphon_run *), void *report_arg,
+    struct siphon_pull_stats *stats)
 {
 	struct siphon_run_request req;
 	int r;
@@ -51,7 +53,17 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	req.o = o;
 	req.engines = siphon_engines;
 	req.engine = engine_name(o->engine);
+	req.plan_only = plan_only;
+	req.report = report;
+	req.report_arg = report_arg;
 	return siphon_run_drive(ctx, &req, stats);
+}
+
+int
+siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
+            struct siphon_pull_stats *stats)
+{
+	return run(ctx, o, 0, NULL, NULL, stats);
 }
 
 struct plan_view {
@@ -117,19 +129,8 @@ out:
 int
 siphon_plan(struct siphon_ctx *ctx, const struct siphon_pull_opts *o, siphon_plan_fn fn, void *arg)
 {
-	struct siphon_run_request req;
 	struct plan_view view = {.fn = fn, .arg = arg};
-	int r;
+	int r = run(ctx, o, 1, report_plan, &view, NULL);
 
-	if ((r = check_opts(ctx, o)) != 0)
-		return r;
-	memset(&req, 0, sizeof(req));
-	req.o = o;
-	req.engines = siphon_engines;
-	req.engine = engine_name(o->engine);
-	req.plan_only = 1;
-	req.report = report_plan;
-	req.report_arg = &view;
-	r = siphon_run_drive(ctx, &req, NULL);
 	return r != 0 ? r : view.rc;
 }
