@@ -8,8 +8,7 @@
 #include "engine/postgres/pg_pull.h"
 #include "engine/sqlite/sq_pull.h"
 #include "loop/loop.h"
-#include "ssh/chan_libssh2.h"
-#include "ssh/session.h"
+#include "source/source.h"
 #include "util/clock.h"
 #include "util/ctx.h"
 
@@ -140,7 +139,7 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
             struct siphon_pull_stats *stats)
 {
 	struct siphon_ssh_opts so;
-	struct siphon_ssh *ssh = NULL;
+	struct siphon_source *src = NULL;
 	struct siphon_loop loop;
 	struct siphon_run eng;
 	struct siphon_heartbeat hb;
@@ -159,10 +158,12 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	so.known_hosts = o->known_hosts;
 	so.accept_new_host_key = o->accept_new_host_key;
 	so.connect_timeout = o->connect_timeout;
-	if ((r = siphon_ssh_connect(&ssh, ctx, &so)) != 0)
+	if ((r = siphon_source_ssh_new(&src, ctx, &so, NULL)) != 0 ||
+	    (r = siphon_source_wait_ready(src)) != 0) {
+		siphon_source_free(src);
 		return r;
-	siphon_loop_init(&loop, ctx, &siphon_chan_libssh2, siphon_ssh_session(ssh),
-	                 siphon_ssh_socket(ssh), o->stall_timeout, o->host);
+	}
+	siphon_source_loop_init(&loop, src, o->stall_timeout);
 	siphon_eng_init(&eng, &loop, o);
 	/* Before any other remote command: each of them registers with it. */
 	if ((r = siphon_heartbeat_start(&hb, &eng, o->heartbeat_timeout > 0 ? o->heartbeat_timeout : 60)) == 0)
@@ -175,7 +176,7 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	}
 	siphon_eng_clear(&eng);
 	siphon_loop_clear(&loop);
-	siphon_ssh_free(ssh);
+	siphon_source_free(src);
 	if (stats != NULL)
 		stats->seconds = siphon_mono_s() - t0;
 	return r;
