@@ -77,7 +77,9 @@ integration: $(B)/siphon
 # cmd/ may use only the public header; codecs depend on util alone.
 layering:
 	@! grep -rn '#include "\(util\|codec\|ssh\|loop\|remote\|engine\)/' cmd/ || { echo "cmd/ must use only siphon.h"; exit 1; }
-	@! grep -rn '#include "\(ssh\|loop\|engine\|remote\)/' lib/codec lib/util || { echo "layering violated"; exit 1; }
+	@! grep -rn '#include "\(ssh\|loop\|engine\|remote\|source\)/' lib/codec lib/util || { echo "layering violated"; exit 1; }
+	@! grep -rn '#include "\(ssh\|source\|engine\|remote\)/' lib/loop || { echo "layering violated: loop/ sees only util/ and codec/"; exit 1; }
+	@! grep -rn '#include "\(source\|engine\|remote\)/' lib/ssh || { echo "layering violated: ssh/ sees only loop/, codec/ and util/"; exit 1; }
 
 check: deps
 	$(MAKE) all layering

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define DEFAULT_PORT 22
@@ -52,6 +53,7 @@ struct siphon_ssh {
 	int initialized;         /* libssh2_init() was called for us */
 	int handshaken;          /* a DISCONNECT can be sent */
 	int closing;             /* freeing: the transport is no longer used */
+	int io_fd;               /* the descriptor the handshake was given */
 	char peer_reason[256];   /* the server's DISCONNECT message */
 	struct siphon_knownhosts *kh;
 	struct siphon_ssh_auth *auth;
@@ -136,17 +138,23 @@ siphon_ssh_free(struct siphon_ssh *s)
 /*
  * libssh2's I/O callbacks (LIBSSH2_SEND_FUNC, LIBSSH2_RECV_FUNC in 1.10):
  * the session's bytes go through the transport, whatever it is.  The
- * socket argument is the descriptor given to the handshake; the session's
- * abstract pointer is the struct siphon_ssh.
+ * session's abstract pointer is the struct siphon_ssh.  libssh2 also talks
+ * to ssh-agent through these callbacks, with the agent's socket as sock:
+ * bytes for any descriptor other than the session's go to that descriptor,
+ * as libssh2's own callbacks would send them.
  */
 static ssize_t
 on_send(libssh2_socket_t sock, const void *buf, size_t len, int flags,
         void **abstract)
 {
 	struct siphon_ssh *ssh = *abstract;
+	ssize_t n;
 
-	(void)sock;
-	(void)flags;
+	if (sock != ssh->io_fd || ssh->io_fd < 0) {
+		n = send(sock, buf, len, flags);
+		return n >= 0 ? n : errno == EAGAIN || errno == EWOULDBLOCK ?
+		       -EAGAIN : -errno;
+	}
 	if (ssh->closing)
 		return -EPIPE;
 	return ssh->t->ops->send(ssh->t, buf, len);
@@ -157,9 +165,13 @@ on_recv(libssh2_socket_t sock, void *buf, size_t len, int flags,
         void **abstract)
 {
 	struct siphon_ssh *ssh = *abstract;
+	ssize_t n;
 
-	(void)sock;
-	(void)flags;
+	if (sock != ssh->io_fd || ssh->io_fd < 0) {
+		n = recv(sock, buf, len, flags);
+		return n >= 0 ? n : errno == EAGAIN || errno == EWOULDBLOCK ?
+		       -EAGAIN : -errno;
+	}
 	if (ssh->closing)
 		return 0;
 	return ssh->t->ops->recv(ssh->t, buf, len);
@@ -339,6 +351,7 @@ siphon_ssh_start(struct siphon_ssh **out, struct siphon_ctx *ctx,
 		goto out;
 	}
 	ssh->ctx = ctx;
+	ssh->io_fd = -1;
 	ssh->t = t;
 	t = NULL;
 	if ((r = take_opts(ssh, o)) != 0)
@@ -450,7 +463,8 @@ handshake(struct siphon_ssh *ssh, struct siphon_pollwant *w)
 	char what[400];
 	int rc;
 
-	rc = libssh2_session_handshake(ssh->session, siphon_ssh_pollfd(ssh));
+	ssh->io_fd = siphon_ssh_pollfd(ssh);
+	rc = libssh2_session_handshake(ssh->session, ssh->io_fd);
 	if (rc == LIBSSH2_ERROR_EAGAIN) {
 		if (siphon_ssh_now_ms() >= ssh->deadline)
 			return siphon_err(ssh->ctx, SIPHON_ECONNECT, "SSH handshake "

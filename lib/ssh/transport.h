@@ -49,7 +49,12 @@ struct siphon_transport_ops {
 	 * filled, or a negative SIPHON_E* code with the message set.
 	 */
 	int (*step)(struct siphon_transport *t, struct siphon_pollwant *w);
-	/* The descriptor to poll once connected (-1 before). */
+	/*
+	 * The descriptor to poll once connected (-1 before).  It must be a
+	 * real, open descriptor (a hop over another session gives that
+	 * session's): libssh2 also sends ssh-agent's traffic through the
+	 * session's callbacks, which tell the two apart by descriptor.
+	 */
 	int (*fd)(struct siphon_transport *t);
 	/*
 	 * Once connected: bytes sent or received, 0 from recv at end of file,
