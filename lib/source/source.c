@@ -9,17 +9,16 @@ siphon_source_step(struct siphon_source *src, struct siphon_pollwant *w)
 	return src->ops->step(src, w);
 }
 
+static int
+step_fn(void *arg, struct siphon_pollwant *w)
+{
+	return siphon_source_step(arg, w);
+}
+
 int
 siphon_source_wait_ready(struct siphon_source *src)
 {
-	struct siphon_pollwant w;
-	int r;
-
-	while ((r = siphon_source_step(src, &w)) == SIPHON_AGAIN)
-		if ((r = siphon_ssh_poll(src->ctx, w.events ? w.fd : -1, w.events,
-		                         w.deadline_ms)) < 0)
-			return r;
-	return r;
+	return siphon_ssh_drive(src->ctx, step_fn, src);
 }
 
 void

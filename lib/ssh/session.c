@@ -33,6 +33,7 @@ static const char cipher_prefs[] = "aes128-ctr,aes256-ctr,aes192-ctr";
 /* The dump stream is compressed on the server already. */
 static const char comp_prefs[] = "none";
 
+/* The first state is where a new machine starts (calloc). */
 enum ssh_state {
 	S_TRANSPORT_START,
 	S_TRANSPORT,
@@ -143,18 +144,23 @@ siphon_ssh_free(struct siphon_ssh *s)
  * bytes for any descriptor other than the session's go to that descriptor,
  * as libssh2's own callbacks would send them.
  */
+/* A send or recv result in the callbacks' convention: bytes, or -errno. */
+static ssize_t
+io_result(ssize_t n)
+{
+	if (n >= 0)
+		return n;
+	return errno == EAGAIN || errno == EWOULDBLOCK ? -EAGAIN : -errno;
+}
+
 static ssize_t
 on_send(libssh2_socket_t sock, const void *buf, size_t len, int flags,
         void **abstract)
 {
 	struct siphon_ssh *ssh = *abstract;
-	ssize_t n;
 
-	if (sock != ssh->io_fd || ssh->io_fd < 0) {
-		n = send(sock, buf, len, flags);
-		return n >= 0 ? n : errno == EAGAIN || errno == EWOULDBLOCK ?
-		       -EAGAIN : -errno;
-	}
+	if (sock != ssh->io_fd || ssh->io_fd < 0)
+		return io_result(send(sock, buf, len, flags));
 	if (ssh->closing)
 		return -EPIPE;
 	return ssh->t->ops->send(ssh->t, buf, len);
@@ -165,13 +171,9 @@ on_recv(libssh2_socket_t sock, void *buf, size_t len, int flags,
         void **abstract)
 {
 	struct siphon_ssh *ssh = *abstract;
-	ssize_t n;
 
-	if (sock != ssh->io_fd || ssh->io_fd < 0) {
-		n = recv(sock, buf, len, flags);
-		return n >= 0 ? n : errno == EAGAIN || errno == EWOULDBLOCK ?
-		       -EAGAIN : -errno;
-	}
+	if (sock != ssh->io_fd || ssh->io_fd < 0)
+		return io_result(recv(sock, buf, len, flags));
 	if (ssh->closing)
 		return 0;
 	return ssh->t->ops->recv(ssh->t, buf, len);
@@ -384,7 +386,6 @@ siphon_ssh_start(struct siphon_ssh **out, struct siphon_ctx *ctx,
 	 * (engine/heartbeat.c): libssh2 never reports missing replies.
 	 */
 	libssh2_keepalive_config(ssh->session, 1, 15);
-	ssh->state = S_TRANSPORT_START;
 	*out = ssh;
 	ssh = NULL;
 out:
@@ -579,17 +580,16 @@ siphon_ssh_step(struct siphon_ssh *ssh, struct siphon_pollwant *w)
 	return ssh->state == S_READY ? 0 : ssh->err;
 }
 
+static int
+step_fn(void *arg, struct siphon_pollwant *w)
+{
+	return siphon_ssh_step(arg, w);
+}
+
 int
 siphon_ssh_wait_ready(struct siphon_ssh *s)
 {
-	struct siphon_pollwant w;
-	int r;
-
-	while ((r = siphon_ssh_step(s, &w)) == SIPHON_AGAIN)
-		if ((r = siphon_ssh_poll(s->ctx, w.events ? w.fd : -1, w.events,
-		                         w.deadline_ms)) < 0)
-			return r;
-	return r;
+	return siphon_ssh_drive(s->ctx, step_fn, s);
 }
 
 int

@@ -70,3 +70,17 @@ siphon_ssh_poll(struct siphon_ctx *ctx, int fd, short events,
 		/* Time is up or poll woke early: the top of the loop decides. */
 	}
 }
+
+int
+siphon_ssh_drive(struct siphon_ctx *ctx,
+                 int (*step)(void *arg, struct siphon_pollwant *w), void *arg)
+{
+	struct siphon_pollwant w;
+	int r;
+
+	while ((r = step(arg, &w)) == SIPHON_AGAIN)
+		if ((r = siphon_ssh_poll(ctx, w.events ? w.fd : -1, w.events,
+		                         w.deadline_ms)) < 0)
+			return r;
+	return r;
+}

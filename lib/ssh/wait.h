@@ -10,6 +10,7 @@
 #ifndef SIPHON_SSH_WAIT_H
 #define SIPHON_SSH_WAIT_H
 
+#include "ssh/transport.h"
 #include "util/ctx.h"
 
 #include <stdint.h>
@@ -29,5 +30,14 @@ int64_t siphon_ssh_deadline(int seconds);
  */
 int siphon_ssh_poll(struct siphon_ctx *ctx, int fd, short events,
                     int64_t deadline_ms);
+
+/*
+ * Drives a state machine to its end: calls step(arg, &w) and, while it
+ * answers SIPHON_AGAIN, waits as w says (siphon_ssh_poll) and calls it
+ * again.  Returns the last step's result, or SIPHON_EINTR when cancelled.
+ */
+int siphon_ssh_drive(struct siphon_ctx *ctx,
+                     int (*step)(void *arg, struct siphon_pollwant *w),
+                     void *arg);
 
 #endif
