@@ -162,6 +162,59 @@ test_tcp_every_address(void **state)
 	siphon_ctx_free(ctx);
 }
 
+/*
+ * A listener whose accept queue is full drops new SYNs: the connect hangs
+ * until the timeout, and the message says so.  The queue is filled by
+ * connects until one of them times out (Linux queues backlog + 1).
+ */
+static void
+test_tcp_timeout(void **state)
+{
+	struct siphon_ctx *ctx;
+	struct siphon_transport *t, *fill[4];
+	char want[200];
+	int port, lfd, n = 0, r;
+	int64_t t0;
+
+	(void)state;
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
+	lfd = listen_loopback(&port);
+	assert_int_equal(listen(lfd, 0), 0);
+	/* Fill the queue: connects that complete without an accept. */
+	for (n = 0; n < 4; n++) {
+		assert_int_equal(siphon_transport_tcp_new(&fill[n], ctx, "127.0.0.1",
+		                                          port, 1), 0);
+		r = connect_all(fill[n]);
+		if (r != 0) {
+			siphon_transport_free(fill[n]);
+			break;
+		}
+	}
+	if (n == 4) {
+		/* This kernel queues more than it should: nothing to test here. */
+		while (n-- > 0)
+			siphon_transport_free(fill[n]);
+		close(lfd);
+		siphon_ctx_free(ctx);
+		skip();
+	}
+	siphon_err_clear(ctx);
+	assert_int_equal(siphon_transport_tcp_new(&t, ctx, "127.0.0.1", port, 1),
+	                 0);
+	t0 = siphon_ssh_now_ms();
+	assert_int_equal(connect_all(t), SIPHON_ECONNECT);
+	assert_true(siphon_ssh_now_ms() - t0 >= 900);
+	snprintf(want, sizeof(want), "cannot connect to 127.0.0.1:%d: no answer "
+	         "within 1 s (is the host up? a firewall may be dropping the "
+	         "packets; check host and port)", port);
+	assert_string_equal(siphon_ctx_errmsg(ctx), want);
+	siphon_transport_free(t);
+	while (n-- > 0)
+		siphon_transport_free(fill[n]);
+	close(lfd);
+	siphon_ctx_free(ctx);
+}
+
 static void
 test_hostport(void **state)
 {
@@ -360,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_tcp_connect_send_recv),
 		cmocka_unit_test(test_tcp_refused),
 		cmocka_unit_test(test_tcp_every_address),
+		cmocka_unit_test(test_tcp_timeout),
 		cmocka_unit_test(test_hostport),
 		cmocka_unit_test(test_ssh_start_bad_options),
 		cmocka_unit_test(test_ssh_refused),
