@@ -4,8 +4,7 @@
 #include "engine/eng.h"
 #include "engine/heartbeat.h"
 #include "loop/loop.h"
-#include "ssh/chan_libssh2.h"
-#include "ssh/session.h"
+#include "source/source.h"
 #include "util/clock.h"
 #include "util/ctx.h"
 #include "util/strbuf.h"
@@ -20,7 +19,7 @@ struct drv {
 	struct siphon_ctx *ctx;
 	const struct siphon_run_request *req;
 	const struct siphon_pull_opts *o;
-	struct siphon_ssh *ssh;
+	struct siphon_source *src;  /* the server: transport, session, channels */
 	struct siphon_loop loop;
 	struct siphon_run run;
 	struct siphon_heartbeat hb;
@@ -46,10 +45,10 @@ connect_server(struct drv *d)
 	so.known_hosts = o->known_hosts;
 	so.accept_new_host_key = o->accept_new_host_key;
 	so.connect_timeout = o->connect_timeout;
-	if ((r = siphon_ssh_connect(&d->ssh, d->ctx, &so)) != 0)
+	if ((r = siphon_source_ssh_new(&d->src, d->ctx, &so, NULL)) != 0 ||
+	    (r = siphon_source_wait_ready(d->src)) != 0)
 		return r;
-	siphon_loop_init(&d->loop, d->ctx, &siphon_chan_libssh2, siphon_ssh_session(d->ssh),
-	                 siphon_ssh_socket(d->ssh), o->stall_timeout, o->host);
+	siphon_source_loop_init(&d->loop, d->src, o->stall_timeout);
 	siphon_eng_init(&d->run, &d->loop, o);
 	d->connected = 1;
 	/* Before any other remote command: each of them registers with it. */
@@ -314,8 +313,8 @@ cleanup(struct drv *d, int r)
 		siphon_eng_clear(&d->run);
 		siphon_loop_clear(&d->loop);
 	}
-	siphon_ssh_free(d->ssh);
-	d->ssh = NULL;
+	siphon_source_free(d->src);
+	d->src = NULL;
 }
 
 int
