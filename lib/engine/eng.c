@@ -3,6 +3,7 @@
 
 #include "engine/heartbeat.h"
 
+#include "remote/explain.h"
 #include "remote/shell.h"
 #include "util/clock.h"
 #include "util/ctx.h"
@@ -44,22 +45,7 @@ siphon_eng_clear(struct siphon_run *e)
 const char *
 siphon_eng_key_line(const char *err, const char *const *keys, char *buf, size_t cap)
 {
-	const char *p = NULL;
-	size_t len;
-	int i;
-
-	for (i = 0; keys != NULL && keys[i] != NULL && p == NULL; i++)
-		p = strstr(err, keys[i]);
-	if (p == NULL)
-		p = err;
-	while (p > err && p[-1] != '\n')
-		p--;
-	len = strcspn(p, "\n");
-	if (len >= cap)
-		len = cap - 1;
-	memcpy(buf, p, len);
-	buf[len] = '\0';
-	return buf;
+	return siphon_explain_key_line(err, keys, buf, cap);
 }
 
 int

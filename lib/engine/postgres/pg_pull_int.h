@@ -1,7 +1,8 @@
 /*
  * pg_pull_int.h - what the files of the PostgreSQL engine share: the state
  * of one pull (struct pg, owned by siphon_pg_pull) and the steps.
- *   pg_remote.c   remote commands, probe, compressor choice, error messages
+ *   pg_remote.c   remote commands, probe, compressor choice
+ *   pg_explain.c  what the tools' failures mean (rules for remote/explain.h)
  *   pg_control.c  the snapshot holder and the version checks
  *   pg_lanes.c    the data channels
  *   pg_target.c   the local database: disk, temporary copy, swap
@@ -60,8 +61,6 @@ struct pg {
 /* pg_remote.c */
 /* The most telling line (FATAL/ERROR) of a tool's message, into buf. */
 const char *pg_key_line(const char *err, char *buf, size_t cap);
-/* The rstream explain hook: remote failures as what/where/how-to-fix. */
-int pg_explain(void *arg, struct siphon_rstream *rs);
 /* Appends "$NICE sudo -n -u USER -- 'BINDIR/TOOL'" as the options ask. */
 int pg_tool_prefix(struct pg *pg, struct siphon_strbuf *sb, const char *bindir,
                    const char *tool, int nice);
@@ -75,6 +74,10 @@ int pg_psql_stage(struct pg *pg, struct siphon_strbuf *st, const char *bindir,
 int pg_newest_tools(const struct siphon_probe *p);
 /* Starts the pre-data (into a local psql) and post-data (into memory) dumps. */
 int pg_start_dumps(struct pg *pg);
+
+/* pg_explain.c */
+/* The rstream explain hook: remote failures as what/where/how-to-fix (siphon_pg_explain). */
+int pg_explain(void *arg, struct siphon_rstream *rs);
 
 /* pg_control.c */
 int pg_start_control(struct pg *pg);
