@@ -230,7 +230,7 @@ siphon_explain_render(struct siphon_strbuf *out, const char *tmpl,
 			return -1;
 		close = strchr(open, '}');
 		n = close != NULL ? (size_t)(close - open - 1) : sizeof(name);
-		if (n >= sizeof(name)) {
+		if (n >= sizeof(name) || memchr(open + 1, '{', n) != NULL) {
 			/* Not a placeholder: the brace is text. */
 			if (siphon_strbuf_append(out, open, 1) != 0)
 				return -1;
