@@ -1,6 +1,8 @@
 /* detect.c - the engine a name or a server's tools point to. */
 #include "engine/detect.h"
 
+#include "engine/registry.h"
+
 #include <string.h>
 
 static int
@@ -27,17 +29,26 @@ siphon_engine_by_name(const char *name, int *sure)
 	return SIPHON_ENGINE_AUTO;
 }
 
+/* The probe is read by the engine itself: its bid says whether its tools are there. */
+static int
+has_tools(const char *engine, const struct siphon_probe *p)
+{
+	const struct siphon_engine_ops *eo = siphon_engine_find(siphon_engines, engine);
+
+	return eo != NULL && eo->bid_probe != NULL && eo->bid_probe(p) >= SIPHON_BID_TOOLS;
+}
+
 int
 siphon_probe_has_pg(const struct siphon_probe *p)
 {
-	return p->npg > 0;
+	return has_tools("postgres", p);
 }
 
 int
 siphon_probe_has_mysql(const struct siphon_probe *p)
 {
 	/* siphon drives the client itself; the dump tools come in the same package. */
-	return p->mariadb[0] || p->mysql[0];
+	return has_tools("mysql", p);
 }
 
 const char *

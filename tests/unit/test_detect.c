@@ -50,15 +50,17 @@ test_detect_by_tools(void **state)
 	struct siphon_probe p;
 
 	(void)state;
-	memset(&p, 0, sizeof(p));
+	assert_int_equal(siphon_probe_parse(&p, "end\n"), 0);
 	assert_false(siphon_probe_has_pg(&p));
 	assert_false(siphon_probe_has_mysql(&p));
-	strcpy(p.mysqldump, "/usr/bin/mysqldump");
+	assert_int_equal(siphon_probe_parse(&p, "tool mysqldump /usr/bin/mysqldump\nend\n"), 0);
 	assert_false(siphon_probe_has_mysql(&p));   /* siphon needs the client */
-	strcpy(p.mariadb, "/usr/bin/mariadb");
+	assert_int_equal(siphon_probe_parse(&p, "tool mariadb /usr/bin/mariadb\nend\n"), 0);
 	assert_true(siphon_probe_has_mysql(&p));
-	p.npg = 1;
+	assert_false(siphon_probe_has_pg(&p));
+	assert_int_equal(siphon_probe_parse(&p, "fact pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18\nend\n"), 0);
 	assert_true(siphon_probe_has_pg(&p));
+	assert_false(siphon_probe_has_mysql(&p));
 	assert_string_equal(siphon_engine_name(SIPHON_ENGINE_MYSQL), "mysql");
 	assert_string_equal(siphon_engine_name(SIPHON_ENGINE_SQLITE), "sqlite");
 	assert_string_equal(siphon_engine_name(SIPHON_ENGINE_POSTGRES), "postgres");

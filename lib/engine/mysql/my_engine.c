@@ -7,7 +7,7 @@ static enum siphon_bid
 my_bid_probe(const struct siphon_probe *p)
 {
 	/* siphon drives the client itself; the dump tools come in the same package. */
-	return p->mariadb[0] || p->mysql[0] ? SIPHON_BID_TOOLS : SIPHON_BID_NONE;
+	return siphon_my_remote_client(p)[0] ? SIPHON_BID_TOOLS : SIPHON_BID_NONE;
 }
 
 static const char *const my_aliases[] = {"mariadb", NULL};
@@ -19,4 +19,5 @@ const struct siphon_engine_ops siphon_engine_mysql = {
 	.tools = "mysql/mariadb client",
 	.bid_probe = my_bid_probe,
 	.has_db = siphon_my_has_db,
+	.probe_tools = "mariadb mysql",
 };

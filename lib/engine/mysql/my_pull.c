@@ -194,7 +194,7 @@ siphon_my_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
 	my.into = my.o->into != NULL ? my.o->into : my.o->dbname;
 	eng->explain = my_explain;
 	eng->explain_arg = &my;
-	my.client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
+	my.client = siphon_my_remote_client(&eng->probe);
 
 	if (utf8_chars(my.into) > 64) {
 		r = siphon_err(my.ctx, SIPHON_EUSAGE, "MySQL database names have at most 64 characters: \"%s\"", my.into);
@@ -285,7 +285,7 @@ siphon_my_has_db(struct siphon_run *eng, int *found, char *why, size_t cap)
 	my.ctx = eng->ctx;
 	my.loop = eng->loop;
 	my.o = eng->o;
-	my.client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
+	my.client = siphon_my_remote_client(&eng->probe);
 	if (my.client[0] == '\0')
 		return 0;
 	if ((r = my_client_stage(&my, &st, 0)) != 0)

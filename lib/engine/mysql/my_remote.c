@@ -16,6 +16,14 @@ key_line(const char *err, char *buf, size_t cap)
 	return siphon_eng_key_line(err, siphon_my_explain.keys, buf, cap);
 }
 
+const char *
+siphon_my_remote_client(const struct siphon_probe *p)
+{
+	const char *c = siphon_probe_tool(p, "mariadb");
+
+	return c[0] != '\0' ? c : siphon_probe_tool(p, "mysql");
+}
+
 int
 my_client_stage(struct my *my, struct siphon_strbuf *st, int nice)
 {

@@ -1,12 +1,16 @@
 /* pg_engine.c - the PostgreSQL engine's ops table. */
 #include "engine/engine.h"
 #include "engine/postgres/pg_pull.h"
+#include "engine/postgres/pg_tools.h"
 #include "remote/probe.h"
 
 static enum siphon_bid
 pg_bid_probe(const struct siphon_probe *p)
 {
-	return p->npg > 0 ? SIPHON_BID_TOOLS : SIPHON_BID_NONE;
+	struct siphon_pg_toolset s;
+
+	siphon_pg_tools_find(&s, p);
+	return s.n > 0 ? SIPHON_BID_TOOLS : SIPHON_BID_NONE;
 }
 
 const struct siphon_engine_ops siphon_engine_postgres = {
@@ -15,4 +19,5 @@ const struct siphon_engine_ops siphon_engine_postgres = {
 	.tools = "PostgreSQL client (pg_dump, psql)",
 	.bid_probe = pg_bid_probe,
 	.has_db = siphon_pg_has_db,
+	.probe_script = siphon_pg_probe_script,
 };

@@ -172,8 +172,8 @@ siphon_pg_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
 	siphon_log(pg.ctx, SIPHON_LOG_INFO,
 	           "%s: PostgreSQL %s, pg_dump %s (%s), %d tables (%.1f MB), compression %s, %d channels",
 	           pg.o->host, siphon_pg_major_text(siphon_pg_num_major(pg.cat.server_num), mt, sizeof(mt)),
-	           pg.eng->probe.pg[pg.pgi].version,
-	           pg.eng->probe.pg[pg.pgi].bindir, pg.cat.ntables, (double)pg.cat.total_bytes / 1e6,
+	           pg.tools.t[pg.pgi].version,
+	           pg.tools.t[pg.pgi].bindir, pg.cat.ntables, (double)pg.cat.total_bytes / 1e6,
 	           pg.eng->codec_name, pg.jobs);
 	if ((r = pg_check_disk(&pg)) != 0 ||
 	    (r = siphon_pg_roles_load(pg.ctx, &pg.roles, &pg.all_roles)) != 0)

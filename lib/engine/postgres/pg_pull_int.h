@@ -17,6 +17,7 @@
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_owner.h"
 #include "engine/postgres/pg_pull.h"
+#include "engine/postgres/pg_tools.h"
 #include "loop/loop.h"
 #include "remote/probe.h"
 #include "util/strbuf.h"
@@ -31,7 +32,8 @@ struct pg {
 	const char *into;
 	int jobs;
 	struct siphon_run *eng;      /* probe, compressor, streams: borrowed */
-	int pgi;
+	struct siphon_pg_toolset tools; /* the server's client tools (pg_probe) */
+	int pgi;                     /* the ones that dump, in tools */
 	struct siphon_pg_catalog cat;
 	int local_num;
 	int lenient;           /* --allow-older-local with an older local server */
@@ -66,12 +68,10 @@ int pg_tool_prefix(struct pg *pg, struct siphon_strbuf *sb, const char *bindir,
                    const char *tool, int nice);
 /* Appends the --remote-pg-opts words and -d 'dbname=...'. */
 int pg_conn_args(struct pg *pg, struct siphon_strbuf *sb);
-/* Checks that the probe found PostgreSQL client tools. */
+/* Reads the client tools the probe found into pg->tools; fails when there are none. */
 int pg_probe(struct pg *pg);
 int pg_psql_stage(struct pg *pg, struct siphon_strbuf *st, const char *bindir,
                   int nice);
-/* The newest PostgreSQL client tools the server has: they run the control session. */
-int pg_newest_tools(const struct siphon_probe *p);
 /* Starts the pre-data (into a local psql) and post-data (into memory) dumps. */
 int pg_start_dumps(struct pg *pg);
 

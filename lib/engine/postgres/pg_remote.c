@@ -62,23 +62,12 @@ pg_conn_args(struct pg *pg, struct siphon_strbuf *sb)
 int
 pg_probe(struct pg *pg)
 {
-	if (pg->eng->probe.npg == 0)
+	siphon_pg_tools_find(&pg->tools, &pg->eng->probe);
+	if (pg->tools.n == 0)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
 		                  "pg_dump was not found on %s (looked in PATH and /usr/lib/postgresql/*/bin); install the PostgreSQL client there (apt install postgresql-client)",
 		                  pg->o->host);
 	return 0;
-}
-
-/* The newest psql on the server runs the control session. */
-int
-pg_newest_tools(const struct siphon_probe *p)
-{
-	int i, best = 0;
-
-	for (i = 1; i < p->npg; i++)
-		if (p->pg[i].major > p->pg[best].major)
-			best = i;
-	return best;
 }
 
 int
@@ -97,7 +86,7 @@ int
 pg_start_dumps(struct pg *pg)
 {
 	struct siphon_strbuf st = {0};
-	const struct siphon_pg_tools *t = &pg->eng->probe.pg[pg->pgi];
+	const struct siphon_pg_tools *t = &pg->tools.t[pg->pgi];
 	struct siphon_sink sink;
 	int r, i;
 	/*
@@ -168,7 +157,8 @@ siphon_pg_has_db(struct siphon_run *eng, int *found, char *why, size_t cap)
 	pg.ctx = eng->ctx;
 	pg.loop = eng->loop;
 	pg.o = eng->o;
-	if ((r = pg_psql_stage(&pg, &st, eng->probe.pg[pg_newest_tools(&eng->probe)].bindir, 0)) == 0)
+	siphon_pg_tools_find(&pg.tools, &eng->probe);
+	if ((r = pg_psql_stage(&pg, &st, pg.tools.t[siphon_pg_tools_newest(&pg.tools)].bindir, 0)) == 0)
 		r = siphon_eng_check(eng, "looking for the database in PostgreSQL", siphon_strbuf_str(&st),
 		                     "SELECT 'siphon-found';\n", "siphon-found", siphon_pg_explain.keys,
 		                     why, cap, found);

@@ -32,4 +32,5 @@ const struct siphon_engine_ops siphon_engine_sqlite = {
 	.title = "SQLite",
 	.tools = "sqlite3",
 	.bid_name = sq_bid_name,
+	.probe_tools = "sqlite3",
 };

@@ -33,7 +33,7 @@ sq_key_line(const char *err, char *buf, size_t cap)
 int
 sq_remote_tool(struct sq *sq)
 {
-	if (sq->eng->probe.sqlite3[0] == '\0')
+	if (siphon_probe_tool(&sq->eng->probe, "sqlite3")[0] == '\0')
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "sqlite3 was not found on %s (looked in PATH); install SQLite's command-line shell there (Debian/Ubuntu: apt install sqlite3; RHEL/Fedora: dnf install sqlite; Alpine: apk add sqlite)",
 		                  sq->o->host);
@@ -48,7 +48,7 @@ stage(struct sq *sq, struct siphon_strbuf *st, const char *script, const char *e
 	int r;
 
 	r = siphon_eng_tool_prefix(sq->eng, &prefix, "/bin/sh", 0) == 0 &&
-	    siphon_sq_stage(st, siphon_strbuf_str(&prefix), script, sq->eng->probe.sqlite3,
+	    siphon_sq_stage(st, siphon_strbuf_str(&prefix), script, siphon_probe_tool(&sq->eng->probe, "sqlite3"),
 	                    sq->src, extra) == 0 ? 0 : siphon_err_oom(sq->ctx);
 	siphon_strbuf_free(&prefix);
 	return r;
@@ -81,7 +81,7 @@ judge_facts(struct sq *sq)
 	if (f->vnum < 0)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "sqlite3 (%s) on %s does not run or prints no version; reinstall SQLite's command-line shell there",
-		                  sq->eng->probe.sqlite3, host);
+		                  siphon_probe_tool(&sq->eng->probe, "sqlite3"), host);
 	if (f->vnum < SIPHON_SQ_MIN_VERSION)
 		return siphon_err(sq->ctx, SIPHON_EVERSION,
 		                  "sqlite3 on %s is %s; siphon needs 3.27.0 or newer there (VACUUM INTO, the one consistent way to copy a live database): upgrade SQLite on the server",
