@@ -78,6 +78,7 @@ integration: $(B)/siphon
 layering:
 	@! grep -rn '#include "\(util\|codec\|ssh\|loop\|remote\|engine\)/' cmd/ || { echo "cmd/ must use only siphon.h"; exit 1; }
 	@! grep -rn '#include "\(ssh\|loop\|engine\|remote\)/' lib/codec lib/util || { echo "layering violated"; exit 1; }
+	@! grep -rn '#include "engine/' lib/remote lib/loop lib/ssh || { echo "remote/, loop/ and ssh/ must name no engine"; exit 1; }
 
 check: deps
 	$(MAKE) all layering
