@@ -47,15 +47,6 @@ siphon_pg_major_text(int major, char *buf, size_t cap)
 	return buf;
 }
 
-static void
-copy_field(char *dst, size_t cap, const char *src, size_t len)
-{
-	if (len >= cap)
-		len = cap - 1;
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 /* "DIR pg_dump (PostgreSQL) 15.18 (Debian ...)" */
 static void
 add(struct siphon_pg_toolset *s, const char *rest)
@@ -69,9 +60,10 @@ add(struct siphon_pg_toolset *s, const char *rest)
 	if ((ver = strstr(sp, ") ")) == NULL)
 		return;
 	t = &s->t[s->n];
-	copy_field(t->bindir, sizeof(t->bindir), rest, (size_t)(sp - rest));
+	/* Cut to the buffers: "%.*s" copies at most the field, snprintf at most the buffer. */
+	snprintf(t->bindir, sizeof(t->bindir), "%.*s", (int)(sp - rest), rest);
 	ver += 2;
-	copy_field(t->version, sizeof(t->version), ver, strcspn(ver, " \n"));
+	snprintf(t->version, sizeof(t->version), "%.*s", (int)strcspn(ver, " \n"), ver);
 	if ((t->major = siphon_pg_major_parse(t->version)) < 0)
 		return;
 	/* The PATH entry often repeats a versioned directory: keep one. */
