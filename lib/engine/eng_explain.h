@@ -7,7 +7,7 @@
 #define SIPHON_ENGINE_ENG_EXPLAIN_H
 
 #include "engine/eng.h"
-#include "remote/explain.h"
+#include "loop/explain.h"
 
 /* The run's facts for messages; borrows run. */
 void siphon_eng_explain_who(const struct siphon_run *run, struct siphon_explain_who *who);

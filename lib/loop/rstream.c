@@ -1,7 +1,7 @@
 /* rstream.c - one remote command on one channel, step by step. */
 #include "loop/rstream.h"
 
-#include "remote/explain.h"
+#include "loop/explain.h"
 #include "util/clock.h"
 
 #include <stdio.h>
@@ -400,6 +400,28 @@ siphon_rstream_explain_in(const struct siphon_rstream *rs, struct siphon_explain
 	in->signal = rs->exit_signal;
 }
 
+/*
+ * The same for a stream whose source prints no trailers (chan.h
+ * no_trailers): its exit status stands for every stage.
+ */
+static int
+judge_untrailed(struct siphon_rstream *rs)
+{
+	const char *msg = siphon_rstream_stderr(rs);
+	int i;
+
+	for (i = 0; i < rs->nstages; i++)
+		rs->stage_code[i] = rs->exit_status;
+	if (rs->exit_status == 0 && rs->exit_signal[0] == '\0')
+		return 0;
+	if (rs->may_fail && rs->exit_signal[0] == '\0') {
+		rs->failed = 1;
+		return 0;
+	}
+	return siphon_err(rs->ctx, SIPHON_EREMOTE, "%s failed (status %d)%s%s",
+	                  rs->what, rs->exit_status, *msg ? ": " : "", msg);
+}
+
 /* Decides, once the channel is closed, whether the command succeeded. */
 static int
 judge(struct siphon_rstream *rs)
@@ -407,6 +429,8 @@ judge(struct siphon_rstream *rs)
 	struct siphon_explain_in in;
 	int r;
 
+	if (rs->ops->no_trailers)
+		return judge_untrailed(rs);
 	siphon_rstream_explain_in(rs, &in);
 	if (in.stage == NULL && in.signal[0] == '\0')
 		return 0;

@@ -15,7 +15,7 @@
 #include "engine/postgres/pg_pull_int.h"
 #include "engine/sqlite/sq_explain.h"
 #include "engine/sqlite/sq_pull_int.h"
-#include "remote/explain.h"
+#include "loop/explain.h"
 #include "siphon.h"
 
 #include <stdio.h>

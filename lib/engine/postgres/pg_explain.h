@@ -1,11 +1,11 @@
 /*
  * pg_explain.h - the PostgreSQL engine's explanation rules (data for
- * remote/explain.h): what pg_dump's and psql's messages mean.
+ * loop/explain.h): what pg_dump's and psql's messages mean.
  */
 #ifndef SIPHON_PG_EXPLAIN_H
 #define SIPHON_PG_EXPLAIN_H
 
-#include "remote/explain.h"
+#include "loop/explain.h"
 
 /*
  * The table; its var() reads a struct pg (pg_pull_int.h): "{sessions}",

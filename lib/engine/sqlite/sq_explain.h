@@ -1,12 +1,12 @@
 /*
  * sq_explain.h - the SQLite engine's explanation rules (data for
- * remote/explain.h): what sqlite3, the engine's scripts and sudo say about
+ * loop/explain.h): what sqlite3, the engine's scripts and sudo say about
  * the server's file.
  */
 #ifndef SIPHON_SQ_EXPLAIN_H
 #define SIPHON_SQ_EXPLAIN_H
 
-#include "remote/explain.h"
+#include "loop/explain.h"
 
 /*
  * The table; its var() reads a struct sq (sq_pull_int.h): "{reader}" (who

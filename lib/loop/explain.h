@@ -20,8 +20,8 @@
  * engine's var() hook.  The matcher is pure: stderr is outside bytes, and
  * unit tests and fuzz/fuzz_explain.c drive it without a server.
  */
-#ifndef SIPHON_REMOTE_EXPLAIN_H
-#define SIPHON_REMOTE_EXPLAIN_H
+#ifndef SIPHON_LOOP_EXPLAIN_H
+#define SIPHON_LOOP_EXPLAIN_H
 
 #include "util/ctx.h"
 #include "util/strbuf.h"

@@ -1,5 +1,5 @@
 /* explain.c - the shared explanation rules and the matcher that applies them. */
-#include "remote/explain.h"
+#include "loop/explain.h"
 
 #include <stdio.h>
 #include <string.h>
