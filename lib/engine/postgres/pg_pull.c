@@ -41,7 +41,7 @@ all_done(struct pg *pg, int lanes_started, int *done)
 		return 0;
 	if (pg->pre_proc->exited && pg->pre_proc->status != 0)
 		return pg_local_failed(pg, pg->pre_proc);
-	for (l = 0; l < pg->nlanes; l++) {
+	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
 		struct siphon_proc *p = pg->lanes[l].proc;
 
 		if (p != NULL && p->exited && p->status != 0)
@@ -50,7 +50,7 @@ all_done(struct pg *pg, int lanes_started, int *done)
 	if (!pg->pre_proc->exited || pg->pre->state != SIPHON_RS_DONE ||
 	    pg->post->state != SIPHON_RS_DONE || pg->acl->state != SIPHON_RS_DONE)
 		return 0;
-	for (l = 0; l < pg->nlanes; l++) {
+	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
 		if (pg->lane_rs[l]->state != SIPHON_RS_DONE || pg->lanes[l].proc == NULL ||
 		    !pg->lanes[l].proc->exited)
 			return 0;
@@ -104,7 +104,7 @@ cleanup(struct pg *pg)
 	siphon_eng_drop_stream(pg->eng, &pg->pre);
 	siphon_eng_drop_stream(pg->eng, &pg->post);
 	siphon_eng_drop_stream(pg->eng, &pg->acl);
-	for (l = 0; l < pg->nlanes; l++) {
+	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
 		siphon_eng_drop_stream(pg->eng, &pg->lane_rs[l]);
 		if (pg->lanes[l].proc != NULL) {
 			siphon_loop_remove_proc(pg->loop, pg->lanes[l].proc);
@@ -277,7 +277,7 @@ pg_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats)
 	stats->channels = (unsigned)pg->nlanes;
 	snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
 	snprintf(stats->into, sizeof(stats->into), "%s", pg->into);
-	for (l = 0; l < pg->nlanes; l++) {
+	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
 		stats->wire_bytes += pg->lane_rs[l]->wire_bytes;
 		stats->raw_bytes += pg->lane_rs[l]->raw_bytes;
 	}
