@@ -12,6 +12,7 @@
 #include "ssh/session.h"
 #include "util/clock.h"
 #include "util/ctx.h"
+#include "util/event.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -119,11 +120,18 @@ run_engine(struct siphon_run *eng, struct siphon_pull_stats *stats)
 
 	if (kind == SIPHON_ENGINE_AUTO)
 		kind = siphon_engine_by_name(eng->o->dbname, &sure);
-	if ((r = siphon_eng_probe(eng)) != 0)
+	siphon_event_phase(eng->ctx, SIPHON_PHASE_PROBE, 1, 0);
+	r = siphon_eng_probe(eng);
+	siphon_event_phase(eng->ctx, SIPHON_PHASE_PROBE, 0, r);
+	if (r != 0)
 		return r;
-	if (!sure && (r = server_has_it(eng, &kind)) != 0)
-		return r;
-	if (kind == SIPHON_ENGINE_AUTO && (r = pick_engine(eng, &kind)) != 0)
+	siphon_event_phase(eng->ctx, SIPHON_PHASE_CHOOSE, 1, 0);
+	if (!sure)
+		r = server_has_it(eng, &kind);
+	if (r == 0 && kind == SIPHON_ENGINE_AUTO)
+		r = pick_engine(eng, &kind);
+	siphon_event_phase(eng->ctx, SIPHON_PHASE_CHOOSE, 0, r);
+	if (r != 0)
 		return r;
 	switch (kind) {
 	case SIPHON_ENGINE_MYSQL:
@@ -135,9 +143,9 @@ run_engine(struct siphon_run *eng, struct siphon_pull_stats *stats)
 	}
 }
 
-int
-siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
-            struct siphon_pull_stats *stats)
+static int
+pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
+     struct siphon_pull_stats *stats)
 {
 	struct siphon_ssh_opts so;
 	struct siphon_ssh *ssh = NULL;
@@ -159,7 +167,10 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	so.known_hosts = o->known_hosts;
 	so.accept_new_host_key = o->accept_new_host_key;
 	so.connect_timeout = o->connect_timeout;
-	if ((r = siphon_ssh_connect(&ssh, ctx, &so)) != 0)
+	siphon_event_phase(ctx, SIPHON_PHASE_CONNECT, 1, 0);
+	r = siphon_ssh_connect(&ssh, ctx, &so);
+	siphon_event_phase(ctx, SIPHON_PHASE_CONNECT, 0, r);
+	if (r != 0)
 		return r;
 	siphon_loop_init(&loop, ctx, &siphon_chan_libssh2, siphon_ssh_session(ssh),
 	                 siphon_ssh_socket(ssh), o->stall_timeout, o->host);
@@ -178,5 +189,21 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 	siphon_ssh_free(ssh);
 	if (stats != NULL)
 		stats->seconds = siphon_mono_s() - t0;
+	return r;
+}
+
+int
+siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
+            struct siphon_pull_stats *stats)
+{
+	struct siphon_pull_stats mine;
+	int r;
+
+	/* The summary event carries the figures even when the caller wants none. */
+	if (stats == NULL)
+		stats = &mine;
+	siphon_event_run_begin(ctx);
+	r = pull(ctx, o, stats);
+	siphon_event_summary(ctx, r, stats);
 	return r;
 }

@@ -16,6 +16,7 @@
 
 #include "engine/mysql/my_sql.h"
 #include "util/clock.h"
+#include "util/event.h"
 #include "util/ctx.h"
 
 #include <stdio.h>
@@ -115,7 +116,7 @@ pump_lanes(struct my *my, int *all)
 static int
 transfer(struct my *my)
 {
-	double t0 = siphon_mono_s(), next = t0 + 5;
+	double t0 = siphon_mono_s(), next = t0;
 	int r, done = 0, exited = 0, pumped = 0;
 
 	while (!done || !exited || !pumped) {
@@ -237,7 +238,10 @@ siphon_my_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
 		siphon_log(my.ctx, SIPHON_LOG_INFO, "loading table data over %d channel%s (%s)",
 		           my.how == MY_SINGLE ? 1 : my.nworkers, my.how == MY_SINGLE ? "" : "s",
 		           how_name(my.how));
-		if ((r = transfer(&my)) != 0)
+		siphon_event_phase(my.ctx, SIPHON_PHASE_TRANSFER, 1, 0);
+		r = transfer(&my);
+		siphon_event_phase(my.ctx, SIPHON_PHASE_TRANSFER, 0, r);
+		if (r != 0)
 			goto out;
 	}
 	if (my.ctl != NULL && my.ctl->state != SIPHON_RS_DONE) {

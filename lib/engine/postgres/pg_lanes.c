@@ -20,6 +20,7 @@
 struct work {
 	const struct siphon_pg_table *t;   /* NULL: large objects */
 	int pieces;                         /* how many pieces its table is cut in */
+	int piece;                          /* which one this is, from 1 */
 	uint64_t first, last;              /* block range [first, last); last 0: open */
 };
 
@@ -71,7 +72,7 @@ make_work(struct pg *pg, struct work **out, uint64_t **costs, int *n)
 		for (k = 0; k < pieces; k++) {
 			struct work *w = &(*out)[*n];
 
-			*w = (struct work){.t = t, .pieces = pieces};
+			*w = (struct work){.t = t, .pieces = pieces, .piece = k + 1};
 			if (pieces > 1) {
 				w->first = t->blocks * (uint64_t)k / (uint64_t)pieces;
 				w->last = k == pieces - 1 ? 0 : t->blocks * (uint64_t)(k + 1) / (uint64_t)pieces;
@@ -144,12 +145,19 @@ pg_start_lanes(struct pg *pg)
 			w = &work[plan[i].index];
 			if (siphon_pg_copy_sql(&items[lane->nitems++], &sql, w->t, w->pieces, w->first, w->last) != 0)
 				goto oom;
+			items[lane->nitems - 1].who = (struct siphon_event_table){
+				.schema = w->t != NULL ? w->t->schema : NULL,
+				.name = w->t != NULL ? w->t->name : "large objects",
+				.channel = l + 1, .piece = w->piece, .pieces = w->pieces,
+				.expected_bytes = w->t != NULL ? (int64_t)(w->t->bytes / (uint64_t)w->pieces) : -1,
+				.expected_rows = -1};
 		}
 		if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0)
 			goto oom;
 		snprintf(what, sizeof(what), "COPY on data channel %d", l + 1);
 		if ((r = siphon_eng_new_stream(pg->eng, &pg->lane_rs[l], what, siphon_strbuf_str(&st), 0)) != 0)
 			goto out;
+		lane->wire = &pg->lane_rs[l]->wire_bytes;
 		siphon_pg_lane_sink(&sink, lane);
 		siphon_rstream_set_sink(pg->lane_rs[l], &sink);
 		if ((r = siphon_rstream_send(pg->lane_rs[l], sql.buf, sql.len)) != 0)

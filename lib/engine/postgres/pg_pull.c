@@ -15,6 +15,7 @@
 #include "engine/postgres/pg_pull_int.h"
 
 #include "util/clock.h"
+#include "util/event.h"
 
 #include "engine/plan.h"
 #include "engine/postgres/pg_lane.h"
@@ -63,7 +64,7 @@ static int
 transfer(struct pg *pg)
 {
 	int r, done = 0, lanes_open = 0, lanes_started = 0;
-	double t0 = siphon_mono_s(), next = t0 + 5;
+	double t0 = siphon_mono_s(), next = t0;
 
 	while (!done) {
 		if ((r = siphon_loop_step(pg->loop, 1000)) != 0)
@@ -185,7 +186,10 @@ siphon_pg_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
 		goto out;
 	if ((r = pg_start_dumps(&pg)) != 0)
 		goto out;
-	if ((r = transfer(&pg)) != 0)
+	siphon_event_phase(pg.ctx, SIPHON_PHASE_TRANSFER, 1, 0);
+	r = transfer(&pg);
+	siphon_event_phase(pg.ctx, SIPHON_PHASE_TRANSFER, 0, r);
+	if (r != 0)
 		goto out;
 	if ((r = pg_release_snapshot(&pg)) != 0)
 		goto out;

@@ -16,6 +16,7 @@
  * the server's copy is removed by the script's traps.
  */
 #include "engine/sqlite/sq_pull_int.h"
+#include "util/event.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -60,7 +61,10 @@ siphon_sq_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
 		goto out;
 	sq.loop->tick = sq_disk_tick;
 	sq.loop->tick_arg = &sq;
-	if ((r = sq_copy(&sq)) != 0)
+	siphon_event_phase(sq.ctx, SIPHON_PHASE_TRANSFER, 1, 0);
+	r = sq_copy(&sq);
+	siphon_event_phase(sq.ctx, SIPHON_PHASE_TRANSFER, 0, r);
+	if (r != 0)
 		goto out;
 	sq.loop->tick = NULL;
 	sq.loop->tick_arg = NULL;
