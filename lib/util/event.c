@@ -167,8 +167,10 @@ siphon_event_phase(struct siphon_ctx *ctx, enum siphon_phase phase, int begin, i
 		;
 	if (i < 0)
 		return;
-	if (phase == SIPHON_PHASE_TRANSFER)
-		end_tables(ctx, s, rc);
+	/* Table data flows in the transfer phase: no table outlives it. */
+	for (int k = i; k < s->depth; k++)
+		if (s->phases[k] == SIPHON_PHASE_TRANSFER)
+			end_tables(ctx, s, rc);
 	/* Inner phases first, so that ends nest. */
 	while (s->depth > i) {
 		s->depth--;
