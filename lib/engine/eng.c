@@ -347,7 +347,9 @@ siphon_eng_progress(struct siphon_run *e, struct siphon_rstream *const *streams,
 
 	if (t < *next)
 		return;
-	*next = t + 1;
+	/* Whole seconds after t0: a consumer's "every 5 s" falls on a tick. */
+	while (*next <= t)
+		*next += 1;
 	for (i = 0; i < n; i++) {
 		if (streams[i] == NULL)
 			continue;
