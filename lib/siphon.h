@@ -115,7 +115,8 @@ const char *siphon_phase_name(enum siphon_phase p);
  *    ends after every phase started inside it;
  *  - every TABLE_START has exactly one TABLE_END with the same table.id
  *    (a table still open when its phase or the run ends is ended then, with
- *    that rc); TABLE_PROGRESS comes only between the two;
+ *    that rc, or SIPHON_EINTERNAL if that rc is 0); TABLE_PROGRESS comes
+ *    only between the two;
  *  - progress comes at most about once a second while table data flows: one
  *    TABLE_PROGRESS per table being copied, then one PROGRESS.
  * Warnings are also handed to the log callback as SIPHON_LOG_WARN lines: a
@@ -164,7 +165,8 @@ struct siphon_event_table {
 	uint64_t wire_bytes;     /* compressed bytes received while it was being
 	                            copied (compression blocks span tables, so
 	                            close, not exact) */
-	uint64_t raw_bytes;      /* its decompressed bytes: exact */
+	uint64_t raw_bytes;      /* its decompressed bytes, exact (as the dump
+	                            tool printed them, end marker included) */
 	int64_t rows;            /* rows so far; -1 when not known */
 	int64_t expected_bytes;  /* its size on the server (catalog figure, an
 	                            estimate of raw_bytes); -1 */
