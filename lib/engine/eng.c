@@ -25,6 +25,7 @@ siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
 	e->o = o;
 	e->jobs = o->jobs > 0 ? o->jobs : 4;
 	e->other_missing = "";
+	siphon_target_init(&e->target, e->ctx, NULL, NULL);
 	/*
 	 * Channel windows: a paused channel keeps its whole window in memory,
 	 * so they share a budget (8 MiB: 2 MiB each at -j 4, 1 MiB at -j 8,
@@ -40,6 +41,9 @@ siphon_eng_clear(struct siphon_run *e)
 {
 	siphon_strbuf_free(&e->compress);
 	siphon_leftout_free(&e->left_out);
+	siphon_catalog_clear(&e->cat);
+	siphon_plan_clear(&e->plan);
+	siphon_target_clear(&e->target);
 }
 
 const char *

@@ -10,7 +10,10 @@
 #define SIPHON_ENGINE_ENG_H
 
 #include "codec/codec.h"
+#include "engine/catalog.h"
+#include "engine/engine.h"
 #include "engine/leftout.h"
+#include "engine/target.h"
 #include "loop/loop.h"
 #include "remote/probe.h"
 #include "siphon.h"
@@ -39,6 +42,12 @@ struct siphon_run {
 	struct siphon_heartbeat *hb;
 	/* What the engine did not copy exactly: warned and counted at the end. */
 	struct siphon_leftout left_out;
+	/* The engine chosen, and what it found and planned (engine-neutral). */
+	const struct siphon_engine_ops *engine;
+	struct siphon_catalog cat;
+	struct siphon_plan plan;
+	/* The local target service (the engine sets its ops in open). */
+	struct siphon_target target;
 };
 
 void siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,

@@ -56,6 +56,8 @@ struct siphon_engine_ops {
 	const char *title;             /* for messages: "PostgreSQL" */
 	const char *tools;             /* what its server needs, for messages:
 	                                  "PostgreSQL client (pg_dump, psql)" */
+	const char *list_hint;         /* the server command that lists its
+	                                  databases: "psql -l" */
 	const struct siphon_optdef *options; /* its own options, or NULL */
 
 	/* From the name alone, before connecting. */

@@ -15,7 +15,7 @@
 #                        its row count and a SHA3 of its rows
 #   sq_assert_same SRC DST   fingerprints equal, DST passes integrity_check
 #   sq_assert_mode FILE MODE
-#   sq_assert_no_local_tmp   no .NAME.siphon-* file and no -wal/-shm/-journal left in SQ_WS
+#   sq_assert_no_local_tmp   no .NAME.siphon_tmp_* file and no -wal/-shm/-journal left in SQ_WS
 #   sq_assert_srv_clean [S]  no siphon-sqlite.* directory of siphon_remote left in /tmp, nothing
 #                        left running on the server (assert_remote_clean)
 #   sq_wait_vacuum PID   until the server's VACUUM INTO is writing its copy (fails if PID exits)
@@ -109,7 +109,7 @@ sq_assert_mode() { # FILE MODE
 
 sq_assert_no_local_tmp() {
 	local left
-	left=$(find "$SQ_WS" -name '.*.siphon-*' -o -name '*-wal' -o -name '*-shm' -o -name '*-journal' | head -n 5)
+	left=$(find "$SQ_WS" -name '.*.siphon_tmp_*' -o -name '*-wal' -o -name '*-shm' -o -name '*-journal' | head -n 5)
 	[ -z "$left" ] || it_fail "left behind locally: $left"
 }
 
@@ -159,7 +159,7 @@ sq_wait_vacuum() { # PID
 
 sq_wait_received() { # PID MB
 	for _ in $(seq 1 1000); do
-		[ -n "$(find "$SQ_WS" -name '.*.siphon-*' -size +"$2"M 2>/dev/null)" ] && return 0
+		[ -n "$(find "$SQ_WS" -name '.*.siphon_tmp_*' -size +"$2"M 2>/dev/null)" ] && return 0
 		kill -0 "$1" 2>/dev/null || it_fail "siphon exited before $2 MB had arrived (database too small for this test?)"
 		sleep 0.01
 	done

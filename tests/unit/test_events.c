@@ -348,6 +348,43 @@ test_events_kind_names(void **state)
 	assert_string_equal(siphon_event_kind_name((enum siphon_event_kind)99), "?");
 }
 
+/* siphon_pull itself: refused options, then a refused connection. */
+static void
+test_events_pull_failures(void **state)
+{
+	static const enum siphon_event_kind refused_conn[] = {
+		SIPHON_EVENT_PHASE_START, SIPHON_EVENT_PHASE_END,
+		SIPHON_EVENT_PHASE_START, SIPHON_EVENT_PHASE_END, SIPHON_EVENT_SUMMARY,
+	};
+	struct recorder rc;
+	struct siphon_ctx *ctx = new_ctx(&rc);
+	struct siphon_pull_opts o = {.dbname = "app"};
+	int r;
+
+	(void)state;
+	assert_int_equal(siphon_pull(ctx, &o, NULL), SIPHON_EUSAGE);
+	assert_int_equal(rc.n, 1);
+	assert_int_equal(rc.r[0].ev.kind, SIPHON_EVENT_SUMMARY);
+	assert_int_equal(rc.r[0].ev.rc, SIPHON_EUSAGE);
+	assert_string_equal(rc.r[0].text, "no host given");
+
+	/* Nothing listens on port 1 here: connect fails, cleanup runs, the summary says so. */
+	rc.n = 0;
+	siphon_err_clear(ctx);
+	o.host = "127.0.0.1";
+	o.port = 1;
+	o.connect_timeout = 5;
+	r = siphon_pull(ctx, &o, NULL);
+	assert_int_equal(r, SIPHON_ECONNECT);
+	expect_kinds(&rc, refused_conn, 5);
+	assert_int_equal(rc.r[0].ev.phase, SIPHON_PHASE_CONNECT);
+	assert_int_equal(rc.r[1].ev.rc, SIPHON_ECONNECT);
+	assert_int_equal(rc.r[2].ev.phase, SIPHON_PHASE_CLEANUP);
+	assert_int_equal(rc.r[4].ev.rc, SIPHON_ECONNECT);
+	assert_string_equal(rc.r[4].text, siphon_ctx_errmsg(ctx));
+	siphon_ctx_free(ctx);
+}
+
 /* ---- the text consumer ---- */
 
 static struct siphon_event
@@ -489,6 +526,7 @@ main(void)
 		cmocka_unit_test(test_events_summary_ends_everything),
 		cmocka_unit_test(test_events_warnings),
 		cmocka_unit_test(test_events_kind_names),
+		cmocka_unit_test(test_events_pull_failures),
 		cmocka_unit_test(test_events_text_progress_lines),
 		cmocka_unit_test(test_events_text_file_copy),
 		cmocka_unit_test(test_events_text_summary),

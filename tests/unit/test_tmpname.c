@@ -55,6 +55,13 @@ test_tmpname_stale_only_here(void **state)
 	assert_int_equal(siphon_tmpname_is_stale(name, me), 1);
 	snprintf(name, sizeof(name), "siphon_old_%08x_%ld_1796400824", me, dead);
 	assert_int_equal(siphon_tmpname_is_stale(name, me), 1);
+	/* A temporary file's random part and companions after a '-'. */
+	snprintf(name, sizeof(name), "siphon_tmp_%08x_%ld_1796400824-AbC123", me, dead);
+	assert_int_equal(siphon_tmpname_is_stale(name, me), 1);
+	snprintf(name, sizeof(name), "siphon_tmp_%08x_%ld_1796400824-AbC123-journal", me, dead);
+	assert_int_equal(siphon_tmpname_is_stale(name, me), 1);
+	snprintf(name, sizeof(name), "siphon_tmp_%08x_%ld_-AbC123", me, dead);
+	assert_int_equal(siphon_tmpname_is_stale(name, me), 0);
 	/* Another machine's: never, whatever its pid means here. */
 	snprintf(name, sizeof(name), "siphon_tmp_%08x_%ld_1796400824", me ^ 1u, dead);
 	assert_int_equal(siphon_tmpname_is_stale(name, me), 0);

@@ -7,8 +7,6 @@
 
 #include "engine/eng.h"
 
-int siphon_my_pull(struct siphon_run *eng, struct siphon_pull_stats *stats);
-
 /*
  * Whether the server's MySQL/MariaDB has the database (auto-detection);
  * when the client failed, its message goes to why.

@@ -159,23 +159,68 @@ field_names(const struct siphon_my_table *t, struct siphon_my_lane_item *it)
 	return 0;
 }
 
+/*
+ * The tables whose rows are copied (their indexes into the catalog) and
+ * what each costs to copy: its size, plus one so that every lane gets one.
+ * 0, or -1 when out of memory; the arrays are the caller's either way.
+ */
+static int
+table_costs(const struct my *my, uint64_t **costs, int **rows, int *n)
+{
+	*n = 0;
+	if ((*costs = calloc((size_t)my->cat.ntables + 1, sizeof(**costs))) == NULL ||
+	    (*rows = calloc((size_t)my->cat.ntables + 1, sizeof(**rows))) == NULL)
+		return -1;
+	*n = my_tables_with_rows(my, *rows);
+	for (int i = 0; i < *n; i++)
+		(*costs)[i] = my->cat.tables[(*rows)[i]].bytes + 1;
+	return 0;
+}
+
+int
+my_plan_publish(struct my *my)
+{
+	struct siphon_plan_item *items = NULL;
+	uint64_t *costs = NULL;
+	int n, i, used, r = 0, *rows = NULL, jobs = my->eng->jobs;
+
+	if (table_costs(my, &costs, &rows, &n) != 0 ||
+	    (items = calloc((size_t)n + 1, sizeof(*items))) == NULL ||
+	    (used = siphon_plan_lanes(costs, n, my->how == MY_SINGLE ? 1 : jobs, items)) < 0) {
+		r = siphon_err_oom(my->ctx);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct siphon_my_table *t = &my->cat.tables[rows[items[i].index]];
+		struct siphon_plan_piece piece = {
+			.table = siphon_catalog_find(&my->eng->cat, "", t->name),
+			.part = 1, .parts = 1, .channel = items[i].lane, .bytes = t->bytes,
+		};
+
+		if (siphon_plan_add(&my->eng->plan, &piece) != 0) {
+			r = siphon_err_oom(my->ctx);
+			goto out;
+		}
+	}
+	my->eng->plan.channels = used;
+out:
+	free(costs);
+	free(items);
+	free(rows);
+	return r;
+}
+
 /* Splits the tables among nlanes workers, largest first; sets their sinks. */
 static int
 plan(struct my *my, int nlanes)
 {
 	struct siphon_plan_item *items = NULL;
 	uint64_t *costs = NULL;
-	int n = my->cat.ntables, i, used, r = 0, *rows = NULL;
+	int n, i, used, r = 0, *rows = NULL;
 
-	/* Only tables with rows of their own (my_tables.c): every lane gets one. */
-	if ((costs = calloc((size_t)n + 1, sizeof(*costs))) == NULL ||
+	if (table_costs(my, &costs, &rows, &n) != 0 ||
 	    (items = calloc((size_t)n + 1, sizeof(*items))) == NULL ||
-	    (rows = calloc((size_t)n + 1, sizeof(*rows))) == NULL)
-		goto oom;
-	n = my_tables_with_rows(my, rows);
-	for (i = 0; i < n; i++)
-		costs[i] = my->cat.tables[rows[i]].bytes + 1;
-	if ((used = siphon_plan_lanes(costs, n, nlanes, items)) < 0)
+	    (used = siphon_plan_lanes(costs, n, nlanes, items)) < 0)
 		goto oom;
 	for (i = 0; i < n; i++) {
 		struct siphon_my_lane *lane = &my->lanes[items[i].lane];

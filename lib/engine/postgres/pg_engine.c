@@ -1,6 +1,6 @@
 /* pg_engine.c - the PostgreSQL engine's ops table. */
 #include "engine/engine.h"
-#include "engine/postgres/pg_pull.h"
+#include "engine/postgres/pg_pull_int.h"
 #include "remote/probe.h"
 
 static enum siphon_bid
@@ -13,6 +13,17 @@ const struct siphon_engine_ops siphon_engine_postgres = {
 	.name = "postgres",
 	.title = "PostgreSQL",
 	.tools = "PostgreSQL client (pg_dump, psql)",
+	.list_hint = "psql -l",
 	.bid_probe = pg_bid_probe,
 	.has_db = siphon_pg_has_db,
+	.state_size = sizeof(struct pg),
+	.open = pg_open,
+	.inspect = pg_inspect,
+	.check = pg_check,
+	.plan = pg_plan,
+	.transfer = pg_transfer,
+	.finish = pg_finish,
+	.stats = pg_stats,
+	.cleanup = pg_cleanup,
+	.explain = pg_explain,
 };

@@ -33,13 +33,13 @@ struct sq {
 	int target_exists;
 	int local_vnum;              /* the local sqlite3's version, 3040001 */
 	char local_version[32];
+	struct siphon_strbuf tmp_prefix; /* ".BASE.": its temporaries' names start so */
 	struct siphon_strbuf tmp;    /* the temporary file beside it */
 	int tmp_fd;                  /* -1 once closed */
 	int tmp_made;                /* tmp exists and is ours to remove */
 	int renamed;                 /* tmp became into */
 	uint64_t written;
 	long long need;              /* expected size of the copy, bytes */
-	double next_disk_check;
 
 	/* The remote side. */
 	struct siphon_sq_facts facts;
@@ -52,6 +52,15 @@ struct sq {
 
 /* sq_remote.c */
 int sq_explain(void *arg, struct siphon_rstream *rs);
+
+/* sq_pull.c: the phases (engine/engine.h), for the ops table in sq_engine.c */
+int sq_open(struct siphon_run *eng, void *st);
+int sq_inspect_phase(struct siphon_run *eng, void *st);
+int sq_check(struct siphon_run *eng, void *st);
+int sq_transfer(struct siphon_run *eng, void *st);
+int sq_finish(struct siphon_run *eng, void *st);
+void sq_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats);
+void sq_cleanup(struct siphon_run *eng, void *st);
 /* The line of sqlite3's (or the script's, or sudo's) stderr that says most, into buf. */
 const char *sq_key_line(const char *err, char *buf, size_t cap);
 /* The server has a sqlite3 (the probe found one). */
@@ -68,12 +77,10 @@ int sq_paths(struct sq *sq);
 int sq_local_tool(struct sq *sq);
 /* An existing target is a regular SQLite file (or empty). */
 int sq_target_check(struct sq *sq);
-/* Removes temporary files beside the target left by dead siphon runs. */
-void sq_remove_stale(struct sq *sq);
+/* How the target service lists and drops this engine's temporary files. */
+extern const struct siphon_target_ops sq_target_ops;
 /* Is there room for the copy beside the target? */
 int sq_check_disk(struct sq *sq);
-/* The loop's watchdog: stop before the local disk is full. */
-int sq_disk_tick(void *arg);
 /* Creates the temporary file (O_EXCL, 0600). */
 int sq_tmp_open(struct sq *sq);
 /* A sink writing into the temporary file. */
