@@ -354,7 +354,8 @@ siphon_eng_progress(struct siphon_run *e, struct siphon_rstream *const *streams,
 	/* Whole seconds after t0: a consumer's "every 5 s" falls on a tick. */
 	while (*next <= t)
 		*next += 1;
-	for (i = 0; i < n; i++) {
+	/* Streams may not exist yet (PostgreSQL's lanes wait for the schema). */
+	for (i = 0; streams != NULL && i < n; i++) {
 		if (streams[i] == NULL)
 			continue;
 		raw += streams[i]->raw_bytes;
