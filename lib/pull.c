@@ -2,10 +2,12 @@
 #include "siphon.h"
 
 #include "engine/registry.h"
+#include "engine/eng.h"
 #include "run/driver.h"
 #include "util/ctx.h"
 #include "util/event.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int
@@ -35,9 +37,11 @@ engine_name(enum siphon_engine_kind k)
 	return names[k];
 }
 
-int
-siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
-            struct siphon_pull_stats *stats)
+/* The options checked, then the driver with every engine; plan_only: up to the plan. */
+static int
+run(struct siphon_ctx *ctx, const struct siphon_pull_opts *o, int plan_only,
+    void (*report)(void *, const struct siphon_run *), void *report_arg,
+    struct siphon_pull_stats *stats)
 {
 	struct siphon_run_request req;
 	struct siphon_pull_stats mine;
@@ -53,8 +57,87 @@ siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
 		req.o = o;
 		req.engines = siphon_engines;
 		req.engine = engine_name(o->engine);
+		req.plan_only = plan_only;
+		req.report = report;
+		req.report_arg = report_arg;
 		r = siphon_run_drive(ctx, &req, stats);
 	}
 	siphon_event_summary(ctx, r, stats);
 	return r;
+}
+
+int
+siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
+            struct siphon_pull_stats *stats)
+{
+	return run(ctx, o, 0, NULL, NULL, stats);
+}
+
+struct plan_view {
+	siphon_plan_fn fn;
+	void *arg;
+	int rc;
+};
+
+/* The run's engine-neutral catalog and plan, as the public view. */
+static void
+report_plan(void *arg, const struct siphon_run *run)
+{
+	struct plan_view *v = arg;
+	struct siphon_plan_info info;
+	struct siphon_plan_table *tables;
+	uint64_t *per_channel = NULL;
+	int i;
+
+	memset(&info, 0, sizeof(info));
+	tables = calloc((size_t)run->cat.ntables + 1, sizeof(*tables));
+	per_channel = calloc((size_t)run->plan.channels + 1, sizeof(*per_channel));
+	if (tables == NULL || per_channel == NULL) {
+		v->rc = siphon_err_oom(run->ctx);
+		goto out;
+	}
+	for (i = 0; i < run->cat.ntables; i++) {
+		const struct siphon_cat_table *t = &run->cat.tables[i];
+
+		tables[i] = (struct siphon_plan_table){
+			.schema = t->schema, .name = t->name, .bytes = t->bytes, .rows = t->rows,
+			.ncols = t->ncols, .channel = -1,
+		};
+	}
+	for (i = 0; i < run->plan.npieces; i++) {
+		const struct siphon_plan_piece *p = &run->plan.pieces[i];
+
+		if (p->table >= 0 && p->table < run->cat.ntables) {
+			if (tables[p->table].channel < 0)
+				tables[p->table].channel = p->channel;
+			tables[p->table].parts = p->parts;
+		}
+		if (p->channel >= 0 && p->channel < run->plan.channels)
+			per_channel[p->channel] += p->bytes;
+	}
+	for (i = 0; i < run->plan.channels; i++)
+		if (per_channel[i] > info.channel_bytes_max)
+			info.channel_bytes_max = per_channel[i];
+	info.engine = run->engine->name;
+	info.server = run->cat.server;
+	info.codec = run->plan.codec;
+	info.channels = run->plan.channels;
+	info.total_bytes = run->cat.total_bytes;
+	info.ntables = run->cat.ntables;
+	info.tables = tables;
+	info.nobjects = run->cat.nobjects;
+	info.npieces = run->plan.npieces;
+	v->fn(v->arg, &info);
+out:
+	free(tables);
+	free(per_channel);
+}
+
+int
+siphon_plan(struct siphon_ctx *ctx, const struct siphon_pull_opts *o, siphon_plan_fn fn, void *arg)
+{
+	struct plan_view view = {.fn = fn, .arg = arg};
+	int r = run(ctx, o, 1, report_plan, &view, NULL);
+
+	return r != 0 ? r : view.rc;
 }

@@ -290,4 +290,37 @@ struct siphon_pull_stats {
 int siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *opts,
                 struct siphon_pull_stats *stats);
 
+/*
+ * What a pull would do, for `siphon plan`: the run goes up to the plan and
+ * stops, having created and changed nothing on either machine (read-only
+ * sessions only).  Everything is borrowed for the callback's duration.
+ */
+struct siphon_plan_table {
+	const char *schema;      /* "" where the engine has none */
+	const char *name;
+	uint64_t bytes;          /* on the server */
+	int64_t rows;            /* estimate; -1 unknown */
+	int ncols;
+	int channel;             /* the channel its first piece goes to; -1: none (no rows copied) */
+	int parts;               /* pieces it is cut in (0 when not copied by rows) */
+};
+
+struct siphon_plan_info {
+	const char *engine;      /* "postgres" */
+	const char *server;      /* "PostgreSQL 15" */
+	const char *codec;       /* compressor on the server */
+	int channels;
+	uint64_t total_bytes;
+	int ntables;
+	const struct siphon_plan_table *tables;
+	int nobjects;            /* views, sequences, routines, ... */
+	int npieces;             /* pieces of work over the channels */
+	uint64_t channel_bytes_max;  /* the busiest channel's share */
+};
+
+typedef void (*siphon_plan_fn)(void *arg, const struct siphon_plan_info *plan);
+
+int siphon_plan(struct siphon_ctx *ctx, const struct siphon_pull_opts *opts,
+                siphon_plan_fn fn, void *arg);
+
 #endif

@@ -96,6 +96,34 @@ siphon_eng_new_stream(struct siphon_run *e, struct siphon_rstream **out,
 	return siphon_eng_new_pipeline(e, out, what, stages, names, n, !raw);
 }
 
+/* Registers a new stream with the loop, with the engine's explanations. */
+static int
+add_stream(struct siphon_run *e, struct siphon_rstream **out, const char *what, const char *cmd,
+           enum siphon_codec_kind codec, const char *const *names, int n)
+{
+	int r = siphon_rstream_new(out, e->ctx, e->loop->ops, e->loop->sess, &e->loop->arb,
+	                           what, cmd, e->window, codec, names, n);
+
+	if (r != 0)
+		return r;
+	(*out)->explain = e->explain;
+	(*out)->explain_arg = e->explain_arg;
+	if ((r = siphon_loop_add_rstream(e->loop, *out)) != 0) {
+		siphon_rstream_free(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+int
+siphon_eng_new_member(struct siphon_run *e, struct siphon_rstream **out,
+                      const char *what, const char *member, enum siphon_codec_kind codec)
+{
+	static const char *const names[] = {"member"};
+
+	return add_stream(e, out, what, member, codec, names, 1);
+}
+
 int
 siphon_eng_new_pipeline(struct siphon_run *e, struct siphon_rstream **out,
                         const char *what, const char *const *stages,
@@ -114,17 +142,8 @@ siphon_eng_new_pipeline(struct siphon_run *e, struct siphon_rstream **out,
 		goto out;
 	}
 	siphon_log(e->ctx, SIPHON_LOG_DEBUG, "remote %s: %s", what, siphon_strbuf_str(&script));
-	r = siphon_rstream_new(out, e->ctx, e->loop->ops, e->loop->sess, &e->loop->arb,
-	                       what, siphon_strbuf_str(&cmd), e->window,
-	                       compressed ? e->codec : SIPHON_CODEC_NONE, names, n);
-	if (r == 0) {
-		(*out)->explain = e->explain;
-		(*out)->explain_arg = e->explain_arg;
-		if ((r = siphon_loop_add_rstream(e->loop, *out)) != 0) {
-			siphon_rstream_free(*out);
-			*out = NULL;
-		}
-	}
+	r = add_stream(e, out, what, siphon_strbuf_str(&cmd), compressed ? e->codec : SIPHON_CODEC_NONE,
+	               names, n);
 out:
 	siphon_strbuf_free(&script);
 	siphon_strbuf_free(&cmd);

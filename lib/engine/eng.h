@@ -48,6 +48,8 @@ struct siphon_run {
 	struct siphon_plan plan;
 	/* The local target service (the engine sets its ops in open). */
 	struct siphon_target target;
+	/* What the streams read from (the server, or a directory of members). */
+	struct siphon_source *source;
 };
 
 void siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
@@ -80,6 +82,13 @@ int siphon_eng_new_stream(struct siphon_run *e, struct siphon_rstream **out,
 int siphon_eng_new_pipeline(struct siphon_run *e, struct siphon_rstream **out,
                             const char *what, const char *const *stages,
                             const char *const *names, int n, int compressed);
+/*
+ * A stream of one member of a source without a shell (a file of a
+ * directory, later of a snapshot): its bytes as they were stored, decoded
+ * with codec.
+ */
+int siphon_eng_new_member(struct siphon_run *e, struct siphon_rstream **out,
+                          const char *what, const char *member, enum siphon_codec_kind codec);
 /* Unregisters and frees *rs; sets it NULL.  NULL-safe. */
 void siphon_eng_drop_stream(struct siphon_run *e, struct siphon_rstream **rs);
 /* Steps the loop until rs is done. */

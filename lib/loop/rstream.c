@@ -390,6 +390,28 @@ pump_stdin(struct siphon_rstream *rs, int *progress)
 	return 0;
 }
 
+/*
+ * The same for a stream whose source prints no trailers (chan.h
+ * no_trailers): its exit status stands for every stage.
+ */
+static int
+judge_untrailed(struct siphon_rstream *rs)
+{
+	const char *msg = siphon_rstream_stderr(rs);
+	int i;
+
+	for (i = 0; i < rs->nstages; i++)
+		rs->stage_code[i] = rs->exit_status;
+	if (rs->exit_status == 0 && rs->exit_signal[0] == '\0')
+		return 0;
+	if (rs->may_fail && rs->exit_signal[0] == '\0') {
+		rs->failed = 1;
+		return 0;
+	}
+	return siphon_err(rs->ctx, SIPHON_EREMOTE, "%s failed (status %d)%s%s",
+	                  rs->what, rs->exit_status, *msg ? ": " : "", msg);
+}
+
 /* Decides, once the channel is closed, whether the command succeeded. */
 static int
 judge(struct siphon_rstream *rs)
@@ -397,6 +419,8 @@ judge(struct siphon_rstream *rs)
 	const char *stage, *msg;
 	int code, r;
 
+	if (rs->ops->no_trailers)
+		return judge_untrailed(rs);
 	stage = siphon_rstream_failed_stage(rs, &code);
 	if (stage == NULL && rs->exit_signal[0] == '\0')
 		return 0;

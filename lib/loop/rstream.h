@@ -8,7 +8,8 @@
  * through a decoder into a sink; its stderr is kept (bounded) for messages
  * and parsed for the "siphon-status NAME CODE" trailers that every remote
  * script prints, so that a failing stage of a pipeline is never lost and a
- * channel that closes without them counts as failed.
+ * channel that closes without them counts as failed.  A source that prints
+ * no trailers (a file; chan.h no_trailers) is judged by its exit status.
  */
 #ifndef SIPHON_LOOP_RSTREAM_H
 #define SIPHON_LOOP_RSTREAM_H

@@ -4,8 +4,7 @@
 #include "engine/eng.h"
 #include "engine/heartbeat.h"
 #include "loop/loop.h"
-#include "ssh/chan_libssh2.h"
-#include "ssh/session.h"
+#include "source/source.h"
 #include "util/clock.h"
 #include "util/ctx.h"
 #include "util/event.h"
@@ -21,7 +20,8 @@ struct drv {
 	struct siphon_ctx *ctx;
 	const struct siphon_run_request *req;
 	const struct siphon_pull_opts *o;
-	struct siphon_ssh *ssh;
+	struct siphon_source *src;  /* the server: transport, session, channels */
+	int own_src;                /* made here (else the caller's) */
 	struct siphon_loop loop;
 	struct siphon_run run;
 	struct siphon_heartbeat hb;
@@ -39,24 +39,40 @@ connect_server(struct drv *d)
 	struct siphon_ssh_opts so;
 	int r;
 
-	memset(&so, 0, sizeof(so));
-	so.user = o->user;
-	so.host = o->host;
-	so.port = o->port;
-	so.identity = o->identity;
-	so.known_hosts = o->known_hosts;
-	so.accept_new_host_key = o->accept_new_host_key;
-	so.connect_timeout = o->connect_timeout;
-	if ((r = siphon_ssh_connect(&d->ssh, d->ctx, &so)) != 0)
+	if (d->req->source != NULL) {
+		d->src = d->req->source;
+	} else {
+		memset(&so, 0, sizeof(so));
+		so.user = o->user;
+		so.host = o->host;
+		so.port = o->port;
+		so.identity = o->identity;
+		so.known_hosts = o->known_hosts;
+		so.accept_new_host_key = o->accept_new_host_key;
+		so.connect_timeout = o->connect_timeout;
+		if ((r = siphon_source_ssh_new(&d->src, d->ctx, &so, NULL)) != 0)
+			return r;
+		d->own_src = 1;
+	}
+	if ((r = siphon_source_wait_ready(d->src)) != 0)
 		return r;
-	siphon_loop_init(&d->loop, d->ctx, &siphon_chan_libssh2, siphon_ssh_session(d->ssh),
-	                 siphon_ssh_socket(d->ssh), o->stall_timeout, o->host);
+	siphon_source_loop_init(&d->loop, d->src, o->stall_timeout);
 	siphon_eng_init(&d->run, &d->loop, o);
+	d->run.source = d->src;
 	d->connected = 1;
+	if (!d->src->has_shell)
+		return 0;
 	/* Before any other remote command: each of them registers with it. */
 	d->hb_started = 1;
 	return siphon_heartbeat_start(&d->hb, &d->run,
 	                              o->heartbeat_timeout > 0 ? o->heartbeat_timeout : 60);
+}
+
+/* What the server has; a source without a shell has nothing to probe. */
+static int
+probe(struct drv *d)
+{
+	return d->src->has_shell ? siphon_eng_probe(&d->run) : 0;
 }
 
 /* "A, B and C" of the engines' field, into sb. */
@@ -278,12 +294,6 @@ own_phase(struct drv *d, enum siphon_phase ph, int (*fn)(struct drv *d))
 	return r;
 }
 
-static int
-probe(struct drv *d)
-{
-	return siphon_eng_probe(&d->run);
-}
-
 /* The engine, its state, and the compressor for its streams. */
 static int
 choose_all(struct drv *d)
@@ -348,8 +358,9 @@ cleanup(struct drv *d, int r)
 		siphon_eng_clear(&d->run);
 		siphon_loop_clear(&d->loop);
 	}
-	siphon_ssh_free(d->ssh);
-	d->ssh = NULL;
+	if (d->own_src)
+		siphon_source_free(d->src);
+	d->src = NULL;
 }
 
 int

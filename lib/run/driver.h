@@ -30,6 +30,13 @@ struct siphon_run_request {
 	const struct siphon_engine_ops *const *engines;
 	/* The engine named by --engine, or NULL to choose. */
 	const char *engine;
+	/*
+	 * What to copy from: NULL connects to the SSH server the options name;
+	 * else a source the caller made (a local directory, later a snapshot),
+	 * borrowed.  A source without a shell gets no watchdog and no probe: the
+	 * engine is chosen by the name or --engine.
+	 */
+	struct siphon_source *source;
 	int plan_only;
 	/*
 	 * Optional: called after plan (plan-only runs) or after finish, with

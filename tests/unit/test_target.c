@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "dead_pid.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,18 +15,6 @@
 
 #include "engine/target.h"
 #include "util/tmpname.h"
-
-static long
-dead_pid(void)
-{
-	pid_t p = fork();
-
-	if (p == 0)
-		_exit(0);
-	assert_true(p > 0);
-	assert_int_equal(waitpid(p, NULL, 0), p);
-	return (long)p;
-}
 
 /* A fake engine: its temporaries are listed from a string; drops are recorded. */
 struct fake {

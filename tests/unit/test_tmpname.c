@@ -8,25 +8,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "dead_pid.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/tmpname.h"
-
-/* A pid that surely is not running: a child that has exited and been reaped. */
-static long
-dead_pid(void)
-{
-	pid_t p = fork();
-
-	if (p == 0)
-		_exit(0);
-	assert_true(p > 0);
-	assert_int_equal(waitpid(p, NULL, 0), p);
-	return (long)p;
-}
 
 static void
 test_tmpname_format(void **state)

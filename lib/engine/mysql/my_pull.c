@@ -210,7 +210,7 @@ publish_catalog(struct my *my)
 	for (i = 0; i < my->cat.ntables; i++) {
 		const struct siphon_my_table *t = &my->cat.tables[i];
 
-		if (siphon_catalog_add_table(c, "", t->name, t->bytes, -1) != 0)
+		if (siphon_catalog_add_table(c, "", t->name, t->bytes, (int64_t)t->rows) != 0)
 			return siphon_err_oom(my->ctx);
 		for (k = 0; k < t->ncols; k++)
 			if (siphon_catalog_add_column(c, t->cols[k].name) != 0)

@@ -160,33 +160,41 @@ field_names(const struct siphon_my_table *t, struct siphon_my_lane_item *it)
 }
 
 /*
- * The tables whose rows are copied (their indexes into the catalog) and
- * what each costs to copy: its size, plus one so that every lane gets one.
- * 0, or -1 when out of memory; the arrays are the caller's either way.
+ * The tables whose rows are copied (*rows: their indexes into the catalog,
+ * *n of them) over nlanes lanes, largest first (*items: in each lane's
+ * order); a table costs its size plus one, so that every lane gets one.
+ * Returns the lanes used, or -1 when out of memory; *items and *rows are
+ * the caller's either way.
  */
 static int
-table_costs(const struct my *my, uint64_t **costs, int **rows, int *n)
+split_tables(const struct my *my, int nlanes, struct siphon_plan_item **items, int **rows, int *n)
 {
+	uint64_t *costs;
+	int used = -1;
+
 	*n = 0;
-	if ((*costs = calloc((size_t)my->cat.ntables + 1, sizeof(**costs))) == NULL ||
-	    (*rows = calloc((size_t)my->cat.ntables + 1, sizeof(**rows))) == NULL)
-		return -1;
+	*items = NULL;
+	*rows = NULL;
+	if ((costs = calloc((size_t)my->cat.ntables + 1, sizeof(*costs))) == NULL ||
+	    (*rows = calloc((size_t)my->cat.ntables + 1, sizeof(**rows))) == NULL ||
+	    (*items = calloc((size_t)my->cat.ntables + 1, sizeof(**items))) == NULL)
+		goto out;
 	*n = my_tables_with_rows(my, *rows);
 	for (int i = 0; i < *n; i++)
-		(*costs)[i] = my->cat.tables[(*rows)[i]].bytes + 1;
-	return 0;
+		costs[i] = my->cat.tables[(*rows)[i]].bytes + 1;
+	used = siphon_plan_lanes(costs, *n, nlanes, *items);
+out:
+	free(costs);
+	return used;
 }
 
 int
 my_plan_publish(struct my *my)
 {
-	struct siphon_plan_item *items = NULL;
-	uint64_t *costs = NULL;
-	int n, i, used, r = 0, *rows = NULL, jobs = my->eng->jobs;
+	struct siphon_plan_item *items;
+	int n, i, used, r = 0, *rows;
 
-	if (table_costs(my, &costs, &rows, &n) != 0 ||
-	    (items = calloc((size_t)n + 1, sizeof(*items))) == NULL ||
-	    (used = siphon_plan_lanes(costs, n, my->how == MY_SINGLE ? 1 : jobs, items)) < 0) {
+	if ((used = split_tables(my, my->how == MY_SINGLE ? 1 : my->eng->jobs, &items, &rows, &n)) < 0) {
 		r = siphon_err_oom(my->ctx);
 		goto out;
 	}
@@ -204,7 +212,6 @@ my_plan_publish(struct my *my)
 	}
 	my->eng->plan.channels = used;
 out:
-	free(costs);
 	free(items);
 	free(rows);
 	return r;
@@ -214,13 +221,10 @@ out:
 static int
 plan(struct my *my, int nlanes)
 {
-	struct siphon_plan_item *items = NULL;
-	uint64_t *costs = NULL;
-	int n, i, used, r = 0, *rows = NULL;
+	struct siphon_plan_item *items;
+	int n, i, used, r = 0, *rows;
 
-	if (table_costs(my, &costs, &rows, &n) != 0 ||
-	    (items = calloc((size_t)n + 1, sizeof(*items))) == NULL ||
-	    (used = siphon_plan_lanes(costs, n, nlanes, items)) < 0)
+	if ((used = split_tables(my, nlanes, &items, &rows, &n)) < 0)
 		goto oom;
 	for (i = 0; i < n; i++) {
 		struct siphon_my_lane *lane = &my->lanes[items[i].lane];
@@ -270,7 +274,6 @@ plan(struct my *my, int nlanes)
 oom:
 	r = siphon_err_oom(my->ctx);
 out:
-	free(costs);
 	free(items);
 	free(rows);
 	return r;

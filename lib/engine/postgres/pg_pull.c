@@ -160,8 +160,11 @@ publish_catalog(struct pg *pg)
 	for (i = 0; i < pg->cat.ntables; i++) {
 		const struct siphon_pg_table *t = &pg->cat.tables[i];
 
-		if (siphon_catalog_add_table(c, t->schema, t->name, t->bytes, -1) != 0)
+		if (siphon_catalog_add_table(c, t->schema, t->name, t->bytes, t->rows) != 0)
 			return siphon_err_oom(pg->ctx);
+		for (int k = 0; k < t->ncols; k++)
+			if (siphon_catalog_add_column(c, t->colnames[k]) != 0)
+				return siphon_err_oom(pg->ctx);
 	}
 	for (i = 0; i < pg->cat.nextensions; i++)
 		if (siphon_catalog_add_object(c, "extension", "", pg->cat.extensions[i]) != 0)
@@ -199,7 +202,12 @@ pg_inspect(struct siphon_run *eng, void *st)
 	free(datadir);
 	if (r != 0)
 		return r;
-	if ((r = pg_probe(pg)) != 0 || (r = pg_start_control(pg)) != 0)
+	/*
+	 * The tables are locked (ACCESS SHARE, as pg_dump does: only DDL
+	 * waits) before their columns and sequences are read, so that no
+	 * deploy changes a table between this catalog and its dump.
+	 */
+	if ((r = pg_probe(pg)) != 0 || (r = pg_start_control(pg)) != 0 || (r = pg_lock_tables(pg)) != 0)
 		return r;
 	return publish_catalog(pg);
 }
@@ -242,8 +250,6 @@ pg_transfer(struct siphon_run *eng, void *st)
 	int r;
 
 	(void)eng;
-	if ((r = pg_lock_tables(pg)) != 0)
-		return r;
 	if ((r = pg_create_tmpdb(pg)) != 0 || (r = pg_start_dumps(pg)) != 0)
 		return r;
 	return transfer(pg);
