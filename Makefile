@@ -83,6 +83,7 @@ layering:
 	@! grep -rn '#include "[a-z]*/' lib/codec | grep -v '#include "\(util\|codec\)/' || { echo "lib/codec must include only codec/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/loop | grep -v '#include "\(util\|codec\|loop\)/' || { echo "lib/loop must include only loop/, codec/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/ssh | grep -v '#include "\(util\|codec\|loop\|ssh\)/' || { echo "lib/ssh must include only ssh/, loop/, codec/ and util/"; exit 1; }
+	@! grep -rn '#include "[a-z]*/' lib/remote | grep -v '#include "\(util\|remote\)/' || { echo "lib/remote must include only remote/ and util/ (it names no engine)"; exit 1; }
 	@for d in lib/engine/*/; do n=$$(basename $$d); \
 		! grep -rn "#include \"engine/$$n/" lib cmd --include='*.[ch]' | grep -v "^lib/engine/$$n/" || \
 		{ echo "only lib/engine/$$n/ may include its headers"; exit 1; }; done

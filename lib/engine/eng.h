@@ -56,6 +56,9 @@ void siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
                      const struct siphon_pull_opts *o);
 void siphon_eng_clear(struct siphon_run *e);
 
+/* Appends the probe script: the core's and every registered engine's part. */
+int siphon_eng_probe_script(struct siphon_strbuf *sb);
+
 /* Runs the probe script on the server and parses it into e->probe. */
 int siphon_eng_probe(struct siphon_run *e);
 

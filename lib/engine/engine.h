@@ -85,6 +85,15 @@ struct siphon_engine_ops {
 	 * shared ones come first): set on every stream the engine creates.
 	 */
 	int (*explain)(void *st, struct siphon_rstream *rs);
+
+	/*
+	 * What the probe looks for on the server for this engine (remote/probe.h):
+	 * programs to find in PATH (space-separated names; their "tool" lines),
+	 * and a plain sh fragment whose "fact KEY VALUE" lines the engine reads
+	 * itself (bid_probe and its phases).  Either may be NULL.
+	 */
+	const char *probe_tools;
+	const char *probe_script;
 };
 
 #endif

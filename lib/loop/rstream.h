@@ -146,4 +146,8 @@ const char *siphon_rstream_stderr(const struct siphon_rstream *rs);
 const char *siphon_rstream_failed_stage(const struct siphon_rstream *rs,
                                         int *code);
 
+struct siphon_explain_in;
+/* The stream's failure (what, stderr, stage, code, signal) for loop/explain.h; borrows rs. */
+void siphon_rstream_explain_in(const struct siphon_rstream *rs, struct siphon_explain_in *in);
+
 #endif

@@ -76,15 +76,18 @@ test_bid_by_tools(void **state)
 	(void)state;
 	assert_non_null(pg);
 	assert_non_null(my);
-	memset(&p, 0, sizeof(p));
+	assert_int_equal(siphon_probe_parse(&p, "end\n"), 0);
 	assert_int_equal(pg->bid_probe(&p), SIPHON_BID_NONE);
 	assert_int_equal(my->bid_probe(&p), SIPHON_BID_NONE);
-	strcpy(p.mysqldump, "/usr/bin/mysqldump");
+	assert_int_equal(siphon_probe_parse(&p, "tool mysqldump /usr/bin/mysqldump\nend\n"), 0);
 	assert_int_equal(my->bid_probe(&p), SIPHON_BID_NONE);   /* siphon needs the client */
-	strcpy(p.mariadb, "/usr/bin/mariadb");
+	assert_int_equal(siphon_probe_parse(&p, "tool mariadb /usr/bin/mariadb\nend\n"), 0);
 	assert_int_equal(my->bid_probe(&p), SIPHON_BID_TOOLS);
-	p.npg = 1;
+	assert_int_equal(pg->bid_probe(&p), SIPHON_BID_NONE);
+	/* The PostgreSQL engine reads its own facts. */
+	assert_int_equal(siphon_probe_parse(&p, "fact pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18\nend\n"), 0);
 	assert_int_equal(pg->bid_probe(&p), SIPHON_BID_TOOLS);
+	assert_int_equal(my->bid_probe(&p), SIPHON_BID_NONE);
 }
 
 /* Names and aliases find their engine; every engine is complete. */

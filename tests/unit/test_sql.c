@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "engine/postgres/pg_catalog.h"
-#include "remote/probe.h"
 #include "engine/postgres/pg_sql.h"
+#include "engine/postgres/pg_tools.h"
 #include "util/hex.h"
 
 /* What one quoting call appends, as a string the caller frees. */

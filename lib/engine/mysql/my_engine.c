@@ -7,7 +7,7 @@ static enum siphon_bid
 my_bid_probe(const struct siphon_probe *p)
 {
 	/* siphon drives the client itself; the dump tools come in the same package. */
-	return p->mariadb[0] || p->mysql[0] ? SIPHON_BID_TOOLS : SIPHON_BID_NONE;
+	return siphon_my_remote_client(p)[0] ? SIPHON_BID_TOOLS : SIPHON_BID_NONE;
 }
 
 static const char *const my_aliases[] = {"mariadb", NULL};
@@ -30,4 +30,5 @@ const struct siphon_engine_ops siphon_engine_mysql = {
 	.stats = my_stats,
 	.cleanup = my_cleanup,
 	.explain = my_explain,
+	.probe_tools = "mariadb mysql",
 };

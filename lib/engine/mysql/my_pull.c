@@ -190,7 +190,7 @@ my_open(struct siphon_run *eng, void *st)
 	my->loop = eng->loop;
 	my->o = eng->o;
 	my->into = my->o->into != NULL ? my->o->into : my->o->dbname;
-	my->client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
+	my->client = siphon_my_remote_client(&eng->probe);
 	eng->target.ops = &my_target_ops;
 	eng->target.arg = my;
 	if (utf8_chars(my->into) > 64)
@@ -351,7 +351,7 @@ siphon_my_has_db(struct siphon_run *eng, int *found, char *why, size_t cap)
 	my.ctx = eng->ctx;
 	my.loop = eng->loop;
 	my.o = eng->o;
-	my.client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
+	my.client = siphon_my_remote_client(&eng->probe);
 	if (my.client[0] == '\0')
 		return 0;
 	if ((r = my_client_stage(&my, &st, 0)) != 0)

@@ -13,4 +13,7 @@
  */
 int siphon_my_has_db(struct siphon_run *eng, int *found, char *why, size_t cap);
 
+/* The server's client as the probe found it: mariadb, else mysql; "" when neither. */
+const char *siphon_my_remote_client(const struct siphon_probe *p);
+
 #endif

@@ -2,6 +2,7 @@
  * my_pull_int.h - what the files of the MySQL/MariaDB engine share: the
  * state of one pull (struct my, owned by the run driver) and the steps.
  *   my_remote.c   remote client commands, the control session, messages
+ *   my_explain.c  what the client's failures mean (rules for loop/explain.h)
  *   my_workers.c  the data sessions and how they get one snapshot
  *   my_local.c    the local client: checks, staging database, loaders
  *   my_swap.c     views, routines, triggers, events; the swap
@@ -69,8 +70,10 @@ struct my {
 	unsigned ntables_copied;
 };
 
-/* my_remote.c */
+/* my_explain.c: the rstream explain hook (siphon_my_explain) */
 int my_explain(void *arg, struct siphon_rstream *rs);
+
+/* my_remote.c */
 /* The remote client stage: "$NICE sudo... 'client' OPTS -N -B -n ...". */
 int my_client_stage(struct my *my, struct siphon_strbuf *st, int nice);
 /* Starts the control session and reads the catalog. */

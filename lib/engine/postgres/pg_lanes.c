@@ -137,7 +137,7 @@ pg_start_lanes(struct pg *pg)
 	if ((pg->lanes = calloc((size_t)nlanes, sizeof(*pg->lanes))) == NULL ||
 	    (pg->lane_rs = calloc((size_t)nlanes, sizeof(*pg->lane_rs))) == NULL)
 		goto oom;
-	if ((r = pg_psql_stage(pg, &st, pg->eng->probe.pg[pg->pgi].bindir, 1)) != 0)
+	if ((r = pg_psql_stage(pg, &st, pg->tools.t[pg->pgi].bindir, 1)) != 0)
 		goto out;
 	for (l = 0; l < nlanes; l++) {
 		struct siphon_pg_lane *lane = &pg->lanes[l];

@@ -237,7 +237,7 @@ pg_plan(struct siphon_run *eng, void *st)
 	siphon_log(pg->ctx, SIPHON_LOG_INFO,
 	           "%s: PostgreSQL %s, pg_dump %s (%s), %d tables (%.1f MB), compression %s, %d channels",
 	           pg->o->host, siphon_pg_major_text(siphon_pg_num_major(pg->cat.server_num), mt, sizeof(mt)),
-	           eng->probe.pg[pg->pgi].version, eng->probe.pg[pg->pgi].bindir, pg->cat.ntables,
+	           pg->tools.t[pg->pgi].version, pg->tools.t[pg->pgi].bindir, pg->cat.ntables,
 	           (double)pg->cat.total_bytes / 1e6, eng->codec_name, pg->jobs);
 	return 0;
 }

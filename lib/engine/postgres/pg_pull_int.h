@@ -1,7 +1,8 @@
 /*
  * pg_pull_int.h - what the files of the PostgreSQL engine share: the state
  * of one pull (struct pg, owned by the run driver) and the steps.
- *   pg_remote.c   remote commands, probe, compressor choice, error messages
+ *   pg_remote.c   remote commands, probe, compressor choice
+ *   pg_explain.c  what the tools' failures mean (rules for loop/explain.h)
  *   pg_control.c  the snapshot holder and the version checks
  *   pg_lanes.c    the data channels
  *   pg_target.c   the local database: disk, temporary copy, swap
@@ -17,6 +18,7 @@
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_owner.h"
 #include "engine/postgres/pg_pull.h"
+#include "engine/postgres/pg_tools.h"
 #include "loop/loop.h"
 #include "remote/probe.h"
 #include "util/strbuf.h"
@@ -39,7 +41,8 @@ struct pg {
 	const char *into;
 	int jobs;
 	struct siphon_run *eng;      /* probe, compressor, streams: borrowed */
-	int pgi;
+	struct siphon_pg_toolset tools; /* the server's client tools (pg_probe) */
+	int pgi;                     /* the ones that dump, in tools */
 	struct siphon_pg_catalog cat;
 	int local_num;
 	int lenient;           /* --allow-older-local with an older local server */
@@ -82,21 +85,21 @@ void pg_cleanup(struct siphon_run *eng, void *st);
 /* pg_remote.c */
 /* The most telling line (FATAL/ERROR) of a tool's message, into buf. */
 const char *pg_key_line(const char *err, char *buf, size_t cap);
-/* The rstream explain hook: remote failures as what/where/how-to-fix. */
-int pg_explain(void *arg, struct siphon_rstream *rs);
 /* Appends "$NICE sudo -n -u USER -- 'BINDIR/TOOL'" as the options ask. */
 int pg_tool_prefix(struct pg *pg, struct siphon_strbuf *sb, const char *bindir,
                    const char *tool, int nice);
 /* Appends the --remote-pg-opts words and -d 'dbname=...'. */
 int pg_conn_args(struct pg *pg, struct siphon_strbuf *sb);
-/* Checks that the probe found PostgreSQL client tools. */
+/* Reads the client tools the probe found into pg->tools; fails when there are none. */
 int pg_probe(struct pg *pg);
 int pg_psql_stage(struct pg *pg, struct siphon_strbuf *st, const char *bindir,
                   int nice);
-/* The newest PostgreSQL client tools the server has: they run the control session. */
-int pg_newest_tools(const struct siphon_probe *p);
 /* Starts the pre-data (into a local psql) and post-data (into memory) dumps. */
 int pg_start_dumps(struct pg *pg);
+
+/* pg_explain.c */
+/* The rstream explain hook: remote failures as what/where/how-to-fix (siphon_pg_explain). */
+int pg_explain(void *arg, struct siphon_rstream *rs);
 
 /* pg_control.c */
 int pg_start_control(struct pg *pg);

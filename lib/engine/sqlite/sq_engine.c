@@ -41,4 +41,5 @@ const struct siphon_engine_ops siphon_engine_sqlite = {
 	.stats = sq_stats,
 	.cleanup = sq_cleanup,
 	.explain = sq_explain,
+	.probe_tools = "sqlite3",
 };

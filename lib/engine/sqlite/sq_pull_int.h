@@ -2,7 +2,8 @@
  * sq_pull_int.h - what the files of the SQLite engine share: the state of
  * one pull (struct sq, owned by siphon_sq_pull) and the steps.
  *   sq_script.c   pure: the remote scripts, parsers, local names
- *   sq_remote.c   the server: tool, inspection, the copy stream, messages
+ *   sq_remote.c   the server: tool, inspection, the copy stream
+ *   sq_explain.c  what a failure on the server's file means (rules for loop/explain.h)
  *   sq_local.c    the local file: target checks, disk, temporary file,
  *                 the local sqlite3 check
  *   sq_swap.c     is the local file in use; replacing it
@@ -50,8 +51,14 @@ struct sq {
 	struct siphon_rstream *copy;
 };
 
-/* sq_remote.c */
+/* sq_explain.c */
+/* The rstream explain hook (siphon_sq_explain). */
 int sq_explain(void *arg, struct siphon_rstream *rs);
+/*
+ * What sqlite3 (or the script, or sudo) said about the server's file, as
+ * one line: what failed, where, how to fix it.  Always sets the error.
+ */
+int sq_failed(struct sq *sq, const char *err, const char *what);
 
 /* sq_pull.c: the phases (engine/engine.h), for the ops table in sq_engine.c */
 int sq_open(struct siphon_run *eng, void *st);
@@ -61,6 +68,12 @@ int sq_transfer(struct siphon_run *eng, void *st);
 int sq_finish(struct siphon_run *eng, void *st);
 void sq_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats);
 void sq_cleanup(struct siphon_run *eng, void *st);
+
+/* sq_remote.c */
+/* Who reads the file on the server, for messages. */
+const char *sq_reader(const struct sq *sq);
+/* "--remote-sudo OWNER", or a hint to find the owner when it is unknown. */
+const char *sq_owner_hint(const struct sq *sq, char *buf, size_t cap);
 /* The line of sqlite3's (or the script's, or sudo's) stderr that says most, into buf. */
 const char *sq_key_line(const char *err, char *buf, size_t cap);
 /* The server has a sqlite3 (the probe found one). */
