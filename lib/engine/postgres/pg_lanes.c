@@ -175,7 +175,7 @@ pg_start_lanes(struct pg *pg)
 				.name = w->t != NULL ? w->t->name : "large objects",
 				.channel = l + 1, .piece = w->part, .pieces = w->pieces,
 				.expected_bytes = w->t != NULL ? (int64_t)(w->t->bytes / (uint64_t)w->pieces) : -1,
-				.expected_rows = -1};
+				.expected_rows = w->t != NULL && w->t->rows >= 0 ? w->t->rows / w->pieces : -1};
 		}
 		if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0)
 			goto oom;
