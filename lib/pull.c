@@ -5,6 +5,7 @@
 #include "engine/eng.h"
 #include "run/driver.h"
 #include "util/ctx.h"
+#include "util/event.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,20 +44,26 @@ run(struct siphon_ctx *ctx, const struct siphon_pull_opts *o, int plan_only,
     struct siphon_pull_stats *stats)
 {
 	struct siphon_run_request req;
+	struct siphon_pull_stats mine;
 	int r;
 
-	if (stats != NULL)
-		memset(stats, 0, sizeof(*stats));
-	if ((r = check_opts(ctx, o)) != 0)
-		return r;
-	memset(&req, 0, sizeof(req));
-	req.o = o;
-	req.engines = siphon_engines;
-	req.engine = engine_name(o->engine);
-	req.plan_only = plan_only;
-	req.report = report;
-	req.report_arg = report_arg;
-	return siphon_run_drive(ctx, &req, stats);
+	/* The summary event carries the figures even when the caller wants none. */
+	if (stats == NULL)
+		stats = &mine;
+	memset(stats, 0, sizeof(*stats));
+	siphon_event_run_begin(ctx);
+	if ((r = check_opts(ctx, o)) == 0) {
+		memset(&req, 0, sizeof(req));
+		req.o = o;
+		req.engines = siphon_engines;
+		req.engine = engine_name(o->engine);
+		req.plan_only = plan_only;
+		req.report = report;
+		req.report_arg = report_arg;
+		r = siphon_run_drive(ctx, &req, stats);
+	}
+	siphon_event_summary(ctx, r, stats);
+	return r;
 }
 
 int

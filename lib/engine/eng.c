@@ -10,6 +10,7 @@
 #include "remote/shell.h"
 #include "util/clock.h"
 #include "util/ctx.h"
+#include "util/event.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -348,13 +349,15 @@ siphon_eng_progress(struct siphon_run *e, struct siphon_rstream *const *streams,
 
 	if (t < *next)
 		return;
-	*next = t + 5;
-	for (i = 0; i < n; i++) {
+	/* Whole seconds after t0: a consumer's "every 5 s" falls on a tick. */
+	while (*next <= t)
+		*next += 1;
+	/* Streams may not exist yet (PostgreSQL's lanes wait for the schema). */
+	for (i = 0; streams != NULL && i < n; i++) {
+		if (streams[i] == NULL)
+			continue;
 		raw += streams[i]->raw_bytes;
 		wire += streams[i]->wire_bytes;
 	}
-	siphon_log(e->ctx, SIPHON_LOG_INFO,
-	           "%.1f MB of table data loaded (%.1f MB on the wire), %.1f MB/s; the tables take %.1f MB on the server",
-	           (double)raw / 1e6, (double)wire / 1e6, (double)raw / 1e6 / (t - t0),
-	           (double)total_bytes / 1e6);
+	siphon_event_progress(e->ctx, wire, raw, (int64_t)total_bytes, t0);
 }

@@ -123,10 +123,12 @@ int siphon_eng_check(struct siphon_run *e, const char *what, const char *stage,
                      char *why, size_t cap, int *found);
 
 /*
- * A progress line every 5 s of a table-data transfer (a long pull must not
- * look hung): bytes of the n data streams so far, their rate since t0, and
- * total_bytes, what the tables take on the server.  *next: when the next
- * line is due (start it at t0 + 5).
+ * A progress tick of a table-data transfer, at most once a second (a long
+ * pull must not look hung; the CLI prints a line every 5 s of them): the
+ * bytes of the n data streams so far (streams NULL or NULL entries: not
+ * there yet), t0 when the data began, and total_bytes, what the tables take
+ * on the server, go out as progress events.  *next: when the next tick is
+ * due (start it at t0).
  */
 void siphon_eng_progress(struct siphon_run *e, struct siphon_rstream *const *streams, int n,
                          uint64_t total_bytes, double t0, double *next);

@@ -7,6 +7,7 @@
 #include "source/source.h"
 #include "util/clock.h"
 #include "util/ctx.h"
+#include "util/event.h"
 #include "util/strbuf.h"
 
 #include <stdio.h>
@@ -270,10 +271,38 @@ typedef int (*phase_fn)(struct siphon_run *run, void *st);
 static int
 engine_phase(struct drv *d, enum siphon_phase ph, phase_fn fn)
 {
+	int r;
+
 	if (fn == NULL)
 		return 0;
 	siphon_log(d->ctx, SIPHON_LOG_DEBUG, "%s: %s", d->ops->name, siphon_phase_name(ph));
-	return fn(&d->run, d->st);
+	siphon_event_phase(d->ctx, ph, 1, 0);
+	r = fn(&d->run, d->st);
+	siphon_event_phase(d->ctx, ph, 0, r);
+	return r;
+}
+
+/* A phase of the driver's own, with its events. */
+static int
+own_phase(struct drv *d, enum siphon_phase ph, int (*fn)(struct drv *d))
+{
+	int r;
+
+	siphon_event_phase(d->ctx, ph, 1, 0);
+	r = fn(d);
+	siphon_event_phase(d->ctx, ph, 0, r);
+	return r;
+}
+
+/* The engine, its state, and the compressor for its streams. */
+static int
+choose_all(struct drv *d)
+{
+	int r;
+
+	if ((r = choose(d)) != 0 || (r = open_engine(d)) != 0)
+		return r;
+	return siphon_eng_choose_codec(&d->run);
 }
 
 static int
@@ -282,12 +311,11 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 	const struct siphon_engine_ops *ops;
 	int r;
 
-	if ((r = connect_server(d)) != 0 || (r = probe(d)) != 0 ||
-	    (r = choose(d)) != 0)
+	if ((r = own_phase(d, SIPHON_PHASE_CONNECT, connect_server)) != 0 ||
+	    (r = own_phase(d, SIPHON_PHASE_PROBE, probe)) != 0 ||
+	    (r = own_phase(d, SIPHON_PHASE_CHOOSE, choose_all)) != 0)
 		return r;
 	ops = d->ops;
-	if ((r = open_engine(d)) != 0 || (r = siphon_eng_choose_codec(&d->run)) != 0)
-		return r;
 	if ((r = engine_phase(d, SIPHON_PHASE_INSPECT, ops->inspect)) != 0 ||
 	    (r = engine_phase(d, SIPHON_PHASE_CHECK, ops->check)) != 0 ||
 	    (r = engine_phase(d, SIPHON_PHASE_PLAN, ops->plan)) != 0)
@@ -355,7 +383,9 @@ siphon_run_drive(struct siphon_ctx *ctx, const struct siphon_run_request *req,
 		if (stats != NULL)
 			stats->left_out = d.run.left_out.n;
 	}
+	siphon_event_phase(ctx, SIPHON_PHASE_CLEANUP, 1, 0);
 	cleanup(&d, r);
+	siphon_event_phase(ctx, SIPHON_PHASE_CLEANUP, 0, r);
 	if (stats != NULL)
 		stats->seconds = siphon_mono_s() - t0;
 	return r;

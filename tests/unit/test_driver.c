@@ -160,6 +160,36 @@ test_driver_copies_through_every_phase(void **state)
 	free(names);
 }
 
+/* The phases as events say them: "+connect -connect +probe ...". */
+static void
+phase_events(void *arg, const struct siphon_event *ev)
+{
+	struct siphon_strbuf *sb = arg;
+
+	if (ev->kind == SIPHON_EVENT_PHASE_START || ev->kind == SIPHON_EVENT_PHASE_END)
+		assert_int_equal(siphon_strbuf_printf(sb, "%s%s%s", sb->len > 0 ? " " : "",
+		                                      ev->kind == SIPHON_EVENT_PHASE_START ? "+" : "-",
+		                                      siphon_phase_name(ev->phase)), 0);
+	if (ev->kind == SIPHON_EVENT_PHASE_END)
+		assert_int_equal(ev->rc, 0);
+}
+
+/* Every phase, in the driver's order, each one ended before the next. */
+static void
+test_driver_phase_events(void **state)
+{
+	struct fixture *f = *state;
+	struct siphon_strbuf sb = {0};
+
+	siphon_ctx_set_events(f->ctx, phase_events, &sb);
+	assert_int_equal(siphon_run_drive(f->ctx, &f->req, NULL), 0);
+	assert_string_equal(siphon_strbuf_str(&sb),
+	                    "+connect -connect +probe -probe +choose -choose +inspect -inspect "
+	                    "+check -check +plan -plan +transfer -transfer +finish -finish "
+	                    "+cleanup -cleanup");
+	siphon_strbuf_free(&sb);
+}
+
 struct seen {
 	int calls;
 	int tables, channels, pieces;
@@ -278,6 +308,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_driver_copies_through_every_phase, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_phase_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_plan_only_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_failure_keeps_the_old_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sweeps_stale_temporaries, setup, teardown),

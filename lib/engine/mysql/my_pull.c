@@ -115,7 +115,7 @@ pump_lanes(struct my *my, int *all)
 static int
 transfer(struct my *my)
 {
-	double t0 = siphon_mono_s(), next = t0 + 5;
+	double t0 = siphon_mono_s(), next = t0;
 	int r, done = 0, exited = 0, pumped = 0;
 
 	while (!done || !exited || !pumped) {

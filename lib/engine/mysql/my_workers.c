@@ -249,6 +249,9 @@ plan(struct my *my, int nlanes)
 		it->load_sql = siphon_strbuf_take(&sql);
 		if (it->load_sql == NULL)
 			goto oom;
+		it->who = (struct siphon_event_table){
+			.schema = my->o->dbname, .name = it->table, .channel = items[i].lane + 1,
+			.pieces = 1, .expected_bytes = (int64_t)t->bytes, .expected_rows = (int64_t)t->rows};
 	}
 	for (i = 0; i < my->nworkers; i++) {
 		struct siphon_my_lane *lane = &my->lanes[i];
@@ -261,6 +264,7 @@ plan(struct my *my, int nlanes)
 			goto oom;
 		lane->spawn = my_spawn_loader;
 		lane->spawn_arg = my;
+		lane->wire = &my->wrs[i]->wire_bytes;
 		siphon_my_lane_sink(&sink, lane);
 		siphon_rstream_set_sink(my->wrs[i], &sink);
 	}

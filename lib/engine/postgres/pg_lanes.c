@@ -170,12 +170,19 @@ pg_start_lanes(struct pg *pg)
 			w = &work[plan[i].index];
 			if (siphon_pg_copy_sql(&items[lane->nitems++], &sql, w->t, w->pieces, w->first, w->last) != 0)
 				goto oom;
+			items[lane->nitems - 1].who = (struct siphon_event_table){
+				.schema = w->t != NULL ? w->t->schema : NULL,
+				.name = w->t != NULL ? w->t->name : "large objects",
+				.channel = l + 1, .piece = w->part, .pieces = w->pieces,
+				.expected_bytes = w->t != NULL ? (int64_t)(w->t->bytes / (uint64_t)w->pieces) : -1,
+				.expected_rows = w->t != NULL && w->t->rows >= 0 ? w->t->rows / w->pieces : -1};
 		}
 		if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0)
 			goto oom;
 		snprintf(what, sizeof(what), "COPY on data channel %d", l + 1);
 		if ((r = siphon_eng_new_stream(pg->eng, &pg->lane_rs[l], what, siphon_strbuf_str(&st), 0)) != 0)
 			goto out;
+		lane->wire = &pg->lane_rs[l]->wire_bytes;
 		siphon_pg_lane_sink(&sink, lane);
 		siphon_rstream_set_sink(pg->lane_rs[l], &sink);
 		if ((r = siphon_rstream_send(pg->lane_rs[l], sql.buf, sql.len)) != 0)

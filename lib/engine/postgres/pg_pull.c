@@ -63,7 +63,7 @@ static int
 transfer(struct pg *pg)
 {
 	int r, done = 0, lanes_open = 0, lanes_started = 0;
-	double t0 = siphon_mono_s(), next = t0 + 5;
+	double t0 = siphon_mono_s(), next = t0;
 
 	while (!done) {
 		if ((r = siphon_loop_step(pg->loop, 1000)) != 0)

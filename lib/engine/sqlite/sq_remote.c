@@ -3,6 +3,7 @@
 
 #include "engine/sqlite/sq_explain.h"
 #include "util/clock.h"
+#include "util/event.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,32 +171,17 @@ out:
 	return r;
 }
 
-/* A progress line every few seconds: a long copy must not look hung. */
-static void
-progress(struct sq *sq, double t0, double *next)
-{
-	double t = siphon_mono_s();
-
-	if (t < *next)
-		return;
-	*next = t + 5;
-	if (sq->copy->raw_bytes == 0)
-		siphon_log(sq->ctx, SIPHON_LOG_INFO, "%s is still making the consistent copy (%.0f s)",
-		           sq->o->host, t - t0);
-	else
-		siphon_log(sq->ctx, SIPHON_LOG_INFO,
-		           "%.1f of about %.1f MB received (%.1f MB on the wire)",
-		           (double)sq->copy->raw_bytes / 1e6, (double)sq->need / 1e6,
-		           (double)sq->copy->wire_bytes / 1e6);
-}
-
 int
 sq_copy(struct sq *sq)
 {
 	struct siphon_strbuf st = {0};
 	struct siphon_sink sink;
 	char hb[16];
-	double t0 = siphon_mono_s(), next = t0 + 5;
+	struct siphon_event_table who = {.file = sq->o->dbname, .channel = 1,
+	                                 .expected_bytes = sq->need, .expected_rows = -1};
+	double t0 = siphon_mono_s(), next = t0;
+	uint64_t seen = 0;
+	unsigned ev = 0;
 	int r, stall = sq->o->stall_timeout > 0 ? sq->o->stall_timeout : 120;
 
 	/* Heartbeats well within the stall timeout, at most every 10 s. */
@@ -208,13 +194,18 @@ sq_copy(struct sq *sq)
 	/* stdin stays open: its end tells nothing, the heartbeat watches stderr. */
 	sq_tmp_sink(sq, &sink);
 	siphon_rstream_set_sink(sq->copy, &sink);
+	/* The one file is the one "table" of the events. */
+	ev = siphon_event_table_start(sq->ctx, &who, 0);
 	while (sq->copy->state != SIPHON_RS_DONE) {
 		if ((r = siphon_loop_step(sq->loop, 1000)) != 0)
 			goto out;
-		progress(sq, t0, &next);
+		siphon_event_table_data(sq->ctx, ev, sq->copy->raw_bytes - seen, -1, sq->copy->wire_bytes);
+		seen = sq->copy->raw_bytes;
+		siphon_eng_progress(sq->eng, &sq->copy, 1, (uint64_t)sq->need, t0, &next);
 	}
 	siphon_sq_meta_parse(&sq->meta, siphon_rstream_stderr(sq->copy));
 out:
+	siphon_event_table_end(sq->ctx, ev, r);
 	siphon_strbuf_free(&st);
 	return r;
 }
