@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(c.snapshot[0] != '\0' && c.encoding != NULL);
 	for (i = 0; i < c.ntables; i++) {
-		FUZZ_CHECK(c.tables[i].qname != NULL);
+		FUZZ_CHECK(c.tables[i].qname != NULL && c.tables[i].rows >= -1);
 		FUZZ_CHECK(siphon_pg_chunks(&c, &c.tables[i], 1 + i % 8) >= 1);
 	}
 	siphon_pg_sequences_sql(&sb, &c);
@@ -45,6 +45,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	for (i = 0; i < c.nseqs; i++)
 		FUZZ_CHECK(c.seqs[i].qname != NULL);
+	for (i = 0; i < c.ntables; i++)
+		FUZZ_CHECK((c.tables[i].columns == NULL) == (c.tables[i].ncols == 0));
 	for (i = 0; i < c.ndbsettings; i++) {
 		/* A refused setting leaves nothing half-written behind. */
 		if (siphon_pg_dbsetting_sql(&sb, "\"db\"", c.dbsettings[i]) != 0)

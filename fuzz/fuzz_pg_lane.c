@@ -58,7 +58,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = {data, size};
-	struct siphon_pg_lane_scan sc = {1, 0};
+	struct siphon_pg_lane_scan sc = {.sol = 1};
 	size_t nseed = fuzz_byte(&in) % 16, nref, ngot = 0, off = 0, k = 0;
 	const uint8_t *seed = in.p;
 	struct ev ref[2048];

@@ -1,15 +1,19 @@
 /*
- * fuzz_probe.c - the tool probe's "key value" lines (siphon_probe_parse),
- * the pg_dump version parser (siphon_pg_major_parse) and the choice of
- * pg_dump for a server (siphon_probe_pick_pg).
+ * fuzz_probe.c - the tool probe's "key value" lines (siphon_probe_parse,
+ * siphon_probe_tool), then the PostgreSQL engine's reading of its "fact pg"
+ * lines (siphon_pg_tools_find), its version parser (siphon_pg_major_parse)
+ * and its choice of pg_dump for a server (siphon_pg_tools_pick).
  *
- * Properties: every path and version field comes back NUL-terminated, at
- * most SIPHON_PROBE_MAX_PG pg_dump entries, no two in one directory, each
- * with a major that parses from its version; cores at least 1; the pick is
- * an entry at least as new as the server, the oldest such.
+ * Properties: every name, path, key and value comes back NUL-terminated,
+ * tools unique by name and at most SIPHON_PROBE_MAX_TOOLS, facts at most
+ * SIPHON_PROBE_MAX_FACTS; cores at least 1; at most SIPHON_PG_MAX_TOOLS
+ * pg_dump entries, no two in one directory, each with a major that parses
+ * from its version; the pick is an entry at least as new as the server, the
+ * oldest such.
  */
 #include "fuzz.h"
 
+#include "engine/postgres/pg_tools.h"
 #include "remote/probe.h"
 
 #define TERMINATED(a) (memchr((a), '\0', sizeof(a)) != NULL)
@@ -18,6 +22,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct siphon_probe p;
+	struct siphon_pg_toolset t;
 	char *s, buf[32];
 	int i, k, pick;
 
@@ -25,24 +30,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	siphon_probe_parse(&p, s);
 	FUZZ_CHECK(p.cores >= 1);
-	FUZZ_CHECK(TERMINATED(p.zstd) && TERMINATED(p.pigz) && TERMINATED(p.gzip) &&
-	           TERMINATED(p.sudo) && TERMINATED(p.mariadb_dump) &&
-	           TERMINATED(p.mysqldump) && TERMINATED(p.mariadb) &&
-	           TERMINATED(p.mysql) && TERMINATED(p.sqlite3) && TERMINATED(p.os));
-	FUZZ_CHECK(p.npg >= 0 && p.npg <= SIPHON_PROBE_MAX_PG);
-	for (i = 0; i < p.npg; i++) {
-		FUZZ_CHECK(TERMINATED(p.pg[i].bindir) && TERMINATED(p.pg[i].version));
-		FUZZ_CHECK(p.pg[i].major >= 0 &&
-		           p.pg[i].major == siphon_pg_major_parse(p.pg[i].version));
-		siphon_pg_major_text(p.pg[i].major, buf, sizeof(buf));
+	FUZZ_CHECK(TERMINATED(p.os));
+	FUZZ_CHECK(p.ntools >= 0 && p.ntools <= SIPHON_PROBE_MAX_TOOLS);
+	FUZZ_CHECK(p.nfacts >= 0 && p.nfacts <= SIPHON_PROBE_MAX_FACTS);
+	for (i = 0; i < p.ntools; i++) {
+		FUZZ_CHECK(TERMINATED(p.tools[i].name) && TERMINATED(p.tools[i].path));
+		FUZZ_CHECK(siphon_probe_tool(&p, p.tools[i].name) == p.tools[i].path);
+		for (k = 0; k < i; k++)
+			FUZZ_CHECK(strcmp(p.tools[k].name, p.tools[i].name) != 0);
+	}
+	for (i = 0; i < p.nfacts; i++)
+		FUZZ_CHECK(TERMINATED(p.facts[i].key) && TERMINATED(p.facts[i].value));
+
+	siphon_pg_tools_find(&t, &p);
+	FUZZ_CHECK(t.n >= 0 && t.n <= SIPHON_PG_MAX_TOOLS);
+	for (i = 0; i < t.n; i++) {
+		FUZZ_CHECK(TERMINATED(t.t[i].bindir) && TERMINATED(t.t[i].version));
+		FUZZ_CHECK(t.t[i].major >= 0 && t.t[i].major == siphon_pg_major_parse(t.t[i].version));
+		siphon_pg_major_text(t.t[i].major, buf, sizeof(buf));
 		FUZZ_CHECK(TERMINATED(buf));
 		for (k = 0; k < i; k++)
-			FUZZ_CHECK(strcmp(p.pg[k].bindir, p.pg[i].bindir) != 0);
+			FUZZ_CHECK(strcmp(t.t[k].bindir, t.t[i].bindir) != 0);
 	}
-	for (i = 0; i < p.npg; i++) {
-		pick = siphon_probe_pick_pg(&p, p.pg[i].major);
-		FUZZ_CHECK(pick >= 0 && p.pg[pick].major == p.pg[i].major);
+	for (i = 0; i < t.n; i++) {
+		pick = siphon_pg_tools_pick(&t, t.t[i].major);
+		FUZZ_CHECK(pick >= 0 && t.t[pick].major == t.t[i].major);
 	}
+	FUZZ_CHECK(t.n == 0 || t.t[siphon_pg_tools_newest(&t)].major >= t.t[0].major);
 	siphon_pg_major_parse(s);
 	free(s);
 	return 0;

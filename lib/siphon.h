@@ -101,6 +101,124 @@ enum siphon_phase {
 /* "connect", "probe", ... */
 const char *siphon_phase_name(enum siphon_phase p);
 
+/*
+ * Events: what a run is doing, as structs, for the CLI's text lines, a live
+ * display, --progress=json or a run record.  One callback on the context
+ * receives them all, synchronously, on the thread that runs siphon_pull();
+ * it must return quickly and must not call back into the library.  Every
+ * pointer in an event is valid only during the call.
+ *
+ * Order, guaranteed by the library whatever happens (failure, Ctrl-C):
+ *  - a run (one siphon_pull call) ends with exactly one SUMMARY, its last
+ *    event (rc says how the run ended; stats are final);
+ *  - every PHASE_START has exactly one PHASE_END, and they nest: a phase
+ *    ends after every phase started inside it;
+ *  - every TABLE_START has exactly one TABLE_END with the same table.id
+ *    (a table still open when its phase or the run ends is ended then, with
+ *    that rc, or SIPHON_EINTERNAL if that rc is 0); TABLE_PROGRESS comes
+ *    only between the two;
+ *  - progress comes at most about once a second while table data flows: one
+ *    TABLE_PROGRESS per table being copied, then one PROGRESS.
+ * Warnings are also handed to the log callback as SIPHON_LOG_WARN lines: a
+ * consumer that shows both should print them once.
+ *
+ * Fields are only ever added (at the end of their struct), never renamed or
+ * given another meaning.  Sizes are bytes, times seconds; -1 in a signed
+ * field means "not known".
+ */
+struct siphon_pull_stats;
+
+enum siphon_event_kind {
+	SIPHON_EVENT_PHASE_START = 1,
+	SIPHON_EVENT_PHASE_END,
+	SIPHON_EVENT_TABLE_START,
+	SIPHON_EVENT_TABLE_PROGRESS,
+	SIPHON_EVENT_TABLE_END,
+	SIPHON_EVENT_PROGRESS,       /* run-wide figures, after the tables' */
+	SIPHON_EVENT_WARNING,
+	SIPHON_EVENT_SUMMARY,        /* the last event of a run */
+};
+
+/* "phase_start", "table_progress", ...: stable names, for JSON. */
+const char *siphon_event_kind_name(enum siphon_event_kind k);
+
+enum siphon_warning_kind {
+	SIPHON_WARNING_GENERAL = 0,  /* any warning line */
+	SIPHON_WARNING_LEFT_OUT,     /* something not copied exactly (counted
+	                                in stats.left_out) */
+};
+
+/*
+ * One table's data, or a piece of one (PostgreSQL cuts big tables in ctid
+ * ranges, each a table of its own here, with piece/pieces), or the one file
+ * of an SQLite copy (file set, name NULL).
+ */
+struct siphon_event_table {
+	unsigned id;             /* unique within the run, from 1 */
+	const char *schema;      /* PostgreSQL schema, MySQL database; NULL
+	                            for an SQLite file */
+	const char *name;        /* the table ("large objects" for PostgreSQL's);
+	                            NULL for an SQLite file */
+	const char *file;        /* SQLite: the file on the server; else NULL */
+	int channel;             /* data channel carrying it, from 1 */
+	int piece, pieces;       /* 1 of 1 unless the table was cut */
+	uint64_t wire_bytes;     /* compressed bytes received while it was being
+	                            copied (compression blocks span tables, so
+	                            close, not exact) */
+	uint64_t raw_bytes;      /* its decompressed bytes, exact (as the dump
+	                            tool printed them, end marker included) */
+	int64_t rows;            /* rows so far; -1 when not known */
+	int64_t expected_bytes;  /* its size on the server (catalog figure, an
+	                            estimate of raw_bytes); -1 */
+	int64_t expected_rows;   /* the catalog's row estimate; -1 */
+	double started;          /* seconds since the run began */
+	int rc;                  /* TABLE_END: 0, or why it did not finish */
+};
+
+/* The whole run's figures so far. */
+struct siphon_event_totals {
+	uint64_t wire_bytes;     /* compressed table data received */
+	uint64_t raw_bytes;      /* decompressed table data received */
+	int64_t rows;            /* rows of tables started; -1 when none says */
+	int64_t expected_bytes;  /* what the tables take on the server; -1 */
+	unsigned tables_started; /* TABLE_START events so far */
+	unsigned tables_done;    /* TABLE_END events so far */
+	double data_seconds;     /* since table data began to flow (the base
+	                            of a rate); 0 before */
+};
+
+struct siphon_event {
+	enum siphon_event_kind kind;
+	double seconds;          /* since the run began (monotonic clock) */
+	double wall;             /* the time of day: seconds since 1970 (UTC) */
+	/*
+	 * PHASE_*: that phase; otherwise the innermost phase open
+	 * (SIPHON_PHASE_COUNT when none).
+	 */
+	enum siphon_phase phase;
+	double phase_seconds;    /* PHASE_END: how long the phase took */
+	int rc;                  /* PHASE_END, TABLE_END, SUMMARY: 0 or a
+	                            SIPHON_E* code */
+	struct siphon_event_table table;   /* TABLE_*; else all zero */
+	struct siphon_event_totals totals; /* every event */
+	enum siphon_warning_kind warning;  /* WARNING */
+	/*
+	 * WARNING: the message (one line, safe for a terminal); SUMMARY of a
+	 * failed run: the error message; else NULL.
+	 */
+	const char *text;
+	/*
+	 * SUMMARY: the run's figures, as siphon_pull returns them (totals stay
+	 * those of the last progress tick; these are final).
+	 */
+	const struct siphon_pull_stats *stats;
+};
+
+typedef void (*siphon_event_fn)(void *arg, const struct siphon_event *ev);
+
+/* Sets the event callback (NULL: none, the default). */
+void siphon_ctx_set_events(struct siphon_ctx *ctx, siphon_event_fn fn, void *arg);
+
 /* Compression used on the server. */
 enum siphon_compress {
 	SIPHON_COMPRESS_AUTO = 0,
@@ -171,5 +289,38 @@ struct siphon_pull_stats {
  */
 int siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *opts,
                 struct siphon_pull_stats *stats);
+
+/*
+ * What a pull would do, for `siphon plan`: the run goes up to the plan and
+ * stops, having created and changed nothing on either machine (read-only
+ * sessions only).  Everything is borrowed for the callback's duration.
+ */
+struct siphon_plan_table {
+	const char *schema;      /* "" where the engine has none */
+	const char *name;
+	uint64_t bytes;          /* on the server */
+	int64_t rows;            /* estimate; -1 unknown */
+	int ncols;
+	int channel;             /* the channel its first piece goes to; -1: none (no rows copied) */
+	int parts;               /* pieces it is cut in (0 when not copied by rows) */
+};
+
+struct siphon_plan_info {
+	const char *engine;      /* "postgres" */
+	const char *server;      /* "PostgreSQL 15" */
+	const char *codec;       /* compressor on the server */
+	int channels;
+	uint64_t total_bytes;
+	int ntables;
+	const struct siphon_plan_table *tables;
+	int nobjects;            /* views, sequences, routines, ... */
+	int npieces;             /* pieces of work over the channels */
+	uint64_t channel_bytes_max;  /* the busiest channel's share */
+};
+
+typedef void (*siphon_plan_fn)(void *arg, const struct siphon_plan_info *plan);
+
+int siphon_plan(struct siphon_ctx *ctx, const struct siphon_pull_opts *opts,
+                siphon_plan_fn fn, void *arg);
 
 #endif

@@ -4,7 +4,7 @@
 #include "args.h"
 #include "exitcodes.h"
 #include "help.h"
-#include "summary.h"
+#include "progress_text.h"
 #include "tty.h"
 
 #include <errno.h>
@@ -51,7 +51,8 @@ cli_cmd_pull(int argc, char **argv)
 	struct cli_pull_args pa;
 	struct siphon_ctx *ctx = NULL;
 	struct siphon_pull_stats stats;
-	char err[CLI_ERR_MAX], line[1024];
+	struct cli_progress_text text;
+	char err[CLI_ERR_MAX];
 	int cancel_fd, r, code;
 
 	if (cli_pull_args_parse(&pa, argc, argv, err, sizeof(err)) != 0) {
@@ -69,6 +70,9 @@ cli_cmd_pull(int argc, char **argv)
 		goto out;
 	}
 	siphon_ctx_set_log(ctx, log_line, NULL, log_level(&pa));
+	/* Progress lines and the summary are the text view of the events. */
+	cli_progress_text_init(&text, &pa.opts, pa.quiet, stdout, stderr);
+	siphon_ctx_set_events(ctx, cli_progress_text_event, &text);
 	if ((cancel_fd = cli_signals_install(pa.quiet)) < 0) {
 		fprintf(stderr, "siphon: cannot set up signal handling: %s\n",
 		        strerror(errno));
@@ -82,10 +86,6 @@ cli_cmd_pull(int argc, char **argv)
 	memset(&stats, 0, sizeof(stats));
 	r = siphon_pull(ctx, &pa.opts, &stats);
 	if (r == SIPHON_OK) {
-		if (!pa.quiet) {
-			cli_format_summary(line, sizeof(line), &pa.opts, &stats);
-			printf("%s\n", line);
-		}
 		code = CLI_EXIT_OK;
 		goto out;
 	}

@@ -2,10 +2,15 @@
 #include "engine/eng.h"
 
 #include "engine/heartbeat.h"
+#include "engine/registry.h"
 
+#include "codec/compress_cmd.h"
+
+#include "loop/explain.h"
 #include "remote/shell.h"
 #include "util/clock.h"
 #include "util/ctx.h"
+#include "util/event.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -24,6 +29,7 @@ siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
 	e->o = o;
 	e->jobs = o->jobs > 0 ? o->jobs : 4;
 	e->other_missing = "";
+	siphon_target_init(&e->target, e->ctx, NULL, NULL);
 	/*
 	 * Channel windows: a paused channel keeps its whole window in memory,
 	 * so they share a budget (8 MiB: 2 MiB each at -j 4, 1 MiB at -j 8,
@@ -39,27 +45,15 @@ siphon_eng_clear(struct siphon_run *e)
 {
 	siphon_strbuf_free(&e->compress);
 	siphon_leftout_free(&e->left_out);
+	siphon_catalog_clear(&e->cat);
+	siphon_plan_clear(&e->plan);
+	siphon_target_clear(&e->target);
 }
 
 const char *
 siphon_eng_key_line(const char *err, const char *const *keys, char *buf, size_t cap)
 {
-	const char *p = NULL;
-	size_t len;
-	int i;
-
-	for (i = 0; keys != NULL && keys[i] != NULL && p == NULL; i++)
-		p = strstr(err, keys[i]);
-	if (p == NULL)
-		p = err;
-	while (p > err && p[-1] != '\n')
-		p--;
-	len = strcspn(p, "\n");
-	if (len >= cap)
-		len = cap - 1;
-	memcpy(buf, p, len);
-	buf[len] = '\0';
-	return buf;
+	return siphon_explain_key_line(err, keys, buf, cap);
 }
 
 int
@@ -91,6 +85,34 @@ siphon_eng_new_stream(struct siphon_run *e, struct siphon_rstream **out,
 	return siphon_eng_new_pipeline(e, out, what, stages, names, n, !raw);
 }
 
+/* Registers a new stream with the loop, with the engine's explanations. */
+static int
+add_stream(struct siphon_run *e, struct siphon_rstream **out, const char *what, const char *cmd,
+           enum siphon_codec_kind codec, const char *const *names, int n)
+{
+	int r = siphon_rstream_new(out, e->ctx, e->loop->ops, e->loop->sess, &e->loop->arb,
+	                           what, cmd, e->window, codec, names, n);
+
+	if (r != 0)
+		return r;
+	(*out)->explain = e->explain;
+	(*out)->explain_arg = e->explain_arg;
+	if ((r = siphon_loop_add_rstream(e->loop, *out)) != 0) {
+		siphon_rstream_free(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+int
+siphon_eng_new_member(struct siphon_run *e, struct siphon_rstream **out,
+                      const char *what, const char *member, enum siphon_codec_kind codec)
+{
+	static const char *const names[] = {"member"};
+
+	return add_stream(e, out, what, member, codec, names, 1);
+}
+
 int
 siphon_eng_new_pipeline(struct siphon_run *e, struct siphon_rstream **out,
                         const char *what, const char *const *stages,
@@ -109,17 +131,8 @@ siphon_eng_new_pipeline(struct siphon_run *e, struct siphon_rstream **out,
 		goto out;
 	}
 	siphon_log(e->ctx, SIPHON_LOG_DEBUG, "remote %s: %s", what, siphon_strbuf_str(&script));
-	r = siphon_rstream_new(out, e->ctx, e->loop->ops, e->loop->sess, &e->loop->arb,
-	                       what, siphon_strbuf_str(&cmd), e->window,
-	                       compressed ? e->codec : SIPHON_CODEC_NONE, names, n);
-	if (r == 0) {
-		(*out)->explain = e->explain;
-		(*out)->explain_arg = e->explain_arg;
-		if ((r = siphon_loop_add_rstream(e->loop, *out)) != 0) {
-			siphon_rstream_free(*out);
-			*out = NULL;
-		}
-	}
+	r = add_stream(e, out, what, siphon_strbuf_str(&cmd), compressed ? e->codec : SIPHON_CODEC_NONE,
+	               names, n);
 out:
 	siphon_strbuf_free(&script);
 	siphon_strbuf_free(&cmd);
@@ -148,6 +161,27 @@ siphon_eng_wait_stream(struct siphon_run *e, struct siphon_rstream *rs)
 }
 
 int
+siphon_eng_probe_script(struct siphon_strbuf *sb)
+{
+	struct siphon_strbuf tools = {0}, extra = {0};
+	int i, r = 0;
+
+	for (i = 0; siphon_engines[i] != NULL && r == 0; i++) {
+		const struct siphon_engine_ops *eo = siphon_engines[i];
+
+		if (eo->probe_tools != NULL)
+			r = siphon_strbuf_printf(&tools, "%s%s", tools.len > 0 ? " " : "", eo->probe_tools);
+		if (r == 0 && eo->probe_script != NULL)
+			r = siphon_strbuf_puts(&extra, eo->probe_script);
+	}
+	if (r == 0)
+		r = siphon_probe_script(sb, siphon_strbuf_str(&tools), siphon_strbuf_str(&extra));
+	siphon_strbuf_free(&tools);
+	siphon_strbuf_free(&extra);
+	return r;
+}
+
+int
 siphon_eng_probe(struct siphon_run *e)
 {
 	struct siphon_strbuf script = {0}, out = {0};
@@ -155,7 +189,7 @@ siphon_eng_probe(struct siphon_run *e)
 	int r;
 
 	out.max = 64 * 1024;
-	if (siphon_probe_script(&script) != 0) {
+	if (siphon_eng_probe_script(&script) != 0) {
 		r = siphon_err_oom(e->ctx);
 		goto out;
 	}
@@ -200,82 +234,51 @@ siphon_eng_peer_is_loopback(int sock)
 	return 0;
 }
 
-static const char *
-compress_name(enum siphon_compress c)
-{
-	return c == SIPHON_COMPRESS_ZSTD ? "zstd" : c == SIPHON_COMPRESS_PIGZ ? "pigz" : "gzip";
-}
-
 int
 siphon_eng_choose_codec(struct siphon_run *e)
 {
 	const struct siphon_pull_opts *o = e->o;
-	struct siphon_strbuf stage = {0};
-	enum siphon_compress c = o->compress;
-	int threads = o->remote_threads, level = o->level, r;
-	const char *bin = NULL;
+	const struct siphon_compressor *c = NULL;
+	const char *bin;
+	int level;
 
-	if (c == SIPHON_COMPRESS_AUTO && siphon_eng_peer_is_loopback(e->loop->sock)) {
+	siphon_strbuf_reset(&e->compress);
+	if (o->compress == SIPHON_COMPRESS_AUTO && siphon_eng_peer_is_loopback(e->loop->sock)) {
 		/* Same machine: compressing costs CPU both ends and saves nothing. */
 		siphon_log(e->ctx, SIPHON_LOG_INFO,
 		           "%s is this machine (loopback): not compressing (--compress zstd to insist)",
 		           o->host);
-		c = SIPHON_COMPRESS_NONE;
+	} else if (o->compress == SIPHON_COMPRESS_AUTO) {
+		/* The first the server has, in the codec module's order of preference. */
+		for (c = siphon_compressors; c->name != NULL; c++)
+			if (siphon_probe_tool(&e->probe, c->name)[0] != '\0')
+				break;
+		if (c->name == NULL)
+			c = NULL;
+	} else {
+		c = siphon_compressor_find(o->compress);
 	}
-	if (c == SIPHON_COMPRESS_AUTO)
-		c = e->probe.zstd[0] ? SIPHON_COMPRESS_ZSTD :
-		    e->probe.pigz[0] ? SIPHON_COMPRESS_PIGZ :
-		    e->probe.gzip[0] ? SIPHON_COMPRESS_GZIP : SIPHON_COMPRESS_NONE;
-	siphon_strbuf_reset(&e->compress);
-	switch (c) {
-	case SIPHON_COMPRESS_ZSTD:
-		bin = e->probe.zstd;
-		e->codec = SIPHON_CODEC_ZSTD;
-		if (level == 0)
-			level = 3;
-		if (level < 1 || level > 22)
-			return siphon_err(e->ctx, SIPHON_EUSAGE, "zstd levels are 1 to 22, not %d", level);
-		/*
-		 * A 512 KiB window: every decoder keeps one window of history, and
-		 * up to -j + 2 of them run at once here; the ratio hardly changes.
-		 */
-		r = siphon_strbuf_printf(&stage, "$NICE \"$SIPHON_Z\" -q -c -T%d %s-%d --zstd=wlog=19",
-		                         threads, level > 19 ? "--ultra " : "", level);
-		break;
-	case SIPHON_COMPRESS_PIGZ:
-	case SIPHON_COMPRESS_GZIP:
-		bin = c == SIPHON_COMPRESS_PIGZ ? e->probe.pigz : e->probe.gzip;
-		e->codec = SIPHON_CODEC_GZIP;
-		if (level == 0)
-			level = 1;
-		if (level < 1 || level > 9)
-			return siphon_err(e->ctx, SIPHON_EUSAGE, "gzip levels are 1 to 9, not %d", level);
-		if (c == SIPHON_COMPRESS_PIGZ && threads > 0)
-			r = siphon_strbuf_printf(&stage, "$NICE \"$SIPHON_Z\" -c -p %d -%d", threads, level);
-		else
-			r = siphon_strbuf_printf(&stage, "$NICE \"$SIPHON_Z\" -c -%d", level);
-		break;
-	default:
+	if (c == NULL) {
 		e->codec = SIPHON_CODEC_NONE;
 		snprintf(e->codec_name, sizeof(e->codec_name), "none");
 		return 0;
 	}
-	if (bin[0] == '\0') {
-		siphon_strbuf_free(&stage);
+	if ((level = siphon_compressor_level(c, o->level)) < 0)
+		return siphon_err(e->ctx, SIPHON_EUSAGE, "%s levels are %d to %d, not %d",
+		                  c->family, c->level_min, c->level_max, o->level);
+	bin = siphon_probe_tool(&e->probe, c->name);
+	if (bin[0] == '\0')
 		return siphon_err(e->ctx, SIPHON_EREMOTE,
 		                  "--compress %s was asked for, but %s has no %s; use --compress auto",
-		                  compress_name(c), o->host, compress_name(c));
-	}
+		                  c->name, o->host, c->name);
 	/* The compressor's path is set as a variable so that it is quoted once. */
-	if (r != 0 || siphon_strbuf_puts(&e->compress, "SIPHON_Z=") != 0 ||
+	if (siphon_strbuf_puts(&e->compress, "SIPHON_Z=") != 0 ||
 	    siphon_sh_quote(&e->compress, bin) != 0 ||
 	    siphon_strbuf_puts(&e->compress, "; ") != 0 ||
-	    siphon_strbuf_puts(&e->compress, siphon_strbuf_str(&stage)) != 0) {
-		siphon_strbuf_free(&stage);
+	    siphon_compressor_stage(&e->compress, c, "SIPHON_Z", level, o->remote_threads) != 0)
 		return siphon_err_oom(e->ctx);
-	}
-	siphon_strbuf_free(&stage);
-	snprintf(e->codec_name, sizeof(e->codec_name), "%s", compress_name(c));
+	e->codec = c->codec;
+	snprintf(e->codec_name, sizeof(e->codec_name), "%s", c->name);
 	return 0;
 }
 
@@ -346,13 +349,15 @@ siphon_eng_progress(struct siphon_run *e, struct siphon_rstream *const *streams,
 
 	if (t < *next)
 		return;
-	*next = t + 5;
-	for (i = 0; i < n; i++) {
+	/* Whole seconds after t0: a consumer's "every 5 s" falls on a tick. */
+	while (*next <= t)
+		*next += 1;
+	/* Streams may not exist yet (PostgreSQL's lanes wait for the schema). */
+	for (i = 0; streams != NULL && i < n; i++) {
+		if (streams[i] == NULL)
+			continue;
 		raw += streams[i]->raw_bytes;
 		wire += streams[i]->wire_bytes;
 	}
-	siphon_log(e->ctx, SIPHON_LOG_INFO,
-	           "%.1f MB of table data loaded (%.1f MB on the wire), %.1f MB/s; the tables take %.1f MB on the server",
-	           (double)raw / 1e6, (double)wire / 1e6, (double)raw / 1e6 / (t - t0),
-	           (double)total_bytes / 1e6);
+	siphon_event_progress(e->ctx, wire, raw, (int64_t)total_bytes, t0);
 }

@@ -10,7 +10,10 @@
 #define SIPHON_ENGINE_ENG_H
 
 #include "codec/codec.h"
+#include "engine/catalog.h"
+#include "engine/engine.h"
 #include "engine/leftout.h"
+#include "engine/target.h"
 #include "loop/loop.h"
 #include "remote/probe.h"
 #include "siphon.h"
@@ -39,11 +42,22 @@ struct siphon_run {
 	struct siphon_heartbeat *hb;
 	/* What the engine did not copy exactly: warned and counted at the end. */
 	struct siphon_leftout left_out;
+	/* The engine chosen, and what it found and planned (engine-neutral). */
+	const struct siphon_engine_ops *engine;
+	struct siphon_catalog cat;
+	struct siphon_plan plan;
+	/* The local target service (the engine sets its ops in open). */
+	struct siphon_target target;
+	/* What the streams read from (the server, or a directory of members). */
+	struct siphon_source *source;
 };
 
 void siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
                      const struct siphon_pull_opts *o);
 void siphon_eng_clear(struct siphon_run *e);
+
+/* Appends the probe script: the core's and every registered engine's part. */
+int siphon_eng_probe_script(struct siphon_strbuf *sb);
 
 /* Runs the probe script on the server and parses it into e->probe. */
 int siphon_eng_probe(struct siphon_run *e);
@@ -71,6 +85,13 @@ int siphon_eng_new_stream(struct siphon_run *e, struct siphon_rstream **out,
 int siphon_eng_new_pipeline(struct siphon_run *e, struct siphon_rstream **out,
                             const char *what, const char *const *stages,
                             const char *const *names, int n, int compressed);
+/*
+ * A stream of one member of a source without a shell (a file of a
+ * directory, later of a snapshot): its bytes as they were stored, decoded
+ * with codec.
+ */
+int siphon_eng_new_member(struct siphon_run *e, struct siphon_rstream **out,
+                          const char *what, const char *member, enum siphon_codec_kind codec);
 /* Unregisters and frees *rs; sets it NULL.  NULL-safe. */
 void siphon_eng_drop_stream(struct siphon_run *e, struct siphon_rstream **rs);
 /* Steps the loop until rs is done. */
@@ -102,10 +123,12 @@ int siphon_eng_check(struct siphon_run *e, const char *what, const char *stage,
                      char *why, size_t cap, int *found);
 
 /*
- * A progress line every 5 s of a table-data transfer (a long pull must not
- * look hung): bytes of the n data streams so far, their rate since t0, and
- * total_bytes, what the tables take on the server.  *next: when the next
- * line is due (start it at t0 + 5).
+ * A progress tick of a table-data transfer, at most once a second (a long
+ * pull must not look hung; the CLI prints a line every 5 s of them): the
+ * bytes of the n data streams so far (streams NULL or NULL entries: not
+ * there yet), t0 when the data began, and total_bytes, what the tables take
+ * on the server, go out as progress events.  *next: when the next tick is
+ * due (start it at t0).
  */
 void siphon_eng_progress(struct siphon_run *e, struct siphon_rstream *const *streams, int n,
                          uint64_t total_bytes, double t0, double *next);

@@ -56,6 +56,8 @@ struct siphon_engine_ops {
 	const char *title;             /* for messages: "PostgreSQL" */
 	const char *tools;             /* what its server needs, for messages:
 	                                  "PostgreSQL client (pg_dump, psql)" */
+	const char *list_hint;         /* the server command that lists its
+	                                  databases: "psql -l" */
 	const struct siphon_optdef *options; /* its own options, or NULL */
 
 	/* From the name alone, before connecting. */
@@ -83,6 +85,15 @@ struct siphon_engine_ops {
 	 * shared ones come first): set on every stream the engine creates.
 	 */
 	int (*explain)(void *st, struct siphon_rstream *rs);
+
+	/*
+	 * What the probe looks for on the server for this engine (remote/probe.h):
+	 * programs to find in PATH (space-separated names; their "tool" lines),
+	 * and a plain sh fragment whose "fact KEY VALUE" lines the engine reads
+	 * itself (bid_probe and its phases).  Either may be NULL.
+	 */
+	const char *probe_tools;
+	const char *probe_script;
 };
 
 #endif

@@ -2,6 +2,8 @@
 #include "engine/leftout.h"
 
 #include "util/ctx.h"
+#include "util/event.h"
+#include "util/termsafe.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,20 +37,35 @@ siphon_leftout_add(struct siphon_leftout *lo, const char *fmt, ...)
 	return r;
 }
 
+/* One entry: a warning line, and a warning event of its own kind. */
+static void
+report(struct siphon_ctx *ctx, const char *entry, size_t len)
+{
+	char raw[2048], text[2048];
+
+	snprintf(raw, sizeof(raw), "%.*s", (int)len, entry);
+	siphon_term_safe(text, sizeof(text), raw);
+	siphon_event_warning(ctx, SIPHON_WARNING_LEFT_OUT, text);
+	siphon_log_only(ctx, SIPHON_LOG_WARN, "not copied exactly: %s", text);
+}
+
 void
 siphon_leftout_report(const struct siphon_leftout *lo, struct siphon_ctx *ctx)
 {
 	const char *p = siphon_strbuf_str(&lo->text);
 
+	char more[48];
+
 	for (unsigned i = 0; i < lo->kept && *p != '\0'; i++) {
 		size_t len = strcspn(p, "\n");
 
-		siphon_log(ctx, SIPHON_LOG_WARN, "not copied exactly: %.*s", (int)len, p);
+		report(ctx, p, len);
 		p += len + (p[len] == '\n');
 	}
-	if (lo->n > lo->kept)
-		siphon_log(ctx, SIPHON_LOG_WARN, "not copied exactly: ... and %u more",
-		           lo->n - lo->kept);
+	if (lo->n > lo->kept) {
+		snprintf(more, sizeof(more), "... and %u more", lo->n - lo->kept);
+		report(ctx, more, strlen(more));
+	}
 }
 
 void

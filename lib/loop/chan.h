@@ -1,9 +1,11 @@
 /*
  * chan.h - the channel operations the event loop needs, as a const ops table.
  *
- * lib/ssh/chan_libssh2.c implements it over libssh2; unit tests plug in a
- * scripted fake to drive the remote stream state machine through every
- * would-block, refusal and failure without a server.
+ * lib/ssh/chan_libssh2.c implements it over libssh2 (exec channels of the
+ * SSH session); lib/source/dir.c over the files of a local directory (a
+ * "command" is a file's name).  Unit tests plug in a scripted fake to drive
+ * the remote stream state machine through every would-block, refusal and
+ * failure without a server.
  */
 #ifndef SIPHON_LOOP_CHAN_H
 #define SIPHON_LOOP_CHAN_H
@@ -47,8 +49,15 @@ struct siphon_chan_ops {
 	int (*directions)(void *sess);
 	/* The session's last error, for messages. */
 	const char *(*errmsg)(void *sess);
-	/* Sends a keepalive if one is due; *next_s: seconds until the next. */
+	/* Sends a keepalive if one is due; *next_s: seconds until the next (may be NULL). */
 	int (*keepalive)(void *sess, int *next_s);
+	/*
+	 * 0: the commands are siphon's remote scripts, which print the
+	 * "siphon-status" trailers on stderr.  1: nothing prints them (a file
+	 * read as a stream): the exit status alone says whether the stream
+	 * succeeded.
+	 */
+	int no_trailers;
 };
 
 #endif

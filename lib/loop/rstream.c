@@ -1,6 +1,7 @@
 /* rstream.c - one remote command on one channel, step by step. */
 #include "loop/rstream.h"
 
+#include "loop/explain.h"
 #include "util/clock.h"
 
 #include <stdio.h>
@@ -390,38 +391,58 @@ pump_stdin(struct siphon_rstream *rs, int *progress)
 	return 0;
 }
 
+void
+siphon_rstream_explain_in(const struct siphon_rstream *rs, struct siphon_explain_in *in)
+{
+	in->what = rs->what;
+	in->err = siphon_rstream_stderr(rs);
+	in->stage = siphon_rstream_failed_stage(rs, &in->code);
+	in->signal = rs->exit_signal;
+}
+
+/*
+ * The same for a stream whose source prints no trailers (chan.h
+ * no_trailers): its exit status stands for every stage.
+ */
+static int
+judge_untrailed(struct siphon_rstream *rs)
+{
+	const char *msg = siphon_rstream_stderr(rs);
+	int i;
+
+	for (i = 0; i < rs->nstages; i++)
+		rs->stage_code[i] = rs->exit_status;
+	if (rs->exit_status == 0 && rs->exit_signal[0] == '\0')
+		return 0;
+	if (rs->may_fail && rs->exit_signal[0] == '\0') {
+		rs->failed = 1;
+		return 0;
+	}
+	return siphon_err(rs->ctx, SIPHON_EREMOTE, "%s failed (status %d)%s%s",
+	                  rs->what, rs->exit_status, *msg ? ": " : "", msg);
+}
+
 /* Decides, once the channel is closed, whether the command succeeded. */
 static int
 judge(struct siphon_rstream *rs)
 {
-	const char *stage, *msg;
-	int code, r;
+	struct siphon_explain_in in;
+	int r;
 
-	stage = siphon_rstream_failed_stage(rs, &code);
-	if (stage == NULL && rs->exit_signal[0] == '\0')
+	if (rs->ops->no_trailers)
+		return judge_untrailed(rs);
+	siphon_rstream_explain_in(rs, &in);
+	if (in.stage == NULL && in.signal[0] == '\0')
 		return 0;
 	/* The engine expects this one may fail, and looks at it itself. */
-	if (rs->may_fail && code != -1 && rs->exit_signal[0] == '\0') {
+	if (rs->may_fail && in.code != -1 && in.signal[0] == '\0') {
 		rs->failed = 1;
 		return 0;
 	}
 	if (rs->explain != NULL && (r = rs->explain(rs->explain_arg, rs)) != 0)
 		return r;
-	msg = siphon_rstream_stderr(rs);
-	if (rs->exit_signal[0] != '\0')
-		return siphon_err(rs->ctx, SIPHON_EREMOTE,
-		                  "%s was killed on the server by SIG%s%s%s",
-		                  rs->what, rs->exit_signal, *msg ? ": " : "", msg);
-	if (code == -1)
-		return siphon_err(rs->ctx, SIPHON_ECONNECT,
-		                  "%s ended without reporting its status (connection cut, or the remote shell failed)%s%s",
-		                  rs->what, *msg ? ": " : "", msg);
-	if (code == 127)
-		return siphon_err(rs->ctx, SIPHON_EREMOTE,
-		                  "%s: '%s' was not found on the server (exit 127)%s%s",
-		                  rs->what, stage, *msg ? ": " : "", msg);
-	return siphon_err(rs->ctx, SIPHON_EREMOTE, "%s failed on the server (%s exited %d)%s%s",
-	                  rs->what, stage, code, *msg ? ": " : "", msg);
+	/* No engine rule matched: the shared status rules always do. */
+	return siphon_explain_status(rs->ctx, &in);
 }
 
 int

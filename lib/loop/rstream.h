@@ -8,7 +8,8 @@
  * through a decoder into a sink; its stderr is kept (bounded) for messages
  * and parsed for the "siphon-status NAME CODE" trailers that every remote
  * script prints, so that a failing stage of a pipeline is never lost and a
- * channel that closes without them counts as failed.
+ * channel that closes without them counts as failed.  A source that prints
+ * no trailers (a file; chan.h no_trailers) is judged by its exit status.
  */
 #ifndef SIPHON_LOOP_RSTREAM_H
 #define SIPHON_LOOP_RSTREAM_H
@@ -144,5 +145,9 @@ const char *siphon_rstream_stderr(const struct siphon_rstream *rs);
 /* The first stage that failed, its code in *code; NULL when none did. */
 const char *siphon_rstream_failed_stage(const struct siphon_rstream *rs,
                                         int *code);
+
+struct siphon_explain_in;
+/* The stream's failure (what, stderr, stage, code, signal) for loop/explain.h; borrows rs. */
+void siphon_rstream_explain_in(const struct siphon_rstream *rs, struct siphon_explain_in *in);
 
 #endif

@@ -5,54 +5,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-siphon_probe_script(struct siphon_strbuf *sb)
+const char *const siphon_probe_core_tools[] = {"zstd", "pigz", "gzip", "sudo", NULL};
+
+/* A name that the shell takes as one word, unquoted. */
+static int
+plain_words(const char *s)
 {
-	/*
-	 * Debian's /usr/bin/pg_dump is pg_wrapper, which picks a default
-	 * version when PGHOST is set; the versioned directories are listed first
-	 * so that the engine can choose the right major itself.
-	 */
-	return siphon_strbuf_puts(sb,
-	    "echo \"cores $(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)\"\n"
-	    "echo \"os $(uname -s 2>/dev/null)\"\n"
-	    "for t in zstd pigz gzip sudo mariadb-dump mysqldump mariadb mysql sqlite3; do p=$(command -v $t 2>/dev/null) && echo \"tool $t $p\"; done\n"
-	    "for d in /usr/lib/postgresql/*/bin /usr/pgsql-*/bin /usr/local/pgsql/bin /opt/homebrew/opt/postgresql*/bin /usr/local/opt/postgresql*/bin; do\n"
-	    "  [ -x \"$d/pg_dump\" ] && [ -x \"$d/psql\" ] && echo \"pg $d $(\"$d/pg_dump\" --version 2>/dev/null)\"\n"
-	    "done\n"
-	    "p=$(command -v pg_dump 2>/dev/null) && q=$(command -v psql 2>/dev/null) && [ \"${p%/*}\" = \"${q%/*}\" ] && echo \"pg ${p%/*} $(pg_dump --version 2>/dev/null)\"\n"
-	    "echo end\n");
+	return s == NULL || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                              "0123456789._- ") == strlen(s);
 }
 
 int
-siphon_pg_major_parse(const char *v)
+siphon_probe_script(struct siphon_strbuf *sb, const char *tools, const char *extra)
 {
-	char *end;
-	long a, b;
+	int i;
 
-	while (*v == ' ')
-		v++;
-	a = strtol(v, &end, 10);
-	if (end == v || a <= 0 || a > 9999)
+	if (!plain_words(tools))
+		return -2;
+	if (siphon_strbuf_puts(sb,
+	        "echo \"cores $(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)\"\n"
+	        "echo \"os $(uname -s 2>/dev/null)\"\n"
+	        "for t in") != 0)
 		return -1;
-	if (a >= 10)
-		return (int)a * 100;
-	if (*end != '.')
+	for (i = 0; siphon_probe_core_tools[i] != NULL; i++)
+		if (siphon_strbuf_printf(sb, " %s", siphon_probe_core_tools[i]) != 0)
+			return -1;
+	if ((tools != NULL && tools[0] != '\0' && siphon_strbuf_printf(sb, " %s", tools) != 0) ||
+	    siphon_strbuf_puts(sb, "; do p=$(command -v $t 2>/dev/null) && echo \"tool $t $p\"; done\n") != 0 ||
+	    (extra != NULL && siphon_strbuf_puts(sb, extra) != 0) ||
+	    siphon_strbuf_puts(sb, "echo end\n") != 0)
 		return -1;
-	b = strtol(end + 1, &end, 10);
-	if (b < 0 || b > 99)
-		return -1;
-	return (int)(a * 100 + b);
-}
-
-const char *
-siphon_pg_major_text(int major, char *buf, size_t cap)
-{
-	if (major >= 1000)
-		snprintf(buf, cap, "%d", major / 100);
-	else
-		snprintf(buf, cap, "%d.%d", major / 100, major % 100);
-	return buf;
+	return 0;
 }
 
 static void
@@ -64,31 +47,42 @@ copy_field(char *dst, size_t cap, const char *src, size_t len)
 	dst[len] = '\0';
 }
 
-/* "pg DIR pg_dump (PostgreSQL) 15.18 (Debian ...)" */
+/* "NAME PATH" */
 static void
-parse_pg(struct siphon_probe *p, const char *rest, size_t len)
+parse_tool(struct siphon_probe *p, const char *val, size_t vlen)
 {
-	struct siphon_pg_tools *t;
-	const char *sp = memchr(rest, ' ', len), *ver;
+	const char *sp = memchr(val, ' ', vlen);
+	struct siphon_probe_tool *t = NULL;
+	char name[sizeof(t->name)];
 	int i;
 
-	if (sp == NULL || p->npg >= SIPHON_PROBE_MAX_PG)
+	if (sp == NULL)
 		return;
-	ver = memmem(sp, len - (size_t)(sp - rest), ") ", 2);
-	if (ver == NULL)
-		return;
-	t = &p->pg[p->npg];
-	copy_field(t->bindir, sizeof(t->bindir), rest, (size_t)(sp - rest));
-	ver += 2;
-	copy_field(t->version, sizeof(t->version), ver,
-	           strcspn(ver, " \n"));
-	if ((t->major = siphon_pg_major_parse(t->version)) < 0)
-		return;
-	/* The PATH entry often repeats a versioned directory: keep one. */
-	for (i = 0; i < p->npg; i++)
-		if (strcmp(p->pg[i].bindir, t->bindir) == 0)
+	copy_field(name, sizeof(name), val, (size_t)(sp - val));
+	for (i = 0; i < p->ntools && t == NULL; i++)
+		if (strcmp(p->tools[i].name, name) == 0)
+			t = &p->tools[i];
+	if (t == NULL) {
+		if (p->ntools >= SIPHON_PROBE_MAX_TOOLS)
 			return;
-	p->npg++;
+		t = &p->tools[p->ntools++];
+		memcpy(t->name, name, sizeof(name));
+	}
+	copy_field(t->path, sizeof(t->path), sp + 1, vlen - (size_t)(sp - val) - 1);
+}
+
+/* "KEY VALUE" */
+static void
+parse_fact(struct siphon_probe *p, const char *val, size_t vlen)
+{
+	const char *sp = memchr(val, ' ', vlen);
+	struct siphon_probe_fact *f;
+
+	if (sp == NULL || p->nfacts >= SIPHON_PROBE_MAX_FACTS)
+		return;
+	f = &p->facts[p->nfacts++];
+	copy_field(f->key, sizeof(f->key), val, (size_t)(sp - val));
+	copy_field(f->value, sizeof(f->value), sp + 1, vlen - (size_t)(sp - val) - 1);
 }
 
 int
@@ -105,44 +99,16 @@ siphon_probe_parse(struct siphon_probe *p, const char *out)
 		const char *val = sp ? sp + 1 : line + len;
 		size_t vlen = len - (size_t)(val - line);
 
-		if (klen == 3 && memcmp(line, "end", 3) == 0) {
+		if (klen == 3 && memcmp(line, "end", 3) == 0)
 			p->ok = 1;
-		} else if (klen == 5 && memcmp(line, "cores", 5) == 0) {
+		else if (klen == 5 && memcmp(line, "cores", 5) == 0)
 			p->cores = atoi(val) > 0 ? atoi(val) : 1;
-		} else if (klen == 2 && memcmp(line, "os", 2) == 0) {
+		else if (klen == 2 && memcmp(line, "os", 2) == 0)
 			copy_field(p->os, sizeof(p->os), val, vlen);
-		} else if (klen == 4 && memcmp(line, "tool", 4) == 0) {
-			const char *sp2 = memchr(val, ' ', vlen);
-			char *dst = NULL;
-			size_t nlen;
-
-			if (sp2 == NULL)
-				goto next;
-			nlen = (size_t)(sp2 - val);
-			if (nlen == 4 && memcmp(val, "zstd", 4) == 0)
-				dst = p->zstd;
-			else if (nlen == 4 && memcmp(val, "pigz", 4) == 0)
-				dst = p->pigz;
-			else if (nlen == 4 && memcmp(val, "gzip", 4) == 0)
-				dst = p->gzip;
-			else if (nlen == 4 && memcmp(val, "sudo", 4) == 0)
-				dst = p->sudo;
-			else if (nlen == 12 && memcmp(val, "mariadb-dump", 12) == 0)
-				dst = p->mariadb_dump;
-			else if (nlen == 9 && memcmp(val, "mysqldump", 9) == 0)
-				dst = p->mysqldump;
-			else if (nlen == 7 && memcmp(val, "mariadb", 7) == 0)
-				dst = p->mariadb;
-			else if (nlen == 5 && memcmp(val, "mysql", 5) == 0)
-				dst = p->mysql;
-			else if (nlen == 7 && memcmp(val, "sqlite3", 7) == 0)
-				dst = p->sqlite3;
-			if (dst != NULL)
-				copy_field(dst, 256, sp2 + 1, vlen - nlen - 1);
-		} else if (klen == 2 && memcmp(line, "pg", 2) == 0) {
-			parse_pg(p, val, vlen);
-		}
-next:
+		else if (klen == 4 && memcmp(line, "tool", 4) == 0)
+			parse_tool(p, val, vlen);
+		else if (klen == 4 && memcmp(line, "fact", 4) == 0)
+			parse_fact(p, val, vlen);
 		line += len;
 		if (*line == '\n')
 			line++;
@@ -150,16 +116,13 @@ next:
 	return p->ok ? 0 : -1;
 }
 
-int
-siphon_probe_pick_pg(const struct siphon_probe *p, int server_major)
+const char *
+siphon_probe_tool(const struct siphon_probe *p, const char *name)
 {
-	int i, best = -1;
+	int i;
 
-	for (i = 0; i < p->npg; i++) {
-		if (p->pg[i].major < server_major)
-			continue;
-		if (best < 0 || p->pg[i].major < p->pg[best].major)
-			best = i;
-	}
-	return best;
+	for (i = 0; i < p->ntools; i++)
+		if (strcmp(p->tools[i].name, name) == 0)
+			return p->tools[i].path;
+	return "";
 }

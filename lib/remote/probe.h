@@ -1,53 +1,59 @@
 /*
- * probe.h - what the server has: compressors, cores, PostgreSQL, MySQL/MariaDB
- * and SQLite client tools.
- * One short remote script prints "key value" lines; the parser is pure so
- * that unit tests cover it.
+ * probe.h - what the server has, found by one short remote script that
+ * prints "key value" lines; the parser is pure so that unit tests and
+ * fuzz/fuzz_probe.c cover it.
+ *
+ * The probe names no engine.  It knows the core facts (cores, os, the
+ * compressors and sudo) and two generic kinds of line that engines add:
+ *   tool NAME PATH    a program found in PATH (engines list the names)
+ *   fact KEY VALUE    anything else an engine's script fragment prints,
+ *                     kept as text for that engine to interpret
+ * (the "fact" prefix keeps a login banner's lines out of the facts).
  */
 #ifndef SIPHON_REMOTE_PROBE_H
 #define SIPHON_REMOTE_PROBE_H
 
 #include "util/strbuf.h"
 
-#define SIPHON_PROBE_MAX_PG 16
+#define SIPHON_PROBE_MAX_TOOLS 24
+#define SIPHON_PROBE_MAX_FACTS 32
 
-struct siphon_pg_tools {
-	char bindir[256];   /* directory holding pg_dump and psql */
-	int major;          /* pg_dump's major version, comparable: 1500, 906 for 9.6 */
-	char version[32];   /* as printed: "15.18" */
+struct siphon_probe_tool {
+	char name[32];
+	char path[256];
+};
+
+struct siphon_probe_fact {
+	char key[16];
+	char value[512];
 };
 
 struct siphon_probe {
 	int ok;             /* the end marker arrived */
 	int cores;
-	char zstd[256], pigz[256], gzip[256], sudo[256];
-	/* MySQL/MariaDB clients (either name) and SQLite's shell. */
-	char mariadb_dump[256], mysqldump[256], mariadb[256], mysql[256];
-	char sqlite3[256];
-	int npg;
-	struct siphon_pg_tools pg[SIPHON_PROBE_MAX_PG];
 	char os[64];
+	int ntools;         /* one entry a name: the last line wins */
+	struct siphon_probe_tool tools[SIPHON_PROBE_MAX_TOOLS];
+	int nfacts;         /* in the order printed, the first SIPHON_PROBE_MAX_FACTS */
+	struct siphon_probe_fact facts[SIPHON_PROBE_MAX_FACTS];
 };
 
-/* Appends the probe script (plain sh, to be wrapped). */
-int siphon_probe_script(struct siphon_strbuf *sb);
+/* The core's own tools: the compressors and sudo. */
+extern const char *const siphon_probe_core_tools[];
+
+/*
+ * Appends the probe script (plain sh, to be wrapped): the core facts, a
+ * "tool" line for each of the core's tools and of tools (space-separated
+ * names of [A-Za-z0-9._-], may be NULL), then extra (the engines' script
+ * fragments, may be NULL), then the end marker.  0, or -1 when out of
+ * memory; -2 for a tool name that is not a plain word.
+ */
+int siphon_probe_script(struct siphon_strbuf *sb, const char *tools, const char *extra);
 
 /* Parses the probe's stdout.  Returns 0, or -1 when the output is unusable. */
 int siphon_probe_parse(struct siphon_probe *p, const char *out);
 
-/*
- * Comparable major version from "15.18", "9.6.24", "17beta1": 1500, 906,
- * 1700 (server_version_num / 100); -1 if none.
- */
-int siphon_pg_major_parse(const char *version);
-/* The major as people write it: 1500 -> "15", 906 -> "9.6". */
-const char *siphon_pg_major_text(int major, char *buf, size_t cap);
-
-/*
- * Chooses the pg tools for a server of major server_major: the same major if
- * present, else the oldest newer one.  Returns the index into p->pg, or -1
- * when every pg_dump found is older (or none was found).
- */
-int siphon_probe_pick_pg(const struct siphon_probe *p, int server_major);
+/* The path of tool name on the server, "" when it was not found. */
+const char *siphon_probe_tool(const struct siphon_probe *p, const char *name);
 
 #endif

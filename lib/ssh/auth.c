@@ -2,6 +2,7 @@
 #include "ssh/auth.h"
 #include "ssh/localuser.h"
 #include "ssh/session.h"
+#include "ssh/transport.h"
 #include "ssh/wait.h"
 
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,15 +25,39 @@
 static const char *const default_keys[] = { "id_ed25519", "id_ecdsa",
                                             "id_rsa" };
 
+enum auth_state {
+	A_METHODS,
+	A_AGENT,
+	A_AGENT_NEXT,
+	A_AGENT_KEY,
+	A_KEYFILE_NEXT,
+	A_KEYFILE,
+	A_DONE,
+	A_END,
+};
+
 /* State of one authentication. */
-struct auth {
+struct siphon_ssh_auth {
 	struct siphon_ctx *ctx;
 	LIBSSH2_SESSION *s;
-	int sock;
 	const struct siphon_ssh_auth_opts *o;
+	enum auth_state state;
+	int64_t deadline;        /* of the libssh2 call in progress */
 	struct siphon_ssh_authlog log;
-	int done;                /* authenticated */
 	int closed;              /* the server hung up */
+	int rsa;                 /* the key being tried is an RSA key */
+	/* ssh-agent: the agent and the key being tried */
+	LIBSSH2_AGENT *agent;
+	struct libssh2_agent_publickey *id;
+	char label[256];
+	/* key files: the next default key, the one being tried */
+	size_t key_ix;
+	char path[PATH_MAX];
+	char pub[PATH_MAX];
+	int has_pub;
+	struct siphon_ssh_keyinfo ki;
+	char pass[PASSPHRASE_MAX];
+	int asked;               /* passphrases asked for this key */
 };
 
 /* Pure helpers. */
@@ -277,24 +301,28 @@ siphon_ssh_authlog_message(const struct siphon_ssh_authlog *l, char *buf,
 		         "signs them only with SHA-1)");
 }
 
-/* Talking to the server. */
+/*
+ * Talking to the server: a state machine, stepped until it says done.
+ *
+ *   METHODS -> AGENT -> AGENT_NEXT <-> AGENT_KEY -> KEYFILE_NEXT <-> KEYFILE
+ *     -> DONE, or END (every key failed: the message names them)
+ *
+ * Only set_state() changes the state.  Every libssh2 call that may answer
+ * EAGAIN sits in a state of its own and is repeated by the next step; its
+ * deadline starts when the call is begun (begin_call()).
+ */
 
 /*
  * True when the server has closed the connection: it said DISCONNECT, or
- * the socket shows end of file or a reset (sshd exiting with our next
+ * the transport shows end of file or a reset (sshd exiting with our next
  * request unread).
  */
 static int
-peer_closed(const struct auth *a)
+peer_closed(const struct siphon_ssh_auth *a)
 {
-	char c;
-	ssize_t n;
-
 	if (a->o->peer_reason != NULL && a->o->peer_reason[0] != '\0')
 		return 1;
-	n = recv(a->sock, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-	                  errno != EINTR);
+	return a->o->peer_closed != NULL && a->o->peer_closed(a->o->peer_arg);
 }
 
 static int
@@ -307,47 +335,56 @@ is_socket_error(int rc)
 	       rc == LIBSSH2_ERROR_BAD_SOCKET;
 }
 
-/* Waits for libssh2 after EAGAIN; 0 to try again, else a siphon code. */
-static int
-wait_server(struct auth *a, int64_t deadline)
+/* The one place the state changes. */
+static void
+set_state(struct siphon_ssh_auth *a, enum auth_state st)
 {
-	char what[600];
+	a->state = st;
+}
 
-	snprintf(what, sizeof(what), "authentication of %s@%s", a->o->user,
-	         a->o->host);
-	return siphon_ssh_wait(a->ctx, a->s, a->sock, deadline, a->o->timeout_s,
-	                       what);
+/* A libssh2 call begins: it has the timeout to finish. */
+static void
+begin_call(struct siphon_ssh_auth *a)
+{
+	a->deadline = siphon_ssh_deadline(a->o->timeout_s);
+}
+
+static void
+agent_done(struct siphon_ssh_auth *a)
+{
+	if (a->agent == NULL)
+		return;
+	libssh2_agent_disconnect(a->agent);
+	libssh2_agent_free(a->agent);
+	a->agent = NULL;
+	a->id = NULL;
 }
 
 /*
- * Asks for the methods the server accepts.  Sets *pubkey when publickey is
- * among them; sets a->done when the "none" method already succeeded.
+ * Asks for the methods the server accepts.  Authentication must use
+ * publickey, unless the "none" method already succeeded.
  */
 static int
-methods(struct auth *a, int *pubkey)
+step_methods(struct siphon_ssh_auth *a)
 {
-	int64_t deadline = siphon_ssh_deadline(a->o->timeout_s);
 	const char *list, *p;
 	char what[600], shown[256];
 	size_t n;
-	int rc, r;
+	int rc, pubkey = 0;
 
-	*pubkey = 0;
-	while ((list = libssh2_userauth_list(a->s, a->o->user,
-	                                     (unsigned)strlen(a->o->user))) ==
-	       NULL) {
+	list = libssh2_userauth_list(a->s, a->o->user,
+	                             (unsigned)strlen(a->o->user));
+	if (list == NULL) {
 		if (libssh2_userauth_authenticated(a->s)) {
-			a->done = 1;
+			set_state(a, A_DONE);
 			return 0;
 		}
 		rc = libssh2_session_last_errno(a->s);
-		if (rc != LIBSSH2_ERROR_EAGAIN) {
-			snprintf(what, sizeof(what), "asking %s for the authentication "
-			         "methods of %s", a->o->host, a->o->user);
-			return siphon_ssh_fail(a->ctx, a->s, rc, what);
-		}
-		if ((r = wait_server(a, deadline)) != 0)
-			return r;
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			return SIPHON_AGAIN;
+		snprintf(what, sizeof(what), "asking %s for the authentication "
+		         "methods of %s", a->o->host, a->o->user);
+		return siphon_ssh_fail(a->ctx, a->s, rc, what);
 	}
 	/* The list is the server's text: keep what reaches a terminal tame. */
 	n = 0;
@@ -359,13 +396,19 @@ methods(struct auth *a, int *pubkey)
 	for (p = list; *p != '\0'; p += n + (p[n] == ',')) {
 		n = strcspn(p, ",");
 		if (n == 9 && strncmp(p, "publickey", 9) == 0)
-			*pubkey = 1;
+			pubkey = 1;
 	}
-	if (!*pubkey)
+	if (!pubkey)
 		return siphon_err(a->ctx, SIPHON_EAUTH, "authentication failed for "
 		                  "%s@%s: the server accepts only %s, and siphon "
 		                  "authenticates with keys only (publickey)",
 		                  a->o->user, a->o->host, shown);
+	/*
+	 * ssh-agent identities first, then key files, as OpenSSH does.  An agent
+	 * holding many keys can use up the server's MaxAuthTries first: the
+	 * failure message then says so.
+	 */
+	set_state(a, A_AGENT);
 	return 0;
 }
 
@@ -375,7 +418,7 @@ methods(struct auth *a, int *pubkey)
  * anything else is the server refusing the key.  Returns 0 to go on.
  */
 static int
-after_failure(struct auth *a, int rc)
+after_failure(struct siphon_ssh_auth *a, int rc)
 {
 	char what[600], *msg = NULL;
 
@@ -395,75 +438,87 @@ after_failure(struct auth *a, int rc)
 	return 0;
 }
 
+/* Connects to ssh-agent, when there is one, and lists its keys. */
 static int
-try_agent_key(struct auth *a, LIBSSH2_AGENT *agent,
-              struct libssh2_agent_publickey *id)
+step_agent(struct siphon_ssh_auth *a)
 {
-	int64_t deadline = siphon_ssh_deadline(a->o->timeout_s);
-	char type[64], label[256];
-	int rc, r;
-
-	if (siphon_ssh_blob_type(type, sizeof(type), id->blob, id->blob_len) != 0)
-		snprintf(type, sizeof(type), "unknown type");
-	if (id->comment != NULL && id->comment[0] != '\0')
-		snprintf(label, sizeof(label), "ssh-agent key '%s' (%s)",
-		         id->comment, type);
-	else
-		snprintf(label, sizeof(label), "ssh-agent %s key", type);
-	siphon_log(a->ctx, SIPHON_LOG_DEBUG, "trying %s", label);
-	while ((rc = libssh2_agent_userauth(agent, a->o->user, id)) ==
-	       LIBSSH2_ERROR_EAGAIN)
-		if ((r = wait_server(a, deadline)) != 0)
-			return r;
-	if (rc == 0) {
-		a->done = 1;
-		siphon_log(a->ctx, SIPHON_LOG_DEBUG, "authenticated with %s", label);
-		return 0;
-	}
-	if ((r = after_failure(a, rc)) != 0)
-		return r;
-	siphon_ssh_authlog_add(&a->log, label, strcmp(type, "ssh-rsa") == 0,
-	                       !a->closed, a->closed ? "connection closed" : NULL);
-	return 0;
-}
-
-/* Tries every key ssh-agent holds, when there is an agent. */
-static int
-try_agent(struct auth *a)
-{
-	struct libssh2_agent_publickey *id = NULL, *prev = NULL;
 	const char *sock = getenv("SSH_AUTH_SOCK");
-	LIBSSH2_AGENT *agent;
-	int rc, r = 0;
+	int rc;
 
+	set_state(a, A_KEYFILE_NEXT);
 	if (sock == NULL || *sock == '\0')
 		return 0;
-	if ((agent = libssh2_agent_init(a->s)) == NULL)
+	if ((a->agent = libssh2_agent_init(a->s)) == NULL)
 		return siphon_err_oom(a->ctx);
-	if (libssh2_agent_connect(agent) != 0) {
+	if (libssh2_agent_connect(a->agent) != 0) {
 		siphon_log(a->ctx, SIPHON_LOG_INFO, "ssh-agent at %s does not "
 		           "answer; trying key files", sock);
-		goto out;
+		agent_done(a);
+		return 0;
 	}
 	/*
 	 * The agent's own socket is blocking, so listing does not stop on
 	 * EAGAIN; a failure just means no agent keys.
 	 */
-	if ((rc = libssh2_agent_list_identities(agent)) != 0) {
+	if ((rc = libssh2_agent_list_identities(a->agent)) != 0) {
 		siphon_log(a->ctx, SIPHON_LOG_INFO, "ssh-agent at %s cannot list "
 		           "its keys (%d); trying key files", sock, rc);
-		goto out;
+		agent_done(a);
+		return 0;
 	}
-	while (!a->done && !a->closed &&
-	       libssh2_agent_get_identity(agent, &id, prev) == 0) {
-		if ((r = try_agent_key(a, agent, id)) != 0)
-			goto out;
-		prev = id;
+	a->id = NULL;
+	set_state(a, A_AGENT_NEXT);
+	return 0;
+}
+
+/* The agent's next key, or on to the key files. */
+static int
+step_agent_next(struct siphon_ssh_auth *a)
+{
+	struct libssh2_agent_publickey *prev = a->id;
+	char type[64];
+
+	if (a->closed || libssh2_agent_get_identity(a->agent, &a->id, prev) != 0) {
+		agent_done(a);
+		set_state(a, a->closed ? A_END : A_KEYFILE_NEXT);
+		return 0;
 	}
-out:
-	libssh2_agent_disconnect(agent);
-	libssh2_agent_free(agent);
-	return r;
+	if (siphon_ssh_blob_type(type, sizeof(type), a->id->blob,
+	                         a->id->blob_len) != 0)
+		snprintf(type, sizeof(type), "unknown type");
+	a->rsa = strcmp(type, "ssh-rsa") == 0;
+	if (a->id->comment != NULL && a->id->comment[0] != '\0')
+		snprintf(a->label, sizeof(a->label), "ssh-agent key '%s' (%s)",
+		         a->id->comment, type);
+	else
+		snprintf(a->label, sizeof(a->label), "ssh-agent %s key", type);
+	siphon_log(a->ctx, SIPHON_LOG_DEBUG, "trying %s", a->label);
+	begin_call(a);
+	set_state(a, A_AGENT_KEY);
+	return 0;
+}
+
+static int
+step_agent_key(struct siphon_ssh_auth *a)
+{
+	int rc, r;
+
+	rc = libssh2_agent_userauth(a->agent, a->o->user, a->id);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return SIPHON_AGAIN;
+	if (rc == 0) {
+		siphon_log(a->ctx, SIPHON_LOG_DEBUG, "authenticated with %s",
+		           a->label);
+		agent_done(a);
+		set_state(a, A_DONE);
+		return 0;
+	}
+	if ((r = after_failure(a, rc)) != 0)
+		return r;
+	siphon_ssh_authlog_add(&a->log, a->label, a->rsa, !a->closed,
+	                       a->closed ? "connection closed" : NULL);
+	set_state(a, A_AGENT_NEXT);
+	return 0;
 }
 
 /*
@@ -531,183 +586,240 @@ pubfile_type(const char *pub, char *buf, size_t cap)
 	fclose(f);
 }
 
-/* One libssh2 attempt with a key file, repeated while it says EAGAIN. */
-static int
-fromfile(struct auth *a, const char *pub, const char *path, const char *pass,
-         int *rc)
-{
-	int64_t deadline = siphon_ssh_deadline(a->o->timeout_s);
-	int r;
-
-	while ((*rc = libssh2_userauth_publickey_fromfile_ex(a->s, a->o->user,
-	                (unsigned)strlen(a->o->user), pub, path, pass)) ==
-	       LIBSSH2_ERROR_EAGAIN)
-		if ((r = wait_server(a, deadline)) != 0)
-			return r;
-	return 0;
-}
-
 /*
- * Tries one key file, asking for its passphrase when it is encrypted and
- * the server wants it (or its public half is only in the private file).
+ * Looks at the key file a->path before offering it: 1 to try it, 0 when
+ * it cannot be used here (recorded in the log with why).
  */
 static int
-try_keyfile(struct auth *a, const char *path)
+prepare_keyfile(struct siphon_ssh_auth *a)
 {
-	struct siphon_ssh_keyinfo ki;
 	struct stat st;
-	char pub[PATH_MAX], note[160], type[64], prompt[PATH_MAX + 64];
-	char pass[PASSPHRASE_MAX];
-	const char *base, *pubp = NULL, *why;
-	int asked = 0, rc = 0, r = 0, rsa;
+	char note[PATH_MAX + 160], type[64];
+	const char *base, *path = a->path;
 
-	/*
-	 * libssh2 hands a NULL passphrase to OpenSSL, whose default callback
-	 * then reads the terminal itself: always give a string.
-	 */
-	pass[0] = '\0';
-	if (probe_keyfile(path, &ki, note, sizeof(note)) != 0) {
+	a->ki.encrypted = 0;
+	if (probe_keyfile(path, &a->ki, note, sizeof(note)) != 0) {
 		siphon_ssh_authlog_add(&a->log, path, 0, 0, note);
 		return 0;
 	}
-	if (snprintf(pub, sizeof(pub), "%s.pub", path) < (int)sizeof(pub) &&
-	    stat(pub, &st) == 0 && S_ISREG(st.st_mode))
-		pubp = pub;
-	snprintf(type, sizeof(type), "%s", ki.type);
-	if (pubp != NULL && (type[0] == '\0' || strcmp(type, "ecdsa") == 0))
-		pubfile_type(pubp, type, sizeof(type));
+	a->has_pub = snprintf(a->pub, sizeof(a->pub), "%s.pub", path) <
+	             (int)sizeof(a->pub) &&
+	             stat(a->pub, &st) == 0 && S_ISREG(st.st_mode);
+	snprintf(type, sizeof(type), "%s", a->ki.type);
+	if (a->has_pub && (type[0] == '\0' || strcmp(type, "ecdsa") == 0))
+		pubfile_type(a->pub, type, sizeof(type));
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	rsa = strcmp(type, "ssh-rsa") == 0 ||
-	      (type[0] == '\0' && strcmp(base, "id_rsa") == 0);
+	a->rsa = strcmp(type, "ssh-rsa") == 0 ||
+	         (type[0] == '\0' && strcmp(base, "id_rsa") == 0);
 	if (type[0] != '\0' && !siphon_ssh_keytype_supported(type)) {
 		snprintf(note, sizeof(note), "%s keys are not supported by "
 		         "libssh2 1.10", type);
 		siphon_ssh_authlog_add(&a->log, path, 0, 0, note);
 		return 0;
 	}
-	if (ki.encrypted && ki.cipher[0] != '\0' &&
-	    !siphon_ssh_cipher_supported(ki.cipher)) {
+	if (a->ki.encrypted && a->ki.cipher[0] != '\0' &&
+	    !siphon_ssh_cipher_supported(a->ki.cipher)) {
 		snprintf(note, sizeof(note), "encrypted with %s, which libssh2 "
 		         "1.10 cannot read; ssh-keygen -p -Z aes256-ctr -f %s",
-		         ki.cipher, path);
-		siphon_ssh_authlog_add(&a->log, path, rsa, 0, note);
+		         a->ki.cipher, path);
+		siphon_ssh_authlog_add(&a->log, path, a->rsa, 0, note);
 		return 0;
 	}
 	siphon_log(a->ctx, SIPHON_LOG_DEBUG, "trying key %s", path);
-	for (;;) {
-		if ((r = fromfile(a, pubp, path, pass, &rc)) != 0)
-			goto out;
-		if (rc == 0) {
-			a->done = 1;
-			siphon_log(a->ctx, SIPHON_LOG_DEBUG, "authenticated with %s",
-			           path);
-			goto out;
-		}
-		if ((r = after_failure(a, rc)) != 0 || a->closed)
-			break;
-		/*
-		 * An encrypted key fails in libssh2 with FILE (public half
-		 * derived from the private file), PUBLICKEY_UNVERIFIED (the
-		 * signature could not be made after the server accepted the
-		 * public half) or KEYFILE_AUTH_FAILED; REFUSED means the server
-		 * does not want this key, so no passphrase is asked for it.
-		 */
-		if (!ki.encrypted || rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED ||
-		    (rc != LIBSSH2_ERROR_FILE &&
-		     rc != LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED &&
-		     rc != LIBSSH2_ERROR_KEYFILE_AUTH_FAILED))
-			break;
-		if (asked > 0)
-			siphon_log(a->ctx, SIPHON_LOG_WARN, "wrong passphrase for key "
-			           "'%s'", path);
-		if (asked == PASSPHRASE_TRIES || a->ctx == NULL ||
-		    a->ctx->prompt_fn == NULL) {
-			why = asked ? "wrong passphrase" :
-			      "encrypted; no passphrase can be asked for here";
-			siphon_ssh_authlog_add(&a->log, path, rsa, 0, why);
-			goto out;
-		}
-		snprintf(prompt, sizeof(prompt), "Enter passphrase for key '%s': ",
-		         path);
-		OPENSSL_cleanse(pass, sizeof(pass));
-		if (a->ctx->prompt_fn(a->ctx->prompt_arg, prompt, pass,
-		                      sizeof(pass)) != 0) {
-			pass[0] = '\0';
-			siphon_ssh_authlog_add(&a->log, path, rsa, 0,
-			                       "encrypted; no passphrase given");
-			goto out;
-		}
-		pass[sizeof(pass) - 1] = '\0';
-		asked++;
-	}
-	if (r != 0)
-		goto out;
-	if (rc == LIBSSH2_ERROR_FILE) {
-		char *msg = NULL;
-
-		libssh2_session_last_error(a->s, &msg, NULL, 0);
-		snprintf(note, sizeof(note), "%s", msg != NULL ? msg : "unusable");
-		siphon_ssh_authlog_add(&a->log, path, rsa, 0, note);
-	} else {
-		siphon_ssh_authlog_add(&a->log, path, rsa, !a->closed,
-		                       a->closed ? "connection closed" : NULL);
-	}
-out:
-	OPENSSL_cleanse(pass, sizeof(pass));
-	return r;
+	return 1;
 }
 
 /* The files to try: -i, else those of the usual ones that exist. */
 static int
-try_keyfiles(struct auth *a)
+step_keyfile_next(struct siphon_ssh_auth *a)
 {
+	const size_t nkeys = sizeof(default_keys) / sizeof(default_keys[0]);
 	struct stat st;
-	char path[PATH_MAX], rel[64];
+	char rel[64];
 	int r;
 
-	if (a->o->identity != NULL)
-		return try_keyfile(a, a->o->identity);
-	for (size_t i = 0; i < sizeof(default_keys) / sizeof(default_keys[0]) &&
-	     !a->done && !a->closed; i++) {
-		snprintf(rel, sizeof(rel), ".ssh/%s", default_keys[i]);
-		if ((r = siphon_ssh_localuser_path(a->ctx, path, sizeof(path),
-		                                   rel)) != 0)
-			return r;
-		if (stat(path, &st) != 0)
-			continue;
-		if ((r = try_keyfile(a, path)) != 0)
-			return r;
+	for (;;) {
+		if (a->closed || (a->o->identity != NULL ? a->key_ix > 0 :
+		                  a->key_ix >= nkeys)) {
+			set_state(a, A_END);
+			return 0;
+		}
+		if (a->o->identity != NULL) {
+			snprintf(a->path, sizeof(a->path), "%s", a->o->identity);
+			a->key_ix++;
+		} else {
+			snprintf(rel, sizeof(rel), ".ssh/%s", default_keys[a->key_ix++]);
+			if ((r = siphon_ssh_localuser_path(a->ctx, a->path,
+			                                   sizeof(a->path), rel)) != 0)
+				return r;
+			if (stat(a->path, &st) != 0)
+				continue;
+		}
+		if (prepare_keyfile(a))
+			break;
 	}
+	/*
+	 * libssh2 hands a NULL passphrase to OpenSSL, whose default callback
+	 * then reads the terminal itself: always give a string.
+	 */
+	OPENSSL_cleanse(a->pass, sizeof(a->pass));
+	a->asked = 0;
+	begin_call(a);
+	set_state(a, A_KEYFILE);
+	return 0;
+}
+
+/* Records a key file that failed, and moves on to the next. */
+static int
+keyfile_failed(struct siphon_ssh_auth *a, int refused, const char *note)
+{
+	OPENSSL_cleanse(a->pass, sizeof(a->pass));
+	siphon_ssh_authlog_add(&a->log, a->path, a->rsa, refused, note);
+	set_state(a, A_KEYFILE_NEXT);
+	return 0;
+}
+
+/*
+ * One attempt with the key file, asking for its passphrase when it is
+ * encrypted and the server wants it (or its public half is only in the
+ * private file).  The prompt blocks: it waits for the user, not for the
+ * network.
+ */
+static int
+step_keyfile(struct siphon_ssh_auth *a)
+{
+	char prompt[PATH_MAX + 64], note[160], *msg = NULL;
+	int rc, r;
+
+	rc = libssh2_userauth_publickey_fromfile_ex(a->s, a->o->user,
+	        (unsigned)strlen(a->o->user), a->has_pub ? a->pub : NULL,
+	        a->path, a->pass);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return SIPHON_AGAIN;
+	if (rc == 0) {
+		OPENSSL_cleanse(a->pass, sizeof(a->pass));
+		siphon_log(a->ctx, SIPHON_LOG_DEBUG, "authenticated with %s",
+		           a->path);
+		set_state(a, A_DONE);
+		return 0;
+	}
+	if ((r = after_failure(a, rc)) != 0) {
+		OPENSSL_cleanse(a->pass, sizeof(a->pass));
+		return r;
+	}
+	/*
+	 * An encrypted key fails in libssh2 with FILE (public half derived
+	 * from the private file), PUBLICKEY_UNVERIFIED (the signature could
+	 * not be made after the server accepted the public half) or
+	 * KEYFILE_AUTH_FAILED; REFUSED means the server does not want this
+	 * key, so no passphrase is asked for it.
+	 */
+	if (a->closed || !a->ki.encrypted ||
+	    rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED ||
+	    (rc != LIBSSH2_ERROR_FILE &&
+	     rc != LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED &&
+	     rc != LIBSSH2_ERROR_KEYFILE_AUTH_FAILED)) {
+		if (rc != LIBSSH2_ERROR_FILE)
+			return keyfile_failed(a, !a->closed, a->closed ?
+			                      "connection closed" : NULL);
+		libssh2_session_last_error(a->s, &msg, NULL, 0);
+		snprintf(note, sizeof(note), "%s", msg != NULL ? msg : "unusable");
+		return keyfile_failed(a, 0, note);
+	}
+	if (a->asked > 0)
+		siphon_log(a->ctx, SIPHON_LOG_WARN, "wrong passphrase for key "
+		           "'%s'", a->path);
+	if (a->asked == PASSPHRASE_TRIES || a->ctx == NULL ||
+	    a->ctx->prompt_fn == NULL)
+		return keyfile_failed(a, 0, a->asked ? "wrong passphrase" :
+		                      "encrypted; no passphrase can be asked "
+		                      "for here");
+	snprintf(prompt, sizeof(prompt), "Enter passphrase for key '%s': ",
+	         a->path);
+	OPENSSL_cleanse(a->pass, sizeof(a->pass));
+	if (a->ctx->prompt_fn(a->ctx->prompt_arg, prompt, a->pass,
+	                      sizeof(a->pass)) != 0)
+		return keyfile_failed(a, 0, "encrypted; no passphrase given");
+	a->pass[sizeof(a->pass) - 1] = '\0';
+	a->asked++;
+	/* The time at the prompt is the user's: the server's clock starts now. */
+	begin_call(a);
 	return 0;
 }
 
 int
-siphon_ssh_auth(struct siphon_ctx *ctx, LIBSSH2_SESSION *s, int sock,
-                const struct siphon_ssh_auth_opts *o)
+siphon_ssh_auth_new(struct siphon_ssh_auth **out, struct siphon_ctx *ctx,
+                    LIBSSH2_SESSION *s, const struct siphon_ssh_auth_opts *o)
 {
-	struct auth a;
-	char msg[SIPHON_ERRMSG_MAX];
-	int pubkey, r;
+	struct siphon_ssh_auth *a;
 
-	memset(&a, 0, sizeof(a));
-	a.ctx = ctx;
-	a.s = s;
-	a.sock = sock;
-	a.o = o;
-	if ((r = methods(&a, &pubkey)) != 0 || a.done)
-		return r;
-	/*
-	 * ssh-agent identities first, then key files, as OpenSSH does.  An agent
-	 * holding many keys can use up the server's MaxAuthTries first: the
-	 * failure message then says so.
-	 */
-	if ((r = try_agent(&a)) != 0 || a.done)
-		return r;
-	if (!a.closed && (r = try_keyfiles(&a)) != 0)
-		return r;
-	if (a.done)
-		return 0;
-	siphon_ssh_authlog_message(&a.log, msg, sizeof(msg), o->user, o->host,
-	                           a.closed, o->peer_reason);
-	return siphon_err(ctx, SIPHON_EAUTH, "%s", msg);
+	*out = NULL;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return siphon_err_oom(ctx);
+	a->ctx = ctx;
+	a->s = s;
+	a->o = o;
+	begin_call(a);
+	set_state(a, A_METHODS);
+	*out = a;
+	return 0;
+}
+
+int
+siphon_ssh_auth_step(struct siphon_ssh_auth *a, int64_t *deadline_ms)
+{
+	char msg[SIPHON_ERRMSG_MAX];
+	int r;
+
+	for (;;) {
+		switch (a->state) {
+		case A_METHODS:
+			r = step_methods(a);
+			break;
+		case A_AGENT:
+			r = step_agent(a);
+			break;
+		case A_AGENT_NEXT:
+			r = step_agent_next(a);
+			break;
+		case A_AGENT_KEY:
+			r = step_agent_key(a);
+			break;
+		case A_KEYFILE_NEXT:
+			r = step_keyfile_next(a);
+			break;
+		case A_KEYFILE:
+			r = step_keyfile(a);
+			break;
+		case A_DONE:
+			return 0;
+		case A_END:
+		default:
+			siphon_ssh_authlog_message(&a->log, msg, sizeof(msg),
+			                           a->o->user, a->o->host, a->closed,
+			                           a->o->peer_reason);
+			return siphon_err(a->ctx, SIPHON_EAUTH, "%s", msg);
+		}
+		if (r < 0)
+			return r;
+		if (r == SIPHON_AGAIN) {
+			if (siphon_ssh_now_ms() >= a->deadline)
+				return siphon_err(a->ctx, SIPHON_ECONNECT,
+				                  "authentication of %s@%s: no answer "
+				                  "from the server within %d s",
+				                  a->o->user, a->o->host, a->o->timeout_s);
+			*deadline_ms = a->deadline;
+			return SIPHON_AGAIN;
+		}
+	}
+}
+
+void
+siphon_ssh_auth_free(struct siphon_ssh_auth *a)
+{
+	if (a == NULL)
+		return;
+	agent_done(a);
+	OPENSSL_cleanse(a->pass, sizeof(a->pass));
+	free(a);
 }

@@ -13,12 +13,13 @@
 
 #include <libssh2.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct siphon_ssh_auth_opts {
 	const char *user;
 	const char *host;        /* for messages */
 	const char *identity;    /* NULL: ~/.ssh/id_ed25519, id_ecdsa, id_rsa */
-	int timeout_s;           /* bound on each wait for the server */
+	int timeout_s;           /* bound on each libssh2 call's wait for the server */
 	/*
 	 * The server's DISCONNECT, as the session's callback records it:
 	 * *peer_reason is "" until one arrives.  libssh2 1.10 reports such a
@@ -26,17 +27,41 @@ struct siphon_ssh_auth_opts {
 	 * failures") as an unverified key, not as a lost connection.
 	 */
 	const char *peer_reason;
+	/* True when the transport shows the server hung up (may be NULL). */
+	int (*peer_closed)(void *arg);
+	void *peer_arg;
 };
 
 /*
- * Authenticates session s (non-blocking, on socket sock).  Returns 0;
- * SIPHON_EAUTH with one line naming user@host and every key tried;
- * SIPHON_ECONNECT when the connection fails; SIPHON_EINTR when cancelled.
- * Passphrases are asked for with ctx->prompt_fn (none asked when it is
- * NULL), at most three times per key, and wiped after use.
+ * The authentication of one session, as a state machine: ssh-agent keys
+ * first, then key files, as OpenSSH does.
  */
-int siphon_ssh_auth(struct siphon_ctx *ctx, LIBSSH2_SESSION *s, int sock,
-                    const struct siphon_ssh_auth_opts *o);
+struct siphon_ssh_auth;
+
+/*
+ * Prepares to authenticate session s (non-blocking).  Borrows s and o (and
+ * the strings in o) until freed.  0, or SIPHON_ENOMEM.
+ */
+int siphon_ssh_auth_new(struct siphon_ssh_auth **out, struct siphon_ctx *ctx,
+                        LIBSSH2_SESSION *s,
+                        const struct siphon_ssh_auth_opts *o);
+
+/*
+ * Advances the authentication as far as it goes without waiting for the
+ * server.  Returns 0 when authenticated; SIPHON_AGAIN when libssh2 waits
+ * (for the directions libssh2_session_block_directions says), with the
+ * call's deadline in *deadline_ms: step again when the transport is ready
+ * or the deadline has passed (then it fails with SIPHON_ECONNECT "no
+ * answer from the server within N s"); SIPHON_EAUTH with one line naming
+ * user@host and every key tried; SIPHON_ECONNECT when the connection
+ * fails.  Passphrases are asked for with ctx->prompt_fn (none asked when
+ * it is NULL), at most three times per key, and wiped after use; the prompt
+ * blocks inside the step.
+ */
+int siphon_ssh_auth_step(struct siphon_ssh_auth *a, int64_t *deadline_ms);
+
+/* Wipes and frees; accepts NULL. */
+void siphon_ssh_auth_free(struct siphon_ssh_auth *a);
 
 /* Pure helpers, exposed for the unit tests. */
 

@@ -163,4 +163,6 @@ const struct siphon_chan_ops siphon_chan_libssh2 = {
 	.directions = ch_directions,
 	.errmsg = ch_errmsg,
 	.keepalive = ch_keepalive,
+	/* Every exec is one of siphon's remote scripts, with their trailers. */
+	.no_trailers = 0,
 };

@@ -1,13 +1,13 @@
-/* session.c - connect, handshake, verify and authenticate; free. */
+/* session.c - connect, handshake, verify and authenticate, step by step; free. */
 #include "ssh/session.h"
 #include "ssh/auth.h"
 #include "ssh/knownhosts.h"
 #include "ssh/localuser.h"
-#include "ssh/tcp.h"
 #include "ssh/wait.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +16,13 @@
 
 #define DEFAULT_PORT 22
 #define DEFAULT_TIMEOUT_S 15
-/* How long freeing may wait for the socket, in case it ever has to. */
+/* How long freeing may wait for the transport, in case it ever has to. */
 #define FREE_TIMEOUT_MS 1000
+/*
+ * When libssh2 says EAGAIN without naming a direction (it waits on something
+ * other than the transport, such as the agent), we look again this soon.
+ */
+#define IDLE_RETRY_MS 10
 
 /*
  * aes128-ctr first: the fastest cipher libssh2 1.10 has (it has no AES-GCM
@@ -28,12 +33,37 @@ static const char cipher_prefs[] = "aes128-ctr,aes256-ctr,aes192-ctr";
 /* The dump stream is compressed on the server already. */
 static const char comp_prefs[] = "none";
 
+/* The first state is where a new machine starts (calloc). */
+enum ssh_state {
+	S_TRANSPORT_START,
+	S_TRANSPORT,
+	S_HANDSHAKE,
+	S_HOSTKEY,
+	S_AUTH,
+	S_READY,
+	S_FAILED,
+};
+
 struct siphon_ssh {
+	struct siphon_ctx *ctx;
+	struct siphon_transport *t;
 	LIBSSH2_SESSION *session;
-	int sock;
+	enum ssh_state state;
+	int err;                 /* the code of S_FAILED */
+	int64_t deadline;        /* of the handshake */
 	int initialized;         /* libssh2_init() was called for us */
 	int handshaken;          /* a DISCONNECT can be sent */
+	int closing;             /* freeing: the transport is no longer used */
+	int io_fd;               /* the descriptor the handshake was given */
 	char peer_reason[256];   /* the server's DISCONNECT message */
+	struct siphon_knownhosts *kh;
+	struct siphon_ssh_auth *auth;
+	struct siphon_ssh_auth_opts ao;
+	/* the options, copied */
+	char *host, *identity;
+	int port, timeout_s, accept_new;
+	char user[256], khpath[PATH_MAX], spec[SIPHON_HOSTSPEC_MAX];
+	char hp[SIPHON_HOSTSPEC_MAX];
 };
 
 int
@@ -59,9 +89,15 @@ siphon_ssh_session(struct siphon_ssh *s)
 }
 
 int
+siphon_ssh_pollfd(struct siphon_ssh *s)
+{
+	return s->t != NULL ? s->t->ops->fd(s->t) : -1;
+}
+
+int
 siphon_ssh_socket(struct siphon_ssh *s)
 {
-	return s->sock;
+	return siphon_ssh_pollfd(s);
 }
 
 void
@@ -69,33 +105,78 @@ siphon_ssh_free(struct siphon_ssh *s)
 {
 	if (s == NULL)
 		return;
+	siphon_ssh_auth_free(s->auth);
+	siphon_knownhosts_free(s->kh);
 	if (s->session != NULL) {
 		/*
-		 * One non-blocking try at a polite DISCONNECT; if the socket
+		 * One non-blocking try at a polite DISCONNECT; if the transport
 		 * would block, the server learns from the closed connection.
 		 */
 		if (s->handshaken)
 			(void)libssh2_session_disconnect(s->session,
 			                                 "siphon closing");
 		/*
-		 * With the socket shut down, whatever libssh2 still wants to send
-		 * while freeing (channel CLOSE messages) fails at once instead of
-		 * waiting on a peer that may be gone; blocking mode with a
-		 * timeout makes libssh2 finish the free rather than return EAGAIN
-		 * and leak it.
+		 * From now on the send and receive callbacks fail at once, so
+		 * whatever libssh2 still wants to send while freeing (channel
+		 * CLOSE messages) does not wait on a peer that may be gone;
+		 * blocking mode with a timeout makes libssh2 finish the free
+		 * rather than return EAGAIN and leak it.
 		 */
-		if (s->sock >= 0)
-			(void)shutdown(s->sock, SHUT_RDWR);
+		s->closing = 1;
 		libssh2_session_set_timeout(s->session, FREE_TIMEOUT_MS);
 		libssh2_session_set_blocking(s->session, 1);
 		(void)libssh2_session_free(s->session);
 	}
-	if (s->sock >= 0)
-		close(s->sock);
+	siphon_transport_free(s->t);
 	/* libssh2 1.10 counts init/exit calls; this undoes ours only. */
 	if (s->initialized)
 		libssh2_exit();
+	free(s->host);
+	free(s->identity);
 	free(s);
+}
+
+/*
+ * libssh2's I/O callbacks (LIBSSH2_SEND_FUNC, LIBSSH2_RECV_FUNC in 1.10):
+ * the session's bytes go through the transport, whatever it is.  The
+ * session's abstract pointer is the struct siphon_ssh.  libssh2 also talks
+ * to ssh-agent through these callbacks, with the agent's socket as sock:
+ * bytes for any descriptor other than the session's go to that descriptor,
+ * as libssh2's own callbacks would send them.
+ */
+/* A send or recv result in the callbacks' convention: bytes, or -errno. */
+static ssize_t
+io_result(ssize_t n)
+{
+	if (n >= 0)
+		return n;
+	return errno == EAGAIN || errno == EWOULDBLOCK ? -EAGAIN : -errno;
+}
+
+static ssize_t
+on_send(libssh2_socket_t sock, const void *buf, size_t len, int flags,
+        void **abstract)
+{
+	struct siphon_ssh *ssh = *abstract;
+
+	if (sock != ssh->io_fd || ssh->io_fd < 0)
+		return io_result(send(sock, buf, len, flags));
+	if (ssh->closing)
+		return -EPIPE;
+	return ssh->t->ops->send(ssh->t, buf, len);
+}
+
+static ssize_t
+on_recv(libssh2_socket_t sock, void *buf, size_t len, int flags,
+        void **abstract)
+{
+	struct siphon_ssh *ssh = *abstract;
+
+	if (sock != ssh->io_fd || ssh->io_fd < 0)
+		return io_result(recv(sock, buf, len, flags));
+	if (ssh->closing)
+		return 0;
+	return ssh->t->ops->recv(ssh->t, buf, len);
 }
 
 /*
@@ -208,33 +289,204 @@ nz(const char *s)
 	return s != NULL ? s : "?";
 }
 
+/* The transport's view of a hang-up, for authentication. */
 static int
-handshake(struct siphon_ssh *ssh, struct siphon_ctx *ctx, const char *hp,
-          int timeout_s)
+peer_closed(void *arg)
 {
-	int64_t deadline = siphon_ssh_deadline(timeout_s);
-	char what[400];
-	int rc, r;
+	struct siphon_ssh *ssh = arg;
 
-	snprintf(what, sizeof(what), "SSH handshake with %s", hp);
-	while ((rc = libssh2_session_handshake(ssh->session, ssh->sock)) ==
-	       LIBSSH2_ERROR_EAGAIN)
-		if ((r = siphon_ssh_wait(ctx, ssh->session, ssh->sock, deadline,
-		                         timeout_s, what)) != 0)
-			return r;
+	return ssh->t->ops->peer_closed(ssh->t);
+}
+
+/* Copies the options; resolves the defaults (user, known_hosts). */
+static int
+take_opts(struct siphon_ssh *ssh, const struct siphon_ssh_opts *o)
+{
+	struct siphon_ctx *ctx = ssh->ctx;
+	int r;
+
+	ssh->port = o->port != 0 ? o->port : DEFAULT_PORT;
+	ssh->timeout_s = o->connect_timeout != 0 ? o->connect_timeout :
+	                 DEFAULT_TIMEOUT_S;
+	ssh->accept_new = o->accept_new_host_key;
+	if (o->user != NULL) {
+		if (snprintf(ssh->user, sizeof(ssh->user), "%s", o->user) >=
+		    (int)sizeof(ssh->user))
+			return siphon_err(ctx, SIPHON_EUSAGE, "SSH user name too long");
+	} else if ((r = siphon_ssh_localuser_name(ctx, ssh->user,
+	                                          sizeof(ssh->user))) != 0) {
+		return r;
+	}
+	if (o->known_hosts != NULL) {
+		if (snprintf(ssh->khpath, sizeof(ssh->khpath), "%s",
+		             o->known_hosts) >= (int)sizeof(ssh->khpath))
+			return siphon_err(ctx, SIPHON_EUSAGE, "known_hosts path too "
+			                  "long");
+	} else if ((r = siphon_ssh_localuser_path(ctx, ssh->khpath,
+	                                          sizeof(ssh->khpath),
+	                                          ".ssh/known_hosts")) != 0) {
+		return r;
+	}
+	if (siphon_knownhosts_hostspec(ssh->spec, sizeof(ssh->spec), o->host,
+	                               ssh->port) != 0)
+		return siphon_err(ctx, SIPHON_EUSAGE, "host name too long: %s",
+		                  o->host);
+	siphon_ssh_hostport(ssh->hp, sizeof(ssh->hp), o->host, ssh->port);
+	if ((ssh->host = strdup(o->host)) == NULL ||
+	    (o->identity != NULL && (ssh->identity = strdup(o->identity)) == NULL))
+		return siphon_err_oom(ctx);
+	return 0;
+}
+
+int
+siphon_ssh_start(struct siphon_ssh **out, struct siphon_ctx *ctx,
+                 const struct siphon_ssh_opts *o, struct siphon_transport *t)
+{
+	struct siphon_ssh *ssh = NULL;
+	int r;
+
+	*out = NULL;
+	if ((r = check_opts(ctx, o)) != 0)
+		goto out;
+	if ((ssh = calloc(1, sizeof(*ssh))) == NULL) {
+		r = siphon_err_oom(ctx);
+		goto out;
+	}
+	ssh->ctx = ctx;
+	ssh->io_fd = -1;
+	ssh->t = t;
+	t = NULL;
+	if ((r = take_opts(ssh, o)) != 0)
+		goto out;
+	if (ssh->t == NULL &&
+	    (r = siphon_transport_tcp_new(&ssh->t, ctx, ssh->host, ssh->port,
+	                                  ssh->timeout_s)) != 0)
+		goto out;
+	if (libssh2_init(0) != 0) {
+		r = siphon_err(ctx, SIPHON_EINTERNAL, "libssh2_init failed");
+		goto out;
+	}
+	ssh->initialized = 1;
+	if ((ssh->session = libssh2_session_init_ex(NULL, NULL, NULL,
+	                                            ssh)) == NULL) {
+		r = siphon_err_oom(ctx);
+		goto out;
+	}
+	libssh2_session_callback_set(ssh->session, LIBSSH2_CALLBACK_DISCONNECT,
+	                             (void *)on_disconnect);
+	libssh2_session_callback_set(ssh->session, LIBSSH2_CALLBACK_SEND,
+	                             (void *)on_send);
+	libssh2_session_callback_set(ssh->session, LIBSSH2_CALLBACK_RECV,
+	                             (void *)on_recv);
+	libssh2_session_set_blocking(ssh->session, 0);
+	/*
+	 * SSH keepalives every 15 s, answered by the server: they keep NAT and
+	 * firewall state alive through quiet phases (a long local index build).
+	 * Whether the server still answers is the heartbeat's job
+	 * (engine/heartbeat.c): libssh2 never reports missing replies.
+	 */
+	libssh2_keepalive_config(ssh->session, 1, 15);
+	*out = ssh;
+	ssh = NULL;
+out:
+	siphon_transport_free(t);
+	siphon_ssh_free(ssh);
+	return r;
+}
+
+/* The one place the state changes. */
+static void
+set_state(struct siphon_ssh *ssh, enum ssh_state st)
+{
+	static const char *const names[] = {
+		[S_TRANSPORT_START] = "transport-start",
+		[S_TRANSPORT] = "transport", [S_HANDSHAKE] = "handshake",
+		[S_HOSTKEY] = "hostkey", [S_AUTH] = "auth", [S_READY] = "ready",
+		[S_FAILED] = "failed",
+	};
+
+	siphon_log(ssh->ctx, SIPHON_LOG_DEBUG, "%s: SSH %s -> %s", ssh->hp,
+	           names[ssh->state], names[st]);
+	ssh->state = st;
+}
+
+/* What libssh2 waits for, until deadline. */
+static void
+want_session(struct siphon_ssh *ssh, struct siphon_pollwant *w,
+             int64_t deadline)
+{
+	int64_t retry = siphon_ssh_now_ms() + IDLE_RETRY_MS;
+	int dirs = libssh2_session_block_directions(ssh->session);
+
+	w->fd = siphon_ssh_pollfd(ssh);
+	w->events = 0;
+	if (dirs & LIBSSH2_SESSION_BLOCK_INBOUND)
+		w->events |= POLLIN;
+	if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+		w->events |= POLLOUT;
+	w->deadline_ms = deadline;
+	/* Nothing to wait for on the transport: look again soon. */
+	if (w->events == 0 && retry < deadline)
+		w->deadline_ms = retry;
+}
+
+/*
+ * The transport is connected: ask for a host key of a type known_hosts
+ * holds (libssh2 1.10 prefers ECDSA, so a host known by its ed25519 key
+ * would otherwise look unknown), and set the other preferences.
+ */
+static int
+before_handshake(struct siphon_ssh *ssh)
+{
+	char prefs[256];
+	unsigned types;
+	int r;
+
+	if ((r = siphon_knownhosts_load(&ssh->kh, ssh->ctx, ssh->session,
+	                                ssh->khpath)) != 0)
+		return r;
+	types = siphon_knownhosts_types(ssh->kh, ssh->spec);
+	if (siphon_knownhosts_hostkey_prefs(prefs, sizeof(prefs), types) != 0)
+		return siphon_err(ssh->ctx, SIPHON_EINTERNAL, "host key preferences "
+		                  "do not fit");
+	siphon_log(ssh->ctx, SIPHON_LOG_DEBUG, "%s holds %s key types for %s; "
+	           "asking for %s", ssh->khpath, types ? "these" : "no",
+	           ssh->spec, prefs);
+	if ((r = set_prefs(ssh->ctx, ssh->session, prefs)) != 0)
+		return r;
+	ssh->deadline = siphon_ssh_deadline(ssh->timeout_s);
+	return 0;
+}
+
+static int
+handshake(struct siphon_ssh *ssh, struct siphon_pollwant *w)
+{
+	char what[400];
+	int rc;
+
+	ssh->io_fd = siphon_ssh_pollfd(ssh);
+	rc = libssh2_session_handshake(ssh->session, ssh->io_fd);
+	if (rc == LIBSSH2_ERROR_EAGAIN) {
+		if (siphon_ssh_now_ms() >= ssh->deadline)
+			return siphon_err(ssh->ctx, SIPHON_ECONNECT, "SSH handshake "
+			                  "with %s: no answer from the server within "
+			                  "%d s", ssh->hp, ssh->timeout_s);
+		want_session(ssh, w, ssh->deadline);
+		return SIPHON_AGAIN;
+	}
 	if (rc != 0) {
 		/* The server's own words beat libssh2's "socket disconnect". */
 		if (ssh->peer_reason[0] != '\0')
-			return siphon_err(ctx, SIPHON_ECONNECT, "SSH handshake with %s "
-			                  "failed: the server said \"%s\"", hp,
-			                  ssh->peer_reason);
-		snprintf(what, sizeof(what), "SSH handshake with %s failed%s", hp,
-		         handshake_hint(rc));
-		return siphon_ssh_fail(ctx, ssh->session, rc, what);
+			return siphon_err(ssh->ctx, SIPHON_ECONNECT, "SSH handshake "
+			                  "with %s failed: the server said \"%s\"",
+			                  ssh->hp, ssh->peer_reason);
+		snprintf(what, sizeof(what), "SSH handshake with %s failed%s",
+		         ssh->hp, handshake_hint(rc));
+		return siphon_ssh_fail(ssh->ctx, ssh->session, rc, what);
 	}
 	ssh->handshaken = 1;
-	siphon_log(ctx, SIPHON_LOG_DEBUG, "%s: %s; host key %s, cipher %s, MAC "
-	           "%s", hp, nz(libssh2_session_banner_get(ssh->session)),
+	siphon_log(ssh->ctx, SIPHON_LOG_DEBUG, "%s: %s; host key %s, cipher %s, "
+	           "MAC %s", ssh->hp, nz(libssh2_session_banner_get(ssh->session)),
 	           nz(libssh2_session_methods(ssh->session,
 	                                      LIBSSH2_METHOD_HOSTKEY)),
 	           nz(libssh2_session_methods(ssh->session,
@@ -244,104 +496,116 @@ handshake(struct siphon_ssh *ssh, struct siphon_ctx *ctx, const char *hp,
 	return 0;
 }
 
+/* Host key checked: authentication may begin (the key was not sent before). */
+static int
+begin_auth(struct siphon_ssh *ssh)
+{
+	siphon_knownhosts_free(ssh->kh);
+	ssh->kh = NULL;
+	ssh->ao.user = ssh->user;
+	ssh->ao.host = ssh->host;
+	ssh->ao.identity = ssh->identity;
+	ssh->ao.timeout_s = ssh->timeout_s;
+	ssh->ao.peer_reason = ssh->peer_reason;
+	ssh->ao.peer_closed = peer_closed;
+	ssh->ao.peer_arg = ssh;
+	return siphon_ssh_auth_new(&ssh->auth, ssh->ctx, ssh->session, &ssh->ao);
+}
+
+/* One state's work: 0 when it is done (the state moved on), else AGAIN or an error. */
+static int
+advance(struct siphon_ssh *ssh, struct siphon_pollwant *w)
+{
+	int64_t deadline;
+	int r;
+
+	switch (ssh->state) {
+	case S_TRANSPORT_START:
+		if ((r = ssh->t->ops->start(ssh->t)) != 0)
+			return r;
+		set_state(ssh, S_TRANSPORT);
+		return 0;
+	case S_TRANSPORT:
+		if ((r = ssh->t->ops->step(ssh->t, w)) != 0 ||
+		    (r = before_handshake(ssh)) != 0)
+			return r;
+		set_state(ssh, S_HANDSHAKE);
+		return 0;
+	case S_HANDSHAKE:
+		if ((r = handshake(ssh, w)) != 0)
+			return r;
+		set_state(ssh, S_HOSTKEY);
+		return 0;
+	case S_HOSTKEY:
+		if ((r = siphon_knownhosts_verify(ssh->kh, ssh->ctx, ssh->session,
+		                                  ssh->host, ssh->port,
+		                                  ssh->accept_new)) != 0 ||
+		    (r = begin_auth(ssh)) != 0)
+			return r;
+		set_state(ssh, S_AUTH);
+		return 0;
+	case S_AUTH:
+		r = siphon_ssh_auth_step(ssh->auth, &deadline);
+		if (r == SIPHON_AGAIN)
+			want_session(ssh, w, deadline);
+		if (r != 0)
+			return r;
+		siphon_ssh_auth_free(ssh->auth);
+		ssh->auth = NULL;
+		siphon_log(ssh->ctx, SIPHON_LOG_INFO, "connected to %s as %s",
+		           ssh->hp, ssh->user);
+		set_state(ssh, S_READY);
+		return 0;
+	case S_READY:
+	case S_FAILED:
+		break;
+	}
+	return 0;
+}
+
+int
+siphon_ssh_step(struct siphon_ssh *ssh, struct siphon_pollwant *w)
+{
+	int r;
+
+	while (ssh->state != S_READY && ssh->state != S_FAILED) {
+		r = advance(ssh, w);
+		if (r == SIPHON_AGAIN)
+			return r;
+		if (r < 0) {
+			ssh->err = r;
+			set_state(ssh, S_FAILED);
+		}
+	}
+	return ssh->state == S_READY ? 0 : ssh->err;
+}
+
+static int
+step_fn(void *arg, struct siphon_pollwant *w)
+{
+	return siphon_ssh_step(arg, w);
+}
+
+int
+siphon_ssh_wait_ready(struct siphon_ssh *s)
+{
+	return siphon_ssh_drive(s->ctx, step_fn, s);
+}
+
 int
 siphon_ssh_connect(struct siphon_ssh **out, struct siphon_ctx *ctx,
                    const struct siphon_ssh_opts *o)
 {
 	struct siphon_ssh *ssh = NULL;
-	struct siphon_knownhosts *kh = NULL;
-	struct siphon_ssh_auth_opts ao;
-	char user[256], khpath[PATH_MAX], spec[SIPHON_HOSTSPEC_MAX];
-	char prefs[256], hp[SIPHON_HOSTSPEC_MAX];
-	int port, timeout_s, r;
-	unsigned types;
+	int r;
 
 	*out = NULL;
-	if ((r = check_opts(ctx, o)) != 0)
-		return r;
-	port = o->port != 0 ? o->port : DEFAULT_PORT;
-	timeout_s = o->connect_timeout != 0 ? o->connect_timeout :
-	            DEFAULT_TIMEOUT_S;
-	if (o->user != NULL) {
-		if (snprintf(user, sizeof(user), "%s", o->user) >= (int)sizeof(user))
-			return siphon_err(ctx, SIPHON_EUSAGE, "SSH user name too long");
-	} else if ((r = siphon_ssh_localuser_name(ctx, user, sizeof(user))) != 0) {
-		return r;
-	}
-	if (o->known_hosts != NULL) {
-		if (snprintf(khpath, sizeof(khpath), "%s", o->known_hosts) >=
-		    (int)sizeof(khpath))
-			return siphon_err(ctx, SIPHON_EUSAGE, "known_hosts path too "
-			                  "long");
-	} else if ((r = siphon_ssh_localuser_path(ctx, khpath, sizeof(khpath),
-	                                          ".ssh/known_hosts")) != 0) {
-		return r;
-	}
-	if (siphon_knownhosts_hostspec(spec, sizeof(spec), o->host, port) != 0)
-		return siphon_err(ctx, SIPHON_EUSAGE, "host name too long: %s",
-		                  o->host);
-	siphon_ssh_hostport(hp, sizeof(hp), o->host, port);
-
-	if ((ssh = calloc(1, sizeof(*ssh))) == NULL)
-		return siphon_err_oom(ctx);
-	ssh->sock = -1;
-	if (libssh2_init(0) != 0) {
-		r = siphon_err(ctx, SIPHON_EINTERNAL, "libssh2_init failed");
+	if ((r = siphon_ssh_start(&ssh, ctx, o, NULL)) != 0 ||
+	    (r = siphon_ssh_wait_ready(ssh)) != 0)
 		goto out;
-	}
-	ssh->initialized = 1;
-	if ((r = siphon_ssh_tcp_connect(&ssh->sock, ctx, o->host, port,
-	                                timeout_s)) != 0)
-		goto out;
-	if ((ssh->session = libssh2_session_init_ex(NULL, NULL, NULL,
-	                                            ssh)) == NULL) {
-		r = siphon_err_oom(ctx);
-		goto out;
-	}
-	libssh2_session_callback_set(ssh->session, LIBSSH2_CALLBACK_DISCONNECT,
-	                             (void *)on_disconnect);
-	libssh2_session_set_blocking(ssh->session, 0);
-	/*
-	 * SSH keepalives every 15 s, answered by the server: they keep NAT and
-	 * firewall state alive through quiet phases (a long local index build).
-	 * Whether the server still answers is the heartbeat's job
-	 * (engine/heartbeat.c): libssh2 never reports missing replies.
-	 */
-	libssh2_keepalive_config(ssh->session, 1, 15);
-
-	/*
-	 * Ask for a host key of a type known_hosts holds: libssh2 1.10 prefers
-	 * ECDSA, so a host known by its ed25519 key would otherwise look
-	 * unknown.
-	 */
-	if ((r = siphon_knownhosts_load(&kh, ctx, ssh->session, khpath)) != 0)
-		goto out;
-	types = siphon_knownhosts_types(kh, spec);
-	if (siphon_knownhosts_hostkey_prefs(prefs, sizeof(prefs), types) != 0) {
-		r = siphon_err(ctx, SIPHON_EINTERNAL, "host key preferences do not "
-		               "fit");
-		goto out;
-	}
-	siphon_log(ctx, SIPHON_LOG_DEBUG, "%s holds %s key types for %s; "
-	           "asking for %s", khpath, types ? "these" : "no", spec, prefs);
-	if ((r = set_prefs(ctx, ssh->session, prefs)) != 0 ||
-	    (r = handshake(ssh, ctx, hp, timeout_s)) != 0 ||
-	    (r = siphon_knownhosts_verify(kh, ctx, ssh->session, o->host, port,
-	                                  o->accept_new_host_key)) != 0)
-		goto out;
-
-	ao.user = user;
-	ao.host = o->host;
-	ao.identity = o->identity;
-	ao.timeout_s = timeout_s;
-	ao.peer_reason = ssh->peer_reason;
-	if ((r = siphon_ssh_auth(ctx, ssh->session, ssh->sock, &ao)) != 0)
-		goto out;
-	siphon_log(ctx, SIPHON_LOG_INFO, "connected to %s as %s", hp, user);
 	*out = ssh;
 	ssh = NULL;
 out:
-	siphon_knownhosts_free(kh);
 	siphon_ssh_free(ssh);
 	return r;
 }

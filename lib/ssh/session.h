@@ -1,8 +1,12 @@
 /*
- * session.h - an authenticated SSH session to the server, on one TCP
- * connection, ready for channels.
+ * session.h - an authenticated SSH session to the server, over one byte
+ * transport (ssh/transport.h: a TCP connection today), ready for channels.
  *
- * Set-up verifies the server's host key against known_hosts before any
+ * Connecting is a non-blocking state machine that the event loop drives:
+ *
+ *   TRANSPORT_START -> TRANSPORT -> HANDSHAKE -> HOSTKEY -> AUTH -> READY
+ *
+ * (any state -> FAILED).  Set-up verifies the server's host key against known_hosts before any
  * credential is sent, authenticates with ssh-agent keys or key files, and
  * leaves the session in non-blocking mode for the event loop.  libssh2 1.10
  * is not thread-safe across sessions during libssh2_init/exit: connect and
@@ -11,6 +15,7 @@
 #ifndef SIPHON_SSH_SESSION_H
 #define SIPHON_SSH_SESSION_H
 
+#include "ssh/transport.h"
 #include "util/ctx.h"
 
 #include <libssh2.h>
@@ -25,27 +30,61 @@ struct siphon_ssh_opts {
 	int connect_timeout;     /* seconds, 0: 15 */
 };
 
-/* Owns the socket and the LIBSSH2_SESSION. */
+/* Owns the transport and the LIBSSH2_SESSION. */
 struct siphon_ssh;
 
 /*
- * Resolves, connects (non-blocking connect with timeout, tries every
- * address), handshakes, verifies the host key BEFORE authentication,
- * authenticates.  On return the session is in NON-BLOCKING mode
- * (libssh2_session_set_blocking(s, 0)) ready for channels.  Every wait is
- * bounded by the connect timeout and honours the context's cancel
- * descriptor (SIPHON_EINTR).  Errors: SIPHON_EUSAGE (bad options),
- * SIPHON_ECONNECT, SIPHON_EHOSTKEY, SIPHON_EAUTH, SIPHON_ENOMEM, each with
- * one line on ctx.  The strings in o are not kept.
+ * Prepares a connection over transport t (not yet started; NULL: a TCP
+ * transport to o->host:o->port with the connect timeout), without any I/O.
+ * Takes t whatever it returns.  Errors: SIPHON_EUSAGE (bad options, one
+ * line on ctx), SIPHON_ENOMEM, SIPHON_EINTERNAL.  The strings in o are
+ * copied.
+ */
+int siphon_ssh_start(struct siphon_ssh **out, struct siphon_ctx *ctx,
+                     const struct siphon_ssh_opts *o,
+                     struct siphon_transport *t);
+
+/*
+ * Advances the connection as far as it goes without waiting.  Returns 0
+ * when the session is authenticated and ready for channels (in
+ * NON-BLOCKING mode); SIPHON_AGAIN with *w saying what to wait for: step
+ * again when that happens or at w->deadline_ms (a step after a deadline
+ * reports the timeout: SIPHON_ECONNECT "... no answer ... within N s");
+ * or a negative code with one line on ctx: SIPHON_ECONNECT,
+ * SIPHON_EHOSTKEY (checked before any credential is sent), SIPHON_EAUTH,
+ * SIPHON_ENOMEM.  After a failure every step returns the same code.  The
+ * step that authenticates may ask for a key's passphrase on the terminal
+ * (ctx->prompt_fn), which blocks until the user answers.  Cancellation is
+ * the driver's business: it polls the context's cancel descriptor.
+ */
+int siphon_ssh_step(struct siphon_ssh *s, struct siphon_pollwant *w);
+
+/* The descriptor the session's bytes travel on; -1 until the transport is connected. */
+int siphon_ssh_pollfd(struct siphon_ssh *s);
+
+/*
+ * Drives the machine to the end with poll(2), honouring the context's
+ * cancel descriptor (SIPHON_EINTR, "interrupted").  Returns what the last
+ * step returned.
+ */
+int siphon_ssh_wait_ready(struct siphon_ssh *s);
+
+/*
+ * Start and wait_ready in one, over TCP: resolves, connects (non-blocking
+ * connect with timeout, tries every address), handshakes, verifies the host
+ * key BEFORE authentication, authenticates.  On success *out is ready for
+ * channels; on failure *out is NULL and everything is freed.
  */
 int siphon_ssh_connect(struct siphon_ssh **out, struct siphon_ctx *ctx,
                        const struct siphon_ssh_opts *o);
 
 /*
- * The session and its socket, owned by s.  The session's abstract pointer
- * (libssh2_session_abstract) belongs to s too: do not change it.
+ * The session, owned by s.  The session's abstract pointer
+ * (libssh2_session_abstract) and its send, receive and DISCONNECT callbacks
+ * belong to s too: do not change them.
  */
 LIBSSH2_SESSION *siphon_ssh_session(struct siphon_ssh *s);
+/* The same as siphon_ssh_pollfd (the name lib/pull.c knows). */
 int siphon_ssh_socket(struct siphon_ssh *s);
 
 /*
@@ -58,7 +97,7 @@ const char *siphon_ssh_peer_reason(struct siphon_ssh *s);
 
 /*
  * Says goodbye to the server (best effort, never waits for it), frees the
- * session and closes the socket.  Accepts NULL.
+ * session and closes the transport.  Accepts NULL.
  */
 void siphon_ssh_free(struct siphon_ssh *s);
 

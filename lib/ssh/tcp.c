@@ -1,14 +1,14 @@
-/* tcp.c - resolve, connect with a timeout, and tune the socket. */
-#include "ssh/tcp.h"
+/* tcp.c - the TCP transport: resolve, connect each address with a timeout, tune the socket. */
+#include "ssh/transport.h"
 #include "ssh/wait.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,6 +25,21 @@
 #define KEEPCNT 6
 #define USER_TIMEOUT_MS 90000
 
+struct tcp {
+	struct siphon_transport base;   /* first: the ops see a struct tcp */
+	char *host;
+	int port;
+	int timeout_s;
+	struct addrinfo *res;
+	const struct addrinfo *ai;      /* the address being tried, or the next */
+	int fd;                         /* the socket: connecting or connected */
+	int connected;
+	int64_t deadline;               /* of the address being tried */
+	char addr[NI_MAXHOST];          /* its numeric form */
+	int err;                        /* the failure the message reports */
+	char where[sizeof(((struct siphon_transport *)0)->desc) + NI_MAXHOST + 3];
+};
+
 void
 siphon_ssh_hostport(char *buf, size_t cap, const char *host, int port)
 {
@@ -32,6 +47,13 @@ siphon_ssh_hostport(char *buf, size_t cap, const char *host, int port)
 		snprintf(buf, cap, "[%s]:%d", host, port);
 	else
 		snprintf(buf, cap, "%s:%d", host, port);
+}
+
+void
+siphon_transport_free(struct siphon_transport *t)
+{
+	if (t != NULL)
+		t->ops->free(t);
 }
 
 /* Options that only tune the connection: a failure is not worth stopping for. */
@@ -52,57 +74,6 @@ tune(int fd)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof(ut));
 	/* SSH packets are whole messages; Nagle only delays the small ones. */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-/*
- * One attempt on one address.  Returns 0 with *fdp set, 1 with *err set to
- * the errno of the failure (ETIMEDOUT when the timeout passed), or a
- * negative SIPHON_E* code (cancelled, or poll failed) with the message set.
- */
-static int
-try_address(int *fdp, int *err, struct siphon_ctx *ctx,
-            const struct addrinfo *ai, int timeout_s)
-{
-	socklen_t len;
-	int fd, r, soerr;
-
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	            ai->ai_protocol);
-	if (fd < 0) {
-		*err = errno;
-		return 1;
-	}
-	tune(fd);
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-		*fdp = fd;
-		return 0;
-	}
-	if (errno != EINPROGRESS) {
-		*err = errno;
-		r = 1;
-		goto fail;
-	}
-	r = siphon_ssh_poll(ctx, fd, POLLOUT, siphon_ssh_deadline(timeout_s));
-	if (r < 0)
-		goto fail;
-	if (r == 0) {
-		*err = ETIMEDOUT;
-		r = 1;
-		goto fail;
-	}
-	soerr = 0;
-	len = sizeof(soerr);
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
-		soerr = errno;
-	if (soerr == 0) {
-		*fdp = fd;
-		return 0;
-	}
-	*err = soerr;
-	r = 1;
-fail:
-	close(fd);
-	return r;
 }
 
 /* Failures that only say this address family is unusable here. */
@@ -130,72 +101,251 @@ hint(int err)
 	}
 }
 
-int
-siphon_ssh_tcp_connect(int *sock, struct siphon_ctx *ctx, const char *host,
-                       int port, int timeout_s)
+static int
+tcp_start(struct siphon_transport *t)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	char hp[300], portstr[16], addr[NI_MAXHOST];
-	char where[sizeof(hp) + NI_MAXHOST + 3];
-	int err = 0, r;
+	struct tcp *c = (struct tcp *)t;
+	struct addrinfo hints;
+	char portstr[16];
+	int r;
 
-	*sock = -1;
-	siphon_ssh_hostport(hp, sizeof(hp), host, port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	snprintf(portstr, sizeof(portstr), "%d", port);
-	r = getaddrinfo(host, portstr, &hints, &res);
+	snprintf(portstr, sizeof(portstr), "%d", c->port);
+	/* Name resolution cannot be cancelled: getaddrinfo blocks. */
+	r = getaddrinfo(c->host, portstr, &hints, &c->res);
 	if (r != 0) {
+		c->res = NULL;
 		if (r == EAI_SYSTEM)
-			return siphon_err(ctx, SIPHON_ECONNECT,
-			                  "cannot resolve host name %s: %s", host,
+			return siphon_err(t->ctx, SIPHON_ECONNECT,
+			                  "cannot resolve host name %s: %s", c->host,
 			                  strerror(errno));
-		return siphon_err(ctx, SIPHON_ECONNECT,
+		return siphon_err(t->ctx, SIPHON_ECONNECT,
 		                  "cannot resolve host name %s: %s (check the "
-		                  "spelling, your DNS or /etc/hosts)", host,
+		                  "spelling, your DNS or /etc/hosts)", c->host,
 		                  gai_strerror(r));
 	}
-	snprintf(where, sizeof(where), "%s", hp);
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		int e = 0, fd = -1;
+	c->ai = c->res;
+	snprintf(c->where, sizeof(c->where), "%s", t->desc);
+	return 0;
+}
 
-		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr),
-		                NULL, 0, NI_NUMERICHOST) != 0)
-			snprintf(addr, sizeof(addr), "?");
-		siphon_log(ctx, SIPHON_LOG_DEBUG, "connecting to %s (%s)", hp,
-		           addr);
-		r = try_address(&fd, &e, ctx, ai, timeout_s);
-		if (r == 0) {
-			*sock = fd;
-			goto out;
+/*
+ * The address being tried failed with e: keeps the failure the message
+ * will report, and moves on to the next address.
+ */
+static void
+failed(struct tcp *c, int e)
+{
+	siphon_log(c->base.ctx, SIPHON_LOG_DEBUG, "connect to %s (%s): %s",
+	           c->base.desc, c->addr, strerror(e));
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	/*
+	 * Report the first failure that says something about the host
+	 * rather than about an address family this machine lacks.
+	 */
+	if (c->err == 0 || (uninteresting(c->err) && !uninteresting(e))) {
+		c->err = e;
+		/* Name the address when the host was given as a name. */
+		if (strcmp(c->addr, c->host) != 0)
+			snprintf(c->where, sizeof(c->where), "%s (%s)", c->base.desc,
+			         c->addr);
+		else
+			snprintf(c->where, sizeof(c->where), "%s", c->base.desc);
+	}
+	c->ai = c->ai->ai_next;
+}
+
+/*
+ * Begins a connect to the next address.  Returns 1 when it is in progress
+ * or done (c->connected), 0 when it failed at once (recorded, moved on).
+ */
+static int
+begin(struct tcp *c)
+{
+	const struct addrinfo *ai = c->ai;
+
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, c->addr, sizeof(c->addr),
+	                NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(c->addr, sizeof(c->addr), "?");
+	siphon_log(c->base.ctx, SIPHON_LOG_DEBUG, "connecting to %s (%s)",
+	           c->base.desc, c->addr);
+	c->fd = socket(ai->ai_family,
+	               ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	               ai->ai_protocol);
+	if (c->fd < 0) {
+		failed(c, errno);
+		return 0;
+	}
+	tune(c->fd);
+	c->deadline = siphon_ssh_deadline(c->timeout_s);
+	if (connect(c->fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+		c->connected = 1;
+		return 1;
+	}
+	if (errno != EINPROGRESS) {
+		failed(c, errno);
+		return 0;
+	}
+	return 1;
+}
+
+/* The connect in progress: 1 done, 0 not yet, -1 failed (recorded). */
+static int
+finish(struct tcp *c)
+{
+	struct pollfd p = { .fd = c->fd, .events = POLLOUT };
+	socklen_t len;
+	int soerr = 0;
+
+	if (poll(&p, 1, 0) <= 0) {
+		if (siphon_ssh_now_ms() < c->deadline)
+			return 0;
+		failed(c, ETIMEDOUT);
+		return -1;
+	}
+	len = sizeof(soerr);
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		soerr = errno;
+	if (soerr != 0) {
+		failed(c, soerr);
+		return -1;
+	}
+	c->connected = 1;
+	return 1;
+}
+
+static int
+tcp_step(struct siphon_transport *t, struct siphon_pollwant *w)
+{
+	struct tcp *c = (struct tcp *)t;
+
+	while (!c->connected) {
+		if (c->fd < 0) {
+			if (c->ai == NULL)
+				break;
+			if (!begin(c))
+				continue;
+			if (c->connected)
+				break;
 		}
-		if (r < 0)
-			goto out;	/* cancelled; the message is set */
-		siphon_log(ctx, SIPHON_LOG_DEBUG, "connect to %s (%s): %s", hp,
-		           addr, strerror(e));
-		/*
-		 * Report the first failure that says something about the host
-		 * rather than about an address family this machine lacks.
-		 */
-		if (err == 0 || (uninteresting(err) && !uninteresting(e))) {
-			err = e;
-			/* Name the address when the host was given as a name. */
-			if (strcmp(addr, host) != 0)
-				snprintf(where, sizeof(where), "%s (%s)", hp, addr);
-			else
-				snprintf(where, sizeof(where), "%s", hp);
+		if (finish(c) == 0) {
+			w->fd = c->fd;
+			w->events = POLLOUT;
+			w->deadline_ms = c->deadline;
+			return SIPHON_AGAIN;
 		}
 	}
-	if (err == ETIMEDOUT)
-		r = siphon_err(ctx, SIPHON_ECONNECT,
-		               "cannot connect to %s: no answer within %d s (%s)",
-		               where, timeout_s, hint(err));
-	else
-		r = siphon_err(ctx, SIPHON_ECONNECT, "cannot connect to %s: %s (%s)",
-		               where, err != 0 ? strerror(err) : "no address",
-		               hint(err));
-out:
-	freeaddrinfo(res);
-	return r;
+	if (c->connected) {
+		freeaddrinfo(c->res);
+		c->res = NULL;
+		c->ai = NULL;
+		return 0;
+	}
+	if (c->err == ETIMEDOUT)
+		return siphon_err(t->ctx, SIPHON_ECONNECT,
+		                  "cannot connect to %s: no answer within %d s (%s)",
+		                  c->where, c->timeout_s, hint(c->err));
+	return siphon_err(t->ctx, SIPHON_ECONNECT, "cannot connect to %s: %s (%s)",
+	                  c->where, c->err != 0 ? strerror(c->err) : "no address",
+	                  hint(c->err));
+}
+
+static int
+tcp_fd(struct siphon_transport *t)
+{
+	struct tcp *c = (struct tcp *)t;
+
+	return c->connected ? c->fd : -1;
+}
+
+static ssize_t
+tcp_send(struct siphon_transport *t, const void *buf, size_t len)
+{
+	struct tcp *c = (struct tcp *)t;
+	ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+
+	if (n >= 0)
+		return n;
+	/* An interrupted call moved nothing: the caller simply tries again. */
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return -EAGAIN;
+	return -errno;
+}
+
+static ssize_t
+tcp_recv(struct siphon_transport *t, void *buf, size_t len)
+{
+	struct tcp *c = (struct tcp *)t;
+	ssize_t n = recv(c->fd, buf, len, 0);
+
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return -EAGAIN;
+	return -errno;
+}
+
+static int
+tcp_peer_closed(struct siphon_transport *t)
+{
+	struct tcp *c = (struct tcp *)t;
+	char b;
+	ssize_t n;
+
+	if (c->fd < 0)
+		return 1;
+	n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	                  errno != EINTR);
+}
+
+static void
+tcp_free(struct siphon_transport *t)
+{
+	struct tcp *c = (struct tcp *)t;
+
+	if (c->res != NULL)
+		freeaddrinfo(c->res);
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->host);
+	free(c);
+}
+
+static const struct siphon_transport_ops tcp_ops = {
+	.name = "tcp",
+	.start = tcp_start,
+	.step = tcp_step,
+	.fd = tcp_fd,
+	.send = tcp_send,
+	.recv = tcp_recv,
+	.peer_closed = tcp_peer_closed,
+	.free = tcp_free,
+};
+
+int
+siphon_transport_tcp_new(struct siphon_transport **out, struct siphon_ctx *ctx,
+                         const char *host, int port, int timeout_s)
+{
+	struct tcp *c;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return siphon_err_oom(ctx);
+	c->base.ops = &tcp_ops;
+	c->base.ctx = ctx;
+	c->fd = -1;
+	c->port = port;
+	c->timeout_s = timeout_s;
+	if ((c->host = strdup(host)) == NULL) {
+		free(c);
+		return siphon_err_oom(ctx);
+	}
+	siphon_ssh_hostport(c->base.desc, sizeof(c->base.desc), host, port);
+	*out = &c->base;
+	return 0;
 }

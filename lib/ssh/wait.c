@@ -6,12 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-/*
- * When libssh2 says EAGAIN without naming a direction (it waits on something
- * other than the socket, such as the agent), we look again this soon.
- */
-#define IDLE_RETRY_MS 10
-
 int64_t
 siphon_ssh_now_ms(void)
 {
@@ -78,38 +72,15 @@ siphon_ssh_poll(struct siphon_ctx *ctx, int fd, short events,
 }
 
 int
-siphon_ssh_wait(struct siphon_ctx *ctx, LIBSSH2_SESSION *s, int sock,
-                int64_t deadline_ms, int timeout_s, const char *what)
+siphon_ssh_drive(struct siphon_ctx *ctx,
+                 int (*step)(void *arg, struct siphon_pollwant *w), void *arg)
 {
-	int64_t now = siphon_ssh_now_ms();
-	int dirs;
-	short events = 0;
+	struct siphon_pollwant w;
 	int r;
 
-	if (now >= deadline_ms)
-		goto timeout;
-	dirs = libssh2_session_block_directions(s);
-	if (dirs & LIBSSH2_SESSION_BLOCK_INBOUND)
-		events |= POLLIN;
-	if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
-		events |= POLLOUT;
-	if (events == 0) {
-		/*
-		 * Nothing to wait for on the socket: sleep briefly, watching only
-		 * the cancel descriptor, and let the caller repeat the call.
-		 */
-		r = siphon_ssh_poll(ctx, -1, 0,
-		                    now + IDLE_RETRY_MS < deadline_ms ?
-		                    now + IDLE_RETRY_MS : deadline_ms);
-		return r < 0 ? r : 0;
-	}
-	r = siphon_ssh_poll(ctx, sock, events, deadline_ms);
-	if (r < 0)
-		return r;
-	if (r > 0)
-		return 0;
-timeout:
-	return siphon_err(ctx, SIPHON_ECONNECT,
-	                  "%s: no answer from the server within %d s", what,
-	                  timeout_s);
+	while ((r = step(arg, &w)) == SIPHON_AGAIN)
+		if ((r = siphon_ssh_poll(ctx, w.events ? w.fd : -1, w.events,
+		                         w.deadline_ms)) < 0)
+			return r;
+	return r;
 }

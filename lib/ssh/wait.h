@@ -1,17 +1,18 @@
 /*
- * wait.h - waiting for a descriptor or a non-blocking libssh2 call, bounded
- * by a deadline and cut short by the context's cancel descriptor.
+ * wait.h - the monotonic clock of set-up deadlines, and waiting for a
+ * descriptor, bounded by a deadline and cut short by the context's cancel
+ * descriptor.
  *
- * Set-up (connect, handshake, authentication) runs libssh2 in non-blocking
- * mode so that Ctrl-C is honoured while the server is slow; these helpers
- * are the one place where that set-up sleeps.
+ * Set-up (connect, handshake, authentication) is a non-blocking state
+ * machine (session.h); siphon_ssh_wait_ready() sleeps here between its
+ * steps, so that Ctrl-C is honoured while the server is slow.
  */
 #ifndef SIPHON_SSH_WAIT_H
 #define SIPHON_SSH_WAIT_H
 
+#include "ssh/transport.h"
 #include "util/ctx.h"
 
-#include <libssh2.h>
 #include <stdint.h>
 
 /* Milliseconds of the monotonic clock. */
@@ -31,13 +32,12 @@ int siphon_ssh_poll(struct siphon_ctx *ctx, int fd, short events,
                     int64_t deadline_ms);
 
 /*
- * Waits after a libssh2 call on session s (socket sock) returned
- * LIBSSH2_ERROR_EAGAIN, for the directions libssh2 is blocked on.  Returns 0
- * when the call should be repeated; SIPHON_ECONNECT "<what>: no answer from
- * the server within N s" at the deadline (timeout_s is only for that
- * message); SIPHON_EINTR when cancelled.
+ * Drives a state machine to its end: calls step(arg, &w) and, while it
+ * answers SIPHON_AGAIN, waits as w says (siphon_ssh_poll) and calls it
+ * again.  Returns the last step's result, or SIPHON_EINTR when cancelled.
  */
-int siphon_ssh_wait(struct siphon_ctx *ctx, LIBSSH2_SESSION *s, int sock,
-                    int64_t deadline_ms, int timeout_s, const char *what);
+int siphon_ssh_drive(struct siphon_ctx *ctx,
+                     int (*step)(void *arg, struct siphon_pollwant *w),
+                     void *arg);
 
 #endif

@@ -1,6 +1,7 @@
 /* ctx.c - error message, logging and cancellation of one run. */
 #include "util/ctx.h"
 
+#include "util/event.h"
 #include "util/termsafe.h"
 
 #include <poll.h>
@@ -25,6 +26,9 @@ siphon_ctx_new(struct siphon_ctx **out)
 void
 siphon_ctx_free(struct siphon_ctx *ctx)
 {
+	if (ctx == NULL)
+		return;
+	siphon_event_state_free(ctx);
 	free(ctx);
 }
 
@@ -107,20 +111,47 @@ siphon_err_clear(struct siphon_ctx *ctx)
 	ctx->errmsg[0] = '\0';
 }
 
+static void __attribute__((format(printf, 4, 0)))
+vlog(struct siphon_ctx *ctx, enum siphon_log_level level, int event,
+     const char *fmt, va_list ap)
+{
+	char raw[2048], line[2048];
+	int to_log, to_event;
+
+	if (ctx == NULL)
+		return;
+	to_log = ctx->log_fn != NULL && level <= ctx->log_max;
+	to_event = event && level == SIPHON_LOG_WARN && ctx->event_fn != NULL;
+	if (!to_log && !to_event)
+		return;
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	siphon_term_safe(line, sizeof(line), raw);
+	if (to_event)
+		siphon_event_warning(ctx, SIPHON_WARNING_GENERAL, line);
+	if (to_log)
+		ctx->log_fn(ctx->log_arg, level, line);
+}
+
 void
 siphon_log(struct siphon_ctx *ctx, enum siphon_log_level level,
            const char *fmt, ...)
 {
-	char raw[2048], line[2048];
 	va_list ap;
 
-	if (ctx == NULL || ctx->log_fn == NULL || level > ctx->log_max)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
+	vlog(ctx, level, 1, fmt, ap);
 	va_end(ap);
-	siphon_term_safe(line, sizeof(line), raw);
-	ctx->log_fn(ctx->log_arg, level, line);
+}
+
+void
+siphon_log_only(struct siphon_ctx *ctx, enum siphon_log_level level,
+                const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(ctx, level, 0, fmt, ap);
+	va_end(ap);
 }
 
 int

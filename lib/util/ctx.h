@@ -29,6 +29,10 @@ struct siphon_ctx {
 	 */
 	int (*idle_fn)(void *arg);
 	void *idle_arg;
+	/* Typed events (util/event.h): the callback and the run's state. */
+	siphon_event_fn event_fn;
+	void *event_arg;
+	struct siphon_event_state *events;  /* NULL until a run needs it */
 };
 
 /*
@@ -41,8 +45,19 @@ int siphon_err(struct siphon_ctx *ctx, int code, const char *fmt, ...)
 int siphon_err_oom(struct siphon_ctx *ctx);
 void siphon_err_clear(struct siphon_ctx *ctx);
 
+/*
+ * Hands one line (made safe for a terminal) to the log callback.  A
+ * SIPHON_LOG_WARN line is also a warning event (SIPHON_WARNING_GENERAL),
+ * whatever the log level.
+ */
 void siphon_log(struct siphon_ctx *ctx, enum siphon_log_level level,
                 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * The same without the warning event: for a caller that emits a more
+ * precise one itself (the ledger of what was left out).
+ */
+void siphon_log_only(struct siphon_ctx *ctx, enum siphon_log_level level,
+                     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* True when the cancel descriptor is readable. */
 int siphon_cancelled(const struct siphon_ctx *ctx);

@@ -62,8 +62,9 @@ siphon_tmpname_is_stale(const char *name, unsigned host)
 	if ((unsigned)strtoul(hex, NULL, 16) != host)
 		return 0;
 	p += 9;
+	/* The time may be followed by '-' and a suffix (a file's random part). */
 	if ((u = strchr(p, '_')) == NULL || !number(p, (size_t)(u - p), &pid) ||
-	    !number(u + 1, strlen(u + 1), &t) || pid <= 0 || pid > 0x7fffffff)
+	    !number(u + 1, strcspn(u + 1, "-"), &t) || pid <= 0 || pid > 0x7fffffff)
 		return 0;
 	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }

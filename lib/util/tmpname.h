@@ -20,7 +20,8 @@ void siphon_tmpname(char *buf, size_t cap, const char *kind);
 /*
  * 1 when name is a temporary name of this machine's (host) whose siphon is
  * no longer running (pid gone), 0 otherwise: another machine's, a live
- * run's, or not such a name at all.
+ * run's, or not such a name at all.  A '-' and anything after the time is
+ * allowed (a temporary file's random part, "-journal").
  */
 int siphon_tmpname_is_stale(const char *name, unsigned host);
 

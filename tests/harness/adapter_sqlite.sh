@@ -25,13 +25,13 @@ sqlite_target_fingerprint() {
 }
 # Every file beside the target.
 sqlite_local_list() { ls -A "$(dirname "${1:-$SQ_WS/.}")"; }
-# siphon's temporary files (.NAME.siphon-*) and journals beside the target (anywhere under SQ_WS
+# siphon's temporary files (.NAME.siphon_tmp_*) and journals beside the target (anywhere under SQ_WS
 # when no target was recorded).
 sqlite_local_leftovers() {
 	local d=${SQ_WS:-}
 	[ -n "${1:-}" ] && d=$(dirname "$1")
 	[ -n "$d" ] || return 0
-	find "$d" -name '.*.siphon-*' -o -name '*-wal' -o -name '*-shm' -o -name '*-journal' | sed 's/^/file /'
+	find "$d" -name '.*.siphon_tmp_*' -o -name '*-wal' -o -name '*-shm' -o -name '*-journal' | sed 's/^/file /'
 }
 # The server's temporary copies (/tmp/siphon-sqlite.*) of the SSH user, or of postgres (sudo).
 sqlite_remote_leftovers() { sq_srv_tmp_dirs | sed 's/^/temporary copy /'; }

@@ -66,8 +66,8 @@
 # Functions:
 #   srv_my ARGS / ws_my ARGS  the mariadb client as root on the server / workstation
 #                             (--no-defaults, utf8mb4, max_allowed_packet 1G), ARGS passed through
-#   srv_my_dbs / ws_my_dbs    user databases, one a line, byte order (without information_schema,
-#                             mysql, performance_schema, sys)
+#   ws_my_dbs                 the workstation's user databases, one a line, byte order (without
+#                             information_schema, mysql, performance_schema, sys)
 #   ws_my_env                 see above (called by ws_env)
 #   ws_my_reset               drop every user database on the workstation (it_begin calls it)
 #   it_require_my             skip the test (77) when MariaDB is not available
@@ -82,8 +82,7 @@
 #   my_bank_total DB [srv|ws] SUM(accounts_a.balance) + SUM(accounts_b.balance)
 #   assert_same_my SRC DST [compare_mysql.sh options]  compare_mysql.sh, fail the test on differences
 #   assert_ws_my_dbs NAME...  the workstation's database list is exactly NAME...
-#   srv_my_remote_sessions    sessions of siphon_remote/limited/mysql on the server
-#   wait_remote_my_dump DB PID [SECONDS]  wait until a SELECT of DB by siphon_remote runs on the server
+#   srv_my_remote_sessions    the remote accounts' sessions on the server, one a line
 #   wait_my_data_select PID [SECONDS] [USER]  until a data channel reads rows on the server
 #   my_fingerprint_ws DB      one md5 for a whole workstation database (schema + rows)
 
@@ -116,7 +115,6 @@ ws_my() { _h_my_client "$SIPHON_IT_MY_WS_SOCK" "$@"; }
 _h_my_dbs_sql="SELECT SCHEMA_NAME FROM information_schema.SCHEMATA
   WHERE SCHEMA_NAME NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')
   ORDER BY CAST(SCHEMA_NAME AS BINARY)"
-srv_my_dbs() { srv_my -N -B -r -e "$_h_my_dbs_sql"; }
 ws_my_dbs() { ws_my -N -B -r -e "$_h_my_dbs_sql"; }
 
 ws_my_env() {
@@ -382,26 +380,10 @@ assert_same_my() { # SRC_DB DST_DB [OPTIONS...]
 
 my_fingerprint_ws() { "$SIPHON_IT_LIB_DIR/compare_mysql.sh" --fingerprint "$1"; }
 
-
 # Sessions of the remote accounts on the server ("id user db command info" lines).
 srv_my_remote_sessions() {
 	srv_my -N -B -e "SELECT ID, USER, IFNULL(DB, '-'), COMMAND, LEFT(IFNULL(INFO, ''), 60)
 	  FROM information_schema.PROCESSLIST WHERE USER IN ('siphon_remote', 'limited', 'mysql') AND ID <> CONNECTION_ID()"
-}
-
-# Wait until siphon's dump is reading DB: a SELECT by siphon_remote with DB as its current database
-# or naming it. Fails if PID exits first or after SECONDS.
-wait_remote_my_dump() { # DB PID [SECONDS]
-	local i n
-	for i in $(seq 1 $((${3:-30} * 20))); do
-		n=$(srv_my -N -B -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST
-		  WHERE USER = '$SIPHON_IT_MY_USER' AND COMMAND = 'Query' AND INFO LIKE 'SELECT%'
-		    AND (DB = $(my_str "$1") OR INFO LIKE CONCAT('%', $(my_str "$(my_ident "$1")"), '%'))")
-		[ "$n" -ge 1 ] 2>/dev/null && return 0
-		kill -0 "$2" 2>/dev/null || it_fail "siphon exited before its remote SELECT on $1 was seen"
-		sleep 0.05
-	done
-	it_fail "no remote SELECT of $1 seen within ${3:-30}s"
 }
 
 # Wait until a data channel of siphon reads rows on the server: a SELECT CONCAT('v', ... (the

@@ -145,7 +145,7 @@ sq_wait_vacuum() { # PID
 
 sq_wait_received() { # PID MB
 	for _ in $(seq 1 1000); do
-		[ -n "$(find "$SQ_WS" -name '.*.siphon-*' -size +"$2"M 2>/dev/null)" ] && return 0
+		[ -n "$(find "$SQ_WS" -name '.*.siphon_tmp_*' -size +"$2"M 2>/dev/null)" ] && return 0
 		kill -0 "$1" 2>/dev/null || it_fail "siphon exited before $2 MB had arrived (database too small for this test?)"
 		sleep 0.01
 	done

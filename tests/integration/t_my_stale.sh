@@ -23,5 +23,5 @@ harness_on_exit "ws_my -e 'DROP DATABASE IF EXISTS siphon_tmp_${host}_$$_1; DROP
 
 my_pull "$src" --into second
 assert_rc 0 "second pull"
-my_expect_stderr "dropping siphon_tmp_${host}_${dead}_1, left by an interrupted siphon" "the dead run's staging database"
+my_expect_stderr "removed siphon_tmp_${host}_${dead}_1, left by an interrupted siphon" "the dead run's staging database"
 assert_ws_my_dbs first second "siphon_tmp_${host}_$$_1" "siphon_tmp_${other}_${dead}_1"

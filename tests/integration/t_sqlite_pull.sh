@@ -19,9 +19,25 @@ sleep 0 &
 dead=$!
 wait "$dead"
 kill -0 "$dead" 2>/dev/null && it_skip "pid $dead was reused at once"
-echo junk >"$SQ_WS/.copy.db.siphon-$dead-AbC123"
-echo junk >"$SQ_WS/.copy.db.siphon-$dead-AbC123-journal"
-echo junk >"$SQ_WS/.copy.db.siphon-$$-XyZ789"
+# This machine's id in temporary names: FNV-1a of the host name (util/tmpname.c).
+host_id() {
+	local n h=2166136261 i c
+	n=$(hostname)
+	for ((i = 0; i < ${#n}; i++)); do
+		printf -v c '%d' "'${n:i:1}"
+		h=$(( ((h ^ c) * 16777619) & 0xffffffff ))
+	done
+	printf '%08x' "$h"
+}
+host=$(host_id)
+other=$( [ "$host" = 00000000 ] && echo 11111111 || echo 00000000 )
+dead_tmp=".copy.db.siphon_tmp_${host}_${dead}_1700000000-AbC123"
+live_tmp=".copy.db.siphon_tmp_${host}_$$_1700000000-XyZ789"
+other_tmp=".copy.db.siphon_tmp_${other}_${dead}_1700000000-Qq1234"
+echo junk >"$SQ_WS/$dead_tmp"
+echo junk >"$SQ_WS/$dead_tmp-journal"
+echo junk >"$SQ_WS/$live_tmp"
+echo junk >"$SQ_WS/$other_tmp"
 old_copy=/tmp/siphon-sqlite.it$$old
 new_copy=/tmp/siphon-sqlite.it$$new
 runuser -u "$SIPHON_IT_SSH_USER" -- mkdir "$old_copy" "$new_copy" || it_fail "mkdir stale copies"
@@ -30,10 +46,12 @@ touch -d '2 days ago' "$old_copy"
 
 siphon_pull "$SQ_SRV/app.db" --engine sqlite --into "$SQ_WS/copy.db"
 assert_rc 0 "pull app.db --engine sqlite"
-[ ! -e "$SQ_WS/.copy.db.siphon-$dead-AbC123" ] && [ ! -e "$SQ_WS/.copy.db.siphon-$dead-AbC123-journal" ] ||
+[ ! -e "$SQ_WS/$dead_tmp" ] && [ ! -e "$SQ_WS/$dead_tmp-journal" ] ||
 	it_fail "a dead run's temporary file was not removed"
-[ -e "$SQ_WS/.copy.db.siphon-$$-XyZ789" ] || it_fail "a live run's temporary file was removed"
-rm -f "$SQ_WS/.copy.db.siphon-$$-XyZ789"
+assert_stderr_contains "removed $dead_tmp, left by an interrupted siphon run"
+[ -e "$SQ_WS/$live_tmp" ] || it_fail "a live run's temporary file was removed"
+[ -e "$SQ_WS/$other_tmp" ] || it_fail "another machine's temporary file was removed"
+rm -f "$SQ_WS/$live_tmp" "$SQ_WS/$other_tmp"
 [ ! -e "$old_copy" ] || it_fail "the server's two-day-old copy was not removed"
 [ -d "$new_copy" ] || it_fail "the server's fresh copy was removed"
 rmdir "$new_copy"

@@ -73,7 +73,7 @@ for mode in wal delete; do
 	assert_error_line
 	assert_stderr_contains "is open in process"
 	cmp -s "$old" "$H/run/before.db" || it_fail "the database in use changed"
-	[ -z "$(find "$SQ_WS" -name '.*.siphon-*')" ] || it_fail "temporary file left after the refusal"
+	[ -z "$(find "$SQ_WS" -name '.*.siphon_tmp_*')" ] || it_fail "temporary file left after the refusal"
 	siphon_pull "$src" --into "$old" --force
 	assert_rc 0 "pull --force over a database in use ($mode)"
 	assert_stderr_contains "replacing it anyway"

@@ -86,7 +86,7 @@ static int
 scan_chunks(const char *s, size_t len, const size_t *cuts, int ncuts,
             size_t *ends, int max, int *bad)
 {
-	struct siphon_pg_lane_scan sc = { 1, 0 };
+	struct siphon_pg_lane_scan sc = { .sol = 1 };
 	size_t start = 0;
 	int n = 0;
 
@@ -142,7 +142,7 @@ expect_ends(const char *s, size_t len, const size_t *cuts, int ncuts)
 static long
 scan_once(const char *s)
 {
-	struct siphon_pg_lane_scan sc = { 1, 0 };
+	struct siphon_pg_lane_scan sc = { .sol = 1 };
 
 	return siphon_pg_lane_scan(&sc, (const unsigned char *)s, strlen(s));
 }
@@ -181,7 +181,7 @@ test_lane_scan_basics(void **state)
 static void
 test_lane_scan_state_carries(void **state)
 {
-	struct siphon_pg_lane_scan sc = { 1, 0 };
+	struct siphon_pg_lane_scan sc = { .sol = 1 };
 
 	(void)state;
 	assert_int_equal(siphon_pg_lane_scan(&sc, (const unsigned char *)"row\n\\", 5), -1);
@@ -457,6 +457,38 @@ test_lane_sink_frames_tables(void **state)
 	}
 }
 
+/* What the lane said about its tables. */
+struct table_seen {
+	int starts, ends;
+	unsigned id[4];
+	char name[4][32];
+	int64_t rows[4];
+	uint64_t raw[4], wire[4];
+	int rc[4];
+};
+
+static void
+seen_event(void *arg, const struct siphon_event *ev)
+{
+	struct table_seen *ts = arg;
+
+	if (ev->kind == SIPHON_EVENT_TABLE_START) {
+		assert_true(ts->starts < 4);
+		assert_int_equal(ts->starts, ts->ends);   /* one table at a time on a lane */
+		ts->id[ts->starts] = ev->table.id;
+		snprintf(ts->name[ts->starts], sizeof(ts->name[0]), "%s",
+		         ev->table.name != NULL ? ev->table.name : "");
+		ts->starts++;
+	} else if (ev->kind == SIPHON_EVENT_TABLE_END) {
+		assert_int_equal(ev->table.id, ts->id[ts->ends]);
+		ts->rows[ts->ends] = ev->table.rows;
+		ts->raw[ts->ends] = ev->table.raw_bytes;
+		ts->wire[ts->ends] = ev->table.wire_bytes;
+		ts->rc[ts->ends] = ev->rc;
+		ts->ends++;
+	}
+}
+
 /* A table bigger than the pipe: writes come back short, nothing is lost. */
 static void
 test_lane_sink_big_table_partial_writes(void **state)
@@ -465,18 +497,26 @@ test_lane_sink_big_table_partial_writes(void **state)
 	struct siphon_strbuf data = {0}, want = {0};
 	const char *got;
 	uint64_t seed = 99;
+	struct table_seen ts = {0};
+	int64_t rows;
 
 	(void)state;
-	for (int row = 0; data.len < 6 * 1024 * 1024; row++) {
+	for (rows = 0; data.len < 6 * 1024 * 1024; rows++) {
 		/* Rows that begin with escapes, so a cut can land anywhere in them. */
 		assert_int_equal(siphon_strbuf_printf(&data, "%s%d\t%llx\n",
-		                                      row % 3 == 0 ? "\\\\." : row % 3 == 1 ? "\\N" : "",
-		                                      row, (unsigned long long)next_random(&seed)), 0);
+		                                      rows % 3 == 0 ? "\\\\." : rows % 3 == 1 ? "\\N" : "",
+		                                      (int)rows, (unsigned long long)next_random(&seed)), 0);
 	}
 	assert_int_equal(siphon_strbuf_puts(&data, "\\.\n\\.\n1\t\\\\.\n\\.\n"), 0);
 	fixture_start(&f, 3);
+	siphon_ctx_set_events(f.ctx, seen_event, &ts);
 	feed(&f, data.buf, data.len, 1536 * 1024 + 7);
 	assert_int_equal(f.lane.cur, 3);
+	/* Rows counted right across short writes too. */
+	assert_int_equal(ts.ends, 3);
+	assert_int_equal(ts.rows[0], rows);
+	assert_int_equal(ts.rows[1], 0);
+	assert_int_equal(ts.rows[2], 1);
 	got = finish(&f);
 	expected_output(&want, &f, data.buf, data.len);
 	assert_int_equal(strlen(got), want.len);
@@ -486,6 +526,49 @@ test_lane_sink_big_table_partial_writes(void **state)
 	siphon_strbuf_free(&data);
 	siphon_strbuf_free(&want);
 	fixture_stop(&f);
+}
+
+/*
+ * Table events from the stream: one start and one end per table, its rows
+ * (lines but the "\." one) and its bytes, however the stream is cut.
+ */
+static void
+test_lane_sink_table_events(void **state)
+{
+	static const size_t chunks[] = { 1, 2, 3, 7, 4096 };
+	static const char *const names[] = { "a", "empty", "c" };
+	size_t len = sizeof(stream3) - 1;
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		struct lane_fixture f;
+		struct table_seen ts = {0};
+		uint64_t wire = 1000;
+
+		fixture_start(&f, 3);
+		for (int i = 0; i < 3; i++)
+			f.items[i].who = (struct siphon_event_table){.schema = "public", .name = names[i],
+			                                             .channel = 1, .pieces = 1};
+		siphon_ctx_set_events(f.ctx, seen_event, &ts);
+		siphon_event_run_begin(f.ctx);
+		f.lane.wire = &wire;
+		wire = 1500;
+		feed(&f, stream3, len, chunks[c]);
+		(void)finish(&f);
+		assert_int_equal(ts.starts, 3);
+		assert_int_equal(ts.ends, 3);
+		assert_string_equal(ts.name[0], "a");
+		assert_string_equal(ts.name[2], "c");
+		assert_int_equal(ts.rows[0], 12);
+		assert_int_equal(ts.rows[1], 0);
+		assert_int_equal(ts.rows[2], 3);
+		assert_int_equal(ts.raw[0] + ts.raw[1] + ts.raw[2], len);
+		assert_int_equal(ts.raw[1], 3);
+		assert_int_equal(ts.rc[0] + ts.rc[1] + ts.rc[2], 0);
+		/* The first table saw the channel's count move from 1500 on: none here. */
+		assert_int_equal(ts.wire[0], 0);
+		fixture_stop(&f);
+	}
 }
 
 /* Before the schema is restored there is no psql: the lane takes nothing. */
@@ -632,6 +715,7 @@ main(void)
 		cmocka_unit_test(test_lane_scan_random),
 		cmocka_unit_test(test_lane_sink_frames_tables),
 		cmocka_unit_test(test_lane_sink_big_table_partial_writes),
+		cmocka_unit_test(test_lane_sink_table_events),
 		cmocka_unit_test(test_lane_sink_holds_back_without_proc),
 		cmocka_unit_test(test_lane_sink_data_after_last_table),
 		cmocka_unit_test(test_lane_sink_cut_short),

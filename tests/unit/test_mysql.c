@@ -578,6 +578,97 @@ test_my_view_order(void **state)
 	siphon_my_catalog_clear(&c);
 }
 
+/* The lane's loaders: `cat` into nowhere, a stand-in for LOAD DATA. */
+static int
+spawn_cat(void *arg, struct siphon_my_lane *lane, int i)
+{
+	char *argv[] = { (char *)"sh", (char *)"-c", (char *)"cat >/dev/null", NULL };
+
+	(void)arg;
+	return siphon_proc_spawn(&lane->items[i].proc, lane->ctx, "loader", argv, 1024);
+}
+
+struct my_seen {
+	int starts, ends;
+	char name[4][16];
+	int64_t rows[4];
+	uint64_t raw[4];
+};
+
+static void
+my_seen_event(void *arg, const struct siphon_event *ev)
+{
+	struct my_seen *ms = arg;
+
+	if (ev->kind == SIPHON_EVENT_TABLE_START) {
+		assert_int_equal(ms->starts, ms->ends);
+		assert_string_equal(ev->table.schema, "shop");
+		snprintf(ms->name[ms->starts++], sizeof(ms->name[0]), "%s", ev->table.name);
+	} else if (ev->kind == SIPHON_EVENT_TABLE_END) {
+		assert_int_equal(ev->rc, 0);
+		ms->rows[ms->ends] = ev->table.rows;
+		ms->raw[ms->ends++] = ev->table.raw_bytes;
+	}
+}
+
+/* Table events from a lane: one start and end per table, its rows and bytes. */
+static void
+test_my_lane_table_events(void **state)
+{
+	static const char stream[] = "v1\tvabc\nv2\tNULL\nend\nend\nvx\tv\\t\nend\n";
+	static const char *const names[] = { "orders", "empty", "notes" };
+	struct siphon_my_lane lane;
+	struct siphon_sink sink;
+	struct siphon_ctx *ctx = NULL;
+	struct my_seen ms = {0};
+	int complete = 0;
+
+	(void)state;
+	memset(&lane, 0, sizeof(lane));
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
+	siphon_ctx_set_events(ctx, my_seen_event, &ms);
+	lane.ctx = ctx;
+	lane.nitems = 3;
+	assert_non_null(lane.items = calloc(3, sizeof(*lane.items)));
+	for (int i = 0; i < 3; i++) {
+		struct siphon_my_lane_item *it = &lane.items[i];
+
+		assert_non_null(it->table = strdup(names[i]));
+		assert_non_null(it->prefixed = calloc(2, 1));
+		it->prefixed[0] = it->prefixed[1] = 1;
+		it->nfields = 2;
+		it->who = (struct siphon_event_table){.schema = "shop", .name = names[i], .channel = 1};
+	}
+	lane.out_cap = 5;    /* small: a table's rows arrive over several scans */
+	assert_non_null(lane.out = malloc(lane.out_cap + 2));
+	lane.spawn = spawn_cat;
+	snprintf(lane.what, sizeof(lane.what), "data channel 1");
+	siphon_my_lane_sink(&sink, &lane);
+	for (size_t off = 0; off < sizeof(stream) - 1;) {
+		size_t n = sizeof(stream) - 1 - off < 4 ? sizeof(stream) - 1 - off : 4;
+		ssize_t w = sink.write(sink.arg, (const unsigned char *)stream + off, n);
+
+		if (w < 0)
+			fail_msg("lane write failed: %s", siphon_ctx_errmsg(ctx));
+		off += (size_t)w;
+	}
+	assert_int_equal(sink.finish(sink.arg), 0);
+	assert_int_equal(siphon_my_lane_pump(&lane, &complete), 0);
+	assert_int_equal(complete, 1);
+	assert_int_equal(ms.starts, 3);
+	assert_int_equal(ms.ends, 3);
+	assert_string_equal(ms.name[0], "orders");
+	assert_string_equal(ms.name[2], "notes");
+	assert_int_equal(ms.rows[0], 2);
+	assert_int_equal(ms.rows[1], 0);
+	assert_int_equal(ms.rows[2], 1);
+	assert_int_equal(ms.raw[0], 20);
+	assert_int_equal(ms.raw[1], 4);
+	assert_int_equal(ms.raw[0] + ms.raw[1] + ms.raw[2], sizeof(stream) - 1);
+	siphon_my_lane_clear(&lane);
+	siphon_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -596,6 +687,7 @@ main(void)
 		cmocka_unit_test(test_my_names_numbers),
 		cmocka_unit_test(test_my_catalog_check),
 		cmocka_unit_test(test_my_view_order),
+		cmocka_unit_test(test_my_lane_table_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

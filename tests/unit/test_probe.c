@@ -1,8 +1,10 @@
 /*
  * test_probe.c - unit tests of lib/remote/probe: the parser of the probe
- * script's output, version parsing, the choice of pg tools, and the real
- * probe script run by local shells (this machine has PostgreSQL 15 client
- * tools in /usr/lib/postgresql/15/bin).
+ * script's output (core facts, tool lines, engines' fact lines), the script
+ * itself, and the real probe as siphon sends it (the core's part and every
+ * engine's) run by local shells (this machine has PostgreSQL 15 client tools
+ * in /usr/lib/postgresql/15/bin).  The PostgreSQL lines' meaning is tested in
+ * test_pg_tools.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/eng.h"
+#include "engine/postgres/pg_tools.h"
 #include "remote/probe.h"
 #include "remote/shell.h"
 
@@ -27,19 +31,12 @@ static const char sample[] =
 	"tool pigz /usr/bin/pigz\n"
 	"tool gzip /bin/gzip\n"
 	"tool sudo /usr/bin/sudo\n"
-	"tool mariadb-dump /usr/bin/mariadb-dump\n"
-	"tool mysqldump /usr/local/mysql/bin/mysqldump\n"
 	"tool mariadb /usr/bin/mariadb\n"
 	"tool mysql /usr/bin/mysql\n"
 	"tool sqlite3 /usr/bin/sqlite3\n"
-	"tool mysqldumpslow /usr/bin/mysqldumpslow\n"
-	"pg /usr/lib/postgresql/13/bin pg_dump (PostgreSQL) 13.16 (Debian 13.16-1.pgdg120+1)\n"
-	"pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n"
-	"pg /usr/lib/postgresql/17/bin pg_dump (PostgreSQL) 17.2 (Debian 17.2-1.pgdg120+1)\n"
-	"pg /usr/lib/postgresql/18/bin pg_dump (PostgreSQL) 18beta1 (Debian 18~beta1-1.pgdg120+1)\n"
-	/* The PATH entry: pg_wrapper's directory would differ, a plain install repeats one. */
-	"pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n"
-	"pg /usr/pgsql-16/bin pg_dump (PostgreSQL) 16.4\n"
+	"fact pg /usr/lib/postgresql/13/bin pg_dump (PostgreSQL) 13.16\n"
+	"fact pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18\n"
+	"fact x y\n"
 	"end\n";
 
 static void
@@ -52,39 +49,21 @@ test_probe_parse_sample(void **state)
 	assert_int_equal(p.ok, 1);
 	assert_int_equal(p.cores, 8);
 	assert_string_equal(p.os, "Linux");
-	assert_string_equal(p.zstd, "/usr/bin/zstd");
-	assert_string_equal(p.pigz, "/usr/bin/pigz");
-	assert_string_equal(p.gzip, "/bin/gzip");
-	assert_string_equal(p.sudo, "/usr/bin/sudo");
-	assert_string_equal(p.mariadb_dump, "/usr/bin/mariadb-dump");
-	assert_string_equal(p.mysqldump, "/usr/local/mysql/bin/mysqldump");
-	assert_string_equal(p.mariadb, "/usr/bin/mariadb");
-	assert_string_equal(p.mysql, "/usr/bin/mysql");
-	assert_string_equal(p.sqlite3, "/usr/bin/sqlite3");
-	/* The duplicate directory is kept once. */
-	assert_int_equal(p.npg, 5);
-	assert_string_equal(p.pg[0].bindir, "/usr/lib/postgresql/13/bin");
-	assert_int_equal(p.pg[0].major, 1300);
-	assert_string_equal(p.pg[0].version, "13.16");
-	assert_string_equal(p.pg[1].bindir, "/usr/lib/postgresql/15/bin");
-	assert_int_equal(p.pg[1].major, 1500);
-	assert_string_equal(p.pg[1].version, "15.18");
-	assert_int_equal(p.pg[2].major, 1700);
-	assert_string_equal(p.pg[2].version, "17.2");
-	assert_string_equal(p.pg[3].bindir, "/usr/lib/postgresql/18/bin");
-	assert_int_equal(p.pg[3].major, 1800);
-	assert_string_equal(p.pg[3].version, "18beta1");
-	assert_string_equal(p.pg[4].bindir, "/usr/pgsql-16/bin");
-	assert_int_equal(p.pg[4].major, 1600);
-	assert_string_equal(p.pg[4].version, "16.4");
-
-	assert_int_equal(siphon_probe_pick_pg(&p, 1500), 1);
-	assert_int_equal(siphon_probe_pick_pg(&p, 1600), 4);
-	assert_int_equal(siphon_probe_pick_pg(&p, 1400), 1);
-	assert_int_equal(siphon_probe_pick_pg(&p, 1300), 0);
-	assert_int_equal(siphon_probe_pick_pg(&p, 1200), 0);
-	assert_int_equal(siphon_probe_pick_pg(&p, 1800), 3);
-	assert_int_equal(siphon_probe_pick_pg(&p, 1900), -1);
+	assert_string_equal(siphon_probe_tool(&p, "zstd"), "/usr/bin/zstd");
+	assert_string_equal(siphon_probe_tool(&p, "pigz"), "/usr/bin/pigz");
+	assert_string_equal(siphon_probe_tool(&p, "gzip"), "/bin/gzip");
+	assert_string_equal(siphon_probe_tool(&p, "sudo"), "/usr/bin/sudo");
+	assert_string_equal(siphon_probe_tool(&p, "mariadb"), "/usr/bin/mariadb");
+	assert_string_equal(siphon_probe_tool(&p, "mysql"), "/usr/bin/mysql");
+	assert_string_equal(siphon_probe_tool(&p, "sqlite3"), "/usr/bin/sqlite3");
+	assert_string_equal(siphon_probe_tool(&p, "lz4"), "");
+	assert_int_equal(p.ntools, 7);
+	/* Facts are kept as printed, in order, for their engine. */
+	assert_int_equal(p.nfacts, 3);
+	assert_string_equal(p.facts[0].key, "pg");
+	assert_string_equal(p.facts[0].value, "/usr/lib/postgresql/13/bin pg_dump (PostgreSQL) 13.16");
+	assert_string_equal(p.facts[2].key, "x");
+	assert_string_equal(p.facts[2].value, "y");
 }
 
 static void
@@ -100,18 +79,20 @@ test_probe_parse_requires_end(void **state)
 	assert_int_equal(p.ok, 0);
 	/* What did arrive is still parsed. */
 	assert_int_equal(p.cores, 8);
-	assert_int_equal(p.npg, 5);
+	assert_int_equal(p.nfacts, 3);
 	free(cut);
 
 	assert_int_equal(siphon_probe_parse(&p, ""), -1);
 	assert_int_equal(p.cores, 1);
-	assert_int_equal(p.npg, 0);
+	assert_int_equal(p.nfacts, 0);
+	assert_int_equal(p.ntools, 0);
 	assert_int_equal(siphon_probe_parse(&p, "cores 4\nending\n"), -1);
 	assert_int_equal(siphon_probe_parse(&p, "cores 4\nen\n"), -1);
 	assert_int_equal(siphon_probe_parse(&p, "cores 4\n end\n"), -1);
 	/* The end marker with no newline, and a login banner before it. */
 	assert_int_equal(siphon_probe_parse(&p, "Welcome to prod!\n\ncores 2\nend"), 0);
 	assert_int_equal(p.cores, 2);
+	assert_int_equal(p.nfacts, 0);
 }
 
 static void
@@ -122,20 +103,23 @@ test_probe_parse_odd_lines(void **state)
 	(void)state;
 	assert_int_equal(siphon_probe_parse(&p,
 	    "cores 0\n"
-	    "tool lz4 /usr/bin/lz4\n"
 	    "tool zstd\n"
 	    "tool pigz /opt/my tools/pigz\n"
-	    "pg /usr/local/pgsql/bin \n"
-	    "pg /usr/local/pgsql/bin pg_dump (PostgreSQL) garbage\n"
-	    "pg /usr/local/pgsql/bin\n"
-	    "pg\n"
+	    "tool gzip /bin/gzip\n"
+	    "tool gzip /usr/bin/gzip\n"
+	    "fact pg\n"
+	    "fact\n"
 	    "os\n"
+	    "pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18\n"
 	    "unknown key value\n"
 	    "end\n"), 0);
 	assert_int_equal(p.cores, 1);
-	assert_string_equal(p.zstd, "");
-	assert_string_equal(p.pigz, "/opt/my tools/pigz");
-	assert_int_equal(p.npg, 0);
+	assert_string_equal(siphon_probe_tool(&p, "zstd"), "");
+	assert_string_equal(siphon_probe_tool(&p, "pigz"), "/opt/my tools/pigz");
+	/* One entry a name: the last line wins. */
+	assert_string_equal(siphon_probe_tool(&p, "gzip"), "/usr/bin/gzip");
+	assert_int_equal(p.ntools, 2);
+	assert_int_equal(p.nfacts, 0);
 	assert_string_equal(p.os, "");
 
 	assert_int_equal(siphon_probe_parse(&p, "cores many\nend\n"), 0);
@@ -147,121 +131,58 @@ test_probe_parse_odd_lines(void **state)
 	assert_string_equal(p.os, "Darwin");
 }
 
-/* Over-long fields are cut to their buffers, NUL-terminated. */
+/* Over-long fields are cut to their buffers, NUL-terminated; the lists are bounded. */
 static void
-test_probe_parse_long_fields(void **state)
+test_probe_parse_limits(void **state)
 {
 	struct siphon_strbuf sb = {0};
 	struct siphon_probe p;
 	char longdir[600];
+	int i;
 
 	(void)state;
 	memset(longdir, 'd', sizeof(longdir) - 1);
 	longdir[0] = '/';
 	longdir[sizeof(longdir) - 1] = '\0';
-	assert_int_equal(siphon_strbuf_printf(&sb, "os %s\ntool zstd %s\n"
-	                                      "pg %s pg_dump (PostgreSQL) 15.%s\nend\n",
-	                                      longdir, longdir, longdir, longdir + 1), 0);
+	assert_int_equal(siphon_strbuf_printf(&sb, "os %s\ntool zstd %s\ntool %s /x\nfact %s %s\nend\n",
+	                                      longdir, longdir, longdir + 1, longdir + 1, longdir), 0);
 	assert_int_equal(siphon_probe_parse(&p, siphon_strbuf_str(&sb)), 0);
 	assert_int_equal(strlen(p.os), sizeof(p.os) - 1);
-	assert_int_equal(strlen(p.zstd), sizeof(p.zstd) - 1);
-	assert_int_equal(p.npg, 1);
-	assert_int_equal(strlen(p.pg[0].bindir), sizeof(p.pg[0].bindir) - 1);
-	assert_int_equal(strlen(p.pg[0].version), sizeof(p.pg[0].version) - 1);
-	assert_int_equal(p.pg[0].major, 1500);
-	siphon_strbuf_free(&sb);
-}
+	assert_int_equal(strlen(siphon_probe_tool(&p, "zstd")), sizeof(p.tools[0].path) - 1);
+	assert_int_equal(strlen(p.tools[1].name), sizeof(p.tools[1].name) - 1);
+	assert_int_equal(p.nfacts, 1);
+	assert_int_equal(strlen(p.facts[0].key), sizeof(p.facts[0].key) - 1);
+	assert_int_equal(strlen(p.facts[0].value), sizeof(p.facts[0].value) - 1);
 
-static void
-test_probe_parse_many_pg(void **state)
-{
-	struct siphon_strbuf sb = {0};
-	struct siphon_probe p;
-
-	(void)state;
-	for (int i = 0; i < 40; i++)
-		assert_int_equal(siphon_strbuf_printf(&sb, "pg /opt/pg%d/bin pg_dump (PostgreSQL) %d.1\n",
-		                                      i, 10 + i), 0);
+	siphon_strbuf_reset(&sb);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(siphon_strbuf_printf(&sb, "tool t%d /bin/t%d\nfact k%d v\n", i, i, i), 0);
 	assert_int_equal(siphon_strbuf_puts(&sb, "end\n"), 0);
 	assert_int_equal(siphon_probe_parse(&p, siphon_strbuf_str(&sb)), 0);
-	assert_int_equal(p.npg, SIPHON_PROBE_MAX_PG);
-	assert_string_equal(p.pg[SIPHON_PROBE_MAX_PG - 1].bindir, "/opt/pg15/bin");
-	assert_int_equal(siphon_probe_pick_pg(&p, 1000), 0);
-	assert_int_equal(siphon_probe_pick_pg(&p, (10 + SIPHON_PROBE_MAX_PG) * 100), -1);
+	assert_int_equal(p.ntools, SIPHON_PROBE_MAX_TOOLS);
+	assert_int_equal(p.nfacts, SIPHON_PROBE_MAX_FACTS);
+	assert_string_equal(p.facts[SIPHON_PROBE_MAX_FACTS - 1].key, "k31");
 	siphon_strbuf_free(&sb);
 }
 
+/* The core's script asks for its tools and the engines', and takes only plain names. */
 static void
-test_probe_major_parse(void **state)
+test_probe_script(void **state)
 {
-	(void)state;
-	assert_int_equal(siphon_pg_major_parse("15.18"), 1500);
-	assert_int_equal(siphon_pg_major_parse("9.6.24"), 906);
-	assert_int_equal(siphon_pg_major_parse("9.5.25"), 905);
-	assert_int_equal(siphon_pg_major_parse("8.4.22"), 804);
-	assert_int_equal(siphon_pg_major_parse("17beta1"), 1700);
-	assert_int_equal(siphon_pg_major_parse("18devel"), 1800);
-	assert_int_equal(siphon_pg_major_parse("16rc1"), 1600);
-	assert_int_equal(siphon_pg_major_parse("10.0"), 1000);
-	assert_int_equal(siphon_pg_major_parse("10"), 1000);
-	assert_int_equal(siphon_pg_major_parse("  15.2"), 1500);
-	assert_int_equal(siphon_pg_major_parse("9.6"), 906);
-	assert_int_equal(siphon_pg_major_parse("garbage"), -1);
-	assert_int_equal(siphon_pg_major_parse(""), -1);
-	assert_int_equal(siphon_pg_major_parse("   "), -1);
-	assert_int_equal(siphon_pg_major_parse("0.1"), -1);
-	assert_int_equal(siphon_pg_major_parse("-15"), -1);
-	assert_int_equal(siphon_pg_major_parse("9"), -1);
-	assert_int_equal(siphon_pg_major_parse("9beta"), -1);
-	assert_int_equal(siphon_pg_major_parse("(PostgreSQL)"), -1);
-}
-
-static void
-set_pg(struct siphon_probe *p, const int *majors, int n)
-{
-	memset(p, 0, sizeof(*p));
-	p->npg = n;
-	for (int i = 0; i < n; i++) {
-		p->pg[i].major = majors[i];
-		snprintf(p->pg[i].bindir, sizeof(p->pg[i].bindir), "/pg/%d", i);
-	}
-}
-
-static void
-test_probe_pick_pg(void **state)
-{
-	struct siphon_probe p;
-	static const int unordered[] = { 17, 12, 16, 14 };
-	static const int twins[] = { 16, 15, 15 };
-	static const int old_only[] = { 905, 906 };
+	struct siphon_strbuf sb = {0};
 
 	(void)state;
-	set_pg(&p, NULL, 0);
-	assert_int_equal(siphon_probe_pick_pg(&p, 15), -1);
-
-	set_pg(&p, unordered, 4);
-	/* The same major when present. */
-	assert_int_equal(siphon_probe_pick_pg(&p, 16), 2);
-	assert_int_equal(siphon_probe_pick_pg(&p, 14), 3);
-	assert_int_equal(siphon_probe_pick_pg(&p, 12), 1);
-	assert_int_equal(siphon_probe_pick_pg(&p, 17), 0);
-	/* Else the oldest of the newer ones. */
-	assert_int_equal(siphon_probe_pick_pg(&p, 15), 2);
-	assert_int_equal(siphon_probe_pick_pg(&p, 13), 3);
-	assert_int_equal(siphon_probe_pick_pg(&p, 10), 1);
-	/* Never an older one. */
-	assert_int_equal(siphon_probe_pick_pg(&p, 18), -1);
-
-	/* Two directories with the same major: the first listed. */
-	set_pg(&p, twins, 3);
-	assert_int_equal(siphon_probe_pick_pg(&p, 15), 1);
-	assert_int_equal(siphon_probe_pick_pg(&p, 14), 1);
-	assert_int_equal(siphon_probe_pick_pg(&p, 16), 0);
-
-	set_pg(&p, old_only, 2);
-	assert_int_equal(siphon_probe_pick_pg(&p, 906), 1);
-	assert_int_equal(siphon_probe_pick_pg(&p, 905), 0);
-	assert_int_equal(siphon_probe_pick_pg(&p, 904), 0);
+	assert_int_equal(siphon_probe_script(&sb, NULL, NULL), 0);
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "for t in zstd pigz gzip sudo; do"));
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "echo end\n"));
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_probe_script(&sb, "mariadb sqlite3", "echo \"fact x y\"\n"), 0);
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "for t in zstd pigz gzip sudo mariadb sqlite3; do"));
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "echo \"fact x y\"\necho end\n"));
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_probe_script(&sb, "x; rm -rf /", NULL), -2);
+	assert_int_equal(siphon_probe_script(&sb, "$(x)", NULL), -2);
+	siphon_strbuf_free(&sb);
 }
 
 /* Runs argv, returns its stdout (caller frees) and exit status. */
@@ -301,6 +222,7 @@ static void
 check_real_probe(const char *out)
 {
 	struct siphon_probe p;
+	struct siphon_pg_toolset t;
 	int found = -1;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -310,20 +232,22 @@ check_real_probe(const char *out)
 	if (ncpu > 0)
 		assert_true(p.cores <= ncpu);
 	assert_string_equal(p.os, "Linux");
-	assert_true(p.gzip[0] == '/');
-	for (int i = 0; i < p.npg; i++)
-		if (strcmp(p.pg[i].bindir, "/usr/lib/postgresql/15/bin") == 0)
+	assert_true(siphon_probe_tool(&p, "gzip")[0] == '/');
+	/* The PostgreSQL engine's fragment ran and its lines read back. */
+	siphon_pg_tools_find(&t, &p);
+	for (int i = 0; i < t.n; i++)
+		if (strcmp(t.t[i].bindir, "/usr/lib/postgresql/15/bin") == 0)
 			found = i;
 	if (found < 0)
 		fail_msg("no /usr/lib/postgresql/15/bin entry in:\n%s", out);
-	assert_int_equal(p.pg[found].major, 1500);
-	assert_true(strncmp(p.pg[found].version, "15.", 3) == 0);
+	assert_int_equal(t.t[found].major, 1500);
+	assert_true(strncmp(t.t[found].version, "15.", 3) == 0);
 	/* The versioned directory comes before any PATH entry of the same major. */
-	assert_int_equal(siphon_probe_pick_pg(&p, 15), found);
-	assert_true(siphon_probe_pick_pg(&p, 14) >= 0);
-	for (int i = 0; i < p.npg; i++)
-		for (int j = i + 1; j < p.npg; j++)
-			assert_string_not_equal(p.pg[i].bindir, p.pg[j].bindir);
+	assert_int_equal(siphon_pg_tools_pick(&t, 15), found);
+	assert_true(siphon_pg_tools_pick(&t, 14) >= 0);
+	for (int i = 0; i < t.n; i++)
+		for (int j = i + 1; j < t.n; j++)
+			assert_string_not_equal(t.t[i].bindir, t.t[j].bindir);
 }
 
 static void
@@ -338,7 +262,7 @@ test_probe_real_script(void **state)
 		print_message("skipping: no /usr/lib/postgresql/15/bin/pg_dump here\n");
 		skip();
 	}
-	assert_int_equal(siphon_probe_script(&sb), 0);
+	assert_int_equal(siphon_eng_probe_script(&sb), 0);
 	{
 		char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)siphon_strbuf_str(&sb), NULL };
 
@@ -363,7 +287,7 @@ test_probe_real_script_wrapped(void **state)
 	if (access("/usr/lib/postgresql/15/bin/pg_dump", X_OK) != 0)
 		skip();
 	assert_int_equal(siphon_sh_preamble(&script, 1), 0);
-	assert_int_equal(siphon_probe_script(&script), 0);
+	assert_int_equal(siphon_eng_probe_script(&script), 0);
 	assert_int_equal(siphon_sh_wrap(&cmd, siphon_strbuf_str(&script)), 0);
 	for (int i = 0; shells[i] != NULL; i++) {
 		char *argv[] = { (char *)shells[i], (char *)"-c", (char *)siphon_strbuf_str(&cmd), NULL };
@@ -388,10 +312,8 @@ main(void)
 		cmocka_unit_test(test_probe_parse_sample),
 		cmocka_unit_test(test_probe_parse_requires_end),
 		cmocka_unit_test(test_probe_parse_odd_lines),
-		cmocka_unit_test(test_probe_parse_long_fields),
-		cmocka_unit_test(test_probe_parse_many_pg),
-		cmocka_unit_test(test_probe_major_parse),
-		cmocka_unit_test(test_probe_pick_pg),
+		cmocka_unit_test(test_probe_parse_limits),
+		cmocka_unit_test(test_probe_script),
 		cmocka_unit_test(test_probe_real_script),
 		cmocka_unit_test(test_probe_real_script_wrapped),
 	};

@@ -11,6 +11,7 @@
 
 #include "engine/postgres/pg_catalog.h"
 #include "engine/postgres/pg_script.h"
+#include "engine/postgres/pg_tools.h"
 #include "remote/probe.h"
 #include "remote/shell.h"
 
@@ -123,22 +124,23 @@ static void
 test_regression_probe_pick_old_major(void **state)
 {
 	struct siphon_probe p;
+	struct siphon_pg_toolset t;
 
 	(void)state;
-	memset(&p, 0, sizeof(p));
 	assert_int_equal(siphon_probe_parse(&p,
-	    "pg /usr/lib/postgresql/9.6/bin pg_dump (PostgreSQL) 9.6.24\n"
-	    "pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18\n"
+	    "fact pg /usr/lib/postgresql/9.6/bin pg_dump (PostgreSQL) 9.6.24\n"
+	    "fact pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18\n"
 	    "end\n"), 0);
+	siphon_pg_tools_find(&t, &p);
 	/* A 17 server: every pg_dump here is older. */
-	assert_int_equal(siphon_probe_pick_pg(&p, 1700), -1);
+	assert_int_equal(siphon_pg_tools_pick(&t, 1700), -1);
 	/* A 9.6 server: pg_dump 9.6 itself (exact major), never "none". */
-	assert_int_equal(siphon_probe_pick_pg(&p, siphon_pg_num_major(90624)), 0);
-	memset(&p, 0, sizeof(p));
+	assert_int_equal(siphon_pg_tools_pick(&t, siphon_pg_num_major(90624)), 0);
 	assert_int_equal(siphon_probe_parse(&p,
-	    "pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18\nend\n"), 0);
+	    "fact pg /usr/lib/postgresql/15/bin pg_dump (PostgreSQL) 15.18\nend\n"), 0);
+	siphon_pg_tools_find(&t, &p);
 	/* pg_dump 15 dumps 9.6 servers. */
-	assert_int_equal(siphon_probe_pick_pg(&p, siphon_pg_num_major(90624)), 0);
+	assert_int_equal(siphon_pg_tools_pick(&t, siphon_pg_num_major(90624)), 0);
 }
 
 static void

@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "engine/postgres/pg_catalog.h"
-#include "remote/probe.h"
 #include "engine/postgres/pg_sql.h"
+#include "engine/postgres/pg_tools.h"
 #include "util/hex.h"
 
 /* What one quoting call appends, as a string the caller frees. */
@@ -485,10 +485,10 @@ sample_output(struct siphon_strbuf *sb)
 {
 	line(sb, "X|00000003-0000001B-1");
 	line(sb, "I|150018|f|%H|%H|%H|t|987654321", "UTF8", "en_US.UTF-8", "C.UTF-8");
-	line(sb, "T|%H|%H|r|734003200|16402|89600", "public", "orders");
-	line(sb, "T|%H|%H|r|8192|16390|1", weird_schema, weird_table);
-	line(sb, "T|%H|%H|p|0|16395|0", "public", "events");
-	line(sb, "T|%H|%H|r|0|16398|0", "public", "events_2024");
+	line(sb, "T|%H|%H|r|734003200|16402|89600|1000000", "public", "orders");
+	line(sb, "T|%H|%H|r|8192|16390|1|-1", weird_schema, weird_table);
+	line(sb, "T|%H|%H|p|0|16395|0|-1", "public", "events");
+	line(sb, "T|%H|%H|r|0|16398|0|0", "public", "events_2024");
 	line(sb, "S|%H|%H", "public", "orders_id_seq");
 	line(sb, "S|%H|%H", weird_schema, "never\"used");
 	line(sb, "S|%H|%H", "public", "down");
@@ -609,7 +609,7 @@ test_pg_catalog_parse_many(void **state)
 	line(&sb, "I|90624|t|%H|%H|%H|f|8192", "LATIN1", "C", "C");
 	for (i = 0; i < 1000; i++) {
 		snprintf(name, sizeof(name), "t%d", i);
-		line(&sb, "T|%H|%H|r|%S|%S|1", "s", name, "10", "1");
+		line(&sb, "T|%H|%H|r|%S|%S|1|-1", "s", name, "10", "1");
 		line(&sb, "S|%H|%H", "s", name);
 		line(&sb, "E|%H", name);
 		line(&sb, "D|%H", "a=b");
@@ -675,7 +675,7 @@ test_pg_catalog_parse_failures(void **state)
 
 	(void)state;
 	line(&head, "I|150018|f|%H|%H|%H|f|1", "UTF8", "C", "C");
-	line(&head, "T|%H|%H|r|1|2|3", "public", "a");
+	line(&head, "T|%H|%H|r|1|2|3|-1", "public", "a");
 
 	/* No snapshot, no version. */
 	expect_parse_fails("", "no snapshot or version");
@@ -698,7 +698,9 @@ test_pg_catalog_parse_failures(void **state)
 	expect_parse_fails("X|s\nI|150018|f|55544638|43|43\n", "unexpected catalog line starting 'I'");
 	expect_parse_fails("X|s\nI|150018|f|55544638|43|43|f\n", "unexpected catalog line starting 'I'");
 	expect_parse_fails("X|s\nT|7075626c6963|61|r|1|2\n", "unexpected catalog line starting 'T'");
-	expect_parse_fails("X|s\nT|7075626c6963|61|r|1|2|3|4\n", "unexpected catalog line");
+	expect_parse_fails("X|s\nT|7075626c6963|61|r|1|2|3|4|5\n", "unexpected catalog line");
+	expect_parse_fails("X|s\nT|7075626c6963|61|r|1|2|3|x\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|7075626c6963|61|r|1|2|3|-2\n", "unexpected catalog line starting 'T'");
 	expect_parse_fails("X|s\nS|7075626c6963|61|1\n", "unexpected catalog line starting 'S'");
 	expect_parse_fails("X|s\nS|7075626c6963\n", "unexpected catalog line starting 'S'");
 	/* A sequence value for a sequence not listed, or malformed. */
@@ -710,21 +712,21 @@ test_pg_catalog_parse_failures(void **state)
 	expect_parse_fails("X|s\nL\n", "unexpected catalog line starting 'L'");
 	expect_parse_fails("X|s\nE|61|62\n", "unexpected catalog line starting 'E'");
 	/* Names that are not hex, or hold a NUL. */
-	expect_parse_fails("X|s\nT|public|61|r|1|2|3\n", "unexpected catalog line starting 'T'");
-	expect_parse_fails("X|s\nT|7075626c696|61|r|1|2|3\n", "unexpected catalog line starting 'T'");
-	expect_parse_fails("X|s\nT|00|61|r|1|2|3\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|public|61|r|1|2|3|-1\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|7075626c696|61|r|1|2|3|-1\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|00|61|r|1|2|3|-1\n", "unexpected catalog line starting 'T'");
 	expect_parse_fails("X|s\nS|zz|61\n", "unexpected catalog line starting 'S'");
 	expect_parse_fails("X|s\nS|61|0061\n", "unexpected catalog line starting 'S'");
 	expect_parse_fails("X|s\nI|150018|f|zz|43|43|f|1\n", "unexpected catalog line starting 'I'");
 	expect_parse_fails("X|s\nD|6100\n", "unexpected catalog line starting 'D'");
 	expect_parse_fails("X|s\nE|g\n", "unexpected catalog line starting 'E'");
 	/* Numbers out of range or not numbers: never a wrap, never 0 by accident. */
-	expect_parse_fails("X|s\nT|61|62|r|18446744073709551616|2|3\n", "unexpected catalog line starting 'T'");
-	expect_parse_fails("X|s\nT|61|62|r|1152921504606846977|2|3\n", "unexpected catalog line starting 'T'");
-	expect_parse_fails("X|s\nT|61|62|r|1|2|4294967296\n", "unexpected catalog line starting 'T'");
-	expect_parse_fails("X|s\nT|61|62|r|1|4294967296|3\n", "unexpected catalog line starting 'T'");
-	expect_parse_fails("X|s\nT|61|62|r|-1|2|3\n", "unexpected catalog line starting 'T'");
-	expect_parse_fails("X|s\nT|61|62|r|1x|2|3\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|18446744073709551616|2|3|-1\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|1152921504606846977|2|3|-1\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|1|2|4294967296|-1\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|1|4294967296|3|-1\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|-1|2|3|-1\n", "unexpected catalog line starting 'T'");
+	expect_parse_fails("X|s\nT|61|62|r|1x|2|3|-1\n", "unexpected catalog line starting 'T'");
 	expect_parse_fails("X|s\nI|99999999999999999999|f|55544638|43|43|f|1\n", "unexpected catalog line starting 'I'");
 	expect_parse_fails("X|s\nS|61|62\nQ|99999999999999999999|1|t\n", "unexpected catalog line starting 'Q'");
 	expect_parse_fails("X|s\nL|99999999999999999999\n", "unexpected catalog line starting 'L'");
@@ -744,7 +746,8 @@ test_pg_catalog_parse_more_bad_columns(void **state)
 
 	(void)state;
 	assert_int_equal(siphon_pg_catalog_parse(&c, "X|s\nI|150018|f|55544638|43|43|f|1\n"
-	                                         "T|61|62|r|100|16384|50\n", err, sizeof(err)), 0);
+	                                         "T|61|62|r|100|16384|50|7\n", err, sizeof(err)), 0);
+	assert_int_equal(c.tables[0].rows, 7);
 	assert_int_equal(siphon_pg_catalog_parse_more(&c, "C|16384|zz\n", err, sizeof(err)), -1);
 	assert_null(c.tables[0].columns);
 	/* An empty name, or one holding a NUL. */

@@ -8,25 +8,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "dead_pid.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/tmpname.h"
-
-/* A pid that surely is not running: a child that has exited and been reaped. */
-static long
-dead_pid(void)
-{
-	pid_t p = fork();
-
-	if (p == 0)
-		_exit(0);
-	assert_true(p > 0);
-	assert_int_equal(waitpid(p, NULL, 0), p);
-	return (long)p;
-}
 
 static void
 test_tmpname_format(void **state)
@@ -55,6 +44,13 @@ test_tmpname_stale_only_here(void **state)
 	assert_int_equal(siphon_tmpname_is_stale(name, me), 1);
 	snprintf(name, sizeof(name), "siphon_old_%08x_%ld_1796400824", me, dead);
 	assert_int_equal(siphon_tmpname_is_stale(name, me), 1);
+	/* A temporary file's random part and companions after a '-'. */
+	snprintf(name, sizeof(name), "siphon_tmp_%08x_%ld_1796400824-AbC123", me, dead);
+	assert_int_equal(siphon_tmpname_is_stale(name, me), 1);
+	snprintf(name, sizeof(name), "siphon_tmp_%08x_%ld_1796400824-AbC123-journal", me, dead);
+	assert_int_equal(siphon_tmpname_is_stale(name, me), 1);
+	snprintf(name, sizeof(name), "siphon_tmp_%08x_%ld_-AbC123", me, dead);
+	assert_int_equal(siphon_tmpname_is_stale(name, me), 0);
 	/* Another machine's: never, whatever its pid means here. */
 	snprintf(name, sizeof(name), "siphon_tmp_%08x_%ld_1796400824", me ^ 1u, dead);
 	assert_int_equal(siphon_tmpname_is_stale(name, me), 0);

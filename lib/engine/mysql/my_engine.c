@@ -1,13 +1,13 @@
 /* my_engine.c - the MySQL/MariaDB engine's ops table. */
 #include "engine/engine.h"
-#include "engine/mysql/my_pull.h"
+#include "engine/mysql/my_pull_int.h"
 #include "remote/probe.h"
 
 static enum siphon_bid
 my_bid_probe(const struct siphon_probe *p)
 {
 	/* siphon drives the client itself; the dump tools come in the same package. */
-	return p->mariadb[0] || p->mysql[0] ? SIPHON_BID_TOOLS : SIPHON_BID_NONE;
+	return siphon_my_remote_client(p)[0] ? SIPHON_BID_TOOLS : SIPHON_BID_NONE;
 }
 
 static const char *const my_aliases[] = {"mariadb", NULL};
@@ -17,6 +17,18 @@ const struct siphon_engine_ops siphon_engine_mysql = {
 	.aliases = my_aliases,
 	.title = "MySQL/MariaDB",
 	.tools = "mysql/mariadb client",
+	.list_hint = "mysql -e 'SHOW DATABASES'",
 	.bid_probe = my_bid_probe,
 	.has_db = siphon_my_has_db,
+	.state_size = sizeof(struct my),
+	.open = my_open,
+	.inspect = my_inspect,
+	.check = my_check,
+	.plan = my_plan,
+	.transfer = my_transfer,
+	.finish = my_finish,
+	.stats = my_stats,
+	.cleanup = my_cleanup,
+	.explain = my_explain,
+	.probe_tools = "mariadb mysql",
 };

@@ -197,6 +197,7 @@ flush(struct siphon_my_lane *lane, int *drained)
 		if (it->proc != NULL)
 			siphon_proc_close_stdin(it->proc);
 		it->done = 1;
+		siphon_event_table_end(lane->ctx, it->ev, 0);
 		lane->closing = 0;
 		lane->cur++;
 		lane->scan.state = SIPHON_MY_SOL;
@@ -210,10 +211,17 @@ flush(struct siphon_my_lane *lane, int *drained)
 	return 0;
 }
 
+static uint64_t
+wire_now(const struct siphon_my_lane *lane)
+{
+	return lane->wire != NULL ? *lane->wire : 0;
+}
+
 static ssize_t
 lane_write(void *arg, const unsigned char *buf, size_t len)
 {
 	struct siphon_my_lane *lane = arg;
+	struct siphon_my_lane_item *it;
 	size_t total = 0;
 	int r, drained;
 
@@ -228,10 +236,16 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 		if (lane->cur >= lane->nitems)
 			return siphon_err(lane->ctx, SIPHON_EREMOTE,
 			                  "%s: more data arrived after the last table", lane->what);
+		it = &lane->items[lane->cur];
+		if (!it->started) {
+			it->started = 1;
+			it->ev = siphon_event_table_start(lane->ctx, &it->who, wire_now(lane));
+		}
 		chunk = len - total < lane->out_cap ? len - total : lane->out_cap;
 		res = siphon_my_scan(&lane->scan, buf + total, chunk, lane->out, &took, &made);
 		if (res == SIPHON_MY_SCAN_BAD)
 			return bad_stream(lane, buf + total + took, chunk - took);
+		siphon_event_table_data(lane->ctx, it->ev, took, (int64_t)lane->scan.rows, wire_now(lane));
 		total += took;
 		lane->out_len = made;
 		lane->out_off = 0;

@@ -20,6 +20,7 @@
 #include "loop/proc.h"
 #include "loop/sink.h"
 #include "util/ctx.h"
+#include "util/event.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -70,6 +71,9 @@ struct siphon_my_lane_item {
 	char **names;                   /* the field's columns (nfields), for messages */
 	struct siphon_proc *proc;       /* its loader, once data arrived */
 	int done;                       /* its end line arrived */
+	struct siphon_event_table who;  /* for events: names borrowed */
+	int started;                    /* its data began (its start event went) */
+	unsigned ev;                    /* its event id */
 };
 
 struct siphon_my_lane {
@@ -86,6 +90,7 @@ struct siphon_my_lane {
 	int (*spawn)(void *arg, struct siphon_my_lane *lane, int i);
 	void *spawn_arg;
 	char what[96];
+	const uint64_t *wire;           /* its stream's compressed count, or NULL */
 };
 
 /* Makes a sink of the lane (write/finish). */

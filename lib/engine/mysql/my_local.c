@@ -389,35 +389,35 @@ check_collations(struct my *my)
 	return 0;
 }
 
-/* Temporary databases of a siphon that was killed on this machine: dropped. */
-static void
-drop_stale(struct my *my)
+static int
+list_temps(void *arg, char **names)
 {
-	struct siphon_strbuf sql = {0};
-	char *out = NULL, *p, *name;
-	unsigned host = siphon_host_id();
-
-	if (my_local_sql(my,
-	                 "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
-	                 " WHERE SCHEMA_NAME LIKE 'siphon\\_tmp\\_%' OR SCHEMA_NAME LIKE 'siphon\\_old\\_%';\n",
-	                 &out, "listing old temporary databases") != 0) {
-		siphon_err_clear(my->ctx);
-		return;
-	}
-	for (p = out; (name = strsep(&p, "\n")) != NULL;) {
-		/* Only this machine's, and only those whose siphon is gone (util/tmpname.h). */
-		if (siphon_tmpname_is_stale(name, host)) {
-			siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ");
-			siphon_my_ident(&sql, name);
-			siphon_strbuf_puts(&sql, ";\n");
-			siphon_log(my->ctx, SIPHON_LOG_INFO, "dropping %s, left by an interrupted siphon", name);
-		}
-	}
-	if (sql.len > 0 && my_local_sql(my, siphon_strbuf_str(&sql), NULL, "dropping old temporary databases") != 0)
-		siphon_err_clear(my->ctx);
-	siphon_strbuf_free(&sql);
-	free(out);
+	return my_local_sql(arg,
+	                    "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
+	                    " WHERE SCHEMA_NAME LIKE 'siphon\\_tmp\\_%' OR SCHEMA_NAME LIKE 'siphon\\_old\\_%';\n",
+	                    names, "listing old temporary databases");
 }
+
+static int
+drop_temp(void *arg, const char *name)
+{
+	struct my *my = arg;
+	struct siphon_strbuf sql = {0};
+	int r;
+
+	if (siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ") != 0 || siphon_my_ident(&sql, name) != 0 ||
+	    siphon_strbuf_puts(&sql, ";\n") != 0)
+		r = siphon_err_oom(my->ctx);
+	else
+		r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "dropping an old temporary database");
+	siphon_strbuf_free(&sql);
+	return r;
+}
+
+const struct siphon_target_ops my_target_ops = {
+	.list_temps = list_temps,
+	.drop_temp = drop_temp,
+};
 
 int
 my_target_sessions(struct my *my, int *n, char **ids)
@@ -448,9 +448,7 @@ int
 my_local_checks(struct my *my)
 {
 	struct siphon_strbuf names = {0};
-	char *ids = NULL;
 	int r, n;
-	long long avail, need;
 
 	if (!my->local.local_infile)
 		return siphon_err(my->ctx, SIPHON_ELOCAL,
@@ -476,45 +474,6 @@ my_local_checks(struct my *my)
 		if (my->cat.objs[i].create != NULL &&
 		    (r = my_replay_check(my, &my->cat.objs[i], my->cat.objs[i].create)) != 0)
 			return r;
-	drop_stale(my);
-	if ((r = my_target_sessions(my, &n, &ids)) != 0)
-		return r;
-	free(ids);
-	if (n > 0 && !my->o->force)
-		return siphon_err(my->ctx, SIPHON_EBUSY,
-		                  "the local database \"%s\" has %d open connection(s); close them, or use --force to end them when the copy is ready",
-		                  my->into, n);
-	avail = siphon_eng_free_bytes(my->local.datadir);
-	if (avail >= 0) {
-		/* total_bytes is at most 2^60 (siphon_my_catalog_check): no overflow. */
-		need = (long long)(my->cat.total_bytes + my->cat.total_bytes / 10) +
-		       siphon_eng_disk_reserve(my->local.datadir);
-		if (avail < need)
-			return siphon_err(my->ctx, SIPHON_ELOCAL,
-			                  "not enough local disk space: the copy needs about %.0f MB and %.0f MB are free where the local server keeps its data (%s; the old copy stays until the new one is complete); free space and run again",
-			                  (double)need / 1e6, (double)avail / 1e6, my->local.datadir);
-	} else {
-		free(my->local.datadir);
-		my->local.datadir = NULL;
-	}
-	return 0;
-}
-
-int
-my_disk_tick(void *arg)
-{
-	struct my *my = arg;
-	double t = siphon_mono_s();
-	long long avail;
-
-	if (my->local.datadir == NULL || t < my->next_disk_check)
-		return 0;
-	my->next_disk_check = t + 1;
-	avail = siphon_eng_free_bytes(my->local.datadir);
-	if (avail >= 0 && avail < siphon_eng_disk_reserve(my->local.datadir))
-		return siphon_err(my->ctx, SIPHON_ELOCAL,
-		                  "the local disk is nearly full (%.0f MB left where the local server keeps its data, %s); stopped before the server runs out, the old copy is unchanged",
-		                  (double)avail / 1e6, my->local.datadir);
 	return 0;
 }
 
@@ -546,7 +505,7 @@ my_create_staging(struct my *my)
 	struct siphon_strbuf sql = {0};
 	int i, r;
 
-	siphon_tmpname(my->staging, sizeof(my->staging), "tmp");
+	siphon_target_tmpname(my->staging, sizeof(my->staging), "tmp");
 	if (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
 	    siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s;\n", my->cat.db_charset,
 	                         mapped_collation(my, my->cat.db_collation)) != 0)

@@ -115,7 +115,7 @@ pump_lanes(struct my *my, int *all)
 static int
 transfer(struct my *my)
 {
-	double t0 = siphon_mono_s(), next = t0 + 5;
+	double t0 = siphon_mono_s(), next = t0;
 	int r, done = 0, exited = 0, pumped = 0;
 
 	while (!done || !exited || !pumped) {
@@ -181,92 +181,158 @@ utf8_chars(const char *s)
 }
 
 int
-siphon_my_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
+my_open(struct siphon_run *eng, void *st)
 {
-	struct my my;
-	int r, w;
+	struct my *my = st;
 
-	memset(&my, 0, sizeof(my));
-	my.eng = eng;
-	my.ctx = eng->ctx;
-	my.loop = eng->loop;
-	my.o = eng->o;
-	my.into = my.o->into != NULL ? my.o->into : my.o->dbname;
-	eng->explain = my_explain;
-	eng->explain_arg = &my;
-	my.client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
+	my->eng = eng;
+	my->ctx = eng->ctx;
+	my->loop = eng->loop;
+	my->o = eng->o;
+	my->into = my->o->into != NULL ? my->o->into : my->o->dbname;
+	my->client = siphon_my_remote_client(&eng->probe);
+	eng->target.ops = &my_target_ops;
+	eng->target.arg = my;
+	if (utf8_chars(my->into) > 64)
+		return siphon_err(my->ctx, SIPHON_EUSAGE, "MySQL database names have at most 64 characters: \"%s\"", my->into);
+	return 0;
+}
 
-	if (utf8_chars(my.into) > 64) {
-		r = siphon_err(my.ctx, SIPHON_EUSAGE, "MySQL database names have at most 64 characters: \"%s\"", my.into);
-		goto out;
+/* The engine-neutral view of the catalog. */
+static int
+publish_catalog(struct my *my)
+{
+	struct siphon_catalog *c = &my->eng->cat;
+	int i, k;
+
+	snprintf(c->server, sizeof(c->server), "%s %s", my->cat.mariadb ? "MariaDB" : "MySQL",
+	         my->cat.version);
+	for (i = 0; i < my->cat.ntables; i++) {
+		const struct siphon_my_table *t = &my->cat.tables[i];
+
+		if (siphon_catalog_add_table(c, "", t->name, t->bytes, (int64_t)t->rows) != 0)
+			return siphon_err_oom(my->ctx);
+		for (k = 0; k < t->ncols; k++)
+			if (siphon_catalog_add_column(c, t->cols[k].name) != 0)
+				return siphon_err_oom(my->ctx);
 	}
-	/* Local first: fail before touching production. */
-	if ((r = my_local_open(&my)) != 0)
-		goto out;
-	if (my.client[0] == '\0') {
-		r = siphon_err(my.ctx, SIPHON_EREMOTE,
-		               "no mysql or mariadb client on %s (looked in PATH, /usr/local/bin, /usr/bin); install it there (apt install mariadb-client, or mysql-client)",
-		               my.o->host);
-		goto out;
-	}
-	if ((r = siphon_eng_choose_codec(eng)) != 0)
-		goto out;
-	if ((r = my_start_control(&my)) != 0)
-		goto out;
-	siphon_log(my.ctx, SIPHON_LOG_INFO,
+	for (i = 0; i < my->cat.nobjs; i++)
+		if (siphon_catalog_add_object(c, siphon_my_kind_word(my->cat.objs[i].kind), "", my->cat.objs[i].name) != 0)
+			return siphon_err_oom(my->ctx);
+	return 0;
+}
+
+/* The workstation first (fail before touching production), then the server's catalog. */
+int
+my_inspect(struct siphon_run *eng, void *st)
+{
+	struct my *my = st;
+	int r;
+
+	if ((r = my_local_open(my)) != 0 ||
+	    (r = siphon_target_set_dir(&eng->target, my->local.datadir, "where the local server keeps its data")) != 0)
+		return r;
+	if (my->client[0] == '\0')
+		return siphon_err(my->ctx, SIPHON_EREMOTE,
+		                  "no mysql or mariadb client on %s (looked in PATH, /usr/local/bin, /usr/bin); install it there (apt install mariadb-client, or mysql-client)",
+		                  my->o->host);
+	if ((r = my_start_control(my)) != 0)
+		return r;
+	siphon_log(my->ctx, SIPHON_LOG_INFO,
 	           "%s: %s %s, %d tables (%.1f MB), %d views/routines/triggers/events, compression %s",
-	           my.o->host, my.cat.mariadb ? "MariaDB" : "MySQL", my.cat.version, my.cat.ntables,
-	           (double)my.cat.total_bytes / 1e6, my.cat.nobjs, eng->codec_name);
-	if (my.cat.skipped > 0 &&
+	           my->o->host, my->cat.mariadb ? "MariaDB" : "MySQL", my->cat.version, my->cat.ntables,
+	           (double)my->cat.total_bytes / 1e6, my->cat.nobjs, eng->codec_name);
+	if (my->cat.skipped > 0 &&
 	    siphon_leftout_add(&eng->left_out, "%s%s: MariaDB packages (sql_mode ORACLE), which siphon does not copy; left out",
-	                       siphon_strbuf_str(&my.cat.skipped_list),
-	                       my.cat.skipped_list.len >= 4096 ? " and more" : "") != 0) {
-		r = siphon_err_oom(my.ctx);
-		goto out;
+	                       siphon_strbuf_str(&my->cat.skipped_list),
+	                       my->cat.skipped_list.len >= 4096 ? " and more" : "") != 0)
+		return siphon_err_oom(my->ctx);
+	return publish_catalog(my);
+}
+
+int
+my_check(struct siphon_run *eng, void *st)
+{
+	struct my *my = st;
+	char *ids = NULL;
+	int r, n;
+
+	if ((r = my_tables_decide(my)) != 0 || (r = my_local_checks(my)) != 0 ||
+	    (r = my_target_sessions(my, &n, &ids)) != 0)
+		return r;
+	free(ids);
+	if ((r = siphon_target_check_busy(&eng->target, my->into, n, my->o->force)) != 0)
+		return r;
+	return siphon_target_check_disk(&eng->target, my->cat.total_bytes);
+}
+
+int
+my_plan(struct siphon_run *eng, void *st)
+{
+	(void)eng;
+	return my_plan_publish(st);
+}
+
+/* The staging database made and filled. */
+int
+my_transfer(struct siphon_run *eng, void *st)
+{
+	struct my *my = st;
+	int r;
+
+	if ((r = my_create_staging(my)) != 0)
+		return r;
+	siphon_log(my->ctx, SIPHON_LOG_INFO, "tables created in the staging database %s", my->staging);
+	if (my_tables_with_rows(my, NULL) > 0) {
+		if ((r = my_start_workers(my)) != 0 || (r = my_snapshot(my)) != 0)
+			return r;
+		siphon_log(my->ctx, SIPHON_LOG_INFO, "loading table data over %d channel%s (%s)",
+		           my->how == MY_SINGLE ? 1 : my->nworkers, my->how == MY_SINGLE ? "" : "s",
+		           how_name(my->how));
+		if ((r = transfer(my)) != 0)
+			return r;
 	}
-	if ((r = my_tables_decide(&my)) != 0 || (r = my_local_checks(&my)) != 0)
-		goto out;
-	eng->loop->tick = my_disk_tick;
-	eng->loop->tick_arg = &my;
-	if ((r = my_create_staging(&my)) != 0)
-		goto out;
-	siphon_log(my.ctx, SIPHON_LOG_INFO, "tables created in the staging database %s", my.staging);
-	if (my_tables_with_rows(&my, NULL) > 0) {
-		if ((r = my_start_workers(&my)) != 0 || (r = my_snapshot(&my)) != 0)
-			goto out;
-		siphon_log(my.ctx, SIPHON_LOG_INFO, "loading table data over %d channel%s (%s)",
-		           my.how == MY_SINGLE ? 1 : my.nworkers, my.how == MY_SINGLE ? "" : "s",
-		           how_name(my.how));
-		if ((r = transfer(&my)) != 0)
-			goto out;
+	if (my->ctl != NULL && my->ctl->state != SIPHON_RS_DONE) {
+		siphon_rstream_close_stdin(my->ctl);
+		if ((r = siphon_eng_wait_stream(eng, my->ctl)) != 0)
+			return r;
 	}
-	if (my.ctl != NULL && my.ctl->state != SIPHON_RS_DONE) {
-		siphon_rstream_close_stdin(my.ctl);
-		if ((r = siphon_eng_wait_stream(eng, my.ctl)) != 0)
-			goto out;
+	return 0;
+}
+
+int
+my_finish(struct siphon_run *eng, void *st)
+{
+	(void)eng;
+	return my_swap(st);
+}
+
+void
+my_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats)
+{
+	struct my *my = st;
+
+	stats->tables = my->ntables_copied;
+	stats->channels = (unsigned)(my->how == MY_SINGLE ? 1 : my->nworkers);
+	snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
+	snprintf(stats->into, sizeof(stats->into), "%s", my->into);
+	for (int w = 0; w < my->nworkers; w++) {
+		stats->wire_bytes += my->wrs[w]->wire_bytes;
+		stats->raw_bytes += my->wrs[w]->raw_bytes;
 	}
-	if ((r = my_swap(&my)) != 0)
-		goto out;
-	if (stats != NULL) {
-		stats->tables = my.ntables_copied;
-		stats->channels = (unsigned)(my.how == MY_SINGLE ? 1 : my.nworkers);
-		snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
-		snprintf(stats->into, sizeof(stats->into), "%s", my.into);
-		for (w = 0; w < my.nworkers; w++) {
-			stats->wire_bytes += my.wrs[w]->wire_bytes;
-			stats->raw_bytes += my.wrs[w]->raw_bytes;
-		}
-	}
-out:
-	eng->loop->tick = NULL;
-	eng->loop->tick_arg = NULL;
-	cleanup(&my);
-	eng->explain = NULL;
-	eng->explain_arg = NULL;
-	free(my.colmap);
-	my_local_clear(&my.local);
-	siphon_my_catalog_clear(&my.cat);
-	return r;
+}
+
+void
+my_cleanup(struct siphon_run *eng, void *st)
+{
+	struct my *my = st;
+
+	(void)eng;
+	if (my->loop != NULL)
+		cleanup(my);
+	free(my->colmap);
+	my_local_clear(&my->local);
+	siphon_my_catalog_clear(&my->cat);
 }
 
 int
@@ -285,7 +351,7 @@ siphon_my_has_db(struct siphon_run *eng, int *found, char *why, size_t cap)
 	my.ctx = eng->ctx;
 	my.loop = eng->loop;
 	my.o = eng->o;
-	my.client = eng->probe.mariadb[0] ? eng->probe.mariadb : eng->probe.mysql;
+	my.client = siphon_my_remote_client(&eng->probe);
 	if (my.client[0] == '\0')
 		return 0;
 	if ((r = my_client_stage(&my, &st, 0)) != 0)

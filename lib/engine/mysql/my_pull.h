@@ -7,12 +7,13 @@
 
 #include "engine/eng.h"
 
-int siphon_my_pull(struct siphon_run *eng, struct siphon_pull_stats *stats);
-
 /*
  * Whether the server's MySQL/MariaDB has the database (auto-detection);
  * when the client failed, its message goes to why.
  */
 int siphon_my_has_db(struct siphon_run *eng, int *found, char *why, size_t cap);
+
+/* The server's client as the probe found it: mariadb, else mysql; "" when neither. */
+const char *siphon_my_remote_client(const struct siphon_probe *p);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * my_pull_int.h - what the files of the MySQL/MariaDB engine share: the
- * state of one pull (struct my, owned by siphon_my_pull) and the steps.
+ * state of one pull (struct my, owned by the run driver) and the steps.
  *   my_remote.c   remote client commands, the control session, messages
+ *   my_explain.c  what the client's failures mean (rules for loop/explain.h)
  *   my_workers.c  the data sessions and how they get one snapshot
  *   my_local.c    the local client: checks, staging database, loaders
  *   my_swap.c     views, routines, triggers, events; the swap
@@ -67,11 +68,12 @@ struct my {
 	struct siphon_rstream **wrs;
 	struct siphon_my_lane *lanes;
 	unsigned ntables_copied;
-	double next_disk_check;
 };
 
-/* my_remote.c */
+/* my_explain.c: the rstream explain hook (siphon_my_explain) */
 int my_explain(void *arg, struct siphon_rstream *rs);
+
+/* my_remote.c */
 /* The remote client stage: "$NICE sudo... 'client' OPTS -N -B -n ...". */
 int my_client_stage(struct my *my, struct siphon_strbuf *st, int nice);
 /* Starts the control session and reads the catalog. */
@@ -81,7 +83,19 @@ int my_listing_sql(const char *db, struct siphon_strbuf *q);
 /* Sends sql, then a sync marker, and waits for it (or the session's end). */
 int my_ctl_query(struct my *my, const char *sql, int *ended);
 
+/* my_pull.c: the phases (engine/engine.h), for the ops table in my_engine.c */
+int my_open(struct siphon_run *eng, void *st);
+int my_inspect(struct siphon_run *eng, void *st);
+int my_check(struct siphon_run *eng, void *st);
+int my_plan(struct siphon_run *eng, void *st);
+int my_transfer(struct siphon_run *eng, void *st);
+int my_finish(struct siphon_run *eng, void *st);
+void my_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats);
+void my_cleanup(struct siphon_run *eng, void *st);
+
 /* my_workers.c */
+/* The run's engine-neutral plan: the tables with rows over the channels. */
+int my_plan_publish(struct my *my);
 int my_start_workers(struct my *my);
 /* Takes the snapshot the best available way and starts the data. */
 int my_snapshot(struct my *my);
@@ -96,6 +110,8 @@ int my_local_sql(struct my *my, const char *sql, char **out, const char *what);
 /* The same, going on past errors (--force) and whatever the exit status: for reads. */
 int my_local_read(struct my *my, const char *sql, char **out, const char *what);
 int my_local_checks(struct my *my);
+/* How the target service lists and drops this engine's temporaries. */
+extern const struct siphon_target_ops my_target_ops;
 /* Other sessions whose current database is the target: *n of them, their ids one a line in *ids. */
 int my_target_sessions(struct my *my, int *n, char **ids);
 int my_create_staging(struct my *my);
@@ -106,7 +122,6 @@ int my_append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt)
 void my_drop_staging(struct my *my);
 /* The lane's loader for item i (a sink spawn hook). */
 int my_spawn_loader(void *arg, struct siphon_my_lane *lane, int i);
-int my_disk_tick(void *arg);
 
 /* my_tables.c */
 /* Which tables are copied how (engines, sequences, history); the ledger says what is not. */

@@ -1,6 +1,7 @@
 /* my_remote.c - the remote mysql/mariadb client, the control session, messages. */
 #include "engine/mysql/my_pull_int.h"
 
+#include "engine/mysql/my_explain.h"
 #include "engine/mysql/my_sql.h"
 #include "remote/shell.h"
 #include "util/ctx.h"
@@ -12,53 +13,15 @@
 static const char *
 key_line(const char *err, char *buf, size_t cap)
 {
-	static const char *const keys[] = {"ERROR ", "error:", "sudo:", NULL};
-
-	return siphon_eng_key_line(err, keys, buf, cap);
+	return siphon_eng_key_line(err, siphon_my_explain.keys, buf, cap);
 }
 
-int
-my_explain(void *arg, struct siphon_rstream *rs)
+const char *
+siphon_my_remote_client(const struct siphon_probe *p)
 {
-	struct my *my = arg;
-	const char *err = siphon_rstream_stderr(rs);
-	const char *host = my->o->host;
-	char line[512];
-	int code;
+	const char *c = siphon_probe_tool(p, "mariadb");
 
-	key_line(err, line, sizeof(line));
-	if (strstr(err, "ERROR 1049") != NULL || strstr(err, "Unknown database") != NULL)
-		return siphon_err(my->ctx, SIPHON_EREMOTE,
-		                  "database \"%s\" does not exist on %s (%s); check the name with: ssh %s mysql -e 'SHOW DATABASES'%s%s%s",
-		                  my->o->dbname, host, line, host,
-		                  my->eng->other_missing[0] ? " (and there is no " : "", my->eng->other_missing,
-		                  my->eng->other_missing[0] ? " there for another engine)" : "");
-	if (strstr(err, "ERROR 1045") != NULL || strstr(err, "ERROR 1698") != NULL)
-		return siphon_err(my->ctx, SIPHON_EREMOTE,
-		                  "MySQL on %s refused the login (%s); put the credentials in the remote user's ~/.my.cnf ([client] user=... password=...), or pass --remote-mysql-opts '-u USER'",
-		                  host, line);
-	if (strstr(err, "ERROR 2002") != NULL || strstr(err, "ERROR 2003") != NULL ||
-	    strstr(err, "ERROR 2005") != NULL || strstr(err, "Can't connect") != NULL)
-		return siphon_err(my->ctx, SIPHON_EREMOTE,
-		                  "cannot connect to MySQL on %s (%s); is the server running? Name its socket or host in the remote ~/.my.cnf or with --remote-mysql-opts '-S SOCKET' / '-h HOST -P PORT'",
-		                  host, line);
-	if (strstr(err, "ERROR 1044") != NULL || strstr(err, "ERROR 1142") != NULL ||
-	    strstr(err, "ERROR 1227") != NULL || strstr(err, "ERROR 1143") != NULL ||
-	    strstr(err, "ERROR 1370") != NULL)
-		return siphon_err(my->ctx, SIPHON_EREMOTE,
-		                  "permission denied on %s (%s); the remote MySQL user needs SELECT, SHOW VIEW, TRIGGER, EVENT and (for routines) SHOW CREATE ROUTINE on the database",
-		                  host, line);
-	if (strstr(err, "password is required") != NULL || strstr(err, "sudo:") != NULL)
-		return siphon_err(my->ctx, SIPHON_EREMOTE,
-		                  "sudo on %s refused to run the client as %s without a password (%s); allow it with NOPASSWD in sudoers",
-		                  host, my->o->remote_sudo ? my->o->remote_sudo : "?", line);
-	if (siphon_rstream_failed_stage(rs, &code) != NULL && code == 127)
-		return siphon_err(my->ctx, SIPHON_EREMOTE,
-		                  "%s: the mysql client was not found on %s (%s); install it there (apt install mariadb-client, or mysql-client)",
-		                  rs->what, host, line);
-	if (line[0] != '\0' && siphon_rstream_failed_stage(rs, &code) != NULL && code != -1)
-		return siphon_err(my->ctx, SIPHON_EREMOTE, "%s failed on %s: %s", rs->what, host, line);
-	return 0;
+	return c[0] != '\0' ? c : siphon_probe_tool(p, "mysql");
 }
 
 int

@@ -159,23 +159,72 @@ field_names(const struct siphon_my_table *t, struct siphon_my_lane_item *it)
 	return 0;
 }
 
+/*
+ * The tables whose rows are copied (*rows: their indexes into the catalog,
+ * *n of them) over nlanes lanes, largest first (*items: in each lane's
+ * order); a table costs its size plus one, so that every lane gets one.
+ * Returns the lanes used, or -1 when out of memory; *items and *rows are
+ * the caller's either way.
+ */
+static int
+split_tables(const struct my *my, int nlanes, struct siphon_plan_item **items, int **rows, int *n)
+{
+	uint64_t *costs;
+	int used = -1;
+
+	*n = 0;
+	*items = NULL;
+	*rows = NULL;
+	if ((costs = calloc((size_t)my->cat.ntables + 1, sizeof(*costs))) == NULL ||
+	    (*rows = calloc((size_t)my->cat.ntables + 1, sizeof(**rows))) == NULL ||
+	    (*items = calloc((size_t)my->cat.ntables + 1, sizeof(**items))) == NULL)
+		goto out;
+	*n = my_tables_with_rows(my, *rows);
+	for (int i = 0; i < *n; i++)
+		costs[i] = my->cat.tables[(*rows)[i]].bytes + 1;
+	used = siphon_plan_lanes(costs, *n, nlanes, *items);
+out:
+	free(costs);
+	return used;
+}
+
+int
+my_plan_publish(struct my *my)
+{
+	struct siphon_plan_item *items;
+	int n, i, used, r = 0, *rows;
+
+	if ((used = split_tables(my, my->how == MY_SINGLE ? 1 : my->eng->jobs, &items, &rows, &n)) < 0) {
+		r = siphon_err_oom(my->ctx);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct siphon_my_table *t = &my->cat.tables[rows[items[i].index]];
+		struct siphon_plan_piece piece = {
+			.table = siphon_catalog_find(&my->eng->cat, "", t->name),
+			.part = 1, .parts = 1, .channel = items[i].lane, .bytes = t->bytes,
+		};
+
+		if (siphon_plan_add(&my->eng->plan, &piece) != 0) {
+			r = siphon_err_oom(my->ctx);
+			goto out;
+		}
+	}
+	my->eng->plan.channels = used;
+out:
+	free(items);
+	free(rows);
+	return r;
+}
+
 /* Splits the tables among nlanes workers, largest first; sets their sinks. */
 static int
 plan(struct my *my, int nlanes)
 {
-	struct siphon_plan_item *items = NULL;
-	uint64_t *costs = NULL;
-	int n = my->cat.ntables, i, used, r = 0, *rows = NULL;
+	struct siphon_plan_item *items;
+	int n, i, used, r = 0, *rows;
 
-	/* Only tables with rows of their own (my_tables.c): every lane gets one. */
-	if ((costs = calloc((size_t)n + 1, sizeof(*costs))) == NULL ||
-	    (items = calloc((size_t)n + 1, sizeof(*items))) == NULL ||
-	    (rows = calloc((size_t)n + 1, sizeof(*rows))) == NULL)
-		goto oom;
-	n = my_tables_with_rows(my, rows);
-	for (i = 0; i < n; i++)
-		costs[i] = my->cat.tables[rows[i]].bytes + 1;
-	if ((used = siphon_plan_lanes(costs, n, nlanes, items)) < 0)
+	if ((used = split_tables(my, nlanes, &items, &rows, &n)) < 0)
 		goto oom;
 	for (i = 0; i < n; i++) {
 		struct siphon_my_lane *lane = &my->lanes[items[i].lane];
@@ -200,6 +249,9 @@ plan(struct my *my, int nlanes)
 		it->load_sql = siphon_strbuf_take(&sql);
 		if (it->load_sql == NULL)
 			goto oom;
+		it->who = (struct siphon_event_table){
+			.schema = my->o->dbname, .name = it->table, .channel = items[i].lane + 1,
+			.pieces = 1, .expected_bytes = (int64_t)t->bytes, .expected_rows = (int64_t)t->rows};
 	}
 	for (i = 0; i < my->nworkers; i++) {
 		struct siphon_my_lane *lane = &my->lanes[i];
@@ -212,6 +264,7 @@ plan(struct my *my, int nlanes)
 			goto oom;
 		lane->spawn = my_spawn_loader;
 		lane->spawn_arg = my;
+		lane->wire = &my->wrs[i]->wire_bytes;
 		siphon_my_lane_sink(&sink, lane);
 		siphon_rstream_set_sink(my->wrs[i], &sink);
 	}
@@ -221,7 +274,6 @@ plan(struct my *my, int nlanes)
 oom:
 	r = siphon_err_oom(my->ctx);
 out:
-	free(costs);
 	free(items);
 	free(rows);
 	return r;

@@ -28,7 +28,9 @@ siphon_pg_catalog_sql(struct siphon_strbuf *sb)
 	    "FROM pg_catalog.pg_database d WHERE d.datname = current_database();\n"
 	    "SELECT 'T', " HEX("n.nspname::text") ", " HEX("c.relname::text") ", c.relkind, "
 	    "pg_catalog.pg_table_size(c.oid), c.oid, "
-	    "pg_catalog.pg_relation_size(c.oid) / current_setting('block_size')::int "
+	    "pg_catalog.pg_relation_size(c.oid) / current_setting('block_size')::int, "
+	    /* The planner's estimate: -1 (or 0 before 14) when never analysed. */
+	    "GREATEST(c.reltuples, -1)::bigint "
 	    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	    "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
 	    "AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)' "
@@ -115,12 +117,18 @@ siphon_pg_columns_sql(struct siphon_strbuf *sb,
 
 static char *unhex(const char *h);
 
-/* "6162,6364" -> "ab, cd" quoted by siphon; NULL when a name is not hex or holds a NUL. */
-static char *
-column_list(const char *hexes)
+/*
+ * "6162,6364" -> t->columns "ab, cd" quoted by siphon and t->colnames
+ * {"ab", "cd"}; -1 when a name is not hex or holds a NUL, or there is
+ * none (t unchanged).
+ */
+static int
+column_list(struct siphon_pg_table *t, const char *hexes)
 {
 	struct siphon_strbuf sb = {0};
 	const char *p = hexes;
+	char **names = NULL, **grown;
+	int n = 0;
 
 	while (*p != '\0') {
 		size_t len = strcspn(p, ",");
@@ -128,17 +136,29 @@ column_list(const char *hexes)
 
 		free(one);
 		if (name == NULL || name[0] == '\0' || (sb.len > 0 && siphon_strbuf_puts(&sb, ", ") != 0) ||
-		    siphon_pg_ident(&sb, name) != 0) {
+		    siphon_pg_ident(&sb, name) != 0 ||
+		    (grown = realloc(names, (size_t)(n + 1) * sizeof(*names))) == NULL) {
 			free(name);
-			siphon_strbuf_free(&sb);
-			return NULL;
+			goto fail;
 		}
-		free(name);
+		names = grown;
+		names[n++] = name;
 		p += len;
 		if (*p == ',')
 			p++;
 	}
-	return siphon_strbuf_take(&sb);
+	/* A table without columns has no line at all. */
+	if (n == 0 || (t->columns = siphon_strbuf_take(&sb)) == NULL)
+		goto fail;
+	t->colnames = names;
+	t->ncols = n;
+	return 0;
+fail:
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+	siphon_strbuf_free(&sb);
+	return -1;
 }
 
 enum siphon_pg_versions
@@ -444,8 +464,8 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 {
 	uint64_t num, num2;
 
-	char *f[8];
-	int n = split(line, f, 8);
+	char *f[9];
+	int n = split(line, f, 9);
 
 	if (strcmp(f[0], "X") == 0 && n == 2) {
 		snprintf(c->snapshot, sizeof(c->snapshot), "%s", f[1]);
@@ -472,11 +492,11 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 
 		for (int i = 0; i < c->ntables; i++) {
 			if (c->tables[i].oid == oid && c->tables[i].columns == NULL) {
-				if ((c->tables[i].columns = column_list(f[2])) == NULL)
+				if (column_list(&c->tables[i], f[2]) != 0)
 					goto bad;
 			}
 		}
-	} else if (strcmp(f[0], "T") == 0 && n == 7) {
+	} else if (strcmp(f[0], "T") == 0 && n == 8) {
 		struct siphon_pg_table *t;
 
 		if (push((void **)&c->tables, &c->ntables, sizeof(*t)) != 0)
@@ -489,6 +509,12 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 		    parse_size(f[6], BLOCKS_MAX, &t->blocks) != 0)
 			goto bad;
 		t->oid = (unsigned)num;
+		t->rows = -1;
+		if (strcmp(f[7], "-1") != 0) {
+			if (parse_size(f[7], BYTES_MAX, &num) != 0)
+				goto bad;
+			t->rows = (int64_t)num;
+		}
 		if (t->schema == NULL || t->name == NULL ||
 		    (t->qname = qualify(t->schema, t->name)) == NULL)
 			goto bad;
@@ -603,6 +629,9 @@ siphon_pg_catalog_clear(struct siphon_pg_catalog *c)
 		free(c->tables[i].name);
 		free(c->tables[i].qname);
 		free(c->tables[i].columns);
+		for (int k = 0; k < c->tables[i].ncols; k++)
+			free(c->tables[i].colnames[k]);
+		free(c->tables[i].colnames);
 	}
 	for (i = 0; i < c->nseqs; i++) {
 		free(c->seqs[i].qname);

@@ -21,7 +21,10 @@ struct siphon_pg_table {
 	uint64_t bytes;        /* size on disk, for planning */
 	unsigned oid;
 	uint64_t blocks;       /* pages of the main fork */
+	int64_t rows;          /* the planner's estimate; -1 unknown */
 	char *columns;         /* quoted non-generated columns, or NULL */
+	char **colnames;       /* the same, raw, in the server's order */
+	int ncols;
 };
 
 struct siphon_pg_seq {

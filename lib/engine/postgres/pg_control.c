@@ -48,7 +48,7 @@ pg_start_control(struct pg *pg)
 	struct siphon_strbuf st = {0}, sql = {0};
 	int r;
 
-	if ((r = pg_psql_stage(pg, &st, pg->eng->probe.pg[pg_newest_tools(&pg->eng->probe)].bindir, 0)) != 0)
+	if ((r = pg_psql_stage(pg, &st, pg->tools.t[siphon_pg_tools_newest(&pg->tools)].bindir, 0)) != 0)
 		goto out;
 	if ((r = siphon_eng_new_stream(pg->eng, &pg->ctl, "the snapshot session", siphon_strbuf_str(&st), 1)) != 0)
 		goto out;
@@ -160,7 +160,7 @@ pg_check_versions(struct pg *pg)
 		           "the local PostgreSQL (%s) is older than the server's (%s); statements it rejects are skipped and named below",
 		           lt, st);
 	}
-	if ((pg->pgi = siphon_probe_pick_pg(&pg->eng->probe, smaj)) < 0)
+	if ((pg->pgi = siphon_pg_tools_pick(&pg->tools, smaj)) < 0)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
 		                  "every pg_dump on %s is older than its PostgreSQL server (%s); install postgresql-client-%s there",
 		                  pg->o->host, st, st);

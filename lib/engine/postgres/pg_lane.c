@@ -26,6 +26,7 @@ siphon_pg_lane_scan(struct siphon_pg_lane_scan *s, const unsigned char *buf,
 			if (buf[i] == '\n') {
 				s->m = 0;
 				s->sol = 1;
+				s->lines++;
 				return (long)(i + 1);
 			}
 			/*
@@ -45,6 +46,7 @@ siphon_pg_lane_scan(struct siphon_pg_lane_scan *s, const unsigned char *buf,
 		}
 		if (buf[i] == '\n') {
 			s->sol = 1;
+			s->lines++;
 			i++;
 			continue;
 		}
@@ -53,6 +55,7 @@ siphon_pg_lane_scan(struct siphon_pg_lane_scan *s, const unsigned char *buf,
 			return -1;
 		i = (size_t)(nl - buf) + 1;
 		s->sol = 1;
+		s->lines++;
 	}
 	return -1;
 }
@@ -80,6 +83,8 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 		l->in_item = 1;
 		l->scan.sol = 1;
 		l->scan.m = 0;
+		l->scan.lines = 0;
+		l->ev = siphon_event_table_start(l->ctx, &it->who, l->wire != NULL ? *l->wire : 0);
 	}
 	probe = l->scan;
 	t = siphon_pg_lane_scan(&probe, buf, len);
@@ -96,13 +101,18 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 		l->scan = probe;
 	} else {
 		siphon_pg_lane_scan(&l->scan, buf, (size_t)n);
-		return n;
+		t = -1;
 	}
+	/* Every line is a row (text COPY escapes newlines), but the "\." line. */
+	siphon_event_table_data(l->ctx, l->ev, (uint64_t)n,
+	                        (int64_t)(l->scan.lines - (t >= 0)), l->wire != NULL ? *l->wire : 0);
 	if (t >= 0) {
 		it = &l->items[l->cur];
 		if (it->trailer != NULL &&
 		    (r = siphon_proc_queue(l->proc, it->trailer, strlen(it->trailer))) != 0)
 			return r;
+		siphon_event_table_end(l->ctx, l->ev, 0);
+		l->ev = 0;
 		l->cur++;
 		l->in_item = 0;
 	}

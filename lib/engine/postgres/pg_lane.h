@@ -15,16 +15,19 @@
 #include "loop/proc.h"
 #include "loop/sink.h"
 #include "util/ctx.h"
+#include "util/event.h"
 #include "util/strbuf.h"
 
 struct siphon_pg_lane_item {
 	char *header;    /* local SQL before the data: "COPY t FROM STDIN;\n" */
 	char *trailer;   /* local SQL after it, or NULL */
+	struct siphon_event_table who;  /* for events: names borrowed from the catalog */
 };
 
 struct siphon_pg_lane_scan {
 	int sol;         /* at the start of a line */
 	int m;           /* 1: saw "\" at line start, 2: saw "\." */
+	uint64_t lines;  /* lines ended so far: the rows, then the "\." line */
 };
 
 struct siphon_pg_lane {
@@ -36,6 +39,8 @@ struct siphon_pg_lane {
 	int in_item;
 	struct siphon_pg_lane_scan scan;
 	char what[96];
+	unsigned ev;                       /* the current item's event id */
+	const uint64_t *wire;              /* its stream's compressed count, or NULL */
 };
 
 /*

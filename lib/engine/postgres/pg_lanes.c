@@ -16,18 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A piece of work for a lane: a table, a ctid range of one, or the large objects. */
-struct work {
-	const struct siphon_pg_table *t;   /* NULL: large objects */
-	int pieces;                         /* how many pieces its table is cut in */
-	uint64_t first, last;              /* block range [first, last); last 0: open */
-};
-
 /* Makes room for at least need items in both arrays. */
 static int
-grow_work(struct work **w, uint64_t **c, int *cap, int need)
+grow_work(struct pg_work **w, uint64_t **c, int *cap, int need)
 {
-	struct work *nw;
+	struct pg_work *nw;
 	uint64_t *nc;
 	int ncap;
 
@@ -51,7 +44,7 @@ grow_work(struct work **w, uint64_t **c, int *cap, int need)
  * objects.  *out and *costs belong to the caller even on failure.
  */
 static int
-make_work(struct pg *pg, struct work **out, uint64_t **costs, int *n)
+make_work(struct pg *pg, struct pg_work **out, uint64_t **costs, int *n)
 {
 	int cap = 0, i, k, pieces;
 
@@ -69,9 +62,9 @@ make_work(struct pg *pg, struct work **out, uint64_t **costs, int *n)
 		if (grow_work(out, costs, &cap, *n + pieces) != 0)
 			return siphon_err_oom(pg->ctx);
 		for (k = 0; k < pieces; k++) {
-			struct work *w = &(*out)[*n];
+			struct pg_work *w = &(*out)[*n];
 
-			*w = (struct work){.t = t, .pieces = pieces};
+			*w = (struct pg_work){.t = t, .pieces = pieces, .part = k + 1};
 			if (pieces > 1) {
 				w->first = t->blocks * (uint64_t)k / (uint64_t)pieces;
 				w->last = k == pieces - 1 ? 0 : t->blocks * (uint64_t)(k + 1) / (uint64_t)pieces;
@@ -82,36 +75,69 @@ make_work(struct pg *pg, struct work **out, uint64_t **costs, int *n)
 	if (pg->cat.nlobs > 0) {
 		if (grow_work(out, costs, &cap, *n + 1) != 0)
 			return siphon_err_oom(pg->ctx);
-		(*out)[*n] = (struct work){0};
+		(*out)[*n] = (struct pg_work){.pieces = 1, .part = 1};
 		(*costs)[(*n)++] = (uint64_t)pg->cat.nlobs * 8192;
 	}
 	return 0;
 }
 
+/* The run's engine-neutral view of the plan. */
+static int
+publish_plan(struct pg *pg)
+{
+	for (int i = 0; i < pg->nwork; i++) {
+		const struct pg_work *w = &pg->work[pg->wplan[i].index];
+		struct siphon_plan_piece piece = {
+			.table = w->t != NULL ? siphon_catalog_find(&pg->eng->cat, w->t->schema, w->t->name) : -1,
+			.what = w->t != NULL ? NULL : "large objects",
+			.part = w->part, .parts = w->pieces,
+			.channel = pg->wplan[i].lane,
+			.bytes = pg->wplan[i].cost,
+		};
+
+		if (siphon_plan_add(&pg->eng->plan, &piece) != 0)
+			return siphon_err_oom(pg->ctx);
+	}
+	pg->eng->plan.channels = pg->nlanes;
+	return 0;
+}
+
+int
+pg_plan_lanes(struct pg *pg)
+{
+	uint64_t *costs = NULL;
+	int r, nlanes;
+
+	if ((r = make_work(pg, &pg->work, &costs, &pg->nwork)) != 0)
+		goto out;
+	if ((pg->wplan = calloc((size_t)pg->nwork + 1, sizeof(*pg->wplan))) == NULL ||
+	    (nlanes = siphon_plan_lanes(costs, pg->nwork, pg->jobs, pg->wplan)) < 0) {
+		r = siphon_err_oom(pg->ctx);
+		goto out;
+	}
+	pg->nlanes = nlanes;
+	siphon_log(pg->ctx, SIPHON_LOG_DEBUG, "%u tables in %d pieces over %d channels",
+	           pg->ntables_copied, pg->nwork, nlanes);
+	r = publish_plan(pg);
+out:
+	free(costs);
+	return r;
+}
+
 int
 pg_start_lanes(struct pg *pg)
 {
-	struct siphon_plan_item *plan = NULL;
+	const struct siphon_plan_item *plan = pg->wplan;
+	const struct pg_work *work = pg->work;
 	struct siphon_strbuf st = {0}, sql = {0};
-	struct work *work = NULL;
-	uint64_t *costs = NULL;
-	int n = 0, i, l, r = 0, nlanes;
+	int n = pg->nwork, i, l, r = 0, nlanes = pg->nlanes;
 
-	if ((r = make_work(pg, &work, &costs, &n)) != 0)
-		goto out;
-	if ((plan = calloc((size_t)n + 1, sizeof(*plan))) == NULL)
-		goto oom;
-	if ((nlanes = siphon_plan_lanes(costs, n, pg->jobs, plan)) < 0)
-		goto oom;
-	pg->nlanes = nlanes;
-	siphon_log(pg->ctx, SIPHON_LOG_DEBUG, "%u tables in %d pieces over %d channels",
-	           pg->ntables_copied, n, nlanes);
 	if (nlanes == 0)
 		goto out;
 	if ((pg->lanes = calloc((size_t)nlanes, sizeof(*pg->lanes))) == NULL ||
 	    (pg->lane_rs = calloc((size_t)nlanes, sizeof(*pg->lane_rs))) == NULL)
 		goto oom;
-	if ((r = pg_psql_stage(pg, &st, pg->eng->probe.pg[pg->pgi].bindir, 1)) != 0)
+	if ((r = pg_psql_stage(pg, &st, pg->tools.t[pg->pgi].bindir, 1)) != 0)
 		goto out;
 	for (l = 0; l < nlanes; l++) {
 		struct siphon_pg_lane *lane = &pg->lanes[l];
@@ -132,7 +158,7 @@ pg_start_lanes(struct pg *pg)
 			goto oom;
 		for (i = 0; i < n; i++) {
 			struct siphon_pg_lane_item *items;
-			const struct work *w;
+			const struct pg_work *w;
 
 			if (plan[i].lane != l)
 				continue;
@@ -144,12 +170,19 @@ pg_start_lanes(struct pg *pg)
 			w = &work[plan[i].index];
 			if (siphon_pg_copy_sql(&items[lane->nitems++], &sql, w->t, w->pieces, w->first, w->last) != 0)
 				goto oom;
+			items[lane->nitems - 1].who = (struct siphon_event_table){
+				.schema = w->t != NULL ? w->t->schema : NULL,
+				.name = w->t != NULL ? w->t->name : "large objects",
+				.channel = l + 1, .piece = w->part, .pieces = w->pieces,
+				.expected_bytes = w->t != NULL ? (int64_t)(w->t->bytes / (uint64_t)w->pieces) : -1,
+				.expected_rows = w->t != NULL && w->t->rows >= 0 ? w->t->rows / w->pieces : -1};
 		}
 		if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0)
 			goto oom;
 		snprintf(what, sizeof(what), "COPY on data channel %d", l + 1);
 		if ((r = siphon_eng_new_stream(pg->eng, &pg->lane_rs[l], what, siphon_strbuf_str(&st), 0)) != 0)
 			goto out;
+		lane->wire = &pg->lane_rs[l]->wire_bytes;
 		siphon_pg_lane_sink(&sink, lane);
 		siphon_rstream_set_sink(pg->lane_rs[l], &sink);
 		if ((r = siphon_rstream_send(pg->lane_rs[l], sql.buf, sql.len)) != 0)
@@ -162,9 +195,6 @@ oom:
 out:
 	siphon_strbuf_free(&st);
 	siphon_strbuf_free(&sql);
-	free(work);
-	free(costs);
-	free(plan);
 	return r;
 }
 

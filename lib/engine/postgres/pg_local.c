@@ -435,40 +435,29 @@ out:
 	return r;
 }
 
-void
-siphon_pg_local_drop_stale(struct siphon_ctx *ctx, int local_num)
+int
+siphon_pg_local_list_temps(struct siphon_ctx *ctx, char **names)
+{
+	return siphon_pg_local_query(ctx, "postgres",
+	        "SELECT datname FROM pg_catalog.pg_database "
+	        "WHERE datname ~ '^siphon_(tmp|old)_[0-9a-f]{8}_[0-9]+_[0-9]+$';", names);
+}
+
+int
+siphon_pg_local_drop_db(struct siphon_ctx *ctx, const char *name, int local_num)
 {
 	struct siphon_strbuf q = {0};
-	char *out = NULL, *p, *name;
-	unsigned host = siphon_host_id();
+	char *out = NULL;
 	int r;
 
-	r = siphon_pg_local_query(ctx, "postgres",
-	        "SELECT datname FROM pg_catalog.pg_database "
-	        "WHERE datname ~ '^siphon_(tmp|old)_[0-9a-f]{8}_[0-9]+_[0-9]+$';", &out);
-	if (r != 0) {
-		siphon_err_clear(ctx);
-		return;
-	}
-	/* Only this machine's, and only those whose siphon is gone: a running pull keeps its own. */
-	for (p = out; (name = strsep(&p, "\n")) != NULL;) {
-		char *o2 = NULL;
-
-		if (!siphon_tmpname_is_stale(name, host))
-			continue;
-		siphon_strbuf_reset(&q);
-		if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") != 0 || siphon_pg_ident(&q, name) != 0 ||
-		    siphon_strbuf_puts(&q, local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") != 0)
-			break;
-		if (siphon_pg_local_query(ctx, "postgres", siphon_strbuf_str(&q), &o2) == 0)
-			siphon_log(ctx, SIPHON_LOG_INFO,
-			           "removed %s, left behind by an earlier siphon that was killed", name);
-		else
-			siphon_err_clear(ctx);
-		free(o2);
-	}
+	if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") != 0 || siphon_pg_ident(&q, name) != 0 ||
+	    siphon_strbuf_puts(&q, local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") != 0)
+		r = siphon_err_oom(ctx);
+	else
+		r = siphon_pg_local_query(ctx, "postgres", siphon_strbuf_str(&q), &out);
 	free(out);
 	siphon_strbuf_free(&q);
+	return r;
 }
 
 int

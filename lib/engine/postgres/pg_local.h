@@ -68,13 +68,12 @@ int siphon_pg_local_db_state(struct siphon_ctx *ctx, const char *dbname,
                              int *exists, int *sessions);
 
 /*
- * Drops temporary databases that an earlier siphon of this machine left
- * behind when it was killed outright (siphon_tmp_HOST_PID_TIME and
- * siphon_old_HOST_PID_TIME, util/tmpname.h, whose HOST is this machine and
- * whose PID is no longer running); another machine's are never touched.
- * Best effort: failures are logged, not returned.
+ * The local databases named like siphon's temporaries (siphon_tmp_... and
+ * siphon_old_..., util/tmpname.h), any machine's, one per line in *names.
  */
-void siphon_pg_local_drop_stale(struct siphon_ctx *ctx, int local_num);
+int siphon_pg_local_list_temps(struct siphon_ctx *ctx, char **names);
+/* DROP DATABASE IF EXISTS name (WITH (FORCE) from PostgreSQL 13). */
+int siphon_pg_local_drop_db(struct siphon_ctx *ctx, const char *name, int local_num);
 
 /*
  * The local server's data directory, when this user may read the setting

@@ -41,7 +41,7 @@ all_done(struct pg *pg, int lanes_started, int *done)
 		return 0;
 	if (pg->pre_proc->exited && pg->pre_proc->status != 0)
 		return pg_local_failed(pg, pg->pre_proc);
-	for (l = 0; l < pg->nlanes; l++) {
+	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
 		struct siphon_proc *p = pg->lanes[l].proc;
 
 		if (p != NULL && p->exited && p->status != 0)
@@ -50,7 +50,7 @@ all_done(struct pg *pg, int lanes_started, int *done)
 	if (!pg->pre_proc->exited || pg->pre->state != SIPHON_RS_DONE ||
 	    pg->post->state != SIPHON_RS_DONE || pg->acl->state != SIPHON_RS_DONE)
 		return 0;
-	for (l = 0; l < pg->nlanes; l++) {
+	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
 		if (pg->lane_rs[l]->state != SIPHON_RS_DONE || pg->lanes[l].proc == NULL ||
 		    !pg->lanes[l].proc->exited)
 			return 0;
@@ -63,7 +63,7 @@ static int
 transfer(struct pg *pg)
 {
 	int r, done = 0, lanes_open = 0, lanes_started = 0;
-	double t0 = siphon_mono_s(), next = t0 + 5;
+	double t0 = siphon_mono_s(), next = t0;
 
 	while (!done) {
 		if ((r = siphon_loop_step(pg->loop, 1000)) != 0)
@@ -104,7 +104,7 @@ cleanup(struct pg *pg)
 	siphon_eng_drop_stream(pg->eng, &pg->pre);
 	siphon_eng_drop_stream(pg->eng, &pg->post);
 	siphon_eng_drop_stream(pg->eng, &pg->acl);
-	for (l = 0; l < pg->nlanes; l++) {
+	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
 		siphon_eng_drop_stream(pg->eng, &pg->lane_rs[l]);
 		if (pg->lanes[l].proc != NULL) {
 			siphon_loop_remove_proc(pg->loop, pg->lanes[l].proc);
@@ -132,87 +132,169 @@ cleanup(struct pg *pg)
 }
 
 int
-siphon_pg_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
+pg_open(struct siphon_run *eng, void *st)
 {
-	struct pg pg = {0};
+	struct pg *pg = st;
+
+	pg->eng = eng;
+	pg->ctx = eng->ctx;
+	pg->loop = eng->loop;
+	pg->o = eng->o;
+	pg->into = pg->o->into != NULL ? pg->o->into : pg->o->dbname;
+	pg->jobs = eng->jobs;
+	eng->target.ops = &pg_target_ops;
+	eng->target.arg = pg;
+	return 0;
+}
+
+/* The engine-neutral view of the catalog. */
+static int
+publish_catalog(struct pg *pg)
+{
+	struct siphon_catalog *c = &pg->eng->cat;
 	char mt[16];
-	int r, exists, sessions, l;
+	int i;
 
-	pg.eng = eng;
-	pg.ctx = eng->ctx;
-	pg.loop = eng->loop;
-	pg.o = eng->o;
-	pg.into = pg.o->into != NULL ? pg.o->into : pg.o->dbname;
-	pg.jobs = eng->jobs;
-	eng->explain = pg_explain;
-	eng->explain_arg = &pg;
+	snprintf(c->server, sizeof(c->server), "PostgreSQL %s",
+	         siphon_pg_major_text(siphon_pg_num_major(pg->cat.server_num), mt, sizeof(mt)));
+	for (i = 0; i < pg->cat.ntables; i++) {
+		const struct siphon_pg_table *t = &pg->cat.tables[i];
 
-	/* Local checks first: fail before touching production. */
-	if ((r = siphon_pg_local_psql_check(pg.ctx)) != 0 ||
-	    (r = siphon_pg_local_version(pg.ctx, &pg.local_num)) != 0 ||
-	    (r = siphon_pg_local_role_warning(pg.ctx, &pg.local_super)) != 0)
-		goto out;
-	siphon_pg_local_drop_stale(pg.ctx, pg.local_num);
-	if ((r = siphon_pg_local_db_state(pg.ctx, pg.into, &exists, &sessions)) != 0)
-		goto out;
-	if (sessions > 0 && !pg.o->force) {
-		r = siphon_err(pg.ctx, SIPHON_EBUSY,
-		               "the local database \"%s\" has %d open connection(s); close them, or use --force to end them when the copy is ready",
-		               pg.into, sessions);
-		goto out;
+		if (siphon_catalog_add_table(c, t->schema, t->name, t->bytes, t->rows) != 0)
+			return siphon_err_oom(pg->ctx);
+		for (int k = 0; k < t->ncols; k++)
+			if (siphon_catalog_add_column(c, t->colnames[k]) != 0)
+				return siphon_err_oom(pg->ctx);
 	}
-	if ((r = pg_probe(&pg)) != 0 || (r = siphon_eng_choose_codec(eng)) != 0)
-		goto out;
-	if ((r = pg_start_control(&pg)) != 0)
-		goto out;
-	if ((r = pg_check_versions(&pg)) != 0)
-		goto out;
-	if ((r = pg_lock_tables(&pg)) != 0)
-		goto out;
-	siphon_log(pg.ctx, SIPHON_LOG_INFO,
+	for (i = 0; i < pg->cat.nextensions; i++)
+		if (siphon_catalog_add_object(c, "extension", "", pg->cat.extensions[i]) != 0)
+			return siphon_err_oom(pg->ctx);
+	for (i = 0; i < pg->cat.nseqs; i++)
+		if (siphon_catalog_add_object(c, "sequence", "", pg->cat.seqs[i].qname) != 0)
+			return siphon_err_oom(pg->ctx);
+	if (pg->cat.nlobs > 0 && siphon_catalog_add_object(c, "large objects", "", "") != 0)
+		return siphon_err_oom(pg->ctx);
+	return 0;
+}
+
+/*
+ * The workstation first (fail before touching production), then the
+ * server: the tools to use, and the catalog in the snapshot the control
+ * session holds.
+ */
+int
+pg_inspect(struct siphon_run *eng, void *st)
+{
+	struct pg *pg = st;
+	char *datadir = NULL;
+	int r;
+
+	if ((r = siphon_pg_local_psql_check(pg->ctx)) != 0 ||
+	    (r = siphon_pg_local_version(pg->ctx, &pg->local_num)) != 0 ||
+	    (r = siphon_pg_local_role_warning(pg->ctx, &pg->local_super)) != 0 ||
+	    (r = siphon_pg_local_db_state(pg->ctx, pg->into, &pg->target_exists, &pg->target_sessions)) != 0 ||
+	    (r = siphon_pg_roles_load(pg->ctx, &pg->roles, &pg->all_roles)) != 0)
+		return r;
+	pg->roles.existing = &pg->all_roles;
+	r = siphon_pg_local_datadir(pg->ctx, &datadir);
+	if (r == 0)
+		r = siphon_target_set_dir(&eng->target, datadir, "where the local PostgreSQL keeps its data");
+	free(datadir);
+	if (r != 0)
+		return r;
+	/*
+	 * The tables are locked (ACCESS SHARE, as pg_dump does: only DDL
+	 * waits) before their columns and sequences are read, so that no
+	 * deploy changes a table between this catalog and its dump.
+	 */
+	if ((r = pg_probe(pg)) != 0 || (r = pg_start_control(pg)) != 0 || (r = pg_lock_tables(pg)) != 0)
+		return r;
+	return publish_catalog(pg);
+}
+
+int
+pg_check(struct siphon_run *eng, void *st)
+{
+	struct pg *pg = st;
+	int r;
+
+	if ((r = siphon_target_check_busy(&eng->target, pg->into, pg->target_sessions, pg->o->force)) != 0 ||
+	    (r = pg_check_versions(pg)) != 0)
+		return r;
+	/* The copy takes about what the database takes on the server. */
+	return siphon_target_check_disk(&eng->target, pg->cat.db_bytes);
+}
+
+int
+pg_plan(struct siphon_run *eng, void *st)
+{
+	struct pg *pg = st;
+	char mt[16];
+	int r;
+
+	if ((r = pg_plan_lanes(pg)) != 0)
+		return r;
+	siphon_log(pg->ctx, SIPHON_LOG_INFO,
 	           "%s: PostgreSQL %s, pg_dump %s (%s), %d tables (%.1f MB), compression %s, %d channels",
-	           pg.o->host, siphon_pg_major_text(siphon_pg_num_major(pg.cat.server_num), mt, sizeof(mt)),
-	           pg.eng->probe.pg[pg.pgi].version,
-	           pg.eng->probe.pg[pg.pgi].bindir, pg.cat.ntables, (double)pg.cat.total_bytes / 1e6,
-	           pg.eng->codec_name, pg.jobs);
-	if ((r = pg_check_disk(&pg)) != 0 ||
-	    (r = siphon_pg_roles_load(pg.ctx, &pg.roles, &pg.all_roles)) != 0)
-		goto out;
-	pg.roles.existing = &pg.all_roles;
-	pg.loop->tick = pg_disk_tick;
-	pg.loop->tick_arg = &pg;
-	if ((r = pg_create_tmpdb(&pg)) != 0)
-		goto out;
-	if ((r = pg_start_dumps(&pg)) != 0)
-		goto out;
-	if ((r = transfer(&pg)) != 0)
-		goto out;
-	if ((r = pg_release_snapshot(&pg)) != 0)
-		goto out;
-	if ((r = pg_finish_local(&pg)) != 0)
-		goto out;
-	if ((r = pg_swap(&pg)) != 0)
-		goto out;
-	if (stats != NULL) {
-		stats->tables = pg.ntables_copied;
-		stats->channels = (unsigned)pg.nlanes;
-		snprintf(stats->codec, sizeof(stats->codec), "%s", pg.eng->codec_name);
-		snprintf(stats->into, sizeof(stats->into), "%s", pg.into);
-		for (l = 0; l < pg.nlanes; l++) {
-			stats->wire_bytes += pg.lane_rs[l]->wire_bytes;
-			stats->raw_bytes += pg.lane_rs[l]->raw_bytes;
-		}
-		stats->wire_bytes += pg.pre->wire_bytes + pg.post->wire_bytes + pg.acl->wire_bytes;
-		stats->raw_bytes += pg.pre->raw_bytes + pg.post->raw_bytes + pg.acl->raw_bytes;
+	           pg->o->host, siphon_pg_major_text(siphon_pg_num_major(pg->cat.server_num), mt, sizeof(mt)),
+	           pg->tools.t[pg->pgi].version, pg->tools.t[pg->pgi].bindir, pg->cat.ntables,
+	           (double)pg->cat.total_bytes / 1e6, eng->codec_name, pg->jobs);
+	return 0;
+}
+
+/* The tables locked, the temporary database made, the dumps streamed into it. */
+int
+pg_transfer(struct siphon_run *eng, void *st)
+{
+	struct pg *pg = st;
+	int r;
+
+	(void)eng;
+	if ((r = pg_create_tmpdb(pg)) != 0 || (r = pg_start_dumps(pg)) != 0)
+		return r;
+	return transfer(pg);
+}
+
+int
+pg_finish(struct siphon_run *eng, void *st)
+{
+	struct pg *pg = st;
+	int r;
+
+	(void)eng;
+	if ((r = pg_release_snapshot(pg)) != 0 || (r = pg_finish_local(pg)) != 0)
+		return r;
+	return pg_swap(pg);
+}
+
+void
+pg_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats)
+{
+	struct pg *pg = st;
+	int l;
+
+	stats->tables = pg->ntables_copied;
+	stats->channels = (unsigned)pg->nlanes;
+	snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
+	snprintf(stats->into, sizeof(stats->into), "%s", pg->into);
+	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
+		stats->wire_bytes += pg->lane_rs[l]->wire_bytes;
+		stats->raw_bytes += pg->lane_rs[l]->raw_bytes;
 	}
-out:
-	pg.loop->tick = NULL;
-	pg.loop->tick_arg = NULL;
-	eng->explain = NULL;
-	eng->explain_arg = NULL;
-	cleanup(&pg);
-	siphon_pg_roles_clear(&pg.roles);
-	siphon_pg_roles_clear(&pg.all_roles);
-	free(pg.datadir);
-	return r;
+	stats->wire_bytes += pg->pre->wire_bytes + pg->post->wire_bytes + pg->acl->wire_bytes;
+	stats->raw_bytes += pg->pre->raw_bytes + pg->post->raw_bytes + pg->acl->raw_bytes;
+}
+
+void
+pg_cleanup(struct siphon_run *eng, void *st)
+{
+	struct pg *pg = st;
+
+	(void)eng;
+	if (pg->loop != NULL)
+		cleanup(pg);
+	siphon_pg_roles_clear(&pg->roles);
+	siphon_pg_roles_clear(&pg->all_roles);
+	free(pg->work);
+	free(pg->wplan);
 }

@@ -8,12 +8,6 @@
 #include "engine/eng.h"
 
 /*
- * Runs the whole pull with eng (connected, probed).  On failure the local
- * database is as it was and the temporary one is gone.
- */
-int siphon_pg_pull(struct siphon_run *eng, struct siphon_pull_stats *stats);
-
-/*
  * Whether the server's PostgreSQL has the database (auto-detection); when
  * psql failed for another reason than a missing database, its message goes
  * to why.

@@ -1,7 +1,8 @@
 /*
  * pg_pull_int.h - what the files of the PostgreSQL engine share: the state
- * of one pull (struct pg, owned by siphon_pg_pull) and the steps.
- *   pg_remote.c   remote commands, probe, compressor choice, error messages
+ * of one pull (struct pg, owned by the run driver) and the steps.
+ *   pg_remote.c   remote commands, probe, compressor choice
+ *   pg_explain.c  what the tools' failures mean (rules for loop/explain.h)
  *   pg_control.c  the snapshot holder and the version checks
  *   pg_lanes.c    the data channels
  *   pg_target.c   the local database: disk, temporary copy, swap
@@ -12,16 +13,26 @@
 #define SIPHON_PG_PULL_INT_H
 
 #include "engine/eng.h"
+#include "engine/plan.h"
 #include "engine/postgres/pg_catalog.h"
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_owner.h"
 #include "engine/postgres/pg_pull.h"
+#include "engine/postgres/pg_tools.h"
 #include "loop/loop.h"
 #include "remote/probe.h"
 #include "util/strbuf.h"
 
 #define CTL_SYNC1 "siphon-sync-1\n"
 #define CTL_SYNC2 "siphon-sync-2\n"
+
+/* A piece of work for a lane: a table, a ctid range of one, or the large objects. */
+struct pg_work {
+	const struct siphon_pg_table *t;   /* NULL: large objects */
+	int pieces;                         /* how many pieces its table is cut in */
+	int part;                           /* which one, from 1 */
+	uint64_t first, last;              /* block range [first, last); last 0: open */
+};
 
 struct pg {
 	struct siphon_ctx *ctx;
@@ -30,11 +41,14 @@ struct pg {
 	const char *into;
 	int jobs;
 	struct siphon_run *eng;      /* probe, compressor, streams: borrowed */
-	int pgi;
+	struct siphon_pg_toolset tools; /* the server's client tools (pg_probe) */
+	int pgi;                     /* the ones that dump, in tools */
 	struct siphon_pg_catalog cat;
 	int local_num;
 	int lenient;           /* --allow-older-local with an older local server */
 	int local_super;       /* the local role is a superuser */
+	int target_exists;     /* the local database to replace exists */
+	int target_sessions;   /* sessions connected to it */
 	char tmpdb[64];
 	int tmp_created;
 
@@ -46,6 +60,9 @@ struct pg {
 	struct siphon_strbuf post_out;
 	struct siphon_rstream *acl;           /* the schema again, for its GRANTs */
 	struct siphon_strbuf acl_out;
+	struct pg_work *work;      /* the plan: pieces, and which lane copies each */
+	struct siphon_plan_item *wplan;
+	int nwork;
 	int nlanes;
 	struct siphon_rstream **lane_rs;
 	struct siphon_pg_lane *lanes;
@@ -53,28 +70,36 @@ struct pg {
 	struct siphon_pg_roles all_roles;     /* every local role (grantees) */
 	struct siphon_pg_owner_sink owner;    /* the schema's filter */
 	unsigned ntables_copied;
-	char *datadir;             /* the local data directory, when readable */
-	double next_disk_check;
 };
+
+/* pg_pull.c: the phases (engine/engine.h), for the ops table in pg_engine.c */
+int pg_open(struct siphon_run *eng, void *st);
+int pg_inspect(struct siphon_run *eng, void *st);
+int pg_check(struct siphon_run *eng, void *st);
+int pg_plan(struct siphon_run *eng, void *st);
+int pg_transfer(struct siphon_run *eng, void *st);
+int pg_finish(struct siphon_run *eng, void *st);
+void pg_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats);
+void pg_cleanup(struct siphon_run *eng, void *st);
 
 /* pg_remote.c */
 /* The most telling line (FATAL/ERROR) of a tool's message, into buf. */
 const char *pg_key_line(const char *err, char *buf, size_t cap);
-/* The rstream explain hook: remote failures as what/where/how-to-fix. */
-int pg_explain(void *arg, struct siphon_rstream *rs);
 /* Appends "$NICE sudo -n -u USER -- 'BINDIR/TOOL'" as the options ask. */
 int pg_tool_prefix(struct pg *pg, struct siphon_strbuf *sb, const char *bindir,
                    const char *tool, int nice);
 /* Appends the --remote-pg-opts words and -d 'dbname=...'. */
 int pg_conn_args(struct pg *pg, struct siphon_strbuf *sb);
-/* Checks that the probe found PostgreSQL client tools. */
+/* Reads the client tools the probe found into pg->tools; fails when there are none. */
 int pg_probe(struct pg *pg);
 int pg_psql_stage(struct pg *pg, struct siphon_strbuf *st, const char *bindir,
                   int nice);
-/* The newest PostgreSQL client tools the server has: they run the control session. */
-int pg_newest_tools(const struct siphon_probe *p);
 /* Starts the pre-data (into a local psql) and post-data (into memory) dumps. */
 int pg_start_dumps(struct pg *pg);
+
+/* pg_explain.c */
+/* The rstream explain hook: remote failures as what/where/how-to-fix (siphon_pg_explain). */
+int pg_explain(void *arg, struct siphon_rstream *rs);
 
 /* pg_control.c */
 int pg_start_control(struct pg *pg);
@@ -83,12 +108,14 @@ int pg_check_versions(struct pg *pg);
 int pg_release_snapshot(struct pg *pg);
 
 /* pg_lanes.c */
+/* The pieces of work and the lane of each (pg->work, pg->wplan, pg->nlanes). */
+int pg_plan_lanes(struct pg *pg);
 int pg_start_lanes(struct pg *pg);
 int pg_open_local_lanes(struct pg *pg);
 
 /* pg_target.c */
-int pg_check_disk(struct pg *pg);
-int pg_disk_tick(void *arg);
+/* How the target service lists and drops this engine's temporaries. */
+extern const struct siphon_target_ops pg_target_ops;
 int pg_create_tmpdb(struct pg *pg);
 void pg_drop_tmpdb(struct pg *pg);
 int pg_local_failed(struct pg *pg, struct siphon_proc *p);

@@ -2,6 +2,7 @@
 #include "engine/postgres/pg_pull_int.h"
 
 #include "engine/plan.h"
+#include "engine/postgres/pg_explain.h"
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_local.h"
 #include "engine/postgres/pg_post.h"
@@ -20,68 +21,7 @@
 const char *
 pg_key_line(const char *err, char *buf, size_t cap)
 {
-	static const char *const keys[] = {"FATAL:", "ERROR:", "error:", NULL};
-
-	return siphon_eng_key_line(err, keys, buf, cap);
-}
-
-int
-pg_explain(void *arg, struct siphon_rstream *rs)
-{
-	struct pg *pg = arg;
-	const char *err = siphon_rstream_stderr(rs);
-	const char *host = pg->o->host;
-	char line[512];
-	int code;
-
-	pg_key_line(err, line, sizeof(line));
-	if (strstr(err, "does not exist") != NULL && strstr(err, "database") != NULL)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "database \"%s\" does not exist on %s (%s); check the name with: ssh %s psql -l%s%s%s",
-		                  pg->o->dbname, host, line, host,
-		                  pg->eng->other_missing[0] ? " (and there is no " : "", pg->eng->other_missing,
-		                  pg->eng->other_missing[0] ? " there for another engine)" : "");
-	if (strstr(err, "row-level security") != NULL)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "the remote role cannot bypass row-level security on %s, so only some rows would be copied (%s); use a role with BYPASSRLS or a superuser (--remote-pg-opts '-U ...')",
-		                  host, line);
-	if (strstr(err, "invalid snapshot identifier") != NULL)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "the dump sessions on %s could not share one snapshot (%s): a connection pooler in transaction mode (pgbouncer) sits in front of the server; connect to PostgreSQL directly with --remote-pg-opts '-h HOST -p PORT'",
-		                  host, line);
-	if (strstr(err, "conflict with recovery") != NULL)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "the hot standby %s cancelled the copy because of a recovery conflict (%s); set hot_standby_feedback = on or raise max_standby_streaming_delay there, or pull from the primary",
-		                  host, line);
-	if (strstr(err, "lock timeout") != NULL)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "could not lock the tables on %s within 10 s: a schema change (DDL) or maintenance holds a conflicting lock (%s); try again when it is done",
-		                  host, line);
-	if (strstr(err, "permission denied") != NULL || strstr(err, "must be owner") != NULL)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "permission denied on %s (%s); the remote role needs to read every table: use --remote-pg-opts '-U OWNER' or --remote-sudo postgres",
-		                  host, line);
-	if (strstr(err, "password is required") != NULL || strstr(err, "sudo:") != NULL)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "sudo on %s refused to run the dump as %s without a password (%s); allow it with NOPASSWD in sudoers",
-		                  host, pg->o->remote_sudo ? pg->o->remote_sudo : "?", line);
-	if (strstr(err, "query_wait_timeout") != NULL || strstr(err, "pooling mode") != NULL ||
-	    strstr(err, "no more connections allowed") != NULL)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "a connection pooler in front of PostgreSQL on %s could not serve siphon's %d sessions (%s); connect to PostgreSQL directly with --remote-pg-opts '-h HOST -p PORT', or use fewer channels (-j)",
-		                  host, pg->jobs + 3, line);
-	if (strstr(err, "could not connect") != NULL || strstr(err, "connection to server") != NULL ||
-	    strstr(err, "authentication failed") != NULL || strstr(err, "no password supplied") != NULL)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "cannot connect to PostgreSQL on %s (%s); set the remote user's PGHOST/PGUSER/~/.pgpass, or pass --remote-pg-opts '-h ... -U ...'",
-		                  host, line);
-	if (siphon_rstream_failed_stage(rs, &code) != NULL && code == 127)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE,
-		                  "%s: a tool was not found on %s (%s)", rs->what, host, line);
-	if (line[0] != '\0' && siphon_rstream_failed_stage(rs, &code) != NULL && code != -1)
-		return siphon_err(pg->ctx, SIPHON_EREMOTE, "%s failed on %s: %s",
-		                  rs->what, host, line);
-	return 0;
+	return siphon_eng_key_line(err, siphon_pg_explain.keys, buf, cap);
 }
 
 /* "$NICE sudo -n -u 'user' -- '/usr/lib/postgresql/15/bin/TOOL'" */
@@ -122,23 +62,12 @@ pg_conn_args(struct pg *pg, struct siphon_strbuf *sb)
 int
 pg_probe(struct pg *pg)
 {
-	if (pg->eng->probe.npg == 0)
+	siphon_pg_tools_find(&pg->tools, &pg->eng->probe);
+	if (pg->tools.n == 0)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
 		                  "pg_dump was not found on %s (looked in PATH and /usr/lib/postgresql/*/bin); install the PostgreSQL client there (apt install postgresql-client)",
 		                  pg->o->host);
 	return 0;
-}
-
-/* The newest psql on the server runs the control session. */
-int
-pg_newest_tools(const struct siphon_probe *p)
-{
-	int i, best = 0;
-
-	for (i = 1; i < p->npg; i++)
-		if (p->pg[i].major > p->pg[best].major)
-			best = i;
-	return best;
 }
 
 int
@@ -157,7 +86,7 @@ int
 pg_start_dumps(struct pg *pg)
 {
 	struct siphon_strbuf st = {0};
-	const struct siphon_pg_tools *t = &pg->eng->probe.pg[pg->pgi];
+	const struct siphon_pg_tools *t = &pg->tools.t[pg->pgi];
 	struct siphon_sink sink;
 	int r, i;
 	/*
@@ -219,7 +148,6 @@ out:
 int
 siphon_pg_has_db(struct siphon_run *eng, int *found, char *why, size_t cap)
 {
-	static const char *const keys[] = {"FATAL:", "ERROR:", "error:", NULL};
 	struct pg pg = {0};
 	struct siphon_strbuf st = {0};
 	int r;
@@ -229,9 +157,11 @@ siphon_pg_has_db(struct siphon_run *eng, int *found, char *why, size_t cap)
 	pg.ctx = eng->ctx;
 	pg.loop = eng->loop;
 	pg.o = eng->o;
-	if ((r = pg_psql_stage(&pg, &st, eng->probe.pg[pg_newest_tools(&eng->probe)].bindir, 0)) == 0)
+	siphon_pg_tools_find(&pg.tools, &eng->probe);
+	if ((r = pg_psql_stage(&pg, &st, pg.tools.t[siphon_pg_tools_newest(&pg.tools)].bindir, 0)) == 0)
 		r = siphon_eng_check(eng, "looking for the database in PostgreSQL", siphon_strbuf_str(&st),
-		                     "SELECT 'siphon-found';\n", "siphon-found", keys, why, cap, found);
+		                     "SELECT 'siphon-found';\n", "siphon-found", siphon_pg_explain.keys,
+		                     why, cap, found);
 	/* "does not exist" is the answer itself, not a reason to show. */
 	if (r == 0 && cap > 0 && strstr(why, "does not exist") != NULL)
 		why[0] = '\0';

@@ -22,48 +22,26 @@
 #include <time.h>
 #include <unistd.h>
 
-int
-pg_check_disk(struct pg *pg)
-{
-	long long avail, need, reserve;
-
-	if (siphon_pg_local_datadir(pg->ctx, &pg->datadir) != 0 || pg->datadir == NULL)
-		return 0;
-	if ((avail = siphon_eng_free_bytes(pg->datadir)) < 0) {
-		free(pg->datadir);
-		pg->datadir = NULL;      /* not on this machine, or not visible */
-		return 0;
-	}
-	reserve = siphon_eng_disk_reserve(pg->datadir);
-	/* The copy takes about what the database takes on the server. */
-	need = (long long)pg->cat.db_bytes + (long long)(pg->cat.db_bytes / 10) + reserve;
-	if (avail < need)
-		return siphon_err(pg->ctx, SIPHON_ELOCAL,
-		                  "not enough local disk space: the copy needs about %.0f MB and %.0f MB are free where the local PostgreSQL keeps its data (%s; the old copy stays until the new one is complete); free space and run again",
-		                  (double)need / 1e6, (double)avail / 1e6, pg->datadir);
-	return 0;
-}
-
-/* The loop's watchdog: stop before PostgreSQL runs out of disk. */
-int
-pg_disk_tick(void *arg)
+static int
+list_temps(void *arg, char **names)
 {
 	struct pg *pg = arg;
-	long long avail;
-	double t = siphon_mono_s();
 
-	if (pg->datadir == NULL)
-		return 0;
-	if (t < pg->next_disk_check)
-		return 0;
-	pg->next_disk_check = t + 0.1;
-	avail = siphon_eng_free_bytes(pg->datadir);
-	if (avail >= 0 && avail < siphon_eng_disk_reserve(pg->datadir))
-		return siphon_err(pg->ctx, SIPHON_ELOCAL,
-		                  "the local disk is almost full (%.0f MB left where the local PostgreSQL keeps its data, %s); stopped before PostgreSQL runs out of space: free space and run again",
-		                  (double)avail / 1e6, pg->datadir);
-	return 0;
+	return siphon_pg_local_list_temps(pg->ctx, names);
 }
+
+static int
+drop_temp(void *arg, const char *name)
+{
+	struct pg *pg = arg;
+
+	return siphon_pg_local_drop_db(pg->ctx, name, pg->local_num);
+}
+
+const struct siphon_target_ops pg_target_ops = {
+	.list_temps = list_temps,
+	.drop_temp = drop_temp,
+};
 
 int
 pg_create_tmpdb(struct pg *pg)
@@ -72,7 +50,7 @@ pg_create_tmpdb(struct pg *pg)
 	char *out = NULL;
 	int r;
 
-	siphon_tmpname(pg->tmpdb, sizeof(pg->tmpdb), "tmp");
+	siphon_target_tmpname(pg->tmpdb, sizeof(pg->tmpdb), "tmp");
 	/* The source's encoding and locale, from template0 so nothing else rides along. */
 	if (siphon_strbuf_puts(&q, "CREATE DATABASE ") != 0 ||
 	    siphon_pg_ident(&q, pg->tmpdb) != 0 ||
@@ -206,7 +184,7 @@ pg_swap(struct pg *pg)
 
 	if ((r = siphon_pg_local_db_state(pg->ctx, pg->into, &exists, &sessions)) != 0)
 		return r;
-	siphon_tmpname(old, sizeof(old), "old");
+	siphon_target_tmpname(old, sizeof(old), "old");
 	if (siphon_pg_literal(&lit, pg->into) != 0)
 		goto oom;
 	if (exists && pg->o->force &&

@@ -1,6 +1,6 @@
 /* sq_engine.c - the SQLite engine's ops table. */
 #include "engine/engine.h"
-#include "engine/sqlite/sq_pull.h"
+#include "engine/sqlite/sq_pull_int.h"
 
 #include <string.h>
 
@@ -32,4 +32,14 @@ const struct siphon_engine_ops siphon_engine_sqlite = {
 	.title = "SQLite",
 	.tools = "sqlite3",
 	.bid_name = sq_bid_name,
+	.state_size = sizeof(struct sq),
+	.open = sq_open,
+	.inspect = sq_inspect_phase,
+	.check = sq_check,
+	.transfer = sq_transfer,
+	.finish = sq_finish,
+	.stats = sq_stats,
+	.cleanup = sq_cleanup,
+	.explain = sq_explain,
+	.probe_tools = "sqlite3",
 };

@@ -161,74 +161,68 @@ sq_target_check(struct sq *sq)
 	return 0;
 }
 
-void
-sq_remove_stale(struct sq *sq)
+/* The files beside the target whose names start with the temporaries' prefix. */
+static int
+list_temps(void *arg, char **names)
 {
-	struct siphon_strbuf prefix = {0};
+	struct sq *sq = arg;
+	struct siphon_strbuf out = {0};
+	const char *prefix = siphon_strbuf_str(&sq->tmp_prefix);
 	struct dirent *de;
 	DIR *d;
-	long pid;
 
-	if (siphon_sq_tmp_prefix(&prefix, siphon_strbuf_str(&sq->base)) != 0)
-		goto out;
+	*names = NULL;
 	if ((d = opendir(siphon_strbuf_str(&sq->dir))) == NULL)
-		goto out;
+		return siphon_err(sq->ctx, SIPHON_ELOCAL, "cannot list \"%s\": %s",
+		                  siphon_strbuf_str(&sq->dir), strerror(errno));
 	while ((de = readdir(d)) != NULL) {
-		pid = siphon_sq_tmp_pid(de->d_name, siphon_strbuf_str(&prefix));
-		/* Only files of siphon runs that are gone (killed, power cut). */
-		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (strncmp(de->d_name, prefix, sq->tmp_prefix.len) != 0 || strchr(de->d_name, '\n') != NULL)
 			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
-			siphon_log(sq->ctx, SIPHON_LOG_INFO, "removed \"%s/%s\", left by an interrupted siphon run",
-			           siphon_strbuf_str(&sq->dir), de->d_name);
+		if (siphon_strbuf_puts(&out, de->d_name) != 0 || siphon_strbuf_puts(&out, "\n") != 0) {
+			closedir(d);
+			siphon_strbuf_free(&out);
+			return siphon_err_oom(sq->ctx);
+		}
 	}
 	closedir(d);
-out:
-	siphon_strbuf_free(&prefix);
+	*names = siphon_strbuf_take(&out);
+	return *names == NULL ? siphon_err_oom(sq->ctx) : 0;
 }
+
+static int
+drop_temp(void *arg, const char *name)
+{
+	struct sq *sq = arg;
+	int dfd = open(siphon_strbuf_str(&sq->dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (dfd < 0 || unlinkat(dfd, name, 0) != 0)
+		r = siphon_err(sq->ctx, SIPHON_ELOCAL, "cannot remove \"%s\": %s", name, strerror(errno));
+	if (dfd >= 0)
+		close(dfd);
+	return r;
+}
+
+const struct siphon_target_ops sq_target_ops = {
+	.list_temps = list_temps,
+	.drop_temp = drop_temp,
+};
 
 int
 sq_check_disk(struct sq *sq)
 {
-	const char *dir = siphon_strbuf_str(&sq->dir);
-	long long avail = siphon_eng_free_bytes(dir), need;
-
-	if (avail < 0)
-		return 0;
-	need = sq->need + sq->need / 20 + siphon_eng_disk_reserve(dir);
-	if (avail < need)
-		return siphon_err(sq->ctx, SIPHON_ELOCAL,
-		                  "not enough local disk space: the copy needs about %.0f MB and %.0f MB are free in \"%s\" (the old file stays until the new one is complete); free space and run again",
-		                  (double)need / 1e6, (double)avail / 1e6, dir);
-	return 0;
-}
-
-int
-sq_disk_tick(void *arg)
-{
-	struct sq *sq = arg;
-	const char *dir = siphon_strbuf_str(&sq->dir);
-	long long avail;
-	double t = siphon_mono_s();
-
-	if (t < sq->next_disk_check)
-		return 0;
-	sq->next_disk_check = t + 0.1;
-	avail = siphon_eng_free_bytes(dir);
-	if (avail >= 0 && avail < siphon_eng_disk_reserve(dir))
-		return siphon_err(sq->ctx, SIPHON_ELOCAL,
-		                  "the local disk is almost full (%.0f MB left in \"%s\"); stopped before it fills up: free space and run again",
-		                  (double)avail / 1e6, dir);
-	return 0;
+	return siphon_target_check_disk(&sq->eng->target, sq->need > 0 ? (uint64_t)sq->need : 0);
 }
 
 int
 sq_tmp_open(struct sq *sq)
 {
+	char name[64];
+
+	siphon_target_tmpname(name, sizeof(name), "tmp");
 	if (siphon_strbuf_puts(&sq->tmp, siphon_strbuf_str(&sq->dir)) != 0 ||
 	    siphon_strbuf_puts(&sq->tmp, "/") != 0 ||
-	    siphon_sq_tmp_prefix(&sq->tmp, siphon_strbuf_str(&sq->base)) != 0 ||
-	    siphon_strbuf_printf(&sq->tmp, "%ld-XXXXXX", (long)getpid()) != 0)
+	    siphon_strbuf_puts(&sq->tmp, siphon_strbuf_str(&sq->tmp_prefix)) != 0 ||
+	    siphon_strbuf_printf(&sq->tmp, "%s-XXXXXX", name) != 0)
 		return siphon_err_oom(sq->ctx);
 	/* mkostemp: O_EXCL, mode 0600 (production data), a name nobody else has. */
 	if ((sq->tmp_fd = mkostemp(sq->tmp.buf, O_CLOEXEC)) < 0)

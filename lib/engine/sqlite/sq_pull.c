@@ -31,58 +31,111 @@ cleanup(struct sq *sq)
 	siphon_strbuf_free(&sq->dir);
 	siphon_strbuf_free(&sq->base);
 	siphon_strbuf_free(&sq->tmp);
+	siphon_strbuf_free(&sq->tmp_prefix);
 }
 
 int
-siphon_sq_pull(struct siphon_run *eng, struct siphon_pull_stats *stats)
+sq_open(struct siphon_run *eng, void *st)
 {
-	struct sq sq;
+	struct sq *sq = st;
+
+	sq->eng = eng;
+	sq->ctx = eng->ctx;
+	sq->loop = eng->loop;
+	sq->o = eng->o;
+	sq->tmp_fd = -1;
+	eng->target.ops = &sq_target_ops;
+	eng->target.arg = sq;
+	return 0;
+}
+
+/* The workstation first (fail before touching production), then the file on the server. */
+int
+sq_inspect_phase(struct siphon_run *eng, void *st)
+{
+	struct sq *sq = st;
+	struct siphon_plan_piece piece = {.table = -1, .what = "the database file", .part = 1, .parts = 1};
 	int r;
 
-	memset(&sq, 0, sizeof(sq));
-	sq.eng = eng;
-	sq.ctx = eng->ctx;
-	sq.loop = eng->loop;
-	sq.o = eng->o;
-	sq.tmp_fd = -1;
-	eng->explain = sq_explain;
-	eng->explain_arg = &sq;
+	if ((r = sq_paths(sq)) != 0)
+		return r;
+	if (siphon_sq_tmp_prefix(&sq->tmp_prefix, siphon_strbuf_str(&sq->base)) != 0)
+		return siphon_err_oom(sq->ctx);
+	eng->target.prefix = siphon_strbuf_str(&sq->tmp_prefix);
+	if ((r = siphon_target_set_dir(&eng->target, siphon_strbuf_str(&sq->dir), "in the local file's directory")) != 0 ||
+	    (r = sq_local_tool(sq)) != 0 || (r = sq_target_check(sq)) != 0 ||
+	    (r = sq_remote_tool(sq)) != 0 || (r = sq_inspect(sq)) != 0)
+		return r;
+	snprintf(eng->cat.server, sizeof(eng->cat.server), "SQLite %s", sq->facts.version);
+	piece.bytes = sq->need > 0 ? (uint64_t)sq->need : 0;
+	eng->cat.total_bytes = piece.bytes;
+	/* One file, one channel: the plan is known once the file is. */
+	if (siphon_plan_add(&eng->plan, &piece) != 0)
+		return siphon_err_oom(sq->ctx);
+	eng->plan.channels = 1;
+	return 0;
+}
 
-	/* Local checks first: fail before touching production. */
-	if ((r = sq_paths(&sq)) != 0 || (r = sq_local_tool(&sq)) != 0 ||
-	    (r = sq_target_check(&sq)) != 0 || (r = sq_check_busy(&sq, "")) != 0)
-		goto out;
-	sq_remove_stale(&sq);
-	if ((r = sq_remote_tool(&sq)) != 0 || (r = siphon_eng_choose_codec(eng)) != 0 ||
-	    (r = sq_inspect(&sq)) != 0)
-		goto out;
-	if ((r = sq_check_disk(&sq)) != 0 || (r = sq_tmp_open(&sq)) != 0)
-		goto out;
-	sq.loop->tick = sq_disk_tick;
-	sq.loop->tick_arg = &sq;
-	if ((r = sq_copy(&sq)) != 0)
-		goto out;
-	sq.loop->tick = NULL;
-	sq.loop->tick_arg = NULL;
-	if ((r = sq_tmp_finish(&sq)) != 0 || (r = sq_verify(&sq)) != 0 || (r = sq_swap(&sq)) != 0)
-		goto out;
-	siphon_log(sq.ctx, SIPHON_LOG_INFO,
+int
+sq_check(struct siphon_run *eng, void *st)
+{
+	struct sq *sq = st;
+	int r;
+
+	(void)eng;
+	if ((r = sq_check_busy(sq, "")) != 0)
+		return r;
+	return sq_check_disk(sq);
+}
+
+/* The copy made on the server and streamed into a temporary file beside the target. */
+int
+sq_transfer(struct siphon_run *eng, void *st)
+{
+	struct sq *sq = st;
+	int r;
+
+	(void)eng;
+	if ((r = sq_tmp_open(sq)) != 0)
+		return r;
+	return sq_copy(sq);
+}
+
+int
+sq_finish(struct siphon_run *eng, void *st)
+{
+	struct sq *sq = st;
+	int r;
+
+	(void)eng;
+	if ((r = sq_tmp_finish(sq)) != 0 || (r = sq_verify(sq)) != 0 || (r = sq_swap(sq)) != 0)
+		return r;
+	siphon_log(sq->ctx, SIPHON_LOG_INFO,
 	           "%s: \"%s\" copied into \"%s\": %.1f MB, %lld tables, user_version %lld, application_id %lld, integrity ok",
-	           sq.o->host, sq.o->dbname, siphon_strbuf_str(&sq.into), (double)sq.written / 1e6,
-	           sq.check.tables, sq.check.uv, sq.check.aid);
-	if (stats != NULL) {
-		stats->tables = sq.check.tables > 0 ? (unsigned)sq.check.tables : 0;
-		stats->channels = 1;
-		stats->wire_bytes = sq.copy->wire_bytes;
-		stats->raw_bytes = sq.copy->raw_bytes;
-		snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
-		snprintf(stats->into, sizeof(stats->into), "%s", siphon_strbuf_str(&sq.into));
-	}
-out:
-	sq.loop->tick = NULL;
-	sq.loop->tick_arg = NULL;
-	eng->explain = NULL;
-	eng->explain_arg = NULL;
-	cleanup(&sq);
-	return r;
+	           sq->o->host, sq->o->dbname, siphon_strbuf_str(&sq->into), (double)sq->written / 1e6,
+	           sq->check.tables, sq->check.uv, sq->check.aid);
+	return 0;
+}
+
+void
+sq_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats)
+{
+	struct sq *sq = st;
+
+	stats->tables = sq->check.tables > 0 ? (unsigned)sq->check.tables : 0;
+	stats->channels = 1;
+	stats->wire_bytes = sq->copy->wire_bytes;
+	stats->raw_bytes = sq->copy->raw_bytes;
+	snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
+	snprintf(stats->into, sizeof(stats->into), "%s", siphon_strbuf_str(&sq->into));
+}
+
+void
+sq_cleanup(struct siphon_run *eng, void *st)
+{
+	struct sq *sq = st;
+
+	(void)eng;
+	if (sq->loop != NULL)
+		cleanup(sq);
 }

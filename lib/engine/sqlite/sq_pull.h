@@ -8,6 +8,5 @@
 
 #include "engine/eng.h"
 
-int siphon_sq_pull(struct siphon_run *eng, struct siphon_pull_stats *stats);
 
 #endif

@@ -2,7 +2,8 @@
  * sq_pull_int.h - what the files of the SQLite engine share: the state of
  * one pull (struct sq, owned by siphon_sq_pull) and the steps.
  *   sq_script.c   pure: the remote scripts, parsers, local names
- *   sq_remote.c   the server: tool, inspection, the copy stream, messages
+ *   sq_remote.c   the server: tool, inspection, the copy stream
+ *   sq_explain.c  what a failure on the server's file means (rules for loop/explain.h)
  *   sq_local.c    the local file: target checks, disk, temporary file,
  *                 the local sqlite3 check
  *   sq_swap.c     is the local file in use; replacing it
@@ -33,13 +34,13 @@ struct sq {
 	int target_exists;
 	int local_vnum;              /* the local sqlite3's version, 3040001 */
 	char local_version[32];
+	struct siphon_strbuf tmp_prefix; /* ".BASE.": its temporaries' names start so */
 	struct siphon_strbuf tmp;    /* the temporary file beside it */
 	int tmp_fd;                  /* -1 once closed */
 	int tmp_made;                /* tmp exists and is ours to remove */
 	int renamed;                 /* tmp became into */
 	uint64_t written;
 	long long need;              /* expected size of the copy, bytes */
-	double next_disk_check;
 
 	/* The remote side. */
 	struct siphon_sq_facts facts;
@@ -50,8 +51,29 @@ struct sq {
 	struct siphon_rstream *copy;
 };
 
-/* sq_remote.c */
+/* sq_explain.c */
+/* The rstream explain hook (siphon_sq_explain). */
 int sq_explain(void *arg, struct siphon_rstream *rs);
+/*
+ * What sqlite3 (or the script, or sudo) said about the server's file, as
+ * one line: what failed, where, how to fix it.  Always sets the error.
+ */
+int sq_failed(struct sq *sq, const char *err, const char *what);
+
+/* sq_pull.c: the phases (engine/engine.h), for the ops table in sq_engine.c */
+int sq_open(struct siphon_run *eng, void *st);
+int sq_inspect_phase(struct siphon_run *eng, void *st);
+int sq_check(struct siphon_run *eng, void *st);
+int sq_transfer(struct siphon_run *eng, void *st);
+int sq_finish(struct siphon_run *eng, void *st);
+void sq_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats);
+void sq_cleanup(struct siphon_run *eng, void *st);
+
+/* sq_remote.c */
+/* Who reads the file on the server, for messages. */
+const char *sq_reader(const struct sq *sq);
+/* "--remote-sudo OWNER", or a hint to find the owner when it is unknown. */
+const char *sq_owner_hint(const struct sq *sq, char *buf, size_t cap);
 /* The line of sqlite3's (or the script's, or sudo's) stderr that says most, into buf. */
 const char *sq_key_line(const char *err, char *buf, size_t cap);
 /* The server has a sqlite3 (the probe found one). */
@@ -68,12 +90,10 @@ int sq_paths(struct sq *sq);
 int sq_local_tool(struct sq *sq);
 /* An existing target is a regular SQLite file (or empty). */
 int sq_target_check(struct sq *sq);
-/* Removes temporary files beside the target left by dead siphon runs. */
-void sq_remove_stale(struct sq *sq);
+/* How the target service lists and drops this engine's temporary files. */
+extern const struct siphon_target_ops sq_target_ops;
 /* Is there room for the copy beside the target? */
 int sq_check_disk(struct sq *sq);
-/* The loop's watchdog: stop before the local disk is full. */
-int sq_disk_tick(void *arg);
 /* Creates the temporary file (O_EXCL, 0600). */
 int sq_tmp_open(struct sq *sq);
 /* A sink writing into the temporary file. */

@@ -1,22 +1,22 @@
-/* sq_remote.c - the server side of the SQLite engine: tool, inspection, the copy stream, messages. */
+/* sq_remote.c - the server side of the SQLite engine: tool, inspection, the copy stream. */
 #include "engine/sqlite/sq_pull_int.h"
 
+#include "engine/sqlite/sq_explain.h"
 #include "util/clock.h"
+#include "util/event.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Who reads the file on the server, for messages. */
-static const char *
-reader(const struct sq *sq)
+const char *
+sq_reader(const struct sq *sq)
 {
 	return sq->o->remote_sudo != NULL ? sq->o->remote_sudo : "the SSH user";
 }
 
-/* "--remote-sudo OWNER", or a hint to find the owner when it is unknown. */
-static const char *
-owner_hint(const struct sq *sq, char *buf, size_t cap)
+const char *
+sq_owner_hint(const struct sq *sq, char *buf, size_t cap)
 {
 	if (sq->facts.owner[0] != '\0')
 		snprintf(buf, cap, "--remote-sudo %s", sq->facts.owner);
@@ -28,90 +28,13 @@ owner_hint(const struct sq *sq, char *buf, size_t cap)
 const char *
 sq_key_line(const char *err, char *buf, size_t cap)
 {
-	static const char *const keys[] = {
-		"siphon-sqlite:", "sudo:", "Error", "error", NULL,
-	};
-
-	return siphon_eng_key_line(err, keys, buf, cap);
-}
-
-/*
- * Turns what sqlite3 (or the script) said about the server's file into
- * one line: what failed, where, how to fix it.  Always sets the error.
- */
-static int
-sqlite_failed(struct sq *sq, const char *err, const char *what)
-{
-	const char *host = sq->o->host, *db = sq->o->dbname;
-	char line[512], hint[128];
-
-	sq_key_line(err, line, sizeof(line));
-	siphon_sq_tidy_line(line, sizeof(line), db);
-	if (strstr(err, "sudo:") != NULL || strstr(err, "password is required") != NULL)
-		return siphon_err(sq->ctx, SIPHON_EREMOTE,
-		                  "sudo on %s refused to run sqlite3 as %s without a password (%s); allow it with NOPASSWD in sudoers",
-		                  host, sq->o->remote_sudo != NULL ? sq->o->remote_sudo : "?", line);
-	if (strncmp(line, "siphon-sqlite: ", 15) == 0)
-		return siphon_err(sq->ctx, SIPHON_EREMOTE, "%s failed on %s: %s", what, host, line + 15);
-	if (strstr(err, "not a database") != NULL || strstr(err, "file is encrypted") != NULL)
-		return siphon_err(sq->ctx, SIPHON_EREMOTE,
-		                  "\"%s\" on %s is not an SQLite 3 database (sqlite3: %s); an encrypted database cannot be copied either",
-		                  db, host, line);
-	if (sq->facts.wal_mode &&
-	    (strstr(err, "readonly database") != NULL || strstr(err, "unable to open") != NULL))
-		return siphon_err(sq->ctx, SIPHON_EREMOTE,
-		                  "cannot read \"%s\" on %s: it is a WAL-mode database, and reading one needs write access to its -shm file, or to its directory when no program has it open; %s has neither (sqlite3: %s); run as the file's owner with %s",
-		                  db, host, reader(sq), line, owner_hint(sq, hint, sizeof(hint)));
-	if (strstr(err, "unable to open") != NULL || strstr(err, "readonly database") != NULL ||
-	    strstr(err, "ermission denied") != NULL)
-		return siphon_err(sq->ctx, SIPHON_EREMOTE,
-		                  "permission denied: %s cannot open \"%s\" on %s (sqlite3: %s); check the path, or run as the file's owner with %s",
-		                  reader(sq), db, host, line, owner_hint(sq, hint, sizeof(hint)));
-	if (strstr(err, "database is locked") != NULL || strstr(err, "database is busy") != NULL)
-		return siphon_err(sq->ctx, SIPHON_EREMOTE,
-		                  "\"%s\" on %s stayed locked by a writer for more than 10 s (sqlite3: %s); run again when the writer is done (a database in WAL mode never blocks readers)",
-		                  db, host, line);
-	if (strstr(err, "malformed") != NULL || strstr(err, "corrupt") != NULL)
-		return siphon_err(sq->ctx, SIPHON_EREMOTE,
-		                  "\"%s\" on %s is damaged (sqlite3: %s); check it there with: sqlite3 FILE 'PRAGMA integrity_check'",
-		                  db, host, line);
-	if (strstr(err, "disk is full") != NULL || strstr(err, "No space") != NULL)
-		return siphon_err(sq->ctx, SIPHON_EREMOTE,
-		                  "the temporary copy of \"%s\" did not fit in %s on %s (sqlite3: %s); free space there, or give the SSH user a TMPDIR on a bigger file system",
-		                  db, sq->facts.tmpdir[0] ? sq->facts.tmpdir : "the temporary directory", host, line);
-	if (strstr(err, "disk I/O error") != NULL)
-		return siphon_err(sq->ctx, SIPHON_EREMOTE,
-		                  "an I/O error on %s while copying \"%s\" into %s (sqlite3: %s); the disk of the database or of the temporary directory is full or failing",
-		                  host, db, sq->facts.tmpdir[0] ? sq->facts.tmpdir : "the temporary directory", line);
-	return siphon_err(sq->ctx, SIPHON_EREMOTE, "%s failed on %s: %s", what, host,
-	                  line[0] != '\0' ? line : "sqlite3 exited with an error");
-}
-
-int
-sq_explain(void *arg, struct siphon_rstream *rs)
-{
-	struct sq *sq = arg;
-	const char *stage;
-	int code;
-
-	stage = siphon_rstream_failed_stage(rs, &code);
-	/* No status (a cut connection), a signal, the compressor: the generic message. */
-	if (rs->exit_signal[0] != '\0' || stage == NULL || code == -1 || strcmp(stage, "dump") != 0)
-		return 0;
-	if (code == 127) {
-		char line[512];
-
-		return siphon_err(sq->ctx, SIPHON_EREMOTE, "%s: a tool was not found on %s (%s)",
-		                  rs->what, sq->o->host,
-		                  sq_key_line(siphon_rstream_stderr(rs), line, sizeof(line)));
-	}
-	return sqlite_failed(sq, siphon_rstream_stderr(rs), rs->what);
+	return siphon_eng_key_line(err, siphon_sq_explain.keys, buf, cap);
 }
 
 int
 sq_remote_tool(struct sq *sq)
 {
-	if (sq->eng->probe.sqlite3[0] == '\0')
+	if (siphon_probe_tool(&sq->eng->probe, "sqlite3")[0] == '\0')
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "sqlite3 was not found on %s (looked in PATH); install SQLite's command-line shell there (Debian/Ubuntu: apt install sqlite3; RHEL/Fedora: dnf install sqlite; Alpine: apk add sqlite)",
 		                  sq->o->host);
@@ -126,7 +49,7 @@ stage(struct sq *sq, struct siphon_strbuf *st, const char *script, const char *e
 	int r;
 
 	r = siphon_eng_tool_prefix(sq->eng, &prefix, "/bin/sh", 0) == 0 &&
-	    siphon_sq_stage(st, siphon_strbuf_str(&prefix), script, sq->eng->probe.sqlite3,
+	    siphon_sq_stage(st, siphon_strbuf_str(&prefix), script, siphon_probe_tool(&sq->eng->probe, "sqlite3"),
 	                    sq->src, extra) == 0 ? 0 : siphon_err_oom(sq->ctx);
 	siphon_strbuf_free(&prefix);
 	return r;
@@ -159,7 +82,7 @@ judge_facts(struct sq *sq)
 	if (f->vnum < 0)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "sqlite3 (%s) on %s does not run or prints no version; reinstall SQLite's command-line shell there",
-		                  sq->eng->probe.sqlite3, host);
+		                  siphon_probe_tool(&sq->eng->probe, "sqlite3"), host);
 	if (f->vnum < SIPHON_SQ_MIN_VERSION)
 		return siphon_err(sq->ctx, SIPHON_EVERSION,
 		                  "sqlite3 on %s is %s; siphon needs 3.27.0 or newer there (VACUUM INTO, the one consistent way to copy a live database): upgrade SQLite on the server",
@@ -167,8 +90,8 @@ judge_facts(struct sq *sq)
 	if (!f->exists && f->dir_blocked)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "permission denied: %s cannot enter the directory of \"%s\" on %s (owner %s); run as the owner with %s",
-		                  reader(sq), db, host, f->owner[0] ? f->owner : "unknown",
-		                  owner_hint(sq, hint, sizeof(hint)));
+		                  sq_reader(sq), db, host, f->owner[0] ? f->owner : "unknown",
+		                  sq_owner_hint(sq, hint, sizeof(hint)));
 	if (!f->exists)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "no file \"%s\" on %s%s; check the path with: ssh %s ls -l \"%s\"",
@@ -183,8 +106,8 @@ judge_facts(struct sq *sq)
 	if (!f->readable)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "permission denied: %s cannot read \"%s\" on %s (owner %s); run as the owner with %s",
-		                  reader(sq), db, host, f->owner[0] ? f->owner : "unknown",
-		                  owner_hint(sq, hint, sizeof(hint)));
+		                  sq_reader(sq), db, host, f->owner[0] ? f->owner : "unknown",
+		                  sq_owner_hint(sq, hint, sizeof(hint)));
 	if (f->header == 0)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "\"%s\" on %s is not an SQLite 3 database (it does not start with \"SQLite format 3\"; an encrypted database cannot be copied either)",
@@ -192,13 +115,13 @@ judge_facts(struct sq *sq)
 	if (f->opened == -1 && f->header == 1 && f->wal_mode && !f->dir_writable)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "cannot read \"%s\" on %s: it is a WAL-mode database, and reading one needs write access to its -shm file, or to its directory when no program has it open; %s has neither; run as the file's owner with %s",
-		                  db, host, reader(sq), owner_hint(sq, hint, sizeof(hint)));
+		                  db, host, sq_reader(sq), sq_owner_hint(sq, hint, sizeof(hint)));
 	if (f->opened == -1 && f->header == 1 && f->wal_mode)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "\"%s\" on %s is a WAL-mode database that no program has open; reading it as %s, who cannot write to it, would leave -wal and -shm files behind that its owner cannot write to; run as the owner with %s",
-		                  db, host, reader(sq), owner_hint(sq, hint, sizeof(hint)));
+		                  db, host, sq_reader(sq), sq_owner_hint(sq, hint, sizeof(hint)));
 	if (f->opened == 0)
-		return sqlite_failed(sq, f->open_err, "opening the database");
+		return sq_failed(sq, f->open_err, "opening the database");
 	if (f->tmp_free >= 0 && f->tmp_free < estimate(f) + estimate(f) / 50 + 1024 * 1024)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "not enough space for the temporary copy on %s: it needs about %.0f MB in %s and %.0f MB are free there; free space, or give the SSH user a TMPDIR on a bigger file system",
@@ -248,32 +171,17 @@ out:
 	return r;
 }
 
-/* A progress line every few seconds: a long copy must not look hung. */
-static void
-progress(struct sq *sq, double t0, double *next)
-{
-	double t = siphon_mono_s();
-
-	if (t < *next)
-		return;
-	*next = t + 5;
-	if (sq->copy->raw_bytes == 0)
-		siphon_log(sq->ctx, SIPHON_LOG_INFO, "%s is still making the consistent copy (%.0f s)",
-		           sq->o->host, t - t0);
-	else
-		siphon_log(sq->ctx, SIPHON_LOG_INFO,
-		           "%.1f of about %.1f MB received (%.1f MB on the wire)",
-		           (double)sq->copy->raw_bytes / 1e6, (double)sq->need / 1e6,
-		           (double)sq->copy->wire_bytes / 1e6);
-}
-
 int
 sq_copy(struct sq *sq)
 {
 	struct siphon_strbuf st = {0};
 	struct siphon_sink sink;
 	char hb[16];
-	double t0 = siphon_mono_s(), next = t0 + 5;
+	struct siphon_event_table who = {.file = sq->o->dbname, .channel = 1,
+	                                 .expected_bytes = sq->need, .expected_rows = -1};
+	double t0 = siphon_mono_s(), next = t0;
+	uint64_t seen = 0;
+	unsigned ev = 0;
 	int r, stall = sq->o->stall_timeout > 0 ? sq->o->stall_timeout : 120;
 
 	/* Heartbeats well within the stall timeout, at most every 10 s. */
@@ -286,13 +194,18 @@ sq_copy(struct sq *sq)
 	/* stdin stays open: its end tells nothing, the heartbeat watches stderr. */
 	sq_tmp_sink(sq, &sink);
 	siphon_rstream_set_sink(sq->copy, &sink);
+	/* The one file is the one "table" of the events. */
+	ev = siphon_event_table_start(sq->ctx, &who, 0);
 	while (sq->copy->state != SIPHON_RS_DONE) {
 		if ((r = siphon_loop_step(sq->loop, 1000)) != 0)
 			goto out;
-		progress(sq, t0, &next);
+		siphon_event_table_data(sq->ctx, ev, sq->copy->raw_bytes - seen, -1, sq->copy->wire_bytes);
+		seen = sq->copy->raw_bytes;
+		siphon_eng_progress(sq->eng, &sq->copy, 1, (uint64_t)sq->need, t0, &next);
 	}
 	siphon_sq_meta_parse(&sq->meta, siphon_rstream_stderr(sq->copy));
 out:
+	siphon_event_table_end(sq->ctx, ev, r);
 	siphon_strbuf_free(&st);
 	return r;
 }

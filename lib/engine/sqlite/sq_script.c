@@ -522,29 +522,10 @@ siphon_sq_tmp_prefix(struct siphon_strbuf *sb, const char *base)
 {
 	size_t len = strlen(base);
 
-	/* Room for ".siphon-PID-XXXXXX-journal" within NAME_MAX (255). */
-	if (len > 200)
-		len = 200;
+	/* Room for ".siphon_tmp_HOST_PID_TIME-XXXXXX-journal" within NAME_MAX (255). */
+	if (len > 190)
+		len = 190;
 	if (siphon_strbuf_puts(sb, ".") != 0 || siphon_strbuf_append(sb, base, len) != 0)
 		return -1;
-	return siphon_strbuf_puts(sb, ".siphon-");
-}
-
-long
-siphon_sq_tmp_pid(const char *name, const char *prefix)
-{
-	size_t pl = strlen(prefix);
-	const char *p;
-	long pid = 0;
-
-	if (strncmp(name, prefix, pl) != 0)
-		return -1;
-	for (p = name + pl; *p >= '0' && *p <= '9'; p++) {
-		if (pid > 100000000)
-			return -1;
-		pid = pid * 10 + (*p - '0');
-	}
-	if (p == name + pl || *p != '-' || pid <= 0)
-		return -1;
-	return pid;
+	return siphon_strbuf_puts(sb, ".");
 }

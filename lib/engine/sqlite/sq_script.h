@@ -161,15 +161,10 @@ int siphon_sq_default_into(struct siphon_strbuf *sb, const char *remote);
 int siphon_sq_safe_path(struct siphon_strbuf *sb, const char *path);
 
 /*
- * The prefix of this process's temporary files for target base name base,
- * in the target's directory: ".BASE.siphon-" (base cut to 200 bytes).
+ * The prefix of the temporary files for target base name base, in the
+ * target's directory: ".BASE." (base cut to 190 bytes); the name goes on
+ * with a temporary name of util/tmpname.h and "-XXXXXX" (mkostemp).
  */
 int siphon_sq_tmp_prefix(struct siphon_strbuf *sb, const char *base);
-
-/*
- * The pid in a temporary file's name (".BASE.siphon-PID-XXXXXX...") that
- * starts with prefix; -1 when name is not one of ours.
- */
-long siphon_sq_tmp_pid(const char *name, const char *prefix);
 
 #endif

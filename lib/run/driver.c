@@ -1,0 +1,392 @@
+/* driver.c - the phases of a run, in one order for every engine. */
+#include "run/driver.h"
+
+#include "engine/eng.h"
+#include "engine/heartbeat.h"
+#include "loop/loop.h"
+#include "source/source.h"
+#include "util/clock.h"
+#include "util/ctx.h"
+#include "util/event.h"
+#include "util/strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ENGINES 16
+
+struct drv {
+	struct siphon_ctx *ctx;
+	const struct siphon_run_request *req;
+	const struct siphon_pull_opts *o;
+	struct siphon_source *src;  /* the server: transport, session, channels */
+	int own_src;                /* made here (else the caller's) */
+	struct siphon_loop loop;
+	struct siphon_run run;
+	struct siphon_heartbeat hb;
+	int connected;             /* loop and run are set up */
+	int hb_started;
+	const struct siphon_engine_ops *ops;
+	void *st;                  /* the engine's state (ops->state_size) */
+	int opened;                /* ops->open succeeded: cleanup is due */
+};
+
+static int
+connect_server(struct drv *d)
+{
+	const struct siphon_pull_opts *o = d->o;
+	struct siphon_ssh_opts so;
+	int r;
+
+	if (d->req->source != NULL) {
+		d->src = d->req->source;
+	} else {
+		memset(&so, 0, sizeof(so));
+		so.user = o->user;
+		so.host = o->host;
+		so.port = o->port;
+		so.identity = o->identity;
+		so.known_hosts = o->known_hosts;
+		so.accept_new_host_key = o->accept_new_host_key;
+		so.connect_timeout = o->connect_timeout;
+		if ((r = siphon_source_ssh_new(&d->src, d->ctx, &so, NULL)) != 0)
+			return r;
+		d->own_src = 1;
+	}
+	if ((r = siphon_source_wait_ready(d->src)) != 0)
+		return r;
+	siphon_source_loop_init(&d->loop, d->src, o->stall_timeout);
+	siphon_eng_init(&d->run, &d->loop, o);
+	d->run.source = d->src;
+	d->connected = 1;
+	if (!d->src->has_shell)
+		return 0;
+	/* Before any other remote command: each of them registers with it. */
+	d->hb_started = 1;
+	return siphon_heartbeat_start(&d->hb, &d->run,
+	                              o->heartbeat_timeout > 0 ? o->heartbeat_timeout : 60);
+}
+
+/* What the server has; a source without a shell has nothing to probe. */
+static int
+probe(struct drv *d)
+{
+	return d->src->has_shell ? siphon_eng_probe(&d->run) : 0;
+}
+
+/* "A, B and C" of the engines' field, into sb. */
+static int
+join_titles(struct siphon_strbuf *sb, const struct siphon_engine_ops *const *list, int n,
+            int tools)
+{
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && siphon_strbuf_puts(sb, i == n - 1 ? " and " : ", ") != 0)
+			return -1;
+		if (siphon_strbuf_puts(sb, tools ? list[i]->tools : list[i]->title) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Several engines' tools are on the server: the engine whose server has
+ * the database wins; when more than one has it, the user chooses; when
+ * none does, that is the error.
+ */
+static int
+choose_between(struct drv *d, const struct siphon_engine_ops *const *cand, int n)
+{
+	struct siphon_ctx *ctx = d->ctx;
+	struct siphon_strbuf msg = {0}, titles = {0};
+	const struct siphon_engine_ops *found[MAX_ENGINES];
+	const char *names[MAX_ENGINES];
+	char why[MAX_ENGINES][256];
+	int r = 0, nfound = 0, pick;
+
+	for (int i = 0; i < n; i++) {
+		int in = 0;
+
+		why[i][0] = '\0';
+		if (cand[i]->has_db == NULL)
+			continue;
+		if ((r = cand[i]->has_db(&d->run, &in, why[i], sizeof(why[i]))) != 0)
+			return r;
+		if (in)
+			found[nfound++] = cand[i];
+	}
+	if (nfound == 1) {
+		d->ops = found[0];
+		siphon_log(ctx, SIPHON_LOG_INFO, "%s: the database is in %s (--engine to choose)",
+		           d->o->host, found[0]->title);
+		return 0;
+	}
+	if (nfound == 0) {
+		if (siphon_strbuf_printf(&msg, "no database named \"%s\" on %s (looked in ",
+		                         d->o->dbname, d->o->host) != 0)
+			goto oom;
+		for (int i = 0; i < n; i++) {
+			if (siphon_strbuf_printf(&msg, "%s%s%s%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ",
+			                         cand[i]->title, why[i][0] ? ", which said \"" : "", why[i],
+			                         why[i][0] ? "\"" : "") != 0)
+				goto oom;
+		}
+		if (siphon_strbuf_puts(&msg, "); check the name with: ") != 0)
+			goto oom;
+		for (int i = 0; i < n; i++)
+			if (cand[i]->list_hint != NULL &&
+			    siphon_strbuf_printf(&msg, "%sssh %s %s", i == 0 ? "" : ", or: ", d->o->host,
+			                         cand[i]->list_hint) != 0)
+				goto oom;
+		if (siphon_strbuf_puts(&msg, " (or give --engine to see that engine's own error)") != 0)
+			goto oom;
+		r = siphon_err(ctx, SIPHON_EREMOTE, "%s", siphon_strbuf_str(&msg));
+		goto out;
+	}
+	if (join_titles(&titles, found, nfound, 0) != 0 ||
+	    siphon_strbuf_printf(&msg, "%s has a database named \"%s\" in %s; which one?", d->o->host,
+	                         d->o->dbname, siphon_strbuf_str(&titles)) != 0)
+		goto oom;
+	for (int i = 0; i < nfound; i++)
+		names[i] = found[i]->name;
+	pick = ctx->choose_fn != NULL ? ctx->choose_fn(ctx->choose_arg, siphon_strbuf_str(&msg), names, nfound) : -1;
+	if (pick < 0 || pick >= nfound) {
+		siphon_strbuf_reset(&msg);
+		for (int i = 0; i < nfound; i++)
+			if (siphon_strbuf_printf(&msg, "%s--engine %s", i == 0 ? "" : " or ", names[i]) != 0)
+				goto oom;
+		r = siphon_err(ctx, SIPHON_EUSAGE, "%s has a database named \"%s\" in %s; choose with %s",
+		               d->o->host, d->o->dbname, siphon_strbuf_str(&titles), siphon_strbuf_str(&msg));
+		goto out;
+	}
+	d->ops = found[pick];
+	goto out;
+oom:
+	r = siphon_err_oom(ctx);
+out:
+	siphon_strbuf_free(&msg);
+	siphon_strbuf_free(&titles);
+	return r;
+}
+
+/* No name claims the pull: the engines whose tools the server has. */
+static int
+choose_by_tools(struct drv *d)
+{
+	const struct siphon_engine_ops *const *e;
+	const struct siphon_engine_ops *tooled[MAX_ENGINES], *lacking[MAX_ENGINES];
+	struct siphon_strbuf sb = {0};
+	int n = 0, nlack = 0, r;
+
+	for (e = d->req->engines; *e != NULL && n < MAX_ENGINES && nlack < MAX_ENGINES; e++) {
+		if ((*e)->bid_probe == NULL)
+			continue;
+		if ((*e)->bid_probe(&d->run.probe) >= SIPHON_BID_TOOLS)
+			tooled[n++] = *e;
+		else
+			lacking[nlack++] = *e;
+	}
+	if (n > 1)
+		return choose_between(d, tooled, n);
+	if (n == 1) {
+		d->ops = tooled[0];
+		d->run.other_missing = nlack > 0 ? lacking[0]->tools : "";
+		return 0;
+	}
+	if (join_titles(&sb, lacking, nlack, 1) != 0)
+		return siphon_err_oom(d->ctx);
+	r = siphon_err(d->ctx, SIPHON_EREMOTE,
+	               "found no database client tools on %s (looked for %s); install the database's client tools there, or name the engine with --engine",
+	               d->o->host, siphon_strbuf_str(&sb));
+	siphon_strbuf_free(&sb);
+	return r;
+}
+
+/*
+ * The engine: named by --engine, else claimed by the name (a file path),
+ * else the one whose tools and database the server has.
+ */
+static int
+choose(struct drv *d)
+{
+	const struct siphon_engine_ops *const *e, *by_name = NULL;
+	enum siphon_bid best = SIPHON_BID_NONE;
+	int r;
+
+	if (d->req->engine != NULL) {
+		for (e = d->req->engines; *e != NULL && d->ops == NULL; e++)
+			if (strcmp((*e)->name, d->req->engine) == 0)
+				d->ops = *e;
+		if (d->ops == NULL)
+			return siphon_err(d->ctx, SIPHON_EUSAGE, "unknown engine \"%s\"", d->req->engine);
+		return 0;
+	}
+	for (e = d->req->engines; *e != NULL; e++) {
+		enum siphon_bid b = (*e)->bid_name != NULL ? (*e)->bid_name(d->o->dbname) : SIPHON_BID_NONE;
+
+		if (b > best) {
+			best = b;
+			by_name = *e;
+		}
+	}
+	if (best == SIPHON_BID_SURE) {
+		d->ops = by_name;
+		return 0;
+	}
+	if (best == SIPHON_BID_MAYBE) {
+		/* "data/app": a database of that name on a server wins over the path. */
+		for (e = d->req->engines; *e != NULL && d->ops == NULL; e++) {
+			int found = 0;
+
+			if (*e == by_name || (*e)->has_db == NULL || (*e)->bid_probe == NULL ||
+			    (*e)->bid_probe(&d->run.probe) < SIPHON_BID_TOOLS)
+				continue;
+			if ((r = (*e)->has_db(&d->run, &found, NULL, 0)) != 0)
+				return r;
+			if (found)
+				d->ops = *e;
+		}
+		if (d->ops == NULL)
+			d->ops = by_name;
+		return 0;
+	}
+	return choose_by_tools(d);
+}
+
+/* The engine's state, and its explanations on every stream it creates. */
+static int
+open_engine(struct drv *d)
+{
+	d->run.engine = d->ops;
+	if ((d->st = calloc(1, d->ops->state_size > 0 ? d->ops->state_size : 1)) == NULL)
+		return siphon_err_oom(d->ctx);
+	d->run.explain = d->ops->explain;
+	d->run.explain_arg = d->st;
+	d->opened = 1;
+	return d->ops->open != NULL ? d->ops->open(&d->run, d->st) : 0;
+}
+
+typedef int (*phase_fn)(struct siphon_run *run, void *st);
+
+static int
+engine_phase(struct drv *d, enum siphon_phase ph, phase_fn fn)
+{
+	int r;
+
+	if (fn == NULL)
+		return 0;
+	siphon_log(d->ctx, SIPHON_LOG_DEBUG, "%s: %s", d->ops->name, siphon_phase_name(ph));
+	siphon_event_phase(d->ctx, ph, 1, 0);
+	r = fn(&d->run, d->st);
+	siphon_event_phase(d->ctx, ph, 0, r);
+	return r;
+}
+
+/* A phase of the driver's own, with its events. */
+static int
+own_phase(struct drv *d, enum siphon_phase ph, int (*fn)(struct drv *d))
+{
+	int r;
+
+	siphon_event_phase(d->ctx, ph, 1, 0);
+	r = fn(d);
+	siphon_event_phase(d->ctx, ph, 0, r);
+	return r;
+}
+
+/* The engine, its state, and the compressor for its streams. */
+static int
+choose_all(struct drv *d)
+{
+	int r;
+
+	if ((r = choose(d)) != 0 || (r = open_engine(d)) != 0)
+		return r;
+	return siphon_eng_choose_codec(&d->run);
+}
+
+static int
+drive(struct drv *d, struct siphon_pull_stats *stats)
+{
+	const struct siphon_engine_ops *ops;
+	int r;
+
+	if ((r = own_phase(d, SIPHON_PHASE_CONNECT, connect_server)) != 0 ||
+	    (r = own_phase(d, SIPHON_PHASE_PROBE, probe)) != 0 ||
+	    (r = own_phase(d, SIPHON_PHASE_CHOOSE, choose_all)) != 0)
+		return r;
+	ops = d->ops;
+	if ((r = engine_phase(d, SIPHON_PHASE_INSPECT, ops->inspect)) != 0 ||
+	    (r = engine_phase(d, SIPHON_PHASE_CHECK, ops->check)) != 0 ||
+	    (r = engine_phase(d, SIPHON_PHASE_PLAN, ops->plan)) != 0)
+		return r;
+	snprintf(d->run.plan.codec, sizeof(d->run.plan.codec), "%s", d->run.codec_name);
+	if (d->req->plan_only) {
+		if (d->req->report != NULL)
+			d->req->report(d->req->report_arg, &d->run);
+		return 0;
+	}
+	/* The workstation is changed from here on: old leftovers go first. */
+	siphon_target_sweep(&d->run.target);
+	siphon_target_watch(&d->run.target, &d->loop);
+	if ((r = engine_phase(d, SIPHON_PHASE_TRANSFER, ops->transfer)) != 0 ||
+	    (r = engine_phase(d, SIPHON_PHASE_FINISH, ops->finish)) != 0)
+		return r;
+	if (stats != NULL && ops->stats != NULL)
+		ops->stats(&d->run, d->st, stats);
+	if (d->req->report != NULL)
+		d->req->report(d->req->report_arg, &d->run);
+	return 0;
+}
+
+static void
+cleanup(struct drv *d, int r)
+{
+	if (d->opened) {
+		if (d->ops->cleanup != NULL)
+			d->ops->cleanup(&d->run, d->st);
+		d->run.explain = NULL;
+		d->run.explain_arg = NULL;
+	}
+	if (d->connected)
+		siphon_target_unwatch(&d->run.target, &d->loop);
+	free(d->st);
+	d->st = NULL;
+	if (d->hb_started)
+		siphon_heartbeat_stop(&d->hb, r == 0);
+	if (d->connected) {
+		siphon_eng_clear(&d->run);
+		siphon_loop_clear(&d->loop);
+	}
+	if (d->own_src)
+		siphon_source_free(d->src);
+	d->src = NULL;
+}
+
+int
+siphon_run_drive(struct siphon_ctx *ctx, const struct siphon_run_request *req,
+                 struct siphon_pull_stats *stats)
+{
+	struct drv d;
+	double t0 = siphon_mono_s();
+	int r;
+
+	memset(&d, 0, sizeof(d));
+	d.ctx = ctx;
+	d.req = req;
+	d.o = req->o;
+	if (stats != NULL)
+		memset(stats, 0, sizeof(*stats));
+	r = drive(&d, stats);
+	if (r == 0 && d.connected) {
+		siphon_leftout_report(&d.run.left_out, ctx);
+		if (stats != NULL)
+			stats->left_out = d.run.left_out.n;
+	}
+	siphon_event_phase(ctx, SIPHON_PHASE_CLEANUP, 1, 0);
+	cleanup(&d, r);
+	siphon_event_phase(ctx, SIPHON_PHASE_CLEANUP, 0, r);
+	if (stats != NULL)
+		stats->seconds = siphon_mono_s() - t0;
+	return r;
+}
