@@ -39,7 +39,7 @@ CMD_OBJ := $(call objs,$(B),$(CMD_SRC))
 CMDLIB_OBJ := $(filter-out %/main.o,$(CMD_OBJ))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check unit integration asan demo install clean deps layering bench
+.PHONY: all check unit integration asan demo install clean deps layering bench man completions
 
 all: $(B)/siphon
 
@@ -73,6 +73,15 @@ asan:
 
 integration: $(B)/siphon
 	SIPHON_BIN=$(abspath $(B)/siphon) tests/integration/run.sh
+
+# The generated files that are committed: the man page and the shell completions, from the
+# option definitions (tests/unit/test_args.c fails while they are stale).
+man: $(B)/siphon
+	$(B)/siphon __gen-man > docs/siphon.1
+
+completions: $(B)/siphon
+	$(B)/siphon __gen-completion bash > completions/siphon.bash
+	$(B)/siphon __gen-completion zsh > completions/_siphon
 
 # cmd/ may use only the public header; util sees nothing above it, codecs only util; the loop only
 # codecs and util, ssh only the loop (sources, engines and the driver sit above them); an engine's
@@ -127,10 +136,11 @@ pkg-check-cmocka:
 
 install: $(B)/siphon
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
-		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(B)/siphon $(DESTDIR)$(PREFIX)/bin/siphon
 	install -m 0644 completions/siphon.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/siphon
 	install -m 0644 completions/_siphon $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_siphon
+	install -m 0644 docs/siphon.1 $(DESTDIR)$(PREFIX)/share/man/man1/siphon.1
 
 clean:
 	rm -rf build build-asan
