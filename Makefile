@@ -84,8 +84,9 @@ completions: $(B)/siphon
 	$(B)/siphon __gen-completion zsh > completions/_siphon
 
 # cmd/ may use only the public header; util sees nothing above it, codecs only util; the loop only
-# codecs and util, ssh only the loop (sources, engines and the driver sit above them); an engine's
-# headers are its own (the rest of the library reaches it through engine/registry.h).
+# codecs and util, ssh only the loop (sources, engines and the driver sit above them); the option
+# registry only util; an engine's headers are its own (the rest of the library reaches it through
+# engine/registry.h).
 layering:
 	@! grep -rn '#include "[a-z]*/' cmd/ || { echo "cmd/ must use only siphon.h"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/util | grep -v '#include "util/' || { echo "lib/util must include only util/ and siphon.h"; exit 1; }
@@ -93,6 +94,7 @@ layering:
 	@! grep -rn '#include "[a-z]*/' lib/loop | grep -v '#include "\(util\|codec\|loop\)/' || { echo "lib/loop must include only loop/, codec/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/ssh | grep -v '#include "\(util\|codec\|loop\|ssh\)/' || { echo "lib/ssh must include only ssh/, loop/, codec/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/remote | grep -v '#include "\(util\|remote\)/' || { echo "lib/remote must include only remote/ and util/ (it names no engine)"; exit 1; }
+	@! grep -rn --exclude=opt_list.c '#include "[a-z]*/' lib/opt | grep -v '#include "\(util\|opt\)/' || { echo "lib/opt must include only opt/ and util/ (opt_list.c, the whole list, also engine/registry.h)"; exit 1; }
 	@for d in lib/engine/*/; do n=$$(basename $$d); \
 		! grep -rn "#include \"engine/$$n/" lib cmd --include='*.[ch]' | grep -v "^lib/engine/$$n/" || \
 		{ echo "only lib/engine/$$n/ may include its headers"; exit 1; }; done

@@ -7,8 +7,23 @@
  * restored locally while it arrives.  This header is the whole public API;
  * cmd/siphon uses nothing else.
  *
+ * A pull, in short:
+ *
+ *   siphon_ctx_new(&ctx);                 errors, log, prompts, cancel
+ *   siphon_opts_new(&opts);               every option, all unset
+ *   siphon_opts_set(opts, "host", "db1", SIPHON_ORIGIN_CLI, "target");
+ *   siphon_opts_set(opts, "dbname", "app", SIPHON_ORIGIN_CLI, "target");
+ *   siphon_opts_set(opts, "jobs", "8", SIPHON_ORIGIN_CLI, "-j");
+ *   siphon_pull(ctx, opts, &stats);
+ *
+ * Options are set by name from text, whatever their type, so that a
+ * command line, the environment and a profile file all go through the same
+ * checks (see "Options" below); siphon_opts_count/def list them, for a
+ * parser, help texts, completions or `config show`.
+ *
  * Conventions: fallible functions return 0 or a negative SIPHON_E* code and
- * leave a one-line message on the context (siphon_ctx_errmsg).  Functions
+ * leave a one-line message on the context (siphon_ctx_errmsg; for
+ * siphon_opts_set, on the options object: siphon_opts_errmsg).  Functions
  * named _free accept NULL.
  */
 #ifndef SIPHON_H
