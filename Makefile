@@ -6,6 +6,8 @@
 #   make demo       install dependencies, build, pull a sandbox "production"
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install build and test packages (Debian/Ubuntu)
+#   make man        regenerate docs/siphon.1 from the option definitions
+#   make completions  regenerate completions/ from them
 
 PREFIX ?= /usr/local
 DESTDIR ?=
