@@ -6,6 +6,8 @@
 #   make demo       install dependencies, build, pull a sandbox "production"
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install build and test packages (Debian/Ubuntu)
+#   make man        regenerate docs/siphon.1 from the option definitions
+#   make completions  regenerate completions/ from them
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -39,7 +41,7 @@ CMD_OBJ := $(call objs,$(B),$(CMD_SRC))
 CMDLIB_OBJ := $(filter-out %/main.o,$(CMD_OBJ))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check unit integration asan demo install clean deps layering bench
+.PHONY: all check unit integration asan demo install clean deps layering bench man completions
 
 all: $(B)/siphon
 
@@ -74,9 +76,19 @@ asan:
 integration: $(B)/siphon
 	SIPHON_BIN=$(abspath $(B)/siphon) tests/integration/run.sh
 
+# The generated files that are committed: the man page and the shell completions, from the
+# option definitions (tests/unit/test_args.c fails while they are stale).
+man: $(B)/siphon
+	$(B)/siphon __gen-man > docs/siphon.1
+
+completions: $(B)/siphon
+	$(B)/siphon __gen-completion bash > completions/siphon.bash
+	$(B)/siphon __gen-completion zsh > completions/_siphon
+
 # cmd/ may use only the public header; util sees nothing above it, codecs only util; the loop only
-# codecs and util, ssh only the loop (sources, engines and the driver sit above them); an engine's
-# headers are its own (the rest of the library reaches it through engine/registry.h).
+# codecs and util, ssh only the loop (sources, engines and the driver sit above them); the option
+# registry only util; an engine's headers are its own (the rest of the library reaches it through
+# engine/registry.h).
 layering:
 	@! grep -rn '#include "[a-z]*/' cmd/ || { echo "cmd/ must use only siphon.h"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/util | grep -v '#include "util/' || { echo "lib/util must include only util/ and siphon.h"; exit 1; }
@@ -84,6 +96,7 @@ layering:
 	@! grep -rn '#include "[a-z]*/' lib/loop | grep -v '#include "\(util\|codec\|loop\)/' || { echo "lib/loop must include only loop/, codec/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/ssh | grep -v '#include "\(util\|codec\|loop\|ssh\)/' || { echo "lib/ssh must include only ssh/, loop/, codec/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/remote | grep -v '#include "\(util\|remote\)/' || { echo "lib/remote must include only remote/ and util/ (it names no engine)"; exit 1; }
+	@! grep -rn --exclude=opt_list.c '#include "[a-z]*/' lib/opt | grep -v '#include "\(util\|opt\)/' || { echo "lib/opt must include only opt/ and util/ (opt_list.c, the whole list, also engine/registry.h)"; exit 1; }
 	@for d in lib/engine/*/; do n=$$(basename $$d); \
 		! grep -rn "#include \"engine/$$n/" lib cmd --include='*.[ch]' | grep -v "^lib/engine/$$n/" || \
 		{ echo "only lib/engine/$$n/ may include its headers"; exit 1; }; done
@@ -127,10 +140,11 @@ pkg-check-cmocka:
 
 install: $(B)/siphon
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
-		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(B)/siphon $(DESTDIR)$(PREFIX)/bin/siphon
 	install -m 0644 completions/siphon.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/siphon
 	install -m 0644 completions/_siphon $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_siphon
+	install -m 0644 docs/siphon.1 $(DESTDIR)$(PREFIX)/share/man/man1/siphon.1
 
 clean:
 	rm -rf build build-asan

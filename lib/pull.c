@@ -1,8 +1,9 @@
-/* pull.c - siphon_pull(): the options checked, then the run driver. */
+/* pull.c - siphon_pull(): the options resolved and checked, then the run driver. */
 #include "siphon.h"
 
 #include "engine/registry.h"
 #include "engine/eng.h"
+#include "opt/opt.h"
 #include "run/driver.h"
 #include "util/ctx.h"
 #include "util/event.h"
@@ -10,41 +11,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Resolves the options once for the whole run.  Types and bounds were
+ * checked as each value was set (opt/); what is left is what a pull cannot
+ * do without, and options that contradict each other.
+ */
 static int
-check_opts(struct siphon_ctx *ctx, const struct siphon_pull_opts *o)
+check_opts(struct siphon_ctx *ctx, const struct siphon_opts *opts, struct siphon_pull_opts *o)
 {
+	char err[SIPHON_OPT_ERR_MAX];
+
+	if (siphon_opts_resolve(opts, o, err, sizeof(err)) != 0)
+		return siphon_err(ctx, SIPHON_EUSAGE, "%s", err);
 	if (o->host == NULL || o->host[0] == '\0')
 		return siphon_err(ctx, SIPHON_EUSAGE, "no host given");
 	if (o->dbname == NULL || o->dbname[0] == '\0')
 		return siphon_err(ctx, SIPHON_EUSAGE, "no database name given");
-	if (o->into != NULL && o->into[0] == '\0')
-		return siphon_err(ctx, SIPHON_EUSAGE, "--into needs a database name");
-	if (o->jobs < 0 || o->jobs > 64)
-		return siphon_err(ctx, SIPHON_EUSAGE, "-j must be between 1 and 64");
-	if (o->engine < SIPHON_ENGINE_AUTO || o->engine > SIPHON_ENGINE_SQLITE)
-		return siphon_err(ctx, SIPHON_EUSAGE, "unknown engine");
-	if (o->no_lock && o->lock_all)
-		return siphon_err(ctx, SIPHON_EUSAGE, "--no-lock and --lock-all contradict each other");
+	if (o->engine != NULL) {
+		const struct siphon_engine_ops *e = siphon_engine_find(siphon_engines, o->engine);
+
+		if (e == NULL)
+			return siphon_err(ctx, SIPHON_EUSAGE, "unknown engine");
+		/* An alias ("mariadb") names its engine: the driver gets the name. */
+		o->engine = e->name;
+	}
 	return 0;
-}
-
-/* Until the option registry carries the engine's name. */
-static const char *
-engine_name(enum siphon_engine_kind k)
-{
-	static const char *const names[] = {NULL, "postgres", "mysql", "sqlite"};
-
-	return names[k];
 }
 
 /* The options checked, then the driver with every engine; plan_only: up to the plan. */
 static int
-run(struct siphon_ctx *ctx, const struct siphon_pull_opts *o, int plan_only,
+run(struct siphon_ctx *ctx, const struct siphon_opts *opts, int plan_only,
     void (*report)(void *, const struct siphon_run *), void *report_arg,
     struct siphon_pull_stats *stats)
 {
 	struct siphon_run_request req;
 	struct siphon_pull_stats mine;
+	struct siphon_pull_opts po;
 	int r;
 
 	/* The summary event carries the figures even when the caller wants none. */
@@ -52,11 +54,12 @@ run(struct siphon_ctx *ctx, const struct siphon_pull_opts *o, int plan_only,
 		stats = &mine;
 	memset(stats, 0, sizeof(*stats));
 	siphon_event_run_begin(ctx);
-	if ((r = check_opts(ctx, o)) == 0) {
+	if ((r = check_opts(ctx, opts, &po)) == 0) {
 		memset(&req, 0, sizeof(req));
-		req.o = o;
+		req.o = &po;
+		req.opts = opts;
 		req.engines = siphon_engines;
-		req.engine = engine_name(o->engine);
+		req.engine = po.engine;
 		req.plan_only = plan_only;
 		req.report = report;
 		req.report_arg = report_arg;
@@ -67,10 +70,10 @@ run(struct siphon_ctx *ctx, const struct siphon_pull_opts *o, int plan_only,
 }
 
 int
-siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *o,
+siphon_pull(struct siphon_ctx *ctx, const struct siphon_opts *opts,
             struct siphon_pull_stats *stats)
 {
-	return run(ctx, o, 0, NULL, NULL, stats);
+	return run(ctx, opts, 0, NULL, NULL, stats);
 }
 
 struct plan_view {
@@ -134,10 +137,10 @@ out:
 }
 
 int
-siphon_plan(struct siphon_ctx *ctx, const struct siphon_pull_opts *o, siphon_plan_fn fn, void *arg)
+siphon_plan(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_plan_fn fn, void *arg)
 {
 	struct plan_view view = {.fn = fn, .arg = arg};
-	int r = run(ctx, o, 1, report_plan, &view, NULL);
+	int r = run(ctx, opts, 1, report_plan, &view, NULL);
 
 	return r != 0 ? r : view.rc;
 }

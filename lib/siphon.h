@@ -7,8 +7,23 @@
  * restored locally while it arrives.  This header is the whole public API;
  * cmd/siphon uses nothing else.
  *
+ * A pull, in short:
+ *
+ *   siphon_ctx_new(&ctx);                 errors, log, prompts, cancel
+ *   siphon_opts_new(&opts);               every option, all unset
+ *   siphon_opts_set(opts, "host", "db1", SIPHON_ORIGIN_CLI, "target");
+ *   siphon_opts_set(opts, "dbname", "app", SIPHON_ORIGIN_CLI, "target");
+ *   siphon_opts_set(opts, "jobs", "8", SIPHON_ORIGIN_CLI, "-j");
+ *   siphon_pull(ctx, opts, &stats);
+ *
+ * Options are set by name from text, whatever their type, so that a
+ * command line, the environment and a profile file all go through the same
+ * checks (see "Options" below); siphon_opts_count/def list them, for a
+ * parser, help texts, completions or `config show`.
+ *
  * Conventions: fallible functions return 0 or a negative SIPHON_E* code and
- * leave a one-line message on the context (siphon_ctx_errmsg).  Functions
+ * leave a one-line message on the context (siphon_ctx_errmsg; for
+ * siphon_opts_set, on the options object: siphon_opts_errmsg).  Functions
  * named _free accept NULL.
  */
 #ifndef SIPHON_H
@@ -228,45 +243,103 @@ enum siphon_compress {
 	SIPHON_COMPRESS_NONE,
 };
 
-enum siphon_engine_kind {
-	SIPHON_ENGINE_AUTO = 0,  /* decide from the name and the server's tools */
-	SIPHON_ENGINE_POSTGRES,
-	SIPHON_ENGINE_MYSQL,     /* MySQL and MariaDB */
-	SIPHON_ENGINE_SQLITE,
+/*
+ * Options.  Every option of a pull is declared once, in the library, as a
+ * struct siphon_optdef: the core ones, the SSH ones, and each engine's own
+ * (declared in the engine's directory).  The command line, --help, the shell
+ * completions and the man page are derived from these definitions; a
+ * profile file and `config show` will be too.
+ *
+ * A struct siphon_opts holds one value per definition, each unset until
+ * given (its getters then answer the definition's default) and, once set,
+ * with its origin and where it came from.  Values are set from text, which
+ * is checked against the type and bounds; a value never replaces one of
+ * higher precedence: command line > environment > profile > default.  So
+ * the command line can be read first and a profile after it.
+ */
+enum siphon_opt_type {
+	SIPHON_OPT_FLAG = 0, /* yes or no; on the command line, --name says yes */
+	SIPHON_OPT_INT,      /* a decimal number in [min, max] */
+	SIPHON_OPT_STRING,   /* non-empty text */
+	SIPHON_OPT_FILE,     /* like STRING; completions offer file names */
+	SIPHON_OPT_CHOICE,   /* one of choices[] */
 };
 
-
-/* Everything `siphon pull` needs.  Strings are borrowed, not copied. */
-struct siphon_pull_opts {
-	const char *user;        /* SSH user; NULL: $USER */
-	const char *host;        /* SSH host name or address */
-	int port;                /* 0: 22 */
-	const char *dbname;      /* remote database (SQLite: the file's path) */
-	const char *into;        /* local database; NULL: dbname (SQLite: a
-	                            file path; NULL: dbname's base name here) */
-	int jobs;                /* parallel channels; 0: 4 */
-	enum siphon_compress compress;
-	int level;               /* 0: the codec's default */
-	const char *identity;    /* -i key file; NULL: the usual files */
-	const char *known_hosts; /* NULL: ~/.ssh/known_hosts */
-	int accept_new_host_key;
-	enum siphon_engine_kind engine;
-	const char *remote_pg_opts;  /* extra pg_dump/psql connection options */
-	const char *remote_mysql_opts; /* extra mysqldump/mysql client options */
-	const char *local_mysql_opts;  /* extra local mysql client options */
-	const char *remote_sudo;     /* run remote tools as this user */
-	int no_lock;                 /* MySQL: no global read lock at all */
-	int lock_all;                /* MySQL: hold it for the whole dump */
-	int remote_threads;          /* cap on compressor threads; 0: all */
-	int no_nice;                 /* do not nice/ionice remote tools */
-	int force;                   /* terminate sessions on the old database */
-	int allow_older_local;       /* try a local server older than remote */
-	int connect_timeout;         /* seconds; 0: 15 */
-	int stall_timeout;           /* seconds without progress; 0: 120 */
-	int heartbeat_timeout;       /* seconds of silence after which the server
-	                                ends the pull, and siphon gives up on a
-	                                silent server; 0: 60 */
+/* Where a value came from, weakest first. */
+enum siphon_opt_origin {
+	SIPHON_ORIGIN_DEFAULT = 0, /* not given: the definition's default */
+	SIPHON_ORIGIN_PROFILE,     /* a profile file */
+	SIPHON_ORIGIN_ENV,         /* an environment variable */
+	SIPHON_ORIGIN_CLI,         /* the command line */
 };
+
+/* A definition: part of the target ([user@]host[:port]:DBNAME), no option. */
+#define SIPHON_OPTDEF_TARGET 0x1
+
+struct siphon_optdef {
+	const char *name;        /* "jobs": the long option and the profile key;
+	                            NULL ends a table */
+	char short_name;         /* 'j'; 0: none */
+	enum siphon_opt_type type;
+	const char *metavar;     /* the argument in help texts ("N", "FILE") */
+	int min, max;            /* SIPHON_OPT_INT bounds, inclusive */
+	const char *const *choices; /* SIPHON_OPT_CHOICE, NULL-ended */
+	const char *def;         /* the default as text; NULL: none (unset until
+	                            given, and the code decides) */
+	const char *scope;       /* "core", "ssh", or the engine's name */
+	const char *conflicts;   /* a flag that cannot say yes with this one */
+	unsigned flags;          /* SIPHON_OPTDEF_* */
+	const char *help;        /* one sentence, for help texts */
+};
+
+struct siphon_opts;
+
+/*
+ * A new options object over every definition (core, SSH, every engine's),
+ * all unset.  Returns 0 or SIPHON_ENOMEM.  Free with siphon_opts_free().
+ */
+int siphon_opts_new(struct siphon_opts **out);
+void siphon_opts_free(struct siphon_opts *opts);
+
+/* The definitions, in help order: i from 0 to siphon_opts_count()-1. */
+size_t siphon_opts_count(const struct siphon_opts *opts);
+const struct siphon_optdef *siphon_opts_def(const struct siphon_opts *opts, size_t i);
+/* The definition named name, or NULL. */
+const struct siphon_optdef *siphon_opts_find(const struct siphon_opts *opts, const char *name);
+
+/*
+ * Sets option name from text (a flag takes yes/no, true/false, 1/0).  where
+ * says where the text came from: on the command line the option as written
+ * ("-j"), in the environment the variable, in a profile "file:line".  A
+ * value already set with a higher origin is kept (0 is returned all the
+ * same); at equal origin the later one wins.  Returns 0, or SIPHON_EUSAGE
+ * with one line in siphon_opts_errmsg() ("bad value '0' for -j (expected a
+ * number from 1 to 64)"), or SIPHON_ENOMEM.  text is copied.
+ */
+int siphon_opts_set(struct siphon_opts *opts, const char *name, const char *text,
+                    enum siphon_opt_origin origin, const char *where);
+/* The message of the last failed siphon_opts_set ("" when none). */
+const char *siphon_opts_errmsg(const struct siphon_opts *opts);
+
+/* Whether name was given (at any origin but the default). */
+int siphon_opts_is_set(const struct siphon_opts *opts, const char *name);
+/*
+ * The value of name, or its default when unset: a number (INT), 1 or 0
+ * (FLAG), the index in choices (CHOICE; -1 when unset without default).
+ * 0 for an unset INT without default.
+ */
+int siphon_opts_int(const struct siphon_opts *opts, const char *name);
+/* The text of a STRING, FILE or CHOICE value, or its default; NULL when
+   neither.  Owned by opts. */
+const char *siphon_opts_str(const struct siphon_opts *opts, const char *name);
+/*
+ * Where the value of name came from; *where (if where is not NULL) gets the
+ * text given with it, NULL for a default.
+ */
+enum siphon_opt_origin siphon_opts_origin(const struct siphon_opts *opts, const char *name,
+                                          const char **where);
+/* "default", "profile", "environment", "command line". */
+const char *siphon_opt_origin_name(enum siphon_opt_origin origin);
 
 /* Figures of a finished pull, for the summary line and benchmarks. */
 struct siphon_pull_stats {
@@ -283,11 +356,12 @@ struct siphon_pull_stats {
 };
 
 /*
- * Copies opts->dbname from the server into the local database opts->into,
- * replacing it only when everything succeeded.  On failure the local
- * database is as it was.  stats may be NULL.
+ * Copies the database named by the "dbname" option from the server
+ * ("host", "user", "port") into the local database "into", replacing it
+ * only when everything succeeded.  On failure the local database is as it
+ * was.  opts is read, not kept.  stats may be NULL.
  */
-int siphon_pull(struct siphon_ctx *ctx, const struct siphon_pull_opts *opts,
+int siphon_pull(struct siphon_ctx *ctx, const struct siphon_opts *opts,
                 struct siphon_pull_stats *stats);
 
 /*
@@ -320,7 +394,7 @@ struct siphon_plan_info {
 
 typedef void (*siphon_plan_fn)(void *arg, const struct siphon_plan_info *plan);
 
-int siphon_plan(struct siphon_ctx *ctx, const struct siphon_pull_opts *opts,
+int siphon_plan(struct siphon_ctx *ctx, const struct siphon_opts *opts,
                 siphon_plan_fn fn, void *arg);
 
 #endif

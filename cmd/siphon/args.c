@@ -1,4 +1,4 @@
-/* args.c - option tables, getopt_long-driven parsing and target syntax. */
+/* args.c - getopt_long-driven parsing over the library's options; targets. */
 #include "args.h"
 
 #include <getopt.h>
@@ -8,162 +8,32 @@
 #include <string.h>
 
 /*
- * Choice options are stored through an int lvalue whatever their enum type;
- * that is only sound while the enums are int-sized, which GCC and Clang give
- * every enum whose values fit in an int.
- */
-_Static_assert(sizeof(enum siphon_compress) == sizeof(int),
-               "choice fields are stored as int");
-_Static_assert(sizeof(enum siphon_engine_kind) == sizeof(int),
-               "choice fields are stored as int");
-
-/* More than any table needs; parse_options() refuses a bigger table. */
-#define CLI_OPT_MAX 48
-/*
- * getopt_long hands back this plus the table index for a long option, so a
+ * getopt_long hands back this plus the list index for a long option, so a
  * message can name the option as the user spelled it (-j or --jobs).
  */
 #define LONG_VAL_BASE 0x100
 
-#define PULL(f) offsetof(struct cli_pull_args, f)
-#define MAIN(f) offsetof(struct cli_main_args, f)
-
-static const struct cli_choice compress_choices[] = {
-	{ "auto", SIPHON_COMPRESS_AUTO },
-	{ "zstd", SIPHON_COMPRESS_ZSTD },
-	{ "pigz", SIPHON_COMPRESS_PIGZ },
-	{ "gzip", SIPHON_COMPRESS_GZIP },
-	{ "none", SIPHON_COMPRESS_NONE },
-	{ NULL, 0 },
-};
-
-static const struct cli_choice engine_choices[] = {
-	{ "postgres", SIPHON_ENGINE_POSTGRES },
-	{ "mysql", SIPHON_ENGINE_MYSQL },
-	{ "mariadb", SIPHON_ENGINE_MYSQL },
-	{ "sqlite", SIPHON_ENGINE_SQLITE },
-	{ NULL, 0 },
-};
-
-const struct cli_option cli_main_options[] = {
-	{ .name = "help", .short_name = 'h', .kind = CLI_OPT_EXIT,
-	  .field = MAIN(help),
+const struct siphon_optdef cli_main_options[] = {
+	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "show this help and exit" },
-	{ .name = "version", .kind = CLI_OPT_EXIT,
-	  .field = MAIN(version),
+	{ .name = "version", .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "print the version and exit" },
+	{ .name = NULL },
 };
-const size_t cli_main_options_count =
-	sizeof(cli_main_options) / sizeof(cli_main_options[0]);
 
-const struct cli_option cli_pull_options[] = {
-	{ .name = "into", .kind = CLI_OPT_STRING, .metavar = "LOCALNAME",
-	  .field = PULL(opts.into),
-	  .help = "name of the local database to create or replace, or for "
-	          "SQLite the local file (default: DBNAME; for SQLite its base "
-	          "name)" },
-	{ .name = "jobs", .short_name = 'j', .kind = CLI_OPT_INT,
-	  .metavar = "N", .min = 1, .max = 64,
-	  .field = PULL(opts.jobs),
-	  .help = "copy over N parallel channels of the one SSH session "
-	          "(default 4)" },
-	{ .name = "compress", .kind = CLI_OPT_CHOICE,
-	  .choices = compress_choices,
-	  .field = PULL(opts.compress),
-	  .help = "compressor to run on the server; auto picks the best one "
-	          "installed there, none when the server is this machine "
-	          "(default auto)" },
-	{ .name = "level", .kind = CLI_OPT_INT, .metavar = "N",
-	  .min = 1, .max = 22,
-	  .field = PULL(opts.level),
-	  .help = "compression level: 1-22 for zstd, 1-9 for pigz and gzip "
-	          "(default: 3 for zstd, 1 for pigz and gzip)" },
-	{ .name = "identity", .short_name = 'i', .kind = CLI_OPT_FILE,
-	  .metavar = "KEYFILE",
-	  .field = PULL(opts.identity),
-	  .help = "SSH private key to log in with (default: the usual files "
-	          "in ~/.ssh)" },
-	{ .name = "known-hosts", .kind = CLI_OPT_FILE, .metavar = "FILE",
-	  .field = PULL(opts.known_hosts),
-	  .help = "known hosts file to check the server's key against "
-	          "(default ~/.ssh/known_hosts)" },
-	{ .name = "accept-new-host-key", .kind = CLI_OPT_FLAG,
-	  .field = PULL(opts.accept_new_host_key),
-	  .help = "trust a server seen for the first time and record its key; "
-	          "a changed key is still refused" },
-	{ .name = "engine", .kind = CLI_OPT_CHOICE, .choices = engine_choices,
-	  .field = PULL(opts.engine),
-	  .help = "database engine: postgres, mysql (also MariaDB) or sqlite "
-	          "(default: sqlite for a file path, else what the server "
-	          "has; asks when both could fit)" },
-	{ .name = "remote-pg-opts", .kind = CLI_OPT_STRING, .metavar = "OPTS",
-	  .field = PULL(opts.remote_pg_opts),
-	  .help = "extra connection options for pg_dump and psql on the "
-	          "server, e.g. '-h /run/postgresql -p 5433'" },
-	{ .name = "remote-mysql-opts", .kind = CLI_OPT_STRING, .metavar = "OPTS",
-	  .field = PULL(opts.remote_mysql_opts),
-	  .help = "extra options for the mysql/mariadb client on the server, "
-	          "e.g. '-S /run/mysqld/mysqld.sock -u backup' (passwords "
-	          "belong in the server's ~/.my.cnf)" },
-	{ .name = "local-mysql-opts", .kind = CLI_OPT_STRING, .metavar = "OPTS",
-	  .field = PULL(opts.local_mysql_opts),
-	  .help = "extra options for the local mysql/mariadb client, e.g. "
-	          "'-h 127.0.0.1 -P 3307'" },
-	{ .name = "no-lock", .kind = CLI_OPT_FLAG,
-	  .field = PULL(opts.no_lock),
-	  .help = "MySQL: take no global read lock; the channels may then see "
-	          "different instants" },
-	{ .name = "lock-all", .kind = CLI_OPT_FLAG,
-	  .field = PULL(opts.lock_all),
-	  .help = "MySQL: hold the global read lock for the whole dump, so "
-	          "that MyISAM tables are consistent too (blocks writes)" },
-	{ .name = "remote-sudo", .kind = CLI_OPT_STRING, .metavar = "USER",
-	  .field = PULL(opts.remote_sudo),
-	  .help = "run the database tools on the server as USER, through sudo" },
-	{ .name = "remote-threads", .kind = CLI_OPT_INT, .metavar = "N",
-	  .min = 1, .max = 1024,
-	  .field = PULL(opts.remote_threads),
-	  .help = "use at most N compressor threads on the server "
-	          "(default: all cores)" },
-	{ .name = "no-nice", .kind = CLI_OPT_FLAG,
-	  .field = PULL(opts.no_nice),
-	  .help = "do not lower the CPU and I/O priority of the remote tools" },
-	{ .name = "force", .kind = CLI_OPT_FLAG,
-	  .field = PULL(opts.force),
-	  .help = "replace the local database even while sessions are "
-	          "connected to it (PostgreSQL, MySQL: they are ended; SQLite: "
-	          "a program that has the file open keeps the old copy)" },
-	{ .name = "allow-older-local", .kind = CLI_OPT_FLAG,
-	  .field = PULL(opts.allow_older_local),
-	  .help = "try even if the local server is older than the remote one" },
-	{ .name = "connect-timeout", .kind = CLI_OPT_INT, .metavar = "SECS",
-	  .min = 1, .max = 3600,
-	  .field = PULL(opts.connect_timeout),
-	  .help = "give up connecting after SECS seconds (default 15)" },
-	{ .name = "heartbeat-timeout", .kind = CLI_OPT_INT, .metavar = "SECS",
-	  .min = 15, .max = 86400,
-	  .field = PULL(opts.heartbeat_timeout),
-	  .help = "the server ends the pull (its processes, sessions and "
-	          "locks) when it has heard nothing from siphon for SECS "
-	          "seconds, and siphon gives up on a server silent that long "
-	          "(default 60)" },
-	{ .name = "stall-timeout", .kind = CLI_OPT_INT, .metavar = "SECS",
-	  .min = 1, .max = 86400,
-	  .field = PULL(opts.stall_timeout),
-	  .help = "abort when no data has arrived for SECS seconds "
-	          "(default 120)" },
-	{ .name = "quiet", .short_name = 'q', .kind = CLI_OPT_FLAG,
-	  .field = PULL(quiet),
+const struct siphon_optdef cli_pull_cli_options[] = {
+	{ .name = "quiet", .short_name = 'q', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "print only warnings and errors" },
-	{ .name = "verbose", .short_name = 'v', .kind = CLI_OPT_FLAG,
-	  .field = PULL(verbose),
+	{ .name = "verbose", .short_name = 'v', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "also print debugging details" },
-	{ .name = "help", .short_name = 'h', .kind = CLI_OPT_EXIT,
-	  .field = PULL(help),
+	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "show this help and exit" },
+	{ .name = NULL },
 };
-const size_t cli_pull_options_count =
-	sizeof(cli_pull_options) / sizeof(cli_pull_options[0]);
+
+/* Indexes into the tables above. */
+enum { MAIN_HELP, MAIN_VERSION };
+enum { PULL_QUIET, PULL_VERBOSE, PULL_HELP };
 
 const struct cli_command cli_commands[] = {
 	{ "pull", "copy a database from a server into a local database" },
@@ -198,105 +68,93 @@ usage_err(char *err, size_t errcap, const char *fmt, ...)
 	return -1;
 }
 
-const struct cli_option *
-cli_option_find(const struct cli_option *table, size_t n, const char *name)
+int
+cli_opt_exits(const struct siphon_optdef *d)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(table[i].name, name) == 0)
-			return &table[i];
-	return NULL;
+	return d == &cli_main_options[MAIN_HELP] || d == &cli_main_options[MAIN_VERSION] ||
+	       d == &cli_pull_cli_options[PULL_HELP];
 }
 
-static const struct cli_option *
-find_short(const struct cli_option *table, size_t n, int c)
+int
+cli_opt_takes_arg(const struct siphon_optdef *d)
 {
-	for (size_t i = 0; i < n; i++)
-		if (table[i].short_name != 0 && table[i].short_name == c)
-			return &table[i];
-	return NULL;
+	return d->type != SIPHON_OPT_FLAG;
 }
 
-/*
- * A strict decimal: digits only, no sign, no spaces, no suffix, so that
- * "-j 4x" or "-j ' 4'" is an error rather than a surprise.  max >= 0.
- */
+static void
+add_table(struct cli_optlist *l, const struct siphon_optdef *t)
+{
+	for (size_t i = 0; t[i].name != NULL && l->n < CLI_OPT_MAX; i++)
+		l->defs[l->n++] = &t[i];
+}
+
+void
+cli_optlist_main(struct cli_optlist *l)
+{
+	memset(l, 0, sizeof(*l));
+	add_table(l, cli_main_options);
+}
+
+/* The library's options of pull, then the CLI's, into l (opts borrowed). */
 static int
-parse_int(const char *s, int min, int max, int *out)
+fill_pull(struct cli_optlist *l, const struct siphon_opts *opts)
 {
-	long v = 0;
+	size_t n = siphon_opts_count(opts);
 
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
+	for (size_t i = 0; i < n; i++) {
+		const struct siphon_optdef *d = siphon_opts_def(opts, i);
+
+		/* host, port, user and dbname come from the target. */
+		if (d->flags & SIPHON_OPTDEF_TARGET)
+			continue;
+		if (l->n == CLI_OPT_MAX)
 			return -1;
-		v = v * 10 + (*s - '0');
-		/* Stopping here also keeps v far from overflowing. */
-		if (v > max)
-			return -1;
+		l->defs[l->n++] = d;
 	}
-	if (v < min)
-		return -1;
-	*out = (int)v;
+	for (size_t i = 0; cli_pull_cli_options[i].name != NULL; i++) {
+		if (l->n == CLI_OPT_MAX)
+			return -1;
+		l->defs[l->n++] = &cli_pull_cli_options[i];
+	}
 	return 0;
 }
 
-/* "auto, zstd, pigz, gzip or none" for a message. */
-static void
-list_choices(const struct cli_choice *c, char *buf, size_t cap)
+int
+cli_optlist_pull(struct cli_optlist *l)
 {
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; c[i].name != NULL && len < cap; i++) {
-		const char *sep = i == 0 ? "" : c[i + 1].name == NULL ? " or " : ", ";
-		int w = snprintf(buf + len, cap - len, "%s%s", sep, c[i].name);
-
-		if (w < 0)
-			break;
-		len += (size_t)w;
+	memset(l, 0, sizeof(*l));
+	if (siphon_opts_new(&l->opts) != 0)
+		return -1;
+	if (fill_pull(l, l->opts) != 0) {
+		cli_optlist_free(l);
+		return -1;
 	}
+	return 0;
 }
 
-static int
-store(const struct cli_option *o, const char *spelled, const char *arg,
-      void *base, char *err, size_t errcap)
+void
+cli_optlist_free(struct cli_optlist *l)
 {
-	char *field = (char *)base + o->field;
-	char names[128];
-	int v;
+	siphon_opts_free(l->opts);
+	memset(l, 0, sizeof(*l));
+}
 
-	switch (o->kind) {
-	case CLI_OPT_FLAG:
-	case CLI_OPT_EXIT:
-		*(int *)(void *)field = 1;
-		return 0;
-	case CLI_OPT_INT:
-		if (parse_int(arg, o->min, o->max, &v) != 0)
-			return usage_err(err, errcap,
-			                 "bad value '%s' for %s (expected a number "
-			                 "from %d to %d)", arg, spelled, o->min, o->max);
-		*(int *)(void *)field = v;
-		return 0;
-	case CLI_OPT_STRING:
-	case CLI_OPT_FILE:
-		if (*arg == '\0')
-			return usage_err(err, errcap, "empty value for %s", spelled);
-		*(const char **)(void *)field = arg;
-		return 0;
-	case CLI_OPT_CHOICE:
-		for (size_t i = 0; o->choices[i].name != NULL; i++) {
-			if (strcmp(o->choices[i].name, arg) == 0) {
-				*(int *)(void *)field = o->choices[i].value;
-				return 0;
-			}
-		}
-		list_choices(o->choices, names, sizeof(names));
-		return usage_err(err, errcap, "bad value '%s' for %s (expected %s)",
-		                 arg, spelled, names);
-	}
-	return usage_err(err, errcap, "internal error: option kind %d",
-	                 (int)o->kind);
+const struct siphon_optdef *
+cli_optlist_find(const struct cli_optlist *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->defs[i]->name, name) == 0)
+			return l->defs[i];
+	return NULL;
+}
+
+static const struct siphon_optdef *
+find_short(const struct cli_optlist *l, int c)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->defs[i]->short_name != 0 && l->defs[i]->short_name == c)
+			return l->defs[i];
+	return NULL;
 }
 
 /*
@@ -304,8 +162,8 @@ store(const struct cli_option *o, const char *spelled, const char *arg,
  * them apart (and naming the candidates) saves the user a trip to --help.
  */
 static int
-bad_long_option(const struct cli_option *table, size_t n, const char *word,
-                char *err, size_t errcap)
+bad_long_option(const struct cli_optlist *l, const char *word, char *err,
+                size_t errcap)
 {
 	const char *name = word + 2;
 	size_t len = strcspn(name, "=");
@@ -314,12 +172,12 @@ bad_long_option(const struct cli_option *table, size_t n, const char *word,
 	int matches = 0;
 
 	cands[0] = '\0';
-	for (size_t i = 0; i < n && len > 0; i++) {
-		if (strncmp(table[i].name, name, len) != 0)
+	for (size_t i = 0; i < l->n && len > 0; i++) {
+		if (strncmp(l->defs[i]->name, name, len) != 0)
 			continue;
 		if (clen < sizeof(cands)) {
 			int w = snprintf(cands + clen, sizeof(cands) - clen, "%s--%s",
-			                 matches == 0 ? "" : ", ", table[i].name);
+			                 matches == 0 ? "" : ", ", l->defs[i]->name);
 			if (w > 0)
 				clen += (size_t)w;
 		}
@@ -332,14 +190,21 @@ bad_long_option(const struct cli_option *table, size_t n, const char *word,
 }
 
 /*
- * Runs getopt_long over argv with the options of table, storing into base.
+ * Where parse_options() hands each option it reads: d as spelled ("-j"),
+ * with its argument (NULL for a flag).  Returns 0, or -1 with a message.
+ */
+typedef int (*store_fn)(void *arg, const struct siphon_optdef *d, const char *spelled,
+                        const char *optarg_, char *err, size_t errcap);
+
+/*
+ * Runs getopt_long over argv with the options of l, handing each to store.
  * stop_at_word: stop at the first non-option (top level, before the
  * subcommand) instead of letting GNU getopt move options after the target
  * ("siphon pull host:db -j 8") to the front.  Returns the index of the first
  * non-option word, or -1 with a message.
  */
 static int
-parse_options(const struct cli_option *table, size_t n, void *base,
+parse_options(const struct cli_optlist *l, store_fn store, void *arg,
               int argc, char **argv, int stop_at_word, char *err,
               size_t errcap)
 {
@@ -348,33 +213,29 @@ parse_options(const struct cli_option *table, size_t n, void *base,
 	size_t s = 0;
 	int c;
 
-	if (n > CLI_OPT_MAX)
-		return usage_err(err, errcap, "internal error: %zu options", n);
 	if (stop_at_word)
 		shortopts[s++] = '+';
 	/* A leading ':' makes getopt tell a missing argument (':') apart. */
 	shortopts[s++] = ':';
-	for (size_t i = 0; i < n; i++) {
-		int has_arg = table[i].kind == CLI_OPT_FLAG ||
-		              table[i].kind == CLI_OPT_EXIT ? no_argument
-		                                            : required_argument;
+	for (size_t i = 0; i < l->n; i++) {
+		int has_arg = cli_opt_takes_arg(l->defs[i]) ? required_argument : no_argument;
 
-		longopts[i] = (struct option){ table[i].name, has_arg, NULL,
+		longopts[i] = (struct option){ l->defs[i]->name, has_arg, NULL,
 		                               LONG_VAL_BASE + (int)i };
-		if (table[i].short_name != 0) {
-			shortopts[s++] = table[i].short_name;
+		if (l->defs[i]->short_name != 0) {
+			shortopts[s++] = l->defs[i]->short_name;
 			if (has_arg == required_argument)
 				shortopts[s++] = ':';
 		}
 	}
-	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	longopts[l->n] = (struct option){ NULL, 0, NULL, 0 };
 	shortopts[s] = '\0';
 
 	/* optind 0 makes glibc start afresh, as the tests parse many times. */
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		const struct cli_option *o;
+		const struct siphon_optdef *d;
 		char spelled[64];
 
 		/*
@@ -385,12 +246,11 @@ parse_options(const struct cli_option *table, size_t n, void *base,
 		if (c == ':' || c == '?') {
 			if (optopt >= LONG_VAL_BASE)
 				snprintf(spelled, sizeof(spelled), "--%s",
-				         table[optopt - LONG_VAL_BASE].name);
+				         l->defs[optopt - LONG_VAL_BASE]->name);
 			else if (optopt != 0)
 				snprintf(spelled, sizeof(spelled), "-%c", optopt);
 			else
-				return bad_long_option(table, n, argv[optind - 1], err,
-				                       errcap);
+				return bad_long_option(l, argv[optind - 1], err, errcap);
 			if (c == ':')
 				return usage_err(err, errcap,
 				                 "option '%s' requires an argument", spelled);
@@ -400,31 +260,93 @@ parse_options(const struct cli_option *table, size_t n, void *base,
 			return usage_err(err, errcap, "unknown option '%s'", spelled);
 		}
 		if (c >= LONG_VAL_BASE) {
-			o = &table[c - LONG_VAL_BASE];
-			snprintf(spelled, sizeof(spelled), "--%s", o->name);
+			d = l->defs[c - LONG_VAL_BASE];
+			snprintf(spelled, sizeof(spelled), "--%s", d->name);
 		} else {
-			o = find_short(table, n, c);
+			d = find_short(l, c);
 			snprintf(spelled, sizeof(spelled), "-%c", c);
 		}
-		if (o == NULL)
+		if (d == NULL)
 			return usage_err(err, errcap, "internal error: option %d", c);
-		if (store(o, spelled, optarg, base, err, errcap) != 0)
+		if (store(arg, d, spelled, optarg, err, errcap) != 0)
 			return -1;
 		/* --help and --version need nothing else to be right. */
-		if (o->kind == CLI_OPT_EXIT)
+		if (cli_opt_exits(d))
 			return optind;
 	}
 	return optind;
+}
+
+static int
+store_main(void *arg, const struct siphon_optdef *d, const char *spelled,
+           const char *optarg_, char *err, size_t errcap)
+{
+	struct cli_main_args *ma = arg;
+
+	(void)spelled;
+	(void)optarg_;
+	if (d == &cli_main_options[MAIN_HELP])
+		ma->help = 1;
+	else if (d == &cli_main_options[MAIN_VERSION])
+		ma->version = 1;
+	else
+		return usage_err(err, errcap, "internal error: option --%s", d->name);
+	return 0;
 }
 
 int
 cli_main_args_parse(struct cli_main_args *ma, int argc, char **argv,
                     char *err, size_t errcap)
 {
+	struct cli_optlist l;
+
 	memset(ma, 0, sizeof(*ma));
 	err[0] = '\0';
-	return parse_options(cli_main_options, cli_main_options_count, ma, argc,
-	                     argv, 1, err, errcap);
+	cli_optlist_main(&l);
+	return parse_options(&l, store_main, ma, argc, argv, 1, err, errcap);
+}
+
+/* Sets one library option from the command line; its message on failure. */
+static int
+set_cli(struct siphon_opts *opts, const char *name, const char *text,
+        const char *where, char *err, size_t errcap)
+{
+	if (siphon_opts_set(opts, name, text, SIPHON_ORIGIN_CLI, where) == 0)
+		return 0;
+	return usage_err(err, errcap, "%s", siphon_opts_errmsg(opts));
+}
+
+static int
+store_pull(void *arg, const struct siphon_optdef *d, const char *spelled,
+           const char *optarg_, char *err, size_t errcap)
+{
+	struct cli_pull_args *pa = arg;
+
+	if (d == &cli_pull_cli_options[PULL_QUIET])
+		pa->quiet = 1;
+	else if (d == &cli_pull_cli_options[PULL_VERBOSE])
+		pa->verbose = 1;
+	else if (d == &cli_pull_cli_options[PULL_HELP])
+		pa->help = 1;
+	else
+		/* A flag on the command line says yes. */
+		return set_cli(pa->opts, d->name, optarg_ != NULL ? optarg_ : "yes",
+		               spelled, err, errcap);
+	return 0;
+}
+
+/* Digits only, 1 to 65535. */
+static int
+parse_port(const char *s, int *out)
+{
+	long v = 0;
+
+	for (; *s >= '0' && *s <= '9' && v <= 65535; s++)
+		v = v * 10 + (*s - '0');
+	if (*s != '\0' || v < 1 || v > 65535)
+		return -1;
+	*out = (int)v;
+	return 0;
 }
 
 /* The host as ssh would take it; anything else is surely a typo or worse. */
@@ -521,7 +443,7 @@ cli_target_parse(const char *spec, struct cli_target *t, char *err,
 		;
 	if (p > rest && *p == ':') {
 		*p = '\0';
-		if (parse_int(rest, 1, 65535, &t->port) != 0) {
+		if (parse_port(rest, &t->port) != 0) {
 			usage_err(err, errcap, "bad port '%s' in target '%s' "
 			          "(expected 1 to 65535)", rest, spec);
 			goto out;
@@ -548,17 +470,39 @@ cli_target_free(struct cli_target *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* The parts of the target are options too, given on the command line. */
+static int
+set_target(struct siphon_opts *opts, const struct cli_target *t, char *err, size_t errcap)
+{
+	char port[16];
+
+	if (t->user != NULL && set_cli(opts, "user", t->user, "target", err, errcap) != 0)
+		return -1;
+	if (t->port != 0) {
+		snprintf(port, sizeof(port), "%d", t->port);
+		if (set_cli(opts, "port", port, "target", err, errcap) != 0)
+			return -1;
+	}
+	if (set_cli(opts, "host", t->host, "target", err, errcap) != 0 ||
+	    set_cli(opts, "dbname", t->dbname, "target", err, errcap) != 0)
+		return -1;
+	return 0;
+}
+
 int
 cli_pull_args_parse(struct cli_pull_args *pa, int argc, char **argv,
                     char *err, size_t errcap)
 {
+	struct cli_optlist l;
 	struct cli_target t;
-	int first;
+	int first, r;
 
 	memset(pa, 0, sizeof(*pa));
+	memset(&l, 0, sizeof(l));
 	err[0] = '\0';
-	first = parse_options(cli_pull_options, cli_pull_options_count, pa, argc,
-	                      argv, 0, err, errcap);
+	if (siphon_opts_new(&pa->opts) != 0 || fill_pull(&l, pa->opts) != 0)
+		return usage_err(err, errcap, "out of memory");
+	first = parse_options(&l, store_pull, pa, argc, argv, 0, err, errcap);
 	if (first < 0)
 		return -1;
 	if (pa->help)
@@ -574,18 +518,14 @@ cli_pull_args_parse(struct cli_pull_args *pa, int argc, char **argv,
 		                 argv[first + 1]);
 	if (cli_target_parse(argv[first], &t, err, errcap) != 0)
 		return -1;
-	pa->target_buf = t.buf;
-	pa->opts.user = t.user;
-	pa->opts.host = t.host;
-	pa->opts.port = t.port;
-	pa->opts.dbname = t.dbname;
-	return 0;
+	r = set_target(pa->opts, &t, err, errcap);
+	cli_target_free(&t);
+	return r;
 }
 
 void
 cli_pull_args_free(struct cli_pull_args *pa)
 {
-	free(pa->target_buf);
-	pa->target_buf = NULL;
-	pa->opts.user = pa->opts.host = pa->opts.dbname = NULL;
+	siphon_opts_free(pa->opts);
+	pa->opts = NULL;
 }

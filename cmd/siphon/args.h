@@ -1,12 +1,14 @@
 /*
- * args.h - the command line of siphon: the option tables, the parser built
- * on getopt_long and the target syntax [user@]host[:port]:DBNAME.
+ * args.h - the command line of siphon: the parser built on getopt_long and
+ * the target syntax [user@]host[:port]:DBNAME.
  *
- * Every option is declared once, in a table of struct cli_option.  The same
- * table feeds getopt_long, the --help text (help.c) and the generated shell
- * completions (completion.c), so none of them can drift from the others.
- * Nothing here talks to the library beyond filling struct siphon_pull_opts,
- * which keeps the parser pure and unit-testable.
+ * The options of pull are the library's (siphon_opts_def: each declared
+ * once, with its type, bounds, default and help); the getopt_long table,
+ * the --help text (help.c), the shell completions (completion.c) and the
+ * man page (man.c) are all built from them, so none can drift.  Only what
+ * concerns this front end alone is declared here, in the same shape with
+ * scope "cli": --help and --version, and -q/-v, which choose what the CLI
+ * prints (a program using the library has its own log callback).
  */
 #ifndef SIPHON_CMD_ARGS_H
 #define SIPHON_CMD_ARGS_H
@@ -20,31 +22,15 @@
 /* Room for one usage message; longer ones are cut, never overflowed. */
 #define CLI_ERR_MAX 512
 
-/* What an option's argument is and how it is stored. */
-enum cli_opt_kind {
-	CLI_OPT_FLAG,   /* no argument; sets an int field to 1 */
-	CLI_OPT_INT,    /* a decimal number in [min, max] into an int field */
-	CLI_OPT_STRING, /* non-empty text into a const char * field */
-	CLI_OPT_FILE,   /* like STRING; completions offer file names */
-	CLI_OPT_CHOICE, /* one of choices[] into an enum field */
-	CLI_OPT_EXIT,   /* a flag that ends parsing: --help, --version */
-};
+/* More than any command has; a longer list is an internal error. */
+#define CLI_OPT_MAX 64
 
-/* One accepted value of a CLI_OPT_CHOICE option. */
-struct cli_choice {
-	const char *name;
-	int value;
-};
-
-struct cli_option {
-	const char *name;       /* long name without "--"; every option has one */
-	char short_name;        /* 0: no short form */
-	enum cli_opt_kind kind;
-	const char *metavar;    /* the argument in --help ("N", "FILE") */
-	size_t field;           /* offsetof() of the field set, in the args struct */
-	int min, max;           /* CLI_OPT_INT bounds, inclusive */
-	const struct cli_choice *choices; /* CLI_OPT_CHOICE; ends with name NULL */
-	const char *help;       /* one sentence for --help and completions */
+/* The options of one command, in help order. */
+struct cli_optlist {
+	struct siphon_opts *opts;   /* owns the library's definitions; NULL
+	                               for the options before the command */
+	const struct siphon_optdef *defs[CLI_OPT_MAX];
+	size_t n;
 };
 
 /* A subcommand, for the top-level help and the completions. */
@@ -61,11 +47,10 @@ struct cli_main_args {
 
 /* The result of parsing `siphon pull ...`. */
 struct cli_pull_args {
-	struct siphon_pull_opts opts; /* what siphon_pull() gets */
+	struct siphon_opts *opts; /* what siphon_pull() gets; owned */
 	int quiet;
 	int verbose;
-	int help;                     /* --help seen: nothing else was checked */
-	char *target_buf;             /* owns opts.user, opts.host, opts.dbname */
+	int help;                 /* --help seen: nothing else was checked */
 };
 
 /* The pieces of a target; all point into buf, which the struct owns. */
@@ -77,12 +62,26 @@ struct cli_target {
 	const char *dbname;
 };
 
-extern const struct cli_option cli_main_options[];
-extern const size_t cli_main_options_count;
-extern const struct cli_option cli_pull_options[];
-extern const size_t cli_pull_options_count;
+extern const struct siphon_optdef cli_main_options[];
+extern const struct siphon_optdef cli_pull_cli_options[];
 extern const struct cli_command cli_commands[];
 extern const size_t cli_commands_count;
+
+/* The options before the command (never fails). */
+void cli_optlist_main(struct cli_optlist *l);
+/*
+ * The options of pull: the library's (without the parts of the target),
+ * then the CLI's.  Returns 0, or -1 when out of memory.
+ */
+int cli_optlist_pull(struct cli_optlist *l);
+void cli_optlist_free(struct cli_optlist *l);
+/* The option of l whose long name is name, or NULL. */
+const struct siphon_optdef *cli_optlist_find(const struct cli_optlist *l, const char *name);
+
+/* Whether d ends parsing and needs nothing else (--help, --version). */
+int cli_opt_exits(const struct siphon_optdef *d);
+/* Whether d takes an argument (every type but a flag does). */
+int cli_opt_takes_arg(const struct siphon_optdef *d);
 
 /*
  * Parses the options before the subcommand, stopping at the first word that
@@ -93,11 +92,12 @@ int cli_main_args_parse(struct cli_main_args *ma, int argc, char **argv,
                         char *err, size_t errcap);
 
 /*
- * Parses `pull ...` (argv[0] is "pull") into pa, which needs no set-up.
- * getopt_long permutes argv; the strings of opts other than the target's
- * point into argv.  Returns 0, or -1 with a one-line message in err.  When
- * --help is seen, returns 0 at once with pa->help set and the rest unchecked.
- * Call cli_pull_args_free() afterwards either way.
+ * Parses `pull ...` (argv[0] is "pull") into pa, which needs no set-up:
+ * every option and the parts of the target are set in pa->opts with origin
+ * command line.  getopt_long permutes argv.  Returns 0, or -1 with a
+ * one-line message in err.  When --help is seen, returns 0 at once with
+ * pa->help set and the rest unchecked.  Call cli_pull_args_free()
+ * afterwards either way.
  */
 int cli_pull_args_parse(struct cli_pull_args *pa, int argc, char **argv,
                         char *err, size_t errcap);
@@ -110,10 +110,6 @@ void cli_pull_args_free(struct cli_pull_args *pa);
 int cli_target_parse(const char *spec, struct cli_target *t, char *err,
                      size_t errcap);
 void cli_target_free(struct cli_target *t);
-
-/* The option of table whose long name is name, or NULL. */
-const struct cli_option *cli_option_find(const struct cli_option *table,
-                                         size_t n, const char *name);
 
 /* Replaces control characters so text stays on one terminal line. */
 void cli_sanitize(char *s);

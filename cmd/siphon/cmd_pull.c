@@ -60,8 +60,11 @@ cli_cmd_pull(int argc, char **argv)
 		goto out;
 	}
 	if (pa.help) {
-		cli_help_pull(stdout);
 		code = CLI_EXIT_OK;
+		if (cli_help_pull(stdout) != 0) {
+			fputs("siphon: out of memory\n", stderr);
+			code = CLI_EXIT_INTERNAL;
+		}
 		goto out;
 	}
 	if ((r = siphon_ctx_new(&ctx)) != 0) {
@@ -71,7 +74,7 @@ cli_cmd_pull(int argc, char **argv)
 	}
 	siphon_ctx_set_log(ctx, log_line, NULL, log_level(&pa));
 	/* Progress lines and the summary are the text view of the events. */
-	cli_progress_text_init(&text, &pa.opts, pa.quiet, stdout, stderr);
+	cli_progress_text_init(&text, pa.opts, pa.quiet, stdout, stderr);
 	siphon_ctx_set_events(ctx, cli_progress_text_event, &text);
 	if ((cancel_fd = cli_signals_install(pa.quiet)) < 0) {
 		fprintf(stderr, "siphon: cannot set up signal handling: %s\n",
@@ -84,7 +87,7 @@ cli_cmd_pull(int argc, char **argv)
 	siphon_ctx_set_choose(ctx, cli_tty_choose, &cancel_fd);
 
 	memset(&stats, 0, sizeof(stats));
-	r = siphon_pull(ctx, &pa.opts, &stats);
+	r = siphon_pull(ctx, pa.opts, &stats);
 	if (r == SIPHON_OK) {
 		code = CLI_EXIT_OK;
 		goto out;

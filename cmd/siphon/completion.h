@@ -1,5 +1,5 @@
 /*
- * completion.h - shell completions generated from the option tables, so
+ * completion.h - shell completions generated from the option definitions, so
  * they offer exactly what the parser accepts.  completions/siphon.bash and
  * completions/_siphon are this output, committed; a unit test keeps them
  * equal.

@@ -1,10 +1,35 @@
-/* help.c - --help texts, built from the option tables of args.c. */
+/* help.c - --help texts, the options listed from their definitions. */
 #include "help.h"
 
 #include "args.h"
 #include "exitcodes.h"
 
 #include <string.h>
+
+/*
+ * The prose of `siphon pull --help`, also the man page's (which refills
+ * it): keep each line within 79 columns.
+ */
+const char cli_pull_about[] =
+	"Copies database DBNAME from the server into a local database.  The server's\n"
+	"dump tool runs remotely, its output is compressed there, streamed over\n"
+	"several channels of one SSH session and restored here as it arrives.  The\n"
+	"local database is replaced only once everything has succeeded.\n";
+
+const char cli_pull_target[] =
+	"  user defaults to $USER and port to 22.  Write an IPv6 address in brackets:\n"
+	"  [::1]:2222:app or admin@[::1]:app.  Everything after the host and port is\n"
+	"  the database name, colons included.  A PostgreSQL or MySQL/MariaDB database\n"
+	"  is named; an SQLite database is a file path on the server\n"
+	"  (prod:/srv/app/db.sqlite3), copied to --into FILE (default: its base name\n"
+	"  here).\n";
+
+const char cli_pull_where[] =
+	"  remote   the SSH user's settings: PGHOST/PGUSER/~/.pgpass, ~/.my.cnf\n"
+	"           ([client] user=, password=); or --remote-pg-opts,\n"
+	"           --remote-mysql-opts.  No password ever goes on a command line.\n"
+	"  local    PGHOST/PGPORT/PGUSER; ~/.my.cnf, MYSQL_UNIX_PORT, MYSQL_HOST,\n"
+	"           MYSQL_TCP_PORT, --local-mysql-opts.\n";
 
 /* Column of option descriptions, and the width they are wrapped to. */
 #define DESC_COL 29
@@ -42,7 +67,7 @@ wrap(FILE *out, const char *text, int col, int indent)
 
 /* "  -j, --jobs N" or "      --compress auto|zstd|pigz|gzip|none" */
 static int
-option_left(const struct cli_option *o, char *buf, size_t cap)
+option_left(const struct siphon_optdef *o, char *buf, size_t cap)
 {
 	int len;
 
@@ -52,10 +77,10 @@ option_left(const struct cli_option *o, char *buf, size_t cap)
 		len = snprintf(buf, cap, "      --%s", o->name);
 	if (len < 0 || (size_t)len >= cap)
 		return len;
-	if (o->kind == CLI_OPT_CHOICE) {
-		for (size_t i = 0; o->choices[i].name != NULL; i++) {
+	if (o->type == SIPHON_OPT_CHOICE) {
+		for (size_t i = 0; o->choices[i] != NULL; i++) {
 			int w = snprintf(buf + len, cap - (size_t)len, "%c%s",
-			                 i == 0 ? ' ' : '|', o->choices[i].name);
+			                 i == 0 ? ' ' : '|', o->choices[i]);
 
 			if (w < 0 || (size_t)w >= cap - (size_t)len)
 				return -1;
@@ -68,13 +93,13 @@ option_left(const struct cli_option *o, char *buf, size_t cap)
 }
 
 static void
-print_options(FILE *out, const struct cli_option *table, size_t n)
+print_options(FILE *out, const struct cli_optlist *l)
 {
 	char left[256];
 
 	fputs("Options:\n", out);
-	for (size_t i = 0; i < n; i++) {
-		int len = option_left(&table[i], left, sizeof(left));
+	for (size_t i = 0; i < l->n; i++) {
+		int len = option_left(l->defs[i], left, sizeof(left));
 
 		if (len < 0)
 			continue;
@@ -85,13 +110,16 @@ print_options(FILE *out, const struct cli_option *table, size_t n)
 		} else {
 			fprintf(out, "%*s", DESC_COL - len, "");
 		}
-		wrap(out, table[i].help, DESC_COL, DESC_COL);
+		wrap(out, l->defs[i]->help, DESC_COL, DESC_COL);
 	}
 }
 
 void
 cli_help_main(FILE *out)
 {
+	struct cli_optlist l;
+
+	cli_optlist_main(&l);
 	fputs("usage: siphon <command> [options]\n"
 	      "       siphon pull [options] " CLI_TARGET_SYNOPSIS "\n"
 	      "\n"
@@ -103,46 +131,28 @@ cli_help_main(FILE *out)
 		fprintf(out, "  %-10s %s\n", cli_commands[i].name,
 		        cli_commands[i].help);
 	fputc('\n', out);
-	print_options(out, cli_main_options, cli_main_options_count);
+	print_options(out, &l);
 	fputs("\n"
 	      "Run 'siphon pull --help' for the options of pull.\n"
 	      "\n", out);
 	fputs(cli_exit_codes_text, out);
 }
 
-void
+int
 cli_help_pull(FILE *out)
 {
-	fputs("usage: siphon pull [options] " CLI_TARGET_SYNOPSIS "\n"
-	      "\n"
-	      "Copies database DBNAME from the server into a local database.  "
-	      "The server's\n"
-	      "dump tool runs remotely, its output is compressed there, streamed "
-	      "over\n"
-	      "several channels of one SSH session and restored here as it "
-	      "arrives.  The\n"
-	      "local database is replaced only once everything has succeeded.\n"
-	      "\n"
-	      "Target:\n"
-	      "  user defaults to $USER and port to 22.  Write an IPv6 address "
-	      "in brackets:\n"
-	      "  [::1]:2222:app or admin@[::1]:app.  Everything after the host "
-	      "and port is\n"
-	      "  the database name, colons included.  A PostgreSQL or MySQL/MariaDB database\n"
-	      "  is named; an SQLite database is a file path on the server\n"
-	      "  (prod:/srv/app/db.sqlite3), copied to --into FILE (default: its base name\n"
-	      "  here).\n"
-	      "\n"
-	      "Where the tools find their servers:\n"
-	      "  remote   the SSH user's settings: PGHOST/PGUSER/~/.pgpass, ~/.my.cnf\n"
-	      "           ([client] user=, password=); or --remote-pg-opts,\n"
-	      "           --remote-mysql-opts.  No password ever goes on a command line.\n"
-	      "  local    PGHOST/PGPORT/PGUSER; ~/.my.cnf, MYSQL_UNIX_PORT, MYSQL_HOST,\n"
-	      "           MYSQL_TCP_PORT, --local-mysql-opts.\n"
-	      "\n", out);
-	print_options(out, cli_pull_options, cli_pull_options_count);
+	struct cli_optlist l;
+
+	if (cli_optlist_pull(&l) != 0)
+		return -1;
+	fprintf(out, "usage: siphon pull [options] " CLI_TARGET_SYNOPSIS "\n"
+	        "\n%s\nTarget:\n%s\nWhere the tools find their servers:\n%s\n",
+	        cli_pull_about, cli_pull_target, cli_pull_where);
+	print_options(out, &l);
 	fputc('\n', out);
 	fputs(cli_exit_codes_text, out);
+	cli_optlist_free(&l);
+	return 0;
 }
 
 void

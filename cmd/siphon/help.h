@@ -1,13 +1,24 @@
-/* help.h - --help texts, built from the option tables of args.c. */
+/* help.h - --help texts, the options listed from their definitions. */
 #ifndef SIPHON_CMD_HELP_H
 #define SIPHON_CMD_HELP_H
 
 #include <stdio.h>
 
+/*
+ * The prose of `siphon pull --help`: what pull does, the target syntax, and
+ * where the tools find their servers (a two-column table).
+ */
+extern const char cli_pull_about[];
+extern const char cli_pull_target[];
+extern const char cli_pull_where[];
+
 /* `siphon --help`: the commands, the global options, the exit statuses. */
 void cli_help_main(FILE *out);
-/* `siphon pull --help`: the target syntax, every option, the statuses. */
-void cli_help_pull(FILE *out);
+/*
+ * `siphon pull --help`: the target syntax, every option, the statuses.
+ * Returns 0, or -1 when out of memory (nothing written).
+ */
+int cli_help_pull(FILE *out);
 /* `siphon --version`. */
 void cli_version(FILE *out);
 

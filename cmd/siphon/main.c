@@ -4,6 +4,7 @@
 #include "completion.h"
 #include "exitcodes.h"
 #include "help.h"
+#include "man.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,13 @@ flushed(void)
 		return CLI_EXIT_INTERNAL;
 	}
 	return CLI_EXIT_OK;
+}
+
+static int
+out_of_memory(void)
+{
+	fputs("siphon: out of memory\n", stderr);
+	return CLI_EXIT_INTERNAL;
 }
 
 static int
@@ -66,9 +74,10 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "help") == 0) {
 		if (argc - i > 2)
 			return unexpected(argv[i + 2], NULL);
-		if (argc - i == 2 && strcmp(argv[i + 1], "pull") == 0)
-			cli_help_pull(stdout);
-		else if (argc - i == 1 || strcmp(argv[i + 1], "help") == 0 ||
+		if (argc - i == 2 && strcmp(argv[i + 1], "pull") == 0) {
+			if (cli_help_pull(stdout) != 0)
+				return out_of_memory();
+		} else if (argc - i == 1 || strcmp(argv[i + 1], "help") == 0 ||
 		         strcmp(argv[i + 1], "version") == 0)
 			cli_help_main(stdout);
 		else
@@ -91,6 +100,14 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "__gen-completion") == 0) {
 		if (argc - i != 2 || cli_completion_generate(stdout, argv[i + 1]) != 0)
 			return cli_usage_error("__gen-completion bash|zsh", NULL);
+		return flushed();
+	}
+	/* Hidden: docs/siphon.1 is its output (make man). */
+	if (strcmp(cmd, "__gen-man") == 0) {
+		if (argc - i != 1)
+			return unexpected(argv[i + 1], NULL);
+		if (cli_man_generate(stdout) != 0)
+			return out_of_memory();
 		return flushed();
 	}
 	return unknown_command(cmd);

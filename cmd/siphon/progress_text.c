@@ -5,7 +5,7 @@
 #include "summary.h"
 
 void
-cli_progress_text_init(struct cli_progress_text *pt, const struct siphon_pull_opts *o,
+cli_progress_text_init(struct cli_progress_text *pt, const struct siphon_opts *o,
                        int quiet, FILE *out, FILE *err)
 {
 	pt->opts = o;
@@ -31,7 +31,7 @@ progress_line(const struct cli_progress_text *pt, const struct siphon_event *ev,
 	else if (t->raw_bytes == 0)
 		/* SQLite: the server makes its consistent copy before a byte comes. */
 		snprintf(buf, cap, "%s is still making the consistent copy (%.0f s)",
-		         pt->opts->host, t->data_seconds);
+		         siphon_opts_str(pt->opts, "host"), t->data_seconds);
 	else
 		snprintf(buf, cap, "%.1f of about %.1f MB received (%.1f MB on the wire)",
 		         raw, expected, wire);

@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 struct cli_progress_text {
-	const struct siphon_pull_opts *opts;  /* names for the lines; borrowed */
+	const struct siphon_opts *opts;  /* names for the lines; borrowed */
 	int quiet;        /* -q: neither progress lines nor the summary */
 	FILE *out;        /* the summary */
 	FILE *err;        /* progress lines */
@@ -24,7 +24,7 @@ struct cli_progress_text {
 /* The period of the progress lines, in seconds. */
 #define CLI_PROGRESS_PERIOD 5.0
 
-void cli_progress_text_init(struct cli_progress_text *pt, const struct siphon_pull_opts *o,
+void cli_progress_text_init(struct cli_progress_text *pt, const struct siphon_opts *o,
                             int quiet, FILE *out, FILE *err);
 
 /*

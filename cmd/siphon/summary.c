@@ -27,14 +27,16 @@ cli_format_bytes(char *buf, size_t cap, uint64_t n)
 }
 
 void
-cli_format_summary(char *buf, size_t cap, const struct siphon_pull_opts *o,
+cli_format_summary(char *buf, size_t cap, const struct siphon_opts *o,
                    const struct siphon_pull_stats *st)
 {
+	const char *dbname = siphon_opts_str(o, "dbname"), *host = siphon_opts_str(o, "host");
+	const char *into_opt = siphon_opts_str(o, "into");
 	char raw[32], wire[32], rate[48] = "";
 	/* The library fills codec; do not trust it to be terminated. */
 	int codec_len = (int)strnlen(st->codec, sizeof(st->codec));
 	int into_len = (int)strnlen(st->into, sizeof(st->into));
-	const char *into = into_len > 0 ? st->into : o->into != NULL ? o->into : o->dbname;
+	const char *into = into_len > 0 ? st->into : into_opt != NULL ? into_opt : dbname;
 
 	if (cap == 0)
 		return;
@@ -47,7 +49,7 @@ cli_format_summary(char *buf, size_t cap, const struct siphon_pull_opts *o,
 	snprintf(buf, cap,
 	         "pulled %s from %s into %.*s: %u table%s, %s (%s on the wire%s%.*s)"
 	         " in %.1f s%s",
-	         o->dbname, o->host, into_len > 0 ? into_len : (int)strlen(into), into, st->tables, st->tables == 1 ? "" : "s",
+	         dbname, host, into_len > 0 ? into_len : (int)strlen(into), into, st->tables, st->tables == 1 ? "" : "s",
 	         raw, wire, codec_len > 0 ? ", " : "", codec_len, st->codec,
 	         st->seconds, rate);
 	if (st->left_out > 0) {

@@ -16,7 +16,7 @@ void cli_format_bytes(char *buf, size_t cap, uint64_t n);
  * characters of names replaced.
  */
 void cli_format_summary(char *buf, size_t cap,
-                        const struct siphon_pull_opts *o,
+                        const struct siphon_opts *o,
                         const struct siphon_pull_stats *st);
 
 #endif

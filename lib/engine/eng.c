@@ -21,13 +21,14 @@
 
 void
 siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
-                const struct siphon_pull_opts *o)
+                const struct siphon_pull_opts *o, const struct siphon_opts *opts)
 {
 	memset(e, 0, sizeof(*e));
 	e->ctx = loop->ctx;
 	e->loop = loop;
 	e->o = o;
-	e->jobs = o->jobs > 0 ? o->jobs : 4;
+	e->opts = opts;
+	e->jobs = o->jobs;
 	e->other_missing = "";
 	siphon_target_init(&e->target, e->ctx, NULL, NULL);
 	/*

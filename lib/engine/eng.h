@@ -15,6 +15,7 @@
 #include "engine/leftout.h"
 #include "engine/target.h"
 #include "loop/loop.h"
+#include "opt/opt.h"
 #include "remote/probe.h"
 #include "siphon.h"
 #include "util/strbuf.h"
@@ -22,8 +23,9 @@
 struct siphon_run {
 	struct siphon_ctx *ctx;
 	struct siphon_loop *loop;
-	const struct siphon_pull_opts *o;
-	int jobs;                        /* -j, defaulted */
+	const struct siphon_pull_opts *o; /* the core options, resolved */
+	const struct siphon_opts *opts;  /* every option (engines read their own) */
+	int jobs;                        /* -j */
 	size_t window;                   /* channel window of a data stream */
 	struct siphon_probe probe;
 	enum siphon_codec_kind codec;
@@ -53,7 +55,7 @@ struct siphon_run {
 };
 
 void siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
-                     const struct siphon_pull_opts *o);
+                     const struct siphon_pull_opts *o, const struct siphon_opts *opts);
 void siphon_eng_clear(struct siphon_run *e);
 
 /* Appends the probe script: the core's and every registered engine's part. */

@@ -58,7 +58,9 @@ struct siphon_engine_ops {
 	                                  "PostgreSQL client (pg_dump, psql)" */
 	const char *list_hint;         /* the server command that lists its
 	                                  databases: "psql -l" */
-	const struct siphon_optdef *options; /* its own options, or NULL */
+	const struct siphon_optdef *options; /* its own options, ending with name NULL
+	                                        (opt/: the full list is core + ssh +
+	                                        every engine's), or NULL */
 
 	/* From the name alone, before connecting. */
 	enum siphon_bid (*bid_name)(const char *dbname);

@@ -19,7 +19,7 @@ siphon_loop_init(struct siphon_loop *l, struct siphon_ctx *ctx,
 	l->ops = ops;
 	l->sess = sess;
 	l->sock = sock;
-	l->stall_timeout = stall_timeout > 0 ? stall_timeout : 120;
+	l->stall_timeout = stall_timeout;
 	l->host = host;
 	l->last_remote = siphon_mono_s();
 }

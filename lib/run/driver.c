@@ -57,15 +57,14 @@ connect_server(struct drv *d)
 	if ((r = siphon_source_wait_ready(d->src)) != 0)
 		return r;
 	siphon_source_loop_init(&d->loop, d->src, o->stall_timeout);
-	siphon_eng_init(&d->run, &d->loop, o);
+	siphon_eng_init(&d->run, &d->loop, o, d->req->opts);
 	d->run.source = d->src;
 	d->connected = 1;
 	if (!d->src->has_shell)
 		return 0;
 	/* Before any other remote command: each of them registers with it. */
 	d->hb_started = 1;
-	return siphon_heartbeat_start(&d->hb, &d->run,
-	                              o->heartbeat_timeout > 0 ? o->heartbeat_timeout : 60);
+	return siphon_heartbeat_start(&d->hb, &d->run, o->heartbeat_timeout);
 }
 
 /* What the server has; a source without a shell has nothing to probe. */

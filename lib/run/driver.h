@@ -25,7 +25,8 @@ struct siphon_run;
 
 /* What a run is asked to do. */
 struct siphon_run_request {
-	const struct siphon_pull_opts *o;
+	const struct siphon_pull_opts *o;    /* the core options, resolved */
+	const struct siphon_opts *opts;      /* every option (engines read their own) */
 	/* The engines to choose from (siphon_engines; tests pass their own). */
 	const struct siphon_engine_ops *const *engines;
 	/* The engine named by --engine, or NULL to choose. */

@@ -14,8 +14,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define DEFAULT_PORT 22
-#define DEFAULT_TIMEOUT_S 15
 /* How long freeing may wait for the transport, in case it ever has to. */
 #define FREE_TIMEOUT_MS 1000
 /*
@@ -219,7 +217,7 @@ check_opts(struct siphon_ctx *ctx, const struct siphon_ssh_opts *o)
 {
 	if (o->host == NULL || o->host[0] == '\0')
 		return siphon_err(ctx, SIPHON_EUSAGE, "no SSH host given");
-	if (o->port < 0 || o->port > 65535)
+	if (o->port < 1 || o->port > 65535)
 		return siphon_err(ctx, SIPHON_EUSAGE, "SSH port out of range: %d",
 		                  o->port);
 	if (o->connect_timeout < 0)
@@ -305,9 +303,9 @@ take_opts(struct siphon_ssh *ssh, const struct siphon_ssh_opts *o)
 	struct siphon_ctx *ctx = ssh->ctx;
 	int r;
 
-	ssh->port = o->port != 0 ? o->port : DEFAULT_PORT;
-	ssh->timeout_s = o->connect_timeout != 0 ? o->connect_timeout :
-	                 DEFAULT_TIMEOUT_S;
+	/* Resolved values: the defaults live in the option registry (opt/). */
+	ssh->port = o->port;
+	ssh->timeout_s = o->connect_timeout;
 	ssh->accept_new = o->accept_new_host_key;
 	if (o->user != NULL) {
 		if (snprintf(ssh->user, sizeof(ssh->user), "%s", o->user) >=

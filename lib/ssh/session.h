@@ -23,11 +23,11 @@
 struct siphon_ssh_opts {
 	const char *user;        /* NULL: $USER / getpwuid */
 	const char *host;
-	int port;                /* 0: 22 */
+	int port;
 	const char *identity;    /* -i key file or NULL */
 	const char *known_hosts; /* NULL: ~/.ssh/known_hosts */
 	int accept_new_host_key; /* add unknown keys (OpenSSH accept-new); never replaces changed keys */
-	int connect_timeout;     /* seconds, 0: 15 */
+	int connect_timeout;     /* seconds */
 };
 
 /* Owns the transport and the LIBSSH2_SESSION. */

@@ -1,7 +1,7 @@
 /*
  * test_args.c - the command line of siphon: target syntax, every option,
- * defaults, usage messages, --help, exit statuses, the summary line and the
- * generated completions.
+ * defaults, usage messages, --help, exit statuses, the summary line, the
+ * generated completions and the generated man page.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 #include "completion.h"
 #include "exitcodes.h"
 #include "help.h"
+#include "man.h"
 #include "summary.h"
 
 #define MAX_ARGS 32
@@ -84,6 +85,26 @@ help_text(void (*fn)(FILE *))
 	fn(c.f);
 	return capture_end(&c);
 }
+
+static void
+help_pull(FILE *out)
+{
+	assert_int_equal(cli_help_pull(out), 0);
+}
+
+static char *
+man_text(void)
+{
+	struct capture c;
+
+	capture_start(&c);
+	assert_int_equal(cli_man_generate(c.f), 0);
+	return capture_end(&c);
+}
+
+/* The value of a library option, as text and as a number. */
+#define STR(pa, name) siphon_opts_str((pa).opts, name)
+#define INT(pa, name) siphon_opts_int((pa).opts, name)
 
 static char *
 completion_text(const char *shell)
@@ -274,45 +295,56 @@ test_args_target_errors(void **state)
 static void
 test_args_defaults(void **state)
 {
+	static const char *const unset[] = {
+		"user", "into", "level", "identity", "known-hosts", "engine",
+		"remote-pg-opts", "remote-mysql-opts", "local-mysql-opts",
+		"remote-sudo", "remote-threads",
+	};
 	struct cli_pull_args pa;
 	char err[CLI_ERR_MAX];
+	const char *where;
 
 	(void)state;
 	assert_int_equal(parse_pull(&pa, err, "db1:app", NULL), 0);
-	assert_null(pa.opts.user);
-	assert_string_equal(pa.opts.host, "db1");
-	assert_int_equal(pa.opts.port, 0);
-	assert_string_equal(pa.opts.dbname, "app");
-	/* Zero and NULL everywhere else: the library picks the defaults. */
-	assert_null(pa.opts.into);
-	assert_int_equal(pa.opts.jobs, 0);
-	assert_int_equal(pa.opts.compress, SIPHON_COMPRESS_AUTO);
-	assert_int_equal(pa.opts.level, 0);
-	assert_null(pa.opts.identity);
-	assert_null(pa.opts.known_hosts);
-	assert_int_equal(pa.opts.accept_new_host_key, 0);
-	assert_int_equal(pa.opts.engine, SIPHON_ENGINE_AUTO);
-	assert_null(pa.opts.remote_pg_opts);
-	assert_null(pa.opts.remote_sudo);
-	assert_int_equal(pa.opts.remote_threads, 0);
-	assert_int_equal(pa.opts.no_nice, 0);
-	assert_int_equal(pa.opts.force, 0);
-	assert_int_equal(pa.opts.allow_older_local, 0);
-	assert_int_equal(pa.opts.connect_timeout, 0);
-	assert_int_equal(pa.opts.stall_timeout, 0);
+	assert_string_equal(STR(pa, "host"), "db1");
+	assert_string_equal(STR(pa, "dbname"), "app");
+	assert_int_equal(siphon_opts_origin(pa.opts, "host", &where), SIPHON_ORIGIN_CLI);
+	assert_string_equal(where, "target");
+	/* Nothing else was given: unset, and the defaults are the library's. */
+	for (size_t i = 0; i < sizeof(unset) / sizeof(unset[0]); i++) {
+		assert_false(siphon_opts_is_set(pa.opts, unset[i]));
+		assert_null(STR(pa, unset[i]));
+	}
+	assert_false(siphon_opts_is_set(pa.opts, "port"));
+	assert_int_equal(INT(pa, "port"), 22);
+	assert_int_equal(siphon_opts_origin(pa.opts, "port", &where), SIPHON_ORIGIN_DEFAULT);
+	assert_null(where);
+	assert_int_equal(INT(pa, "jobs"), 4);
+	assert_string_equal(STR(pa, "compress"), "auto");
+	assert_int_equal(INT(pa, "level"), 0);
+	assert_int_equal(INT(pa, "connect-timeout"), 15);
+	assert_int_equal(INT(pa, "stall-timeout"), 120);
+	assert_int_equal(INT(pa, "heartbeat-timeout"), 60);
+	assert_int_equal(INT(pa, "accept-new-host-key"), 0);
+	assert_int_equal(INT(pa, "no-nice"), 0);
+	assert_int_equal(INT(pa, "force"), 0);
+	assert_int_equal(INT(pa, "allow-older-local"), 0);
+	assert_int_equal(INT(pa, "no-lock"), 0);
+	assert_int_equal(INT(pa, "lock-all"), 0);
 	assert_int_equal(pa.quiet, 0);
 	assert_int_equal(pa.verbose, 0);
 	assert_int_equal(pa.help, 0);
 	cli_pull_args_free(&pa);
-	assert_null(pa.target_buf);
+	assert_null(pa.opts);
 }
 
-/* Each option, by hand, landing in the field its name promises. */
+/* Each option, by hand, landing in the value its name promises. */
 static void
 test_args_every_option(void **state)
 {
 	struct cli_pull_args pa;
 	char err[CLI_ERR_MAX];
+	const char *where;
 
 	(void)state;
 	assert_int_equal(parse_pull(&pa, err, "--into", "copy", "-j", "8",
@@ -328,84 +360,102 @@ test_args_every_option(void **state)
 	                            "--connect-timeout", "7",
 	                            "--stall-timeout", "600", "-q",
 	                            "alice@[::1]:2222:app", NULL), 0);
-	assert_string_equal(pa.opts.user, "alice");
-	assert_string_equal(pa.opts.host, "::1");
-	assert_int_equal(pa.opts.port, 2222);
-	assert_string_equal(pa.opts.dbname, "app");
-	assert_string_equal(pa.opts.into, "copy");
-	assert_int_equal(pa.opts.jobs, 8);
-	assert_int_equal(pa.opts.compress, SIPHON_COMPRESS_PIGZ);
-	assert_int_equal(pa.opts.level, 9);
-	assert_string_equal(pa.opts.identity, "/k/id_ed25519");
-	assert_string_equal(pa.opts.known_hosts, "/k/known");
-	assert_int_equal(pa.opts.accept_new_host_key, 1);
-	assert_int_equal(pa.opts.engine, SIPHON_ENGINE_POSTGRES);
-	assert_string_equal(pa.opts.remote_pg_opts, "-h /run/pg -p 5433");
-	assert_string_equal(pa.opts.remote_sudo, "postgres");
-	assert_int_equal(pa.opts.remote_threads, 3);
-	assert_int_equal(pa.opts.no_nice, 1);
-	assert_int_equal(pa.opts.force, 1);
-	assert_int_equal(pa.opts.allow_older_local, 1);
-	assert_int_equal(pa.opts.connect_timeout, 7);
-	assert_int_equal(pa.opts.stall_timeout, 600);
+	assert_string_equal(STR(pa, "user"), "alice");
+	assert_string_equal(STR(pa, "host"), "::1");
+	assert_int_equal(INT(pa, "port"), 2222);
+	assert_int_equal(siphon_opts_origin(pa.opts, "port", NULL), SIPHON_ORIGIN_CLI);
+	assert_string_equal(STR(pa, "dbname"), "app");
+	assert_string_equal(STR(pa, "into"), "copy");
+	assert_int_equal(INT(pa, "jobs"), 8);
+	assert_int_equal(siphon_opts_origin(pa.opts, "jobs", &where), SIPHON_ORIGIN_CLI);
+	assert_string_equal(where, "-j");
+	assert_string_equal(STR(pa, "compress"), "pigz");
+	assert_int_equal(INT(pa, "compress"), SIPHON_COMPRESS_PIGZ);
+	assert_int_equal(INT(pa, "level"), 9);
+	assert_string_equal(STR(pa, "identity"), "/k/id_ed25519");
+	assert_string_equal(STR(pa, "known-hosts"), "/k/known");
+	assert_int_equal(INT(pa, "accept-new-host-key"), 1);
+	assert_string_equal(STR(pa, "engine"), "postgres");
+	assert_string_equal(STR(pa, "remote-pg-opts"), "-h /run/pg -p 5433");
+	assert_string_equal(STR(pa, "remote-sudo"), "postgres");
+	assert_int_equal(INT(pa, "remote-threads"), 3);
+	assert_int_equal(INT(pa, "no-nice"), 1);
+	assert_int_equal(INT(pa, "force"), 1);
+	assert_int_equal(INT(pa, "allow-older-local"), 1);
+	assert_int_equal(INT(pa, "connect-timeout"), 7);
+	assert_int_equal(INT(pa, "stall-timeout"), 600);
 	assert_int_equal(pa.quiet, 1);
 	assert_int_equal(pa.verbose, 0);
 	cli_pull_args_free(&pa);
 
 	assert_int_equal(parse_pull(&pa, err, "--jobs=64", "--identity=k",
 	                            "--verbose", "h:d", NULL), 0);
-	assert_int_equal(pa.opts.jobs, 64);
-	assert_string_equal(pa.opts.identity, "k");
+	assert_int_equal(INT(pa, "jobs"), 64);
+	assert_int_equal(siphon_opts_origin(pa.opts, "jobs", &where), SIPHON_ORIGIN_CLI);
+	assert_string_equal(where, "--jobs");
+	assert_string_equal(STR(pa, "identity"), "k");
 	assert_int_equal(pa.verbose, 1);
 	cli_pull_args_free(&pa);
 
 	/* Short options stuck together, with an attached value. */
 	assert_int_equal(parse_pull(&pa, err, "-vj3", "-ik", "h:d", NULL), 0);
 	assert_int_equal(pa.verbose, 1);
-	assert_int_equal(pa.opts.jobs, 3);
-	assert_string_equal(pa.opts.identity, "k");
+	assert_int_equal(INT(pa, "jobs"), 3);
+	assert_string_equal(STR(pa, "identity"), "k");
 	cli_pull_args_free(&pa);
 
 	/* A later option overrides an earlier one. */
 	assert_int_equal(parse_pull(&pa, err, "-j", "2", "--jobs", "5", "h:d",
 	                            NULL), 0);
-	assert_int_equal(pa.opts.jobs, 5);
+	assert_int_equal(INT(pa, "jobs"), 5);
+	cli_pull_args_free(&pa);
+
+	/* The MySQL engine's options. */
+	assert_int_equal(parse_pull(&pa, err, "--remote-mysql-opts", "-u b",
+	                            "--local-mysql-opts", "-P 3307", "--lock-all",
+	                            "h:d", NULL), 0);
+	assert_string_equal(STR(pa, "remote-mysql-opts"), "-u b");
+	assert_string_equal(STR(pa, "local-mysql-opts"), "-P 3307");
+	assert_int_equal(INT(pa, "lock-all"), 1);
+	assert_int_equal(INT(pa, "no-lock"), 0);
 	cli_pull_args_free(&pa);
 }
 
 /*
- * Every option of the table, driven by its kind: whatever is added later
- * is covered too, including its bounds.
+ * Every option of the list, driven by its type: whatever is added later
+ * (in the library or an engine) is covered too, including its bounds.
  */
 static void
 test_args_table_options(void **state)
 {
+	struct cli_optlist l;
+
 	(void)state;
-	for (size_t i = 0; i < cli_pull_options_count; i++) {
-		const struct cli_option *o = &cli_pull_options[i];
+	assert_int_equal(cli_optlist_pull(&l), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct siphon_optdef *o = l.defs[i];
 		struct cli_pull_args pa;
 		char err[CLI_ERR_MAX], arg[128], bad[128];
-		char *field;
 
-		switch (o->kind) {
-		case CLI_OPT_FLAG:
-		case CLI_OPT_EXIT:
+		/* The CLI's own (-q, -v, --help) are tested by hand. */
+		if (strcmp(o->scope, "cli") == 0)
+			continue;
+		switch (o->type) {
+		case SIPHON_OPT_FLAG:
 			snprintf(arg, sizeof(arg), "--%s", o->name);
 			assert_int_equal(parse_pull(&pa, err, arg, "h:d", NULL), 0);
-			field = (char *)&pa + o->field;
-			assert_int_equal(*(int *)(void *)field, 1);
+			assert_int_equal(INT(pa, o->name), 1);
+			assert_true(siphon_opts_is_set(pa.opts, o->name));
 			cli_pull_args_free(&pa);
 			break;
-		case CLI_OPT_INT:
+		case SIPHON_OPT_INT:
 			snprintf(arg, sizeof(arg), "--%s=%d", o->name, o->min);
 			assert_int_equal(parse_pull(&pa, err, arg, "h:d", NULL), 0);
-			field = (char *)&pa + o->field;
-			assert_int_equal(*(int *)(void *)field, o->min);
+			assert_int_equal(INT(pa, o->name), o->min);
 			cli_pull_args_free(&pa);
 			snprintf(arg, sizeof(arg), "--%s=%d", o->name, o->max);
 			assert_int_equal(parse_pull(&pa, err, arg, "h:d", NULL), 0);
-			field = (char *)&pa + o->field;
-			assert_int_equal(*(int *)(void *)field, o->max);
+			assert_int_equal(INT(pa, o->name), o->max);
 			cli_pull_args_free(&pa);
 			snprintf(arg, sizeof(arg), "--%s=%d", o->name, o->max + 1);
 			snprintf(bad, sizeof(bad), "bad value '%d' for --%s (expected "
@@ -418,37 +468,36 @@ test_args_table_options(void **state)
 			         o->max);
 			assert_pull_error(bad, arg, "h:d");
 			break;
-		case CLI_OPT_STRING:
-		case CLI_OPT_FILE:
+		case SIPHON_OPT_STRING:
+		case SIPHON_OPT_FILE:
 			snprintf(arg, sizeof(arg), "--%s", o->name);
 			assert_int_equal(parse_pull(&pa, err, arg, "a b'c", "h:d", NULL),
 			                 0);
-			field = (char *)&pa + o->field;
-			assert_string_equal(*(const char **)(void *)field, "a b'c");
+			assert_string_equal(STR(pa, o->name), "a b'c");
 			cli_pull_args_free(&pa);
 			snprintf(bad, sizeof(bad), "empty value for --%s", o->name);
 			assert_pull_error(bad, arg, "", "h:d");
 			break;
-		case CLI_OPT_CHOICE:
-			for (size_t c = 0; o->choices[c].name != NULL; c++) {
+		case SIPHON_OPT_CHOICE:
+			for (size_t c = 0; o->choices[c] != NULL; c++) {
 				snprintf(arg, sizeof(arg), "--%s=%s", o->name,
-				         o->choices[c].name);
+				         o->choices[c]);
 				assert_int_equal(parse_pull(&pa, err, arg, "h:d", NULL), 0);
-				field = (char *)&pa + o->field;
-				assert_int_equal(*(int *)(void *)field, o->choices[c].value);
+				assert_string_equal(STR(pa, o->name), o->choices[c]);
+				assert_int_equal(INT(pa, o->name), (int)c);
 				cli_pull_args_free(&pa);
 			}
 			break;
 		}
-		/* The short form sets the same field as the long one. */
-		if (o->short_name != 0 && o->kind == CLI_OPT_FLAG) {
+		/* The short form sets the same value as the long one. */
+		if (o->short_name != 0 && o->type == SIPHON_OPT_FLAG) {
 			snprintf(arg, sizeof(arg), "-%c", o->short_name);
 			assert_int_equal(parse_pull(&pa, err, arg, "h:d", NULL), 0);
-			field = (char *)&pa + o->field;
-			assert_int_equal(*(int *)(void *)field, 1);
+			assert_int_equal(INT(pa, o->name), 1);
 			cli_pull_args_free(&pa);
 		}
 	}
+	cli_optlist_free(&l);
 }
 
 static void
@@ -462,6 +511,7 @@ test_args_compress_values(void **state)
 		{ "pigz", SIPHON_COMPRESS_PIGZ }, { "gzip", SIPHON_COMPRESS_GZIP },
 		{ "none", SIPHON_COMPRESS_NONE },
 	};
+	static const char *const engines[] = { "postgres", "mysql", "mariadb", "sqlite" };
 	struct cli_pull_args pa;
 	char err[CLI_ERR_MAX];
 
@@ -469,7 +519,7 @@ test_args_compress_values(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(parse_pull(&pa, err, "--compress", cases[i].name,
 		                            "h:d", NULL), 0);
-		assert_int_equal(pa.opts.compress, cases[i].value);
+		assert_int_equal(INT(pa, "compress"), cases[i].value);
 		cli_pull_args_free(&pa);
 	}
 	assert_pull_error("bad value 'lz4' for --compress (expected auto, zstd, "
@@ -478,18 +528,12 @@ test_args_compress_values(void **state)
 	                  "pigz, gzip or none)", "--compress=ZSTD", "h:d");
 	assert_pull_error("bad value 'oracle' for --engine (expected postgres, "
 	                  "mysql, mariadb or sqlite)", "--engine", "oracle", "h:d");
-	{
-		static const struct { const char *name; int value; } engines[] = {
-			{ "postgres", SIPHON_ENGINE_POSTGRES }, { "mysql", SIPHON_ENGINE_MYSQL },
-			{ "mariadb", SIPHON_ENGINE_MYSQL }, { "sqlite", SIPHON_ENGINE_SQLITE },
-		};
-
-		for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
-			assert_int_equal(parse_pull(&pa, err, "--engine", engines[i].name,
-			                            "h:d", NULL), 0);
-			assert_int_equal(pa.opts.engine, engines[i].value);
-			cli_pull_args_free(&pa);
-		}
+	/* The engine is a name (an alias stays as given; the library maps it). */
+	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
+		assert_int_equal(parse_pull(&pa, err, "--engine", engines[i], "h:d",
+		                            NULL), 0);
+		assert_string_equal(STR(pa, "engine"), engines[i]);
+		cli_pull_args_free(&pa);
 	}
 }
 
@@ -503,21 +547,21 @@ test_args_option_order(void **state)
 	(void)state;
 	assert_int_equal(parse_pull(&pa, err, "h:d", "-j", "4", "--force", NULL),
 	                 0);
-	assert_string_equal(pa.opts.dbname, "d");
-	assert_int_equal(pa.opts.jobs, 4);
-	assert_int_equal(pa.opts.force, 1);
+	assert_string_equal(STR(pa, "dbname"), "d");
+	assert_int_equal(INT(pa, "jobs"), 4);
+	assert_int_equal(INT(pa, "force"), 1);
 	cli_pull_args_free(&pa);
 
 	assert_int_equal(parse_pull(&pa, err, "-q", "--", "h:--force", NULL), 0);
-	assert_string_equal(pa.opts.dbname, "--force");
-	assert_int_equal(pa.opts.force, 0);
+	assert_string_equal(STR(pa, "dbname"), "--force");
+	assert_int_equal(INT(pa, "force"), 0);
 	cli_pull_args_free(&pa);
 
 	/* A value that looks like an option is still the value. */
 	assert_int_equal(parse_pull(&pa, err, "--into", "--force", "h:d", NULL),
 	                 0);
-	assert_string_equal(pa.opts.into, "--force");
-	assert_int_equal(pa.opts.force, 0);
+	assert_string_equal(STR(pa, "into"), "--force");
+	assert_int_equal(INT(pa, "force"), 0);
 	cli_pull_args_free(&pa);
 }
 
@@ -562,8 +606,8 @@ test_args_option_errors(void **state)
 	assert_pull_error("unknown option '-x'", "-qx", "h:d");
 	assert_pull_error("ambiguous option '--co' (--compress, --connect-timeout)",
 	                  "--co", "zstd", "h:d");
-	assert_pull_error("ambiguous option '--re' (--remote-pg-opts, "
-	                  "--remote-mysql-opts, --remote-sudo, --remote-threads)",
+	assert_pull_error("ambiguous option '--re' (--remote-sudo, "
+	                  "--remote-threads, --remote-pg-opts, --remote-mysql-opts)",
 	                  "--re=x", "h:d");
 	assert_pull_error("option '--into' requires an argument", "h:d", "--into");
 	assert_pull_error("option '-j' requires an argument", "h:d", "-j");
@@ -581,6 +625,9 @@ test_args_option_errors(void **state)
 	                  "65535)", "h:70000:d");
 	assert_pull_error("missing ':DBNAME' in target 'db1' (expected "
 	                  "[user@]host[:port]:DBNAME)", "db1");
+	/* The parts of the target are not options of their own. */
+	assert_pull_error("unknown option '--host'", "--host=x", "h:d");
+	assert_pull_error("unknown option '--port'", "--port", "22", "h:d");
 	/* User input in a message cannot break the line. */
 	assert_pull_error("unknown option '--a?b'", "--a\nb", "h:d");
 	/* Abbreviations that name one option are GNU getopt's gift. */
@@ -590,7 +637,7 @@ test_args_option_errors(void **state)
 
 		assert_int_equal(parse_pull(&pa, err, "--comp", "none", "h:d", NULL),
 		                 0);
-		assert_int_equal(pa.opts.compress, SIPHON_COMPRESS_NONE);
+		assert_int_equal(INT(pa, "compress"), SIPHON_COMPRESS_NONE);
 		cli_pull_args_free(&pa);
 	}
 }
@@ -646,67 +693,74 @@ test_args_main_options(void **state)
 	assert_int_equal(ma.help, 1);
 }
 
-/* Every table entry is well-formed: the generated texts rely on it. */
+/* Every option is well-formed: the generated texts rely on it. */
 static void
 test_args_table_sane(void **state)
 {
-	const struct cli_option *tables[] = { cli_main_options, cli_pull_options };
-	const size_t counts[] = { cli_main_options_count, cli_pull_options_count };
+	struct cli_optlist lists[2];
 
 	(void)state;
+	cli_optlist_main(&lists[0]);
+	assert_int_equal(cli_optlist_pull(&lists[1]), 0);
 	for (size_t t = 0; t < 2; t++) {
-		for (size_t i = 0; i < counts[t]; i++) {
-			const struct cli_option *o = &tables[t][i];
+		const struct cli_optlist *l = &lists[t];
+
+		for (size_t i = 0; i < l->n; i++) {
+			const struct siphon_optdef *o = l->defs[i];
 
 			assert_non_null(o->name);
 			assert_non_null(o->help);
 			assert_true(strlen(o->help) > 0);
-			assert_ptr_equal(cli_option_find(tables[t], counts[t], o->name), o);
+			assert_ptr_equal(cli_optlist_find(l, o->name), o);
 			/* Names go into shell code unquoted. */
 			assert_int_equal(strspn(o->name, "abcdefghijklmnopqrstuvwxyz-"),
 			                 strlen(o->name));
-			if (o->kind == CLI_OPT_INT || o->kind == CLI_OPT_STRING ||
-			    o->kind == CLI_OPT_FILE)
+			assert_false(o->flags & SIPHON_OPTDEF_TARGET);
+			if (o->type == SIPHON_OPT_INT || o->type == SIPHON_OPT_STRING ||
+			    o->type == SIPHON_OPT_FILE)
 				assert_non_null(o->metavar);
-			if (o->kind == CLI_OPT_INT)
+			if (o->type == SIPHON_OPT_INT)
 				assert_true(o->min >= 0 && o->min <= o->max);
-			if (o->kind == CLI_OPT_CHOICE)
-				assert_non_null(o->choices[0].name);
-			for (size_t j = i + 1; j < counts[t]; j++) {
-				assert_string_not_equal(o->name, tables[t][j].name);
+			if (o->type == SIPHON_OPT_CHOICE)
+				assert_non_null(o->choices[0]);
+			for (size_t j = i + 1; j < l->n; j++) {
+				assert_string_not_equal(o->name, l->defs[j]->name);
 				assert_true(o->short_name == 0 ||
-				            o->short_name != tables[t][j].short_name);
+				            o->short_name != l->defs[j]->short_name);
 			}
 		}
 	}
-	assert_null(cli_option_find(cli_pull_options, cli_pull_options_count,
-	                            "bogus"));
+	assert_null(cli_optlist_find(&lists[1], "bogus"));
+	assert_null(cli_optlist_find(&lists[1], "host"));
+	cli_optlist_free(&lists[1]);
 }
 
 /* ---- --help ---- */
 
 static void
-check_help_lists(const char *text, const struct cli_option *t, size_t n)
+check_help_lists(const char *text, const struct cli_optlist *l)
 {
 	char want[128];
 
-	for (size_t i = 0; i < n; i++) {
-		if (t[i].short_name != 0)
-			snprintf(want, sizeof(want), "  -%c, --%s", t[i].short_name,
-			         t[i].name);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct siphon_optdef *d = l->defs[i];
+
+		if (d->short_name != 0)
+			snprintf(want, sizeof(want), "  -%c, --%s", d->short_name,
+			         d->name);
 		else
-			snprintf(want, sizeof(want), "      --%s", t[i].name);
+			snprintf(want, sizeof(want), "      --%s", d->name);
 		if (strstr(text, want) == NULL)
 			fail_msg("--help lacks '%s'", want);
-		if (t[i].metavar != NULL) {
-			snprintf(want, sizeof(want), "--%s %s", t[i].name, t[i].metavar);
+		if (d->metavar != NULL) {
+			snprintf(want, sizeof(want), "--%s %s", d->name, d->metavar);
 			if (strstr(text, want) == NULL)
 				fail_msg("--help lacks '%s'", want);
 		}
-		for (size_t c = 0; t[i].kind == CLI_OPT_CHOICE &&
-		                   t[i].choices[c].name != NULL; c++)
-			if (strstr(text, t[i].choices[c].name) == NULL)
-				fail_msg("--help lacks '%s'", t[i].choices[c].name);
+		for (size_t c = 0; d->type == SIPHON_OPT_CHOICE &&
+		                   d->choices[c] != NULL; c++)
+			if (strstr(text, d->choices[c]) == NULL)
+				fail_msg("--help lacks '%s'", d->choices[c]);
 	}
 }
 
@@ -725,12 +779,16 @@ check_line_width(const char *text)
 static void
 test_args_help_lists_every_option(void **state)
 {
-	char *pull = help_text(cli_help_pull);
+	char *pull = help_text(help_pull);
 	char *top = help_text(cli_help_main);
+	struct cli_optlist lp, lm;
 
 	(void)state;
-	check_help_lists(pull, cli_pull_options, cli_pull_options_count);
-	check_help_lists(top, cli_main_options, cli_main_options_count);
+	assert_int_equal(cli_optlist_pull(&lp), 0);
+	cli_optlist_main(&lm);
+	check_help_lists(pull, &lp);
+	check_help_lists(top, &lm);
+	cli_optlist_free(&lp);
 	for (size_t i = 0; i < cli_commands_count; i++) {
 		char want[64];
 
@@ -809,7 +867,7 @@ test_args_format_bytes(void **state)
 static void
 test_args_summary(void **state)
 {
-	struct siphon_pull_opts o = { .host = "db1", .dbname = "app" };
+	struct siphon_opts *o;
 	struct siphon_pull_stats st = {
 		.wire_bytes = 1234567890, .raw_bytes = 5432109876ULL,
 		.tables = 42, .seconds = 12.34, .codec = "zstd",
@@ -817,52 +875,58 @@ test_args_summary(void **state)
 	char buf[256];
 
 	(void)state;
-	cli_format_summary(buf, sizeof(buf), &o, &st);
+	assert_int_equal(siphon_opts_new(&o), 0);
+	assert_int_equal(siphon_opts_set(o, "host", "db1", SIPHON_ORIGIN_CLI, NULL), 0);
+	assert_int_equal(siphon_opts_set(o, "dbname", "app", SIPHON_ORIGIN_CLI, NULL), 0);
+	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_string_equal(buf, "pulled app from db1 into app: 42 tables, "
 	                    "5.4 GB (1.2 GB on the wire, zstd) in 12.3 s, "
 	                    "440.2 MB/s");
 
-	o.into = "app_copy";
+	assert_int_equal(siphon_opts_set(o, "into", "app_copy", SIPHON_ORIGIN_CLI, NULL), 0);
 	st.tables = 1;
 	st.seconds = 0;
 	memset(st.codec, 0, sizeof(st.codec));
-	cli_format_summary(buf, sizeof(buf), &o, &st);
+	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_string_equal(buf, "pulled app from db1 into app_copy: 1 table, "
 	                    "5.4 GB (1.2 GB on the wire) in 0.0 s");
 
 	/* A codec filling the array without a NUL, hostile names. */
 	memset(st.codec, 'z', sizeof(st.codec));
-	o.dbname = "a\nb\x1b[2J";
-	o.into = NULL;
-	cli_format_summary(buf, sizeof(buf), &o, &st);
+	siphon_opts_free(o);
+	assert_int_equal(siphon_opts_new(&o), 0);
+	assert_int_equal(siphon_opts_set(o, "host", "db1", SIPHON_ORIGIN_CLI, NULL), 0);
+	assert_int_equal(siphon_opts_set(o, "dbname", "a\nb\x1b[2J", SIPHON_ORIGIN_CLI, NULL), 0);
+	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_string_equal(buf, "pulled a?b?[2J from db1 into a?b?[2J: 1 table, "
 	                    "5.4 GB (1.2 GB on the wire, zzzzzzzzzzzzzzzz) "
 	                    "in 0.0 s");
 
 	/* A small buffer is cut, never overrun. */
-	cli_format_summary(buf, 8, &o, &st);
+	cli_format_summary(buf, 8, o, &st);
 	assert_string_equal(buf, "pulled ");
 
 	/* Where the library says the copy went wins (SQLite: the local file). */
-	o.dbname = "/srv/app/db.sqlite3";
+	assert_int_equal(siphon_opts_set(o, "dbname", "/srv/app/db.sqlite3", SIPHON_ORIGIN_CLI, NULL), 0);
 	snprintf(st.codec, sizeof(st.codec), "none");
 	snprintf(st.into, sizeof(st.into), "/home/dev/db.sqlite3");
-	cli_format_summary(buf, sizeof(buf), &o, &st);
+	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_string_equal(buf, "pulled /srv/app/db.sqlite3 from db1 into /home/dev/db.sqlite3: 1 table, "
 	                    "5.4 GB (1.2 GB on the wire, none) in 0.0 s");
 	/* A field filled to the end without a NUL is read to its end only. */
 	memset(st.into, 'x', sizeof(st.into));
-	cli_format_summary(buf, sizeof(buf), &o, &st);
+	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_non_null(strstr(buf, " into xxxx"));
 
 	/* Things not copied exactly are counted on the same line. */
 	st.into[0] = '\0';
 	st.left_out = 3;
-	cli_format_summary(buf, sizeof(buf), &o, &st);
+	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_non_null(strstr(buf, " in 0.0 s; 3 things not copied exactly (warnings above)"));
 	st.left_out = 1;
-	cli_format_summary(buf, sizeof(buf), &o, &st);
+	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_non_null(strstr(buf, "; 1 thing not copied exactly (warnings above)"));
+	siphon_opts_free(o);
 }
 
 /* ---- completions ---- */
@@ -872,9 +936,12 @@ check_completion_lists(const char *shell)
 {
 	char *text = completion_text(shell);
 	char want[128];
+	struct cli_optlist lp, lm;
 
-	for (size_t i = 0; i < cli_pull_options_count; i++) {
-		const struct cli_option *o = &cli_pull_options[i];
+	assert_int_equal(cli_optlist_pull(&lp), 0);
+	cli_optlist_main(&lm);
+	for (size_t i = 0; i < lp.n; i++) {
+		const struct siphon_optdef *o = lp.defs[i];
 
 		snprintf(want, sizeof(want), "--%s", o->name);
 		if (strstr(text, want) == NULL)
@@ -884,16 +951,17 @@ check_completion_lists(const char *shell)
 			if (strstr(text, want) == NULL)
 				fail_msg("%s completion lacks %s", shell, want);
 		}
-		for (size_t c = 0; o->kind == CLI_OPT_CHOICE &&
-		                   o->choices[c].name != NULL; c++)
-			if (strstr(text, o->choices[c].name) == NULL)
+		for (size_t c = 0; o->type == SIPHON_OPT_CHOICE &&
+		                   o->choices[c] != NULL; c++)
+			if (strstr(text, o->choices[c]) == NULL)
 				fail_msg("%s completion lacks %s", shell,
-				         o->choices[c].name);
+				         o->choices[c]);
 	}
-	for (size_t i = 0; i < cli_main_options_count; i++) {
-		snprintf(want, sizeof(want), "--%s", cli_main_options[i].name);
+	for (size_t i = 0; i < lm.n; i++) {
+		snprintf(want, sizeof(want), "--%s", lm.defs[i]->name);
 		assert_non_null(strstr(text, want));
 	}
+	cli_optlist_free(&lp);
 	for (size_t i = 0; i < cli_commands_count; i++)
 		assert_non_null(strstr(text, cli_commands[i].name));
 	/* Every placeholder was filled. */
@@ -925,7 +993,7 @@ test_args_complete_options(void **state)
 	assert_int_equal(cli_complete_options(c.f, "pull"), 0);
 	text = capture_end(&c);
 	assert_non_null(strstr(text, "--into\n-j\n--jobs\n--compress\n"));
-	assert_non_null(strstr(text, "\n--stall-timeout\n-q\n--quiet\n"));
+	assert_non_null(strstr(text, "\n--lock-all\n-q\n--quiet\n"));
 	free(text);
 
 	capture_start(&c);
@@ -956,11 +1024,63 @@ test_args_completion_files_current(void **state)
 		char *have = read_file(files[i].path);
 
 		if (strcmp(want, have) != 0)
-			fail_msg("%s is stale: run 'siphon __gen-completion %s > %s'",
-			         files[i].path, files[i].shell, files[i].path);
+			fail_msg("%s is stale: run 'make completions'", files[i].path);
 		free(want);
 		free(have);
 	}
+}
+
+/* ---- the man page ---- */
+
+/* docs/siphon.1 is exactly what the definitions generate today. */
+static void
+test_args_man_file_current(void **state)
+{
+	char *want = man_text();
+	char *have = read_file("docs/siphon.1");
+
+	(void)state;
+	if (strcmp(want, have) != 0)
+		fail_msg("docs/siphon.1 is stale: run 'make man'");
+	free(want);
+	free(have);
+}
+
+/* Every option is in the OPTIONS section, minus signs escaped for roff. */
+static void
+test_args_man_lists_every_option(void **state)
+{
+	char *text = man_text();
+	const char *opts_sec = strstr(text, "\n.SH OPTIONS\n");
+	struct cli_optlist l;
+	char want[160];
+
+	(void)state;
+	assert_non_null(opts_sec);
+	assert_int_equal(cli_optlist_pull(&l), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		char name[80];
+		size_t k = 0;
+
+		for (const char *p = l.defs[i]->name; *p != '\0' && k + 3 < sizeof(name); p++) {
+			if (*p == '-')
+				name[k++] = '\\';
+			name[k++] = *p;
+		}
+		name[k] = '\0';
+		snprintf(want, sizeof(want), "\\fB\\-\\-%s\\fR", name);
+		if (strstr(opts_sec, want) == NULL)
+			fail_msg("the man page lacks %s", want);
+	}
+	cli_optlist_free(&l);
+	/* Nothing in it reads as a roff request by accident. */
+	for (const char *p = text; *p != '\0'; p = strchr(p, '\n') + 1) {
+		if (*p == '\'')
+			fail_msg("line starts with a quote: %.40s", p);
+		if (strchr(p, '\n') == NULL)
+			break;
+	}
+	free(text);
 }
 
 /* ---- the bash completion, run in a real bash ---- */
@@ -1183,6 +1303,8 @@ main(void)
 		cmocka_unit_test(test_args_completion_lists_every_option),
 		cmocka_unit_test(test_args_complete_options),
 		cmocka_unit_test(test_args_completion_files_current),
+		cmocka_unit_test(test_args_man_file_current),
+		cmocka_unit_test(test_args_man_lists_every_option),
 		cmocka_unit_test(test_args_bash_completion),
 		cmocka_unit_test(test_args_zsh_completion_parses),
 		cmocka_unit_test(test_args_sanitize),

@@ -15,6 +15,7 @@
 #include "engine_rows/rows_engine.h"
 
 #include "engine/registry.h"
+#include "opt/opt.h"
 #include "run/driver.h"
 #include "source/source.h"
 #include "util/tmpname.h"
@@ -24,6 +25,7 @@ struct fixture {
 	struct siphon_ctx *ctx;
 	struct siphon_source *source;
 	const struct siphon_engine_ops *engines[8];
+	struct siphon_opts *opts;      /* the registry's defaults */
 	struct siphon_pull_opts o;
 	struct siphon_run_request req;
 };
@@ -100,6 +102,10 @@ setup(void **state)
 		f->engines[k++] = *e;
 	f->engines[k++] = &test_engine_rows;
 	f->engines[k] = NULL;
+	/* The defaults as a pull resolves them; the test then sets what it needs. */
+	assert_int_equal(siphon_opts_new(&f->opts), 0);
+	assert_int_equal(siphon_opts_resolve(f->opts, &f->o, db, sizeof(db)), 0);
+	f->req.opts = f->opts;
 	f->o.host = "the test's directory";
 	f->o.dbname = "shop.rows";
 	f->o.into = f->into;
@@ -119,6 +125,7 @@ teardown(void **state)
 
 	siphon_source_free(f->source);
 	siphon_ctx_free(f->ctx);
+	siphon_opts_free(f->opts);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", f->src, f->dst);
 	assert_int_equal(system(cmd), 0);
 	free(f);

@@ -358,11 +358,13 @@ test_events_pull_failures(void **state)
 	};
 	struct recorder rc;
 	struct siphon_ctx *ctx = new_ctx(&rc);
-	struct siphon_pull_opts o = {.dbname = "app"};
+	struct siphon_opts *o = NULL;
 	int r;
 
 	(void)state;
-	assert_int_equal(siphon_pull(ctx, &o, NULL), SIPHON_EUSAGE);
+	assert_int_equal(siphon_opts_new(&o), 0);
+	assert_int_equal(siphon_opts_set(o, "dbname", "app", SIPHON_ORIGIN_CLI, "target"), 0);
+	assert_int_equal(siphon_pull(ctx, o, NULL), SIPHON_EUSAGE);
 	assert_int_equal(rc.n, 1);
 	assert_int_equal(rc.r[0].ev.kind, SIPHON_EVENT_SUMMARY);
 	assert_int_equal(rc.r[0].ev.rc, SIPHON_EUSAGE);
@@ -371,10 +373,10 @@ test_events_pull_failures(void **state)
 	/* Nothing listens on port 1 here: connect fails, cleanup runs, the summary says so. */
 	rc.n = 0;
 	siphon_err_clear(ctx);
-	o.host = "127.0.0.1";
-	o.port = 1;
-	o.connect_timeout = 5;
-	r = siphon_pull(ctx, &o, NULL);
+	assert_int_equal(siphon_opts_set(o, "host", "127.0.0.1", SIPHON_ORIGIN_CLI, "target"), 0);
+	assert_int_equal(siphon_opts_set(o, "port", "1", SIPHON_ORIGIN_CLI, "target"), 0);
+	assert_int_equal(siphon_opts_set(o, "connect-timeout", "5", SIPHON_ORIGIN_CLI, NULL), 0);
+	r = siphon_pull(ctx, o, NULL);
 	assert_int_equal(r, SIPHON_ECONNECT);
 	expect_kinds(&rc, refused_conn, 5);
 	assert_int_equal(rc.r[0].ev.phase, SIPHON_PHASE_CONNECT);
@@ -383,6 +385,7 @@ test_events_pull_failures(void **state)
 	assert_int_equal(rc.r[4].ev.rc, SIPHON_ECONNECT);
 	assert_string_equal(rc.r[4].text, siphon_ctx_errmsg(ctx));
 	siphon_ctx_free(ctx);
+	siphon_opts_free(o);
 }
 
 /* ---- the text consumer ---- */
@@ -399,17 +402,29 @@ progress_at(double data_seconds, uint64_t raw, uint64_t wire, int64_t expected)
 	return ev;
 }
 
+/* The options of a pull of dbname from host, as the CLI sets them. */
+static struct siphon_opts *
+target_opts(const char *host, const char *dbname)
+{
+	struct siphon_opts *o = NULL;
+
+	assert_int_equal(siphon_opts_new(&o), 0);
+	assert_int_equal(siphon_opts_set(o, "host", host, SIPHON_ORIGIN_CLI, "target"), 0);
+	assert_int_equal(siphon_opts_set(o, "dbname", dbname, SIPHON_ORIGIN_CLI, "target"), 0);
+	return o;
+}
+
 /* One line every 5 s of table data, today's wording. */
 static void
 test_events_text_progress_lines(void **state)
 {
-	struct siphon_pull_opts o = {.host = "db1", .dbname = "app"};
+	struct siphon_opts *o = target_opts("db1", "app");
 	struct cli_progress_text pt;
 	struct siphon_event ev = {.kind = SIPHON_EVENT_PHASE_START, .phase = SIPHON_PHASE_TRANSFER};
 	char line[512];
 
 	(void)state;
-	cli_progress_text_init(&pt, &o, 0, stdout, stderr);
+	cli_progress_text_init(&pt, o, 0, stdout, stderr);
 	assert_int_equal(cli_progress_text_line(&pt, &ev, line, sizeof(line)), 0);
 	for (double t = 0; t < 4.99; t += 1) {
 		ev = progress_at(t, 1000000, 500000, 9000000);
@@ -431,19 +446,20 @@ test_events_text_progress_lines(void **state)
 	ev = (struct siphon_event){.kind = SIPHON_EVENT_TABLE_PROGRESS};
 	ev.totals.data_seconds = 60;
 	assert_int_equal(cli_progress_text_line(&pt, &ev, line, sizeof(line)), 0);
+	siphon_opts_free(o);
 }
 
 /* An SQLite file: waiting for the server's copy, then bytes of about so many. */
 static void
 test_events_text_file_copy(void **state)
 {
-	struct siphon_pull_opts o = {.host = "db\x1b" "1", .dbname = "/srv/app.db"};
+	struct siphon_opts *o = target_opts("db\x1b" "1", "/srv/app.db");
 	struct cli_progress_text pt;
 	struct siphon_event ev = {.kind = SIPHON_EVENT_TABLE_START};
 	char line[512];
 
 	(void)state;
-	cli_progress_text_init(&pt, &o, 0, stdout, stderr);
+	cli_progress_text_init(&pt, o, 0, stdout, stderr);
 	ev.table.file = "/srv/app.db";
 	assert_int_equal(cli_progress_text_line(&pt, &ev, line, sizeof(line)), 0);
 	ev = progress_at(5.4, 0, 0, 52000000);
@@ -452,6 +468,7 @@ test_events_text_file_copy(void **state)
 	ev = progress_at(10.5, 26000000, 9100000, 52000000);
 	assert_int_equal(cli_progress_text_line(&pt, &ev, line, sizeof(line)), 1);
 	assert_string_equal(line, "26.0 of about 52.0 MB received (9.1 MB on the wire)");
+	siphon_opts_free(o);
 }
 
 /* Reads back what a consumer printed into f. */
@@ -471,7 +488,7 @@ printed(FILE *f, char *buf, size_t cap)
 static void
 test_events_text_summary(void **state)
 {
-	struct siphon_pull_opts o = {.host = "db1", .dbname = "app"};
+	struct siphon_opts *o = target_opts("db1", "app");
 	struct siphon_pull_stats st = {.wire_bytes = 1200000, .raw_bytes = 5300000, .tables = 42,
 	                               .seconds = 2.0, .codec = "zstd", .into = "app"};
 	struct siphon_event ev = {.kind = SIPHON_EVENT_SUMMARY, .stats = &st};
@@ -482,9 +499,9 @@ test_events_text_summary(void **state)
 	(void)state;
 	assert_non_null(out);
 	assert_non_null(err);
-	cli_format_summary(want, sizeof(want), &o, &st);
+	cli_format_summary(want, sizeof(want), o, &st);
 	strcat(want, "\n");
-	cli_progress_text_init(&pt, &o, 0, out, err);
+	cli_progress_text_init(&pt, o, 0, out, err);
 	cli_progress_text_event(&pt, &ev);
 	assert_string_equal(printed(out, got, sizeof(got)), want);
 	assert_string_equal(printed(err, got, sizeof(got)), "");
@@ -498,7 +515,7 @@ test_events_text_summary(void **state)
 	assert_string_equal(printed(out, got, sizeof(got)), "");
 
 	/* -q: neither the summary nor progress lines. */
-	cli_progress_text_init(&pt, &o, 1, out, err);
+	cli_progress_text_init(&pt, o, 1, out, err);
 	ev.rc = 0;
 	cli_progress_text_event(&pt, &ev);
 	ev = progress_at(6, 1, 1, 1);
@@ -507,13 +524,14 @@ test_events_text_summary(void **state)
 	assert_string_equal(printed(err, got, sizeof(got)), "");
 
 	/* A progress line goes to stderr, as a log line would. */
-	cli_progress_text_init(&pt, &o, 0, out, err);
+	cli_progress_text_init(&pt, o, 0, out, err);
 	cli_progress_text_event(&pt, &ev);
 	assert_string_equal(printed(err, got, sizeof(got)),
 	                    "siphon: 0.0 MB of table data loaded (0.0 MB on the wire), 0.0 MB/s; "
 	                    "the tables take 0.0 MB on the server\n");
 	fclose(out);
 	fclose(err);
+	siphon_opts_free(o);
 }
 
 int

@@ -1,5 +1,6 @@
 /* my_engine.c - the MySQL/MariaDB engine's ops table. */
 #include "engine/engine.h"
+#include "engine/mysql/my_options.h"
 #include "engine/mysql/my_pull_int.h"
 #include "remote/probe.h"
 
@@ -18,6 +19,7 @@ const struct siphon_engine_ops siphon_engine_mysql = {
 	.title = "MySQL/MariaDB",
 	.tools = "mysql/mariadb client",
 	.list_hint = "mysql -e 'SHOW DATABASES'",
+	.options = siphon_my_options,
 	.bid_probe = my_bid_probe,
 	.has_db = siphon_my_has_db,
 	.state_size = sizeof(struct my),

@@ -5,6 +5,7 @@
  */
 #include "engine/mysql/my_pull_int.h"
 
+#include "engine/mysql/my_options.h"
 #include "engine/mysql/my_sql.h"
 #include "util/clock.h"
 #include "util/ctx.h"
@@ -201,7 +202,7 @@ int
 my_local_open(struct my *my)
 {
 	struct my_local *l = &my->local;
-	const char *env, *path;
+	const char *env, *path, *extra;
 	char *out = NULL, *e = NULL, **argv = NULL, line[512], *p, *q;
 	int st, r = 0;
 
@@ -214,8 +215,8 @@ my_local_open(struct my *my)
 	if (add_arg(l, l->client) != 0)
 		goto oom;
 	/* Option-file options (--defaults-file) must come first. */
-	if (my->o->local_mysql_opts != NULL) {
-		r = siphon_words_split(my->o->local_mysql_opts, emit_arg, l);
+	if ((extra = siphon_opt_str(my->eng->opts, &siphon_my_options[MY_OPT_LOCAL_OPTS])) != NULL) {
+		r = siphon_words_split(extra, emit_arg, l);
 		if (r == -2)
 			return siphon_err(my->ctx, SIPHON_EUSAGE, "--local-mysql-opts has an unbalanced quote");
 		if (r != 0)

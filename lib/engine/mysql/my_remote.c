@@ -2,6 +2,7 @@
 #include "engine/mysql/my_pull_int.h"
 
 #include "engine/mysql/my_explain.h"
+#include "engine/mysql/my_options.h"
 #include "engine/mysql/my_sql.h"
 #include "remote/shell.h"
 #include "util/ctx.h"
@@ -27,10 +28,12 @@ siphon_my_remote_client(const struct siphon_probe *p)
 int
 my_client_stage(struct my *my, struct siphon_strbuf *st, int nice)
 {
+	const char *extra = siphon_opt_str(my->eng->opts, &siphon_my_options[MY_OPT_REMOTE_OPTS]);
+
 	if (siphon_eng_tool_prefix(my->eng, st, my->client, nice) != 0)
 		return siphon_err_oom(my->ctx);
-	if (my->o->remote_mysql_opts != NULL) {
-		int r = siphon_sh_append_words(st, my->o->remote_mysql_opts);
+	if (extra != NULL) {
+		int r = siphon_sh_append_words(st, extra);
 
 		if (r == -2)
 			return siphon_err(my->ctx, SIPHON_EUSAGE, "--remote-mysql-opts has an unbalanced quote");

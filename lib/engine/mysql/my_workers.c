@@ -19,6 +19,7 @@
  */
 #include "engine/mysql/my_pull_int.h"
 
+#include "engine/mysql/my_options.h"
 #include "engine/mysql/my_sql.h"
 #include "engine/plan.h"
 #include "util/clock.h"
@@ -484,6 +485,7 @@ shrink_workers(struct my *my)
 int
 my_snapshot(struct my *my)
 {
+	int lock_all = siphon_opt_int(my->eng->opts, &siphon_my_options[MY_OPT_LOCK_ALL]);
 	int r, locked = 0, same = 0, w;
 	double t0;
 
@@ -510,7 +512,7 @@ my_snapshot(struct my *my)
 		if ((r = siphon_loop_step(my->loop, 1000)) != 0)
 			return r;
 	}
-	if (my->o->no_lock) {
+	if (siphon_opt_int(my->eng->opts, &siphon_my_options[MY_OPT_NO_LOCK])) {
 		my->how = MY_NOLOCK;
 		siphon_log(my->ctx, SIPHON_LOG_WARN,
 		           "--no-lock: the %d channels start their transactions at different moments, so the copy may not be one instant (rows written meanwhile may be in one table and not in another)",
@@ -520,7 +522,7 @@ my_snapshot(struct my *my)
 		return send_data(my, 1);
 	}
 	/* One channel is one transaction: one instant without any lock. */
-	if (my->nworkers == 1 && !my->o->lock_all) {
+	if (my->nworkers == 1 && !lock_all) {
 		my->how = MY_SINGLE;
 		siphon_log(my->ctx, SIPHON_LOG_INFO, "one channel: the copy is one transaction, one instant");
 		warn_nontransactional(my);
@@ -532,7 +534,7 @@ my_snapshot(struct my *my)
 		return r;
 	if (locked) {
 		t0 = siphon_mono_s();
-		my->how = my->o->lock_all ? MY_LOCK_ALL : MY_LOCK;
+		my->how = lock_all ? MY_LOCK_ALL : MY_LOCK;
 		/* Only the snapshots under the lock: the rows flow once it is gone. */
 		if ((r = plan(my, my->nworkers)) != 0 || (r = send_snapshot(my)) != 0)
 			return r;
@@ -556,7 +558,7 @@ my_snapshot(struct my *my)
 		}
 		return send_data(my, 0);
 	}
-	if (my->o->lock_all)
+	if (lock_all)
 		return siphon_err(my->ctx, SIPHON_EREMOTE,
 		                  "--lock-all needs the global read lock on %s, which could not be taken (see above); the remote user needs RELOAD, and no long query may be running",
 		                  my->o->host);

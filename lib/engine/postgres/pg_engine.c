@@ -1,5 +1,6 @@
 /* pg_engine.c - the PostgreSQL engine's ops table. */
 #include "engine/engine.h"
+#include "engine/postgres/pg_options.h"
 #include "engine/postgres/pg_pull.h"
 #include "engine/postgres/pg_pull_int.h"
 #include "engine/postgres/pg_tools.h"
@@ -19,6 +20,7 @@ const struct siphon_engine_ops siphon_engine_postgres = {
 	.title = "PostgreSQL",
 	.tools = "PostgreSQL client (pg_dump, psql)",
 	.list_hint = "psql -l",
+	.options = siphon_pg_options,
 	.bid_probe = pg_bid_probe,
 	.has_db = siphon_pg_has_db,
 	.state_size = sizeof(struct pg),

@@ -5,6 +5,7 @@
 #include "engine/postgres/pg_explain.h"
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_local.h"
+#include "engine/postgres/pg_options.h"
 #include "engine/postgres/pg_post.h"
 #include "engine/postgres/pg_script.h"
 #include "remote/shell.h"
@@ -44,10 +45,10 @@ int
 pg_conn_args(struct pg *pg, struct siphon_strbuf *sb)
 {
 	struct siphon_strbuf ci = {0};
+	const char *extra = siphon_opt_str(pg->eng->opts, &siphon_pg_options[PG_OPT_REMOTE_OPTS]);
 	int r;
 
-	if (pg->o->remote_pg_opts != NULL &&
-	    (r = siphon_sh_append_words(sb, pg->o->remote_pg_opts)) != 0)
+	if (extra != NULL && (r = siphon_sh_append_words(sb, extra)) != 0)
 		return r;
 	if (siphon_pg_conninfo(&ci, pg->o->dbname) != 0 ||
 	    siphon_strbuf_puts(sb, " -d ") != 0 ||

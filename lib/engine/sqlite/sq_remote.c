@@ -182,7 +182,7 @@ sq_copy(struct sq *sq)
 	double t0 = siphon_mono_s(), next = t0;
 	uint64_t seen = 0;
 	unsigned ev = 0;
-	int r, stall = sq->o->stall_timeout > 0 ? sq->o->stall_timeout : 120;
+	int r, stall = sq->o->stall_timeout;
 
 	/* Heartbeats well within the stall timeout, at most every 10 s. */
 	snprintf(hb, sizeof(hb), "%d", stall / 4 < 1 ? 1 : stall / 4 > 10 ? 10 : stall / 4);

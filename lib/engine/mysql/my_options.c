@@ -1,0 +1,26 @@
+/* my_options.c - the MySQL/MariaDB engine's own options. */
+#include "engine/mysql/my_options.h"
+
+const struct siphon_optdef siphon_my_options[] = {
+	[MY_OPT_REMOTE_OPTS] = {
+		.name = "remote-mysql-opts", .type = SIPHON_OPT_STRING, .metavar = "OPTS",
+		.scope = "mysql",
+		.help = "extra options for the mysql/mariadb client on the server, "
+		        "e.g. '-S /run/mysqld/mysqld.sock -u backup' (passwords "
+		        "belong in the server's ~/.my.cnf)" },
+	[MY_OPT_LOCAL_OPTS] = {
+		.name = "local-mysql-opts", .type = SIPHON_OPT_STRING, .metavar = "OPTS",
+		.scope = "mysql",
+		.help = "extra options for the local mysql/mariadb client, e.g. "
+		        "'-h 127.0.0.1 -P 3307'" },
+	[MY_OPT_NO_LOCK] = {
+		.name = "no-lock", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "mysql",
+		.conflicts = "lock-all",
+		.help = "MySQL: take no global read lock; the channels may then see "
+		        "different instants" },
+	[MY_OPT_LOCK_ALL] = {
+		.name = "lock-all", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "mysql",
+		.help = "MySQL: hold the global read lock for the whole dump, so "
+		        "that MyISAM tables are consistent too (blocks writes)" },
+	{ .name = NULL },
+};

@@ -1,0 +1,102 @@
+/*
+ * opt.h - the option registry's inside: the values object behind the public
+ * struct siphon_opts, the core and SSH definitions, typed getters that take
+ * a definition (engines read their own options with them), and the resolved
+ * view the core code reads during a pull.
+ *
+ * Defaults and bounds live only in the definitions: code reads resolved
+ * values and never falls back to a number of its own.
+ */
+#ifndef SIPHON_OPT_OPT_H
+#define SIPHON_OPT_OPT_H
+
+#include "siphon.h"
+
+#include <stddef.h>
+
+#define SIPHON_OPT_ERR_MAX 512
+
+/* One definition's value. */
+struct siphon_opt_value {
+	int set;                       /* given (origin above the default) */
+	enum siphon_opt_origin origin;
+	int num;                       /* INT; FLAG 1/0; CHOICE index or -1 */
+	char *text;                    /* the value as text (the default's when
+	                                  unset), NULL when none; owned */
+	char *where;                   /* where it came from; NULL; owned */
+};
+
+struct siphon_opts {
+	size_t n;
+	const struct siphon_optdef **defs;  /* owned array, borrowed definitions */
+	struct siphon_opt_value *v;         /* n values, defs[i]'s in v[i] */
+	/*
+	 * A definition whose choices are filled when the object is made
+	 * (--engine: the registered engines' names and aliases).
+	 */
+	struct siphon_optdef filled;
+	const char **filled_choices;        /* owned, NULL-ended */
+	char errmsg[SIPHON_OPT_ERR_MAX];
+};
+
+/* The core options and the SSH ones, each ending with name NULL. */
+extern const struct siphon_optdef siphon_opt_core[];
+extern const struct siphon_optdef siphon_opt_ssh[];
+
+/*
+ * Sets up opts over the n definitions defs (copied), every value unset with
+ * its default.  Returns 0, SIPHON_ENOMEM, or SIPHON_EINTERNAL when a
+ * default does not fit its own definition (message in opts->errmsg).
+ * Release with siphon_opts_clear() whatever it returned.
+ */
+int siphon_opts_init(struct siphon_opts *opts, const struct siphon_optdef *const *defs, size_t n);
+void siphon_opts_clear(struct siphon_opts *opts);
+
+/* The value of d (looked up by its name); NULL when opts does not hold it. */
+const struct siphon_opt_value *siphon_opt_value(const struct siphon_opts *opts,
+                                                const struct siphon_optdef *d);
+/* Typed getters by definition: as siphon_opts_int and siphon_opts_str. */
+int siphon_opt_int(const struct siphon_opts *opts, const struct siphon_optdef *d);
+const char *siphon_opt_str(const struct siphon_opts *opts, const struct siphon_optdef *d);
+
+/*
+ * What the core code of a pull reads: the resolved values, defaults filled
+ * in.  Strings are borrowed from the options object, which outlives the
+ * pull.  The engines' own options are not here: each engine reads them
+ * with siphon_opt_int/siphon_opt_str and its own definitions.
+ */
+struct siphon_pull_opts {
+	const char *user;        /* SSH user; NULL: $USER */
+	const char *host;        /* SSH host name or address */
+	int port;
+	const char *dbname;      /* remote database (SQLite: the file's path) */
+	const char *into;        /* local database; NULL: dbname (SQLite: a
+	                            file path; NULL: dbname's base name here) */
+	int jobs;                /* parallel channels */
+	enum siphon_compress compress;
+	int level;               /* 0 when unset: the codec's default */
+	const char *identity;    /* -i key file; NULL: the usual files */
+	const char *known_hosts; /* NULL: ~/.ssh/known_hosts */
+	int accept_new_host_key;
+	const char *engine;      /* an engine's name or alias; NULL: decide */
+	const char *remote_sudo; /* run remote tools as this user; NULL */
+	int remote_threads;      /* cap on compressor threads; 0 when unset: all */
+	int no_nice;             /* do not nice/ionice remote tools */
+	int force;               /* terminate sessions on the old database */
+	int allow_older_local;   /* try a local server older than remote */
+	int connect_timeout;     /* seconds */
+	int stall_timeout;       /* seconds without progress */
+	int heartbeat_timeout;   /* seconds of silence after which the server
+	                            ends the pull, and siphon gives up on a
+	                            silent server */
+};
+
+/*
+ * Fills out from opts and checks what no single value can: options that
+ * contradict each other.  Returns 0, or SIPHON_EUSAGE with the message in
+ * err.
+ */
+int siphon_opts_resolve(const struct siphon_opts *opts, struct siphon_pull_opts *out,
+                        char *err, size_t errcap);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * opt_core.c - the options every pull has, whatever the engine: the target,
+ * the local name, channels, compression, the remote tools' manners, the
+ * replace policy and the timeouts.  Defaults and bounds live here alone.
+ */
+#include "opt/opt.h"
+
+/* In the order of enum siphon_compress: the index is the value. */
+static const char *const compress_choices[] = {"auto", "zstd", "pigz", "gzip", "none", NULL};
+
+const struct siphon_optdef siphon_opt_core[] = {
+	{ .name = "host", .type = SIPHON_OPT_STRING, .metavar = "HOST",
+	  .scope = "core", .flags = SIPHON_OPTDEF_TARGET,
+	  .help = "the SSH server: a host name or address" },
+	{ .name = "dbname", .type = SIPHON_OPT_STRING, .metavar = "DBNAME",
+	  .scope = "core", .flags = SIPHON_OPTDEF_TARGET,
+	  .help = "the database on the server (SQLite: the file's path)" },
+	{ .name = "into", .type = SIPHON_OPT_STRING, .metavar = "LOCALNAME",
+	  .scope = "core",
+	  .help = "name of the local database to create or replace, or for "
+	          "SQLite the local file (default: DBNAME; for SQLite its base "
+	          "name)" },
+	{ .name = "jobs", .short_name = 'j', .type = SIPHON_OPT_INT,
+	  .metavar = "N", .min = 1, .max = 64, .def = "4", .scope = "core",
+	  .help = "copy over N parallel channels of the one SSH session "
+	          "(default 4)" },
+	{ .name = "compress", .type = SIPHON_OPT_CHOICE,
+	  .choices = compress_choices, .def = "auto", .scope = "core",
+	  .help = "compressor to run on the server; auto picks the best one "
+	          "installed there, none when the server is this machine "
+	          "(default auto)" },
+	/* No default here: it is the compressor's own (codec/). */
+	{ .name = "level", .type = SIPHON_OPT_INT, .metavar = "N",
+	  .min = 1, .max = 22, .scope = "core",
+	  .help = "compression level: 1-22 for zstd, 1-9 for pigz and gzip "
+	          "(default: 3 for zstd, 1 for pigz and gzip)" },
+	/* choices NULL: the registered engines' names and aliases. */
+	{ .name = "engine", .type = SIPHON_OPT_CHOICE, .scope = "core",
+	  .help = "database engine: postgres, mysql (also MariaDB) or sqlite "
+	          "(default: sqlite for a file path, else what the server "
+	          "has; asks when both could fit)" },
+	{ .name = "remote-sudo", .type = SIPHON_OPT_STRING, .metavar = "USER",
+	  .scope = "core",
+	  .help = "run the database tools on the server as USER, through sudo" },
+	{ .name = "remote-threads", .type = SIPHON_OPT_INT, .metavar = "N",
+	  .min = 1, .max = 1024, .scope = "core",
+	  .help = "use at most N compressor threads on the server "
+	          "(default: all cores)" },
+	{ .name = "no-nice", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "core",
+	  .help = "do not lower the CPU and I/O priority of the remote tools" },
+	{ .name = "force", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "core",
+	  .help = "replace the local database even while sessions are "
+	          "connected to it (PostgreSQL, MySQL: they are ended; SQLite: "
+	          "a program that has the file open keeps the old copy)" },
+	{ .name = "allow-older-local", .type = SIPHON_OPT_FLAG, .def = "no",
+	  .scope = "core",
+	  .help = "try even if the local server is older than the remote one" },
+	{ .name = "heartbeat-timeout", .type = SIPHON_OPT_INT, .metavar = "SECS",
+	  .min = 15, .max = 86400, .def = "60", .scope = "core",
+	  .help = "the server ends the pull (its processes, sessions and "
+	          "locks) when it has heard nothing from siphon for SECS "
+	          "seconds, and siphon gives up on a server silent that long "
+	          "(default 60)" },
+	{ .name = "stall-timeout", .type = SIPHON_OPT_INT, .metavar = "SECS",
+	  .min = 1, .max = 86400, .def = "120", .scope = "core",
+	  .help = "abort when no data has arrived for SECS seconds "
+	          "(default 120)" },
+	{ .name = NULL },
+};
