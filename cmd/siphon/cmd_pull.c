@@ -4,6 +4,7 @@
 #include "args.h"
 #include "exitcodes.h"
 #include "help.h"
+#include "plan_print.h"
 #include "progress_text.h"
 #include "tty.h"
 
@@ -45,9 +46,24 @@ log_level(const struct cli_pull_args *pa)
 	return SIPHON_LOG_INFO;
 }
 
-int
-cli_cmd_pull(int argc, char **argv)
+struct plan_out {
+	char target[1024];   /* host:dbname, for the heading */
+};
+
+static void
+print_plan(void *arg, const struct siphon_plan_info *plan)
 {
+	const struct plan_out *po = arg;
+
+	cli_plan_print(stdout, po->target, plan);
+}
+
+/* pull, or with plan set only its plan: options to library call to exit status. */
+static int
+run_command(int argc, char **argv, int plan)
+{
+	const char *name = plan ? "plan" : "pull";
+	struct plan_out po;
 	struct cli_pull_args pa;
 	struct siphon_ctx *ctx = NULL;
 	struct siphon_pull_stats stats;
@@ -56,7 +72,7 @@ cli_cmd_pull(int argc, char **argv)
 	int cancel_fd, r, code;
 
 	if (cli_pull_args_parse(&pa, argc, argv, err, sizeof(err)) != 0) {
-		code = cli_usage_error(err, "pull");
+		code = cli_usage_error(err, name);
 		goto out;
 	}
 	if (pa.help) {
@@ -75,7 +91,8 @@ cli_cmd_pull(int argc, char **argv)
 	siphon_ctx_set_log(ctx, log_line, NULL, log_level(&pa));
 	/* Progress lines and the summary are the text view of the events. */
 	cli_progress_text_init(&text, pa.opts, pa.quiet, stdout, stderr);
-	siphon_ctx_set_events(ctx, cli_progress_text_event, &text);
+	if (!plan)
+		siphon_ctx_set_events(ctx, cli_progress_text_event, &text);
 	if ((cancel_fd = cli_signals_install(pa.quiet)) < 0) {
 		fprintf(stderr, "siphon: cannot set up signal handling: %s\n",
 		        strerror(errno));
@@ -87,7 +104,9 @@ cli_cmd_pull(int argc, char **argv)
 	siphon_ctx_set_choose(ctx, cli_tty_choose, &cancel_fd);
 
 	memset(&stats, 0, sizeof(stats));
-	r = siphon_pull(ctx, pa.opts, &stats);
+	snprintf(po.target, sizeof(po.target), "%s:%s", siphon_opts_str(pa.opts, "host"),
+	         siphon_opts_str(pa.opts, "dbname"));
+	r = plan ? siphon_plan(ctx, pa.opts, print_plan, &po) : siphon_pull(ctx, pa.opts, &stats);
 	if (r == SIPHON_OK) {
 		code = CLI_EXIT_OK;
 		goto out;
@@ -104,11 +123,23 @@ cli_cmd_pull(int argc, char **argv)
 	} else if (siphon_ctx_errmsg(ctx)[0] != '\0') {
 		fprintf(stderr, "siphon: %s\n", siphon_ctx_errmsg(ctx));
 	} else {
-		fprintf(stderr, "siphon: pull failed (error %d)\n", r);
+		fprintf(stderr, "siphon: %s failed (error %d)\n", name, r);
 	}
 out:
 	cli_signals_restore();
 	siphon_ctx_free(ctx);
 	cli_pull_args_free(&pa);
 	return code;
+}
+
+int
+cli_cmd_pull(int argc, char **argv)
+{
+	return run_command(argc, argv, 0);
+}
+
+int
+cli_cmd_plan(int argc, char **argv)
+{
+	return run_command(argc, argv, 1);
 }

@@ -5,4 +5,10 @@
 /* Runs `pull ...` (argv[0] is "pull"); returns the exit status. */
 int cli_cmd_pull(int argc, char **argv);
 
+/*
+ * Runs `plan ...` (argv[0] is "plan", the options are pull's): prints what
+ * the pull would copy and how, having changed nothing; the exit status.
+ */
+int cli_cmd_plan(int argc, char **argv);
+
 #endif
