@@ -25,13 +25,27 @@ siphon_loop_init(struct siphon_loop *l, struct siphon_ctx *ctx,
 }
 
 void
+siphon_loop_attach(struct siphon_loop *l, const struct siphon_chan_ops *ops, void *sess,
+                   int sock, const char *host)
+{
+	l->ops = ops;
+	l->sess = sess;
+	l->sock = sock;
+	l->host = host;
+	l->last_remote = siphon_mono_s();
+}
+
+void
 siphon_loop_clear(struct siphon_loop *l)
 {
 	free(l->rs);
 	free(l->procs);
+	free(l->steppers);
 	l->rs = NULL;
 	l->procs = NULL;
+	l->steppers = NULL;
 	l->nrs = l->nprocs = l->caprs = l->capprocs = 0;
+	l->nsteppers = l->capsteppers = 0;
 }
 
 static int
@@ -70,6 +84,31 @@ siphon_loop_add_proc(struct siphon_loop *l, struct siphon_proc *p)
 	return 0;
 }
 
+int
+siphon_loop_add_stepper(struct siphon_loop *l, struct siphon_stepper *s)
+{
+	if (grow((void **)&l->steppers, &l->capsteppers, l->nsteppers + 1,
+	         sizeof(*l->steppers)) != 0)
+		return siphon_err_oom(l->ctx);
+	s->done = 0;
+	s->want = (struct siphon_pollwant){.fd = -1};
+	l->steppers[l->nsteppers++] = s;
+	return 0;
+}
+
+void
+siphon_loop_remove_stepper(struct siphon_loop *l, struct siphon_stepper *s)
+{
+	for (int i = 0; i < l->nsteppers; i++) {
+		if (l->steppers[i] == s) {
+			memmove(&l->steppers[i], &l->steppers[i + 1],
+			        (size_t)(l->nsteppers - i - 1) * sizeof(*l->steppers));
+			l->nsteppers--;
+			return;
+		}
+	}
+}
+
 void
 siphon_loop_remove_rstream(struct siphon_loop *l, struct siphon_rstream *rs)
 {
@@ -106,6 +145,23 @@ pass(struct siphon_loop *l, int *progress, int *remote_progress)
 {
 	int i, r, p;
 
+	/*
+	 * A state machine (a connect) is stepped once a pass: SIPHON_AGAIN says
+	 * what it waits for, and the poll below wakes it; done counts as
+	 * progress.
+	 */
+	for (i = 0; i < l->nsteppers; i++) {
+		struct siphon_stepper *s = l->steppers[i];
+
+		if (s->done)
+			continue;
+		if ((r = s->step(s->arg, &s->want)) < 0)
+			return r;
+		if (r == 0) {
+			s->done = 1;
+			*progress = 1;
+		}
+	}
 	for (i = 0; i < l->nrs; i++) {
 		struct siphon_rstream *rs = l->rs[i];
 		uint64_t wire = rs->wire_bytes;
@@ -208,7 +264,14 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 
 	if (max_wait_ms > 1000 || max_wait_ms < 0)
 		max_wait_ms = 1000;
-	if ((pf = calloc((size_t)(2 + 3 * l->nprocs), sizeof(*pf))) == NULL)
+	for (i = 0; i < l->nsteppers; i++) {
+		const struct siphon_stepper *s = l->steppers[i];
+		int64_t left = s->want.deadline_ms - (int64_t)(siphon_mono_s() * 1000);
+
+		if (!s->done && left < max_wait_ms)
+			max_wait_ms = left < 0 ? 0 : (int)left;
+	}
+	if ((pf = calloc((size_t)(2 + 3 * l->nprocs + l->nsteppers), sizeof(*pf))) == NULL)
 		return siphon_err_oom(l->ctx);
 	n = 0;
 	if (l->sock >= 0) {
@@ -231,6 +294,12 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 			pf[n++] = (struct pollfd){.fd = p->out_fd, .events = POLLIN};
 		if (p->err_fd >= 0)
 			pf[n++] = (struct pollfd){.fd = p->err_fd, .events = POLLIN};
+	}
+	for (i = 0; i < l->nsteppers; i++) {
+		const struct siphon_stepper *s = l->steppers[i];
+
+		if (!s->done && s->want.fd >= 0 && s->want.events != 0)
+			pf[n++] = (struct pollfd){.fd = s->want.fd, .events = s->want.events};
 	}
 	if (l->ctx->cancel_fd >= 0)
 		pf[n++] = (struct pollfd){.fd = l->ctx->cancel_fd, .events = POLLIN};

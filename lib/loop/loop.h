@@ -12,6 +12,7 @@
 #define SIPHON_LOOP_LOOP_H
 
 #include "loop/chan.h"
+#include "loop/pollwant.h"
 #include "loop/proc.h"
 #include "loop/rstream.h"
 #include "util/ctx.h"
@@ -27,6 +28,8 @@ struct siphon_loop {
 	int nrs, caprs;
 	struct siphon_proc **procs;
 	int nprocs, capprocs;
+	struct siphon_stepper **steppers;   /* state machines (connecting) */
+	int nsteppers, capsteppers;
 	int stall_timeout;          /* seconds */
 	double last_remote;         /* siphon_mono_s() of the last remote progress */
 	const char *host;           /* for messages */
@@ -51,6 +54,15 @@ void siphon_loop_init(struct siphon_loop *l, struct siphon_ctx *ctx,
 /* Releases the loop's arrays (not the streams or processes themselves). */
 void siphon_loop_clear(struct siphon_loop *l);
 
+/*
+ * The session and its socket, once connected: a loop may be made before
+ * (ops NULL, sock -1) to drive the connect itself as a stepper.
+ */
+void siphon_loop_attach(struct siphon_loop *l, const struct siphon_chan_ops *ops, void *sess,
+                        int sock, const char *host);
+/* Registers a state machine, stepped on every pass until done. */
+int siphon_loop_add_stepper(struct siphon_loop *l, struct siphon_stepper *s);
+void siphon_loop_remove_stepper(struct siphon_loop *l, struct siphon_stepper *s);
 /* Registers a stream or process; the caller keeps ownership. */
 int siphon_loop_add_rstream(struct siphon_loop *l, struct siphon_rstream *rs);
 int siphon_loop_add_proc(struct siphon_loop *l, struct siphon_proc *p);

@@ -22,6 +22,7 @@ struct drv {
 	const struct siphon_pull_opts *o;
 	struct siphon_source *src;  /* the server: transport, session, channels */
 	int own_src;                /* made here (else the caller's) */
+	int loop_ready;             /* the loop exists (from before the connect) */
 	struct siphon_loop loop;
 	struct siphon_run run;
 	struct siphon_heartbeat hb;
@@ -33,8 +34,15 @@ struct drv {
 };
 
 static int
+source_step(void *arg, struct siphon_pollwant *w)
+{
+	return siphon_source_step(arg, w);
+}
+
+static int
 connect_server(struct drv *d)
 {
+	struct siphon_stepper stepper;
 	const struct siphon_pull_opts *o = d->o;
 	struct siphon_ssh_opts so;
 	int r;
@@ -54,9 +62,23 @@ connect_server(struct drv *d)
 			return r;
 		d->own_src = 1;
 	}
-	if ((r = siphon_source_wait_ready(d->src)) != 0)
+	/*
+	 * The one loop drives the connect: the source is a state machine the
+	 * loop steps beside everything else (a later hop's session steps while
+	 * the first hop's channel is pumped), then the loop takes its channels.
+	 */
+	siphon_loop_init(&d->loop, d->ctx, NULL, NULL, -1, o->stall_timeout, d->src->desc);
+	d->loop_ready = 1;
+	stepper.step = source_step;
+	stepper.arg = d->src;
+	if ((r = siphon_loop_add_stepper(&d->loop, &stepper)) != 0)
 		return r;
-	siphon_source_loop_init(&d->loop, d->src, o->stall_timeout);
+	while (r == 0 && !stepper.done)
+		r = siphon_loop_step(&d->loop, 1000);
+	siphon_loop_remove_stepper(&d->loop, &stepper);
+	if (r != 0)
+		return r;
+	siphon_source_loop_attach(&d->loop, d->src);
 	siphon_eng_init(&d->run, &d->loop, o, d->req->opts);
 	d->run.source = d->src;
 	d->connected = 1;
@@ -353,10 +375,10 @@ cleanup(struct drv *d, int r)
 	d->st = NULL;
 	if (d->hb_started)
 		siphon_heartbeat_stop(&d->hb, r == 0);
-	if (d->connected) {
+	if (d->connected)
 		siphon_eng_clear(&d->run);
+	if (d->loop_ready)
 		siphon_loop_clear(&d->loop);
-	}
 	if (d->own_src)
 		siphon_source_free(d->src);
 	d->src = NULL;

@@ -30,6 +30,12 @@ siphon_source_loop_init(struct siphon_loop *l, struct siphon_source *src,
 }
 
 void
+siphon_source_loop_attach(struct siphon_loop *l, struct siphon_source *src)
+{
+	siphon_loop_attach(l, src->chan, src->sess, src->fd, src->desc);
+}
+
+void
 siphon_source_free(struct siphon_source *src)
 {
 	if (src != NULL)

@@ -69,6 +69,9 @@ int siphon_source_wait_ready(struct siphon_source *src);
 void siphon_source_loop_init(struct siphon_loop *l, struct siphon_source *src,
                              int stall_timeout);
 
+/* Gives loop l (made before the connect) the ready source's channels. */
+void siphon_source_loop_attach(struct siphon_loop *l, struct siphon_source *src);
+
 /* Frees through the ops; accepts NULL. */
 void siphon_source_free(struct siphon_source *src);
 

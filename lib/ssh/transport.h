@@ -12,28 +12,14 @@
 #ifndef SIPHON_SSH_TRANSPORT_H
 #define SIPHON_SSH_TRANSPORT_H
 
+#include "loop/pollwant.h"
 #include "util/ctx.h"
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-/* "Not yet: wait as the pollwant says and step again" (never an error code). */
-#define SIPHON_AGAIN 1
-
-/*
- * What a state machine that answered SIPHON_AGAIN waits for: events
- * (POLLIN, POLLOUT) on fd, or the deadline (siphon_ssh_now_ms() clock),
- * whichever comes first; then step it again.  fd -1 or events 0: only the
- * deadline.  The deadline is always set, so a driver never waits forever;
- * timeouts are the machine's own business (it reports them when stepped
- * after its deadline).
- */
-struct siphon_pollwant {
-	int fd;
-	short events;
-	int64_t deadline_ms;
-};
+/* SIPHON_AGAIN and struct siphon_pollwant: loop/pollwant.h. */
 
 struct siphon_transport;
 
