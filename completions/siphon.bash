@@ -113,7 +113,7 @@ _siphon_pull()
 			--accept-new-host-key --connect-timeout \
 			--remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all --quiet \
-			--verbose --help
+			--verbose --dry-run --help
 		return
 	fi
 	# pull takes one target: count the words that are neither options nor
