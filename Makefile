@@ -41,7 +41,7 @@ CMD_OBJ := $(call objs,$(B),$(CMD_SRC))
 CMDLIB_OBJ := $(filter-out %/main.o,$(CMD_OBJ))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check unit integration asan demo install clean deps layering bench man completions
+.PHONY: all check unit integration asan demo install uninstall clean deps layering bench man completions shell-test
 
 all: $(B)/siphon
 
@@ -84,6 +84,12 @@ man: $(B)/siphon
 completions: $(B)/siphon
 	$(B)/siphon __gen-completion bash > completions/siphon.bash
 	$(B)/siphon __gen-completion zsh > completions/_siphon
+	$(B)/siphon __gen-completion fish > completions/siphon.fish
+
+# The committed completions driven in bash (with bash-completion), zsh (compinit) and fish, and
+# make install/uninstall into a scratch DESTDIR: no server, no root, seconds.
+shell-test: $(B)/siphon
+	tests/shell/t_completion.sh
 
 # cmd/ may use only the public header; util sees nothing above it, codecs only util; the loop only
 # codecs and util, ssh only the loop (sources, engines and the driver sit above them); the option
@@ -104,6 +110,7 @@ layering:
 check: deps
 	$(MAKE) all layering
 	$(MAKE) unit
+	$(MAKE) shell-test
 	$(MAKE) fuzz-check
 	$(MAKE) asan
 	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh

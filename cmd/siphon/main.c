@@ -101,9 +101,17 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "__gen-completion") == 0) {
 		if (argc - i != 2 || cli_completion_generate(stdout, argv[i + 1]) != 0)
-			return cli_usage_error("__gen-completion bash|zsh", NULL);
+			return cli_usage_error("__gen-completion bash|zsh|fish", NULL);
 		return flushed();
 	}
+	/*
+	 * Hidden, for the completion scripts: the targets of pull (profile
+	 * names, then the Hosts of ~/.ssh/config) and the profile names, one
+	 * a line.  PLACEHOLDERS printing nothing: replaced at the merge with
+	 * the profiles branch's (and the ssh_config Hosts added to targets).
+	 */
+	if (strcmp(cmd, "__complete-targets") == 0 || strcmp(cmd, "__complete-profiles") == 0)
+		return flushed();
 	/* Hidden: docs/siphon.1 is its output (make man). */
 	if (strcmp(cmd, "__gen-man") == 0) {
 		if (argc - i != 1)
