@@ -6,7 +6,7 @@
 #   make demo       install dependencies, build, pull a sandbox "production"
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install build and test packages (Debian/Ubuntu)
-#   make man        regenerate docs/siphon.1 from the option definitions
+#   make man        regenerate docs/siphon.1 and docs/siphon.conf.5 from the definitions
 #   make completions  regenerate completions/ from them
 
 PREFIX ?= /usr/local
@@ -80,6 +80,7 @@ integration: $(B)/siphon
 # option definitions (tests/unit/test_args.c fails while they are stale).
 man: $(B)/siphon
 	$(B)/siphon __gen-man > docs/siphon.1
+	$(B)/siphon __gen-man conf > docs/siphon.conf.5
 
 completions: $(B)/siphon
 	$(B)/siphon __gen-completion bash > completions/siphon.bash

@@ -63,6 +63,18 @@ const struct cli_command cli_commands[] = {
 const size_t cli_commands_count =
 	sizeof(cli_commands) / sizeof(cli_commands[0]);
 
+int
+cli_command_is_group(size_t i)
+{
+	size_t len = strlen(cli_commands[i].name);
+
+	for (size_t k = 0; k < cli_commands_count; k++)
+		if (strncmp(cli_commands[k].name, cli_commands[i].name, len) == 0 &&
+		    cli_commands[k].name[len] == ' ')
+			return 1;
+	return 0;
+}
+
 void
 cli_sanitize(char *s)
 {

@@ -86,6 +86,9 @@ extern const struct siphon_optdef cli_profile_options[];
 extern const struct cli_command cli_commands[];
 extern const size_t cli_commands_count;
 
+/* Whether cli_commands[i] has subcommands ("config" of "config set"). */
+int cli_command_is_group(size_t i);
+
 /* The options before the command (never fails). */
 void cli_optlist_main(struct cli_optlist *l);
 /*

@@ -571,19 +571,6 @@ parse_args(const char *args, struct cmd_args *a)
 	}
 }
 
-/* Whether command i has subcommands ("config" of "config set"). */
-static int
-is_group(size_t i)
-{
-	size_t len = strlen(cli_commands[i].name);
-
-	for (size_t k = 0; k < cli_commands_count; k++)
-		if (strncmp(cli_commands[k].name, cli_commands[i].name, len) == 0 &&
-		    cli_commands[k].name[len] == ' ')
-			return 1;
-	return 0;
-}
-
 static int
 is_top(size_t i)
 {
@@ -727,7 +714,7 @@ bash_command_cases(FILE *out)
 			return -1;
 		fprintf(out, "\t'%s')\n\t\t_siphon_optset=%s _siphon_args=(",
 		        cli_commands[i].name, optset_names[cli_commands[i].options]);
-		if (is_group(i))
+		if (cli_command_is_group(i))
 			fputs(".subcommand", out);
 		for (size_t k = 0; k < a.n; k++)
 			fprintf(out, "%s%s", k == 0 ? "" : " ", arg_kinds[a.kind[k]].word);
@@ -740,7 +727,7 @@ static void
 bash_subcommand_cases(FILE *out)
 {
 	for (size_t g = 0; g < cli_commands_count; g++) {
-		if (!is_group(g))
+		if (!cli_command_is_group(g))
 			continue;
 		fprintf(out, "\t'%s')\n\t\t_siphon_add \"\" \"$2\"", cli_commands[g].name);
 		for (size_t i = 0; i < cli_commands_count; i++)
@@ -871,7 +858,7 @@ zsh_command_function(FILE *out, const struct lists *ls, size_t i)
 	fputs("] )) ||\n", out);
 	zsh_function_name(out, cli_commands[i].name);
 	fputs("() {\n", out);
-	if (is_group(i)) {
+	if (cli_command_is_group(i)) {
 		fprintf(out, "\t_siphon_group %s", cli_commands[i].name);
 		for (size_t k = 0; k < cli_commands_count; k++) {
 			if (sub_of(k, i) == NULL)
@@ -923,7 +910,7 @@ fish_command_cases(FILE *out)
 			return -1;
 		fprintf(out, "        case '%s'\n            printf '%%s\\n' %s",
 		        cli_commands[i].name, optset_names[cli_commands[i].options]);
-		if (is_group(i))
+		if (cli_command_is_group(i))
 			fputs(" .subcommand", out);
 		for (size_t k = 0; k < a.n; k++)
 			fprintf(out, " %s", arg_kinds[a.kind[k]].word);
@@ -981,7 +968,7 @@ fish_completes(FILE *out, const struct lists *ls)
 			fish_described(out, "__siphon_kind .command COMMAND",
 			               cli_commands[i].name, cli_commands[i].help);
 	for (size_t g = 0; g < cli_commands_count; g++) {
-		if (!is_group(g))
+		if (!cli_command_is_group(g))
 			continue;
 		snprintf(cond, sizeof(cond), "__siphon_subcommand_of %s", cli_commands[g].name);
 		for (size_t i = 0; i < cli_commands_count; i++)

@@ -102,6 +102,16 @@ man_text(void)
 	return capture_end(&c);
 }
 
+static char *
+man_conf_text(void)
+{
+	struct capture c;
+
+	capture_start(&c);
+	assert_int_equal(cli_man_conf_generate(c.f), 0);
+	return capture_end(&c);
+}
+
 /* The value of a library option, as text and as a number. */
 #define STR(pa, name) siphon_opts_str((pa).opts, name)
 #define INT(pa, name) siphon_opts_int((pa).opts, name)
@@ -1070,7 +1080,7 @@ test_args_completion_files_current(void **state)
 
 /* ---- the man page ---- */
 
-/* docs/siphon.1 is exactly what the definitions generate today. */
+/* docs/siphon.1 and docs/siphon.conf.5 are exactly what the definitions generate today. */
 static void
 test_args_man_file_current(void **state)
 {
@@ -1082,6 +1092,69 @@ test_args_man_file_current(void **state)
 		fail_msg("docs/siphon.1 is stale: run 'make man'");
 	free(want);
 	free(have);
+	want = man_conf_text();
+	have = read_file("docs/siphon.conf.5");
+	if (strcmp(want, have) != 0)
+		fail_msg("docs/siphon.conf.5 is stale: run 'make man'");
+	free(want);
+	free(have);
+}
+
+/* siphon.conf(5) lists every key; siphon(1) every command and its own sections. */
+static void
+test_args_man_sections(void **state)
+{
+	char *conf = man_conf_text(), *page = man_text();
+	const char *keys_sec = strstr(conf, "\n.SH KEYS\n");
+	static const char *const sections[] = {
+		"SYNOPSIS", "COMMANDS", "TARGET", "PROFILES", "SSH CONFIGURATION",
+		"OPTIONS", "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES",
+		"SEE ALSO",
+	};
+	const char *prev = page;
+	struct cli_optlist l;
+	char want[160];
+
+	(void)state;
+	assert_non_null(keys_sec);
+	assert_int_equal(cli_optlist_keys(&l), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		char name[80];
+		size_t k = 0;
+
+		for (const char *p = l.defs[i]->name; *p != '\0' && k + 3 < sizeof(name); p++) {
+			if (*p == '-')
+				name[k++] = '\\';
+			name[k++] = *p;
+		}
+		name[k] = '\0';
+		snprintf(want, sizeof(want), "\n.B %s\n", name);
+		if (strstr(keys_sec, want) != NULL)
+			continue;
+		snprintf(want, sizeof(want), "\n\\fB%s\\fR = ", name);
+		if (strstr(keys_sec, want) == NULL)
+			fail_msg("siphon.conf(5) lacks the key %s", l.defs[i]->name);
+	}
+	cli_optlist_free(&l);
+	/* In this order, each once. */
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		const char *at;
+
+		snprintf(want, sizeof(want), "\n.SH %s\n", sections[i]);
+		if ((at = strstr(prev, want)) == NULL)
+			fail_msg("siphon(1) lacks %s, or has it out of order", sections[i]);
+		prev = at + 1;
+	}
+	assert_non_null(strstr(page, "\n.SH EXAMPLES\n"
+	                              "Pull the profile\n"));
+	assert_non_null(strstr(page, "\nsiphon pull prod\n"));
+	for (size_t i = 0; i < cli_commands_count; i++) {
+		snprintf(want, sizeof(want), "\n.TP\n\\fB%s\\fR", cli_commands[i].name);
+		if (strstr(page, want) == NULL)
+			fail_msg("siphon(1) lacks the command %s", cli_commands[i].name);
+	}
+	free(conf);
+	free(page);
 }
 
 /* Every option is in the OPTIONS section, minus signs escaped for roff. */
@@ -1157,6 +1230,7 @@ main(void)
 		cmocka_unit_test(test_args_completion_files_current),
 		cmocka_unit_test(test_args_man_file_current),
 		cmocka_unit_test(test_args_man_lists_every_option),
+		cmocka_unit_test(test_args_man_sections),
 		cmocka_unit_test(test_args_sanitize),
 	};
 
