@@ -811,31 +811,6 @@ zsh_keys(FILE *out, const struct lists *ls)
 		zsh_described(out, ls->keys.defs[i]->name, ls->keys.defs[i]->help);
 }
 
-static void
-zsh_value_cases(FILE *out, const struct lists *ls)
-{
-	struct wordlist wl;
-
-	for (size_t i = 0; i < ls->keys.n; i++) {
-		const struct siphon_optdef *d = ls->keys.defs[i];
-
-		if (d->type != SIPHON_OPT_CHOICE)
-			continue;
-		fprintf(out, "\t(%s)\n\t\t_wanted values expl %s compadd --", d->name, d->name);
-		for (size_t c = 0; d->choices[c] != NULL; c++)
-			fprintf(out, " %s", d->choices[c]);
-		fputs("\n\t\t;;\n", out);
-	}
-	fputs("\t(", out);
-	wl_start(&wl, out, "|", "\t", 9);
-	for (size_t i = 0; i < ls->keys.n; i++)
-		if (ls->keys.defs[i]->type == SIPHON_OPT_FILE)
-			wl_word(&wl, "", ls->keys.defs[i]->name);
-	if (wl.n == 0)
-		fputs("''", out);
-	fputs(")\n\t\t_files\n\t\t;;\n", out);
-}
-
 /* The function _siphon-NAME ("config set": _siphon-config-set). */
 static void
 zsh_function_name(FILE *out, const char *name)
@@ -986,8 +961,32 @@ fish_completes(FILE *out, const struct lists *ls)
 		               ls->keys.defs[i]->help);
 }
 
+/*
+ * The value of a profile key (config set PROFILE KEY VALUE) in zsh and
+ * fish: a case per choice option, one for the file options; the syntax of
+ * each shell's case statement.
+ */
+struct case_syntax {
+	const char *open, *close; /* around a case's patterns */
+	const char *sep, *indent; /* between patterns; a continuation line's start */
+	int col;                  /* the column after open */
+	const char *choices;      /* the command offering words (they follow) */
+	const char *files;        /* the command offering file names */
+	const char *end;          /* after a case's command */
+};
+
+static const struct case_syntax zsh_cases = {
+	"\t(", ")\n", "|", "\t", 9, "\t\t_wanted values expl \"$key\" compadd --",
+	"\t\t_files", "\n\t\t;;\n",
+};
+
+static const struct case_syntax fish_cases = {
+	"        case ", "\n", " ", "            ", 13, "            printf '%s\\n'",
+	"            __fish_complete_path (commandline -ct)", "\n",
+};
+
 static void
-fish_value_cases(FILE *out, const struct lists *ls)
+value_cases(FILE *out, const struct lists *ls, const struct case_syntax *cs)
 {
 	struct wordlist wl;
 
@@ -996,19 +995,19 @@ fish_value_cases(FILE *out, const struct lists *ls)
 
 		if (d->type != SIPHON_OPT_CHOICE)
 			continue;
-		fprintf(out, "        case %s\n            printf '%%s\\n'", d->name);
+		fprintf(out, "%s%s%s%s", cs->open, d->name, cs->close, cs->choices);
 		for (size_t c = 0; d->choices[c] != NULL; c++)
 			fprintf(out, " %s", d->choices[c]);
-		fputc('\n', out);
+		fputs(cs->end, out);
 	}
-	fputs("        case ", out);
-	wl_start(&wl, out, " ", "            ", 13);
+	fputs(cs->open, out);
+	wl_start(&wl, out, cs->sep, cs->indent, cs->col);
 	for (size_t i = 0; i < ls->keys.n; i++)
 		if (ls->keys.defs[i]->type == SIPHON_OPT_FILE)
 			wl_word(&wl, "", ls->keys.defs[i]->name);
 	if (wl.n == 0)
 		fputs("''", out);
-	fputs("\n            __fish_complete_path (commandline -ct)\n", out);
+	fprintf(out, "%s%s%s", cs->close, cs->files, cs->end);
 }
 
 /* ---- the templates filled ---- */
@@ -1034,7 +1033,7 @@ expand(FILE *out, const struct lists *ls, const char *name, size_t len)
 	else if (IS("ZSH_KEYS"))
 		zsh_keys(out, ls);
 	else if (IS("ZSH_VALUE_CASES"))
-		zsh_value_cases(out, ls);
+		value_cases(out, ls, &zsh_cases);
 	else if (IS("ZSH_COMMANDS"))
 		zsh_commands(out);
 	else if (IS("ZSH_COMMAND_FUNCTIONS"))
@@ -1048,7 +1047,7 @@ expand(FILE *out, const struct lists *ls, const char *name, size_t len)
 	else if (IS("FISH_COMPLETES"))
 		fish_completes(out, ls);
 	else if (IS("FISH_VALUE_CASES"))
-		fish_value_cases(out, ls);
+		value_cases(out, ls, &fish_cases);
 	else
 		return -1;
 	return 0;

@@ -1080,6 +1080,20 @@ test_args_completion_files_current(void **state)
 
 /* ---- the man page ---- */
 
+/* name with its minus signs escaped for roff, into buf. */
+static void
+roff_name(char *buf, size_t cap, const char *name)
+{
+	size_t k = 0;
+
+	for (const char *p = name; *p != '\0' && k + 3 < cap; p++) {
+		if (*p == '-')
+			buf[k++] = '\\';
+		buf[k++] = *p;
+	}
+	buf[k] = '\0';
+}
+
 /* docs/siphon.1 and docs/siphon.conf.5 are exactly what the definitions generate today. */
 static void
 test_args_man_file_current(void **state)
@@ -1120,14 +1134,8 @@ test_args_man_sections(void **state)
 	assert_int_equal(cli_optlist_keys(&l), 0);
 	for (size_t i = 0; i < l.n; i++) {
 		char name[80];
-		size_t k = 0;
 
-		for (const char *p = l.defs[i]->name; *p != '\0' && k + 3 < sizeof(name); p++) {
-			if (*p == '-')
-				name[k++] = '\\';
-			name[k++] = *p;
-		}
-		name[k] = '\0';
+		roff_name(name, sizeof(name), l.defs[i]->name);
 		snprintf(want, sizeof(want), "\n.B %s\n", name);
 		if (strstr(keys_sec, want) != NULL)
 			continue;
@@ -1171,14 +1179,8 @@ test_args_man_lists_every_option(void **state)
 	assert_int_equal(cli_optlist_pull(&l), 0);
 	for (size_t i = 0; i < l.n; i++) {
 		char name[80];
-		size_t k = 0;
 
-		for (const char *p = l.defs[i]->name; *p != '\0' && k + 3 < sizeof(name); p++) {
-			if (*p == '-')
-				name[k++] = '\\';
-			name[k++] = *p;
-		}
-		name[k] = '\0';
+		roff_name(name, sizeof(name), l.defs[i]->name);
 		snprintf(want, sizeof(want), "\\fB\\-\\-%s\\fR", name);
 		if (strstr(opts_sec, want) == NULL)
 			fail_msg("the man page lacks %s", want);
