@@ -114,7 +114,7 @@ _siphon_command()
 		_siphon_optset=- _siphon_args=(PROFILE KEY)
 		;;
 	'config add')
-		_siphon_optset=keys _siphon_args=(PROFILE)
+		_siphon_optset=keys _siphon_args=(NAME)
 		;;
 	'config path')
 		_siphon_optset=- _siphon_args=()

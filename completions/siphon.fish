@@ -83,7 +83,7 @@ function __siphon_command
         case 'config unset'
             printf '%s\n' - PROFILE KEY
         case 'config add'
-            printf '%s\n' keys PROFILE
+            printf '%s\n' keys NAME
         case 'config path'
             printf '%s\n' -
         case 'help'

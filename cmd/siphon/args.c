@@ -55,7 +55,7 @@ const struct cli_command cli_commands[] = {
 	{ "config show", "print a profile's settings and their origins", "[PROFILE]", CLI_OPTSET_NONE },
 	{ "config set", "set a key of a profile in the config file", "PROFILE KEY VALUE", CLI_OPTSET_NONE },
 	{ "config unset", "remove a key from a profile", "PROFILE KEY", CLI_OPTSET_NONE },
-	{ "config add", "add a profile (--ssh HOST --database DBNAME ...)", "PROFILE", CLI_OPTSET_KEYS },
+	{ "config add", "add a profile (--ssh HOST --database DBNAME ...)", "NAME", CLI_OPTSET_KEYS },
 	{ "config path", "print the path of the config file", "", CLI_OPTSET_NONE },
 	{ "help", "show this help, or that of a command", "[COMMAND]", CLI_OPTSET_NONE },
 	{ "version", "print the version", "", CLI_OPTSET_NONE },

@@ -46,9 +46,9 @@ enum cli_optset {
  * words is a subcommand of the first ("config set"); the first then has a
  * line of its own, with no arguments.  args is the synopsis of the
  * arguments; the completions know these words in it: TARGET (a profile, a
- * Host of ~/.ssh/config or a target), PROFILE, KEY (a profile key: an
- * option name), VALUE (a value of the KEY before it) and COMMAND; [WORD]
- * is optional.
+ * Host of ~/.ssh/config or a target), PROFILE, NAME (a new profile's: none
+ * offered), KEY (a profile key: an option name), VALUE (a value of the KEY
+ * before it) and COMMAND; [WORD] is optional.
  */
 struct cli_command {
 	const char *name;

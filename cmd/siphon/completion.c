@@ -530,6 +530,8 @@ static const struct {
 } arg_kinds[] = {
 	{ "TARGET", "target", "_siphon_target" },
 	{ "PROFILE", "profile", "_siphon_profiles" },
+	/* A new profile's name: nothing to offer (zsh shows the description). */
+	{ "NAME", "new profile name", " " },
 	{ "KEY", "key", "_siphon_keys" },
 	{ "VALUE", "value", "_siphon_key_value" },
 	{ "COMMAND", "command", "_siphon_commands" },

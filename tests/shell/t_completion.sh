@@ -177,6 +177,7 @@ common()
 	check "$sh" "siphon config set prod engine my" mysql
 	check "$sh" "siphon config unset prod s" ssh stall-timeout
 	check "$sh" "siphon config add prod --s" --ssh --stall-timeout
+	check "$sh" "siphon config add " ""
 	check "$sh" "siphon config add prod --engine s" sqlite
 }
 
