@@ -178,11 +178,13 @@ _siphon()
 	((${#_siphon_words[@]} > 1)) && prev=${_siphon_words[-2]}
 	# bash replaces only the part of the word after its last word-break
 	# character, so every candidate must lose what comes before.  An '@'
-	# is replaced with what follows it (readline's special prefix).
+	# (a word break while shopt hostcomplete is on; bash-completion turns
+	# it off) is replaced with what follows it: readline's special prefix.
 	for ((k = 0; k < ${#cur}; k++)); do
+		[[ $COMP_WORDBREAKS == *"${cur:k:1}"* ]] || continue
 		if [[ ${cur:k:1} == @ ]]; then
 			n=$k
-		elif [[ $COMP_WORDBREAKS == *"${cur:k:1}"* ]]; then
+		else
 			n=$((k + 1))
 		fi
 	done

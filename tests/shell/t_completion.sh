@@ -3,9 +3,11 @@
 # shells through their own completion entry points, asserting on what each
 # offers: bash (with bash-completion loaded, _siphon called as readline
 # would), zsh (compinit in a zpty, compadd wrapped to record the matches)
-# and fish (complete -C).  A fake siphon on PATH answers the hidden
-# __complete-targets and __complete-profiles.  Needs no server and no root:
-# `make shell-test` runs it (and `make check`).
+# and fish (complete -C).  Then bash (with and without bash-completion) and
+# zsh interactive in a pseudo-terminal, TAB typed, to see the line as the
+# user does: what is inserted, and whether a space follows.  A fake siphon
+# on PATH answers the hidden __complete-targets and __complete-profiles.
+# Needs no server and no root: `make shell-test` runs it (and `make check`).
 #
 # usage: t_completion.sh [SRCDIR]   (default: the tree this script is in)
 set -u
@@ -106,6 +108,39 @@ run_fish()
 		end' "$src/completions" "$@"
 }
 
+# ---- the line as the user sees it: each shell interactive in a pseudo-
+# terminal (zsh's zpty), TAB typed.  What the lines above cannot show: what
+# is inserted, and whether a space follows ("db1:" goes on with the
+# database name, "prod" is a whole target).
+cat > "$tmp/tty-driver.zsh" <<'DRIVER'
+# tty-driver.zsh SHELL SETUP LINE...: runs SHELL interactively in a
+# pseudo-terminal, runs SETUP in it, then for each LINE types it and TAB,
+# then an X (the cursor is at the end), and makes the line an echo: prints
+# what the line became ("siphon pull db1:X": no space after the ':").
+zmodload zsh/zpty || exit 1
+local shell=$1 setup=$2 line out i=0
+shift 2
+zpty t ${=shell}
+zpty -w t "$setup"
+zpty -w t "echo SETUP''DONE"
+zpty -r t out '*SETUPDONE*' || exit 1
+for line; do
+	i=$((i + 1))
+	zpty -w -n t "$line"$'\t'
+	# LINE1''= in the command line (if the terminal echoes it), LINE1= in
+	# the output alone.
+	zpty -w -n t $'X\C-aecho LINE'$i"''="$'\C-m'
+	zpty -r t out "*LINE$i=*"$'\n' || exit 1
+	out=${out##*LINE$i=}
+	print -r -- ${out%%[[:space:]]#}
+done
+zpty -d t
+DRIVER
+run_tty()
+{
+	zsh -f "$tmp/tty-driver.zsh" "$tty_shell" "$tty_setup" "$@" | tr -d '\r' | sed '/^$/d;s/$/\n--/'
+}
+
 # Every shell's checks are queued (lines, wants), then run_SHELL completes
 # all of its lines at once, each one's candidates followed by a line "--".
 lines=()
@@ -122,7 +157,7 @@ check()
 
 run()
 {
-	local shell=$1 i=0 line have
+	local shell=$1 label=${2:-$1} i=0 line have
 	local -a out
 	mapfile -t out < <("run_$shell" "${lines[@]}")
 	have=
@@ -135,14 +170,14 @@ run()
 		checks=$((checks + 1))
 		if [[ $have != "${wants[i]}" ]]; then
 			printf 'FAIL %s: completing "%s"\n  got:  %s\n  want: %s\n' \
-				"$shell" "${lines[i]}" "$have" "${wants[i]}"
+				"$label" "${lines[i]}" "$have" "${wants[i]}"
 			fails=$((fails + 1))
 		fi
 		have=
 		i=$((i + 1))
 	done
 	if ((i != ${#lines[@]})); then
-		echo "FAIL $shell: the driver answered $i of ${#lines[@]} lines"
+		echo "FAIL $label: the driver answered $i of ${#lines[@]} lines"
 		fails=$((fails + 1))
 	fi
 	lines=()
@@ -187,7 +222,8 @@ if [[ -r $bash_completion ]]; then
 	check bash "siphon pull --compress=p" pigz
 	check bash "siphon pull --identity=id_t" id_test
 	# readline replaces from the '@' on, so the candidates keep it.
-	check bash "siphon pull bob@d" @db1: @db2.example.com:
+	# bash-completion turns hostcomplete off: '@' is no word break.
+	check bash "siphon pull bob@d" bob@db1: bob@db2.example.com:
 	check bash "siphon pull -j " ""
 	check bash "siphon pull --known-hosts keys/" keys/k1
 	check bash "siphon version " ""
@@ -225,6 +261,42 @@ if command -v fish >/dev/null 2>&1; then
 	run fish
 else
 	echo "SKIP fish: not installed"
+fi
+
+# check_tty LINE WANT: TAB at the end of LINE makes it WANT (X marks the
+# end of the line).
+check_tty()
+{
+	check tty "$1" "$2"
+}
+
+tty_lines()
+{
+	check_tty "siphon pull db1" "siphon pull db1:X"
+	check_tty "siphon pull pro" "siphon pull prod X"
+	check_tty "siphon pull --compress=zs" "siphon pull --compress=zstd X"
+	check_tty "siphon pull bob@db2" "siphon pull bob@db2.example.com:X"
+	check_tty "siphon pull --known-hosts key" "siphon pull --known-hosts keys/X"
+	check_tty "siphon config set prod comp" "siphon config set prod compress X"
+	check_tty "siphon config set prod compress g" "siphon config set prod compress gzip X"
+}
+
+if command -v zsh >/dev/null 2>&1; then
+	if [[ -r $bash_completion ]]; then
+		tty_shell="bash --norc --noprofile -i"
+		tty_setup="PS1=''; bind 'set enable-bracketed-paste off'; source $bash_completion; source $src/completions/siphon.bash"
+		tty_lines
+		run tty "bash (bash-completion) in a terminal"
+	fi
+	# Without bash-completion, '@' is a word break (hostcomplete).
+	tty_shell="bash --norc --noprofile -i"
+	tty_setup="PS1=''; bind 'set enable-bracketed-paste off'; source $src/completions/siphon.bash"
+	tty_lines
+	run tty
+	tty_shell="zsh -f -i"
+	tty_setup="PS1='' PROMPT='' RPROMPT=''; unsetopt zle_bracketed_paste beep; fpath=($src/completions \$fpath); autoload -Uz compinit; compinit -u -D"
+	tty_lines
+	run tty "zsh in a terminal"
 fi
 
 echo "t_completion: $checks checks, $fails failed"
