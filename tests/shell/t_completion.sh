@@ -210,6 +210,8 @@ common()
 	check "$sh" "siphon config set prod comp" compress
 	check "$sh" "siphon config set prod compress " auto zstd pigz gzip none
 	check "$sh" "siphon config set prod engine my" mysql
+	check "$sh" "siphon config set prod identity id_" id_test id_other
+	check "$sh" "siphon config set prod remote_sudo " ""
 	check "$sh" "siphon config unset prod s" ssh stall-timeout
 	check "$sh" "siphon config add prod --s" --ssh --stall-timeout
 	check "$sh" "siphon config add " ""
