@@ -98,6 +98,9 @@ _siphon_command()
 	'plan')
 		_siphon_optset=pull _siphon_args=(TARGET)
 		;;
+	'doctor')
+		_siphon_optset=pull _siphon_args=(TARGET)
+		;;
 	'profiles')
 		_siphon_optset=- _siphon_args=()
 		;;
@@ -221,7 +224,8 @@ _siphon()
 	kind=${_siphon_args[pos]}
 	case $kind in
 	.command | COMMAND)
-		_siphon_add "" "$cur" pull plan profiles config help version
+		_siphon_add "" "$cur" pull plan doctor profiles config help \
+			version
 		;;
 	.subcommand)
 		_siphon_subcommands "$cmd" "$cur"

@@ -72,6 +72,8 @@ function __siphon_command
             printf '%s\n' pull TARGET
         case 'plan'
             printf '%s\n' pull TARGET
+        case 'doctor'
+            printf '%s\n' pull TARGET
         case 'profiles'
             printf '%s\n' -
         case 'config'
@@ -135,6 +137,7 @@ end
 complete -c siphon -f
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'pull' -d 'copy a database from a server into a local one'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'plan' -d 'show what a pull would do, changing nothing'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'doctor' -d 'check every step of a pull, saying how to fix it'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'profiles' -d 'list the profiles of the config file'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'config' -d 'show or change the config file'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'help' -d 'show this help, or that of a command'

@@ -50,6 +50,7 @@ const struct siphon_optdef cli_profile_options[] = {
 const struct cli_command cli_commands[] = {
 	{ "pull", "copy a database from a server into a local one", "TARGET", CLI_OPTSET_PULL },
 	{ "plan", "show what a pull would do, changing nothing", "TARGET", CLI_OPTSET_PULL },
+	{ "doctor", "check every step of a pull, saying how to fix it", "TARGET", CLI_OPTSET_PULL },
 	{ "profiles", "list the profiles of the config file", "", CLI_OPTSET_NONE },
 	{ "config", "show or change the config file", "", CLI_OPTSET_NONE },
 	{ "config show", "print a profile's settings and their origins", "[PROFILE]", CLI_OPTSET_NONE },

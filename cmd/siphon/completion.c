@@ -1101,7 +1101,8 @@ cli_complete_options(FILE *out, const char *command)
 
 	if (strcmp(command, "") == 0)
 		cli_optlist_main(&l);
-	else if ((strcmp(command, "pull") != 0 && strcmp(command, "plan") != 0) || cli_optlist_pull(&l) != 0)
+	else if ((strcmp(command, "pull") != 0 && strcmp(command, "plan") != 0 &&
+	          strcmp(command, "doctor") != 0) || cli_optlist_pull(&l) != 0)
 		return -1;
 	for (size_t i = 0; i < l.n; i++) {
 		if (l.defs[i]->short_name != 0)

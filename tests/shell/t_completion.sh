@@ -188,12 +188,12 @@ run()
 common()
 {
 	local sh=$1
-	check "$sh" "siphon " pull plan profiles config help version
+	check "$sh" "siphon " pull plan doctor profiles config help version
 	check "$sh" "siphon p" pull plan profiles
 	check "$sh" "siphon pu" pull
 	check "$sh" "siphon config " show set unset add path
 	check "$sh" "siphon config s" show set
-	check "$sh" "siphon help " pull plan profiles config help version
+	check "$sh" "siphon help " pull plan doctor profiles config help version
 	check "$sh" "siphon pull --co" --compress --connect-timeout
 	check "$sh" "siphon plan --comp" --compress
 	check "$sh" "siphon pull --compress " auto zstd pigz gzip none
@@ -203,6 +203,8 @@ common()
 	check "$sh" "siphon pull " prod staging db1: db2.example.com:
 	check "$sh" "siphon pull d" db1: db2.example.com:
 	check "$sh" "siphon plan -j 4 --into x s" staging
+	check "$sh" "siphon doctor --no-" --no-lock --no-nice
+	check "$sh" "siphon doctor p" prod
 	check "$sh" "siphon pull db1:" ""
 	check "$sh" "siphon config show " prod staging
 	check "$sh" "siphon config set " prod staging
