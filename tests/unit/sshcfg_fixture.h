@@ -23,7 +23,7 @@ struct fixture {
 	int warnings;
 };
 
-static void
+static inline void
 fixture_log(void *arg, enum siphon_log_level level, const char *msg)
 {
 	struct fixture *fx = arg;
@@ -34,7 +34,7 @@ fixture_log(void *arg, enum siphon_log_level level, const char *msg)
 	snprintf(fx->log + len, sizeof(fx->log) - len, "%s\n", msg);
 }
 
-static int
+static inline int
 fixture_setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
@@ -54,7 +54,7 @@ fixture_setup(void **state)
 	return 0;
 }
 
-static int
+static inline int
 fixture_teardown(void **state)
 {
 	struct fixture *fx = *state;
@@ -69,7 +69,7 @@ fixture_teardown(void **state)
 }
 
 /* Writes text to HOME-relative path (directories made as needed). */
-static void
+static inline void
 fixture_write(struct fixture *fx, const char *rel, const char *text)
 {
 	char path[512], dir[512], *slash;
@@ -88,7 +88,7 @@ fixture_write(struct fixture *fx, const char *rel, const char *text)
 }
 
 /* A query for host, reading ~/.ssh/config and a system file that is absent. */
-static struct siphon_sshcfg_query
+static inline struct siphon_sshcfg_query
 fixture_query(struct fixture *fx, const char *host)
 {
 	static char sys[512];
