@@ -7,11 +7,14 @@
 #include "sshcfg/sshcfg_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define SYSTEM_DIR "/etc/ssh"
 #define SYSTEM_FILE "/etc/ssh/ssh_config"
@@ -328,29 +331,76 @@ one_line(struct sshcfg_state *st, const char *where, char *text, int user, int d
 	return r;
 }
 
+/*
+ * The next line into buf (without its newline): 1, 0 at the end, -1 when
+ * longer than cap - 1 bytes.  Memory stays bounded whatever the file.
+ */
+static int
+read_line(FILE *f, char *buf, size_t cap)
+{
+	size_t len = 0;
+	int ch;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (len + 1 >= cap)
+			return -1;
+		buf[len++] = (char)ch;
+	}
+	buf[len] = '\0';
+	return ch == EOF && len == 0 ? 0 : 1;
+}
+
+/*
+ * Opens path without blocking on a FIFO, and only a regular file (or
+ * /dev/null): an Include glob must not wander into devices.
+ */
+static FILE *
+open_config(const char *path, int *err)
+{
+	struct stat sb;
+	FILE *f;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		*err = errno;
+		return NULL;
+	}
+	if (fstat(fd, &sb) != 0 || (!S_ISREG(sb.st_mode) && strcmp(path, "/dev/null") != 0)) {
+		*err = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+		close(fd);
+		return NULL;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		*err = errno;
+		close(fd);
+	}
+	return f;
+}
+
 int
 sshcfg_read_file(struct sshcfg_state *st, const char *path, int user, int mode,
                  int depth, int never_match, int *active)
 {
 	char shown[512], where[600], *line = NULL;
-	size_t cap = 0, len;
-	ssize_t got;
 	unsigned long lineno = 0;
 	FILE *f;
-	int r = 0;
+	int r = 0, got, err = 0;
 
 	display_path(st, path, shown, sizeof(shown));
-	if ((f = fopen(path, "r")) == NULL) {
-		if (mode == OPEN_OPTIONAL || (mode == OPEN_INCLUDE && errno == ENOENT))
+	if ((f = open_config(path, &err)) == NULL) {
+		if (mode == OPEN_OPTIONAL || (mode == OPEN_INCLUDE && err == ENOENT))
 			return 0;
-		return siphon_err(st->ctx, SIPHON_EUSAGE, "cannot open ssh config file %s: %s",
-		                  shown, strerror(errno));
+		return siphon_err(st->ctx, SIPHON_EUSAGE, "cannot read ssh config file %s: %s",
+		                  shown, err == EINVAL ? "not a regular file" : strerror(err));
 	}
-	while ((got = getline(&line, &cap, f)) != -1) {
+	if ((line = malloc(SSHCFG_LINE_MAX + 1)) == NULL) {
+		r = siphon_err_oom(st->ctx);
+		goto out;
+	}
+	while ((got = read_line(f, line, SSHCFG_LINE_MAX + 1)) != 0) {
 		lineno++;
 		snprintf(where, sizeof(where), "%s:%lu", shown, lineno);
-		len = (size_t)got;
-		if (len > SSHCFG_LINE_MAX) {
+		if (got < 0) {
 			r = siphon_err(st->ctx, SIPHON_EUSAGE, "%s: line longer than %d bytes",
 			               where, SSHCFG_LINE_MAX);
 			goto out;
@@ -359,9 +409,8 @@ sshcfg_read_file(struct sshcfg_state *st, const char *path, int user, int mode,
 			goto out;
 	}
 	if (ferror(f)) {
-		r = errno == ENOMEM ? siphon_err_oom(st->ctx)
-		                    : siphon_err(st->ctx, SIPHON_EUSAGE, "cannot read ssh config "
-		                                 "file %s: %s", shown, strerror(errno));
+		r = siphon_err(st->ctx, SIPHON_EUSAGE, "cannot read ssh config file %s: %s",
+		               shown, strerror(errno));
 		goto out;
 	}
 out:
