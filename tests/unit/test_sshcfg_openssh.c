@@ -215,7 +215,7 @@ expect_list(const char *what, const char *dest, char **mine, size_t n, const str
 		if (raw)
 			expand_raw(vals[i], c, typed, home, luser, exp, sizeof(exp));
 		else
-			snprintf(exp, sizeof(exp), "%s", vals[i]);
+			memcpy(exp, vals[i], sizeof(exp));
 		expect_str(what, dest, mine[i], exp);
 	}
 }
