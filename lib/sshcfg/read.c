@@ -272,7 +272,7 @@ include_line(struct sshcfg_state *st, const char *where, const struct sshcfg_lin
 		}
 		for (k = 0; k < gl.gl_pathc; k++) {
 			/* An Include in a block that does not apply is read, not applied. */
-			r = sshcfg_read_file(st, gl.gl_pathv[k], user, OPEN_INCLUDE, depth + 1,
+			r = sshcfg_read_file(st, where, gl.gl_pathv[k], user, OPEN_INCLUDE, depth + 1,
 			                     never_match || !outer, active);
 			/* A Match in the included file does not end the including block. */
 			*active = outer;
@@ -378,8 +378,8 @@ open_config(const char *path, int *err)
 }
 
 int
-sshcfg_read_file(struct sshcfg_state *st, const char *path, int user, int mode,
-                 int depth, int never_match, int *active)
+sshcfg_read_file(struct sshcfg_state *st, const char *from, const char *path, int user,
+                 int mode, int depth, int never_match, int *active)
 {
 	char shown[512], where[600], *line = NULL;
 	unsigned long lineno = 0;
@@ -390,8 +390,9 @@ sshcfg_read_file(struct sshcfg_state *st, const char *path, int user, int mode,
 	if ((f = open_config(path, &err)) == NULL) {
 		if (mode == OPEN_OPTIONAL || (mode == OPEN_INCLUDE && err == ENOENT))
 			return 0;
-		return siphon_err(st->ctx, SIPHON_EUSAGE, "cannot read ssh config file %s: %s",
-		                  shown, err == EINVAL ? "not a regular file" : strerror(err));
+		return siphon_err(st->ctx, SIPHON_EUSAGE, "%s%scannot read ssh config file %s: %s",
+		                  from != NULL ? from : "", from != NULL ? ": " : "", shown,
+		                  err == EINVAL ? "not a regular file" : strerror(err));
 	}
 	if ((line = malloc(SSHCFG_LINE_MAX + 1)) == NULL) {
 		r = siphon_err_oom(st->ctx);
@@ -429,14 +430,14 @@ sshcfg_read_all(struct sshcfg_state *st)
 	if (st->q->file != NULL) {
 		if (strcmp(st->q->file, "none") == 0)
 			return 0;
-		return sshcfg_read_file(st, st->q->file, 1, OPEN_REQUIRED, 0, 0, &active);
+		return sshcfg_read_file(st, NULL, st->q->file, 1, OPEN_REQUIRED, 0, 0, &active);
 	}
 	if (asprintf(&path, "%s/.ssh/config", st->home) < 0)
 		return siphon_err_oom(st->ctx);
-	r = sshcfg_read_file(st, path, 1, OPEN_OPTIONAL, 0, 0, &active);
+	r = sshcfg_read_file(st, NULL, path, 1, OPEN_OPTIONAL, 0, 0, &active);
 	free(path);
 	if (r != 0)
 		return r;
 	active = 1;
-	return sshcfg_read_file(st, sys, 0, OPEN_OPTIONAL, 0, 0, &active);
+	return sshcfg_read_file(st, NULL, sys, 0, OPEN_OPTIONAL, 0, 0, &active);
 }

@@ -5,6 +5,7 @@
  */
 #include "sshcfg/sshcfg_int.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <openssl/evp.h>
 #include <pwd.h>
@@ -101,7 +102,16 @@ state_init(struct sshcfg_state *st, struct siphon_ctx *ctx, const struct siphon_
 	return 0;
 }
 
-/* HostName with %h, lowercased as ssh(1) does; else the host as typed. */
+/* A numeric IPv4 or IPv6 address, which ssh(1) leaves as written. */
+static int
+is_address(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* HostName with %h, lowercased (unless an address) as ssh(1) does; else the host as typed. */
 static int
 final_hostname(struct sshcfg_state *st, char **out)
 {
@@ -121,8 +131,9 @@ final_hostname(struct sshcfg_state *st, char **out)
 		if (r != 0)
 			return r;
 	}
-	for (p = *out; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
+	if (!is_address(*out))
+		for (p = *out; *p != '\0'; p++)
+			*p = (char)tolower((unsigned char)*p);
 	return 0;
 }
 

@@ -156,13 +156,14 @@ struct sshcfg_state {
 };
 
 /*
- * One file at depth; user: ~/.ssh relative Includes (else /etc/ssh);
+ * One file at depth, included from the line from (NULL: a top file, which
+ * errors then do not name); user: ~/.ssh relative Includes (else /etc/ssh);
  * mode (read.c's open_mode): whether a missing or unreadable file is an
  * error.  *active is the current block's state, carried across an Include
  * as OpenSSH does.
  */
-int sshcfg_read_file(struct sshcfg_state *st, const char *path, int user, int mode,
-                     int depth, int never_match, int *active);
+int sshcfg_read_file(struct sshcfg_state *st, const char *from, const char *path, int user,
+                     int mode, int depth, int never_match, int *active);
 /* The files of the query, in order (one pass). */
 int sshcfg_read_all(struct sshcfg_state *st);
 

@@ -500,6 +500,64 @@ test_sshcfg_include_loop(void **state)
 }
 
 static void
+test_sshcfg_include_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct siphon_sshcfg_query q;
+	struct siphon_sshcfg *c = NULL;
+	char sys[512];
+
+	/* Directories and devices are not read: a glob must not wander. */
+	fixture_write(fx, ".ssh/sub/x", "");
+	fixture_write(fx, ".ssh/config", "Include sub\n");
+	expect_error(fx, "h", "~/.ssh/config:1: cannot read ssh config file ~/.ssh/sub: Is a directory");
+	fixture_write(fx, ".ssh/config", "Host h\n  Include /dev/zero\n");
+	expect_error(fx, "h", "cannot read ssh config file /dev/zero: not a regular file");
+	/* /dev/null is an empty file; a missing one is nothing. */
+	fixture_write(fx, ".ssh/config", "Include /dev/null nothing-here\nUser u\n");
+	c = lookup(fx, "h");
+	assert_string_equal(c->user, "u");
+	siphon_sshcfg_free(c);
+	/* A system file may not Include from a home. */
+	fixture_write(fx, "etc/ssh_config", "Include ~/.ssh/x\n");
+	snprintf(sys, sizeof(sys), "%s/etc/ssh_config", fx->home);
+	q = fixture_query(fx, "h");
+	q.system_file = sys;
+	c = NULL;
+	siphon_err_clear(fx->ctx);
+	assert_int_equal(siphon_sshcfg_resolve(fx->ctx, &q, &c), SIPHON_EUSAGE);
+	assert_non_null(strstr(siphon_ctx_errmsg(fx->ctx), "may not start with ~ in a system file"));
+}
+
+static void
+test_sshcfg_host_case_and_addresses(void **state)
+{
+	struct fixture *fx = *state;
+	struct siphon_sshcfg *c;
+
+	/* As ssh: Host patterns compare the name as typed byte for byte; the
+	 * resulting name is lowercased unless it is an address. */
+	fixture_write(fx, ".ssh/config",
+	              "Host prod\n  User lower\n"
+	              "Host PROD\n  User upper\n"
+	              "Host v6\n  HostName FE80::1\n"
+	              "Match originalhost PROD\n  Port 1\n");
+	c = lookup(fx, "PROD");
+	assert_string_equal(c->user, "upper");
+	assert_string_equal(c->hostname, "prod");
+	/* Match lowercases its patterns, not the name: PROD is not prod. */
+	assert_int_equal(c->port, -1);
+	siphon_sshcfg_free(c);
+	c = lookup(fx, "prod");
+	assert_string_equal(c->user, "lower");
+	assert_int_equal(c->port, 1);
+	siphon_sshcfg_free(c);
+	c = lookup(fx, "v6");
+	assert_string_equal(c->hostname, "FE80::1");
+	siphon_sshcfg_free(c);
+}
+
+static void
 test_sshcfg_system_file(void **state)
 {
 	struct fixture *fx = *state;
@@ -528,6 +586,7 @@ test_sshcfg_system_file(void **state)
 	siphon_sshcfg_free(c);
 	q.file = "/nonexistent/siphon/config";
 	c = NULL;
+	siphon_err_clear(fx->ctx);
 	assert_int_equal(siphon_sshcfg_resolve(fx->ctx, &q, &c), SIPHON_EUSAGE);
 	assert_non_null(strstr(siphon_ctx_errmsg(fx->ctx), "/nonexistent/siphon/config"));
 }
@@ -731,6 +790,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sshcfg_match_exec_skipped, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_sshcfg_include, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_sshcfg_include_loop, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_sshcfg_include_refused, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_sshcfg_host_case_and_addresses, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_sshcfg_system_file, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_sshcfg_tokens, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_sshcfg_proxy_order, fixture_setup, fixture_teardown),
