@@ -325,7 +325,7 @@ test_sshcfg_openssh_realistic(void **state)
 {
 	static const char *const dests[] = {
 		"prod", "prod-eu", "prod-legacy", "staging", "db1.internal", "bastion",
-		"PROD", "cli@prod", "unknown.example.org", "Mixed.Case.Host", "v6", "v4", NULL,
+		"PROD", "cli@prod", "unknown.example.org", "Mixed.Case.Host", "v6", "v4", "tokens", "u1@tokens", NULL,
 	};
 	struct fixture *fx = *state;
 
@@ -354,6 +354,9 @@ test_sshcfg_openssh_realistic(void **state)
 	             "\tProxyCommand ssh -W %h:%p -l %r jump@bastion # %n\n"
 	             "\tIdentityAgent none\n"
 	             "\n"
+	             "Host tokens\n  HostName Tok.Example\n"
+	             "  UserKnownHostsFile ~/kh_%C_%L_%l_%i_%k_%u_%d_%r_%p_%n_%h %%%%/x\n"
+	             "  IdentityAgent /run/%C/%i.sock\n"
 	             "Host v6\n  HostName FE80::AB\n"
 	             "Host v4\n  HostName 10.0.0.7\n  Port 2022\n"
 	             "Host *.internal\n"
