@@ -38,18 +38,6 @@ state_free(struct sshcfg_state *st)
 	free(st->names);
 }
 
-static void
-free_strv(char **v, size_t n)
-{
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 siphon_sshcfg_free(struct siphon_sshcfg *c)
 {
@@ -57,11 +45,11 @@ siphon_sshcfg_free(struct siphon_sshcfg *c)
 		return;
 	free(c->hostname);
 	free(c->user);
-	free_strv(c->identity_files, c->n_identity_files);
+	sshcfg_strv_free(c->identity_files, c->n_identity_files);
 	free(c->identity_agent);
-	free_strv(c->certificate_files, c->n_certificate_files);
-	free_strv(c->user_known_hosts, c->n_user_known_hosts);
-	free_strv(c->global_known_hosts, c->n_global_known_hosts);
+	sshcfg_strv_free(c->certificate_files, c->n_certificate_files);
+	sshcfg_strv_free(c->user_known_hosts, c->n_user_known_hosts);
+	sshcfg_strv_free(c->global_known_hosts, c->n_global_known_hosts);
 	free(c->proxy_jump);
 	free(c->proxy_command);
 	free(c);

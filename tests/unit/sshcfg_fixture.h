@@ -15,6 +15,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * The start of the syntax tests' file (both tests: siphon's reading and
+ * ssh's): comments, CRLF, case, '=', both quotes, an escaped blank.
+ */
+#define SSHCFG_SYNTAX_HEAD \
+	"  # comment\r\n" \
+	"\r\n" \
+	"HOST   quoted   # trailing comment\r\n" \
+	"  hostname=\"real.example\"\r\n" \
+	"  USER   =   'single q'\r\n" \
+	"  IdentityFile \"/keys/with space\"\r\n" \
+	"  IdentityFile /keys/esc\\ aped\r\n" \
+	"  Port=2200 # comment after value\r\n" \
+	"  ProxyCommand=nc %h %p # kept, as ssh does\r\n"
+
 struct fixture {
 	char home[256];
 	char ssh[300];

@@ -184,15 +184,7 @@ test_sshcfg_syntax(void **state)
 	struct siphon_sshcfg *c;
 
 	fixture_write(fx, ".ssh/config",
-	              "  # comment\r\n"
-	              "\r\n"
-	              "HOST   quoted   # trailing comment\r\n"
-	              "  hostname=\"real.example\"\r\n"
-	              "  USER   =   'single q'\r\n"
-	              "  IdentityFile \"/keys/with space\"\r\n"
-	              "  IdentityFile /keys/esc\\ aped\r\n"
-	              "  Port=2200 # comment after value\r\n"
-	              "  ProxyCommand=nc %h %p # kept, as ssh does\r\n"
+	              SSHCFG_SYNTAX_HEAD
 	              "  UnknownKey whatever\r\n"
 	              "  \"ConnectTimeout\" 7\r\n"
 	              "Host=other\r\n"

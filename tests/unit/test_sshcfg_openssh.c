@@ -439,16 +439,12 @@ test_sshcfg_openssh_syntax(void **state)
 	if (!have_ssh)
 		skip();
 	check_config(fx, "cfg_syntax",
-	             "  # comment\r\n"
-	             "\r\n"
-	             "HOST   quoted   # trailing comment\r\n"
-	             "  hostname=\"real.example\"\r\n"
-	             "  USER   =   'single q'\r\n"
-	             "  IdentityFile \"/keys/with space\"\r\n"
-	             "  IdentityFile /keys/esc\\ aped\r\n"
-	             "  Port=2200 # comment after value\r\n"
-	             "  ProxyCommand=nc %h %p # kept, as ssh does\r\n"
+	             /* ssh refuses an unknown key unless told; siphon ignores it. */
+	             "IgnoreUnknown UnknownKey\r\n"
+	             SSHCFG_SYNTAX_HEAD
 	             "  ConnectTimeout\t7\r\n"
+	             "  \"ServerAliveCountMax\" 5\r\n"
+	             "  UnknownKey whatever\r\n"
 	             "  ServerAliveInterval 1h\r\n"
 	             "Host=other q2\r\n"
 	             "  User other\r\n"
