@@ -205,6 +205,7 @@ include_line(struct sshcfg_state *st, const char *where, const struct sshcfg_lin
              int user, int depth, int never_match, int *active)
 {
 	struct sshcfg_tokens t = { 0 };
+	struct siphon_ctx scratch;
 	char *exp = NULL, *host = NULL, *path = NULL, port[16];
 	glob_t gl;
 	size_t i, k;
@@ -235,9 +236,23 @@ include_line(struct sshcfg_state *st, const char *where, const struct sshcfg_lin
 			               "with ~ in a system file", where, l->argv[i]);
 			goto out;
 		}
-		if ((r = sshcfg_expand(st->ctx, where, "Include", l->argv[i], &t, "hnkprud",
-		                       SSHCFG_X_TILDE | SSHCFG_X_ENV, st->home, &exp)) != 0)
+		/*
+		 * As ssh: a path that cannot be expanded is skipped, not fatal.
+		 * The message is made on a scratch context, so it is only logged.
+		 */
+		memset(&scratch, 0, sizeof(scratch));
+		r = sshcfg_expand(&scratch, where, "Include", l->argv[i], &t, "hnkprud",
+		                  SSHCFG_X_TILDE | SSHCFG_X_ENV, st->home, &exp);
+		if (r == SIPHON_EUSAGE) {
+			siphon_log(st->ctx, SIPHON_LOG_WARN, "%s; Include path skipped",
+			           scratch.errmsg);
+			r = 0;
+			continue;
+		}
+		if (r != 0) {
+			r = siphon_err_oom(st->ctx);
 			goto out;
+		}
 		/* Relative: to ~/.ssh for a user file, /etc/ssh for a system one. */
 		if (*exp != '/') {
 			if ((user ? asprintf(&path, "%s/.ssh/%s", st->home, exp)

@@ -505,10 +505,16 @@ test_sshcfg_include_refused(void **state)
 	expect_error(fx, "h", "~/.ssh/config:1: cannot read ssh config file ~/.ssh/sub: Is a directory");
 	fixture_write(fx, ".ssh/config", "Host h\n  Include /dev/zero\n");
 	expect_error(fx, "h", "cannot read ssh config file /dev/zero: not a regular file");
-	/* /dev/null is an empty file; a missing one is nothing. */
-	fixture_write(fx, ".ssh/config", "Include /dev/null nothing-here\nUser u\n");
+	/* /dev/null is an empty file; a missing one is nothing; a path that
+	 * cannot be expanded is skipped with a warning, as ssh does. */
+	unsetenv("SIPHON_TEST_UNSET");
+	fixture_write(fx, ".ssh/config", "Include /dev/null nothing-here ${SIPHON_TEST_UNSET}/x "
+	              "%z\nUser u\n");
 	c = lookup(fx, "h");
 	assert_string_equal(c->user, "u");
+	assert_int_equal(fx->warnings, 2);
+	assert_non_null(strstr(fx->log, "~/.ssh/config:1: Include: environment variable "
+	                                "SIPHON_TEST_UNSET is not set"));
 	siphon_sshcfg_free(c);
 	/* A system file may not Include from a home. */
 	fixture_write(fx, "etc/ssh_config", "Include ~/.ssh/x\n");
