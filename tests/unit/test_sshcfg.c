@@ -418,6 +418,21 @@ test_sshcfg_match_final(void **state)
 	assert_int_equal(c->n_identity_files, 2);
 	assert_string_equal(c->identity_files[1], "/k2");
 	siphon_sshcfg_free(c);
+
+	/* In the second reading Host compares the final name, and HostName is
+	 * already that name: a HostName in a Match final block is too late. */
+	fixture_write(fx, ".ssh/config",
+	              "Host a1\n  HostName alias-%h\n"
+	              "Host !a1 *\n  User second-reading\n"
+	              "Match final\n  HostName too-late\n");
+	c = lookup(fx, "a1");
+	assert_string_equal(c->hostname, "alias-a1");
+	assert_string_equal(c->user, "second-reading");
+	siphon_sshcfg_free(c);
+	fixture_write(fx, ".ssh/config", "Host !a1 *\n  User never\n");
+	c = lookup(fx, "a1");
+	assert_null(c->user);
+	siphon_sshcfg_free(c);
 }
 
 static void
