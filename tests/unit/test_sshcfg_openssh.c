@@ -494,7 +494,8 @@ static const char *const rnd_lines[] = {
 	"ServerAliveInterval 15", "ServerAliveInterval 2m", "ServerAliveCountMax 2",
 	"ServerAliveCountMax 10", "ProxyJump j1", "ProxyJump u@j2:2200", "ProxyJump none",
 	"ProxyJump a,b", "ProxyCommand nc %h %p", "ProxyCommand none",
-	"ProxyCommand ssh -W %h:%p bastion",
+	"ProxyCommand ssh -W %h:%p bastion", "IdentityFile \"~/.ssh/id quoted\"",
+	"User 'bob'", "Include INC",
 };
 static const char *const rnd_seps[] = { " ", "=", " = ", "\t", "  =" };
 
@@ -536,6 +537,9 @@ test_sshcfg_openssh_random(void **state)
 	if (!have_ssh)
 		skip();
 	assert_non_null(pw);
+	/* What "Include INC" reads: a block and a Match all of its own. */
+	fixture_write(fx, "rinc/1.conf", "Host a*\n  Port 7000\nMatch all\n  User inc\n");
+	fixture_write(fx, "rinc/2.conf", "ConnectTimeout 33\nHost bz\n  ProxyJump ij\n");
 	for (round = 0; round < 40; round++) {
 		len = 0;
 		text[0] = '\0';
@@ -553,9 +557,13 @@ test_sshcfg_openssh_random(void **state)
 			}
 			nlines = 1 + rnd(&seed) % 6;
 			for (k = 0; k < nlines; k++) {
-				rnd_line(&seed, rnd_lines[rnd(&seed) % (sizeof(rnd_lines) /
-				                                        sizeof(rnd_lines[0]))],
-				         line, sizeof(line));
+				const char *pick = rnd_lines[rnd(&seed) % (sizeof(rnd_lines) /
+				                                           sizeof(rnd_lines[0]))];
+
+				if (strcmp(pick, "Include INC") == 0)
+					snprintf(line, sizeof(line), "Include %s/rinc/*.conf\n", fx->home);
+				else
+					rnd_line(&seed, pick, line, sizeof(line));
 				len += (size_t)snprintf(text + len, sizeof(text) - len, "  %s", line);
 			}
 		}
