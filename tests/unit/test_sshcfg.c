@@ -463,20 +463,16 @@ test_sshcfg_include(void **state)
 	struct siphon_sshcfg *c;
 	char text[512];
 
-	fixture_write(fx, ".ssh/config.d/10-prod.conf", "Host prod\n  HostName prod.example\n");
-	fixture_write(fx, ".ssh/config.d/20-stage.conf",
-	              "Host stage\n  HostName stage.example\nMatch all\n  Port 2020\n");
-	fixture_write(fx, ".ssh/config.d/notes.txt", "Host prod\n  HostName wrong\n");
+	fixture_write_includes(fx, ".ssh/config.d");
 	fixture_write(fx, ".ssh/extra/abs.conf", "Host abs\n  User abs-user\n");
 	snprintf(text, sizeof(text),
 	         "Include config.d/*.conf missing/*.conf\n"
 	         "Include %s/.ssh/extra/abs.conf\n"
 	         "Host scoped\n"
-	         "  Include ~/.ssh/scoped.conf\n"
+	         "  Include ~/.ssh/config.d/scoped.inc\n"
 	         "  User after-include\n"
 	         "Host *\n  User default\n", fx->home);
 	fixture_write(fx, ".ssh/config", text);
-	fixture_write(fx, ".ssh/scoped.conf", "ConnectTimeout 3\nHost nomatch\n  Port 5\n");
 
 	c = lookup(fx, "prod");
 	assert_string_equal(c->hostname, "prod.example");

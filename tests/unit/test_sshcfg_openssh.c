@@ -420,15 +420,11 @@ test_sshcfg_openssh_include(void **state)
 
 	if (!have_ssh)
 		skip();
-	fixture_write(fx, "inc/10-prod.conf", "Host prod\n  HostName prod.example\n");
-	fixture_write(fx, "inc/20-stage.conf",
-	              "Host stage\n  HostName stage.example\nMatch all\n  Port 2020\n");
-	fixture_write(fx, "inc/notes.txt", "Host prod\n  HostName wrong\n");
-	fixture_write(fx, "inc/scoped.conf", "ConnectTimeout 3\nHost nomatch\n  Port 5\n");
+	fixture_write_includes(fx, "inc");
 	snprintf(text, sizeof(text),
 	         "Include %s/inc/*.conf %s/missing/*.conf\n"
 	         "Host scoped\n"
-	         "  Include %s/inc/scoped.conf\n"
+	         "  Include %s/inc/scoped.inc\n"
 	         "  User after-include\n"
 	         "Host abs\n  Include %s/inc/20-stage.conf\n"
 	         "Host *\n  User default\n", fx->home, fx->home, fx->home, fx->home);
