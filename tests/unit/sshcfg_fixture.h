@@ -83,6 +83,9 @@ fixture_teardown(void **state)
 	return 0;
 }
 
+/* A test run in its own fixture. */
+#define SSHCFG_TEST(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
+
 /* Writes text to HOME-relative path (directories made as needed). */
 static inline void
 fixture_write(struct fixture *fx, const char *rel, const char *text)

@@ -573,11 +573,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sshcfg_openssh_realistic, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_openssh_match, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_openssh_include, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_openssh_syntax, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_openssh_random, fixture_setup, fixture_teardown),
+		SSHCFG_TEST(test_sshcfg_openssh_realistic),
+		SSHCFG_TEST(test_sshcfg_openssh_match),
+		SSHCFG_TEST(test_sshcfg_openssh_include),
+		SSHCFG_TEST(test_sshcfg_openssh_syntax),
+		SSHCFG_TEST(test_sshcfg_openssh_random),
 	};
 
 	return cmocka_run_group_tests(tests, find_ssh, NULL);
