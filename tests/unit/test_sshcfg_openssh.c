@@ -526,7 +526,7 @@ test_sshcfg_openssh_random(void **state)
 	struct fixture *fx = *state;
 	struct passwd *pw = getpwuid(getuid());
 	unsigned seed = 20261205;
-	char text[8192], line[256], name[32];
+	char text[8192], line[512], name[32];
 	size_t len, nblocks, nlines, b, k;
 	int round;
 
