@@ -26,7 +26,7 @@
 
 _bastion_cleanup() {
 	local pf
-	for pf in "$H"/bastion/*/sshd.pid; do
+	for pf in "${_BASTION_DIR:-/nonexistent}"/*/sshd.pid; do
 		[ -s "$pf" ] || continue
 		# shellcheck disable=SC2046
 		kill -9 $(_h_tree "$(cat "$pf")") 2>/dev/null
@@ -38,7 +38,7 @@ _bastion_cleanup() {
 
 # An sshd of the harness's kind in DIR with its own host key: NAME ADDR PORT [NETNS].
 _bastion_sshd() {
-	local d=$H/bastion/$1 addr=$2 port=$3 ns=${4:-}
+	local d=$_BASTION_DIR/$1 addr=$2 port=$3 ns=${4:-}
 	mkdir -p "$d" || return 1
 	ssh-keygen -q -t ed25519 -N '' -f "$d/host_key" || return 1
 	_h_write_sshd_config "$d/sshd_config" "$port" "$d/sshd.pid"
@@ -65,6 +65,7 @@ bastion_start() {
 	id=$(printf '%04x%02x' $((RANDOM)) $((RANDOM % 256)))
 	BASTION_NS=siphon-it-$id
 	_BASTION_VETH=sih$id
+	_BASTION_DIR=$H/bastion-$id
 	harness_on_exit _bastion_cleanup
 	# A /30 of 10.213.0.0/16 picked at random: the host end .1, the namespace end .2.
 	sub=$((RANDOM % 256)).$(((RANDOM % 64) * 4))
@@ -87,7 +88,7 @@ bastion_start() {
 	_bastion_sshd bastion "$BASTION_ADDR" "$BASTION_PORT" "$BASTION_NS" || return 1
 	_bastion_sshd bastion2 127.0.0.1 "$BASTION2_PORT" || return 1
 
-	local b=$H/bastion
+	local b=$_BASTION_DIR
 	ssh-keygen -q -t ed25519 -N '' -f "$b/wrong_key" || return 1
 	BASTION_KH=$b/known_hosts
 	BASTION_KH_WRONG_BASTION=$b/known_hosts_wrong_bastion
@@ -138,7 +139,7 @@ bastion_ssh_target() {
 _bastion_sessions() {
 	local n pf
 	for n in target bastion bastion2; do
-		pf=$H/bastion/$n/sshd.pid
+		pf=$_BASTION_DIR/$n/sshd.pid
 		[ -s "$pf" ] || continue
 		pgrep -P "$(cat "$pf")" | sed "s/^/$n: sshd /"
 	done
