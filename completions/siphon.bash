@@ -68,7 +68,8 @@ _siphon_pull_takes_arg()
 	--into | -j | --jobs | --compress | --level | --engine | \
 	--remote-sudo | --remote-threads | --heartbeat-timeout | \
 	--stall-timeout | -i | --identity | --known-hosts | --connect-timeout | \
-	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts) return 0 ;;
+	-J | --jump | --proxy-command | --remote-pg-opts | \
+	--remote-mysql-opts | --local-mysql-opts) return 0 ;;
 	esac
 	return 1
 }
@@ -110,8 +111,8 @@ _siphon_pull()
 			--engine --remote-sudo --remote-threads --no-nice \
 			--force --allow-older-local --heartbeat-timeout \
 			--stall-timeout --identity --known-hosts \
-			--accept-new-host-key --connect-timeout \
-			--remote-pg-opts --remote-mysql-opts \
+			--accept-new-host-key --connect-timeout --jump \
+			--proxy-command --remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all --quiet \
 			--verbose --help
 		return

@@ -25,10 +25,11 @@ const struct siphon_optdef siphon_opt_ssh[] = {
 	  .min = 1, .max = 3600, .def = "15", .scope = "ssh",
 	  .help = "give up connecting after SECS seconds (default 15)" },
 	{ .name = "jump", .short_name = 'J', .type = SIPHON_OPT_STRING,
-	  .metavar = "[USER@]HOST[:PORT][,...]", .scope = "ssh",
-	  .help = "reach the server through these jump hosts, in order "
-	          "(ProxyJump; \"none\": directly); each hop is checked "
-	          "against the same known hosts file and logged in with the "
+	  .metavar = "JUMPS", .scope = "ssh",
+	  .help = "reach the server through these jump hosts (ProxyJump: "
+	          "[user@]host[:port], several separated by commas, crossed "
+	          "in order; \"none\": directly); every hop is checked "
+	          "against the same known hosts file and logged into with the "
 	          "same key" },
 	{ .name = "proxy-command", .type = SIPHON_OPT_STRING,
 	  .metavar = "COMMAND", .scope = "ssh",
