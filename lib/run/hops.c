@@ -28,6 +28,22 @@ parse_port(const char *s, int *out)
 	return 0;
 }
 
+/*
+ * A host name or address as ssh(1) accepts one: no space, control
+ * character or shell metacharacter (a ProxyCommand's %h goes to a shell).
+ */
+static int
+valid_host(const char *h)
+{
+	if (h[0] == '\0' || h[0] == '-')
+		return 0;
+	for (; *h != '\0'; h++)
+		if ((unsigned char)*h <= 0x20 || *h == 0x7f ||
+		    strchr("'`\"$\\;&<>|(){},/", *h) != NULL)
+			return 0;
+	return 1;
+}
+
 /* One hop, parsed in place (its text is the caller's copy). */
 static int
 parse_hop(char *text, struct siphon_jump *j)
@@ -52,7 +68,7 @@ parse_hop(char *text, struct siphon_jump *j)
 			goto bad;
 		if (end[1] != '\0' && end[1] != ':')
 			goto bad;
-		return 0;
+		return valid_host(j->host) ? 0 : SIPHON_EUSAGE;
 	}
 	colon = strchr(h, ':');
 	/* More than one colon: an IPv6 literal without a port. */
@@ -62,7 +78,7 @@ parse_hop(char *text, struct siphon_jump *j)
 			goto bad;
 	}
 	j->host = h;
-	if (h[0] == '\0' || strpbrk(h, " \t/") != NULL)
+	if (!valid_host(h))
 		goto bad;
 	return 0;
 bad:
@@ -165,6 +181,12 @@ proxy_transport(struct siphon_transport **t, struct siphon_ctx *ctx,
 		snprintf(user, sizeof(user), "%s", hop0->user);
 	else if ((r = siphon_ssh_localuser_name(ctx, user, sizeof(user))) != 0)
 		return r;
+	/* As ssh(1): what %h and %r put in a shell command is a plain word. */
+	if (!valid_host(hop0->host) || !valid_host(user))
+		return siphon_err(ctx, SIPHON_EUSAGE, "the host or user name "
+		                  "\"%s@%s\" cannot go into a ProxyCommand (it "
+		                  "holds a space or a shell character)", user,
+		                  hop0->host);
 	if ((r = siphon_proxycmd_expand(ctx, line, sizeof(line), cmd, hop0->host,
 	                                hop0->port, user)) != 0)
 		return r;

@@ -204,7 +204,7 @@ test_jumps_parse(void **state)
 	free(j);
 	static const char *const bad[] = {
 		"", ",", "a,", "a:0", "a:65536", "a:x", "@a", "a:", "[::1", "[]:2",
-		"[::1]x", "a b",
+		"[::1]x", "a b", "a;b", "$(x)", "[a b]:2", "-oProxyCommand=x",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		siphon_err_clear(ctx);
