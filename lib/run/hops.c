@@ -7,30 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A port: digits only, 1 to 65535. */
-static int
-parse_port(const char *s, int *out)
-{
-	long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > 65535)
-			return -1;
-	}
-	if (v < 1)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
 /*
- * A host name or address as ssh(1) accepts one: no space, control
- * character or shell metacharacter (a ProxyCommand's %h goes to a shell).
+ * A host or user name as ssh(1) lets %h and %r into a ProxyCommand: no
+ * space, control character or shell metacharacter (it goes to /bin/sh).
  */
 static int
 valid_host(const char *h)
@@ -42,82 +21,6 @@ valid_host(const char *h)
 		    strchr("'`\"$\\;&<>|(){},/", *h) != NULL)
 			return 0;
 	return 1;
-}
-
-/* One hop, parsed in place (its text is the caller's copy). */
-static int
-parse_hop(char *text, struct siphon_jump *j)
-{
-	char *h = text, *at, *colon, *end;
-
-	if (strncmp(h, "ssh://", 6) == 0)
-		h += 6;
-	if ((at = strrchr(h, '@')) != NULL) {
-		*at = '\0';
-		j->user = h;
-		h = at + 1;
-		if (j->user[0] == '\0')
-			goto bad;
-	}
-	if (h[0] == '[') {
-		if ((end = strchr(h, ']')) == NULL || end == h + 1)
-			goto bad;
-		*end = '\0';
-		j->host = h + 1;
-		if (end[1] == ':' && parse_port(end + 2, &j->port) != 0)
-			goto bad;
-		if (end[1] != '\0' && end[1] != ':')
-			goto bad;
-		return valid_host(j->host) ? 0 : SIPHON_EUSAGE;
-	}
-	colon = strchr(h, ':');
-	/* More than one colon: an IPv6 literal without a port. */
-	if (colon != NULL && strchr(colon + 1, ':') == NULL) {
-		*colon = '\0';
-		if (parse_port(colon + 1, &j->port) != 0)
-			goto bad;
-	}
-	j->host = h;
-	if (!valid_host(h))
-		goto bad;
-	return 0;
-bad:
-	return SIPHON_EUSAGE;
-}
-
-int
-siphon_jumps_parse(struct siphon_ctx *ctx, const char *spec,
-                   struct siphon_jump **out, size_t *n)
-{
-	size_t len = strlen(spec), count = 1, i = 0;
-	struct siphon_jump *j;
-	char *text, *p, *comma;
-
-	*out = NULL;
-	*n = 0;
-	for (const char *c = spec; *c != '\0'; c++)
-		count += *c == ',';
-	/* One block: the hops, then the text they point into. */
-	if ((j = calloc(1, count * sizeof(*j) + len + 1)) == NULL)
-		return siphon_err_oom(ctx);
-	text = (char *)(j + count);
-	memcpy(text, spec, len + 1);
-	for (p = text; p != NULL; p = comma, i++) {
-		char shown[300];
-
-		if ((comma = strchr(p, ',')) != NULL)
-			*comma++ = '\0';
-		snprintf(shown, sizeof(shown), "%s", p);
-		if (parse_hop(p, &j[i]) != 0) {
-			free(j);
-			return siphon_err(ctx, SIPHON_EUSAGE, "bad jump host \"%s\" in "
-			                  "-J %s (expected [user@]host[:port], "
-			                  "several separated by commas)", shown, spec);
-		}
-	}
-	*out = j;
-	*n = count;
-	return 0;
 }
 
 int
@@ -199,13 +102,13 @@ siphon_hops_source_new(struct siphon_source **out, struct siphon_ctx *ctx,
 {
 	struct siphon_transport *first = NULL;
 	struct siphon_ssh_opts *hops = NULL;
-	struct siphon_jump *jumps = NULL;
+	struct siphon_sshcfg_jump *jumps = NULL;
 	size_t njumps = 0;
 	int r;
 
 	*out = NULL;
 	if (given(o->jump) &&
-	    (r = siphon_jumps_parse(ctx, o->jump, &jumps, &njumps)) != 0)
+	    (r = siphon_sshcfg_parse_jumps(ctx, o->jump, &jumps, &njumps)) != 0)
 		return r;
 	if ((hops = calloc(njumps + 1, sizeof(*hops))) == NULL) {
 		r = siphon_err_oom(ctx);
@@ -223,7 +126,7 @@ siphon_hops_source_new(struct siphon_source **out, struct siphon_ctx *ctx,
 		if (i < njumps) {
 			hops[i].user = jumps[i].user;
 			hops[i].host = jumps[i].host;
-			hops[i].port = jumps[i].port != 0 ? jumps[i].port : 22;
+			hops[i].port = jumps[i].port > 0 ? jumps[i].port : 22;
 		} else {
 			hops[i].user = o->user;
 			hops[i].host = o->host;
@@ -240,6 +143,6 @@ siphon_hops_source_new(struct siphon_source **out, struct siphon_ctx *ctx,
 	r = siphon_source_ssh_chain_new(out, ctx, hops, njumps + 1, first);
 out:
 	free(hops);
-	free(jumps);
+	siphon_sshcfg_jumps_free(jumps, njumps);
 	return r;
 }

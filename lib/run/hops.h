@@ -8,27 +8,8 @@
 
 #include "opt/opt.h"
 #include "source/source.h"
+#include "sshcfg/sshcfg.h"
 #include "util/ctx.h"
-
-/*
- * One hop of a -J list: "[user@]host[:port]" ("[v6]:port" for an IPv6
- * literal with a port, an "ssh://" prefix allowed).  The array and its
- * strings are one allocation: free(*out) alone.
- */
-struct siphon_jump {
-	const char *user;            /* NULL: none given */
-	const char *host;
-	int port;                    /* 0: none given */
-};
-
-/*
- * Splits a -J value into its hops, in the order they are crossed.  Errors:
- * SIPHON_EUSAGE with one line naming the bad hop, SIPHON_ENOMEM.
- * To be replaced by siphon_sshcfg_parse_jumps (sshcfg/sshcfg.h) once the
- * ssh_config reader is merged.
- */
-int siphon_jumps_parse(struct siphon_ctx *ctx, const char *spec,
-                       struct siphon_jump **out, size_t *n);
 
 /*
  * Expands a ProxyCommand's %h (host), %p (port), %r (user), %n (the host
@@ -40,7 +21,8 @@ int siphon_proxycmd_expand(struct siphon_ctx *ctx, char *buf, size_t cap,
                            const char *user);
 
 /*
- * The source o names: the chain of o->jump's hosts and the server (each
+ * The source o names: the chain of o->jump's hosts (split by
+ * siphon_sshcfg_parse_jumps, ProxyJump's grammar) and the server (each
  * jump host with its own user and port, the server's key, known hosts and
  * timeouts), hop 0 over o->proxy_command when given.  Not yet stepped.
  */

@@ -4,8 +4,8 @@
  * /bin/sh commands (bytes both ways through `cat`, a command that is not
  * found or exits at once: one line with its status and last stderr line;
  * a command that ignores the end of its input is terminated, never left a
- * zombie; stderr lines reach the log), the -J parser and ProxyCommand
- * %-expansion (lib/run/hops.c), the hop prefix of an error, and the chained
+ * zombie; stderr lines reach the log), the source a pull's -J and
+ * --proxy-command name and ProxyCommand %-expansion (lib/run/hops.c), the hop prefix of an error, and the chained
  * source's refusals before any I/O (lib/source/chain.c).  The tunnel and
  * the chain's connect are covered by t_proxy_jump against real sshds.
  */
@@ -176,43 +176,60 @@ test_proxycmd_empty(void **state)
 	siphon_ctx_free(ctx);
 }
 
+/* The options of a pull to db1 (user u) with the given -J and ProxyCommand. */
+static struct siphon_pull_opts
+pull_opts(const char *jump, const char *proxy)
+{
+	struct siphon_pull_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.user = "u";
+	o.host = "db1";
+	o.port = 22;
+	o.known_hosts = "/dev/null";
+	o.connect_timeout = 5;
+	o.jump = jump;
+	o.proxy_command = proxy;
+	return o;
+}
+
 static void
-test_jumps_parse(void **state)
+test_hops_source(void **state)
 {
 	struct siphon_ctx *ctx = new_ctx(NULL);
-	struct siphon_jump *j;
-	size_t n;
+	struct siphon_source *src = NULL;
+	struct siphon_pull_opts o;
 
 	(void)state;
-	assert_int_equal(siphon_jumps_parse(ctx, "bastion", &j, &n), 0);
-	assert_int_equal(n, 1);
-	assert_null(j[0].user);
-	assert_string_equal(j[0].host, "bastion");
-	assert_int_equal(j[0].port, 0);
-	free(j);
-	assert_int_equal(siphon_jumps_parse(ctx, "a@b:2222,ssh://c@[::1]:22,fe80::1,d", &j, &n), 0);
-	assert_int_equal(n, 4);
-	assert_string_equal(j[0].user, "a");
-	assert_string_equal(j[0].host, "b");
-	assert_int_equal(j[0].port, 2222);
-	assert_string_equal(j[1].user, "c");
-	assert_string_equal(j[1].host, "::1");
-	assert_int_equal(j[1].port, 22);
-	assert_string_equal(j[2].host, "fe80::1");
-	assert_int_equal(j[2].port, 0);
-	assert_string_equal(j[3].host, "d");
-	free(j);
-	static const char *const bad[] = {
-		"", ",", "a,", "a:0", "a:65536", "a:x", "@a", "a:", "[::1", "[]:2",
-		"[::1]x", "a b", "a;b", "$(x)", "[a b]:2", "-oProxyCommand=x",
-	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		siphon_err_clear(ctx);
-		j = (void *)1;
-		assert_int_equal(siphon_jumps_parse(ctx, bad[i], &j, &n), SIPHON_EUSAGE);
-		assert_null(j);
-		assert_non_null(strstr(siphon_ctx_errmsg(ctx), "bad jump host"));
-	}
+	/* -J by ProxyJump's grammar (sshcfg); made without I/O. */
+	o = pull_opts("a@b1:2222,ssh://[::1]:22", NULL);
+	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), 0);
+	assert_string_equal(src->desc, "db1");
+	assert_null(siphon_source_ssh(src));
+	siphon_source_free(src);
+	/* "none": directly, the plain source. */
+	o = pull_opts("none", "none");
+	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), 0);
+	assert_non_null(siphon_source_ssh(src));
+	siphon_source_free(src);
+	o = pull_opts("a,,b", NULL);
+	src = (void *)1;
+	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), SIPHON_EUSAGE);
+	assert_null(src);
+	assert_non_null(strstr(siphon_ctx_errmsg(ctx), "bad ProxyJump hop"));
+	siphon_err_clear(ctx);
+	/* What %h and %r put into /bin/sh is a plain word. */
+	o = pull_opts("x$(id)", "nc %h %p");
+	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), SIPHON_EUSAGE);
+	assert_non_null(strstr(siphon_ctx_errmsg(ctx), "cannot go into a ProxyCommand"));
+	siphon_err_clear(ctx);
+	o = pull_opts(NULL, "nc %h %p");
+	o.user = "u;id";
+	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), SIPHON_EUSAGE);
+	siphon_err_clear(ctx);
+	o = pull_opts(NULL, "nc %z");
+	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), SIPHON_EUSAGE);
+	assert_non_null(strstr(siphon_ctx_errmsg(ctx), "unknown %-token %z"));
 	siphon_ctx_free(ctx);
 }
 
@@ -306,7 +323,7 @@ main(void)
 		cmocka_unit_test(test_proxycmd_exits_at_once),
 		cmocka_unit_test(test_proxycmd_terminated),
 		cmocka_unit_test(test_proxycmd_empty),
-		cmocka_unit_test(test_jumps_parse),
+		cmocka_unit_test(test_hops_source),
 		cmocka_unit_test(test_proxycmd_expand),
 		cmocka_unit_test(test_err_prefix),
 		cmocka_unit_test(test_chain_refusals),
