@@ -38,13 +38,10 @@ check_opts(struct siphon_ctx *ctx, const struct siphon_opts *opts, struct siphon
 	return 0;
 }
 
-/* The options checked, then the driver with every engine; plan_only: up to the plan. */
-static int
-run(struct siphon_ctx *ctx, const struct siphon_opts *opts, int plan_only,
-    void (*report)(void *, const struct siphon_run *), void *report_arg,
-    struct siphon_pull_stats *stats)
+int
+siphon_pull_run(struct siphon_ctx *ctx, const struct siphon_opts *opts,
+                struct siphon_run_request *req, struct siphon_pull_stats *stats)
 {
-	struct siphon_run_request req;
 	struct siphon_pull_stats mine;
 	struct siphon_pull_opts po;
 	int r;
@@ -55,15 +52,12 @@ run(struct siphon_ctx *ctx, const struct siphon_opts *opts, int plan_only,
 	memset(stats, 0, sizeof(*stats));
 	siphon_event_run_begin(ctx);
 	if ((r = check_opts(ctx, opts, &po)) == 0) {
-		memset(&req, 0, sizeof(req));
-		req.o = &po;
-		req.opts = opts;
-		req.engines = siphon_engines;
-		req.engine = po.engine;
-		req.plan_only = plan_only;
-		req.report = report;
-		req.report_arg = report_arg;
-		r = siphon_run_drive(ctx, &req, stats);
+		req->o = &po;
+		req->opts = opts;
+		req->engines = siphon_engines;
+		req->engine = po.engine;
+		r = siphon_run_drive(ctx, req, stats);
+		req->o = NULL;
 	}
 	siphon_event_summary(ctx, r, stats);
 	return r;
@@ -73,7 +67,10 @@ int
 siphon_pull(struct siphon_ctx *ctx, const struct siphon_opts *opts,
             struct siphon_pull_stats *stats)
 {
-	return run(ctx, opts, 0, NULL, NULL, stats);
+	struct siphon_run_request req;
+
+	memset(&req, 0, sizeof(req));
+	return siphon_pull_run(ctx, opts, &req, stats);
 }
 
 struct plan_view {
@@ -84,7 +81,7 @@ struct plan_view {
 
 /* The run's engine-neutral catalog and plan, as the public view. */
 static void
-report_plan(void *arg, const struct siphon_run *run)
+report_plan(void *arg, struct siphon_run *run)
 {
 	struct plan_view *v = arg;
 	struct siphon_plan_info info;
@@ -140,7 +137,14 @@ int
 siphon_plan(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_plan_fn fn, void *arg)
 {
 	struct plan_view view = {.fn = fn, .arg = arg};
-	int r = run(ctx, opts, 1, report_plan, &view, NULL);
+	struct siphon_run_request req;
+	int r;
+
+	memset(&req, 0, sizeof(req));
+	req.plan_only = 1;
+	req.report = report_plan;
+	req.report_arg = &view;
+	r = siphon_pull_run(ctx, opts, &req, NULL);
 
 	return r != 0 ? r : view.rc;
 }

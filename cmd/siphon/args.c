@@ -38,6 +38,7 @@ enum { PULL_QUIET, PULL_VERBOSE, PULL_HELP };
 const struct cli_command cli_commands[] = {
 	{ "pull", "copy a database from a server into a local database" },
 	{ "plan", "show what a pull would copy and how, changing nothing" },
+	{ "doctor", "check every step of a pull and say how to fix what fails" },
 	{ "help", "show this help, or with a command that command's help" },
 	{ "version", "print the version" },
 };

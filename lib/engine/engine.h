@@ -34,6 +34,8 @@
 #ifndef SIPHON_ENGINE_ENGINE_H
 #define SIPHON_ENGINE_ENGINE_H
 
+#include "siphon.h"
+
 #include <stddef.h>
 
 struct siphon_run;
@@ -87,6 +89,13 @@ struct siphon_engine_ops {
 	 * shared ones come first): set on every stream the engine creates.
 	 */
 	int (*explain)(void *st, struct siphon_rstream *rs);
+	/*
+	 * Optional, for `doctor`, after plan: the engine's local checks that a
+	 * pull makes only when it gets there (may the local role create the
+	 * copy: the finding named "create"), each handed to fn.  No side
+	 * effects.
+	 */
+	void (*doctor)(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);
 
 	/*
 	 * What the probe looks for on the server for this engine (remote/probe.h):

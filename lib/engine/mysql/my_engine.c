@@ -32,5 +32,6 @@ const struct siphon_engine_ops siphon_engine_mysql = {
 	.stats = my_stats,
 	.cleanup = my_cleanup,
 	.explain = my_explain,
+	.doctor = my_doctor,
 	.probe_tools = "mariadb mysql",
 };

@@ -144,4 +144,7 @@ int my_swap(struct my *my);
  */
 int my_replay_check(struct my *my, const struct siphon_my_object *o, const char *stmt);
 
+/* `doctor`: the local create finding (ops->doctor). */
+void my_doctor(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);
+
 #endif

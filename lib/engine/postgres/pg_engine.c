@@ -33,5 +33,6 @@ const struct siphon_engine_ops siphon_engine_postgres = {
 	.stats = pg_stats,
 	.cleanup = pg_cleanup,
 	.explain = pg_explain,
+	.doctor = pg_doctor,
 	.probe_script = siphon_pg_probe_script,
 };

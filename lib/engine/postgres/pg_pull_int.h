@@ -125,4 +125,7 @@ int pg_local_failed(struct pg *pg, struct siphon_proc *p);
 int pg_finish_local(struct pg *pg);
 int pg_swap(struct pg *pg);
 
+/* `doctor`: the local create finding (ops->doctor). */
+void pg_doctor(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);
+
 #endif
