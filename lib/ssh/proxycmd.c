@@ -12,6 +12,8 @@
  */
 #include "ssh/transport.h"
 
+#include "loop/proc.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -177,13 +179,12 @@ pc_start(struct siphon_transport *t)
 	struct proxycmd *p = (struct proxycmd *)t;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t none, dfl;
 	int sv[2] = { -1, -1 }, perr[2] = { -1, -1 }, r = 0;
 	char *argv[] = { "sh", "-c", p->command, NULL };
 
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return siphon_err_oom(t->ctx);
-	if (posix_spawnattr_init(&attr) != 0) {
+	if (siphon_proc_spawnattr(&attr) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		return siphon_err_oom(t->ctx);
 	}
@@ -197,21 +198,6 @@ pc_start(struct siphon_transport *t)
 	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
-	/* The child must not inherit our ignored SIGPIPE or blocked signals. */
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	sigaddset(&dfl, SIGINT);
-	sigaddset(&dfl, SIGTERM);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &dfl);
-	/*
-	 * Its own process group: a Ctrl-C reaches siphon alone, which still
-	 * needs the connection to tell the server to clean up.
-	 */
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-	                         POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 	errno = posix_spawn(&p->pid, "/bin/sh", &fa, &attr, argv, environ);
 	if (errno != 0) {
 		p->pid = -1;
@@ -255,16 +241,12 @@ static ssize_t
 pc_send(struct siphon_transport *t, const void *buf, size_t len)
 {
 	struct proxycmd *p = (struct proxycmd *)t;
-	ssize_t n = send(p->fd, buf, len, MSG_NOSIGNAL);
+	ssize_t n = siphon_sock_send(p->fd, buf, len);
 
-	if (n >= 0)
-		return n;
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+	if (n == -EAGAIN)
 		drain_stderr(p);
-		return -EAGAIN;
-	}
-	n = -errno;
-	report_end(p);
+	else if (n < 0)
+		report_end(p);
 	return n;
 }
 
@@ -272,32 +254,20 @@ static ssize_t
 pc_recv(struct siphon_transport *t, void *buf, size_t len)
 {
 	struct proxycmd *p = (struct proxycmd *)t;
-	ssize_t n = recv(p->fd, buf, len, 0);
+	ssize_t n = siphon_sock_recv(p->fd, buf, len);
 
-	if (n > 0)
-		return n;
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-		/* About to wait: what the command said meanwhile is logged now. */
+	/* About to wait: what the command said meanwhile is logged now. */
+	if (n == -EAGAIN)
 		drain_stderr(p);
-		return -EAGAIN;
-	}
-	n = n == 0 ? 0 : -errno;
-	report_end(p);
+	else if (n <= 0)
+		report_end(p);
 	return n;
 }
 
 static int
 pc_peer_closed(struct siphon_transport *t)
 {
-	struct proxycmd *p = (struct proxycmd *)t;
-	char b;
-	ssize_t n;
-
-	if (p->fd < 0)
-		return 1;
-	n = recv(p->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-	                  errno != EINTR);
+	return siphon_sock_peer_closed(((struct proxycmd *)t)->fd);
 }
 
 /*

@@ -98,6 +98,14 @@ int siphon_transport_proxycmd_new(struct siphon_transport **out,
                                   struct siphon_ctx *ctx, const char *command);
 
 /*
+ * A socket transport's send, recv and peer_closed on descriptor fd (TCP,
+ * ProxyCommand): bytes, 0 at end of file, -EAGAIN, or -errno, as the ops.
+ */
+ssize_t siphon_sock_send(int fd, const void *buf, size_t len);
+ssize_t siphon_sock_recv(int fd, void *buf, size_t len);
+int siphon_sock_peer_closed(int fd);
+
+/*
  * Writes "host:port", or "[host]:port" for an IPv6 literal, into buf (always
  * NUL-terminated).  For messages.
  */
