@@ -13,7 +13,9 @@
  * The receive window of a tunnel's channel.  Every channel of the sessions
  * inside shares it (their windows add up to about 8 MiB: engine/eng.c), so
  * it is at least that, with room for their packets' overhead; larger
- * only grows libssh2's packet list (measured: bench/jump.sh).
+ * only grows libssh2's packet list.  bench/jump.sh, one jump on loopback,
+ * a loaded 2-core machine: 2 MiB 66 MB/s, 8 MiB 70, 16 MiB 78, 32 MiB 53
+ * (direct: 126).
  */
 #define SIPHON_TUNNEL_WINDOW (16u * 1024 * 1024)
 
