@@ -77,7 +77,45 @@ struct plan_view {
 	siphon_plan_fn fn;
 	void *arg;
 	int rc;
+	char *target;
+	char **commands;
+	int ncommands;
+	int oom;
 };
+
+/* The engine's account of itself (ops->describe), copied. */
+static void
+collect(void *arg, const char *key, const char *text)
+{
+	struct plan_view *v = arg;
+	char *t = strdup(text), **c;
+
+	if (t == NULL) {
+		v->oom = 1;
+		return;
+	}
+	if (strcmp(key, "target") == 0) {
+		free(v->target);
+		v->target = t;
+		return;
+	}
+	if ((c = realloc(v->commands, (size_t)(v->ncommands + 1) * sizeof(*c))) == NULL) {
+		free(t);
+		v->oom = 1;
+		return;
+	}
+	v->commands = c;
+	v->commands[v->ncommands++] = t;
+}
+
+static void
+plan_view_clear(struct plan_view *v)
+{
+	for (int i = 0; i < v->ncommands; i++)
+		free(v->commands[i]);
+	free(v->commands);
+	free(v->target);
+}
 
 /* The run's engine-neutral catalog and plan, as the public view. */
 static void
@@ -127,6 +165,16 @@ report_plan(void *arg, struct siphon_run *run)
 	info.tables = tables;
 	info.nobjects = run->cat.nobjects;
 	info.npieces = run->plan.npieces;
+	if (run->engine->describe != NULL &&
+	    (v->rc = run->engine->describe(run, run->engine_state, collect, v)) != 0)
+		goto out;
+	if (v->oom) {
+		v->rc = siphon_err_oom(run->ctx);
+		goto out;
+	}
+	info.target = v->target != NULL ? v->target : "";
+	info.ncommands = v->ncommands;
+	info.commands = (const char *const *)v->commands;
 	v->fn(v->arg, &info);
 out:
 	free(tables);
@@ -145,6 +193,7 @@ siphon_plan(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_plan_
 	req.report = report_plan;
 	req.report_arg = &view;
 	r = siphon_pull_run(ctx, opts, &req, NULL);
+	plan_view_clear(&view);
 
 	return r != 0 ? r : view.rc;
 }

@@ -390,6 +390,9 @@ struct siphon_plan_info {
 	int nobjects;            /* views, sequences, routines, ... */
 	int npieces;             /* pieces of work over the channels */
 	uint64_t channel_bytes_max;  /* the busiest channel's share */
+	const char *target;      /* the local target and what becomes of it; "" */
+	int ncommands;           /* the remote commands the pull would start: */
+	const char *const *commands; /* "what: command line | compressor" */
 };
 
 typedef void (*siphon_plan_fn)(void *arg, const struct siphon_plan_info *plan);

@@ -89,6 +89,11 @@ run_command(int argc, char **argv, enum mode mode)
 		}
 		goto out;
 	}
+	if (pa.dry_run && mode == MODE_PULL) {
+		/* --dry-run: the plan, under pull's name. */
+		mode = MODE_PLAN;
+		plan = 1;
+	}
 	if ((r = siphon_ctx_new(&ctx)) != 0) {
 		fputs("siphon: out of memory\n", stderr);
 		code = cli_exit_code(r);

@@ -104,14 +104,24 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "__gen-completion") == 0) {
 		if (argc - i != 2 || cli_completion_generate(stdout, argv[i + 1]) != 0)
-			return cli_usage_error("__gen-completion bash|zsh", NULL);
+			return cli_usage_error("__gen-completion bash|zsh|fish", NULL);
 		return flushed();
 	}
-	/* Hidden: docs/siphon.1 is its output (make man). */
+	/*
+	 * Hidden, for the completion scripts: the targets of pull (profile
+	 * names, then the Hosts of ~/.ssh/config) and the profile names, one
+	 * a line.  PLACEHOLDERS printing nothing: replaced at the merge with
+	 * the profiles branch's (and the ssh_config Hosts added to targets).
+	 */
+	if (strcmp(cmd, "__complete-targets") == 0 || strcmp(cmd, "__complete-profiles") == 0)
+		return flushed();
+	/* Hidden: docs/siphon.1 and docs/siphon.conf.5 are its output (make man). */
 	if (strcmp(cmd, "__gen-man") == 0) {
-		if (argc - i != 1)
-			return unexpected(argv[i + 1], NULL);
-		if (cli_man_generate(stdout) != 0)
+		int conf = argc - i == 2 && strcmp(argv[i + 1], "conf") == 0;
+
+		if (argc - i > 2 || (argc - i == 2 && !conf))
+			return cli_usage_error("__gen-man [conf]", NULL);
+		if ((conf ? cli_man_conf_generate(stdout) : cli_man_generate(stdout)) != 0)
 			return out_of_memory();
 		return flushed();
 	}

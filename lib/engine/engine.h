@@ -96,6 +96,15 @@ struct siphon_engine_ops {
 	 * effects.
 	 */
 	void (*doctor)(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);
+	/*
+	 * Optional, for `plan`, after plan: what the pull would do, as text
+	 * handed to fn: ("target", the local target and what becomes of it),
+	 * then ("command", "what: the command line") for each remote command
+	 * the transfer would start (before siphon's wrapper, with the
+	 * compressor).  No side effects.  0, or a negative code.
+	 */
+	int (*describe)(struct siphon_run *run, void *st,
+	                void (*fn)(void *arg, const char *key, const char *text), void *arg);
 
 	/*
 	 * What the probe looks for on the server for this engine (remote/probe.h):

@@ -278,6 +278,7 @@ open_engine(struct drv *d)
 	d->run.explain = d->ops->explain;
 	d->run.explain_arg = d->st;
 	d->opened = 1;
+	d->run.engine_state = d->st;
 	return d->ops->open != NULL ? d->ops->open(&d->run, d->st) : 0;
 }
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 void
-sshcfg_argv_free(char **argv, size_t argc)
+sshcfg_strv_free(char **argv, size_t argc)
 {
 	size_t i;
 
@@ -78,7 +78,7 @@ sshcfg_argv_split(const char *s, int stop_at_comment, char ***argvp, size_t *arg
 	argc = 0;
 	r = 0;
 out:
-	sshcfg_argv_free(argv, argc);
+	sshcfg_strv_free(argv, argc);
 	return r;
 }
 
@@ -91,7 +91,7 @@ is_blank(char c)
 void
 sshcfg_line_free(struct sshcfg_line *l)
 {
-	sshcfg_argv_free(l->argv, l->argc);
+	sshcfg_strv_free(l->argv, l->argc);
 	l->argv = NULL;
 	l->argc = 0;
 }

@@ -6,6 +6,7 @@
  */
 #include "sshcfg/sshcfg_int.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -58,15 +59,17 @@ add_name(struct sshcfg_state *st, const char *name)
 }
 
 /*
- * Host: active when one pattern matches the name as typed, unless a
- * !negated one matches (which excludes the block whatever else matched).
- * Byte for byte, as OpenSSH's match_pattern.
+ * Host: active when one pattern matches the name as typed (in the second
+ * reading: the final host name), unless a !negated one matches (which
+ * excludes the block whatever else matched).  Byte for byte, as OpenSSH's
+ * match_pattern.
  */
 static int
 host_line(struct sshcfg_state *st, const char *where, const struct sshcfg_line *l,
           int never_match, int *active)
 {
-	const char *pat;
+	/* ssh's second reading matches Host against the name the first found. */
+	const char *pat, *name = st->final_pass ? st->final_host : st->q->host;
 	size_t i;
 	int neg, r;
 
@@ -83,7 +86,7 @@ host_line(struct sshcfg_state *st, const char *where, const struct sshcfg_line *
 			continue;
 		neg = *l->argv[i] == '!';
 		pat = l->argv[i] + neg;
-		if (sshcfg_match_pattern(st->q->host, pat)) {
+		if (sshcfg_match_pattern(name, pat)) {
 			if (neg) {
 				*active = 0;
 				break;
@@ -118,7 +121,7 @@ match_line(struct sshcfg_state *st, const char *where, const struct sshcfg_line 
            int never_match, int *active)
 {
 	const char *attrib, *arg, *ruser;
-	char *host = NULL;
+	char *host = NULL, *p;
 	size_t i = 0;
 	int negate, result = 1, attributes = 0, m, r = 0;
 
@@ -156,13 +159,18 @@ match_line(struct sshcfg_state *st, const char *where, const struct sshcfg_line 
 			goto out;
 		}
 		arg = l->argv[i++];
-		if (strcasecmp(attrib, "host") == 0) {
+		if (strcasecmp(attrib, "host") == 0 || strcasecmp(attrib, "originalhost") == 0) {
+			/* OpenSSH's match_hostname: name and patterns both lowercased. */
 			free(host);
-			if ((r = sshcfg_match_host_name(st, &host)) != 0)
+			if (strcasecmp(attrib, "host") == 0)
+				r = sshcfg_match_host_name(st, &host);
+			else if ((host = strdup(st->q->host)) == NULL)
+				r = siphon_err_oom(st->ctx);
+			if (r != 0)
 				goto out;
+			for (p = host; *p != '\0'; p++)
+				*p = (char)tolower((unsigned char)*p);
 			m = sshcfg_match_list(host, arg, 1) == 1;
-		} else if (strcasecmp(attrib, "originalhost") == 0) {
-			m = sshcfg_match_list(st->q->host, arg, 1) == 1;
 		} else if (strcasecmp(attrib, "user") == 0) {
 			ruser = st->q->user != NULL ? st->q->user :
 			        st->user.val != NULL ? st->user.val : st->local_user;
@@ -205,6 +213,7 @@ include_line(struct sshcfg_state *st, const char *where, const struct sshcfg_lin
              int user, int depth, int never_match, int *active)
 {
 	struct sshcfg_tokens t = { 0 };
+	struct siphon_ctx scratch;
 	char *exp = NULL, *host = NULL, *path = NULL, port[16];
 	glob_t gl;
 	size_t i, k;
@@ -235,9 +244,23 @@ include_line(struct sshcfg_state *st, const char *where, const struct sshcfg_lin
 			               "with ~ in a system file", where, l->argv[i]);
 			goto out;
 		}
-		if ((r = sshcfg_expand(st->ctx, where, "Include", l->argv[i], &t, "hnkprud",
-		                       SSHCFG_X_TILDE | SSHCFG_X_ENV, st->home, &exp)) != 0)
+		/*
+		 * As ssh: a path that cannot be expanded is skipped, not fatal.
+		 * The message is made on a scratch context, so it is only logged.
+		 */
+		memset(&scratch, 0, sizeof(scratch));
+		r = sshcfg_expand(&scratch, where, "Include", l->argv[i], &t, "hnkprud",
+		                  SSHCFG_X_TILDE | SSHCFG_X_ENV, st->home, &exp);
+		if (r == SIPHON_EUSAGE) {
+			siphon_log(st->ctx, SIPHON_LOG_WARN, "%s; Include path skipped",
+			           scratch.errmsg);
+			r = 0;
+			continue;
+		}
+		if (r != 0) {
+			r = siphon_err_oom(st->ctx);
 			goto out;
+		}
 		/* Relative: to ~/.ssh for a user file, /etc/ssh for a system one. */
 		if (*exp != '/') {
 			if ((user ? asprintf(&path, "%s/.ssh/%s", st->home, exp)

@@ -44,7 +44,8 @@ int sshcfg_lex(char *line, struct sshcfg_line *out);
 void sshcfg_line_free(struct sshcfg_line *l);
 /* argv_split alone: words of s with quotes and escapes removed. */
 int sshcfg_argv_split(const char *s, int stop_at_comment, char ***argv, size_t *argc);
-void sshcfg_argv_free(char **argv, size_t argc);
+/* Frees n strings and their array (NULL: nothing). */
+void sshcfg_strv_free(char **v, size_t n);
 
 /* ---- match.c: patterns ------------------------------------------------ */
 

@@ -184,15 +184,7 @@ test_sshcfg_syntax(void **state)
 	struct siphon_sshcfg *c;
 
 	fixture_write(fx, ".ssh/config",
-	              "  # comment\r\n"
-	              "\r\n"
-	              "HOST   quoted   # trailing comment\r\n"
-	              "  hostname=\"real.example\"\r\n"
-	              "  USER   =   'single q'\r\n"
-	              "  IdentityFile \"/keys/with space\"\r\n"
-	              "  IdentityFile /keys/esc\\ aped\r\n"
-	              "  Port=2200 # comment after value\r\n"
-	              "  ProxyCommand=nc %h %p # kept, as ssh does\r\n"
+	              SSHCFG_SYNTAX_HEAD
 	              "  UnknownKey whatever\r\n"
 	              "  \"ConnectTimeout\" 7\r\n"
 	              "Host=other\r\n"
@@ -426,6 +418,21 @@ test_sshcfg_match_final(void **state)
 	assert_int_equal(c->n_identity_files, 2);
 	assert_string_equal(c->identity_files[1], "/k2");
 	siphon_sshcfg_free(c);
+
+	/* In the second reading Host compares the final name, and HostName is
+	 * already that name: a HostName in a Match final block is too late. */
+	fixture_write(fx, ".ssh/config",
+	              "Host a1\n  HostName alias-%h\n"
+	              "Host !a1 *\n  User second-reading\n"
+	              "Match final\n  HostName too-late\n");
+	c = lookup(fx, "a1");
+	assert_string_equal(c->hostname, "alias-a1");
+	assert_string_equal(c->user, "second-reading");
+	siphon_sshcfg_free(c);
+	fixture_write(fx, ".ssh/config", "Host !a1 *\n  User never\n");
+	c = lookup(fx, "a1");
+	assert_null(c->user);
+	siphon_sshcfg_free(c);
 }
 
 static void
@@ -456,20 +463,16 @@ test_sshcfg_include(void **state)
 	struct siphon_sshcfg *c;
 	char text[512];
 
-	fixture_write(fx, ".ssh/config.d/10-prod.conf", "Host prod\n  HostName prod.example\n");
-	fixture_write(fx, ".ssh/config.d/20-stage.conf",
-	              "Host stage\n  HostName stage.example\nMatch all\n  Port 2020\n");
-	fixture_write(fx, ".ssh/config.d/notes.txt", "Host prod\n  HostName wrong\n");
+	fixture_write_includes(fx, ".ssh/config.d");
 	fixture_write(fx, ".ssh/extra/abs.conf", "Host abs\n  User abs-user\n");
 	snprintf(text, sizeof(text),
 	         "Include config.d/*.conf missing/*.conf\n"
 	         "Include %s/.ssh/extra/abs.conf\n"
 	         "Host scoped\n"
-	         "  Include ~/.ssh/scoped.conf\n"
+	         "  Include ~/.ssh/config.d/scoped.inc\n"
 	         "  User after-include\n"
 	         "Host *\n  User default\n", fx->home);
 	fixture_write(fx, ".ssh/config", text);
-	fixture_write(fx, ".ssh/scoped.conf", "ConnectTimeout 3\nHost nomatch\n  Port 5\n");
 
 	c = lookup(fx, "prod");
 	assert_string_equal(c->hostname, "prod.example");
@@ -513,10 +516,16 @@ test_sshcfg_include_refused(void **state)
 	expect_error(fx, "h", "~/.ssh/config:1: cannot read ssh config file ~/.ssh/sub: Is a directory");
 	fixture_write(fx, ".ssh/config", "Host h\n  Include /dev/zero\n");
 	expect_error(fx, "h", "cannot read ssh config file /dev/zero: not a regular file");
-	/* /dev/null is an empty file; a missing one is nothing. */
-	fixture_write(fx, ".ssh/config", "Include /dev/null nothing-here\nUser u\n");
+	/* /dev/null is an empty file; a missing one is nothing; a path that
+	 * cannot be expanded is skipped with a warning, as ssh does. */
+	unsetenv("SIPHON_TEST_UNSET");
+	fixture_write(fx, ".ssh/config", "Include /dev/null nothing-here ${SIPHON_TEST_UNSET}/x "
+	              "%z\nUser u\n");
 	c = lookup(fx, "h");
 	assert_string_equal(c->user, "u");
+	assert_int_equal(fx->warnings, 2);
+	assert_non_null(strstr(fx->log, "~/.ssh/config:1: Include: environment variable "
+	                                "SIPHON_TEST_UNSET is not set"));
 	siphon_sshcfg_free(c);
 	/* A system file may not Include from a home. */
 	fixture_write(fx, "etc/ssh_config", "Include ~/.ssh/x\n");
@@ -545,8 +554,8 @@ test_sshcfg_host_case_and_addresses(void **state)
 	c = lookup(fx, "PROD");
 	assert_string_equal(c->user, "upper");
 	assert_string_equal(c->hostname, "prod");
-	/* Match lowercases its patterns, not the name: PROD is not prod. */
-	assert_int_equal(c->port, -1);
+	/* Match host and originalhost ignore case (match_hostname). */
+	assert_int_equal(c->port, 1);
 	siphon_sshcfg_free(c);
 	c = lookup(fx, "prod");
 	assert_string_equal(c->user, "lower");
@@ -775,28 +784,28 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sshcfg_realistic_blocks, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_query_beats_files, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_unset_and_no_files, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_syntax, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_first_value_wins, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_strict_values, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_bad_values, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_long_line, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_negation, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_match, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_match_user_from_file, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_match_final, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_match_exec_skipped, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_include, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_include_loop, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_include_refused, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_host_case_and_addresses, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_system_file, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_tokens, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_proxy_order, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_parse_jumps, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_host_names, fixture_setup, fixture_teardown),
+		SSHCFG_TEST(test_sshcfg_realistic_blocks),
+		SSHCFG_TEST(test_sshcfg_query_beats_files),
+		SSHCFG_TEST(test_sshcfg_unset_and_no_files),
+		SSHCFG_TEST(test_sshcfg_syntax),
+		SSHCFG_TEST(test_sshcfg_first_value_wins),
+		SSHCFG_TEST(test_sshcfg_strict_values),
+		SSHCFG_TEST(test_sshcfg_bad_values),
+		SSHCFG_TEST(test_sshcfg_long_line),
+		SSHCFG_TEST(test_sshcfg_negation),
+		SSHCFG_TEST(test_sshcfg_match),
+		SSHCFG_TEST(test_sshcfg_match_user_from_file),
+		SSHCFG_TEST(test_sshcfg_match_final),
+		SSHCFG_TEST(test_sshcfg_match_exec_skipped),
+		SSHCFG_TEST(test_sshcfg_include),
+		SSHCFG_TEST(test_sshcfg_include_loop),
+		SSHCFG_TEST(test_sshcfg_include_refused),
+		SSHCFG_TEST(test_sshcfg_host_case_and_addresses),
+		SSHCFG_TEST(test_sshcfg_system_file),
+		SSHCFG_TEST(test_sshcfg_tokens),
+		SSHCFG_TEST(test_sshcfg_proxy_order),
+		SSHCFG_TEST(test_sshcfg_parse_jumps),
+		SSHCFG_TEST(test_sshcfg_host_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,5 +33,6 @@ const struct siphon_engine_ops siphon_engine_mysql = {
 	.cleanup = my_cleanup,
 	.explain = my_explain,
 	.doctor = my_doctor,
+	.describe = my_describe,
 	.probe_tools = "mariadb mysql",
 };

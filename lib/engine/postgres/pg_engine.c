@@ -34,5 +34,6 @@ const struct siphon_engine_ops siphon_engine_postgres = {
 	.cleanup = pg_cleanup,
 	.explain = pg_explain,
 	.doctor = pg_doctor,
+	.describe = pg_describe,
 	.probe_script = siphon_pg_probe_script,
 };

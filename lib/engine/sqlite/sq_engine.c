@@ -42,5 +42,6 @@ const struct siphon_engine_ops siphon_engine_sqlite = {
 	.cleanup = sq_cleanup,
 	.explain = sq_explain,
 	.doctor = sq_doctor,
+	.describe = sq_describe,
 	.probe_tools = "sqlite3",
 };
