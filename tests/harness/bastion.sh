@@ -12,6 +12,8 @@
 #                   MariaDB (their Unix sockets are in the file system, which the namespace
 #                   shares). Everything (sshds, veth, namespace) goes when the test exits,
 #                   whatever happened (harness_on_exit).
+#   bastion_test_begin   a test's start: harness_start, bastion_start, it_begin
+#   bastion_target DB  siphon's "user@127.0.0.1:PORT:DB" for the target, as the bastion resolves it
 #   bastion_idle [SECONDS]   fails the test while a bastion or the target still serves a
 #                   connection (siphon left something open) after SECONDS (default 10)
 #
@@ -154,3 +156,11 @@ bastion_idle() { # [SECONDS]
 	done
 	it_fail "connections left open: $(echo "$left" | tr '\n' ';')"
 }
+
+bastion_test_begin() {
+	harness_start || exit 1
+	bastion_start || it_fail "the bastion set-up did not start"
+	it_begin
+}
+
+bastion_target() { printf '%s@%s:%s:%s' "$SIPHON_IT_SSH_USER" "$TARGET_HOST" "$TARGET_PORT" "$1"; }

@@ -7,12 +7,9 @@
 # status and its last stderr line; no relay process is left (never a zombie).
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/bastion.sh"
-harness_start || exit 1
-bastion_start || it_fail "the bastion set-up did not start"
-it_begin
+bastion_test_begin
 
-target() { printf '%s@%s:%s:%s' "$SIPHON_IT_SSH_USER" "$TARGET_HOST" "$TARGET_PORT" "$1"; }
-pc() { siphon_run pull "$(target "$1")" -i "$SIPHON_IT_KEY" --known-hosts "$BASTION_KH" --proxy-command "$2" "${@:3}"; }
+pc() { siphon_run pull "$(bastion_target "$1")" -i "$SIPHON_IT_KEY" --known-hosts "$BASTION_KH" --proxy-command "$2" "${@:3}"; }
 # Relays of ours still running (socat, ssh -W), by their command lines.
 relays() { pgrep -af "socat - TCP:127.0.0.1:$TARGET_PORT|-W 127.0.0.1:$TARGET_PORT|siphon-it-pc-marker" | grep -v pgrep; }
 no_relays() {
@@ -39,7 +36,7 @@ assert_same small small_w
 no_relays
 
 # The command reaches the first hop; -J takes it from there (%h %p: the jump host's).
-siphon_run pull "$(target small)" -i "$SIPHON_IT_KEY" --known-hosts "$BASTION_KH" \
+siphon_run pull "$(bastion_target small)" -i "$SIPHON_IT_KEY" --known-hosts "$BASTION_KH" \
 	--proxy-command "ip netns exec $BASTION_NS socat - TCP:%h:%p" -J "$SIPHON_IT_SSH_USER@$BASTION_ADDR:$BASTION_PORT" \
 	--into small_pcj
 assert_rc 0 "ProxyCommand to the jump host, then the jump"

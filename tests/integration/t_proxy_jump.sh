@@ -7,14 +7,11 @@
 # bastions.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/bastion.sh"
-harness_start || exit 1
-bastion_start || it_fail "the bastion set-up did not start"
-it_begin
+bastion_test_begin
 
-target() { printf '%s@%s:%s:%s' "$SIPHON_IT_SSH_USER" "$TARGET_HOST" "$TARGET_PORT" "$1"; }
 j1=$SIPHON_IT_SSH_USER@$BASTION_ADDR:$BASTION_PORT
 j2=$SIPHON_IT_SSH_USER@127.0.0.1:$BASTION2_PORT
-hop() { siphon_run pull "$(target "$1")" -i "$SIPHON_IT_KEY" --known-hosts "$2" "${@:3}"; }
+hop() { siphon_run pull "$(bastion_target "$1")" -i "$SIPHON_IT_KEY" --known-hosts "$2" "${@:3}"; }
 
 pg_keep
 contract_before pg keep
