@@ -485,7 +485,7 @@ set_target(struct siphon_opts *opts, const struct cli_target *t, char *err, size
 			return -1;
 	}
 	if (set_cli(opts, "host", t->host, "target", err, errcap) != 0 ||
-	    set_cli(opts, "dbname", t->dbname, "target", err, errcap) != 0)
+	    set_cli(opts, "database", t->dbname, "target", err, errcap) != 0)
 		return -1;
 	return 0;
 }

@@ -105,7 +105,7 @@ run_command(int argc, char **argv, int plan)
 
 	memset(&stats, 0, sizeof(stats));
 	snprintf(po.target, sizeof(po.target), "%s:%s", siphon_opts_str(pa.opts, "host"),
-	         siphon_opts_str(pa.opts, "dbname"));
+	         siphon_opts_str(pa.opts, "database"));
 	r = plan ? siphon_plan(ctx, pa.opts, print_plan, &po) : siphon_pull(ctx, pa.opts, &stats);
 	if (r == SIPHON_OK) {
 		code = CLI_EXIT_OK;

@@ -12,9 +12,11 @@ const struct siphon_optdef siphon_opt_core[] = {
 	{ .name = "host", .type = SIPHON_OPT_STRING, .metavar = "HOST",
 	  .scope = "core", .flags = SIPHON_OPTDEF_TARGET,
 	  .help = "the SSH server: a host name or address" },
-	{ .name = "dbname", .type = SIPHON_OPT_STRING, .metavar = "DBNAME",
-	  .scope = "core", .flags = SIPHON_OPTDEF_TARGET,
-	  .help = "the database on the server (SQLite: the file's path)" },
+	/* A target's DBNAME; an option too, for a profile or --ssh. */
+	{ .name = "database", .type = SIPHON_OPT_STRING, .metavar = "DBNAME",
+	  .scope = "core",
+	  .help = "the database on the server (SQLite: the file's path), when "
+	          "the target does not name it" },
 	{ .name = "into", .type = SIPHON_OPT_STRING, .metavar = "LOCALNAME",
 	  .scope = "core",
 	  .help = "name of the local database to create or replace, or for "

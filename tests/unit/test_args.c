@@ -307,7 +307,7 @@ test_args_defaults(void **state)
 	(void)state;
 	assert_int_equal(parse_pull(&pa, err, "db1:app", NULL), 0);
 	assert_string_equal(STR(pa, "host"), "db1");
-	assert_string_equal(STR(pa, "dbname"), "app");
+	assert_string_equal(STR(pa, "database"), "app");
 	assert_int_equal(siphon_opts_origin(pa.opts, "host", &where), SIPHON_ORIGIN_CLI);
 	assert_string_equal(where, "target");
 	/* Nothing else was given: unset, and the defaults are the library's. */
@@ -364,7 +364,7 @@ test_args_every_option(void **state)
 	assert_string_equal(STR(pa, "host"), "::1");
 	assert_int_equal(INT(pa, "port"), 2222);
 	assert_int_equal(siphon_opts_origin(pa.opts, "port", NULL), SIPHON_ORIGIN_CLI);
-	assert_string_equal(STR(pa, "dbname"), "app");
+	assert_string_equal(STR(pa, "database"), "app");
 	assert_string_equal(STR(pa, "into"), "copy");
 	assert_int_equal(INT(pa, "jobs"), 8);
 	assert_int_equal(siphon_opts_origin(pa.opts, "jobs", &where), SIPHON_ORIGIN_CLI);
@@ -547,13 +547,13 @@ test_args_option_order(void **state)
 	(void)state;
 	assert_int_equal(parse_pull(&pa, err, "h:d", "-j", "4", "--force", NULL),
 	                 0);
-	assert_string_equal(STR(pa, "dbname"), "d");
+	assert_string_equal(STR(pa, "database"), "d");
 	assert_int_equal(INT(pa, "jobs"), 4);
 	assert_int_equal(INT(pa, "force"), 1);
 	cli_pull_args_free(&pa);
 
 	assert_int_equal(parse_pull(&pa, err, "-q", "--", "h:--force", NULL), 0);
-	assert_string_equal(STR(pa, "dbname"), "--force");
+	assert_string_equal(STR(pa, "database"), "--force");
 	assert_int_equal(INT(pa, "force"), 0);
 	cli_pull_args_free(&pa);
 
@@ -877,7 +877,7 @@ test_args_summary(void **state)
 	(void)state;
 	assert_int_equal(siphon_opts_new(&o), 0);
 	assert_int_equal(siphon_opts_set(o, "host", "db1", SIPHON_ORIGIN_CLI, NULL), 0);
-	assert_int_equal(siphon_opts_set(o, "dbname", "app", SIPHON_ORIGIN_CLI, NULL), 0);
+	assert_int_equal(siphon_opts_set(o, "database", "app", SIPHON_ORIGIN_CLI, NULL), 0);
 	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_string_equal(buf, "pulled app from db1 into app: 42 tables, "
 	                    "5.4 GB (1.2 GB on the wire, zstd) in 12.3 s, "
@@ -896,7 +896,7 @@ test_args_summary(void **state)
 	siphon_opts_free(o);
 	assert_int_equal(siphon_opts_new(&o), 0);
 	assert_int_equal(siphon_opts_set(o, "host", "db1", SIPHON_ORIGIN_CLI, NULL), 0);
-	assert_int_equal(siphon_opts_set(o, "dbname", "a\nb\x1b[2J", SIPHON_ORIGIN_CLI, NULL), 0);
+	assert_int_equal(siphon_opts_set(o, "database", "a\nb\x1b[2J", SIPHON_ORIGIN_CLI, NULL), 0);
 	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_string_equal(buf, "pulled a?b?[2J from db1 into a?b?[2J: 1 table, "
 	                    "5.4 GB (1.2 GB on the wire, zzzzzzzzzzzzzzzz) "
@@ -907,7 +907,7 @@ test_args_summary(void **state)
 	assert_string_equal(buf, "pulled ");
 
 	/* Where the library says the copy went wins (SQLite: the local file). */
-	assert_int_equal(siphon_opts_set(o, "dbname", "/srv/app/db.sqlite3", SIPHON_ORIGIN_CLI, NULL), 0);
+	assert_int_equal(siphon_opts_set(o, "database", "/srv/app/db.sqlite3", SIPHON_ORIGIN_CLI, NULL), 0);
 	snprintf(st.codec, sizeof(st.codec), "none");
 	snprintf(st.into, sizeof(st.into), "/home/dev/db.sqlite3");
 	cli_format_summary(buf, sizeof(buf), o, &st);
