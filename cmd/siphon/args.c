@@ -13,11 +13,16 @@
  */
 #define LONG_VAL_BASE 0x100
 
+#define CONFIG_HELP "the profile file (default: $SIPHON_CONFIG, else " \
+	"$XDG_CONFIG_HOME/siphon/config, else ~/.config/siphon/config)"
+
 const struct siphon_optdef cli_main_options[] = {
 	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "show this help and exit" },
 	{ .name = "version", .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "print the version and exit" },
+	{ .name = "config", .type = SIPHON_OPT_FILE, .metavar = "FILE", .scope = "cli",
+	  .help = CONFIG_HELP },
 	{ .name = NULL },
 };
 
@@ -26,18 +31,25 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 	  .help = "print only warnings and errors" },
 	{ .name = "verbose", .short_name = 'v', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "also print debugging details" },
+	{ .name = "config", .type = SIPHON_OPT_FILE, .metavar = "FILE", .scope = "cli",
+	  .help = CONFIG_HELP },
 	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "show this help and exit" },
 	{ .name = NULL },
 };
 
 /* Indexes into the tables above. */
-enum { MAIN_HELP, MAIN_VERSION };
-enum { PULL_QUIET, PULL_VERBOSE, PULL_HELP };
+enum { MAIN_HELP, MAIN_VERSION, MAIN_CONFIG };
+enum { PULL_QUIET, PULL_VERBOSE, PULL_CONFIG, PULL_HELP };
+
+/* The names above: options of the command line alone, never profile keys. */
+const char *const cli_front_end_keys[] = {"help", "version", "config", "quiet", "verbose", NULL};
 
 const struct cli_command cli_commands[] = {
 	{ "pull", "copy a database from a server into a local database" },
 	{ "plan", "show what a pull would copy and how, changing nothing" },
+	{ "profiles", "list the profiles of the profile file and their last pull" },
+	{ "config", "show, set or add profiles: config show|set|unset|add|path" },
 	{ "help", "show this help, or with a command that command's help" },
 	{ "version", "print the version" },
 };
@@ -285,11 +297,12 @@ store_main(void *arg, const struct siphon_optdef *d, const char *spelled,
 	struct cli_main_args *ma = arg;
 
 	(void)spelled;
-	(void)optarg_;
 	if (d == &cli_main_options[MAIN_HELP])
 		ma->help = 1;
 	else if (d == &cli_main_options[MAIN_VERSION])
 		ma->version = 1;
+	else if (d == &cli_main_options[MAIN_CONFIG])
+		ma->config = optarg_;
 	else
 		return usage_err(err, errcap, "internal error: option --%s", d->name);
 	return 0;
@@ -329,6 +342,8 @@ store_pull(void *arg, const struct siphon_optdef *d, const char *spelled,
 		pa->verbose = 1;
 	else if (d == &cli_pull_cli_options[PULL_HELP])
 		pa->help = 1;
+	else if (d == &cli_pull_cli_options[PULL_CONFIG])
+		pa->config = optarg_;
 	else
 		/* A flag on the command line says yes. */
 		return set_cli(pa->opts, d->name, optarg_ != NULL ? optarg_ : "yes",
@@ -511,12 +526,20 @@ cli_pull_args_parse(struct cli_pull_args *pa, int argc, char **argv,
 	if (pa->quiet && pa->verbose)
 		return usage_err(err, errcap,
 		                 "--quiet and --verbose cannot be used together");
+	/* No target: --ssh and --database say it all (checked later). */
 	if (first >= argc)
-		return usage_err(err, errcap,
-		                 "missing target " CLI_TARGET_SYNOPSIS);
+		return 0;
 	if (argc - first > 1)
 		return usage_err(err, errcap, "unexpected argument '%s'",
 		                 argv[first + 1]);
+	/* A word without ':' or '/' is a profile (or, with --database, a server). */
+	if (strpbrk(argv[first], ":/") == NULL && argv[first][0] != '\0') {
+		pa->word = argv[first];
+		return 0;
+	}
+	if (siphon_opts_is_set(pa->opts, "ssh") || siphon_opts_is_set(pa->opts, "database"))
+		return usage_err(err, errcap, "the target '%s' names the server and the database: "
+		                 "drop --ssh and --database, or the target", argv[first]);
 	if (cli_target_parse(argv[first], &t, err, errcap) != 0)
 		return -1;
 	r = set_target(pa->opts, &t, err, errcap);

@@ -5,12 +5,14 @@
 #include "exitcodes.h"
 #include "help.h"
 #include "plan_print.h"
+#include "profile.h"
 #include "progress_text.h"
 #include "tty.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /*
  * Progress goes to stderr, one "siphon: ..." line per message, so stdout
@@ -58,14 +60,38 @@ print_plan(void *arg, const struct siphon_plan_info *plan)
 	cli_plan_print(stdout, po->target, plan);
 }
 
+/*
+ * After a profile's pull: when it ended and how, for `siphon profiles`.
+ * A record that cannot be written is worth a warning, not a failed pull.
+ */
+static void
+record_last_pull(const char *profile, int code, const struct siphon_pull_stats *stats)
+{
+	struct siphon_last_pull lp = {
+		.time = (int64_t)time(NULL),
+		.exit_code = code,
+		.seconds = stats->seconds,
+		.bytes = stats->wire_bytes,
+	};
+	struct siphon_ctx *ctx = NULL;
+
+	if (siphon_ctx_new(&ctx) != 0)
+		return;
+	if (siphon_last_pull_write(ctx, profile, &lp) != 0)
+		fprintf(stderr, "siphon: warning: %s\n", siphon_ctx_errmsg(ctx));
+	siphon_ctx_free(ctx);
+}
+
 /* pull, or with plan set only its plan: options to library call to exit status. */
 static int
-run_command(int argc, char **argv, int plan)
+run_command(int argc, char **argv, int plan, const char *main_config)
 {
 	const char *name = plan ? "plan" : "pull";
 	struct plan_out po;
 	struct cli_pull_args pa;
 	struct siphon_ctx *ctx = NULL;
+	struct siphon_config *cfg = NULL;
+	const char *profile = NULL;
 	struct siphon_pull_stats stats;
 	struct cli_progress_text text;
 	char err[CLI_ERR_MAX];
@@ -85,6 +111,12 @@ run_command(int argc, char **argv, int plan)
 	}
 	if ((r = siphon_ctx_new(&ctx)) != 0) {
 		fputs("siphon: out of memory\n", stderr);
+		code = cli_exit_code(r);
+		goto out;
+	}
+	if ((r = cli_pull_resolve(ctx, &pa, main_config, &cfg, &profile, err, sizeof(err))) != 0) {
+		/* The line says what to do: no pointer to --help. */
+		fprintf(stderr, "siphon: %s\n", err);
 		code = cli_exit_code(r);
 		goto out;
 	}
@@ -109,7 +141,7 @@ run_command(int argc, char **argv, int plan)
 	r = plan ? siphon_plan(ctx, pa.opts, print_plan, &po) : siphon_pull(ctx, pa.opts, &stats);
 	if (r == SIPHON_OK) {
 		code = CLI_EXIT_OK;
-		goto out;
+		goto record;
 	}
 	code = cli_exit_code(r);
 	/*
@@ -125,21 +157,25 @@ run_command(int argc, char **argv, int plan)
 	} else {
 		fprintf(stderr, "siphon: %s failed (error %d)\n", name, r);
 	}
+record:
+	if (profile != NULL && !plan)
+		record_last_pull(profile, code, &stats);
 out:
 	cli_signals_restore();
 	siphon_ctx_free(ctx);
+	siphon_config_free(cfg);
 	cli_pull_args_free(&pa);
 	return code;
 }
 
 int
-cli_cmd_pull(int argc, char **argv)
+cli_cmd_pull(int argc, char **argv, const char *main_config)
 {
-	return run_command(argc, argv, 0);
+	return run_command(argc, argv, 0, main_config);
 }
 
 int
-cli_cmd_plan(int argc, char **argv)
+cli_cmd_plan(int argc, char **argv, const char *main_config)
 {
-	return run_command(argc, argv, 1);
+	return run_command(argc, argv, 1, main_config);
 }

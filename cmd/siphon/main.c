@@ -1,5 +1,6 @@
 /* main.c - siphon: dispatch to the subcommand, decide the exit status. */
 #include "args.h"
+#include "cmd_config.h"
 #include "cmd_pull.h"
 #include "completion.h"
 #include "exitcodes.h"
@@ -70,15 +71,23 @@ main(int argc, char **argv)
 		return cli_usage_error("missing command", NULL);
 	cmd = argv[i];
 	if (strcmp(cmd, "pull") == 0)
-		return cli_cmd_pull(argc - i, argv + i);
+		return cli_cmd_pull(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "plan") == 0)
-		return cli_cmd_plan(argc - i, argv + i);
+		return cli_cmd_plan(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "config") == 0)
+		return cli_cmd_config(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "profiles") == 0)
+		return cli_cmd_profiles(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "help") == 0) {
 		if (argc - i > 2)
 			return unexpected(argv[i + 2], NULL);
 		if (argc - i == 2 && (strcmp(argv[i + 1], "pull") == 0 || strcmp(argv[i + 1], "plan") == 0)) {
 			if (cli_help_pull(stdout) != 0)
 				return out_of_memory();
+		} else if (argc - i == 2 && strcmp(argv[i + 1], "config") == 0) {
+			cli_help_config(stdout);
+		} else if (argc - i == 2 && strcmp(argv[i + 1], "profiles") == 0) {
+			cli_help_profiles(stdout);
 		} else if (argc - i == 1 || strcmp(argv[i + 1], "help") == 0 ||
 		         strcmp(argv[i + 1], "version") == 0)
 			cli_help_main(stdout);
@@ -97,6 +106,13 @@ main(int argc, char **argv)
 		if (argc - i > 2 ||
 		    cli_complete_options(stdout, argc - i == 2 ? argv[i + 1] : "") != 0)
 			return cli_usage_error("__complete-options [pull]", NULL);
+		return flushed();
+	}
+	/* Hidden: the profile names, one a line, for the completion scripts. */
+	if (strcmp(cmd, "__complete-targets") == 0) {
+		if (argc - i != 1)
+			return unexpected(argv[i + 1], NULL);
+		cli_cmd_complete_targets(ma.config);
 		return flushed();
 	}
 	if (strcmp(cmd, "__gen-completion") == 0) {
