@@ -65,10 +65,11 @@ _siphon_add()
 _siphon_pull_takes_arg()
 {
 	case $1 in
-	--into | -j | --jobs | --compress | --level | --engine | \
+	--database | --into | -j | --jobs | --compress | --level | --engine | \
 	--remote-sudo | --remote-threads | --heartbeat-timeout | \
-	--stall-timeout | -i | --identity | --known-hosts | --connect-timeout | \
-	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts) return 0 ;;
+	--stall-timeout | --ssh | -i | --identity | --known-hosts | \
+	--connect-timeout | --remote-pg-opts | --remote-mysql-opts | \
+	--local-mysql-opts | --config) return 0 ;;
 	esac
 	return 1
 }
@@ -85,7 +86,7 @@ _siphon_pull_value()
 	--engine)
 		_siphon_add "$3" "$2" postgres mysql mariadb sqlite
 		;;
-	-i | --identity | --known-hosts)
+	-i | --identity | --known-hosts | --config)
 		compopt -o filenames 2>/dev/null
 		mapfile -t files < <(compgen -f -- "$2")
 		_siphon_add "$3" "" "${files[@]}"
@@ -106,14 +107,14 @@ _siphon_pull()
 		return
 	fi
 	if [[ $cur == -* ]]; then
-		_siphon_add "" "$cur" --into --jobs --compress --level \
-			--engine --remote-sudo --remote-threads --no-nice \
-			--force --allow-older-local --heartbeat-timeout \
-			--stall-timeout --identity --known-hosts \
-			--accept-new-host-key --connect-timeout \
+		_siphon_add "" "$cur" --database --into --jobs --compress \
+			--level --engine --remote-sudo --remote-threads \
+			--no-nice --force --allow-older-local \
+			--heartbeat-timeout --stall-timeout --ssh --identity \
+			--known-hosts --accept-new-host-key --connect-timeout \
 			--remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all --quiet \
-			--verbose --help
+			--verbose --config --help
 		return
 	fi
 	# pull takes one target: count the words that are neither options nor
@@ -177,14 +178,16 @@ _siphon()
 	case $sub in
 	'')
 		if [[ $cur == -* ]]; then
-			_siphon_add "" "$cur" --help --version
+			_siphon_add "" "$cur" --help --version --config
 		else
-			_siphon_add "" "$cur" pull plan help version
+			_siphon_add "" "$cur" pull plan profiles config help \
+				version
 		fi
 		;;
 	help)
 		if ((_siphon_subi == ${#_siphon_words[@]} - 2)); then
-			_siphon_add "" "$cur" pull plan help version
+			_siphon_add "" "$cur" pull plan profiles config help \
+				version
 		fi
 		;;
 	pull|plan)
