@@ -65,7 +65,7 @@ siphon_opt_server_split(const char *spec, struct siphon_opt_server *out, char *w
 		char *close = strchr(s, ']');
 
 		if (close == NULL || (close[1] != '\0' && close[1] != ':')) {
-			snprintf(why, whycap, "expected [ADDRESS] or [ADDRESS]:PORT");
+			snprintf(why, whycap, "write an address as [ADDRESS] or [ADDRESS]:PORT");
 			return -1;
 		}
 		*close = '\0';
@@ -86,7 +86,7 @@ siphon_opt_server_split(const char *spec, struct siphon_opt_server *out, char *w
 		}
 	}
 	if (colon != NULL && !port_ok(colon + 1, &out->port)) {
-		snprintf(why, whycap, "bad port (expected 1 to 65535)");
+		snprintf(why, whycap, "a port is 1 to 65535");
 		return -1;
 	}
 	return 0;

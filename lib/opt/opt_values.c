@@ -123,8 +123,8 @@ parse_value(struct siphon_opts *opts, const struct siphon_optdef *d, const char 
 
 			if (siphon_opt_server_split(text, &sv, names, sizeof(names)) != 0)
 				return opt_err(opts, SIPHON_EUSAGE,
-				               "%sbad value '%s' for %s: %s (expected a Host of "
-				               "~/.ssh/config or [user@]host[:port])",
+				               "%sbad value '%s' for %s (expected [user@]host[:port] or "
+				               "a Host of ~/.ssh/config; %s)",
 				               prefix, text, spelled, names);
 		}
 		return 0;
