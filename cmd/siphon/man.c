@@ -101,6 +101,17 @@ cli_man_generate(FILE *out)
 	roff_str(out, CLI_TARGET_SYNOPSIS);
 	fputs("\\fR\n"
 	      ".br\n"
+	      ".B siphon pull\n"
+	      "[\\fIoptions\\fR] \\fIPROFILE\\fR\n"
+	      ".br\n"
+	      ".B siphon plan\n"
+	      "[\\fIoptions\\fR] \\fIPROFILE\\fR|\\fITARGET\\fR\n"
+	      ".br\n"
+	      ".B siphon profiles\n"
+	      ".br\n"
+	      ".B siphon config\n"
+	      "\\fBshow\\fR|\\fBset\\fR|\\fBunset\\fR|\\fBadd\\fR|\\fBpath\\fR ...\n"
+	      ".br\n"
 	      ".B siphon help\n"
 	      "[\\fIcommand\\fR]\n"
 	      ".br\n"
@@ -120,6 +131,18 @@ cli_man_generate(FILE *out)
 	fputs(".SS Before the command\n", out);
 	for (size_t i = 0; i < top.n; i++)
 		man_option(out, top.defs[i]);
+	fputs(".SH FILES\n"
+	      ".TP\n"
+	      ".I ~/.config/siphon/config\n"
+	      "The profiles (\\fB\\-\\-config\\fR, \\fBSIPHON_CONFIG\\fR and "
+	      "\\fBXDG_CONFIG_HOME\\fR move it); see \\fBsiphon config \\-\\-help\\fR.\n"
+	      ".TP\n"
+	      ".I ~/.local/state/siphon/last/PROFILE\n"
+	      "How each profile's last pull went (\\fBXDG_STATE_HOME\\fR moves it).\n"
+	      ".SH ENVIRONMENT\n"
+	      "Every option reads \\fBSIPHON_\\fR\\fIOPTION\\fR (upper case, "
+	      "\\- as _), e.g. \\fBSIPHON_JOBS=8\\fR: under the command line, over the "
+	      "profile.\n", out);
 	/* The --help block without its "Exit status:" title. */
 	fputs(".SH EXIT STATUS\n"
 	      ".nf\n", out);
