@@ -233,6 +233,27 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* Makes a rename in path's directory durable (best effort: a failure changes nothing). */
+static void
+sync_dir(const char *path)
+{
+	char dir[4200];
+	char *slash;
+	int dfd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+}
+
 int
 siphon_cfg_write_file(struct siphon_ctx *ctx, const char *path, const char *display,
                       const char *data, size_t len, unsigned new_mode)
@@ -266,25 +287,7 @@ siphon_cfg_write_file(struct siphon_ctx *ctx, const char *path, const char *disp
 		r = siphon_err(ctx, SIPHON_ELOCAL, "cannot replace %s: %s", display, strerror(errno));
 		goto fail;
 	}
-	/* The rename itself is made durable with the directory. */
-	{
-		char dir[4200];
-		char *slash;
-		int dfd;
-
-		snprintf(dir, sizeof(dir), "%s", path);
-		slash = strrchr(dir, '/');
-		if (slash == dir)
-			slash[1] = '\0';
-		else if (slash != NULL)
-			*slash = '\0';
-		else
-			snprintf(dir, sizeof(dir), ".");
-		if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-			(void)fsync(dfd);
-			close(dfd);
-		}
-	}
+	sync_dir(path);
 	return 0;
 fail:
 	if (fd >= 0)
