@@ -59,6 +59,16 @@ resolve_word(struct siphon_ctx *ctx, struct cli_pull_args *pa, const struct siph
 	if ((r = siphon_config_apply(ctx, cfg, NULL, pa->opts)) != 0)
 		return lib_failed(ctx, r, err, errcap);
 	/* Not a profile: with a database given, the word is the server. */
+	if (!siphon_opts_is_set(pa->opts, "database") && !siphon_config_name_ok(w)) {
+		struct cli_target t;
+
+		/* No profile could be named so (bob@db1): a target lacking its database. */
+		if (cli_target_parse(w, &t, err, errcap) == 0) {
+			cli_target_free(&t);
+			return fail(err, errcap, SIPHON_EINTERNAL, "target '%s' parsed", w);
+		}
+		return SIPHON_EUSAGE;
+	}
 	if (!siphon_opts_is_set(pa->opts, "database"))
 		return fail(err, errcap, SIPHON_EUSAGE, "no profile '%s' in %s; for a server's database write "
 		               "HOST:DATABASE, or add a profile: siphon config add %s --ssh HOST "

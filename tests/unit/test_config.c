@@ -629,6 +629,14 @@ test_config_resolve(void **state)
 	assert_non_null(strstr(err, "/config; for a server's database write HOST:DATABASE, or add a "
 	                       "profile: siphon config add nosuch --ssh HOST --database DB"));
 	cli_pull_args_free(&pa);
+	/* No profile can be named so: the target lacks its database. */
+	assert_int_equal(resolve(file, err, sizeof(err), &profile, &pa, "bob@db1", NULL), SIPHON_EUSAGE);
+	assert_string_equal(err, "missing ':DBNAME' in target 'bob@db1' (expected "
+	                    "[user@]host[:port]:DBNAME)");
+	cli_pull_args_free(&pa);
+	assert_int_equal(resolve(file, err, sizeof(err), &profile, &pa, "bob@db1", "--database", "x", NULL), 0);
+	assert_string_equal(siphon_opts_str(pa.opts, "user"), "bob");
+	cli_pull_args_free(&pa);
 	assert_int_equal(resolve(file, err, sizeof(err), &profile, &pa, "nodb", NULL), SIPHON_EUSAGE);
 	assert_non_null(strstr(err, "names no database: siphon config set nodb database DB"));
 	cli_pull_args_free(&pa);
