@@ -47,6 +47,11 @@ grep -q "^prod .*$SIPHON_IT_SSH_HOST.* small *prod_copy .* ok, " "$H/run/out" ||
 	{ cat "$H/run/out" >&2; it_fail "profiles does not show prod's last pull"; }
 [ -f "$HOME/.local/state/siphon/last/prod" ] || it_fail "no last-pull record"
 
+# plan PROFILE: the same target, nothing changed.
+siphon_run plan prod
+assert_rc 0 "plan prod"
+grep -q "(engine " "$H/run/out" || it_fail "plan prod printed no plan"
+
 # One key overridden on the command line; then by the environment; the command line over both.
 siphon_run pull prod --into cli_copy
 assert_rc 0 "pull prod --into"
@@ -82,8 +87,8 @@ grep -qx "jobs = 3   # two channels" "$CFG" || it_fail "config set lost the comm
 head -n 1 "$CFG" | grep -qx "# my profiles" || it_fail "config set lost the first comment"
 grep -qx "remote-pg-opts = \"-h $SIPHON_IT_SRV_HOST # socket\"" "$CFG" || it_fail "config set did not quote a '#'"
 grep -q "known-hosts" "$CFG" && it_fail "config unset left the key"
-tail -n 3 "$CFG" | tr '\n' '|' | grep -qx "# end||\[staging\]|database = \"a b\"|" ||
-	tail -n 2 "$CFG" | tr '\n' '|' | grep -qx '\[staging\]|database = a b|' || { cat "$CFG" >&2; it_fail "config set: the new profile is not at the end"; }
+[ "$(tail -n 4 "$CFG" | tr '\n' '|')" = "# end||[staging]|database = a b|" ] ||
+	{ cat "$CFG" >&2; it_fail "config set: the new profile is not at the end, after a blank line"; }
 siphon_run config set prod jbos 3
 assert_rc 2 "config set of an unknown key"
 assert_stderr_contains "unknown key 'jbos'; did you mean 'jobs'?"
