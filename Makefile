@@ -4,9 +4,10 @@
 #   make check      install dependencies, build, run unit + integration tests
 #                   (plain and ASan+UBSan builds)
 #   make demo       install dependencies, build, pull a sandbox "production"
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=: the binary, the man pages, the completions
+#   make uninstall  the same PREFIX and DESTDIR: removes exactly those files
 #   make deps       install build and test packages (Debian/Ubuntu)
-#   make man        regenerate docs/siphon.1 from the option definitions
+#   make man        regenerate docs/siphon.1 and docs/siphon.conf.5 from the definitions
 #   make completions  regenerate completions/ from them
 
 PREFIX ?= /usr/local
@@ -41,7 +42,7 @@ CMD_OBJ := $(call objs,$(B),$(CMD_SRC))
 CMDLIB_OBJ := $(filter-out %/main.o,$(CMD_OBJ))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check unit integration asan demo install clean deps layering bench man completions
+.PHONY: all check unit integration asan demo install uninstall clean deps layering bench man completions shell-test
 
 all: $(B)/siphon
 
@@ -80,14 +81,22 @@ integration: $(B)/siphon
 # option definitions (tests/unit/test_args.c fails while they are stale).
 man: $(B)/siphon
 	$(B)/siphon __gen-man > docs/siphon.1
+	$(B)/siphon __gen-man conf > docs/siphon.conf.5
 
 completions: $(B)/siphon
 	$(B)/siphon __gen-completion bash > completions/siphon.bash
 	$(B)/siphon __gen-completion zsh > completions/_siphon
+	$(B)/siphon __gen-completion fish > completions/siphon.fish
+
+# The committed completions driven in bash (with bash-completion), zsh (compinit) and fish, and
+# make install/uninstall into a scratch DESTDIR: no server, no root, seconds.
+shell-test: $(B)/siphon
+	tests/shell/t_completion.sh
+	tests/shell/t_install.sh . $(B)
 
 # cmd/ may use only the public header; util sees nothing above it, codecs only util; the loop only
 # codecs and util, ssh only the loop (sources, engines and the driver sit above them); the option
-# registry only util; the profile file (config/) only the registry and util; an engine's headers are its own (the rest of the library reaches it through
+# registry only util; the ssh_config reader only util; the profile file (config/) only the registry and util; an engine's headers are its own (the rest of the library reaches it through
 # engine/registry.h).
 layering:
 	@! grep -rn '#include "[a-z]*/' cmd/ || { echo "cmd/ must use only siphon.h"; exit 1; }
@@ -95,6 +104,7 @@ layering:
 	@! grep -rn '#include "[a-z]*/' lib/codec | grep -v '#include "\(util\|codec\)/' || { echo "lib/codec must include only codec/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/loop | grep -v '#include "\(util\|codec\|loop\)/' || { echo "lib/loop must include only loop/, codec/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/ssh | grep -v '#include "\(util\|codec\|loop\|ssh\)/' || { echo "lib/ssh must include only ssh/, loop/, codec/ and util/"; exit 1; }
+	@! grep -rn '#include "[a-z]*/' lib/sshcfg | grep -v '#include "\(util\|sshcfg\)/' || { echo "lib/sshcfg must include only sshcfg/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/remote | grep -v '#include "\(util\|remote\)/' || { echo "lib/remote must include only remote/ and util/ (it names no engine)"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/config | grep -v '#include "\(util\|opt\|config\)/' || { echo "lib/config must include only config/, opt/ and util/"; exit 1; }
 	@! grep -rn --exclude=opt_list.c '#include "[a-z]*/' lib/opt | grep -v '#include "\(util\|opt\)/' || { echo "lib/opt must include only opt/ and util/ (opt_list.c, the whole list, also engine/registry.h)"; exit 1; }
@@ -105,6 +115,7 @@ layering:
 check: deps
 	$(MAKE) all layering
 	$(MAKE) unit
+	$(MAKE) shell-test
 	$(MAKE) fuzz-check
 	$(MAKE) asan
 	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh
@@ -139,13 +150,35 @@ pkg-check:
 pkg-check-cmocka:
 	@$(PKG_CHECK) cmocka || { echo "make: cmocka development files missing: run 'make deps' (Debian 12), or see README" >&2; exit 1; }
 
+# Where each ecosystem looks.  bash-completion's completionsdir is asked of its pkg-config file,
+# moved under PREFIX (its datadir is absolute: /usr/share), so a PREFIX=$$HOME/.local install stays
+# in the user's tree; bash-completion finds $(PREFIX)/share through XDG_DATA_DIRS.  Each directory
+# can be given on the command line (BASH_COMPLETION_DIR=/usr/share/bash-completion/completions).
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASH_COMPLETION_DIR ?= $(or $(shell pkg-config --define-variable=prefix=$(PREFIX) \
+	--define-variable=datadir=$(PREFIX)/share --variable=completionsdir bash-completion \
+	2>/dev/null),$(PREFIX)/share/bash-completion/completions)
+ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# source:destination of every installed file but the binary (uninstall removes exactly these).
+INSTALL_DATA = docs/siphon.1:$(MANDIR)/man1/siphon.1 docs/siphon.conf.5:$(MANDIR)/man5/siphon.conf.5 \
+	completions/siphon.bash:$(BASH_COMPLETION_DIR)/siphon completions/_siphon:$(ZSH_COMPLETION_DIR)/_siphon \
+	completions/siphon.fish:$(FISH_COMPLETION_DIR)/siphon.fish
+
 install: $(B)/siphon
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
-		$(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 $(B)/siphon $(DESTDIR)$(PREFIX)/bin/siphon
-	install -m 0644 completions/siphon.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/siphon
-	install -m 0644 completions/_siphon $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_siphon
-	install -m 0644 docs/siphon.1 $(DESTDIR)$(PREFIX)/share/man/man1/siphon.1
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(B)/siphon $(DESTDIR)$(BINDIR)/siphon
+	@set -e; for f in $(INSTALL_DATA); do \
+		dst=$(DESTDIR)$${f#*:}; \
+		echo "install -m 0644 $${f%%:*} $$dst"; \
+		install -d "$$(dirname "$$dst")"; \
+		install -m 0644 "$${f%%:*}" "$$dst"; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/siphon
+	@for f in $(INSTALL_DATA); do echo "rm -f $(DESTDIR)$${f#*:}"; rm -f "$(DESTDIR)$${f#*:}"; done
 
 clean:
 	rm -rf build build-asan

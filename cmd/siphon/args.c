@@ -33,6 +33,8 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 	  .help = "also print debugging details" },
 	{ .name = "config", .type = SIPHON_OPT_FILE, .metavar = "FILE", .scope = "cli",
 	  .help = CONFIG_HELP },
+	{ .name = "dry-run", .short_name = 'n', .type = SIPHON_OPT_FLAG, .scope = "cli",
+	  .help = "only show what the pull would do, as `siphon plan` does: change nothing" },
 	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "show this help and exit" },
 	{ .name = NULL },
@@ -40,21 +42,40 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 
 /* Indexes into the tables above. */
 enum { MAIN_HELP, MAIN_VERSION, MAIN_CONFIG };
-enum { PULL_QUIET, PULL_VERBOSE, PULL_CONFIG, PULL_HELP };
+enum { PULL_QUIET, PULL_VERBOSE, PULL_CONFIG, PULL_DRY_RUN, PULL_HELP };
 
 /* The names above: options of the command line alone, never profile keys. */
-const char *const cli_front_end_keys[] = {"help", "version", "config", "quiet", "verbose", NULL};
+const char *const cli_front_end_keys[] = {"help", "version", "config", "quiet", "verbose",
+                                          "dry-run", NULL};
 
 const struct cli_command cli_commands[] = {
-	{ "pull", "copy a database from a server into a local database" },
-	{ "plan", "show what a pull would copy and how, changing nothing" },
-	{ "profiles", "list the profiles of the profile file and their last pull" },
-	{ "config", "show, set or add profiles: config show|set|unset|add|path" },
-	{ "help", "show this help, or with a command that command's help" },
-	{ "version", "print the version" },
+	{ "pull", "copy a database from a server into a local one", "TARGET", CLI_OPTSET_PULL },
+	{ "plan", "show what a pull would do, changing nothing", "TARGET", CLI_OPTSET_PULL },
+	{ "doctor", "check every step of a pull, saying how to fix it", "TARGET", CLI_OPTSET_PULL },
+	{ "profiles", "list the profiles of the config file", "", CLI_OPTSET_NONE },
+	{ "config", "show or change the config file", "", CLI_OPTSET_NONE },
+	{ "config show", "print a profile's settings and their origins", "[PROFILE]", CLI_OPTSET_NONE },
+	{ "config set", "set a key of a profile in the config file", "PROFILE KEY VALUE", CLI_OPTSET_NONE },
+	{ "config unset", "remove a key from a profile", "PROFILE KEY", CLI_OPTSET_NONE },
+	{ "config add", "add a profile (--ssh HOST --database DBNAME ...)", "NAME", CLI_OPTSET_KEYS },
+	{ "config path", "print the path of the config file", "", CLI_OPTSET_NONE },
+	{ "help", "show this help, or that of a command", "[COMMAND]", CLI_OPTSET_NONE },
+	{ "version", "print the version", "", CLI_OPTSET_NONE },
 };
 const size_t cli_commands_count =
 	sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+int
+cli_command_is_group(size_t i)
+{
+	size_t len = strlen(cli_commands[i].name);
+
+	for (size_t k = 0; k < cli_commands_count; k++)
+		if (strncmp(cli_commands[k].name, cli_commands[i].name, len) == 0 &&
+		    cli_commands[k].name[len] == ' ')
+			return 1;
+	return 0;
+}
 
 void
 cli_sanitize(char *s)
@@ -108,22 +129,31 @@ cli_optlist_main(struct cli_optlist *l)
 	add_table(l, cli_main_options);
 }
 
-/* The library's options of pull, then the CLI's, into l (opts borrowed). */
+/* The library's options of pull onto l (opts borrowed). */
 static int
-fill_pull(struct cli_optlist *l, const struct siphon_opts *opts)
+add_library(struct cli_optlist *l, const struct siphon_opts *opts)
 {
 	size_t n = siphon_opts_count(opts);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct siphon_optdef *d = siphon_opts_def(opts, i);
 
-		/* host, port, user and dbname come from the target. */
+		/* host, port and user come from a target or ssh. */
 		if (d->flags & SIPHON_OPTDEF_TARGET)
 			continue;
 		if (l->n == CLI_OPT_MAX)
 			return -1;
 		l->defs[l->n++] = d;
 	}
+	return 0;
+}
+
+/* The library's options of pull, then the CLI's, into l (opts borrowed). */
+static int
+fill_pull(struct cli_optlist *l, const struct siphon_opts *opts)
+{
+	if (add_library(l, opts) != 0)
+		return -1;
 	for (size_t i = 0; cli_pull_cli_options[i].name != NULL; i++) {
 		if (l->n == CLI_OPT_MAX)
 			return -1;
@@ -139,6 +169,19 @@ cli_optlist_pull(struct cli_optlist *l)
 	if (siphon_opts_new(&l->opts) != 0)
 		return -1;
 	if (fill_pull(l, l->opts) != 0) {
+		cli_optlist_free(l);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_optlist_keys(struct cli_optlist *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (siphon_opts_new(&l->opts) != 0)
+		return -1;
+	if (add_library(l, l->opts) != 0) {
 		cli_optlist_free(l);
 		return -1;
 	}
@@ -340,6 +383,8 @@ store_pull(void *arg, const struct siphon_optdef *d, const char *spelled,
 		pa->quiet = 1;
 	else if (d == &cli_pull_cli_options[PULL_VERBOSE])
 		pa->verbose = 1;
+	else if (d == &cli_pull_cli_options[PULL_DRY_RUN])
+		pa->dry_run = 1;
 	else if (d == &cli_pull_cli_options[PULL_HELP])
 		pa->help = 1;
 	else if (d == &cli_pull_cli_options[PULL_CONFIG])

@@ -35,10 +35,28 @@ struct cli_optlist {
 	size_t n;
 };
 
-/* A subcommand, for the top-level help and the completions. */
+/* Which options a command takes, for the completions. */
+enum cli_optset {
+	CLI_OPTSET_NONE = 0,
+	CLI_OPTSET_PULL,    /* pull's (cli_optlist_pull) */
+	CLI_OPTSET_KEYS,    /* --KEY VALUE for every profile key (config add) */
+};
+
+/*
+ * A command, for the help, the man page and the completions: adding one is
+ * one line of cli_commands[] (and its dispatch in main.c).  A name of two
+ * words is a subcommand of the first ("config set"); the first then has a
+ * line of its own, with no arguments.  args is the synopsis of the
+ * arguments; the completions know these words in it: TARGET (a profile, a
+ * Host of ~/.ssh/config or a target), PROFILE, NAME (a new profile's: none
+ * offered), KEY (a profile key: an option name), VALUE (a value of the KEY
+ * before it) and COMMAND; [WORD] is optional.
+ */
 struct cli_command {
 	const char *name;
 	const char *help;
+	const char *args;
+	enum cli_optset options;
 };
 
 /* Options before the subcommand: siphon --help, siphon --version. */
@@ -53,6 +71,7 @@ struct cli_pull_args {
 	struct siphon_opts *opts; /* what siphon_pull() gets; owned */
 	int quiet;
 	int verbose;
+	int dry_run;              /* --dry-run: plan only */
 	int help;                 /* --help seen: nothing else was checked */
 	const char *config;       /* --config FILE; NULL; points into argv */
 	/*
@@ -79,6 +98,9 @@ extern const char *const cli_front_end_keys[];
 extern const struct cli_command cli_commands[];
 extern const size_t cli_commands_count;
 
+/* Whether cli_commands[i] has subcommands ("config" of "config set"). */
+int cli_command_is_group(size_t i);
+
 /* The options before the command (never fails). */
 void cli_optlist_main(struct cli_optlist *l);
 /*
@@ -86,6 +108,11 @@ void cli_optlist_main(struct cli_optlist *l);
  * then the CLI's.  Returns 0, or -1 when out of memory.
  */
 int cli_optlist_pull(struct cli_optlist *l);
+/*
+ * The keys of a profile: the library's options of pull (ssh and database
+ * among them).  Returns 0, or -1 when out of memory.
+ */
+int cli_optlist_keys(struct cli_optlist *l);
 void cli_optlist_free(struct cli_optlist *l);
 /* The option of l whose long name is name, or NULL. */
 const struct siphon_optdef *cli_optlist_find(const struct cli_optlist *l, const char *name);

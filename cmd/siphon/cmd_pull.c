@@ -2,6 +2,7 @@
 #include "cmd_pull.h"
 
 #include "args.h"
+#include "doctor_print.h"
 #include "exitcodes.h"
 #include "help.h"
 #include "plan_print.h"
@@ -82,11 +83,16 @@ record_last_pull(const char *profile, int code, const struct siphon_pull_stats *
 	siphon_ctx_free(ctx);
 }
 
-/* pull, or with plan set only its plan: options to library call to exit status. */
+enum mode { MODE_PULL, MODE_PLAN, MODE_DOCTOR };
+static const char *const mode_name[] = {"pull", "plan", "doctor"};
+
+/* pull, its plan, or its checks: options to library call to exit status. */
 static int
-run_command(int argc, char **argv, int plan, const char *main_config)
+run_command(int argc, char **argv, enum mode mode, const char *main_config)
 {
-	const char *name = plan ? "plan" : "pull";
+	const char *name = mode_name[mode];
+	int plan = mode != MODE_PULL;
+	struct cli_doctor_out doc = {.out = stdout};
 	struct plan_out po;
 	struct cli_pull_args pa;
 	struct siphon_ctx *ctx = NULL;
@@ -109,6 +115,11 @@ run_command(int argc, char **argv, int plan, const char *main_config)
 		}
 		goto out;
 	}
+	if (pa.dry_run && mode == MODE_PULL) {
+		/* --dry-run: the plan, under pull's name. */
+		mode = MODE_PLAN;
+		plan = 1;
+	}
 	if ((r = siphon_ctx_new(&ctx)) != 0) {
 		fputs("siphon: out of memory\n", stderr);
 		code = cli_exit_code(r);
@@ -120,7 +131,9 @@ run_command(int argc, char **argv, int plan, const char *main_config)
 		code = cli_exit_code(r);
 		goto out;
 	}
-	siphon_ctx_set_log(ctx, log_line, NULL, log_level(&pa));
+	/* doctor's checklist says what the progress lines would. */
+	siphon_ctx_set_log(ctx, log_line, NULL,
+	                   mode == MODE_DOCTOR && !pa.verbose ? SIPHON_LOG_WARN : log_level(&pa));
 	/* Progress lines and the summary are the text view of the events. */
 	cli_progress_text_init(&text, pa.opts, pa.quiet, stdout, stderr);
 	if (!plan)
@@ -138,7 +151,20 @@ run_command(int argc, char **argv, int plan, const char *main_config)
 	memset(&stats, 0, sizeof(stats));
 	snprintf(po.target, sizeof(po.target), "%s:%s", siphon_opts_str(pa.opts, "host"),
 	         siphon_opts_str(pa.opts, "database"));
-	r = plan ? siphon_plan(ctx, pa.opts, print_plan, &po) : siphon_pull(ctx, pa.opts, &stats);
+	if (mode == MODE_DOCTOR) {
+		fprintf(stdout, "checking a pull of %s\n", po.target);
+		r = siphon_doctor(ctx, pa.opts, cli_doctor_line, &doc);
+		cli_doctor_total(&doc);
+		/* The checklist said it all; the exit status says which kind. */
+		if (r != SIPHON_OK && cli_signals_caught() == 0) {
+			code = cli_exit_code(r);
+			goto out;
+		}
+	} else if (mode == MODE_PLAN) {
+		r = siphon_plan(ctx, pa.opts, print_plan, &po);
+	} else {
+		r = siphon_pull(ctx, pa.opts, &stats);
+	}
 	if (r == SIPHON_OK) {
 		code = CLI_EXIT_OK;
 		goto record;
@@ -158,7 +184,7 @@ run_command(int argc, char **argv, int plan, const char *main_config)
 		fprintf(stderr, "siphon: %s failed (error %d)\n", name, r);
 	}
 record:
-	if (profile != NULL && !plan)
+	if (profile != NULL && mode == MODE_PULL)
 		record_last_pull(profile, code, &stats);
 out:
 	cli_signals_restore();
@@ -171,11 +197,17 @@ out:
 int
 cli_cmd_pull(int argc, char **argv, const char *main_config)
 {
-	return run_command(argc, argv, 0, main_config);
+	return run_command(argc, argv, MODE_PULL, main_config);
 }
 
 int
 cli_cmd_plan(int argc, char **argv, const char *main_config)
 {
-	return run_command(argc, argv, 1, main_config);
+	return run_command(argc, argv, MODE_PLAN, main_config);
+}
+
+int
+cli_cmd_doctor(int argc, char **argv, const char *main_config)
+{
+	return run_command(argc, argv, MODE_DOCTOR, main_config);
 }

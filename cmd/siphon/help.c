@@ -123,6 +123,7 @@ void
 cli_help_main(FILE *out)
 {
 	struct cli_optlist l;
+	int width = 10;
 
 	cli_optlist_main(&l);
 	fputs("usage: siphon <command> [options]\n"
@@ -132,9 +133,18 @@ cli_help_main(FILE *out)
 	      "SSH session.\n"
 	      "\n"
 	      "Commands:\n", out);
-	for (size_t i = 0; i < cli_commands_count; i++)
-		fprintf(out, "  %-10s %s\n", cli_commands[i].name,
-		        cli_commands[i].help);
+	/* "config set PROFILE KEY VALUE", the descriptions in one column. */
+	for (size_t i = 0; i < cli_commands_count; i++) {
+		int w = (int)(strlen(cli_commands[i].name) + 1 + strlen(cli_commands[i].args));
+
+		width = w > width ? w : width;
+	}
+	for (size_t i = 0; i < cli_commands_count; i++) {
+		const struct cli_command *c = &cli_commands[i];
+		int w = fprintf(out, "  %s%s%s", c->name, *c->args != '\0' ? " " : "", c->args);
+
+		fprintf(out, "%*s %s\n", width + 2 - w, "", c->help);
+	}
 	fputc('\n', out);
 	print_options(out, &l);
 	fputs("\n"

@@ -74,6 +74,8 @@ main(int argc, char **argv)
 		return cli_cmd_pull(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "plan") == 0)
 		return cli_cmd_plan(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "doctor") == 0)
+		return cli_cmd_doctor(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "config") == 0)
 		return cli_cmd_config(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "profiles") == 0)
@@ -81,7 +83,8 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "help") == 0) {
 		if (argc - i > 2)
 			return unexpected(argv[i + 2], NULL);
-		if (argc - i == 2 && (strcmp(argv[i + 1], "pull") == 0 || strcmp(argv[i + 1], "plan") == 0)) {
+		if (argc - i == 2 && (strcmp(argv[i + 1], "pull") == 0 || strcmp(argv[i + 1], "plan") == 0 ||
+		                      strcmp(argv[i + 1], "doctor") == 0)) {
 			if (cli_help_pull(stdout) != 0)
 				return out_of_memory();
 		} else if (argc - i == 2 && strcmp(argv[i + 1], "config") == 0) {
@@ -108,23 +111,29 @@ main(int argc, char **argv)
 			return cli_usage_error("__complete-options [pull]", NULL);
 		return flushed();
 	}
-	/* Hidden: the profile names, one a line, for the completion scripts. */
-	if (strcmp(cmd, "__complete-targets") == 0) {
+	if (strcmp(cmd, "__gen-completion") == 0) {
+		if (argc - i != 2 || cli_completion_generate(stdout, argv[i + 1]) != 0)
+			return cli_usage_error("__gen-completion bash|zsh|fish", NULL);
+		return flushed();
+	}
+	/*
+	 * Hidden, for the completion scripts: the targets of pull and the
+	 * profile names, one a line.  Targets are the profile names for now;
+	 * the Hosts of ~/.ssh/config are to follow them.
+	 */
+	if (strcmp(cmd, "__complete-targets") == 0 || strcmp(cmd, "__complete-profiles") == 0) {
 		if (argc - i != 1)
 			return unexpected(argv[i + 1], NULL);
 		cli_cmd_complete_targets(ma.config);
 		return flushed();
 	}
-	if (strcmp(cmd, "__gen-completion") == 0) {
-		if (argc - i != 2 || cli_completion_generate(stdout, argv[i + 1]) != 0)
-			return cli_usage_error("__gen-completion bash|zsh", NULL);
-		return flushed();
-	}
-	/* Hidden: docs/siphon.1 is its output (make man). */
+	/* Hidden: docs/siphon.1 and docs/siphon.conf.5 are its output (make man). */
 	if (strcmp(cmd, "__gen-man") == 0) {
-		if (argc - i != 1)
-			return unexpected(argv[i + 1], NULL);
-		if (cli_man_generate(stdout) != 0)
+		int conf = argc - i == 2 && strcmp(argv[i + 1], "conf") == 0;
+
+		if (argc - i > 2 || (argc - i == 2 && !conf))
+			return cli_usage_error("__gen-man [conf]", NULL);
+		if ((conf ? cli_man_conf_generate(stdout) : cli_man_generate(stdout)) != 0)
 			return out_of_memory();
 		return flushed();
 	}

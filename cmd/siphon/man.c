@@ -4,54 +4,9 @@
 #include "args.h"
 #include "exitcodes.h"
 #include "help.h"
+#include "roff.h"
 
 #include <string.h>
-
-/* Text for roff: a backslash and a minus sign said so, nothing read as a request. */
-static void
-roff_text(FILE *out, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\')
-			fputs("\\e", out);
-		else if (s[i] == '-')
-			fputs("\\-", out);
-		else
-			fputc(s[i], out);
-	}
-}
-
-/*
- * Each line of text as a roff line.  fill: the leading blanks go (roff
- * refills the paragraph, and a line starting with a blank would break it);
- * otherwise the lines are kept as they are, in a no-fill block.
- */
-static void
-roff_lines(FILE *out, const char *text, int fill)
-{
-	const char *p = text;
-
-	while (*p != '\0') {
-		size_t len = strcspn(p, "\n");
-		const char *line = p;
-
-		if (fill)
-			while (*line == ' ' && line < p + len)
-				line++;
-		/* A line starting with '.' or '\'' would be a request. */
-		if (*line == '.' || *line == '\'')
-			fputs("\\&", out);
-		roff_text(out, line, len - (size_t)(line - p));
-		fputc('\n', out);
-		p += len + (p[len] == '\n');
-	}
-}
-
-static void
-roff_str(FILE *out, const char *s)
-{
-	roff_text(out, s, strlen(s));
-}
 
 /* ".TP", then "-j, --jobs N" in bold and italics, then the help sentence. */
 static void
@@ -78,6 +33,296 @@ man_option(FILE *out, const struct siphon_optdef *d)
 	roff_lines(out, d->help, 1);
 }
 
+/*
+ * The hand-written sections, in roff: between OPTIONS and EXIT STATUS, and
+ * after it.
+ */
+static const char man_profiles_ssh[] =
+	".SH PROFILES\n"
+	"A profile names a pull once, so that\n"
+	".B siphon pull prod\n"
+	"is the whole command.\n"
+	"Profiles are sections of the config file\n"
+	".RI ( ~/.config/siphon/config ,\n"
+	"see\n"
+	".BR siphon.conf (5)):\n"
+	".PP\n"
+	".RS 4\n"
+	".nf\n"
+	"[prod]\n"
+	"ssh = prod            # a Host of ~/.ssh/config\n"
+	"database = shop\n"
+	"into = shop_dev\n"
+	"jobs = 4\n"
+	".fi\n"
+	".RE\n"
+	".PP\n"
+	"Every option of\n"
+	".B pull\n"
+	"is a key of the same name; a\n"
+	".B [defaults]\n"
+	"section applies to every profile.\n"
+	"A setting is taken from the first of: the command line, the environment\n"
+	".RB ( SIPHON_ \\fIKEY\\fR),\n"
+	"the profile, the\n"
+	".B [defaults]\n"
+	"section, the built\\-in default.\n"
+	"So\n"
+	".B siphon pull prod \\-\\-into x\n"
+	"overrides one key for one run.\n"
+	".B siphon profiles\n"
+	"lists the profiles,\n"
+	".B siphon config show\n"
+	".I PROFILE\n"
+	"prints every resolved setting and where it came from, and\n"
+	".BR \"siphon config set\" ,\n"
+	".B unset\n"
+	"and\n"
+	".B add\n"
+	"edit the file, keeping its comments and order.\n"
+	".SH SSH CONFIGURATION\n"
+	"siphon connects as\n"
+	".BR ssh (1)\n"
+	"would: it reads\n"
+	".I ~/.ssh/config\n"
+	"then\n"
+	".IR /etc/ssh/ssh_config ,\n"
+	"so a\n"
+	".B Host\n"
+	"of the user's own configuration is a target\n"
+	".RB ( \"siphon pull prod:shop\" )\n"
+	"and the value of a profile's\n"
+	".B ssh\n"
+	"key.\n"
+	"It follows\n"
+	".B Host\n"
+	"patterns\n"
+	".RB ( * ,\n"
+	".BR ? ,\n"
+	".BR ! ,\n"
+	"several per line),\n"
+	".B Match\n"
+	"blocks\n"
+	".RB ( all ,\n"
+	".BR host ,\n"
+	".BR originalhost ,\n"
+	".BR user ,\n"
+	".BR localuser ;\n"
+	"a block with\n"
+	".B exec\n"
+	"is skipped with a warning, never run) and\n"
+	".B Include\n"
+	"(globs, relative to\n"
+	".IR ~/.ssh ),\n"
+	"and takes the first value obtained for each key, as OpenSSH does.\n"
+	"The keys it reads:\n"
+	".TP\n"
+	".BR HostName \", \" User \", \" Port\n"
+	"where to connect, and as whom\n"
+	".RB ( %h\n"
+	"expanded in\n"
+	".BR HostName ).\n"
+	".TP\n"
+	".BR IdentityFile \", \" IdentitiesOnly \", \" CertificateFile\n"
+	"the keys to offer (several, with\n"
+	".B ~\n"
+	"and\n"
+	".BR \"%d %u %h %r %p\" ),\n"
+	"and whether to offer only those.\n"
+	".TP\n"
+	".B IdentityAgent\n"
+	"the agent's socket, or\n"
+	".BR none ;\n"
+	"by default\n"
+	".BR SSH_AUTH_SOCK .\n"
+	".TP\n"
+	".BR UserKnownHostsFile \", \" GlobalKnownHostsFile \", \" StrictHostKeyChecking \", \" HashKnownHosts\n"
+	"where host keys are checked and recorded;\n"
+	".BR yes ,\n"
+	".BR accept\\-new ,\n"
+	".B no\n"
+	"and\n"
+	".B ask\n"
+	"as in OpenSSH, except that a changed key is always refused.\n"
+	".TP\n"
+	".BR ConnectTimeout \", \" ServerAliveInterval \", \" ServerAliveCountMax\n"
+	"how long to wait for the server, and how often to check it is alive.\n"
+	".TP\n"
+	".BR ProxyJump \", \" ProxyCommand\n"
+	"bastions: each hop of\n"
+	".B ProxyJump\n"
+	"is an SSH session inside a channel of the previous one, in siphon's own\n"
+	"process; a\n"
+	".B ProxyCommand\n"
+	"runs as a child whose standard input and output carry the session.\n"
+	".PP\n"
+	"Other keys are ignored.\n"
+	"Options on the command line or in a profile take precedence over these.\n";
+
+static const char man_env_files_examples[] =
+	".SH ENVIRONMENT\n"
+	".TP\n"
+	".B SIPHON_CONFIG\n"
+	"the config file, when no\n"
+	".B \\-\\-config\n"
+	"is given.\n"
+	".TP\n"
+	".BI SIPHON_ KEY\n"
+	"the value of a key for every pull, over the profile's: the key's name in\n"
+	"capitals, with\n"
+	".B _\n"
+	"for\n"
+	".BR \\- ,\n"
+	"as in\n"
+	".B SIPHON_JOBS=8\n"
+	"or\n"
+	".BR SIPHON_REMOTE_SUDO=postgres .\n"
+	".TP\n"
+	".B XDG_CONFIG_HOME\n"
+	"where the config file is looked for\n"
+	".RI ( $XDG_CONFIG_HOME/siphon/config );\n"
+	".I ~/.config\n"
+	"when unset.\n"
+	".TP\n"
+	".B SSH_AUTH_SOCK\n"
+	"the ssh\\-agent to ask for keys, unless\n"
+	".B IdentityAgent\n"
+	"says otherwise.\n"
+	".TP\n"
+	".BR HOME \", \" USER\n"
+	"where\n"
+	".I ~/.ssh\n"
+	"and the config file are, and the SSH user when none is given.\n"
+	".TP\n"
+	".BR PGHOST \", \" PGPORT \", \" PGUSER \", \" MYSQL_UNIX_PORT \", \" MYSQL_HOST \", \" MYSQL_TCP_PORT\n"
+	"how the local client tools reach the local server.\n"
+	".SH FILES\n"
+	".TP\n"
+	".I ~/.config/siphon/config\n"
+	"the profiles; see\n"
+	".BR siphon.conf (5).\n"
+	".TP\n"
+	".IR ~/.ssh/config \", \" /etc/ssh/ssh_config\n"
+	"the OpenSSH client configuration.\n"
+	".TP\n"
+	".IR ~/.ssh/known_hosts \", \" /etc/ssh/ssh_known_hosts\n"
+	"the known host keys (unless the configuration names others).\n"
+	".TP\n"
+	".IR ~/.ssh/id_ed25519 \", \" ~/.ssh/id_ecdsa \", \" ~/.ssh/id_rsa\n"
+	"the keys tried when the configuration names none.\n"
+	".TP\n"
+	".IR ~/.pgpass \", \" ~/.my.cnf\n"
+	"the database credentials, on the server (for the SSH user) and here.\n"
+	".SH EXAMPLES\n"
+	"Pull the profile\n"
+	".B prod\n"
+	"(or, without one, the\n"
+	".B Host prod\n"
+	"of\n"
+	".IR ~/.ssh/config ):\n"
+	".PP\n"
+	".RS 4\n"
+	".nf\n"
+	"siphon pull prod\n"
+	".fi\n"
+	".RE\n"
+	".PP\n"
+	"Write that profile once, then see what a pull would do:\n"
+	".PP\n"
+	".RS 4\n"
+	".nf\n"
+	"siphon config add prod \\-\\-ssh prod \\-\\-database shop \\-\\-into shop_dev\n"
+	"siphon plan prod\n"
+	".fi\n"
+	".RE\n"
+	".PP\n"
+	"Pull a database by name, from a server of\n"
+	".I ~/.ssh/config\n"
+	"or any address:\n"
+	".PP\n"
+	".RS 4\n"
+	".nf\n"
+	"siphon pull prod:shop\n"
+	"siphon pull deploy@db.example.com:2222:shop \\-\\-into shop_dev \\-j 8\n"
+	"siphon pull prod:/srv/app/db.sqlite3 \\-\\-into ./dev.sqlite3\n"
+	".fi\n"
+	".RE\n"
+	".PP\n"
+	"Override a key for one run, or for every run from the environment:\n"
+	".PP\n"
+	".RS 4\n"
+	".nf\n"
+	"siphon pull prod \\-\\-into scratch\n"
+	"SIPHON_JOBS=2 siphon pull prod\n"
+	".fi\n"
+	".RE\n";
+
+/* "[\fIPROFILE\fR] \fIKEY\fR": the arguments of a command, in italics. */
+static void
+man_args(FILE *out, const char *args)
+{
+	const char *p = args;
+
+	for (int first = 1;; first = 0) {
+		size_t len;
+		int opt;
+
+		p += strspn(p, " ");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, " ");
+		opt = p[0] == '[' && p[len - 1] == ']';
+		fputs(first ? "" : " ", out);
+		fputs(opt ? "[\\fI" : "\\fI", out);
+		roff_text(out, p + opt, len - 2 * (size_t)opt);
+		fputs(opt ? "\\fR]" : "\\fR", out);
+		p += len;
+	}
+}
+
+/* One line of the synopsis per command with something to do. */
+static void
+man_synopsis(FILE *out)
+{
+	for (size_t i = 0; i < cli_commands_count; i++) {
+		const struct cli_command *c = &cli_commands[i];
+
+		/* A group ("config") is its subcommands. */
+		if (cli_command_is_group(i))
+			continue;
+		fputs(".B siphon ", out);
+		roff_str(out, c->name);
+		fputc('\n', out);
+		if (c->options != CLI_OPTSET_NONE)
+			fputs("[\\fIoptions\\fR]", out);
+		if (c->options != CLI_OPTSET_NONE && *c->args != '\0')
+			fputc(' ', out);
+		man_args(out, c->args);
+		if (c->options != CLI_OPTSET_NONE || *c->args != '\0')
+			fputc('\n', out);
+		fputs(".br\n", out);
+	}
+}
+
+static void
+man_commands(FILE *out)
+{
+	fputs(".SH COMMANDS\n", out);
+	for (size_t i = 0; i < cli_commands_count; i++) {
+		const struct cli_command *c = &cli_commands[i];
+
+		fputs(".TP\n\\fB", out);
+		roff_str(out, c->name);
+		fputs("\\fR", out);
+		if (*c->args != '\0') {
+			fputc(' ', out);
+			man_args(out, c->args);
+		}
+		fputc('\n', out);
+		roff_lines(out, c->help, 1);
+	}
+}
+
 int
 cli_man_generate(FILE *out)
 {
@@ -87,68 +332,48 @@ cli_man_generate(FILE *out)
 	if (cli_optlist_pull(&pull) != 0)
 		return -1;
 	cli_optlist_main(&top);
-	fputs(".\\\" Generated by `siphon __gen-man` from the option definitions (lib/opt/,\n"
-	      ".\\\" the engines' own, cmd/siphon/args.c) and the help texts (cmd/siphon/help.c):\n"
-	      ".\\\" change those and run `make man`, do not edit this file.\n"
+	fputs(".\\\" Generated by `siphon __gen-man` from the command table and the option\n"
+	      ".\\\" definitions (cmd/siphon/args.c, lib/opt/, the engines' own), the help\n"
+	      ".\\\" texts (cmd/siphon/help.c) and the sections in cmd/siphon/man.c: change\n"
+	      ".\\\" those and run `make man`, do not edit this file.\n"
 	      ".TH SIPHON 1 \"\" \"siphon " SIPHON_VERSION "\" \"User Commands\"\n"
 	      /* No hyphenation: option names and paths must stay whole. */
 	      ".nh\n"
 	      ".SH NAME\n"
 	      "siphon \\- pull a production database to the workstation over one SSH session\n"
-	      ".SH SYNOPSIS\n"
-	      ".B siphon pull\n"
-	      "[\\fIoptions\\fR] \\fI", out);
-	roff_str(out, CLI_TARGET_SYNOPSIS);
-	fputs("\\fR\n"
-	      ".br\n"
-	      ".B siphon pull\n"
-	      "[\\fIoptions\\fR] \\fIPROFILE\\fR\n"
-	      ".br\n"
-	      ".B siphon plan\n"
-	      "[\\fIoptions\\fR] \\fIPROFILE\\fR|\\fITARGET\\fR\n"
-	      ".br\n"
-	      ".B siphon profiles\n"
-	      ".br\n"
-	      ".B siphon config\n"
-	      "\\fBshow\\fR|\\fBset\\fR|\\fBunset\\fR|\\fBadd\\fR|\\fBpath\\fR ...\n"
-	      ".br\n"
-	      ".B siphon help\n"
-	      "[\\fIcommand\\fR]\n"
-	      ".br\n"
-	      ".B siphon\n"
+	      ".SH SYNOPSIS\n", out);
+	man_synopsis(out);
+	fputs(".B siphon\n"
 	      "[\\fB\\-\\-help\\fR | \\fB\\-\\-version\\fR]\n"
 	      ".SH DESCRIPTION\n", out);
 	roff_lines(out, cli_pull_about, 1);
-	fputs(".SH TARGET\n", out);
+	man_commands(out);
+	fputs(".SH TARGET\n"
+	      "The target of \\fBpull\\fR and \\fBplan\\fR is a profile (see PROFILES), or\n"
+	      "\\fI", out);
+	roff_str(out, CLI_TARGET_SYNOPSIS);
+	fputs("\\fR, where host may be a Host of \\fI~/.ssh/config\\fR.\n", out);
 	roff_lines(out, cli_pull_target, 1);
 	fputs(".SS Where the tools find their servers\n"
 	      ".nf\n", out);
 	roff_lines(out, cli_pull_where, 0);
-	fputs(".fi\n"
-	      ".SH OPTIONS\n", out);
+	fputs(".fi\n", out);
+	fputs(man_profiles_ssh, out);
+	fputs(".SH OPTIONS\n", out);
 	for (size_t i = 0; i < pull.n; i++)
 		man_option(out, pull.defs[i]);
 	fputs(".SS Before the command\n", out);
 	for (size_t i = 0; i < top.n; i++)
 		man_option(out, top.defs[i]);
-	fputs(".SH FILES\n"
-	      ".TP\n"
-	      ".I ~/.config/siphon/config\n"
-	      "The profiles (\\fB\\-\\-config\\fR, \\fBSIPHON_CONFIG\\fR and "
-	      "\\fBXDG_CONFIG_HOME\\fR move it); see \\fBsiphon config \\-\\-help\\fR.\n"
-	      ".TP\n"
-	      ".I ~/.local/state/siphon/last/PROFILE\n"
-	      "How each profile's last pull went (\\fBXDG_STATE_HOME\\fR moves it).\n"
-	      ".SH ENVIRONMENT\n"
-	      "Every option reads \\fBSIPHON_\\fR\\fIOPTION\\fR (upper case, "
-	      "\\- as _), e.g. \\fBSIPHON_JOBS=8\\fR: under the command line, over the "
-	      "profile.\n", out);
 	/* The --help block without its "Exit status:" title. */
 	fputs(".SH EXIT STATUS\n"
 	      ".nf\n", out);
 	roff_lines(out, codes != NULL ? codes + 1 : cli_exit_codes_text, 0);
-	fputs(".fi\n"
-	      ".SH SEE ALSO\n"
+	fputs(".fi\n", out);
+	fputs(man_env_files_examples, out);
+	fputs(".SH SEE ALSO\n"
+	      ".BR siphon.conf (5),\n"
+	      ".BR ssh_config (5),\n"
 	      ".BR ssh (1),\n"
 	      ".BR pg_dump (1),\n"
 	      ".BR mysql (1),\n"

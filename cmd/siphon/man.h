@@ -1,7 +1,9 @@
 /*
- * man.h - the man page siphon(1), generated: its OPTIONS section from the
- * option definitions, its prose from the --help texts.  docs/siphon.1 is
- * this output, committed (`make man`); a unit test keeps them equal.
+ * man.h - the man pages, generated: siphon(1) (its SYNOPSIS and COMMANDS
+ * from the command table, OPTIONS from the option definitions, prose from
+ * the --help texts and its own sections) and siphon.conf(5) (its KEYS from
+ * the definitions).  docs/siphon.1 and docs/siphon.conf.5 are this output,
+ * committed (`make man`); a unit test keeps them equal.
  */
 #ifndef SIPHON_CMD_MAN_H
 #define SIPHON_CMD_MAN_H
@@ -10,5 +12,7 @@
 
 /* Writes the page in roff (man macros).  Returns 0, or -1 when out of memory. */
 int cli_man_generate(FILE *out);
+/* Writes siphon.conf(5).  Returns 0, or -1 when out of memory. */
+int cli_man_conf_generate(FILE *out);
 
 #endif

@@ -2,10 +2,6 @@
 #include "opt/opt.h"
 
 const struct siphon_optdef siphon_opt_ssh[] = {
-	{ .name = "ssh", .type = SIPHON_OPT_STRING, .metavar = "[USER@]HOST[:PORT]",
-	  .scope = "ssh", .flags = SIPHON_OPTDEF_SERVER,
-	  .help = "the server, when the target does not name it: a Host of "
-	          "~/.ssh/config or an address" },
 	{ .name = "user", .type = SIPHON_OPT_STRING, .metavar = "USER",
 	  .scope = "ssh", .flags = SIPHON_OPTDEF_TARGET,
 	  .help = "the SSH user (default: $USER)" },

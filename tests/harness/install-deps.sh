@@ -1,12 +1,14 @@
 #!/bin/sh
 # Installs what siphon needs to build and test, on Debian 12 / Ubuntu.
-# zsh, fish and tcsh: the remote login shells the tests run commands under;
+# zsh, fish and tcsh: the remote login shells the tests run commands under; bash-completion, zsh
+# and fish also drive the completion scripts (tests/shell/t_completion.sh); man-db and groff-base:
+# the man page checks (man --warnings, lexgrog, man -w after make install);
 # pgbouncer: the connection pooler test. mariadb-server/-client: the MySQL engine's two servers;
 # mydumper, sysbench, time: bench/pull_mysql.sh (data and the myloader anchor; /usr/bin/time).
 set -e
 PKGS="build-essential pkg-config libssh2-1-dev zlib1g-dev libzstd-dev libarchive-dev libssl-dev libcmocka-dev
 postgresql postgresql-contrib openssh-server openssh-client zstd pigz gzip sqlite3 procps iproute2 sudo util-linux
-zsh fish tcsh pgbouncer mariadb-server mariadb-client mydumper sysbench time clang libclang-rt-14-dev"
+zsh fish tcsh bash-completion man-db groff-base pgbouncer mariadb-server mariadb-client mydumper sysbench time clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

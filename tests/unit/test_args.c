@@ -102,6 +102,16 @@ man_text(void)
 	return capture_end(&c);
 }
 
+static char *
+man_conf_text(void)
+{
+	struct capture c;
+
+	capture_start(&c);
+	assert_int_equal(cli_man_conf_generate(c.f), 0);
+	return capture_end(&c);
+}
+
 /* The value of a library option, as text and as a number. */
 #define STR(pa, name) siphon_opts_str((pa).opts, name)
 #define INT(pa, name) siphon_opts_int((pa).opts, name)
@@ -941,17 +951,20 @@ check_completion_lists(const char *shell)
 	char *text = completion_text(shell);
 	char want[128];
 	struct cli_optlist lp, lm;
+	/* fish spells an option -l jobs -s j. */
+	const char *lpre = strcmp(shell, "fish") == 0 ? "-l " : "--";
+	const char *spre = strcmp(shell, "fish") == 0 ? "-s " : "-";
 
 	assert_int_equal(cli_optlist_pull(&lp), 0);
 	cli_optlist_main(&lm);
 	for (size_t i = 0; i < lp.n; i++) {
 		const struct siphon_optdef *o = lp.defs[i];
 
-		snprintf(want, sizeof(want), "--%s", o->name);
+		snprintf(want, sizeof(want), "%s%s", lpre, o->name);
 		if (strstr(text, want) == NULL)
 			fail_msg("%s completion lacks %s", shell, want);
 		if (o->short_name != 0) {
-			snprintf(want, sizeof(want), "-%c", o->short_name);
+			snprintf(want, sizeof(want), "%s%c", spre, o->short_name);
 			if (strstr(text, want) == NULL)
 				fail_msg("%s completion lacks %s", shell, want);
 		}
@@ -962,12 +975,24 @@ check_completion_lists(const char *shell)
 				         o->choices[c]);
 	}
 	for (size_t i = 0; i < lm.n; i++) {
-		snprintf(want, sizeof(want), "--%s", lm.defs[i]->name);
+		snprintf(want, sizeof(want), "%s%s", lpre, lm.defs[i]->name);
 		assert_non_null(strstr(text, want));
 	}
 	cli_optlist_free(&lp);
-	for (size_t i = 0; i < cli_commands_count; i++)
-		assert_non_null(strstr(text, cli_commands[i].name));
+	for (size_t i = 0; i < cli_commands_count; i++) {
+		/* A subcommand appears as its own word ("config set": set). */
+		const char *word = strrchr(cli_commands[i].name, ' ');
+
+		word = word != NULL ? word + 1 : cli_commands[i].name;
+		if (strstr(text, word) == NULL)
+			fail_msg("%s completion lacks the command %s", shell, word);
+	}
+	/* Every key of a profile, for config set/unset/add. */
+	assert_int_equal(cli_optlist_keys(&lp), 0);
+	for (size_t i = 0; i < lp.n; i++)
+		if (strstr(text, lp.defs[i]->name) == NULL)
+			fail_msg("%s completion lacks the key %s", shell, lp.defs[i]->name);
+	cli_optlist_free(&lp);
 	/* Every placeholder was filled. */
 	assert_null(strstr(text, "@@"));
 	free(text);
@@ -981,8 +1006,9 @@ test_args_completion_lists_every_option(void **state)
 	(void)state;
 	check_completion_lists("bash");
 	check_completion_lists("zsh");
+	check_completion_lists("fish");
 	capture_start(&c);
-	assert_int_equal(cli_completion_generate(c.f, "fish"), -1);
+	assert_int_equal(cli_completion_generate(c.f, "tcsh"), -1);
 	free(capture_end(&c));
 }
 
@@ -1011,6 +1037,27 @@ test_args_complete_options(void **state)
 	free(capture_end(&c));
 }
 
+/* The keys of a profile: ssh and database, then pull's library options. */
+static void
+test_args_profile_keys(void **state)
+{
+	struct cli_optlist l;
+
+	(void)state;
+	assert_int_equal(cli_optlist_keys(&l), 0);
+	assert_true(l.n > 3);
+	assert_string_equal(l.defs[0]->name, "ssh");
+	assert_string_equal(l.defs[1]->name, "database");
+	assert_non_null(cli_optlist_find(&l, "jobs"));
+	assert_non_null(cli_optlist_find(&l, "identity"));
+	/* The target's parts are ssh and database; the CLI's are no keys. */
+	assert_null(cli_optlist_find(&l, "host"));
+	assert_null(cli_optlist_find(&l, "user"));
+	assert_null(cli_optlist_find(&l, "help"));
+	assert_null(cli_optlist_find(&l, "quiet"));
+	cli_optlist_free(&l);
+}
+
 /* The committed scripts are exactly what the tables generate today. */
 static void
 test_args_completion_files_current(void **state)
@@ -1020,10 +1067,11 @@ test_args_completion_files_current(void **state)
 	} files[] = {
 		{ "bash", "completions/siphon.bash" },
 		{ "zsh", "completions/_siphon" },
+		{ "fish", "completions/siphon.fish" },
 	};
 
 	(void)state;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char *want = completion_text(files[i].shell);
 		char *have = read_file(files[i].path);
 
@@ -1036,7 +1084,21 @@ test_args_completion_files_current(void **state)
 
 /* ---- the man page ---- */
 
-/* docs/siphon.1 is exactly what the definitions generate today. */
+/* name with its minus signs escaped for roff, into buf. */
+static void
+roff_name(char *buf, size_t cap, const char *name)
+{
+	size_t k = 0;
+
+	for (const char *p = name; *p != '\0' && k + 3 < cap; p++) {
+		if (*p == '-')
+			buf[k++] = '\\';
+		buf[k++] = *p;
+	}
+	buf[k] = '\0';
+}
+
+/* docs/siphon.1 and docs/siphon.conf.5 are exactly what the definitions generate today. */
 static void
 test_args_man_file_current(void **state)
 {
@@ -1048,6 +1110,63 @@ test_args_man_file_current(void **state)
 		fail_msg("docs/siphon.1 is stale: run 'make man'");
 	free(want);
 	free(have);
+	want = man_conf_text();
+	have = read_file("docs/siphon.conf.5");
+	if (strcmp(want, have) != 0)
+		fail_msg("docs/siphon.conf.5 is stale: run 'make man'");
+	free(want);
+	free(have);
+}
+
+/* siphon.conf(5) lists every key; siphon(1) every command and its own sections. */
+static void
+test_args_man_sections(void **state)
+{
+	char *conf = man_conf_text(), *page = man_text();
+	const char *keys_sec = strstr(conf, "\n.SH KEYS\n");
+	static const char *const sections[] = {
+		"SYNOPSIS", "COMMANDS", "TARGET", "PROFILES", "SSH CONFIGURATION",
+		"OPTIONS", "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES",
+		"SEE ALSO",
+	};
+	const char *prev = page;
+	struct cli_optlist l;
+	char want[160];
+
+	(void)state;
+	assert_non_null(keys_sec);
+	assert_int_equal(cli_optlist_keys(&l), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		char name[80];
+
+		roff_name(name, sizeof(name), l.defs[i]->name);
+		snprintf(want, sizeof(want), "\n.B %s\n", name);
+		if (strstr(keys_sec, want) != NULL)
+			continue;
+		snprintf(want, sizeof(want), "\n\\fB%s\\fR = ", name);
+		if (strstr(keys_sec, want) == NULL)
+			fail_msg("siphon.conf(5) lacks the key %s", l.defs[i]->name);
+	}
+	cli_optlist_free(&l);
+	/* In this order, each once. */
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		const char *at;
+
+		snprintf(want, sizeof(want), "\n.SH %s\n", sections[i]);
+		if ((at = strstr(prev, want)) == NULL)
+			fail_msg("siphon(1) lacks %s, or has it out of order", sections[i]);
+		prev = at + 1;
+	}
+	assert_non_null(strstr(page, "\n.SH EXAMPLES\n"
+	                              "Pull the profile\n"));
+	assert_non_null(strstr(page, "\nsiphon pull prod\n"));
+	for (size_t i = 0; i < cli_commands_count; i++) {
+		snprintf(want, sizeof(want), "\n.TP\n\\fB%s\\fR", cli_commands[i].name);
+		if (strstr(page, want) == NULL)
+			fail_msg("siphon(1) lacks the command %s", cli_commands[i].name);
+	}
+	free(conf);
+	free(page);
 }
 
 /* Every option is in the OPTIONS section, minus signs escaped for roff. */
@@ -1064,14 +1183,8 @@ test_args_man_lists_every_option(void **state)
 	assert_int_equal(cli_optlist_pull(&l), 0);
 	for (size_t i = 0; i < l.n; i++) {
 		char name[80];
-		size_t k = 0;
 
-		for (const char *p = l.defs[i]->name; *p != '\0' && k + 3 < sizeof(name); p++) {
-			if (*p == '-')
-				name[k++] = '\\';
-			name[k++] = *p;
-		}
-		name[k] = '\0';
+		roff_name(name, sizeof(name), l.defs[i]->name);
 		snprintf(want, sizeof(want), "\\fB\\-\\-%s\\fR", name);
 		if (strstr(opts_sec, want) == NULL)
 			fail_msg("the man page lacks %s", want);
@@ -1085,195 +1198,6 @@ test_args_man_lists_every_option(void **state)
 			break;
 	}
 	free(text);
-}
-
-/* ---- the bash completion, run in a real bash ---- */
-
-static void
-write_file(const char *dir, const char *name, const char *text)
-{
-	char path[1024];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
-/*
- * Calls _siphon as bash would for the command line line (the cursor at its
- * end) and returns the candidates, sorted, one a line.  COMP_WORDS is
- * split at blanks only; the function reads COMP_LINE, as bash sets both.
- * Without COMP_LINE (keep_line 0) it must make do with COMP_WORDS.
- */
-static char *
-bash_complete(const char *dir, const char *line, int keep_line)
-{
-	char cmd[1200];
-	struct capture c;
-	FILE *p;
-	int ch;
-
-	assert_int_equal(setenv("SIPHON_COMP_LINE", line, 1), 0);
-	assert_int_equal(setenv("SIPHON_KEEP_LINE", keep_line ? "1" : "", 1), 0);
-	snprintf(cmd, sizeof(cmd), "cd '%s/home' && bash --norc --noprofile "
-	         "'%s/driver.sh' '%s/siphon.bash'", dir, dir, dir);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	capture_start(&c);
-	while ((ch = fgetc(p)) != EOF)
-		fputc(ch, c.f);
-	assert_int_equal(pclose(p), 0);
-	return capture_end(&c);
-}
-
-static void
-check_bash(const char *dir, const char *line, int keep_line, const char *want)
-{
-	char *have = bash_complete(dir, line, keep_line);
-
-	if (strcmp(have, want) != 0)
-		fail_msg("completing '%s':\n got: %s\nwant: %s", line, have, want);
-	free(have);
-}
-
-static void
-test_args_bash_completion(void **state)
-{
-	static const char driver[] =
-		"source \"$1\"\n"
-		"COMP_LINE=$SIPHON_COMP_LINE\n"
-		"COMP_POINT=${#COMP_LINE}\n"
-		"read -ra COMP_WORDS <<< \"$COMP_LINE\"\n"
-		"[[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')\n"
-		"COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
-		"[[ -z $SIPHON_KEEP_LINE ]] && unset COMP_LINE COMP_POINT\n"
-		"_siphon siphon \"${COMP_WORDS[COMP_CWORD]}\" "
-		"\"${COMP_WORDS[COMP_CWORD-1]}\" || exit 1\n"
-		"((${#COMPREPLY[@]})) || exit 0\n"
-		"printf '%s\\n' \"${COMPREPLY[@]}\" | LC_ALL=C sort\n";
-	static const char ssh_config[] =
-		"# Host commented\n"
-		"Host db1 db2.example.com\n"
-		"    HostName 10.0.0.1\n"
-		"Host *.wild prod-?? !neg\n"
-		"host=lower\n"
-		"  HOST   indented # trailing comment\n"
-		"Match host matched\n";
-	static const char known_hosts[] =
-		"db1,10.0.0.1 ssh-ed25519 AAAAC3Nza\n"
-		"[kh-port.example]:2222 ssh-ed25519 AAAA\n"
-		"[2001:db8::7]:2200 ssh-rsa AAAA\n"
-		"::1 ssh-ed25519 AAAA\n"
-		"|1|c2FsdA==|aGFzaA== ssh-ed25519 AAAA\n"
-		"@cert-authority ca-host.example ssh-rsa AAAA\n"
-		"@revoked revoked.example ssh-rsa AAAA\n"
-		"*.wildcard.example ssh-rsa AAAA\n"
-		"# comment.example ssh-rsa\n"
-		"plainhost ssh-rsa AAAA\n";
-	static const char all_hosts[] =
-		"10.0.0.1:\n[2001:db8::7]:2200:\n[::1]:\nca-host.example:\n"
-		"db1:\ndb2.example.com:\nindented:\nkh-port.example:2222:\n"
-		"lower:\nplainhost:\n";
-	char dir[] = "/tmp/siphon-test-args-XXXXXX";
-	char sub[1100], *text, *home;
-	int ch;
-
-	(void)state;
-	if (system("bash -c true >/dev/null 2>&1") != 0)
-		skip();
-	assert_non_null(mkdtemp(dir));
-	home = getenv("HOME") != NULL ? strdup(getenv("HOME")) : NULL;
-	text = completion_text("bash");
-	write_file(dir, "siphon.bash", text);
-	free(text);
-	write_file(dir, "driver.sh", driver);
-	snprintf(sub, sizeof(sub), "%s/home", dir);
-	assert_int_equal(mkdir(sub, 0700), 0);
-	snprintf(sub, sizeof(sub), "%s/home/.ssh", dir);
-	assert_int_equal(mkdir(sub, 0700), 0);
-	snprintf(sub, sizeof(sub), "%s/home/keys", dir);
-	assert_int_equal(mkdir(sub, 0700), 0);
-	write_file(dir, "home/.ssh/config", ssh_config);
-	write_file(dir, "home/.ssh/known_hosts", known_hosts);
-	write_file(dir, "home/id_test", "");
-	write_file(dir, "home/id_other", "");
-	write_file(dir, "home/keys/k1", "");
-	snprintf(sub, sizeof(sub), "%s/home", dir);
-	assert_int_equal(setenv("HOME", sub, 1), 0);
-
-	check_bash(dir, "siphon ", 1, "config\nhelp\nplan\nprofiles\npull\nversion\n");
-	check_bash(dir, "siphon p", 1, "plan\nprofiles\npull\n");
-	check_bash(dir, "siphon pu", 1, "pull\n");
-	check_bash(dir, "siphon plan --comp", 1, "--compress\n");
-	check_bash(dir, "siphon -", 1, "--config\n--help\n--version\n");
-	check_bash(dir, "siphon help ", 1, "config\nhelp\nplan\nprofiles\npull\nversion\n");
-	check_bash(dir, "siphon help pull ", 1, "");
-	check_bash(dir, "siphon version ", 1, "");
-	check_bash(dir, "siphon pull --co", 1, "--compress\n--config\n--connect-timeout\n");
-	check_bash(dir, "siphon pull --compress ", 1,
-	           "auto\ngzip\nnone\npigz\nzstd\n");
-	check_bash(dir, "siphon pull --compress z", 1, "zstd\n");
-	/* bash replaces only what follows '=': the candidate is the value. */
-	check_bash(dir, "siphon pull --compress=p", 1, "pigz\n");
-	check_bash(dir, "siphon pull --engine ", 1, "mariadb\nmysql\npostgres\nsqlite\n");
-	check_bash(dir, "siphon pull -j ", 1, "");
-	check_bash(dir, "siphon pull --level=", 1, "");
-	check_bash(dir, "siphon pull -i id_", 1, "id_other\nid_test\n");
-	check_bash(dir, "siphon pull --identity=id_t", 1, "id_test\n");
-	check_bash(dir, "siphon pull --known-hosts keys/", 1, "keys/k1\n");
-	check_bash(dir, "siphon pull ", 1, all_hosts);
-	check_bash(dir, "siphon pull d", 1, "db1:\ndb2.example.com:\n");
-	/* readline replaces from the '@' on, so the candidates keep it. */
-	check_bash(dir, "siphon pull bob@d", 1, "@db1:\n@db2.example.com:\n");
-	check_bash(dir, "siphon pull [2", 1, "[2001:db8::7]:2200:\n");
-	check_bash(dir, "siphon pull -j 4 --into x k", 1,
-	           "kh-port.example:2222:\n");
-	check_bash(dir, "siphon pull --into=x p", 1, "plainhost:\n");
-	/* Database names are the server's: nothing to offer past the host. */
-	check_bash(dir, "siphon pull db1:", 1, "");
-	check_bash(dir, "siphon pull db1:a", 1, "");
-	/* One target only; options are still offered after it. */
-	check_bash(dir, "siphon pull db1:app ", 1, "");
-	check_bash(dir, "siphon pull db1:app --f", 1, "--force\n");
-	/* Without COMP_LINE, COMP_WORDS alone. */
-	check_bash(dir, "siphon pull --c", 0, "--compress\n--config\n--connect-timeout\n");
-	check_bash(dir, "siphon ", 0, "config\nhelp\nplan\nprofiles\npull\nversion\n");
-
-	if (home != NULL)
-		setenv("HOME", home, 1);
-	else
-		unsetenv("HOME");
-	free(home);
-	snprintf(sub, sizeof(sub), "rm -rf '%s'", dir);
-	ch = system(sub);
-	assert_int_equal(ch, 0);
-}
-
-/* The zsh script at least parses; tests/ cannot drive zsh's completion. */
-static void
-test_args_zsh_completion_parses(void **state)
-{
-	char path[] = "/tmp/siphon-test-zsh-XXXXXX";
-	char cmd[128];
-	char *text;
-	FILE *f;
-	int fd;
-
-	(void)state;
-	if (system("zsh -fc true >/dev/null 2>&1") != 0)
-		skip();
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_non_null(f = fdopen(fd, "w"));
-	text = completion_text("zsh");
-	fputs(text, f);
-	free(text);
-	assert_int_equal(fclose(f), 0);
-	snprintf(cmd, sizeof(cmd), "zsh -fn '%s'", path);
-	assert_int_equal(system(cmd), 0);
-	unlink(path);
 }
 
 static void
@@ -1308,11 +1232,11 @@ main(void)
 		cmocka_unit_test(test_args_summary),
 		cmocka_unit_test(test_args_completion_lists_every_option),
 		cmocka_unit_test(test_args_complete_options),
+		cmocka_unit_test(test_args_profile_keys),
 		cmocka_unit_test(test_args_completion_files_current),
 		cmocka_unit_test(test_args_man_file_current),
 		cmocka_unit_test(test_args_man_lists_every_option),
-		cmocka_unit_test(test_args_bash_completion),
-		cmocka_unit_test(test_args_zsh_completion_parses),
+		cmocka_unit_test(test_args_man_sections),
 		cmocka_unit_test(test_args_sanitize),
 	};
 
