@@ -145,6 +145,12 @@ parse_value(struct siphon_opts *opts, const struct siphon_optdef *d, const char 
 static int
 find_index(const struct siphon_opts *opts, const char *name, size_t *at)
 {
+	/*
+	 * "database" was "dbname" before profiles: code written against the
+	 * old name (a branch merged later) must not read NULL in silence.
+	 */
+	if (strcmp(name, "dbname") == 0)
+		name = "database";
 	for (size_t i = 0; i < opts->n; i++) {
 		if (strcmp(opts->defs[i]->name, name) == 0) {
 			*at = i;
