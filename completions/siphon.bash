@@ -29,11 +29,11 @@ _siphon_call()
 _siphon_takes_arg()
 {
 	case $1 in
-	--into | -j | --jobs | --compress | --level | --engine | \
-	--remote-sudo | --remote-threads | --heartbeat-timeout | \
-	--stall-timeout | -i | --identity | --known-hosts | --connect-timeout | \
-	-J | --jump | --proxy-command | --remote-pg-opts | \
-	--remote-mysql-opts | --local-mysql-opts | --ssh | --database) return 0 ;;
+	--config | --ssh | --database | --into | -j | --jobs | --compress | \
+	--level | --engine | --remote-sudo | --remote-threads | \
+	--heartbeat-timeout | --stall-timeout | -i | --identity | \
+	--known-hosts | --connect-timeout | -J | --jump | --proxy-command | \
+	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts) return 0 ;;
 	esac
 	return 1
 }
@@ -50,7 +50,7 @@ _siphon_value()
 	--engine)
 		_siphon_add "$3" "$2" postgres mysql mariadb sqlite
 		;;
-	-i | --identity | --known-hosts)
+	--config | -i | --identity | --known-hosts)
 		compopt -o filenames 2>/dev/null
 		mapfile -t files < <(compgen -f -- "$2")
 		_siphon_add "$3" "" "${files[@]}"
@@ -63,17 +63,18 @@ _siphon_options()
 {
 	case $1 in
 	main)
-		_siphon_add "" "$2" --help --version
+		_siphon_add "" "$2" --help --version --config
 		;;
 	pull)
-		_siphon_add "" "$2" --into --jobs --compress --level --engine \
-			--remote-sudo --remote-threads --no-nice --force \
-			--allow-older-local --heartbeat-timeout \
-			--stall-timeout --identity --known-hosts \
-			--accept-new-host-key --connect-timeout --jump \
-			--proxy-command --remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --no-lock --lock-all --quiet \
-			--verbose --dry-run --help
+		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
+			--level --engine --remote-sudo --remote-threads \
+			--no-nice --force --allow-older-local \
+			--heartbeat-timeout --stall-timeout --identity \
+			--known-hosts --accept-new-host-key --connect-timeout \
+			--jump --proxy-command --remote-pg-opts \
+			--remote-mysql-opts --local-mysql-opts --no-lock \
+			--lock-all --quiet --verbose --config --dry-run \
+			--help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \

@@ -14,11 +14,11 @@ end
 
 function __siphon_takes_arg
     switch $argv[1]
-        case --into -j --jobs --compress --level --engine --remote-sudo \
-            --remote-threads --heartbeat-timeout --stall-timeout -i \
-            --identity --known-hosts --connect-timeout -J --jump \
-            --proxy-command --remote-pg-opts --remote-mysql-opts \
-            --local-mysql-opts --ssh --database
+        case --config --ssh --database --into -j --jobs --compress --level \
+            --engine --remote-sudo --remote-threads --heartbeat-timeout \
+            --stall-timeout -i --identity --known-hosts --connect-timeout -J \
+            --jump --proxy-command --remote-pg-opts --remote-mysql-opts \
+            --local-mysql-opts
             return 0
     end
     return 1
@@ -150,6 +150,9 @@ complete -c siphon -n '__siphon_subcommand_of config' -a 'add' -d 'add a profile
 complete -c siphon -n '__siphon_subcommand_of config' -a 'path' -d 'print the path of the config file'
 complete -c siphon -n '__siphon_optset main' -s h -l help -d 'show this help and exit'
 complete -c siphon -n '__siphon_optset main' -l version -d 'print the version and exit'
+complete -c siphon -n '__siphon_optset main' -l config -r -F -d 'the profile file (default: $SIPHON_CONFIG, else $XDG_CONFIG_HOME/siphon/config, else ~/.config/siphon/config)'
+complete -c siphon -n '__siphon_optset pull' -l ssh -x -d 'the server, when the target does not name it: a Host of ~/.ssh/config or an address'
+complete -c siphon -n '__siphon_optset pull' -l database -x -d 'the database on the server (SQLite: the file\'s path), when the target does not name it'
 complete -c siphon -n '__siphon_optset pull' -l into -x -d 'name of the local database to create or replace, or for SQLite the local file (default: DBNAME; for SQLite its base name)'
 complete -c siphon -n '__siphon_optset pull' -s j -l jobs -x -d 'copy over N parallel channels of the one SSH session (default 4)'
 complete -c siphon -n '__siphon_optset pull' -l compress -x -a 'auto zstd pigz gzip none' -d 'compressor to run on the server; auto picks the best one installed there, none when the server is this machine (default auto)'
@@ -175,10 +178,11 @@ complete -c siphon -n '__siphon_optset pull' -l no-lock -d 'MySQL: take no globa
 complete -c siphon -n '__siphon_optset pull' -l lock-all -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
 complete -c siphon -n '__siphon_optset pull' -s q -l quiet -d 'print only warnings and errors'
 complete -c siphon -n '__siphon_optset pull' -s v -l verbose -d 'also print debugging details'
+complete -c siphon -n '__siphon_optset pull' -l config -r -F -d 'the profile file (default: $SIPHON_CONFIG, else $XDG_CONFIG_HOME/siphon/config, else ~/.config/siphon/config)'
 complete -c siphon -n '__siphon_optset pull' -s n -l dry-run -d 'only show what the pull would do, as `siphon plan` does: change nothing'
 complete -c siphon -n '__siphon_optset pull' -s h -l help -d 'show this help and exit'
-complete -c siphon -n '__siphon_optset keys' -l ssh -x -d 'the server: a Host of ~/.ssh/config, or [user@]host[:port]'
-complete -c siphon -n '__siphon_optset keys' -l database -x -d 'the database on the server (an SQLite file path)'
+complete -c siphon -n '__siphon_optset keys' -l ssh -x -d 'the server, when the target does not name it: a Host of ~/.ssh/config or an address'
+complete -c siphon -n '__siphon_optset keys' -l database -x -d 'the database on the server (SQLite: the file\'s path), when the target does not name it'
 complete -c siphon -n '__siphon_optset keys' -l into -x -d 'name of the local database to create or replace, or for SQLite the local file (default: DBNAME; for SQLite its base name)'
 complete -c siphon -n '__siphon_optset keys' -s j -l jobs -x -d 'copy over N parallel channels of the one SSH session (default 4)'
 complete -c siphon -n '__siphon_optset keys' -l compress -x -a 'auto zstd pigz gzip none' -d 'compressor to run on the server; auto picks the best one installed there, none when the server is this machine (default auto)'
@@ -202,8 +206,8 @@ complete -c siphon -n '__siphon_optset keys' -l remote-mysql-opts -x -d 'extra o
 complete -c siphon -n '__siphon_optset keys' -l local-mysql-opts -x -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
 complete -c siphon -n '__siphon_optset keys' -l no-lock -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_optset keys' -l lock-all -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
-complete -c siphon -n '__siphon_kind KEY' -a 'ssh' -d 'the server: a Host of ~/.ssh/config, or [user@]host[:port]'
-complete -c siphon -n '__siphon_kind KEY' -a 'database' -d 'the database on the server (an SQLite file path)'
+complete -c siphon -n '__siphon_kind KEY' -a 'ssh' -d 'the server, when the target does not name it: a Host of ~/.ssh/config or an address'
+complete -c siphon -n '__siphon_kind KEY' -a 'database' -d 'the database on the server (SQLite: the file\'s path), when the target does not name it'
 complete -c siphon -n '__siphon_kind KEY' -a 'into' -d 'name of the local database to create or replace, or for SQLite the local file (default: DBNAME; for SQLite its base name)'
 complete -c siphon -n '__siphon_kind KEY' -a 'jobs' -d 'copy over N parallel channels of the one SSH session (default 4)'
 complete -c siphon -n '__siphon_kind KEY' -a 'compress' -d 'compressor to run on the server; auto picks the best one installed there, none when the server is this machine (default auto)'

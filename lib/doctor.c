@@ -127,7 +127,7 @@ after_connect(struct doc *d, const struct siphon_run *run, int rc)
 	int port = siphon_opts_int(d->opts, "port");
 	struct siphon_ssh *ssh;
 
-	say(d, "config", SIPHON_CHECK_PASS, 0, "database \"%s\" on %s", siphon_opts_str(d->opts, "dbname"), host);
+	say(d, "config", SIPHON_CHECK_PASS, 0, "database \"%s\" on %s", siphon_opts_str(d->opts, "database"), host);
 	if (rc != 0) {
 		/* The state machine's code says how far it got. */
 		if (rc == SIPHON_EHOSTKEY || rc == SIPHON_EAUTH)
@@ -178,7 +178,7 @@ any_tools(const struct siphon_run *run)
 static void
 after_choose(struct doc *d, const struct siphon_run *run, int rc)
 {
-	const char *db = siphon_opts_str(d->opts, "dbname");
+	const char *db = siphon_opts_str(d->opts, "database");
 
 	if (rc != 0) {
 		if (run != NULL && run->source->has_shell && !any_tools(run)) {
@@ -214,7 +214,7 @@ after_inspect(struct doc *d, const struct siphon_run *run, int rc)
 		return;
 	}
 	if (d->engine_named)
-		say(d, "database", SIPHON_CHECK_PASS, 0, "\"%s\" is in %s", siphon_opts_str(d->opts, "dbname"),
+		say(d, "database", SIPHON_CHECK_PASS, 0, "\"%s\" is in %s", siphon_opts_str(d->opts, "database"),
 		    run->engine->title);
 	mb(size, sizeof(size), (long long)run->cat.total_bytes);
 	say(d, "read", SIPHON_CHECK_PASS, 0, "its catalog: %d table%s, %s, %s", run->cat.ntables,

@@ -12,7 +12,7 @@
  *   siphon_ctx_new(&ctx);                 errors, log, prompts, cancel
  *   siphon_opts_new(&opts);               every option, all unset
  *   siphon_opts_set(opts, "host", "db1", SIPHON_ORIGIN_CLI, "target");
- *   siphon_opts_set(opts, "dbname", "app", SIPHON_ORIGIN_CLI, "target");
+ *   siphon_opts_set(opts, "database", "app", SIPHON_ORIGIN_CLI, "target");
  *   siphon_opts_set(opts, "jobs", "8", SIPHON_ORIGIN_CLI, "-j");
  *   siphon_pull(ctx, opts, &stats);
  *
@@ -247,8 +247,8 @@ enum siphon_compress {
  * Options.  Every option of a pull is declared once, in the library, as a
  * struct siphon_optdef: the core ones, the SSH ones, and each engine's own
  * (declared in the engine's directory).  The command line, --help, the shell
- * completions and the man page are derived from these definitions; a
- * profile file and `config show` will be too.
+ * completions, the man page, the environment (SIPHON_JOBS), the profile
+ * file's keys and `config show` are derived from these definitions.
  *
  * A struct siphon_opts holds one value per definition, each unset until
  * given (its getters then answer the definition's default) and, once set,
@@ -275,6 +275,21 @@ enum siphon_opt_origin {
 
 /* A definition: part of the target ([user@]host[:port]:DBNAME), no option. */
 #define SIPHON_OPTDEF_TARGET 0x1
+/* Its value is a secret: masked by `config show`, kept from others' eyes. */
+#define SIPHON_OPTDEF_SECRET 0x2
+/*
+ * Its value is a client's command-line options: a secret when they carry a
+ * password ("password=...", "--password=...", "--pass=...").
+ */
+#define SIPHON_OPTDEF_TOOL_OPTS 0x4
+/* With TOOL_OPTS: "-pSECRET" is a password too (the mysql client's). */
+#define SIPHON_OPTDEF_SHORT_P_PASSWORD 0x8
+/*
+ * Its value is a server, [user@]host[:port] (a Host of ~/.ssh/config or
+ * an address): taking it also sets "host", and "user" and "port" when it
+ * names them, at the same origin.
+ */
+#define SIPHON_OPTDEF_SERVER 0x10
 
 struct siphon_optdef {
 	const char *name;        /* "jobs": the long option and the profile key;
@@ -341,6 +356,150 @@ enum siphon_opt_origin siphon_opts_origin(const struct siphon_opts *opts, const 
 /* "default", "profile", "environment", "command line". */
 const char *siphon_opt_origin_name(enum siphon_opt_origin origin);
 
+/* Whether text, as a value of d, is a secret (see SIPHON_OPTDEF_SECRET). */
+int siphon_opt_is_secret(const struct siphon_optdef *d, const char *text);
+
+/*
+ * Sets every option named in the environment envp (NULL-ended "NAME=value"
+ * strings, as environ): SIPHON_<NAME> with '-' as '_', upper case
+ * (SIPHON_JOBS=8, SIPHON_REMOTE_PG_OPTS=...), at origin environment with
+ * the variable as where.  An empty variable counts as unset; other
+ * SIPHON_* variables are not options and are left alone.  Returns 0, or
+ * the first failure of siphon_opts_set (the message names the variable).
+ */
+int siphon_opts_apply_env(struct siphon_opts *opts, char *const *envp);
+
+/*
+ * The profile file.  One section per profile:
+ *
+ *   # comments on their own line start with # or ;
+ *   [defaults]                  applied to every profile, under its own keys
+ *   jobs = 8
+ *
+ *   [prod]                      a name: letters, digits, '.', '_', '-'
+ *   ssh = prod                  # a Host of ~/.ssh/config, or user@host:port
+ *   database = shop
+ *   into = "shop_dev"           quoted: \" and \\ inside; keeps '#', blanks
+ *
+ * Keys are the options' names ('-' or '_'), values their text (flags
+ * yes/no/true/false/on/off/1/0).  Options of the front end alone (quiet,
+ * verbose) are not keys.  A file that holds a secret (a password inside
+ * remote-mysql-opts, say) is refused when its group or others can read it.
+ *
+ * A loaded file keeps every line as written, so that an edit (set, unset,
+ * add a profile) rewrites only what it changes: comments, order, blank
+ * lines and line ends (CRLF) stay.  Errors are one line on the context,
+ * "FILE:LINE: what; how to fix it", SIPHON_EUSAGE; FILE is the path with
+ * the home directory written "~".
+ */
+struct siphon_config;
+
+/* The section applied to every profile. */
+#define SIPHON_CONFIG_DEFAULTS "defaults"
+
+/*
+ * The file to use: explicit when not NULL (--config), else $SIPHON_CONFIG,
+ * else $XDG_CONFIG_HOME/siphon/config, else ~/.config/siphon/config.
+ * *required (may be NULL) says whether a missing file is an error (the
+ * first two) or means no profiles.  Returns 0, or SIPHON_EUSAGE when there
+ * is no home directory to look in or the path is too long.
+ */
+int siphon_config_path(struct siphon_ctx *ctx, const char *explicit_path, char *buf,
+                       size_t cap, int *required);
+
+/*
+ * Reads and checks the file at path: its syntax, then every key and value
+ * against the option definitions (unknown keys get a did-you-mean; the
+ * names in front_end_keys, NULL-ended, may be NULL, are said to be
+ * command-line options), then that a secret is not readable by others.
+ * A missing file gives an empty object when missing_ok, else an error.
+ * strict 0 checks the syntax alone, for an edit that may be the fix of a
+ * bad value.  Returns 0, SIPHON_EUSAGE, SIPHON_ELOCAL (unreadable) or
+ * SIPHON_ENOMEM.  Free with siphon_config_free().
+ */
+int siphon_config_load(struct siphon_ctx *ctx, const char *path, int missing_ok, int strict,
+                       const char *const *front_end_keys, struct siphon_config **out);
+/*
+ * The same from bytes in memory (tests, fuzzing): name stands for the path
+ * in messages and writes; mode is the file's permission bits (0600 when it
+ * does not matter).
+ */
+int siphon_config_parse(struct siphon_ctx *ctx, const char *name, const char *data, size_t len,
+                        unsigned mode, int strict, const char *const *front_end_keys,
+                        struct siphon_config **out);
+void siphon_config_free(struct siphon_config *cfg);
+
+/* The path as given, and as messages write it ("~/.config/siphon/config"). */
+const char *siphon_config_file(const struct siphon_config *cfg);
+const char *siphon_config_display(const struct siphon_config *cfg);
+/* Whether the file existed when loaded. */
+int siphon_config_exists(const struct siphon_config *cfg);
+
+/* The profiles, in file order, [defaults] left out: i below the count. */
+size_t siphon_config_profile_count(const struct siphon_config *cfg);
+const char *siphon_config_profile_name(const struct siphon_config *cfg, size_t i);
+/* Whether section name ("defaults" included) is in the file; *line its line. */
+int siphon_config_has(const struct siphon_config *cfg, const char *name, int *line);
+/*
+ * The value of key (either spelling) in section name, unquoted, or NULL;
+ * *line (may be NULL) its line.  Owned by cfg.
+ */
+const char *siphon_config_get(const struct siphon_config *cfg, const char *name, const char *key,
+                              int *line);
+/* Whether name is a good profile name ([A-Za-z0-9_.-]+, not too long). */
+int siphon_config_name_ok(const char *name);
+
+/*
+ * Sets opts from [defaults], then from section profile (NULL: [defaults]
+ * alone), at origin profile with where "FILE:LINE": a value of the command
+ * line or the environment is kept.  Returns 0 or the first failure of
+ * siphon_opts_set (on the context); SIPHON_EUSAGE for a profile not in the
+ * file.
+ */
+int siphon_config_apply(struct siphon_ctx *ctx, const struct siphon_config *cfg,
+                        const char *profile, struct siphon_opts *opts);
+
+/*
+ * Edits, in memory until siphon_config_write().  set: key (checked against
+ * the definitions, the value with it) in section name: the value replaced
+ * in place when the key is there (its line's comment kept), else a line
+ * added after the section's last key, the section added at the end of the
+ * file when missing.  unset: the key's line removed (SIPHON_EUSAGE when it
+ * is not there).  add: a new empty section at the end (SIPHON_EUSAGE when
+ * there already).  The value is quoted when it needs to be.
+ */
+int siphon_config_set(struct siphon_ctx *ctx, struct siphon_config *cfg, const char *name,
+                      const char *key, const char *value);
+int siphon_config_unset(struct siphon_ctx *ctx, struct siphon_config *cfg, const char *name,
+                        const char *key);
+int siphon_config_add(struct siphon_ctx *ctx, struct siphon_config *cfg, const char *name);
+/*
+ * Writes the file atomically: a temporary file in the same directory,
+ * flushed to disk, renamed over it.  A new file gets mode 0600 and a new
+ * directory 0700; an existing file keeps its mode.  Refuses (SIPHON_EUSAGE)
+ * to write a secret into a file others can read.  Returns 0,
+ * SIPHON_ELOCAL (with the path and the system's reason) or SIPHON_ENOMEM.
+ */
+int siphon_config_write(struct siphon_ctx *ctx, struct siphon_config *cfg);
+
+/*
+ * The record of a profile's last pull, in $XDG_STATE_HOME/siphon/last/NAME
+ * (default ~/.local/state): a few "key=value" lines, written atomically.
+ * Fields are only ever added.
+ */
+struct siphon_last_pull {
+	int64_t time;            /* when it ended: seconds since 1970 (UTC) */
+	int exit_code;           /* the front end's exit status */
+	double seconds;          /* how long it took */
+	uint64_t bytes;          /* bytes on the wire */
+};
+
+/* Writes the record of profile name.  0, SIPHON_ELOCAL, SIPHON_EUSAGE. */
+int siphon_last_pull_write(struct siphon_ctx *ctx, const char *name,
+                           const struct siphon_last_pull *lp);
+/* Reads it: 0, or -1 when there is none (or it cannot be read). */
+int siphon_last_pull_read(const char *name, struct siphon_last_pull *out);
+
 /* Figures of a finished pull, for the summary line and benchmarks. */
 struct siphon_pull_stats {
 	uint64_t wire_bytes;     /* compressed bytes received */
@@ -356,7 +515,7 @@ struct siphon_pull_stats {
 };
 
 /*
- * Copies the database named by the "dbname" option from the server
+ * Copies the database named by the "database" option from the server
  * ("host", "user", "port") into the local database "into", replacing it
  * only when everything succeeded.  On failure the local database is as it
  * was.  opts is read, not kept.  stats may be NULL.

@@ -13,11 +13,16 @@
  */
 #define LONG_VAL_BASE 0x100
 
+#define CONFIG_HELP "the profile file (default: $SIPHON_CONFIG, else " \
+	"$XDG_CONFIG_HOME/siphon/config, else ~/.config/siphon/config)"
+
 const struct siphon_optdef cli_main_options[] = {
 	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "show this help and exit" },
 	{ .name = "version", .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "print the version and exit" },
+	{ .name = "config", .type = SIPHON_OPT_FILE, .metavar = "FILE", .scope = "cli",
+	  .help = CONFIG_HELP },
 	{ .name = NULL },
 };
 
@@ -26,6 +31,8 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 	  .help = "print only warnings and errors" },
 	{ .name = "verbose", .short_name = 'v', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "also print debugging details" },
+	{ .name = "config", .type = SIPHON_OPT_FILE, .metavar = "FILE", .scope = "cli",
+	  .help = CONFIG_HELP },
 	{ .name = "dry-run", .short_name = 'n', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "only show what the pull would do, as `siphon plan` does: change nothing" },
 	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
@@ -34,20 +41,12 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 };
 
 /* Indexes into the tables above. */
-enum { MAIN_HELP, MAIN_VERSION };
-enum { PULL_QUIET, PULL_VERBOSE, PULL_DRY_RUN, PULL_HELP };
+enum { MAIN_HELP, MAIN_VERSION, MAIN_CONFIG };
+enum { PULL_QUIET, PULL_VERBOSE, PULL_CONFIG, PULL_DRY_RUN, PULL_HELP };
 
-/*
- * The keys of a profile that are no option of pull: they say what a
- * target says on the command line (lib/opt's host, user, port, dbname).
- */
-const struct siphon_optdef cli_profile_options[] = {
-	{ .name = "ssh", .type = SIPHON_OPT_STRING, .metavar = "HOST", .scope = "profile",
-	  .help = "the server: a Host of ~/.ssh/config, or [user@]host[:port]" },
-	{ .name = "database", .type = SIPHON_OPT_STRING, .metavar = "DBNAME", .scope = "profile",
-	  .help = "the database on the server (an SQLite file path)" },
-	{ .name = NULL },
-};
+/* The names above: options of the command line alone, never profile keys. */
+const char *const cli_front_end_keys[] = {"help", "version", "config", "quiet", "verbose",
+                                          "dry-run", NULL};
 
 const struct cli_command cli_commands[] = {
 	{ "pull", "copy a database from a server into a local one", "TARGET", CLI_OPTSET_PULL },
@@ -139,7 +138,7 @@ add_library(struct cli_optlist *l, const struct siphon_opts *opts)
 	for (size_t i = 0; i < n; i++) {
 		const struct siphon_optdef *d = siphon_opts_def(opts, i);
 
-		/* host, port, user and dbname come from the target. */
+		/* host, port and user come from a target or ssh. */
 		if (d->flags & SIPHON_OPTDEF_TARGET)
 			continue;
 		if (l->n == CLI_OPT_MAX)
@@ -180,7 +179,6 @@ int
 cli_optlist_keys(struct cli_optlist *l)
 {
 	memset(l, 0, sizeof(*l));
-	add_table(l, cli_profile_options);
 	if (siphon_opts_new(&l->opts) != 0)
 		return -1;
 	if (add_library(l, l->opts) != 0) {
@@ -342,11 +340,12 @@ store_main(void *arg, const struct siphon_optdef *d, const char *spelled,
 	struct cli_main_args *ma = arg;
 
 	(void)spelled;
-	(void)optarg_;
 	if (d == &cli_main_options[MAIN_HELP])
 		ma->help = 1;
 	else if (d == &cli_main_options[MAIN_VERSION])
 		ma->version = 1;
+	else if (d == &cli_main_options[MAIN_CONFIG])
+		ma->config = optarg_;
 	else
 		return usage_err(err, errcap, "internal error: option --%s", d->name);
 	return 0;
@@ -388,6 +387,8 @@ store_pull(void *arg, const struct siphon_optdef *d, const char *spelled,
 		pa->dry_run = 1;
 	else if (d == &cli_pull_cli_options[PULL_HELP])
 		pa->help = 1;
+	else if (d == &cli_pull_cli_options[PULL_CONFIG])
+		pa->config = optarg_;
 	else
 		/* A flag on the command line says yes. */
 		return set_cli(pa->opts, d->name, optarg_ != NULL ? optarg_ : "yes",
@@ -544,7 +545,7 @@ set_target(struct siphon_opts *opts, const struct cli_target *t, char *err, size
 			return -1;
 	}
 	if (set_cli(opts, "host", t->host, "target", err, errcap) != 0 ||
-	    set_cli(opts, "dbname", t->dbname, "target", err, errcap) != 0)
+	    set_cli(opts, "database", t->dbname, "target", err, errcap) != 0)
 		return -1;
 	return 0;
 }
@@ -570,12 +571,20 @@ cli_pull_args_parse(struct cli_pull_args *pa, int argc, char **argv,
 	if (pa->quiet && pa->verbose)
 		return usage_err(err, errcap,
 		                 "--quiet and --verbose cannot be used together");
+	/* No target: --ssh and --database say it all (checked later). */
 	if (first >= argc)
-		return usage_err(err, errcap,
-		                 "missing target " CLI_TARGET_SYNOPSIS);
+		return 0;
 	if (argc - first > 1)
 		return usage_err(err, errcap, "unexpected argument '%s'",
 		                 argv[first + 1]);
+	/* A word without ':' or '/' is a profile (or, with --database, a server). */
+	if (strpbrk(argv[first], ":/") == NULL && argv[first][0] != '\0') {
+		pa->word = argv[first];
+		return 0;
+	}
+	if (siphon_opts_is_set(pa->opts, "ssh") || siphon_opts_is_set(pa->opts, "database"))
+		return usage_err(err, errcap, "the target '%s' names the server and the database: "
+		                 "drop --ssh and --database, or the target", argv[first]);
 	if (cli_target_parse(argv[first], &t, err, errcap) != 0)
 		return -1;
 	r = set_target(pa->opts, &t, err, errcap);

@@ -18,6 +18,8 @@
 #include <stddef.h>
 
 #define CLI_TARGET_SYNOPSIS "[user@]host[:port]:DBNAME"
+/* What pull takes: a profile or a target. */
+#define CLI_PULL_SYNOPSIS "PROFILE | " CLI_TARGET_SYNOPSIS
 
 /* Room for one usage message; longer ones are cut, never overflowed. */
 #define CLI_ERR_MAX 512
@@ -61,6 +63,7 @@ struct cli_command {
 struct cli_main_args {
 	int help;
 	int version;
+	const char *config;       /* --config FILE; NULL; points into argv */
 };
 
 /* The result of parsing `siphon pull ...`. */
@@ -70,6 +73,13 @@ struct cli_pull_args {
 	int verbose;
 	int dry_run;              /* --dry-run: plan only */
 	int help;                 /* --help seen: nothing else was checked */
+	const char *config;       /* --config FILE; NULL; points into argv */
+	/*
+	 * A target without ':' or '/': a profile, or (with a database given)
+	 * the server.  NULL for HOST:DATABASE (set in opts) or no target.
+	 * Points into argv.
+	 */
+	const char *word;
 };
 
 /* The pieces of a target; all point into buf, which the struct owns. */
@@ -83,7 +93,8 @@ struct cli_target {
 
 extern const struct siphon_optdef cli_main_options[];
 extern const struct siphon_optdef cli_pull_cli_options[];
-extern const struct siphon_optdef cli_profile_options[];
+/* The names of the CLI's own options, NULL-ended: not profile keys. */
+extern const char *const cli_front_end_keys[];
 extern const struct cli_command cli_commands[];
 extern const size_t cli_commands_count;
 
@@ -98,8 +109,8 @@ void cli_optlist_main(struct cli_optlist *l);
  */
 int cli_optlist_pull(struct cli_optlist *l);
 /*
- * The keys of a profile: cli_profile_options (ssh, database), then the
- * library's options of pull.  Returns 0, or -1 when out of memory.
+ * The keys of a profile: the library's options of pull (ssh and database
+ * among them).  Returns 0, or -1 when out of memory.
  */
 int cli_optlist_keys(struct cli_optlist *l);
 void cli_optlist_free(struct cli_optlist *l);
@@ -121,8 +132,9 @@ int cli_main_args_parse(struct cli_main_args *ma, int argc, char **argv,
 
 /*
  * Parses `pull ...` (argv[0] is "pull") into pa, which needs no set-up:
- * every option and the parts of the target are set in pa->opts with origin
- * command line.  getopt_long permutes argv.  Returns 0, or -1 with a
+ * every option and the parts of a HOST:DATABASE target are set in pa->opts
+ * with origin command line; a target without ':' is left in pa->word and
+ * none at all is no error here (cli_pull_resolve decides both).  getopt_long permutes argv.  Returns 0, or -1 with a
  * one-line message in err.  When --help is seen, returns 0 at once with
  * pa->help set and the rest unchecked.  Call cli_pull_args_free()
  * afterwards either way.

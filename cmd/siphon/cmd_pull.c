@@ -6,12 +6,14 @@
 #include "exitcodes.h"
 #include "help.h"
 #include "plan_print.h"
+#include "profile.h"
 #include "progress_text.h"
 #include "tty.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /*
  * Progress goes to stderr, one "siphon: ..." line per message, so stdout
@@ -59,12 +61,34 @@ print_plan(void *arg, const struct siphon_plan_info *plan)
 	cli_plan_print(stdout, po->target, plan);
 }
 
+/*
+ * After a profile's pull: when it ended and how, for `siphon profiles`.
+ * A record that cannot be written is worth a warning, not a failed pull.
+ */
+static void
+record_last_pull(const char *profile, int code, const struct siphon_pull_stats *stats)
+{
+	struct siphon_last_pull lp = {
+		.time = (int64_t)time(NULL),
+		.exit_code = code,
+		.seconds = stats->seconds,
+		.bytes = stats->wire_bytes,
+	};
+	struct siphon_ctx *ctx = NULL;
+
+	if (siphon_ctx_new(&ctx) != 0)
+		return;
+	if (siphon_last_pull_write(ctx, profile, &lp) != 0)
+		fprintf(stderr, "siphon: warning: %s\n", siphon_ctx_errmsg(ctx));
+	siphon_ctx_free(ctx);
+}
+
 enum mode { MODE_PULL, MODE_PLAN, MODE_DOCTOR };
 static const char *const mode_name[] = {"pull", "plan", "doctor"};
 
 /* pull, its plan, or its checks: options to library call to exit status. */
 static int
-run_command(int argc, char **argv, enum mode mode)
+run_command(int argc, char **argv, enum mode mode, const char *main_config)
 {
 	const char *name = mode_name[mode];
 	int plan = mode != MODE_PULL;
@@ -72,6 +96,8 @@ run_command(int argc, char **argv, enum mode mode)
 	struct plan_out po;
 	struct cli_pull_args pa;
 	struct siphon_ctx *ctx = NULL;
+	struct siphon_config *cfg = NULL;
+	const char *profile = NULL;
 	struct siphon_pull_stats stats;
 	struct cli_progress_text text;
 	char err[CLI_ERR_MAX];
@@ -99,6 +125,12 @@ run_command(int argc, char **argv, enum mode mode)
 		code = cli_exit_code(r);
 		goto out;
 	}
+	if ((r = cli_pull_resolve(ctx, &pa, main_config, &cfg, &profile, err, sizeof(err))) != 0) {
+		/* The line says what to do: no pointer to --help. */
+		fprintf(stderr, "siphon: %s\n", err);
+		code = cli_exit_code(r);
+		goto out;
+	}
 	/* doctor's checklist says what the progress lines would. */
 	siphon_ctx_set_log(ctx, log_line, NULL,
 	                   mode == MODE_DOCTOR && !pa.verbose ? SIPHON_LOG_WARN : log_level(&pa));
@@ -118,7 +150,7 @@ run_command(int argc, char **argv, enum mode mode)
 
 	memset(&stats, 0, sizeof(stats));
 	snprintf(po.target, sizeof(po.target), "%s:%s", siphon_opts_str(pa.opts, "host"),
-	         siphon_opts_str(pa.opts, "dbname"));
+	         siphon_opts_str(pa.opts, "database"));
 	if (mode == MODE_DOCTOR) {
 		fprintf(stdout, "checking a pull of %s\n", po.target);
 		r = siphon_doctor(ctx, pa.opts, cli_doctor_line, &doc);
@@ -135,7 +167,7 @@ run_command(int argc, char **argv, enum mode mode)
 	}
 	if (r == SIPHON_OK) {
 		code = CLI_EXIT_OK;
-		goto out;
+		goto record;
 	}
 	code = cli_exit_code(r);
 	/*
@@ -151,27 +183,31 @@ run_command(int argc, char **argv, enum mode mode)
 	} else {
 		fprintf(stderr, "siphon: %s failed (error %d)\n", name, r);
 	}
+record:
+	if (profile != NULL && mode == MODE_PULL)
+		record_last_pull(profile, code, &stats);
 out:
 	cli_signals_restore();
 	siphon_ctx_free(ctx);
+	siphon_config_free(cfg);
 	cli_pull_args_free(&pa);
 	return code;
 }
 
 int
-cli_cmd_pull(int argc, char **argv)
+cli_cmd_pull(int argc, char **argv, const char *main_config)
 {
-	return run_command(argc, argv, MODE_PULL);
+	return run_command(argc, argv, MODE_PULL, main_config);
 }
 
 int
-cli_cmd_plan(int argc, char **argv)
+cli_cmd_plan(int argc, char **argv, const char *main_config)
 {
-	return run_command(argc, argv, MODE_PLAN);
+	return run_command(argc, argv, MODE_PLAN, main_config);
 }
 
 int
-cli_cmd_doctor(int argc, char **argv)
+cli_cmd_doctor(int argc, char **argv, const char *main_config)
 {
-	return run_command(argc, argv, MODE_DOCTOR);
+	return run_command(argc, argv, MODE_DOCTOR, main_config);
 }

@@ -17,6 +17,11 @@ const char cli_pull_about[] =
 	"local database is replaced only once everything has succeeded.\n";
 
 const char cli_pull_target[] =
+	"  PROFILE is a [section] of the profile file (siphon profiles lists them;\n"
+	"  siphon config add NAME --ssh HOST --database DB makes one); its keys are\n"
+	"  the options below, under the command line and SIPHON_<OPTION> variables\n"
+	"  (SIPHON_JOBS=8).  HOST may be a Host of ~/.ssh/config.  A word that is no\n"
+	"  profile is the server when --database is given.\n"
 	"  user defaults to $USER and port to 22.  Write an IPv6 address in brackets:\n"
 	"  [::1]:2222:app or admin@[::1]:app.  Everything after the host and port is\n"
 	"  the database name, colons included.  A PostgreSQL or MySQL/MariaDB database\n"
@@ -122,7 +127,7 @@ cli_help_main(FILE *out)
 
 	cli_optlist_main(&l);
 	fputs("usage: siphon <command> [options]\n"
-	      "       siphon pull [options] " CLI_TARGET_SYNOPSIS "\n"
+	      "       siphon pull [options] " CLI_PULL_SYNOPSIS "\n"
 	      "\n"
 	      "siphon copies a database from a server to this machine over one "
 	      "SSH session.\n"
@@ -155,7 +160,7 @@ cli_help_pull(FILE *out)
 
 	if (cli_optlist_pull(&l) != 0)
 		return -1;
-	fprintf(out, "usage: siphon pull [options] " CLI_TARGET_SYNOPSIS "\n"
+	fprintf(out, "usage: siphon pull [options] " CLI_PULL_SYNOPSIS "\n"
 	        "\n%s\nTarget:\n%s\nWhere the tools find their servers:\n%s\n",
 	        cli_pull_about, cli_pull_target, cli_pull_where);
 	print_options(out, &l);
@@ -163,6 +168,62 @@ cli_help_pull(FILE *out)
 	fputs(cli_exit_codes_text, out);
 	cli_optlist_free(&l);
 	return 0;
+}
+
+/* The prose of `siphon config --help`; keep each line within 79 columns. */
+static const char cli_config_help[] =
+	"usage: siphon config show [PROFILE]\n"
+	"       siphon config set PROFILE KEY VALUE\n"
+	"       siphon config unset PROFILE KEY\n"
+	"       siphon config add PROFILE --ssh HOST --database DB [pull's options]\n"
+	"       siphon config path\n"
+	"\n"
+	"The profile file (siphon config path; --config FILE, SIPHON_CONFIG, else\n"
+	"$XDG_CONFIG_HOME/siphon/config or ~/.config/siphon/config) has one section\n"
+	"per profile, and [defaults] for every profile:\n"
+	"\n"
+	"  [prod]\n"
+	"  ssh = prod              # a Host of ~/.ssh/config, or user@host:port\n"
+	"  database = shop\n"
+	"  into = shop_dev\n"
+	"  jobs = 4\n"
+	"\n"
+	"Keys are pull's options (siphon pull --help), '-' or '_'; flags take yes\n"
+	"or no.  Quote a value with \" to keep a '#' or blanks at its ends.\n"
+	"\n"
+	"  show    every setting a pull of PROFILE (or of HOST:DB) would use, and\n"
+	"          where it comes from: the file and line, SIPHON_<KEY>, or the\n"
+	"          default; passwords are hidden\n"
+	"  set     set KEY in PROFILE (the profile is made when missing)\n"
+	"  unset   remove KEY from PROFILE\n"
+	"  add     make PROFILE from pull's options; an existing one is refused\n"
+	"  path    print the profile file's path\n"
+	"\n"
+	"Edits keep the file's comments, order and line ends, and write it at once\n"
+	"(a new file is private: mode 0600).  A file that others can read is\n"
+	"refused while it holds a password.\n"
+	"\n"
+	"Options:\n"
+	"      --config FILE          the profile file\n"
+	"  -h, --help                 show this help and exit\n"
+	"\n";
+
+void
+cli_help_config(FILE *out)
+{
+	fputs(cli_config_help, out);
+	fputs(cli_exit_codes_text, out);
+}
+
+void
+cli_help_profiles(FILE *out)
+{
+	fputs("usage: siphon profiles [--config FILE]\n"
+	      "\n"
+	      "Lists the profiles of the profile file: name, server, engine, database,\n"
+	      "local name, and when the last pull of each ended and how.\n"
+	      "\n", out);
+	fputs(cli_exit_codes_text, out);
 }
 
 void

@@ -19,6 +19,10 @@ void cli_help_main(FILE *out);
  * Returns 0, or -1 when out of memory (nothing written).
  */
 int cli_help_pull(FILE *out);
+/* `siphon config --help`: the subcommands, the file's format in short. */
+void cli_help_config(FILE *out);
+/* `siphon profiles --help`. */
+void cli_help_profiles(FILE *out);
 /* `siphon --version`. */
 void cli_version(FILE *out);
 

@@ -1,5 +1,6 @@
 /* main.c - siphon: dispatch to the subcommand, decide the exit status. */
 #include "args.h"
+#include "cmd_config.h"
 #include "cmd_pull.h"
 #include "completion.h"
 #include "exitcodes.h"
@@ -70,11 +71,15 @@ main(int argc, char **argv)
 		return cli_usage_error("missing command", NULL);
 	cmd = argv[i];
 	if (strcmp(cmd, "pull") == 0)
-		return cli_cmd_pull(argc - i, argv + i);
+		return cli_cmd_pull(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "plan") == 0)
-		return cli_cmd_plan(argc - i, argv + i);
+		return cli_cmd_plan(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "doctor") == 0)
-		return cli_cmd_doctor(argc - i, argv + i);
+		return cli_cmd_doctor(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "config") == 0)
+		return cli_cmd_config(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "profiles") == 0)
+		return cli_cmd_profiles(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "help") == 0) {
 		if (argc - i > 2)
 			return unexpected(argv[i + 2], NULL);
@@ -82,6 +87,10 @@ main(int argc, char **argv)
 		                      strcmp(argv[i + 1], "doctor") == 0)) {
 			if (cli_help_pull(stdout) != 0)
 				return out_of_memory();
+		} else if (argc - i == 2 && strcmp(argv[i + 1], "config") == 0) {
+			cli_help_config(stdout);
+		} else if (argc - i == 2 && strcmp(argv[i + 1], "profiles") == 0) {
+			cli_help_profiles(stdout);
 		} else if (argc - i == 1 || strcmp(argv[i + 1], "help") == 0 ||
 		         strcmp(argv[i + 1], "version") == 0)
 			cli_help_main(stdout);
@@ -108,13 +117,16 @@ main(int argc, char **argv)
 		return flushed();
 	}
 	/*
-	 * Hidden, for the completion scripts: the targets of pull (profile
-	 * names, then the Hosts of ~/.ssh/config) and the profile names, one
-	 * a line.  PLACEHOLDERS printing nothing: replaced at the merge with
-	 * the profiles branch's (and the ssh_config Hosts added to targets).
+	 * Hidden, for the completion scripts: the targets of pull and the
+	 * profile names, one a line.  Targets are the profile names for now;
+	 * the Hosts of ~/.ssh/config are to follow them.
 	 */
-	if (strcmp(cmd, "__complete-targets") == 0 || strcmp(cmd, "__complete-profiles") == 0)
+	if (strcmp(cmd, "__complete-targets") == 0 || strcmp(cmd, "__complete-profiles") == 0) {
+		if (argc - i != 1)
+			return unexpected(argv[i + 1], NULL);
+		cli_cmd_complete_targets(ma.config);
 		return flushed();
+	}
 	/* Hidden: docs/siphon.1 and docs/siphon.conf.5 are its output (make man). */
 	if (strcmp(cmd, "__gen-man") == 0) {
 		int conf = argc - i == 2 && strcmp(argv[i + 1], "conf") == 0;

@@ -30,7 +30,7 @@ void
 cli_format_summary(char *buf, size_t cap, const struct siphon_opts *o,
                    const struct siphon_pull_stats *st)
 {
-	const char *dbname = siphon_opts_str(o, "dbname"), *host = siphon_opts_str(o, "host");
+	const char *dbname = siphon_opts_str(o, "database"), *host = siphon_opts_str(o, "host");
 	const char *into_opt = siphon_opts_str(o, "into");
 	char raw[32], wire[32], rate[48] = "";
 	/* The library fills codec; do not trust it to be terminated. */

@@ -59,6 +59,27 @@ const struct siphon_opt_value *siphon_opt_value(const struct siphon_opts *opts,
 int siphon_opt_int(const struct siphon_opts *opts, const struct siphon_optdef *d);
 const char *siphon_opt_str(const struct siphon_opts *opts, const struct siphon_optdef *d);
 
+/* A server, [user@]host[:port], split; the pointers are into buf. */
+struct siphon_opt_server {
+	char buf[512];
+	const char *user;        /* NULL: none given */
+	const char *host;        /* without an IPv6 address's brackets */
+	int port;                /* 0: none given */
+};
+
+/*
+ * Splits spec into out.  Returns 0, or -1 with why ("bad port ...") in
+ * why.
+ */
+int siphon_opt_server_split(const char *spec, struct siphon_opt_server *out, char *why,
+                            size_t whycap);
+
+/* "SIPHON_JOBS" for jobs: 0, or -1 when it does not fit in cap. */
+int siphon_opt_env_name(const struct siphon_optdef *d, char *buf, size_t cap);
+
+/* The option name nearest to word (a typo of it), or NULL when none is near. */
+const char *siphon_opts_suggest(const struct siphon_opts *opts, const char *word);
+
 /*
  * What the core code of a pull reads: the resolved values, defaults filled
  * in.  Strings are borrowed from the options object, which outlives the

@@ -9,12 +9,19 @@
 static const char *const compress_choices[] = {"auto", "zstd", "pigz", "gzip", "none", NULL};
 
 const struct siphon_optdef siphon_opt_core[] = {
+	/* The server and the database first: a profile's first keys. */
+	{ .name = "ssh", .type = SIPHON_OPT_STRING, .metavar = "[USER@]HOST[:PORT]",
+	  .scope = "core", .flags = SIPHON_OPTDEF_SERVER,
+	  .help = "the server, when the target does not name it: a Host of "
+	          "~/.ssh/config or an address" },
+	/* A target's DBNAME; an option too, for a profile or --ssh. */
+	{ .name = "database", .type = SIPHON_OPT_STRING, .metavar = "DBNAME",
+	  .scope = "core",
+	  .help = "the database on the server (SQLite: the file's path), when "
+	          "the target does not name it" },
 	{ .name = "host", .type = SIPHON_OPT_STRING, .metavar = "HOST",
 	  .scope = "core", .flags = SIPHON_OPTDEF_TARGET,
 	  .help = "the SSH server: a host name or address" },
-	{ .name = "dbname", .type = SIPHON_OPT_STRING, .metavar = "DBNAME",
-	  .scope = "core", .flags = SIPHON_OPTDEF_TARGET,
-	  .help = "the database on the server (SQLite: the file's path)" },
 	{ .name = "into", .type = SIPHON_OPT_STRING, .metavar = "LOCALNAME",
 	  .scope = "core",
 	  .help = "name of the local database to create or replace, or for "

@@ -39,7 +39,7 @@ siphon_opts_resolve(const struct siphon_opts *opts, struct siphon_pull_opts *out
 	out->user = siphon_opts_str(opts, "user");
 	out->host = siphon_opts_str(opts, "host");
 	out->port = siphon_opts_int(opts, "port");
-	out->dbname = siphon_opts_str(opts, "dbname");
+	out->dbname = siphon_opts_str(opts, "database");
 	out->into = siphon_opts_str(opts, "into");
 	out->jobs = siphon_opts_int(opts, "jobs");
 	/* The choices are listed in the enum's order. */

@@ -57,8 +57,8 @@ parse_int(const char *s, int min, int max, int *out)
 static int
 parse_flag(const char *s, int *out)
 {
-	static const char *const yes[] = {"yes", "true", "1", NULL};
-	static const char *const no[] = {"no", "false", "0", NULL};
+	static const char *const yes[] = {"yes", "true", "on", "1", NULL};
+	static const char *const no[] = {"no", "false", "off", "0", NULL};
 
 	for (size_t i = 0; yes[i] != NULL; i++) {
 		if (strcmp(s, yes[i]) == 0) {
@@ -118,6 +118,15 @@ parse_value(struct siphon_opts *opts, const struct siphon_optdef *d, const char 
 		if (*text == '\0')
 			return opt_err(opts, SIPHON_EUSAGE, "%sempty value for %s", prefix, spelled);
 		*num = 0;
+		if (d->flags & SIPHON_OPTDEF_SERVER) {
+			struct siphon_opt_server sv;
+
+			if (siphon_opt_server_split(text, &sv, names, sizeof(names)) != 0)
+				return opt_err(opts, SIPHON_EUSAGE,
+				               "%sbad value '%s' for %s (expected [user@]host[:port] or "
+				               "a Host of ~/.ssh/config; %s)",
+				               prefix, text, spelled, names);
+		}
 		return 0;
 	case SIPHON_OPT_CHOICE:
 		for (int i = 0; d->choices != NULL && d->choices[i] != NULL; i++) {
@@ -136,6 +145,12 @@ parse_value(struct siphon_opts *opts, const struct siphon_optdef *d, const char 
 static int
 find_index(const struct siphon_opts *opts, const char *name, size_t *at)
 {
+	/*
+	 * "database" was "dbname" before profiles: code written against the
+	 * old name (a branch merged later) must not read NULL in silence.
+	 */
+	if (strcmp(name, "dbname") == 0)
+		name = "database";
 	for (size_t i = 0; i < opts->n; i++) {
 		if (strcmp(opts->defs[i]->name, name) == 0) {
 			*at = i;
@@ -183,6 +198,30 @@ siphon_opts_clear(struct siphon_opts *opts)
 	free(opts->defs);
 	free(opts->filled_choices);
 	memset(opts, 0, sizeof(*opts));
+}
+
+/*
+ * A server value taken ("deploy@db1:2222") sets its parts, at its origin,
+ * where they are not set more strongly already.  Its text was checked.
+ */
+static int
+set_server_parts(struct siphon_opts *opts, const char *text, enum siphon_opt_origin origin,
+                 const char *where)
+{
+	struct siphon_opt_server sv;
+	char why[128], port[16];
+	int r;
+
+	if (siphon_opt_server_split(text, &sv, why, sizeof(why)) != 0)
+		return opt_err(opts, SIPHON_EINTERNAL, "server '%s' no longer splits: %s", text, why);
+	if ((r = siphon_opts_set(opts, "host", sv.host, origin, where)) != 0)
+		return r;
+	if (sv.user != NULL && (r = siphon_opts_set(opts, "user", sv.user, origin, where)) != 0)
+		return r;
+	snprintf(port, sizeof(port), "%d", sv.port);
+	if (sv.port != 0 && (r = siphon_opts_set(opts, "port", port, origin, where)) != 0)
+		return r;
+	return 0;
 }
 
 int
@@ -233,6 +272,8 @@ siphon_opts_set(struct siphon_opts *opts, const char *name, const char *text,
 	v->num = num;
 	v->origin = origin;
 	v->set = origin > SIPHON_ORIGIN_DEFAULT;
+	if (d->flags & SIPHON_OPTDEF_SERVER)
+		return set_server_parts(opts, text, origin, where);
 	return 0;
 }
 

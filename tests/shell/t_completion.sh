@@ -194,7 +194,7 @@ common()
 	check "$sh" "siphon config " show set unset add path
 	check "$sh" "siphon config s" show set
 	check "$sh" "siphon help " pull plan doctor profiles config help version
-	check "$sh" "siphon pull --co" --compress --connect-timeout
+	check "$sh" "siphon pull --co" --compress --config --connect-timeout
 	check "$sh" "siphon plan --comp" --compress
 	check "$sh" "siphon pull --compress " auto zstd pigz gzip none
 	check "$sh" "siphon pull --compress z" zstd
@@ -222,7 +222,7 @@ common()
 
 if [[ -r $bash_completion ]]; then
 	common bash
-	check bash "siphon -" --help --version
+	check bash "siphon -" --config --help --version
 	check bash "siphon pull --compress=p" pigz
 	check bash "siphon pull --identity=id_t" id_test
 	# readline replaces from the '@' on, so the candidates keep it.
@@ -256,7 +256,7 @@ fi
 
 if command -v fish >/dev/null 2>&1; then
 	common fish
-	check fish "siphon -" -h --help --version
+	check fish "siphon -" -h --config --help --version
 	check fish "siphon pull --known-hosts keys/" keys/k1
 	check fish "siphon pull --compress=p" --compress=pigz
 	check fish "siphon pull bob@d" bob@db1: bob@db2.example.com:

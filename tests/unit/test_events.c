@@ -363,7 +363,7 @@ test_events_pull_failures(void **state)
 
 	(void)state;
 	assert_int_equal(siphon_opts_new(&o), 0);
-	assert_int_equal(siphon_opts_set(o, "dbname", "app", SIPHON_ORIGIN_CLI, "target"), 0);
+	assert_int_equal(siphon_opts_set(o, "database", "app", SIPHON_ORIGIN_CLI, "target"), 0);
 	assert_int_equal(siphon_pull(ctx, o, NULL), SIPHON_EUSAGE);
 	assert_int_equal(rc.n, 1);
 	assert_int_equal(rc.r[0].ev.kind, SIPHON_EVENT_SUMMARY);
@@ -410,7 +410,7 @@ target_opts(const char *host, const char *dbname)
 
 	assert_int_equal(siphon_opts_new(&o), 0);
 	assert_int_equal(siphon_opts_set(o, "host", host, SIPHON_ORIGIN_CLI, "target"), 0);
-	assert_int_equal(siphon_opts_set(o, "dbname", dbname, SIPHON_ORIGIN_CLI, "target"), 0);
+	assert_int_equal(siphon_opts_set(o, "database", dbname, SIPHON_ORIGIN_CLI, "target"), 0);
 	return o;
 }
 

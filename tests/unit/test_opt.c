@@ -329,7 +329,7 @@ test_opt_resolve(void **state)
 
 	(void)state;
 	assert_int_equal(siphon_opts_set(o, "host", "db1", SIPHON_ORIGIN_CLI, "target"), 0);
-	assert_int_equal(siphon_opts_set(o, "dbname", "app", SIPHON_ORIGIN_CLI, "target"), 0);
+	assert_int_equal(siphon_opts_set(o, "database", "app", SIPHON_ORIGIN_CLI, "target"), 0);
 	assert_int_equal(siphon_opts_resolve(o, &po, err, sizeof(err)), 0);
 	assert_string_equal(po.host, "db1");
 	assert_string_equal(po.dbname, "app");

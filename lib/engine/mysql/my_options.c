@@ -5,12 +5,14 @@ const struct siphon_optdef siphon_my_options[] = {
 	[MY_OPT_REMOTE_OPTS] = {
 		.name = "remote-mysql-opts", .type = SIPHON_OPT_STRING, .metavar = "OPTS",
 		.scope = "mysql",
+		.flags = SIPHON_OPTDEF_TOOL_OPTS | SIPHON_OPTDEF_SHORT_P_PASSWORD,
 		.help = "extra options for the mysql/mariadb client on the server, "
 		        "e.g. '-S /run/mysqld/mysqld.sock -u backup' (passwords "
 		        "belong in the server's ~/.my.cnf)" },
 	[MY_OPT_LOCAL_OPTS] = {
 		.name = "local-mysql-opts", .type = SIPHON_OPT_STRING, .metavar = "OPTS",
 		.scope = "mysql",
+		.flags = SIPHON_OPTDEF_TOOL_OPTS | SIPHON_OPTDEF_SHORT_P_PASSWORD,
 		.help = "extra options for the local mysql/mariadb client, e.g. "
 		        "'-h 127.0.0.1 -P 3307'" },
 	[MY_OPT_NO_LOCK] = {
