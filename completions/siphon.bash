@@ -68,7 +68,8 @@ _siphon_pull_takes_arg()
 	--into | -j | --jobs | --compress | --level | --engine | \
 	--remote-sudo | --remote-threads | --heartbeat-timeout | \
 	--stall-timeout | -i | --identity | --known-hosts | --connect-timeout | \
-	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts) return 0 ;;
+	-F | --ssh-config | --remote-pg-opts | --remote-mysql-opts | \
+	--local-mysql-opts) return 0 ;;
 	esac
 	return 1
 }
@@ -85,7 +86,7 @@ _siphon_pull_value()
 	--engine)
 		_siphon_add "$3" "$2" postgres mysql mariadb sqlite
 		;;
-	-i | --identity | --known-hosts)
+	-i | --identity | --known-hosts | -F | --ssh-config)
 		compopt -o filenames 2>/dev/null
 		mapfile -t files < <(compgen -f -- "$2")
 		_siphon_add "$3" "" "${files[@]}"
@@ -110,7 +111,7 @@ _siphon_pull()
 			--engine --remote-sudo --remote-threads --no-nice \
 			--force --allow-older-local --heartbeat-timeout \
 			--stall-timeout --identity --known-hosts \
-			--accept-new-host-key --connect-timeout \
+			--accept-new-host-key --connect-timeout --ssh-config \
 			--remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all --quiet \
 			--verbose --help

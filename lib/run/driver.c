@@ -5,6 +5,7 @@
 #include "engine/heartbeat.h"
 #include "loop/loop.h"
 #include "source/source.h"
+#include "source/ssh_setup.h"
 #include "util/clock.h"
 #include "util/ctx.h"
 #include "util/event.h"
@@ -31,6 +32,7 @@ struct drv {
 	const struct siphon_engine_ops *ops;
 	void *st;                  /* the engine's state (ops->state_size) */
 	int opened;                /* ops->open succeeded: cleanup is due */
+	int dead_after_s;          /* ssh_config's ServerAlive*: 0 when unset */
 };
 
 static int
@@ -39,29 +41,64 @@ source_step(void *arg, struct siphon_pollwant *w)
 	return siphon_source_step(arg, w);
 }
 
+/*
+ * The SSH source of the target, as siphon's options and ssh_config say.  A
+ * host reached through ProxyJump or ProxyCommand is refused rather than
+ * reached directly: going around the user's bastion is never right.
+ */
+static int
+open_ssh_source(struct drv *d)
+{
+	struct siphon_ssh_setup set;
+	int r;
+
+	if ((r = siphon_ssh_setup_target(&set, d->ctx, d->req->opts)) != 0)
+		goto out;
+	if (set.proxy_jump != NULL || set.proxy_command != NULL) {
+		r = siphon_err(d->ctx, SIPHON_EUSAGE, "%s is reached through %s in "
+		               "ssh_config, which this build of siphon cannot follow; "
+		               "connect directly with -F none", set.so.alias,
+		               set.proxy_jump != NULL ? "ProxyJump" : "ProxyCommand");
+		goto out;
+	}
+	d->dead_after_s = set.dead_after_s;
+	if ((r = siphon_source_ssh_new(&d->src, d->ctx, &set.so, NULL)) != 0)
+		goto out;
+	d->own_src = 1;
+out:
+	siphon_ssh_setup_clear(&set);
+	return r;
+}
+
+/*
+ * The heartbeat's timeout: --heartbeat-timeout when given, else ssh_config's
+ * ServerAliveInterval x ServerAliveCountMax (within the option's bounds),
+ * else the default: one liveness check, not two.
+ */
+static int
+heartbeat_secs(const struct drv *d)
+{
+	const struct siphon_optdef *def = siphon_opts_find(d->req->opts, "heartbeat-timeout");
+
+	if (d->dead_after_s <= 0 || def == NULL ||
+	    siphon_opts_origin(d->req->opts, "heartbeat-timeout", NULL) > SIPHON_ORIGIN_DEFAULT)
+		return d->o->heartbeat_timeout;
+	if (d->dead_after_s < def->min)
+		return def->min;
+	return d->dead_after_s > def->max ? def->max : d->dead_after_s;
+}
+
 static int
 connect_server(struct drv *d)
 {
 	struct siphon_stepper stepper;
 	const struct siphon_pull_opts *o = d->o;
-	struct siphon_ssh_opts so;
 	int r;
 
-	if (d->req->source != NULL) {
+	if (d->req->source != NULL)
 		d->src = d->req->source;
-	} else {
-		memset(&so, 0, sizeof(so));
-		so.user = o->user;
-		so.host = o->host;
-		so.port = o->port;
-		so.identity = o->identity;
-		so.known_hosts = o->known_hosts;
-		so.accept_new_host_key = o->accept_new_host_key;
-		so.connect_timeout = o->connect_timeout;
-		if ((r = siphon_source_ssh_new(&d->src, d->ctx, &so, NULL)) != 0)
-			return r;
-		d->own_src = 1;
-	}
+	else if ((r = open_ssh_source(d)) != 0)
+		return r;
 	/*
 	 * The one loop drives the connect: the source is a state machine the
 	 * loop steps beside everything else (a later hop's session steps while
@@ -86,7 +123,7 @@ connect_server(struct drv *d)
 		return 0;
 	/* Before any other remote command: each of them registers with it. */
 	d->hb_started = 1;
-	return siphon_heartbeat_start(&d->hb, &d->run, o->heartbeat_timeout);
+	return siphon_heartbeat_start(&d->hb, &d->run, heartbeat_secs(d));
 }
 
 /* What the server has; a source without a shell has nothing to probe. */
