@@ -479,10 +479,13 @@ siphon_ssh_start(struct siphon_ssh **out, struct siphon_ctx *ctx,
 	t = NULL;
 	if ((r = take_opts(ssh, o)) != 0)
 		goto out;
-	if (ssh->t == NULL &&
-	    (r = siphon_transport_tcp_new(&ssh->t, ctx, ssh->host, ssh->port,
-	                                  ssh->timeout_s)) != 0)
-		goto out;
+	if (ssh->t == NULL) {
+		if ((r = siphon_transport_tcp_new(&ssh->t, ctx, ssh->host, ssh->port,
+		                                  ssh->timeout_s)) != 0)
+			goto out;
+		/* Its messages name the host as the user typed it too. */
+		snprintf(ssh->t->desc, sizeof(ssh->t->desc), "%s", ssh->hp);
+	}
 	if (libssh2_init(0) != 0) {
 		r = siphon_err(ctx, SIPHON_EINTERNAL, "libssh2_init failed");
 		goto out;
