@@ -464,6 +464,7 @@ siphon_ssh_start(struct siphon_ssh **out, struct siphon_ctx *ctx,
                  const struct siphon_ssh_opts *o, struct siphon_transport *t)
 {
 	struct siphon_ssh *ssh = NULL;
+	size_t len;
 	int r;
 
 	*out = NULL;
@@ -483,8 +484,10 @@ siphon_ssh_start(struct siphon_ssh **out, struct siphon_ctx *ctx,
 		if ((r = siphon_transport_tcp_new(&ssh->t, ctx, ssh->host, ssh->port,
 		                                  ssh->timeout_s)) != 0)
 			goto out;
-		/* Its messages name the host as the user typed it too. */
-		snprintf(ssh->t->desc, sizeof(ssh->t->desc), "%s", ssh->hp);
+		/* Its messages name the host as the user typed it too (cut short if need be). */
+		len = strnlen(ssh->hp, sizeof(ssh->t->desc) - 1);
+		memcpy(ssh->t->desc, ssh->hp, len);
+		ssh->t->desc[len] = '\0';
 	}
 	if (libssh2_init(0) != 0) {
 		r = siphon_err(ctx, SIPHON_EINTERNAL, "libssh2_init failed");
