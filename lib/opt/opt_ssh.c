@@ -8,7 +8,7 @@ const struct siphon_optdef siphon_opt_ssh[] = {
 	{ .name = "port", .type = SIPHON_OPT_INT, .metavar = "PORT",
 	  .min = 1, .max = 65535, .def = "22", .scope = "ssh",
 	  .flags = SIPHON_OPTDEF_TARGET,
-	  .help = "the SSH port (default: ssh_config's Port, else 22)" },
+	  .help = "the SSH port; when not given, ssh_config's Port (default 22)" },
 	{ .name = "identity", .short_name = 'i', .type = SIPHON_OPT_FILE,
 	  .metavar = "KEYFILE", .scope = "ssh",
 	  .help = "SSH private key to log in with, tried before ssh_config's "
@@ -25,8 +25,8 @@ const struct siphon_optdef siphon_opt_ssh[] = {
 	          "key is still refused" },
 	{ .name = "connect-timeout", .type = SIPHON_OPT_INT, .metavar = "SECS",
 	  .min = 1, .max = 3600, .def = "15", .scope = "ssh",
-	  .help = "give up connecting after SECS seconds (default: ssh_config's "
-	          "ConnectTimeout, else 15)" },
+	  .help = "give up connecting after SECS seconds; when not given, "
+	          "ssh_config's ConnectTimeout (default 15)" },
 	{ .name = "ssh-config", .short_name = 'F', .type = SIPHON_OPT_FILE,
 	  .metavar = "FILE", .scope = "ssh",
 	  .help = "read this ssh_config file instead of ~/.ssh/config and "
