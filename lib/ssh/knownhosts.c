@@ -703,9 +703,10 @@ ask_user(struct siphon_ctx *ctx, const char *label, const char *name,
 
 	if (ctx->choose_fn == NULL)
 		return 0;
-	snprintf(q, sizeof(q), "The authenticity of host %s cannot be "
+	/* The callback adds the choices: "... [yes/no] ". */
+	snprintf(q, sizeof(q), "the authenticity of host %s cannot be "
 	         "established: its %s key fingerprint is %s. Trust it and record "
-	         "it in %s (yes/no)?", label, name, fp,
+	         "it in %s?", label, name, fp,
 	         file != NULL ? file : "no file (this connection only)");
 	return ctx->choose_fn(ctx->choose_arg, q, choices, 2) == 0;
 }
