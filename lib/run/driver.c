@@ -43,30 +43,32 @@ source_step(void *arg, struct siphon_pollwant *w)
 
 /*
  * The SSH source of the target, as siphon's options and ssh_config say.  A
- * host reached through ProxyJump or ProxyCommand is refused rather than
- * reached directly: going around the user's bastion is never right.
+ * route through jump hosts or a ProxyCommand is refused rather than taken
+ * around the user's bastion: its hops are in rt for the hop chain.
  */
 static int
 open_ssh_source(struct drv *d)
 {
-	struct siphon_ssh_setup set;
+	struct siphon_ssh_route rt;
+	const struct siphon_ssh_setup *target;
 	int r;
 
-	if ((r = siphon_ssh_setup_target(&set, d->ctx, d->req->opts)) != 0)
+	if ((r = siphon_ssh_route_resolve(&rt, d->ctx, d->req->opts, NULL, NULL)) != 0)
 		goto out;
-	if (set.proxy_jump != NULL || set.proxy_command != NULL) {
+	target = &rt.hops[rt.n - 1];
+	if (rt.n > 1 || rt.proxy_command != NULL) {
 		r = siphon_err(d->ctx, SIPHON_EUSAGE, "%s is reached through %s in "
 		               "ssh_config, which this build of siphon cannot follow; "
-		               "connect directly with -F none", set.so.alias,
-		               set.proxy_jump != NULL ? "ProxyJump" : "ProxyCommand");
+		               "connect directly with -F none", target->so.alias,
+		               rt.n > 1 ? "ProxyJump" : "ProxyCommand");
 		goto out;
 	}
-	d->dead_after_s = set.dead_after_s;
-	if ((r = siphon_source_ssh_new(&d->src, d->ctx, &set.so, NULL)) != 0)
+	d->dead_after_s = target->dead_after_s;
+	if ((r = siphon_source_ssh_new(&d->src, d->ctx, &target->so, NULL)) != 0)
 		goto out;
 	d->own_src = 1;
 out:
-	siphon_ssh_setup_clear(&set);
+	siphon_ssh_route_clear(&rt);
 	return r;
 }
 

@@ -51,6 +51,7 @@ struct siphon_ssh_setup {
 	int dead_after_s;
 	/* Owned: the strings behind so and the proxy fields. */
 	struct siphon_sshcfg *cfg;
+	char *alias, *user;
 };
 
 /*
@@ -74,13 +75,47 @@ int siphon_ssh_setup_target(struct siphon_ssh_setup *out, struct siphon_ctx *ctx
                             const struct siphon_opts *opts);
 
 /*
- * The pure part of _host: merges cfg (taken: _clear frees it) with opts
- * for host; user and port as for _host.
+ * The pure part of _host: merges cfg (taken: _clear frees it, also after
+ * a failure) with opts for host; user and port as for _host.  0, or
+ * SIPHON_ENOMEM.
  */
-void siphon_ssh_setup_merge(struct siphon_ssh_setup *out,
-                            const struct siphon_opts *opts, const char *host,
-                            const char *user, int port,
-                            struct siphon_sshcfg *cfg);
+int siphon_ssh_setup_merge(struct siphon_ssh_setup *out, struct siphon_ctx *ctx,
+                           const struct siphon_opts *opts, const char *host,
+                           const char *user, int port,
+                           struct siphon_sshcfg *cfg);
+
+/*
+ * The whole way to the target, as OpenSSH goes: the hosts crossed in
+ * order, the target last, each resolved through ssh_config (its own user,
+ * port, keys, known hosts and timeouts: host key check and login at every
+ * hop).  A ProxyJump list a,b,c: a is reached the way a's own ssh_config
+ * entry says (its ProxyJump or ProxyCommand, recursively), b and c through
+ * the hop before them whatever their entries say (ssh -J does the same).
+ * proxy_command reaches hops[0]; NULL: TCP.
+ */
+struct siphon_ssh_route {
+	struct siphon_ssh_setup *hops;
+	size_t n;
+	const char *proxy_command;   /* borrowed from the caller or hops[0] */
+	int proxy_command_expanded;  /* from ssh_config: %-tokens already
+	                                expanded (for hops[0]); else as given */
+};
+
+/*
+ * Resolves the route to the target of opts.  jump and proxy_command are
+ * the command line's -J and --proxy-command (NULL or "none": not given);
+ * either one given replaces both of the target's ssh_config ProxyJump and
+ * ProxyCommand (the command line comes first, and the first of the two
+ * wins, as in OpenSSH); both given: the command reaches the first jump
+ * host.  Neither: the target's ssh_config decides.  Fill *out (clear it
+ * with _route_clear, also after a failure).  Errors: those of _host and of
+ * siphon_sshcfg_parse_jumps, SIPHON_EUSAGE for ProxyJump chains nested
+ * deeper than 8 (a loop), SIPHON_ENOMEM.
+ */
+int siphon_ssh_route_resolve(struct siphon_ssh_route *out, struct siphon_ctx *ctx,
+                             const struct siphon_opts *opts, const char *jump,
+                             const char *proxy_command);
+void siphon_ssh_route_clear(struct siphon_ssh_route *r);
 
 /* Frees what _host filled; the struct may be set up again.  Accepts a zeroed one. */
 void siphon_ssh_setup_clear(struct siphon_ssh_setup *s);

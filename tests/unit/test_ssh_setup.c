@@ -8,8 +8,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "opt/opt.h"
 #include "source/ssh_setup.h"
@@ -67,6 +69,18 @@ empty_cfg(const char *host)
 	return c;
 }
 
+/* siphon_ssh_setup_merge with a context of its own. */
+static void
+merge(struct siphon_ssh_setup *s, const struct siphon_opts *o, const char *host,
+      const char *user, int port, struct siphon_sshcfg *cfg)
+{
+	struct siphon_ctx *ctx = NULL;
+
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
+	assert_int_equal(siphon_ssh_setup_merge(s, ctx, o, host, user, port, cfg), 0);
+	siphon_ctx_free(ctx);
+}
+
 static struct siphon_opts *
 new_opts(void)
 {
@@ -84,7 +98,7 @@ test_ssh_setup_config_fills_what_siphon_was_not_given(void **state)
 	struct siphon_ssh_setup s;
 
 	(void)state;
-	siphon_ssh_setup_merge(&s, o, "prod", NULL, 0, prod_cfg());
+	merge(&s, o, "prod", NULL, 0, prod_cfg());
 	assert_string_equal(s.so.host, "db1.example.com");
 	assert_string_equal(s.so.alias, "prod");
 	assert_string_equal(s.so.user, "deploy");
@@ -122,7 +136,7 @@ test_ssh_setup_siphon_options_win(void **state)
 	                                 "--accept-new-host-key"), 0);
 	assert_int_equal(siphon_opts_set(o, "connect-timeout", "3", SIPHON_ORIGIN_ENV, "X"), 0);
 	/* user@ and a port in the target reach the reader as the query's. */
-	siphon_ssh_setup_merge(&s, o, "prod", "me", 22, prod_cfg());
+	merge(&s, o, "prod", "me", 22, prod_cfg());
 	assert_int_equal(s.so.port, 22);
 	assert_string_equal(s.so.identity, "/k/cli");
 	assert_int_equal(s.so.n_identity_files, 2);
@@ -140,7 +154,7 @@ test_ssh_setup_defaults_when_nothing_says(void **state)
 	struct siphon_ssh_setup s;
 
 	(void)state;
-	siphon_ssh_setup_merge(&s, o, "db.example", NULL, 0, empty_cfg("db.example"));
+	merge(&s, o, "db.example", NULL, 0, empty_cfg("db.example"));
 	assert_string_equal(s.so.host, "db.example");
 	assert_null(s.so.user);
 	assert_int_equal(s.so.port, 22);
@@ -168,7 +182,7 @@ test_ssh_setup_server_alive_zero_turns_keepalives_off(void **state)
 	(void)state;
 	c->server_alive_interval = 0;
 	c->strict_host_key = SIPHON_SHK_NO;
-	siphon_ssh_setup_merge(&s, o, "db.example", NULL, 0, c);
+	merge(&s, o, "db.example", NULL, 0, c);
 	assert_int_equal(s.so.keepalive_s, -1);
 	assert_int_equal(s.dead_after_s, 0);
 	assert_int_equal(s.so.hostkey_policy, SIPHON_HOSTKEY_NO);
@@ -178,11 +192,125 @@ test_ssh_setup_server_alive_zero_turns_keepalives_off(void **state)
 	c->server_alive_interval = 5;
 	c->server_alive_count_max = 2;
 	c->strict_host_key = SIPHON_SHK_ACCEPT_NEW;
-	siphon_ssh_setup_merge(&s, o, "db.example", NULL, 0, c);
+	merge(&s, o, "db.example", NULL, 0, c);
 	assert_int_equal(s.dead_after_s, 10);
 	assert_int_equal(s.so.hostkey_policy, SIPHON_HOSTKEY_ACCEPT_NEW);
 	siphon_ssh_setup_clear(&s);
 	siphon_opts_free(o);
+}
+
+/* A config of jump hosts and proxies, read with -F (no other file). */
+static const char route_config[] =
+	"Host target\n"
+	"  HostName t.example\n"
+	"  ProxyJump a,b@bhost:2200\n"
+	"Host a\n"
+	"  HostName a.example\n"
+	"  User ua\n"
+	"  ProxyCommand nc %h %p\n"
+	"Host bhost\n"
+	"  HostName b.example\n"
+	"  ProxyJump ignored-as-a-later-hop\n"
+	"Host direct\n"
+	"  HostName d.example\n"
+	"  ProxyCommand connect %h %p\n"
+	"  ProxyJump never-the-second\n"
+	"Host loop1\n"
+	"  ProxyJump loop2\n"
+	"Host loop2\n"
+	"  ProxyJump loop1\n";
+
+static struct siphon_opts *
+route_opts(const char *host, char *path, size_t cap)
+{
+	struct siphon_opts *o = NULL;
+	FILE *f;
+	int fd;
+
+	snprintf(path, cap, "/tmp/test_ssh_setup.XXXXXX");
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(f = fdopen(fd, "w"));
+	assert_true(fputs(route_config, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(siphon_opts_new(&o), 0);
+	assert_int_equal(siphon_opts_set(o, "host", host, SIPHON_ORIGIN_CLI, "HOST"), 0);
+	assert_int_equal(siphon_opts_set(o, "ssh-config", path, SIPHON_ORIGIN_CLI, "-F"), 0);
+	return o;
+}
+
+static void
+test_ssh_setup_route_through_jump_hosts(void **state)
+{
+	struct siphon_ctx *ctx = NULL;
+	struct siphon_ssh_route rt;
+	struct siphon_opts *o;
+	char path[64];
+
+	(void)state;
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
+	o = route_opts("target", path, sizeof(path));
+	assert_int_equal(siphon_ssh_route_resolve(&rt, ctx, o, NULL, NULL), 0);
+	assert_int_equal(rt.n, 3);
+	/* a as its own entry says: User, and its ProxyCommand reaches it. */
+	assert_string_equal(rt.hops[0].so.alias, "a");
+	assert_string_equal(rt.hops[0].so.host, "a.example");
+	assert_string_equal(rt.hops[0].so.user, "ua");
+	assert_int_equal(rt.hops[0].so.port, 22);
+	assert_string_equal(rt.proxy_command, "nc a.example 22");
+	assert_int_equal(rt.proxy_command_expanded, 1);
+	/* b: the user and port of the ProxyJump entry, its own ProxyJump ignored. */
+	assert_string_equal(rt.hops[1].so.host, "b.example");
+	assert_string_equal(rt.hops[1].so.user, "b");
+	assert_int_equal(rt.hops[1].so.port, 2200);
+	assert_string_equal(rt.hops[2].so.host, "t.example");
+	assert_string_equal(rt.hops[2].so.alias, "target");
+	siphon_ssh_route_clear(&rt);
+
+	/* The command line's -J replaces ProxyJump; "none" is not given. */
+	assert_int_equal(siphon_ssh_route_resolve(&rt, ctx, o, "x.example:2222", "none"), 0);
+	assert_int_equal(rt.n, 2);
+	assert_string_equal(rt.hops[0].so.host, "x.example");
+	assert_int_equal(rt.hops[0].so.port, 2222);
+	assert_null(rt.proxy_command);
+	siphon_ssh_route_clear(&rt);
+
+	/* -J and --proxy-command: the command reaches the first jump host. */
+	assert_int_equal(siphon_ssh_route_resolve(&rt, ctx, o, "a", "ssh-proxy %h"), 0);
+	assert_int_equal(rt.n, 2);
+	assert_string_equal(rt.proxy_command, "ssh-proxy %h");
+	assert_int_equal(rt.proxy_command_expanded, 0);
+	siphon_ssh_route_clear(&rt);
+	siphon_opts_free(o);
+	unlink(path);
+	siphon_ctx_free(ctx);
+}
+
+static void
+test_ssh_setup_route_proxy_command_and_loops(void **state)
+{
+	struct siphon_ctx *ctx = NULL;
+	struct siphon_ssh_route rt;
+	struct siphon_opts *o;
+	char path[64];
+
+	(void)state;
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
+	/* ProxyCommand came first: it wins over ProxyJump. */
+	o = route_opts("direct", path, sizeof(path));
+	assert_int_equal(siphon_ssh_route_resolve(&rt, ctx, o, NULL, NULL), 0);
+	assert_int_equal(rt.n, 1);
+	assert_string_equal(rt.proxy_command, "connect d.example 22");
+	siphon_ssh_route_clear(&rt);
+	siphon_opts_free(o);
+	unlink(path);
+
+	o = route_opts("loop1", path, sizeof(path));
+	assert_int_equal(siphon_ssh_route_resolve(&rt, ctx, o, NULL, NULL), SIPHON_EUSAGE);
+	assert_non_null(strstr(siphon_ctx_errmsg(ctx), "levels of jump hosts"));
+	siphon_ssh_route_clear(&rt);
+	siphon_opts_free(o);
+	unlink(path);
+	siphon_ctx_free(ctx);
 }
 
 int
@@ -193,6 +321,8 @@ main(void)
 		cmocka_unit_test(test_ssh_setup_siphon_options_win),
 		cmocka_unit_test(test_ssh_setup_defaults_when_nothing_says),
 		cmocka_unit_test(test_ssh_setup_server_alive_zero_turns_keepalives_off),
+		cmocka_unit_test(test_ssh_setup_route_through_jump_hosts),
+		cmocka_unit_test(test_ssh_setup_route_proxy_command_and_loops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
