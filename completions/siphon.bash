@@ -114,7 +114,7 @@ _siphon_pull()
 			--accept-new-host-key --connect-timeout --ssh-config \
 			--remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all --quiet \
-			--verbose --help
+			--verbose --dry-run --help
 		return
 	fi
 	# pull takes one target: count the words that are neither options nor
@@ -180,15 +180,15 @@ _siphon()
 		if [[ $cur == -* ]]; then
 			_siphon_add "" "$cur" --help --version
 		else
-			_siphon_add "" "$cur" pull plan help version
+			_siphon_add "" "$cur" pull plan doctor help version
 		fi
 		;;
 	help)
 		if ((_siphon_subi == ${#_siphon_words[@]} - 2)); then
-			_siphon_add "" "$cur" pull plan help version
+			_siphon_add "" "$cur" pull plan doctor help version
 		fi
 		;;
-	pull|plan)
+	pull|plan|doctor)
 		_siphon_pull "$cur" "$prev"
 		;;
 	esac

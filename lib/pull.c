@@ -38,13 +38,10 @@ check_opts(struct siphon_ctx *ctx, const struct siphon_opts *opts, struct siphon
 	return 0;
 }
 
-/* The options checked, then the driver with every engine; plan_only: up to the plan. */
-static int
-run(struct siphon_ctx *ctx, const struct siphon_opts *opts, int plan_only,
-    void (*report)(void *, const struct siphon_run *), void *report_arg,
-    struct siphon_pull_stats *stats)
+int
+siphon_pull_run(struct siphon_ctx *ctx, const struct siphon_opts *opts,
+                struct siphon_run_request *req, struct siphon_pull_stats *stats)
 {
-	struct siphon_run_request req;
 	struct siphon_pull_stats mine;
 	struct siphon_pull_opts po;
 	int r;
@@ -55,15 +52,12 @@ run(struct siphon_ctx *ctx, const struct siphon_opts *opts, int plan_only,
 	memset(stats, 0, sizeof(*stats));
 	siphon_event_run_begin(ctx);
 	if ((r = check_opts(ctx, opts, &po)) == 0) {
-		memset(&req, 0, sizeof(req));
-		req.o = &po;
-		req.opts = opts;
-		req.engines = siphon_engines;
-		req.engine = po.engine;
-		req.plan_only = plan_only;
-		req.report = report;
-		req.report_arg = report_arg;
-		r = siphon_run_drive(ctx, &req, stats);
+		req->o = &po;
+		req->opts = opts;
+		req->engines = siphon_engines;
+		req->engine = po.engine;
+		r = siphon_run_drive(ctx, req, stats);
+		req->o = NULL;
 	}
 	siphon_event_summary(ctx, r, stats);
 	return r;
@@ -73,18 +67,59 @@ int
 siphon_pull(struct siphon_ctx *ctx, const struct siphon_opts *opts,
             struct siphon_pull_stats *stats)
 {
-	return run(ctx, opts, 0, NULL, NULL, stats);
+	struct siphon_run_request req;
+
+	memset(&req, 0, sizeof(req));
+	return siphon_pull_run(ctx, opts, &req, stats);
 }
 
 struct plan_view {
 	siphon_plan_fn fn;
 	void *arg;
 	int rc;
+	char *target;
+	char **commands;
+	int ncommands;
+	int oom;
 };
+
+/* The engine's account of itself (ops->describe), copied. */
+static void
+collect(void *arg, const char *key, const char *text)
+{
+	struct plan_view *v = arg;
+	char *t = strdup(text), **c;
+
+	if (t == NULL) {
+		v->oom = 1;
+		return;
+	}
+	if (strcmp(key, "target") == 0) {
+		free(v->target);
+		v->target = t;
+		return;
+	}
+	if ((c = realloc(v->commands, (size_t)(v->ncommands + 1) * sizeof(*c))) == NULL) {
+		free(t);
+		v->oom = 1;
+		return;
+	}
+	v->commands = c;
+	v->commands[v->ncommands++] = t;
+}
+
+static void
+plan_view_clear(struct plan_view *v)
+{
+	for (int i = 0; i < v->ncommands; i++)
+		free(v->commands[i]);
+	free(v->commands);
+	free(v->target);
+}
 
 /* The run's engine-neutral catalog and plan, as the public view. */
 static void
-report_plan(void *arg, const struct siphon_run *run)
+report_plan(void *arg, struct siphon_run *run)
 {
 	struct plan_view *v = arg;
 	struct siphon_plan_info info;
@@ -130,6 +165,16 @@ report_plan(void *arg, const struct siphon_run *run)
 	info.tables = tables;
 	info.nobjects = run->cat.nobjects;
 	info.npieces = run->plan.npieces;
+	if (run->engine->describe != NULL &&
+	    (v->rc = run->engine->describe(run, run->engine_state, collect, v)) != 0)
+		goto out;
+	if (v->oom) {
+		v->rc = siphon_err_oom(run->ctx);
+		goto out;
+	}
+	info.target = v->target != NULL ? v->target : "";
+	info.ncommands = v->ncommands;
+	info.commands = (const char *const *)v->commands;
 	v->fn(v->arg, &info);
 out:
 	free(tables);
@@ -140,7 +185,15 @@ int
 siphon_plan(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_plan_fn fn, void *arg)
 {
 	struct plan_view view = {.fn = fn, .arg = arg};
-	int r = run(ctx, opts, 1, report_plan, &view, NULL);
+	struct siphon_run_request req;
+	int r;
+
+	memset(&req, 0, sizeof(req));
+	req.plan_only = 1;
+	req.report = report_plan;
+	req.report_arg = &view;
+	r = siphon_pull_run(ctx, opts, &req, NULL);
+	plan_view_clear(&view);
 
 	return r != 0 ? r : view.rc;
 }

@@ -390,11 +390,58 @@ struct siphon_plan_info {
 	int nobjects;            /* views, sequences, routines, ... */
 	int npieces;             /* pieces of work over the channels */
 	uint64_t channel_bytes_max;  /* the busiest channel's share */
+	const char *target;      /* the local target and what becomes of it; "" */
+	int ncommands;           /* the remote commands the pull would start: */
+	const char *const *commands; /* "what: command line | compressor" */
 };
 
 typedef void (*siphon_plan_fn)(void *arg, const struct siphon_plan_info *plan);
 
 int siphon_plan(struct siphon_ctx *ctx, const struct siphon_opts *opts,
                 siphon_plan_fn fn, void *arg);
+
+/*
+ * `siphon doctor`: every step of a pull checked in turn, each reported as
+ * one finding, up to the plan (nothing is created or changed on either
+ * machine, as for siphon_plan).  A failed step's later checks are reported
+ * as skipped.  Findings come in this order, by name:
+ *   reach        the server's name resolves and its SSH port answers
+ *   hostkey      the server's key is known (known_hosts)
+ *   auth         the login works
+ *   unattended   the login needs no one at the keyboard (cron)
+ *   tools        the database's client tools on the server
+ *   compressor   the compressor and cores on the server
+ *   database     the database exists there
+ *   read         its catalog can be read (a real query)
+ *   local        the local tools, server, versions and disk
+ *   create       the local role may create databases (engine's own)
+ *   sessions     the SSH server allows the channels a pull opens
+ * More may be added; a consumer shows what it does not know by its title.
+ */
+enum siphon_check_status {
+	SIPHON_CHECK_PASS = 0,
+	SIPHON_CHECK_WARN,       /* works, but slower or not unattended */
+	SIPHON_CHECK_FAIL,       /* a pull would fail here */
+	SIPHON_CHECK_SKIP,       /* not checked: an earlier step failed */
+};
+
+struct siphon_check {
+	const char *name;        /* "reach", ...: stable, for scripts */
+	const char *title;       /* what was checked, one short line */
+	enum siphon_check_status status;
+	const char *detail;      /* what was found, or the error's one line
+	                            (which says how to fix it); may be "" */
+	int rc;                  /* FAIL: the SIPHON_E* code a pull would end with */
+};
+
+typedef void (*siphon_check_fn)(void *arg, const struct siphon_check *c);
+
+/*
+ * Runs the checks for the pull opts describe.  Returns 0 when nothing
+ * failed (warnings allowed), else the first failure's code (its message on
+ * ctx).  Events are sent as for siphon_plan.
+ */
+int siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts,
+                  siphon_check_fn fn, void *arg);
 
 #endif

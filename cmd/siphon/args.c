@@ -26,6 +26,8 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 	  .help = "print only warnings and errors" },
 	{ .name = "verbose", .short_name = 'v', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "also print debugging details" },
+	{ .name = "dry-run", .short_name = 'n', .type = SIPHON_OPT_FLAG, .scope = "cli",
+	  .help = "only show what the pull would do, as `siphon plan` does: change nothing" },
 	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "show this help and exit" },
 	{ .name = NULL },
@@ -33,11 +35,12 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 
 /* Indexes into the tables above. */
 enum { MAIN_HELP, MAIN_VERSION };
-enum { PULL_QUIET, PULL_VERBOSE, PULL_HELP };
+enum { PULL_QUIET, PULL_VERBOSE, PULL_DRY_RUN, PULL_HELP };
 
 const struct cli_command cli_commands[] = {
 	{ "pull", "copy a database from a server into a local database" },
 	{ "plan", "show what a pull would copy and how, changing nothing" },
+	{ "doctor", "check every step of a pull and say how to fix what fails" },
 	{ "help", "show this help, or with a command that command's help" },
 	{ "version", "print the version" },
 };
@@ -327,6 +330,8 @@ store_pull(void *arg, const struct siphon_optdef *d, const char *spelled,
 		pa->quiet = 1;
 	else if (d == &cli_pull_cli_options[PULL_VERBOSE])
 		pa->verbose = 1;
+	else if (d == &cli_pull_cli_options[PULL_DRY_RUN])
+		pa->dry_run = 1;
 	else if (d == &cli_pull_cli_options[PULL_HELP])
 		pa->help = 1;
 	else

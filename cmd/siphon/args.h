@@ -50,6 +50,7 @@ struct cli_pull_args {
 	struct siphon_opts *opts; /* what siphon_pull() gets; owned */
 	int quiet;
 	int verbose;
+	int dry_run;              /* --dry-run: plan only */
 	int help;                 /* --help seen: nothing else was checked */
 };
 

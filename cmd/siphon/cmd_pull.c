@@ -2,6 +2,7 @@
 #include "cmd_pull.h"
 
 #include "args.h"
+#include "doctor_print.h"
 #include "exitcodes.h"
 #include "help.h"
 #include "plan_print.h"
@@ -58,11 +59,16 @@ print_plan(void *arg, const struct siphon_plan_info *plan)
 	cli_plan_print(stdout, po->target, plan);
 }
 
-/* pull, or with plan set only its plan: options to library call to exit status. */
+enum mode { MODE_PULL, MODE_PLAN, MODE_DOCTOR };
+static const char *const mode_name[] = {"pull", "plan", "doctor"};
+
+/* pull, its plan, or its checks: options to library call to exit status. */
 static int
-run_command(int argc, char **argv, int plan)
+run_command(int argc, char **argv, enum mode mode)
 {
-	const char *name = plan ? "plan" : "pull";
+	const char *name = mode_name[mode];
+	int plan = mode != MODE_PULL;
+	struct cli_doctor_out doc = {.out = stdout};
 	struct plan_out po;
 	struct cli_pull_args pa;
 	struct siphon_ctx *ctx = NULL;
@@ -83,12 +89,19 @@ run_command(int argc, char **argv, int plan)
 		}
 		goto out;
 	}
+	if (pa.dry_run && mode == MODE_PULL) {
+		/* --dry-run: the plan, under pull's name. */
+		mode = MODE_PLAN;
+		plan = 1;
+	}
 	if ((r = siphon_ctx_new(&ctx)) != 0) {
 		fputs("siphon: out of memory\n", stderr);
 		code = cli_exit_code(r);
 		goto out;
 	}
-	siphon_ctx_set_log(ctx, log_line, NULL, log_level(&pa));
+	/* doctor's checklist says what the progress lines would. */
+	siphon_ctx_set_log(ctx, log_line, NULL,
+	                   mode == MODE_DOCTOR && !pa.verbose ? SIPHON_LOG_WARN : log_level(&pa));
 	/* Progress lines and the summary are the text view of the events. */
 	cli_progress_text_init(&text, pa.opts, pa.quiet, stdout, stderr);
 	if (!plan)
@@ -106,7 +119,20 @@ run_command(int argc, char **argv, int plan)
 	memset(&stats, 0, sizeof(stats));
 	snprintf(po.target, sizeof(po.target), "%s:%s", siphon_opts_str(pa.opts, "host"),
 	         siphon_opts_str(pa.opts, "dbname"));
-	r = plan ? siphon_plan(ctx, pa.opts, print_plan, &po) : siphon_pull(ctx, pa.opts, &stats);
+	if (mode == MODE_DOCTOR) {
+		fprintf(stdout, "checking a pull of %s\n", po.target);
+		r = siphon_doctor(ctx, pa.opts, cli_doctor_line, &doc);
+		cli_doctor_total(&doc);
+		/* The checklist said it all; the exit status says which kind. */
+		if (r != SIPHON_OK && cli_signals_caught() == 0) {
+			code = cli_exit_code(r);
+			goto out;
+		}
+	} else if (mode == MODE_PLAN) {
+		r = siphon_plan(ctx, pa.opts, print_plan, &po);
+	} else {
+		r = siphon_pull(ctx, pa.opts, &stats);
+	}
 	if (r == SIPHON_OK) {
 		code = CLI_EXIT_OK;
 		goto out;
@@ -135,11 +161,17 @@ out:
 int
 cli_cmd_pull(int argc, char **argv)
 {
-	return run_command(argc, argv, 0);
+	return run_command(argc, argv, MODE_PULL);
 }
 
 int
 cli_cmd_plan(int argc, char **argv)
 {
-	return run_command(argc, argv, 1);
+	return run_command(argc, argv, MODE_PLAN);
+}
+
+int
+cli_cmd_doctor(int argc, char **argv)
+{
+	return run_command(argc, argv, MODE_DOCTOR);
 }

@@ -11,4 +11,11 @@ int cli_cmd_pull(int argc, char **argv);
  */
 int cli_cmd_plan(int argc, char **argv);
 
+/*
+ * Runs `doctor ...` (the options are pull's): checks every step of the pull
+ * and prints a checklist; exit 0 when nothing failed, else the exit status
+ * of the first failure.
+ */
+int cli_cmd_doctor(int argc, char **argv);
+
 #endif

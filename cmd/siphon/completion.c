@@ -179,7 +179,7 @@ static const char bash_template[] =
 	"\t\t\t_siphon_add \"\" \"$cur\" @@COMMANDS@@\n"
 	"\t\tfi\n"
 	"\t\t;;\n"
-	"\tpull|plan)\n"
+	"\tpull|plan|doctor)\n"
 	"\t\t_siphon_pull \"$cur\" \"$prev\"\n"
 	"\t\t;;\n"
 	"\tesac\n"
@@ -279,7 +279,7 @@ static const char zsh_template[] =
 	"\t(argument)\n"
 	"\t\tcurcontext=${curcontext%:*:*}:siphon-$words[1]:\n"
 	"\t\tcase $words[1] in\n"
-	"\t\t(pull|plan)\n"
+	"\t\t(pull|plan|doctor)\n"
 	"\t\t\t_siphon_pull && ret=0\n"
 	"\t\t\t;;\n"
 	"\t\t(help)\n"
@@ -553,7 +553,7 @@ cli_complete_options(FILE *out, const char *command)
 
 	if (strcmp(command, "") == 0)
 		cli_optlist_main(&l);
-	else if ((strcmp(command, "pull") != 0 && strcmp(command, "plan") != 0) || cli_optlist_pull(&l) != 0)
+	else if ((strcmp(command, "pull") != 0 && strcmp(command, "plan") != 0 && strcmp(command, "doctor") != 0) || cli_optlist_pull(&l) != 0)
 		return -1;
 	for (size_t i = 0; i < l.n; i++) {
 		if (l.defs[i]->short_name != 0)

@@ -73,10 +73,13 @@ main(int argc, char **argv)
 		return cli_cmd_pull(argc - i, argv + i);
 	if (strcmp(cmd, "plan") == 0)
 		return cli_cmd_plan(argc - i, argv + i);
+	if (strcmp(cmd, "doctor") == 0)
+		return cli_cmd_doctor(argc - i, argv + i);
 	if (strcmp(cmd, "help") == 0) {
 		if (argc - i > 2)
 			return unexpected(argv[i + 2], NULL);
-		if (argc - i == 2 && (strcmp(argv[i + 1], "pull") == 0 || strcmp(argv[i + 1], "plan") == 0)) {
+		if (argc - i == 2 && (strcmp(argv[i + 1], "pull") == 0 || strcmp(argv[i + 1], "plan") == 0 ||
+		                      strcmp(argv[i + 1], "doctor") == 0)) {
 			if (cli_help_pull(stdout) != 0)
 				return out_of_memory();
 		} else if (argc - i == 1 || strcmp(argv[i + 1], "help") == 0 ||

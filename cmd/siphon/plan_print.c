@@ -31,7 +31,7 @@ void
 cli_plan_print(FILE *out, const char *target, const struct siphon_plan_info *p)
 {
 	const struct siphon_plan_table **order = calloc((size_t)p->ntables + 1, sizeof(*order));
-	char total[32], busiest[32], size[32], name[300], schema[300], server[160], t[300];
+	char total[32], busiest[32], size[32], name[300], schema[300], server[160], t[600], cmd[2048];
 	int i;
 
 	cli_format_bytes(total, sizeof(total), p->total_bytes);
@@ -67,6 +67,12 @@ cli_plan_print(FILE *out, const char *target, const struct siphon_plan_info *p)
 		        safe(schema, sizeof(schema), tb->schema), tb->schema[0] != '\0' ? "." : "",
 		        safe(name, sizeof(name), tb->name));
 	}
+	if (p->target != NULL && p->target[0] != '\0')
+		fprintf(out, "into %s\n", safe(t, sizeof(t), p->target));
+	if (p->ncommands > 0)
+		fprintf(out, "on the server, as the SSH user (at low CPU and I/O priority unless --no-nice, each under siphon's watchdog):\n");
+	for (i = 0; i < p->ncommands; i++)
+		fprintf(out, "  %s\n", safe(cmd, sizeof(cmd), p->commands[i]));
 	fprintf(out, "nothing was created or changed on either machine\n");
 	free(order);
 }

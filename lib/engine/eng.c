@@ -362,3 +362,27 @@ siphon_eng_progress(struct siphon_run *e, struct siphon_rstream *const *streams,
 	}
 	siphon_event_progress(e->ctx, wire, raw, (int64_t)total_bytes, t0);
 }
+
+int
+siphon_eng_describe_cmd(const struct siphon_run *e, struct siphon_strbuf *sb, const char *what,
+                        const char *stage, int compressed)
+{
+	static const char nice_var[] = "$NICE ";
+	const char *p;
+
+	siphon_strbuf_reset(sb);
+	if (siphon_strbuf_printf(sb, "%s: ", what) != 0)
+		return -1;
+	/* The wrapper's $NICE (lower priority, or nothing): said once in the heading instead. */
+	while ((p = strstr(stage, nice_var)) != NULL) {
+		if (siphon_strbuf_append(sb, stage, (size_t)(p - stage)) != 0)
+			return -1;
+		stage = p + sizeof(nice_var) - 1;
+	}
+	if (siphon_strbuf_puts(sb, stage) != 0)
+		return -1;
+	if (compressed && e->compress.len > 0 &&
+	    siphon_strbuf_printf(sb, " | %s", siphon_strbuf_str(&e->compress)) != 0)
+		return -1;
+	return 0;
+}

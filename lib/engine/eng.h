@@ -46,6 +46,7 @@ struct siphon_run {
 	struct siphon_leftout left_out;
 	/* The engine chosen, and what it found and planned (engine-neutral). */
 	const struct siphon_engine_ops *engine;
+	void *engine_state;              /* its state (ops->state_size), once open */
 	struct siphon_catalog cat;
 	struct siphon_plan plan;
 	/* The local target service (the engine sets its ops in open). */
@@ -142,5 +143,12 @@ long long siphon_eng_free_bytes(const char *dir);
  * cannot even drop a database on a full disk.
  */
 long long siphon_eng_disk_reserve(const char *dir);
+
+/*
+ * "what: stage | compressor" (the run's compressor, if any) into sb, for
+ * an engine's describe hook.  0 or -1 (out of memory).
+ */
+int siphon_eng_describe_cmd(const struct siphon_run *e, struct siphon_strbuf *sb, const char *what,
+                            const char *stage, int compressed);
 
 #endif

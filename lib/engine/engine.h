@@ -34,6 +34,8 @@
 #ifndef SIPHON_ENGINE_ENGINE_H
 #define SIPHON_ENGINE_ENGINE_H
 
+#include "siphon.h"
+
 #include <stddef.h>
 
 struct siphon_run;
@@ -87,6 +89,22 @@ struct siphon_engine_ops {
 	 * shared ones come first): set on every stream the engine creates.
 	 */
 	int (*explain)(void *st, struct siphon_rstream *rs);
+	/*
+	 * Optional, for `doctor`, after plan: the engine's local checks that a
+	 * pull makes only when it gets there (may the local role create the
+	 * copy: the finding named "create"), each handed to fn.  No side
+	 * effects.
+	 */
+	void (*doctor)(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);
+	/*
+	 * Optional, for `plan`, after plan: what the pull would do, as text
+	 * handed to fn: ("target", the local target and what becomes of it),
+	 * then ("command", "what: the command line") for each remote command
+	 * the transfer would start (before siphon's wrapper, with the
+	 * compressor).  No side effects.  0, or a negative code.
+	 */
+	int (*describe)(struct siphon_run *run, void *st,
+	                void (*fn)(void *arg, const char *key, const char *text), void *arg);
 
 	/*
 	 * What the probe looks for on the server for this engine (remote/probe.h):

@@ -42,6 +42,12 @@ struct siphon_target {
 	char *dir;                 /* where the copy grows; NULL: unknown (owned) */
 	char *where;               /* dir for messages: "in \"/home/x\"" (owned) */
 	double next_check;
+	/*
+	 * doctor: a busy target is recorded in busy_sessions instead of
+	 * failing the check, so the later checks still run.
+	 */
+	int busy_is_finding;
+	int busy_sessions;
 };
 
 void siphon_target_init(struct siphon_target *t, struct siphon_ctx *ctx,

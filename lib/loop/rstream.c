@@ -482,6 +482,8 @@ siphon_rstream_step(struct siphon_rstream *rs, int *progress)
 			 * is acknowledged, so a refusal can follow a close: besides
 			 * the next close, a second's wait also allows a new try.
 			 */
+			if (!rs->arb->refused || rs->arb->live < rs->arb->refused_live)
+				rs->arb->refused_live = rs->arb->live;
 			rs->arb->refused = 1;
 			rs->arb->refused_closes = rs->open_closes;
 			rs->arb->refused_at = siphon_mono_s();

@@ -40,6 +40,7 @@ struct siphon_chan_arbiter {
 	const void *open_owner;  /* the stream opening or exec'ing its channel */
 	const void *send_owner;  /* the stream whose partial send is pending */
 	int refused;             /* the server refused a channel (MaxSessions) */
+	int refused_live;        /* the fewest channels open at a refusal */
 	unsigned closes;         /* channels closed so far */
 	unsigned refused_closes; /* closes counted when the refused open began */
 	double refused_at;       /* when (siphon_mono_s) */

@@ -318,15 +318,25 @@ static int
 open_engine(struct drv *d)
 {
 	d->run.engine = d->ops;
+	d->run.target.busy_is_finding = d->req->doctor;
 	if ((d->st = calloc(1, d->ops->state_size > 0 ? d->ops->state_size : 1)) == NULL)
 		return siphon_err_oom(d->ctx);
 	d->run.explain = d->ops->explain;
 	d->run.explain_arg = d->st;
 	d->opened = 1;
+	d->run.engine_state = d->st;
 	return d->ops->open != NULL ? d->ops->open(&d->run, d->st) : 0;
 }
 
 typedef int (*phase_fn)(struct siphon_run *run, void *st);
+
+/* The caller's phase hook (doctor), up to the plan. */
+static void
+phase_done(struct drv *d, enum siphon_phase ph, int rc)
+{
+	if (d->req->phase_done != NULL && ph <= SIPHON_PHASE_PLAN)
+		d->req->phase_done(d->req->phase_arg, d->connected ? &d->run : NULL, ph, rc);
+}
 
 static int
 engine_phase(struct drv *d, enum siphon_phase ph, phase_fn fn)
@@ -339,6 +349,7 @@ engine_phase(struct drv *d, enum siphon_phase ph, phase_fn fn)
 	siphon_event_phase(d->ctx, ph, 1, 0);
 	r = fn(&d->run, d->st);
 	siphon_event_phase(d->ctx, ph, 0, r);
+	phase_done(d, ph, r);
 	return r;
 }
 
@@ -351,6 +362,7 @@ own_phase(struct drv *d, enum siphon_phase ph, int (*fn)(struct drv *d))
 	siphon_event_phase(d->ctx, ph, 1, 0);
 	r = fn(d);
 	siphon_event_phase(d->ctx, ph, 0, r);
+	phase_done(d, ph, r);
 	return r;
 }
 
@@ -382,6 +394,8 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 		return r;
 	snprintf(d->run.plan.codec, sizeof(d->run.plan.codec), "%s", d->run.codec_name);
 	if (d->req->plan_only) {
+		if (d->req->doctor && ops->doctor != NULL && d->req->check_fn != NULL)
+			ops->doctor(&d->run, d->st, d->req->check_fn, d->req->check_arg);
 		if (d->req->report != NULL)
 			d->req->report(d->req->report_arg, &d->run);
 		return 0;

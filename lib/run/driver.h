@@ -39,16 +39,37 @@ struct siphon_run_request {
 	 */
 	struct siphon_source *source;
 	int plan_only;
+	/* doctor: a busy local target is a finding (run->target.busy_sessions), not a failure. */
+	int doctor;
 	/*
 	 * Optional: called after plan (plan-only runs) or after finish, with
 	 * the run's catalog and plan, before cleanup.
 	 */
-	void (*report)(void *arg, const struct siphon_run *run);
+	void (*report)(void *arg, struct siphon_run *run);
 	void *report_arg;
+	/*
+	 * Optional: after each phase from connect to plan, with its result
+	 * (the message on the context when it failed); run is NULL until the
+	 * connect succeeded.  For `doctor`.
+	 */
+	void (*phase_done)(void *arg, const struct siphon_run *run, enum siphon_phase ph, int rc);
+	void *phase_arg;
+	/* doctor: the engine's own findings (ops->doctor) after plan, before report. */
+	siphon_check_fn check_fn;
+	void *check_arg;
 };
 
 /* Runs the phases; stats (may be NULL) is filled on success. */
 int siphon_run_drive(struct siphon_ctx *ctx, const struct siphon_run_request *req,
                      struct siphon_pull_stats *stats);
+
+/*
+ * The options resolved and checked (the target is required), then req
+ * driven with every registered engine, between the run's first event and
+ * its summary.  req's o, opts, engines and engine are filled here; the
+ * caller sets the rest (zeroed).  In lib/pull.c.
+ */
+int siphon_pull_run(struct siphon_ctx *ctx, const struct siphon_opts *opts,
+                    struct siphon_run_request *req, struct siphon_pull_stats *stats);
 
 #endif

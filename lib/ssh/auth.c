@@ -64,6 +64,7 @@ struct siphon_ssh_auth {
 	struct siphon_ssh_keyinfo ki;
 	char pass[PASSPHRASE_MAX];
 	int asked;               /* passphrases asked for this key */
+	enum siphon_ssh_login login; /* how it succeeded */
 };
 
 /* Pure helpers. */
@@ -616,6 +617,7 @@ step_agent_key(struct siphon_ssh_auth *a)
 	if (rc == 0) {
 		siphon_log(a->ctx, SIPHON_LOG_DEBUG, "authenticated with %s",
 		           a->label);
+		a->login = SIPHON_LOGIN_AGENT;
 		agent_done(a);
 		set_state(a, A_DONE);
 		return 0;
@@ -798,6 +800,7 @@ step_keyfile(struct siphon_ssh_auth *a)
 		OPENSSL_cleanse(a->pass, sizeof(a->pass));
 		siphon_log(a->ctx, SIPHON_LOG_DEBUG, "authenticated with %s",
 		           a->path);
+		a->login = a->asked > 0 ? SIPHON_LOGIN_KEY_PASSPHRASE : SIPHON_LOGIN_KEY;
 		set_state(a, A_DONE);
 		return 0;
 	}
@@ -870,6 +873,12 @@ list_files(struct siphon_ssh_auth *a)
 		a->nfiles++;
 	}
 	return 0;
+}
+
+enum siphon_ssh_login
+siphon_ssh_auth_login(const struct siphon_ssh_auth *a)
+{
+	return a->login;
 }
 
 int

@@ -44,6 +44,14 @@ struct siphon_ssh_auth_opts {
 	void *peer_arg;
 };
 
+/* How a session logged in: for `doctor`'s "can it run unattended". */
+enum siphon_ssh_login {
+	SIPHON_LOGIN_NONE = 0,          /* not (yet) */
+	SIPHON_LOGIN_AGENT,             /* an ssh-agent key */
+	SIPHON_LOGIN_KEY,               /* a key file needing no passphrase */
+	SIPHON_LOGIN_KEY_PASSPHRASE,    /* a key file whose passphrase was typed */
+};
+
 /*
  * The authentication of one session, as a state machine: ssh-agent keys
  * first, then key files, as OpenSSH does.
@@ -140,5 +148,8 @@ void siphon_ssh_authlog_message(const struct siphon_ssh_authlog *l,
                                 char *buf, size_t cap, const char *user,
                                 const char *host, int closed,
                                 const char *reason);
+
+/* How the authentication succeeded; SIPHON_LOGIN_NONE before. */
+enum siphon_ssh_login siphon_ssh_auth_login(const struct siphon_ssh_auth *a);
 
 #endif

@@ -88,6 +88,7 @@ struct siphon_ssh {
 	struct siphon_knownhosts *kh;
 	struct siphon_ssh_auth *auth;
 	struct siphon_ssh_auth_opts ao;
+	enum siphon_ssh_login login;  /* how the login went, once READY */
 	/* the options, copied */
 	char *host, *alias;
 	struct strv ids, user_kh, global_kh;
@@ -242,6 +243,12 @@ on_disconnect(LIBSSH2_SESSION *session, int reason, const char *message,
 		n = (size_t)snprintf(ssh->peer_reason, sizeof(ssh->peer_reason),
 		                     "reason %d", reason);
 	ssh->peer_reason[n] = '\0';
+}
+
+enum siphon_ssh_login
+siphon_ssh_login(const struct siphon_ssh *s)
+{
+	return s->login;
 }
 
 const char *
@@ -698,6 +705,7 @@ advance(struct siphon_ssh *ssh, struct siphon_pollwant *w)
 			want_session(ssh, w, deadline);
 		if (r != 0)
 			return r;
+		ssh->login = siphon_ssh_auth_login(ssh->auth);
 		siphon_ssh_auth_free(ssh->auth);
 		ssh->auth = NULL;
 		siphon_log(ssh->ctx, SIPHON_LOG_INFO, "connected to %s as %s",

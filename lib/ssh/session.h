@@ -15,6 +15,7 @@
 #ifndef SIPHON_SSH_SESSION_H
 #define SIPHON_SSH_SESSION_H
 
+#include "ssh/auth.h"
 #include "ssh/knownhosts.h"
 #include "ssh/transport.h"
 #include "util/ctx.h"
@@ -117,6 +118,9 @@ int siphon_ssh_connect(struct siphon_ssh **out, struct siphon_ctx *ctx,
 LIBSSH2_SESSION *siphon_ssh_session(struct siphon_ssh *s);
 /* The same as siphon_ssh_pollfd (the name lib/pull.c knows). */
 int siphon_ssh_socket(struct siphon_ssh *s);
+
+/* How the session logged in (SIPHON_LOGIN_NONE until ready). */
+enum siphon_ssh_login siphon_ssh_login(const struct siphon_ssh *s);
 
 /*
  * What the server said in its DISCONNECT message (printable, at most 255

@@ -2,7 +2,9 @@
 # `siphon plan`, on every engine: the plan of a pull (the server, the engine, the compressor, the
 # channels, every table with its size, rows and channel), exit 0, and nothing created or changed on
 # either machine: the local target as it was (the contract's fingerprint), nothing temporary left
-# locally or on the server. A plan whose database is missing fails as a pull would, cleanly.
+# locally or on the server. The plan names the local target and what becomes of it, and the remote
+# commands the pull would start (the tools, with the compressor); `pull --dry-run` is the same plan.
+# A plan whose database is missing fails as a pull would, cleanly.
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
@@ -16,6 +18,9 @@ planned() { # ENGINE SOURCE TABLE [ARGS...]: plan SOURCE into the kept target; T
 	grep -q "(engine " "$H/run/out" || it_fail "$e: no heading in the plan"
 	grep -q " channel" "$H/run/out" || it_fail "$e: no channels in the plan"
 	grep -qF -- "$table" "$H/run/out" || it_fail "$e: the plan does not list $table"
+	grep -q "^into .*which exists: .* replaced once the copy is complete" "$H/run/out" ||
+		it_fail "$e: the plan does not say the existing target is replaced"
+	grep -q "^on the server, as the SSH user" "$H/run/out" || it_fail "$e: no remote commands in the plan"
 	tail -n 1 "$H/run/out" | grep -qx "nothing was created or changed on either machine" ||
 		it_fail "$e: the plan does not end with its promise"
 	assert_target_unchanged "$e"
@@ -30,6 +35,18 @@ for e in pg my sqlite; do
 	pg)
 		planned pg app "all_types" -j 3
 		grep -q "3 channels" "$H/run/out" || it_fail "pg: -j 3 is not the plan's channel count"
+		grep -q "^  pg_dump of the schema: .*pg_dump' --section=pre-data" "$H/run/out" ||
+			it_fail "pg: the plan does not show the schema's pg_dump: $(tail -n 8 "$H/run/out")"
+		grep -q "^  COPY ... TO STDOUT of its tables, on each of 3 data channels: .*psql" "$H/run/out" ||
+			it_fail "pg: the plan does not show the data channels' psql"
+		cp "$H/run/out" "$H/plan.out"
+		siphon_run pull --dry-run "$(remote_spec app)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
+			--into "$KEEP_TARGET" -j 3
+		assert_rc 0 "pg: pull --dry-run"
+		diff <(grep -v -- "--snapshot=" "$H/plan.out") <(grep -v -- "--snapshot=" "$H/run/out") >/dev/null ||
+			it_fail "pg: pull --dry-run is not the plan: $(diff "$H/plan.out" "$H/run/out")"
+		assert_target_unchanged pg
+		assert_left_clean pg
 		grep -q "PostgreSQL" "$H/run/out" || it_fail "pg: the plan does not name the server"
 		siphon_run plan "$(remote_spec no_such_db)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
 			--into "$KEEP_TARGET"
@@ -37,11 +54,14 @@ for e in pg my sqlite; do
 		;;
 	my)
 		planned my "$SIPHON_IT_MY_SRC_DB" "" --engine mysql
+		grep -q "^  the control session (the lock and the snapshot): " "$H/run/out" ||
+			it_fail "my: the plan does not show the control session"
 		grep -q "MariaDB\|MySQL" "$H/run/out" || it_fail "my: the plan does not name the server"
 		;;
 	sqlite)
 		sq_make_fixture "$SQ_SRV/plan.db"
 		planned sqlite "$SQ_SRV/plan.db" "SQLite"
+		grep -q "VACUUM INTO" "$H/run/out" || it_fail "sqlite: the plan does not show the copy"
 		;;
 	esac
 done

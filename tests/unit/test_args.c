@@ -1200,12 +1200,12 @@ test_args_bash_completion(void **state)
 	snprintf(sub, sizeof(sub), "%s/home", dir);
 	assert_int_equal(setenv("HOME", sub, 1), 0);
 
-	check_bash(dir, "siphon ", 1, "help\nplan\npull\nversion\n");
+	check_bash(dir, "siphon ", 1, "doctor\nhelp\nplan\npull\nversion\n");
 	check_bash(dir, "siphon p", 1, "plan\npull\n");
 	check_bash(dir, "siphon pu", 1, "pull\n");
 	check_bash(dir, "siphon plan --comp", 1, "--compress\n");
 	check_bash(dir, "siphon -", 1, "--help\n--version\n");
-	check_bash(dir, "siphon help ", 1, "help\nplan\npull\nversion\n");
+	check_bash(dir, "siphon help ", 1, "doctor\nhelp\nplan\npull\nversion\n");
 	check_bash(dir, "siphon help pull ", 1, "");
 	check_bash(dir, "siphon version ", 1, "");
 	check_bash(dir, "siphon pull --co", 1, "--compress\n--connect-timeout\n");
@@ -1236,7 +1236,7 @@ test_args_bash_completion(void **state)
 	check_bash(dir, "siphon pull db1:app --f", 1, "--force\n");
 	/* Without COMP_LINE, COMP_WORDS alone. */
 	check_bash(dir, "siphon pull --c", 0, "--compress\n--connect-timeout\n");
-	check_bash(dir, "siphon ", 0, "help\nplan\npull\nversion\n");
+	check_bash(dir, "siphon ", 0, "doctor\nhelp\nplan\npull\nversion\n");
 
 	if (home != NULL)
 		setenv("HOME", home, 1);

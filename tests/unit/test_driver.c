@@ -206,7 +206,7 @@ struct seen {
 };
 
 static void
-report(void *arg, const struct siphon_run *run)
+report(void *arg, struct siphon_run *run)
 {
 	struct seen *s = arg;
 

@@ -32,5 +32,7 @@ const struct siphon_engine_ops siphon_engine_mysql = {
 	.stats = my_stats,
 	.cleanup = my_cleanup,
 	.explain = my_explain,
+	.doctor = my_doctor,
+	.describe = my_describe,
 	.probe_tools = "mariadb mysql",
 };

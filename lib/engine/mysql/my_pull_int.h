@@ -144,4 +144,11 @@ int my_swap(struct my *my);
  */
 int my_replay_check(struct my *my, const struct siphon_my_object *o, const char *stmt);
 
+/* `doctor`: the local create finding (ops->doctor). */
+void my_doctor(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);
+
+/* `plan`: the target and the remote commands (ops->describe). */
+int my_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *key, const char *text),
+                void *arg);
+
 #endif

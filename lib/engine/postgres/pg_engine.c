@@ -33,5 +33,7 @@ const struct siphon_engine_ops siphon_engine_postgres = {
 	.stats = pg_stats,
 	.cleanup = pg_cleanup,
 	.explain = pg_explain,
+	.doctor = pg_doctor,
+	.describe = pg_describe,
 	.probe_script = siphon_pg_probe_script,
 };

@@ -96,6 +96,10 @@ int pg_psql_stage(struct pg *pg, struct siphon_strbuf *st, const char *bindir,
                   int nice);
 /* Starts the pre-data (into a local psql) and post-data (into memory) dumps. */
 int pg_start_dumps(struct pg *pg);
+/* The three schema dumps (pg_remote.c): the command of one, and what it is for. */
+#define PG_NDUMPS 3
+int pg_dump_stage(struct pg *pg, int which, struct siphon_strbuf *st);
+const char *pg_dump_what(int which);
 
 /* pg_explain.c */
 /* The rstream explain hook: remote failures as what/where/how-to-fix (siphon_pg_explain). */
@@ -124,5 +128,12 @@ int pg_local_failed(struct pg *pg, struct siphon_proc *p);
 /* Post-data, privileges, sequences, event triggers, settings; what was left out. */
 int pg_finish_local(struct pg *pg);
 int pg_swap(struct pg *pg);
+
+/* `doctor`: the local create finding (ops->doctor). */
+void pg_doctor(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);
+
+/* `plan`: the target and the remote commands (ops->describe). */
+int pg_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *key, const char *text),
+                void *arg);
 
 #endif

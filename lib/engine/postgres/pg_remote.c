@@ -83,46 +83,58 @@ pg_psql_stage(struct pg *pg, struct siphon_strbuf *st, const char *bindir, int n
 	return 0;
 }
 
+/*
+ * Three dumps in the snapshot: the pre-data and post-data sections, and
+ * both again for their privileges only (pg_dump puts GRANTs in no section:
+ * --no-privileges leaves them out of the first two, and only --section,
+ * not --schema-only, keeps those of large objects).  Publications come
+ * (inert here: nothing subscribes); subscriptions never (they would connect
+ * to the publisher from this machine).
+ */
+static const char *const dump_what[PG_NDUMPS] = {
+	"pg_dump of the schema", "pg_dump of the indexes and constraints",
+	"pg_dump of the privileges",
+};
+static const char *const dump_opts[PG_NDUMPS] = {
+	"--section=pre-data --no-privileges", "--section=post-data --no-privileges",
+	"--section=pre-data --section=post-data",
+};
+
+const char *
+pg_dump_what(int which)
+{
+	return dump_what[which];
+}
+
+int
+pg_dump_stage(struct pg *pg, int which, struct siphon_strbuf *st)
+{
+	const struct siphon_pg_tools *t = &pg->tools.t[pg->pgi];
+
+	siphon_strbuf_reset(st);
+	if (pg_tool_prefix(pg, st, t->bindir, "pg_dump", 1) != 0 ||
+	    siphon_strbuf_printf(st, " %s --snapshot=%s"
+	                             " --no-subscriptions --no-tablespaces"
+	                             " --no-security-labels",
+	                         dump_opts[which], pg->cat.snapshot[0] != '\0' ? pg->cat.snapshot : "SNAPSHOT") != 0)
+		return siphon_err_oom(pg->ctx);
+	if (pg_conn_args(pg, st) != 0)
+		return siphon_err(pg->ctx, SIPHON_EUSAGE, "--remote-pg-opts has an unbalanced quote");
+	return 0;
+}
+
 int
 pg_start_dumps(struct pg *pg)
 {
 	struct siphon_strbuf st = {0};
-	const struct siphon_pg_tools *t = &pg->tools.t[pg->pgi];
 	struct siphon_sink sink;
 	int r, i;
-	/*
-	 * Three dumps in the snapshot: the pre-data and post-data sections,
-	 * and both again for their privileges only (pg_dump puts GRANTs in no
-	 * section: --no-privileges leaves them out of the first two, and only
-	 * --section, not --schema-only, keeps those of large objects).
-	 * Publications come (inert here: nothing subscribes); subscriptions
-	 * never (they would connect to the publisher from this machine).
-	 */
-	static const char *const what[] = {
-		"pg_dump of the schema", "pg_dump of the indexes and constraints",
-		"pg_dump of the privileges",
-	};
-	static const char *const opts[] = {
-		"--section=pre-data --no-privileges", "--section=post-data --no-privileges",
-		"--section=pre-data --section=post-data",
-	};
-	struct siphon_rstream **streams[] = {&pg->pre, &pg->post, &pg->acl};
+	struct siphon_rstream **streams[PG_NDUMPS] = {&pg->pre, &pg->post, &pg->acl};
 
-	for (i = 0; i < 3; i++) {
-		siphon_strbuf_reset(&st);
-		if (pg_tool_prefix(pg, &st, t->bindir, "pg_dump", 1) != 0 ||
-		    siphon_strbuf_printf(&st, " %s --snapshot=%s"
-		                              " --no-subscriptions --no-tablespaces"
-		                              " --no-security-labels",
-		                         opts[i], pg->cat.snapshot) != 0) {
-			r = siphon_err_oom(pg->ctx);
+	for (i = 0; i < PG_NDUMPS; i++) {
+		if ((r = pg_dump_stage(pg, i, &st)) != 0)
 			goto out;
-		}
-		if (pg_conn_args(pg, &st) != 0) {
-			r = siphon_err(pg->ctx, SIPHON_EUSAGE, "--remote-pg-opts has an unbalanced quote");
-			goto out;
-		}
-		if ((r = siphon_eng_new_stream(pg->eng, streams[i], what[i], siphon_strbuf_str(&st), 0)) != 0)
+		if ((r = siphon_eng_new_stream(pg->eng, streams[i], dump_what[i], siphon_strbuf_str(&st), 0)) != 0)
 			goto out;
 		siphon_rstream_close_stdin(*streams[i]);
 	}

@@ -41,5 +41,7 @@ const struct siphon_engine_ops siphon_engine_sqlite = {
 	.stats = sq_stats,
 	.cleanup = sq_cleanup,
 	.explain = sq_explain,
+	.doctor = sq_doctor,
+	.describe = sq_describe,
 	.probe_tools = "sqlite3",
 };

@@ -125,4 +125,11 @@ int sq_check_busy(struct sq *sq, const char *when);
 /* Puts the checked copy in place of the target. */
 int sq_swap(struct sq *sq);
 
+/* `doctor`: the local create finding (ops->doctor). */
+void sq_doctor(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);
+
+/* `plan`: the target and the remote commands (ops->describe). */
+int sq_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *key, const char *text),
+                void *arg);
+
 #endif
