@@ -10,6 +10,7 @@
 #include "loop/loop.h"
 #include "run/driver.h"
 #include "source/source.h"
+#include "source/ssh_setup.h"
 #include "ssh/session.h"
 #include "util/ctx.h"
 
@@ -125,9 +126,24 @@ after_connect(struct doc *d, const struct siphon_run *run, int rc)
 	const char *host = siphon_opts_str(d->opts, "host");
 	const char *user = siphon_opts_str(d->opts, "user");
 	int port = siphon_opts_int(d->opts, "port");
+	struct siphon_ssh_setup set;
 	struct siphon_ssh *ssh;
+	char real_host[256], real_user[256];
 
-	say(d, "config", SIPHON_CHECK_PASS, 0, "database \"%s\" on %s", siphon_opts_str(d->opts, "dbname"), host);
+	/* Where ssh_config sends the host: its HostName, Port and User. */
+	if (siphon_ssh_setup_target(&set, d->ctx, d->opts) == 0) {
+		snprintf(real_host, sizeof(real_host), "%s", set.so.host);
+		host = real_host;
+		if (set.so.user != NULL) {
+			snprintf(real_user, sizeof(real_user), "%s", set.so.user);
+			user = real_user;
+		}
+		port = set.so.port;
+	}
+	siphon_ssh_setup_clear(&set);
+
+	say(d, "config", SIPHON_CHECK_PASS, 0, "database \"%s\" on %s", siphon_opts_str(d->opts, "dbname"),
+	    siphon_opts_str(d->opts, "host"));
 	if (rc != 0) {
 		/* The state machine's code says how far it got. */
 		if (rc == SIPHON_EHOSTKEY || rc == SIPHON_EAUTH)
