@@ -19,14 +19,20 @@ sshcfg_raw_clear(struct sshcfg_raw *r)
 	r->val = r->where = NULL;
 }
 
+/* val and where may point into *r: copied before the old ones go. */
 int
 sshcfg_raw_set(struct sshcfg_raw *r, const char *val, const char *where)
 {
-	sshcfg_raw_clear(r);
-	if ((r->val = strdup(val)) == NULL || (r->where = strdup(where)) == NULL) {
-		sshcfg_raw_clear(r);
+	char *v = strdup(val), *w = strdup(where);
+
+	if (v == NULL || w == NULL) {
+		free(v);
+		free(w);
 		return -1;
 	}
+	sshcfg_raw_clear(r);
+	r->val = v;
+	r->where = w;
 	return 0;
 }
 

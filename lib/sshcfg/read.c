@@ -58,15 +58,17 @@ add_name(struct sshcfg_state *st, const char *name)
 }
 
 /*
- * Host: active when one pattern matches the name as typed, unless a
- * !negated one matches (which excludes the block whatever else matched).
- * Byte for byte, as OpenSSH's match_pattern.
+ * Host: active when one pattern matches the name as typed (in the second
+ * reading: the final host name), unless a !negated one matches (which
+ * excludes the block whatever else matched).  Byte for byte, as OpenSSH's
+ * match_pattern.
  */
 static int
 host_line(struct sshcfg_state *st, const char *where, const struct sshcfg_line *l,
           int never_match, int *active)
 {
-	const char *pat;
+	/* ssh's second reading matches Host against the name the first found. */
+	const char *pat, *name = st->final_pass ? st->final_host : st->q->host;
 	size_t i;
 	int neg, r;
 
@@ -83,7 +85,7 @@ host_line(struct sshcfg_state *st, const char *where, const struct sshcfg_line *
 			continue;
 		neg = *l->argv[i] == '!';
 		pat = l->argv[i] + neg;
-		if (sshcfg_match_pattern(st->q->host, pat)) {
+		if (sshcfg_match_pattern(name, pat)) {
 			if (neg) {
 				*active = 0;
 				break;

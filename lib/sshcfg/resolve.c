@@ -5,6 +5,8 @@
  */
 #include "sshcfg/sshcfg_int.h"
 
+#include "util/strbuf.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <openssl/evp.h>
@@ -283,6 +285,28 @@ out:
 	return r;
 }
 
+/*
+ * Before its second reading ssh sets HostName to the name the first gave,
+ * so a HostName line in a Match final block changes nothing.  Kept with
+ * its '%' doubled: HostName is %h-expanded at the end.
+ */
+static int
+pin_hostname(struct sshcfg_state *st)
+{
+	struct siphon_strbuf sb = { 0 };
+	const char *p;
+	int r = 0;
+
+	for (p = st->final_host; *p != '\0' && r == 0; p++)
+		r = siphon_strbuf_append(&sb, p, 1) != 0 ||
+		    (*p == '%' && siphon_strbuf_append(&sb, "%", 1) != 0);
+	if (r != 0 || sshcfg_raw_set(&st->hostname, siphon_strbuf_str(&sb),
+	                             st->hostname.where != NULL ? st->hostname.where : "") != 0)
+		r = siphon_err_oom(st->ctx);
+	siphon_strbuf_free(&sb);
+	return r;
+}
+
 int
 siphon_sshcfg_resolve(struct siphon_ctx *ctx, const struct siphon_sshcfg_query *q,
                       struct siphon_sshcfg **out)
@@ -299,7 +323,8 @@ siphon_sshcfg_resolve(struct siphon_ctx *ctx, const struct siphon_sshcfg_query *
 		goto out;
 	if (st.want_final) {
 		/* ssh reads the files again, Match final and canonical now true. */
-		if ((r = final_hostname(&st, &st.final_host)) != 0)
+		if ((r = final_hostname(&st, &st.final_host)) != 0 ||
+		    (r = pin_hostname(&st)) != 0)
 			goto out;
 		st.final_pass = 1;
 		if ((r = sshcfg_read_all(&st)) != 0)

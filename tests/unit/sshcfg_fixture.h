@@ -83,6 +83,9 @@ fixture_teardown(void **state)
 	return 0;
 }
 
+/* A test run in its own fixture. */
+#define SSHCFG_TEST(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
+
 /* Writes text to HOME-relative path (directories made as needed). */
 static inline void
 fixture_write(struct fixture *fx, const char *rel, const char *text)
@@ -100,6 +103,26 @@ fixture_write(struct fixture *fx, const char *rel, const char *text)
 	}
 	if ((f = fopen(path, "w")) == NULL || fputs(text, f) < 0 || fclose(f) != 0)
 		abort();
+}
+
+/*
+ * The files the Include tests read, in HOME-relative dir: two *.conf (the
+ * second ends in a Match all), a notes.txt the glob must skip, and
+ * scoped.inc for an Include inside a Host block.
+ */
+static inline void
+fixture_write_includes(struct fixture *fx, const char *dir)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "%s/10-prod.conf", dir);
+	fixture_write(fx, rel, "Host prod\n  HostName prod.example\n");
+	snprintf(rel, sizeof(rel), "%s/20-stage.conf", dir);
+	fixture_write(fx, rel, "Host stage\n  HostName stage.example\nMatch all\n  Port 2020\n");
+	snprintf(rel, sizeof(rel), "%s/notes.txt", dir);
+	fixture_write(fx, rel, "Host prod\n  HostName wrong\n");
+	snprintf(rel, sizeof(rel), "%s/scoped.inc", dir);
+	fixture_write(fx, rel, "ConnectTimeout 3\nHost nomatch\n  Port 5\n");
 }
 
 /* A query for host, reading ~/.ssh/config and a system file that is absent. */

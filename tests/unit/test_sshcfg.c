@@ -418,6 +418,21 @@ test_sshcfg_match_final(void **state)
 	assert_int_equal(c->n_identity_files, 2);
 	assert_string_equal(c->identity_files[1], "/k2");
 	siphon_sshcfg_free(c);
+
+	/* In the second reading Host compares the final name, and HostName is
+	 * already that name: a HostName in a Match final block is too late. */
+	fixture_write(fx, ".ssh/config",
+	              "Host a1\n  HostName alias-%h\n"
+	              "Host !a1 *\n  User second-reading\n"
+	              "Match final\n  HostName too-late\n");
+	c = lookup(fx, "a1");
+	assert_string_equal(c->hostname, "alias-a1");
+	assert_string_equal(c->user, "second-reading");
+	siphon_sshcfg_free(c);
+	fixture_write(fx, ".ssh/config", "Host !a1 *\n  User never\n");
+	c = lookup(fx, "a1");
+	assert_null(c->user);
+	siphon_sshcfg_free(c);
 }
 
 static void
@@ -448,20 +463,16 @@ test_sshcfg_include(void **state)
 	struct siphon_sshcfg *c;
 	char text[512];
 
-	fixture_write(fx, ".ssh/config.d/10-prod.conf", "Host prod\n  HostName prod.example\n");
-	fixture_write(fx, ".ssh/config.d/20-stage.conf",
-	              "Host stage\n  HostName stage.example\nMatch all\n  Port 2020\n");
-	fixture_write(fx, ".ssh/config.d/notes.txt", "Host prod\n  HostName wrong\n");
+	fixture_write_includes(fx, ".ssh/config.d");
 	fixture_write(fx, ".ssh/extra/abs.conf", "Host abs\n  User abs-user\n");
 	snprintf(text, sizeof(text),
 	         "Include config.d/*.conf missing/*.conf\n"
 	         "Include %s/.ssh/extra/abs.conf\n"
 	         "Host scoped\n"
-	         "  Include ~/.ssh/scoped.conf\n"
+	         "  Include ~/.ssh/config.d/scoped.inc\n"
 	         "  User after-include\n"
 	         "Host *\n  User default\n", fx->home);
 	fixture_write(fx, ".ssh/config", text);
-	fixture_write(fx, ".ssh/scoped.conf", "ConnectTimeout 3\nHost nomatch\n  Port 5\n");
 
 	c = lookup(fx, "prod");
 	assert_string_equal(c->hostname, "prod.example");
@@ -773,28 +784,28 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sshcfg_realistic_blocks, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_query_beats_files, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_unset_and_no_files, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_syntax, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_first_value_wins, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_strict_values, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_bad_values, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_long_line, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_negation, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_match, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_match_user_from_file, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_match_final, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_match_exec_skipped, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_include, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_include_loop, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_include_refused, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_host_case_and_addresses, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_system_file, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_tokens, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_proxy_order, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_parse_jumps, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_host_names, fixture_setup, fixture_teardown),
+		SSHCFG_TEST(test_sshcfg_realistic_blocks),
+		SSHCFG_TEST(test_sshcfg_query_beats_files),
+		SSHCFG_TEST(test_sshcfg_unset_and_no_files),
+		SSHCFG_TEST(test_sshcfg_syntax),
+		SSHCFG_TEST(test_sshcfg_first_value_wins),
+		SSHCFG_TEST(test_sshcfg_strict_values),
+		SSHCFG_TEST(test_sshcfg_bad_values),
+		SSHCFG_TEST(test_sshcfg_long_line),
+		SSHCFG_TEST(test_sshcfg_negation),
+		SSHCFG_TEST(test_sshcfg_match),
+		SSHCFG_TEST(test_sshcfg_match_user_from_file),
+		SSHCFG_TEST(test_sshcfg_match_final),
+		SSHCFG_TEST(test_sshcfg_match_exec_skipped),
+		SSHCFG_TEST(test_sshcfg_include),
+		SSHCFG_TEST(test_sshcfg_include_loop),
+		SSHCFG_TEST(test_sshcfg_include_refused),
+		SSHCFG_TEST(test_sshcfg_host_case_and_addresses),
+		SSHCFG_TEST(test_sshcfg_system_file),
+		SSHCFG_TEST(test_sshcfg_tokens),
+		SSHCFG_TEST(test_sshcfg_proxy_order),
+		SSHCFG_TEST(test_sshcfg_parse_jumps),
+		SSHCFG_TEST(test_sshcfg_host_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

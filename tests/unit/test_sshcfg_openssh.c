@@ -18,6 +18,7 @@
 
 #include "sshcfg_fixture.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/wait.h>
@@ -154,12 +155,16 @@ expand_raw(const char *in, const struct siphon_sshcfg *c, const char *typed,
 	out[o < cap ? o : cap - 1] = '\0';
 }
 
+/* The configuration being checked, shown when a value differs. */
+static const char *current_text = "";
+
 static void
 expect_str(const char *what, const char *dest, const char *siphon, const char *ssh)
 {
 	if (ssh == NULL || siphon == NULL || strcmp(siphon, ssh) != 0)
-		fail_msg("%s for %s: siphon '%s', ssh '%s'", what, dest,
-		         siphon != NULL ? siphon : "(unset)", ssh != NULL ? ssh : "(none)");
+		fail_msg("%s for %s: siphon '%s', ssh '%s'; config:\n%s", what, dest,
+		         siphon != NULL ? siphon : "(unset)", ssh != NULL ? ssh : "(none)",
+		         current_text);
 }
 
 static void
@@ -315,6 +320,7 @@ check_config(struct fixture *fx, const char *name, const char *text, const char 
 	size_t i;
 
 	fixture_write(fx, name, text);
+	current_text = text;
 	snprintf(path, sizeof(path), "%s/%s", fx->home, name);
 	for (i = 0; dests[i] != NULL; i++)
 		cross_check(fx, path, dests[i]);
@@ -414,15 +420,11 @@ test_sshcfg_openssh_include(void **state)
 
 	if (!have_ssh)
 		skip();
-	fixture_write(fx, "inc/10-prod.conf", "Host prod\n  HostName prod.example\n");
-	fixture_write(fx, "inc/20-stage.conf",
-	              "Host stage\n  HostName stage.example\nMatch all\n  Port 2020\n");
-	fixture_write(fx, "inc/notes.txt", "Host prod\n  HostName wrong\n");
-	fixture_write(fx, "inc/scoped.conf", "ConnectTimeout 3\nHost nomatch\n  Port 5\n");
+	fixture_write_includes(fx, "inc");
 	snprintf(text, sizeof(text),
 	         "Include %s/inc/*.conf %s/missing/*.conf\n"
 	         "Host scoped\n"
-	         "  Include %s/inc/scoped.conf\n"
+	         "  Include %s/inc/scoped.inc\n"
 	         "  User after-include\n"
 	         "Host abs\n  Include %s/inc/20-stage.conf\n"
 	         "Host *\n  User default\n", fx->home, fx->home, fx->home, fx->home);
@@ -460,14 +462,122 @@ test_sshcfg_openssh_syntax(void **state)
 	             "  CertificateFile ~/c2\n", dests);
 }
 
+/*
+ * Configurations drawn at random (a fixed seed) from valid lines of every
+ * kind: block headers, the keys siphon reads with their value forms,
+ * separators and key case; each checked for several hosts.  What a reader
+ * gets wrong in how blocks, first values and proxies combine shows here.
+ */
+static const char *const rnd_headers[] = {
+	"Host a*", "Host b2 !bz", "Host *", "Host a1 b?", "Host !a1 *",
+	"Match host *.example.com", "Match originalhost a*", "Match user alice",
+	"Match !user bob", "Match localuser %s", "Match all", "Match final",
+	"Match final host real.example", "Match canonical", "Match !canonical host a*",
+	/* Not "Match !final": before 9.4 or so it too made ssh read twice;
+	 * siphon follows the newer rule (only a plain final does). */
+};
+static const char *const rnd_lines[] = {
+	"HostName %h.example.com", "HostName Real.Example", "HostName 10.1.2.3",
+	"HostName alias-%h", "User alice", "User bob", "Port 2222", "Port 8022",
+	"IdentityFile ~/.ssh/id_a", "IdentityFile /k/%h_%r", "IdentityFile ~/.ssh/id_%n",
+	"IdentitiesOnly yes", "IdentitiesOnly no", "IdentityAgent none",
+	"IdentityAgent /run/a.sock", "IdentityAgent ~/agent-%h", "CertificateFile ~/c-%r.pub",
+	"UserKnownHostsFile ~/kh1 ~/kh2", "UserKnownHostsFile none", "UserKnownHostsFile /kh/%h",
+	"GlobalKnownHostsFile /etc/g1 /etc/g2", "StrictHostKeyChecking yes",
+	"StrictHostKeyChecking no", "StrictHostKeyChecking ask",
+	"StrictHostKeyChecking accept-new", "StrictHostKeyChecking off", "HashKnownHosts yes",
+	"HashKnownHosts no", "ConnectTimeout 5", "ConnectTimeout 1m", "ConnectTimeout 0",
+	"ServerAliveInterval 15", "ServerAliveInterval 2m", "ServerAliveCountMax 2",
+	"ServerAliveCountMax 10", "ProxyJump j1", "ProxyJump u@j2:2200", "ProxyJump none",
+	"ProxyJump a,b", "ProxyCommand nc %h %p", "ProxyCommand none",
+	"ProxyCommand ssh -W %h:%p bastion", "IdentityFile \"~/.ssh/id quoted\"",
+	"User 'bob'", "Include INC",
+};
+static const char *const rnd_seps[] = { " ", "=", " = ", "\t", "  =" };
+
+static unsigned
+rnd(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) & 0x7fff;
+}
+
+/* One line with a random separator and key case. */
+static void
+rnd_line(unsigned *seed, const char *line, char *out, size_t cap)
+{
+	size_t klen = strcspn(line, " "), i;
+	const char *sep = rnd_seps[rnd(seed) % 5];
+	unsigned how = rnd(seed) % 3;
+
+	snprintf(out, cap, "%.*s%s%s\n", (int)klen, line, sep, line + klen + 1);
+	for (i = 0; i < klen; i++) {
+		if (how == 1)
+			out[i] = (char)tolower((unsigned char)out[i]);
+		else if (how == 2)
+			out[i] = (char)toupper((unsigned char)out[i]);
+	}
+}
+
+static void
+test_sshcfg_openssh_random(void **state)
+{
+	static const char *const dests[] = { "a1", "bz", "b2", "c.example.com", "bob@a7", NULL };
+	struct fixture *fx = *state;
+	struct passwd *pw = getpwuid(getuid());
+	unsigned seed = 20261205;
+	char text[8192], line[512], name[32];
+	size_t len, nblocks, nlines, b, k;
+	int round;
+
+	if (!have_ssh)
+		skip();
+	assert_non_null(pw);
+	/* What "Include INC" reads: a block and a Match all of its own. */
+	fixture_write(fx, "rinc/1.conf", "Host a*\n  Port 7000\nMatch all\n  User inc\n");
+	fixture_write(fx, "rinc/2.conf", "ConnectTimeout 33\nHost bz\n  ProxyJump ij\n");
+	for (round = 0; round < 40; round++) {
+		len = 0;
+		text[0] = '\0';
+		nblocks = 2 + rnd(&seed) % 5;
+		for (b = 0; b < nblocks; b++) {
+			if (b > 0 || rnd(&seed) % 2) {
+				const char *h = rnd_headers[rnd(&seed) % (sizeof(rnd_headers) /
+				                                          sizeof(rnd_headers[0]))];
+
+				if (strstr(h, "%s") != NULL)
+					len += (size_t)snprintf(text + len, sizeof(text) - len,
+					                        "Match localuser %s\n", pw->pw_name);
+				else
+					len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n", h);
+			}
+			nlines = 1 + rnd(&seed) % 6;
+			for (k = 0; k < nlines; k++) {
+				const char *pick = rnd_lines[rnd(&seed) % (sizeof(rnd_lines) /
+				                                           sizeof(rnd_lines[0]))];
+
+				if (strcmp(pick, "Include INC") == 0)
+					snprintf(line, sizeof(line), "Include %s/rinc/*.conf\n", fx->home);
+				else
+					rnd_line(&seed, pick, line, sizeof(line));
+				len += (size_t)snprintf(text + len, sizeof(text) - len, "  %s", line);
+			}
+		}
+		assert_true(len < sizeof(text) - 1);
+		snprintf(name, sizeof(name), "cfg_random_%d", round);
+		check_config(fx, name, text, dests);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sshcfg_openssh_realistic, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_openssh_match, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_openssh_include, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sshcfg_openssh_syntax, fixture_setup, fixture_teardown),
+		SSHCFG_TEST(test_sshcfg_openssh_realistic),
+		SSHCFG_TEST(test_sshcfg_openssh_match),
+		SSHCFG_TEST(test_sshcfg_openssh_include),
+		SSHCFG_TEST(test_sshcfg_openssh_syntax),
+		SSHCFG_TEST(test_sshcfg_openssh_random),
 	};
 
 	return cmocka_run_group_tests(tests, find_ssh, NULL);
