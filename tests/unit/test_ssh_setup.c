@@ -220,36 +220,45 @@ static const char route_config[] =
 	"Host loop2\n"
 	"  ProxyJump loop1\n";
 
-static struct siphon_opts *
-route_opts(const char *host, char *path, size_t cap)
+/*
+ * Resolves the route to host with route_config as the -F file, jump and
+ * proxy as the command line's; the error message goes to msg.
+ */
+static int
+route(struct siphon_ssh_route *rt, const char *host, const char *jump,
+      const char *proxy, char *msg, size_t cap)
 {
+	struct siphon_ctx *ctx = NULL;
 	struct siphon_opts *o = NULL;
+	char path[64];
 	FILE *f;
-	int fd;
+	int fd, r;
 
-	snprintf(path, cap, "/tmp/test_ssh_setup.XXXXXX");
+	snprintf(path, sizeof(path), "/tmp/test_ssh_setup.XXXXXX");
 	assert_true((fd = mkstemp(path)) >= 0);
 	assert_non_null(f = fdopen(fd, "w"));
 	assert_true(fputs(route_config, f) >= 0);
 	assert_int_equal(fclose(f), 0);
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
 	assert_int_equal(siphon_opts_new(&o), 0);
 	assert_int_equal(siphon_opts_set(o, "host", host, SIPHON_ORIGIN_CLI, "HOST"), 0);
 	assert_int_equal(siphon_opts_set(o, "ssh-config", path, SIPHON_ORIGIN_CLI, "-F"), 0);
-	return o;
+	r = siphon_ssh_route_resolve(rt, ctx, o, jump, proxy);
+	snprintf(msg, cap, "%s", siphon_ctx_errmsg(ctx));
+	siphon_opts_free(o);
+	siphon_ctx_free(ctx);
+	unlink(path);
+	return r;
 }
 
 static void
 test_ssh_setup_route_through_jump_hosts(void **state)
 {
-	struct siphon_ctx *ctx = NULL;
 	struct siphon_ssh_route rt;
-	struct siphon_opts *o;
-	char path[64];
+	char msg[SIPHON_ERRMSG_MAX];
 
 	(void)state;
-	assert_int_equal(siphon_ctx_new(&ctx), 0);
-	o = route_opts("target", path, sizeof(path));
-	assert_int_equal(siphon_ssh_route_resolve(&rt, ctx, o, NULL, NULL), 0);
+	assert_int_equal(route(&rt, "target", NULL, NULL, msg, sizeof(msg)), 0);
 	assert_int_equal(rt.n, 3);
 	/* a as its own entry says: User, and its ProxyCommand reaches it. */
 	assert_string_equal(rt.hops[0].so.alias, "a");
@@ -267,7 +276,7 @@ test_ssh_setup_route_through_jump_hosts(void **state)
 	siphon_ssh_route_clear(&rt);
 
 	/* The command line's -J replaces ProxyJump; "none" is not given. */
-	assert_int_equal(siphon_ssh_route_resolve(&rt, ctx, o, "x.example:2222", "none"), 0);
+	assert_int_equal(route(&rt, "target", "x.example:2222", "none", msg, sizeof(msg)), 0);
 	assert_int_equal(rt.n, 2);
 	assert_string_equal(rt.hops[0].so.host, "x.example");
 	assert_int_equal(rt.hops[0].so.port, 2222);
@@ -275,42 +284,29 @@ test_ssh_setup_route_through_jump_hosts(void **state)
 	siphon_ssh_route_clear(&rt);
 
 	/* -J and --proxy-command: the command reaches the first jump host. */
-	assert_int_equal(siphon_ssh_route_resolve(&rt, ctx, o, "a", "ssh-proxy %h"), 0);
+	assert_int_equal(route(&rt, "target", "a", "ssh-proxy %h", msg, sizeof(msg)), 0);
 	assert_int_equal(rt.n, 2);
 	assert_string_equal(rt.proxy_command, "ssh-proxy %h");
 	assert_int_equal(rt.proxy_command_expanded, 0);
 	siphon_ssh_route_clear(&rt);
-	siphon_opts_free(o);
-	unlink(path);
-	siphon_ctx_free(ctx);
 }
 
 static void
 test_ssh_setup_route_proxy_command_and_loops(void **state)
 {
-	struct siphon_ctx *ctx = NULL;
 	struct siphon_ssh_route rt;
-	struct siphon_opts *o;
-	char path[64];
+	char msg[SIPHON_ERRMSG_MAX];
 
 	(void)state;
-	assert_int_equal(siphon_ctx_new(&ctx), 0);
 	/* ProxyCommand came first: it wins over ProxyJump. */
-	o = route_opts("direct", path, sizeof(path));
-	assert_int_equal(siphon_ssh_route_resolve(&rt, ctx, o, NULL, NULL), 0);
+	assert_int_equal(route(&rt, "direct", NULL, NULL, msg, sizeof(msg)), 0);
 	assert_int_equal(rt.n, 1);
 	assert_string_equal(rt.proxy_command, "connect d.example 22");
 	siphon_ssh_route_clear(&rt);
-	siphon_opts_free(o);
-	unlink(path);
 
-	o = route_opts("loop1", path, sizeof(path));
-	assert_int_equal(siphon_ssh_route_resolve(&rt, ctx, o, NULL, NULL), SIPHON_EUSAGE);
-	assert_non_null(strstr(siphon_ctx_errmsg(ctx), "levels of jump hosts"));
+	assert_int_equal(route(&rt, "loop1", NULL, NULL, msg, sizeof(msg)), SIPHON_EUSAGE);
+	assert_non_null(strstr(msg, "levels of jump hosts"));
 	siphon_ssh_route_clear(&rt);
-	siphon_opts_free(o);
-	unlink(path);
-	siphon_ctx_free(ctx);
 }
 
 int
