@@ -6,6 +6,7 @@
  */
 #include "sshcfg/sshcfg_int.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -120,7 +121,7 @@ match_line(struct sshcfg_state *st, const char *where, const struct sshcfg_line 
            int never_match, int *active)
 {
 	const char *attrib, *arg, *ruser;
-	char *host = NULL;
+	char *host = NULL, *p;
 	size_t i = 0;
 	int negate, result = 1, attributes = 0, m, r = 0;
 
@@ -158,13 +159,18 @@ match_line(struct sshcfg_state *st, const char *where, const struct sshcfg_line 
 			goto out;
 		}
 		arg = l->argv[i++];
-		if (strcasecmp(attrib, "host") == 0) {
+		if (strcasecmp(attrib, "host") == 0 || strcasecmp(attrib, "originalhost") == 0) {
+			/* OpenSSH's match_hostname: name and patterns both lowercased. */
 			free(host);
-			if ((r = sshcfg_match_host_name(st, &host)) != 0)
+			if (strcasecmp(attrib, "host") == 0)
+				r = sshcfg_match_host_name(st, &host);
+			else if ((host = strdup(st->q->host)) == NULL)
+				r = siphon_err_oom(st->ctx);
+			if (r != 0)
 				goto out;
+			for (p = host; *p != '\0'; p++)
+				*p = (char)tolower((unsigned char)*p);
 			m = sshcfg_match_list(host, arg, 1) == 1;
-		} else if (strcasecmp(attrib, "originalhost") == 0) {
-			m = sshcfg_match_list(st->q->host, arg, 1) == 1;
 		} else if (strcasecmp(attrib, "user") == 0) {
 			ruser = st->q->user != NULL ? st->q->user :
 			        st->user.val != NULL ? st->user.val : st->local_user;

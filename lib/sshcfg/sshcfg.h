@@ -6,7 +6,8 @@
  * /etc/ssh/ssh_config.  Host patterns (*, ?, !negation, several per line;
  * matched byte for byte against the host as typed, as ssh(1) does, and in
  * the second reading against the host name the first one found),
- * Match blocks (all, host, originalhost, user, localuser; canonical and
+ * Match blocks (all, host, originalhost (these two ignore case, as
+ * OpenSSH's match_hostname), user, localuser; canonical and
  * final are true only in the second reading that a "Match final" asks
  * for, as in ssh(1); exec is never run: the block is skipped with a
  * warning; localnetwork, tagged, command, version, sessiontype: skipped), Include

@@ -554,8 +554,8 @@ test_sshcfg_host_case_and_addresses(void **state)
 	c = lookup(fx, "PROD");
 	assert_string_equal(c->user, "upper");
 	assert_string_equal(c->hostname, "prod");
-	/* Match lowercases its patterns, not the name: PROD is not prod. */
-	assert_int_equal(c->port, -1);
+	/* Match host and originalhost ignore case (match_hostname). */
+	assert_int_equal(c->port, 1);
 	siphon_sshcfg_free(c);
 	c = lookup(fx, "prod");
 	assert_string_equal(c->user, "lower");

@@ -522,7 +522,7 @@ rnd_line(unsigned *seed, const char *line, char *out, size_t cap)
 static void
 test_sshcfg_openssh_random(void **state)
 {
-	static const char *const dests[] = { "a1", "bz", "b2", "c.example.com", "bob@a7", NULL };
+	static const char *const dests[] = { "a1", "bz", "b2", "c.example.com", "bob@a7", "A1", NULL };
 	struct fixture *fx = *state;
 	struct passwd *pw = getpwuid(getuid());
 	unsigned seed = 20261205;
