@@ -32,8 +32,9 @@ _siphon_takes_arg()
 	--config | --ssh | --database | --into | -j | --jobs | --compress | \
 	--level | --engine | --remote-sudo | --remote-threads | \
 	--heartbeat-timeout | --stall-timeout | -i | --identity | \
-	--known-hosts | --connect-timeout | -J | --jump | --proxy-command | \
-	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts) return 0 ;;
+	--known-hosts | --connect-timeout | -F | --ssh-config | -J | --jump | \
+	--proxy-command | --remote-pg-opts | --remote-mysql-opts | \
+	--local-mysql-opts) return 0 ;;
 	esac
 	return 1
 }
@@ -50,7 +51,7 @@ _siphon_value()
 	--engine)
 		_siphon_add "$3" "$2" postgres mysql mariadb sqlite
 		;;
-	--config | -i | --identity | --known-hosts)
+	--config | -i | --identity | --known-hosts | -F | --ssh-config)
 		compopt -o filenames 2>/dev/null
 		mapfile -t files < <(compgen -f -- "$2")
 		_siphon_add "$3" "" "${files[@]}"
@@ -71,7 +72,7 @@ _siphon_options()
 			--no-nice --force --allow-older-local \
 			--heartbeat-timeout --stall-timeout --identity \
 			--known-hosts --accept-new-host-key --connect-timeout \
-			--jump --proxy-command --remote-pg-opts \
+			--ssh-config --jump --proxy-command --remote-pg-opts \
 			--remote-mysql-opts --local-mysql-opts --no-lock \
 			--lock-all --quiet --verbose --config --dry-run \
 			--help
@@ -82,7 +83,7 @@ _siphon_options()
 			--no-nice --force --allow-older-local \
 			--heartbeat-timeout --stall-timeout --identity \
 			--known-hosts --accept-new-host-key --connect-timeout \
-			--jump --proxy-command --remote-pg-opts \
+			--ssh-config --jump --proxy-command --remote-pg-opts \
 			--remote-mysql-opts --local-mysql-opts --no-lock \
 			--lock-all
 		;;
@@ -244,8 +245,9 @@ _siphon()
 			engine remote-sudo remote-threads no-nice force \
 			allow-older-local heartbeat-timeout stall-timeout \
 			identity known-hosts accept-new-host-key \
-			connect-timeout jump proxy-command remote-pg-opts \
-			remote-mysql-opts local-mysql-opts no-lock lock-all
+			connect-timeout ssh-config jump proxy-command \
+			remote-pg-opts remote-mysql-opts local-mysql-opts \
+			no-lock lock-all
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.

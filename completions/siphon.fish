@@ -16,9 +16,9 @@ function __siphon_takes_arg
     switch $argv[1]
         case --config --ssh --database --into -j --jobs --compress --level \
             --engine --remote-sudo --remote-threads --heartbeat-timeout \
-            --stall-timeout -i --identity --known-hosts --connect-timeout -J \
-            --jump --proxy-command --remote-pg-opts --remote-mysql-opts \
-            --local-mysql-opts
+            --stall-timeout -i --identity --known-hosts --connect-timeout -F \
+            --ssh-config -J --jump --proxy-command --remote-pg-opts \
+            --remote-mysql-opts --local-mysql-opts
             return 0
     end
     return 1
@@ -130,7 +130,7 @@ function __siphon_key_value
             printf '%s\n' auto zstd pigz gzip none
         case engine
             printf '%s\n' postgres mysql mariadb sqlite
-        case identity known-hosts
+        case identity known-hosts ssh-config
             __fish_complete_path (commandline -ct)
     end
 end
@@ -165,11 +165,12 @@ complete -c siphon -n '__siphon_optset pull' -l force -d 'replace the local data
 complete -c siphon -n '__siphon_optset pull' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset pull' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset pull' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
-complete -c siphon -n '__siphon_optset pull' -s i -l identity -r -F -d 'SSH private key to log in with (default: the usual files in ~/.ssh)'
-complete -c siphon -n '__siphon_optset pull' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against (default ~/.ssh/known_hosts)'
-complete -c siphon -n '__siphon_optset pull' -l accept-new-host-key -d 'trust a server seen for the first time and record its key; a changed key is still refused'
-complete -c siphon -n '__siphon_optset pull' -l connect-timeout -x -d 'give up connecting after SECS seconds (default 15)'
-complete -c siphon -n '__siphon_optset pull' -s J -l jump -x -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); every hop is checked against the same known hosts file and logged into with the same key'
+complete -c siphon -n '__siphon_optset pull' -s i -l identity -r -F -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
+complete -c siphon -n '__siphon_optset pull' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
+complete -c siphon -n '__siphon_optset pull' -l accept-new-host-key -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'
+complete -c siphon -n '__siphon_optset pull' -l connect-timeout -x -d 'give up connecting after SECS seconds; when not given, ssh_config\'s ConnectTimeout (default 15)'
+complete -c siphon -n '__siphon_optset pull' -s F -l ssh-config -r -F -d 'read this ssh_config file instead of ~/.ssh/config and /etc/ssh/ssh_config (none: no file)'
+complete -c siphon -n '__siphon_optset pull' -s J -l jump -x -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); each hop is looked up in ssh_config as the server is (its HostName, User, Port, keys and known hosts)'
 complete -c siphon -n '__siphon_optset pull' -l proxy-command -x -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
 complete -c siphon -n '__siphon_optset pull' -l remote-pg-opts -x -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_optset pull' -l remote-mysql-opts -x -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
@@ -195,11 +196,12 @@ complete -c siphon -n '__siphon_optset keys' -l force -d 'replace the local data
 complete -c siphon -n '__siphon_optset keys' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset keys' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset keys' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
-complete -c siphon -n '__siphon_optset keys' -s i -l identity -r -F -d 'SSH private key to log in with (default: the usual files in ~/.ssh)'
-complete -c siphon -n '__siphon_optset keys' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against (default ~/.ssh/known_hosts)'
-complete -c siphon -n '__siphon_optset keys' -l accept-new-host-key -d 'trust a server seen for the first time and record its key; a changed key is still refused'
-complete -c siphon -n '__siphon_optset keys' -l connect-timeout -x -d 'give up connecting after SECS seconds (default 15)'
-complete -c siphon -n '__siphon_optset keys' -s J -l jump -x -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); every hop is checked against the same known hosts file and logged into with the same key'
+complete -c siphon -n '__siphon_optset keys' -s i -l identity -r -F -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
+complete -c siphon -n '__siphon_optset keys' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
+complete -c siphon -n '__siphon_optset keys' -l accept-new-host-key -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'
+complete -c siphon -n '__siphon_optset keys' -l connect-timeout -x -d 'give up connecting after SECS seconds; when not given, ssh_config\'s ConnectTimeout (default 15)'
+complete -c siphon -n '__siphon_optset keys' -s F -l ssh-config -r -F -d 'read this ssh_config file instead of ~/.ssh/config and /etc/ssh/ssh_config (none: no file)'
+complete -c siphon -n '__siphon_optset keys' -s J -l jump -x -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); each hop is looked up in ssh_config as the server is (its HostName, User, Port, keys and known hosts)'
 complete -c siphon -n '__siphon_optset keys' -l proxy-command -x -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
 complete -c siphon -n '__siphon_optset keys' -l remote-pg-opts -x -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_optset keys' -l remote-mysql-opts -x -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
@@ -220,11 +222,12 @@ complete -c siphon -n '__siphon_kind KEY' -a 'force' -d 'replace the local datab
 complete -c siphon -n '__siphon_kind KEY' -a 'allow-older-local' -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_kind KEY' -a 'heartbeat-timeout' -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_kind KEY' -a 'stall-timeout' -d 'abort when no data has arrived for SECS seconds (default 120)'
-complete -c siphon -n '__siphon_kind KEY' -a 'identity' -d 'SSH private key to log in with (default: the usual files in ~/.ssh)'
-complete -c siphon -n '__siphon_kind KEY' -a 'known-hosts' -d 'known hosts file to check the server\'s key against (default ~/.ssh/known_hosts)'
-complete -c siphon -n '__siphon_kind KEY' -a 'accept-new-host-key' -d 'trust a server seen for the first time and record its key; a changed key is still refused'
-complete -c siphon -n '__siphon_kind KEY' -a 'connect-timeout' -d 'give up connecting after SECS seconds (default 15)'
-complete -c siphon -n '__siphon_kind KEY' -a 'jump' -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); every hop is checked against the same known hosts file and logged into with the same key'
+complete -c siphon -n '__siphon_kind KEY' -a 'identity' -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
+complete -c siphon -n '__siphon_kind KEY' -a 'known-hosts' -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
+complete -c siphon -n '__siphon_kind KEY' -a 'accept-new-host-key' -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'
+complete -c siphon -n '__siphon_kind KEY' -a 'connect-timeout' -d 'give up connecting after SECS seconds; when not given, ssh_config\'s ConnectTimeout (default 15)'
+complete -c siphon -n '__siphon_kind KEY' -a 'ssh-config' -d 'read this ssh_config file instead of ~/.ssh/config and /etc/ssh/ssh_config (none: no file)'
+complete -c siphon -n '__siphon_kind KEY' -a 'jump' -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); each hop is looked up in ssh_config as the server is (its HostName, User, Port, keys and known hosts)'
 complete -c siphon -n '__siphon_kind KEY' -a 'proxy-command' -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-pg-opts' -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-mysql-opts' -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'

@@ -8,7 +8,9 @@
  * (siphon_knownhosts_line, as accept-new appends it) followed by the rest.
  * Properties: loading never fails on content; the key siphon wrote is
  * found again (MATCH), unless a line of the rest revokes it (REVOKED);
- * the type set for the host includes its type.
+ * the type set for the host includes its type.  The same holds for the
+ * hashed line (HashKnownHosts, salted with the key's first bytes) in a
+ * file of its own, read as a set with the rest as the global file.
  */
 #include "fuzz.h"
 
@@ -46,11 +48,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *key;
 	unsigned pick;
 	const char *host;
-	int type, fd = -1;
+	int type, fd = -1, hfd = -1;
 	struct siphon_ctx *ctx = NULL;
 	struct siphon_knownhosts *kh = NULL;
 	enum siphon_knownhosts_status st;
-	char *line = NULL, path[64];
+	char *line = NULL, *hline = NULL, path[64], hpath[64];
+	char hashed[SIPHON_HASHED_HOST_MAX];
+	const char *user[1], *global[1];
 	LIBSSH2_SESSION *s = session();
 
 	if (s == NULL || in.left < keylen + 1)
@@ -80,8 +84,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	siphon_knownhosts_types(kh, "other.example");
 	siphon_knownhosts_check(kh, "[prod.example.com]:2222", LIBSSH2_HOSTKEY_TYPE_ED25519,
 	                        (const unsigned char *)"\0\0\0\x0bssh-ed25519", 15);
+
+	siphon_knownhosts_free(kh);
+	kh = NULL;
+	if (siphon_knownhosts_hashed_name(hashed, sizeof(hashed), host, key) != 0 ||
+	    (hline = siphon_knownhosts_line(hashed, type, key, keylen)) == NULL ||
+	    (hfd = memfd_create("known_hosts_hashed", 0)) < 0 ||
+	    write(hfd, hline, strlen(hline)) != (ssize_t)strlen(hline))
+		goto out;
+	snprintf(hpath, sizeof(hpath), "/proc/self/fd/%d", hfd);
+	/* The rest alone as the global file: from its start, past siphon's line. */
+	if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0 ||
+	    (in.left > 0 && write(fd, in.p, in.left) != (ssize_t)in.left))
+		goto out;
+	user[0] = hpath;
+	global[0] = path;
+	FUZZ_CHECK(siphon_knownhosts_load_files(&kh, ctx, s, user, 1, global, 1) == 0);
+	st = siphon_knownhosts_check(kh, host, type, key, keylen);
+	FUZZ_CHECK(st == SIPHON_KH_MATCH || st == SIPHON_KH_REVOKED);
+	FUZZ_CHECK(siphon_knownhosts_types(kh, host) & (1u << type));
 out:
 	siphon_knownhosts_free(kh);
+	if (hfd >= 0)
+		close(hfd);
+	free(hline);
 	siphon_ctx_free(ctx);
 	if (fd >= 0)
 		close(fd);

@@ -10,6 +10,7 @@
 #include "loop/loop.h"
 #include "run/driver.h"
 #include "source/source.h"
+#include "source/ssh_setup.h"
 #include "ssh/session.h"
 #include "util/ctx.h"
 
@@ -125,19 +126,53 @@ after_connect(struct doc *d, const struct siphon_run *run, int rc)
 	const char *host = siphon_opts_str(d->opts, "host");
 	const char *user = siphon_opts_str(d->opts, "user");
 	int port = siphon_opts_int(d->opts, "port");
+	struct siphon_ssh_route rt;
 	struct siphon_ssh *ssh;
+	char real_host[256], real_user[256], via[512] = "", saved[1024];
+	size_t len = 0;
 
-	say(d, "config", SIPHON_CHECK_PASS, 0, "database \"%s\" on %s", siphon_opts_str(d->opts, "database"), host);
+	/* The connect's message, which resolving the route again would replace. */
+	snprintf(saved, sizeof(saved), "%s", siphon_ctx_errmsg(d->ctx));
+
+	/*
+	 * Where ssh_config and the options send the host: its HostName, Port
+	 * and User, and the jump hosts or ProxyCommand on the way.
+	 */
+	if (siphon_ssh_route_resolve(&rt, d->ctx, d->opts, siphon_opts_str(d->opts, "jump"),
+	                             siphon_opts_str(d->opts, "proxy-command")) == 0) {
+		const struct siphon_ssh_opts *so = &rt.hops[rt.n - 1].so;
+
+		snprintf(real_host, sizeof(real_host), "%s", so->host);
+		host = real_host;
+		if (so->user != NULL) {
+			snprintf(real_user, sizeof(real_user), "%s", so->user);
+			user = real_user;
+		}
+		port = so->port;
+		for (size_t i = 0; i + 1 < rt.n && len < sizeof(via); i++)
+			len += (size_t)snprintf(via + len, sizeof(via) - len, "%s %s port %d",
+			                        i == 0 ? ", via jump host" : " and", rt.hops[i].so.host,
+			                        rt.hops[i].so.port);
+		if (rt.proxy_command != NULL && len < sizeof(via))
+			snprintf(via + len, sizeof(via) - len, ", through its ProxyCommand");
+	}
+	siphon_ssh_route_clear(&rt);
+	siphon_err_clear(d->ctx);
+	if (rc != 0)
+		siphon_err(d->ctx, rc, "%s", saved);
+
+	say(d, "config", SIPHON_CHECK_PASS, 0, "database \"%s\" on %s", siphon_opts_str(d->opts, "database"),
+	    siphon_opts_str(d->opts, "host"));
 	if (rc != 0) {
 		/* The state machine's code says how far it got. */
 		if (rc == SIPHON_EHOSTKEY || rc == SIPHON_EAUTH)
-			say(d, "reach", SIPHON_CHECK_PASS, 0, "%s port %d", host, port);
+			say(d, "reach", SIPHON_CHECK_PASS, 0, "%s port %d%s", host, port, via);
 		if (rc == SIPHON_EAUTH)
 			say(d, "hostkey", SIPHON_CHECK_PASS, 0, "%s", "it matches known_hosts");
 		fail(d, rc == SIPHON_EHOSTKEY ? "hostkey" : rc == SIPHON_EAUTH ? "auth" : "reach", rc);
 		return;
 	}
-	say(d, "reach", SIPHON_CHECK_PASS, 0, "%s port %d", host, port);
+	say(d, "reach", SIPHON_CHECK_PASS, 0, "%s port %d%s", host, port, via);
 	say(d, "hostkey", SIPHON_CHECK_PASS, 0, "%s", "it matches known_hosts");
 	if (user != NULL)
 		say(d, "auth", SIPHON_CHECK_PASS, 0, "as %s", user);

@@ -6,6 +6,7 @@
 #include "loop/loop.h"
 #include "run/hops.h"
 #include "source/source.h"
+#include "source/ssh_setup.h"
 #include "util/clock.h"
 #include "util/ctx.h"
 #include "util/event.h"
@@ -32,12 +33,55 @@ struct drv {
 	const struct siphon_engine_ops *ops;
 	void *st;                  /* the engine's state (ops->state_size) */
 	int opened;                /* ops->open succeeded: cleanup is due */
+	int dead_after_s;          /* ssh_config's ServerAlive*: 0 when unset */
 };
 
 static int
 source_step(void *arg, struct siphon_pollwant *w)
 {
 	return siphon_source_step(arg, w);
+}
+
+/*
+ * The SSH source of the target, as siphon's options and ssh_config say:
+ * directly, through jump hosts (-J, ProxyJump) and/or through a
+ * ProxyCommand that reaches the first hop; each hop resolved in ssh_config
+ * as OpenSSH does (source/ssh_setup.c), chained by run/hops.c.
+ */
+static int
+open_ssh_source(struct drv *d)
+{
+	struct siphon_ssh_route rt;
+	int r;
+
+	if ((r = siphon_ssh_route_resolve(&rt, d->ctx, d->req->opts, d->o->jump,
+	                                  d->o->proxy_command)) != 0)
+		goto out;
+	d->dead_after_s = rt.hops[rt.n - 1].dead_after_s;
+	if ((r = siphon_hops_source_new(&d->src, d->ctx, &rt)) != 0)
+		goto out;
+	d->own_src = 1;
+out:
+	siphon_ssh_route_clear(&rt);
+	return r;
+}
+
+/*
+ * The heartbeat's timeout: --heartbeat-timeout when given, else ssh_config's
+ * ServerAliveInterval x ServerAliveCountMax (within the option's bounds),
+ * else the default: one liveness check, not two.
+ */
+static int
+heartbeat_secs(const struct drv *d)
+{
+	const struct siphon_optdef *def = siphon_opts_find(d->req->opts, "heartbeat-timeout");
+
+	if (d->dead_after_s <= 0 || def == NULL ||
+	    siphon_opts_origin(d->req->opts, "heartbeat-timeout", NULL) > SIPHON_ORIGIN_DEFAULT)
+		return d->o->heartbeat_timeout;
+	if (d->dead_after_s < def->min)
+		return def->min;
+	return d->dead_after_s > def->max ? def->max : d->dead_after_s;
 }
 
 static int
@@ -47,14 +91,10 @@ connect_server(struct drv *d)
 	const struct siphon_pull_opts *o = d->o;
 	int r;
 
-	if (d->req->source != NULL) {
+	if (d->req->source != NULL)
 		d->src = d->req->source;
-	} else {
-		/* Directly, through jump hosts, or through a ProxyCommand. */
-		if ((r = siphon_hops_source_new(&d->src, d->ctx, o)) != 0)
-			return r;
-		d->own_src = 1;
-	}
+	else if ((r = open_ssh_source(d)) != 0)
+		return r;
 	/*
 	 * The one loop drives the connect: the source is a state machine the
 	 * loop steps beside everything else (a later hop's session steps while
@@ -79,7 +119,7 @@ connect_server(struct drv *d)
 		return 0;
 	/* Before any other remote command: each of them registers with it. */
 	d->hb_started = 1;
-	return siphon_heartbeat_start(&d->hb, &d->run, o->heartbeat_timeout);
+	return siphon_heartbeat_start(&d->hb, &d->run, heartbeat_secs(d));
 }
 
 /* What the server has; a source without a shell has nothing to probe. */

@@ -65,13 +65,6 @@ siphon_proxycmd_expand(struct siphon_ctx *ctx, char *buf, size_t cap,
 	return 0;
 }
 
-/* "none" turns a value off, as in ssh_config. */
-static int
-given(const char *v)
-{
-	return v != NULL && v[0] != '\0' && strcmp(v, "none") != 0;
-}
-
 /* The ProxyCommand transport to the first hop, expanded for it. */
 static int
 proxy_transport(struct siphon_transport **t, struct siphon_ctx *ctx,
@@ -98,51 +91,25 @@ proxy_transport(struct siphon_transport **t, struct siphon_ctx *ctx,
 
 int
 siphon_hops_source_new(struct siphon_source **out, struct siphon_ctx *ctx,
-                       const struct siphon_pull_opts *o)
+                       const struct siphon_ssh_route *rt)
 {
 	struct siphon_transport *first = NULL;
-	struct siphon_ssh_opts *hops = NULL;
-	struct siphon_sshcfg_jump *jumps = NULL;
-	size_t njumps = 0;
+	struct siphon_ssh_opts *hops;
 	int r;
 
 	*out = NULL;
-	if (given(o->jump) &&
-	    (r = siphon_sshcfg_parse_jumps(ctx, o->jump, &jumps, &njumps)) != 0)
-		return r;
-	if ((hops = calloc(njumps + 1, sizeof(*hops))) == NULL) {
-		r = siphon_err_oom(ctx);
-		goto out;
+	if ((hops = calloc(rt->n, sizeof(*hops))) == NULL)
+		return siphon_err_oom(ctx);
+	for (size_t i = 0; i < rt->n; i++)
+		hops[i] = rt->hops[i].so;
+	if (rt->proxy_command != NULL) {
+		r = rt->proxy_command_expanded ? siphon_transport_proxycmd_new(&first, ctx, rt->proxy_command)
+		                               : proxy_transport(&first, ctx, rt->proxy_command, &hops[0]);
+		if (r != 0)
+			goto out;
 	}
-	/*
-	 * Every hop is checked against the server's known hosts file and
-	 * logged into with its key; a jump host has its own user and port.
-	 */
-	for (size_t i = 0; i <= njumps; i++) {
-		hops[i].identity = o->identity;
-		hops[i].known_hosts = o->known_hosts;
-		hops[i].accept_new_host_key = o->accept_new_host_key;
-		hops[i].connect_timeout = o->connect_timeout;
-		if (i < njumps) {
-			hops[i].user = jumps[i].user;
-			hops[i].host = jumps[i].host;
-			hops[i].port = jumps[i].port > 0 ? jumps[i].port : 22;
-		} else {
-			hops[i].user = o->user;
-			hops[i].host = o->host;
-			hops[i].port = o->port;
-		}
-	}
-	if (o->host == NULL) {
-		r = siphon_err(ctx, SIPHON_EUSAGE, "no SSH host given");
-		goto out;
-	}
-	if (given(o->proxy_command) &&
-	    (r = proxy_transport(&first, ctx, o->proxy_command, &hops[0])) != 0)
-		goto out;
-	r = siphon_source_ssh_chain_new(out, ctx, hops, njumps + 1, first);
+	r = siphon_source_ssh_chain_new(out, ctx, hops, rt->n, first);
 out:
 	free(hops);
-	siphon_sshcfg_jumps_free(jumps, njumps);
 	return r;
 }

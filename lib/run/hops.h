@@ -8,6 +8,7 @@
 
 #include "opt/opt.h"
 #include "source/source.h"
+#include "source/ssh_setup.h"
 #include "sshcfg/sshcfg.h"
 #include "util/ctx.h"
 
@@ -21,12 +22,13 @@ int siphon_proxycmd_expand(struct siphon_ctx *ctx, char *buf, size_t cap,
                            const char *user);
 
 /*
- * The source o names: the chain of o->jump's hosts (split by
- * siphon_sshcfg_parse_jumps, ProxyJump's grammar) and the server (each
- * jump host with its own user and port, the server's key, known hosts and
- * timeouts), hop 0 over o->proxy_command when given.  Not yet stepped.
+ * The source of route rt (source/ssh_setup.h: the hops in the order they
+ * are crossed, each as ssh_config and the options resolve it, the server
+ * last): the chain of their sessions, hop 0 over rt's ProxyCommand when it
+ * has one (expanded here for hop 0 unless ssh_config's reader already
+ * did).  Not yet stepped; the strings are copied.
  */
 int siphon_hops_source_new(struct siphon_source **out, struct siphon_ctx *ctx,
-                           const struct siphon_pull_opts *o);
+                           const struct siphon_ssh_route *rt);
 
 #endif

@@ -61,8 +61,8 @@ siphon_source_ssh_new(struct siphon_source **out, struct siphon_ctx *ctx,
 	s->base.ctx = ctx;
 	s->base.fd = -1;
 	s->base.has_shell = 1;
-	/* The loop's messages name the host as the user wrote it. */
-	snprintf(s->base.desc, sizeof(s->base.desc), "%s", o->host);
+	/* The loop's messages name the host as the user wrote it (the ssh_config Host). */
+	snprintf(s->base.desc, sizeof(s->base.desc), "%s", o->alias != NULL ? o->alias : o->host);
 	*out = &s->base;
 	return 0;
 }

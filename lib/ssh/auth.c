@@ -50,8 +50,14 @@ struct siphon_ssh_auth {
 	LIBSSH2_AGENT *agent;
 	struct libssh2_agent_publickey *id;
 	char label[256];
-	/* key files: the next default key, the one being tried */
+	/* key files: all of them (paths owned), the next, the one being tried */
+	char **files;
+	size_t nfiles;
 	size_t key_ix;
+	/* IdentitiesOnly: the public halves of the key files (owned) */
+	unsigned char **only;
+	size_t *only_len;
+	size_t nonly;
 	char path[PATH_MAX];
 	char pub[PATH_MAX];
 	int has_pub;
@@ -111,6 +117,35 @@ siphon_ssh_blob_type(char *buf, size_t cap, const unsigned char *blob,
 	if (get_string(&blob, &len, &s, &slen) != 0 || slen == 0)
 		return -1;
 	return copy_string(buf, cap, s, slen);
+}
+
+int
+siphon_ssh_publine_blob(const char *line, unsigned char **blob, size_t *len)
+{
+	const char *p = line, *b;
+	unsigned char *out;
+	size_t n;
+	int dec;
+
+	*blob = NULL;
+	*len = 0;
+	p += strspn(p, " \t");
+	p += strcspn(p, " \t\r\n");	/* the key type */
+	p += strspn(p, " \t");
+	b = p;
+	n = strcspn(b, " \t\r\n");
+	if (n == 0 || n % 4 != 0 || n > INT_MAX)
+		return -1;
+	if ((out = malloc(n)) == NULL)
+		return -1;
+	if ((dec = EVP_DecodeBlock(out, (const unsigned char *)b, (int)n)) < 0) {
+		free(out);
+		return -1;
+	}
+	/* EVP_DecodeBlock counts the bytes the padding stands for. */
+	*len = (size_t)dec - (b[n - 1] == '=') - (b[n - 2] == '=');
+	*blob = out;
+	return 0;
 }
 
 /*
@@ -439,18 +474,82 @@ after_failure(struct siphon_ssh_auth *a, int rc)
 	return 0;
 }
 
+/* The public half of key file path (path.pub) into a->only, when it has one. */
+static int
+add_only(struct siphon_ssh_auth *a, const char *path)
+{
+	char pub[PATH_MAX], *line = NULL;
+	size_t cap = 0, len;
+	unsigned char *blob;
+	FILE *f;
+	int r = 0;
+
+	if (snprintf(pub, sizeof(pub), "%s.pub", path) >= (int)sizeof(pub) ||
+	    (f = fopen(pub, "re")) == NULL)
+		return 0;
+	if (getline(&line, &cap, f) > 0 &&
+	    siphon_ssh_publine_blob(line, &blob, &len) == 0) {
+		unsigned char **v = realloc(a->only, (a->nonly + 1) * sizeof(*v));
+		size_t *l = v != NULL ? realloc(a->only_len, (a->nonly + 1) *
+		                                sizeof(*l)) : NULL;
+
+		if (v != NULL)
+			a->only = v;
+		if (l != NULL)
+			a->only_len = l;
+		if (v == NULL || l == NULL) {
+			free(blob);
+			r = siphon_err_oom(a->ctx);
+		} else {
+			a->only[a->nonly] = blob;
+			a->only_len[a->nonly++] = len;
+		}
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
+/* IdentitiesOnly: the public halves the agent's keys must be among. */
+static int
+load_only(struct siphon_ssh_auth *a)
+{
+	int r;
+
+	for (size_t i = 0; i < a->nfiles; i++)
+		if ((r = add_only(a, a->files[i])) != 0)
+			return r;
+	return 0;
+}
+
+/* IdentitiesOnly: whether the agent's key is one of the key files'. */
+static int
+agent_key_listed(const struct siphon_ssh_auth *a)
+{
+	for (size_t i = 0; i < a->nonly; i++)
+		if (a->only_len[i] == a->id->blob_len &&
+		    memcmp(a->only[i], a->id->blob, a->id->blob_len) == 0)
+			return 1;
+	return 0;
+}
+
 /* Connects to ssh-agent, when there is one, and lists its keys. */
 static int
 step_agent(struct siphon_ssh_auth *a)
 {
-	const char *sock = getenv("SSH_AUTH_SOCK");
+	const char *sock = a->o->agent_socket;
 	int rc;
 
 	set_state(a, A_KEYFILE_NEXT);
-	if (sock == NULL || *sock == '\0')
+	if (sock == NULL)
+		sock = getenv("SSH_AUTH_SOCK");
+	if (sock == NULL || *sock == '\0' || strcmp(sock, "none") == 0)
 		return 0;
 	if ((a->agent = libssh2_agent_init(a->s)) == NULL)
 		return siphon_err_oom(a->ctx);
+	/* IdentityAgent: libssh2 reads SSH_AUTH_SOCK itself otherwise. */
+	if (a->o->agent_socket != NULL)
+		libssh2_agent_set_identity_path(a->agent, sock);
 	if (libssh2_agent_connect(a->agent) != 0) {
 		siphon_log(a->ctx, SIPHON_LOG_INFO, "ssh-agent at %s does not "
 		           "answer; trying key files", sock);
@@ -468,6 +567,8 @@ step_agent(struct siphon_ssh_auth *a)
 		return 0;
 	}
 	a->id = NULL;
+	if (a->o->identities_only && (rc = load_only(a)) != 0)
+		return rc;
 	set_state(a, A_AGENT_NEXT);
 	return 0;
 }
@@ -482,6 +583,12 @@ step_agent_next(struct siphon_ssh_auth *a)
 	if (a->closed || libssh2_agent_get_identity(a->agent, &a->id, prev) != 0) {
 		agent_done(a);
 		set_state(a, a->closed ? A_END : A_KEYFILE_NEXT);
+		return 0;
+	}
+	if (a->o->identities_only && !agent_key_listed(a)) {
+		siphon_log(a->ctx, SIPHON_LOG_DEBUG, "IdentitiesOnly: skipping "
+		           "ssh-agent key '%s', not one of the key files",
+		           a->id->comment != NULL ? a->id->comment : "");
 		return 0;
 	}
 	if (siphon_ssh_blob_type(type, sizeof(type), a->id->blob,
@@ -631,31 +738,22 @@ prepare_keyfile(struct siphon_ssh_auth *a)
 	return 1;
 }
 
-/* The files to try: -i, else those of the usual ones that exist. */
+/* The next key file that exists (a listed one may not: OpenSSH skips it). */
 static int
 step_keyfile_next(struct siphon_ssh_auth *a)
 {
-	const size_t nkeys = sizeof(default_keys) / sizeof(default_keys[0]);
 	struct stat st;
-	char rel[64];
-	int r;
 
 	for (;;) {
-		if (a->closed || (a->o->identity != NULL ? a->key_ix > 0 :
-		                  a->key_ix >= nkeys)) {
+		if (a->closed || a->key_ix >= a->nfiles) {
 			set_state(a, A_END);
 			return 0;
 		}
-		if (a->o->identity != NULL) {
-			snprintf(a->path, sizeof(a->path), "%s", a->o->identity);
-			a->key_ix++;
-		} else {
-			snprintf(rel, sizeof(rel), ".ssh/%s", default_keys[a->key_ix++]);
-			if ((r = siphon_ssh_localuser_path(a->ctx, a->path,
-			                                   sizeof(a->path), rel)) != 0)
-				return r;
-			if (stat(a->path, &st) != 0)
-				continue;
+		snprintf(a->path, sizeof(a->path), "%s", a->files[a->key_ix++]);
+		if (stat(a->path, &st) != 0) {
+			siphon_log(a->ctx, SIPHON_LOG_DEBUG, "no key file %s",
+			           a->path);
+			continue;
 		}
 		if (prepare_keyfile(a))
 			break;
@@ -750,6 +848,33 @@ step_keyfile(struct siphon_ssh_auth *a)
 	return 0;
 }
 
+/* The key files to try: those given, else the usual ones. */
+static int
+list_files(struct siphon_ssh_auth *a)
+{
+	const size_t nkeys = sizeof(default_keys) / sizeof(default_keys[0]);
+	size_t n = a->o->n_identities > 0 ? a->o->n_identities : nkeys;
+	char rel[64], path[PATH_MAX];
+	int r;
+
+	if ((a->files = calloc(n, sizeof(*a->files))) == NULL)
+		return siphon_err_oom(a->ctx);
+	for (size_t i = 0; i < n; i++) {
+		if (a->o->n_identities > 0) {
+			snprintf(path, sizeof(path), "%s", a->o->identities[i]);
+		} else {
+			snprintf(rel, sizeof(rel), ".ssh/%s", default_keys[i]);
+			if ((r = siphon_ssh_localuser_path(a->ctx, path, sizeof(path),
+			                                   rel)) != 0)
+				return r;
+		}
+		if ((a->files[i] = strdup(path)) == NULL)
+			return siphon_err_oom(a->ctx);
+		a->nfiles++;
+	}
+	return 0;
+}
+
 enum siphon_ssh_login
 siphon_ssh_auth_login(const struct siphon_ssh_auth *a)
 {
@@ -761,6 +886,7 @@ siphon_ssh_auth_new(struct siphon_ssh_auth **out, struct siphon_ctx *ctx,
                     LIBSSH2_SESSION *s, const struct siphon_ssh_auth_opts *o)
 {
 	struct siphon_ssh_auth *a;
+	int r;
 
 	*out = NULL;
 	if ((a = calloc(1, sizeof(*a))) == NULL)
@@ -768,6 +894,10 @@ siphon_ssh_auth_new(struct siphon_ssh_auth **out, struct siphon_ctx *ctx,
 	a->ctx = ctx;
 	a->s = s;
 	a->o = o;
+	if ((r = list_files(a)) != 0) {
+		siphon_ssh_auth_free(a);
+		return r;
+	}
 	begin_call(a);
 	set_state(a, A_METHODS);
 	*out = a;
@@ -830,5 +960,12 @@ siphon_ssh_auth_free(struct siphon_ssh_auth *a)
 		return;
 	agent_done(a);
 	OPENSSL_cleanse(a->pass, sizeof(a->pass));
+	for (size_t i = 0; i < a->nfiles; i++)
+		free(a->files[i]);
+	free(a->files);
+	for (size_t i = 0; i < a->nonly; i++)
+		free(a->only[i]);
+	free(a->only);
+	free(a->only_len);
 	free(a);
 }

@@ -18,7 +18,19 @@
 struct siphon_ssh_auth_opts {
 	const char *user;
 	const char *host;        /* for messages */
-	const char *identity;    /* NULL: ~/.ssh/id_ed25519, id_ecdsa, id_rsa */
+	/*
+	 * Key files to try, in order (-i first, then ssh_config's
+	 * IdentityFile); files that do not exist are skipped.  None: the
+	 * usual ~/.ssh/id_ed25519, id_ecdsa, id_rsa.
+	 */
+	const char *const *identities;
+	size_t n_identities;
+	/*
+	 * IdentitiesOnly: ssh-agent keys are offered only when they are the
+	 * public half (the .pub file beside it) of one of the key files.
+	 */
+	int identities_only;
+	const char *agent_socket; /* NULL: $SSH_AUTH_SOCK; "none": no agent */
 	int timeout_s;           /* bound on each libssh2 call's wait for the server */
 	/*
 	 * The server's DISCONNECT, as the session's callback records it:
@@ -72,6 +84,13 @@ int siphon_ssh_auth_step(struct siphon_ssh_auth *a, int64_t *deadline_ms);
 void siphon_ssh_auth_free(struct siphon_ssh_auth *a);
 
 /* Pure helpers, exposed for the unit tests. */
+
+/*
+ * Decodes the key blob of a public key line ("type base64 [comment]", as
+ * in a .pub file) into a buffer the caller frees.  Returns 0, or -1 when
+ * the line is not one.
+ */
+int siphon_ssh_publine_blob(const char *line, unsigned char **blob, size_t *len);
 
 /* What the text of a private key file says about the key. */
 struct siphon_ssh_keyinfo {

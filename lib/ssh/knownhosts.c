@@ -1,11 +1,13 @@
 /* knownhosts.c - host key verification against OpenSSH known_hosts files. */
 #include "ssh/knownhosts.h"
+#include "util/random.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +20,23 @@
  */
 #define LINE_MAX_LEN 16384
 
-struct siphon_knownhosts {
+/* One file's entries. */
+struct kh_file {
 	LIBSSH2_KNOWNHOSTS *kh;
 	char *path;
 	char **revoked;     /* base64 key blobs from @revoked lines */
 	size_t nrevoked;
 };
+
+/* The files, the user's first; files[0] gets new keys when nuser > 0. */
+struct siphon_knownhosts {
+	struct kh_file *files;
+	size_t n;
+	size_t nuser;
+};
+
+/* OpenSSH's salt and HMAC-SHA1 are 20 bytes each. */
+#define HASH_SALT_LEN 20
 
 /* In siphon's order of preference, which the host key method list follows. */
 static const struct keytype {
@@ -160,6 +173,30 @@ siphon_knownhosts_line(const char *hostspec, int type,
 	return line;
 }
 
+int
+siphon_knownhosts_hashed_name(char *buf, size_t cap, const char *hostspec,
+                              const unsigned char *salt)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned char b64salt[4 * ((HASH_SALT_LEN + 2) / 3) + 1];
+	unsigned char b64md[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+	unsigned int mdlen = 0;
+	int n;
+
+	/* What ssh-keygen -H writes: the salt is the HMAC's key. */
+	if (HMAC(EVP_sha1(), salt, HASH_SALT_LEN,
+	         (const unsigned char *)hostspec, strlen(hostspec), md,
+	         &mdlen) == NULL)
+		return -1;
+	EVP_EncodeBlock(b64salt, salt, HASH_SALT_LEN);
+	EVP_EncodeBlock(b64md, md, (int)mdlen);
+	n = snprintf(buf, cap, "|1|%s|%s", (const char *)b64salt,
+	             (const char *)b64md);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	return 0;
+}
+
 /* Skips a run of blanks, then returns the start of the next field. */
 static char *
 skip_blanks(char *p)
@@ -182,7 +219,7 @@ skip_field(char *p)
  * without a key field is ignored like any other unparsable line.
  */
 static int
-add_revoked(struct siphon_knownhosts *kh, char *rest)
+add_revoked(struct kh_file *kh, char *rest)
 {
 	char **v, *key, *end;
 
@@ -210,7 +247,7 @@ add_revoked(struct siphon_knownhosts *kh, char *rest)
  * name ("db,db"), which means the same thing to OpenSSH and to libssh2.
  */
 static int
-readline_padded(struct siphon_knownhosts *kh, const char *p)
+readline_padded(struct kh_file *kh, const char *p)
 {
 	size_t hl = strcspn(p, " \t");
 	char buf[8192];
@@ -231,7 +268,7 @@ readline_padded(struct siphon_knownhosts *kh, const char *p)
 
 /* Handles one line, stripped of its line end.  Returns 0, or -1 for OOM. */
 static int
-load_line(struct siphon_knownhosts *kh, struct siphon_ctx *ctx, char *line,
+load_line(struct kh_file *kh, struct siphon_ctx *ctx, char *line,
           unsigned long lineno)
 {
 	char *p = skip_blanks(line), *marker_end;
@@ -262,11 +299,11 @@ load_line(struct siphon_knownhosts *kh, struct siphon_ctx *ctx, char *line,
 	return 0;
 }
 
-int
-siphon_knownhosts_load(struct siphon_knownhosts **out, struct siphon_ctx *ctx,
-                       LIBSSH2_SESSION *s, const char *path)
+/* Reads one file into kh (a missing file reads as empty). */
+static int
+load_file(struct kh_file *kh, struct siphon_ctx *ctx, LIBSSH2_SESSION *s,
+          const char *path)
 {
-	struct siphon_knownhosts *kh;
 	FILE *f = NULL;
 	char *line = NULL;
 	size_t cap = 0;
@@ -274,20 +311,14 @@ siphon_knownhosts_load(struct siphon_knownhosts **out, struct siphon_ctx *ctx,
 	unsigned long lineno = 0;
 	int r = 0;
 
-	*out = NULL;
-	if ((kh = calloc(1, sizeof(*kh))) == NULL)
-		return siphon_err_oom(ctx);
 	if ((kh->path = strdup(path)) == NULL ||
-	    (kh->kh = libssh2_knownhost_init(s)) == NULL) {
-		r = siphon_err_oom(ctx);
-		goto out;
-	}
+	    (kh->kh = libssh2_knownhost_init(s)) == NULL)
+		return siphon_err_oom(ctx);
 	if ((f = fopen(path, "re")) == NULL) {
 		if (errno == ENOENT)
-			goto done;	/* nothing known yet */
-		r = siphon_err(ctx, SIPHON_EHOSTKEY, "cannot read known_hosts file "
-		               "%s: %s", path, strerror(errno));
-		goto out;
+			return 0;	/* nothing known yet */
+		return siphon_err(ctx, SIPHON_EHOSTKEY, "cannot read known_hosts "
+		                  "file %s: %s", path, strerror(errno));
 	}
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		lineno++;
@@ -304,20 +335,66 @@ siphon_knownhosts_load(struct siphon_knownhosts **out, struct siphon_ctx *ctx,
 			goto out;
 		}
 	}
-	if (ferror(f)) {
+	if (ferror(f))
 		r = siphon_err(ctx, SIPHON_EHOSTKEY, "cannot read known_hosts file "
 		               "%s: %s", path, strerror(errno));
-		goto out;
+out:
+	free(line);
+	fclose(f);
+	return r;
+}
+
+static void
+free_file(struct kh_file *kh)
+{
+	if (kh->kh != NULL)
+		libssh2_knownhost_free(kh->kh);
+	for (size_t i = 0; i < kh->nrevoked; i++)
+		free(kh->revoked[i]);
+	free(kh->revoked);
+	free(kh->path);
+}
+
+int
+siphon_knownhosts_load_files(struct siphon_knownhosts **out,
+                             struct siphon_ctx *ctx, LIBSSH2_SESSION *s,
+                             const char *const *user, size_t nuser,
+                             const char *const *global, size_t nglobal)
+{
+	struct siphon_knownhosts *kh;
+	int r = 0;
+
+	*out = NULL;
+	if ((kh = calloc(1, sizeof(*kh))) == NULL ||
+	    (kh->files = calloc(nuser + nglobal + 1, sizeof(*kh->files))) == NULL) {
+		free(kh);
+		return siphon_err_oom(ctx);
 	}
-done:
+	kh->nuser = nuser;
+	for (size_t i = 0; i < nuser + nglobal; i++) {
+		kh->n++;
+		if ((r = load_file(&kh->files[i], ctx, s, i < nuser ? user[i] :
+		                   global[i - nuser])) != 0)
+			goto out;
+	}
 	*out = kh;
 	kh = NULL;
 out:
-	free(line);
-	if (f != NULL)
-		fclose(f);
 	siphon_knownhosts_free(kh);
 	return r;
+}
+
+int
+siphon_knownhosts_load(struct siphon_knownhosts **out, struct siphon_ctx *ctx,
+                       LIBSSH2_SESSION *s, const char *path)
+{
+	return siphon_knownhosts_load_files(out, ctx, s, &path, 1, NULL, 0);
+}
+
+const char *
+siphon_knownhosts_first_path(const struct siphon_knownhosts *kh)
+{
+	return kh->nuser > 0 ? kh->files[0].path : NULL;
 }
 
 void
@@ -325,17 +402,15 @@ siphon_knownhosts_free(struct siphon_knownhosts *kh)
 {
 	if (kh == NULL)
 		return;
-	if (kh->kh != NULL)
-		libssh2_knownhost_free(kh->kh);
-	for (size_t i = 0; i < kh->nrevoked; i++)
-		free(kh->revoked[i]);
-	free(kh->revoked);
-	free(kh->path);
+	for (size_t i = 0; i < kh->n; i++)
+		free_file(&kh->files[i]);
+	free(kh->files);
 	free(kh);
 }
 
-unsigned
-siphon_knownhosts_types(struct siphon_knownhosts *kh, const char *hostspec)
+/* The types one file holds for hostspec. */
+static unsigned
+file_types(const struct kh_file *f, const char *hostspec)
 {
 	/*
 	 * libssh2 cannot list the types for a hashed name, but its check
@@ -348,7 +423,7 @@ siphon_knownhosts_types(struct siphon_knownhosts *kh, const char *hostspec)
 	int rc;
 
 	for (size_t i = 0; i < NKEYTYPES; i++) {
-		rc = libssh2_knownhost_checkp(kh->kh, hostspec, -1, probe,
+		rc = libssh2_knownhost_checkp(f->kh, hostspec, -1, probe,
 		                              sizeof(probe) - 1,
 		                              LIBSSH2_KNOWNHOST_TYPE_PLAIN |
 		                              LIBSSH2_KNOWNHOST_KEYENC_RAW |
@@ -359,34 +434,32 @@ siphon_knownhosts_types(struct siphon_knownhosts *kh, const char *hostspec)
 	return types;
 }
 
-enum siphon_knownhosts_status
-siphon_knownhosts_check(struct siphon_knownhosts *kh, const char *hostspec,
-                        int type, const unsigned char *key, size_t len)
+unsigned
+siphon_knownhosts_types(struct siphon_knownhosts *kh, const char *hostspec)
 {
-	int bits = siphon_knownhosts_type_bits(type);
-	char *b64;
+	unsigned types = 0;
+
+	for (size_t i = 0; i < kh->n; i++)
+		types |= file_types(&kh->files[i], hostspec);
+	return types;
+}
+
+/* One file's verdict on a base64 key. */
+static enum siphon_knownhosts_status
+file_check(const struct kh_file *f, const char *hostspec, int bits,
+           const char *b64)
+{
 	int rc;
 
-	if (bits == 0)
-		return SIPHON_KH_NOTFOUND;
-	if ((b64 = base64(key, len)) == NULL)
-		return SIPHON_KH_FAILURE;
-	for (size_t i = 0; i < kh->nrevoked; i++) {
-		if (strcmp(kh->revoked[i], b64) == 0) {
-			free(b64);
-			return SIPHON_KH_REVOKED;
-		}
-	}
 	/*
 	 * Port -1 with the "[host]:port" name already formed: given a port,
 	 * libssh2 1.10 also accepts entries for the bare host name, which
 	 * OpenSSH uses for port 22 only.
 	 */
-	rc = libssh2_knownhost_checkp(kh->kh, hostspec, -1, b64, strlen(b64),
+	rc = libssh2_knownhost_checkp(f->kh, hostspec, -1, b64, strlen(b64),
 	                              LIBSSH2_KNOWNHOST_TYPE_PLAIN |
 	                              LIBSSH2_KNOWNHOST_KEYENC_BASE64 | bits,
 	                              NULL);
-	free(b64);
 	switch (rc) {
 	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
 		return SIPHON_KH_MATCH;
@@ -397,6 +470,59 @@ siphon_knownhosts_check(struct siphon_knownhosts *kh, const char *hostspec,
 	default:
 		return SIPHON_KH_FAILURE;
 	}
+}
+
+/*
+ * The set's verdict: revoked in any file beats everything, then a match
+ * in any file, then a different key in any file.  *where gets the file
+ * that decided (NULL for NOTFOUND).
+ */
+static enum siphon_knownhosts_status
+check_where(struct siphon_knownhosts *kh, const char *hostspec, int type,
+            const unsigned char *key, size_t len, const char **where)
+{
+	enum siphon_knownhosts_status st = SIPHON_KH_NOTFOUND, one;
+	int bits = siphon_knownhosts_type_bits(type);
+	char *b64;
+
+	*where = NULL;
+	if (bits == 0)
+		return SIPHON_KH_NOTFOUND;
+	if ((b64 = base64(key, len)) == NULL)
+		return SIPHON_KH_FAILURE;
+	for (size_t i = 0; i < kh->n; i++) {
+		for (size_t j = 0; j < kh->files[i].nrevoked; j++) {
+			if (strcmp(kh->files[i].revoked[j], b64) == 0) {
+				*where = kh->files[i].path;
+				st = SIPHON_KH_REVOKED;
+				goto out;
+			}
+		}
+	}
+	for (size_t i = 0; i < kh->n; i++) {
+		one = file_check(&kh->files[i], hostspec, bits, b64);
+		if (one == SIPHON_KH_MATCH || one == SIPHON_KH_FAILURE) {
+			*where = kh->files[i].path;
+			st = one;
+			goto out;
+		}
+		if (one == SIPHON_KH_MISMATCH && st == SIPHON_KH_NOTFOUND) {
+			*where = kh->files[i].path;
+			st = one;
+		}
+	}
+out:
+	free(b64);
+	return st;
+}
+
+enum siphon_knownhosts_status
+siphon_knownhosts_check(struct siphon_knownhosts *kh, const char *hostspec,
+                        int type, const unsigned char *key, size_t len)
+{
+	const char *where;
+
+	return check_where(kh, hostspec, type, key, len, &where);
 }
 
 /*
@@ -523,94 +649,185 @@ other_types(char *buf, size_t cap, unsigned types)
 	}
 }
 
+/* "ssh [-p PORT] NAME", the command that records the key the user's way. */
+static void
+ssh_command(char *buf, size_t cap, const struct siphon_hostkey_check *c)
+{
+	const char *name = c->alias != NULL ? c->alias : c->host;
+
+	if (c->port == 0 || c->port == 22)
+		snprintf(buf, cap, "ssh %s", name);
+	else
+		snprintf(buf, cap, "ssh -p %d %s", c->port, name);
+}
+
+/* Refuses an unknown key, saying how to accept it. */
+static int
+refuse_unknown(struct siphon_knownhosts *kh, struct siphon_ctx *ctx,
+               const struct siphon_hostkey_check *c, const char *label,
+               const char *name, const char *fp, unsigned types,
+               const char *why)
+{
+	char others[128], sshcmd[SIPHON_HOSTSPEC_MAX + 32];
+	const char *file = kh->n > 0 ? kh->files[0].path : "no known_hosts file";
+
+	ssh_command(sshcmd, sizeof(sshcmd), c);
+	/*
+	 * When the files know the host under other key types, the server
+	 * offered none of them that libssh2 1.10 can use (OpenSSH 8.8+ no
+	 * longer offers RSA keys as ssh-rsa): say so, since the user may well
+	 * have verified this host before.
+	 */
+	other_types(others, sizeof(others), types);
+	if (types != 0)
+		return siphon_err(ctx, SIPHON_EHOSTKEY, "unknown host key for %s: "
+		                  "%s %s (%s; the known_hosts files have only %s "
+		                  "keys for this host, which this connection could "
+		                  "not use); verify it and run again with "
+		                  "--accept-new-host-key, or %s once", label, name,
+		                  fp, why, others, sshcmd);
+	return siphon_err(ctx, SIPHON_EHOSTKEY, "unknown host key for %s: %s %s "
+	                  "(not in %s%s; %s); verify it and run again with "
+	                  "--accept-new-host-key, or %s once", label, name, fp,
+	                  file, kh->n > 1 ? " or the other known_hosts files" : "",
+	                  why, sshcmd);
+}
+
+/* StrictHostKeyChecking ask: 1 when the user says yes on the terminal. */
+static int
+ask_user(struct siphon_ctx *ctx, const char *label, const char *name,
+         const char *fp, const char *file)
+{
+	static const char *const choices[] = { "yes", "no" };
+	char q[SIPHON_HOSTSPEC_MAX * 2 + PATH_MAX + 256];
+
+	if (ctx->choose_fn == NULL)
+		return 0;
+	/* The callback adds the choices: "... [yes/no] ". */
+	snprintf(q, sizeof(q), "the authenticity of host %s cannot be "
+	         "established: its %s key fingerprint is %s. Trust it and record "
+	         "it in %s?", label, name, fp,
+	         file != NULL ? file : "no file (this connection only)");
+	return ctx->choose_fn(ctx->choose_arg, q, choices, 2) == 0;
+}
+
+/* The known_hosts line for a new key, hashed when asked. */
+static char *
+new_line(struct siphon_ctx *ctx, const char *spec, int hash, int type,
+         const unsigned char *key, size_t len)
+{
+	unsigned char salt[HASH_SALT_LEN];
+	char hashed[SIPHON_HASHED_HOST_MAX];
+
+	if (!hash)
+		return siphon_knownhosts_line(spec, type, key, len);
+	if (siphon_random_bytes(salt, sizeof(salt)) != 0 ||
+	    siphon_knownhosts_hashed_name(hashed, sizeof(hashed), spec,
+	                                  salt) != 0) {
+		siphon_log(ctx, SIPHON_LOG_WARN, "cannot hash the host name %s; "
+		           "recording it in clear", spec);
+		return siphon_knownhosts_line(spec, type, key, len);
+	}
+	return siphon_knownhosts_line(hashed, type, key, len);
+}
+
+/* Records an accepted key in the first user file. */
+static int
+record(struct siphon_knownhosts *kh, struct siphon_ctx *ctx,
+       const struct siphon_hostkey_check *c, const char *spec,
+       const char *label, const char *name, const char *fp, int type,
+       const unsigned char *key, size_t len)
+{
+	const char *path = siphon_knownhosts_first_path(kh), *what;
+	const char *loud = c->policy == SIPHON_HOSTKEY_NO ?
+	                   " (StrictHostKeyChecking no)" : "";
+	char *line;
+	int r;
+
+	if (path == NULL) {
+		siphon_log(ctx, SIPHON_LOG_WARN, "accepted the unknown host key of "
+		           "%s (%s %s) for this connection only: no user "
+		           "known_hosts file%s", label, name, fp, loud);
+		return 0;
+	}
+	if ((line = new_line(ctx, spec, c->hash, type, key, len)) == NULL)
+		return siphon_err_oom(ctx);
+	r = append_line(path, line, &what);
+	free(line);
+	if (r < 0) {
+		siphon_log(ctx, SIPHON_LOG_WARN, "%s %s: %s (the new key of %s is "
+		           "accepted for this connection only)", what, path,
+		           strerror(errno), label);
+		return 0;
+	}
+	siphon_log(ctx, SIPHON_LOG_WARN, "added %s %s %s to known_hosts (%s)%s%s",
+	           label, name, fp, path, c->hash ? ", hashed" : "", loud);
+	return 0;
+}
+
 int
 siphon_knownhosts_verify(struct siphon_knownhosts *kh, struct siphon_ctx *ctx,
-                         LIBSSH2_SESSION *s, const char *host, int port,
-                         int accept_new)
+                         LIBSSH2_SESSION *s, const struct siphon_hostkey_check *c)
 {
 	char spec[SIPHON_HOSTSPEC_MAX], fp[SIPHON_FINGERPRINT_MAX];
-	char others[128], sshcmd[SIPHON_HOSTSPEC_MAX + 32];
 	const unsigned char *key;
-	const char *name, *what;
-	char *line;
+	const char *name, *where, *label;
 	size_t len = 0;
 	unsigned types;
-	int type = LIBSSH2_HOSTKEY_TYPE_UNKNOWN, r;
+	int type = LIBSSH2_HOSTKEY_TYPE_UNKNOWN;
 
-	if (siphon_knownhosts_hostspec(spec, sizeof(spec), host, port) != 0)
+	if (siphon_knownhosts_hostspec(spec, sizeof(spec), c->host, c->port) != 0)
 		return siphon_err(ctx, SIPHON_EUSAGE, "host name too long: %s",
-		                  host);
+		                  c->host);
+	label = c->label != NULL ? c->label : spec;
 	key = (const unsigned char *)libssh2_session_hostkey(s, &len, &type);
 	if (key == NULL || len == 0)
 		return siphon_err(ctx, SIPHON_EINTERNAL, "no host key from %s after "
-		                  "the handshake", spec);
+		                  "the handshake", label);
 	if ((name = siphon_knownhosts_type_name(type)) == NULL)
 		return siphon_err(ctx, SIPHON_EHOSTKEY, "host key of %s has a type "
-		                  "siphon does not know (%d)", spec, type);
+		                  "siphon does not know (%d)", label, type);
 	if (siphon_knownhosts_fingerprint(fp, sizeof(fp), key, len) != 0)
 		return siphon_err(ctx, SIPHON_EINTERNAL, "cannot hash the host key "
-		                  "of %s", spec);
-	if (port == 0 || port == 22)
-		snprintf(sshcmd, sizeof(sshcmd), "ssh %s", host);
-	else
-		snprintf(sshcmd, sizeof(sshcmd), "ssh -p %d %s", port, host);
+		                  "of %s", label);
 
-	switch (siphon_knownhosts_check(kh, spec, type, key, len)) {
+	switch (check_where(kh, spec, type, key, len, &where)) {
 	case SIPHON_KH_MATCH:
 		siphon_log(ctx, SIPHON_LOG_DEBUG, "host key for %s found in %s (%s "
-		           "%s)", spec, kh->path, name, fp);
+		           "%s)", spec, where, name, fp);
 		return 0;
 	case SIPHON_KH_REVOKED:
 		return siphon_err(ctx, SIPHON_EHOSTKEY, "host key for %s (%s %s) is "
-		                  "marked @revoked in %s; refusing to connect", spec,
-		                  name, fp, kh->path);
+		                  "marked @revoked in %s; refusing to connect", label,
+		                  name, fp, where);
 	case SIPHON_KH_MISMATCH:
 		return siphon_err(ctx, SIPHON_EHOSTKEY, "host key for %s has CHANGED "
 		                  "(%s %s); this could be an attack. If the server "
 		                  "was legitimately reinstalled, remove the old key: "
-		                  "ssh-keygen -R '%s' -f %s", spec, name, fp, spec,
-		                  kh->path);
+		                  "ssh-keygen -R '%s' -f %s", label, name, fp, spec,
+		                  where);
 	case SIPHON_KH_NOTFOUND:
 		break;
 	default:
 		return siphon_err(ctx, SIPHON_ENOMEM, "cannot check the host key of "
-		                  "%s: out of memory", spec);
+		                  "%s: out of memory", label);
 	}
 
-	/*
-	 * Unknown.  When the file knows the host under other key types, the
-	 * server offered none of them that libssh2 1.10 can use (OpenSSH 8.8+
-	 * no longer offers RSA keys as ssh-rsa): say so, since the user may
-	 * well have verified this host before.
-	 */
 	types = siphon_knownhosts_types(kh, spec);
-	other_types(others, sizeof(others), types);
-	if (!accept_new) {
-		if (types != 0)
-			return siphon_err(ctx, SIPHON_EHOSTKEY, "unknown host key for "
-			                  "%s: %s %s (%s has only %s keys for this "
-			                  "host, which this connection could not use); "
-			                  "verify it and run again with "
-			                  "--accept-new-host-key, or %s once", spec, name,
-			                  fp, kh->path, others, sshcmd);
-		return siphon_err(ctx, SIPHON_EHOSTKEY, "unknown host key for %s: "
-		                  "%s %s (not in %s); verify it and run again with "
-		                  "--accept-new-host-key, or %s once", spec, name, fp,
-		                  kh->path, sshcmd);
+	switch (c->policy) {
+	case SIPHON_HOSTKEY_YES:
+		return refuse_unknown(kh, ctx, c, label, name, fp, types,
+		                      "StrictHostKeyChecking yes");
+	case SIPHON_HOSTKEY_ASK:
+		if (!ask_user(ctx, label, name, fp,
+		              siphon_knownhosts_first_path(kh)))
+			return refuse_unknown(kh, ctx, c, label, name, fp, types,
+			                      ctx->choose_fn != NULL ? "not accepted" :
+			                      "no terminal to ask on");
+		break;
+	case SIPHON_HOSTKEY_ACCEPT_NEW:
+	case SIPHON_HOSTKEY_NO:
+		break;
 	}
-	if ((line = siphon_knownhosts_line(spec, type, key, len)) == NULL)
-		return siphon_err_oom(ctx);
-	r = append_line(kh->path, line, &what);
-	free(line);
-	if (r < 0) {
-		/* The user accepted the key for this connection all the same. */
-		siphon_log(ctx, SIPHON_LOG_WARN, "%s %s: %s (the new key of %s is "
-		           "accepted for this connection only)", what, kh->path,
-		           strerror(errno), spec);
-		return 0;
-	}
-	siphon_log(ctx, SIPHON_LOG_WARN, "added %s %s %s to known_hosts (%s)%s%s",
-	           spec, name, fp, kh->path, types ? "; it also holds " : "",
-	           types ? others : "");
-	return 0;
+	return record(kh, ctx, c, spec, label, name, fp, type, key, len);
 }

@@ -9,6 +9,11 @@
  * @cert-authority markers itself, and appends new keys as one line instead
  * of rewriting the file, so lines libssh2 does not understand survive.
  *
+ * Several files are read as one set, as OpenSSH reads UserKnownHostsFile
+ * and GlobalKnownHostsFile: a key found in any file is known; a key that
+ * differs from the host's key in a file, and is found in none, has changed;
+ * new keys go to the first user file.
+ *
  * Key types are libssh2's LIBSSH2_HOSTKEY_TYPE_* numbers; a set of them is
  * a bit mask of (1u << type).
  */
@@ -33,7 +38,19 @@ enum siphon_knownhosts_status {
 	SIPHON_KH_FAILURE,    /* libssh2 could not check (out of memory) */
 };
 
-/* The entries of one known_hosts file; borrows the session it was read with. */
+/*
+ * What to do with a host key no file knows (OpenSSH's StrictHostKeyChecking).
+ * A changed or revoked key is refused whatever the policy: siphon never
+ * connects to a host whose key has changed.
+ */
+enum siphon_hostkey_policy {
+	SIPHON_HOSTKEY_ASK = 0,     /* ask on a terminal (yes/no), else refuse */
+	SIPHON_HOSTKEY_YES,         /* refuse */
+	SIPHON_HOSTKEY_ACCEPT_NEW,  /* record it in the first user file */
+	SIPHON_HOSTKEY_NO,          /* record it, with a louder warning */
+};
+
+/* The entries of a set of known_hosts files; borrows the session it was read with. */
 struct siphon_knownhosts;
 
 /*
@@ -49,6 +66,19 @@ int siphon_knownhosts_load(struct siphon_knownhosts **out,
                            const char *path);
 void siphon_knownhosts_free(struct siphon_knownhosts *kh);
 
+/*
+ * Reads the user files, then the global files, as one set (see _load for
+ * each file).  New keys are written to user[0]; with no user file they are
+ * accepted for this connection only.
+ */
+int siphon_knownhosts_load_files(struct siphon_knownhosts **out,
+                                 struct siphon_ctx *ctx, LIBSSH2_SESSION *s,
+                                 const char *const *user, size_t nuser,
+                                 const char *const *global, size_t nglobal);
+
+/* The file new keys are written to, for log lines; NULL when none. */
+const char *siphon_knownhosts_first_path(const struct siphon_knownhosts *kh);
+
 /* The set of key types the file holds for hostspec (see _hostspec). */
 unsigned siphon_knownhosts_types(struct siphon_knownhosts *kh,
                                  const char *hostspec);
@@ -58,17 +88,29 @@ enum siphon_knownhosts_status siphon_knownhosts_check(
 	struct siphon_knownhosts *kh, const char *hostspec, int type,
 	const unsigned char *key, size_t len);
 
+/* The host whose key is verified, and the policy for an unknown key. */
+struct siphon_hostkey_check {
+	const char *host;        /* the name connected to (HostName) */
+	int port;
+	const char *alias;       /* as the user typed it (ssh_config Host); NULL: host */
+	const char *label;       /* for messages ("prod (db1.example.com:22)"); NULL: the hostspec */
+	enum siphon_hostkey_policy policy;
+	int hash;                /* write new entries hashed (HashKnownHosts) */
+};
+
 /*
- * Verifies the host key that session s received in its handshake with
- * host:port, as OpenSSH would.  Known: 0.  Changed, revoked, or unknown
- * without accept_new: SIPHON_EHOSTKEY with a message that says what to do.
- * Unknown with accept_new: appends the key to the file, logs a warning and
- * returns 0 (a failure to write is a warning too: the user accepted the key
- * for this connection either way).
+ * Verifies the host key that session s received in its handshake, as
+ * OpenSSH would.  Known: 0.  Changed or revoked: SIPHON_EHOSTKEY with a
+ * message that says what to do.  Unknown: as c->policy says; ASK asks with
+ * ctx->choose_fn (yes/no, the fingerprint in the question) and refuses
+ * when there is no terminal to ask on or the answer is no.  An accepted
+ * key is appended to the first user file with a warning (a failure to
+ * write is a warning too: the key is accepted for this connection either
+ * way).
  */
 int siphon_knownhosts_verify(struct siphon_knownhosts *kh,
                              struct siphon_ctx *ctx, LIBSSH2_SESSION *s,
-                             const char *host, int port, int accept_new);
+                             const struct siphon_hostkey_check *c);
 
 /*
  * Appends "hostspec type-name base64-key" as a line to path, creating the
@@ -80,6 +122,17 @@ int siphon_knownhosts_add(struct siphon_ctx *ctx, const char *path,
                           const unsigned char *key, size_t len);
 
 /* Pure helpers. */
+
+/* "|1|" + base64 of a 20-byte salt + "|" + base64 of a 20-byte HMAC + NUL. */
+#define SIPHON_HASHED_HOST_MAX 64
+
+/*
+ * OpenSSH's hashed host name (HashKnownHosts): "|1|" base64(salt) "|"
+ * base64(HMAC-SHA1 of hostspec keyed with the salt).  salt is 20 bytes.
+ * Returns 0, or -1 when it does not fit or hashing fails.
+ */
+int siphon_knownhosts_hashed_name(char *buf, size_t cap, const char *hostspec,
+                                  const unsigned char *salt);
 
 /*
  * The name OpenSSH files a host under: the host in lower case for port 22

@@ -31,6 +31,37 @@ static const char cipher_prefs[] = "aes128-ctr,aes256-ctr,aes192-ctr";
 /* The dump stream is compressed on the server already. */
 static const char comp_prefs[] = "none";
 
+/* A list of strings, owned. */
+struct strv {
+	char **v;
+	size_t n;
+};
+
+/* Appends a copy of str.  0, or -1 when out of memory. */
+static int
+strv_add(struct strv *sv, const char *str)
+{
+	char **v = realloc(sv->v, (sv->n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	sv->v = v;
+	if ((v[sv->n] = strdup(str)) == NULL)
+		return -1;
+	sv->n++;
+	return 0;
+}
+
+static void
+strv_free(struct strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = 0;
+}
+
 /* The first state is where a new machine starts (calloc). */
 enum ssh_state {
 	S_TRANSPORT_START,
@@ -59,10 +90,13 @@ struct siphon_ssh {
 	struct siphon_ssh_auth_opts ao;
 	enum siphon_ssh_login login;  /* how the login went, once READY */
 	/* the options, copied */
-	char *host, *identity;
-	int port, timeout_s, accept_new;
-	char user[256], khpath[PATH_MAX], spec[SIPHON_HOSTSPEC_MAX];
-	char hp[SIPHON_HOSTSPEC_MAX];
+	char *host, *alias;
+	struct strv ids, user_kh, global_kh;
+	char *agent;
+	int port, timeout_s, keepalive_s, identities_only, hash;
+	enum siphon_hostkey_policy policy;
+	char user[256], spec[SIPHON_HOSTSPEC_MAX];
+	char hp[SIPHON_HOSTSPEC_MAX * 2 + 4]; /* "prod (db1.example.com:22)" */
 };
 
 int
@@ -131,7 +165,11 @@ siphon_ssh_free(struct siphon_ssh *s)
 	if (s->initialized)
 		libssh2_exit();
 	free(s->host);
-	free(s->identity);
+	free(s->alias);
+	free(s->agent);
+	strv_free(&s->ids);
+	strv_free(&s->user_kh);
+	strv_free(&s->global_kh);
 	free(s);
 }
 
@@ -303,6 +341,95 @@ peer_closed(void *arg)
 	return ssh->t->ops->peer_closed(ssh->t);
 }
 
+/*
+ * Copies a known_hosts list, without the "none" entries; an empty list
+ * stands for the defaults (home-relative ones under the user's home).
+ */
+static int
+take_kh(struct siphon_ssh *ssh, struct strv *sv, const char *const *v,
+        size_t n, const char *const *defs, size_t ndefs, int in_home)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (n == 0) {
+		v = defs;
+		n = ndefs;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i], "none") == 0)
+			continue;
+		if (v == defs && in_home) {
+			if ((r = siphon_ssh_localuser_path(ssh->ctx, path, sizeof(path),
+			                                   v[i])) != 0)
+				return r;
+		} else if (snprintf(path, sizeof(path), "%s", v[i]) >=
+		           (int)sizeof(path)) {
+			return siphon_err(ssh->ctx, SIPHON_EUSAGE, "known_hosts path "
+			                  "too long: %s", v[i]);
+		}
+		if (strv_add(sv, path) != 0)
+			return siphon_err_oom(ssh->ctx);
+	}
+	return 0;
+}
+
+/* The known_hosts files: --known-hosts alone, else the lists or defaults. */
+static int
+take_known_hosts(struct siphon_ssh *ssh, const struct siphon_ssh_opts *o)
+{
+	static const char *const user_defs[] = { ".ssh/known_hosts",
+	                                         ".ssh/known_hosts2" };
+	static const char *const global_defs[] = { "/etc/ssh/ssh_known_hosts",
+	                                           "/etc/ssh/ssh_known_hosts2" };
+	int r;
+
+	if (o->known_hosts != NULL)
+		r = take_kh(ssh, &ssh->user_kh, &o->known_hosts, 1, NULL, 0, 0);
+	else
+		r = take_kh(ssh, &ssh->user_kh, o->user_known_hosts,
+		            o->n_user_known_hosts, user_defs, 2, 1);
+	if (r != 0)
+		return r;
+	return take_kh(ssh, &ssh->global_kh, o->global_known_hosts,
+	               o->n_global_known_hosts, global_defs, 2, 0);
+}
+
+/* The key files: -i first, then IdentityFile; none: auth's defaults. */
+static int
+take_identities(struct siphon_ssh *ssh, const struct siphon_ssh_opts *o)
+{
+	if (o->identity != NULL && strv_add(&ssh->ids, o->identity) != 0)
+		return siphon_err_oom(ssh->ctx);
+	for (size_t i = 0; i < o->n_identity_files; i++)
+		if (strv_add(&ssh->ids, o->identity_files[i]) != 0)
+			return siphon_err_oom(ssh->ctx);
+	/* libssh2 1.10 cannot offer a certificate: say so once, use the key. */
+	if (o->n_certificate_files > 0)
+		siphon_log(ssh->ctx, SIPHON_LOG_WARN, "CertificateFile %s%s is not "
+		           "used: libssh2 1.10 has no certificate authentication; "
+		           "trying the key alone", o->certificate_files[0],
+		           o->n_certificate_files > 1 ? " (and others)" : "");
+	if (o->identity_agent != NULL &&
+	    (ssh->agent = strdup(o->identity_agent)) == NULL)
+		return siphon_err_oom(ssh->ctx);
+	ssh->identities_only = o->identities_only;
+	return 0;
+}
+
+/* "host:port", or "alias (host:port)" when the user typed another name. */
+static void
+set_label(struct siphon_ssh *ssh, const char *host, const char *alias)
+{
+	char hp[SIPHON_HOSTSPEC_MAX];
+
+	siphon_ssh_hostport(hp, sizeof(hp), host, ssh->port);
+	if (alias != NULL && strcmp(alias, host) != 0)
+		snprintf(ssh->hp, sizeof(ssh->hp), "%s (%s)", alias, hp);
+	else
+		snprintf(ssh->hp, sizeof(ssh->hp), "%s", hp);
+}
+
 /* Copies the options; resolves the defaults (user, known_hosts). */
 static int
 take_opts(struct siphon_ssh *ssh, const struct siphon_ssh_opts *o)
@@ -313,7 +440,10 @@ take_opts(struct siphon_ssh *ssh, const struct siphon_ssh_opts *o)
 	/* Resolved values: the defaults live in the option registry (opt/). */
 	ssh->port = o->port;
 	ssh->timeout_s = o->connect_timeout;
-	ssh->accept_new = o->accept_new_host_key;
+	ssh->keepalive_s = o->keepalive_s;
+	ssh->policy = o->accept_new_host_key ? SIPHON_HOSTKEY_ACCEPT_NEW :
+	              o->hostkey_policy;
+	ssh->hash = o->hash_known_hosts;
 	if (o->user != NULL) {
 		if (snprintf(ssh->user, sizeof(ssh->user), "%s", o->user) >=
 		    (int)sizeof(ssh->user))
@@ -322,23 +452,16 @@ take_opts(struct siphon_ssh *ssh, const struct siphon_ssh_opts *o)
 	                                          sizeof(ssh->user))) != 0) {
 		return r;
 	}
-	if (o->known_hosts != NULL) {
-		if (snprintf(ssh->khpath, sizeof(ssh->khpath), "%s",
-		             o->known_hosts) >= (int)sizeof(ssh->khpath))
-			return siphon_err(ctx, SIPHON_EUSAGE, "known_hosts path too "
-			                  "long");
-	} else if ((r = siphon_ssh_localuser_path(ctx, ssh->khpath,
-	                                          sizeof(ssh->khpath),
-	                                          ".ssh/known_hosts")) != 0) {
+	if ((r = take_known_hosts(ssh, o)) != 0 ||
+	    (r = take_identities(ssh, o)) != 0)
 		return r;
-	}
 	if (siphon_knownhosts_hostspec(ssh->spec, sizeof(ssh->spec), o->host,
 	                               ssh->port) != 0)
 		return siphon_err(ctx, SIPHON_EUSAGE, "host name too long: %s",
 		                  o->host);
-	siphon_ssh_hostport(ssh->hp, sizeof(ssh->hp), o->host, ssh->port);
+	set_label(ssh, o->host, o->alias);
 	if ((ssh->host = strdup(o->host)) == NULL ||
-	    (o->identity != NULL && (ssh->identity = strdup(o->identity)) == NULL))
+	    (ssh->alias = strdup(o->alias != NULL ? o->alias : o->host)) == NULL)
 		return siphon_err_oom(ctx);
 	return 0;
 }
@@ -348,6 +471,7 @@ siphon_ssh_start(struct siphon_ssh **out, struct siphon_ctx *ctx,
                  const struct siphon_ssh_opts *o, struct siphon_transport *t)
 {
 	struct siphon_ssh *ssh = NULL;
+	size_t len;
 	int r;
 
 	*out = NULL;
@@ -363,10 +487,15 @@ siphon_ssh_start(struct siphon_ssh **out, struct siphon_ctx *ctx,
 	t = NULL;
 	if ((r = take_opts(ssh, o)) != 0)
 		goto out;
-	if (ssh->t == NULL &&
-	    (r = siphon_transport_tcp_new(&ssh->t, ctx, ssh->host, ssh->port,
-	                                  ssh->timeout_s)) != 0)
-		goto out;
+	if (ssh->t == NULL) {
+		if ((r = siphon_transport_tcp_new(&ssh->t, ctx, ssh->host, ssh->port,
+		                                  ssh->timeout_s)) != 0)
+			goto out;
+		/* Its messages name the host as the user typed it too (cut short if need be). */
+		len = strnlen(ssh->hp, sizeof(ssh->t->desc) - 1);
+		memcpy(ssh->t->desc, ssh->hp, len);
+		ssh->t->desc[len] = '\0';
+	}
 	if (libssh2_init(0) != 0) {
 		r = siphon_err(ctx, SIPHON_EINTERNAL, "libssh2_init failed");
 		goto out;
@@ -385,12 +514,16 @@ siphon_ssh_start(struct siphon_ssh **out, struct siphon_ctx *ctx,
 	                             (void *)on_recv);
 	libssh2_session_set_blocking(ssh->session, 0);
 	/*
-	 * SSH keepalives every 15 s, answered by the server: they keep NAT and
-	 * firewall state alive through quiet phases (a long local index build).
-	 * Whether the server still answers is the heartbeat's job
-	 * (engine/heartbeat.c): libssh2 never reports missing replies.
+	 * SSH keepalives every 15 s (ServerAliveInterval), answered by the
+	 * server: they keep NAT and firewall state alive through quiet phases
+	 * (a long local index build); the loop sends them.  Whether the server
+	 * still answers is the heartbeat's job (engine/heartbeat.c, whose
+	 * timeout ServerAliveCountMax sets): libssh2 never reports missing
+	 * replies.
 	 */
-	libssh2_keepalive_config(ssh->session, 1, 15);
+	if (ssh->keepalive_s >= 0)
+		libssh2_keepalive_config(ssh->session, 1, ssh->keepalive_s > 0 ?
+		                         (unsigned)ssh->keepalive_s : 15);
 	*out = ssh;
 	ssh = NULL;
 out:
@@ -447,15 +580,19 @@ before_handshake(struct siphon_ssh *ssh)
 	unsigned types;
 	int r;
 
-	if ((r = siphon_knownhosts_load(&ssh->kh, ssh->ctx, ssh->session,
-	                                ssh->khpath)) != 0)
+	if ((r = siphon_knownhosts_load_files(&ssh->kh, ssh->ctx, ssh->session,
+	                                      (const char *const *)ssh->user_kh.v,
+	                                      ssh->user_kh.n,
+	                                      (const char *const *)ssh->global_kh.v,
+	                                      ssh->global_kh.n)) != 0)
 		return r;
 	types = siphon_knownhosts_types(ssh->kh, ssh->spec);
 	if (siphon_knownhosts_hostkey_prefs(prefs, sizeof(prefs), types) != 0)
 		return siphon_err(ssh->ctx, SIPHON_EINTERNAL, "host key preferences "
 		                  "do not fit");
-	siphon_log(ssh->ctx, SIPHON_LOG_DEBUG, "%s holds %s key types for %s; "
-	           "asking for %s", ssh->khpath, types ? "these" : "no",
+	siphon_log(ssh->ctx, SIPHON_LOG_DEBUG, "known_hosts (%zu files) hold %s "
+	           "key types for %s; asking for %s",
+	           ssh->user_kh.n + ssh->global_kh.n, types ? "these" : "no",
 	           ssh->spec, prefs);
 	if ((r = set_prefs(ssh->ctx, ssh->session, prefs)) != 0)
 		return r;
@@ -466,7 +603,7 @@ before_handshake(struct siphon_ssh *ssh)
 static int
 handshake(struct siphon_ssh *ssh, struct siphon_pollwant *w)
 {
-	char what[400];
+	char what[sizeof(((struct siphon_ssh *)0)->hp) + 128];
 	int rc;
 
 	ssh->io_fd = siphon_ssh_pollfd(ssh);
@@ -501,6 +638,18 @@ handshake(struct siphon_ssh *ssh, struct siphon_pollwant *w)
 	return 0;
 }
 
+/* The server's host key, against the known_hosts files. */
+static int
+verify_host(struct siphon_ssh *ssh)
+{
+	struct siphon_hostkey_check c = {
+		.host = ssh->host, .port = ssh->port, .alias = ssh->alias,
+		.label = ssh->hp, .policy = ssh->policy, .hash = ssh->hash,
+	};
+
+	return siphon_knownhosts_verify(ssh->kh, ssh->ctx, ssh->session, &c);
+}
+
 /* Host key checked: authentication may begin (the key was not sent before). */
 static int
 begin_auth(struct siphon_ssh *ssh)
@@ -508,8 +657,11 @@ begin_auth(struct siphon_ssh *ssh)
 	siphon_knownhosts_free(ssh->kh);
 	ssh->kh = NULL;
 	ssh->ao.user = ssh->user;
-	ssh->ao.host = ssh->host;
-	ssh->ao.identity = ssh->identity;
+	ssh->ao.host = ssh->alias;
+	ssh->ao.identities = (const char *const *)ssh->ids.v;
+	ssh->ao.n_identities = ssh->ids.n;
+	ssh->ao.identities_only = ssh->identities_only;
+	ssh->ao.agent_socket = ssh->agent;
 	ssh->ao.timeout_s = ssh->timeout_s;
 	ssh->ao.peer_reason = ssh->peer_reason;
 	ssh->ao.peer_closed = peer_closed;
@@ -542,9 +694,7 @@ advance(struct siphon_ssh *ssh, struct siphon_pollwant *w)
 		set_state(ssh, S_HOSTKEY);
 		return 0;
 	case S_HOSTKEY:
-		if ((r = siphon_knownhosts_verify(ssh->kh, ssh->ctx, ssh->session,
-		                                  ssh->host, ssh->port,
-		                                  ssh->accept_new)) != 0 ||
+		if ((r = verify_host(ssh)) != 0 ||
 		    (r = begin_auth(ssh)) != 0)
 			return r;
 		set_state(ssh, S_AUTH);

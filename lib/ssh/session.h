@@ -16,19 +16,50 @@
 #define SIPHON_SSH_SESSION_H
 
 #include "ssh/auth.h"
+#include "ssh/knownhosts.h"
 #include "ssh/transport.h"
 #include "util/ctx.h"
 
 #include <libssh2.h>
 
+/*
+ * What the connection does, as siphon's options and the user's ssh_config
+ * say (source/ssh_setup.c fills it from both).  Zero is a usable default
+ * for every field but host and port.  Lists are arrays of strings with a
+ * count; the entry "none" in a known_hosts list stands for no file.
+ */
 struct siphon_ssh_opts {
 	const char *user;        /* NULL: $USER / getpwuid */
-	const char *host;
+	const char *host;        /* the name or address connected to (HostName) */
+	const char *alias;       /* the name the user typed (an ssh_config Host),
+	                            for messages; NULL: host */
 	int port;
-	const char *identity;    /* -i key file or NULL */
-	const char *known_hosts; /* NULL: ~/.ssh/known_hosts */
-	int accept_new_host_key; /* add unknown keys (OpenSSH accept-new); never replaces changed keys */
+	const char *identity;    /* -i key file or NULL: tried first, must exist */
+	const char *const *identity_files; /* IdentityFile, after identity;
+	                            missing ones are skipped.  None of either:
+	                            ~/.ssh/id_ed25519, id_ecdsa, id_rsa */
+	size_t n_identity_files;
+	int identities_only;     /* IdentitiesOnly: agent keys only when they
+	                            match a key file's .pub */
+	const char *identity_agent; /* NULL: $SSH_AUTH_SOCK; "none": no agent;
+	                            else the agent's socket */
+	const char *const *certificate_files; /* CertificateFile: not used
+	                            (libssh2 1.10 has no certificates), said once */
+	size_t n_certificate_files;
+	const char *known_hosts; /* --known-hosts: the one user file; NULL: the list */
+	const char *const *user_known_hosts; /* 0: ~/.ssh/known_hosts, known_hosts2 */
+	size_t n_user_known_hosts;
+	const char *const *global_known_hosts; /* 0: /etc/ssh/ssh_known_hosts,
+	                            ssh_known_hosts2 */
+	size_t n_global_known_hosts;
+	/* StrictHostKeyChecking: ASK (0) unless set; accept_new_host_key beats it */
+	enum siphon_hostkey_policy hostkey_policy;
+	int accept_new_host_key; /* add unknown keys (OpenSSH accept-new); never
+	                            replaces changed keys */
+	int hash_known_hosts;    /* HashKnownHosts: new entries hashed */
 	int connect_timeout;     /* seconds */
+	int keepalive_s;         /* ServerAliveInterval: seconds between SSH
+	                            keepalives; 0: siphon's 15; -1: none */
 };
 
 /* Owns the transport and the LIBSSH2_SESSION. */

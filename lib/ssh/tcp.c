@@ -123,7 +123,8 @@ tcp_start(struct siphon_transport *t)
 			                  strerror(errno));
 		return siphon_err(t->ctx, SIPHON_ECONNECT,
 		                  "cannot resolve host name %s: %s (check the "
-		                  "spelling, your DNS or /etc/hosts)", c->host,
+		                  "spelling, your DNS, /etc/hosts or the Host "
+		                  "entries of ~/.ssh/config)", c->host,
 		                  gai_strerror(r));
 	}
 	c->ai = c->res;

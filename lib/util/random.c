@@ -1,8 +1,10 @@
-/* random.c - random hex strings. */
+/* random.c - random bytes and hex strings. */
 #include "util/random.h"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+
+#include <limits.h>
 
 int
 siphon_random_hex(char *out, size_t cap, size_t nbytes)
@@ -18,5 +20,13 @@ siphon_random_hex(char *out, size_t cap, size_t nbytes)
 	}
 	out[2 * nbytes] = '\0';
 	OPENSSL_cleanse(raw, sizeof(raw));
+	return 0;
+}
+
+int
+siphon_random_bytes(void *buf, size_t n)
+{
+	if (n > INT_MAX || RAND_bytes(buf, (int)n) != 1)
+		return -1;
 	return 0;
 }

@@ -11,4 +11,8 @@
  */
 int siphon_random_hex(char *out, size_t cap, size_t nbytes);
 
+/* Fills buf with n random bytes (a salt).  0, or -1 (n over INT_MAX, no
+   randomness). */
+int siphon_random_bytes(void *buf, size_t n);
+
 #endif

@@ -590,12 +590,25 @@ ws_reset() {
 }
 
 # Run siphon (never fails): RC, $H/run/out, $H/run/err. Timeout SIPHON_IT_PULL_TIMEOUT (120 s).
+# Runs are hermetic: siphon never reads the ~/.ssh/config (nor the siphon config) of the machine running the
+# tests. Every run gets the harness's own empty HOME, unless the test gave one (HOME=DIR siphon_run ...).
+_H_REAL_HOME=${HOME:-}
+siphon_home() {
+	if [ "${HOME:-}" = "$_H_REAL_HOME" ]; then
+		mkdir -p "$H/home"
+		printf '%s' "$H/home"
+	else
+		printf '%s' "$HOME"
+	fi
+}
+
 siphon_run() {
 	: >"$H/run/out"
 	: >"$H/run/err"
-	local t0 t1
+	local t0 t1 home
+	home=$(siphon_home)
 	t0=$(date +%s.%N)
-	timeout -k 5 "${SIPHON_IT_PULL_TIMEOUT:-120}" "$SIPHON_BIN" "$@" >"$H/run/out" 2>"$H/run/err" </dev/null
+	HOME=$home timeout -k 5 "${SIPHON_IT_PULL_TIMEOUT:-120}" "$SIPHON_BIN" "$@" >"$H/run/out" 2>"$H/run/err" </dev/null
 	RC=$?
 	t1=$(date +%s.%N)
 	it_note "siphon $(printf '%q ' "$@")-> exit $RC in $(_h_secs "$t0" "$t1")s"
@@ -615,7 +628,7 @@ siphon_pull() {
 siphon_bg() {
 	: >"$H/run/out"
 	: >"$H/run/err"
-	env --default-signal=INT,QUIT "$SIPHON_BIN" "$@" >"$H/run/out" 2>"$H/run/err" </dev/null &
+	HOME=$(siphon_home) env --default-signal=INT,QUIT "$SIPHON_BIN" "$@" >"$H/run/out" 2>"$H/run/err" </dev/null &
 	SIPHON_PID=$!
 	harness_on_exit "kill -9 $SIPHON_PID 2>/dev/null"
 	it_note "siphon $(printf '%q ' "$@")& (pid $SIPHON_PID)"

@@ -176,21 +176,29 @@ test_proxycmd_empty(void **state)
 	siphon_ctx_free(ctx);
 }
 
-/* The options of a pull to db1 (user u) with the given -J and ProxyCommand. */
-static struct siphon_pull_opts
-pull_opts(const char *jump, const char *proxy)
+/*
+ * The source of a pull to db1 (user u, no ssh_config) with the given -J and
+ * ProxyCommand, made from its route as the driver does.
+ */
+static int
+hops_source(struct siphon_ctx *ctx, struct siphon_source **src, const char *jump,
+            const char *proxy, const char *user)
 {
-	struct siphon_pull_opts o;
+	struct siphon_opts *opts = NULL;
+	struct siphon_ssh_route rt;
+	int r;
 
-	memset(&o, 0, sizeof(o));
-	o.user = "u";
-	o.host = "db1";
-	o.port = 22;
-	o.known_hosts = "/dev/null";
-	o.connect_timeout = 5;
-	o.jump = jump;
-	o.proxy_command = proxy;
-	return o;
+	assert_int_equal(siphon_opts_new(&opts), 0);
+	assert_int_equal(siphon_opts_set(opts, "host", "db1", SIPHON_ORIGIN_CLI, "target"), 0);
+	assert_int_equal(siphon_opts_set(opts, "user", user, SIPHON_ORIGIN_CLI, "target"), 0);
+	assert_int_equal(siphon_opts_set(opts, "ssh-config", "none", SIPHON_ORIGIN_CLI, "-F"), 0);
+	assert_int_equal(siphon_opts_set(opts, "known-hosts", "/dev/null", SIPHON_ORIGIN_CLI, "--known-hosts"), 0);
+	r = siphon_ssh_route_resolve(&rt, ctx, opts, jump, proxy);
+	if (r == 0)
+		r = siphon_hops_source_new(src, ctx, &rt);
+	siphon_ssh_route_clear(&rt);
+	siphon_opts_free(opts);
+	return r;
 }
 
 static void
@@ -198,37 +206,28 @@ test_hops_source(void **state)
 {
 	struct siphon_ctx *ctx = new_ctx(NULL);
 	struct siphon_source *src = NULL;
-	struct siphon_pull_opts o;
 
 	(void)state;
 	/* -J by ProxyJump's grammar (sshcfg); made without I/O. */
-	o = pull_opts("a@b1:2222,ssh://[::1]:22", NULL);
-	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), 0);
+	assert_int_equal(hops_source(ctx, &src, "a@b1:2222,ssh://[::1]:22", NULL, "u"), 0);
 	assert_string_equal(src->desc, "db1");
 	assert_null(siphon_source_ssh(src));
 	siphon_source_free(src);
 	/* "none": directly, the plain source. */
-	o = pull_opts("none", "none");
-	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), 0);
+	assert_int_equal(hops_source(ctx, &src, "none", "none", "u"), 0);
 	assert_non_null(siphon_source_ssh(src));
 	siphon_source_free(src);
-	o = pull_opts("a,,b", NULL);
 	src = (void *)1;
-	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), SIPHON_EUSAGE);
-	assert_null(src);
+	assert_int_equal(hops_source(ctx, &src, "a,,b", NULL, "u"), SIPHON_EUSAGE);
 	assert_non_null(strstr(siphon_ctx_errmsg(ctx), "bad ProxyJump hop"));
 	siphon_err_clear(ctx);
 	/* What %h and %r put into /bin/sh is a plain word. */
-	o = pull_opts("x$(id)", "nc %h %p");
-	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), SIPHON_EUSAGE);
+	assert_int_equal(hops_source(ctx, &src, "x$(id)", "nc %h %p", "u"), SIPHON_EUSAGE);
 	assert_non_null(strstr(siphon_ctx_errmsg(ctx), "cannot go into a ProxyCommand"));
 	siphon_err_clear(ctx);
-	o = pull_opts(NULL, "nc %h %p");
-	o.user = "u;id";
-	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), SIPHON_EUSAGE);
+	assert_int_equal(hops_source(ctx, &src, NULL, "nc %h %p", "u;id"), SIPHON_EUSAGE);
 	siphon_err_clear(ctx);
-	o = pull_opts(NULL, "nc %z");
-	assert_int_equal(siphon_hops_source_new(&src, ctx, &o), SIPHON_EUSAGE);
+	assert_int_equal(hops_source(ctx, &src, NULL, "nc %z", "u"), SIPHON_EUSAGE);
 	assert_non_null(strstr(siphon_ctx_errmsg(ctx), "unknown %-token %z"));
 	siphon_ctx_free(ctx);
 }

@@ -444,6 +444,102 @@ test_knownhosts_check_match_mismatch_notfound(void **state)
 	siphon_knownhosts_free(kh);
 }
 
+/* The HMAC-SHA1 of OpenSSH's hashed names (vectors from Python's hmac). */
+static void
+test_knownhosts_hashed_name_as_openssh(void **state)
+{
+	unsigned char salt[20];
+	char buf[SIPHON_HASHED_HOST_MAX];
+
+	(void)state;
+	for (int i = 0; i < 20; i++)
+		salt[i] = (unsigned char)(i + 1);
+	assert_int_equal(siphon_knownhosts_hashed_name(buf, sizeof(buf),
+	                 "db.example", salt), 0);
+	assert_string_equal(buf, "|1|AQIDBAUGBwgJCgsMDQ4PEBESExQ=|"
+	                    "TlCt+gJjCBt9yjBr0AMtzxCmRP0=");
+	assert_int_equal(siphon_knownhosts_hashed_name(buf, sizeof(buf),
+	                 "[127.0.0.1]:2222", salt), 0);
+	assert_string_equal(buf, "|1|AQIDBAUGBwgJCgsMDQ4PEBESExQ=|"
+	                    "6nwC5rG6k7vxYwKIoAwPZGhI1VE=");
+	assert_int_equal(siphon_knownhosts_hashed_name(buf, 40, "db.example",
+	                 salt), -1);
+}
+
+/* A hashed line siphon writes is found again by the same host only. */
+static void
+test_knownhosts_hashed_line_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct siphon_knownhosts *kh;
+	unsigned char a[128], salt[20] = { 7 };
+	char name[SIPHON_HASHED_HOST_MAX], *line;
+	size_t alen = blob(a, sizeof(a), ED_A);
+
+	assert_int_equal(siphon_knownhosts_hashed_name(name, sizeof(name),
+	                 "[db.example]:2222", salt), 0);
+	line = siphon_knownhosts_line(name, LIBSSH2_HOSTKEY_TYPE_ED25519, a, alen);
+	assert_non_null(line);
+	kh = load(f, line);
+	free(line);
+	assert_int_equal(siphon_knownhosts_check(kh, "[db.example]:2222",
+		LIBSSH2_HOSTKEY_TYPE_ED25519, a, alen), SIPHON_KH_MATCH);
+	assert_int_equal(siphon_knownhosts_check(kh, "db.example",
+		LIBSSH2_HOSTKEY_TYPE_ED25519, a, alen), SIPHON_KH_NOTFOUND);
+	siphon_knownhosts_free(kh);
+}
+
+/*
+ * Several files are one set: a match in any file wins over a different
+ * key in another, a revoked key in any file is refused, the types add up.
+ */
+static void
+test_knownhosts_files_are_one_set(void **state)
+{
+	struct fixture *f = *state;
+	struct siphon_knownhosts *kh = NULL;
+	unsigned char a[128], b[128];
+	size_t alen = blob(a, sizeof(a), ED_A), blen = blob(b, sizeof(b), ED_B);
+	char user[160], global[160];
+	const char *u[] = { user, "/nonexistent/known_hosts2" }, *g[] = { global };
+
+	snprintf(user, sizeof(user), "%s/user", f->dir);
+	snprintf(global, sizeof(global), "%s/global", f->dir);
+	write_file(user, "old.example ssh-ed25519 " ED_B "\n");
+	write_file(global, "old.example ssh-ed25519 " ED_A "\n"
+	           "new.example ssh-ed25519 " ED_A "\n"
+	           "@revoked * ssh-ed25519 " ED_B "\n");
+	assert_int_equal(siphon_knownhosts_load_files(&kh, f->ctx, f->session,
+	                 u, 2, g, 1), 0);
+	assert_string_equal(siphon_knownhosts_first_path(kh), user);
+	assert_int_equal(siphon_knownhosts_check(kh, "old.example",
+		LIBSSH2_HOSTKEY_TYPE_ED25519, a, alen), SIPHON_KH_MATCH);
+	assert_int_equal(siphon_knownhosts_check(kh, "new.example",
+		LIBSSH2_HOSTKEY_TYPE_ED25519, a, alen), SIPHON_KH_MATCH);
+	/* B is in the user file, but revoked in the global one. */
+	assert_int_equal(siphon_knownhosts_check(kh, "old.example",
+		LIBSSH2_HOSTKEY_TYPE_ED25519, b, blen), SIPHON_KH_REVOKED);
+	assert_int_equal(siphon_knownhosts_types(kh, "new.example"),
+	                 T(LIBSSH2_HOSTKEY_TYPE_ED25519));
+	siphon_knownhosts_free(kh);
+
+	/* Without the revocation, a different key in one file has changed. */
+	write_file(global, "new.example ssh-ed25519 " ED_A "\n");
+	assert_int_equal(siphon_knownhosts_load_files(&kh, f->ctx, f->session,
+	                 u, 1, g, 1), 0);
+	assert_int_equal(siphon_knownhosts_check(kh, "new.example",
+		LIBSSH2_HOSTKEY_TYPE_ED25519, b, blen), SIPHON_KH_MISMATCH);
+	assert_int_equal(siphon_knownhosts_check(kh, "other.example",
+		LIBSSH2_HOSTKEY_TYPE_ED25519, b, blen), SIPHON_KH_NOTFOUND);
+	siphon_knownhosts_free(kh);
+
+	/* No user file: nowhere to write. */
+	assert_int_equal(siphon_knownhosts_load_files(&kh, f->ctx, f->session,
+	                 NULL, 0, g, 1), 0);
+	assert_null(siphon_knownhosts_first_path(kh));
+	siphon_knownhosts_free(kh);
+}
+
 /*
  * Host names of one to three characters ("db", ssh config aliases): libssh2
  * 1.10 mistakes a host field shorter than its "|1|" marker for nothing.
@@ -656,6 +752,11 @@ main(void)
 		cmocka_unit_test(test_knownhosts_fingerprint_as_ssh_keygen),
 		cmocka_unit_test(test_knownhosts_fingerprint_small_buffer),
 		cmocka_unit_test(test_knownhosts_line_format),
+		cmocka_unit_test(test_knownhosts_hashed_name_as_openssh),
+		cmocka_unit_test_setup_teardown(
+			test_knownhosts_hashed_line_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_knownhosts_files_are_one_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_knownhosts_types_of_mixed_file,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(

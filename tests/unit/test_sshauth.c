@@ -334,10 +334,32 @@ test_sshauth_message_long_list_truncated(void **state)
 	assert_non_null(strstr(msg, "', ...)"));
 }
 
+/* IdentitiesOnly compares agent keys with the blob of each .pub file. */
+static void
+test_sshauth_publine_blob(void **state)
+{
+	/* ssh-ed25519 public key: string "ssh-ed25519", string of 32 bytes. */
+	static const char line[] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host\n";
+	unsigned char *blob = NULL;
+	size_t len = 0;
+	char type[64];
+
+	(void)state;
+	assert_int_equal(siphon_ssh_publine_blob(line, &blob, &len), 0);
+	assert_int_equal(len, 4 + 11 + 4 + 32);
+	assert_int_equal(siphon_ssh_blob_type(type, sizeof(type), blob, len), 0);
+	assert_string_equal(type, "ssh-ed25519");
+	free(blob);
+	assert_int_equal(siphon_ssh_publine_blob("ssh-ed25519\n", &blob, &len), -1);
+	assert_int_equal(siphon_ssh_publine_blob("ssh-ed25519 abc me", &blob, &len), -1);
+	assert_null(blob);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sshauth_publine_blob),
 		cmocka_unit_test(test_sshauth_keyinfo_encrypted_openssh_key),
 		cmocka_unit_test(test_sshauth_keyinfo_gcm_cipher_unsupported),
 		cmocka_unit_test(test_sshauth_keyinfo_plain_openssh_key),
