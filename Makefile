@@ -92,6 +92,7 @@ completions: $(B)/siphon
 # make install/uninstall into a scratch DESTDIR: no server, no root, seconds.
 shell-test: $(B)/siphon
 	tests/shell/t_completion.sh
+	tests/shell/t_targets.sh $(B)
 	tests/shell/t_install.sh . $(B)
 
 # cmd/ may use only the public header; util sees nothing above it, codecs only util; the loop only

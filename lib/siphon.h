@@ -603,4 +603,13 @@ typedef void (*siphon_check_fn)(void *arg, const struct siphon_check *c);
 int siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts,
                   siphon_check_fn fn, void *arg);
 
+/*
+ * The plain Host names (no wildcard) of the user's ssh_config (file: the
+ * -F file; NULL: ~/.ssh/config then /etc/ssh/ssh_config), in file order,
+ * Includes followed, each handed to fn: for shell completion.  0, or the
+ * reader's error (one line naming file and line).
+ */
+int siphon_ssh_config_hosts(struct siphon_ctx *ctx, const char *file,
+                            void (*fn)(void *arg, const char *host), void *arg);
+
 #endif

@@ -13,9 +13,11 @@ int cli_cmd_config(int argc, char **argv, const char *main_config);
 int cli_cmd_profiles(int argc, char **argv, const char *main_config);
 
 /*
- * The hidden `__complete-targets`: the profile names, one a line, for the
- * completion scripts.  Quiet whatever happens (a broken file: no names).
+ * The hidden `__complete-targets` (with_hosts) and `__complete-profiles`:
+ * the profile names, one a line, then with_hosts the plain Host names of
+ * ssh_config as "HOST:", for the completion scripts.  Quiet whatever
+ * happens (a broken file: no names).
  */
-int cli_cmd_complete_targets(const char *main_config);
+int cli_cmd_complete_targets(const char *main_config, int with_hosts);
 
 #endif

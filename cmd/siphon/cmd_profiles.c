@@ -154,8 +154,16 @@ out:
 	return code;
 }
 
+/* A Host of ssh_config as a target: the database name follows its ':'. */
+static void
+print_host_target(void *arg, const char *host)
+{
+	(void)arg;
+	printf("%s:\n", host);
+}
+
 int
-cli_cmd_complete_targets(const char *main_config)
+cli_cmd_complete_targets(const char *main_config, int with_hosts)
 {
 	struct siphon_ctx *ctx = NULL;
 	struct siphon_config *cfg = NULL;
@@ -167,6 +175,8 @@ cli_cmd_complete_targets(const char *main_config)
 		for (size_t i = 0; i < siphon_config_profile_count(cfg); i++)
 			printf("%s\n", siphon_config_profile_name(cfg, i));
 	}
+	if (with_hosts)
+		(void)siphon_ssh_config_hosts(ctx, NULL, print_host_target, NULL);
 	siphon_config_free(cfg);
 	siphon_ctx_free(ctx);
 	return CLI_EXIT_OK;

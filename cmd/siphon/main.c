@@ -124,7 +124,8 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "__complete-targets") == 0 || strcmp(cmd, "__complete-profiles") == 0) {
 		if (argc - i != 1)
 			return unexpected(argv[i + 1], NULL);
-		cli_cmd_complete_targets(ma.config);
+		/* Targets are also ssh_config's Hosts ("prod:" then the database). */
+		cli_cmd_complete_targets(ma.config, strcmp(cmd, "__complete-targets") == 0);
 		return flushed();
 	}
 	/* Hidden: docs/siphon.1 and docs/siphon.conf.5 are its output (make man). */
