@@ -16,6 +16,13 @@
  * clean stop; a second one ends the process at once.  quiet: do not say so.
  */
 int cli_signals_install(int quiet);
+/*
+ * Catches SIGWINCH (the terminal changed size) for the live display.
+ * Returns 0, or -1 with errno set.  cli_signals_restore() undoes it too.
+ */
+int cli_winch_install(void);
+/* Whether the terminal changed size since the last call (then clears it). */
+int cli_winch_take(void);
 /* Puts the old dispositions back and closes the pipe; safe to call twice. */
 void cli_signals_restore(void);
 /* The first SIGINT or SIGTERM received, 0 for none. */

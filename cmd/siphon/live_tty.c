@@ -1,0 +1,212 @@
+/* live_tty.c - the live display redrawn in place on the terminal. */
+#include "live_tty.h"
+
+#include "tty.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Bounds of what is drawn: beyond them the frame would not fit its buffer. */
+#define MAX_WIDTH 400
+#define MAX_HEIGHT 60
+/* A frame's text, the escapes around each of its lines, a log line above. */
+#define FRAME_CAP ((size_t)(MAX_WIDTH * 4 + 8) * MAX_HEIGHT + 64)
+#define OUT_CAP (2 * FRAME_CAP + 4096)
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+read_size(struct cli_live_tty *lt)
+{
+	struct winsize ws;
+
+	lt->width = 80;
+	lt->height = 24;
+	if (ioctl(lt->fd, TIOCGWINSZ, &ws) == 0) {
+		if (ws.ws_col > 0)
+			lt->width = ws.ws_col;
+		if (ws.ws_row > 0)
+			lt->height = ws.ws_row;
+	}
+	if (lt->width > MAX_WIDTH)
+		lt->width = MAX_WIDTH;
+}
+
+int
+cli_live_tty_open(struct cli_live_tty *lt, int fd)
+{
+	memset(lt, 0, sizeof(*lt));
+	lt->fd = fd;
+	cli_live_init(&lt->lv);
+	lt->frame = calloc(1, FRAME_CAP);
+	lt->prev = calloc(1, FRAME_CAP);
+	lt->out = malloc(OUT_CAP);
+	if (lt->frame == NULL || lt->prev == NULL || lt->out == NULL) {
+		cli_live_tty_close(lt);
+		return -1;
+	}
+	lt->cap = FRAME_CAP;
+	read_size(lt);
+	return 0;
+}
+
+static void
+write_all(int fd, const char *s, size_t len)
+{
+	int tries = 0;
+
+	while (len > 0) {
+		ssize_t n = write(fd, s, len);
+
+		if (n < 0 && (errno == EINTR || errno == EAGAIN) && tries++ < 100)
+			continue;
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Appends to out what takes the cursor to the block's first line. */
+static size_t
+to_top(const struct cli_live_tty *lt, char *out, size_t len)
+{
+	if (lt->lines > 0)
+		len += (size_t)snprintf(out + len, OUT_CAP - len, "\r\033[%dA", lt->lines);
+	else
+		out[len++] = '\r';
+	return len;
+}
+
+/* Appends s, each '\n' preceded by clear-to-end-of-line. */
+static size_t
+put_lines(char *out, size_t len, const char *s)
+{
+	for (; *s != '\0' && len + 8 < OUT_CAP; s++) {
+		if (*s == '\n') {
+			memcpy(out + len, "\033[K", 3);
+			len += 3;
+		}
+		out[len++] = *s;
+	}
+	return len;
+}
+
+/*
+ * Draws the frame, with above (NULL: none) printed first where the block
+ * was.  force: draw even when the text did not change (the size did, or a
+ * line went above).
+ */
+static void
+draw(struct cli_live_tty *lt, const char *above, int force)
+{
+	size_t len = 0;
+	int height = lt->height - 1 < MAX_HEIGHT ? lt->height - 1 : MAX_HEIGHT;
+	int n;
+
+	/* The cursor can go up no further than the screen's top line. */
+	n = cli_live_render(&lt->lv, lt->width, height, lt->frame, lt->cap);
+	if (!force && above == NULL && strcmp(lt->frame, lt->prev) == 0) {
+		lt->pending = 0;
+		return;
+	}
+	len = to_top(lt, lt->out, len);
+	if (above != NULL) {
+		size_t al = strlen(above);
+
+		if (al > OUT_CAP / 2)
+			al = OUT_CAP / 2;
+		memcpy(lt->out + len, above, al);
+		len += al;
+		memcpy(lt->out + len, "\033[K\n", 4);
+		len += 4;
+	}
+	len = put_lines(lt->out, len, lt->frame);
+	memcpy(lt->out + len, "\033[J", 3);
+	len += 3;
+	write_all(lt->fd, lt->out, len);
+	memcpy(lt->prev, lt->frame, strlen(lt->frame) + 1);
+	lt->lines = n;
+	lt->pending = 0;
+	lt->last = now_s();
+}
+
+void
+cli_live_tty_erase(struct cli_live_tty *lt)
+{
+	char seq[32];
+	int n;
+
+	if (lt->lines == 0)
+		return;
+	n = snprintf(seq, sizeof(seq), "\r\033[%dA\033[J", lt->lines);
+	write_all(lt->fd, seq, (size_t)n);
+	lt->lines = 0;
+	lt->prev[0] = '\0';
+}
+
+void
+cli_live_tty_event(struct cli_live_tty *lt, const struct siphon_event *ev)
+{
+	int resized, now;
+
+	if (lt->frame == NULL)
+		return;
+	if (ev->kind == SIPHON_EVENT_SUMMARY) {
+		cli_live_event(&lt->lv, ev);
+		cli_live_tty_erase(lt);
+		return;
+	}
+	if (cli_live_event(&lt->lv, ev))
+		lt->pending = 1;
+	if ((resized = cli_winch_take()) != 0)
+		read_size(lt);
+	/* What the run does now shows at once; figures wait for their period. */
+	now = ev->kind == SIPHON_EVENT_PHASE_START || ev->kind == SIPHON_EVENT_PHASE_END ||
+	      ev->kind == SIPHON_EVENT_STEP;
+	if (resized || (lt->pending && (now || now_s() - lt->last >= CLI_LIVE_PERIOD)))
+		draw(lt, NULL, resized);
+}
+
+void
+cli_live_tty_print(struct cli_live_tty *lt, const char *line)
+{
+	if (lt->frame == NULL) {
+		write_all(lt->fd, line, strlen(line));
+		write_all(lt->fd, "\n", 1);
+		return;
+	}
+	if (cli_winch_take())
+		read_size(lt);
+	/* Before the first frame there is no block to draw under the line. */
+	if (lt->lines == 0 && lt->prev[0] == '\0' && !lt->pending) {
+		write_all(lt->fd, line, strlen(line));
+		write_all(lt->fd, "\n", 1);
+		return;
+	}
+	draw(lt, line, 1);
+}
+
+void
+cli_live_tty_close(struct cli_live_tty *lt)
+{
+	if (lt->out != NULL)
+		cli_live_tty_erase(lt);
+	cli_live_free(&lt->lv);
+	free(lt->frame);
+	free(lt->prev);
+	free(lt->out);
+	lt->frame = lt->prev = lt->out = NULL;
+}
