@@ -8,8 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The name column is never wider than this: the figures matter more. */
+/*
+ * The name column is never wider than the most, and on a narrow terminal
+ * gives way to the figures down to the least.
+ */
 #define LABEL_MAX_COLS 32
+#define LABEL_MIN_COLS 12
 
 void
 cli_live_init(struct cli_live *lv)
@@ -211,6 +215,8 @@ add_line(struct frame *f, const char *s, int cols)
 {
 	size_t n = cut_at(s, cols);
 
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
 	if (f->full || f->len + n + 2 > f->cap) {
 		f->full = 1;
 		return;
@@ -234,7 +240,7 @@ table_figures(const struct cli_live *lv, const struct cli_live_table *t, char *b
 		char n[24];
 
 		format_count(n, sizeof(n), t->rows);
-		snprintf(rows, sizeof(rows), "  %s rows", n);
+		snprintf(rows, sizeof(rows), "%s rows", n);
 	}
 	/* Below half a second a rate is noise. */
 	if (secs >= 0.5) {
@@ -242,7 +248,7 @@ table_figures(const struct cli_live *lv, const struct cli_live_table *t, char *b
 
 		rate = (double)t->raw_bytes / secs;
 		cli_format_bytes(r, sizeof(r), (uint64_t)rate);
-		snprintf(speed, sizeof(speed), "  %s/s", r);
+		snprintf(speed, sizeof(speed), "%s/s", r);
 	}
 	if (t->expected_bytes > 0)
 		done = (double)t->raw_bytes / (double)t->expected_bytes;
@@ -250,7 +256,7 @@ table_figures(const struct cli_live *lv, const struct cli_live_table *t, char *b
 		done = (double)t->rows / (double)t->expected_rows;
 	if (done >= 0) {
 		/* Estimates are estimates: never claim 100% before the end. */
-		snprintf(pct, sizeof(pct), "  %3d%%", done < 0.99 ? (int)(done * 100) : 99);
+		snprintf(pct, sizeof(pct), "%d%%", done < 0.99 ? (int)(done * 100) : 99);
 		if (rate > 0 && t->expected_bytes > (int64_t)t->raw_bytes) {
 			char d[24];
 
@@ -258,7 +264,10 @@ table_figures(const struct cli_live *lv, const struct cli_live_table *t, char *b
 			snprintf(eta, sizeof(eta), "  ETA %s", d);
 		}
 	}
-	snprintf(buf, cap, "%9s%s%s%s%s", bytes, rows, speed, pct, eta);
+	/* Fixed columns, so that the tables' figures line up; no trailing blanks. */
+	snprintf(buf, cap, "%9s%11s%13s%6s%s", bytes, rows, speed, pct, eta);
+	for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' '; n--)
+		buf[n - 1] = '\0';
 }
 
 static void
@@ -305,7 +314,7 @@ cli_live_render(const struct cli_live *lv, int width, int height, char *buf, siz
 {
 	struct frame f = {.buf = buf, .cap = cap};
 	/* One column spare: a line that fills the last column wraps on some terminals. */
-	int cols = width - 1, shown, label_w = 0;
+	int cols = width - 1, room = height - 2, shown, more, label_w = 0, figs_w = 0;
 	char line[512], figs[160];
 
 	if (cap > 0)
@@ -314,13 +323,21 @@ cli_live_render(const struct cli_live *lv, int width, int height, char *buf, siz
 		return 0;
 	/* Two lines for the phase and the total; tables get the rest. */
 	shown = lv->ntables;
-	if (shown > height - 2)
-		shown = height - 3 > 0 ? height - 3 : 0;
+	more = 0;
+	if (shown > room) {
+		shown = room > 0 ? room - 1 : 0;
+		more = room > 0;
+	}
 	for (int i = 0; i < shown; i++) {
 		int w = columns(lv->tables[i].label);
 
 		label_w = w > label_w ? w : label_w;
+		table_figures(lv, &lv->tables[i], figs, sizeof(figs));
+		figs_w = (int)strlen(figs) > figs_w ? (int)strlen(figs) : figs_w;
 	}
+	/* "  " name " " figures: what the figures leave, within the bounds. */
+	if (label_w > cols - 3 - figs_w)
+		label_w = cols - 3 - figs_w > LABEL_MIN_COLS ? cols - 3 - figs_w : LABEL_MIN_COLS;
 	if (label_w > LABEL_MAX_COLS)
 		label_w = LABEL_MAX_COLS;
 	for (int i = 0; i < shown; i++) {
@@ -335,7 +352,7 @@ cli_live_render(const struct cli_live *lv, int width, int height, char *buf, siz
 		         pad, "", figs);
 		add_line(&f, line, cols);
 	}
-	if (shown < lv->ntables) {
+	if (more) {
 		snprintf(line, sizeof(line), "  ... and %d more", lv->ntables - shown);
 		add_line(&f, line, cols);
 	}
