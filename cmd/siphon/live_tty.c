@@ -79,12 +79,41 @@ write_all(int fd, const char *s, size_t len)
 	}
 }
 
+/*
+ * The screen rows the block takes now.  Drawn at this width, one per line;
+ * after the terminal narrowed, most terminals (tmux, VTE, kitty, iTerm2)
+ * reflow the lines that no longer fit over several rows, so count those.
+ * (xterm cuts instead: going up too far then erases a line or two above
+ * the block, which beats leaving pieces of old frames on the screen.)
+ */
+static int
+block_rows(const struct cli_live_tty *lt)
+{
+	const char *p = lt->prev;
+	int rows = 0;
+
+	if (lt->lines == 0 || lt->width >= lt->drawn_width)
+		return lt->lines;
+	for (int i = 0; i < lt->lines && *p != '\0'; i++) {
+		int cols = 0;
+
+		for (; *p != '\0' && *p != '\n'; p++)
+			cols += ((unsigned char)*p & 0xc0) != 0x80;
+		if (*p == '\n')
+			p++;
+		rows += cols > 0 ? (cols + lt->width - 1) / lt->width : 1;
+	}
+	return rows;
+}
+
 /* Appends to out what takes the cursor to the block's first line. */
 static size_t
 to_top(const struct cli_live_tty *lt, char *out, size_t len)
 {
-	if (lt->lines > 0)
-		len += (size_t)snprintf(out + len, OUT_CAP - len, "\r\033[%dA", lt->lines);
+	int rows = block_rows(lt);
+
+	if (rows > 0)
+		len += (size_t)snprintf(out + len, OUT_CAP - len, "\r\033[%dA", rows);
 	else
 		out[len++] = '\r';
 	return len;
@@ -139,6 +168,7 @@ draw(struct cli_live_tty *lt, const char *above, int force)
 	write_all(lt->fd, lt->out, len);
 	memcpy(lt->prev, lt->frame, strlen(lt->frame) + 1);
 	lt->lines = n;
+	lt->drawn_width = lt->width;
 	lt->pending = 0;
 	lt->last = now_s();
 }
@@ -151,7 +181,9 @@ cli_live_tty_erase(struct cli_live_tty *lt)
 
 	if (lt->lines == 0)
 		return;
-	n = snprintf(seq, sizeof(seq), "\r\033[%dA\033[J", lt->lines);
+	if (cli_winch_take())
+		read_size(lt);
+	n = snprintf(seq, sizeof(seq), "\r\033[%dA\033[J", block_rows(lt));
 	write_all(lt->fd, seq, (size_t)n);
 	lt->lines = 0;
 	lt->prev[0] = '\0';

@@ -27,6 +27,7 @@ struct cli_live_tty {
 	int fd;                 /* the terminal (stderr); not owned */
 	int width, height;
 	int lines;              /* lines of the block now on the screen */
+	int drawn_width;        /* the width they were drawn for */
 	int pending;            /* the picture changed since the last frame */
 	double last;            /* CLOCK_MONOTONIC of the last frame */
 	struct cli_live lv;

@@ -228,9 +228,14 @@ add_line(struct frame *f, const char *s, int cols)
 	f->lines++;
 }
 
-/* The figures of a table: bytes, rows, rate, percent and ETA when known. */
+/*
+ * The figures of a table: bytes, then percent, rate, ETA and rows when
+ * known, as many whole ones as fit in max columns (a number without its
+ * unit would mislead).
+ */
 static void
-table_figures(const struct cli_live *lv, const struct cli_live_table *t, char *buf, size_t cap)
+table_figures(const struct cli_live *lv, const struct cli_live_table *t, char *buf, size_t cap,
+              size_t max)
 {
 	double secs = lv->now - t->started, rate = 0, done = -1;
 	char bytes[32], rows[48] = "", speed[48] = "", pct[16] = "", eta[48] = "";
@@ -240,7 +245,7 @@ table_figures(const struct cli_live *lv, const struct cli_live_table *t, char *b
 		char n[24];
 
 		format_count(n, sizeof(n), t->rows);
-		snprintf(rows, sizeof(rows), "%s rows", n);
+		snprintf(rows, sizeof(rows), "  %6s rows", n);
 	}
 	/* Below half a second a rate is noise. */
 	if (secs >= 0.5) {
@@ -264,10 +269,32 @@ table_figures(const struct cli_live *lv, const struct cli_live_table *t, char *b
 			snprintf(eta, sizeof(eta), "  ETA %s", d);
 		}
 	}
-	/* Fixed columns, so that the tables' figures line up; no trailing blanks. */
-	snprintf(buf, cap, "%9s%11s%13s%6s%s", bytes, rows, speed, pct, eta);
-	for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' '; n--)
-		buf[n - 1] = '\0';
+	/*
+	 * Fixed columns, so that the tables' figures line up, the most useful
+	 * first; no trailing blanks.
+	 */
+	{
+		char field[5][48];
+		size_t len = 0;
+
+		snprintf(field[0], sizeof(field[0]), "%9s", bytes);
+		snprintf(field[1], sizeof(field[1]), "%6s", pct);
+		snprintf(field[2], sizeof(field[2]), "%13s", speed);
+		snprintf(field[3], sizeof(field[3]), "%-10s", eta);
+		snprintf(field[4], sizeof(field[4]), "%s", rows);
+		if (cap > 0)
+			buf[0] = '\0';
+		for (int i = 0; i < 5; i++) {
+			size_t n = strlen(field[i]);
+
+			if (len + n > max || len + n >= cap)
+				break;
+			memcpy(buf + len, field[i], n + 1);
+			len += n;
+		}
+		while (len > 0 && buf[len - 1] == ' ')
+			buf[--len] = '\0';
+	}
 }
 
 static void
@@ -332,7 +359,7 @@ cli_live_render(const struct cli_live *lv, int width, int height, char *buf, siz
 		int w = columns(lv->tables[i].label);
 
 		label_w = w > label_w ? w : label_w;
-		table_figures(lv, &lv->tables[i], figs, sizeof(figs));
+		table_figures(lv, &lv->tables[i], figs, sizeof(figs), sizeof(figs));
 		figs_w = (int)strlen(figs) > figs_w ? (int)strlen(figs) : figs_w;
 	}
 	/* "  " name " " figures: what the figures leave, within the bounds. */
@@ -347,7 +374,7 @@ cli_live_render(const struct cli_live *lv, int width, int height, char *buf, siz
 		size_t n = cut_at(t->label, cut ? label_w - 1 : label_w);
 		int pad = label_w - (cut ? label_w : w);
 
-		table_figures(lv, t, figs, sizeof(figs));
+		table_figures(lv, t, figs, sizeof(figs), cols - 3 - label_w > 0 ? (size_t)(cols - 3 - label_w) : 0);
 		snprintf(line, sizeof(line), "  %.*s%s%*s %s", (int)n, t->label, cut ? "~" : "",
 		         pad, "", figs);
 		add_line(&f, line, cols);
