@@ -3,7 +3,6 @@
 
 #include "tty.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,23 +59,6 @@ cli_live_tty_open(struct cli_live_tty *lt, int fd)
 	lt->cap = FRAME_CAP;
 	read_size(lt);
 	return 0;
-}
-
-static void
-write_all(int fd, const char *s, size_t len)
-{
-	int tries = 0;
-
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-
-		if (n < 0 && (errno == EINTR || errno == EAGAIN) && tries++ < 100)
-			continue;
-		if (n <= 0)
-			return;
-		s += n;
-		len -= (size_t)n;
-	}
 }
 
 /*
@@ -165,7 +147,7 @@ draw(struct cli_live_tty *lt, const char *above, int force)
 	len = put_lines(lt->out, len, lt->frame);
 	memcpy(lt->out + len, "\033[J", 3);
 	len += 3;
-	write_all(lt->fd, lt->out, len);
+	cli_write_all(lt->fd, lt->out, len);
 	memcpy(lt->prev, lt->frame, strlen(lt->frame) + 1);
 	lt->lines = n;
 	lt->drawn_width = lt->width;
@@ -184,7 +166,7 @@ cli_live_tty_erase(struct cli_live_tty *lt)
 	if (cli_winch_take())
 		read_size(lt);
 	n = snprintf(seq, sizeof(seq), "\r\033[%dA\033[J", block_rows(lt));
-	write_all(lt->fd, seq, (size_t)n);
+	cli_write_all(lt->fd, seq, (size_t)n);
 	lt->lines = 0;
 	lt->prev[0] = '\0';
 }
@@ -216,16 +198,16 @@ void
 cli_live_tty_print(struct cli_live_tty *lt, const char *line)
 {
 	if (lt->frame == NULL) {
-		write_all(lt->fd, line, strlen(line));
-		write_all(lt->fd, "\n", 1);
+		cli_write_all(lt->fd, line, strlen(line));
+		cli_write_all(lt->fd, "\n", 1);
 		return;
 	}
 	if (cli_winch_take())
 		read_size(lt);
 	/* Before the first frame there is no block to draw under the line. */
 	if (lt->lines == 0 && lt->prev[0] == '\0' && !lt->pending) {
-		write_all(lt->fd, line, strlen(line));
-		write_all(lt->fd, "\n", 1);
+		cli_write_all(lt->fd, line, strlen(line));
+		cli_write_all(lt->fd, "\n", 1);
 		return;
 	}
 	draw(lt, line, 1);

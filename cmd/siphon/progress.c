@@ -4,7 +4,6 @@
 #include "exitcodes.h"
 #include "tty.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,21 +79,6 @@ cli_progress_exit_code(int r)
 	return cli_exit_code(r);
 }
 
-static void
-write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;     /* a reader that went away does not stop the pull */
-		s += n;
-		len -= (size_t)n;
-	}
-}
-
 static double
 wall_now(void)
 {
@@ -123,7 +107,7 @@ cli_progress_event(void *arg, const struct siphon_event *ev)
 		/* One write per object: a reader never sees half a line. */
 		if (cli_progress_json_event(&p->json, ev, ev->kind == SIPHON_EVENT_SUMMARY
 		                                              ? cli_progress_exit_code(ev->rc) : 0) == 0)
-			write_all(p->json_fd, p->json.p, p->json.len);
+			cli_write_all(p->json_fd, p->json.p, p->json.len);
 		break;
 	default:
 		break;
@@ -162,7 +146,7 @@ cli_progress_log(void *arg, enum siphon_log_level level, const char *msg)
 		/* The warning events carry the warnings; the rest become objects. */
 		if (level != SIPHON_LOG_WARN && cli_progress_json_log(&p->json, level_name(level), msg,
 		                                                      wall_now()) == 0)
-			write_all(p->json_fd, p->json.p, p->json.len);
+			cli_write_all(p->json_fd, p->json.p, p->json.len);
 		return;
 	}
 	len = (size_t)snprintf(line, sizeof(line), "%s", level_prefix(level));

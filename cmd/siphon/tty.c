@@ -155,16 +155,23 @@ cli_signals_caught(void)
 	return caught;
 }
 
-static void
-write_all(int fd, const char *s)
+void
+cli_write_all(int fd, const char *s, size_t len)
 {
-	size_t len = strlen(s);
+	int waits = 0;
 
 	while (len > 0) {
 		ssize_t n = write(fd, s, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* A non-blocking descriptor that is full: wait a little, not forever. */
+		if (n < 0 && errno == EAGAIN && waits++ < 50) {
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+			(void)poll(&p, 1, 100);
+			continue;
+		}
 		if (n <= 0)
 			return;
 		s += n;
@@ -200,7 +207,7 @@ tty_ask(const int *cancel_fd, const char *prompt, char *buf, size_t cap, int ech
 			goto out;
 		echo_off = 1;
 	}
-	write_all(fd, prompt);
+	cli_write_all(fd, prompt, strlen(prompt));
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = fd, .events = POLLIN },
@@ -238,7 +245,7 @@ out:
 		tcsetattr(fd, TCSAFLUSH, &tio);
 		/* The user's Enter was not echoed; end the prompt's line. */
 		if (!echo)
-			write_all(fd, "\n");
+			cli_write_all(fd, "\n", 1);
 	}
 	echo_off_fd = -1;
 	close(fd);

@@ -17,6 +17,13 @@
  */
 int cli_signals_install(int quiet);
 /*
+ * Writes all of s (len bytes) to fd, again after EINTR; gives up silently
+ * on another error (a terminal or reader that went away does not stop a
+ * pull).
+ */
+void cli_write_all(int fd, const char *s, size_t len);
+
+/*
  * Catches SIGWINCH (the terminal changed size) for the live display.
  * Returns 0, or -1 with errno set.  cli_signals_restore() undoes it too.
  */
