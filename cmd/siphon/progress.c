@@ -79,6 +79,26 @@ cli_progress_exit_code(int r)
 	return cli_exit_code(r);
 }
 
+int
+cli_progress_prompt(void *arg, const char *prompt, char *buf, size_t cap)
+{
+	struct cli_progress *p = arg;
+
+	if (p->mode == CLI_PROGRESS_LIVE)
+		cli_live_tty_erase(&p->live);
+	return cli_tty_prompt(p->cancel_fd, prompt, buf, cap);
+}
+
+int
+cli_progress_choose(void *arg, const char *question, const char *const *choices, int n)
+{
+	struct cli_progress *p = arg;
+
+	if (p->mode == CLI_PROGRESS_LIVE)
+		cli_live_tty_erase(&p->live);
+	return cli_tty_choose(p->cancel_fd, question, choices, n);
+}
+
 static double
 wall_now(void)
 {

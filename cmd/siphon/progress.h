@@ -29,6 +29,7 @@ struct cli_progress {
 	struct cli_jbuf json;
 	int json_fd;
 	int stop_said;                 /* the live view showed the stop note */
+	int *cancel_fd;                /* for the questions, below; borrowed */
 };
 
 /*
@@ -51,6 +52,15 @@ int cli_progress_signals_quiet(const struct cli_progress *p, int quiet);
 /* A siphon_event_fn and a siphon_log_fn, arg a struct cli_progress. */
 void cli_progress_event(void *arg, const struct siphon_event *ev);
 void cli_progress_log(void *arg, enum siphon_log_level level, const char *msg);
+
+/*
+ * A siphon_prompt_fn and a siphon_choose_fn (arg a struct cli_progress
+ * whose cancel_fd is set): the terminal's questions (tty.h), asked below
+ * the live display's block erased first, so that the next frame does not
+ * draw over the question.
+ */
+int cli_progress_prompt(void *arg, const char *prompt, char *buf, size_t cap);
+int cli_progress_choose(void *arg, const char *question, const char *const *choices, int n);
 
 /*
  * The exit status of a run that returned r: 0, the code of r, or 130 when
