@@ -10,10 +10,12 @@
 
 /*
  * The name column is never wider than the most, and on a narrow terminal
- * gives way to the figures down to the least.
+ * gives way, down to the least, to the first figures (bytes, percent,
+ * rate: FIGS_KEY_COLS); the others give way to the name.
  */
 #define LABEL_MAX_COLS 32
 #define LABEL_MIN_COLS 12
+#define FIGS_KEY_COLS 28
 
 void
 cli_live_init(struct cli_live *lv)
@@ -316,7 +318,7 @@ phase_line(const struct cli_live *lv, char *buf, size_t cap)
 }
 
 static void
-total_line(const struct cli_live *lv, char *buf, size_t cap)
+total_line(const struct cli_live *lv, char *buf, size_t cap, int max)
 {
 	const struct siphon_event_totals *t = &lv->totals;
 	char wire[32], raw[32], ratio[24] = "", el[24], eta[40] = "";
@@ -334,6 +336,14 @@ total_line(const struct cli_live *lv, char *buf, size_t cap)
 		snprintf(eta, sizeof(eta), ", ETA %s", d);
 	}
 	snprintf(buf, cap, "total %s on the wire, %s raw%s, %s%s", wire, raw, ratio, el, eta);
+	/* What does not fit goes whole, the last part first: no number cut. */
+	while (columns(buf) > max) {
+		char *comma = strrchr(buf, ',');
+
+		if (comma == NULL)
+			break;
+		*comma = '\0';
+	}
 }
 
 int
@@ -362,11 +372,13 @@ cli_live_render(const struct cli_live *lv, int width, int height, char *buf, siz
 		table_figures(lv, &lv->tables[i], figs, sizeof(figs), sizeof(figs));
 		figs_w = (int)strlen(figs) > figs_w ? (int)strlen(figs) : figs_w;
 	}
-	/* "  " name " " figures: what the figures leave, within the bounds. */
-	if (label_w > cols - 3 - figs_w)
-		label_w = cols - 3 - figs_w > LABEL_MIN_COLS ? cols - 3 - figs_w : LABEL_MIN_COLS;
+	/* "  " name " " figures. */
 	if (label_w > LABEL_MAX_COLS)
 		label_w = LABEL_MAX_COLS;
+	if (figs_w > FIGS_KEY_COLS)
+		figs_w = FIGS_KEY_COLS;
+	if (label_w > cols - 3 - figs_w)
+		label_w = cols - 3 - figs_w > LABEL_MIN_COLS ? cols - 3 - figs_w : LABEL_MIN_COLS;
 	for (int i = 0; i < shown; i++) {
 		const struct cli_live_table *t = &lv->tables[i];
 		int w = columns(t->label), cut = w > label_w;
@@ -385,7 +397,7 @@ cli_live_render(const struct cli_live *lv, int width, int height, char *buf, siz
 	}
 	phase_line(lv, line, sizeof(line));
 	add_line(&f, line, cols);
-	total_line(lv, line, sizeof(line));
+	total_line(lv, line, sizeof(line), cols);
 	add_line(&f, line, cols);
 	return f.lines;
 }

@@ -14,7 +14,7 @@ check=$(dirname "$0")/../harness/progress_check.py
 ws_counts() { # DB FILE
 	ws_psql -At -d "$1" >"$2" <<-'EOF' || it_fail "counting the rows of $1"
 		SELECT coalesce(json_agg(json_build_object('schema', n.nspname, 'name', c.relname, 'rows',
-		         (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I',
+		         (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM ONLY %I.%I',
 		                                                       n.nspname, c.relname), false, true, '')))[1]::text::bigint)), '[]')
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')

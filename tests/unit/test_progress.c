@@ -317,6 +317,13 @@ test_progress_live_frame(void **state)
 	                    "  public.customers    5.0 MB         500.0 kB/s\n"
 	                    "transfer: table data; 1 table done\n"
 	                    "total 9.0 MB on the wire, 45.0 MB raw (5.0x), 0:11, ETA 0:34\n");
+	/* Narrower: the figures and the total's parts that do not fit go whole. */
+	assert_int_equal(cli_live_render(&lv, 50, 30, frame, sizeof(frame)), 4);
+	assert_string_equal(frame,
+	                    "  public.orders      40.0 MB   40%     4.0 MB/s\n"
+	                    "  public.customers    5.0 MB         500.0 kB/s\n"
+	                    "transfer: table data; 1 table done\n"
+	                    "total 9.0 MB on the wire, 45.0 MB raw (5.0x)\n");
 	/* The finish: no tables, the step named. */
 	feed_table(&lv, SIPHON_EVENT_TABLE_END, 1, NULL, NULL, 20, 0, 0, 0);
 	feed_table(&lv, SIPHON_EVENT_TABLE_END, 2, NULL, NULL, 20, 0, 0, 0);
