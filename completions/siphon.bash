@@ -32,8 +32,8 @@ _siphon_takes_arg()
 	--into | -j | --jobs | --compress | --level | --engine | \
 	--remote-sudo | --remote-threads | --heartbeat-timeout | \
 	--stall-timeout | -i | --identity | --known-hosts | --connect-timeout | \
-	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts | --ssh | \
-	--database) return 0 ;;
+	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts | \
+	--progress | --progress-fd | --ssh | --database) return 0 ;;
 	esac
 	return 1
 }
@@ -49,6 +49,9 @@ _siphon_value()
 		;;
 	--engine)
 		_siphon_add "$3" "$2" postgres mysql mariadb sqlite
+		;;
+	--progress)
+		_siphon_add "$3" "$2" auto live text json none
 		;;
 	-i | --identity | --known-hosts)
 		compopt -o filenames 2>/dev/null
@@ -73,7 +76,7 @@ _siphon_options()
 			--accept-new-host-key --connect-timeout \
 			--remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all --quiet \
-			--verbose --dry-run --help
+			--verbose --dry-run --progress --progress-fd --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \

@@ -17,7 +17,8 @@ function __siphon_takes_arg
         case --into -j --jobs --compress --level --engine --remote-sudo \
             --remote-threads --heartbeat-timeout --stall-timeout -i \
             --identity --known-hosts --connect-timeout --remote-pg-opts \
-            --remote-mysql-opts --local-mysql-opts --ssh --database
+            --remote-mysql-opts --local-mysql-opts --progress --progress-fd \
+            --ssh --database
             return 0
     end
     return 1
@@ -173,6 +174,8 @@ complete -c siphon -n '__siphon_optset pull' -l lock-all -d 'MySQL: hold the glo
 complete -c siphon -n '__siphon_optset pull' -s q -l quiet -d 'print only warnings and errors'
 complete -c siphon -n '__siphon_optset pull' -s v -l verbose -d 'also print debugging details'
 complete -c siphon -n '__siphon_optset pull' -s n -l dry-run -d 'only show what the pull would do, as `siphon plan` does: change nothing'
+complete -c siphon -n '__siphon_optset pull' -l progress -x -a 'auto live text json none' -d 'how to show progress: a live display, text lines, JSON objects (one per event) or none; auto: live when stderr is a terminal, else text'
+complete -c siphon -n '__siphon_optset pull' -l progress-fd -x -d 'write the JSON objects of --progress=json to descriptor N instead of stderr'
 complete -c siphon -n '__siphon_optset pull' -s h -l help -d 'show this help and exit'
 complete -c siphon -n '__siphon_optset keys' -l ssh -x -d 'the server: a Host of ~/.ssh/config, or [user@]host[:port]'
 complete -c siphon -n '__siphon_optset keys' -l database -x -d 'the database on the server (an SQLite file path)'
