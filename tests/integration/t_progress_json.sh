@@ -57,7 +57,10 @@ siphon_pull no_such_db --into nothing --progress=json
 assert_rc 6 "pull no_such_db --progress=json"
 python3 "$check" "$H/run/err" >"$H/run/check" || it_fail "the stream of a failed pull is not as promised"
 [ "$(field exit)" = 6 ] || it_fail "summary exit $(field exit), not 6"
-tail -n 1 "$H/run/err" | grep -q '"event":"summary".*"error":"[^"]*no_such_db' ||
+tail -n 1 "$H/run/err" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)
+sys.exit(0 if e["event"] == "summary" and "no_such_db" in (e["error"] or "") else 1)' ||
 	it_fail "the summary does not carry the error"
 
 # A closed descriptor is a usage error.
