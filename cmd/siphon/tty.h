@@ -1,7 +1,7 @@
 /*
- * tty.h - the terminal and signal side of the CLI: the passphrase prompt
- * and the SIGINT/SIGTERM handling that turns a signal into a byte on the
- * library's cancel descriptor.  The only process-global state of siphon
+ * tty.h - the terminal and signal side of the CLI: the passphrase prompt,
+ * the SIGINT/SIGTERM handling that turns a signal into a byte on the
+ * library's cancel descriptor, and the SIGWINCH flag of the live display.  The only process-global state of siphon
  * lives here, in cmd/, never in the library.
  */
 #ifndef SIPHON_CMD_TTY_H
