@@ -96,7 +96,7 @@ shell-test: $(B)/siphon
 
 # cmd/ may use only the public header; util sees nothing above it, codecs only util; the loop only
 # codecs and util, ssh only the loop (sources, engines and the driver sit above them); the option
-# registry only util; an engine's headers are its own (the rest of the library reaches it through
+# registry only util; the ssh_config reader only util; an engine's headers are its own (the rest of the library reaches it through
 # engine/registry.h).
 layering:
 	@! grep -rn '#include "[a-z]*/' cmd/ || { echo "cmd/ must use only siphon.h"; exit 1; }
@@ -104,6 +104,7 @@ layering:
 	@! grep -rn '#include "[a-z]*/' lib/codec | grep -v '#include "\(util\|codec\)/' || { echo "lib/codec must include only codec/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/loop | grep -v '#include "\(util\|codec\|loop\)/' || { echo "lib/loop must include only loop/, codec/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/ssh | grep -v '#include "\(util\|codec\|loop\|ssh\)/' || { echo "lib/ssh must include only ssh/, loop/, codec/ and util/"; exit 1; }
+	@! grep -rn '#include "[a-z]*/' lib/sshcfg | grep -v '#include "\(util\|sshcfg\)/' || { echo "lib/sshcfg must include only sshcfg/ and util/"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/remote | grep -v '#include "\(util\|remote\)/' || { echo "lib/remote must include only remote/ and util/ (it names no engine)"; exit 1; }
 	@! grep -rn --exclude=opt_list.c '#include "[a-z]*/' lib/opt | grep -v '#include "\(util\|opt\)/' || { echo "lib/opt must include only opt/ and util/ (opt_list.c, the whole list, also engine/registry.h)"; exit 1; }
 	@for d in lib/engine/*/; do n=$$(basename $$d); \

@@ -32,8 +32,9 @@ _siphon_takes_arg()
 	--into | -j | --jobs | --compress | --level | --engine | \
 	--remote-sudo | --remote-threads | --heartbeat-timeout | \
 	--stall-timeout | -i | --identity | --known-hosts | --connect-timeout | \
-	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts | \
-	--progress | --progress-fd | --ssh | --database) return 0 ;;
+	-J | --jump | --proxy-command | --remote-pg-opts | \
+	--remote-mysql-opts | --local-mysql-opts | --progress | --progress-fd | \
+	--ssh | --database) return 0 ;;
 	esac
 	return 1
 }
@@ -73,8 +74,8 @@ _siphon_options()
 			--remote-sudo --remote-threads --no-nice --force \
 			--allow-older-local --heartbeat-timeout \
 			--stall-timeout --identity --known-hosts \
-			--accept-new-host-key --connect-timeout \
-			--remote-pg-opts --remote-mysql-opts \
+			--accept-new-host-key --connect-timeout --jump \
+			--proxy-command --remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all --quiet \
 			--verbose --dry-run --progress --progress-fd --help
 		;;
@@ -84,8 +85,9 @@ _siphon_options()
 			--no-nice --force --allow-older-local \
 			--heartbeat-timeout --stall-timeout --identity \
 			--known-hosts --accept-new-host-key --connect-timeout \
-			--remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --no-lock --lock-all
+			--jump --proxy-command --remote-pg-opts \
+			--remote-mysql-opts --local-mysql-opts --no-lock \
+			--lock-all
 		;;
 	esac
 }
@@ -245,8 +247,8 @@ _siphon()
 			engine remote-sudo remote-threads no-nice force \
 			allow-older-local heartbeat-timeout stall-timeout \
 			identity known-hosts accept-new-host-key \
-			connect-timeout remote-pg-opts remote-mysql-opts \
-			local-mysql-opts no-lock lock-all
+			connect-timeout jump proxy-command remote-pg-opts \
+			remote-mysql-opts local-mysql-opts no-lock lock-all
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.

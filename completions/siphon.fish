@@ -16,9 +16,9 @@ function __siphon_takes_arg
     switch $argv[1]
         case --into -j --jobs --compress --level --engine --remote-sudo \
             --remote-threads --heartbeat-timeout --stall-timeout -i \
-            --identity --known-hosts --connect-timeout --remote-pg-opts \
-            --remote-mysql-opts --local-mysql-opts --progress --progress-fd \
-            --ssh --database
+            --identity --known-hosts --connect-timeout -J --jump \
+            --proxy-command --remote-pg-opts --remote-mysql-opts \
+            --local-mysql-opts --progress --progress-fd --ssh --database
             return 0
     end
     return 1
@@ -166,6 +166,8 @@ complete -c siphon -n '__siphon_optset pull' -s i -l identity -r -F -d 'SSH priv
 complete -c siphon -n '__siphon_optset pull' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_optset pull' -l accept-new-host-key -d 'trust a server seen for the first time and record its key; a changed key is still refused'
 complete -c siphon -n '__siphon_optset pull' -l connect-timeout -x -d 'give up connecting after SECS seconds (default 15)'
+complete -c siphon -n '__siphon_optset pull' -s J -l jump -x -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); every hop is checked against the same known hosts file and logged into with the same key'
+complete -c siphon -n '__siphon_optset pull' -l proxy-command -x -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
 complete -c siphon -n '__siphon_optset pull' -l remote-pg-opts -x -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_optset pull' -l remote-mysql-opts -x -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_optset pull' -l local-mysql-opts -x -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
@@ -195,6 +197,8 @@ complete -c siphon -n '__siphon_optset keys' -s i -l identity -r -F -d 'SSH priv
 complete -c siphon -n '__siphon_optset keys' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_optset keys' -l accept-new-host-key -d 'trust a server seen for the first time and record its key; a changed key is still refused'
 complete -c siphon -n '__siphon_optset keys' -l connect-timeout -x -d 'give up connecting after SECS seconds (default 15)'
+complete -c siphon -n '__siphon_optset keys' -s J -l jump -x -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); every hop is checked against the same known hosts file and logged into with the same key'
+complete -c siphon -n '__siphon_optset keys' -l proxy-command -x -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
 complete -c siphon -n '__siphon_optset keys' -l remote-pg-opts -x -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_optset keys' -l remote-mysql-opts -x -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_optset keys' -l local-mysql-opts -x -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
@@ -218,6 +222,8 @@ complete -c siphon -n '__siphon_kind KEY' -a 'identity' -d 'SSH private key to l
 complete -c siphon -n '__siphon_kind KEY' -a 'known-hosts' -d 'known hosts file to check the server\'s key against (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_kind KEY' -a 'accept-new-host-key' -d 'trust a server seen for the first time and record its key; a changed key is still refused'
 complete -c siphon -n '__siphon_kind KEY' -a 'connect-timeout' -d 'give up connecting after SECS seconds (default 15)'
+complete -c siphon -n '__siphon_kind KEY' -a 'jump' -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); every hop is checked against the same known hosts file and logged into with the same key'
+complete -c siphon -n '__siphon_kind KEY' -a 'proxy-command' -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-pg-opts' -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-mysql-opts' -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_kind KEY' -a 'local-mysql-opts' -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''

@@ -28,6 +28,28 @@ close_fd(int *fd)
 }
 
 int
+siphon_proc_spawnattr(posix_spawnattr_t *attr)
+{
+	sigset_t none, dfl;
+
+	if (posix_spawnattr_init(attr) != 0)
+		return -1;
+	/* The child must not inherit our ignored SIGPIPE or blocked signals. */
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGTERM);
+	posix_spawnattr_setsigmask(attr, &none);
+	posix_spawnattr_setsigdefault(attr, &dfl);
+	/* Its own process group: a Ctrl-C reaches siphon, which decides. */
+	posix_spawnattr_setpgroup(attr, 0);
+	posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+	                               POSIX_SPAWN_SETPGROUP);
+	return 0;
+}
+
+int
 siphon_proc_spawn(struct siphon_proc **out, struct siphon_ctx *ctx,
                   const char *what, char *const argv[], size_t out_max)
 {
@@ -35,7 +57,6 @@ siphon_proc_spawn(struct siphon_proc **out, struct siphon_ctx *ctx,
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	struct siphon_proc *p;
-	sigset_t none, dfl;
 	int r = 0, fa_ok = 0, attr_ok = 0;
 
 	*out = NULL;
@@ -54,7 +75,7 @@ siphon_proc_spawn(struct siphon_proc **out, struct siphon_ctx *ctx,
 		goto out;
 	}
 	if (posix_spawn_file_actions_init(&fa) != 0 ||
-	    posix_spawnattr_init(&attr) != 0) {
+	    siphon_proc_spawnattr(&attr) != 0) {
 		r = siphon_err_oom(ctx);
 		goto out;
 	}
@@ -62,18 +83,6 @@ siphon_proc_spawn(struct siphon_proc **out, struct siphon_ctx *ctx,
 	posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
-	/* The child must not inherit our ignored SIGPIPE or blocked signals. */
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	sigaddset(&dfl, SIGINT);
-	sigaddset(&dfl, SIGTERM);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &dfl);
-	/* Its own process group: a Ctrl-C reaches siphon, which decides. */
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-	                                POSIX_SPAWN_SETPGROUP);
 	if ((errno = posix_spawnp(&p->pid, argv[0], &fa, &attr, argv, environ)) != 0) {
 		p->pid = -1;
 		r = siphon_err(ctx, SIPHON_ELOCAL,

@@ -10,6 +10,7 @@
 #include "util/ctx.h"
 #include "util/strbuf.h"
 
+#include <spawn.h>
 #include <sys/types.h>
 
 struct siphon_proc {
@@ -27,6 +28,13 @@ struct siphon_proc {
 	int exited;
 	int status;                 /* exit code, or 128+signal */
 };
+
+/*
+ * Initialises attr for a child of siphon: default SIGPIPE, SIGINT and
+ * SIGTERM, nothing blocked, its own process group (a Ctrl-C reaches siphon
+ * alone, which decides).  0, or -1 (destroy nothing then).
+ */
+int siphon_proc_spawnattr(posix_spawnattr_t *attr);
 
 /*
  * Starts argv[0] (looked up in PATH) with the environment of this process.

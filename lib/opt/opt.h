@@ -85,6 +85,8 @@ struct siphon_pull_opts {
 	int force;               /* terminate sessions on the old database */
 	int allow_older_local;   /* try a local server older than remote */
 	int connect_timeout;     /* seconds */
+	const char *jump;        /* -J: jump hosts "[user@]host[:port],..."; NULL or "none" */
+	const char *proxy_command; /* reaches the first hop; NULL or "none" */
 	int stall_timeout;       /* seconds without progress */
 	int heartbeat_timeout;   /* seconds of silence after which the server
 	                            ends the pull, and siphon gives up on a

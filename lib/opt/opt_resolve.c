@@ -55,6 +55,8 @@ siphon_opts_resolve(const struct siphon_opts *opts, struct siphon_pull_opts *out
 	out->force = flag_yes(opts, "force");
 	out->allow_older_local = flag_yes(opts, "allow-older-local");
 	out->connect_timeout = siphon_opts_int(opts, "connect-timeout");
+	out->jump = siphon_opts_str(opts, "jump");
+	out->proxy_command = siphon_opts_str(opts, "proxy-command");
 	out->stall_timeout = siphon_opts_int(opts, "stall-timeout");
 	out->heartbeat_timeout = siphon_opts_int(opts, "heartbeat-timeout");
 	return check_conflicts(opts, err, errcap);

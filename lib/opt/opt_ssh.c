@@ -24,5 +24,17 @@ const struct siphon_optdef siphon_opt_ssh[] = {
 	{ .name = "connect-timeout", .type = SIPHON_OPT_INT, .metavar = "SECS",
 	  .min = 1, .max = 3600, .def = "15", .scope = "ssh",
 	  .help = "give up connecting after SECS seconds (default 15)" },
+	{ .name = "jump", .short_name = 'J', .type = SIPHON_OPT_STRING,
+	  .metavar = "JUMPS", .scope = "ssh",
+	  .help = "reach the server through these jump hosts (ProxyJump: "
+	          "[user@]host[:port], several separated by commas, crossed "
+	          "in order; \"none\": directly); every hop is checked "
+	          "against the same known hosts file and logged into with the "
+	          "same key" },
+	{ .name = "proxy-command", .type = SIPHON_OPT_STRING,
+	  .metavar = "COMMAND", .scope = "ssh",
+	  .help = "reach the first hop through COMMAND's stdin and stdout, "
+	          "run by /bin/sh with %h, %p, %r and %% expanded "
+	          "(ProxyCommand; \"none\": directly)" },
 	{ .name = NULL },
 };

@@ -4,6 +4,7 @@
 #include "engine/eng.h"
 #include "engine/heartbeat.h"
 #include "loop/loop.h"
+#include "run/hops.h"
 #include "source/source.h"
 #include "util/clock.h"
 #include "util/ctx.h"
@@ -44,21 +45,13 @@ connect_server(struct drv *d)
 {
 	struct siphon_stepper stepper;
 	const struct siphon_pull_opts *o = d->o;
-	struct siphon_ssh_opts so;
 	int r;
 
 	if (d->req->source != NULL) {
 		d->src = d->req->source;
 	} else {
-		memset(&so, 0, sizeof(so));
-		so.user = o->user;
-		so.host = o->host;
-		so.port = o->port;
-		so.identity = o->identity;
-		so.known_hosts = o->known_hosts;
-		so.accept_new_host_key = o->accept_new_host_key;
-		so.connect_timeout = o->connect_timeout;
-		if ((r = siphon_source_ssh_new(&d->src, d->ctx, &so, NULL)) != 0)
+		/* Directly, through jump hosts, or through a ProxyCommand. */
+		if ((r = siphon_hops_source_new(&d->src, d->ctx, o)) != 0)
 			return r;
 		d->own_src = 1;
 	}

@@ -84,6 +84,24 @@ int siphon_source_ssh_new(struct siphon_source **out, struct siphon_ctx *ctx,
                           const struct siphon_ssh_opts *o,
                           struct siphon_transport *t);
 
+/*
+ * The SSH server behind jump hosts (ProxyJump): hops[0..n-2] are the jump
+ * hosts in the order they are crossed, hops[n-1] the server, each with its
+ * own options (user, port, identity, known hosts, timeouts: host key check
+ * and login at every hop).  Hop 0 is reached over first (NULL: TCP to its
+ * host and port; or a ProxyCommand transport), taken whatever the result;
+ * each next hop over a direct-tcpip channel of the one before, opened once
+ * that one is ready (ssh/tunnel.h).  The source's step steps the hop in
+ * progress and returns its pollwant; ready once the server's session is.
+ * A failure's one line starts with its hop: "jump host b (1 of 2): ..." or
+ * "server db1 via a and b: ...".  Freed last hop first.  With n == 1 this
+ * is siphon_source_ssh_new (no jump host: messages unchanged).  No I/O
+ * until stepped.  Errors as siphon_ssh_start's (with the hop's name).
+ */
+int siphon_source_ssh_chain_new(struct siphon_source **out, struct siphon_ctx *ctx,
+                                const struct siphon_ssh_opts *hops, size_t n,
+                                struct siphon_transport *first);
+
 /* The SSH session of a source made by siphon_source_ssh_new; NULL for another. */
 struct siphon_ssh *siphon_source_ssh(struct siphon_source *src);
 

@@ -262,11 +262,10 @@ tcp_fd(struct siphon_transport *t)
 	return c->connected ? c->fd : -1;
 }
 
-static ssize_t
-tcp_send(struct siphon_transport *t, const void *buf, size_t len)
+ssize_t
+siphon_sock_send(int fd, const void *buf, size_t len)
 {
-	struct tcp *c = (struct tcp *)t;
-	ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+	ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
 
 	if (n >= 0)
 		return n;
@@ -276,11 +275,10 @@ tcp_send(struct siphon_transport *t, const void *buf, size_t len)
 	return -errno;
 }
 
-static ssize_t
-tcp_recv(struct siphon_transport *t, void *buf, size_t len)
+ssize_t
+siphon_sock_recv(int fd, void *buf, size_t len)
 {
-	struct tcp *c = (struct tcp *)t;
-	ssize_t n = recv(c->fd, buf, len, 0);
+	ssize_t n = recv(fd, buf, len, 0);
 
 	if (n >= 0)
 		return n;
@@ -289,18 +287,35 @@ tcp_recv(struct siphon_transport *t, void *buf, size_t len)
 	return -errno;
 }
 
-static int
-tcp_peer_closed(struct siphon_transport *t)
+int
+siphon_sock_peer_closed(int fd)
 {
-	struct tcp *c = (struct tcp *)t;
 	char b;
 	ssize_t n;
 
-	if (c->fd < 0)
+	if (fd < 0)
 		return 1;
-	n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
 	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
 	                  errno != EINTR);
+}
+
+static ssize_t
+tcp_send(struct siphon_transport *t, const void *buf, size_t len)
+{
+	return siphon_sock_send(((struct tcp *)t)->fd, buf, len);
+}
+
+static ssize_t
+tcp_recv(struct siphon_transport *t, void *buf, size_t len)
+{
+	return siphon_sock_recv(((struct tcp *)t)->fd, buf, len);
+}
+
+static int
+tcp_peer_closed(struct siphon_transport *t)
+{
+	return siphon_sock_peer_closed(((struct tcp *)t)->fd);
 }
 
 static void

@@ -1,7 +1,8 @@
 /*
  * transport.h - the byte stream an SSH session runs over, as a const ops
- * table: today a TCP socket (tcp.c); later a direct-tcpip channel of a
- * previous hop (ProxyJump) or a child's stdin/stdout (ProxyCommand).
+ * table: a TCP socket (tcp.c), a child's stdin/stdout (proxycmd.c:
+ * ProxyCommand) or a direct-tcpip channel of the previous hop's session
+ * (tunnel.c, tunnel.h: ProxyJump).
  *
  * Connecting is non-blocking: start() begins, step() advances, and while it
  * answers SIPHON_AGAIN it fills a struct siphon_pollwant that says what to
@@ -79,6 +80,30 @@ void siphon_transport_free(struct siphon_transport *t);
 int siphon_transport_tcp_new(struct siphon_transport **out,
                              struct siphon_ctx *ctx, const char *host,
                              int port, int timeout_s);
+
+/*
+ * A ProxyCommand transport (not yet started): start() runs
+ * `/bin/sh -c command` (already %-expanded by the caller) in its own
+ * process group, its stdin and stdout one end of a socket pair, whose
+ * other end (non-blocking, close-on-exec) is fd().  The command's stderr
+ * lines go to the log at SIPHON_LOG_INFO ("ProxyCommand: ..."); when the
+ * command ends or closes its output, the failure is SIPHON_ECONNECT with
+ * one line naming the command, its exit status and the last line it
+ * wrote on stderr.  free() closes the socket, then reaps the child
+ * (SIGTERM to its group after a short grace, then SIGKILL): it never
+ * leaves a zombie.  The command is copied.  SIPHON_EUSAGE (empty command),
+ * SIPHON_ENOMEM, or 0 with *out set (the caller owns it).
+ */
+int siphon_transport_proxycmd_new(struct siphon_transport **out,
+                                  struct siphon_ctx *ctx, const char *command);
+
+/*
+ * A socket transport's send, recv and peer_closed on descriptor fd (TCP,
+ * ProxyCommand): bytes, 0 at end of file, -EAGAIN, or -errno, as the ops.
+ */
+ssize_t siphon_sock_send(int fd, const void *buf, size_t len);
+ssize_t siphon_sock_recv(int fd, void *buf, size_t len);
+int siphon_sock_peer_closed(int fd);
 
 /*
  * Writes "host:port", or "[host]:port" for an IPv6 literal, into buf (always

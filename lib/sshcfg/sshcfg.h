@@ -3,9 +3,14 @@
  * it, for the keys siphon uses: what `ssh -G HOST` would say about them.
  *
  * Files: the -F file alone when given, else ~/.ssh/config then
- * /etc/ssh/ssh_config.  Host patterns (*, ?, !negation, several per line),
- * Match blocks (all, host, originalhost, user, localuser, canonical/final as
- * false; exec is never run: the block is skipped with a warning), Include
+ * /etc/ssh/ssh_config.  Host patterns (*, ?, !negation, several per line;
+ * matched byte for byte against the host as typed, as ssh(1) does, and in
+ * the second reading against the host name the first one found),
+ * Match blocks (all, host, originalhost (these two ignore case, as
+ * OpenSSH's match_hostname), user, localuser; canonical and
+ * final are true only in the second reading that a "Match final" asks
+ * for, as in ssh(1); exec is never run: the block is skipped with a
+ * warning; localnetwork, tagged, command, version, sessiontype: skipped), Include
  * (globs; relative to ~/.ssh in a user file, /etc/ssh in a system file),
  * "key value" and "key=value", double-quoted values, comments, CRLF.  The
  * first value obtained for a key wins; list keys (IdentityFile,
@@ -47,7 +52,8 @@ struct siphon_sshcfg_query {
  * where OpenSSH allows them).
  */
 struct siphon_sshcfg {
-	char *hostname;              /* HostName with %h expanded; else the host typed */
+	char *hostname;              /* HostName with %h expanded; else the host typed;
+	                                lowercased unless an address (as ssh -G) */
 	char *user;                  /* query's user, else User; NULL: none */
 	int port;                    /* query's port, else Port; -1: none */
 	char **identity_files;       /* IdentityFile, in order, expanded */
@@ -55,12 +61,15 @@ struct siphon_sshcfg {
 	int identities_only;         /* IdentitiesOnly: 1/0; -1 */
 	char *identity_agent;        /* IdentityAgent: "none", a socket path, or
 	                                NULL (SSH_AUTH_SOCK); "SSH_AUTH_SOCK" and
-	                                $VAR values come back as the variable's value */
+	                                $VAR values come back as the variable's value
+	                                ("none" when $VAR is unset) */
 	char **certificate_files;    /* CertificateFile, in order, expanded */
 	size_t n_certificate_files;
-	char **user_known_hosts;     /* UserKnownHostsFile (several per line); 0: unset */
+	char **user_known_hosts;     /* UserKnownHostsFile (several per line); 0: unset;
+	                                "none" kept as the one entry */
 	size_t n_user_known_hosts;
-	char **global_known_hosts;   /* GlobalKnownHostsFile; 0: unset */
+	char **global_known_hosts;   /* GlobalKnownHostsFile, as written (ssh expands
+	                                nothing there); 0: unset */
 	size_t n_global_known_hosts;
 	enum siphon_strict_hostkey strict_host_key;
 	int hash_known_hosts;        /* HashKnownHosts: 1/0; -1 */

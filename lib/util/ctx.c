@@ -105,6 +105,31 @@ siphon_err_oom(struct siphon_ctx *ctx)
 }
 
 void
+siphon_err_prefix(struct siphon_ctx *ctx, const char *fmt, ...)
+{
+	char raw[SIPHON_ERRMSG_MAX], safe[SIPHON_ERRMSG_MAX];
+	size_t plen, mlen;
+	va_list ap;
+
+	if (ctx == NULL || ctx->errcode == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	siphon_term_safe(safe, sizeof(safe), raw);
+	plen = strlen(safe);
+	if (plen > sizeof(ctx->errmsg) - 1)
+		plen = sizeof(ctx->errmsg) - 1;
+	/* The message moves right (its end cut if need be), the prefix goes first. */
+	mlen = strlen(ctx->errmsg);
+	if (plen + mlen > sizeof(ctx->errmsg) - 1)
+		mlen = sizeof(ctx->errmsg) - 1 - plen;
+	memmove(ctx->errmsg + plen, ctx->errmsg, mlen);
+	memcpy(ctx->errmsg, safe, plen);
+	ctx->errmsg[plen + mlen] = '\0';
+}
+
+void
 siphon_err_clear(struct siphon_ctx *ctx)
 {
 	ctx->errcode = 0;

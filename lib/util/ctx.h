@@ -43,6 +43,13 @@ struct siphon_ctx {
 int siphon_err(struct siphon_ctx *ctx, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int siphon_err_oom(struct siphon_ctx *ctx);
+/*
+ * Puts text before the recorded message (made safe for a terminal), when
+ * there is one: a caller that knows more of where the failure happened (the
+ * hop of a ProxyJump chain) says so without the callee knowing it.
+ */
+void siphon_err_prefix(struct siphon_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void siphon_err_clear(struct siphon_ctx *ctx);
 
 /*

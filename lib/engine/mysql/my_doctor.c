@@ -23,7 +23,7 @@ my_doctor(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg)
 {
 	struct my *my = st;
 	struct siphon_check c = {.name = "create", .title = "the local user may create databases"};
-	char detail[512], user[256] = "";
+	char detail[1024], user[256] = "";
 	char *out = NULL;
 	int n = 0;
 
