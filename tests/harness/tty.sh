@@ -11,6 +11,7 @@
 #                                            the terminal wrapped stay cut where it wrapped them)
 #   tty_screen_joined NAME                   the same with wrapped lines joined back (a line
 #                                            longer than the width here was wrapped)
+#   tty_width NAME                           the terminal's width now
 #   tty_resize NAME COLS ROWS                change the terminal's size (the program gets SIGWINCH)
 #   tty_stop NAME                            end the session (also done at exit)
 # The session stays open after CMD ends (remain-on-exit), so that its last screen can be read.
@@ -58,6 +59,7 @@ tty_wait() { # NAME [SECONDS]
 }
 
 tty_screen() { _tty capture-pane -p -t "$1"; }
+tty_width() { _tty display-message -p -t "$1" '#{pane_width}'; }
 tty_screen_joined() { _tty capture-pane -p -J -t "$1"; }
 
 tty_resize() { # NAME COLS ROWS
