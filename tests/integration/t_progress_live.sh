@@ -1,8 +1,8 @@
 #!/bin/bash
 # The live display in a real terminal (tmux, tests/harness/tty.sh): a pull of "big" (~100 MB) at
 # 100x30, then at 40 columns with a resize to 70 and back in the middle. While it runs the block
-# shows the tables, the phase and the total line, and none of its lines is wrapped (tmux joins
-# wrapped lines back: a block line longer than the width was wrapped); at the end the screen holds
+# shows the tables, the phase and the total line, and none of its lines is wrapped (no row of
+# the block fills the width: the display's lines stop a column short); at the end the screen holds
 # the summary line and no line of the block; stdout and stderr of a pull into a pipe stay
 # animation-free (no escape sequence).
 . "$(dirname "$0")/../harness/lib.sh"
