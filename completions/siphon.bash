@@ -34,7 +34,7 @@ _siphon_takes_arg()
 	--heartbeat-timeout | --stall-timeout | -i | --identity | \
 	--known-hosts | --connect-timeout | -F | --ssh-config | -J | --jump | \
 	--proxy-command | --remote-pg-opts | --remote-mysql-opts | \
-	--local-mysql-opts) return 0 ;;
+	--local-mysql-opts | --progress | --progress-fd) return 0 ;;
 	esac
 	return 1
 }
@@ -50,6 +50,9 @@ _siphon_value()
 		;;
 	--engine)
 		_siphon_add "$3" "$2" postgres mysql mariadb sqlite
+		;;
+	--progress)
+		_siphon_add "$3" "$2" auto live text json none
 		;;
 	--config | -i | --identity | --known-hosts | -F | --ssh-config)
 		compopt -o filenames 2>/dev/null
@@ -75,7 +78,7 @@ _siphon_options()
 			--ssh-config --jump --proxy-command --remote-pg-opts \
 			--remote-mysql-opts --local-mysql-opts --no-lock \
 			--lock-all --quiet --verbose --config --dry-run \
-			--help
+			--progress --progress-fd --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \

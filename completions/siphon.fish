@@ -18,7 +18,7 @@ function __siphon_takes_arg
             --engine --remote-sudo --remote-threads --heartbeat-timeout \
             --stall-timeout -i --identity --known-hosts --connect-timeout -F \
             --ssh-config -J --jump --proxy-command --remote-pg-opts \
-            --remote-mysql-opts --local-mysql-opts
+            --remote-mysql-opts --local-mysql-opts --progress --progress-fd
             return 0
     end
     return 1
@@ -181,6 +181,8 @@ complete -c siphon -n '__siphon_optset pull' -s q -l quiet -d 'print only warnin
 complete -c siphon -n '__siphon_optset pull' -s v -l verbose -d 'also print debugging details'
 complete -c siphon -n '__siphon_optset pull' -l config -r -F -d 'the profile file (default: $SIPHON_CONFIG, else $XDG_CONFIG_HOME/siphon/config, else ~/.config/siphon/config)'
 complete -c siphon -n '__siphon_optset pull' -s n -l dry-run -d 'only show what the pull would do, as `siphon plan` does: change nothing'
+complete -c siphon -n '__siphon_optset pull' -l progress -x -a 'auto live text json none' -d 'how to show progress: a live display, text lines, JSON objects (one per event) or none; auto: live when stderr is a terminal, else text'
+complete -c siphon -n '__siphon_optset pull' -l progress-fd -x -d 'write the JSON objects of --progress=json to descriptor N instead of stderr'
 complete -c siphon -n '__siphon_optset pull' -s h -l help -d 'show this help and exit'
 complete -c siphon -n '__siphon_optset keys' -l ssh -x -d 'the server, when the target does not name it: a Host of ~/.ssh/config or an address'
 complete -c siphon -n '__siphon_optset keys' -l database -x -d 'the database on the server (SQLite: the file\'s path), when the target does not name it'

@@ -132,8 +132,10 @@ const char *siphon_phase_name(enum siphon_phase p);
  *    (a table still open when its phase or the run ends is ended then, with
  *    that rc, or SIPHON_EINTERNAL if that rc is 0); TABLE_PROGRESS comes
  *    only between the two;
- *  - progress comes at most about once a second while table data flows: one
- *    TABLE_PROGRESS per table being copied, then one PROGRESS.
+ *  - progress comes at most about four times a second while table data
+ *    flows: one TABLE_PROGRESS per table being copied, then one PROGRESS;
+ *  - STEP comes only inside a phase: what that phase is doing from now on
+ *    (its text), until the next STEP or the phase's end.
  * Warnings are also handed to the log callback as SIPHON_LOG_WARN lines: a
  * consumer that shows both should print them once.
  *
@@ -152,6 +154,7 @@ enum siphon_event_kind {
 	SIPHON_EVENT_PROGRESS,       /* run-wide figures, after the tables' */
 	SIPHON_EVENT_WARNING,
 	SIPHON_EVENT_SUMMARY,        /* the last event of a run */
+	SIPHON_EVENT_STEP,           /* a step of the phase begins (text) */
 };
 
 /* "phase_start", "table_progress", ...: stable names, for JSON. */
@@ -219,7 +222,9 @@ struct siphon_event {
 	enum siphon_warning_kind warning;  /* WARNING */
 	/*
 	 * WARNING: the message (one line, safe for a terminal); SUMMARY of a
-	 * failed run: the error message; else NULL.
+	 * failed run: the error message; STEP: what the phase does now ("index
+	 * and constraints", "swap": short, lower case, safe for a terminal);
+	 * else NULL.
 	 */
 	const char *text;
 	/*

@@ -1,6 +1,7 @@
 /* args.c - getopt_long-driven parsing over the library's options; targets. */
 #include "args.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,9 @@ const struct siphon_optdef cli_main_options[] = {
 	{ .name = NULL },
 };
 
+/* In the order of enum cli_progress_mode. */
+static const char *const progress_modes[] = { "auto", "live", "text", "json", "none", NULL };
+
 const struct siphon_optdef cli_pull_cli_options[] = {
 	{ .name = "quiet", .short_name = 'q', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "print only warnings and errors" },
@@ -35,6 +39,13 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 	  .help = CONFIG_HELP },
 	{ .name = "dry-run", .short_name = 'n', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "only show what the pull would do, as `siphon plan` does: change nothing" },
+	{ .name = "progress", .type = SIPHON_OPT_CHOICE, .choices = progress_modes,
+	  .def = "auto", .scope = "cli",
+	  .help = "how to show progress: a live display, text lines, JSON objects (one per event) or "
+	          "none; auto: live when stderr is a terminal, else text" },
+	{ .name = "progress-fd", .type = SIPHON_OPT_INT, .metavar = "N", .min = 0, .max = 1000000,
+	  .scope = "cli",
+	  .help = "write the JSON objects of --progress=json to descriptor N instead of stderr" },
 	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "show this help and exit" },
 	{ .name = NULL },
@@ -42,11 +53,11 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 
 /* Indexes into the tables above. */
 enum { MAIN_HELP, MAIN_VERSION, MAIN_CONFIG };
-enum { PULL_QUIET, PULL_VERBOSE, PULL_CONFIG, PULL_DRY_RUN, PULL_HELP };
+enum { PULL_QUIET, PULL_VERBOSE, PULL_CONFIG, PULL_DRY_RUN, PULL_PROGRESS, PULL_PROGRESS_FD, PULL_HELP };
 
 /* The names above: options of the command line alone, never profile keys. */
 const char *const cli_front_end_keys[] = {"help", "version", "config", "quiet", "verbose",
-                                          "dry-run", NULL};
+                                          "dry-run", "progress", "progress-fd", NULL};
 
 const struct cli_command cli_commands[] = {
 	{ "pull", "copy a database from a server into a local one", "TARGET", CLI_OPTSET_PULL },
@@ -374,6 +385,36 @@ set_cli(struct siphon_opts *opts, const char *name, const char *text,
 }
 
 static int
+store_progress(struct cli_pull_args *pa, const struct siphon_optdef *d, const char *spelled,
+               const char *optarg_, char *err, size_t errcap)
+{
+	for (int i = 0; d->choices[i] != NULL; i++) {
+		if (strcmp(optarg_, d->choices[i]) == 0) {
+			pa->progress = (enum cli_progress_mode)i;
+			return 0;
+		}
+	}
+	return usage_err(err, errcap, "%s: '%s' is not one of auto, live, text, json, none", spelled,
+	                 optarg_);
+}
+
+static int
+store_progress_fd(struct cli_pull_args *pa, const struct siphon_optdef *d, const char *spelled,
+                  const char *optarg_, char *err, size_t errcap)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(optarg_, &end, 10);
+	if (errno != 0 || end == optarg_ || *end != '\0' || v < d->min || v > d->max)
+		return usage_err(err, errcap, "%s: '%s' is not a file descriptor number", spelled,
+		                 optarg_);
+	pa->progress_fd = (int)v;
+	return 0;
+}
+
+static int
 store_pull(void *arg, const struct siphon_optdef *d, const char *spelled,
            const char *optarg_, char *err, size_t errcap)
 {
@@ -389,6 +430,10 @@ store_pull(void *arg, const struct siphon_optdef *d, const char *spelled,
 		pa->help = 1;
 	else if (d == &cli_pull_cli_options[PULL_CONFIG])
 		pa->config = optarg_;
+	else if (d == &cli_pull_cli_options[PULL_PROGRESS])
+		return store_progress(pa, d, spelled, optarg_, err, errcap);
+	else if (d == &cli_pull_cli_options[PULL_PROGRESS_FD])
+		return store_progress_fd(pa, d, spelled, optarg_, err, errcap);
 	else
 		/* A flag on the command line says yes. */
 		return set_cli(pa->opts, d->name, optarg_ != NULL ? optarg_ : "yes",
@@ -559,6 +604,7 @@ cli_pull_args_parse(struct cli_pull_args *pa, int argc, char **argv,
 	int first, r;
 
 	memset(pa, 0, sizeof(*pa));
+	pa->progress_fd = -1;
 	memset(&l, 0, sizeof(l));
 	err[0] = '\0';
 	if (siphon_opts_new(&pa->opts) != 0 || fill_pull(&l, pa->opts) != 0)
@@ -571,6 +617,8 @@ cli_pull_args_parse(struct cli_pull_args *pa, int argc, char **argv,
 	if (pa->quiet && pa->verbose)
 		return usage_err(err, errcap,
 		                 "--quiet and --verbose cannot be used together");
+	if (pa->progress_fd >= 0 && pa->progress != CLI_PROGRESS_JSON)
+		return usage_err(err, errcap, "--progress-fd needs --progress=json");
 	/* No target: --ssh and --database say it all (checked later). */
 	if (first >= argc)
 		return 0;

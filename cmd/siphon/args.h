@@ -66,12 +66,23 @@ struct cli_main_args {
 	const char *config;       /* --config FILE; NULL; points into argv */
 };
 
+/* --progress, in the order of the option's choices. */
+enum cli_progress_mode {
+	CLI_PROGRESS_AUTO = 0,    /* live on a terminal, else text */
+	CLI_PROGRESS_LIVE,
+	CLI_PROGRESS_TEXT,
+	CLI_PROGRESS_JSON,
+	CLI_PROGRESS_NONE,
+};
+
 /* The result of parsing `siphon pull ...`. */
 struct cli_pull_args {
 	struct siphon_opts *opts; /* what siphon_pull() gets; owned */
 	int quiet;
 	int verbose;
 	int dry_run;              /* --dry-run: plan only */
+	enum cli_progress_mode progress;
+	int progress_fd;          /* --progress-fd; -1: stderr */
 	int help;                 /* --help seen: nothing else was checked */
 	const char *config;       /* --config FILE; NULL; points into argv */
 	/*

@@ -7,37 +7,14 @@
 #include "help.h"
 #include "plan_print.h"
 #include "profile.h"
-#include "progress_text.h"
+#include "progress.h"
 #include "tty.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-/*
- * Progress goes to stderr, one "siphon: ..." line per message, so stdout
- * carries nothing but the summary.
- */
-static void
-log_line(void *arg, enum siphon_log_level level, const char *msg)
-{
-	(void)arg;
-	fputs(level == SIPHON_LOG_ERROR  ? "siphon: error: "
-	      : level == SIPHON_LOG_WARN ? "siphon: warning: "
-	                                 : "siphon: ", stderr);
-	/* Remote output can hold newlines and escapes; keep to one line. */
-	for (const char *p = msg; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '\n' || c == '\r' || c == '\t')
-			c = ' ';
-		else if (c < 0x20 || c == 0x7f)
-			c = '?';
-		fputc(c, stderr);
-	}
-	fputc('\n', stderr);
-}
 
 static enum siphon_log_level
 log_level(const struct cli_pull_args *pa)
@@ -98,8 +75,9 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 	struct siphon_ctx *ctx = NULL;
 	struct siphon_config *cfg = NULL;
 	const char *profile = NULL;
+	int view_open = 0;
 	struct siphon_pull_stats stats;
-	struct cli_progress_text text;
+	struct cli_progress view;
 	char err[CLI_ERR_MAX];
 	int cancel_fd, r, code;
 
@@ -131,22 +109,38 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 		code = cli_exit_code(r);
 		goto out;
 	}
+	if (pa.progress_fd >= 0 && fcntl(pa.progress_fd, F_GETFD) < 0) {
+		snprintf(err, sizeof(err), "--progress-fd %d: not an open file descriptor "
+		         "(open it in the shell: %d>FILE)", pa.progress_fd, pa.progress_fd);
+		code = cli_usage_error(err, name);
+		goto out;
+	}
+	/* plan and doctor print on stdout, with no events: no live display. */
+	if (plan && (pa.progress == CLI_PROGRESS_AUTO || pa.progress == CLI_PROGRESS_LIVE))
+		pa.progress = CLI_PROGRESS_TEXT;
+	/* Log lines, progress and the summary go to the view --progress chose. */
+	if (cli_progress_open(&view, &pa) != 0) {
+		cli_progress_close(&view);
+		fputs("siphon: out of memory\n", stderr);
+		code = CLI_EXIT_INTERNAL;
+		goto out;
+	}
+	view_open = 1;
 	/* doctor's checklist says what the progress lines would. */
-	siphon_ctx_set_log(ctx, log_line, NULL,
+	siphon_ctx_set_log(ctx, cli_progress_log, &view,
 	                   mode == MODE_DOCTOR && !pa.verbose ? SIPHON_LOG_WARN : log_level(&pa));
-	/* Progress lines and the summary are the text view of the events. */
-	cli_progress_text_init(&text, pa.opts, pa.quiet, stdout, stderr);
 	if (!plan)
-		siphon_ctx_set_events(ctx, cli_progress_text_event, &text);
-	if ((cancel_fd = cli_signals_install(pa.quiet)) < 0) {
+		siphon_ctx_set_events(ctx, cli_progress_event, &view);
+	if ((cancel_fd = cli_signals_install(cli_progress_signals_quiet(&view, pa.quiet))) < 0) {
 		fprintf(stderr, "siphon: cannot set up signal handling: %s\n",
 		        strerror(errno));
 		code = CLI_EXIT_INTERNAL;
 		goto out;
 	}
 	siphon_ctx_set_cancel_fd(ctx, cancel_fd);
-	siphon_ctx_set_prompt(ctx, cli_tty_prompt, &cancel_fd);
-	siphon_ctx_set_choose(ctx, cli_tty_choose, &cancel_fd);
+	view.cancel_fd = &cancel_fd;
+	siphon_ctx_set_prompt(ctx, cli_progress_prompt, &view);
+	siphon_ctx_set_choose(ctx, cli_progress_choose, &view);
 
 	memset(&stats, 0, sizeof(stats));
 	snprintf(po.target, sizeof(po.target), "%s:%s", siphon_opts_str(pa.opts, "host"),
@@ -169,15 +163,12 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 		code = CLI_EXIT_OK;
 		goto record;
 	}
-	code = cli_exit_code(r);
-	/*
-	 * Ctrl-C reaches the local restore tools as well (they share our
-	 * process group), so the failure reported may be one of theirs; what
-	 * happened is that the user asked to stop.
-	 */
+	code = cli_progress_exit_code(r);
+	/* JSON on stderr: the summary object said it all, lines would not parse. */
+	if (!plan && !cli_progress_stderr_is_text(&view))
+		goto record;
 	if (cli_signals_caught() != 0 && r != SIPHON_EINTR) {
 		fputs("siphon: interrupted\n", stderr);
-		code = CLI_EXIT_INTERRUPTED;
 	} else if (siphon_ctx_errmsg(ctx)[0] != '\0') {
 		fprintf(stderr, "siphon: %s\n", siphon_ctx_errmsg(ctx));
 	} else {
@@ -187,6 +178,8 @@ record:
 	if (profile != NULL && mode == MODE_PULL)
 		record_last_pull(profile, code, &stats);
 out:
+	if (view_open)
+		cli_progress_close(&view);
 	cli_signals_restore();
 	siphon_ctx_free(ctx);
 	siphon_config_free(cfg);

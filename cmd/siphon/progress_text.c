@@ -14,6 +14,7 @@ cli_progress_text_init(struct cli_progress_text *pt, const struct siphon_opts *o
 	pt->err = err;
 	pt->next = CLI_PROGRESS_PERIOD;
 	pt->file_copy = 0;
+	pt->lines = 1;
 }
 
 static void
@@ -49,6 +50,12 @@ cli_progress_text_line(struct cli_progress_text *pt, const struct siphon_event *
 		if (ev->phase == SIPHON_PHASE_TRANSFER)
 			pt->next = CLI_PROGRESS_PERIOD;
 		return 0;
+	case SIPHON_EVENT_PHASE_END:
+		/* One line per stage done: a log (cron) shows where time went. */
+		if (ev->rc != 0 || ev->phase == SIPHON_PHASE_CLEANUP || cap == 0)
+			return 0;
+		snprintf(buf, cap, "%s done in %.1f s", siphon_phase_name(ev->phase), ev->phase_seconds);
+		return 1;
 	case SIPHON_EVENT_TABLE_START:
 		pt->file_copy = ev->table.file != NULL;
 		return 0;
@@ -69,7 +76,7 @@ cli_progress_text_event(void *arg, const struct siphon_event *ev)
 	struct cli_progress_text *pt = arg;
 	char line[1024];
 
-	if (cli_progress_text_line(pt, ev, line, sizeof(line)) && !pt->quiet)
+	if (cli_progress_text_line(pt, ev, line, sizeof(line)) && !pt->quiet && pt->lines)
 		fprintf(pt->err, "siphon: %s\n", line);
 	if (ev->kind == SIPHON_EVENT_SUMMARY && ev->rc == 0 && ev->stats != NULL && !pt->quiet) {
 		cli_format_summary(line, sizeof(line), pt->opts, ev->stats);

@@ -1,7 +1,8 @@
 /*
  * progress_text.h - the text consumer of the library's events: a progress
- * line on stderr every 5 s while table data flows, and the summary line on
- * stdout after a successful pull.  (Other lines come from the log callback;
+ * line on stderr every 5 s while table data flows, one line per stage
+ * done ("transfer done in 12.3 s"), and the summary line on stdout after a
+ * successful pull.  (Other lines come from the log callback;
  * a live display or JSON would be other consumers of the same events.)
  */
 #ifndef SIPHON_CMD_PROGRESS_TEXT_H
@@ -19,6 +20,8 @@ struct cli_progress_text {
 	FILE *err;        /* progress lines */
 	double next;      /* data_seconds of the next progress line */
 	int file_copy;    /* a file (SQLite) is being copied: its own wording */
+	int lines;        /* 1 (the default): progress lines; 0: only the
+	                     summary (another view shows the progress) */
 };
 
 /* The period of the progress lines, in seconds. */
@@ -28,8 +31,8 @@ void cli_progress_text_init(struct cli_progress_text *pt, const struct siphon_op
                             int quiet, FILE *out, FILE *err);
 
 /*
- * Takes one event: the state moves on, and the progress line due (a
- * PROGRESS event CLI_PROGRESS_PERIOD or more after the last line) goes into
+ * Takes one event: the state moves on, and the line due (a stage done, or
+ * a PROGRESS event CLI_PROGRESS_PERIOD or more after the last line) goes into
  * buf (always terminated, control characters replaced).  Returns 1 when
  * buf holds a line, else 0.
  */

@@ -16,6 +16,11 @@ static int cancel_pipe[2] = { -1, -1 };
 static struct sigaction old_int, old_term, old_pipe;
 static int installed;
 
+/* The terminal changed size; the live display reads it at its next frame. */
+static volatile sig_atomic_t resized;
+static struct sigaction old_winch;
+static int winch_installed;
+
 /*
  * While a prompt has echo off: the terminal and its settings before, so
  * that a second Ctrl-C, which ends the process on the spot, does not leave
@@ -92,9 +97,47 @@ cli_signals_install(int quiet)
 	return cancel_pipe[0];
 }
 
+static void
+on_winch(int sig)
+{
+	(void)sig;
+	resized = 1;
+}
+
+int
+cli_winch_install(void)
+{
+	struct sigaction sa;
+
+	if (winch_installed)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_winch;
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGWINCH, &sa, &old_winch) != 0)
+		return -1;
+	resized = 0;
+	winch_installed = 1;
+	return 0;
+}
+
+int
+cli_winch_take(void)
+{
+	int r = resized;
+
+	resized = 0;
+	return r;
+}
+
 void
 cli_signals_restore(void)
 {
+	if (winch_installed) {
+		sigaction(SIGWINCH, &old_winch, NULL);
+		winch_installed = 0;
+	}
 	if (!installed)
 		return;
 	sigaction(SIGINT, &old_int, NULL);
@@ -112,16 +155,23 @@ cli_signals_caught(void)
 	return caught;
 }
 
-static void
-write_all(int fd, const char *s)
+void
+cli_write_all(int fd, const char *s, size_t len)
 {
-	size_t len = strlen(s);
+	int waits = 0;
 
 	while (len > 0) {
 		ssize_t n = write(fd, s, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* A non-blocking descriptor that is full: wait a little, not forever. */
+		if (n < 0 && errno == EAGAIN && waits++ < 50) {
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+			(void)poll(&p, 1, 100);
+			continue;
+		}
 		if (n <= 0)
 			return;
 		s += n;
@@ -157,7 +207,7 @@ tty_ask(const int *cancel_fd, const char *prompt, char *buf, size_t cap, int ech
 			goto out;
 		echo_off = 1;
 	}
-	write_all(fd, prompt);
+	cli_write_all(fd, prompt, strlen(prompt));
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = fd, .events = POLLIN },
@@ -195,7 +245,7 @@ out:
 		tcsetattr(fd, TCSAFLUSH, &tio);
 		/* The user's Enter was not echoed; end the prompt's line. */
 		if (!echo)
-			write_all(fd, "\n");
+			cli_write_all(fd, "\n", 1);
 	}
 	echo_off_fd = -1;
 	close(fd);

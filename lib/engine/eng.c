@@ -350,9 +350,12 @@ siphon_eng_progress(struct siphon_run *e, struct siphon_rstream *const *streams,
 
 	if (t < *next)
 		return;
-	/* Whole seconds after t0: a consumer's "every 5 s" falls on a tick. */
+	/*
+	 * Whole ticks after t0 (a quarter is exact in binary): a consumer's
+	 * "every 5 s" falls on a tick.
+	 */
 	while (*next <= t)
-		*next += 1;
+		*next += SIPHON_ENG_TICK_MS / 1000.0;
 	/* Streams may not exist yet (PostgreSQL's lanes wait for the schema). */
 	for (i = 0; streams != NULL && i < n; i++) {
 		if (streams[i] == NULL)

@@ -126,8 +126,16 @@ int siphon_eng_check(struct siphon_run *e, const char *what, const char *stage,
                      char *why, size_t cap, int *found);
 
 /*
- * A progress tick of a table-data transfer, at most once a second (a long
- * pull must not look hung; the CLI prints a line every 5 s of them): the
+ * The period of the progress ticks, in milliseconds: four a second, so that
+ * a live display moves smoothly; the transfer loops wait in poll() no
+ * longer than this, so that a tick is not late when nothing arrives.
+ */
+#define SIPHON_ENG_TICK_MS 250
+
+/*
+ * A progress tick of a table-data transfer, every SIPHON_ENG_TICK_MS at
+ * most (a long pull must not look hung; the CLI prints a line every 5 s of
+ * them, a live display redraws on them): the
  * bytes of the n data streams so far (streams NULL or NULL entries: not
  * there yet), t0 when the data began, and total_bytes, what the tables take
  * on the server, go out as progress events.  *next: when the next tick is

@@ -300,6 +300,16 @@ siphon_event_warning(struct siphon_ctx *ctx, enum siphon_warning_kind kind, cons
 }
 
 void
+siphon_event_step(struct siphon_ctx *ctx, const char *text)
+{
+	struct siphon_event_state *s = state(ctx);
+	struct siphon_event ev = {.kind = SIPHON_EVENT_STEP, .text = text};
+
+	if (s != NULL && s->depth > 0 && text != NULL)
+		send(ctx, s, &ev);
+}
+
+void
 siphon_event_summary(struct siphon_ctx *ctx, int rc, const struct siphon_pull_stats *stats)
 {
 	struct siphon_event_state *s = state(ctx);
@@ -321,7 +331,7 @@ siphon_event_kind_name(enum siphon_event_kind k)
 {
 	static const char *const names[] = {
 		"?", "phase_start", "phase_end", "table_start", "table_progress",
-		"table_end", "progress", "warning", "summary",
+		"table_end", "progress", "warning", "summary", "step",
 	};
 
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";

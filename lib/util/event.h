@@ -57,7 +57,7 @@ void siphon_event_table_data(struct siphon_ctx *ctx, unsigned id, uint64_t raw_a
 void siphon_event_table_end(struct siphon_ctx *ctx, unsigned id, int rc);
 
 /*
- * A progress tick (the caller keeps it to about once a second): the
+ * A progress tick (the caller keeps it to at most four a second): the
  * run-wide figures of the data channels (wire, raw), what the tables take
  * on the server (expected, -1 unknown) and when the data began to flow
  * (data_t0, siphon_mono_s()).  Sends one TABLE_PROGRESS per open table,
@@ -65,6 +65,13 @@ void siphon_event_table_end(struct siphon_ctx *ctx, unsigned id, int rc);
  */
 void siphon_event_progress(struct siphon_ctx *ctx, uint64_t wire, uint64_t raw,
                            int64_t expected, double data_t0);
+
+/*
+ * The innermost phase open begins a step (text: a short name of what it
+ * does now, copied by nobody: used only during the call).  Nothing when no
+ * phase is open.
+ */
+void siphon_event_step(struct siphon_ctx *ctx, const char *text);
 
 /* A warning (text: one line, already safe for a terminal). */
 void siphon_event_warning(struct siphon_ctx *ctx, enum siphon_warning_kind kind,

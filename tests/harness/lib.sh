@@ -77,6 +77,8 @@ _h_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 . "$SIPHON_IT_LIB_DIR/adapter_my.sh"
 # shellcheck source=adapter_sqlite.sh
 . "$SIPHON_IT_LIB_DIR/adapter_sqlite.sh"
+# shellcheck source=tty.sh
+. "$SIPHON_IT_LIB_DIR/tty.sh"
 
 # ---------------------------------------------------------------------------------------------
 # start / stop

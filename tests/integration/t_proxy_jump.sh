@@ -4,7 +4,10 @@
 # through the host's loopback bastion then that one (two hops) the pulls equal their sources
 # (PostgreSQL -j 4 and MariaDB). A wrong host key at the bastion, and at the target, each fail
 # with exit 4 and the hop named in the one line; nothing is left on either side or open at the
-# bastions.
+# bastions. The same routes from a real ~/.ssh/config in a temporary HOME (ProxyJump naming Hosts
+# of the file, each hop resolved there: its HostName, Port, User, key and known hosts; and a
+# ProxyCommand with %h %p): `siphon pull prod:app` with no SSH option, compared; doctor names the
+# jump hosts.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/bastion.sh"
 bastion_test_begin
@@ -54,5 +57,49 @@ hop app "$BASTION_KH" -J "$j2" --into keep
 assert_failed_cleanly pg 3 "^siphon: server 127\.0\.0\.1 via 127\.0\.0\.1: 127\.0\.0\.1 could not connect to 127\.0\.0\.1:$TARGET_PORT"
 bastion_idle 10
 
-assert_ws_dbs app_j1 app_j2 keep
+# The user's own ~/.ssh/config: the hops are Hosts of the file, nothing on the command line.
+home=$H/home-proxyjump
+mkdir -p "$home/.ssh"
+cat > "$home/.ssh/config" <<EOF
+Host bastion
+	HostName $BASTION_ADDR
+	Port $BASTION_PORT
+Host edge
+	HostName 127.0.0.1
+	Port $BASTION2_PORT
+Host prod
+	HostName $TARGET_HOST
+	Port $TARGET_PORT
+	ProxyJump bastion
+Host prod2
+	HostName $TARGET_HOST
+	Port $TARGET_PORT
+	ProxyJump edge,bastion
+Host prodcmd
+	HostName $TARGET_HOST
+	Port $TARGET_PORT
+	ProxyCommand ip netns exec $BASTION_NS socat - TCP:%h:%p
+Host *
+	User $SIPHON_IT_SSH_USER
+	IdentityFile $SIPHON_IT_KEY
+	UserKnownHostsFile $BASTION_KH
+	StrictHostKeyChecking yes
+EOF
+chmod 700 "$home/.ssh"; chmod 600 "$home/.ssh/config"
+HOME=$home siphon_run pull prod:app --into app_cfg1
+assert_rc 0 "pull through ProxyJump of ~/.ssh/config"
+assert_same app app_cfg1
+HOME=$home siphon_run pull prod2:app --into app_cfg2 -j 2
+assert_rc 0 "pull through two jump hosts of ~/.ssh/config"
+assert_same app app_cfg2
+HOME=$home siphon_run pull prodcmd:app --into app_cfg3
+assert_rc 0 "pull through ProxyCommand of ~/.ssh/config"
+assert_same app app_cfg3
+HOME=$home siphon_run doctor prod2:app --into app_cfg2
+assert_rc 0 "doctor through two jump hosts"
+grep -q "^  ok    reach .* via jump host 127\.0\.0\.1 port $BASTION2_PORT and $esc port $BASTION_PORT" "$H/run/out" ||
+	it_fail "doctor does not name the jump hosts: $(cat "$H/run/out")"
+bastion_idle 10
+
+assert_ws_dbs app_j1 app_j2 app_cfg1 app_cfg2 app_cfg3 keep
 assert_no_pwned

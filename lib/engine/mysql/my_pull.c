@@ -119,7 +119,7 @@ transfer(struct my *my)
 	int r, done = 0, exited = 0, pumped = 0;
 
 	while (!done || !exited || !pumped) {
-		if ((r = siphon_loop_step(my->loop, 1000)) != 0)
+		if ((r = siphon_loop_step(my->loop, SIPHON_ENG_TICK_MS)) != 0)
 			return r;
 		siphon_eng_progress(my->eng, my->wrs, my->nworkers, my->cat.total_bytes, t0, &next);
 		if ((r = pump_lanes(my, &pumped)) != 0)

@@ -22,6 +22,7 @@
 #include "engine/mysql/my_order.h"
 #include "engine/mysql/my_sql.h"
 #include "util/ctx.h"
+#include "util/event.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -421,6 +422,8 @@ my_swap(struct my *my)
 	nobj = 0;
 	for (i = 0; i < my->cat.nobjs; i++)
 		nobj += my->cat.objs[i].create != NULL;
+	if (nobj > 0)
+		siphon_event_step(my->ctx, "views, routines, triggers, events");
 	if (nobj > 0 &&
 	    (r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the views, routines, triggers and events")) != 0)
 		goto out;
@@ -432,6 +435,7 @@ my_swap(struct my *my)
 	if (my->o->force && (r = kill_sessions(my)) != 0)
 		goto out;
 	snprintf(my->old, sizeof(my->old), "siphon_old_%s", my->staging + strlen("siphon_tmp_"));
+	siphon_event_step(my->ctx, "swap");
 
 	/*
 	 * 2. First session, ending with the one RENAME: if anything in it fails

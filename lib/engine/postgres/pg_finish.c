@@ -15,6 +15,7 @@
 #include "engine/postgres/pg_post.h"
 #include "engine/postgres/pg_script.h"
 #include "engine/postgres/pg_sql.h"
+#include "util/event.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,12 +306,22 @@ pg_finish_local(struct pg *pg)
 		goto out;
 	siphon_log(pg->ctx, SIPHON_LOG_INFO, "data loaded; building %d indexes, constraints and triggers",
 	           script.nblocks);
-	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, pg->jobs, pg->lenient, 0, 3)) != 0 ||
-	    (r = restore_privileges(pg)) != 0 ||
-	    (r = restore_sequences(pg)) != 0 ||
-	    (r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, 1, pg->lenient,
-	                            SIPHON_PG_PHASE_MATVIEW, SIPHON_PG_PHASE_LAST)) != 0 ||
-	    (r = restore_settings(pg)) != 0)
+	/* Each step is announced before it runs, for a live display. */
+	siphon_event_step(pg->ctx, "indexes, constraints, triggers");
+	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, pg->jobs, pg->lenient, 0, 3)) != 0)
+		goto out;
+	siphon_event_step(pg->ctx, "privileges");
+	if ((r = restore_privileges(pg)) != 0)
+		goto out;
+	siphon_event_step(pg->ctx, "sequences");
+	if ((r = restore_sequences(pg)) != 0)
+		goto out;
+	siphon_event_step(pg->ctx, "materialized views");
+	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, 1, pg->lenient,
+	                            SIPHON_PG_PHASE_MATVIEW, SIPHON_PG_PHASE_LAST)) != 0)
+		goto out;
+	siphon_event_step(pg->ctx, "settings");
+	if ((r = restore_settings(pg)) != 0)
 		goto out;
 	r = account_left_out(pg);
 out:

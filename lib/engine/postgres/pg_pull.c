@@ -15,6 +15,7 @@
 #include "engine/postgres/pg_pull_int.h"
 
 #include "util/clock.h"
+#include "util/event.h"
 
 #include "engine/plan.h"
 #include "engine/postgres/pg_lane.h"
@@ -66,7 +67,7 @@ transfer(struct pg *pg)
 	double t0 = siphon_mono_s(), next = t0;
 
 	while (!done) {
-		if ((r = siphon_loop_step(pg->loop, 1000)) != 0)
+		if ((r = siphon_loop_step(pg->loop, SIPHON_ENG_TICK_MS)) != 0)
 			return r;
 		siphon_eng_progress(pg->eng, pg->lane_rs, pg->nlanes, pg->cat.total_bytes, t0, &next);
 		/*
@@ -85,6 +86,7 @@ transfer(struct pg *pg)
 				siphon_pg_local_report_rejected(pg->ctx, "schema",
 				                                siphon_strbuf_str(&pg->pre_proc->err));
 			siphon_log(pg->ctx, SIPHON_LOG_INFO, "schema restored; loading table data");
+			siphon_event_step(pg->ctx, "table data");
 			if ((r = pg_open_local_lanes(pg)) != 0)
 				return r;
 			lanes_open = 1;
@@ -250,6 +252,7 @@ pg_transfer(struct siphon_run *eng, void *st)
 	int r;
 
 	(void)eng;
+	siphon_event_step(pg->ctx, "schema");
 	if ((r = pg_create_tmpdb(pg)) != 0 || (r = pg_start_dumps(pg)) != 0)
 		return r;
 	return transfer(pg);
@@ -264,6 +267,7 @@ pg_finish(struct siphon_run *eng, void *st)
 	(void)eng;
 	if ((r = pg_release_snapshot(pg)) != 0 || (r = pg_finish_local(pg)) != 0)
 		return r;
+	siphon_event_step(pg->ctx, "swap");
 	return pg_swap(pg);
 }
 

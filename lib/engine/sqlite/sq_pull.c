@@ -16,6 +16,7 @@
  * the server's copy is removed by the script's traps.
  */
 #include "engine/sqlite/sq_pull_int.h"
+#include "util/event.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -108,7 +109,14 @@ sq_finish(struct siphon_run *eng, void *st)
 	int r;
 
 	(void)eng;
-	if ((r = sq_tmp_finish(sq)) != 0 || (r = sq_verify(sq)) != 0 || (r = sq_swap(sq)) != 0)
+	siphon_event_step(sq->ctx, "writing the file");
+	if ((r = sq_tmp_finish(sq)) != 0)
+		return r;
+	siphon_event_step(sq->ctx, "integrity check");
+	if ((r = sq_verify(sq)) != 0)
+		return r;
+	siphon_event_step(sq->ctx, "swap");
+	if ((r = sq_swap(sq)) != 0)
 		return r;
 	siphon_log(sq->ctx, SIPHON_LOG_INFO,
 	           "%s: \"%s\" copied into \"%s\": %.1f MB, %lld tables, user_version %lld, application_id %lld, integrity ok",

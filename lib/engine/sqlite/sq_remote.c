@@ -197,7 +197,7 @@ sq_copy(struct sq *sq)
 	/* The one file is the one "table" of the events. */
 	ev = siphon_event_table_start(sq->ctx, &who, 0);
 	while (sq->copy->state != SIPHON_RS_DONE) {
-		if ((r = siphon_loop_step(sq->loop, 1000)) != 0)
+		if ((r = siphon_loop_step(sq->loop, SIPHON_ENG_TICK_MS)) != 0)
 			goto out;
 		siphon_event_table_data(sq->ctx, ev, sq->copy->raw_bytes - seen, -1, sq->copy->wire_bytes);
 		seen = sq->copy->raw_bytes;
