@@ -208,14 +208,14 @@ common()
 	check "$sh" "siphon pull db1:" ""
 	check "$sh" "siphon config show " prod staging
 	check "$sh" "siphon config set " prod staging
-	check "$sh" "siphon config set prod j" jobs
+	check "$sh" "siphon config set prod j" jobs jump
 	check "$sh" "siphon config set prod comp" compress
 	check "$sh" "siphon config set prod compress " auto zstd pigz gzip none
 	check "$sh" "siphon config set prod engine my" mysql
 	check "$sh" "siphon config set prod identity id_" id_test id_other
 	check "$sh" "siphon config set prod remote_sudo " ""
-	check "$sh" "siphon config unset prod s" ssh stall-timeout
-	check "$sh" "siphon config add prod --s" --ssh --stall-timeout
+	check "$sh" "siphon config unset prod s" ssh ssh-config stall-timeout
+	check "$sh" "siphon config add prod --s" --ssh --ssh-config --stall-timeout
 	check "$sh" "siphon config add " ""
 	check "$sh" "siphon config add prod --engine s" sqlite
 }
