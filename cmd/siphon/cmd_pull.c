@@ -104,8 +104,17 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 		goto out;
 	}
 	if ((r = cli_pull_resolve(ctx, &pa, main_config, &cfg, &profile, err, sizeof(err))) != 0) {
-		/* The line says what to do: no pointer to --help. */
-		fprintf(stderr, "siphon: %s\n", err);
+		if (mode == MODE_DOCTOR) {
+			/* The profile file or the target: doctor's first finding. */
+			struct siphon_check c = {.name = "config", .title = "the options are complete",
+			                         .status = SIPHON_CHECK_FAIL, .detail = err, .rc = r};
+
+			cli_doctor_line(&doc, &c);
+			cli_doctor_total(&doc);
+		} else {
+			/* The line says what to do: no pointer to --help. */
+			fprintf(stderr, "siphon: %s\n", err);
+		}
 		code = cli_exit_code(r);
 		goto out;
 	}
@@ -146,7 +155,10 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 	snprintf(po.target, sizeof(po.target), "%s:%s", siphon_opts_str(pa.opts, "host"),
 	         siphon_opts_str(pa.opts, "database"));
 	if (mode == MODE_DOCTOR) {
-		fprintf(stdout, "checking a pull of %s\n", po.target);
+		if (profile != NULL)
+			fprintf(stdout, "checking a pull of profile %s (%s)\n", profile, po.target);
+		else
+			fprintf(stdout, "checking a pull of %s\n", po.target);
 		r = siphon_doctor(ctx, pa.opts, cli_doctor_line, &doc);
 		cli_doctor_total(&doc);
 		/* The checklist said it all; the exit status says which kind. */

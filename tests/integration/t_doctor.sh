@@ -5,6 +5,8 @@
 #   - each kind of broken one: the failing step is FAIL with its one-line reason, the steps after
 #     it "skip", and the exit status is the one a pull would end with: an unknown host key (4),
 #     a refused key (5), a missing database (6);
+#   - `doctor PROFILE` from a profile file in a temporary HOME, and a broken profile file: the
+#     "config" finding fails with the file, the line and the did-you-mean, exit 2;
 #   - findings that do not stop a pull are warnings, exit 0: a busy local database (the checks
 #     after it still run), more channels than the server's MaxSessions (10 in the harness).
 . "$(dirname "$0")/../harness/lib.sh"
@@ -85,5 +87,27 @@ if engine_try pg; then
 	line warn sessions pg
 	grep -q "MaxSessions" "$H/run/out" || it_fail "pg: the sessions warning does not name MaxSessions"
 	assert_left_clean pg
+
+	home=$H/home-doctor
+	mkdir -p "$home/.config/siphon"
+	cat > "$home/.config/siphon/config" <<EOF
+[prod]
+ssh = $SIPHON_IT_SSH_USER@$SIPHON_IT_SSH_HOST:$SIPHON_IT_SSH_PORT
+database = app
+into = $KEEP_TARGET
+identity = $SIPHON_IT_KEY
+known-hosts = $SIPHON_IT_KNOWN_HOSTS
+EOF
+	chmod 600 "$home/.config/siphon/config"
+	HOME=$home siphon_run doctor prod
+	assert_rc 0 "pg: doctor of a profile"
+	head -n 1 "$H/run/out" | grep -q "^checking a pull of profile prod " || it_fail "pg: no heading for the profile"
+	line ok read pg
+	printf '[prod]\nssh = x\ndatabse = app\n' > "$home/bad.conf"
+	HOME=$home siphon_run doctor --config "$home/bad.conf" prod
+	assert_rc 2 "pg: doctor of a broken profile file"
+	grep -q "^  FAIL  config .*bad.conf:3: unknown key 'databse'.*did you mean 'database'" "$H/run/out" ||
+		it_fail "pg: the config finding does not say what is wrong: $(cat "$H/run/out")"
+	assert_target_unchanged pg
 fi
 cat "$H/run/out"  # the last checklist, for the log
