@@ -43,6 +43,7 @@ struct doc {
 	int first_rc;              /* the first failure's code */
 	char first_msg[1024];      /* and its message (the context's is overwritten) */
 	int engine_named;          /* --engine: choose did not look for the database */
+	int chosen;                /* choose succeeded; its findings wait for inspect */
 };
 
 static int
@@ -213,8 +214,6 @@ any_tools(const struct siphon_run *run)
 static void
 after_choose(struct doc *d, const struct siphon_run *run, int rc)
 {
-	const char *db = siphon_opts_str(d->opts, "database");
-
 	if (rc != 0) {
 		if (run != NULL && run->source->has_shell && !any_tools(run)) {
 			fail(d, "tools", rc);
@@ -224,7 +223,24 @@ after_choose(struct doc *d, const struct siphon_run *run, int rc)
 		fail(d, "database", rc);
 		return;
 	}
-	say(d, "tools", SIPHON_CHECK_PASS, 0, "%s", run->engine->tools);
+	/* The rest once the catalog says which tools and versions (after_inspect). */
+	d->chosen = 1;
+}
+
+/*
+ * What choose found, reported after inspect, which names the tools the
+ * pull runs and their version (the catalog's tools line; the engine's list
+ * of tools when inspect failed before saying).
+ */
+static void
+report_choice(struct doc *d, const struct siphon_run *run)
+{
+	const char *db = siphon_opts_str(d->opts, "database");
+
+	if (!d->chosen)
+		return;
+	d->chosen = 0;
+	say(d, "tools", SIPHON_CHECK_PASS, 0, "%s", run->cat.tools[0] != '\0' ? run->cat.tools : run->engine->tools);
 	if (strcmp(run->codec_name, "gzip") == 0)
 		say(d, "compressor", SIPHON_CHECK_WARN, 0,
 		    "only gzip, on %d core%s; install zstd (or pigz) on the server for much faster pulls",
@@ -243,6 +259,7 @@ after_inspect(struct doc *d, const struct siphon_run *run, int rc)
 {
 	char size[32];
 
+	report_choice(d, run);
 	if (rc != 0) {
 		/* With --engine, the catalog is the first look at the database. */
 		fail(d, d->engine_named ? "database" : "read", rc);
@@ -262,6 +279,7 @@ after_check(struct doc *d, const struct siphon_run *run, int rc)
 	char freeb[32], need[32];
 	long long fr;
 
+	report_choice(d, run);
 	if (rc == SIPHON_EBUSY) {
 		say(d, "local", SIPHON_CHECK_WARN, 0, "%s", siphon_ctx_errmsg(d->ctx));
 		return;

@@ -28,6 +28,7 @@ struct siphon_cat_object {
 
 struct siphon_catalog {
 	char server[128];      /* "PostgreSQL 15", "MariaDB 10.11.6-MariaDB-0+deb12u1" */
+	char tools[384];       /* the server's tools the pull runs: "pg_dump 15.18 in DIR" */
 	struct siphon_cat_table *tables;
 	int ntables, captables;
 	struct siphon_cat_object *objects;

@@ -103,6 +103,7 @@ EOF
 	assert_rc 0 "pg: doctor of a profile"
 	head -n 1 "$H/run/out" | grep -q "^checking a pull of profile prod " || it_fail "pg: no heading for the profile"
 	line ok read pg
+	grep -q "^  ok    tools .*pg_dump and psql [0-9.]* in /" "$H/run/out" || it_fail "pg: the tools line does not give their version and place"
 	printf '[prod]\nssh = x\ndatabse = app\n' > "$home/bad.conf"
 	HOME=$home siphon_run doctor --config "$home/bad.conf" prod
 	assert_rc 2 "pg: doctor of a broken profile file"

@@ -207,6 +207,7 @@ publish_catalog(struct my *my)
 
 	snprintf(c->server, sizeof(c->server), "%s %s", my->cat.mariadb ? "MariaDB" : "MySQL",
 	         my->cat.version);
+	snprintf(c->tools, sizeof(c->tools), "%s", my->client != NULL ? my->client : "");
 	for (i = 0; i < my->cat.ntables; i++) {
 		const struct siphon_my_table *t = &my->cat.tables[i];
 

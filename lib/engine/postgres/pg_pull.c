@@ -159,6 +159,8 @@ publish_catalog(struct pg *pg)
 
 	snprintf(c->server, sizeof(c->server), "PostgreSQL %s",
 	         siphon_pg_major_text(siphon_pg_num_major(pg->cat.server_num), mt, sizeof(mt)));
+	snprintf(c->tools, sizeof(c->tools), "pg_dump and psql %s in %s", pg->tools.t[pg->pgi].version,
+	         pg->tools.t[pg->pgi].bindir);
 	for (i = 0; i < pg->cat.ntables; i++) {
 		const struct siphon_pg_table *t = &pg->cat.tables[i];
 

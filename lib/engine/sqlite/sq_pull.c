@@ -68,6 +68,7 @@ sq_inspect_phase(struct siphon_run *eng, void *st)
 	    (r = sq_remote_tool(sq)) != 0 || (r = sq_inspect(sq)) != 0)
 		return r;
 	snprintf(eng->cat.server, sizeof(eng->cat.server), "SQLite %s", sq->facts.version);
+	snprintf(eng->cat.tools, sizeof(eng->cat.tools), "%s", siphon_probe_tool(&eng->probe, "sqlite3"));
 	piece.bytes = sq->need > 0 ? (uint64_t)sq->need : 0;
 	eng->cat.total_bytes = piece.bytes;
 	/* One file, one channel: the plan is known once the file is. */
