@@ -59,6 +59,8 @@ add_line(struct siphon_config *cfg, size_t at, char *text, enum cfg_kind kind)
 	/* The line before the new last one gets its end. */
 	if (at == cfg->n && at > 0 && cfg->lines[at - 1].eol == CFG_EOL_NONE)
 		cfg->lines[at - 1].eol = cfg->new_eol;
+	else if (at == cfg->n && at > 0 && cfg->lines[at - 1].eol == CFG_EOL_CR)
+		cfg->lines[at - 1].eol = CFG_EOL_CRLF;
 	if (siphon_cfg_insert(cfg, at, &l) != 0) {
 		free(text);
 		return -1;
@@ -156,9 +158,17 @@ replace_value(struct siphon_config *cfg, size_t k, char *f, const char *value)
 	struct siphon_strbuf sb = {0};
 	char *v = strdup(value);
 
+	/*
+	 * An empty value followed at once by its comment ("key = # note"):
+	 * the comment needs a blank before it, or it would read as the new
+	 * value's end.
+	 */
+	const char *sep = l->text[l->vend] == '#' ? " " : "";
+
 	if (v == NULL ||
 	    siphon_strbuf_append(&sb, l->text, l->vstart) != 0 ||
 	    siphon_strbuf_puts(&sb, f) != 0 ||
+	    siphon_strbuf_puts(&sb, sep) != 0 ||
 	    siphon_strbuf_puts(&sb, l->text + l->vend) != 0) {
 		free(v);
 		free(f);

@@ -298,6 +298,13 @@ siphon_cfg_parse_lines(struct siphon_ctx *ctx, struct siphon_config *cfg, const 
 		if (nl != NULL && end > pos && data[end - 1] == '\r') {
 			l.eol = CFG_EOL_CRLF;
 			end--;
+		} else if (nl == NULL && end > pos && data[end - 1] == '\r') {
+			/*
+			 * A CR at the very end ends the line, as it will once an
+			 * edit appends after it (no value ends in a CR).
+			 */
+			l.eol = CFG_EOL_CR;
+			end--;
 		}
 		if ((l.text = strndup(data + pos, end - pos)) == NULL)
 			return siphon_err_oom(ctx);
@@ -305,7 +312,7 @@ siphon_cfg_parse_lines(struct siphon_ctx *ctx, struct siphon_config *cfg, const 
 			siphon_cfg_line_free(&l);
 			return siphon_err_oom(ctx);
 		}
-		if (cfg->n == 1 && l.eol != CFG_EOL_NONE)
+		if (cfg->n == 1 && l.eol != CFG_EOL_NONE && l.eol != CFG_EOL_CR)
 			cfg->new_eol = l.eol;
 		if ((r = parse_line(ctx, cfg, cfg->n, &cfg->lines[cfg->n - 1], section)) != 0)
 			return r;
@@ -337,9 +344,9 @@ siphon_cfg_render(const struct siphon_config *cfg, size_t *len)
 
 		memcpy(out + n, cfg->lines[i].text, tl);
 		n += tl;
-		if (cfg->lines[i].eol == CFG_EOL_CRLF)
+		if (cfg->lines[i].eol == CFG_EOL_CRLF || cfg->lines[i].eol == CFG_EOL_CR)
 			out[n++] = '\r';
-		if (cfg->lines[i].eol != CFG_EOL_NONE)
+		if (cfg->lines[i].eol == CFG_EOL_LF || cfg->lines[i].eol == CFG_EOL_CRLF)
 			out[n++] = '\n';
 	}
 	out[n] = '\0';

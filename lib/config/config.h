@@ -27,6 +27,7 @@ enum cfg_eol {
 	CFG_EOL_NONE = 0,   /* the last line, without an end */
 	CFG_EOL_LF,
 	CFG_EOL_CRLF,
+	CFG_EOL_CR,         /* the last line, ending in a CR alone (a CRLF cut short) */
 };
 
 /* One line; its number is its index + 1. */
