@@ -55,14 +55,13 @@ check_index(const char *name)
 	return -1;
 }
 
-/* Reports a finding; those before it that were never reported are skipped ones. */
+/* The findings before the n-th that were never reported: skipped ones. */
 static void
-emit(struct doc *d, const struct siphon_check *c)
+skip_before(struct doc *d, size_t n)
 {
 	struct siphon_check skip = {.status = SIPHON_CHECK_SKIP, .detail = ""};
-	int ix = check_index(c->name);
 
-	for (int i = 0; ix >= 0 && i < ix; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (d->done[i])
 			continue;
 		d->done[i] = 1;
@@ -70,7 +69,16 @@ emit(struct doc *d, const struct siphon_check *c)
 		skip.title = check_titles[i];
 		d->fn(d->arg, &skip);
 	}
+}
+
+/* Reports a finding; those before it that were never reported are skipped ones. */
+static void
+emit(struct doc *d, const struct siphon_check *c)
+{
+	int ix = check_index(c->name);
+
 	if (ix >= 0) {
+		skip_before(d, (size_t)ix);
 		if (d->done[ix])
 			return;
 		d->done[ix] = 1;
@@ -387,22 +395,6 @@ report(void *arg, struct siphon_run *run)
 	check_sessions(arg, run);
 }
 
-/* Every finding not reported yet: not reached. */
-static void
-skip_rest(struct doc *d)
-{
-	struct siphon_check skip = {.status = SIPHON_CHECK_SKIP, .detail = ""};
-
-	for (size_t i = 0; i < NCHECKS; i++) {
-		if (d->done[i])
-			continue;
-		d->done[i] = 1;
-		skip.name = check_names[i];
-		skip.title = check_titles[i];
-		d->fn(d->arg, &skip);
-	}
-}
-
 int
 siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_check_fn fn, void *arg)
 {
@@ -429,7 +421,8 @@ siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_che
 	/* A failure before the connect is the options'. */
 	if (r != 0 && d.first_rc == 0 && !d.done[0])
 		fail(&d, "config", r);
-	skip_rest(&d);
+	/* Every finding not reported yet: not reached. */
+	skip_before(&d, NCHECKS);
 	if (d.first_rc != 0) {
 		siphon_err(ctx, d.first_rc, "%s", d.first_msg);
 		return d.first_rc;
