@@ -395,8 +395,10 @@ report(void *arg, struct siphon_run *run)
 	check_sessions(arg, run);
 }
 
-int
-siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_check_fn fn, void *arg)
+/* The checks of a whole pull, or (login_only) up to the unattended login. */
+static int
+doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_check_fn fn, void *arg,
+       int login_only)
 {
 	struct siphon_run_request req;
 	struct doc d;
@@ -417,15 +419,29 @@ siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_che
 	req.phase_arg = &d;
 	req.check_fn = engine_check;
 	req.check_arg = &d;
+	req.login_only = login_only;
 	r = siphon_pull_run(ctx, opts, &req, NULL);
 	/* A failure before the connect is the options'. */
 	if (r != 0 && d.first_rc == 0 && !d.done[0])
 		fail(&d, "config", r);
 	/* Every finding not reported yet: not reached. */
-	skip_before(&d, NCHECKS);
+	skip_before(&d, login_only ? (size_t)check_index("unattended") + 1 : NCHECKS);
 	if (d.first_rc != 0) {
 		siphon_err(ctx, d.first_rc, "%s", d.first_msg);
 		return d.first_rc;
 	}
 	return 0;
+}
+
+int
+siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_check_fn fn, void *arg)
+{
+	return doctor(ctx, opts, fn, arg, 0);
+}
+
+int
+siphon_doctor_login(struct siphon_ctx *ctx, const struct siphon_opts *opts, siphon_check_fn fn,
+                    void *arg)
+{
+	return doctor(ctx, opts, fn, arg, 1);
 }

@@ -607,6 +607,14 @@ typedef void (*siphon_check_fn)(void *arg, const struct siphon_check *c);
  */
 int siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts,
                   siphon_check_fn fn, void *arg);
+/*
+ * The same up to the "unattended" finding (connect and log in, nothing
+ * else): whether a scheduled pull could log in with nobody at the
+ * keyboard.  Set no prompt on ctx, so that a key needing its passphrase
+ * fails as it would under cron.
+ */
+int siphon_doctor_login(struct siphon_ctx *ctx, const struct siphon_opts *opts,
+                        siphon_check_fn fn, void *arg);
 
 /*
  * The plain Host names (no wildcard) of the user's ssh_config (file: the
@@ -616,5 +624,72 @@ int siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts,
  */
 int siphon_ssh_config_hosts(struct siphon_ctx *ctx, const char *file,
                             void (*fn)(void *arg, const char *host), void *arg);
+
+/*
+ * Schedules: a profile pulled unattended at set times, by the user's cron
+ * (one marked block per profile in the crontab, read with `crontab -l` and
+ * written with `crontab FILE`; every other line kept byte for byte) or by
+ * a systemd user timer (~/.config/systemd/user/siphon-PROFILE.timer and
+ * .service).  A profile has at most one: installing one kind removes the
+ * other.  The job runs `PROGRAM pull --unattended PROFILE` with what cron
+ * lacks (HOME, PATH, the XDG directories and the local database's
+ * PG and MySQL settings that are set, SIPHON_CONFIG for a profile file
+ * other than the default); never a secret.
+ */
+
+/*
+ * Checks a cron expression (five fields: minute hour day-of-month month
+ * day-of-week, with lists, ranges, steps, month and day names; or @hourly,
+ * @daily, @weekly, @monthly, @yearly).  0, or SIPHON_EUSAGE with one line
+ * saying what is wrong.
+ */
+int siphon_cron_check(struct siphon_ctx *ctx, const char *expr);
+/*
+ * The next time (seconds since 1970) after `after` at which cron runs
+ * expr, in local time, daylight saving changes as Debian's cron handles
+ * them.  0, or -1 when expr is bad or never runs within ten years.
+ */
+int siphon_cron_next_run(const char *expr, int64_t after, int64_t *next);
+
+struct siphon_schedule_request {
+	const char *profile;
+	const char *cron;          /* when: a cron expression (siphon_cron_check) */
+	int systemd;               /* a systemd user timer, not a crontab entry */
+	const char *random_delay;  /* systemd only: RandomizedDelaySec ("30min"); NULL */
+	const char *program;       /* the absolute path of siphon to run */
+	const char *config;        /* the profile file to name; NULL: the default one */
+};
+
+/*
+ * Installs (or replaces) the schedule of req->profile.  What it did and
+ * what the user still has to do (no systemd user manager here: the
+ * commands to run) are logged at SIPHON_LOG_INFO.  0; SIPHON_EUSAGE (bad
+ * expression or delay, a crontab whose siphon blocks were cut by hand);
+ * SIPHON_ELOCAL (no crontab command, crontab or systemctl refused, a unit
+ * file not written), each with one line.
+ */
+int siphon_schedule_install(struct siphon_ctx *ctx, const struct siphon_schedule_request *req);
+/*
+ * Removes the schedule of profile, of either kind.  0, SIPHON_EUSAGE when
+ * it has none, or SIPHON_ELOCAL.
+ */
+int siphon_schedule_remove(struct siphon_ctx *ctx, const char *profile);
+
+struct siphon_schedule {
+	const char *profile;
+	const char *kind;          /* "cron" or "systemd" */
+	const char *cron;          /* the expression, as in the entry */
+	int64_t next;              /* its next run (seconds since 1970); -1: unknown */
+	const char *where;         /* "crontab", or the timer file as "~/..." */
+};
+
+typedef void (*siphon_schedule_fn)(void *arg, const struct siphon_schedule *s);
+
+/*
+ * Hands each schedule to fn: the crontab's blocks, then the timers.  A
+ * crontab that cannot be read (no cron installed) is logged at
+ * SIPHON_LOG_INFO and skipped.  0, or the first failure.
+ */
+int siphon_schedule_list(struct siphon_ctx *ctx, siphon_schedule_fn fn, void *arg);
 
 #endif

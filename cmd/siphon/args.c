@@ -51,9 +51,36 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 	{ .name = NULL },
 };
 
+const struct siphon_optdef cli_schedule_options[] = {
+	{ .name = "daily", .type = SIPHON_OPT_STRING, .metavar = "HH:MM", .scope = "cli",
+	  .help = "pull every day at this local time" },
+	{ .name = "hourly", .type = SIPHON_OPT_FLAG, .scope = "cli",
+	  .help = "pull every hour, on the hour" },
+	{ .name = "cron", .type = SIPHON_OPT_STRING, .metavar = "EXPR", .scope = "cli",
+	  .help = "pull when cron expression EXPR says: five fields (minute hour day-of-month month "
+	          "day-of-week: '30 3 * * mon-fri') or @daily, @hourly, @weekly, @monthly" },
+	{ .name = "systemd", .type = SIPHON_OPT_FLAG, .scope = "cli",
+	  .help = "install a systemd user timer (Persistent: a run missed while the machine was off "
+	          "comes at its next start) instead of a crontab entry" },
+	{ .name = "random-delay", .type = SIPHON_OPT_STRING, .metavar = "DURATION", .scope = "cli",
+	  .help = "with --systemd: start up to DURATION (30min, 1h) late, at random "
+	          "(RandomizedDelaySec)" },
+	{ .name = "no-check", .type = SIPHON_OPT_FLAG, .scope = "cli",
+	  .help = "do not log in to the server to check that the profile can run unattended" },
+	{ .name = "list", .type = SIPHON_OPT_FLAG, .scope = "cli",
+	  .help = "list every schedule: its times, last run, outcome and next run" },
+	{ .name = "config", .type = SIPHON_OPT_FILE, .metavar = "FILE", .scope = "cli",
+	  .help = CONFIG_HELP },
+	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
+	  .help = "show this help and exit" },
+	{ .name = NULL },
+};
+
 /* Indexes into the tables above. */
 enum { MAIN_HELP, MAIN_VERSION, MAIN_CONFIG };
 enum { PULL_QUIET, PULL_VERBOSE, PULL_CONFIG, PULL_DRY_RUN, PULL_PROGRESS, PULL_PROGRESS_FD, PULL_HELP };
+enum { SCHED_DAILY, SCHED_HOURLY, SCHED_CRON, SCHED_SYSTEMD, SCHED_RANDOM_DELAY, SCHED_NO_CHECK,
+       SCHED_LIST, SCHED_CONFIG, SCHED_HELP };
 
 /* The names above: options of the command line alone, never profile keys. */
 const char *const cli_front_end_keys[] = {"help", "version", "config", "quiet", "verbose",
@@ -70,6 +97,9 @@ const struct cli_command cli_commands[] = {
 	{ "config unset", "remove a key from a profile", "PROFILE KEY", CLI_OPTSET_NONE },
 	{ "config add", "add a profile (--ssh HOST --database DBNAME ...)", "NAME", CLI_OPTSET_KEYS },
 	{ "config path", "print the path of the config file", "", CLI_OPTSET_NONE },
+	{ "schedule", "pull a profile unattended at set times (crontab or systemd timer); --list",
+	  "[PROFILE]", CLI_OPTSET_SCHEDULE },
+	{ "unschedule", "remove the schedule of a profile", "PROFILE", CLI_OPTSET_NONE },
 	{ "help", "show this help, or that of a command", "[COMMAND]", CLI_OPTSET_NONE },
 	{ "version", "print the version", "", CLI_OPTSET_NONE },
 };
@@ -117,7 +147,7 @@ int
 cli_opt_exits(const struct siphon_optdef *d)
 {
 	return d == &cli_main_options[MAIN_HELP] || d == &cli_main_options[MAIN_VERSION] ||
-	       d == &cli_pull_cli_options[PULL_HELP];
+	       d == &cli_pull_cli_options[PULL_HELP] || d == &cli_schedule_options[SCHED_HELP];
 }
 
 int
@@ -197,6 +227,13 @@ cli_optlist_keys(struct cli_optlist *l)
 		return -1;
 	}
 	return 0;
+}
+
+void
+cli_optlist_schedule(struct cli_optlist *l)
+{
+	memset(l, 0, sizeof(*l));
+	add_table(l, cli_schedule_options);
 }
 
 void
@@ -645,4 +682,80 @@ cli_pull_args_free(struct cli_pull_args *pa)
 {
 	siphon_opts_free(pa->opts);
 	pa->opts = NULL;
+}
+
+static int
+store_schedule(void *arg, const struct siphon_optdef *d, const char *spelled,
+               const char *optarg_, char *err, size_t errcap)
+{
+	struct cli_schedule_args *sa = arg;
+	size_t i = (size_t)(d - cli_schedule_options);
+
+	(void)spelled;
+	switch (i) {
+	case SCHED_DAILY: sa->daily = optarg_; break;
+	case SCHED_HOURLY: sa->hourly = 1; break;
+	case SCHED_CRON: sa->cron = optarg_; break;
+	case SCHED_SYSTEMD: sa->systemd = 1; break;
+	case SCHED_RANDOM_DELAY: sa->random_delay = optarg_; break;
+	case SCHED_NO_CHECK: sa->no_check = 1; break;
+	case SCHED_LIST: sa->list = 1; break;
+	case SCHED_CONFIG: sa->config = optarg_; break;
+	case SCHED_HELP: sa->help = 1; break;
+	default: return usage_err(err, errcap, "internal error: option --%s", d->name);
+	}
+	return 0;
+}
+
+/* "HH:MM" (H:MM too) as the cron expression "MM HH * * *" in sa->when. */
+static int
+daily_when(struct cli_schedule_args *sa, char *err, size_t errcap)
+{
+	const char *s = sa->daily;
+	int h = 0, m = 0, hd = 0;
+
+	while (*s >= '0' && *s <= '9' && hd < 3)
+		h = h * 10 + (*s++ - '0'), hd++;
+	if (hd == 0 || hd > 2 || *s++ != ':' || !(s[0] >= '0' && s[0] <= '9') ||
+	    !(s[1] >= '0' && s[1] <= '9') || s[2] != '\0' || h > 23 || (m = (s[0] - '0') * 10 + s[1] - '0') > 59)
+		return usage_err(err, errcap, "--daily: '%s' is not a time of day (HH:MM, 00:00 to 23:59)",
+		                 sa->daily);
+	snprintf(sa->when, sizeof(sa->when), "%d %d * * *", m, h);
+	return 0;
+}
+
+int
+cli_schedule_args_parse(struct cli_schedule_args *sa, int argc, char **argv, char *err, size_t errcap)
+{
+	struct cli_optlist l;
+	int first, kinds;
+
+	memset(sa, 0, sizeof(*sa));
+	err[0] = '\0';
+	cli_optlist_schedule(&l);
+	if ((first = parse_options(&l, store_schedule, sa, argc, argv, 0, err, errcap)) < 0)
+		return -1;
+	if (sa->help)
+		return 0;
+	if (argc - first > 1)
+		return usage_err(err, errcap, "unexpected argument '%s'", argv[first + 1]);
+	sa->profile = first < argc ? argv[first] : NULL;
+	kinds = (sa->daily != NULL) + sa->hourly + (sa->cron != NULL);
+	if (sa->list) {
+		if (sa->profile != NULL || kinds > 0 || sa->systemd || sa->random_delay != NULL)
+			return usage_err(err, errcap, "--list takes no profile and no other option");
+		return 0;
+	}
+	if (sa->profile == NULL)
+		return usage_err(err, errcap, "missing PROFILE (or --list)");
+	if (kinds != 1)
+		return usage_err(err, errcap, "say when: one of --daily HH:MM, --hourly or --cron 'EXPR'");
+	if (sa->random_delay != NULL && !sa->systemd)
+		return usage_err(err, errcap, "--random-delay needs --systemd (cron has no random delay)");
+	if (sa->daily != NULL)
+		return daily_when(sa, err, errcap);
+	snprintf(sa->when, sizeof(sa->when), "%s", sa->hourly ? "@hourly" : sa->cron);
+	if (strlen(sa->cron != NULL ? sa->cron : "") >= sizeof(sa->when))
+		return usage_err(err, errcap, "--cron: the expression is too long");
+	return 0;
 }

@@ -40,6 +40,7 @@ enum cli_optset {
 	CLI_OPTSET_NONE = 0,
 	CLI_OPTSET_PULL,    /* pull's (cli_optlist_pull) */
 	CLI_OPTSET_KEYS,    /* --KEY VALUE for every profile key (config add) */
+	CLI_OPTSET_SCHEDULE,/* schedule's (cli_optlist_schedule) */
 };
 
 /*
@@ -93,6 +94,21 @@ struct cli_pull_args {
 	const char *word;
 };
 
+/* The result of parsing `siphon schedule ...`; strings point into argv. */
+struct cli_schedule_args {
+	const char *profile;      /* NULL with --list */
+	const char *daily;        /* --daily HH:MM */
+	int hourly;
+	const char *cron;         /* --cron EXPR */
+	char when[256];           /* the cron expression the three make */
+	int systemd;
+	const char *random_delay;
+	int no_check;
+	int list;
+	int help;                 /* --help seen: nothing else was checked */
+	const char *config;
+};
+
 /* The pieces of a target; all point into buf, which the struct owns. */
 struct cli_target {
 	char *buf;
@@ -104,6 +120,7 @@ struct cli_target {
 
 extern const struct siphon_optdef cli_main_options[];
 extern const struct siphon_optdef cli_pull_cli_options[];
+extern const struct siphon_optdef cli_schedule_options[];
 /* The names of the CLI's own options, NULL-ended: not profile keys. */
 extern const char *const cli_front_end_keys[];
 extern const struct cli_command cli_commands[];
@@ -124,6 +141,8 @@ int cli_optlist_pull(struct cli_optlist *l);
  * among them).  Returns 0, or -1 when out of memory.
  */
 int cli_optlist_keys(struct cli_optlist *l);
+/* The options of schedule (never fails). */
+void cli_optlist_schedule(struct cli_optlist *l);
 void cli_optlist_free(struct cli_optlist *l);
 /* The option of l whose long name is name, or NULL. */
 const struct siphon_optdef *cli_optlist_find(const struct cli_optlist *l, const char *name);
@@ -153,6 +172,15 @@ int cli_main_args_parse(struct cli_main_args *ma, int argc, char **argv,
 int cli_pull_args_parse(struct cli_pull_args *pa, int argc, char **argv,
                         char *err, size_t errcap);
 void cli_pull_args_free(struct cli_pull_args *pa);
+
+/*
+ * Parses `schedule ...` (argv[0] is "schedule"): a profile and exactly one
+ * of --daily, --hourly, --cron (their expression in sa->when, unchecked
+ * beyond --daily's time), or --list alone.  Returns 0 (at once when --help
+ * is seen), or -1 with a one-line message in err.
+ */
+int cli_schedule_args_parse(struct cli_schedule_args *sa, int argc, char **argv, char *err,
+                            size_t errcap);
 
 /*
  * Splits "[user@]host[:port]:DBNAME" into t.  Returns 0, or -1 with a

@@ -463,8 +463,8 @@ wl_word(struct wordlist *wl, const char *prefix, const char *word)
 
 /* The option lists of the option sets, and every option once. */
 struct lists {
-	struct cli_optlist main, pull, keys;
-	const struct siphon_optdef *all[3 * CLI_OPT_MAX];
+	struct cli_optlist main, pull, keys, schedule;
+	const struct siphon_optdef *all[4 * CLI_OPT_MAX];
 	size_t n_all;
 };
 
@@ -472,6 +472,7 @@ static const char *const optset_names[] = {
 	[CLI_OPTSET_NONE] = "-",
 	[CLI_OPTSET_PULL] = "pull",
 	[CLI_OPTSET_KEYS] = "keys",
+	[CLI_OPTSET_SCHEDULE] = "schedule",
 };
 
 static void
@@ -499,6 +500,7 @@ lists_init(struct lists *ls)
 {
 	memset(ls, 0, sizeof(*ls));
 	cli_optlist_main(&ls->main);
+	cli_optlist_schedule(&ls->schedule);
 	if (cli_optlist_pull(&ls->pull) != 0 || cli_optlist_keys(&ls->keys) != 0) {
 		lists_free(ls);
 		return -1;
@@ -506,6 +508,7 @@ lists_init(struct lists *ls)
 	add_unique(ls, &ls->main);
 	add_unique(ls, &ls->pull);
 	add_unique(ls, &ls->keys);
+	add_unique(ls, &ls->schedule);
 	return 0;
 }
 
@@ -517,6 +520,8 @@ optset_list(const struct lists *ls, enum cli_optset set)
 		return &ls->pull;
 	case CLI_OPTSET_KEYS:
 		return &ls->keys;
+	case CLI_OPTSET_SCHEDULE:
+		return &ls->schedule;
 	case CLI_OPTSET_NONE:
 		break;
 	}
@@ -706,6 +711,7 @@ bash_option_cases(FILE *out, const struct lists *ls)
 	bash_option_case(out, "main", &ls->main);
 	bash_option_case(out, "pull", &ls->pull);
 	bash_option_case(out, "keys", &ls->keys);
+	bash_option_case(out, "schedule", &ls->schedule);
 }
 
 static int
@@ -960,6 +966,8 @@ fish_completes(FILE *out, const struct lists *ls)
 		fish_option(out, "pull", ls->pull.defs[i]);
 	for (size_t i = 0; i < ls->keys.n; i++)
 		fish_option(out, "keys", ls->keys.defs[i]);
+	for (size_t i = 0; i < ls->schedule.n; i++)
+		fish_option(out, "schedule", ls->schedule.defs[i]);
 	for (size_t i = 0; i < ls->keys.n; i++)
 		fish_described(out, "__siphon_kind KEY", ls->keys.defs[i]->name,
 		               ls->keys.defs[i]->help);
@@ -1101,6 +1109,8 @@ cli_complete_options(FILE *out, const char *command)
 
 	if (strcmp(command, "") == 0)
 		cli_optlist_main(&l);
+	else if (strcmp(command, "schedule") == 0)
+		cli_optlist_schedule(&l);
 	else if ((strcmp(command, "pull") != 0 && strcmp(command, "plan") != 0 &&
 	          strcmp(command, "doctor") != 0) || cli_optlist_pull(&l) != 0)
 		return -1;

@@ -226,6 +226,38 @@ cli_help_profiles(FILE *out)
 	fputs(cli_exit_codes_text, out);
 }
 
+/* The prose of `siphon schedule --help`, also the man page's; within 79 columns. */
+const char cli_schedule_about[] =
+	"Installs a scheduled pull of PROFILE for the current user: a marked block\n"
+	"in your crontab (every other line of it left as it is), or with --systemd\n"
+	"a systemd user timer (~/.config/systemd/user/siphon-PROFILE.timer and\n"
+	".service; Persistent, so a run missed while the machine was off comes at\n"
+	"its next start).  Scheduling again replaces the profile's schedule, of\n"
+	"either kind.  The job runs this siphon by its absolute path as\n"
+	"'siphon pull --unattended PROFILE', with HOME, PATH, the XDG directories,\n"
+	"the local PG and MySQL settings that are set here (never a password) and\n"
+	"SIPHON_CONFIG when the profile file is not the default one; it logs\n"
+	"itself.  Before installing, siphon logs in as the job will and warns when\n"
+	"that needs someone at the keyboard (a passphrase, an ssh-agent).\n"
+	"\n"
+	"--list shows every schedule, its last run and outcome, and its next run\n"
+	"(local time).  'siphon unschedule PROFILE' removes a profile's schedule.\n";
+
+void
+cli_help_schedule(FILE *out)
+{
+	struct cli_optlist l;
+
+	cli_optlist_schedule(&l);
+	fprintf(out, "usage: siphon schedule PROFILE --daily HH:MM | --hourly | --cron 'EXPR'\n"
+	        "                       [--systemd [--random-delay DURATION]] [--no-check]\n"
+	        "       siphon schedule --list\n"
+	        "       siphon unschedule PROFILE\n\n%s\n", cli_schedule_about);
+	print_options(out, &l);
+	fputc('\n', out);
+	fputs(cli_exit_codes_text, out);
+}
+
 void
 cli_version(FILE *out)
 {

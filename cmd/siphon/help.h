@@ -23,6 +23,8 @@ int cli_help_pull(FILE *out);
 void cli_help_config(FILE *out);
 /* `siphon profiles --help`. */
 void cli_help_profiles(FILE *out);
+/* `siphon schedule --help` (and unschedule's). */
+void cli_help_schedule(FILE *out);
 /* `siphon --version`. */
 void cli_version(FILE *out);
 

@@ -2,6 +2,7 @@
 #include "args.h"
 #include "cmd_config.h"
 #include "cmd_pull.h"
+#include "cmd_schedule.h"
 #include "completion.h"
 #include "exitcodes.h"
 #include "help.h"
@@ -80,6 +81,10 @@ main(int argc, char **argv)
 		return cli_cmd_config(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "profiles") == 0)
 		return cli_cmd_profiles(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "schedule") == 0)
+		return cli_cmd_schedule(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "unschedule") == 0)
+		return cli_cmd_unschedule(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "help") == 0) {
 		if (argc - i > 2)
 			return unexpected(argv[i + 2], NULL);
@@ -91,6 +96,9 @@ main(int argc, char **argv)
 			cli_help_config(stdout);
 		} else if (argc - i == 2 && strcmp(argv[i + 1], "profiles") == 0) {
 			cli_help_profiles(stdout);
+		} else if (argc - i == 2 && (strcmp(argv[i + 1], "schedule") == 0 ||
+		                             strcmp(argv[i + 1], "unschedule") == 0)) {
+			cli_help_schedule(stdout);
 		} else if (argc - i == 1 || strcmp(argv[i + 1], "help") == 0 ||
 		         strcmp(argv[i + 1], "version") == 0)
 			cli_help_main(stdout);

@@ -377,7 +377,7 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 	const struct siphon_engine_ops *ops;
 	int r;
 
-	if ((r = own_phase(d, SIPHON_PHASE_CONNECT, connect_server)) != 0 ||
+	if ((r = own_phase(d, SIPHON_PHASE_CONNECT, connect_server)) != 0 || d->req->login_only ||
 	    (r = own_phase(d, SIPHON_PHASE_PROBE, probe)) != 0 ||
 	    (r = own_phase(d, SIPHON_PHASE_CHOOSE, choose_all)) != 0)
 		return r;

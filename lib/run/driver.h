@@ -41,6 +41,8 @@ struct siphon_run_request {
 	int plan_only;
 	/* doctor: a busy local target is a finding (run->target.busy_sessions), not a failure. */
 	int doctor;
+	/* Stop after the connect (and login): `schedule`'s check of an unattended login. */
+	int login_only;
 	/*
 	 * Optional: called after plan (plan-only runs) or after finish, with
 	 * the run's catalog and plan, before cleanup.
