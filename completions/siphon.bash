@@ -34,7 +34,8 @@ _siphon_takes_arg()
 	--heartbeat-timeout | --stall-timeout | -i | --identity | \
 	--known-hosts | --connect-timeout | -F | --ssh-config | -J | --jump | \
 	--proxy-command | --remote-pg-opts | --remote-mysql-opts | \
-	--local-mysql-opts | --progress | --progress-fd) return 0 ;;
+	--local-mysql-opts | --progress | --progress-fd | --daily | --cron | \
+	--random-delay) return 0 ;;
 	esac
 	return 1
 }
@@ -90,6 +91,10 @@ _siphon_options()
 			--remote-mysql-opts --local-mysql-opts --no-lock \
 			--lock-all
 		;;
+	schedule)
+		_siphon_add "" "$2" --daily --hourly --cron --systemd \
+			--random-delay --no-check --list --config --help
+		;;
 	esac
 }
 
@@ -127,6 +132,12 @@ _siphon_command()
 		;;
 	'config path')
 		_siphon_optset=- _siphon_args=()
+		;;
+	'schedule')
+		_siphon_optset=schedule _siphon_args=(PROFILE)
+		;;
+	'unschedule')
+		_siphon_optset=- _siphon_args=(PROFILE)
 		;;
 	'help')
 		_siphon_optset=- _siphon_args=(COMMAND)
@@ -230,8 +241,8 @@ _siphon()
 	kind=${_siphon_args[pos]}
 	case $kind in
 	.command | COMMAND)
-		_siphon_add "" "$cur" pull plan doctor profiles config help \
-			version
+		_siphon_add "" "$cur" pull plan doctor profiles config \
+			schedule unschedule help version
 		;;
 	.subcommand)
 		_siphon_subcommands "$cmd" "$cur"

@@ -18,7 +18,8 @@ function __siphon_takes_arg
             --engine --remote-sudo --remote-threads --heartbeat-timeout \
             --stall-timeout -i --identity --known-hosts --connect-timeout -F \
             --ssh-config -J --jump --proxy-command --remote-pg-opts \
-            --remote-mysql-opts --local-mysql-opts --progress --progress-fd
+            --remote-mysql-opts --local-mysql-opts --progress --progress-fd \
+            --daily --cron --random-delay
             return 0
     end
     return 1
@@ -89,6 +90,10 @@ function __siphon_command
             printf '%s\n' keys NAME
         case 'config path'
             printf '%s\n' -
+        case 'schedule'
+            printf '%s\n' schedule PROFILE
+        case 'unschedule'
+            printf '%s\n' - PROFILE
         case 'help'
             printf '%s\n' - COMMAND
         case 'version'
@@ -141,6 +146,8 @@ complete -c siphon -n '__siphon_kind .command COMMAND' -a 'plan' -d 'show what a
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'doctor' -d 'check every step of a pull, saying how to fix it'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'profiles' -d 'list the profiles of the config file'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'config' -d 'show or change the config file'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'schedule' -d 'pull a profile at set times (--list: all)'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'unschedule' -d 'remove the schedule of a profile'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'help' -d 'show this help, or that of a command'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'version' -d 'print the version'
 complete -c siphon -n '__siphon_subcommand_of config' -a 'show' -d 'print a profile\'s settings and their origins'
@@ -210,6 +217,15 @@ complete -c siphon -n '__siphon_optset keys' -l remote-mysql-opts -x -d 'extra o
 complete -c siphon -n '__siphon_optset keys' -l local-mysql-opts -x -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
 complete -c siphon -n '__siphon_optset keys' -l no-lock -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_optset keys' -l lock-all -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
+complete -c siphon -n '__siphon_optset schedule' -l daily -x -d 'pull every day at this local time'
+complete -c siphon -n '__siphon_optset schedule' -l hourly -d 'pull every hour, on the hour'
+complete -c siphon -n '__siphon_optset schedule' -l cron -x -d 'pull when cron expression EXPR says: five fields (minute hour day-of-month month day-of-week: \'30 3 * * mon-fri\') or @daily, @hourly, @weekly, @monthly'
+complete -c siphon -n '__siphon_optset schedule' -l systemd -d 'install a systemd user timer (Persistent: a run missed while the machine was off comes at its next start) instead of a crontab entry'
+complete -c siphon -n '__siphon_optset schedule' -l random-delay -x -d 'with --systemd: start up to DURATION (30min, 1h) late, at random (RandomizedDelaySec)'
+complete -c siphon -n '__siphon_optset schedule' -l no-check -d 'do not log in to the server to check that the profile can run unattended'
+complete -c siphon -n '__siphon_optset schedule' -l list -d 'list every schedule: its times, last run, outcome and next run'
+complete -c siphon -n '__siphon_optset schedule' -l config -r -F -d 'the profile file (default: $SIPHON_CONFIG, else $XDG_CONFIG_HOME/siphon/config, else ~/.config/siphon/config)'
+complete -c siphon -n '__siphon_optset schedule' -s h -l help -d 'show this help and exit'
 complete -c siphon -n '__siphon_kind KEY' -a 'ssh' -d 'the server, when the target does not name it: a Host of ~/.ssh/config or an address'
 complete -c siphon -n '__siphon_kind KEY' -a 'database' -d 'the database on the server (SQLite: the file\'s path), when the target does not name it'
 complete -c siphon -n '__siphon_kind KEY' -a 'into' -d 'name of the local database to create or replace, or for SQLite the local file (default: DBNAME; for SQLite its base name)'

@@ -97,7 +97,7 @@ const struct cli_command cli_commands[] = {
 	{ "config unset", "remove a key from a profile", "PROFILE KEY", CLI_OPTSET_NONE },
 	{ "config add", "add a profile (--ssh HOST --database DBNAME ...)", "NAME", CLI_OPTSET_KEYS },
 	{ "config path", "print the path of the config file", "", CLI_OPTSET_NONE },
-	{ "schedule", "pull a profile unattended at set times (crontab or systemd timer); --list",
+	{ "schedule", "pull a profile at set times (--list: all)",
 	  "[PROFILE]", CLI_OPTSET_SCHEDULE },
 	{ "unschedule", "remove the schedule of a profile", "PROFILE", CLI_OPTSET_NONE },
 	{ "help", "show this help, or that of a command", "[COMMAND]", CLI_OPTSET_NONE },

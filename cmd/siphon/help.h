@@ -9,6 +9,8 @@
  * where the tools find their servers (a two-column table).
  */
 extern const char cli_pull_about[];
+/* The prose of `siphon schedule --help` and of the man page's SCHEDULES. */
+extern const char cli_schedule_about[];
 extern const char cli_pull_target[];
 extern const char cli_pull_where[];
 

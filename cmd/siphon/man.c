@@ -326,7 +326,7 @@ man_commands(FILE *out)
 int
 cli_man_generate(FILE *out)
 {
-	struct cli_optlist pull, top;
+	struct cli_optlist pull, top, sched;
 	const char *codes = strchr(cli_exit_codes_text, '\n');
 
 	if (cli_optlist_pull(&pull) != 0)
@@ -359,9 +359,15 @@ cli_man_generate(FILE *out)
 	roff_lines(out, cli_pull_where, 0);
 	fputs(".fi\n", out);
 	fputs(man_profiles_ssh, out);
+	fputs(".SH SCHEDULES\n", out);
+	roff_lines(out, cli_schedule_about, 1);
 	fputs(".SH OPTIONS\n", out);
 	for (size_t i = 0; i < pull.n; i++)
 		man_option(out, pull.defs[i]);
+	fputs(".SS schedule\n", out);
+	cli_optlist_schedule(&sched);
+	for (size_t i = 0; i < sched.n; i++)
+		man_option(out, sched.defs[i]);
 	fputs(".SS Before the command\n", out);
 	for (size_t i = 0; i < top.n; i++)
 		man_option(out, top.defs[i]);

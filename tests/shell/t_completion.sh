@@ -188,12 +188,12 @@ run()
 common()
 {
 	local sh=$1
-	check "$sh" "siphon " pull plan doctor profiles config help version
+	check "$sh" "siphon " pull plan doctor profiles config schedule unschedule help version
 	check "$sh" "siphon p" pull plan profiles
 	check "$sh" "siphon pu" pull
 	check "$sh" "siphon config " show set unset add path
 	check "$sh" "siphon config s" show set
-	check "$sh" "siphon help " pull plan doctor profiles config help version
+	check "$sh" "siphon help " pull plan doctor profiles config schedule unschedule help version
 	check "$sh" "siphon pull --co" --compress --config --connect-timeout
 	check "$sh" "siphon plan --comp" --compress
 	check "$sh" "siphon pull --compress " auto zstd pigz gzip none
@@ -218,6 +218,10 @@ common()
 	check "$sh" "siphon config add prod --s" --ssh --ssh-config --stall-timeout
 	check "$sh" "siphon config add " ""
 	check "$sh" "siphon config add prod --engine s" sqlite
+	check "$sh" "siphon schedule " prod staging
+	check "$sh" "siphon schedule prod --r" --random-delay
+	check "$sh" "siphon schedule --l" --list
+	check "$sh" "siphon unschedule " prod staging
 }
 
 if [[ -r $bash_completion ]]; then
