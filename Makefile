@@ -89,11 +89,13 @@ completions: $(B)/siphon
 	$(B)/siphon __gen-completion fish > completions/siphon.fish
 
 # The committed completions driven in bash (with bash-completion), zsh (compinit) and fish, and
-# make install/uninstall into a scratch DESTDIR: no server, no root, seconds.
+# make install/uninstall into a scratch DESTDIR: no server, no root, seconds.  t_schedule: the real
+# crontab and systemd-analyze, as a temporary user (root; skipped without it).
 shell-test: $(B)/siphon
 	tests/shell/t_completion.sh
 	tests/shell/t_targets.sh $(B)
 	tests/shell/t_install.sh . $(B)
+	tests/shell/t_schedule.sh $(B)
 
 # cmd/ may use only the public header; util sees nothing above it, codecs only util; the loop only
 # codecs and util, ssh only the loop (sources, engines and the driver sit above them); the option
