@@ -692,18 +692,26 @@ store_schedule(void *arg, const struct siphon_optdef *d, const char *spelled,
 	size_t i = (size_t)(d - cli_schedule_options);
 
 	(void)spelled;
-	switch (i) {
-	case SCHED_DAILY: sa->daily = optarg_; break;
-	case SCHED_HOURLY: sa->hourly = 1; break;
-	case SCHED_CRON: sa->cron = optarg_; break;
-	case SCHED_SYSTEMD: sa->systemd = 1; break;
-	case SCHED_RANDOM_DELAY: sa->random_delay = optarg_; break;
-	case SCHED_NO_CHECK: sa->no_check = 1; break;
-	case SCHED_LIST: sa->list = 1; break;
-	case SCHED_CONFIG: sa->config = optarg_; break;
-	case SCHED_HELP: sa->help = 1; break;
-	default: return usage_err(err, errcap, "internal error: option --%s", d->name);
-	}
+	if (i == SCHED_DAILY)
+		sa->daily = optarg_;
+	else if (i == SCHED_HOURLY)
+		sa->hourly = 1;
+	else if (i == SCHED_CRON)
+		sa->cron = optarg_;
+	else if (i == SCHED_SYSTEMD)
+		sa->systemd = 1;
+	else if (i == SCHED_RANDOM_DELAY)
+		sa->random_delay = optarg_;
+	else if (i == SCHED_NO_CHECK)
+		sa->no_check = 1;
+	else if (i == SCHED_LIST)
+		sa->list = 1;
+	else if (i == SCHED_CONFIG)
+		sa->config = optarg_;
+	else if (i == SCHED_HELP)
+		sa->help = 1;
+	else
+		return usage_err(err, errcap, "internal error: option --%s", d->name);
 	return 0;
 }
 
@@ -754,8 +762,8 @@ cli_schedule_args_parse(struct cli_schedule_args *sa, int argc, char **argv, cha
 		return usage_err(err, errcap, "--random-delay needs --systemd (cron has no random delay)");
 	if (sa->daily != NULL)
 		return daily_when(sa, err, errcap);
-	snprintf(sa->when, sizeof(sa->when), "%s", sa->hourly ? "@hourly" : sa->cron);
 	if (strlen(sa->cron != NULL ? sa->cron : "") >= sizeof(sa->when))
 		return usage_err(err, errcap, "--cron: the expression is too long");
+	snprintf(sa->when, sizeof(sa->when), "%s", sa->hourly ? "@hourly" : sa->cron);
 	return 0;
 }

@@ -354,7 +354,7 @@ siphon_schedule_install(struct siphon_ctx *ctx, const struct siphon_schedule_req
 	struct siphon_job_env env;
 	struct siphon_cron when;
 	struct siphon_job j;
-	char err[512], cmd[PATH_CAP], *line = NULL;
+	char err[512], cmd[PATH_CAP], expr[SIPHON_CRON_EXPR_MAX], *line = NULL;
 	int r, had = 0;
 
 	if (!siphon_config_name_ok(req->profile))
@@ -362,6 +362,9 @@ siphon_schedule_install(struct siphon_ctx *ctx, const struct siphon_schedule_req
 	if ((r = siphon_cron_check(ctx, req->cron)) != 0)
 		return r;
 	(void)siphon_cron_parse(req->cron, &when, err, sizeof(err));
+	/* Written with single spaces, as cron and --list read it back. */
+	if (siphon_cron_expr_of_line(req->cron, expr, sizeof(expr)) != 0)
+		return siphon_err(ctx, SIPHON_EUSAGE, "bad schedule '%s'", req->cron);
 	if (req->program == NULL || req->program[0] != '/')
 		return siphon_err(ctx, SIPHON_EUSAGE, "the program to schedule needs an absolute path");
 	if (req->random_delay != NULL && !req->systemd)
@@ -370,7 +373,7 @@ siphon_schedule_install(struct siphon_ctx *ctx, const struct siphon_schedule_req
 		return siphon_err(ctx, SIPHON_EUSAGE, "bad random delay '%s': expected a duration such as "
 		                  "30min, 1h or 90s", req->random_delay);
 	siphon_job_env_collect(&env, req->config);
-	j = (struct siphon_job){req->profile, req->program, req->cron, &when, req->random_delay, &env};
+	j = (struct siphon_job){req->profile, req->program, expr, &when, req->random_delay, &env};
 	if (req->systemd) {
 		if ((r = systemd_install(ctx, &j)) != 0)
 			return r;

@@ -16,6 +16,7 @@
 
 #include "sched/cron.h"
 #include "sched/crontab.h"
+#include "sched/job.h"
 
 static void
 use_tz(const char *tz)
@@ -315,6 +316,81 @@ test_sched_crontab_tolerant(void **state)
 	free(out);
 }
 
+/* ---- the job ---- */
+
+static void
+test_sched_job_cron_line(void **state)
+{
+	struct siphon_job_env env = {{"HOME", "PATH", "SIPHON_CONFIG"},
+	                             {"/home/ann", "/usr/bin:/bin", "/etc/my 100% siphon's.conf"}, 3};
+	struct siphon_cron c;
+	struct siphon_job j = {"prod", "/opt/siphon bin/siphon", "30 3 * * *", &c, NULL, &env};
+	char err[256], *line;
+
+	(void)state;
+	assert_int_equal(siphon_cron_parse(j.cron, &c, err, sizeof(err)), 0);
+	line = siphon_job_cron_line(&j, err, sizeof(err));
+	assert_non_null(line);
+	/* sh quoting only where needed; cron's '%' escaped inside it. */
+	assert_string_equal(line, "30 3 * * * /usr/bin/env HOME=/home/ann PATH=/usr/bin:/bin "
+	                          "SIPHON_CONFIG='/etc/my 100\\% siphon'\\''s.conf' '/opt/siphon bin/siphon' "
+	                          "pull --unattended prod >/dev/null 2>&1");
+	free(line);
+	env.value[1] = "/bin\n* * * * * evil";
+	assert_null(siphon_job_cron_line(&j, err, sizeof(err)));
+	assert_non_null(strstr(err, "PATH holds a line break"));
+}
+
+static void
+test_sched_job_units(void **state)
+{
+	struct siphon_job_env env = {{"PATH"}, {"/a\"b$c%d"}, 1};
+	struct siphon_cron c;
+	struct siphon_job j = {"prod", "/x/$iphon", "0 0 13 * 5", &c, "1h 30min", &env};
+	char err[256], *service = NULL, *timer = NULL;
+
+	(void)state;
+	assert_int_equal(siphon_cron_parse(j.cron, &c, err, sizeof(err)), 0);
+	assert_int_equal(siphon_job_units(&j, &service, &timer, err, sizeof(err)), 0);
+	assert_non_null(strstr(service, "\nType=oneshot\n"));
+	assert_non_null(strstr(service, "\nEnvironment=\"PATH=/a\\\"b$c%%d\"\n"));
+	assert_non_null(strstr(service, "\nExecStart=\"/x/$$iphon\" pull --unattended prod\n"));
+	assert_non_null(strstr(timer, "\n" SIPHON_JOB_CRON_TAG "0 0 13 * 5\n"));
+	assert_non_null(strstr(timer, "\nOnCalendar=*-*-13 00:00:00\nOnCalendar=Fri *-*-* 00:00:00\n"
+	                              "Persistent=true\nRandomizedDelaySec=1h 30min\n"));
+	assert_non_null(strstr(timer, "\nWantedBy=timers.target\n"));
+	free(service);
+	free(timer);
+	assert_true(siphon_job_delay_ok("30min"));
+	assert_true(siphon_job_delay_ok("90"));
+	assert_true(siphon_job_delay_ok("1h 30min"));
+	assert_false(siphon_job_delay_ok(""));
+	assert_false(siphon_job_delay_ok("soon"));
+	assert_false(siphon_job_delay_ok("5 fortnights"));
+	assert_false(siphon_job_delay_ok("-5s"));
+}
+
+static void
+test_sched_job_env(void **state)
+{
+	struct siphon_job_env e;
+
+	(void)state;
+	setenv("PGPASSWORD", "hunter2", 1);
+	setenv("MYSQL_PWD", "hunter2", 1);
+	setenv("PGHOST", "/run/postgresql", 1);
+	setenv("XDG_STATE_HOME", "", 1);
+	siphon_job_env_collect(&e, "/etc/siphon.conf");
+	for (size_t i = 0; i < e.n; i++) {
+		assert_string_not_equal(e.value[i], "hunter2");
+		assert_string_not_equal(e.value[i], "");
+	}
+	assert_string_equal(e.name[e.n - 1], "SIPHON_CONFIG");
+	assert_string_equal(e.value[e.n - 1], "/etc/siphon.conf");
+	unsetenv("PGPASSWORD");
+	unsetenv("MYSQL_PWD");
+}
+
 int
 main(void)
 {
@@ -328,6 +404,9 @@ main(void)
 		cmocka_unit_test(test_sched_crontab_add_replace_remove),
 		cmocka_unit_test(test_sched_crontab_malformed),
 		cmocka_unit_test(test_sched_crontab_tolerant),
+		cmocka_unit_test(test_sched_job_cron_line),
+		cmocka_unit_test(test_sched_job_units),
+		cmocka_unit_test(test_sched_job_env),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
