@@ -531,7 +531,8 @@ list_systemd(struct siphon_ctx *ctx, siphon_schedule_fn fn, void *arg)
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), by_name);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(names[i]);
 
