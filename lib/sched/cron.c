@@ -4,6 +4,7 @@
  * the next time cron runs one, and systemd's calendar syntax for it.
  */
 #include "sched/cron.h"
+#include "sched/msg.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -39,23 +40,6 @@ static const struct {
 	{"@weekly", "0 0 * * 0"}, {"@daily", "0 0 * * *"},    {"@midnight", "0 0 * * *"},
 	{"@hourly", "0 * * * *"},
 };
-
-static int fail(char *err, size_t errcap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errcap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errcap, fmt, ap);
-	va_end(ap);
-	/* The text quotes the user's; keep it on one line. */
-	for (char *p = err; *p != '\0'; p++)
-		if ((unsigned char)*p < ' ' || *p == 0x7f)
-			*p = '?';
-	return -1;
-}
 
 /* A number or a name of field f at *p (advanced); -1 when there is none. */
 static int
@@ -101,7 +85,7 @@ item(int k, const char *s, size_t len, uint64_t *bits, char *err, size_t errcap)
 	int from, to, step = 1, range = 0;
 
 	if (len == 0)
-		return fail(err, errcap, "the %s field has an empty item (two commas, or one at an end)",
+		return siphon_sched_msg(err, errcap, "the %s field has an empty item (two commas, or one at an end)",
 		            f->title);
 	snprintf(text, sizeof(text), "%.*s", (int)(len < 63 ? len : 63), s);
 	if (*p == '*') {
@@ -111,40 +95,40 @@ item(int k, const char *s, size_t len, uint64_t *bits, char *err, size_t errcap)
 		range = 1;
 	} else {
 		if ((from = value(f, &p)) < 0)
-			return fail(err, errcap, "the %s field: '%s' is not a number%s", f->title, text,
+			return siphon_sched_msg(err, errcap, "the %s field: '%s' is not a number%s", f->title, text,
 			            f->names != NULL ? " or a name" : "");
 		to = from;
 		if (*p == '-') {
 			p++;
 			if ((to = value(f, &p)) < 0)
-				return fail(err, errcap, "the %s field: '%s' has no end after '-'", f->title, text);
+				return siphon_sched_msg(err, errcap, "the %s field: '%s' has no end after '-'", f->title, text);
 			range = 1;
 		}
 		if (from < f->lo || from > f->hi || to < f->lo || to > f->hi)
-			return fail(err, errcap, "the %s field: '%s' is out of range (%d to %d)", f->title, text,
+			return siphon_sched_msg(err, errcap, "the %s field: '%s' is out of range (%d to %d)", f->title, text,
 			            f->lo, f->hi);
 		if (to < from)
-			return fail(err, errcap, "the %s field: the range '%s' goes backwards", f->title, text);
+			return siphon_sched_msg(err, errcap, "the %s field: the range '%s' goes backwards", f->title, text);
 	}
 	if (*p == '/') {
 		long v = 0;
 
 		if (!range)
-			return fail(err, errcap, "the %s field '%s': a step needs a range or '*' (write %d-%d/%s)",
+			return siphon_sched_msg(err, errcap, "the %s field '%s': a step needs a range or '*' (write %d-%d/%s)",
 			            f->title, text, from, f->hi, p + 1);
 		p++;
 		if (!isdigit((unsigned char)*p))
-			return fail(err, errcap, "the %s field: '%s' has no step after '/'", f->title, text);
+			return siphon_sched_msg(err, errcap, "the %s field: '%s' has no step after '/'", f->title, text);
 		while (isdigit((unsigned char)*p) && v < 1000)
 			v = v * 10 + (*p++ - '0');
 		/* A step beyond the range is cron's too: the first value alone. */
 		if (v < 1 || v > 999)
-			return fail(err, errcap, "the %s field: the step of '%s' must be from 1 to 999", f->title,
+			return siphon_sched_msg(err, errcap, "the %s field: the step of '%s' must be from 1 to 999", f->title,
 			            text);
 		step = (int)v;
 	}
 	if (*p != '\0')
-		return fail(err, errcap, "the %s field: '%s' is not a value, a range or a step", f->title,
+		return siphon_sched_msg(err, errcap, "the %s field: '%s' is not a value, a range or a step", f->title,
 		            text);
 	set_range(bits, k, from, to, step);
 	return 0;
@@ -200,21 +184,21 @@ siphon_cron_parse(const char *expr, struct siphon_cron *c, char *err, size_t err
 		size_t wl = strcspn(s, " \t");
 
 		if (s[wl + strspn(s + wl, " \t")] != '\0')
-			return fail(err, errcap, "'%s': nothing may follow %.*s", expr, (int)wl, s);
+			return siphon_sched_msg(err, errcap, "'%s': nothing may follow %.*s", expr, (int)wl, s);
 		for (size_t i = 0; i < sizeof(macros) / sizeof(macros[0]); i++)
 			if (strlen(macros[i].word) == wl && strncasecmp(s, macros[i].word, wl) == 0)
 				return siphon_cron_parse(macros[i].fields, c, err, errcap);
 		if (wl == 7 && strncasecmp(s, "@reboot", 7) == 0)
-			return fail(err, errcap, "@reboot is not a time of day: a scheduled pull needs one "
+			return siphon_sched_msg(err, errcap, "@reboot is not a time of day: a scheduled pull needs one "
 			            "(@daily, or five fields)");
-		return fail(err, errcap, "'%.*s' is none of @hourly, @daily, @midnight, @weekly, @monthly, "
+		return siphon_sched_msg(err, errcap, "'%.*s' is none of @hourly, @daily, @midnight, @weekly, @monthly, "
 		            "@yearly, @annually", (int)wl, s);
 	}
 	while (*s != '\0') {
 		size_t wl = strcspn(s, " \t");
 
 		if (n == 5)
-			return fail(err, errcap, "'%s' has more than five fields (minute hour day-of-month month "
+			return siphon_sched_msg(err, errcap, "'%s' has more than five fields (minute hour day-of-month month "
 			            "day-of-week); the command is siphon's", expr);
 		start[n] = s;
 		len[n++] = wl;
@@ -222,7 +206,7 @@ siphon_cron_parse(const char *expr, struct siphon_cron *c, char *err, size_t err
 		s += strspn(s, " \t");
 	}
 	if (n < 5)
-		return fail(err, errcap, "'%s' has %d field%s: a cron schedule has five (minute hour "
+		return siphon_sched_msg(err, errcap, "'%s' has %d field%s: a cron schedule has five (minute hour "
 		            "day-of-month month day-of-week), or is @daily, @hourly...", expr, n,
 		            n == 1 ? "" : "s");
 	for (int k = 0; k < 5; k++)
@@ -238,7 +222,7 @@ siphon_cron_parse(const char *expr, struct siphon_cron *c, char *err, size_t err
 	c->dom_star = start[2][0] == '*';
 	c->dow_star = start[4][0] == '*';
 	if (!some_day(c))
-		return fail(err, errcap, "'%s' never runs: none of its months has that day", expr);
+		return siphon_sched_msg(err, errcap, "'%s' never runs: none of its months has that day", expr);
 	return 0;
 }
 

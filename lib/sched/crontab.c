@@ -3,30 +3,13 @@
  * text; everything outside a block is copied byte for byte.
  */
 #include "sched/crontab.h"
+#include "sched/msg.h"
 
 #include "siphon.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int scan_fail(char *err, size_t errcap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-scan_fail(char *err, size_t errcap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errcap, fmt, ap);
-	va_end(ap);
-	for (char *p = err; *p != '\0'; p++)
-		if ((unsigned char)*p < ' ' || *p == 0x7f)
-			*p = '?';
-	return -1;
-}
 
 /*
  * The profile a marker line names (the line without its end, after the
@@ -109,13 +92,13 @@ siphon_crontab_scan(const char *text, size_t len,
 		line++;
 		if (starts(s, ll, SIPHON_CRONTAB_BEGIN)) {
 			if (open) {
-				scan_fail(err, errcap, "crontab line %d: a siphon block begins inside the block of "
+				siphon_sched_msg(err, errcap, "crontab line %d: a siphon block begins inside the block of "
 				          "'%s' (line %d), which has no END line; fix it with crontab -e",
 				          line, b.profile, b.line);
 				goto out;
 			}
 			if (marker_name(s + bl, ll - bl, 1, name, sizeof(name)) != 0) {
-				scan_fail(err, errcap, "crontab line %d: a siphon BEGIN line without a profile "
+				siphon_sched_msg(err, errcap, "crontab line %d: a siphon BEGIN line without a profile "
 				          "name; fix it with crontab -e", line);
 				goto out;
 			}
@@ -128,21 +111,21 @@ siphon_crontab_scan(const char *text, size_t len,
 			if (marker_name(s + el, ll - el, 0, name, sizeof(name)) != 0 || !open ||
 			    strcmp(name, b.profile) != 0) {
 				if (open)
-					scan_fail(err, errcap, "crontab line %d: this END line does not close the "
+					siphon_sched_msg(err, errcap, "crontab line %d: this END line does not close the "
 					          "block of '%s' (line %d); fix it with crontab -e", line, b.profile,
 					          b.line);
 				else
-					scan_fail(err, errcap, "crontab line %d: a siphon END line without its BEGIN "
+					siphon_sched_msg(err, errcap, "crontab line %d: a siphon END line without its BEGIN "
 					          "line; fix it with crontab -e", line);
 				goto out;
 			}
 			switch (seen_add(&seen, b.profile)) {
 			case 1:
-				scan_fail(err, errcap, "crontab line %d: a second block of profile '%s'; remove "
+				siphon_sched_msg(err, errcap, "crontab line %d: a second block of profile '%s'; remove "
 				          "one with crontab -e", b.line, b.profile);
 				goto out;
 			case -1:
-				scan_fail(err, errcap, "out of memory");
+				siphon_sched_msg(err, errcap, "out of memory");
 				goto out;
 			}
 			open = 0;
@@ -162,7 +145,7 @@ siphon_crontab_scan(const char *text, size_t len,
 		pos = next;
 	}
 	if (open) {
-		scan_fail(err, errcap, "crontab line %d: the siphon block of '%s' never ends (no END "
+		siphon_sched_msg(err, errcap, "crontab line %d: the siphon block of '%s' never ends (no END "
 		          "line); fix it with crontab -e", b.line, b.profile);
 		goto out;
 	}
@@ -214,7 +197,7 @@ siphon_crontab_edit(const char *text, size_t len, const char *profile, const cha
 	*out = NULL;
 	*out_len = 0;
 	if (job != NULL && strpbrk(job, "\r\n") != NULL)
-		return scan_fail(err, errcap, "a crontab job is one line");
+		return siphon_sched_msg(err, errcap, "a crontab job is one line");
 	if ((found = siphon_crontab_find(text, len, profile, &b, err, errcap)) < 0)
 		return -1;
 	head = found ? b.begin : len;
@@ -224,7 +207,7 @@ siphon_crontab_edit(const char *text, size_t len, const char *profile, const cha
 	cap = len + 1 + (job != NULL ? strlen(SIPHON_CRONTAB_BEGIN) + 2 * strlen(profile) +
 	                 strlen(SIPHON_CRONTAB_NOTE) + strlen(job) + strlen(SIPHON_CRONTAB_END) + 8 : 0);
 	if ((o = malloc(cap)) == NULL)
-		return scan_fail(err, errcap, "out of memory");
+		return siphon_sched_msg(err, errcap, "out of memory");
 	memcpy(o, text, head);
 	n = head;
 	if (sep)
