@@ -11,6 +11,7 @@
 #include "exitcodes.h"
 #include "help.h"
 #include "profile.h"
+#include "summary.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -64,6 +65,7 @@ add_row(void *arg, const struct siphon_schedule *s)
 {
 	struct table *t = arg;
 	struct siphon_last_pull lp;
+	char bytes[32];
 	struct row *r;
 
 	if (t->n == t->cap) {
@@ -83,8 +85,9 @@ add_row(void *arg, const struct siphon_schedule *s)
 	snprintf(r->cell[2], sizeof(r->cell[2]), "%s", s->cron);
 	if (siphon_last_pull_read(s->profile, &lp) == 0) {
 		when_text(lp.time, r->cell[3], sizeof(r->cell[3]));
+		cli_format_bytes(bytes, sizeof(bytes), lp.bytes);
 		if (lp.exit_code == CLI_EXIT_OK)
-			snprintf(r->cell[4], sizeof(r->cell[4]), "ok");
+			snprintf(r->cell[4], sizeof(r->cell[4]), "ok, %.1f s, %s", lp.seconds, bytes);
 		else
 			snprintf(r->cell[4], sizeof(r->cell[4]), "failed (exit %d)", lp.exit_code);
 	} else {

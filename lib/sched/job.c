@@ -108,6 +108,14 @@ siphon_job_cron_line(const struct siphon_job *j, char *err, size_t errcap)
 		snprintf(err, errcap, "out of memory");
 		return NULL;
 	}
+	/* Debian's cron refuses a longer command ("command too long"). */
+	if (strlen(line) - strlen(j->cron) - 1 > SIPHON_JOB_CRON_COMMAND_MAX) {
+		snprintf(err, errcap, "the job would be %zu characters, more than cron takes (%d): shorten "
+		         "PATH (it is carried as it is) or schedule with --systemd",
+		         strlen(line) - strlen(j->cron) - 1, SIPHON_JOB_CRON_COMMAND_MAX);
+		free(line);
+		return NULL;
+	}
 	return line;
 }
 

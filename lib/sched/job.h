@@ -11,6 +11,8 @@
 #include <stddef.h>
 
 #define SIPHON_JOB_ENV_MAX 24
+/* The longest command a crontab line may hold for Debian's cron (MAX_COMMAND 1000, its NUL). */
+#define SIPHON_JOB_CRON_COMMAND_MAX 999
 
 /*
  * The variables a job needs and cron does not give it: HOME, PATH, the
@@ -46,7 +48,8 @@ struct siphon_job {
  * The crontab line (caller frees): the expression, then
  * /usr/bin/env NAME=value... PROGRAM pull --unattended PROFILE, its output
  * to /dev/null (the run logs itself); words shell-quoted, '%' escaped as
- * cron wants.  NULL with err when a value holds a line break (or no memory).
+ * cron wants.  NULL with err when a value holds a line break, the command
+ * is longer than cron takes, or there is no memory.
  */
 char *siphon_job_cron_line(const struct siphon_job *j, char *err, size_t errcap);
 

@@ -336,6 +336,15 @@ test_sched_job_cron_line(void **state)
 	                          "SIPHON_CONFIG='/etc/my 100\\% siphon'\\''s.conf' '/opt/siphon bin/siphon' "
 	                          "pull --unattended prod >/dev/null 2>&1");
 	free(line);
+	{
+		char path[1100];
+
+		memset(path, 'p', sizeof(path) - 1);
+		path[sizeof(path) - 1] = '\0';
+		env.value[1] = path;
+		assert_null(siphon_job_cron_line(&j, err, sizeof(err)));
+		assert_non_null(strstr(err, "more than cron takes (999): shorten PATH"));
+	}
 	env.value[1] = "/bin\n* * * * * evil";
 	assert_null(siphon_job_cron_line(&j, err, sizeof(err)));
 	assert_non_null(strstr(err, "PATH holds a line break"));
