@@ -178,6 +178,8 @@ check_login(const char *profile, const char *config)
 
 	if (siphon_ctx_new(&ctx) != 0)
 		return;
+	fprintf(stderr, "siphon: logging in as the scheduled run of %s will (--no-check skips this)\n",
+	        profile);
 	if ((config != NULL ? cli_pull_args_parse(&pa, 4, argv, err, sizeof(err))
 	                    : cli_pull_args_parse(&pa, 2, argv_default, err, sizeof(err))) == 0 &&
 	    cli_pull_resolve(ctx, &pa, NULL, &cfg, &name, err, sizeof(err)) == 0)
