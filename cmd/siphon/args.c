@@ -88,14 +88,6 @@ cli_command_is_group(size_t i)
 	return 0;
 }
 
-void
-cli_sanitize(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
-
 static int usage_err(char *err, size_t errcap, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
