@@ -27,6 +27,9 @@ PKG_CHECK = command -v pkg-config >/dev/null 2>&1 || { echo "make: pkg-config is
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Ilib $(PKG_CFLAGS) -MMD -MP
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Integration test workers in `make check`, each with a harness of its own (tests/integration/run.sh -j):
+# the tests spend much of their time waiting (timeouts, servers, sleeps), so two share two cores well.
+IT_JOBS ?= 2
 
 LIB_SRC := $(sort $(wildcard lib/*.c lib/*/*.c lib/*/*/*.c))
 CMD_SRC := $(sort $(wildcard cmd/siphon/*.c))
@@ -119,7 +122,7 @@ check: deps
 	$(MAKE) shell-test
 	$(MAKE) fuzz-check
 	$(MAKE) asan
-	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh
+	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh -j $(IT_JOBS)
 
 # deps first, then a sub-make: it reads pkg-config after the packages are installed.
 demo: deps
