@@ -66,9 +66,9 @@ siphon_opts_new(struct siphon_opts **out)
 	n = 0;
 	add_table(defs, &n, siphon_opt_core);
 	add_table(defs, &n, siphon_opt_ssh);
+	add_table(defs, &n, siphon_opt_run);
 	for (const struct siphon_engine_ops *const *e = siphon_engines; *e != NULL; e++)
 		add_table(defs, &n, (*e)->options);
-	add_table(defs, &n, siphon_opt_run);
 	if ((r = siphon_opts_init(opts, defs, n)) != 0)
 		goto out;
 	/*
