@@ -56,7 +56,7 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 	struct siphon_ctx *ctx = NULL;
 	struct siphon_config *cfg = NULL;
 	const char *profile = NULL;
-	int view_open = 0, run_open = 0;
+	int view_open = 0, run_open = 0, say_error = 0;
 	struct siphon_pull_stats stats;
 	struct cli_progress view;
 	struct cli_runlog rl;
@@ -189,11 +189,13 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 	else
 		snprintf(message, sizeof(message), "%s failed (error %d)", name, r);
 	/* JSON on stderr: the summary object said it all, lines would not parse. */
-	if (plan || cli_progress_stderr_is_text(&view))
-		fprintf(stderr, "siphon: %s\n", message);
+	say_error = plan || cli_progress_stderr_is_text(&view);
 out:
 	if (run_open)
 		cli_profile_run_end(&pr, &rl, pa.opts, code, message, &stats, cancel_fd);
+	/* After the hook's lines: the error stays the last line on stderr. */
+	if (say_error)
+		fprintf(stderr, "siphon: %s\n", message);
 	if (view_open)
 		cli_progress_close(&view);
 	cli_signals_restore();
