@@ -8,11 +8,12 @@
 
 const struct siphon_optdef siphon_opt_run[] = {
 	{ .name = "on-success", .type = SIPHON_OPT_STRING, .metavar = "COMMAND", .scope = "run",
-	  .help = "after a successful pull of a profile, run COMMAND with /bin/sh, the outcome in "
-	          "SIPHON_* variables (see HOOKS); its failure is logged, never the pull's" },
+	  .help = "after a successful pull of a profile, run COMMAND with /bin/sh -c, the outcome "
+	          "in SIPHON_* variables (SIPHON_PROFILE, SIPHON_MESSAGE, SIPHON_BYTES, ...); its "
+	          "failure is a warning, never the pull's" },
 	{ .name = "on-failure", .type = SIPHON_OPT_STRING, .metavar = "COMMAND", .scope = "run",
-	  .help = "after a failed pull of a profile, run COMMAND with /bin/sh, the outcome "
-	          "(SIPHON_EXIT, SIPHON_MESSAGE, ...) in SIPHON_* variables" },
+	  .help = "after a failed pull of a profile, run COMMAND with /bin/sh -c, the outcome "
+	          "in SIPHON_* variables (SIPHON_EXIT, SIPHON_MESSAGE, ...)" },
 	{ .name = "hook-timeout", .type = SIPHON_OPT_INT, .metavar = "SECS", .min = 1, .max = 3600,
 	  .def = "60", .scope = "run",
 	  .help = "stop an on-success or on-failure command (its whole process group) after SECS "
