@@ -4,6 +4,7 @@
 #include "args.h"
 #include "exitcodes.h"
 #include "summary.h"
+#include "tty.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -101,7 +102,11 @@ cli_profile_run_end(struct cli_profile_run *pr, struct cli_runlog *rl,
 		goto out;
 	}
 	siphon_ctx_set_log(ctx, cli_runlog_log, rl, cli_runlog_level(rl));
-	siphon_ctx_set_cancel_fd(ctx, cancel_fd);
+	/*
+	 * Ctrl-C stops a hook, but one that ended the pull must not stop the
+	 * hook that reports it before it starts: the pipe is still readable.
+	 */
+	siphon_ctx_set_cancel_fd(ctx, cli_signals_caught() != 0 ? -1 : cancel_fd);
 	if (siphon_last_pull_write(ctx, pr->profile, &lp) != 0)
 		cli_runlog_log(rl, SIPHON_LOG_WARN, siphon_ctx_errmsg(ctx));
 

@@ -213,7 +213,6 @@ test_lock(void **state)
 	char *dir = state_home(), want[128];
 	int pipefd[2], status;
 	pid_t pid;
-	char c;
 
 	(void)state;
 	assert_int_equal(siphon_profile_lock(ctx, "prod", "siphon pull prod", &a), 0);
@@ -256,7 +255,6 @@ test_lock(void **state)
 	siphon_profile_unlock(NULL);
 	/* No bad name reaches the file system. */
 	assert_int_equal(siphon_profile_lock(ctx, "../x", "x", &a), SIPHON_EUSAGE);
-	(void)c;
 	siphon_ctx_free(ctx);
 	remove_tree(dir);
 	free(dir);
