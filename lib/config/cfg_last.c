@@ -91,17 +91,14 @@ siphon_last_pull_parse(const char *data, size_t len, struct siphon_last_pull *ou
 int
 siphon_last_pull_write(struct siphon_ctx *ctx, const char *name, const struct siphon_last_pull *lp)
 {
-	char path[4096], data[1024], *display;
+	char path[4096], data[1024], *display = NULL;
 	int w, r;
 
-	if (siphon_cfg_state_path("last/", name, "", path, sizeof(path)) != 0)
-		return siphon_err(ctx, SIPHON_EUSAGE,
-		                  "no place for the record of profile '%s': set HOME or XDG_STATE_HOME", name);
 	if ((w = siphon_last_pull_format(lp, data, sizeof(data))) < 0)
 		return siphon_err(ctx, SIPHON_EINTERNAL, "the last-pull record does not fit");
-	if ((display = siphon_cfg_display_path(path)) == NULL)
-		return siphon_err_oom(ctx);
-	r = siphon_cfg_write_file(ctx, path, display, data, (size_t)w, 0600);
+	if ((r = siphon_cfg_state_file(ctx, "record", "last/", name, "", path, sizeof(path),
+	                               &display)) == 0)
+		r = siphon_cfg_write_file(ctx, path, display, data, (size_t)w, 0600);
 	free(display);
 	return r;
 }

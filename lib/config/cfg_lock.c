@@ -112,12 +112,8 @@ siphon_profile_lock(struct siphon_ctx *ctx, const char *profile, const char *com
 	int fd = -1, r;
 
 	*out = NULL;
-	if (siphon_cfg_state_path("", profile, ".lock", path, sizeof(path)) != 0)
-		return siphon_err(ctx, SIPHON_EUSAGE,
-		                  "no place for the lock of profile '%s': set HOME or XDG_STATE_HOME", profile);
-	if ((display = siphon_cfg_display_path(path)) == NULL)
-		return siphon_err_oom(ctx);
-	if ((r = siphon_cfg_make_parents(ctx, path, display)) != 0)
+	if ((r = siphon_cfg_state_file(ctx, "lock", "", profile, ".lock", path, sizeof(path),
+	                               &display)) != 0)
 		goto out;
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
 		r = siphon_err(ctx, SIPHON_ELOCAL, "cannot open the lock %s of profile '%s': %s", display,

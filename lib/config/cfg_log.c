@@ -52,12 +52,8 @@ siphon_profile_log_open(struct siphon_ctx *ctx, const char *profile, int rotate,
 	int r;
 
 	*fd = -1;
-	if (siphon_profile_log_path(profile, path, sizeof(path)) != 0)
-		return siphon_err(ctx, SIPHON_EUSAGE,
-		                  "no place for the log of profile '%s': set HOME or XDG_STATE_HOME", profile);
-	if ((display = siphon_cfg_display_path(path)) == NULL)
-		return siphon_err_oom(ctx);
-	if ((r = siphon_cfg_make_parents(ctx, path, display)) != 0)
+	if ((r = siphon_cfg_state_file(ctx, "log", "", profile, ".log", path, sizeof(path),
+	                               &display)) != 0)
 		goto out;
 	if (rotate && (r = siphon_cfg_log_rotate(ctx, path, SIPHON_LOG_ROTATE_BYTES, SIPHON_LOG_KEEP)) != 0)
 		goto out;

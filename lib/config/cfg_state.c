@@ -7,6 +7,8 @@
  */
 #include "config/config.h"
 
+#include "util/ctx.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -31,6 +33,19 @@ siphon_cfg_state_path(const char *prefix, const char *name, const char *suffix, 
 	else
 		return -1;
 	return w > 0 && (size_t)w < cap ? 0 : -1;
+}
+
+int
+siphon_cfg_state_file(struct siphon_ctx *ctx, const char *what, const char *prefix, const char *name,
+                      const char *suffix, char *path, size_t cap, char **display)
+{
+	*display = NULL;
+	if (siphon_cfg_state_path(prefix, name, suffix, path, cap) != 0)
+		return siphon_err(ctx, SIPHON_EUSAGE, "no place for the %s of profile '%s': set HOME or "
+		                  "XDG_STATE_HOME", what, name);
+	if ((*display = siphon_cfg_display_path(path)) == NULL)
+		return siphon_err_oom(ctx);
+	return siphon_cfg_make_parents(ctx, path, *display);
 }
 
 int

@@ -112,6 +112,15 @@ int siphon_cfg_state_path(const char *prefix, const char *name, const char *suff
                           size_t cap);
 
 /*
+ * The same path into path, for a file about to be written: *display gets
+ * it as messages write it (caller frees, also on failure), the missing
+ * directories are made (0700).  what names the file in the error ("lock").
+ */
+int siphon_cfg_state_file(struct siphon_ctx *ctx, const char *what, const char *prefix,
+                          const char *name, const char *suffix, char *path, size_t cap,
+                          char **display);
+
+/*
  * The next "key=value" line of the state files (a record, a lock) from
  * *p up to end: key and value point into the bytes, with their lengths
  * (the value without its line end).  A line without '=' has an empty key.
