@@ -104,6 +104,7 @@ test_record_old_and_hostile(void **state)
 	                           "\ntables=-7\ntime=7\nunknown=1\nmessage";
 	struct siphon_last_pull lp;
 	char big[2048];
+	size_t blen = 15;
 
 	(void)state;
 	/* Written before issue 11: the new fields read as unknown. */
@@ -128,9 +129,9 @@ test_record_old_and_hostile(void **state)
 	assert_int_equal(siphon_last_pull_parse("", 0, &lp), -1);
 	/* A message longer than the field: cut, terminated, not a half character. */
 	memcpy(big, "time=1\nmessage=", 15);
-	for (size_t i = 15; i < sizeof(big); i += 2)
-		memcpy(big + i, "\xc3\xa9", 2);
-	assert_int_equal(siphon_last_pull_parse(big, sizeof(big) - 1, &lp), 0);
+	for (; blen + 2 <= sizeof(big); blen += 2)
+		memcpy(big + blen, "\xc3\xa9", 2);
+	assert_int_equal(siphon_last_pull_parse(big, blen, &lp), 0);
 	assert_true(strlen(lp.message) < sizeof(lp.message));
 	assert_int_equal(strlen(lp.message) % 2, 0);
 }
