@@ -82,6 +82,7 @@ struct cli_pull_args {
 	int quiet;
 	int verbose;
 	int dry_run;              /* --dry-run: plan only */
+	int unattended;           /* --unattended: no questions; a profile's log */
 	enum cli_progress_mode progress;
 	int progress_fd;          /* --progress-fd; -1: stderr */
 	int help;                 /* --help seen: nothing else was checked */
