@@ -33,9 +33,9 @@ _siphon_takes_arg()
 	--level | --engine | --remote-sudo | --remote-threads | \
 	--heartbeat-timeout | --stall-timeout | -i | --identity | \
 	--known-hosts | --connect-timeout | -F | --ssh-config | -J | --jump | \
-	--proxy-command | --remote-pg-opts | --remote-mysql-opts | \
-	--local-mysql-opts | --progress | --progress-fd | --daily | --cron | \
-	--random-delay) return 0 ;;
+	--proxy-command | --on-success | --on-failure | --hook-timeout | \
+	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts | \
+	--progress | --progress-fd | --daily | --cron | --random-delay) return 0 ;;
 	esac
 	return 1
 }
@@ -76,10 +76,11 @@ _siphon_options()
 			--no-nice --force --allow-older-local \
 			--heartbeat-timeout --stall-timeout --identity \
 			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --remote-pg-opts \
+			--ssh-config --jump --proxy-command --on-success \
+			--on-failure --hook-timeout --remote-pg-opts \
 			--remote-mysql-opts --local-mysql-opts --no-lock \
 			--lock-all --quiet --verbose --config --dry-run \
-			--progress --progress-fd --help
+			--progress --progress-fd --unattended --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
@@ -87,7 +88,8 @@ _siphon_options()
 			--no-nice --force --allow-older-local \
 			--heartbeat-timeout --stall-timeout --identity \
 			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --remote-pg-opts \
+			--ssh-config --jump --proxy-command --on-success \
+			--on-failure --hook-timeout --remote-pg-opts \
 			--remote-mysql-opts --local-mysql-opts --no-lock \
 			--lock-all
 		;;
@@ -260,8 +262,8 @@ _siphon()
 			allow-older-local heartbeat-timeout stall-timeout \
 			identity known-hosts accept-new-host-key \
 			connect-timeout ssh-config jump proxy-command \
-			remote-pg-opts remote-mysql-opts local-mysql-opts \
-			no-lock lock-all
+			on-success on-failure hook-timeout remote-pg-opts \
+			remote-mysql-opts local-mysql-opts no-lock lock-all
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.
