@@ -11,7 +11,7 @@
 #include "exitcodes.h"
 #include "help.h"
 #include "profile.h"
-#include "summary.h"
+#include "profile_run.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -48,10 +48,10 @@ when_text(int64_t t, char *buf, size_t cap)
 
 /* ---- --list ---- */
 
-#define COLS 6
+#define COLS 5
 
 struct row {
-	char cell[COLS][128];
+	char cell[COLS][256];
 };
 
 struct table {
@@ -64,8 +64,6 @@ static void
 add_row(void *arg, const struct siphon_schedule *s)
 {
 	struct table *t = arg;
-	struct siphon_last_pull lp;
-	char bytes[32];
 	struct row *r;
 
 	if (t->n == t->cap) {
@@ -83,18 +81,9 @@ add_row(void *arg, const struct siphon_schedule *s)
 	snprintf(r->cell[0], sizeof(r->cell[0]), "%s", s->profile);
 	snprintf(r->cell[1], sizeof(r->cell[1]), "%s", s->kind);
 	snprintf(r->cell[2], sizeof(r->cell[2]), "%s", s->cron);
-	if (siphon_last_pull_read(s->profile, &lp) == 0) {
-		when_text(lp.time, r->cell[3], sizeof(r->cell[3]));
-		cli_format_bytes(bytes, sizeof(bytes), lp.bytes);
-		if (lp.exit_code == CLI_EXIT_OK)
-			snprintf(r->cell[4], sizeof(r->cell[4]), "ok, %.1f s, %s", lp.seconds, bytes);
-		else
-			snprintf(r->cell[4], sizeof(r->cell[4]), "failed (exit %d)", lp.exit_code);
-	} else {
-		snprintf(r->cell[3], sizeof(r->cell[3]), "never");
-		snprintf(r->cell[4], sizeof(r->cell[4]), "-");
-	}
-	when_text(s->next, r->cell[5], sizeof(r->cell[5]));
+	when_text(s->next, r->cell[3], sizeof(r->cell[3]));
+	/* When it ended and how, as `profiles` says it. */
+	cli_last_pull_text(s->profile, r->cell[4], sizeof(r->cell[4]));
 	for (size_t c = 0; c < COLS; c++)
 		cli_sanitize(r->cell[c]);
 }
@@ -110,7 +99,7 @@ print_row(const struct row *row, const int *width)
 static int
 list(struct siphon_ctx *ctx)
 {
-	static const struct row head = {{"PROFILE", "BY", "WHEN", "LAST RUN", "OUTCOME", "NEXT RUN"}};
+	static const struct row head = {{"PROFILE", "BY", "WHEN", "NEXT RUN", "LAST RUN"}};
 	struct table t = {NULL, 0, 0, 0};
 	int width[COLS], r;
 
