@@ -2,6 +2,7 @@
 #include "args.h"
 #include "cmd_config.h"
 #include "cmd_pull.h"
+#include "cmd_snap.h"
 #include "completion.h"
 #include "exitcodes.h"
 #include "help.h"
@@ -80,6 +81,12 @@ main(int argc, char **argv)
 		return cli_cmd_config(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "profiles") == 0)
 		return cli_cmd_profiles(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "restore") == 0)
+		return cli_cmd_restore(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "snapshots") == 0)
+		return cli_cmd_snapshots(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "verify") == 0)
+		return cli_cmd_verify(argc - i, argv + i);
 	if (strcmp(cmd, "help") == 0) {
 		if (argc - i > 2)
 			return unexpected(argv[i + 2], NULL);

@@ -115,7 +115,8 @@ connect_server(struct drv *d)
 	siphon_eng_init(&d->run, &d->loop, o, d->req->opts);
 	d->run.source = d->src;
 	d->connected = 1;
-	if (!d->src->has_shell)
+	/* A replay (a saved snapshot) has no server to watch over. */
+	if (!d->src->has_shell || d->src->ops->stream_name != NULL)
 		return 0;
 	/* Before any other remote command: each of them registers with it. */
 	d->hb_started = 1;
@@ -377,8 +378,11 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 	const struct siphon_engine_ops *ops;
 	int r;
 
-	if ((r = own_phase(d, SIPHON_PHASE_CONNECT, connect_server)) != 0 ||
-	    (r = own_phase(d, SIPHON_PHASE_PROBE, probe)) != 0 ||
+	if ((r = own_phase(d, SIPHON_PHASE_CONNECT, connect_server)) != 0)
+		return r;
+	/* --save: every stream from the probe on is recorded (not the watchdog's). */
+	d->run.snap = d->req->snap;
+	if ((r = own_phase(d, SIPHON_PHASE_PROBE, probe)) != 0 ||
 	    (r = own_phase(d, SIPHON_PHASE_CHOOSE, choose_all)) != 0)
 		return r;
 	ops = d->ops;
