@@ -72,6 +72,7 @@ chunk(struct reader *rd, struct archive_entry *e, const char *name, int hash)
 	unsigned int mdlen = 0;
 	size_t k;
 	void *p;
+	int r;
 
 	if (siphon_snap_member_parse(name, &mb.stream, &mb.seq, &mb.err) != 0)
 		return refuse(rd, "not a siphon snapshot", "it holds a member siphon never writes");
@@ -79,8 +80,8 @@ chunk(struct reader *rd, struct archive_entry *e, const char *name, int hash)
 		return refuse(rd, "corrupt", "a member is larger than a chunk");
 	mb.size = (uint64_t)size;
 	if (hash) {
-		if (read_data(rd, rd->buf, mb.size) != 0)
-			return -1;
+		if ((r = read_data(rd, rd->buf, mb.size)) != 0)
+			return r;
 		if (EVP_Digest(rd->buf, mb.size, mb.sha, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
 			return siphon_err(rd->ctx, SIPHON_EINTERNAL, "SHA-256 failed");
 		/* ustar: the data follows its 512-byte header; proven on its first bytes. */
