@@ -31,7 +31,7 @@ _siphon_takes_arg()
 	case $1 in
 	--config | --ssh | --database | --into | -j | --jobs | --compress | \
 	--level | --engine | --remote-sudo | --remote-threads | \
-	--heartbeat-timeout | --stall-timeout | -i | --identity | \
+	--heartbeat-timeout | --stall-timeout | --keep | -i | --identity | \
 	--known-hosts | --connect-timeout | -F | --ssh-config | -J | --jump | \
 	--proxy-command | --remote-pg-opts | --remote-mysql-opts | \
 	--local-mysql-opts | --progress | --progress-fd) return 0 ;;
@@ -73,22 +73,23 @@ _siphon_options()
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --identity \
-			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --remote-pg-opts \
-			--remote-mysql-opts --local-mysql-opts --no-lock \
-			--lock-all --quiet --verbose --config --dry-run \
-			--progress --progress-fd --help
+			--heartbeat-timeout --stall-timeout --save --keep \
+			--identity --known-hosts --accept-new-host-key \
+			--connect-timeout --ssh-config --jump --proxy-command \
+			--remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --no-lock --lock-all --quiet \
+			--verbose --config --dry-run --progress --progress-fd \
+			--help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --identity \
-			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --remote-pg-opts \
-			--remote-mysql-opts --local-mysql-opts --no-lock \
-			--lock-all
+			--heartbeat-timeout --stall-timeout --save --keep \
+			--identity --known-hosts --accept-new-host-key \
+			--connect-timeout --ssh-config --jump --proxy-command \
+			--remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --no-lock --lock-all
 		;;
 	esac
 }
@@ -109,6 +110,15 @@ _siphon_command()
 		;;
 	'profiles')
 		_siphon_optset=- _siphon_args=()
+		;;
+	'snapshots')
+		_siphon_optset=- _siphon_args=(PROFILE)
+		;;
+	'restore')
+		_siphon_optset=pull _siphon_args=(PROFILE)
+		;;
+	'verify')
+		_siphon_optset=- _siphon_args=(FILE)
 		;;
 	'config')
 		_siphon_optset=- _siphon_args=(.subcommand)
@@ -230,8 +240,8 @@ _siphon()
 	kind=${_siphon_args[pos]}
 	case $kind in
 	.command | COMMAND)
-		_siphon_add "" "$cur" pull plan doctor profiles config help \
-			version
+		_siphon_add "" "$cur" pull plan doctor profiles snapshots \
+			restore verify config help version
 		;;
 	.subcommand)
 		_siphon_subcommands "$cmd" "$cur"
@@ -247,7 +257,7 @@ _siphon()
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
 			allow-older-local heartbeat-timeout stall-timeout \
-			identity known-hosts accept-new-host-key \
+			save keep identity known-hosts accept-new-host-key \
 			connect-timeout ssh-config jump proxy-command \
 			remote-pg-opts remote-mysql-opts local-mysql-opts \
 			no-lock lock-all

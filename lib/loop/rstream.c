@@ -375,6 +375,7 @@ pump_stdin(struct siphon_rstream *rs, int *progress)
 		                   rs->in.len - rs->in_off);
 		if (n > 0) {
 			rs->in_off += (size_t)n;
+			rs->in_total += (uint64_t)n;
 			note_send(rs, SIPHON_CHAN_OK);
 			*progress = 1;
 			continue;

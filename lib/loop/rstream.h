@@ -61,6 +61,7 @@ struct siphon_rstream {
 
 	struct siphon_strbuf in;      /* queued stdin bytes */
 	size_t in_off;
+	uint64_t in_total;          /* every stdin byte written to the channel, ever */
 	int in_close;                 /* send EOF once in is drained */
 	int eof_sent;
 

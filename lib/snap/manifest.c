@@ -11,6 +11,7 @@
  *   table SCHEMAHEX NAMEHEX ROWS BYTES
  *   stream ID LABELHEX EOF_AFTER_STDIN
  *   member ID SEQ out|err SIZE SHA256HEX
+ *   gate ID out|err OFFSET STDIN_BYTES
  *   end
  *
  * The parser reads outside bytes (a snapshot file is the user's, or a
@@ -51,6 +52,7 @@ siphon_snap_manifest_clear(struct siphon_snap_manifest *m)
 	free(m->tables);
 	free(m->streams);
 	free(m->members);
+	free(m->gates);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -124,6 +126,18 @@ siphon_snap_manifest_add_member(struct siphon_snap_manifest *m, const struct sip
 		return -1;
 	*p = *mb;
 	m->nmembers++;
+	return 0;
+}
+
+int
+siphon_snap_manifest_add_gate(struct siphon_snap_manifest *m, const struct siphon_snap_gate *g)
+{
+	struct siphon_snap_gate *p = grow((void **)&m->gates, m->ngates, sizeof(*p));
+
+	if (p == NULL)
+		return -1;
+	*p = *g;
+	m->ngates++;
 	return 0;
 }
 
@@ -274,6 +288,12 @@ siphon_snap_manifest_format(const struct siphon_snap_manifest *m, char **out, si
 		for (int k = 0; k < 32; k++)
 			bad |= siphon_strbuf_printf(&sb, "%02x", mb->sha[k]);
 		bad |= siphon_strbuf_puts(&sb, "\n");
+	}
+	for (int i = 0; i < m->ngates; i++) {
+		const struct siphon_snap_gate *g = &m->gates[i];
+
+		bad |= siphon_strbuf_printf(&sb, "gate %d %s %" PRIu64 " %" PRIu64 "\n", g->stream,
+		                            g->err ? "err" : "out", g->offset, g->stdin);
 	}
 	bad |= siphon_strbuf_puts(&sb, "end\n");
 	if (bad) {
@@ -455,6 +475,29 @@ parse_line(struct mp *p, char **f, int nf)
 		mb.seq = (int)b;
 		mb.err = f[3][0] == 'e';
 		return siphon_snap_manifest_add_member(m, &mb) == 0 ? 0 : fail(p, "out of memory");
+	}
+	if (strcmp(f[0], "gate") == 0) {
+		struct siphon_snap_gate g;
+		const struct siphon_snap_gate *last = NULL;
+
+		if (nf != 5)
+			return fail(p, "four fields expected");
+		if (m->ngates >= 16 * 1024 * 1024)
+			return fail(p, "too many gates");
+		if (field_num(p, f[1], 0, m->nstreams - 1, &a) != 0)
+			return fail(p, "a gate names no stream of the manifest");
+		if (strcmp(f[2], "out") != 0 && strcmp(f[2], "err") != 0)
+			return fail(p, "a gate is neither out nor err");
+		if (field_u64(p, f[3], &g.offset) != 0 || field_u64(p, f[4], &g.stdin) != 0)
+			return -1;
+		g.stream = (int)a;
+		g.err = f[2][0] == 'e';
+		for (int i = m->ngates - 1; i >= 0 && last == NULL; i--)
+			if (m->gates[i].stream == g.stream && m->gates[i].err == g.err)
+				last = &m->gates[i];
+		if (last != NULL && (g.offset < last->offset || g.stdin <= last->stdin))
+			return fail(p, "a stream's gates are not in order");
+		return siphon_snap_manifest_add_gate(m, &g) == 0 ? 0 : fail(p, "out of memory");
 	}
 	return fail(p, "unknown keyword");
 out:

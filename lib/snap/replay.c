@@ -2,7 +2,11 @@
  * replay.c - a verified snapshot as a source: a stream's "command" is its
  * label (source.h stream_name), and its channel serves the recorded stdout
  * and stderr chunks by offset (pread), so each lane reads its own stream
- * and the restore stays parallel.  stdin is dropped.  A stream whose stdout
+ * and the restore stays parallel.  stdin is dropped, but counted: bytes
+ * that arrived at the pull only after siphon had written N bytes of stdin
+ * are served once the engine has written N again (the gates), so an
+ * engine that waits for an answer before its next question meets each
+ * answer where it did.  A stream whose stdout
  * ended only after siphon closed its stdin at the pull (an interactive
  * control session) ends only once the replay's stdin is closed too, so the
  * engine meets its end where it did.  Status trailers come from the
@@ -12,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +40,25 @@ struct snap_chan {
 	struct snap_source *src;
 	const struct siphon_snap_stream *st;
 	struct cursor cur[2];
+	uint64_t pos[2];            /* bytes served of each kind */
+	uint64_t written;           /* stdin bytes the engine wrote */
 	int stdin_closed;
 };
+
+/* How far kind k may be served now: up to the first gate not yet passed. */
+static uint64_t
+gate_limit(const struct snap_chan *c, int k)
+{
+	const struct siphon_snap_manifest *m = &c->src->m;
+
+	for (int i = 0; i < m->ngates; i++) {
+		const struct siphon_snap_gate *g = &m->gates[i];
+
+		if (g->stream == c->st->id && g->err == k && g->stdin > c->written)
+			return g->offset;
+	}
+	return UINT64_MAX;
+}
 
 static int
 s_open(void *sess, void **chan, size_t window)
@@ -90,11 +112,17 @@ static ssize_t
 s_read(void *chan, int stream, unsigned char *buf, size_t len)
 {
 	struct snap_chan *c = chan;
-	struct cursor *cur = &c->cur[stream == 1];
+	int k = stream == 1;
+	struct cursor *cur = &c->cur[k];
 	const struct siphon_snap_member *mb;
+	uint64_t limit = gate_limit(c, k);
 	size_t want;
 	ssize_t n;
 
+	if (c->pos[k] >= limit)
+		return 0;       /* the engine has not asked for it yet */
+	if (limit - c->pos[k] < len)
+		len = (size_t)(limit - c->pos[k]);
 	while (cur->next < cur->end) {
 		mb = &c->src->m.members[cur->next];
 		if (cur->off == mb->size) {
@@ -112,16 +140,18 @@ s_read(void *chan, int stream, unsigned char *buf, size_t len)
 			return SIPHON_CHAN_ERROR;
 		}
 		cur->off += (uint64_t)n;
+		c->pos[k] += (uint64_t)n;
 		return n;
 	}
 	return 0;
 }
 
+/* stdin is dropped, but counted: it opens the gates. */
 static ssize_t
 s_write(void *chan, const unsigned char *buf, size_t len)
 {
-	(void)chan;
 	(void)buf;
+	((struct snap_chan *)chan)->written += len;
 	return (ssize_t)len;
 }
 

@@ -74,6 +74,20 @@ struct siphon_snap_member {
 	int64_t offset;       /* of its data in the file; -1 until indexed */
 };
 
+/*
+ * A gate: the bytes of a stream's stdout (or stderr) from offset on arrived
+ * only after siphon had written stdin bytes to it; the replay holds them
+ * until the engine has written as many again.  An engine that waits for an
+ * answer before it asks the next question (PostgreSQL's and MySQL's control
+ * sessions, MySQL's workers) meets each answer where it did at the pull.
+ */
+struct siphon_snap_gate {
+	int stream;
+	int err;
+	uint64_t offset;
+	uint64_t stdin;
+};
+
 struct siphon_snap_table {
 	char *schema, *name;
 	int64_t rows;
@@ -98,6 +112,8 @@ struct siphon_snap_manifest {
 	int nstreams;
 	struct siphon_snap_member *members;
 	int nmembers;
+	struct siphon_snap_gate *gates;   /* in the order recorded (offsets rising per stream and kind) */
+	int ngates;
 };
 
 void siphon_snap_manifest_clear(struct siphon_snap_manifest *m);
@@ -109,6 +125,7 @@ int siphon_snap_manifest_add_table(struct siphon_snap_manifest *m, const char *s
 int siphon_snap_manifest_add_stream(struct siphon_snap_manifest *m, int id, const char *label,
                                     int eof_after_stdin);
 int siphon_snap_manifest_add_member(struct siphon_snap_manifest *m, const struct siphon_snap_member *mb);
+int siphon_snap_manifest_add_gate(struct siphon_snap_manifest *m, const struct siphon_snap_gate *g);
 
 /* The manifest as text, into *out (malloc'd, *len bytes).  0 or -1. */
 int siphon_snap_manifest_format(const struct siphon_snap_manifest *m, char **out, size_t *len);

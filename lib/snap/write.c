@@ -22,7 +22,10 @@
 /* What is buffered of one recorded stream: stdout [0] and stderr [1]. */
 struct wstream {
 	struct siphon_snapw *w;
+	struct siphon_rstream *rs;  /* read only in its own tap: it outlives no call */
 	int id;
+	uint64_t total[2];          /* bytes seen of each kind */
+	uint64_t gate[2];           /* the stdin bytes of the last gate */
 	unsigned char *buf[2];
 	size_t len[2], cap[2];
 	int seq[2];
@@ -123,6 +126,15 @@ tap(void *arg, int stream, const unsigned char *buf, size_t len)
 		s->w->m.streams[s->id].eof_after_stdin = len != 0;
 		return flush(s, 0);
 	}
+	if (len > 0 && s->rs->in_total != s->gate[k]) {
+		struct siphon_snap_gate g = {.stream = s->id, .err = k, .offset = s->total[k],
+		                             .stdin = s->rs->in_total};
+
+		if (siphon_snap_manifest_add_gate(&s->w->m, &g) != 0)
+			return siphon_err_oom(s->w->ctx);
+		s->gate[k] = g.stdin;
+	}
+	s->total[k] += len;
 	while (len > 0) {
 		size_t room, take;
 
@@ -208,6 +220,7 @@ siphon_snapw_attach(struct siphon_snapw *w, struct siphon_rstream *rs, const cha
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return siphon_err_oom(w->ctx);
 	s->w = w;
+	s->rs = rs;
 	s->id = w->nstreams;
 	if (siphon_snap_manifest_add_stream(&w->m, s->id, label, 0) != 0) {
 		free(s);
