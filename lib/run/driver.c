@@ -5,6 +5,7 @@
 #include "engine/heartbeat.h"
 #include "loop/loop.h"
 #include "run/hops.h"
+#include "snap/snap.h"
 #include "source/source.h"
 #include "source/ssh_setup.h"
 #include "util/clock.h"
@@ -382,6 +383,8 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 		return r;
 	/* --save: every stream from the probe on is recorded (not the watchdog's). */
 	d->run.snap = d->req->snap;
+	if (d->req->snap != NULL)
+		d->run.target.snap_dir = siphon_snapw_dir(d->req->snap);
 	if ((r = own_phase(d, SIPHON_PHASE_PROBE, probe)) != 0 ||
 	    (r = own_phase(d, SIPHON_PHASE_CHOOSE, choose_all)) != 0)
 		return r;

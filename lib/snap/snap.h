@@ -172,6 +172,8 @@ struct siphon_snap_manifest *siphon_snapw_manifest(struct siphon_snapw *w);
  * directory.  The path is left in final (cap bytes).
  */
 int siphon_snapw_commit(struct siphon_snapw *w, const char *name, char *final, size_t cap);
+/* The directory the snapshot goes to (for the disk check). */
+const char *siphon_snapw_dir(const struct siphon_snapw *w);
 /* Bytes written so far. */
 uint64_t siphon_snapw_bytes(const struct siphon_snapw *w);
 /* Removes the temporary file unless committed, and frees.  NULL-safe. */

@@ -238,6 +238,12 @@ siphon_snapw_manifest(struct siphon_snapw *w)
 	return &w->m;
 }
 
+const char *
+siphon_snapw_dir(const struct siphon_snapw *w)
+{
+	return w->dir;
+}
+
 uint64_t
 siphon_snapw_bytes(const struct siphon_snapw *w)
 {
