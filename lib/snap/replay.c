@@ -141,6 +141,11 @@ s_read(void *chan, int stream, unsigned char *buf, size_t len)
 		}
 		cur->off += (uint64_t)n;
 		c->pos[k] += (uint64_t)n;
+		if (cur->off == mb->size) {
+			/* The member is done: eof may say so before the next read. */
+			cur->next++;
+			cur->off = 0;
+		}
 		return n;
 	}
 	return 0;

@@ -209,6 +209,8 @@ test_snap_write_read_replay(void **state)
 		assert_int_equal(b.tap(b.tap_arg, 1, (const unsigned char *)"siphon-status dump 0\n", 21), 0);
 	}
 	assert_int_equal(a.tap(a.tap_arg, 2, NULL, 1), 0);
+	/* "hello" came once siphon had written 10 bytes of stdin: a gate. */
+	b.in_total = 10;
 	assert_int_equal(b.tap(b.tap_arg, 0, (const unsigned char *)"hello", 5), 0);
 	assert_int_equal(b.tap(b.tap_arg, 2, NULL, 0), 0);
 	siphon_snapw_manifest(w)->engine = strdup("sqlite");
@@ -230,10 +232,31 @@ test_snap_write_read_replay(void **state)
 	got = replay_read(src, "lane#0", back, big + 10, 1);
 	assert_int_equal(got, big);
 	assert_memory_equal(back, data, big);
-	got = replay_read(src, "lane#1", back, big + 10, 0);
-	assert_int_equal(got, 5);
-	assert_memory_equal(back, "hello", 5);
+	{
+		void *chan = NULL;
+
+		assert_int_equal(src->chan->open(src->sess, &chan, 0), SIPHON_CHAN_OK);
+		assert_int_equal(src->chan->exec(chan, "lane#1"), SIPHON_CHAN_OK);
+		assert_int_equal(src->chan->read(chan, 0, back, 100), 0);      /* held at the gate */
+		assert_int_equal(src->chan->eof(chan), 0);
+		assert_int_equal(src->chan->write(chan, (const unsigned char *)"0123456789", 10), 10);
+		assert_int_equal(src->chan->read(chan, 0, back, 100), 5);
+		assert_memory_equal(back, "hello", 5);
+		assert_int_equal(src->chan->eof(chan), 1);
+		assert_true(src->chan->read(chan, 1, back, 100) > 0);           /* its stderr */
+		src->chan->free(chan);
+	}
+	{
+		void *chan = NULL;
+
+		assert_int_equal(src->chan->open(src->sess, &chan, 0), SIPHON_CHAN_OK);
+		assert_int_equal(src->chan->exec(chan, "lane#9"), SIPHON_CHAN_ERROR);
+		assert_non_null(strstr(siphon_ctx_errmsg(ctx), "holds no stream \"lane#9\""));
+		src->chan->free(chan);
+	}
 	siphon_source_free(src);
+	siphon_ctx_free(ctx);
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
 
 	/* A byte flipped in the data, then the file cut in half: refused. */
 	assert_true((fd = open(final, O_RDWR)) >= 0);
