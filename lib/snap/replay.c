@@ -51,6 +51,9 @@ gate_limit(const struct snap_chan *c, int k)
 {
 	const struct siphon_snap_manifest *m = &c->src->m;
 
+	/* Nothing more can be asked once stdin is closed: the rest is due. */
+	if (c->stdin_closed)
+		return UINT64_MAX;
 	for (int i = 0; i < m->ngates; i++) {
 		const struct siphon_snap_gate *g = &m->gates[i];
 
