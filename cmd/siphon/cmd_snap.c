@@ -12,6 +12,7 @@
 #include "profile.h"
 #include "summary.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,16 +113,56 @@ list_row(void *arg, const char *profile, const struct siphon_snapshot_info *in)
 	}
 }
 
-/* The profiles to look at: the one named, else every profile of the file. */
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Every name that has a snapshot directory (profiles, and HOST_DATABASE
+ * of pulls without one), sorted; *n of them.  NULL when there is none.
+ */
+static char **
+snapshot_names(size_t *n)
+{
+	char dir[4096], *slash, **names = NULL, **nn;
+	struct dirent *de;
+	DIR *d;
+
+	*n = 0;
+	if (siphon_snapshot_dir("x", dir, sizeof(dir)) != 0 || (slash = strrchr(dir, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || !siphon_config_name_ok(de->d_name))
+			continue;
+		if ((nn = realloc(names, (*n + 1) * sizeof(*nn))) == NULL)
+			break;
+		names = nn;
+		if ((names[*n] = strdup(de->d_name)) == NULL)
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(names, *n, sizeof(*names), name_cmp);
+	return names;
+}
+
+/* The names to look at: the one named, else every one with snapshots. */
 static int
 each_profile(struct siphon_ctx *ctx, const struct siphon_config *cfg, const char *only, int prune,
              struct list_out *lo)
 {
-	size_t n = siphon_config_profile_count(cfg);
+	size_t n = 0;
+	char **names = only != NULL ? NULL : snapshot_names(&n);
 	int r = 0;
 
 	for (size_t i = 0; i < (only != NULL ? 1 : n) && r == 0; i++) {
-		const char *name = only != NULL ? only : siphon_config_profile_name(cfg, i);
+		const char *name = only != NULL ? only : names[i];
 		struct siphon_opts *opts = NULL;
 		int removed = 0;
 
@@ -139,6 +180,9 @@ each_profile(struct siphon_ctx *ctx, const struct siphon_config *cfg, const char
 			       siphon_opts_int(opts, "keep"));
 		siphon_opts_free(opts);
 	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	return r;
 }
 
