@@ -318,8 +318,12 @@ siphon_snapw_free(struct siphon_snapw *w)
 	if (w == NULL)
 		return;
 	if (w->a != NULL) {
+		/*
+		 * Closed even when abandoned (into the file about to go): after
+		 * archive_write_fail libarchive 3.6 leaks its block buffer.
+		 */
 		if (!w->committed)
-			archive_write_fail(w->a);
+			archive_write_close(w->a);
 		archive_write_free(w->a);
 	}
 	if (w->fd >= 0)
