@@ -382,6 +382,24 @@ field_word(struct mp *p, const char *f, char **out)
 	return (*out = strdup(f)) != NULL ? 0 : fail(p, "out of memory");
 }
 
+/* 64 lowercase hex digits into 32 bytes (any byte: a digest may hold a 0). */
+static int
+sha_decode(const char *f, unsigned char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	if (strlen(f) != 64)
+		return -1;
+	for (int i = 0; i < 32; i++) {
+		const char *hi = memchr(digits, f[2 * i], 16), *lo = memchr(digits, f[2 * i + 1], 16);
+
+		if (f[2 * i] == '\0' || f[2 * i + 1] == '\0' || hi == NULL || lo == NULL)
+			return -1;
+		out[i] = (unsigned char)((hi - digits) << 4 | (lo - digits));
+	}
+	return 0;
+}
+
 #define MAX_FIELDS 6
 
 static int
@@ -452,7 +470,6 @@ parse_line(struct mp *p, char **f, int nf)
 	}
 	if (strcmp(f[0], "member") == 0) {
 		struct siphon_snap_member mb = {.offset = -1};
-		char *hex = NULL;
 
 		if (nf != 6)
 			return fail(p, "five fields expected");
@@ -467,10 +484,8 @@ parse_line(struct mp *p, char **f, int nf)
 			return -1;
 		if (mb.size > SIPHON_SNAP_CHUNK)
 			return fail(p, "a member is larger than a chunk");
-		if (strlen(f[5]) != 64 || siphon_hex_decode(f[5], 64, &hex) != 0)
+		if (sha_decode(f[5], mb.sha) != 0)
 			return fail(p, "a checksum is not 64 hex digits");
-		memcpy(mb.sha, hex, 32);
-		free(hex);
 		mb.stream = (int)a;
 		mb.seq = (int)b;
 		mb.err = f[3][0] == 'e';
