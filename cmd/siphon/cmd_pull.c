@@ -121,7 +121,9 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 	}
 	if (pa.help) {
 		code = CLI_EXIT_OK;
-		if (cli_help_pull(stdout) != 0) {
+		if (mode == MODE_RESTORE)
+			cli_help_snap(stdout, "restore");
+		else if (cli_help_pull(stdout) != 0) {
 			fputs("siphon: out of memory\n", stderr);
 			code = CLI_EXIT_INTERNAL;
 		}

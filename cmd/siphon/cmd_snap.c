@@ -186,6 +186,42 @@ each_profile(struct siphon_ctx *ctx, const struct siphon_config *cfg, const char
 	return r;
 }
 
+static const char help_snapshots[] =
+	"usage: siphon snapshots [PROFILE] [--prune] [--config FILE]\n"
+	"\n"
+	"Lists the saved snapshots (pull --save) of a profile, or of every name that has\n"
+	"some: time (UTC), size, tables, source.  --prune removes all but each one's\n"
+	"`keep` newest (default 3).  They live in $XDG_DATA_HOME/siphon/snapshots/PROFILE/.\n";
+static const char help_restore[] =
+	"usage: siphon restore PROFILE[@TIME|@latest] | FILE [--into NAME] [--force] [options]\n"
+	"\n"
+	"Restores a saved snapshot with no network, through the same parallel, atomic\n"
+	"restore as pull: TIME is the start of a snapshot's name (20261205T0415), the\n"
+	"newest by default.  The pull's own options are used (its -j); only the local\n"
+	"side (--into, --force, --allow-older-local, local options) can change.  A\n"
+	"truncated, corrupt or foreign snapshot is refused (exit 11), the local\n"
+	"database untouched.\n";
+static const char help_verify[] =
+	"usage: siphon verify FILE\n"
+	"\n"
+	"Checks a snapshot without restoring it: every member's size and SHA-256\n"
+	"against its manifest.  Exit 0, or 11 with one line.\n";
+
+int
+cli_help_snap(FILE *out, const char *command)
+{
+	const char *text = strcmp(command, "snapshots") == 0 ? help_snapshots :
+	                   strcmp(command, "restore") == 0 ? help_restore :
+	                   strcmp(command, "verify") == 0 ? help_verify : NULL;
+
+	if (text == NULL)
+		return -1;
+	fputs(text, out);
+	fputs("\n", out);
+	fputs(cli_exit_codes_text, out);
+	return 0;
+}
+
 int
 cli_cmd_snapshots(int argc, char **argv, const char *main_config)
 {
@@ -201,11 +237,7 @@ cli_cmd_snapshots(int argc, char **argv, const char *main_config)
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config = argv[++i];
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs("usage: siphon snapshots [PROFILE] [--prune] [--config FILE]\n"
-			      "\n"
-			      "Lists the saved snapshots (pull --save) of a profile, or of every profile:\n"
-			      "time (UTC), size, tables, source.  --prune removes all but each profile's\n"
-			      "`keep` newest (default 3).\n", stdout);
+			cli_help_snap(stdout, "snapshots");
 			return CLI_EXIT_OK;
 		} else if (argv[i][0] != '-' && only == NULL)
 			only = argv[i];
@@ -239,6 +271,10 @@ cli_cmd_verify(int argc, char **argv)
 	char size[32], line[6000];
 	int r, code;
 
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		cli_help_snap(stdout, "verify");
+		return CLI_EXIT_OK;
+	}
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_usage_error("verify takes one snapshot FILE", "verify");
 	if (siphon_ctx_new(&ctx) != 0) {

@@ -6,6 +6,8 @@
 
 #include "siphon.h"
 
+#include <stdio.h>
+
 /*
  * The snapshot a restore's TARGET names: a FILE (a '/' in it, siphon's
  * suffix, or an existing file), else PROFILE[@TIME|@latest] in the
@@ -23,5 +25,8 @@ int cli_cmd_snapshots(int argc, char **argv, const char *main_config);
 
 /* `verify FILE`: every member checked; exit 0, or 11 with one line. */
 int cli_cmd_verify(int argc, char **argv);
+
+/* The help of snapshots, restore or verify on out: 0, or -1 for another command. */
+int cli_help_snap(FILE *out, const char *command);
 
 #endif

@@ -98,6 +98,8 @@ main(int argc, char **argv)
 			cli_help_config(stdout);
 		} else if (argc - i == 2 && strcmp(argv[i + 1], "profiles") == 0) {
 			cli_help_profiles(stdout);
+		} else if (argc - i == 2 && cli_help_snap(stdout, argv[i + 1]) == 0) {
+			/* snapshots, restore, verify */
 		} else if (argc - i == 1 || strcmp(argv[i + 1], "help") == 0 ||
 		         strcmp(argv[i + 1], "version") == 0)
 			cli_help_main(stdout);
