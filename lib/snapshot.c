@@ -13,6 +13,7 @@
 #include "util/ctx.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@
 #include <unistd.h>
 
 #define SNAP_SUFFIX ".siphon.tar"
+
+static int has_suffix(const char *s, const char *suf);
 
 int
 siphon_snapshot_dir(const char *profile, char *buf, size_t cap)
@@ -61,6 +64,35 @@ make_dir(struct siphon_ctx *ctx, const char *dir)
 	if (chmod(path, 0700) != 0)
 		return siphon_err(ctx, SIPHON_ELOCAL, "cannot make %s private: %s", path, strerror(errno));
 	return 0;
+}
+
+/*
+ * A killed pull --save leaves its ".tmp-PID-RANDOM.siphon.tar": removed
+ * once that PID is gone (a live run's is left alone).
+ */
+static void
+sweep_tmp(struct siphon_ctx *ctx, const char *dir)
+{
+	char path[4400];
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, ".tmp-", 5) != 0 || !has_suffix(de->d_name, SNAP_SUFFIX))
+			continue;
+		pid = strtol(de->d_name + 5, &end, 10);
+		if (end == de->d_name + 5 || *end != '-' || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (unlink(path) == 0)
+			siphon_log(ctx, SIPHON_LOG_INFO, "removed %s, left by an interrupted pull --save", path);
+	}
+	closedir(d);
 }
 
 /* What the pull found, for the manifest: called after finish. */
@@ -155,7 +187,10 @@ siphon_pull_save(struct siphon_ctx *ctx, const struct siphon_opts *opts, const c
 	if (siphon_snapshot_dir(profile, dir, sizeof(dir)) != 0)
 		return siphon_err(ctx, SIPHON_EUSAGE,
 		                  "no place for the snapshots of '%s': set HOME or XDG_DATA_HOME", profile);
-	if ((r = make_dir(ctx, dir)) != 0 || (r = siphon_snapw_open(&w, ctx, dir)) != 0)
+	if ((r = make_dir(ctx, dir)) != 0)
+		return r;
+	sweep_tmp(ctx, dir);
+	if ((r = siphon_snapw_open(&w, ctx, dir)) != 0)
 		return r;
 	m = siphon_snapw_manifest(w);
 	m->jobs = 1;

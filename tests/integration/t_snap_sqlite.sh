@@ -4,7 +4,8 @@
 # left), `snapshots` lists it, `verify` passes; the local copy is wrecked and the server made
 # unreachable (the profile names a closed port), and `restore` brings back exactly what was pulled.
 # A truncated, a corrupted and a foreign archive are refused with one line and exit 11, the local
-# file untouched. Retention: keep = 2 leaves exactly the 2 newest after 3 saves; `snapshots --prune`.
+# file untouched. Retention: keep = 2 leaves exactly the 2 newest after 3 saves; `snapshots --prune`;
+# a killed save's temporary file is swept; a failed pull --save leaves no file.
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
@@ -72,8 +73,14 @@ for f in truncated corrupt foreign junk; do
 	assert_rc 11 "verify of the $f archive"
 done
 
-# Retention: keep = 2 after three saves (the server reachable again).
+# Retention: keep = 2 after three saves (the server reachable again). A killed save's temporary
+# file goes with the next save; a live run's stays.
 siphon_run config set sq port "$SIPHON_IT_SSH_PORT"
+sleep 0 &
+dead=$!
+wait "$dead"
+echo junk >"$SNAPS/.tmp-$dead-0123456789abcdef.siphon.tar"
+echo junk >"$SNAPS/.tmp-$$-0123456789abcdef.siphon.tar"
 for i in 1 2; do
 	sleep 1.1
 	siphon_run pull sq --save
@@ -81,6 +88,9 @@ for i in 1 2; do
 done
 [ "$(ls "$SNAPS" | grep -c '\.siphon\.tar$')" = 2 ] || it_fail "keep = 2 did not keep exactly 2: $(ls "$SNAPS")"
 [ ! -e "$snap" ] || it_fail "the oldest snapshot was kept"
+[ ! -e "$SNAPS/.tmp-$dead-0123456789abcdef.siphon.tar" ] || it_fail "a killed save's temporary file was kept"
+[ -e "$SNAPS/.tmp-$$-0123456789abcdef.siphon.tar" ] || it_fail "a live save's temporary file was removed"
+rm -f "$SNAPS/.tmp-$$-0123456789abcdef.siphon.tar"
 siphon_run config set sq keep 1
 siphon_run snapshots --prune sq
 assert_rc 0 "snapshots --prune"
