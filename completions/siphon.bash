@@ -33,8 +33,9 @@ _siphon_takes_arg()
 	--level | --engine | --remote-sudo | --remote-threads | \
 	--heartbeat-timeout | --stall-timeout | --keep | -i | --identity | \
 	--known-hosts | --connect-timeout | -F | --ssh-config | -J | --jump | \
-	--proxy-command | --remote-pg-opts | --remote-mysql-opts | \
-	--local-mysql-opts | --progress | --progress-fd) return 0 ;;
+	--proxy-command | --on-success | --on-failure | --hook-timeout | \
+	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts | \
+	--progress | --progress-fd) return 0 ;;
 	esac
 	return 1
 }
@@ -76,10 +77,11 @@ _siphon_options()
 			--heartbeat-timeout --stall-timeout --save --keep \
 			--identity --known-hosts --accept-new-host-key \
 			--connect-timeout --ssh-config --jump --proxy-command \
+			--on-success --on-failure --hook-timeout \
 			--remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all --quiet \
 			--verbose --config --dry-run --progress --progress-fd \
-			--help
+			--unattended --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
@@ -88,6 +90,7 @@ _siphon_options()
 			--heartbeat-timeout --stall-timeout --save --keep \
 			--identity --known-hosts --accept-new-host-key \
 			--connect-timeout --ssh-config --jump --proxy-command \
+			--on-success --on-failure --hook-timeout \
 			--remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all
 		;;
@@ -259,8 +262,8 @@ _siphon()
 			allow-older-local heartbeat-timeout stall-timeout \
 			save keep identity known-hosts accept-new-host-key \
 			connect-timeout ssh-config jump proxy-command \
-			remote-pg-opts remote-mysql-opts local-mysql-opts \
-			no-lock lock-all
+			on-success on-failure hook-timeout remote-pg-opts \
+			remote-mysql-opts local-mysql-opts no-lock lock-all
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.

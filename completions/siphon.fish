@@ -18,8 +18,8 @@ function __siphon_takes_arg
             --engine --remote-sudo --remote-threads --heartbeat-timeout \
             --stall-timeout --keep -i --identity --known-hosts \
             --connect-timeout -F --ssh-config -J --jump --proxy-command \
-            --remote-pg-opts --remote-mysql-opts --local-mysql-opts \
-            --progress --progress-fd
+            --on-success --on-failure --hook-timeout --remote-pg-opts \
+            --remote-mysql-opts --local-mysql-opts --progress --progress-fd
             return 0
     end
     return 1
@@ -184,6 +184,9 @@ complete -c siphon -n '__siphon_optset pull' -l connect-timeout -x -d 'give up c
 complete -c siphon -n '__siphon_optset pull' -s F -l ssh-config -r -F -d 'read this ssh_config file instead of ~/.ssh/config and /etc/ssh/ssh_config (none: no file)'
 complete -c siphon -n '__siphon_optset pull' -s J -l jump -x -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); each hop is looked up in ssh_config as the server is (its HostName, User, Port, keys and known hosts)'
 complete -c siphon -n '__siphon_optset pull' -l proxy-command -x -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
+complete -c siphon -n '__siphon_optset pull' -l on-success -x -d 'after a successful pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_PROFILE, SIPHON_MESSAGE, SIPHON_BYTES, ...); its failure is a warning, never the pull\'s'
+complete -c siphon -n '__siphon_optset pull' -l on-failure -x -d 'after a failed pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_EXIT, SIPHON_MESSAGE, ...)'
+complete -c siphon -n '__siphon_optset pull' -l hook-timeout -x -d 'stop an on-success or on-failure command (its whole process group) after SECS seconds (default 60)'
 complete -c siphon -n '__siphon_optset pull' -l remote-pg-opts -x -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_optset pull' -l remote-mysql-opts -x -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_optset pull' -l local-mysql-opts -x -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
@@ -195,6 +198,7 @@ complete -c siphon -n '__siphon_optset pull' -l config -r -F -d 'the profile fil
 complete -c siphon -n '__siphon_optset pull' -s n -l dry-run -d 'only show what the pull would do, as `siphon plan` does: change nothing'
 complete -c siphon -n '__siphon_optset pull' -l progress -x -a 'auto live text json none' -d 'how to show progress: a live display, text lines, JSON objects (one per event) or none; auto: live when stderr is a terminal, else text'
 complete -c siphon -n '__siphon_optset pull' -l progress-fd -x -d 'write the JSON objects of --progress=json to descriptor N instead of stderr'
+complete -c siphon -n '__siphon_optset pull' -l unattended -d 'a run no one watches (what siphon schedule installs): never ask anything (an unknown host key, a passphrase, which engine: each fails at once, saying why); for a profile, also write the run\'s log to $XDG_STATE_HOME/siphon/PROFILE.log'
 complete -c siphon -n '__siphon_optset pull' -s h -l help -d 'show this help and exit'
 complete -c siphon -n '__siphon_optset keys' -l ssh -x -d 'the server, when the target does not name it: a Host of ~/.ssh/config or an address'
 complete -c siphon -n '__siphon_optset keys' -l database -x -d 'the database on the server (SQLite: the file\'s path), when the target does not name it'
@@ -219,6 +223,9 @@ complete -c siphon -n '__siphon_optset keys' -l connect-timeout -x -d 'give up c
 complete -c siphon -n '__siphon_optset keys' -s F -l ssh-config -r -F -d 'read this ssh_config file instead of ~/.ssh/config and /etc/ssh/ssh_config (none: no file)'
 complete -c siphon -n '__siphon_optset keys' -s J -l jump -x -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); each hop is looked up in ssh_config as the server is (its HostName, User, Port, keys and known hosts)'
 complete -c siphon -n '__siphon_optset keys' -l proxy-command -x -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
+complete -c siphon -n '__siphon_optset keys' -l on-success -x -d 'after a successful pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_PROFILE, SIPHON_MESSAGE, SIPHON_BYTES, ...); its failure is a warning, never the pull\'s'
+complete -c siphon -n '__siphon_optset keys' -l on-failure -x -d 'after a failed pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_EXIT, SIPHON_MESSAGE, ...)'
+complete -c siphon -n '__siphon_optset keys' -l hook-timeout -x -d 'stop an on-success or on-failure command (its whole process group) after SECS seconds (default 60)'
 complete -c siphon -n '__siphon_optset keys' -l remote-pg-opts -x -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_optset keys' -l remote-mysql-opts -x -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_optset keys' -l local-mysql-opts -x -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
@@ -247,6 +254,9 @@ complete -c siphon -n '__siphon_kind KEY' -a 'connect-timeout' -d 'give up conne
 complete -c siphon -n '__siphon_kind KEY' -a 'ssh-config' -d 'read this ssh_config file instead of ~/.ssh/config and /etc/ssh/ssh_config (none: no file)'
 complete -c siphon -n '__siphon_kind KEY' -a 'jump' -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); each hop is looked up in ssh_config as the server is (its HostName, User, Port, keys and known hosts)'
 complete -c siphon -n '__siphon_kind KEY' -a 'proxy-command' -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
+complete -c siphon -n '__siphon_kind KEY' -a 'on-success' -d 'after a successful pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_PROFILE, SIPHON_MESSAGE, SIPHON_BYTES, ...); its failure is a warning, never the pull\'s'
+complete -c siphon -n '__siphon_kind KEY' -a 'on-failure' -d 'after a failed pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_EXIT, SIPHON_MESSAGE, ...)'
+complete -c siphon -n '__siphon_kind KEY' -a 'hook-timeout' -d 'stop an on-success or on-failure command (its whole process group) after SECS seconds (default 60)'
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-pg-opts' -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-mysql-opts' -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_kind KEY' -a 'local-mysql-opts' -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''

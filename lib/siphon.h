@@ -48,7 +48,7 @@ enum siphon_status {
 	SIPHON_EVERSION = -9,   /* incompatible versions or missing extensions */
 	SIPHON_EBUSY = -10,     /* local database in use (see force) */
 	SIPHON_EINTR = -11,     /* interrupted (Ctrl-C, SIGTERM) */
-	/* -12 is left for the per-profile lock (issue 11, exit 10). */
+	SIPHON_ELOCKED = -12,   /* another run of this profile holds its lock */
 	SIPHON_ESNAPSHOT = -13, /* a snapshot truncated, corrupt or foreign */
 };
 
@@ -490,15 +490,38 @@ int siphon_config_add(struct siphon_ctx *ctx, struct siphon_config *cfg, const c
 int siphon_config_write(struct siphon_ctx *ctx, struct siphon_config *cfg);
 
 /*
- * The record of a profile's last pull, in $XDG_STATE_HOME/siphon/last/NAME
- * (default ~/.local/state): a few "key=value" lines, written atomically.
- * Fields are only ever added.
+ * A profile's state lives in $XDG_STATE_HOME/siphon (default
+ * ~/.local/state/siphon), in 0700 directories: the record of its last pull
+ * (last/NAME), its lock (NAME.lock) and the log of its unattended runs
+ * (NAME.log, rotated).
+ *
+ * The record of a profile's last pull, in last/NAME: "key=value" lines,
+ * written atomically, unknown keys ignored when read (fields are only ever
+ * added; a record written before a field existed reads as its zero, or as
+ * said below):
+ *   time=1764905401        when it ended, seconds since 1970 (UTC)
+ *   exit=0                 the front end's exit status
+ *   seconds=12.3           how long it took
+ *   bytes=123456           bytes on the wire
+ *   started=1764905389     when it began
+ *   raw_bytes=654321       bytes restored (decompressed)
+ *   tables=12              tables copied (-1 in a record that does not say)
+ *   unattended=1           1 for siphon pull --unattended (a schedule)
+ *   message=pulled ...     the summary line, or the failure's one line
  */
+#define SIPHON_LAST_MESSAGE_MAX 512
+
 struct siphon_last_pull {
 	int64_t time;            /* when it ended: seconds since 1970 (UTC) */
 	int exit_code;           /* the front end's exit status */
 	double seconds;          /* how long it took */
 	uint64_t bytes;          /* bytes on the wire */
+	int64_t started;         /* when it began; 0: not known */
+	uint64_t raw_bytes;      /* bytes restored */
+	int64_t tables;          /* tables copied; -1: not known */
+	int unattended;          /* 1: an unattended run */
+	char message[SIPHON_LAST_MESSAGE_MAX]; /* one line, no control
+	                            character; "" when none */
 };
 
 /* Writes the record of profile name.  0, SIPHON_ELOCAL, SIPHON_EUSAGE. */
@@ -506,6 +529,87 @@ int siphon_last_pull_write(struct siphon_ctx *ctx, const char *name,
                            const struct siphon_last_pull *lp);
 /* Reads it: 0, or -1 when there is none (or it cannot be read). */
 int siphon_last_pull_read(const char *name, struct siphon_last_pull *out);
+
+/*
+ * The per-profile lock, NAME.lock in the state directory: whatever changes
+ * a profile's local copy (pull, restore, rollback, reset) holds it for the
+ * whole run, so that two runs never overlap.  An flock(2) on the file (the
+ * kernel releases it when the process ends, however it ends), and in the
+ * file the holder's pid, start time and command, for the refusal:
+ *   pid=4242
+ *   started=1764905389
+ *   command=siphon pull --unattended prod
+ * Returns 0 with *out held, SIPHON_ELOCKED when another run holds it (the
+ * message names the holder: its pid, since when, its command), or
+ * SIPHON_ELOCAL / SIPHON_EUSAGE (no state directory).  command is one line
+ * to write (control characters replaced).  The descriptor is close-on-exec:
+ * no child keeps the lock.
+ */
+struct siphon_profile_lock;
+
+int siphon_profile_lock(struct siphon_ctx *ctx, const char *profile, const char *command,
+                        struct siphon_profile_lock **out);
+/* Releases and frees the lock (the file stays, empty of meaning).  NULL ok. */
+void siphon_profile_unlock(struct siphon_profile_lock *lock);
+
+/*
+ * The log of a profile's unattended runs, NAME.log in the state directory
+ * (0600).  Rotated when a run opens it: once it has reached
+ * SIPHON_LOG_ROTATE_BYTES it becomes NAME.log.1, .1 becomes .2, and so on
+ * up to SIPHON_LOG_KEEP (the oldest dropped).  Open it while holding the
+ * profile's lock, so that no other run rotates it meanwhile.
+ */
+#define SIPHON_LOG_ROTATE_BYTES (1024 * 1024)
+#define SIPHON_LOG_KEEP 3
+
+/* The log's path into buf: 0, or -1 (a bad name, no home, no room). */
+int siphon_profile_log_path(const char *profile, char *buf, size_t cap);
+/*
+ * Opens the log for appending (created 0600, its directories 0700),
+ * rotated first when rotate is set.  *fd gets a close-on-exec descriptor.
+ * Returns 0, SIPHON_ELOCAL or SIPHON_EUSAGE.
+ */
+int siphon_profile_log_open(struct siphon_ctx *ctx, const char *profile, int rotate, int *fd);
+
+/*
+ * Hooks: a profile's on_success or on_failure command, run after its pull
+ * by /bin/sh -c, in a process group of its own, stdin /dev/null, with the
+ * outcome in its environment (never in the command's text: a message is
+ * data, whatever it holds):
+ *   SIPHON_PROFILE SIPHON_HOST SIPHON_DATABASE SIPHON_INTO SIPHON_ENGINE
+ *   SIPHON_OUTCOME (success or failure) SIPHON_EXIT SIPHON_MESSAGE
+ *   SIPHON_SECONDS SIPHON_BYTES SIPHON_RAW_BYTES SIPHON_TABLES
+ *   SIPHON_STARTED SIPHON_ENDED (seconds since 1970) SIPHON_LOG
+ * (a variable with nothing to say is set to "").  Each line it prints
+ * (stdout and stderr) goes to the log callback as "NAME: line", at
+ * SIPHON_LOG_INFO.  After timeout seconds, or when the run is cancelled,
+ * its process group gets SIGTERM, then SIGKILL.
+ */
+struct siphon_hook_outcome {
+	const char *profile;
+	const char *host;
+	const char *database;
+	const char *into;        /* the local copy; NULL: not known */
+	const char *engine;      /* NULL: not known (the pull failed before
+	                            choosing) */
+	int exit_code;           /* the front end's exit status */
+	const char *message;     /* the summary line or the failure's line */
+	double seconds;
+	uint64_t bytes;          /* on the wire */
+	uint64_t raw_bytes;
+	int64_t tables;          /* -1: not known */
+	int64_t started, ended;  /* seconds since 1970 */
+	const char *log;         /* the run's log file; NULL: none */
+};
+
+/*
+ * Runs command as hook name ("on_success").  Returns 0 when it exited 0;
+ * else SIPHON_ELOCAL with one line (its exit status or signal, or that it
+ * timed out, and its last line of output), SIPHON_EINTR when the run was
+ * cancelled, SIPHON_ENOMEM.
+ */
+int siphon_hook_run(struct siphon_ctx *ctx, const char *name, const char *command,
+                    const struct siphon_hook_outcome *o, int timeout);
 
 /* Figures of a finished pull, for the summary line and benchmarks. */
 struct siphon_pull_stats {
@@ -519,6 +623,8 @@ struct siphon_pull_stats {
 	char codec[16];          /* compressor used on the server */
 	char into[512];          /* where the copy went (the local database or
 	                            file), "" if not filled; may be cut short */
+	char engine[16];         /* the engine that ran ("postgres"), also after
+	                            a failure once it was chosen; "" */
 };
 
 /*

@@ -42,6 +42,8 @@ struct siphon_opts {
 /* The core options and the SSH ones, each ending with name NULL. */
 extern const struct siphon_optdef siphon_opt_core[];
 extern const struct siphon_optdef siphon_opt_ssh[];
+/* The run around a pull: its hooks (opt_run.c). */
+extern const struct siphon_optdef siphon_opt_run[];
 
 /*
  * Sets up opts over the n definitions defs (copied), every value unset with

@@ -453,6 +453,9 @@ siphon_run_drive(struct siphon_ctx *ctx, const struct siphon_run_request *req,
 	if (stats != NULL)
 		memset(stats, 0, sizeof(*stats));
 	r = drive(&d, stats);
+	/* Which engine ran: the run record and the hooks say it, failed or not. */
+	if (stats != NULL && d.ops != NULL)
+		snprintf(stats->engine, sizeof(stats->engine), "%s", d.ops->name);
 	if (r == 0 && d.connected) {
 		siphon_leftout_report(&d.run.left_out, ctx);
 		if (stats != NULL)
