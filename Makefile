@@ -120,6 +120,7 @@ layering:
 	@! grep -rn '#include "[a-z]*/' lib/config | grep -v '#include "\(util\|opt\|config\)/' || { echo "lib/config must include only config/, opt/ and util/"; exit 1; }
 	@! grep -rn --exclude=opt_list.c '#include "[a-z]*/' lib/opt | grep -v '#include "\(util\|opt\)/' || { echo "lib/opt must include only opt/ and util/ (opt_list.c, the whole list, also engine/registry.h)"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/sched | grep -v '#include "\(util\|loop\|config\|sched\)/' || { echo "lib/sched must include only sched/, config/, loop/ and util/"; exit 1; }
+	@! grep -rn '#include "[a-z]*/' lib/snap | grep -v '#include "\(util\|codec\|loop\|ssh\|source\|snap\)/' || { echo "lib/snap must include only snap/, source/, ssh/, loop/, codec/ and util/"; exit 1; }
 	@for d in lib/engine/*/; do n=$$(basename $$d); \
 		! grep -rn "#include \"engine/$$n/" lib cmd --include='*.[ch]' | grep -v "^lib/engine/$$n/" || \
 		{ echo "only lib/engine/$$n/ may include its headers"; exit 1; }; done

@@ -31,7 +31,7 @@ _siphon_takes_arg()
 	case $1 in
 	--config | --ssh | --database | --into | -j | --jobs | --compress | \
 	--level | --engine | --remote-sudo | --remote-threads | \
-	--heartbeat-timeout | --stall-timeout | -i | --identity | \
+	--heartbeat-timeout | --stall-timeout | --keep | -i | --identity | \
 	--known-hosts | --connect-timeout | -F | --ssh-config | -J | --jump | \
 	--proxy-command | --on-success | --on-failure | --hook-timeout | \
 	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts | \
@@ -74,24 +74,25 @@ _siphon_options()
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --identity \
-			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --on-success \
-			--on-failure --hook-timeout --remote-pg-opts \
-			--remote-mysql-opts --local-mysql-opts --no-lock \
-			--lock-all --quiet --verbose --config --dry-run \
-			--progress --progress-fd --unattended --help
+			--heartbeat-timeout --stall-timeout --save --keep \
+			--identity --known-hosts --accept-new-host-key \
+			--connect-timeout --ssh-config --jump --proxy-command \
+			--on-success --on-failure --hook-timeout \
+			--remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --no-lock --lock-all --quiet \
+			--verbose --config --dry-run --progress --progress-fd \
+			--unattended --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --identity \
-			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --on-success \
-			--on-failure --hook-timeout --remote-pg-opts \
-			--remote-mysql-opts --local-mysql-opts --no-lock \
-			--lock-all
+			--heartbeat-timeout --stall-timeout --save --keep \
+			--identity --known-hosts --accept-new-host-key \
+			--connect-timeout --ssh-config --jump --proxy-command \
+			--on-success --on-failure --hook-timeout \
+			--remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --no-lock --lock-all
 		;;
 	schedule)
 		_siphon_add "" "$2" --daily --hourly --cron --systemd \
@@ -116,6 +117,15 @@ _siphon_command()
 		;;
 	'profiles')
 		_siphon_optset=- _siphon_args=()
+		;;
+	'snapshots')
+		_siphon_optset=- _siphon_args=(PROFILE)
+		;;
+	'restore')
+		_siphon_optset=pull _siphon_args=(PROFILE)
+		;;
+	'verify')
+		_siphon_optset=- _siphon_args=(FILE)
 		;;
 	'config')
 		_siphon_optset=- _siphon_args=(.subcommand)
@@ -243,8 +253,9 @@ _siphon()
 	kind=${_siphon_args[pos]}
 	case $kind in
 	.command | COMMAND)
-		_siphon_add "" "$cur" pull plan doctor profiles config \
-			schedule unschedule help version
+		_siphon_add "" "$cur" pull plan doctor profiles snapshots \
+			restore verify config schedule unschedule help \
+			version
 		;;
 	.subcommand)
 		_siphon_subcommands "$cmd" "$cur"
@@ -260,7 +271,7 @@ _siphon()
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
 			allow-older-local heartbeat-timeout stall-timeout \
-			identity known-hosts accept-new-host-key \
+			save keep identity known-hosts accept-new-host-key \
 			connect-timeout ssh-config jump proxy-command \
 			on-success on-failure hook-timeout remote-pg-opts \
 			remote-mysql-opts local-mysql-opts no-lock lock-all

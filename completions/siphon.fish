@@ -16,11 +16,11 @@ function __siphon_takes_arg
     switch $argv[1]
         case --config --ssh --database --into -j --jobs --compress --level \
             --engine --remote-sudo --remote-threads --heartbeat-timeout \
-            --stall-timeout -i --identity --known-hosts --connect-timeout -F \
-            --ssh-config -J --jump --proxy-command --on-success --on-failure \
-            --hook-timeout --remote-pg-opts --remote-mysql-opts \
-            --local-mysql-opts --progress --progress-fd --daily --cron \
-            --random-delay
+            --stall-timeout --keep -i --identity --known-hosts \
+            --connect-timeout -F --ssh-config -J --jump --proxy-command \
+            --on-success --on-failure --hook-timeout --remote-pg-opts \
+            --remote-mysql-opts --local-mysql-opts --progress --progress-fd \
+            --daily --cron --random-delay
             return 0
     end
     return 1
@@ -79,6 +79,12 @@ function __siphon_command
             printf '%s\n' pull TARGET
         case 'profiles'
             printf '%s\n' -
+        case 'snapshots'
+            printf '%s\n' - PROFILE
+        case 'restore'
+            printf '%s\n' pull PROFILE
+        case 'verify'
+            printf '%s\n' - FILE
         case 'config'
             printf '%s\n' - .subcommand
         case 'config show'
@@ -146,6 +152,9 @@ complete -c siphon -n '__siphon_kind .command COMMAND' -a 'pull' -d 'copy a data
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'plan' -d 'show what a pull would do, changing nothing'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'doctor' -d 'check every step of a pull, saying how to fix it'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'profiles' -d 'list the profiles of the config file'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'snapshots' -d 'list saved snapshots (pull --save); --prune'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'restore' -d 'restore a snapshot (PROFILE[@TIME], FILE)'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'verify' -d 'check a snapshot file without restoring it'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'config' -d 'show or change the config file'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'schedule' -d 'pull a profile at set times (--list: all)'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'unschedule' -d 'remove the schedule of a profile'
@@ -173,6 +182,8 @@ complete -c siphon -n '__siphon_optset pull' -l force -d 'replace the local data
 complete -c siphon -n '__siphon_optset pull' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset pull' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset pull' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
+complete -c siphon -n '__siphon_optset pull' -l save -d 'also keep what came over the wire as a snapshot in $XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later with no network (siphon restore)'
+complete -c siphon -n '__siphon_optset pull' -l keep -x -d 'keep the N newest snapshots of a profile, removing older ones after a successful save (default 3)'
 complete -c siphon -n '__siphon_optset pull' -s i -l identity -r -F -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
 complete -c siphon -n '__siphon_optset pull' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_optset pull' -l accept-new-host-key -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'
@@ -210,6 +221,8 @@ complete -c siphon -n '__siphon_optset keys' -l force -d 'replace the local data
 complete -c siphon -n '__siphon_optset keys' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset keys' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset keys' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
+complete -c siphon -n '__siphon_optset keys' -l save -d 'also keep what came over the wire as a snapshot in $XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later with no network (siphon restore)'
+complete -c siphon -n '__siphon_optset keys' -l keep -x -d 'keep the N newest snapshots of a profile, removing older ones after a successful save (default 3)'
 complete -c siphon -n '__siphon_optset keys' -s i -l identity -r -F -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
 complete -c siphon -n '__siphon_optset keys' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_optset keys' -l accept-new-host-key -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'
@@ -248,6 +261,8 @@ complete -c siphon -n '__siphon_kind KEY' -a 'force' -d 'replace the local datab
 complete -c siphon -n '__siphon_kind KEY' -a 'allow-older-local' -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_kind KEY' -a 'heartbeat-timeout' -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_kind KEY' -a 'stall-timeout' -d 'abort when no data has arrived for SECS seconds (default 120)'
+complete -c siphon -n '__siphon_kind KEY' -a 'save' -d 'also keep what came over the wire as a snapshot in $XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later with no network (siphon restore)'
+complete -c siphon -n '__siphon_kind KEY' -a 'keep' -d 'keep the N newest snapshots of a profile, removing older ones after a successful save (default 3)'
 complete -c siphon -n '__siphon_kind KEY' -a 'identity' -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
 complete -c siphon -n '__siphon_kind KEY' -a 'known-hosts' -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_kind KEY' -a 'accept-new-host-key' -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'

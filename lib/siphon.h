@@ -49,6 +49,7 @@ enum siphon_status {
 	SIPHON_EBUSY = -10,     /* local database in use (see force) */
 	SIPHON_EINTR = -11,     /* interrupted (Ctrl-C, SIGTERM) */
 	SIPHON_ELOCKED = -12,   /* another run of this profile holds its lock */
+	SIPHON_ESNAPSHOT = -13, /* a snapshot truncated, corrupt or foreign */
 };
 
 /* Verbosity of progress messages handed to the log callback. */
@@ -798,5 +799,66 @@ typedef void (*siphon_schedule_fn)(void *arg, const struct siphon_schedule *s);
  * SIPHON_LOG_INFO and skipped.  0, or the first failure.
  */
 int siphon_schedule_list(struct siphon_ctx *ctx, siphon_schedule_fn fn, void *arg);
+
+/*
+ * Saved snapshots (issue 11): what a pull received over the wire, kept as
+ * one tar archive in $XDG_DATA_HOME/siphon/snapshots/PROFILE/ (default
+ * ~/.local/share), 0600 files in a 0700 directory, named by their instant
+ * ("20261205T041500Z.siphon.tar"), and restored with no network.
+ */
+
+/* The directory of profile's snapshots into buf.  0, or -1 (bad name, no home, no room). */
+int siphon_snapshot_dir(const char *profile, char *buf, size_t cap);
+
+/*
+ * siphon_pull() that also saves the snapshot as profile's (a name as
+ * siphon_config_name_ok wants): written while pulling, fsync'd, verified,
+ * kept only if the pull succeeded; then the option "keep" applied.  The
+ * saved file's path goes into saved (cap bytes; "" when none).
+ */
+int siphon_pull_save(struct siphon_ctx *ctx, const struct siphon_opts *opts, const char *profile,
+                     struct siphon_pull_stats *stats, char *saved, size_t cap);
+
+/* What a snapshot is, from its manifest. */
+struct siphon_snapshot_info {
+	char file[4400];
+	int64_t time;             /* the pull's instant, seconds since the epoch */
+	int64_t size;             /* of the file */
+	int tables, streams, jobs;
+	uint64_t table_bytes;     /* the tables' size on the server */
+	char engine[32], host[256], database[256], profile[128], server[128], version[32];
+	char problem[512];        /* a listing's broken file: why ("" else) */
+};
+typedef void (*siphon_snapshot_fn)(void *arg, const char *profile,
+                                   const struct siphon_snapshot_info *info);
+
+/*
+ * Reads file's manifest into info; verify: also every member's size and
+ * SHA-256 (the whole file is read).  0, SIPHON_ESNAPSHOT (truncated,
+ * corrupt or foreign; one line), SIPHON_ELOCAL, SIPHON_EUSAGE (missing).
+ */
+int siphon_snapshot_info(struct siphon_ctx *ctx, const char *file, int verify,
+                         struct siphon_snapshot_info *info);
+/* Profile's snapshots, newest first, to fn (a broken one with its problem). */
+int siphon_snapshots_list(struct siphon_ctx *ctx, const char *profile, siphon_snapshot_fn fn,
+                          void *arg);
+/* Removes all but profile's keep newest snapshots; *removed (may be NULL) counts. */
+int siphon_snapshots_prune(struct siphon_ctx *ctx, const char *profile, int keep, int *removed);
+/*
+ * The path of profile's snapshot taken at when (a prefix of its name:
+ * "20261205", "20261205T0415"; NULL or "latest": the newest).  SIPHON_EUSAGE
+ * when there is none.
+ */
+int siphon_snapshot_find(struct siphon_ctx *ctx, const char *profile, const char *when, char *path,
+                         size_t cap);
+/*
+ * Restores file through the same driver and engine as a pull, the snapshot
+ * as the source (no network): verified whole first (SIPHON_ESNAPSHOT, the
+ * local database untouched), then replayed with the options of the pull
+ * that made it; of opts only the local side counts (into, force,
+ * allow-older-local, stall-timeout, local-*).
+ */
+int siphon_restore(struct siphon_ctx *ctx, const struct siphon_opts *opts, const char *file,
+                   struct siphon_pull_stats *stats);
 
 #endif

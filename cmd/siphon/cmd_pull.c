@@ -1,6 +1,8 @@
 /* cmd_pull.c - `siphon pull`: options to library call to exit status. */
 #include "cmd_pull.h"
 
+#include "cmd_snap.h"
+
 #include "args.h"
 #include "doctor_print.h"
 #include "exitcodes.h"
@@ -41,8 +43,31 @@ print_plan(void *arg, const struct siphon_plan_info *plan)
 	cli_plan_print(stdout, po->target, plan);
 }
 
-enum mode { MODE_PULL, MODE_PLAN, MODE_DOCTOR };
-static const char *const mode_name[] = {"pull", "plan", "doctor"};
+/*
+ * pull --save: the snapshot goes under the profile's name; a pull of
+ * HOST:DATABASE saves under "HOST_DATABASE" (each other character '_').
+ */
+static int
+pull_save(struct siphon_ctx *ctx, const struct siphon_opts *opts, const char *profile,
+          struct siphon_pull_stats *stats)
+{
+	char name[128], saved[4400];
+
+	if (profile != NULL) {
+		snprintf(name, sizeof(name), "%s", profile);
+	} else {
+		snprintf(name, sizeof(name), "%s_%s", siphon_opts_str(opts, "host"),
+		         siphon_opts_str(opts, "database"));
+		for (char *p = name; *p != '\0'; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+				*p = '_';
+	}
+	return siphon_pull_save(ctx, opts, name, stats, saved, sizeof(saved));
+}
+
+enum mode { MODE_PULL, MODE_PLAN, MODE_DOCTOR, MODE_RESTORE };
+static const char *const mode_name[] = {"pull", "plan", "doctor", "restore"};
 
 /* pull, its plan, or its checks: options to library call to exit status. */
 static int
@@ -64,15 +89,26 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 	enum siphon_log_level level;
 	char err[CLI_ERR_MAX], message[SIPHON_LAST_MESSAGE_MAX] = "";
 	int cancel_fd = -1, r, code;
+	const char *restore_target = NULL;
+	char snapshot[4400];
 
 	memset(&stats, 0, sizeof(stats));
+	/* restore TARGET [options]: the snapshot first, pull's options after it. */
+	if (mode == MODE_RESTORE && argc >= 2 && argv[1][0] != '-') {
+		restore_target = argv[1];
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	if (cli_pull_args_parse(&pa, argc, argv, err, sizeof(err)) != 0) {
 		code = cli_usage_error(err, name);
 		goto out;
 	}
 	if (pa.help) {
 		code = CLI_EXIT_OK;
-		if (cli_help_pull(stdout) != 0) {
+		if (mode == MODE_RESTORE)
+			cli_help_snap(stdout, "restore");
+		else if (cli_help_pull(stdout) != 0) {
 			fputs("siphon: out of memory\n", stderr);
 			code = CLI_EXIT_INTERNAL;
 		}
@@ -88,7 +124,12 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 		code = cli_exit_code(r);
 		goto out;
 	}
-	if ((r = cli_pull_resolve(ctx, &pa, main_config, &cfg, &profile, err, sizeof(err))) != 0) {
+	if (mode == MODE_RESTORE)
+		r = cli_restore_resolve(ctx, restore_target, &pa, main_config, &cfg, &profile,
+		                        snapshot, sizeof(snapshot), err, sizeof(err));
+	else
+		r = cli_pull_resolve(ctx, &pa, main_config, &cfg, &profile, err, sizeof(err));
+	if (r != 0) {
 		if (mode == MODE_DOCTOR) {
 			/* The profile file or the target: doctor's first finding. */
 			struct siphon_check c = {.name = "config", .title = "the options are complete",
@@ -173,6 +214,10 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 		}
 	} else if (mode == MODE_PLAN) {
 		r = siphon_plan(ctx, pa.opts, print_plan, &po);
+	} else if (mode == MODE_RESTORE) {
+		r = siphon_restore(ctx, pa.opts, snapshot, &stats);
+	} else if (siphon_opts_int(pa.opts, "save")) {
+		r = pull_save(ctx, pa.opts, profile, &stats);
 	} else {
 		r = siphon_pull(ctx, pa.opts, &stats);
 	}
@@ -215,6 +260,12 @@ int
 cli_cmd_plan(int argc, char **argv, const char *main_config)
 {
 	return run_command(argc, argv, MODE_PLAN, main_config);
+}
+
+int
+cli_cmd_restore(int argc, char **argv, const char *main_config)
+{
+	return run_command(argc, argv, MODE_RESTORE, main_config);
 }
 
 int

@@ -29,6 +29,8 @@ const char cli_exit_codes_text[] =
 	"  9    local database in use (use --force)\n"
 	"  10   another run of this profile is in progress (it holds the\n"
 	"       profile's lock; the line names it)\n"
+	"  11   a snapshot refused: truncated, corrupt or not siphon's (the\n"
+	"       local database untouched)\n"
 	"  130  interrupted\n";
 
 int
@@ -60,6 +62,8 @@ cli_exit_code(int status)
 		return CLI_EXIT_INTERRUPTED;
 	case SIPHON_ELOCKED:
 		return CLI_EXIT_LOCKED;
+	case SIPHON_ESNAPSHOT:
+		return CLI_EXIT_SNAPSHOT;
 	}
 	return CLI_EXIT_INTERNAL;
 }

@@ -3,6 +3,7 @@
 #include "cmd_config.h"
 #include "cmd_pull.h"
 #include "cmd_schedule.h"
+#include "cmd_snap.h"
 #include "completion.h"
 #include "exitcodes.h"
 #include "help.h"
@@ -81,6 +82,12 @@ main(int argc, char **argv)
 		return cli_cmd_config(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "profiles") == 0)
 		return cli_cmd_profiles(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "restore") == 0)
+		return cli_cmd_restore(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "snapshots") == 0)
+		return cli_cmd_snapshots(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "verify") == 0)
+		return cli_cmd_verify(argc - i, argv + i);
 	if (strcmp(cmd, "schedule") == 0)
 		return cli_cmd_schedule(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "unschedule") == 0)
@@ -96,6 +103,8 @@ main(int argc, char **argv)
 			cli_help_config(stdout);
 		} else if (argc - i == 2 && strcmp(argv[i + 1], "profiles") == 0) {
 			cli_help_profiles(stdout);
+		} else if (argc - i == 2 && cli_help_snap(stdout, argv[i + 1]) == 0) {
+			/* snapshots, restore, verify */
 		} else if (argc - i == 2 && (strcmp(argv[i + 1], "schedule") == 0 ||
 		                             strcmp(argv[i + 1], "unschedule") == 0)) {
 			cli_help_schedule(stdout);

@@ -72,5 +72,13 @@ const struct siphon_optdef siphon_opt_core[] = {
 	  .min = 1, .max = 86400, .def = "120", .scope = "core",
 	  .help = "abort when no data has arrived for SECS seconds "
 	          "(default 120)" },
+	{ .name = "save", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "core",
+	  .help = "also keep what came over the wire as a snapshot in "
+	          "$XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later "
+	          "with no network (siphon restore)" },
+	{ .name = "keep", .type = SIPHON_OPT_INT, .metavar = "N",
+	  .min = 1, .max = 1000, .def = "3", .scope = "core",
+	  .help = "keep the N newest snapshots of a profile, removing older "
+	          "ones after a successful save (default 3)" },
 	{ .name = NULL },
 };

@@ -5,6 +5,7 @@
 #include "engine/heartbeat.h"
 #include "loop/loop.h"
 #include "run/hops.h"
+#include "snap/snap.h"
 #include "source/source.h"
 #include "source/ssh_setup.h"
 #include "util/clock.h"
@@ -115,7 +116,8 @@ connect_server(struct drv *d)
 	siphon_eng_init(&d->run, &d->loop, o, d->req->opts);
 	d->run.source = d->src;
 	d->connected = 1;
-	if (!d->src->has_shell)
+	/* A replay (a saved snapshot) has no server to watch over. */
+	if (!d->src->has_shell || d->src->ops->stream_name != NULL)
 		return 0;
 	/* Before any other remote command: each of them registers with it. */
 	d->hb_started = 1;
@@ -377,8 +379,13 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 	const struct siphon_engine_ops *ops;
 	int r;
 
-	if ((r = own_phase(d, SIPHON_PHASE_CONNECT, connect_server)) != 0 || d->req->login_only ||
-	    (r = own_phase(d, SIPHON_PHASE_PROBE, probe)) != 0 ||
+	if ((r = own_phase(d, SIPHON_PHASE_CONNECT, connect_server)) != 0 || d->req->login_only)
+		return r;
+	/* --save: every stream from the probe on is recorded (not the watchdog's). */
+	d->run.snap = d->req->snap;
+	if (d->req->snap != NULL)
+		d->run.target.snap_dir = siphon_snapw_dir(d->req->snap);
+	if ((r = own_phase(d, SIPHON_PHASE_PROBE, probe)) != 0 ||
 	    (r = own_phase(d, SIPHON_PHASE_CHOOSE, choose_all)) != 0)
 		return r;
 	ops = d->ops;
