@@ -63,6 +63,8 @@ const struct cli_command cli_commands[] = {
 	{ "pull", "copy a database from a server into a local one", "TARGET", CLI_OPTSET_PULL },
 	{ "plan", "show what a pull would do, changing nothing", "TARGET", CLI_OPTSET_PULL },
 	{ "doctor", "check every step of a pull, saying how to fix it", "TARGET", CLI_OPTSET_PULL },
+	{ "rollback", "put back the local copy the last pull replaced (no network)", "TARGET", CLI_OPTSET_PULL },
+	{ "reset", "make the local copy again what the last pull brought (no network)", "TARGET", CLI_OPTSET_PULL },
 	{ "profiles", "list the profiles of the config file", "", CLI_OPTSET_NONE },
 	{ "config", "show or change the config file", "", CLI_OPTSET_NONE },
 	{ "config show", "print a profile's settings and their origins", "[PROFILE]", CLI_OPTSET_NONE },
