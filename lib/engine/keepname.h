@@ -26,4 +26,13 @@
  */
 void siphon_keepname(char *buf, size_t cap, const char *kind, const char *into, size_t max);
 
+struct siphon_target;
+/*
+ * The disk check of a pull that keeps a pristine copy (keep): room for the
+ * copy and the pristine one (2 * need); when only the copy fits, the pull
+ * goes on without the pristine copy (*skip set, one warning).  0, or
+ * SIPHON_ELOCAL (siphon_target_check_disk's message).
+ */
+int siphon_keep_check_disk(struct siphon_target *t, unsigned long long need, int keep, int *skip);
+
 #endif

@@ -90,7 +90,7 @@ pg_keep_prepare(struct pg *pg)
 {
 	int r;
 
-	if (!pg->o->keep_pristine)
+	if (!pg->o->keep_pristine || pg->no_pristine)
 		return 0;
 	/* A temporary's name: a siphon that dies here leaves it to the stale sweep. */
 	snprintf(pg->pristine_tmp, sizeof(pg->pristine_tmp), "%s-pristine", pg->tmpdb);

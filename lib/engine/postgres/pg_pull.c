@@ -17,6 +17,7 @@
 #include "util/clock.h"
 #include "util/event.h"
 
+#include "engine/keepname.h"
 #include "engine/plan.h"
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_local.h"
@@ -230,7 +231,7 @@ pg_check(struct siphon_run *eng, void *st)
 	 * with its pristine copy; the copy it replaces stays (keep-previous)
 	 * or goes only after the swap, so it is never room to count on.
 	 */
-	return siphon_target_check_disk(&eng->target, pg->cat.db_bytes * (pg->o->keep_pristine ? 2 : 1));
+	return siphon_keep_check_disk(&eng->target, pg->cat.db_bytes, pg->o->keep_pristine, &pg->no_pristine);
 }
 
 int

@@ -53,6 +53,7 @@ struct pg {
 	int tmp_created;
 	char pristine_tmp[80];  /* the untouched copy, until it gets its name */
 	int pristine_made;
+	int no_pristine;        /* keep-pristine, but no room for it */
 
 	struct siphon_rstream *ctl;
 	struct siphon_strbuf ctl_out;
