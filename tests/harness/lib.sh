@@ -546,8 +546,13 @@ sshd_session_pids() { # [PIDFILE]
 # test helpers
 
 # Names of the workstation's databases, one a line, sorted, without postgres/template0/template1.
+# The copies a pull keeps for rollback and reset (siphon_prev_*, siphon_pristine_*) are not
+# listed: ws_kept_dbs lists them.
 ws_dbs() {
-	ws_psql -At -d postgres -c "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres','template0','template1') ORDER BY datname COLLATE \"C\""
+	ws_psql -At -d postgres -c "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres','template0','template1') AND datname !~ '^siphon_(prev|pristine)_' ORDER BY datname COLLATE \"C\""
+}
+ws_kept_dbs() {
+	ws_psql -At -d postgres -c "SELECT datname FROM pg_database WHERE datname ~ '^siphon_(prev|pristine)_' ORDER BY datname COLLATE \"C\""
 }
 srv_dbs() {
 	srv_psql -At -d postgres -c "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres','template0','template1') ORDER BY datname COLLATE \"C\""
@@ -588,7 +593,7 @@ ws_reset() {
 	while IFS= read -r db; do
 		[ -n "$db" ] || continue
 		ws_psql -q -d postgres -v db="$db" <<<'DROP DATABASE :"db" WITH (FORCE)' >/dev/null || it_fail "could not drop $db"
-	done < <(ws_dbs)
+	done < <(ws_dbs; ws_kept_dbs)
 }
 
 # Run siphon (never fails): RC, $H/run/out, $H/run/err. Timeout SIPHON_IT_PULL_TIMEOUT (120 s).
