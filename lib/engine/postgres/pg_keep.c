@@ -86,6 +86,22 @@ rename_warn(struct pg *pg, const char *from, const char *to, const char *what)
 }
 
 int
+pg_keep_describe(const struct pg *pg, struct siphon_strbuf *line)
+{
+	char name[SIPHON_KEEPNAME_MAX];
+
+	keep_name(pg, name, sizeof(name), "prev");
+	if (pg->target_exists && pg->o->keep_previous &&
+	    siphon_strbuf_printf(line, "; the old one is kept as %s (siphon rollback)", name) != 0)
+		return -1;
+	keep_name(pg, name, sizeof(name), "pristine");
+	if (pg->o->keep_pristine &&
+	    siphon_strbuf_printf(line, "; an untouched twin as %s (siphon reset)", name) != 0)
+		return -1;
+	return 0;
+}
+
+int
 pg_keep_prepare(struct pg *pg)
 {
 	int r;

@@ -140,6 +140,8 @@ int pg_run_renames(struct pg *pg, const char *sql);
 int pg_swap_names(struct pg *pg, char *old, size_t cap, int *exists);
 
 /* pg_keep.c: the previous and the pristine copy (keep-previous, keep-pristine). */
+/* Appends to plan's target line what the pull keeps; 0 or -1 (no memory). */
+int pg_keep_describe(const struct pg *pg, struct siphon_strbuf *line);
 /* Before the swap: the pristine copy of the temporary database. */
 int pg_keep_prepare(struct pg *pg);
 /* The swap failed: the pristine copy goes. */

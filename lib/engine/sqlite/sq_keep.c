@@ -85,6 +85,20 @@ remove_warn(struct sq *sq, const char *path, const char *what)
 }
 
 int
+sq_keep_describe(struct sq *sq, struct siphon_strbuf *line)
+{
+	if (sq->target_exists && sq->o->keep_previous &&
+	    siphon_strbuf_printf(line, "; the old one is kept as %s/%ssiphon-prev (siphon rollback)",
+	                         siphon_strbuf_str(&sq->dir), siphon_strbuf_str(&sq->tmp_prefix)) != 0)
+		return -1;
+	if (sq->o->keep_pristine &&
+	    siphon_strbuf_printf(line, "; an untouched twin as %s/%ssiphon-pristine (siphon reset)",
+	                         siphon_strbuf_str(&sq->dir), siphon_strbuf_str(&sq->tmp_prefix)) != 0)
+		return -1;
+	return 0;
+}
+
+int
 sq_keep_before(struct sq *sq)
 {
 	const char *into = siphon_strbuf_str(&sq->into), *tmp = siphon_strbuf_str(&sq->tmp);

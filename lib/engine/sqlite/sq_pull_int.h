@@ -139,6 +139,8 @@ void sq_settled_done(struct sq *sq);
 int sq_swap(struct sq *sq);
 
 /* sq_keep.c: keep-previous and keep-pristine, `rollback` and `reset`. */
+/* Appends to plan's target line what the pull keeps; 0 or -1 (no memory). */
+int sq_keep_describe(struct sq *sq, struct siphon_strbuf *line);
 /* Before the swap's rename: a second name for the old file, the pristine copy of tmp. */
 int sq_keep_before(struct sq *sq);
 /* After it: they get their names (.BASE.siphon-prev, .BASE.siphon-pristine). */
