@@ -449,6 +449,31 @@ ssh_remote() {
 # "user@127.0.0.1:PORT:DB" for siphon pull.
 remote_spec() { printf '%s@%s:%s:%s' "${2:-$SIPHON_IT_SSH_USER}" "$SIPHON_IT_SSH_HOST" "${3:-$SIPHON_IT_SSH_PORT}" "$1"; }
 
+# A third "workstation" cluster whose data directory is a tmpfs of MB megabytes (its WAL
+# elsewhere), for running out of disk: WS_SMALL_DIR (data/, sock/), WS_SMALL_PORT. Stopped and
+# unmounted at exit. Returns 1 when no tmpfs can be mounted here (the caller skips).
+ws_small_cluster() { # MB
+	local d=$H/small port=$((SIPHON_IT_WS_PORT + 7))
+	mkdir -p "$d/data" "$d/sock" "$d/wal"
+	mount -t tmpfs -o "size=${1}m,mode=755" none "$d/data" 2>/dev/null || return 1
+	harness_on_exit "runuser -u postgres -- '$SIPHON_IT_PGBIN/pg_ctl' -D '$d/data' -m immediate stop >/dev/null 2>&1; umount '$d/data'"
+	chown postgres: "$d" "$d/data" "$d/sock" "$d/wal"
+	chmod 700 "$d/data" "$d/wal"
+	runuser -u postgres -- "$SIPHON_IT_PGBIN/initdb" -D "$d/data" -X "$d/wal/pg_wal" -U postgres -A trust \
+		-E UTF8 --locale=C.UTF-8 --no-sync >"$H/logs/small.initdb.log" 2>&1 || it_fail "initdb on the small disk"
+	cat >>"$d/data/postgresql.conf" <<-EOF2
+		port = $port
+		listen_addresses = ''
+		unix_socket_directories = '$d/sock'
+		fsync = off
+		shared_buffers = 16MB
+	EOF2
+	runuser -u postgres -- "$SIPHON_IT_PGBIN/pg_ctl" -D "$d/data" -l "$H/logs/small.log" -w start >/dev/null ||
+		it_fail "the small cluster did not start"
+	WS_SMALL_DIR=$d
+	WS_SMALL_PORT=$port
+}
+
 # A database "big" of about 100 MB of barely compressible rows, created on first use (~5 s).
 srv_ensure_big() {
 	if [ "$(srv_psql -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'big'")" = 1 ]; then
