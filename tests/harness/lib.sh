@@ -454,6 +454,8 @@ remote_spec() { printf '%s@%s:%s:%s' "${2:-$SIPHON_IT_SSH_USER}" "$SIPHON_IT_SSH
 # unmounted at exit. Returns 1 when no tmpfs can be mounted here (the caller skips).
 ws_small_cluster() { # MB
 	local d=$H/small port=$((SIPHON_IT_WS_PORT + 7))
+	# An earlier test of this harness may have had one: its WAL is outside the tmpfs.
+	rm -rf "$d/wal"
 	mkdir -p "$d/data" "$d/sock" "$d/wal"
 	mount -t tmpfs -o "size=${1}m,mode=755" none "$d/data" 2>/dev/null || return 1
 	harness_on_exit "runuser -u postgres -- '$SIPHON_IT_PGBIN/pg_ctl' -D '$d/data' -m immediate stop >/dev/null 2>&1; umount '$d/data'"
