@@ -1,7 +1,8 @@
 # bench/load_pg.sh - sourced: load_bench creates the benchmark's database "bench" on the harness's
 # server cluster: pgbench -i -s $BENCH_SCALE plus $BENCH_SB_TABLES sysbench-like tables of
 # $BENCH_SB_ROWS rows (about 650 MB at the defaults). Needs the harness (srv_psql, $SIPHON_IT_SRV_*),
-# a scratch directory $B, and say/now/secs from the script that sources it.
+# a scratch directory $B, and say/now/secs from the script that sources it. COUNT_SQL: the
+# sanity check of a copy.
 
 load_bench() {
 	local t0 t1 i n=$BENCH_SB_TABLES rows=$BENCH_SB_ROWS
@@ -45,3 +46,9 @@ load_bench() {
 	t1=$(now)
 	say "database bench loaded in $(secs "$t0" "$t1")s"
 }
+
+# "table count" lines of every user table, plus the number of indexes: the sanity check.
+COUNT_SQL="SELECT format('SELECT %L || '' '' || count(*) FROM %I.%I', c.relname, n.nspname, c.relname)
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY c.relname \\gexec
+SELECT 'indexes ' || count(*) FROM pg_indexes WHERE schemaname = 'public';"

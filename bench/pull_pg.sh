@@ -149,11 +149,6 @@ DB_BYTES=$(srv_psql -At -d postgres -c "SELECT pg_database_size('bench')") || di
 DB_MIB=$(awk -v b="$DB_BYTES" 'BEGIN { printf "%.0f", b / 1048576 }')
 say "bench is $DB_MIB MiB ($DB_BYTES bytes)"
 
-# "table count" lines of every user table, plus the number of indexes: the sanity check.
-COUNT_SQL="SELECT format('SELECT %L || '' '' || count(*) FROM %I.%I', c.relname, n.nspname, c.relname)
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY c.relname \\gexec
-SELECT 'indexes ' || count(*) FROM pg_indexes WHERE schemaname = 'public';"
 srv_psql -At -d bench <<<"$COUNT_SQL" >"$B/counts.src" || die "counting the source rows"
 say "source: $(tr '\n' ',' <"$B/counts.src" | sed 's/,$//; s/,/, /g')"
 

@@ -49,10 +49,6 @@ load_bench || die "loading the database failed"
 DB_MIB=$(srv_psql -At -d postgres -c "SELECT pg_database_size('bench') / 1048576") || die "pg_database_size"
 say "bench is $DB_MIB MiB"
 
-COUNT_SQL="SELECT format('SELECT %L || '' '' || count(*) FROM %I.%I', c.relname, n.nspname, c.relname)
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY c.relname \\gexec
-SELECT 'indexes ' || count(*) FROM pg_indexes WHERE schemaname = 'public';"
 srv_psql -At -d bench <<<"$COUNT_SQL" >"$B/counts.src" || die "counting the source rows"
 check() { # WHAT
 	ws_psql -At -d benchcopy <<<"$COUNT_SQL" >"$B/counts.ws" 2>&1 || die "$1: counting benchcopy"
