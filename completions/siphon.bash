@@ -73,26 +73,27 @@ _siphon_options()
 	pull)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
-			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --save --keep \
-			--identity --known-hosts --accept-new-host-key \
-			--connect-timeout --ssh-config --jump --proxy-command \
-			--on-success --on-failure --hook-timeout \
-			--remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --no-lock --lock-all --quiet \
-			--verbose --config --dry-run --progress --progress-fd \
-			--unattended --help
+			--no-nice --force --keep-previous --keep-pristine \
+			--allow-older-local --heartbeat-timeout \
+			--stall-timeout --save --keep --identity \
+			--known-hosts --accept-new-host-key --connect-timeout \
+			--ssh-config --jump --proxy-command --on-success \
+			--on-failure --hook-timeout --remote-pg-opts \
+			--remote-mysql-opts --local-mysql-opts --no-lock \
+			--lock-all --quiet --verbose --config --dry-run \
+			--progress --progress-fd --unattended --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
-			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --save --keep \
-			--identity --known-hosts --accept-new-host-key \
-			--connect-timeout --ssh-config --jump --proxy-command \
-			--on-success --on-failure --hook-timeout \
-			--remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --no-lock --lock-all
+			--no-nice --force --keep-previous --keep-pristine \
+			--allow-older-local --heartbeat-timeout \
+			--stall-timeout --save --keep --identity \
+			--known-hosts --accept-new-host-key --connect-timeout \
+			--ssh-config --jump --proxy-command --on-success \
+			--on-failure --hook-timeout --remote-pg-opts \
+			--remote-mysql-opts --local-mysql-opts --no-lock \
+			--lock-all
 		;;
 	esac
 }
@@ -109,6 +110,12 @@ _siphon_command()
 		_siphon_optset=pull _siphon_args=(TARGET)
 		;;
 	'doctor')
+		_siphon_optset=pull _siphon_args=(TARGET)
+		;;
+	'rollback')
+		_siphon_optset=pull _siphon_args=(TARGET)
+		;;
+	'reset')
 		_siphon_optset=pull _siphon_args=(TARGET)
 		;;
 	'profiles')
@@ -243,8 +250,8 @@ _siphon()
 	kind=${_siphon_args[pos]}
 	case $kind in
 	.command | COMMAND)
-		_siphon_add "" "$cur" pull plan doctor profiles snapshots \
-			restore verify config help version
+		_siphon_add "" "$cur" pull plan doctor rollback reset profiles \
+			snapshots restore verify config help version
 		;;
 	.subcommand)
 		_siphon_subcommands "$cmd" "$cur"
@@ -259,11 +266,12 @@ _siphon()
 	KEY)
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
-			allow-older-local heartbeat-timeout stall-timeout \
-			save keep identity known-hosts accept-new-host-key \
-			connect-timeout ssh-config jump proxy-command \
-			on-success on-failure hook-timeout remote-pg-opts \
-			remote-mysql-opts local-mysql-opts no-lock lock-all
+			keep-previous keep-pristine allow-older-local \
+			heartbeat-timeout stall-timeout save keep identity \
+			known-hosts accept-new-host-key connect-timeout \
+			ssh-config jump proxy-command on-success on-failure \
+			hook-timeout remote-pg-opts remote-mysql-opts \
+			local-mysql-opts no-lock lock-all
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.
