@@ -53,6 +53,7 @@ cli_cmd_local(int argc, char **argv, const char *main_config)
 	const char *profile = NULL;
 	struct cli_pull_args pa;
 	struct cli_progress view;
+	struct siphon_profile_lock *lock = NULL;
 	char err[CLI_ERR_MAX];
 	int view_open = 0, cancel_fd, r, code;
 
@@ -93,6 +94,12 @@ cli_cmd_local(int argc, char **argv, const char *main_config)
 		goto out;
 	}
 	siphon_ctx_set_cancel_fd(ctx, cancel_fd);
+	/* A profile's copy changes hands: never while its pull (or another rollback) runs. */
+	if (profile != NULL && (r = siphon_profile_lock(ctx, profile, argv[0], &lock)) != 0) {
+		fprintf(stderr, "siphon: %s\n", siphon_ctx_errmsg(ctx));
+		code = cli_exit_code(r);
+		goto out;
+	}
 	if ((r = siphon_local_op(ctx, pa.opts, act)) == SIPHON_OK) {
 		code = CLI_EXIT_OK;
 		goto out;
@@ -103,6 +110,7 @@ cli_cmd_local(int argc, char **argv, const char *main_config)
 	else
 		fprintf(stderr, "siphon: %s failed (error %d)\n", argv[0], r);
 out:
+	siphon_profile_unlock(lock);
 	if (view_open)
 		cli_progress_close(&view);
 	cli_signals_restore();
