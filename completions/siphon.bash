@@ -73,26 +73,27 @@ _siphon_options()
 	pull)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
-			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --save --keep \
-			--identity --known-hosts --accept-new-host-key \
-			--connect-timeout --ssh-config --jump --proxy-command \
-			--on-success --on-failure --hook-timeout \
-			--remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --no-lock --lock-all --quiet \
-			--verbose --config --dry-run --progress --progress-fd \
-			--unattended --help
+			--no-nice --force --keep-previous --keep-pristine \
+			--allow-older-local --heartbeat-timeout \
+			--stall-timeout --save --keep --identity \
+			--known-hosts --accept-new-host-key --connect-timeout \
+			--ssh-config --jump --proxy-command --on-success \
+			--on-failure --hook-timeout --remote-pg-opts \
+			--remote-mysql-opts --local-mysql-opts --no-lock \
+			--lock-all --quiet --verbose --config --dry-run \
+			--progress --progress-fd --unattended --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
-			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --save --keep \
-			--identity --known-hosts --accept-new-host-key \
-			--connect-timeout --ssh-config --jump --proxy-command \
-			--on-success --on-failure --hook-timeout \
-			--remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --no-lock --lock-all
+			--no-nice --force --keep-previous --keep-pristine \
+			--allow-older-local --heartbeat-timeout \
+			--stall-timeout --save --keep --identity \
+			--known-hosts --accept-new-host-key --connect-timeout \
+			--ssh-config --jump --proxy-command --on-success \
+			--on-failure --hook-timeout --remote-pg-opts \
+			--remote-mysql-opts --local-mysql-opts --no-lock \
+			--lock-all
 		;;
 	schedule)
 		_siphon_add "" "$2" --daily --hourly --cron --systemd \
@@ -113,6 +114,12 @@ _siphon_command()
 		_siphon_optset=pull _siphon_args=(TARGET)
 		;;
 	'doctor')
+		_siphon_optset=pull _siphon_args=(TARGET)
+		;;
+	'rollback')
+		_siphon_optset=pull _siphon_args=(TARGET)
+		;;
+	'reset')
 		_siphon_optset=pull _siphon_args=(TARGET)
 		;;
 	'profiles')
@@ -253,9 +260,9 @@ _siphon()
 	kind=${_siphon_args[pos]}
 	case $kind in
 	.command | COMMAND)
-		_siphon_add "" "$cur" pull plan doctor profiles snapshots \
-			restore verify config schedule unschedule help \
-			version
+		_siphon_add "" "$cur" pull plan doctor rollback reset profiles \
+			snapshots restore verify config schedule unschedule \
+			help version
 		;;
 	.subcommand)
 		_siphon_subcommands "$cmd" "$cur"
@@ -270,11 +277,12 @@ _siphon()
 	KEY)
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
-			allow-older-local heartbeat-timeout stall-timeout \
-			save keep identity known-hosts accept-new-host-key \
-			connect-timeout ssh-config jump proxy-command \
-			on-success on-failure hook-timeout remote-pg-opts \
-			remote-mysql-opts local-mysql-opts no-lock lock-all
+			keep-previous keep-pristine allow-older-local \
+			heartbeat-timeout stall-timeout save keep identity \
+			known-hosts accept-new-host-key connect-timeout \
+			ssh-config jump proxy-command on-success on-failure \
+			hook-timeout remote-pg-opts remote-mysql-opts \
+			local-mysql-opts no-lock lock-all
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.

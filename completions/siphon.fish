@@ -77,6 +77,10 @@ function __siphon_command
             printf '%s\n' pull TARGET
         case 'doctor'
             printf '%s\n' pull TARGET
+        case 'rollback'
+            printf '%s\n' pull TARGET
+        case 'reset'
+            printf '%s\n' pull TARGET
         case 'profiles'
             printf '%s\n' -
         case 'snapshots'
@@ -151,6 +155,8 @@ complete -c siphon -f
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'pull' -d 'copy a database from a server into a local one'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'plan' -d 'show what a pull would do, changing nothing'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'doctor' -d 'check every step of a pull, saying how to fix it'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'rollback' -d 'put back the copy the last pull replaced (local)'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'reset' -d 'make the copy what the last pull got (local)'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'profiles' -d 'list the profiles of the config file'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'snapshots' -d 'list saved snapshots (pull --save); --prune'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'restore' -d 'restore a snapshot (PROFILE[@TIME], FILE)'
@@ -179,6 +185,8 @@ complete -c siphon -n '__siphon_optset pull' -l remote-sudo -x -d 'run the datab
 complete -c siphon -n '__siphon_optset pull' -l remote-threads -x -d 'use at most N compressor threads on the server (default: all cores)'
 complete -c siphon -n '__siphon_optset pull' -l no-nice -d 'do not lower the CPU and I/O priority of the remote tools'
 complete -c siphon -n '__siphon_optset pull' -l force -d 'replace the local database even while sessions are connected to it (PostgreSQL, MySQL: they are ended; SQLite: a program that has the file open keeps the old copy)'
+complete -c siphon -n '__siphon_optset pull' -l keep-previous -d 'keep the copy a pull replaces, for `siphon rollback` (PostgreSQL: a database siphon_prev_LOCALNAME; SQLite: a file .NAME.siphon-prev beside it; not yet MySQL/MariaDB); no drops it at the swap (default yes)'
+complete -c siphon -n '__siphon_optset pull' -l keep-pristine -d 'keep a second, untouched copy of what was pulled, for `siphon reset` (a database siphon_pristine_LOCALNAME, a file .NAME.siphon-pristine; not yet MySQL/MariaDB); it takes as much disk as the copy, and a pull with room for the copy alone goes on without it (default yes)'
 complete -c siphon -n '__siphon_optset pull' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset pull' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset pull' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
@@ -218,6 +226,8 @@ complete -c siphon -n '__siphon_optset keys' -l remote-sudo -x -d 'run the datab
 complete -c siphon -n '__siphon_optset keys' -l remote-threads -x -d 'use at most N compressor threads on the server (default: all cores)'
 complete -c siphon -n '__siphon_optset keys' -l no-nice -d 'do not lower the CPU and I/O priority of the remote tools'
 complete -c siphon -n '__siphon_optset keys' -l force -d 'replace the local database even while sessions are connected to it (PostgreSQL, MySQL: they are ended; SQLite: a program that has the file open keeps the old copy)'
+complete -c siphon -n '__siphon_optset keys' -l keep-previous -d 'keep the copy a pull replaces, for `siphon rollback` (PostgreSQL: a database siphon_prev_LOCALNAME; SQLite: a file .NAME.siphon-prev beside it; not yet MySQL/MariaDB); no drops it at the swap (default yes)'
+complete -c siphon -n '__siphon_optset keys' -l keep-pristine -d 'keep a second, untouched copy of what was pulled, for `siphon reset` (a database siphon_pristine_LOCALNAME, a file .NAME.siphon-pristine; not yet MySQL/MariaDB); it takes as much disk as the copy, and a pull with room for the copy alone goes on without it (default yes)'
 complete -c siphon -n '__siphon_optset keys' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset keys' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset keys' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
@@ -258,6 +268,8 @@ complete -c siphon -n '__siphon_kind KEY' -a 'remote-sudo' -d 'run the database 
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-threads' -d 'use at most N compressor threads on the server (default: all cores)'
 complete -c siphon -n '__siphon_kind KEY' -a 'no-nice' -d 'do not lower the CPU and I/O priority of the remote tools'
 complete -c siphon -n '__siphon_kind KEY' -a 'force' -d 'replace the local database even while sessions are connected to it (PostgreSQL, MySQL: they are ended; SQLite: a program that has the file open keeps the old copy)'
+complete -c siphon -n '__siphon_kind KEY' -a 'keep-previous' -d 'keep the copy a pull replaces, for `siphon rollback` (PostgreSQL: a database siphon_prev_LOCALNAME; SQLite: a file .NAME.siphon-prev beside it; not yet MySQL/MariaDB); no drops it at the swap (default yes)'
+complete -c siphon -n '__siphon_kind KEY' -a 'keep-pristine' -d 'keep a second, untouched copy of what was pulled, for `siphon reset` (a database siphon_pristine_LOCALNAME, a file .NAME.siphon-pristine; not yet MySQL/MariaDB); it takes as much disk as the copy, and a pull with room for the copy alone goes on without it (default yes)'
 complete -c siphon -n '__siphon_kind KEY' -a 'allow-older-local' -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_kind KEY' -a 'heartbeat-timeout' -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_kind KEY' -a 'stall-timeout' -d 'abort when no data has arrived for SECS seconds (default 120)'

@@ -725,6 +725,29 @@ int siphon_doctor_login(struct siphon_ctx *ctx, const struct siphon_opts *opts,
                         siphon_check_fn fn, void *arg);
 
 /*
+ * `siphon rollback` and `siphon reset`: on the local copy alone, with no
+ * server and no network.  The engine is --engine (a profile's engine),
+ * else the one a file path names (SQLite), else the one whose local server
+ * keeps such a copy of the target.  The same busy checks as a pull
+ * (SIPHON_EBUSY unless force), and for reset the disk check.
+ *   ROLLBACK  the copy the last pull replaced (keep-previous) takes the
+ *             target's place, atomically; the target becomes the previous
+ *             copy, so a second rollback returns to it
+ *   RESET     the target becomes again exactly what the last pull brought
+ *             (from the untouched copy keep-pristine keeps); the previous
+ *             copy is left as it is
+ * Nothing kept to do it with: SIPHON_ELOCAL, one line, nothing changed.
+ * Returns 0 or a negative code, the message on ctx.
+ */
+enum siphon_local_action {
+	SIPHON_LOCAL_ROLLBACK = 0,
+	SIPHON_LOCAL_RESET = 1,
+};
+
+int siphon_local_op(struct siphon_ctx *ctx, const struct siphon_opts *opts,
+                    enum siphon_local_action action);
+
+/*
  * The plain Host names (no wildcard) of the user's ssh_config (file: the
  * -F file; NULL: ~/.ssh/config then /etc/ssh/ssh_config), in file order,
  * Includes followed, each handed to fn: for shell completion.  0, or the

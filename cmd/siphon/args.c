@@ -96,6 +96,8 @@ const struct cli_command cli_commands[] = {
 	{ "pull", "copy a database from a server into a local one", "TARGET", CLI_OPTSET_PULL },
 	{ "plan", "show what a pull would do, changing nothing", "TARGET", CLI_OPTSET_PULL },
 	{ "doctor", "check every step of a pull, saying how to fix it", "TARGET", CLI_OPTSET_PULL },
+	{ "rollback", "put back the copy the last pull replaced (local)", "TARGET", CLI_OPTSET_PULL },
+	{ "reset", "make the copy what the last pull got (local)", "TARGET", CLI_OPTSET_PULL },
 	{ "profiles", "list the profiles of the config file", "", CLI_OPTSET_NONE },
 	{ "snapshots", "list saved snapshots (pull --save); --prune", "[PROFILE]", CLI_OPTSET_NONE },
 	{ "restore", "restore a snapshot (PROFILE[@TIME], FILE)", "PROFILE", CLI_OPTSET_PULL },

@@ -90,6 +90,7 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 	char err[CLI_ERR_MAX], message[SIPHON_LAST_MESSAGE_MAX] = "";
 	int cancel_fd = -1, r, code;
 	const char *restore_target = NULL;
+	struct siphon_profile_lock *restore_lock = NULL;
 	char snapshot[4400];
 
 	memset(&stats, 0, sizeof(stats));
@@ -179,6 +180,13 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 		}
 		run_open = 1;
 	}
+	/* A restore replaces the profile's copy too: the same lock (no record, no hook: no pull ran). */
+	if (mode == MODE_RESTORE && profile != NULL &&
+	    (r = siphon_profile_lock(ctx, profile, "restore", &restore_lock)) != 0) {
+		fprintf(stderr, "siphon: %s\n", siphon_ctx_errmsg(ctx));
+		code = cli_exit_code(r);
+		goto out;
+	}
 	/* Everything passes the run log on its way to the view. */
 	siphon_ctx_set_log(ctx, cli_runlog_log, &rl, cli_runlog_level(&rl));
 	if (!plan)
@@ -236,6 +244,7 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 	/* JSON on stderr: the summary object said it all, lines would not parse. */
 	say_error = plan || cli_progress_stderr_is_text(&view);
 out:
+	siphon_profile_unlock(restore_lock);
 	if (run_open)
 		cli_profile_run_end(&pr, &rl, pa.opts, code, message, &stats, cancel_fd);
 	/* After the hook's lines: the error stays the last line on stderr. */

@@ -1,6 +1,7 @@
 /* main.c - siphon: dispatch to the subcommand, decide the exit status. */
 #include "args.h"
 #include "cmd_config.h"
+#include "cmd_local.h"
 #include "cmd_pull.h"
 #include "cmd_schedule.h"
 #include "cmd_snap.h"
@@ -78,6 +79,8 @@ main(int argc, char **argv)
 		return cli_cmd_plan(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "doctor") == 0)
 		return cli_cmd_doctor(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "rollback") == 0 || strcmp(cmd, "reset") == 0)
+		return cli_cmd_local(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "config") == 0)
 		return cli_cmd_config(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "profiles") == 0)
@@ -101,6 +104,9 @@ main(int argc, char **argv)
 				return out_of_memory();
 		} else if (argc - i == 2 && strcmp(argv[i + 1], "config") == 0) {
 			cli_help_config(stdout);
+		} else if (argc - i == 2 && (strcmp(argv[i + 1], "rollback") == 0 ||
+		                             strcmp(argv[i + 1], "reset") == 0)) {
+			cli_help_local(stdout);
 		} else if (argc - i == 2 && strcmp(argv[i + 1], "profiles") == 0) {
 			cli_help_profiles(stdout);
 		} else if (argc - i == 2 && cli_help_snap(stdout, argv[i + 1]) == 0) {

@@ -106,6 +106,8 @@ struct siphon_pull_opts {
 	int remote_threads;      /* cap on compressor threads; 0 when unset: all */
 	int no_nice;             /* do not nice/ionice remote tools */
 	int force;               /* terminate sessions on the old database */
+	int keep_previous;       /* keep the replaced copy for rollback */
+	int keep_pristine;       /* keep an untouched copy of the pull for reset */
 	int allow_older_local;   /* try a local server older than remote */
 	int connect_timeout;     /* seconds */
 	const char *jump;        /* -J: jump hosts "[user@]host[:port],..."; NULL or "none" */

@@ -59,6 +59,17 @@ const struct siphon_optdef siphon_opt_core[] = {
 	  .help = "replace the local database even while sessions are "
 	          "connected to it (PostgreSQL, MySQL: they are ended; SQLite: "
 	          "a program that has the file open keeps the old copy)" },
+	{ .name = "keep-previous", .type = SIPHON_OPT_FLAG, .def = "yes", .scope = "core",
+	  .help = "keep the copy a pull replaces, for `siphon rollback` (PostgreSQL: "
+	          "a database siphon_prev_LOCALNAME; SQLite: a file .NAME.siphon-prev "
+	          "beside it; not yet MySQL/MariaDB); no drops it at the swap "
+	          "(default yes)" },
+	{ .name = "keep-pristine", .type = SIPHON_OPT_FLAG, .def = "yes", .scope = "core",
+	  .help = "keep a second, untouched copy of what was pulled, for `siphon "
+	          "reset` (a database siphon_pristine_LOCALNAME, a file "
+	          ".NAME.siphon-pristine; not yet MySQL/MariaDB); it takes as much "
+	          "disk as the copy, and a pull with room for the copy alone goes "
+	          "on without it (default yes)" },
 	{ .name = "allow-older-local", .type = SIPHON_OPT_FLAG, .def = "no",
 	  .scope = "core",
 	  .help = "try even if the local server is older than the remote one" },

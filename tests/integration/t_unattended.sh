@@ -111,6 +111,14 @@ grep -Eq "^siphon: another run of profile 'prod' is in progress: pid $first, sin
 	it_fail "the refusal does not name the holder: $(cat "$T/second.err")"
 grep -Eq "${ts}not run \(exit 10\): another run of profile 'prod' is in progress: pid $first" "$LOG" ||
 	it_fail "the log does not say the second run was refused"
+# rollback and reset replace the profile's copy too: refused the same way while the pull runs.
+for cmd in rollback reset; do
+	HOME=$HOME timeout 60 "$SIPHON_BIN" "$cmd" prod </dev/null >"$T/$cmd.out" 2>"$T/$cmd.err"
+	rc2=$?
+	[ "$rc2" = 10 ] || { cat "$T/$cmd.err" >&2; it_fail "$cmd during a pull: expected exit 10, got $rc2"; }
+	grep -q "^siphon: another run of profile 'prod' is in progress: pid $first" "$T/$cmd.err" ||
+		it_fail "$cmd during a pull does not name the holder: $(cat "$T/$cmd.err")"
+done
 siphon_wait 90
 assert_rc 0 "the first of two overlapping runs"
 # Released: the next run goes.
