@@ -188,12 +188,12 @@ run()
 common()
 {
 	local sh=$1
-	check "$sh" "siphon " pull plan doctor profiles snapshots restore verify config schedule unschedule help version
+	check "$sh" "siphon " pull plan doctor rollback reset profiles snapshots restore verify config schedule unschedule help version
 	check "$sh" "siphon p" pull plan profiles
 	check "$sh" "siphon pu" pull
 	check "$sh" "siphon config " show set unset add path
 	check "$sh" "siphon config s" show set
-	check "$sh" "siphon help " pull plan doctor profiles snapshots restore verify config schedule unschedule help version
+	check "$sh" "siphon help " pull plan doctor rollback reset profiles snapshots restore verify config schedule unschedule help version
 	check "$sh" "siphon pull --co" --compress --config --connect-timeout
 	check "$sh" "siphon plan --comp" --compress
 	check "$sh" "siphon pull --compress " auto zstd pigz gzip none
