@@ -71,7 +71,8 @@ run_bash()
 # line "--".
 cat > "$tmp/zsh-driver.zsh" <<'DRIVER'
 zmodload zsh/zpty || exit 1
-local hits=$2 line i=0
+zmodload zsh/zselect || exit 1
+local hits=$2 line i=0 w
 zpty z zsh -f -i
 zpty -w z "PS1='' PROMPT='' RPROMPT=''; unsetopt zle_bracketed_paste auto_list auto_menu beep"
 zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
@@ -83,6 +84,10 @@ for line; do
 	i=$((i + 1))
 	: > $hits
 	zpty -w -n z "$line"$'\t'
+	# What comes next must not be typeahead while the completion runs (zsh may drop the
+	# completion then, as seen on a loaded machine): wait until it has recorded its matches
+	# (at most 2 s, which a line with no match costs).
+	for w in {1..20}; do [[ -s $hits ]] && break; zselect -t 10; done
 	zpty -w -n z $'\C-e\C-u'
 	zpty -w z "print END''MARK$i"
 	zpty -r z out "*ENDMARK$i*" || exit 1
