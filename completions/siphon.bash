@@ -31,7 +31,7 @@ _siphon_takes_arg()
 	case $1 in
 	--config | --ssh | --database | --into | -j | --jobs | --compress | \
 	--level | --engine | --remote-sudo | --remote-threads | \
-	--heartbeat-timeout | --stall-timeout | -i | --identity | \
+	--heartbeat-timeout | --stall-timeout | --retries | -i | --identity | \
 	--known-hosts | --connect-timeout | -F | --ssh-config | -J | --jump | \
 	--proxy-command | --remote-pg-opts | --remote-mysql-opts | \
 	--local-mysql-opts | --progress | --progress-fd) return 0 ;;
@@ -73,22 +73,23 @@ _siphon_options()
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --identity \
-			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --remote-pg-opts \
-			--remote-mysql-opts --local-mysql-opts --no-lock \
-			--lock-all --quiet --verbose --config --dry-run \
-			--progress --progress-fd --help
+			--heartbeat-timeout --stall-timeout --retries \
+			--identity --known-hosts --accept-new-host-key \
+			--connect-timeout --ssh-config --jump --proxy-command \
+			--remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --no-lock --lock-all --quiet \
+			--verbose --config --dry-run --progress --progress-fd \
+			--help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --identity \
-			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --remote-pg-opts \
-			--remote-mysql-opts --local-mysql-opts --no-lock \
-			--lock-all
+			--heartbeat-timeout --stall-timeout --retries \
+			--identity --known-hosts --accept-new-host-key \
+			--connect-timeout --ssh-config --jump --proxy-command \
+			--remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --no-lock --lock-all
 		;;
 	esac
 }
@@ -247,7 +248,7 @@ _siphon()
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
 			allow-older-local heartbeat-timeout stall-timeout \
-			identity known-hosts accept-new-host-key \
+			retries identity known-hosts accept-new-host-key \
 			connect-timeout ssh-config jump proxy-command \
 			remote-pg-opts remote-mysql-opts local-mysql-opts \
 			no-lock lock-all

@@ -16,9 +16,10 @@ function __siphon_takes_arg
     switch $argv[1]
         case --config --ssh --database --into -j --jobs --compress --level \
             --engine --remote-sudo --remote-threads --heartbeat-timeout \
-            --stall-timeout -i --identity --known-hosts --connect-timeout -F \
-            --ssh-config -J --jump --proxy-command --remote-pg-opts \
-            --remote-mysql-opts --local-mysql-opts --progress --progress-fd
+            --stall-timeout --retries -i --identity --known-hosts \
+            --connect-timeout -F --ssh-config -J --jump --proxy-command \
+            --remote-pg-opts --remote-mysql-opts --local-mysql-opts \
+            --progress --progress-fd
             return 0
     end
     return 1
@@ -165,6 +166,7 @@ complete -c siphon -n '__siphon_optset pull' -l force -d 'replace the local data
 complete -c siphon -n '__siphon_optset pull' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset pull' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset pull' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
+complete -c siphon -n '__siphon_optset pull' -l retries -x -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL; 0 fails at once) (default 5)'
 complete -c siphon -n '__siphon_optset pull' -s i -l identity -r -F -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
 complete -c siphon -n '__siphon_optset pull' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_optset pull' -l accept-new-host-key -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'
@@ -198,6 +200,7 @@ complete -c siphon -n '__siphon_optset keys' -l force -d 'replace the local data
 complete -c siphon -n '__siphon_optset keys' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset keys' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset keys' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
+complete -c siphon -n '__siphon_optset keys' -l retries -x -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL; 0 fails at once) (default 5)'
 complete -c siphon -n '__siphon_optset keys' -s i -l identity -r -F -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
 complete -c siphon -n '__siphon_optset keys' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_optset keys' -l accept-new-host-key -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'
@@ -224,6 +227,7 @@ complete -c siphon -n '__siphon_kind KEY' -a 'force' -d 'replace the local datab
 complete -c siphon -n '__siphon_kind KEY' -a 'allow-older-local' -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_kind KEY' -a 'heartbeat-timeout' -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_kind KEY' -a 'stall-timeout' -d 'abort when no data has arrived for SECS seconds (default 120)'
+complete -c siphon -n '__siphon_kind KEY' -a 'retries' -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL; 0 fails at once) (default 5)'
 complete -c siphon -n '__siphon_kind KEY' -a 'identity' -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
 complete -c siphon -n '__siphon_kind KEY' -a 'known-hosts' -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_kind KEY' -a 'accept-new-host-key' -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'

@@ -72,5 +72,10 @@ const struct siphon_optdef siphon_opt_core[] = {
 	  .min = 1, .max = 86400, .def = "120", .scope = "core",
 	  .help = "abort when no data has arrived for SECS seconds "
 	          "(default 120)" },
+	{ .name = "retries", .type = SIPHON_OPT_INT, .metavar = "N",
+	  .min = 0, .max = 100, .def = "5", .scope = "core",
+	  .help = "when the connection drops mid-pull, reconnect up to N "
+	          "times, waiting 1, 2, 4, 8... s, and fetch only what was "
+	          "not finished (PostgreSQL; 0 fails at once) (default 5)" },
 	{ .name = NULL },
 };

@@ -621,7 +621,7 @@ test_args_option_errors(void **state)
 	assert_pull_error("ambiguous option '--co' (--compress, --connect-timeout, --config)",
 	                  "--co", "zstd", "h:d");
 	assert_pull_error("ambiguous option '--re' (--remote-sudo, "
-	                  "--remote-threads, --remote-pg-opts, --remote-mysql-opts)",
+	                  "--remote-threads, --retries, --remote-pg-opts, --remote-mysql-opts)",
 	                  "--re=x", "h:d");
 	assert_pull_error("option '--into' requires an argument", "h:d", "--into");
 	assert_pull_error("option '-j' requires an argument", "h:d", "-j");
