@@ -14,6 +14,7 @@
  */
 #include "engine/postgres/pg_pull_int.h"
 
+#include "engine/heartbeat.h"
 #include "util/clock.h"
 #include "util/event.h"
 
@@ -272,8 +273,15 @@ pg_finish(struct siphon_run *eng, void *st)
 	struct pg *pg = st;
 	int r;
 
-	(void)eng;
-	if ((r = pg_release_snapshot(pg)) != 0 || (r = pg_finish_local(pg)) != 0)
+	if ((r = pg_release_snapshot(pg)) != 0)
+		return r;
+	/*
+	 * Everything is here: the rest is local, and a connection lost from
+	 * now on costs nothing (the watchdog would only turn it into a failure).
+	 */
+	if (eng->hb != NULL)
+		siphon_heartbeat_stop(eng->hb, 1);
+	if ((r = pg_finish_local(pg)) != 0)
 		return r;
 	siphon_event_step(pg->ctx, "swap");
 	return pg_swap(pg);
