@@ -427,6 +427,8 @@ reconnect(struct drv *d, int attempt)
 	siphon_source_free(d->src);
 	d->src = NULL;
 	d->run.source = NULL;
+	/* What failed while the dead session was let go is no news. */
+	siphon_err_clear(d->ctx);
 	/* A new session: no channel of the old one is open or owed. */
 	memset(&d->loop.arb, 0, sizeof(d->loop.arb));
 	siphon_log(d->ctx, SIPHON_LOG_WARN, "%s; reconnecting in %d s (attempt %d of %d)", why, secs,

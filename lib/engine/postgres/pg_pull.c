@@ -56,7 +56,8 @@ all_done(struct pg *pg, int lanes_started, int *done)
 		if (p != NULL && p->exited && p->status != 0)
 			return pg_local_failed(pg, p);
 	}
-	if (!pg->schema_done || pg->post->state != SIPHON_RS_DONE || pg->acl->state != SIPHON_RS_DONE)
+	if (!pg->schema_done || (pg->pre != NULL && pg->pre->state != SIPHON_RS_DONE) ||
+	    pg->post->state != SIPHON_RS_DONE || pg->acl->state != SIPHON_RS_DONE)
 		return 0;
 	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
 		if (pg->lane_rs[l]->state != SIPHON_RS_DONE || pg->lanes[l].proc == NULL ||
