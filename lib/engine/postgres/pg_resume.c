@@ -77,9 +77,13 @@ settle_lanes(struct pg *pg)
 {
 	int r, busy = 1;
 
-	for (int l = 0; pg->lanes != NULL && l < pg->nlanes; l++)
+	for (int l = 0; pg->lanes != NULL && l < pg->nlanes; l++) {
+		if (pg->lanes[l].ev != 0)
+			siphon_event_table_end(pg->ctx, pg->lanes[l].ev, SIPHON_ECONNECT);
+		pg->lanes[l].ev = 0;
 		if (pg->lanes[l].proc != NULL)
 			siphon_proc_close_stdin(pg->lanes[l].proc);
+	}
 	while (busy) {
 		busy = 0;
 		for (int l = 0; pg->lanes != NULL && l < pg->nlanes; l++)
