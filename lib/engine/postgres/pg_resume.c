@@ -215,10 +215,7 @@ start_over(struct pg *pg, const char *why)
 	siphon_plan_clear(&pg->eng->plan);
 	if ((r = pg_publish_catalog(pg)) != 0 || (r = pg_plan_lanes(pg)) != 0)
 		return r;
-	siphon_event_step(pg->ctx, "schema");
-	if ((r = pg_create_tmpdb(pg)) != 0 || (r = pg_start_dumps(pg, 1)) != 0)
-		return r;
-	return pg_transfer_loop(pg);
+	return pg_transfer(pg->eng, pg);
 }
 
 int
