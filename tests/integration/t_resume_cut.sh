@@ -10,6 +10,7 @@
 #   --retries 0    the cut fails the pull (exit 3), as t_fail_cut checks for every engine
 # Each time the copy is compared with its source, and the server is left with no session, no process
 # and no run directory of the pull.
+progress_check=$(cd "$(dirname "$0")/../harness" && pwd)/progress_check.py
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
@@ -89,6 +90,9 @@ assert_resumed() { # INTO RECONNECTS
 		it_fail "not $2 reconnect line(s): $(grep -c reconnecting "$H/run/err")"
 	[ "$(json_stat reconnects)" = "$2" ] || it_fail "JSON reconnects $(json_stat reconnects), not $2"
 	grep -q "resumed after $2 lost connection" "$H/run/out" || it_fail "the summary line does not say it resumed: $(cat "$H/run/out")"
+	# The JSON stream keeps its promises across the reconnects (every table_start ended, phases nest).
+	python3 "$progress_check" "$H/run/json" >"$H/run/check" ||
+		it_fail "the JSON stream of the resumed pull is not as promised: $(tail -n 3 "$H/run/check")"
 	assert_left_clean pg 20
 	assert_no_run_dir
 }
