@@ -28,17 +28,16 @@ srv_psql -q -d resume_src >/dev/null <<-'EOF' || it_fail "fill resume_src"
 	END LOOP; END$$;
 EOF
 
-# The temporary database siphon restores into on the workstation.
-ws_tmpdb() { ws_dbs | grep '^siphon_tmp_' | head -n 1; }
-
-# Tables of the temporary database whose rows are committed (their local COPY ended; the one
-# being loaded shows none).
-ws_loaded() {
-	local db q=
-	db=$(ws_tmpdb)
-	[ -n "$db" ] || { echo 0; return; }
+# LOADED: the tables of the temporary database on the workstation (looked up once a pull: TMPDB)
+# whose rows are committed (their local COPY ended; the one being loaded shows none).
+TMPDB=
+count_loaded() {
+	local q= k
+	LOADED=0
+	[ -n "$TMPDB" ] || TMPDB=$(ws_dbs | grep '^siphon_tmp_' | head -n 1)
+	[ -n "$TMPDB" ] || return 0
 	for k in 1 2 3 4 5 6 7 8; do q="$q${q:+ + }(SELECT count(*) FROM (SELECT 1 FROM t$k LIMIT 1) s)"; done
-	ws_psql -At -d "$db" -c "SELECT $q" 2>/dev/null || echo 0
+	LOADED=$(ws_psql -At -d "$TMPDB" -c "SELECT $q" 2>/dev/null) || LOADED=0
 }
 
 # A COPY of resume_src runs on the server now (siphon is connected and streaming).
@@ -51,7 +50,8 @@ cut_after_loaded() { # N
 	local i
 	for i in $(seq 1 2400); do
 		kill -0 "$SIPHON_PID" 2>/dev/null || it_fail "siphon exited before $1 tables were loaded while it streamed"
-		[ "$(ws_loaded)" -ge "$1" ] && remote_copying && { cut; return; }
+		count_loaded
+		[ "$LOADED" -ge "$1" ] && remote_copying && { cut; return; }
 		sleep 0.02
 	done
 	it_fail "$1 tables not loaded within the time"
@@ -69,8 +69,10 @@ cut() {
 pull_bg() { # INTO [ARGS...]
 	local into=$1
 	shift
+	TMPDB=
+	# gzip -9 on the server: a stream slow enough for the test to cut it between two tables.
 	siphon_bg pull "$(remote_spec resume_src)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-		--into "$into" -j 2 --compress none --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
+		--into "$into" -j 2 --compress gzip --level 9 --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
 }
 
 # The JSON summary's stats field.
