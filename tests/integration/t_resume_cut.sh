@@ -40,18 +40,27 @@ count_loaded() {
 	LOADED=$(ws_psql -At -d "$TMPDB" -c "SELECT $q" 2>/dev/null) || LOADED=0
 }
 
-# A COPY of resume_src runs on the server now (siphon is connected and streaming).
-remote_copying() {
-	[ "$(srv_psql -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'resume_src' AND state = 'active' AND query ~* '^\\s*copy\\M'")" -ge 1 ] 2>/dev/null
+# The server backends that run a COPY of resume_src now, one pid a line.
+copy_backends() {
+	srv_psql -At -d postgres -c "SELECT pid FROM pg_stat_activity WHERE datname = 'resume_src' AND state = 'active' AND query ~* '^\\s*copy\\M' ORDER BY pid" 2>/dev/null
 }
 
-# Waits until at least N tables are loaded locally while the server streams, then cuts.
+# Waits until at least N tables are loaded locally while the server streams on a session the last
+# cut did not end (after a cut the old backends may linger a moment), then cuts.
+CUT_BACKENDS=
 cut_after_loaded() { # N
-	local i
+	local i now
 	for i in $(seq 1 2400); do
 		kill -0 "$SIPHON_PID" 2>/dev/null || it_fail "siphon exited before $1 tables were loaded while it streamed"
 		count_loaded
-		[ "$LOADED" -ge "$1" ] && remote_copying && { cut; return; }
+		if [ "$LOADED" -ge "$1" ]; then
+			now=$(copy_backends)
+			if [ -n "$(comm -13 <(echo "$CUT_BACKENDS" | sort) <(echo "$now" | sort))" ] && [ -n "$(sshd_session_pids)" ]; then
+				CUT_BACKENDS=$now
+				cut
+				return
+			fi
+		fi
 		sleep 0.02
 	done
 	it_fail "$1 tables not loaded within the time"
@@ -70,6 +79,7 @@ pull_bg() { # INTO [ARGS...]
 	local into=$1
 	shift
 	TMPDB=
+	CUT_BACKENDS=
 	# gzip -9 on the server: a stream slow enough for the test to cut it between two tables.
 	siphon_bg pull "$(remote_spec resume_src)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
 		--into "$into" -j 2 --compress gzip --level 9 --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
