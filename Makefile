@@ -27,6 +27,11 @@ PKG_CHECK = command -v pkg-config >/dev/null 2>&1 || { echo "make: pkg-config is
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Ilib $(PKG_CFLAGS) -MMD -MP
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Integration test workers in `make check`, each with a harness of its own (tests/integration/run.sh -j):
+# the tests spend much of their time waiting (timeouts, servers, sleeps), so two share two cores well.
+IT_JOBS ?= 2
+# Compiler jobs in `make check` (its builds; tests run one at a time except the integration workers).
+CHECK_J ?= $(shell nproc 2>/dev/null || echo 2)
 
 LIB_SRC := $(sort $(wildcard lib/*.c lib/*/*.c lib/*/*/*.c))
 CMD_SRC := $(sort $(wildcard cmd/siphon/*.c))
@@ -42,7 +47,7 @@ CMD_OBJ := $(call objs,$(B),$(CMD_SRC))
 CMDLIB_OBJ := $(filter-out %/main.o,$(CMD_OBJ))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check unit integration asan demo install uninstall clean deps layering bench man completions shell-test
+.PHONY: all check unit integration asan asan-build demo install uninstall clean deps layering bench man completions shell-test
 
 all: $(B)/siphon
 
@@ -73,6 +78,9 @@ unit: $(UNIT_BIN)
 # The sanitizer build lives in its own directory and runs the same tests.
 asan:
 	$(MAKE) B=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all unit
+# Its binaries only (make check builds them in parallel, then runs the tests one at a time).
+asan-build:
+	$(MAKE) B=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all $(addprefix build-asan/tests/,$(notdir $(UNIT_BIN)))
 
 integration: $(B)/siphon
 	SIPHON_BIN=$(abspath $(B)/siphon) tests/integration/run.sh
@@ -109,17 +117,22 @@ layering:
 	@! grep -rn '#include "[a-z]*/' lib/remote | grep -v '#include "\(util\|remote\)/' || { echo "lib/remote must include only remote/ and util/ (it names no engine)"; exit 1; }
 	@! grep -rn '#include "[a-z]*/' lib/config | grep -v '#include "\(util\|opt\|config\)/' || { echo "lib/config must include only config/, opt/ and util/"; exit 1; }
 	@! grep -rn --exclude=opt_list.c '#include "[a-z]*/' lib/opt | grep -v '#include "\(util\|opt\)/' || { echo "lib/opt must include only opt/ and util/ (opt_list.c, the whole list, also engine/registry.h)"; exit 1; }
+	@! grep -rn '#include "[a-z]*/' lib/snap | grep -v '#include "\(util\|codec\|loop\|ssh\|source\|snap\)/' || { echo "lib/snap must include only snap/, source/, ssh/, loop/, codec/ and util/"; exit 1; }
 	@for d in lib/engine/*/; do n=$$(basename $$d); \
 		! grep -rn "#include \"engine/$$n/" lib cmd --include='*.[ch]' | grep -v "^lib/engine/$$n/" || \
 		{ echo "only lib/engine/$$n/ may include its headers"; exit 1; }; done
 
 check: deps
-	$(MAKE) all layering
+	$(MAKE) -j$(CHECK_J) all
+	$(MAKE) layering
+	$(MAKE) -j$(CHECK_J) $(UNIT_BIN)
 	$(MAKE) unit
 	$(MAKE) shell-test
+	$(MAKE) -j$(CHECK_J) fuzz-build
 	$(MAKE) fuzz-check
+	$(MAKE) -j$(CHECK_J) asan-build
 	$(MAKE) asan
-	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh
+	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh -j $(IT_JOBS)
 
 # deps first, then a sub-make: it reads pkg-config after the packages are installed.
 demo: deps

@@ -31,9 +31,10 @@ _siphon_takes_arg()
 	case $1 in
 	--config | --ssh | --database | --into | -j | --jobs | --compress | \
 	--level | --engine | --remote-sudo | --remote-threads | \
-	--heartbeat-timeout | --stall-timeout | --retries | -i | --identity | \
-	--known-hosts | --connect-timeout | -F | --ssh-config | -J | --jump | \
-	--proxy-command | --remote-pg-opts | --remote-mysql-opts | \
+	--heartbeat-timeout | --stall-timeout | --retries | --keep | -i | \
+	--identity | --known-hosts | --connect-timeout | -F | --ssh-config | \
+	-J | --jump | --proxy-command | --on-success | --on-failure | \
+	--hook-timeout | --remote-pg-opts | --remote-mysql-opts | \
 	--local-mysql-opts | --progress | --progress-fd) return 0 ;;
 	esac
 	return 1
@@ -72,24 +73,27 @@ _siphon_options()
 	pull)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
-			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --retries \
-			--identity --known-hosts --accept-new-host-key \
-			--connect-timeout --ssh-config --jump --proxy-command \
-			--remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --no-lock --lock-all --quiet \
-			--verbose --config --dry-run --progress --progress-fd \
-			--help
+			--no-nice --force --keep-previous --keep-pristine \
+			--allow-older-local --heartbeat-timeout \
+			--stall-timeout --retries --save --keep --identity \
+			--known-hosts --accept-new-host-key --connect-timeout \
+			--ssh-config --jump --proxy-command --on-success \
+			--on-failure --hook-timeout --remote-pg-opts \
+			--remote-mysql-opts --local-mysql-opts --no-lock \
+			--lock-all --quiet --verbose --config --dry-run \
+			--progress --progress-fd --unattended --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
-			--no-nice --force --allow-older-local \
-			--heartbeat-timeout --stall-timeout --retries \
-			--identity --known-hosts --accept-new-host-key \
-			--connect-timeout --ssh-config --jump --proxy-command \
-			--remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --no-lock --lock-all
+			--no-nice --force --keep-previous --keep-pristine \
+			--allow-older-local --heartbeat-timeout \
+			--stall-timeout --retries --save --keep --identity \
+			--known-hosts --accept-new-host-key --connect-timeout \
+			--ssh-config --jump --proxy-command --on-success \
+			--on-failure --hook-timeout --remote-pg-opts \
+			--remote-mysql-opts --local-mysql-opts --no-lock \
+			--lock-all
 		;;
 	esac
 }
@@ -108,8 +112,23 @@ _siphon_command()
 	'doctor')
 		_siphon_optset=pull _siphon_args=(TARGET)
 		;;
+	'rollback')
+		_siphon_optset=pull _siphon_args=(TARGET)
+		;;
+	'reset')
+		_siphon_optset=pull _siphon_args=(TARGET)
+		;;
 	'profiles')
 		_siphon_optset=- _siphon_args=()
+		;;
+	'snapshots')
+		_siphon_optset=- _siphon_args=(PROFILE)
+		;;
+	'restore')
+		_siphon_optset=pull _siphon_args=(PROFILE)
+		;;
+	'verify')
+		_siphon_optset=- _siphon_args=(FILE)
 		;;
 	'config')
 		_siphon_optset=- _siphon_args=(.subcommand)
@@ -231,8 +250,8 @@ _siphon()
 	kind=${_siphon_args[pos]}
 	case $kind in
 	.command | COMMAND)
-		_siphon_add "" "$cur" pull plan doctor profiles config help \
-			version
+		_siphon_add "" "$cur" pull plan doctor rollback reset profiles \
+			snapshots restore verify config help version
 		;;
 	.subcommand)
 		_siphon_subcommands "$cmd" "$cur"
@@ -247,11 +266,12 @@ _siphon()
 	KEY)
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
-			allow-older-local heartbeat-timeout stall-timeout \
-			retries identity known-hosts accept-new-host-key \
+			keep-previous keep-pristine allow-older-local \
+			heartbeat-timeout stall-timeout retries save keep \
+			identity known-hosts accept-new-host-key \
 			connect-timeout ssh-config jump proxy-command \
-			remote-pg-opts remote-mysql-opts local-mysql-opts \
-			no-lock lock-all
+			on-success on-failure hook-timeout remote-pg-opts \
+			remote-mysql-opts local-mysql-opts no-lock lock-all
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.

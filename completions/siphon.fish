@@ -16,10 +16,10 @@ function __siphon_takes_arg
     switch $argv[1]
         case --config --ssh --database --into -j --jobs --compress --level \
             --engine --remote-sudo --remote-threads --heartbeat-timeout \
-            --stall-timeout --retries -i --identity --known-hosts \
+            --stall-timeout --retries --keep -i --identity --known-hosts \
             --connect-timeout -F --ssh-config -J --jump --proxy-command \
-            --remote-pg-opts --remote-mysql-opts --local-mysql-opts \
-            --progress --progress-fd
+            --on-success --on-failure --hook-timeout --remote-pg-opts \
+            --remote-mysql-opts --local-mysql-opts --progress --progress-fd
             return 0
     end
     return 1
@@ -76,8 +76,18 @@ function __siphon_command
             printf '%s\n' pull TARGET
         case 'doctor'
             printf '%s\n' pull TARGET
+        case 'rollback'
+            printf '%s\n' pull TARGET
+        case 'reset'
+            printf '%s\n' pull TARGET
         case 'profiles'
             printf '%s\n' -
+        case 'snapshots'
+            printf '%s\n' - PROFILE
+        case 'restore'
+            printf '%s\n' pull PROFILE
+        case 'verify'
+            printf '%s\n' - FILE
         case 'config'
             printf '%s\n' - .subcommand
         case 'config show'
@@ -140,7 +150,12 @@ complete -c siphon -f
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'pull' -d 'copy a database from a server into a local one'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'plan' -d 'show what a pull would do, changing nothing'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'doctor' -d 'check every step of a pull, saying how to fix it'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'rollback' -d 'put back the copy the last pull replaced (local)'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'reset' -d 'make the copy what the last pull got (local)'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'profiles' -d 'list the profiles of the config file'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'snapshots' -d 'list saved snapshots (pull --save); --prune'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'restore' -d 'restore a snapshot (PROFILE[@TIME], FILE)'
+complete -c siphon -n '__siphon_kind .command COMMAND' -a 'verify' -d 'check a snapshot file without restoring it'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'config' -d 'show or change the config file'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'help' -d 'show this help, or that of a command'
 complete -c siphon -n '__siphon_kind .command COMMAND' -a 'version' -d 'print the version'
@@ -163,10 +178,14 @@ complete -c siphon -n '__siphon_optset pull' -l remote-sudo -x -d 'run the datab
 complete -c siphon -n '__siphon_optset pull' -l remote-threads -x -d 'use at most N compressor threads on the server (default: all cores)'
 complete -c siphon -n '__siphon_optset pull' -l no-nice -d 'do not lower the CPU and I/O priority of the remote tools'
 complete -c siphon -n '__siphon_optset pull' -l force -d 'replace the local database even while sessions are connected to it (PostgreSQL, MySQL: they are ended; SQLite: a program that has the file open keeps the old copy)'
+complete -c siphon -n '__siphon_optset pull' -l keep-previous -d 'keep the copy a pull replaces, for `siphon rollback` (PostgreSQL: a database siphon_prev_LOCALNAME; SQLite: a file .NAME.siphon-prev beside it; not yet MySQL/MariaDB); no drops it at the swap (default yes)'
+complete -c siphon -n '__siphon_optset pull' -l keep-pristine -d 'keep a second, untouched copy of what was pulled, for `siphon reset` (a database siphon_pristine_LOCALNAME, a file .NAME.siphon-pristine; not yet MySQL/MariaDB); it takes as much disk as the copy, and a pull with room for the copy alone goes on without it (default yes)'
 complete -c siphon -n '__siphon_optset pull' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset pull' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset pull' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
 complete -c siphon -n '__siphon_optset pull' -l retries -x -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL; SQLite copies the file again; 0 fails at once) (default 5)'
+complete -c siphon -n '__siphon_optset pull' -l save -d 'also keep what came over the wire as a snapshot in $XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later with no network (siphon restore)'
+complete -c siphon -n '__siphon_optset pull' -l keep -x -d 'keep the N newest snapshots of a profile, removing older ones after a successful save (default 3)'
 complete -c siphon -n '__siphon_optset pull' -s i -l identity -r -F -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
 complete -c siphon -n '__siphon_optset pull' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_optset pull' -l accept-new-host-key -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'
@@ -174,6 +193,9 @@ complete -c siphon -n '__siphon_optset pull' -l connect-timeout -x -d 'give up c
 complete -c siphon -n '__siphon_optset pull' -s F -l ssh-config -r -F -d 'read this ssh_config file instead of ~/.ssh/config and /etc/ssh/ssh_config (none: no file)'
 complete -c siphon -n '__siphon_optset pull' -s J -l jump -x -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); each hop is looked up in ssh_config as the server is (its HostName, User, Port, keys and known hosts)'
 complete -c siphon -n '__siphon_optset pull' -l proxy-command -x -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
+complete -c siphon -n '__siphon_optset pull' -l on-success -x -d 'after a successful pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_PROFILE, SIPHON_MESSAGE, SIPHON_BYTES, ...); its failure is a warning, never the pull\'s'
+complete -c siphon -n '__siphon_optset pull' -l on-failure -x -d 'after a failed pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_EXIT, SIPHON_MESSAGE, ...)'
+complete -c siphon -n '__siphon_optset pull' -l hook-timeout -x -d 'stop an on-success or on-failure command (its whole process group) after SECS seconds (default 60)'
 complete -c siphon -n '__siphon_optset pull' -l remote-pg-opts -x -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_optset pull' -l remote-mysql-opts -x -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_optset pull' -l local-mysql-opts -x -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
@@ -185,6 +207,7 @@ complete -c siphon -n '__siphon_optset pull' -l config -r -F -d 'the profile fil
 complete -c siphon -n '__siphon_optset pull' -s n -l dry-run -d 'only show what the pull would do, as `siphon plan` does: change nothing'
 complete -c siphon -n '__siphon_optset pull' -l progress -x -a 'auto live text json none' -d 'how to show progress: a live display, text lines, JSON objects (one per event) or none; auto: live when stderr is a terminal, else text'
 complete -c siphon -n '__siphon_optset pull' -l progress-fd -x -d 'write the JSON objects of --progress=json to descriptor N instead of stderr'
+complete -c siphon -n '__siphon_optset pull' -l unattended -d 'a run no one watches (what siphon schedule installs): never ask anything (an unknown host key, a passphrase, which engine: each fails at once, saying why); for a profile, also write the run\'s log to $XDG_STATE_HOME/siphon/PROFILE.log'
 complete -c siphon -n '__siphon_optset pull' -s h -l help -d 'show this help and exit'
 complete -c siphon -n '__siphon_optset keys' -l ssh -x -d 'the server, when the target does not name it: a Host of ~/.ssh/config or an address'
 complete -c siphon -n '__siphon_optset keys' -l database -x -d 'the database on the server (SQLite: the file\'s path), when the target does not name it'
@@ -197,10 +220,14 @@ complete -c siphon -n '__siphon_optset keys' -l remote-sudo -x -d 'run the datab
 complete -c siphon -n '__siphon_optset keys' -l remote-threads -x -d 'use at most N compressor threads on the server (default: all cores)'
 complete -c siphon -n '__siphon_optset keys' -l no-nice -d 'do not lower the CPU and I/O priority of the remote tools'
 complete -c siphon -n '__siphon_optset keys' -l force -d 'replace the local database even while sessions are connected to it (PostgreSQL, MySQL: they are ended; SQLite: a program that has the file open keeps the old copy)'
+complete -c siphon -n '__siphon_optset keys' -l keep-previous -d 'keep the copy a pull replaces, for `siphon rollback` (PostgreSQL: a database siphon_prev_LOCALNAME; SQLite: a file .NAME.siphon-prev beside it; not yet MySQL/MariaDB); no drops it at the swap (default yes)'
+complete -c siphon -n '__siphon_optset keys' -l keep-pristine -d 'keep a second, untouched copy of what was pulled, for `siphon reset` (a database siphon_pristine_LOCALNAME, a file .NAME.siphon-pristine; not yet MySQL/MariaDB); it takes as much disk as the copy, and a pull with room for the copy alone goes on without it (default yes)'
 complete -c siphon -n '__siphon_optset keys' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset keys' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset keys' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
 complete -c siphon -n '__siphon_optset keys' -l retries -x -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL; SQLite copies the file again; 0 fails at once) (default 5)'
+complete -c siphon -n '__siphon_optset keys' -l save -d 'also keep what came over the wire as a snapshot in $XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later with no network (siphon restore)'
+complete -c siphon -n '__siphon_optset keys' -l keep -x -d 'keep the N newest snapshots of a profile, removing older ones after a successful save (default 3)'
 complete -c siphon -n '__siphon_optset keys' -s i -l identity -r -F -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
 complete -c siphon -n '__siphon_optset keys' -l known-hosts -r -F -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_optset keys' -l accept-new-host-key -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'
@@ -208,6 +235,9 @@ complete -c siphon -n '__siphon_optset keys' -l connect-timeout -x -d 'give up c
 complete -c siphon -n '__siphon_optset keys' -s F -l ssh-config -r -F -d 'read this ssh_config file instead of ~/.ssh/config and /etc/ssh/ssh_config (none: no file)'
 complete -c siphon -n '__siphon_optset keys' -s J -l jump -x -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); each hop is looked up in ssh_config as the server is (its HostName, User, Port, keys and known hosts)'
 complete -c siphon -n '__siphon_optset keys' -l proxy-command -x -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
+complete -c siphon -n '__siphon_optset keys' -l on-success -x -d 'after a successful pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_PROFILE, SIPHON_MESSAGE, SIPHON_BYTES, ...); its failure is a warning, never the pull\'s'
+complete -c siphon -n '__siphon_optset keys' -l on-failure -x -d 'after a failed pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_EXIT, SIPHON_MESSAGE, ...)'
+complete -c siphon -n '__siphon_optset keys' -l hook-timeout -x -d 'stop an on-success or on-failure command (its whole process group) after SECS seconds (default 60)'
 complete -c siphon -n '__siphon_optset keys' -l remote-pg-opts -x -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_optset keys' -l remote-mysql-opts -x -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_optset keys' -l local-mysql-opts -x -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
@@ -224,10 +254,14 @@ complete -c siphon -n '__siphon_kind KEY' -a 'remote-sudo' -d 'run the database 
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-threads' -d 'use at most N compressor threads on the server (default: all cores)'
 complete -c siphon -n '__siphon_kind KEY' -a 'no-nice' -d 'do not lower the CPU and I/O priority of the remote tools'
 complete -c siphon -n '__siphon_kind KEY' -a 'force' -d 'replace the local database even while sessions are connected to it (PostgreSQL, MySQL: they are ended; SQLite: a program that has the file open keeps the old copy)'
+complete -c siphon -n '__siphon_kind KEY' -a 'keep-previous' -d 'keep the copy a pull replaces, for `siphon rollback` (PostgreSQL: a database siphon_prev_LOCALNAME; SQLite: a file .NAME.siphon-prev beside it; not yet MySQL/MariaDB); no drops it at the swap (default yes)'
+complete -c siphon -n '__siphon_kind KEY' -a 'keep-pristine' -d 'keep a second, untouched copy of what was pulled, for `siphon reset` (a database siphon_pristine_LOCALNAME, a file .NAME.siphon-pristine; not yet MySQL/MariaDB); it takes as much disk as the copy, and a pull with room for the copy alone goes on without it (default yes)'
 complete -c siphon -n '__siphon_kind KEY' -a 'allow-older-local' -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_kind KEY' -a 'heartbeat-timeout' -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_kind KEY' -a 'stall-timeout' -d 'abort when no data has arrived for SECS seconds (default 120)'
 complete -c siphon -n '__siphon_kind KEY' -a 'retries' -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL; SQLite copies the file again; 0 fails at once) (default 5)'
+complete -c siphon -n '__siphon_kind KEY' -a 'save' -d 'also keep what came over the wire as a snapshot in $XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later with no network (siphon restore)'
+complete -c siphon -n '__siphon_kind KEY' -a 'keep' -d 'keep the N newest snapshots of a profile, removing older ones after a successful save (default 3)'
 complete -c siphon -n '__siphon_kind KEY' -a 'identity' -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
 complete -c siphon -n '__siphon_kind KEY' -a 'known-hosts' -d 'known hosts file to check the server\'s key against and record new keys in, instead of ssh_config\'s UserKnownHostsFile (default ~/.ssh/known_hosts)'
 complete -c siphon -n '__siphon_kind KEY' -a 'accept-new-host-key' -d 'trust a server seen for the first time and record its key, whatever ssh_config\'s StrictHostKeyChecking says; a changed key is still refused'
@@ -235,6 +269,9 @@ complete -c siphon -n '__siphon_kind KEY' -a 'connect-timeout' -d 'give up conne
 complete -c siphon -n '__siphon_kind KEY' -a 'ssh-config' -d 'read this ssh_config file instead of ~/.ssh/config and /etc/ssh/ssh_config (none: no file)'
 complete -c siphon -n '__siphon_kind KEY' -a 'jump' -d 'reach the server through these jump hosts (ProxyJump: [user@]host[:port], several separated by commas, crossed in order; "none": directly); each hop is looked up in ssh_config as the server is (its HostName, User, Port, keys and known hosts)'
 complete -c siphon -n '__siphon_kind KEY' -a 'proxy-command' -d 'reach the first hop through COMMAND\'s stdin and stdout, run by /bin/sh with %h, %p, %r and %% expanded (ProxyCommand; "none": directly)'
+complete -c siphon -n '__siphon_kind KEY' -a 'on-success' -d 'after a successful pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_PROFILE, SIPHON_MESSAGE, SIPHON_BYTES, ...); its failure is a warning, never the pull\'s'
+complete -c siphon -n '__siphon_kind KEY' -a 'on-failure' -d 'after a failed pull of a profile, run COMMAND with /bin/sh -c, the outcome in SIPHON_* variables (SIPHON_EXIT, SIPHON_MESSAGE, ...)'
+complete -c siphon -n '__siphon_kind KEY' -a 'hook-timeout' -d 'stop an on-success or on-failure command (its whole process group) after SECS seconds (default 60)'
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-pg-opts' -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-mysql-opts' -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_kind KEY' -a 'local-mysql-opts' -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''

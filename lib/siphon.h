@@ -48,6 +48,8 @@ enum siphon_status {
 	SIPHON_EVERSION = -9,   /* incompatible versions or missing extensions */
 	SIPHON_EBUSY = -10,     /* local database in use (see force) */
 	SIPHON_EINTR = -11,     /* interrupted (Ctrl-C, SIGTERM) */
+	SIPHON_ELOCKED = -12,   /* another run of this profile holds its lock */
+	SIPHON_ESNAPSHOT = -13, /* a snapshot truncated, corrupt or foreign */
 };
 
 /* Verbosity of progress messages handed to the log callback. */
@@ -488,15 +490,38 @@ int siphon_config_add(struct siphon_ctx *ctx, struct siphon_config *cfg, const c
 int siphon_config_write(struct siphon_ctx *ctx, struct siphon_config *cfg);
 
 /*
- * The record of a profile's last pull, in $XDG_STATE_HOME/siphon/last/NAME
- * (default ~/.local/state): a few "key=value" lines, written atomically.
- * Fields are only ever added.
+ * A profile's state lives in $XDG_STATE_HOME/siphon (default
+ * ~/.local/state/siphon), in 0700 directories: the record of its last pull
+ * (last/NAME), its lock (NAME.lock) and the log of its unattended runs
+ * (NAME.log, rotated).
+ *
+ * The record of a profile's last pull, in last/NAME: "key=value" lines,
+ * written atomically, unknown keys ignored when read (fields are only ever
+ * added; a record written before a field existed reads as its zero, or as
+ * said below):
+ *   time=1764905401        when it ended, seconds since 1970 (UTC)
+ *   exit=0                 the front end's exit status
+ *   seconds=12.3           how long it took
+ *   bytes=123456           bytes on the wire
+ *   started=1764905389     when it began
+ *   raw_bytes=654321       bytes restored (decompressed)
+ *   tables=12              tables copied (-1 in a record that does not say)
+ *   unattended=1           1 for siphon pull --unattended (a schedule)
+ *   message=pulled ...     the summary line, or the failure's one line
  */
+#define SIPHON_LAST_MESSAGE_MAX 512
+
 struct siphon_last_pull {
 	int64_t time;            /* when it ended: seconds since 1970 (UTC) */
 	int exit_code;           /* the front end's exit status */
 	double seconds;          /* how long it took */
 	uint64_t bytes;          /* bytes on the wire */
+	int64_t started;         /* when it began; 0: not known */
+	uint64_t raw_bytes;      /* bytes restored */
+	int64_t tables;          /* tables copied; -1: not known */
+	int unattended;          /* 1: an unattended run */
+	char message[SIPHON_LAST_MESSAGE_MAX]; /* one line, no control
+	                            character; "" when none */
 };
 
 /* Writes the record of profile name.  0, SIPHON_ELOCAL, SIPHON_EUSAGE. */
@@ -504,6 +529,87 @@ int siphon_last_pull_write(struct siphon_ctx *ctx, const char *name,
                            const struct siphon_last_pull *lp);
 /* Reads it: 0, or -1 when there is none (or it cannot be read). */
 int siphon_last_pull_read(const char *name, struct siphon_last_pull *out);
+
+/*
+ * The per-profile lock, NAME.lock in the state directory: whatever changes
+ * a profile's local copy (pull, restore, rollback, reset) holds it for the
+ * whole run, so that two runs never overlap.  An flock(2) on the file (the
+ * kernel releases it when the process ends, however it ends), and in the
+ * file the holder's pid, start time and command, for the refusal:
+ *   pid=4242
+ *   started=1764905389
+ *   command=siphon pull --unattended prod
+ * Returns 0 with *out held, SIPHON_ELOCKED when another run holds it (the
+ * message names the holder: its pid, since when, its command), or
+ * SIPHON_ELOCAL / SIPHON_EUSAGE (no state directory).  command is one line
+ * to write (control characters replaced).  The descriptor is close-on-exec:
+ * no child keeps the lock.
+ */
+struct siphon_profile_lock;
+
+int siphon_profile_lock(struct siphon_ctx *ctx, const char *profile, const char *command,
+                        struct siphon_profile_lock **out);
+/* Releases and frees the lock (the file stays, empty of meaning).  NULL ok. */
+void siphon_profile_unlock(struct siphon_profile_lock *lock);
+
+/*
+ * The log of a profile's unattended runs, NAME.log in the state directory
+ * (0600).  Rotated when a run opens it: once it has reached
+ * SIPHON_LOG_ROTATE_BYTES it becomes NAME.log.1, .1 becomes .2, and so on
+ * up to SIPHON_LOG_KEEP (the oldest dropped).  Open it while holding the
+ * profile's lock, so that no other run rotates it meanwhile.
+ */
+#define SIPHON_LOG_ROTATE_BYTES (1024 * 1024)
+#define SIPHON_LOG_KEEP 3
+
+/* The log's path into buf: 0, or -1 (a bad name, no home, no room). */
+int siphon_profile_log_path(const char *profile, char *buf, size_t cap);
+/*
+ * Opens the log for appending (created 0600, its directories 0700),
+ * rotated first when rotate is set.  *fd gets a close-on-exec descriptor.
+ * Returns 0, SIPHON_ELOCAL or SIPHON_EUSAGE.
+ */
+int siphon_profile_log_open(struct siphon_ctx *ctx, const char *profile, int rotate, int *fd);
+
+/*
+ * Hooks: a profile's on_success or on_failure command, run after its pull
+ * by /bin/sh -c, in a process group of its own, stdin /dev/null, with the
+ * outcome in its environment (never in the command's text: a message is
+ * data, whatever it holds):
+ *   SIPHON_PROFILE SIPHON_HOST SIPHON_DATABASE SIPHON_INTO SIPHON_ENGINE
+ *   SIPHON_OUTCOME (success or failure) SIPHON_EXIT SIPHON_MESSAGE
+ *   SIPHON_SECONDS SIPHON_BYTES SIPHON_RAW_BYTES SIPHON_TABLES
+ *   SIPHON_STARTED SIPHON_ENDED (seconds since 1970) SIPHON_LOG
+ * (a variable with nothing to say is set to "").  Each line it prints
+ * (stdout and stderr) goes to the log callback as "NAME: line", at
+ * SIPHON_LOG_INFO.  After timeout seconds, or when the run is cancelled,
+ * its process group gets SIGTERM, then SIGKILL.
+ */
+struct siphon_hook_outcome {
+	const char *profile;
+	const char *host;
+	const char *database;
+	const char *into;        /* the local copy; NULL: not known */
+	const char *engine;      /* NULL: not known (the pull failed before
+	                            choosing) */
+	int exit_code;           /* the front end's exit status */
+	const char *message;     /* the summary line or the failure's line */
+	double seconds;
+	uint64_t bytes;          /* on the wire */
+	uint64_t raw_bytes;
+	int64_t tables;          /* -1: not known */
+	int64_t started, ended;  /* seconds since 1970 */
+	const char *log;         /* the run's log file; NULL: none */
+};
+
+/*
+ * Runs command as hook name ("on_success").  Returns 0 when it exited 0;
+ * else SIPHON_ELOCAL with one line (its exit status or signal, or that it
+ * timed out, and its last line of output), SIPHON_EINTR when the run was
+ * cancelled, SIPHON_ENOMEM.
+ */
+int siphon_hook_run(struct siphon_ctx *ctx, const char *name, const char *command,
+                    const struct siphon_hook_outcome *o, int timeout);
 
 /* Figures of a finished pull, for the summary line and benchmarks. */
 struct siphon_pull_stats {
@@ -522,6 +628,8 @@ struct siphon_pull_stats {
 	                            instant than the first (after a reconnect) */
 	char consistency[160];   /* what the result is consistent to, in words:
 	                            "one instant", or per table after a resume */
+	char engine[16];         /* the engine that ran ("postgres"), also after
+	                            a failure once it was chosen; "" */
 };
 
 /*
@@ -614,6 +722,29 @@ int siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts,
                   siphon_check_fn fn, void *arg);
 
 /*
+ * `siphon rollback` and `siphon reset`: on the local copy alone, with no
+ * server and no network.  The engine is --engine (a profile's engine),
+ * else the one a file path names (SQLite), else the one whose local server
+ * keeps such a copy of the target.  The same busy checks as a pull
+ * (SIPHON_EBUSY unless force), and for reset the disk check.
+ *   ROLLBACK  the copy the last pull replaced (keep-previous) takes the
+ *             target's place, atomically; the target becomes the previous
+ *             copy, so a second rollback returns to it
+ *   RESET     the target becomes again exactly what the last pull brought
+ *             (from the untouched copy keep-pristine keeps); the previous
+ *             copy is left as it is
+ * Nothing kept to do it with: SIPHON_ELOCAL, one line, nothing changed.
+ * Returns 0 or a negative code, the message on ctx.
+ */
+enum siphon_local_action {
+	SIPHON_LOCAL_ROLLBACK = 0,
+	SIPHON_LOCAL_RESET = 1,
+};
+
+int siphon_local_op(struct siphon_ctx *ctx, const struct siphon_opts *opts,
+                    enum siphon_local_action action);
+
+/*
  * The plain Host names (no wildcard) of the user's ssh_config (file: the
  * -F file; NULL: ~/.ssh/config then /etc/ssh/ssh_config), in file order,
  * Includes followed, each handed to fn: for shell completion.  0, or the
@@ -621,5 +752,66 @@ int siphon_doctor(struct siphon_ctx *ctx, const struct siphon_opts *opts,
  */
 int siphon_ssh_config_hosts(struct siphon_ctx *ctx, const char *file,
                             void (*fn)(void *arg, const char *host), void *arg);
+
+/*
+ * Saved snapshots (issue 11): what a pull received over the wire, kept as
+ * one tar archive in $XDG_DATA_HOME/siphon/snapshots/PROFILE/ (default
+ * ~/.local/share), 0600 files in a 0700 directory, named by their instant
+ * ("20261205T041500Z.siphon.tar"), and restored with no network.
+ */
+
+/* The directory of profile's snapshots into buf.  0, or -1 (bad name, no home, no room). */
+int siphon_snapshot_dir(const char *profile, char *buf, size_t cap);
+
+/*
+ * siphon_pull() that also saves the snapshot as profile's (a name as
+ * siphon_config_name_ok wants): written while pulling, fsync'd, verified,
+ * kept only if the pull succeeded; then the option "keep" applied.  The
+ * saved file's path goes into saved (cap bytes; "" when none).
+ */
+int siphon_pull_save(struct siphon_ctx *ctx, const struct siphon_opts *opts, const char *profile,
+                     struct siphon_pull_stats *stats, char *saved, size_t cap);
+
+/* What a snapshot is, from its manifest. */
+struct siphon_snapshot_info {
+	char file[4400];
+	int64_t time;             /* the pull's instant, seconds since the epoch */
+	int64_t size;             /* of the file */
+	int tables, streams, jobs;
+	uint64_t table_bytes;     /* the tables' size on the server */
+	char engine[32], host[256], database[256], profile[128], server[128], version[32];
+	char problem[512];        /* a listing's broken file: why ("" else) */
+};
+typedef void (*siphon_snapshot_fn)(void *arg, const char *profile,
+                                   const struct siphon_snapshot_info *info);
+
+/*
+ * Reads file's manifest into info; verify: also every member's size and
+ * SHA-256 (the whole file is read).  0, SIPHON_ESNAPSHOT (truncated,
+ * corrupt or foreign; one line), SIPHON_ELOCAL, SIPHON_EUSAGE (missing).
+ */
+int siphon_snapshot_info(struct siphon_ctx *ctx, const char *file, int verify,
+                         struct siphon_snapshot_info *info);
+/* Profile's snapshots, newest first, to fn (a broken one with its problem). */
+int siphon_snapshots_list(struct siphon_ctx *ctx, const char *profile, siphon_snapshot_fn fn,
+                          void *arg);
+/* Removes all but profile's keep newest snapshots; *removed (may be NULL) counts. */
+int siphon_snapshots_prune(struct siphon_ctx *ctx, const char *profile, int keep, int *removed);
+/*
+ * The path of profile's snapshot taken at when (a prefix of its name:
+ * "20261205", "20261205T0415"; NULL or "latest": the newest).  SIPHON_EUSAGE
+ * when there is none.
+ */
+int siphon_snapshot_find(struct siphon_ctx *ctx, const char *profile, const char *when, char *path,
+                         size_t cap);
+/*
+ * Restores file through the same driver and engine as a pull, the snapshot
+ * as the source (no network): verified whole first (SIPHON_ESNAPSHOT, the
+ * local database untouched), then replayed with the options of the pull
+ * that made it; of opts only the local side counts (into, force,
+ * allow-older-local, stall-timeout, local-*).
+ */
+int siphon_restore(struct siphon_ctx *ctx, const struct siphon_opts *opts, const char *file,
+                   struct siphon_pull_stats *stats);
 
 #endif

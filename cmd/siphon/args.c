@@ -46,6 +46,10 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 	{ .name = "progress-fd", .type = SIPHON_OPT_INT, .metavar = "N", .min = 0, .max = 1000000,
 	  .scope = "cli",
 	  .help = "write the JSON objects of --progress=json to descriptor N instead of stderr" },
+	{ .name = "unattended", .type = SIPHON_OPT_FLAG, .scope = "cli",
+	  .help = "a run no one watches (what siphon schedule installs): never ask anything (an "
+	          "unknown host key, a passphrase, which engine: each fails at once, saying why); "
+	          "for a profile, also write the run's log to $XDG_STATE_HOME/siphon/PROFILE.log" },
 	{ .name = "help", .short_name = 'h', .type = SIPHON_OPT_FLAG, .scope = "cli",
 	  .help = "show this help and exit" },
 	{ .name = NULL },
@@ -53,17 +57,24 @@ const struct siphon_optdef cli_pull_cli_options[] = {
 
 /* Indexes into the tables above. */
 enum { MAIN_HELP, MAIN_VERSION, MAIN_CONFIG };
-enum { PULL_QUIET, PULL_VERBOSE, PULL_CONFIG, PULL_DRY_RUN, PULL_PROGRESS, PULL_PROGRESS_FD, PULL_HELP };
+enum { PULL_QUIET, PULL_VERBOSE, PULL_CONFIG, PULL_DRY_RUN, PULL_PROGRESS, PULL_PROGRESS_FD,
+       PULL_UNATTENDED, PULL_HELP };
 
 /* The names above: options of the command line alone, never profile keys. */
 const char *const cli_front_end_keys[] = {"help", "version", "config", "quiet", "verbose",
-                                          "dry-run", "progress", "progress-fd", NULL};
+                                          "dry-run", "progress", "progress-fd", "unattended",
+                                          NULL};
 
 const struct cli_command cli_commands[] = {
 	{ "pull", "copy a database from a server into a local one", "TARGET", CLI_OPTSET_PULL },
 	{ "plan", "show what a pull would do, changing nothing", "TARGET", CLI_OPTSET_PULL },
 	{ "doctor", "check every step of a pull, saying how to fix it", "TARGET", CLI_OPTSET_PULL },
+	{ "rollback", "put back the copy the last pull replaced (local)", "TARGET", CLI_OPTSET_PULL },
+	{ "reset", "make the copy what the last pull got (local)", "TARGET", CLI_OPTSET_PULL },
 	{ "profiles", "list the profiles of the config file", "", CLI_OPTSET_NONE },
+	{ "snapshots", "list saved snapshots (pull --save); --prune", "[PROFILE]", CLI_OPTSET_NONE },
+	{ "restore", "restore a snapshot (PROFILE[@TIME], FILE)", "PROFILE", CLI_OPTSET_PULL },
+	{ "verify", "check a snapshot file without restoring it", "FILE", CLI_OPTSET_NONE },
 	{ "config", "show or change the config file", "", CLI_OPTSET_NONE },
 	{ "config show", "print a profile's settings and their origins", "[PROFILE]", CLI_OPTSET_NONE },
 	{ "config set", "set a key of a profile in the config file", "PROFILE KEY VALUE", CLI_OPTSET_NONE },
@@ -86,14 +97,6 @@ cli_command_is_group(size_t i)
 		    cli_commands[k].name[len] == ' ')
 			return 1;
 	return 0;
-}
-
-void
-cli_sanitize(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
 }
 
 static int usage_err(char *err, size_t errcap, const char *fmt, ...)
@@ -426,6 +429,8 @@ store_pull(void *arg, const struct siphon_optdef *d, const char *spelled,
 		pa->verbose = 1;
 	else if (d == &cli_pull_cli_options[PULL_DRY_RUN])
 		pa->dry_run = 1;
+	else if (d == &cli_pull_cli_options[PULL_UNATTENDED])
+		pa->unattended = 1;
 	else if (d == &cli_pull_cli_options[PULL_HELP])
 		pa->help = 1;
 	else if (d == &cli_pull_cli_options[PULL_CONFIG])

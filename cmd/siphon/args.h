@@ -14,6 +14,7 @@
 #define SIPHON_CMD_ARGS_H
 
 #include "siphon.h"
+#include "termtext.h"
 
 #include <stddef.h>
 
@@ -81,6 +82,7 @@ struct cli_pull_args {
 	int quiet;
 	int verbose;
 	int dry_run;              /* --dry-run: plan only */
+	int unattended;           /* --unattended: no questions; a profile's log */
 	enum cli_progress_mode progress;
 	int progress_fd;          /* --progress-fd; -1: stderr */
 	int help;                 /* --help seen: nothing else was checked */
@@ -161,8 +163,5 @@ void cli_pull_args_free(struct cli_pull_args *pa);
 int cli_target_parse(const char *spec, struct cli_target *t, char *err,
                      size_t errcap);
 void cli_target_free(struct cli_target *t);
-
-/* Replaces control characters so text stays on one terminal line. */
-void cli_sanitize(char *s);
 
 #endif

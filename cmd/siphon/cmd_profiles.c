@@ -9,6 +9,7 @@
 #include "exitcodes.h"
 #include "help.h"
 #include "profile.h"
+#include "profile_run.h"
 #include "summary.h"
 
 #include <stdio.h>
@@ -22,29 +23,6 @@
 struct row {
 	char cell[COLS][160];
 };
-
-/* "2026-12-05 01:02 ok, 12.3 s, 1.2 GB" or "... failed (exit 6)"; "never". */
-static void
-last_pull_text(const char *name, char *buf, size_t cap)
-{
-	struct siphon_last_pull lp;
-	char when[32] = "?", bytes[32];
-	time_t t;
-	struct tm tm;
-
-	if (siphon_last_pull_read(name, &lp) != 0) {
-		snprintf(buf, cap, "never");
-		return;
-	}
-	t = (time_t)lp.time;
-	if (localtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-	cli_format_bytes(bytes, sizeof(bytes), lp.bytes);
-	if (lp.exit_code == CLI_EXIT_OK)
-		snprintf(buf, cap, "%s ok, %.1f s, %s", when, lp.seconds, bytes);
-	else
-		snprintf(buf, cap, "%s failed (exit %d)", when, lp.exit_code);
-}
 
 /* The profile's own settings ([defaults] under them; no environment). */
 static int
@@ -78,7 +56,7 @@ fill_row(struct siphon_ctx *ctx, const struct siphon_config *cfg, const char *na
 
 		snprintf(row->cell[2 + i], sizeof(row->cell[0]), "%s", v != NULL ? v : "-");
 	}
-	last_pull_text(name, row->cell[5], sizeof(row->cell[5]));
+	cli_last_pull_text(name, row->cell[5], sizeof(row->cell[5]));
 	for (size_t i = 0; i < COLS; i++)
 		cli_sanitize(row->cell[i]);
 	siphon_opts_free(opts);

@@ -21,4 +21,12 @@ int cli_cmd_plan(int argc, char **argv, const char *main_config);
  */
 int cli_cmd_doctor(int argc, char **argv, const char *main_config);
 
+/*
+ * Runs `restore TARGET [options]` (argv[0] is "restore"; TARGET a
+ * PROFILE[@TIME|@latest] or a snapshot FILE; pull's options, of which the
+ * local ones count): the saved snapshot restored with no network; the exit
+ * status.
+ */
+int cli_cmd_restore(int argc, char **argv, const char *main_config);
+
 #endif

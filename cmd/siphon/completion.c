@@ -537,6 +537,8 @@ static const struct {
 	{ "KEY", "key", "_siphon_keys" },
 	{ "VALUE", "value", "_siphon_key_value" },
 	{ "COMMAND", "command", "_siphon_commands" },
+	/* A snapshot file: the shell's own file names. */
+	{ "FILE", "snapshot file", "_files" },
 };
 
 #define ARGS_MAX 8

@@ -1,23 +1,14 @@
 /* doctor_print.c - `siphon doctor`'s checklist as text. */
 #include "doctor_print.h"
 
+#include "termtext.h"
+
 #include <string.h>
 
 static const char *const status_word[] = {
 	[SIPHON_CHECK_PASS] = "ok", [SIPHON_CHECK_WARN] = "warn",
 	[SIPHON_CHECK_FAIL] = "FAIL", [SIPHON_CHECK_SKIP] = "skip",
 };
-
-/* text on out with control characters replaced (server text can hold them). */
-static void
-put_safe(FILE *out, const char *text)
-{
-	for (const char *p = text; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
-	}
-}
 
 void
 cli_doctor_line(void *arg, const struct siphon_check *c)
@@ -31,12 +22,12 @@ cli_doctor_line(void *arg, const struct siphon_check *c)
 	case SIPHON_CHECK_SKIP: d->skip++; break;
 	}
 	fprintf(d->out, "  %-4s  %-11s ", status_word[c->status], c->name);
-	put_safe(d->out, c->title);
+	cli_put_safe(d->out, c->title);
 	if (c->status == SIPHON_CHECK_SKIP)
 		fputs(": not checked, an earlier step failed", d->out);
 	else if (c->detail != NULL && c->detail[0] != '\0') {
 		fputs(": ", d->out);
-		put_safe(d->out, c->detail);
+		cli_put_safe(d->out, c->detail);
 	}
 	fputc('\n', d->out);
 	fflush(d->out);

@@ -24,10 +24,15 @@ const char cli_exit_codes_text[] =
 	"       permission denied, a dump that is corrupt or hostile (a psql\n"
 	"       command, a forged end of table, an impossible number)\n"
 	"  7    local restore failed (including disk full, local tools), or a\n"
-	"       local file could not be read or written (the profile file)\n"
+	"       local file could not be read or written (the profile file);\n"
+	"       rollback or reset with no kept copy to do it with\n"
 	"  8    incompatible versions or missing extensions (a local psql\n"
 	"       without \\restrict, a local sqlite3 without -safe)\n"
 	"  9    local database in use (use --force)\n"
+	"  10   another run of this profile is in progress (it holds the\n"
+	"       profile's lock; the line names it)\n"
+	"  11   a snapshot refused: truncated, corrupt or not siphon's (the\n"
+	"       local database untouched)\n"
 	"  130  interrupted\n";
 
 int
@@ -57,6 +62,10 @@ cli_exit_code(int status)
 		return CLI_EXIT_BUSY;
 	case SIPHON_EINTR:
 		return CLI_EXIT_INTERRUPTED;
+	case SIPHON_ELOCKED:
+		return CLI_EXIT_LOCKED;
+	case SIPHON_ESNAPSHOT:
+		return CLI_EXIT_SNAPSHOT;
 	}
 	return CLI_EXIT_INTERNAL;
 }

@@ -1,7 +1,9 @@
 /* main.c - siphon: dispatch to the subcommand, decide the exit status. */
 #include "args.h"
 #include "cmd_config.h"
+#include "cmd_local.h"
 #include "cmd_pull.h"
+#include "cmd_snap.h"
 #include "completion.h"
 #include "exitcodes.h"
 #include "help.h"
@@ -76,10 +78,18 @@ main(int argc, char **argv)
 		return cli_cmd_plan(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "doctor") == 0)
 		return cli_cmd_doctor(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "rollback") == 0 || strcmp(cmd, "reset") == 0)
+		return cli_cmd_local(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "config") == 0)
 		return cli_cmd_config(argc - i, argv + i, ma.config);
 	if (strcmp(cmd, "profiles") == 0)
 		return cli_cmd_profiles(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "restore") == 0)
+		return cli_cmd_restore(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "snapshots") == 0)
+		return cli_cmd_snapshots(argc - i, argv + i, ma.config);
+	if (strcmp(cmd, "verify") == 0)
+		return cli_cmd_verify(argc - i, argv + i);
 	if (strcmp(cmd, "help") == 0) {
 		if (argc - i > 2)
 			return unexpected(argv[i + 2], NULL);
@@ -89,8 +99,13 @@ main(int argc, char **argv)
 				return out_of_memory();
 		} else if (argc - i == 2 && strcmp(argv[i + 1], "config") == 0) {
 			cli_help_config(stdout);
+		} else if (argc - i == 2 && (strcmp(argv[i + 1], "rollback") == 0 ||
+		                             strcmp(argv[i + 1], "reset") == 0)) {
+			cli_help_local(stdout);
 		} else if (argc - i == 2 && strcmp(argv[i + 1], "profiles") == 0) {
 			cli_help_profiles(stdout);
+		} else if (argc - i == 2 && cli_help_snap(stdout, argv[i + 1]) == 0) {
+			/* snapshots, restore, verify */
 		} else if (argc - i == 1 || strcmp(argv[i + 1], "help") == 0 ||
 		         strcmp(argv[i + 1], "version") == 0)
 			cli_help_main(stdout);

@@ -2,21 +2,10 @@
 #include "plan_print.h"
 
 #include "summary.h"
+#include "termtext.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* name with control characters replaced, into buf. */
-static const char *
-safe(char *buf, size_t cap, const char *name)
-{
-	size_t i;
-
-	for (i = 0; name[i] != '\0' && i + 1 < cap; i++)
-		buf[i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
-	buf[i] = '\0';
-	return buf;
-}
 
 static int
 by_size(const void *a, const void *b)
@@ -36,8 +25,8 @@ cli_plan_print(FILE *out, const char *target, const struct siphon_plan_info *p)
 
 	cli_format_bytes(total, sizeof(total), p->total_bytes);
 	cli_format_bytes(busiest, sizeof(busiest), p->channel_bytes_max);
-	fprintf(out, "%s: %s (engine %s), compression %s, %d channel%s\n", safe(t, sizeof(t), target),
-	        safe(server, sizeof(server), p->server), p->engine, p->codec, p->channels,
+	fprintf(out, "%s: %s (engine %s), compression %s, %d channel%s\n", cli_safe_copy(t, sizeof(t), target),
+	        cli_safe_copy(server, sizeof(server), p->server), p->engine, p->codec, p->channels,
 	        p->channels == 1 ? "" : "s");
 	fprintf(out, "%d table%s, %s on the server, %d other object%s; %d piece%s of work, the busiest channel gets %s\n",
 	        p->ntables, p->ntables == 1 ? "" : "s", total, p->nobjects, p->nobjects == 1 ? "" : "s",
@@ -64,15 +53,15 @@ cli_plan_print(FILE *out, const char *target, const struct siphon_plan_info *p)
 			snprintf(channel, sizeof(channel), "-");
 		snprintf(pieces, sizeof(pieces), "%d", tb->parts);
 		fprintf(out, "%12s %12s %8s %7s  %s%s%s\n", size, rows, channel, pieces,
-		        safe(schema, sizeof(schema), tb->schema), tb->schema[0] != '\0' ? "." : "",
-		        safe(name, sizeof(name), tb->name));
+		        cli_safe_copy(schema, sizeof(schema), tb->schema), tb->schema[0] != '\0' ? "." : "",
+		        cli_safe_copy(name, sizeof(name), tb->name));
 	}
 	if (p->target != NULL && p->target[0] != '\0')
-		fprintf(out, "into %s\n", safe(t, sizeof(t), p->target));
+		fprintf(out, "into %s\n", cli_safe_copy(t, sizeof(t), p->target));
 	if (p->ncommands > 0)
 		fprintf(out, "on the server, as the SSH user (at low CPU and I/O priority unless --no-nice, each under siphon's watchdog):\n");
 	for (i = 0; i < p->ncommands; i++)
-		fprintf(out, "  %s\n", safe(cmd, sizeof(cmd), p->commands[i]));
+		fprintf(out, "  %s\n", cli_safe_copy(cmd, sizeof(cmd), p->commands[i]));
 	fprintf(out, "nothing was created or changed on either machine\n");
 	free(order);
 }

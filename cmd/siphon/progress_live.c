@@ -2,6 +2,7 @@
 #include "progress_live.h"
 
 #include "summary.h"
+#include "termtext.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -32,20 +33,6 @@ cli_live_free(struct cli_live *lv)
 	cli_live_init(lv);
 }
 
-/* Control characters and DEL become '?': names may hold anything. */
-static void
-safe_copy(char *dst, size_t cap, const char *src)
-{
-	size_t i;
-
-	for (i = 0; src != NULL && src[i] != '\0' && i + 1 < cap; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		dst[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
-	dst[i] = '\0';
-}
-
 static void
 set_label(struct cli_live_table *t, const struct siphon_event_table *et)
 {
@@ -58,7 +45,7 @@ set_label(struct cli_live_table *t, const struct siphon_event_table *et)
 		         et->schema != NULL ? "." : "", et->name != NULL ? et->name : "?");
 	if (et->pieces > 1)
 		snprintf(piece, sizeof(piece), " [%d/%d]", et->piece, et->pieces);
-	safe_copy(t->label, sizeof(t->label) - sizeof(piece), name);
+	cli_safe_copy(t->label, sizeof(t->label) - sizeof(piece), name);
 	strcat(t->label, piece);
 }
 
@@ -137,7 +124,7 @@ cli_live_event(struct cli_live *lv, const struct siphon_event *ev)
 		lv->step[0] = '\0';
 		return 1;
 	case SIPHON_EVENT_STEP:
-		safe_copy(lv->step, sizeof(lv->step), ev->text);
+		cli_safe_copy(lv->step, sizeof(lv->step), ev->text);
 		return 1;
 	case SIPHON_EVENT_TABLE_START:
 		table_start(lv, &ev->table);

@@ -188,9 +188,8 @@ out:
 	return r;
 }
 
-/* Creates the missing directories of path's parent, each 0700. */
-static int
-make_parents(struct siphon_ctx *ctx, const char *path, const char *display)
+int
+siphon_cfg_make_parents(struct siphon_ctx *ctx, const char *path, const char *display)
 {
 	char dir[4096];
 	int w = snprintf(dir, sizeof(dir), "%s", path);
@@ -263,7 +262,7 @@ siphon_cfg_write_file(struct siphon_ctx *ctx, const char *path, const char *disp
 	mode_t mode = (mode_t)new_mode;
 	int fd = -1, r, w;
 
-	if ((r = make_parents(ctx, path, display)) != 0)
+	if ((r = siphon_cfg_make_parents(ctx, path, display)) != 0)
 		return r;
 	/* An existing file keeps its mode (and so its reader's rights). */
 	if (stat(path, &st) == 0)

@@ -10,6 +10,7 @@
 #include "siphon.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Bigger than any profile file; a bigger file is surely not one. */
 #define SIPHON_CONFIG_MAX_BYTES (1024 * 1024)
@@ -97,5 +98,63 @@ int siphon_cfg_write_file(struct siphon_ctx *ctx, const char *path, const char *
 
 /* path with $HOME written "~" (caller frees); NULL: OOM. */
 char *siphon_cfg_display_path(const char *path);
+
+/* Creates the missing directories of path's parent, each 0700. */
+int siphon_cfg_make_parents(struct siphon_ctx *ctx, const char *path, const char *display);
+
+/*
+ * A profile's state file: $XDG_STATE_HOME/siphon/ (else
+ * ~/.local/state/siphon/) then prefix, the profile's name and suffix
+ * ("last/", name, "" or "", name, ".lock").  0, or -1 for a bad name, no
+ * home or no room.
+ */
+int siphon_cfg_state_path(const char *prefix, const char *name, const char *suffix, char *buf,
+                          size_t cap);
+
+/*
+ * The same path into path, for a file about to be written: *display gets
+ * it as messages write it (caller frees, also on failure), the missing
+ * directories are made (0700).  what names the file in the error ("lock").
+ */
+int siphon_cfg_state_file(struct siphon_ctx *ctx, const char *what, const char *prefix,
+                          const char *name, const char *suffix, char *path, size_t cap,
+                          char **display);
+
+/*
+ * The next "key=value" line of the state files (a record, a lock) from
+ * *p up to end: key and value point into the bytes, with their lengths
+ * (the value without its line end).  A line without '=' has an empty key.
+ * Returns 1 with a line, 0 at the end.
+ */
+struct siphon_cfg_kv {
+	const char *key, *value;
+	size_t klen, vlen;
+};
+
+int siphon_cfg_kv_next(const char **p, const char *end, struct siphon_cfg_kv *kv);
+/* Whether kv's key is key. */
+int siphon_cfg_kv_is(const struct siphon_cfg_kv *kv, const char *key);
+/* kv's value as a decimal integer: 0, or -1 when it is none or out of range. */
+int siphon_cfg_kv_int(const struct siphon_cfg_kv *kv, int64_t *out);
+/*
+ * Copies text (len bytes) into buf as one line: control characters become
+ * '?', cut at a character boundary to fit cap.  Returns the length written.
+ */
+size_t siphon_cfg_one_line(char *buf, size_t cap, const char *text, size_t len);
+
+/* The record as its file's bytes: the length, or -1 when it does not fit. */
+int siphon_last_pull_format(const struct siphon_last_pull *lp, char *buf, size_t cap);
+/* The record from its file's bytes: 0, or -1 when they hold no time. */
+int siphon_last_pull_parse(const char *data, size_t len, struct siphon_last_pull *out);
+
+/* Reads at most cap-1 bytes of path into buf (NUL-terminated): the length, or -1. */
+long siphon_cfg_read_small(const char *path, char *buf, size_t cap);
+
+/*
+ * Rotates the log at path when it has reached max bytes: path.(keep-1)
+ * becomes path.keep (the oldest dropped), ..., path becomes path.1.
+ * Returns 0 (also when nothing was due), or SIPHON_ELOCAL.
+ */
+int siphon_cfg_log_rotate(struct siphon_ctx *ctx, const char *path, uint64_t max, int keep);
 
 #endif

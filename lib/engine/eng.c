@@ -8,6 +8,7 @@
 
 #include "loop/explain.h"
 #include "remote/shell.h"
+#include "snap/snap.h"
 #include "util/clock.h"
 #include "util/ctx.h"
 #include "util/event.h"
@@ -91,14 +92,23 @@ static int
 add_stream(struct siphon_run *e, struct siphon_rstream **out, const char *what, const char *cmd,
            enum siphon_codec_kind codec, const char *const *names, int n)
 {
-	int r = siphon_rstream_new(out, e->ctx, e->loop->ops, e->loop->sess, &e->loop->arb,
-	                           what, cmd, e->window, codec, names, n);
+	char label[SIPHON_SNAP_LABEL_MAX + 16];
+	int r;
 
-	if (r != 0)
+	/* A replaying source (a saved snapshot) runs no command: it names the stream. */
+	if (e->source != NULL && e->source->ops->stream_name != NULL) {
+		if (e->source->ops->stream_name(e->source, what, label, sizeof(label)) != 0)
+			return siphon_err_oom(e->ctx);
+		cmd = label;
+	}
+	if ((r = siphon_rstream_new(out, e->ctx, e->loop->ops, e->loop->sess, &e->loop->arb,
+	                            what, cmd, e->window, codec, names, n)) != 0)
 		return r;
 	(*out)->explain = e->explain;
 	(*out)->explain_arg = e->explain_arg;
-	if ((r = siphon_loop_add_rstream(e->loop, *out)) != 0) {
+	/* A saved snapshot records it (--save). */
+	if ((e->snap != NULL && (r = siphon_snapw_attach(e->snap, *out, what)) != 0) ||
+	    (r = siphon_loop_add_rstream(e->loop, *out)) != 0) {
 		siphon_rstream_free(*out);
 		*out = NULL;
 	}
@@ -244,6 +254,15 @@ siphon_eng_choose_codec(struct siphon_run *e)
 	int level;
 
 	siphon_strbuf_reset(&e->compress);
+	if (e->source != NULL && e->source->codec[0] != '\0') {
+		/* A replay: the streams went through the compressor the pull used. */
+		e->codec = SIPHON_CODEC_NONE;
+		for (c = siphon_compressors; c->name != NULL; c++)
+			if (strcmp(c->name, e->source->codec) == 0)
+				e->codec = c->codec;
+		snprintf(e->codec_name, sizeof(e->codec_name), "%s", e->source->codec);
+		return 0;
+	}
 	if (o->compress == SIPHON_COMPRESS_AUTO && siphon_eng_peer_is_loopback(e->loop->sock)) {
 		/* Same machine: compressing costs CPU both ends and saves nothing. */
 		siphon_log(e->ctx, SIPHON_LOG_INFO,

@@ -53,6 +53,8 @@ struct siphon_run {
 	struct siphon_target target;
 	/* What the streams read from (the server, or a directory of members). */
 	struct siphon_source *source;
+	/* --save: the snapshot every new stream is recorded into (snap/snap.h). */
+	struct siphon_snapw *snap;
 };
 
 void siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,

@@ -117,6 +117,16 @@ struct siphon_engine_ops {
 	                void (*fn)(void *arg, const char *key, const char *text), void *arg);
 
 	/*
+	 * Optional, for `rollback` and `reset` (siphon_local_op): on the local
+	 * copy alone, after open and nothing else (run->loop is NULL: no
+	 * server).  check_only: 1 when what the action needs is kept, 0 when
+	 * not, changing nothing (to choose the engine); else does it: 0, or a
+	 * negative code.
+	 */
+	int (*local_op)(struct siphon_run *run, void *st, enum siphon_local_action action,
+	                int check_only);
+
+	/*
 	 * What the probe looks for on the server for this engine (remote/probe.h):
 	 * programs to find in PATH (space-separated names; their "tool" lines),
 	 * and a plain sh fragment whose "fact KEY VALUE" lines the engine reads

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Between two looks at the free space while a copy grows. */
 #define WATCH_PERIOD_S 0.1
@@ -61,15 +62,38 @@ siphon_target_tmpname(char *buf, size_t cap, const char *kind)
 	siphon_tmpname(buf, cap, kind);
 }
 
+/* pull --save: room for the snapshot where it is written (its size at most the copy's). */
+static int
+check_snap_disk(struct siphon_target *t, uint64_t need)
+{
+	long long avail, want;
+
+	if (t->snap_dir == NULL || (avail = siphon_eng_free_bytes(t->snap_dir)) < 0)
+		return 0;
+	want = (long long)need + siphon_eng_disk_reserve(t->snap_dir);
+	if (avail < want)
+		return siphon_err(t->ctx, SIPHON_ELOCAL,
+		                  "not enough local disk space for the snapshot (--save): it may take about %.0f MB and %.0f MB are free in %s; free space, lower keep, or pull without --save",
+		                  (double)want / 1e6, (double)avail / 1e6, t->snap_dir);
+	return 0;
+}
+
 int
 siphon_target_check_disk(struct siphon_target *t, uint64_t need)
 {
 	long long avail, want;
+	struct stat a, b;
+	int r;
 
+	if ((r = check_snap_disk(t, need)) != 0)
+		return r;
 	if (t->dir == NULL || (avail = siphon_eng_free_bytes(t->dir)) < 0)
 		return 0;
 	/* Sizes come from the server's catalog, at most 2^60: no overflow. */
 	want = (long long)(need + need / 100 * NEED_MARGIN_PCT) + siphon_eng_disk_reserve(t->dir);
+	/* A snapshot on the same file system takes from the same space. */
+	if (t->snap_dir != NULL && stat(t->snap_dir, &a) == 0 && stat(t->dir, &b) == 0 && a.st_dev == b.st_dev)
+		want += (long long)need;
 	if (avail < want)
 		return siphon_err(t->ctx, SIPHON_ELOCAL,
 		                  "not enough local disk space: the copy needs about %.0f MB and %.0f MB are free %s (the old copy stays until the new one is complete); free space and run again",

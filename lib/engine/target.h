@@ -48,6 +48,12 @@ struct siphon_target {
 	 */
 	int busy_is_finding;
 	int busy_sessions;
+	/*
+	 * pull --save: the snapshot's directory, whose disk must also hold
+	 * the snapshot (at most the copy's size: it is what came over the
+	 * wire); NULL: no snapshot.  Borrowed.
+	 */
+	const char *snap_dir;
 };
 
 void siphon_target_init(struct siphon_target *t, struct siphon_ctx *ctx,

@@ -278,10 +278,13 @@ drain_stderr(struct siphon_rstream *rs, int *progress)
 {
 	unsigned char buf[4096];
 	ssize_t n;
+	int r;
 
 	for (;;) {
 		n = rs->ops->read(rs->chan, 1, buf, sizeof(buf));
 		if (n > 0) {
+			if (rs->tap != NULL && (r = rs->tap(rs->tap_arg, 1, buf, (size_t)n)) != 0)
+				return r;
 			stderr_bytes(rs, buf, (size_t)n);
 			*progress = 1;
 			continue;
@@ -338,6 +341,8 @@ pump_stdout(struct siphon_rstream *rs, int *progress)
 		rs->raw_off = rs->raw_len = 0;
 		n = rs->ops->read(rs->chan, 0, rs->raw, RAW_CAP);
 		if (n > 0) {
+			if (rs->tap != NULL && (r = rs->tap(rs->tap_arg, 0, rs->raw, (size_t)n)) != 0)
+				return r;
 			rs->raw_len = (size_t)n;
 			rs->wire_bytes += (uint64_t)n;
 			*progress = 1;
@@ -345,6 +350,8 @@ pump_stdout(struct siphon_rstream *rs, int *progress)
 		}
 		if (n == SIPHON_CHAN_AGAIN || n == SIPHON_CHAN_BUSY || n == 0) {
 			if (rs->ops->eof(rs->chan)) {
+				if (rs->tap != NULL && (r = rs->tap(rs->tap_arg, 2, NULL, (size_t)rs->eof_sent)) != 0)
+					return r;
 				rs->stdout_eof = 1;
 				*progress = 1;
 				continue;
@@ -368,6 +375,7 @@ pump_stdin(struct siphon_rstream *rs, int *progress)
 		                   rs->in.len - rs->in_off);
 		if (n > 0) {
 			rs->in_off += (size_t)n;
+			rs->in_total += (uint64_t)n;
 			note_send(rs, SIPHON_CHAN_OK);
 			*progress = 1;
 			continue;

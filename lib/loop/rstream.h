@@ -61,6 +61,7 @@ struct siphon_rstream {
 
 	struct siphon_strbuf in;      /* queued stdin bytes */
 	size_t in_off;
+	uint64_t in_total;          /* every stdin byte written to the channel, ever */
 	int in_close;                 /* send EOF once in is drained */
 	int eof_sent;
 
@@ -93,6 +94,14 @@ struct siphon_rstream {
 	 */
 	int (*explain)(void *arg, struct siphon_rstream *rs);
 	void *explain_arg;
+	/*
+	 * Optional: sees every byte read from the channel before decoding
+	 * (stream 0 stdout, 1 stderr) and, with stream 2, stdout's end (len:
+	 * whether stdin's EOF was sent by then).  A saved snapshot records
+	 * through it.  Returns 0 or a negative SIPHON_E* code (set).
+	 */
+	int (*tap)(void *arg, int stream, const unsigned char *buf, size_t len);
+	void *tap_arg;
 	unsigned open_closes;         /* arb->closes when this open began */
 	/*
 	 * may_fail: a remote command whose failure (a non-zero exit, not a

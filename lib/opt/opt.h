@@ -42,6 +42,8 @@ struct siphon_opts {
 /* The core options and the SSH ones, each ending with name NULL. */
 extern const struct siphon_optdef siphon_opt_core[];
 extern const struct siphon_optdef siphon_opt_ssh[];
+/* The run around a pull: its hooks (opt_run.c). */
+extern const struct siphon_optdef siphon_opt_run[];
 
 /*
  * Sets up opts over the n definitions defs (copied), every value unset with
@@ -104,6 +106,8 @@ struct siphon_pull_opts {
 	int remote_threads;      /* cap on compressor threads; 0 when unset: all */
 	int no_nice;             /* do not nice/ionice remote tools */
 	int force;               /* terminate sessions on the old database */
+	int keep_previous;       /* keep the replaced copy for rollback */
+	int keep_pristine;       /* keep an untouched copy of the pull for reset */
 	int allow_older_local;   /* try a local server older than remote */
 	int connect_timeout;     /* seconds */
 	const char *jump;        /* -J: jump hosts "[user@]host[:port],..."; NULL or "none" */

@@ -59,6 +59,17 @@ const struct siphon_optdef siphon_opt_core[] = {
 	  .help = "replace the local database even while sessions are "
 	          "connected to it (PostgreSQL, MySQL: they are ended; SQLite: "
 	          "a program that has the file open keeps the old copy)" },
+	{ .name = "keep-previous", .type = SIPHON_OPT_FLAG, .def = "yes", .scope = "core",
+	  .help = "keep the copy a pull replaces, for `siphon rollback` (PostgreSQL: "
+	          "a database siphon_prev_LOCALNAME; SQLite: a file .NAME.siphon-prev "
+	          "beside it; not yet MySQL/MariaDB); no drops it at the swap "
+	          "(default yes)" },
+	{ .name = "keep-pristine", .type = SIPHON_OPT_FLAG, .def = "yes", .scope = "core",
+	  .help = "keep a second, untouched copy of what was pulled, for `siphon "
+	          "reset` (a database siphon_pristine_LOCALNAME, a file "
+	          ".NAME.siphon-pristine; not yet MySQL/MariaDB); it takes as much "
+	          "disk as the copy, and a pull with room for the copy alone goes "
+	          "on without it (default yes)" },
 	{ .name = "allow-older-local", .type = SIPHON_OPT_FLAG, .def = "no",
 	  .scope = "core",
 	  .help = "try even if the local server is older than the remote one" },
@@ -78,5 +89,13 @@ const struct siphon_optdef siphon_opt_core[] = {
 	          "times, waiting 1, 2, 4, 8... s, and fetch only what was "
 	          "not finished (PostgreSQL; SQLite copies the file again; "
 	          "0 fails at once) (default 5)" },
+	{ .name = "save", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "core",
+	  .help = "also keep what came over the wire as a snapshot in "
+	          "$XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later "
+	          "with no network (siphon restore)" },
+	{ .name = "keep", .type = SIPHON_OPT_INT, .metavar = "N",
+	  .min = 1, .max = 1000, .def = "3", .scope = "core",
+	  .help = "keep the N newest snapshots of a profile, removing older "
+	          "ones after a successful save (default 3)" },
 	{ .name = NULL },
 };

@@ -55,7 +55,7 @@ siphon_opts_new(struct siphon_opts **out)
 {
 	const struct siphon_optdef **defs = NULL;
 	struct siphon_opts *opts = NULL;
-	size_t n = table_len(siphon_opt_core) + table_len(siphon_opt_ssh);
+	size_t n = table_len(siphon_opt_core) + table_len(siphon_opt_ssh) + table_len(siphon_opt_run);
 	int r = SIPHON_ENOMEM;
 
 	*out = NULL;
@@ -66,6 +66,7 @@ siphon_opts_new(struct siphon_opts **out)
 	n = 0;
 	add_table(defs, &n, siphon_opt_core);
 	add_table(defs, &n, siphon_opt_ssh);
+	add_table(defs, &n, siphon_opt_run);
 	for (const struct siphon_engine_ops *const *e = siphon_engines; *e != NULL; e++)
 		add_table(defs, &n, (*e)->options);
 	if ((r = siphon_opts_init(opts, defs, n)) != 0)

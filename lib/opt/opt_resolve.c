@@ -53,6 +53,8 @@ siphon_opts_resolve(const struct siphon_opts *opts, struct siphon_pull_opts *out
 	out->remote_threads = siphon_opts_int(opts, "remote-threads");
 	out->no_nice = flag_yes(opts, "no-nice");
 	out->force = flag_yes(opts, "force");
+	out->keep_previous = flag_yes(opts, "keep-previous");
+	out->keep_pristine = flag_yes(opts, "keep-pristine");
 	out->allow_older_local = flag_yes(opts, "allow-older-local");
 	out->connect_timeout = siphon_opts_int(opts, "connect-timeout");
 	out->jump = siphon_opts_str(opts, "jump");

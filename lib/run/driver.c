@@ -5,6 +5,7 @@
 #include "engine/heartbeat.h"
 #include "loop/loop.h"
 #include "run/hops.h"
+#include "snap/snap.h"
 #include "source/source.h"
 #include "source/ssh_setup.h"
 #include "util/clock.h"
@@ -113,7 +114,8 @@ step_connect(struct drv *d)
 static int
 start_heartbeat(struct drv *d)
 {
-	if (!d->src->has_shell)
+	/* A replay (a saved snapshot) has no server to watch over. */
+	if (!d->src->has_shell || d->src->ops->stream_name != NULL)
 		return 0;
 	d->hb_started = 1;
 	return siphon_heartbeat_start(&d->hb, &d->run, heartbeat_secs(d));
@@ -453,8 +455,9 @@ transfer_resuming(struct drv *d, struct siphon_pull_stats *stats)
 {
 	int r = engine_phase(d, SIPHON_PHASE_TRANSFER, d->ops->transfer);
 
+	/* A snapshot being saved (--save) records one session's streams: it does not resume. */
 	for (int attempt = 1; r == SIPHON_ECONNECT && d->own_src && d->ops->resume != NULL &&
-	                      attempt <= d->o->retries; attempt++) {
+	                      d->req->snap == NULL && attempt <= d->o->retries; attempt++) {
 		siphon_event_phase(d->ctx, SIPHON_PHASE_TRANSFER, 1, 0);
 		r = reconnect(d, attempt);
 		siphon_event_phase(d->ctx, SIPHON_PHASE_TRANSFER, 0, r);
@@ -470,8 +473,13 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 	const struct siphon_engine_ops *ops;
 	int r;
 
-	if ((r = own_phase(d, SIPHON_PHASE_CONNECT, connect_server)) != 0 ||
-	    (r = own_phase(d, SIPHON_PHASE_PROBE, probe)) != 0 ||
+	if ((r = own_phase(d, SIPHON_PHASE_CONNECT, connect_server)) != 0)
+		return r;
+	/* --save: every stream from the probe on is recorded (not the watchdog's). */
+	d->run.snap = d->req->snap;
+	if (d->req->snap != NULL)
+		d->run.target.snap_dir = siphon_snapw_dir(d->req->snap);
+	if ((r = own_phase(d, SIPHON_PHASE_PROBE, probe)) != 0 ||
 	    (r = own_phase(d, SIPHON_PHASE_CHOOSE, choose_all)) != 0)
 		return r;
 	ops = d->ops;
@@ -539,6 +547,9 @@ siphon_run_drive(struct siphon_ctx *ctx, const struct siphon_run_request *req,
 	if (stats != NULL)
 		memset(stats, 0, sizeof(*stats));
 	r = drive(&d, stats);
+	/* Which engine ran: the run record and the hooks say it, failed or not. */
+	if (stats != NULL && d.ops != NULL)
+		snprintf(stats->engine, sizeof(stats->engine), "%s", d.ops->name);
 	if (r == 0 && d.connected) {
 		siphon_leftout_report(&d.run.left_out, ctx);
 		if (stats != NULL)

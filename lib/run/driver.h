@@ -22,6 +22,7 @@
 #include "siphon.h"
 
 struct siphon_run;
+struct siphon_snapw;
 
 /* What a run is asked to do. */
 struct siphon_run_request {
@@ -38,6 +39,8 @@ struct siphon_run_request {
 	 * engine is chosen by the name or --engine.
 	 */
 	struct siphon_source *source;
+	/* --save: the snapshot the run's streams are recorded into (snap/snap.h), borrowed. */
+	struct siphon_snapw *snap;
 	int plan_only;
 	/* doctor: a busy local target is a finding (run->target.busy_sessions), not a failure. */
 	int doctor;

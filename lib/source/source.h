@@ -30,6 +30,13 @@ struct siphon_source_ops {
 	 */
 	int (*step)(struct siphon_source *src, struct siphon_pollwant *w);
 	void (*free)(struct siphon_source *src);
+	/*
+	 * Optional: a source that replays recorded streams (a saved
+	 * snapshot) names them by label, not by command: the name to "exec"
+	 * for the stream of what (the n-th of that what in the run), into buf.
+	 * Such a source has no watchdog.  0 or -1 (no room, no memory).
+	 */
+	int (*stream_name)(struct siphon_source *src, const char *what, char *buf, size_t cap);
 };
 
 /* Every source starts with this; the implementation's state follows. */
@@ -50,6 +57,8 @@ struct siphon_source {
 	 */
 	int has_shell;
 	char desc[300];            /* the host, or the directory: for messages */
+	/* A replaying source: the compressor its streams went through ("" else). */
+	char codec[16];
 };
 
 /* Advances src->ops->step (see above). */

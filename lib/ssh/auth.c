@@ -833,8 +833,8 @@ step_keyfile(struct siphon_ssh_auth *a)
 	if (a->asked == PASSPHRASE_TRIES || a->ctx == NULL ||
 	    a->ctx->prompt_fn == NULL)
 		return keyfile_failed(a, 0, a->asked ? "wrong passphrase" :
-		                      "encrypted; no passphrase can be asked "
-		                      "for here");
+		                      "encrypted, and no one is there to type its "
+		                      "passphrase (no terminal, or --unattended)");
 	snprintf(prompt, sizeof(prompt), "Enter passphrase for key '%s': ",
 	         a->path);
 	OPENSSL_cleanse(a->pass, sizeof(a->pass));

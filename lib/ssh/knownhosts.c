@@ -823,7 +823,7 @@ siphon_knownhosts_verify(struct siphon_knownhosts *kh, struct siphon_ctx *ctx,
 		              siphon_knownhosts_first_path(kh)))
 			return refuse_unknown(kh, ctx, c, label, name, fp, types,
 			                      ctx->choose_fn != NULL ? "not accepted" :
-			                      "no terminal to ask on");
+			                      "no one is there to accept it: no terminal, or --unattended");
 		break;
 	case SIPHON_HOSTKEY_ACCEPT_NEW:
 	case SIPHON_HOSTKEY_NO:

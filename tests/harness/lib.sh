@@ -449,6 +449,33 @@ ssh_remote() {
 # "user@127.0.0.1:PORT:DB" for siphon pull.
 remote_spec() { printf '%s@%s:%s:%s' "${2:-$SIPHON_IT_SSH_USER}" "$SIPHON_IT_SSH_HOST" "${3:-$SIPHON_IT_SSH_PORT}" "$1"; }
 
+# A third "workstation" cluster whose data directory is a tmpfs of MB megabytes (its WAL
+# elsewhere), for running out of disk: WS_SMALL_DIR (data/, sock/), WS_SMALL_PORT. Stopped and
+# unmounted at exit. Returns 1 when no tmpfs can be mounted here (the caller skips).
+ws_small_cluster() { # MB
+	local d=$H/small port=$((SIPHON_IT_WS_PORT + 7))
+	# An earlier test of this harness may have had one: its WAL is outside the tmpfs.
+	rm -rf "$d/wal"
+	mkdir -p "$d/data" "$d/sock" "$d/wal"
+	mount -t tmpfs -o "size=${1}m,mode=755" none "$d/data" 2>/dev/null || return 1
+	harness_on_exit "runuser -u postgres -- '$SIPHON_IT_PGBIN/pg_ctl' -D '$d/data' -m immediate stop >/dev/null 2>&1; umount '$d/data'"
+	chown postgres: "$d" "$d/data" "$d/sock" "$d/wal"
+	chmod 700 "$d/data" "$d/wal"
+	runuser -u postgres -- "$SIPHON_IT_PGBIN/initdb" -D "$d/data" -X "$d/wal/pg_wal" -U postgres -A trust \
+		-E UTF8 --locale=C.UTF-8 --no-sync >"$H/logs/small.initdb.log" 2>&1 || it_fail "initdb on the small disk"
+	cat >>"$d/data/postgresql.conf" <<-EOF2
+		port = $port
+		listen_addresses = ''
+		unix_socket_directories = '$d/sock'
+		fsync = off
+		shared_buffers = 16MB
+	EOF2
+	runuser -u postgres -- "$SIPHON_IT_PGBIN/pg_ctl" -D "$d/data" -l "$H/logs/small.log" -w start >/dev/null ||
+		it_fail "the small cluster did not start"
+	WS_SMALL_DIR=$d
+	WS_SMALL_PORT=$port
+}
+
 # A database "big" of about 100 MB of barely compressible rows, created on first use (~5 s).
 srv_ensure_big() {
 	if [ "$(srv_psql -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'big'")" = 1 ]; then
@@ -546,8 +573,13 @@ sshd_session_pids() { # [PIDFILE]
 # test helpers
 
 # Names of the workstation's databases, one a line, sorted, without postgres/template0/template1.
+# The copies a pull keeps for rollback and reset (siphon_prev_*, siphon_pristine_*) are not
+# listed: ws_kept_dbs lists them.
 ws_dbs() {
-	ws_psql -At -d postgres -c "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres','template0','template1') ORDER BY datname COLLATE \"C\""
+	ws_psql -At -d postgres -c "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres','template0','template1') AND datname !~ '^siphon_(prev|pristine)_' ORDER BY datname COLLATE \"C\""
+}
+ws_kept_dbs() {
+	ws_psql -At -d postgres -c "SELECT datname FROM pg_database WHERE datname ~ '^siphon_(prev|pristine)_' ORDER BY datname COLLATE \"C\""
 }
 srv_dbs() {
 	srv_psql -At -d postgres -c "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres','template0','template1') ORDER BY datname COLLATE \"C\""
@@ -588,7 +620,7 @@ ws_reset() {
 	while IFS= read -r db; do
 		[ -n "$db" ] || continue
 		ws_psql -q -d postgres -v db="$db" <<<'DROP DATABASE :"db" WITH (FORCE)' >/dev/null || it_fail "could not drop $db"
-	done < <(ws_dbs)
+	done < <(ws_dbs; ws_kept_dbs)
 }
 
 # Run siphon (never fails): RC, $H/run/out, $H/run/err. Timeout SIPHON_IT_PULL_TIMEOUT (120 s).

@@ -1,11 +1,15 @@
 #!/bin/bash
 # Integration tests of siphon against a real sshd and two PostgreSQL 15 clusters on this machine.
 #
-#   SIPHON_BIN=/path/to/siphon tests/integration/run.sh [t_NAME ...]
+#   SIPHON_BIN=/path/to/siphon tests/integration/run.sh [-j N] [t_NAME ...]
 #
 # Starts the harness (tests/harness/lib.sh) once, runs every tests/integration/t_*.sh (or those
 # named) against it, prints PASS/FAIL/SKIP per test and a closing "N passed, N failed, N skipped"
-# line; exits non-zero if any test failed. Needs root (a login user, sshd, initdb as postgres).
+# line; exits non-zero if any test failed. With -j N (or SIPHON_IT_JOBS=N), N workers run at once,
+# each with a harness of its own (its own sshd, clusters and MariaDB servers: concurrent harnesses
+# share nothing but the login users), taking the next test from one queue, longest first: most
+# tests spend much of their time waiting (timeouts, the server, sleeps), so two workers share two
+# cores well (`make check` runs two: IT_JOBS). Needs root (a login user, sshd, initdb as postgres).
 # Each test also runs alone: SIPHON_BIN=... tests/integration/t_pull_basic.sh (own harness).
 # A test exits 0 to pass, 77 to skip, anything else to fail.
 #
@@ -13,6 +17,18 @@
 # siphon run, default 120), SIPHON_IT_KEEP_LOGS=1 (keep logs even when all pass).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+
+jobs=${SIPHON_IT_JOBS:-1}
+worker=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-j) jobs=$2; shift 2 ;;
+	-j*) jobs=${1#-j}; shift ;;
+	--worker) worker=$2; shift 2 ;; # internal: N QUEUE LOGDIR
+	*) break ;;
+	esac
+done
+case $jobs in ''|*[!0-9]*|0) echo "run.sh: -j wants a number of workers, got '$jobs'" >&2; exit 2 ;; esac
 
 if [ -z "${SIPHON_BIN:-}" ]; then
 	echo "run.sh: SIPHON_BIN is not set: give the siphon binary to test, e.g. SIPHON_BIN=\$PWD/build/siphon $0" >&2
@@ -41,51 +57,123 @@ else
 	for t in "$here"/t_*.sh; do tests+=("$t"); done
 fi
 
-logdir=$(mktemp -d /tmp/siphon-it-logs.XXXXXX)
-export SIPHON_IT_LOGDIR=$logdir
+
+# The order a queue hands tests out: the longest first (seconds under ASan on the 2-core machine),
+# so that no long test starts last; the rest by name.
+long_first="t_proxy_jump t_pull_basic t_my_attack_inject t_pull_replace t_my_pull_basic t_pg_objects
+t_deadman_server t_my_objects t_hostile_name t_fail_stall t_deadman_pg t_deadman_my t_heartbeat_live
+t_my_types t_doctor t_profiles"
+
+# run_tests LOGDIR RESULTS TEST...: runs each test against the harness this shell started, printing
+# one line each; appends "pass|fail|skip NAME" to RESULTS.
+run_tests() {
+	local logdir=$1 results=$2 t name s rc d
+	shift 2
+	for t in "$@"; do
+		name=$(basename "$t" .sh)
+		s=$(date +%s.%N)
+		timeout -k 10 "${SIPHON_IT_TEST_TIMEOUT:-300}" bash "$t" >"$logdir/$name.log" 2>&1 </dev/null
+		rc=$?
+		d=$(_h_secs "$s" "$(date +%s.%N)")
+		case $rc in
+		0)
+			echo "pass $name" >>"$results"
+			printf 'PASS  %-32s %6ss\n' "$name" "$d"
+			;;
+		77)
+			echo "skip $name" >>"$results"
+			printf 'SKIP  %-32s %6ss  %s\n' "$name" "$d" "$(grep -m1 '^SKIP:' "$logdir/$name.log" | cut -c7-)"
+			;;
+		*)
+			echo "fail $name" >>"$results"
+			[ "$rc" = 124 ] && echo "TIMEOUT after ${SIPHON_IT_TEST_TIMEOUT:-300}s" >>"$logdir/$name.log"
+			# One write per failure, so that two workers' reports do not interleave.
+			{
+				printf 'FAIL  %-32s %6ss  (exit %s)\n' "$name" "$d" "$rc"
+				sed 's/^/    | /' "$logdir/$name.log" | tail -n 25
+			} | cat
+			;;
+		esac
+	done
+}
+
+# The next test of queue file Q (one path a line), taken under its lock; nothing when it is empty.
+queue_pop() {
+	(
+		flock 9
+		t=$(head -n 1 "$1")
+		[ -n "$t" ] || exit 1
+		tail -n +2 "$1" >"$1.rest" && mv "$1.rest" "$1"
+		echo "$t"
+	) 9>>"$1.lock"
+}
 
 # shellcheck source=../harness/lib.sh
 . "$here/../harness/lib.sh"
-t0=$(date +%s)
-if ! harness_start; then
-	echo "run.sh: the harness did not start; logs in $logdir" >&2
-	exit 1
+
+if [ -n "$worker" ]; then
+	# Worker: a harness of its own, tests from the queue until it is empty.
+	set -- $worker
+	wid=$1 queue=$2 logdir=$3
+	export SIPHON_IT_LOGDIR=$logdir
+	if ! harness_start; then
+		echo "run.sh: worker $wid: the harness did not start; logs in $logdir" >&2
+		echo "fail harness-$wid" >>"$logdir/results"
+		exit 1
+	fi
+	export SIPHON_IT_H
+	while t=$(queue_pop "$queue"); do
+		run_tests "$logdir" "$logdir/results" "$t"
+	done
+	grep -q '^fail' "$logdir/results" 2>/dev/null && harness_stop 1 || harness_stop 0
+	trap - EXIT
+	exit 0
 fi
-export SIPHON_IT_H
 
-pass=0 fail=0 skip=0 failed=()
-for t in "${tests[@]}"; do
-	name=$(basename "$t" .sh)
-	s=$(date +%s.%N)
-	timeout -k 10 "${SIPHON_IT_TEST_TIMEOUT:-300}" bash "$t" >"$logdir/$name.log" 2>&1 </dev/null
-	rc=$?
-	d=$(_h_secs "$s" "$(date +%s.%N)")
-	case $rc in
-	0)
-		pass=$((pass + 1))
-		printf 'PASS  %-32s %6ss\n' "$name" "$d"
-		;;
-	77)
-		skip=$((skip + 1))
-		printf 'SKIP  %-32s %6ss  %s\n' "$name" "$d" "$(grep -m1 '^SKIP:' "$logdir/$name.log" | cut -c7-)"
-		;;
-	*)
-		fail=$((fail + 1))
-		failed+=("$name")
-		[ "$rc" = 124 ] && echo "TIMEOUT after ${SIPHON_IT_TEST_TIMEOUT:-300}s" >>"$logdir/$name.log"
-		printf 'FAIL  %-32s %6ss  (exit %s)\n' "$name" "$d" "$rc"
-		sed 's/^/    | /' "$logdir/$name.log" | tail -n 25
-		;;
-	esac
-done
+logdir=$(mktemp -d /tmp/siphon-it-logs.XXXXXX)
+export SIPHON_IT_LOGDIR=$logdir
+t0=$(date +%s)
+results=$logdir/results
+: >"$results"
 
+if [ "$jobs" -gt 1 ] && [ "${#tests[@]}" -gt 1 ]; then
+	queue=$logdir/queue
+	: >"$queue"
+	for n in $long_first; do
+		for t in "${tests[@]}"; do [ "$(basename "$t" .sh)" = "$n" ] && echo "$t" >>"$queue"; done
+	done
+	for t in "${tests[@]}"; do
+		case " $(echo $long_first) " in *" $(basename "$t" .sh) "*) ;; *) echo "$t" >>"$queue" ;; esac
+	done
+	pids=()
+	for w in $(seq 1 "$jobs"); do
+		mkdir -p "$logdir/w$w"
+		"$0" --worker "$w $queue $logdir/w$w" &
+		pids+=($!)
+	done
+	trap 'kill "${pids[@]}" 2>/dev/null; wait; exit 130' INT TERM
+	wait "${pids[@]}"
+	trap - INT TERM
+	cat "$logdir"/w*/results >>"$results" 2>/dev/null
+else
+	if ! harness_start; then
+		echo "run.sh: the harness did not start; logs in $logdir" >&2
+		exit 1
+	fi
+	export SIPHON_IT_H
+	run_tests "$logdir" "$results" "${tests[@]}"
+fi
+
+pass=$(grep -c '^pass' "$results")
+fail=$(grep -c '^fail' "$results")
+skip=$(grep -c '^skip' "$results")
 total=$(($(date +%s) - t0))
 if [ "$fail" -gt 0 ]; then
-	harness_stop 1
-	echo "failed: ${failed[*]}"
-	echo "logs: $logdir (one file per test; harness/ has sshd.log, srv.log, ws.log)"
+	[ "$jobs" -gt 1 ] || harness_stop 1
+	echo "failed: $(grep '^fail' "$results" | cut -d' ' -f2 | tr '\n' ' ')"
+	echo "logs: $logdir (one file per test; harness/ (w*/harness/ with -j) has sshd.log, srv.log, ws.log)"
 else
-	harness_stop 0
+	[ "$jobs" -gt 1 ] || harness_stop 0
 	[ "${SIPHON_IT_KEEP_LOGS:-0}" = 1 ] && echo "logs: $logdir" || rm -rf "$logdir"
 fi
 trap - EXIT

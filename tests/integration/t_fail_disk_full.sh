@@ -1,7 +1,7 @@
 #!/bin/bash
 # needs-real-siphon
 # A local disk too small for the copy. A third "workstation" cluster keeps its data on a small
-# tmpfs (WAL elsewhere). (1) The copy cannot fit: refused before anything is pulled (exit 7).
+# tmpfs (WAL elsewhere; ws_small_cluster). (1) The copy cannot fit: refused before anything is pulled (exit 7).
 # (2) The disk fills up during the pull (another program takes the space): siphon stops while
 # PostgreSQL can still drop the temporary database (exit 7). Each time one line names the disk,
 # "keep" is unchanged, no temporary database is left, and the cluster still runs.
@@ -10,24 +10,9 @@ harness_start || exit 1
 it_begin
 srv_ensure_big || it_fail "could not create the big database"
 
-d=$H/small
-mkdir -p "$d/data" "$d/sock" "$d/wal"
-mount -t tmpfs -o size=420m,mode=755 none "$d/data" 2>/dev/null || it_skip "cannot mount a tmpfs here"
-harness_on_exit "runuser -u postgres -- '$SIPHON_IT_PGBIN/pg_ctl' -D '$d/data' -m immediate stop >/dev/null 2>&1; umount '$d/data'"
-chown postgres: "$d" "$d/data" "$d/sock" "$d/wal"
-chmod 700 "$d/data" "$d/wal"
-runuser -u postgres -- "$SIPHON_IT_PGBIN/initdb" -D "$d/data" -X "$d/wal/pg_wal" -U postgres -A trust \
-	-E UTF8 --locale=C.UTF-8 --no-sync >"$H/logs/small.initdb.log" 2>&1 || it_fail "initdb on the small disk"
-port=$((SIPHON_IT_WS_PORT + 7))
-cat >>"$d/data/postgresql.conf" <<EOF2
-port = $port
-listen_addresses = ''
-unix_socket_directories = '$d/sock'
-fsync = off
-shared_buffers = 16MB
-EOF2
-runuser -u postgres -- "$SIPHON_IT_PGBIN/pg_ctl" -D "$d/data" -l "$H/logs/small.log" -w start >/dev/null ||
-	it_fail "the small cluster did not start"
+ws_small_cluster 420 || it_skip "cannot mount a tmpfs here"
+d=$WS_SMALL_DIR
+port=$WS_SMALL_PORT
 small_psql() { psql -X -q -v ON_ERROR_STOP=1 -h "$d/sock" -p "$port" -U postgres "$@"; }
 small_psql -d postgres -c 'CREATE DATABASE keep'
 small_psql -d keep -c "CREATE TABLE precious AS SELECT i, 'keep me ' || i AS v FROM generate_series(1, 1000) i"

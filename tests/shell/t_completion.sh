@@ -188,12 +188,12 @@ run()
 common()
 {
 	local sh=$1
-	check "$sh" "siphon " pull plan doctor profiles config help version
+	check "$sh" "siphon " pull plan doctor profiles snapshots restore verify config help version
 	check "$sh" "siphon p" pull plan profiles
 	check "$sh" "siphon pu" pull
 	check "$sh" "siphon config " show set unset add path
 	check "$sh" "siphon config s" show set
-	check "$sh" "siphon help " pull plan doctor profiles config help version
+	check "$sh" "siphon help " pull plan doctor profiles snapshots restore verify config help version
 	check "$sh" "siphon pull --co" --compress --config --connect-timeout
 	check "$sh" "siphon plan --comp" --compress
 	check "$sh" "siphon pull --compress " auto zstd pigz gzip none
@@ -214,8 +214,9 @@ common()
 	check "$sh" "siphon config set prod engine my" mysql
 	check "$sh" "siphon config set prod identity id_" id_test id_other
 	check "$sh" "siphon config set prod remote_sudo " ""
-	check "$sh" "siphon config unset prod s" ssh ssh-config stall-timeout
-	check "$sh" "siphon config add prod --s" --ssh --ssh-config --stall-timeout
+	check "$sh" "siphon config unset prod s" ssh ssh-config stall-timeout save
+	check "$sh" "siphon config add prod --s" --ssh --ssh-config --stall-timeout --save
+	check "$sh" "siphon restore s" staging
 	check "$sh" "siphon config add " ""
 	check "$sh" "siphon config add prod --engine s" sqlite
 }

@@ -16,7 +16,8 @@ pg_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *
 
 	if (siphon_strbuf_printf(&line, "the local PostgreSQL database \"%s\", %s", pg->into,
 	                         pg->target_exists ? "which exists: it is replaced once the copy is complete"
-	                                           : "which does not exist yet: it is created") != 0)
+	                                           : "which does not exist yet: it is created") != 0 ||
+	    pg_keep_describe(pg, &line) != 0)
 		goto oom;
 	fn(arg, "target", siphon_strbuf_str(&line));
 	siphon_strbuf_reset(&stage);

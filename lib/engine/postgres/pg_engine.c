@@ -37,5 +37,6 @@ const struct siphon_engine_ops siphon_engine_postgres = {
 	.explain = pg_explain,
 	.doctor = pg_doctor,
 	.describe = pg_describe,
+	.local_op = pg_local_op,
 	.probe_script = siphon_pg_probe_script,
 };

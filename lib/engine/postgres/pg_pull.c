@@ -18,6 +18,7 @@
 #include "util/clock.h"
 #include "util/event.h"
 
+#include "engine/keepname.h"
 #include "engine/plan.h"
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_local.h"
@@ -233,8 +234,12 @@ pg_check(struct siphon_run *eng, void *st)
 	if ((r = siphon_target_check_busy(&eng->target, pg->into, pg->target_sessions, pg->o->force)) != 0 ||
 	    (r = pg_check_versions(pg)) != 0)
 		return r;
-	/* The copy takes about what the database takes on the server. */
-	return siphon_target_check_disk(&eng->target, pg->cat.db_bytes);
+	/*
+	 * The copy takes about what the database takes on the server, twice
+	 * with its pristine copy; the copy it replaces stays (keep-previous)
+	 * or goes only after the swap, so it is never room to count on.
+	 */
+	return siphon_keep_check_disk(&eng->target, pg->cat.db_bytes, pg->o->keep_pristine, &pg->no_pristine);
 }
 
 int

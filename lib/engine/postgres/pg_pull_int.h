@@ -52,6 +52,9 @@ struct pg {
 	int target_sessions;   /* sessions connected to it */
 	char tmpdb[64];
 	int tmp_created;
+	char pristine_tmp[80];  /* the untouched copy, until it gets its name */
+	int pristine_made;
+	int no_pristine;        /* keep-pristine, but no room for it */
 
 	struct siphon_rstream *ctl;
 	struct siphon_strbuf ctl_out;
@@ -157,6 +160,25 @@ int pg_local_failed(struct pg *pg, struct siphon_proc *p);
 /* Post-data, privileges, sequences, event triggers, settings; what was left out. */
 int pg_finish_local(struct pg *pg);
 int pg_swap(struct pg *pg);
+
+/* pg_target.c: the pieces of a swap, for pg_keep.c too. */
+int pg_add_rename(struct siphon_strbuf *q, const char *from, const char *to);
+int pg_add_terminate(struct siphon_strbuf *q, const char *db);
+int pg_run_renames(struct pg *pg, const char *sql);
+/* tmpdb takes into's place in one transaction; into (*exists) is now old. */
+int pg_swap_names(struct pg *pg, char *old, size_t cap, int *exists);
+
+/* pg_keep.c: the previous and the pristine copy (keep-previous, keep-pristine). */
+/* Appends to plan's target line what the pull keeps; 0 or -1 (no memory). */
+int pg_keep_describe(const struct pg *pg, struct siphon_strbuf *line);
+/* Before the swap: the pristine copy of the temporary database. */
+int pg_keep_prepare(struct pg *pg);
+/* The swap failed: the pristine copy goes. */
+void pg_keep_abort(struct pg *pg);
+/* After the swap: old (NULL: none) becomes the previous copy, the pristine one gets its name. */
+void pg_keep_after(struct pg *pg, const char *old);
+/* `rollback`, `reset` (ops->local_op). */
+int pg_local_op(struct siphon_run *run, void *st, enum siphon_local_action act, int check_only);
 
 /* `doctor`: the local create finding (ops->doctor). */
 void pg_doctor(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);

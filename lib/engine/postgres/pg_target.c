@@ -175,68 +175,81 @@ pg_local_failed(struct pg *pg, struct siphon_proc *p)
 	                  line[0] ? line : "psql exited with an error");
 }
 
+/* Appends "ALTER DATABASE from RENAME TO to;". */
+int
+pg_add_rename(struct siphon_strbuf *q, const char *from, const char *to)
+{
+	return siphon_strbuf_puts(q, "ALTER DATABASE ") != 0 || siphon_pg_ident(q, from) != 0 ||
+	       siphon_strbuf_puts(q, " RENAME TO ") != 0 || siphon_pg_ident(q, to) != 0 ||
+	       siphon_strbuf_puts(q, ";\n") != 0 ? -1 : 0;
+}
+
+/* Appends the statement that ends the other sessions on db (--force). */
+int
+pg_add_terminate(struct siphon_strbuf *q, const char *db)
+{
+	return siphon_strbuf_puts(q, "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM "
+	                             "pg_catalog.pg_stat_activity WHERE datname = ") != 0 ||
+	       siphon_pg_literal(q, db) != 0 ||
+	       siphon_strbuf_puts(q, " AND pid <> pg_catalog.pg_backend_pid();\n") != 0 ? -1 : 0;
+}
+
+/* Runs renames (one transaction); a session that connected meanwhile is EBUSY. */
+int
+pg_run_renames(struct pg *pg, const char *sql)
+{
+	char *out = NULL;
+	int r;
+
+	r = siphon_pg_local_query(pg->ctx, "postgres", sql, &out);
+	free(out);
+	if (r != 0 && strstr(siphon_ctx_errmsg(pg->ctx), "being accessed by other users") != NULL) {
+		siphon_err_clear(pg->ctx);
+		r = siphon_err(pg->ctx, SIPHON_EBUSY,
+		               "the local database \"%s\" is in use (a session connected meanwhile); close it and run again, or use --force",
+		               pg->into);
+	}
+	return r;
+}
+
+int
+pg_swap_names(struct pg *pg, char *old, size_t cap, int *exists)
+{
+	struct siphon_strbuf q = {0};
+	int r, sessions;
+
+	if ((r = siphon_pg_local_db_state(pg->ctx, pg->into, exists, &sessions)) != 0)
+		return r;
+	siphon_target_tmpname(old, cap, "old");
+	if (*exists && pg->o->force && pg_add_terminate(&q, pg->into) != 0)
+		goto oom;
+	/* Both renames in one transaction: the name never points at nothing. */
+	if (siphon_strbuf_puts(&q, "BEGIN;\n") != 0 ||
+	    (*exists && pg_add_rename(&q, pg->into, old) != 0) ||
+	    pg_add_rename(&q, pg->tmpdb, pg->into) != 0 ||
+	    siphon_strbuf_puts(&q, "COMMIT;\n") != 0)
+		goto oom;
+	if ((r = pg_run_renames(pg, siphon_strbuf_str(&q))) == 0)
+		pg->tmp_created = 0;
+	siphon_strbuf_free(&q);
+	return r;
+oom:
+	siphon_strbuf_free(&q);
+	return siphon_err_oom(pg->ctx);
+}
+
 int
 pg_swap(struct pg *pg)
 {
-	struct siphon_strbuf q = {0}, lit = {0};
-	char old[64], *out = NULL;
-	int r, exists, sessions;
+	char old[64];
+	int r, exists;
 
-	if ((r = siphon_pg_local_db_state(pg->ctx, pg->into, &exists, &sessions)) != 0)
+	if ((r = pg_keep_prepare(pg)) != 0)
 		return r;
-	siphon_target_tmpname(old, sizeof(old), "old");
-	if (siphon_pg_literal(&lit, pg->into) != 0)
-		goto oom;
-	if (exists && pg->o->force &&
-	    siphon_strbuf_printf(&q, "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity "
-	                             "WHERE datname = %s AND pid <> pg_catalog.pg_backend_pid();\n", lit.buf) != 0)
-		goto oom;
-	/* Both renames in one transaction: the name never points at nothing. */
-	if (siphon_strbuf_puts(&q, "BEGIN;\n") != 0)
-		goto oom;
-	if (exists && (siphon_strbuf_puts(&q, "ALTER DATABASE ") != 0 ||
-	               siphon_pg_ident(&q, pg->into) != 0 ||
-	               siphon_strbuf_puts(&q, " RENAME TO ") != 0 ||
-	               siphon_pg_ident(&q, old) != 0 ||
-	               siphon_strbuf_puts(&q, ";\n") != 0))
-		goto oom;
-	if (siphon_strbuf_puts(&q, "ALTER DATABASE ") != 0 ||
-	    siphon_pg_ident(&q, pg->tmpdb) != 0 ||
-	    siphon_strbuf_puts(&q, " RENAME TO ") != 0 ||
-	    siphon_pg_ident(&q, pg->into) != 0 ||
-	    siphon_strbuf_puts(&q, ";\nCOMMIT;\n") != 0)
-		goto oom;
-	if ((r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out)) != 0) {
-		if (strstr(siphon_ctx_errmsg(pg->ctx), "being accessed by other users") != NULL) {
-			siphon_err_clear(pg->ctx);
-			r = siphon_err(pg->ctx, SIPHON_EBUSY,
-			               "the local database \"%s\" is in use (a session connected during the pull); close it and run again, or use --force",
-			               pg->into);
-		}
-		goto out;
+	if ((r = pg_swap_names(pg, old, sizeof(old), &exists)) != 0) {
+		pg_keep_abort(pg);
+		return r;
 	}
-	pg->tmp_created = 0;
-	if (exists) {
-		free(out);
-		out = NULL;
-		siphon_strbuf_reset(&q);
-		if (siphon_strbuf_puts(&q, "DROP DATABASE ") != 0 ||
-		    siphon_pg_ident(&q, old) != 0 ||
-		    siphon_strbuf_puts(&q, pg->local_num >= 130000 ? " WITH (FORCE);\n" : ";\n") != 0)
-			goto oom;
-		if (siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out) != 0) {
-			siphon_log(pg->ctx, SIPHON_LOG_WARN, "the old copy is kept as %s: %s", old,
-			           siphon_ctx_errmsg(pg->ctx));
-			siphon_err_clear(pg->ctx);
-		}
-	}
-	r = 0;
-	goto out;
-oom:
-	r = siphon_err_oom(pg->ctx);
-out:
-	free(out);
-	siphon_strbuf_free(&q);
-	siphon_strbuf_free(&lit);
-	return r;
+	pg_keep_after(pg, exists ? old : NULL);
+	return 0;
 }

@@ -14,7 +14,8 @@ sq_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *
 
 	if (siphon_strbuf_printf(&line, "the local file %s, %s", siphon_strbuf_str(&sq->into),
 	                         sq->target_exists ? "which exists: it is replaced once the copy is complete"
-	                                           : "which does not exist yet: it is created") != 0)
+	                                           : "which does not exist yet: it is created") != 0 ||
+	    sq_keep_describe(sq, &line) != 0)
 		goto oom;
 	fn(arg, "target", siphon_strbuf_str(&line));
 	/* The copy is a script (sq_script.c): its gist, not its text. */

@@ -45,5 +45,6 @@ const struct siphon_engine_ops siphon_engine_sqlite = {
 	.explain = sq_explain,
 	.doctor = sq_doctor,
 	.describe = sq_describe,
+	.local_op = sq_local_op,
 	.probe_tools = "sqlite3",
 };

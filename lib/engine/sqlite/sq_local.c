@@ -5,6 +5,8 @@
  */
 #include "engine/sqlite/sq_pull_int.h"
 
+#include "engine/keepname.h"
+
 #include "loop/proc.h"
 #include "util/clock.h"
 
@@ -210,7 +212,8 @@ const struct siphon_target_ops sq_target_ops = {
 int
 sq_check_disk(struct sq *sq)
 {
-	return siphon_target_check_disk(&sq->eng->target, sq->need > 0 ? (uint64_t)sq->need : 0);
+	return siphon_keep_check_disk(&sq->eng->target, sq->need > 0 ? (unsigned long long)sq->need : 0,
+	                              sq->o->keep_pristine, &sq->no_pristine);
 }
 
 int

@@ -24,9 +24,15 @@
 static void
 cleanup(struct sq *sq)
 {
-	siphon_eng_drop_stream(sq->eng, &sq->inspect);
-	siphon_eng_drop_stream(sq->eng, &sq->copy);
+	/* rollback and reset have no loop and no streams. */
+	if (sq->loop != NULL) {
+		siphon_eng_drop_stream(sq->eng, &sq->inspect);
+		siphon_eng_drop_stream(sq->eng, &sq->copy);
+	}
 	sq_tmp_remove(sq);
+	sq_keep_abort(sq);
+	siphon_strbuf_free(&sq->old_link);
+	siphon_strbuf_free(&sq->pristine_tmp);
 	siphon_strbuf_free(&sq->inspect_out);
 	siphon_strbuf_free(&sq->into);
 	siphon_strbuf_free(&sq->dir);
@@ -45,6 +51,7 @@ sq_open(struct siphon_run *eng, void *st)
 	sq->loop = eng->loop;
 	sq->o = eng->o;
 	sq->tmp_fd = -1;
+	sq->keeping = 1;
 	eng->target.ops = &sq_target_ops;
 	eng->target.arg = sq;
 	return 0;
@@ -147,8 +154,7 @@ sq_cleanup(struct siphon_run *eng, void *st)
 	struct sq *sq = st;
 
 	(void)eng;
-	if (sq->loop != NULL)
-		cleanup(sq);
+	cleanup(sq);
 }
 
 /*

@@ -39,6 +39,13 @@ struct sq {
 	int tmp_fd;                  /* -1 once closed */
 	int tmp_made;                /* tmp exists and is ours to remove */
 	int renamed;                 /* tmp became into */
+	/* sq_keep.c: the previous and the pristine copy beside the target. */
+	int keeping;                 /* this swap keeps them (a pull's, not a reset's) */
+	int no_pristine;             /* keep-pristine, but no room for it */
+	struct siphon_strbuf old_link; /* a second name of the old file, until it is prev */
+	struct siphon_strbuf pristine_tmp; /* the pristine copy, until it gets its name */
+	int old_linked;
+	int pristine_made;
 	uint64_t written;
 	long long need;              /* expected size of the copy, bytes */
 
@@ -125,8 +132,26 @@ int sq_sync_path(struct sq *sq, const char *path, int flags);
 /* sq_swap.c */
 /* EBUSY when another process has the target open (unless --force). */
 int sq_check_busy(struct sq *sq, const char *when);
+/* The same for the database at path. */
+int sq_path_busy(struct sq *sq, const char *path, const char *when);
+/* Steps 2 and 3 of the swap: the old target whole in its main file, no stale -wal/-journal. */
+int sq_settle(struct sq *sq);
+/* Steps 5 and 6: the old companions gone, the directory fsync'd (warnings only). */
+void sq_settled_done(struct sq *sq);
 /* Puts the checked copy in place of the target. */
 int sq_swap(struct sq *sq);
+
+/* sq_keep.c: keep-previous and keep-pristine, `rollback` and `reset`. */
+/* Appends to plan's target line what the pull keeps; 0 or -1 (no memory). */
+int sq_keep_describe(struct sq *sq, struct siphon_strbuf *line);
+/* Before the swap's rename: a second name for the old file, the pristine copy of tmp. */
+int sq_keep_before(struct sq *sq);
+/* After it: they get their names (.BASE.siphon-prev, .BASE.siphon-pristine). */
+void sq_keep_after(struct sq *sq);
+/* The swap failed: what sq_keep_before made goes. */
+void sq_keep_abort(struct sq *sq);
+/* ops->local_op. */
+int sq_local_op(struct siphon_run *run, void *st, enum siphon_local_action act, int check_only);
 
 /* `doctor`: the local create finding (ops->doctor). */
 void sq_doctor(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);

@@ -193,22 +193,29 @@ out:
 }
 
 int
-sq_check_busy(struct sq *sq, const char *when)
+sq_path_busy(struct sq *sq, const char *path, const char *when)
 {
-	const char *into = siphon_strbuf_str(&sq->into);
 	struct holder h;
 
-	if (!sq->target_exists || !in_use(into, &h))
+	if (!in_use(path, &h))
 		return 0;
 	if (sq->o->force) {
 		siphon_log(sq->ctx, SIPHON_LOG_WARN,
 		           "\"%s\" is open in process %ld (%s); replacing it anyway (--force): that program goes on with the old copy until it reopens the file",
-		           into, h.pid, h.comm);
+		           path, h.pid, h.comm);
 		return 0;
 	}
 	return siphon_err(sq->ctx, SIPHON_EBUSY,
 	                  "the local database \"%s\" is open in process %ld (%s)%s; close it and run again, or use --force to replace it anyway",
-	                  into, h.pid, h.comm, when);
+	                  path, h.pid, h.comm, when);
+}
+
+int
+sq_check_busy(struct sq *sq, const char *when)
+{
+	if (!sq->target_exists)
+		return 0;
+	return sq_path_busy(sq, siphon_strbuf_str(&sq->into), when);
 }
 
 /* Step 2: fold the old WAL in, roll a hot journal back.  0 when it worked. */
@@ -237,17 +244,12 @@ settle_old(struct sq *sq, const char *into)
 }
 
 int
-sq_swap(struct sq *sq)
+sq_settle(struct sq *sq)
 {
-	const char *into = siphon_strbuf_str(&sq->into), *tmp = siphon_strbuf_str(&sq->tmp);
+	const char *into = siphon_strbuf_str(&sq->into);
 	struct stat st;
 	int r, settled = 0;
 
-	/* The target may have appeared, gone or been opened during the pull. */
-	sq->target_exists = 0;
-	if ((r = sq_target_check(sq)) != 0 ||
-	    (r = sq_check_busy(sq, " (it was opened during the pull)")) != 0)
-		return r;
 	if (sq->target_exists && stat(into, &st) == 0 && st.st_size > 0) {
 		if ((r = settle_old(sq, into)) < 0)
 			return r;
@@ -261,12 +263,14 @@ sq_swap(struct sq *sq)
 		return siphon_err(sq->ctx, SIPHON_ELOCAL,
 		                  "cannot remove the stale -wal/-journal beside \"%s\" (%s); nothing was replaced: remove them and run again",
 		                  into, strerror(errno));
-	if (rename(tmp, into) != 0)
-		return siphon_err(sq->ctx, SIPHON_ELOCAL,
-		                  "cannot put the copy in place of \"%s\": %s (the old file was left as it was)",
-		                  into, strerror(errno));
-	sq->renamed = 1;
-	sq->tmp_made = 0;
+	return 0;
+}
+
+void
+sq_settled_done(struct sq *sq)
+{
+	const char *into = siphon_strbuf_str(&sq->into);
+
 	if (sq_companions_remove(into, 0) != 0)
 		siphon_log(sq->ctx, SIPHON_LOG_WARN,
 		           "could not remove the old -wal/-shm/-journal of \"%s\" (%s): remove them before opening it",
@@ -276,5 +280,41 @@ sq_swap(struct sq *sq)
 		           siphon_ctx_errmsg(sq->ctx));
 		siphon_err_clear(sq->ctx);
 	}
+}
+
+/* Steps 1 to 6 (above): tmp takes into's place. */
+static int
+swap_in(struct sq *sq)
+{
+	const char *into = siphon_strbuf_str(&sq->into), *tmp = siphon_strbuf_str(&sq->tmp);
+	int r;
+
+	/* The target may have appeared, gone or been opened during the pull. */
+	sq->target_exists = 0;
+	if ((r = sq_target_check(sq)) != 0 ||
+	    (r = sq_check_busy(sq, " (it was opened during the pull)")) != 0 ||
+	    (r = sq_settle(sq)) != 0)
+		return r;
+	if (sq->keeping && (r = sq_keep_before(sq)) != 0)
+		return r;
+	if (rename(tmp, into) != 0)
+		return siphon_err(sq->ctx, SIPHON_ELOCAL,
+		                  "cannot put the copy in place of \"%s\": %s (the old file was left as it was)",
+		                  into, strerror(errno));
+	sq->renamed = 1;
+	sq->tmp_made = 0;
+	if (sq->keeping)
+		sq_keep_after(sq);
+	sq_settled_done(sq);
 	return 0;
+}
+
+int
+sq_swap(struct sq *sq)
+{
+	int r;
+
+	if ((r = swap_in(sq)) != 0)
+		sq_keep_abort(sq);
+	return r;
 }
