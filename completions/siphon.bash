@@ -31,11 +31,12 @@ _siphon_takes_arg()
 	case $1 in
 	--config | --ssh | --database | --into | -j | --jobs | --compress | \
 	--level | --engine | --remote-sudo | --remote-threads | \
-	--heartbeat-timeout | --stall-timeout | --keep | -i | --identity | \
-	--known-hosts | --connect-timeout | -F | --ssh-config | -J | --jump | \
-	--proxy-command | --on-success | --on-failure | --hook-timeout | \
-	--remote-pg-opts | --remote-mysql-opts | --local-mysql-opts | \
-	--progress | --progress-fd | --daily | --cron | --random-delay) return 0 ;;
+	--heartbeat-timeout | --stall-timeout | --retries | --keep | -i | \
+	--identity | --known-hosts | --connect-timeout | -F | --ssh-config | \
+	-J | --jump | --proxy-command | --on-success | --on-failure | \
+	--hook-timeout | --remote-pg-opts | --remote-mysql-opts | \
+	--local-mysql-opts | --progress | --progress-fd | --daily | --cron | \
+	--random-delay) return 0 ;;
 	esac
 	return 1
 }
@@ -75,7 +76,7 @@ _siphon_options()
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --keep-previous --keep-pristine \
 			--allow-older-local --heartbeat-timeout \
-			--stall-timeout --save --keep --identity \
+			--stall-timeout --retries --save --keep --identity \
 			--known-hosts --accept-new-host-key --connect-timeout \
 			--ssh-config --jump --proxy-command --on-success \
 			--on-failure --hook-timeout --remote-pg-opts \
@@ -88,7 +89,7 @@ _siphon_options()
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --keep-previous --keep-pristine \
 			--allow-older-local --heartbeat-timeout \
-			--stall-timeout --save --keep --identity \
+			--stall-timeout --retries --save --keep --identity \
 			--known-hosts --accept-new-host-key --connect-timeout \
 			--ssh-config --jump --proxy-command --on-success \
 			--on-failure --hook-timeout --remote-pg-opts \
@@ -278,11 +279,11 @@ _siphon()
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
 			keep-previous keep-pristine allow-older-local \
-			heartbeat-timeout stall-timeout save keep identity \
-			known-hosts accept-new-host-key connect-timeout \
-			ssh-config jump proxy-command on-success on-failure \
-			hook-timeout remote-pg-opts remote-mysql-opts \
-			local-mysql-opts no-lock lock-all
+			heartbeat-timeout stall-timeout retries save keep \
+			identity known-hosts accept-new-host-key \
+			connect-timeout ssh-config jump proxy-command \
+			on-success on-failure hook-timeout remote-pg-opts \
+			remote-mysql-opts local-mysql-opts no-lock lock-all
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.

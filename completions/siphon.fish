@@ -16,7 +16,7 @@ function __siphon_takes_arg
     switch $argv[1]
         case --config --ssh --database --into -j --jobs --compress --level \
             --engine --remote-sudo --remote-threads --heartbeat-timeout \
-            --stall-timeout --keep -i --identity --known-hosts \
+            --stall-timeout --retries --keep -i --identity --known-hosts \
             --connect-timeout -F --ssh-config -J --jump --proxy-command \
             --on-success --on-failure --hook-timeout --remote-pg-opts \
             --remote-mysql-opts --local-mysql-opts --progress --progress-fd \
@@ -190,6 +190,7 @@ complete -c siphon -n '__siphon_optset pull' -l keep-pristine -d 'keep a second,
 complete -c siphon -n '__siphon_optset pull' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset pull' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset pull' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
+complete -c siphon -n '__siphon_optset pull' -l retries -x -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL; SQLite copies the file again; 0 fails at once) (default 5)'
 complete -c siphon -n '__siphon_optset pull' -l save -d 'also keep what came over the wire as a snapshot in $XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later with no network (siphon restore)'
 complete -c siphon -n '__siphon_optset pull' -l keep -x -d 'keep the N newest snapshots of a profile, removing older ones after a successful save (default 3)'
 complete -c siphon -n '__siphon_optset pull' -s i -l identity -r -F -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
@@ -231,6 +232,7 @@ complete -c siphon -n '__siphon_optset keys' -l keep-pristine -d 'keep a second,
 complete -c siphon -n '__siphon_optset keys' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset keys' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_optset keys' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
+complete -c siphon -n '__siphon_optset keys' -l retries -x -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL; SQLite copies the file again; 0 fails at once) (default 5)'
 complete -c siphon -n '__siphon_optset keys' -l save -d 'also keep what came over the wire as a snapshot in $XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later with no network (siphon restore)'
 complete -c siphon -n '__siphon_optset keys' -l keep -x -d 'keep the N newest snapshots of a profile, removing older ones after a successful save (default 3)'
 complete -c siphon -n '__siphon_optset keys' -s i -l identity -r -F -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'
@@ -273,6 +275,7 @@ complete -c siphon -n '__siphon_kind KEY' -a 'keep-pristine' -d 'keep a second, 
 complete -c siphon -n '__siphon_kind KEY' -a 'allow-older-local' -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_kind KEY' -a 'heartbeat-timeout' -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
 complete -c siphon -n '__siphon_kind KEY' -a 'stall-timeout' -d 'abort when no data has arrived for SECS seconds (default 120)'
+complete -c siphon -n '__siphon_kind KEY' -a 'retries' -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL; SQLite copies the file again; 0 fails at once) (default 5)'
 complete -c siphon -n '__siphon_kind KEY' -a 'save' -d 'also keep what came over the wire as a snapshot in $XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later with no network (siphon restore)'
 complete -c siphon -n '__siphon_kind KEY' -a 'keep' -d 'keep the N newest snapshots of a profile, removing older ones after a successful save (default 3)'
 complete -c siphon -n '__siphon_kind KEY' -a 'identity' -d 'SSH private key to log in with, tried before ssh_config\'s IdentityFile (default: those, else the usual files in ~/.ssh)'

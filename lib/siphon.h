@@ -623,6 +623,11 @@ struct siphon_pull_stats {
 	char codec[16];          /* compressor used on the server */
 	char into[512];          /* where the copy went (the local database or
 	                            file), "" if not filled; may be cut short */
+	unsigned reconnects;     /* connections lost and made again mid-pull */
+	unsigned tables_later;   /* of tables, those copied from a later
+	                            instant than the first (after a reconnect) */
+	char consistency[160];   /* what the result is consistent to, in words:
+	                            "one instant", or per table after a resume */
 	char engine[16];         /* the engine that ran ("postgres"), also after
 	                            a failure once it was chosen; "" */
 };

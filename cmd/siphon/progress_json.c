@@ -248,17 +248,22 @@ static int
 stats(struct cli_jbuf *b, const struct siphon_pull_stats *st)
 {
 	char codec[sizeof(st->codec) + 1], into[sizeof(st->into) + 1];
+	char consistency[sizeof(st->consistency) + 1];
 
 	if (st == NULL)
 		return key(b, "stats") != 0 ? -1 : puts_(b, "null");
 	/* The library fills these; do not trust them to be terminated. */
 	snprintf(codec, sizeof(codec), "%.*s", (int)sizeof(st->codec), st->codec);
 	snprintf(into, sizeof(into), "%.*s", (int)sizeof(st->into), st->into);
+	snprintf(consistency, sizeof(consistency), "%.*s", (int)sizeof(st->consistency), st->consistency);
 	if (key(b, "stats") != 0 || putf(b, "{\"wire_bytes\":%" PRIu64, st->wire_bytes) != 0 ||
 	    key_u64(b, "raw_bytes", st->raw_bytes) != 0 || key_int(b, "tables", (long)st->tables) != 0 ||
 	    key_int(b, "channels", (long)st->channels) != 0 ||
 	    key_int(b, "left_out", (long)st->left_out) != 0 || key_sec(b, "seconds", st->seconds) != 0 ||
-	    key_str(b, "codec", codec) != 0 || key_str(b, "into", into) != 0)
+	    key_str(b, "codec", codec) != 0 || key_str(b, "into", into) != 0 ||
+	    key_int(b, "reconnects", (long)st->reconnects) != 0 ||
+	    key_int(b, "tables_later", (long)st->tables_later) != 0 ||
+	    key_str(b, "consistency", consistency) != 0)
 		return -1;
 	return put(b, "}", 1);
 }

@@ -58,6 +58,15 @@ cli_format_summary(char *buf, size_t cap, const struct siphon_opts *o,
 		snprintf(buf + used, cap - used, "; %u thing%s not copied exactly (warnings above)",
 		         st->left_out, st->left_out == 1 ? "" : "s");
 	}
+	if (st->reconnects > 0) {
+		size_t used = strlen(buf);
+
+		/* The library fills consistency; do not trust it to be terminated. */
+		snprintf(buf + used, cap - used, "; resumed after %u lost connection%s, consistent %s%.*s",
+		         st->reconnects, st->reconnects == 1 ? "" : "s",
+		         st->tables_later > 0 ? "" : "at ",
+		         (int)strnlen(st->consistency, sizeof(st->consistency)), st->consistency);
+	}
 	/* Database names may hold anything; keep the terminal sane. */
 	cli_sanitize(buf);
 }

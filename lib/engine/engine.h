@@ -85,6 +85,16 @@ struct siphon_engine_ops {
 	void (*stats)(struct siphon_run *run, void *st, struct siphon_pull_stats *stats);
 	void (*cleanup)(struct siphon_run *run, void *st);
 	/*
+	 * Optional, both or neither: resuming a transfer whose connection was
+	 * lost (SIPHON_ECONNECT).  lost drops every remote stream of the old
+	 * session and settles the local side, keeping what finished; after
+	 * the driver has connected again, resume fetches the rest on the new
+	 * session and returns when the transfer is complete (as transfer
+	 * does).  An engine without them fails on a lost connection.
+	 */
+	int (*lost)(struct siphon_run *run, void *st);
+	int (*resume)(struct siphon_run *run, void *st);
+	/*
 	 * Turns a remote stream's failure into one line (its own rules; the
 	 * shared ones come first): set on every stream the engine creates.
 	 */

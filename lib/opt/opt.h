@@ -116,6 +116,7 @@ struct siphon_pull_opts {
 	int heartbeat_timeout;   /* seconds of silence after which the server
 	                            ends the pull, and siphon gives up on a
 	                            silent server */
+	int retries;             /* reconnects after a lost connection */
 };
 
 /*

@@ -13,6 +13,7 @@
 #include "util/event.h"
 #include "util/strbuf.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,24 +86,17 @@ heartbeat_secs(const struct drv *d)
 	return d->dead_after_s > def->max ? def->max : d->dead_after_s;
 }
 
+/*
+ * The session, stepped by the loop: the source is a state machine the loop
+ * steps beside everything else (a later hop's session steps while the
+ * first hop's channel is pumped), then the loop takes its channels.
+ */
 static int
-connect_server(struct drv *d)
+step_connect(struct drv *d)
 {
 	struct siphon_stepper stepper;
-	const struct siphon_pull_opts *o = d->o;
 	int r;
 
-	if (d->req->source != NULL)
-		d->src = d->req->source;
-	else if ((r = open_ssh_source(d)) != 0)
-		return r;
-	/*
-	 * The one loop drives the connect: the source is a state machine the
-	 * loop steps beside everything else (a later hop's session steps while
-	 * the first hop's channel is pumped), then the loop takes its channels.
-	 */
-	siphon_loop_init(&d->loop, d->ctx, NULL, NULL, -1, o->stall_timeout, d->src->desc);
-	d->loop_ready = 1;
 	stepper.step = source_step;
 	stepper.arg = d->src;
 	if ((r = siphon_loop_add_stepper(&d->loop, &stepper)) != 0)
@@ -113,15 +107,38 @@ connect_server(struct drv *d)
 	if (r != 0)
 		return r;
 	siphon_source_loop_attach(&d->loop, d->src);
-	siphon_eng_init(&d->run, &d->loop, o, d->req->opts);
-	d->run.source = d->src;
-	d->connected = 1;
+	return 0;
+}
+
+/* Before any other remote command: each of them registers with it. */
+static int
+start_heartbeat(struct drv *d)
+{
 	/* A replay (a saved snapshot) has no server to watch over. */
 	if (!d->src->has_shell || d->src->ops->stream_name != NULL)
 		return 0;
-	/* Before any other remote command: each of them registers with it. */
 	d->hb_started = 1;
 	return siphon_heartbeat_start(&d->hb, &d->run, heartbeat_secs(d));
+}
+
+static int
+connect_server(struct drv *d)
+{
+	const struct siphon_pull_opts *o = d->o;
+	int r;
+
+	if (d->req->source != NULL)
+		d->src = d->req->source;
+	else if ((r = open_ssh_source(d)) != 0)
+		return r;
+	siphon_loop_init(&d->loop, d->ctx, NULL, NULL, -1, o->stall_timeout, d->src->desc);
+	d->loop_ready = 1;
+	if ((r = step_connect(d)) != 0)
+		return r;
+	siphon_eng_init(&d->run, &d->loop, o, d->req->opts);
+	d->run.source = d->src;
+	d->connected = 1;
+	return start_heartbeat(d);
 }
 
 /* What the server has; a source without a shell has nothing to probe. */
@@ -373,6 +390,83 @@ choose_all(struct drv *d)
 	return siphon_eng_choose_codec(&d->run);
 }
 
+/* Waits secs seconds unless the user interrupts. */
+static int
+backoff(struct drv *d, int secs)
+{
+	double end = siphon_mono_s() + secs;
+	struct pollfd pfd = { .fd = d->ctx->cancel_fd, .events = POLLIN };
+
+	for (double left = secs; left > 0; left = end - siphon_mono_s()) {
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) > 0)
+			return siphon_err(d->ctx, SIPHON_EINTR, "interrupted; the local database was left as it was");
+	}
+	return 0;
+}
+
+/*
+ * The old session is gone: the engine keeps what finished and drops its
+ * streams, the watchdog and the source go, and after a pause a new
+ * session (with its own watchdog) takes their place in the same loop.
+ * The watchdog of the old session ended its processes on the server when
+ * its channel died (remote/watch.h).
+ */
+static int
+reconnect(struct drv *d, int attempt)
+{
+	char why[SIPHON_ERRMSG_MAX];
+	int secs = 1 << (attempt - 1 < 5 ? attempt - 1 : 5), r;
+
+	snprintf(why, sizeof(why), "%s", d->ctx->errmsg);
+	siphon_err_clear(d->ctx);
+	if (d->hb_started)
+		siphon_heartbeat_stop(&d->hb, 0);
+	d->hb_started = 0;
+	/* The loop goes on with the local side alone while the engine settles it. */
+	siphon_loop_attach(&d->loop, NULL, NULL, -1, d->o->host);
+	if ((r = d->ops->lost(&d->run, d->st)) != 0)
+		return r;
+	siphon_source_free(d->src);
+	d->src = NULL;
+	d->run.source = NULL;
+	/* What failed while the dead session was let go is no news. */
+	siphon_err_clear(d->ctx);
+	/* A new session: no channel of the old one is open or owed. */
+	memset(&d->loop.arb, 0, sizeof(d->loop.arb));
+	siphon_log(d->ctx, SIPHON_LOG_WARN, "%s; reconnecting in %d s (attempt %d of %d)", why, secs,
+	           attempt, d->o->retries);
+	if ((r = backoff(d, secs)) != 0 || (r = open_ssh_source(d)) != 0)
+		return r;
+	d->run.source = d->src;
+	if ((r = step_connect(d)) != 0 || (r = start_heartbeat(d)) != 0)
+		return r;
+	siphon_log(d->ctx, SIPHON_LOG_INFO, "reconnected to %s; fetching what was not finished", d->o->host);
+	return d->ops->resume(&d->run, d->st);
+}
+
+/*
+ * The transfer; when the connection is lost (not refused: auth and host
+ * keys fail before this) and the engine can resume, connect again up to
+ * --retries times and fetch the rest.  A failed reconnect counts as an
+ * attempt too: the server may be rebooting.
+ */
+static int
+transfer_resuming(struct drv *d, struct siphon_pull_stats *stats)
+{
+	int r = engine_phase(d, SIPHON_PHASE_TRANSFER, d->ops->transfer);
+
+	/* A snapshot being saved (--save) records one session's streams: it does not resume. */
+	for (int attempt = 1; r == SIPHON_ECONNECT && d->own_src && d->ops->resume != NULL &&
+	                      d->req->snap == NULL && attempt <= d->o->retries; attempt++) {
+		siphon_event_phase(d->ctx, SIPHON_PHASE_TRANSFER, 1, 0);
+		r = reconnect(d, attempt);
+		siphon_event_phase(d->ctx, SIPHON_PHASE_TRANSFER, 0, r);
+		if (stats != NULL)
+			stats->reconnects = (unsigned)attempt;
+	}
+	return r;
+}
+
 static int
 drive(struct drv *d, struct siphon_pull_stats *stats)
 {
@@ -404,7 +498,7 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 	/* The workstation is changed from here on: old leftovers go first. */
 	siphon_target_sweep(&d->run.target);
 	siphon_target_watch(&d->run.target, &d->loop);
-	if ((r = engine_phase(d, SIPHON_PHASE_TRANSFER, ops->transfer)) != 0 ||
+	if ((r = transfer_resuming(d, stats)) != 0 ||
 	    (r = engine_phase(d, SIPHON_PHASE_FINISH, ops->finish)) != 0)
 		return r;
 	if (stats != NULL && ops->stats != NULL)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a --progress=json stream (docs/progress-json.md) and prints what the copy must agree with.
 
-    progress_check.py STREAM [--allow-other-lines] [--counts FILE]
+    progress_check.py STREAM [--allow-other-lines] [--allow-cut-tables] [--counts FILE]
 
 Every line must be one JSON object with "v": 1 (with --allow-other-lines, lines that do not start
 with '{' are skipped: a stream shared with people's text). Checks the order the library promises:
@@ -9,7 +9,9 @@ phase starts and ends nest, every table_start has one table_end with its id and 
 between them, step only inside a phase, the summary is the last event. With --counts, FILE is a
 JSON list of {"schema", "name", "rows"} (the copy's tables, counted in the local database): every
 table of the stream that counted its rows must have that many (pieces summed), and every table of
-the list must be in the stream (large objects, no table, aside). Then prints, one per line:
+the list must be in the stream (large objects, no table, aside). With --allow-cut-tables, a table
+may end with rc -4 (a lost connection cut it; a resumed pull copies it again). Then prints, one
+per line:
     compared N                  (tables whose rows were compared)
     raw TOTAL                   (the summary's stats.raw_bytes)
     tables_raw TOTAL            (the tables' raw_bytes, summed)
@@ -29,6 +31,7 @@ def fail(msg):
 def main():
     path = sys.argv[1]
     allow_other = "--allow-other-lines" in sys.argv[2:]
+    allow_cut = "--allow-cut-tables" in sys.argv[2:]
     counts = None
     if "--counts" in sys.argv[2:]:
         with open(sys.argv[sys.argv.index("--counts") + 1], encoding="utf-8") as f:
@@ -80,7 +83,7 @@ def main():
                 fail("line %d: %s of table %d, not started" % (lineno, kind, tid))
             if kind == "table_end":
                 del open_tables[tid]
-                if t["rc"] != 0:
+                if t["rc"] != 0 and not (allow_cut and t["rc"] == -4):
                     fail("line %d: table %r ended with rc %d" % (lineno, t["name"], t["rc"]))
                 # PostgreSQL's large objects (schema null) are no table of the copy.
                 if t["file"] is not None:

@@ -25,7 +25,7 @@ for how in plain sudo; do
 	args=()
 	[ "$how" = sudo ] && args=(--remote-sudo postgres)
 	siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep -j 2 \
-		--heartbeat-timeout "$DEADMAN_SECS" -v "${args[@]}"
+		--heartbeat-timeout "$DEADMAN_SECS" -v --retries 0 "${args[@]}"
 	wait_remote_copy big "$SIPHON_PID" 30 "$([ "$how" = sudo ] && echo postgres)"
 	rundir=$(deadman_run_dir)
 	[ -n "$rundir" ] || it_fail "siphon -v did not name its run directory"

@@ -12,7 +12,7 @@ pg_keep
 contract_before pg keep
 
 siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep -j 2 \
-	--heartbeat-timeout 15 --stall-timeout 600
+	--heartbeat-timeout 15 --stall-timeout 600 --retries 0
 wait_remote_copy big "$SIPHON_PID"
 pids=$(sshd_session_pids)
 [ -n "$pids" ] || it_fail "no sshd session processes found"

@@ -19,7 +19,7 @@ sq_released() {
 }
 
 siphon_bg pull "$(remote_spec "$SQ_SRV/big.db")" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-	--into "$SQ_WS/keep.db" --compress gzip --heartbeat-timeout "$DEADMAN_SECS" -v
+	--into "$SQ_WS/keep.db" --compress gzip --heartbeat-timeout "$DEADMAN_SECS" -v --retries 0
 sq_wait_vacuum "$SIPHON_PID"
 rundir=$(deadman_run_dir)
 [ -n "$rundir" ] || it_fail "siphon -v did not name its run directory"

@@ -3,6 +3,7 @@
 #   pg      while a COPY streams (-j 2, zstd on the server)
 #   my      while a data channel reads rows (-j 2, zstd on the server)
 #   sqlite  while the server makes its copy (VACUUM INTO), and while the copy streams (gzip)
+# --retries 0: the pull fails at the cut (t_resume_cut.sh reconnects).
 # Each time the failure contract (contract.sh): exit 3, one error line, the local target as it was,
 # no temporary database or file left, and on the server no session, no process (the dump, the
 # compressor, the VACUUM) and no temporary copy left.
@@ -16,7 +17,7 @@ for e in pg my sqlite; do
 	"${e}_big"
 	contract_before "$e" "$KEEP_TARGET"
 	for phase in $("${e}_phases"); do
-		"${e}_bg_big_pull" "$phase"
+		"${e}_bg_big_pull" "$phase" --retries 0
 		pids=$(sshd_session_pids)
 		[ -n "$pids" ] || it_fail "$e: no sshd session processes found"
 		it_note "$e ($phase): killing sshd session processes: $(echo $pids)"

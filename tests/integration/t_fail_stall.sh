@@ -8,7 +8,7 @@ srv_ensure_big || it_fail "could not create database big"
 pg_keep
 contract_before pg keep
 
-siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep --stall-timeout 3
+siphon_bg pull "$(remote_spec big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" --into keep --stall-timeout 3 --retries 0
 wait_remote_copy big "$SIPHON_PID"
 pids=$(sshd_session_pids)
 [ -n "$pids" ] || it_fail "no sshd session processes found"

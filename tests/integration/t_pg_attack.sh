@@ -85,7 +85,7 @@ attack lexer 6 'tried to run a psql command on this workstation'
 attack post 6 'psql command'
 attack lane 6 'not the end-of-data line'
 attack esc 6 '\\x1b\]0;pwned title\\x07'
-attack flood 3 'the transfer stalled' --stall-timeout 5
+attack flood 3 'the transfer stalled' --stall-timeout 5 --retries 0
 
 # Ctrl-C while the server floods stderr.
 echo flood >"$d/attack"

@@ -621,7 +621,7 @@ test_args_option_errors(void **state)
 	assert_pull_error("ambiguous option '--co' (--compress, --connect-timeout, --config)",
 	                  "--co", "zstd", "h:d");
 	assert_pull_error("ambiguous option '--re' (--remote-sudo, "
-	                  "--remote-threads, --remote-pg-opts, --remote-mysql-opts)",
+	                  "--remote-threads, --retries, --remote-pg-opts, --remote-mysql-opts)",
 	                  "--re=x", "h:d");
 	assert_pull_error("option '--into' requires an argument", "h:d", "--into");
 	assert_pull_error("option '-j' requires an argument", "h:d", "-j");
@@ -940,6 +940,23 @@ test_args_summary(void **state)
 	st.left_out = 1;
 	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_non_null(strstr(buf, "; 1 thing not copied exactly (warnings above)"));
+
+	/* A resumed pull says what the copy is consistent to. */
+	st.left_out = 0;
+	st.reconnects = 2;
+	st.tables_later = 3;
+	snprintf(st.consistency, sizeof(st.consistency), "per table: 3 of 8 tables from a later snapshot");
+	cli_format_summary(buf, sizeof(buf), o, &st);
+	assert_non_null(strstr(buf, " in 0.0 s; resumed after 2 lost connections, consistent per table: 3 of 8 tables from a later snapshot"));
+	st.reconnects = 1;
+	st.tables_later = 0;
+	snprintf(st.consistency, sizeof(st.consistency), "one snapshot");
+	cli_format_summary(buf, sizeof(buf), o, &st);
+	assert_non_null(strstr(buf, "; resumed after 1 lost connection, consistent at one snapshot"));
+	/* Not terminated by the library: read to the field's end only. */
+	memset(st.consistency, 'c', sizeof(st.consistency));
+	cli_format_summary(buf, sizeof(buf), o, &st);
+	assert_non_null(strstr(buf, "consistent at cccc"));
 	siphon_opts_free(o);
 }
 

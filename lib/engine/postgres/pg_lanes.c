@@ -57,8 +57,11 @@ make_work(struct pg *pg, struct pg_work **out, uint64_t **costs, int *n)
 		/* Partitioned parents hold no rows; their leaves are listed themselves. */
 		if (t->relkind != 'r')
 			continue;
-		pieces = t->columns != NULL ? siphon_pg_chunks(&pg->cat, t, pg->jobs) : 1;
 		pg->ntables_copied++;
+		/* Loaded before the connection was lost (pg_resume.c). */
+		if (pg_table_done(pg, t))
+			continue;
+		pieces = t->columns != NULL ? siphon_pg_chunks(&pg->cat, t, pg->jobs) : 1;
 		if (grow_work(out, costs, &cap, *n + pieces) != 0)
 			return siphon_err_oom(pg->ctx);
 		for (k = 0; k < pieces; k++) {
@@ -72,7 +75,7 @@ make_work(struct pg *pg, struct pg_work **out, uint64_t **costs, int *n)
 			(*costs)[(*n)++] = t->bytes / (uint64_t)pieces;
 		}
 	}
-	if (pg->cat.nlobs > 0) {
+	if (pg->cat.nlobs > 0 && !pg->lobs_done) {
 		if (grow_work(out, costs, &cap, *n + 1) != 0)
 			return siphon_err_oom(pg->ctx);
 		(*out)[*n] = (struct pg_work){.pieces = 1, .part = 1};
@@ -118,7 +121,8 @@ pg_plan_lanes(struct pg *pg)
 	pg->nlanes = nlanes;
 	siphon_log(pg->ctx, SIPHON_LOG_DEBUG, "%u tables in %d pieces over %d channels",
 	           pg->ntables_copied, pg->nwork, nlanes);
-	r = publish_plan(pg);
+	/* After a reconnect the plan shown is the first one. */
+	r = pg->eng->plan.npieces > 0 ? 0 : publish_plan(pg);
 out:
 	free(costs);
 	return r;
@@ -196,6 +200,28 @@ out:
 	siphon_strbuf_free(&st);
 	siphon_strbuf_free(&sql);
 	return r;
+}
+
+void
+pg_free_lanes(struct pg *pg)
+{
+	for (int l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
+		siphon_eng_drop_stream(pg->eng, &pg->lane_rs[l]);
+		if (pg->lanes[l].proc != NULL) {
+			siphon_loop_remove_proc(pg->loop, pg->lanes[l].proc);
+			siphon_proc_free(pg->lanes[l].proc);
+		}
+		for (int i = 0; i < pg->lanes[l].nitems; i++) {
+			free(pg->lanes[l].items[i].header);
+			free(pg->lanes[l].items[i].trailer);
+		}
+		free(pg->lanes[l].items);
+	}
+	free(pg->lanes);
+	free(pg->lane_rs);
+	pg->lanes = NULL;
+	pg->lane_rs = NULL;
+	pg->nlanes = 0;
 }
 
 /* Once the schema is in, each lane gets its local psql. */

@@ -14,6 +14,7 @@
  */
 #include "engine/postgres/pg_pull_int.h"
 
+#include "engine/heartbeat.h"
 #include "util/clock.h"
 #include "util/event.h"
 
@@ -33,6 +34,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The local psql of the schema failed; none when the schema was in before a reconnect. */
+static int
+schema_failed(const struct pg *pg)
+{
+	return !pg->schema_done && pg->pre_proc->exited && pg->pre_proc->status != 0;
+}
+
 static int
 all_done(struct pg *pg, int lanes_started, int *done)
 {
@@ -41,7 +49,7 @@ all_done(struct pg *pg, int lanes_started, int *done)
 	*done = 0;
 	if (!lanes_started)
 		return 0;
-	if (pg->pre_proc->exited && pg->pre_proc->status != 0)
+	if (schema_failed(pg))
 		return pg_local_failed(pg, pg->pre_proc);
 	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
 		struct siphon_proc *p = pg->lanes[l].proc;
@@ -49,7 +57,7 @@ all_done(struct pg *pg, int lanes_started, int *done)
 		if (p != NULL && p->exited && p->status != 0)
 			return pg_local_failed(pg, p);
 	}
-	if (!pg->pre_proc->exited || pg->pre->state != SIPHON_RS_DONE ||
+	if (!pg->schema_done || (pg->pre != NULL && pg->pre->state != SIPHON_RS_DONE) ||
 	    pg->post->state != SIPHON_RS_DONE || pg->acl->state != SIPHON_RS_DONE)
 		return 0;
 	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
@@ -61,8 +69,8 @@ all_done(struct pg *pg, int lanes_started, int *done)
 	return 0;
 }
 
-static int
-transfer(struct pg *pg)
+int
+pg_transfer_loop(struct pg *pg)
 {
 	int r, done = 0, lanes_open = 0, lanes_started = 0;
 	double t0 = siphon_mono_s(), next = t0;
@@ -77,17 +85,21 @@ transfer(struct pg *pg)
 		 * the local schema restore must not hold the connections that the
 		 * schema dump itself needs.
 		 */
-		if (!lanes_started && pg->pre->state == SIPHON_RS_DONE) {
+		if (!lanes_started && (pg->schema_done || pg->pre->state == SIPHON_RS_DONE)) {
 			if ((r = pg_start_lanes(pg)) != 0)
 				return r;
 			lanes_started = 1;
 		}
-		if (lanes_started && !lanes_open && pg->pre_proc->exited && pg->pre_proc->status == 0) {
+		if (lanes_started && !lanes_open && !pg->schema_done && pg->pre_proc->exited &&
+		    pg->pre_proc->status == 0) {
 			if (pg->lenient)
 				siphon_pg_local_report_rejected(pg->ctx, "schema",
 				                                siphon_strbuf_str(&pg->pre_proc->err));
 			siphon_log(pg->ctx, SIPHON_LOG_INFO, "schema restored; loading table data");
 			siphon_event_step(pg->ctx, "table data");
+			pg->schema_done = 1;
+		}
+		if (lanes_started && !lanes_open && pg->schema_done) {
 			if ((r = pg_open_local_lanes(pg)) != 0)
 				return r;
 			lanes_open = 1;
@@ -101,29 +113,15 @@ transfer(struct pg *pg)
 static void
 cleanup(struct pg *pg)
 {
-	int l;
-
 	siphon_eng_drop_stream(pg->eng, &pg->ctl);
 	siphon_eng_drop_stream(pg->eng, &pg->pre);
 	siphon_eng_drop_stream(pg->eng, &pg->post);
 	siphon_eng_drop_stream(pg->eng, &pg->acl);
-	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
-		siphon_eng_drop_stream(pg->eng, &pg->lane_rs[l]);
-		if (pg->lanes[l].proc != NULL) {
-			siphon_loop_remove_proc(pg->loop, pg->lanes[l].proc);
-			siphon_proc_free(pg->lanes[l].proc);
-		}
-		for (int i = 0; i < pg->lanes[l].nitems; i++) {
-			free(pg->lanes[l].items[i].header);
-			free(pg->lanes[l].items[i].trailer);
-		}
-		free(pg->lanes[l].items);
-	}
-	free(pg->lanes);
-	free(pg->lane_rs);
+	pg_free_lanes(pg);
 	if (pg->pre_proc != NULL) {
 		siphon_loop_remove_proc(pg->loop, pg->pre_proc);
 		siphon_proc_free(pg->pre_proc);
+		pg->pre_proc = NULL;
 	}
 	/* Local sessions are gone: the temporary database can be dropped. */
 	pg_drop_tmpdb(pg);
@@ -132,6 +130,12 @@ cleanup(struct pg *pg)
 	siphon_strbuf_free(&pg->ctl_out);
 	siphon_strbuf_free(&pg->post_out);
 	siphon_strbuf_free(&pg->acl_out);
+	siphon_strbuf_free(&pg->fp);
+	for (int i = 0; i < pg->ndone; i++)
+		free(pg->done[i]);
+	free(pg->done);
+	pg->done = NULL;
+	pg->ndone = 0;
 }
 
 int
@@ -147,12 +151,14 @@ pg_open(struct siphon_run *eng, void *st)
 	pg->jobs = eng->jobs;
 	eng->target.ops = &pg_target_ops;
 	eng->target.arg = pg;
+	pg->snapshots = 1;
+	pg->tables_first = -1;
 	return 0;
 }
 
 /* The engine-neutral view of the catalog. */
-static int
-publish_catalog(struct pg *pg)
+int
+pg_publish_catalog(struct pg *pg)
 {
 	struct siphon_catalog *c = &pg->eng->cat;
 	char mt[16];
@@ -214,7 +220,9 @@ pg_inspect(struct siphon_run *eng, void *st)
 	 */
 	if ((r = pg_probe(pg)) != 0 || (r = pg_start_control(pg)) != 0 || (r = pg_lock_tables(pg)) != 0)
 		return r;
-	return publish_catalog(pg);
+	if (pg_catalog_fingerprint(pg, &pg->fp) != 0)
+		return siphon_err_oom(pg->ctx);
+	return pg_publish_catalog(pg);
 }
 
 int
@@ -260,9 +268,9 @@ pg_transfer(struct siphon_run *eng, void *st)
 
 	(void)eng;
 	siphon_event_step(pg->ctx, "schema");
-	if ((r = pg_create_tmpdb(pg)) != 0 || (r = pg_start_dumps(pg)) != 0)
+	if ((r = pg_create_tmpdb(pg)) != 0 || (r = pg_start_dumps(pg, 1)) != 0)
 		return r;
-	return transfer(pg);
+	return pg_transfer_loop(pg);
 }
 
 int
@@ -271,29 +279,59 @@ pg_finish(struct siphon_run *eng, void *st)
 	struct pg *pg = st;
 	int r;
 
-	(void)eng;
-	if ((r = pg_release_snapshot(pg)) != 0 || (r = pg_finish_local(pg)) != 0)
+	if ((r = pg_release_snapshot(pg)) != 0)
+		return r;
+	/*
+	 * Everything is here: the rest is local, and a connection lost from
+	 * now on costs nothing (the watchdog would only turn it into a failure).
+	 */
+	if (eng->hb != NULL)
+		siphon_heartbeat_stop(eng->hb, 1);
+	if ((r = pg_finish_local(pg)) != 0)
 		return r;
 	siphon_event_step(pg->ctx, "swap");
 	return pg_swap(pg);
+}
+
+static void
+add_bytes(const struct siphon_rstream *rs, uint64_t *wire, uint64_t *raw)
+{
+	if (rs == NULL)
+		return;
+	*wire += rs->wire_bytes;
+	*raw += rs->raw_bytes;
+}
+
+void
+pg_count_bytes(const struct pg *pg, uint64_t *wire, uint64_t *raw)
+{
+	*wire = pg->wire_lost;
+	*raw = pg->raw_lost;
+	for (int l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++)
+		add_bytes(pg->lane_rs[l], wire, raw);
+	add_bytes(pg->pre, wire, raw);
+	add_bytes(pg->post, wire, raw);
+	add_bytes(pg->acl, wire, raw);
 }
 
 void
 pg_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats)
 {
 	struct pg *pg = st;
-	int l;
+	unsigned later = pg->tables_first >= 0 ? pg->ntables_copied - (unsigned)pg->tables_first : 0;
 
 	stats->tables = pg->ntables_copied;
 	stats->channels = (unsigned)pg->nlanes;
 	snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
 	snprintf(stats->into, sizeof(stats->into), "%s", pg->into);
-	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
-		stats->wire_bytes += pg->lane_rs[l]->wire_bytes;
-		stats->raw_bytes += pg->lane_rs[l]->raw_bytes;
-	}
-	stats->wire_bytes += pg->pre->wire_bytes + pg->post->wire_bytes + pg->acl->wire_bytes;
-	stats->raw_bytes += pg->pre->raw_bytes + pg->post->raw_bytes + pg->acl->raw_bytes;
+	pg_count_bytes(pg, &stats->wire_bytes, &stats->raw_bytes);
+	stats->tables_later = later;
+	if (pg->snapshots <= 1)
+		snprintf(stats->consistency, sizeof(stats->consistency), "one snapshot");
+	else
+		snprintf(stats->consistency, sizeof(stats->consistency),
+		         "per table: %u of %u tables, the sequences and the indexes from a later snapshot than the rest (%d snapshots)",
+		         later, pg->ntables_copied, pg->snapshots);
 }
 
 void

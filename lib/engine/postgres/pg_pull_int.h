@@ -7,6 +7,7 @@
  *   pg_lanes.c    the data channels
  *   pg_target.c   the local database: disk, temporary copy, swap
  *   pg_finish.c   the steps after the rows, and what was not copied exactly
+ *   pg_resume.c   after a lost connection: what finished, and the rest
  *   pg_pull.c     the order of the steps, and cleanup
  */
 #ifndef SIPHON_PG_PULL_INT_H
@@ -73,6 +74,16 @@ struct pg {
 	struct siphon_pg_roles all_roles;     /* every local role (grantees) */
 	struct siphon_pg_owner_sink owner;    /* the schema's filter */
 	unsigned ntables_copied;
+
+	/* Resuming after a lost connection (pg_resume.c). */
+	int schema_done;           /* the schema is restored in tmpdb */
+	struct siphon_strbuf fp;   /* the catalog fingerprint tmpdb was made from */
+	char **done;               /* qnames of the tables fully loaded */
+	int ndone;
+	int lobs_done;             /* the large objects are loaded */
+	int snapshots;             /* server snapshots the copy's rows come from */
+	int tables_first;          /* tables from the first of them; -1: all */
+	uint64_t wire_lost, raw_lost; /* bytes of the streams of lost sessions */
 };
 
 /* pg_pull.c: the phases (engine/engine.h), for the ops table in pg_engine.c */
@@ -81,6 +92,10 @@ int pg_inspect(struct siphon_run *eng, void *st);
 int pg_check(struct siphon_run *eng, void *st);
 int pg_plan(struct siphon_run *eng, void *st);
 int pg_transfer(struct siphon_run *eng, void *st);
+/* The rows and the post-data dump streamed until all are in (after the dumps started). */
+int pg_transfer_loop(struct pg *pg);
+/* The engine-neutral view of the catalog (run->cat). */
+int pg_publish_catalog(struct pg *pg);
 int pg_finish(struct siphon_run *eng, void *st);
 void pg_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats);
 void pg_cleanup(struct siphon_run *eng, void *st);
@@ -98,7 +113,7 @@ int pg_probe(struct pg *pg);
 int pg_psql_stage(struct pg *pg, struct siphon_strbuf *st, const char *bindir,
                   int nice);
 /* Starts the pre-data (into a local psql) and post-data (into memory) dumps. */
-int pg_start_dumps(struct pg *pg);
+int pg_start_dumps(struct pg *pg, int with_schema);
 /* The three schema dumps (pg_remote.c): the command of one, and what it is for. */
 #define PG_NDUMPS 3
 int pg_dump_stage(struct pg *pg, int which, struct siphon_strbuf *st);
@@ -119,6 +134,20 @@ int pg_release_snapshot(struct pg *pg);
 int pg_plan_lanes(struct pg *pg);
 int pg_start_lanes(struct pg *pg);
 int pg_open_local_lanes(struct pg *pg);
+/* Ends the lanes' streams and local sessions and frees them. */
+void pg_free_lanes(struct pg *pg);
+
+/* pg_pull.c: the bytes of every stream of the pull so far, into *wire and *raw. */
+void pg_count_bytes(const struct pg *pg, uint64_t *wire, uint64_t *raw);
+
+/* pg_resume.c */
+/* Whether the table was fully loaded before a lost connection. */
+int pg_table_done(const struct pg *pg, const struct siphon_pg_table *t);
+/* The text that changes when what the copy is made of changes (into sb). */
+int pg_catalog_fingerprint(const struct pg *pg, struct siphon_strbuf *sb);
+/* The engine's lost and resume ops (engine/engine.h). */
+int pg_lost(struct siphon_run *eng, void *st);
+int pg_resume(struct siphon_run *eng, void *st);
 
 /* pg_target.c */
 /* How the target service lists and drops this engine's temporaries. */

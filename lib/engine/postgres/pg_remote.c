@@ -124,25 +124,29 @@ pg_dump_stage(struct pg *pg, int which, struct siphon_strbuf *st)
 }
 
 int
-pg_start_dumps(struct pg *pg)
+pg_start_dumps(struct pg *pg, int with_schema)
 {
 	struct siphon_strbuf st = {0};
 	struct siphon_sink sink;
-	int r, i;
+	int r = 0, i;
 	struct siphon_rstream **streams[PG_NDUMPS] = {&pg->pre, &pg->post, &pg->acl};
 
-	for (i = 0; i < PG_NDUMPS; i++) {
+	for (i = with_schema ? 0 : 1; i < PG_NDUMPS; i++) {
 		if ((r = pg_dump_stage(pg, i, &st)) != 0)
 			goto out;
 		if ((r = siphon_eng_new_stream(pg->eng, streams[i], dump_what[i], siphon_strbuf_str(&st), 0)) != 0)
 			goto out;
 		siphon_rstream_close_stdin(*streams[i]);
 	}
+	/* Again after a lost connection: the new snapshot's post-data only. */
+	siphon_strbuf_reset(&pg->post_out);
+	siphon_strbuf_reset(&pg->acl_out);
 	pg->post_out.max = 1024 * 1024 * 1024;
 	siphon_rstream_set_mem_sink(pg->post, &pg->post_out);
 	pg->acl_out.max = 1024 * 1024 * 1024;
 	siphon_rstream_set_mem_sink(pg->acl, &pg->acl_out);
-
+	if (!with_schema)
+		goto out;
 	if ((r = siphon_pg_local_spawn(&pg->pre_proc, pg->ctx, "local psql (schema)", pg->tmpdb,
 	                               pg->lenient, 0)) != 0 ||
 	    (r = siphon_loop_add_proc(pg->loop, pg->pre_proc)) != 0)

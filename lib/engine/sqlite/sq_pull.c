@@ -140,6 +140,8 @@ sq_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats)
 
 	stats->tables = sq->check.tables > 0 ? (unsigned)sq->check.tables : 0;
 	stats->channels = 1;
+	/* Resumed or not, the file is one VACUUM INTO: one read transaction. */
+	snprintf(stats->consistency, sizeof(stats->consistency), "one snapshot");
 	stats->wire_bytes = sq->copy->wire_bytes;
 	stats->raw_bytes = sq->copy->raw_bytes;
 	snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
@@ -153,4 +155,35 @@ sq_cleanup(struct siphon_run *eng, void *st)
 
 	(void)eng;
 	cleanup(sq);
+}
+
+/*
+ * The copy is one stream of one file made in one read transaction on the
+ * server: it cannot go on midway, so after a lost connection it is made
+ * again, whole (the only honest resume), into a fresh temporary file.  The
+ * server's copy of the lost session is removed by its script's traps and
+ * the watchdog.
+ */
+int
+sq_lost(struct siphon_run *eng, void *st)
+{
+	struct sq *sq = st;
+
+	(void)eng;
+	siphon_eng_drop_stream(sq->eng, &sq->copy);
+	sq_tmp_remove(sq);
+	siphon_strbuf_reset(&sq->tmp);
+	sq->written = 0;
+	memset(&sq->meta, 0, sizeof(sq->meta));
+	return 0;
+}
+
+int
+sq_resume(struct siphon_run *eng, void *st)
+{
+	struct sq *sq = st;
+
+	siphon_log(sq->ctx, SIPHON_LOG_INFO, "copying \"%s\" again, whole: one file's stream cannot resume midway",
+	           sq->o->dbname);
+	return sq_transfer(eng, st);
 }

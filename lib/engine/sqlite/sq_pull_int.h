@@ -75,6 +75,9 @@ int sq_transfer(struct siphon_run *eng, void *st);
 int sq_finish(struct siphon_run *eng, void *st);
 void sq_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats);
 void sq_cleanup(struct siphon_run *eng, void *st);
+/* After a lost connection: the copy again, whole (engine.h's lost and resume). */
+int sq_lost(struct siphon_run *eng, void *st);
+int sq_resume(struct siphon_run *eng, void *st);
 
 /* sq_remote.c */
 /* Who reads the file on the server, for messages. */

@@ -1,0 +1,189 @@
+#!/bin/bash
+# The SSH connection dies mid-pull (the sshd processes serving it are killed) and siphon resumes
+# (PostgreSQL, --retries' default):
+#   mid-table      after some tables were loaded: they are kept, the others copied again in a new
+#                  snapshot; the summary line and the JSON summary say "consistent per table: N of 9
+#                  tables ... from a later snapshot" with N < 9
+#   several cuts   three cuts in one pull, each after more tables were loaded
+#   schema         while the schema dump runs: the copy starts over (nothing of the first snapshot)
+#   post-data      while the local indexes are built: the server is no longer needed, nothing resumes
+#   --retries 0    the cut fails the pull (exit 3), as t_fail_cut checks for every engine
+# Each time the copy is compared with its source, and the server is left with no session, no process
+# and no run directory of the pull.
+progress_check=$(cd "$(dirname "$0")/../harness" && pwd)/progress_check.py
+. "$(dirname "$0")/../harness/lib.sh"
+harness_start || exit 1
+it_begin
+
+# Eight tables of ~12 MB each, with indexes, a foreign key and a sequence.
+srv_psql -q -d postgres -c 'CREATE DATABASE resume_src' >/dev/null || it_fail "create resume_src"
+srv_psql -q -d resume_src >/dev/null <<-'EOF' || it_fail "fill resume_src"
+	CREATE TABLE parent (id int PRIMARY KEY, name text);
+	INSERT INTO parent SELECT i, 'p' || i FROM generate_series(1, 100) i;
+	DO $$BEGIN FOR k IN 1..8 LOOP
+		EXECUTE format('CREATE TABLE t%s (id bigserial PRIMARY KEY, p int REFERENCES parent, a text, b bytea)', k);
+		EXECUTE format('INSERT INTO t%s (p, a, b) SELECT 1 + i %% 100, md5(i::text) || md5((i * %s)::text),
+		                decode(md5((i * 13)::text) || md5((i * 17)::text), ''hex'') FROM generate_series(1, 110000) i', k, k);
+		EXECUTE format('CREATE INDEX t%s_a ON t%s (a)', k, k);
+	END LOOP; END$$;
+EOF
+
+# LOADED: the tables of the temporary database on the workstation (looked up once a pull: TMPDB)
+# whose rows are committed (their local COPY ended; the one being loaded shows none).
+TMPDB=
+count_loaded() {
+	local q= k
+	LOADED=0
+	[ -n "$TMPDB" ] || TMPDB=$(ws_dbs | grep '^siphon_tmp_' | head -n 1)
+	[ -n "$TMPDB" ] || return 0
+	for k in 1 2 3 4 5 6 7 8; do q="$q${q:+ + }(SELECT count(*) FROM (SELECT 1 FROM t$k LIMIT 1) s)"; done
+	LOADED=$(ws_psql -At -d "$TMPDB" -c "SELECT $q" 2>/dev/null) || LOADED=0
+}
+
+# The server backends that run a COPY of resume_src now, one pid a line.
+copy_backends() {
+	srv_psql -At -d postgres -c "SELECT pid FROM pg_stat_activity WHERE datname = 'resume_src' AND state = 'active' AND query ~* '^\\s*copy\\M' ORDER BY pid" 2>/dev/null
+}
+
+# Waits until at least N tables are loaded locally while the server streams on a session the last
+# cut did not end (after a cut the old backends may linger a moment), then cuts.
+CUT_BACKENDS=
+cut_after_loaded() { # N
+	local i now
+	for i in $(seq 1 2400); do
+		kill -0 "$SIPHON_PID" 2>/dev/null || it_fail "siphon exited before $1 tables were loaded while it streamed"
+		count_loaded
+		if [ "$LOADED" -ge "$1" ]; then
+			now=$(copy_backends)
+			if [ -n "$(comm -13 <(echo "$CUT_BACKENDS" | sort) <(echo "$now" | sort))" ] && [ -n "$(sshd_session_pids)" ]; then
+				CUT_BACKENDS=$now
+				cut
+				return
+			fi
+		fi
+		sleep 0.02
+	done
+	it_fail "$1 tables not loaded within the time"
+}
+
+cut() {
+	local pids
+	pids=$(sshd_session_pids)
+	[ -n "$pids" ] || it_fail "no sshd session processes found"
+	it_note "killing sshd session processes: $(echo $pids)"
+	# shellcheck disable=SC2086
+	kill -9 $pids
+}
+
+pull_bg() { # INTO [ARGS...]
+	local into=$1
+	shift
+	TMPDB=
+	CUT_BACKENDS=
+	# gzip -9 on the server: a stream slow enough for the test to cut it between two tables.
+	siphon_bg pull "$(remote_spec resume_src)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
+		--into "$into" -j 2 --compress gzip --level 9 --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
+}
+
+# The JSON summary's stats field.
+json_stat() { # FIELD
+	tail -n 1 "$H/run/json" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)
+assert e["event"] == "summary", e["event"]
+print(e["stats"][sys.argv[1]])' "$1"
+}
+
+# A successful resumed pull: exit 0, the same data, the log lines, nothing left on the server.
+assert_resumed() { # INTO RECONNECTS
+	assert_rc 0 "resumed pull into $1"
+	assert_same resume_src "$1"
+	[ "$(grep -c 'reconnecting in [0-9]* s (attempt [0-9]* of 5)' "$H/run/err")" = "$2" ] ||
+		it_fail "not $2 reconnect line(s): $(grep -c reconnecting "$H/run/err")"
+	[ "$(json_stat reconnects)" = "$2" ] || it_fail "JSON reconnects $(json_stat reconnects), not $2"
+	grep -q "resumed after $2 lost connection" "$H/run/out" || it_fail "the summary line does not say it resumed: $(cat "$H/run/out")"
+	# The JSON stream keeps its promises across the reconnects (every table_start ended, phases nest).
+	python3 "$progress_check" "$H/run/json" --allow-cut-tables >"$H/run/check" ||
+		it_fail "the JSON stream of the resumed pull is not as promised: $(tail -n 3 "$H/run/check")"
+	assert_left_clean pg 20
+	assert_no_run_dir
+}
+
+# The watchdogs' run directories on the server (the SSH user's TMPDIR is /tmp): the old sessions'
+# go when their channel dies, the last one's at the end.
+assert_no_run_dir() {
+	local i
+	for i in $(seq 1 40); do
+		compgen -G '/tmp/siphon-run-*' >/dev/null || return 0
+		sleep 0.25
+	done
+	it_fail "run directories left on the server: $(echo /tmp/siphon-run-*)"
+}
+
+# Mid-table: the loaded tables are kept, the rest come from a second snapshot.
+pull_bg cut_mid
+cut_after_loaded 2
+siphon_wait 120
+assert_resumed cut_mid 1
+later=$(json_stat tables_later)
+# Nine tables (parent and t1..t8): at least one was loaded, at least one was streaming.
+[ "$later" -ge 1 ] && [ "$later" -le 8 ] || it_fail "tables_later $later, not between 1 and 8"
+json_stat consistency | grep -qx "per table: $later of 9 tables, the sequences and the indexes from a later snapshot than the rest (2 snapshots)" ||
+	it_fail "JSON consistency: $(json_stat consistency)"
+grep -qE "consistent per table: $later of 9 tables, the sequences and the indexes from a later snapshot than the rest \(2 snapshots\)" "$H/run/out" ||
+	it_fail "summary: $(cat "$H/run/out")"
+grep -q "tables were loaded before the cut and are kept" "$H/run/err" || it_fail "no line says what was kept"
+
+# Several cuts in one pull.
+pull_bg cut_three
+cut_after_loaded 1
+cut_after_loaded 3
+cut_after_loaded 5
+siphon_wait 180
+assert_resumed cut_three 3
+json_stat consistency | grep -q "(4 snapshots)" || it_fail "JSON consistency: $(json_stat consistency)"
+
+# During the schema: nothing of the first snapshot is kept.
+pull_bg cut_schema
+for i in $(seq 1 3000); do
+	pgrep -f 'section=pre-data' >/dev/null && break
+	kill -0 "$SIPHON_PID" 2>/dev/null || break
+	sleep 0.01
+done
+pgrep -f 'section=pre-data' >/dev/null || it_fail "the schema dump was not seen on the server"
+cut
+siphon_wait 120
+assert_resumed cut_schema 1
+if grep -q 'before the schema was restored: starting the copy over' "$H/run/err"; then
+	[ "$(json_stat consistency)" = "one snapshot" ] || it_fail "JSON consistency: $(json_stat consistency)"
+	grep -q "consistent at one snapshot" "$H/run/out" || it_fail "summary: $(cat "$H/run/out")"
+else
+	it_note "the cut came after the schema was restored (the schema dump is quick): resumed per table"
+fi
+
+# During post-data (local index builds): the server is not needed any more.
+pull_bg cut_post
+for i in $(seq 1 3000); do
+	kill -0 "$SIPHON_PID" 2>/dev/null || break
+	ws_psql -At -d postgres -c "SELECT 1 FROM pg_stat_activity WHERE datname LIKE 'siphon_tmp_%' AND query ~* '^(CREATE INDEX|ALTER TABLE)'" | grep -q 1 && break
+	sleep 0.02
+done
+if kill -0 "$SIPHON_PID" 2>/dev/null; then
+	cut
+else
+	it_note "the indexes were built before the test saw them: no cut during post-data"
+fi
+siphon_wait 120
+assert_rc 0 "pull cut during post-data"
+assert_same resume_src cut_post
+grep -q reconnecting "$H/run/err" && it_fail "reconnected though the server was not needed any more"
+assert_left_clean pg 20
+assert_no_run_dir
+
+# --retries 0: the cut fails the pull.
+pg_keep
+contract_before pg keep
+pull_bg keep --retries 0
+cut_after_loaded 1
+siphon_wait 60
+assert_failed_cleanly pg 3 'SSH connection was lost'
