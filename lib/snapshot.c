@@ -143,7 +143,8 @@ record_opts(struct siphon_snap_manifest *m, const struct siphon_opts *opts)
 		const char *text;
 
 		if (!siphon_opts_is_set(opts, d->name) || (d->flags & SIPHON_OPTDEF_SERVER) ||
-		    strcmp(d->name, "save") == 0 || strcmp(d->name, "keep") == 0)
+		    strcmp(d->name, "save") == 0 || strcmp(d->name, "keep") == 0 ||
+		    strcmp(d->name, "snapshot-only") == 0)
 			continue;
 		if ((text = opt_text(opts, d, num, sizeof(num))) == NULL || siphon_opt_is_secret(d, text))
 			continue;
@@ -216,6 +217,9 @@ siphon_pull_save(struct siphon_ctx *ctx, const struct siphon_opts *opts, const c
 	if ((r = siphon_snapw_commit(w, name, saved, cap)) != 0)
 		goto out;
 	siphon_log(ctx, SIPHON_LOG_INFO, "snapshot saved: %s", saved);
+	/* Nothing local was made: the summary says where the copy went. */
+	if (stats != NULL && siphon_opts_int(opts, "snapshot-only"))
+		snprintf(stats->into, sizeof(stats->into), "the snapshot %s", name);
 	keep = siphon_opts_int(opts, "keep");
 	if (keep > 0)
 		r = siphon_snapshots_prune(ctx, profile, keep, NULL);

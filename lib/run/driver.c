@@ -402,7 +402,8 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 		return 0;
 	}
 	/* The workstation is changed from here on: old leftovers go first. */
-	siphon_target_sweep(&d->run.target);
+	if (!d->o->snapshot_only)
+		siphon_target_sweep(&d->run.target);
 	siphon_target_watch(&d->run.target, &d->loop);
 	if ((r = engine_phase(d, SIPHON_PHASE_TRANSFER, ops->transfer)) != 0 ||
 	    (r = engine_phase(d, SIPHON_PHASE_FINISH, ops->finish)) != 0)

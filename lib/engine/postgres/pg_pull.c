@@ -41,7 +41,7 @@ all_done(struct pg *pg, int lanes_started, int *done)
 	*done = 0;
 	if (!lanes_started)
 		return 0;
-	if (pg->pre_proc->exited && pg->pre_proc->status != 0)
+	if (pg->pre_proc != NULL && pg->pre_proc->exited && pg->pre_proc->status != 0)
 		return pg_local_failed(pg, pg->pre_proc);
 	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
 		struct siphon_proc *p = pg->lanes[l].proc;
@@ -49,12 +49,13 @@ all_done(struct pg *pg, int lanes_started, int *done)
 		if (p != NULL && p->exited && p->status != 0)
 			return pg_local_failed(pg, p);
 	}
-	if (!pg->pre_proc->exited || pg->pre->state != SIPHON_RS_DONE ||
+	/* --snapshot-only has no local psql: its streams' ends are enough. */
+	if ((pg->pre_proc != NULL && !pg->pre_proc->exited) || pg->pre->state != SIPHON_RS_DONE ||
 	    pg->post->state != SIPHON_RS_DONE || pg->acl->state != SIPHON_RS_DONE)
 		return 0;
 	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
-		if (pg->lane_rs[l]->state != SIPHON_RS_DONE || pg->lanes[l].proc == NULL ||
-		    !pg->lanes[l].proc->exited)
+		if (pg->lane_rs[l]->state != SIPHON_RS_DONE ||
+		    (!pg->lanes[l].discard && (pg->lanes[l].proc == NULL || !pg->lanes[l].proc->exited)))
 			return 0;
 	}
 	*done = 1;
@@ -82,7 +83,8 @@ transfer(struct pg *pg)
 				return r;
 			lanes_started = 1;
 		}
-		if (lanes_started && !lanes_open && pg->pre_proc->exited && pg->pre_proc->status == 0) {
+		if (lanes_started && !lanes_open && pg->pre_proc != NULL && pg->pre_proc->exited &&
+		    pg->pre_proc->status == 0) {
 			if (pg->lenient)
 				siphon_pg_local_report_rejected(pg->ctx, "schema",
 				                                siphon_strbuf_str(&pg->pre_proc->err));
@@ -194,6 +196,9 @@ pg_inspect(struct siphon_run *eng, void *st)
 	char *datadir = NULL;
 	int r;
 
+	/* --snapshot-only: no local server is asked anything. */
+	if (pg->o->snapshot_only)
+		goto remote;
 	if ((r = siphon_pg_local_psql_check(pg->ctx)) != 0 ||
 	    (r = siphon_pg_local_version(pg->ctx, &pg->local_num)) != 0 ||
 	    (r = siphon_pg_local_role_warning(pg->ctx, &pg->local_super)) != 0 ||
@@ -207,6 +212,7 @@ pg_inspect(struct siphon_run *eng, void *st)
 	free(datadir);
 	if (r != 0)
 		return r;
+remote:
 	/*
 	 * The tables are locked (ACCESS SHARE, as pg_dump does: only DDL
 	 * waits) before their columns and sequences are read, so that no
@@ -223,6 +229,9 @@ pg_check(struct siphon_run *eng, void *st)
 	struct pg *pg = st;
 	int r;
 
+	/* --snapshot-only: which pg_dump, and room for the snapshot (the target has no dir). */
+	if (pg->o->snapshot_only)
+		return (r = pg_check_versions(pg)) != 0 ? r : siphon_target_check_disk(&eng->target, pg->cat.db_bytes);
 	if ((r = siphon_target_check_busy(&eng->target, pg->into, pg->target_sessions, pg->o->force)) != 0 ||
 	    (r = pg_check_versions(pg)) != 0)
 		return r;
@@ -260,7 +269,7 @@ pg_transfer(struct siphon_run *eng, void *st)
 
 	(void)eng;
 	siphon_event_step(pg->ctx, "schema");
-	if ((r = pg_create_tmpdb(pg)) != 0 || (r = pg_start_dumps(pg)) != 0)
+	if ((!pg->o->snapshot_only && (r = pg_create_tmpdb(pg)) != 0) || (r = pg_start_dumps(pg)) != 0)
 		return r;
 	return transfer(pg);
 }
@@ -272,7 +281,12 @@ pg_finish(struct siphon_run *eng, void *st)
 	int r;
 
 	(void)eng;
-	if ((r = pg_release_snapshot(pg)) != 0 || (r = pg_finish_local(pg)) != 0)
+	if ((r = pg_release_snapshot(pg)) != 0)
+		return r;
+	/* --snapshot-only: every stream was recorded to its end; nothing local to finish. */
+	if (pg->o->snapshot_only)
+		return 0;
+	if ((r = pg_finish_local(pg)) != 0)
 		return r;
 	siphon_event_step(pg->ctx, "swap");
 	return pg_swap(pg);
