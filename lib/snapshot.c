@@ -217,9 +217,6 @@ siphon_pull_save(struct siphon_ctx *ctx, const struct siphon_opts *opts, const c
 	if ((r = siphon_snapw_commit(w, name, saved, cap)) != 0)
 		goto out;
 	siphon_log(ctx, SIPHON_LOG_INFO, "snapshot saved: %s", saved);
-	/* Nothing local was made: the summary says where the copy went. */
-	if (stats != NULL && siphon_opts_int(opts, "snapshot-only"))
-		snprintf(stats->into, sizeof(stats->into), "the snapshot %s", name);
 	keep = siphon_opts_int(opts, "keep");
 	if (keep > 0)
 		r = siphon_snapshots_prune(ctx, profile, keep, NULL);

@@ -410,6 +410,9 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 		return r;
 	if (stats != NULL && ops->stats != NULL)
 		ops->stats(&d->run, d->st, stats);
+	/* Nothing local was made: the summary says where the copy went. */
+	if (stats != NULL && d->o->snapshot_only)
+		snprintf(stats->into, sizeof(stats->into), "a snapshot only");
 	if (d->req->report != NULL)
 		d->req->report(d->req->report_arg, &d->run);
 	return 0;
