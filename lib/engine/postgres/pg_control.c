@@ -169,7 +169,7 @@ tools:
 		                  "every pg_dump on %s is older than its PostgreSQL server (%s); install postgresql-client-%s there",
 		                  pg->o->host, st, st);
 	if (pg->o->snapshot_only)
-		return 0;
+		goto standby;
 	if ((r = siphon_pg_local_missing_extensions(pg->ctx, pg->cat.extensions,
 	                                            pg->cat.nextensions, &missing)) != 0)
 		return r;
@@ -180,6 +180,7 @@ tools:
 		siphon_strbuf_free(&missing);
 		return r;
 	}
+standby:
 	if (pg->cat.in_recovery)
 		siphon_log(pg->ctx, SIPHON_LOG_WARN,
 		           "%s is a hot standby: long reads may be cancelled by recovery conflicts (raise max_standby_streaming_delay there), and unlogged tables have no data",
