@@ -76,25 +76,26 @@ _siphon_options()
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --keep-previous --keep-pristine \
 			--allow-older-local --heartbeat-timeout \
-			--stall-timeout --retries --save --keep --identity \
-			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --on-success \
-			--on-failure --hook-timeout --remote-pg-opts \
-			--remote-mysql-opts --local-mysql-opts --no-lock \
-			--lock-all --quiet --verbose --config --dry-run \
-			--progress --progress-fd --unattended --help
+			--stall-timeout --retries --save --snapshot-only \
+			--keep --identity --known-hosts --accept-new-host-key \
+			--connect-timeout --ssh-config --jump --proxy-command \
+			--on-success --on-failure --hook-timeout \
+			--remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --no-lock --lock-all --quiet \
+			--verbose --config --dry-run --progress --progress-fd \
+			--unattended --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --keep-previous --keep-pristine \
 			--allow-older-local --heartbeat-timeout \
-			--stall-timeout --retries --save --keep --identity \
-			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --on-success \
-			--on-failure --hook-timeout --remote-pg-opts \
-			--remote-mysql-opts --local-mysql-opts --no-lock \
-			--lock-all
+			--stall-timeout --retries --save --snapshot-only \
+			--keep --identity --known-hosts --accept-new-host-key \
+			--connect-timeout --ssh-config --jump --proxy-command \
+			--on-success --on-failure --hook-timeout \
+			--remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --no-lock --lock-all
 		;;
 	schedule)
 		_siphon_add "" "$2" --daily --hourly --cron --systemd \
@@ -279,11 +280,12 @@ _siphon()
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
 			keep-previous keep-pristine allow-older-local \
-			heartbeat-timeout stall-timeout retries save keep \
-			identity known-hosts accept-new-host-key \
-			connect-timeout ssh-config jump proxy-command \
-			on-success on-failure hook-timeout remote-pg-opts \
-			remote-mysql-opts local-mysql-opts no-lock lock-all
+			heartbeat-timeout stall-timeout retries save \
+			snapshot-only keep identity known-hosts \
+			accept-new-host-key connect-timeout ssh-config jump \
+			proxy-command on-success on-failure hook-timeout \
+			remote-pg-opts remote-mysql-opts local-mysql-opts \
+			no-lock lock-all
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.

@@ -51,7 +51,10 @@ siphon_pull_run(struct siphon_ctx *ctx, const struct siphon_opts *opts,
 		stats = &mine;
 	memset(stats, 0, sizeof(*stats));
 	siphon_event_run_begin(ctx);
-	if ((r = check_opts(ctx, opts, &po)) == 0) {
+	if ((r = check_opts(ctx, opts, &po)) == 0 && po.snapshot_only && req->snap == NULL &&
+	    !req->plan_only)
+		r = siphon_err(ctx, SIPHON_EUSAGE, "--snapshot-only keeps nothing but a snapshot, and this run saves none");
+	if (r == 0) {
 		req->o = &po;
 		req->opts = opts;
 		req->engines = siphon_engines;

@@ -143,7 +143,8 @@ record_opts(struct siphon_snap_manifest *m, const struct siphon_opts *opts)
 		const char *text;
 
 		if (!siphon_opts_is_set(opts, d->name) || (d->flags & SIPHON_OPTDEF_SERVER) ||
-		    strcmp(d->name, "save") == 0 || strcmp(d->name, "keep") == 0)
+		    strcmp(d->name, "save") == 0 || strcmp(d->name, "keep") == 0 ||
+		    strcmp(d->name, "snapshot-only") == 0)
 			continue;
 		if ((text = opt_text(opts, d, num, sizeof(num))) == NULL || siphon_opt_is_secret(d, text))
 			continue;

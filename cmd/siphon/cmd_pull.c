@@ -224,7 +224,7 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 		r = siphon_plan(ctx, pa.opts, print_plan, &po);
 	} else if (mode == MODE_RESTORE) {
 		r = siphon_restore(ctx, pa.opts, snapshot, &stats);
-	} else if (siphon_opts_int(pa.opts, "save")) {
+	} else if (siphon_opts_int(pa.opts, "save") || siphon_opts_int(pa.opts, "snapshot-only")) {
 		r = pull_save(ctx, pa.opts, profile, &stats);
 	} else {
 		r = siphon_pull(ctx, pa.opts, &stats);

@@ -1,4 +1,4 @@
-/* sink.c - the memory sink. */
+/* sink.c - the memory sink, and the sink that keeps nothing. */
 #include "loop/sink.h"
 
 #include "siphon.h"
@@ -25,4 +25,20 @@ siphon_sink_strbuf(struct siphon_sink *s, struct siphon_strbuf *sb)
 	s->write = sb_write;
 	s->finish = sb_finish;
 	s->arg = sb;
+}
+
+static ssize_t
+discard_write(void *arg, const unsigned char *buf, size_t len)
+{
+	(void)arg;
+	(void)buf;
+	return (ssize_t)len;
+}
+
+void
+siphon_sink_discard(struct siphon_sink *s)
+{
+	s->write = discard_write;
+	s->finish = sb_finish;
+	s->arg = NULL;
 }

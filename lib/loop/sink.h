@@ -25,5 +25,11 @@ struct siphon_sink {
 struct siphon_strbuf;
 /* A sink that appends to a strbuf (which bounds itself with its max). */
 void siphon_sink_strbuf(struct siphon_sink *s, struct siphon_strbuf *sb);
+/*
+ * A sink that takes every byte and keeps none (pull --snapshot-only: the
+ * stream is read to its end at the wire's pace, recorded, and decoded, so a
+ * corrupt one still fails, but nothing local is fed).
+ */
+void siphon_sink_discard(struct siphon_sink *s);
 
 #endif

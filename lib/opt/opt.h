@@ -108,6 +108,8 @@ struct siphon_pull_opts {
 	int force;               /* terminate sessions on the old database */
 	int keep_previous;       /* keep the replaced copy for rollback */
 	int keep_pristine;       /* keep an untouched copy of the pull for reset */
+	int snapshot_only;       /* only the snapshot: the engines run their
+	                            remote side alone, nothing local */
 	int allow_older_local;   /* try a local server older than remote */
 	int connect_timeout;     /* seconds */
 	const char *jump;        /* -J: jump hosts "[user@]host[:port],..."; NULL or "none" */

@@ -56,6 +56,7 @@ siphon_opts_resolve(const struct siphon_opts *opts, struct siphon_pull_opts *out
 	out->keep_previous = flag_yes(opts, "keep-previous");
 	out->keep_pristine = flag_yes(opts, "keep-pristine");
 	out->allow_older_local = flag_yes(opts, "allow-older-local");
+	out->snapshot_only = flag_yes(opts, "snapshot-only");
 	out->connect_timeout = siphon_opts_int(opts, "connect-timeout");
 	out->jump = siphon_opts_str(opts, "jump");
 	out->proxy_command = siphon_opts_str(opts, "proxy-command");

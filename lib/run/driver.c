@@ -496,13 +496,17 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 		return 0;
 	}
 	/* The workstation is changed from here on: old leftovers go first. */
-	siphon_target_sweep(&d->run.target);
+	if (!d->o->snapshot_only)
+		siphon_target_sweep(&d->run.target);
 	siphon_target_watch(&d->run.target, &d->loop);
 	if ((r = transfer_resuming(d, stats)) != 0 ||
 	    (r = engine_phase(d, SIPHON_PHASE_FINISH, ops->finish)) != 0)
 		return r;
 	if (stats != NULL && ops->stats != NULL)
 		ops->stats(&d->run, d->st, stats);
+	/* Nothing local was made: the summary says where the copy went. */
+	if (stats != NULL && d->o->snapshot_only)
+		snprintf(stats->into, sizeof(stats->into), "a snapshot only");
 	if (d->req->report != NULL)
 		d->req->report(d->req->report_arg, &d->run);
 	return 0;

@@ -589,6 +589,61 @@ test_lane_sink_holds_back_without_proc(void **state)
 	fixture_stop(&f);
 }
 
+/*
+ * pull --snapshot-only: no psql, the lane discards; it still takes every
+ * byte at once, frames each table (events with their rows) and refuses a
+ * stream cut short or a hostile "\." line.
+ */
+static void
+test_lane_sink_discards(void **state)
+{
+	static const size_t chunks[] = { 1, 3, 4096 };
+	size_t len = sizeof(stream3) - 1;
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		struct lane_fixture f;
+		struct table_seen ts = {0};
+		size_t off = 0;
+
+		fixture_start(&f, 3);
+		f.lane.proc = NULL;
+		f.lane.discard = 1;
+		siphon_ctx_set_events(f.ctx, seen_event, &ts);
+		siphon_event_run_begin(f.ctx);
+		while (off < len) {
+			size_t n = len - off < chunks[c] ? len - off : chunks[c];
+			ssize_t w = f.sink.write(f.sink.arg, (const unsigned char *)stream3 + off, n);
+
+			/* Never held back; at most to a table's end. */
+			assert_true(w > 0 && (size_t)w <= n);
+			off += (size_t)w;
+		}
+		assert_int_equal(f.sink.finish(f.sink.arg), 0);
+		assert_int_equal(ts.starts, 3);
+		assert_int_equal(ts.ends, 3);
+		assert_int_equal(ts.rows[0], 12);
+		assert_int_equal(ts.rows[2], 3);
+		assert_int_equal(ts.raw[0] + ts.raw[1] + ts.raw[2], len);
+		fixture_stop(&f);
+	}
+	{
+		struct lane_fixture f;
+
+		fixture_start(&f, 2);
+		f.lane.proc = NULL;
+		f.lane.discard = 1;
+		assert_int_equal(f.sink.write(f.sink.arg, (const unsigned char *)"1\n\\.\n", 5), 5);
+		assert_int_equal(f.sink.finish(f.sink.arg), SIPHON_ECONNECT);
+		fixture_stop(&f);
+		fixture_start(&f, 1);
+		f.lane.proc = NULL;
+		f.lane.discard = 1;
+		assert_int_equal(f.sink.write(f.sink.arg, (const unsigned char *)"\\.x\n", 4), SIPHON_EREMOTE);
+		fixture_stop(&f);
+	}
+}
+
 static void
 test_lane_sink_data_after_last_table(void **state)
 {
@@ -717,6 +772,7 @@ main(void)
 		cmocka_unit_test(test_lane_sink_big_table_partial_writes),
 		cmocka_unit_test(test_lane_sink_table_events),
 		cmocka_unit_test(test_lane_sink_holds_back_without_proc),
+		cmocka_unit_test(test_lane_sink_discards),
 		cmocka_unit_test(test_lane_sink_data_after_last_table),
 		cmocka_unit_test(test_lane_sink_cut_short),
 		cmocka_unit_test(test_lane_sink_no_tables),

@@ -193,6 +193,14 @@ my_open(struct siphon_run *eng, void *st)
 	my->client = siphon_my_remote_client(&eng->probe);
 	eng->target.ops = &my_target_ops;
 	eng->target.arg = my;
+	/*
+	 * What the workers select depends on the local server (the engines it
+	 * has, whether it takes history rows): without one, a snapshot could
+	 * not be restored as recorded.
+	 */
+	if (my->o->snapshot_only)
+		return siphon_err(my->ctx, SIPHON_EUSAGE,
+		                  "--snapshot-only is not available for MySQL/MariaDB yet (what siphon reads from the server depends on the local server); pull with --save instead");
 	if (utf8_chars(my->into) > 64)
 		return siphon_err(my->ctx, SIPHON_EUSAGE, "MySQL database names have at most 64 characters: \"%s\"", my->into);
 	return 0;

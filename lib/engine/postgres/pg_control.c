@@ -148,6 +148,9 @@ pg_check_versions(struct pg *pg)
 
 	siphon_pg_major_text(smaj, st, sizeof(st));
 	siphon_pg_major_text(lmaj, lt, sizeof(lt));
+	/* --snapshot-only: no local server to compare with (restore checks it). */
+	if (pg->o->snapshot_only)
+		goto tools;
 	verdict = siphon_pg_version_verdict(pg->cat.server_num, pg->local_num,
 	                                    pg->o->allow_older_local);
 	if (verdict == SIPHON_PG_VERSIONS_REFUSE)
@@ -160,10 +163,13 @@ pg_check_versions(struct pg *pg)
 		           "the local PostgreSQL (%s) is older than the server's (%s); statements it rejects are skipped and named below",
 		           lt, st);
 	}
+tools:
 	if ((pg->pgi = siphon_pg_tools_pick(&pg->tools, smaj)) < 0)
 		return siphon_err(pg->ctx, SIPHON_EREMOTE,
 		                  "every pg_dump on %s is older than its PostgreSQL server (%s); install postgresql-client-%s there",
 		                  pg->o->host, st, st);
+	if (pg->o->snapshot_only)
+		goto standby;
 	if ((r = siphon_pg_local_missing_extensions(pg->ctx, pg->cat.extensions,
 	                                            pg->cat.nextensions, &missing)) != 0)
 		return r;
@@ -174,6 +180,7 @@ pg_check_versions(struct pg *pg)
 		siphon_strbuf_free(&missing);
 		return r;
 	}
+standby:
 	if (pg->cat.in_recovery)
 		siphon_log(pg->ctx, SIPHON_LOG_WARN,
 		           "%s is a hot standby: long reads may be cancelled by recovery conflicts (raise max_standby_streaming_delay there), and unlogged tables have no data",

@@ -60,6 +60,19 @@ siphon_pg_lane_scan(struct siphon_pg_lane_scan *s, const unsigned char *buf,
 	return -1;
 }
 
+/* A lane's local SQL: into its psql, or nowhere (--snapshot-only). */
+static int
+lane_queue(struct siphon_pg_lane *l, const char *sql)
+{
+	return l->discard ? 0 : siphon_proc_queue(l->proc, sql, strlen(sql));
+}
+
+static ssize_t
+lane_put(struct siphon_pg_lane *l, const unsigned char *buf, size_t len)
+{
+	return l->discard ? (ssize_t)len : siphon_proc_write(l->proc, buf, len);
+}
+
 static ssize_t
 lane_write(void *arg, const unsigned char *buf, size_t len)
 {
@@ -71,14 +84,14 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 	size_t lim;
 	int r;
 
-	if (l->proc == NULL)
+	if (l->proc == NULL && !l->discard)
 		return 0;       /* the schema is not restored yet: hold back */
 	if (!l->in_item) {
 		if (l->cur >= l->nitems)
 			return siphon_err(l->ctx, SIPHON_EREMOTE,
 			                  "%s: unexpected data after the last table", l->what);
 		it = &l->items[l->cur];
-		if ((r = siphon_proc_queue(l->proc, it->header, strlen(it->header))) != 0)
+		if ((r = lane_queue(l, it->header)) != 0)
 			return r;
 		l->in_item = 1;
 		l->scan.sol = 1;
@@ -94,7 +107,7 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 		                  "the server's stream is corrupt or hostile, refusing it",
 		                  l->what);
 	lim = t >= 0 ? (size_t)t : len;
-	n = siphon_proc_write(l->proc, buf, lim);
+	n = lane_put(l, buf, lim);
 	if (n <= 0)
 		return n;
 	if ((size_t)n == lim) {
@@ -108,8 +121,7 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 	                        (int64_t)(l->scan.lines - (t >= 0)), l->wire != NULL ? *l->wire : 0);
 	if (t >= 0) {
 		it = &l->items[l->cur];
-		if (it->trailer != NULL &&
-		    (r = siphon_proc_queue(l->proc, it->trailer, strlen(it->trailer))) != 0)
+		if (it->trailer != NULL && (r = lane_queue(l, it->trailer)) != 0)
 			return r;
 		siphon_event_table_end(l->ctx, l->ev, 0);
 		l->ev = 0;

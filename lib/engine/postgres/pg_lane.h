@@ -33,6 +33,7 @@ struct siphon_pg_lane_scan {
 struct siphon_pg_lane {
 	struct siphon_ctx *ctx;
 	struct siphon_proc *proc;          /* NULL until the schema is in */
+	int discard;                       /* --snapshot-only: framed, counted, not loaded */
 	struct siphon_pg_lane_item *items;
 	int nitems;
 	int cur;                           /* item being received */

@@ -149,6 +149,7 @@ pg_start_lanes(struct pg *pg)
 		char what[64];
 
 		lane->ctx = pg->ctx;
+		lane->discard = pg->o->snapshot_only;
 		snprintf(lane->what, sizeof(lane->what), "data channel %d", l + 1);
 		siphon_strbuf_reset(&sql);
 		/* Transaction-local settings only (see pg_start_control). */

@@ -38,7 +38,7 @@
 static int
 schema_failed(const struct pg *pg)
 {
-	return !pg->schema_done && pg->pre_proc->exited && pg->pre_proc->status != 0;
+	return !pg->schema_done && pg->pre_proc != NULL && pg->pre_proc->exited && pg->pre_proc->status != 0;
 }
 
 static int
@@ -57,12 +57,13 @@ all_done(struct pg *pg, int lanes_started, int *done)
 		if (p != NULL && p->exited && p->status != 0)
 			return pg_local_failed(pg, p);
 	}
-	if (!pg->schema_done || (pg->pre != NULL && pg->pre->state != SIPHON_RS_DONE) ||
-	    pg->post->state != SIPHON_RS_DONE || pg->acl->state != SIPHON_RS_DONE)
+	/* --snapshot-only has no local psql: its streams' ends are enough. */
+	if ((!pg->schema_done && !pg->o->snapshot_only) ||
+	    (pg->pre != NULL && pg->pre->state != SIPHON_RS_DONE) || pg->post->state != SIPHON_RS_DONE || pg->acl->state != SIPHON_RS_DONE)
 		return 0;
 	for (l = 0; pg->lanes != NULL && pg->lane_rs != NULL && l < pg->nlanes; l++) {
-		if (pg->lane_rs[l]->state != SIPHON_RS_DONE || pg->lanes[l].proc == NULL ||
-		    !pg->lanes[l].proc->exited)
+		if (pg->lane_rs[l]->state != SIPHON_RS_DONE ||
+		    (!pg->lanes[l].discard && (pg->lanes[l].proc == NULL || !pg->lanes[l].proc->exited)))
 			return 0;
 	}
 	*done = 1;
@@ -90,8 +91,8 @@ pg_transfer_loop(struct pg *pg)
 				return r;
 			lanes_started = 1;
 		}
-		if (lanes_started && !lanes_open && !pg->schema_done && pg->pre_proc->exited &&
-		    pg->pre_proc->status == 0) {
+		if (lanes_started && !lanes_open && !pg->schema_done && pg->pre_proc != NULL &&
+		    pg->pre_proc->exited && pg->pre_proc->status == 0) {
 			if (pg->lenient)
 				siphon_pg_local_report_rejected(pg->ctx, "schema",
 				                                siphon_strbuf_str(&pg->pre_proc->err));
@@ -200,6 +201,9 @@ pg_inspect(struct siphon_run *eng, void *st)
 	char *datadir = NULL;
 	int r;
 
+	/* --snapshot-only: no local server is asked anything. */
+	if (pg->o->snapshot_only)
+		goto remote;
 	if ((r = siphon_pg_local_psql_check(pg->ctx)) != 0 ||
 	    (r = siphon_pg_local_version(pg->ctx, &pg->local_num)) != 0 ||
 	    (r = siphon_pg_local_role_warning(pg->ctx, &pg->local_super)) != 0 ||
@@ -213,6 +217,7 @@ pg_inspect(struct siphon_run *eng, void *st)
 	free(datadir);
 	if (r != 0)
 		return r;
+remote:
 	/*
 	 * The tables are locked (ACCESS SHARE, as pg_dump does: only DDL
 	 * waits) before their columns and sequences are read, so that no
@@ -231,6 +236,9 @@ pg_check(struct siphon_run *eng, void *st)
 	struct pg *pg = st;
 	int r;
 
+	/* --snapshot-only: which pg_dump, and room for the snapshot (the target has no dir). */
+	if (pg->o->snapshot_only)
+		return (r = pg_check_versions(pg)) != 0 ? r : siphon_target_check_disk(&eng->target, pg->cat.db_bytes);
 	if ((r = siphon_target_check_busy(&eng->target, pg->into, pg->target_sessions, pg->o->force)) != 0 ||
 	    (r = pg_check_versions(pg)) != 0)
 		return r;
@@ -268,7 +276,7 @@ pg_transfer(struct siphon_run *eng, void *st)
 
 	(void)eng;
 	siphon_event_step(pg->ctx, "schema");
-	if ((r = pg_create_tmpdb(pg)) != 0 || (r = pg_start_dumps(pg, 1)) != 0)
+	if ((!pg->o->snapshot_only && (r = pg_create_tmpdb(pg)) != 0) || (r = pg_start_dumps(pg, 1)) != 0)
 		return r;
 	return pg_transfer_loop(pg);
 }
@@ -287,6 +295,9 @@ pg_finish(struct siphon_run *eng, void *st)
 	 */
 	if (eng->hb != NULL)
 		siphon_heartbeat_stop(eng->hb, 1);
+	/* --snapshot-only: every stream was recorded to its end; nothing local to finish. */
+	if (pg->o->snapshot_only)
+		return 0;
 	if ((r = pg_finish_local(pg)) != 0)
 		return r;
 	siphon_event_step(pg->ctx, "swap");

@@ -147,6 +147,12 @@ pg_start_dumps(struct pg *pg, int with_schema)
 	siphon_rstream_set_mem_sink(pg->acl, &pg->acl_out);
 	if (!with_schema)
 		goto out;
+	/* --snapshot-only: the schema is recorded, and restored by `siphon restore`. */
+	if (pg->o->snapshot_only) {
+		siphon_sink_discard(&sink);
+		siphon_rstream_set_sink(pg->pre, &sink);
+		goto out;
+	}
 	if ((r = siphon_pg_local_spawn(&pg->pre_proc, pg->ctx, "local psql (schema)", pg->tmpdb,
 	                               pg->lenient, 0)) != 0 ||
 	    (r = siphon_loop_add_proc(pg->loop, pg->pre_proc)) != 0)

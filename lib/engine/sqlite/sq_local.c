@@ -243,7 +243,8 @@ tmp_write(void *arg, const unsigned char *buf, size_t len)
 	size_t off = 0;
 	ssize_t n;
 
-	while (off < len) {
+	/* --snapshot-only: no file, only the count its size is checked with. */
+	while (off < len && !sq->o->snapshot_only) {
 		n = write(sq->tmp_fd, buf + off, len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -313,6 +314,8 @@ sq_tmp_finish(struct sq *sq)
 		return siphon_err(sq->ctx, SIPHON_EREMOTE,
 		                  "the copy of \"%s\" arrived with %llu bytes, but the server's copy has %lld; run again",
 		                  sq->o->dbname, (unsigned long long)sq->written, expect);
+	if (sq->tmp_fd < 0)
+		return 0;       /* --snapshot-only: no file was written */
 	if (fsync(sq->tmp_fd) != 0)
 		r = siphon_err(sq->ctx, SIPHON_ELOCAL,
 		               "writing \"%s\" to the disk failed: %s (disk full or failing?)",

@@ -70,9 +70,12 @@ sq_inspect_phase(struct siphon_run *eng, void *st)
 	if (siphon_sq_tmp_prefix(&sq->tmp_prefix, siphon_strbuf_str(&sq->base)) != 0)
 		return siphon_err_oom(sq->ctx);
 	eng->target.prefix = siphon_strbuf_str(&sq->tmp_prefix);
-	if ((r = siphon_target_set_dir(&eng->target, siphon_strbuf_str(&sq->dir), "in the local file's directory")) != 0 ||
-	    (r = sq_local_tool(sq)) != 0 || (r = sq_target_check(sq)) != 0 ||
-	    (r = sq_remote_tool(sq)) != 0 || (r = sq_inspect(sq)) != 0)
+	/* --snapshot-only: the local file and sqlite3 are not looked at. */
+	if (!sq->o->snapshot_only &&
+	    ((r = siphon_target_set_dir(&eng->target, siphon_strbuf_str(&sq->dir), "in the local file's directory")) != 0 ||
+	     (r = sq_local_tool(sq)) != 0 || (r = sq_target_check(sq)) != 0))
+		return r;
+	if ((r = sq_remote_tool(sq)) != 0 || (r = sq_inspect(sq)) != 0)
 		return r;
 	snprintf(eng->cat.server, sizeof(eng->cat.server), "SQLite %s", sq->facts.version);
 	snprintf(eng->cat.tools, sizeof(eng->cat.tools), "%s", siphon_probe_tool(&eng->probe, "sqlite3"));
@@ -91,7 +94,9 @@ sq_check(struct siphon_run *eng, void *st)
 	struct sq *sq = st;
 	int r;
 
-	(void)eng;
+	/* --snapshot-only: room for the snapshot alone (the target has no dir). */
+	if (sq->o->snapshot_only)
+		return siphon_target_check_disk(&eng->target, sq->need > 0 ? (uint64_t)sq->need : 0);
 	if ((r = sq_check_busy(sq, "")) != 0)
 		return r;
 	return sq_check_disk(sq);
@@ -105,7 +110,7 @@ sq_transfer(struct siphon_run *eng, void *st)
 	int r;
 
 	(void)eng;
-	if ((r = sq_tmp_open(sq)) != 0)
+	if (!sq->o->snapshot_only && (r = sq_tmp_open(sq)) != 0)
 		return r;
 	return sq_copy(sq);
 }
@@ -120,6 +125,9 @@ sq_finish(struct siphon_run *eng, void *st)
 	siphon_event_step(sq->ctx, "writing the file");
 	if ((r = sq_tmp_finish(sq)) != 0)
 		return r;
+	/* --snapshot-only: the whole copy arrived and was recorded; `siphon restore` checks it. */
+	if (sq->o->snapshot_only)
+		return 0;
 	siphon_event_step(sq->ctx, "integrity check");
 	if ((r = sq_verify(sq)) != 0)
 		return r;
