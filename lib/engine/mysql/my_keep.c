@@ -151,7 +151,7 @@ my_keep_prepare(struct my *my)
 	if (!my->o->keep_pristine || my->no_pristine)
 		return;
 	if ((why = no_pristine_why(my)) != NULL) {
-		siphon_log(my->ctx, SIPHON_LOG_WARN, "no pristine copy of \"%s\" is kept (siphon reset will not be possible): %s",
+		siphon_log(my->ctx, SIPHON_LOG_INFO, "no pristine copy of \"%s\" is kept (siphon reset will not be possible): %s",
 		           my->into, why);
 		return;
 	}
@@ -194,7 +194,7 @@ my_keep_old(struct my *my, const struct siphon_my_catalog *old, int exists)
 	for (int i = 0; i < old->nobjs && names.len < 200; i++)
 		(void)siphon_strbuf_printf(&names, "%s%s `%s`", i > 0 ? ", " : "",
 		                           siphon_my_kind_word(old->objs[i].kind), old->objs[i].name);
-	siphon_log(my->ctx, SIPHON_LOG_WARN,
+	siphon_log(my->ctx, SIPHON_LOG_INFO,
 	           "the replaced copy of \"%s\" is not kept for rollback: it has %s%s, and MySQL/MariaDB previous copies hold tables alone yet",
 	           my->into, siphon_strbuf_str(&names), names.len >= 200 ? " and more" : "");
 	siphon_strbuf_free(&names);
