@@ -18,6 +18,7 @@ for db in rb_a rb_b; do
 	harness_on_exit "srv_my -e 'DROP DATABASE IF EXISTS $db'"
 done
 srv_my -D rb_a <<-'SQL' || it_fail "fill rb_a"
+	SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO');
 	CREATE TABLE parent (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL, UNIQUE KEY (name));
 	CREATE TABLE child (id INT PRIMARY KEY, parent_id INT NOT NULL, note TEXT,
 	  FOREIGN KEY (parent_id) REFERENCES parent (id));

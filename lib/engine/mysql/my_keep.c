@@ -9,7 +9,7 @@
  *             then
  *   pristine  siphon_pristine_<into>: a copy of the staging database made
  *             just before the swap (CREATE TABLE ... LIKE, INSERT ...
- *             SELECT), under a temporary name until the swap succeeded
+ *             SELECT, the foreign keys and AUTO_INCREMENT counters), under a temporary name until the swap succeeded
  *   rollback  one RENAME TABLE exchanging the tables of the target and of
  *             the previous copy (atomic)
  *   reset     the pristine copy copied into a new staging database, whose
@@ -105,12 +105,17 @@ run_warn(struct my *my, const char *sql, const char *what)
 	return -1;
 }
 
-/* The statements copying c's tables from db from into a new database to. */
+/*
+ * The statements copying c's tables from db from into a new database to:
+ * CREATE TABLE ... LIKE, INSERT ... SELECT, then what LIKE leaves out
+ * (my_keep_extra.c).  0, or a negative code (the error is set).
+ */
 static int
-copy_sql(struct siphon_strbuf *sql, const struct siphon_my_catalog *c, const char *from, const char *to)
+copy_sql(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_catalog *c, const char *from,
+         const char *to)
 {
 	if (siphon_strbuf_puts(sql, MOVE_SETTINGS) != 0 || add_create(sql, to, c) != 0)
-		return -1;
+		return siphon_err_oom(my->ctx);
 	for (int i = 0; i < c->ntables; i++) {
 		const char *t = c->tables[i].name;
 
@@ -119,9 +124,9 @@ copy_sql(struct siphon_strbuf *sql, const struct siphon_my_catalog *c, const cha
 		    siphon_strbuf_puts(sql, ";\nINSERT INTO ") != 0 || siphon_my_qualified(sql, to, t) != 0 ||
 		    siphon_strbuf_puts(sql, " SELECT * FROM ") != 0 || siphon_my_qualified(sql, from, t) != 0 ||
 		    siphon_strbuf_puts(sql, ";\n") != 0)
-			return -1;
+			return siphon_err_oom(my->ctx);
 	}
-	return 0;
+	return my_keep_extras_sql(my, from, to, sql);
 }
 
 /* Why the pulled copy cannot be kept as a pristine copy, or NULL. */
@@ -159,8 +164,10 @@ my_keep_prepare(struct my *my)
 	snprintf(my->pristine_tmp, sizeof(my->pristine_tmp), "%s-p", my->staging);
 	siphon_event_step(my->ctx, "pristine copy");
 	my->pristine_made = 1;
-	if (copy_sql(&sql, &my->cat, my->staging, my->pristine_tmp) != 0) {
-		siphon_log(my->ctx, SIPHON_LOG_WARN, "no pristine copy of \"%s\" is kept: out of memory", my->into);
+	if (copy_sql(my, &sql, &my->cat, my->staging, my->pristine_tmp) != 0) {
+		siphon_log(my->ctx, SIPHON_LOG_WARN, "no pristine copy of \"%s\" is kept: %s", my->into,
+		           siphon_ctx_errmsg(my->ctx));
+		siphon_err_clear(my->ctx);
 	} else if (run_warn(my, siphon_strbuf_str(&sql), "making the pristine copy") == 0) {
 		siphon_strbuf_free(&sql);
 		return;
@@ -398,11 +405,8 @@ reset(struct my *my, const char *pristine)
 	siphon_target_tmpname(my->staging, sizeof(my->staging), "tmp");
 	siphon_event_step(my->ctx, "copy");
 	my->staging_created = 1;
-	if (copy_sql(&sql, &pc, pristine, my->staging) != 0) {
-		r = siphon_err_oom(my->ctx);
-		goto out;
-	}
-	if ((r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "copying the pristine copy")) != 0)
+	if ((r = copy_sql(my, &sql, &pc, pristine, my->staging)) != 0 ||
+	    (r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "copying the pristine copy")) != 0)
 		goto out;
 	siphon_target_tmpname(my->old, sizeof(my->old), "old");
 	siphon_strbuf_reset(&sql);

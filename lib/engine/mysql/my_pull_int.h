@@ -160,6 +160,12 @@ int my_kill_sessions(struct my *my);
  */
 int my_add_renames(struct siphon_strbuf *sql, const struct siphon_my_catalog *c, const char *from,
                    const char *to, int *n);
+/*
+ * my_keep_extra.c: the statements adding to the copy in database to what
+ * CREATE TABLE ... LIKE did not copy from the tables of from (foreign keys,
+ * AUTO_INCREMENT counters).  0, or a negative code (the error is set).
+ */
+int my_keep_extras_sql(struct my *my, const char *from, const char *to, struct siphon_strbuf *sql);
 /* The pristine copy of the staging database, before the swap; a failure is a warning. */
 void my_keep_prepare(struct my *my);
 /* Are the target's old tables (old; exists: is there a target) to be kept as the previous copy? */
