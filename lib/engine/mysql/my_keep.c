@@ -274,8 +274,8 @@ refuse_objects(struct my *my, const struct siphon_my_catalog *c, const char *db,
 	if (c->nobjs == 0)
 		return 0;
 	return siphon_err(my->ctx, SIPHON_ELOCAL,
-	                  "cannot %s \"%s\": \"%s\" has views, routines, triggers or events (%s `%s` first), which MySQL/MariaDB %s moves with the tables not yet; nothing was changed",
-	                  act, my->into, db, siphon_my_kind_word(c->objs[0].kind), c->objs[0].name, act);
+	                  "cannot %s \"%s\": \"%s\" has views, routines, triggers or events (%s `%s` first), which siphon cannot move with MySQL/MariaDB tables yet; drop them, or pull again; nothing was changed",
+	                  act, my->into, db, siphon_my_kind_word(c->objs[0].kind), c->objs[0].name);
 }
 
 /* Busy (exit 9) unless --force, which ends the sessions. */
