@@ -267,24 +267,37 @@ my_keep_describe(const struct my *my, int exists, struct siphon_strbuf *line)
 	return 0;
 }
 
-/* Refuses a database that has objects: they cannot move with the tables yet. */
+/*
+ * What an action needs: the kept copy kc (database kept, an error without
+ * it) and the target cur (*exists: it is there), neither with objects
+ * (they cannot move with the tables yet), the target not in use (busy,
+ * exit 9, unless --force, which ends its sessions).  0 or a negative code.
+ */
 static int
-refuse_objects(struct my *my, const struct siphon_my_catalog *c, const char *db, const char *act)
+list_both(struct my *my, enum siphon_local_action act, const char *kept, struct siphon_my_catalog *kc,
+          struct siphon_my_catalog *cur, int *exists)
 {
-	if (c->nobjs == 0)
-		return 0;
-	return siphon_err(my->ctx, SIPHON_ELOCAL,
-	                  "cannot %s \"%s\": \"%s\" has views, routines, triggers or events (%s `%s` first), which siphon cannot move with MySQL/MariaDB tables yet; drop them, or pull again; nothing was changed",
-	                  act, my->into, db, siphon_my_kind_word(c->objs[0].kind), c->objs[0].name);
-}
-
-/* Busy (exit 9) unless --force, which ends the sessions. */
-static int
-check_busy(struct my *my)
-{
+	static const char *const what[] = {"previous copy", "pristine copy"};
+	static const char *const verb[] = {"roll back to", "reset from"};
+	static const char *const key[] = {"a pull keeps the copy it replaces when keep_previous is on",
+	                                  "a pull keeps one when keep_pristine is on"};
+	const struct siphon_my_catalog *c;
 	char *ids = NULL;
 	int r, n;
 
+	if ((r = my_list_db(my, kept, kc, exists)) != 0)
+		return r;
+	if (!*exists)
+		return siphon_err(my->ctx, SIPHON_ELOCAL, "no %s of \"%s\" to %s (database %s): %s; nothing was changed",
+		                  what[act], my->into, verb[act], kept, key[act]);
+	if ((r = my_list_db(my, my->into, cur, exists)) != 0)
+		return r;
+	for (c = kc; c != NULL; c = c == kc ? cur : NULL)
+		if (c->nobjs > 0)
+			return siphon_err(my->ctx, SIPHON_ELOCAL,
+			                  "cannot %s \"%s\": \"%s\" has views, routines, triggers or events (%s `%s` first), which siphon cannot move with MySQL/MariaDB tables yet; drop them, or pull again; nothing was changed",
+			                  act == SIPHON_LOCAL_ROLLBACK ? "roll back" : "reset", my->into,
+			                  c == kc ? kept : my->into, siphon_my_kind_word(c->objs[0].kind), c->objs[0].name);
 	if ((r = my_target_sessions(my, &n, &ids)) != 0)
 		return r;
 	free(ids);
@@ -325,18 +338,7 @@ rollback(struct my *my, const char *prev)
 	char tmp[64];
 	int r, exists, n = 0;
 
-	if ((r = my_list_db(my, prev, &pc, &exists)) != 0)
-		goto out;
-	if (!exists) {
-		r = siphon_err(my->ctx, SIPHON_ELOCAL,
-		               "no previous copy of \"%s\" to roll back to (database %s): a pull keeps the copy it replaces when keep_previous is on; nothing was changed",
-		               my->into, prev);
-		goto out;
-	}
-	if ((r = my_list_db(my, my->into, &cur, &exists)) != 0 ||
-	    (r = refuse_objects(my, &pc, prev, "roll back")) != 0 ||
-	    (r = refuse_objects(my, &cur, my->into, "roll back")) != 0 ||
-	    (r = check_busy(my)) != 0)
+	if ((r = list_both(my, SIPHON_LOCAL_ROLLBACK, prev, &pc, &cur, &exists)) != 0)
 		goto out;
 	siphon_target_tmpname(tmp, sizeof(tmp), "old");
 	if (siphon_strbuf_puts(&sql, MOVE_SETTINGS) != 0 || add_create(&sql, tmp, &pc) != 0 ||
@@ -390,16 +392,7 @@ reset(struct my *my, const char *pristine)
 	struct siphon_strbuf sql = {0};
 	int r, exists, n = 0;
 
-	if ((r = my_list_db(my, pristine, &pc, &exists)) != 0)
-		goto out;
-	if (!exists) {
-		r = siphon_err(my->ctx, SIPHON_ELOCAL,
-		               "no pristine copy of \"%s\" to reset from (database %s): a pull keeps one when keep_pristine is on; nothing was changed",
-		               my->into, pristine);
-		goto out;
-	}
-	if ((r = my_list_db(my, my->into, &cur, &exists)) != 0 ||
-	    (r = refuse_objects(my, &cur, my->into, "reset")) != 0 || (r = check_busy(my)) != 0 ||
+	if ((r = list_both(my, SIPHON_LOCAL_RESET, pristine, &pc, &cur, &exists)) != 0 ||
 	    (r = siphon_target_check_disk(&my->eng->target, db_bytes(my, pristine))) != 0)
 		goto out;
 	siphon_target_tmpname(my->staging, sizeof(my->staging), "tmp");

@@ -32,17 +32,6 @@ is_rule(const char *s)
 	return 0;
 }
 
-static int
-is_digits(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 /* The foreign key in f, ended, onto sql; f emptied.  0 or -1. */
 static int
 flush_fk(struct fk *f, struct siphon_strbuf *sql)
@@ -140,7 +129,8 @@ my_keep_extras_sql(struct my *my, const char *from, const char *to, struct sipho
 		if (n == NFIELDS && strcmp(v[0], "F") == 0 && is_rule(v[7]) && is_rule(v[8])) {
 			if (add_fk_row(&f, v, from, to, sql) != 0)
 				goto oom;
-		} else if (n == 3 && strcmp(v[0], "A") == 0 && is_digits(v[2])) {
+		} else if (n == 3 && strcmp(v[0], "A") == 0 && v[2][0] != '\0' &&
+		           strspn(v[2], "0123456789") == strlen(v[2])) {
 			if (siphon_strbuf_puts(sql, "ALTER TABLE ") != 0 || siphon_my_qualified(sql, to, v[1]) != 0 ||
 			    siphon_strbuf_printf(sql, " AUTO_INCREMENT = %s;\n", v[2]) != 0)
 				goto oom;
