@@ -112,10 +112,18 @@ _h_my_client() { # SOCK ARGS...
 srv_my() { _h_my_client "$SIPHON_IT_MY_SRV_SOCK" "$@"; }
 ws_my() { _h_my_client "$SIPHON_IT_MY_WS_SOCK" "$@"; }
 
+# The copies a pull keeps for rollback and reset (siphon_prev_*, siphon_pristine_*) are listed
+# apart: ws_my_kept_dbs.
 _h_my_dbs_sql="SELECT SCHEMA_NAME FROM information_schema.SCHEMATA
   WHERE SCHEMA_NAME NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')
+  AND SCHEMA_NAME NOT LIKE 'siphon\\_prev\\_%' AND SCHEMA_NAME NOT LIKE 'siphon\\_pristine\\_%'
   ORDER BY CAST(SCHEMA_NAME AS BINARY)"
 ws_my_dbs() { ws_my -N -B -r -e "$_h_my_dbs_sql"; }
+ws_my_kept_dbs() {
+	ws_my -N -B -r -e "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA
+	  WHERE SCHEMA_NAME LIKE 'siphon\\_prev\\_%' OR SCHEMA_NAME LIKE 'siphon\\_pristine\\_%'
+	  ORDER BY CAST(SCHEMA_NAME AS BINARY)"
+}
 
 ws_my_env() {
 	if [ "${SIPHON_IT_MY:-0}" = 1 ]; then

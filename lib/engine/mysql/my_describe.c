@@ -25,7 +25,8 @@ my_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *
 	exists = atoi(out) > 0;
 	if (siphon_strbuf_printf(&line, "the local database \"%s\", %s", my->into,
 	                         exists ? "which exists: its tables are replaced once the copy is complete"
-	                                : "which does not exist yet: it is created") != 0)
+	                                : "which does not exist yet: it is created") != 0 ||
+	    my_keep_describe(my, exists, &line) != 0)
 		goto oom;
 	fn(arg, "target", siphon_strbuf_str(&line));
 	siphon_strbuf_reset(&stage);

@@ -34,5 +34,6 @@ const struct siphon_engine_ops siphon_engine_mysql = {
 	.explain = my_explain,
 	.doctor = my_doctor,
 	.describe = my_describe,
+	.local_op = my_local_op,
 	.probe_tools = "mariadb mysql",
 };

@@ -14,6 +14,7 @@
  */
 #include "engine/mysql/my_pull_int.h"
 
+#include "engine/keepname.h"
 #include "engine/mysql/my_sql.h"
 #include "util/clock.h"
 #include "util/ctx.h"
@@ -272,7 +273,7 @@ my_check(struct siphon_run *eng, void *st)
 	free(ids);
 	if ((r = siphon_target_check_busy(&eng->target, my->into, n, my->o->force)) != 0)
 		return r;
-	return siphon_target_check_disk(&eng->target, my->cat.total_bytes);
+	return siphon_keep_check_disk(&eng->target, my->cat.total_bytes, my->o->keep_pristine, &my->no_pristine);
 }
 
 int
@@ -339,6 +340,7 @@ my_cleanup(struct siphon_run *eng, void *st)
 	(void)eng;
 	if (my->loop != NULL)
 		cleanup(my);
+	my_keep_abort(my);
 	free(my->colmap);
 	my_local_clear(&my->local);
 	siphon_my_catalog_clear(&my->cat);

@@ -6,6 +6,7 @@
  *   my_workers.c  the data sessions and how they get one snapshot
  *   my_local.c    the local client: checks, staging database, loaders
  *   my_swap.c     views, routines, triggers, events; the swap
+ *   my_keep.c     the copies kept for rollback and reset; those commands
  *   my_pull.c     the order of the steps, and cleanup
  */
 #ifndef SIPHON_MY_PULL_INT_H
@@ -57,6 +58,9 @@ struct my {
 	char staging[64];
 	int staging_created;
 	char old[64];
+	int no_pristine;              /* keep-pristine, but no room for it */
+	char pristine_tmp[72];        /* the pristine copy until the swap succeeded */
+	int pristine_made;
 
 	struct siphon_rstream *ctl;
 	struct siphon_strbuf ctl_out;
@@ -143,6 +147,37 @@ int my_swap(struct my *my);
  * only what siphon_my_check_replay() accepts.  0 or EVERSION (error set).
  */
 int my_replay_check(struct my *my, const struct siphon_my_object *o, const char *stmt);
+
+/* What db holds on the local server (tables, objects by name); *exists when it is there. */
+int my_list_db(struct my *my, const char *db, struct siphon_my_catalog *c, int *exists);
+/* Ends the other sessions on the target (--force). */
+int my_kill_sessions(struct my *my);
+
+/* my_keep.c */
+/*
+ * Appends ", from.t TO to.t" for c's tables (the first after "RENAME TABLE "),
+ * counting them in *n.  0, or -1 (out of memory).
+ */
+int my_add_renames(struct siphon_strbuf *sql, const struct siphon_my_catalog *c, const char *from,
+                   const char *to, int *n);
+/*
+ * my_keep_extra.c: the statements adding to the copy in database to what
+ * CREATE TABLE ... LIKE did not copy from the tables of from (foreign keys,
+ * AUTO_INCREMENT counters).  0, or a negative code (the error is set).
+ */
+int my_keep_extras_sql(struct my *my, const char *from, const char *to, struct siphon_strbuf *sql);
+/* The pristine copy of the staging database, before the swap; a failure is a warning. */
+void my_keep_prepare(struct my *my);
+/* Are the target's old tables (old; exists: is there a target) to be kept as the previous copy? */
+int my_keep_old(struct my *my, const struct siphon_my_catalog *old, int exists);
+/* After a swap that succeeded: the older kept copies go, the new ones get their names. */
+void my_keep_after(struct my *my, const struct siphon_my_catalog *old, int exists, int keep_old);
+/* A pristine copy not yet named (the swap failed) is dropped. */
+void my_keep_abort(struct my *my);
+/* The plan's words on what the pull keeps (exists: the target is there). */
+int my_keep_describe(const struct my *my, int exists, struct siphon_strbuf *line);
+/* `rollback`, `reset` (ops->local_op). */
+int my_local_op(struct siphon_run *run, void *st, enum siphon_local_action act, int check_only);
 
 /* `doctor`: the local create finding (ops->doctor). */
 void my_doctor(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg);

@@ -12,7 +12,8 @@
  *   3. RENAME TABLE old -> siphon_old_*, new -> target        | not atomic as
  *   4. the target's old views, routines, events are dropped   | a whole: the
  *   5. the new routines, views, triggers and events are made  / moment 2-5
- *   6. siphon_old_* and the staging database are dropped
+ *   6. siphon_old_* and the staging database are dropped (or the old
+ *      tables kept as the previous copy: my_keep.c)
  * Between 2 and 5 (a few milliseconds, one local session) a client of the
  * target can find its old tables without triggers, or the new tables before
  * their views and triggers exist.
@@ -210,9 +211,9 @@ out:
 	return r;
 }
 
-/* What the target holds now (tables and objects), if it exists. */
-static int
-list_target(struct my *my, struct siphon_my_catalog *old, int *exists)
+/* What db holds now on the local server (tables and objects), if it exists. */
+int
+my_list_db(struct my *my, const char *db, struct siphon_my_catalog *old, int *exists)
 {
 	struct siphon_strbuf q = {0}, lit = {0};
 	char *out = NULL;
@@ -220,7 +221,7 @@ list_target(struct my *my, struct siphon_my_catalog *old, int *exists)
 	int r;
 
 	*exists = 0;
-	if (siphon_my_literal(&lit, my->into) != 0)
+	if (siphon_my_literal(&lit, db) != 0)
 		goto oom;
 	L = siphon_strbuf_str(&lit);
 	if (siphon_strbuf_printf(&q,
@@ -241,7 +242,7 @@ list_target(struct my *my, struct siphon_my_catalog *old, int *exists)
 	if (r == -1)
 		goto oom;
 	if (r != 0)
-		r = siphon_err(my->ctx, SIPHON_ELOCAL, "unexpected output listing the local database \"%s\"", my->into);
+		r = siphon_err(my->ctx, SIPHON_ELOCAL, "unexpected output listing the local database \"%s\"", db);
 	*exists = old->have_db;
 	goto out;
 oom:
@@ -254,8 +255,8 @@ out:
 }
 
 /* Ends the other sessions on the target (--force). */
-static int
-kill_sessions(struct my *my)
+int
+my_kill_sessions(struct my *my)
 {
 	struct siphon_strbuf kills = {0};
 	char *out = NULL, *p, *id;
@@ -375,7 +376,7 @@ read_target(struct my *my, struct siphon_my_catalog *old, int *exists)
 	char *out = NULL;
 	int r;
 
-	if ((r = list_target(my, old, exists)) != 0 || !*exists || old->nobjs == 0)
+	if ((r = my_list_db(my, my->into, old, exists)) != 0 || !*exists || old->nobjs == 0)
 		return r;
 	if (siphon_strbuf_puts(&q, "USE ") != 0 || siphon_my_ident(&q, my->into) != 0 ||
 	    siphon_strbuf_puts(&q, ";\n") != 0) {
@@ -412,7 +413,7 @@ my_swap(struct my *my)
 {
 	struct siphon_my_catalog old = {0};
 	struct siphon_strbuf sql = {0}, defaults = {0};
-	int r, exists, i, n, definers, nobj;
+	int r, exists, i, n, definers, nobj, keep_old;
 
 	/* 1. Every object once in the staging database: proof that each works here. */
 	if ((definers = objects_sql(my, &my->cat, my->staging, OBJ_ALL, 1, &sql)) < 0) {
@@ -432,8 +433,11 @@ my_swap(struct my *my)
 	/* Read while the staging database still has the tables: DEFAULT NEXTVAL(...). */
 	if ((r = my_sequence_defaults_sql(my, &defaults)) != 0)
 		goto out;
-	if (my->o->force && (r = kill_sessions(my)) != 0)
+	if (my->o->force && (r = my_kill_sessions(my)) != 0)
 		goto out;
+	/* Before the swap, while the staging database is still whole. */
+	my_keep_prepare(my);
+	keep_old = my_keep_old(my, &old, exists);
 	snprintf(my->old, sizeof(my->old), "siphon_old_%s", my->staging + strlen("siphon_tmp_"));
 	siphon_event_step(my->ctx, "swap");
 
@@ -459,19 +463,9 @@ my_swap(struct my *my)
 	    siphon_strbuf_puts(&sql, ";\n") != 0)
 		goto oom;
 	n = 0;
-	for (i = 0; i < old.ntables; i++, n++)
-		if (siphon_strbuf_puts(&sql, n == 0 ? "RENAME TABLE " : ", ") != 0 ||
-		    siphon_my_qualified(&sql, my->into, old.tables[i].name) != 0 ||
-		    siphon_strbuf_puts(&sql, " TO ") != 0 ||
-		    siphon_my_qualified(&sql, my->old, old.tables[i].name) != 0)
-			goto oom;
-	for (i = 0; i < my->cat.ntables; i++, n++)
-		if (siphon_strbuf_puts(&sql, n == 0 ? "RENAME TABLE " : ", ") != 0 ||
-		    siphon_my_qualified(&sql, my->staging, my->cat.tables[i].name) != 0 ||
-		    siphon_strbuf_puts(&sql, " TO ") != 0 ||
-		    siphon_my_qualified(&sql, my->into, my->cat.tables[i].name) != 0)
-			goto oom;
-	if (n > 0 && siphon_strbuf_puts(&sql, ";\n") != 0)
+	if (my_add_renames(&sql, &old, my->into, my->old, &n) != 0 ||
+	    my_add_renames(&sql, &my->cat, my->staging, my->into, &n) != 0 ||
+	    (n > 0 && siphon_strbuf_puts(&sql, ";\n") != 0))
 		goto oom;
 	if ((r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "replacing the local database")) != 0) {
 		r = undo_first(my, &old);
@@ -496,8 +490,10 @@ my_swap(struct my *my)
 		goto oom;
 	if ((r = objects_sql(my, &my->cat, my->into, OBJ_ALL, 1, &sql)) < 0)
 		goto out;
-	if (siphon_strbuf_puts(&sql, "DROP DATABASE ") != 0 ||
-	    siphon_my_ident(&sql, my->old) != 0 || siphon_strbuf_puts(&sql, ";\nDROP DATABASE ") != 0 ||
+	/* The old tables stay in my->old when they are to be kept (my_keep_after). */
+	if ((!keep_old && (siphon_strbuf_puts(&sql, "DROP DATABASE ") != 0 ||
+	                   siphon_my_ident(&sql, my->old) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0)) ||
+	    siphon_strbuf_puts(&sql, "DROP DATABASE ") != 0 ||
 	    siphon_my_ident(&sql, my->staging) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0)
 		goto oom;
 	if (my->ncolmap > 0) {
@@ -517,6 +513,7 @@ my_swap(struct my *my)
 		goto out;
 	}
 	my->staging_created = 0;
+	my_keep_after(my, &old, exists, keep_old);
 	if (definers > 0)
 		siphon_log(my->ctx, SIPHON_LOG_INFO,
 		           "%d view%s, routine%s, trigger%s or event%s named a DEFINER; they now belong to the local user who ran siphon (DEFINER = CURRENT_USER), so they work here",
