@@ -40,7 +40,8 @@ local_run() { # rollback|reset [ARGS...]
 	shift
 	siphon_run "$what" "$(remote_spec rb_a)" --into rb_copy "$@"
 }
-kept() { ws_my_kept_dbs | tr '\n' ' '; }
+# Only this test's copies: other tests of the same harness leave theirs.
+kept() { ws_my_kept_dbs | grep -E '^siphon_(prev|pristine)_rb_copy$' | tr '\n' ' '; }
 
 # Nothing kept yet.
 local_run rollback --engine mysql

@@ -16,7 +16,8 @@ local_run() { # rollback|reset [ARGS...]
 	shift
 	siphon_run "$what" "$(remote_spec app)" --into app_copy "$@"
 }
-kept() { ws_kept_dbs | tr '\n' ' '; }
+# Only this test's copies: other tests of the same harness leave theirs.
+kept() { ws_kept_dbs | grep -E '^siphon_(prev|pristine)_(app_copy|other)$' | tr '\n' ' '; }
 
 # Nothing kept yet.
 local_run rollback
