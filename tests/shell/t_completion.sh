@@ -219,8 +219,8 @@ common()
 	check "$sh" "siphon config set prod engine my" mysql
 	check "$sh" "siphon config set prod identity id_" id_test id_other
 	check "$sh" "siphon config set prod remote_sudo " ""
-	check "$sh" "siphon config unset prod s" ssh ssh-config stall-timeout save
-	check "$sh" "siphon config add prod --s" --ssh --ssh-config --stall-timeout --save
+	check "$sh" "siphon config unset prod s" ssh ssh-config stall-timeout save snapshot-only
+	check "$sh" "siphon config add prod --s" --ssh --ssh-config --stall-timeout --save --snapshot-only
 	check "$sh" "siphon restore s" staging
 	check "$sh" "siphon config add " ""
 	check "$sh" "siphon config add prod --engine s" sqlite
