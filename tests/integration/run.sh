@@ -60,9 +60,8 @@ fi
 
 # The order a queue hands tests out: the longest first (seconds under ASan on the 2-core machine),
 # so that no long test starts last; the rest by name.
-long_first="t_proxy_jump t_pull_basic t_my_attack_inject t_pull_replace t_my_pull_basic t_pg_objects
-t_deadman_server t_my_objects t_hostile_name t_fail_stall t_deadman_pg t_deadman_my t_heartbeat_live
-t_my_types t_doctor t_profiles"
+long_first="t_resume_cut t_proxy_jump t_pg_rollback t_pull_basic t_my_attack_inject t_pooler t_heartbeat_live t_pull_replace
+t_resume_sqlite t_ssh_config t_my_rollback t_my_consistency t_my_lock_modes t_pg_attack t_deadman_my t_deadman_pg"
 
 # run_tests LOGDIR RESULTS TEST...: runs each test against the harness this shell started, printing
 # one line each; appends "pass|fail|skip NAME" to RESULTS.
