@@ -772,3 +772,13 @@ cli_schedule_args_parse(struct cli_schedule_args *sa, int argc, char **argv, cha
 	snprintf(sa->when, sizeof(sa->when), "%s", sa->hourly ? "@hourly" : sa->cron);
 	return 0;
 }
+
+enum siphon_log_level
+cli_pull_log_level(const struct cli_pull_args *pa)
+{
+	if (pa->quiet)
+		return SIPHON_LOG_WARN;
+	if (pa->verbose)
+		return SIPHON_LOG_DEBUG;
+	return SIPHON_LOG_INFO;
+}

@@ -192,4 +192,7 @@ int cli_target_parse(const char *spec, struct cli_target *t, char *err,
                      size_t errcap);
 void cli_target_free(struct cli_target *t);
 
+/* The log level -q and -v ask for (info without either). */
+enum siphon_log_level cli_pull_log_level(const struct cli_pull_args *pa);
+
 #endif

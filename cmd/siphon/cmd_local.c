@@ -88,8 +88,7 @@ cli_cmd_local(int argc, char **argv, const char *main_config)
 		goto out;
 	}
 	view_open = 1;
-	siphon_ctx_set_log(ctx, cli_progress_log, &view,
-	                   pa.quiet ? SIPHON_LOG_WARN : pa.verbose ? SIPHON_LOG_DEBUG : SIPHON_LOG_INFO);
+	siphon_ctx_set_log(ctx, cli_progress_log, &view, cli_pull_log_level(&pa));
 	if ((cancel_fd = cli_signals_install(pa.quiet)) < 0) {
 		fprintf(stderr, "siphon: cannot set up signal handling: %s\n", strerror(errno));
 		code = CLI_EXIT_INTERNAL;

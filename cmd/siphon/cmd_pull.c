@@ -21,16 +21,6 @@
 #include <string.h>
 #include <time.h>
 
-static enum siphon_log_level
-log_level(const struct cli_pull_args *pa)
-{
-	if (pa->quiet)
-		return SIPHON_LOG_WARN;
-	if (pa->verbose)
-		return SIPHON_LOG_DEBUG;
-	return SIPHON_LOG_INFO;
-}
-
 struct plan_out {
 	char target[1024];   /* host:dbname, for the heading */
 };
@@ -163,7 +153,7 @@ run_command(int argc, char **argv, enum mode mode, const char *main_config)
 	}
 	view_open = 1;
 	/* doctor's checklist says what the progress lines would. */
-	level = mode == MODE_DOCTOR && !pa.verbose ? SIPHON_LOG_WARN : log_level(&pa);
+	level = mode == MODE_DOCTOR && !pa.verbose ? SIPHON_LOG_WARN : cli_pull_log_level(&pa);
 	cli_runlog_init(&rl, &view, level, pa.opts);
 	if ((cancel_fd = cli_signals_install(cli_progress_signals_quiet(&view, pa.quiet))) < 0) {
 		fprintf(stderr, "siphon: cannot set up signal handling: %s\n",
