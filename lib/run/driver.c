@@ -489,7 +489,8 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 		return r;
 	snprintf(d->run.plan.codec, sizeof(d->run.plan.codec), "%s", d->run.codec_name);
 	if (d->req->plan_only) {
-		if (d->req->doctor && ops->doctor != NULL && d->req->check_fn != NULL)
+		/* --snapshot-only creates nothing local: no "create" finding to ask for. */
+		if (d->req->doctor && ops->doctor != NULL && d->req->check_fn != NULL && !d->o->snapshot_only)
 			ops->doctor(&d->run, d->st, d->req->check_fn, d->req->check_arg);
 		if (d->req->report != NULL)
 			d->req->report(d->req->report_arg, &d->run);
