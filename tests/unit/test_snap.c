@@ -74,6 +74,9 @@ fill(struct siphon_snap_manifest *m)
 	m->instant = 1796000000;
 	m->jobs = 4;
 	assert_int_equal(siphon_snap_manifest_add_opt(m, "remote-pg-opts", "a b"), 0);
+	assert_int_equal(siphon_snap_manifest_set_fact(m, "mysql-history", "no"), 0);
+	assert_int_equal(siphon_snap_manifest_set_fact(m, "mysql-history", "yes"), 0);
+	assert_int_equal(siphon_snap_manifest_set_fact(m, "mysql-sequences", ""), 0);
 	assert_int_equal(siphon_snap_manifest_add_table(m, "public", "t x", 12, 8192), 0);
 	assert_int_equal(siphon_snap_manifest_add_stream(m, 0, "control#0", 1), 0);
 	memset(mb.sha, 0xab, sizeof(mb.sha));
@@ -100,6 +103,11 @@ test_snap_manifest_round_trip(void **state)
 	assert_int_equal(back.instant, 1796000000);
 	assert_int_equal(back.nopts, 1);
 	assert_string_equal(back.opts[0].value, "a b");
+	/* A fact set twice is one fact, the later value; an empty value survives. */
+	assert_int_equal(back.nfacts, 2);
+	assert_string_equal(siphon_snap_manifest_fact(&back, "mysql-history"), "yes");
+	assert_string_equal(siphon_snap_manifest_fact(&back, "mysql-sequences"), "");
+	assert_null(siphon_snap_manifest_fact(&back, "mysql-other"));
 	assert_int_equal(back.ntables, 1);
 	assert_string_equal(back.tables[0].name, "t x");
 	assert_int_equal(back.tables[0].rows, 12);
@@ -131,6 +139,8 @@ test_snap_manifest_refusals(void **state)
 		"siphon-snapshot 1\nstream 0 61 0\nmember 0 0 out 99999999 "
 		"0000000000000000000000000000000000000000000000000000000000000000\nend\n",
 		"siphon-snapshot 1\nwhat 1\nend\n",
+		"siphon-snapshot 1\nfact 61 79\nfact 61 6e\nend\n",  /* a fact twice */
+		"siphon-snapshot 1\nfact 61\nend\n",
 		"siphon-snapshot 1\nengine Post gres\nend\n",
 		"siphon-snapshot 1\nend\n",                            /* nothing in it */
 	};
