@@ -190,6 +190,15 @@ int siphon_snapw_commit(struct siphon_snapw *w, const char *name, char *final, s
 const char *siphon_snapw_dir(const struct siphon_snapw *w);
 /* Bytes written so far. */
 uint64_t siphon_snapw_bytes(const struct siphon_snapw *w);
+/*
+ * Gives the snapshot up before its pull ends (a resumed pull: its streams
+ * came over two sessions, which a restore cannot replay): the temporary
+ * file is removed now, later bytes of attached streams are ignored, and
+ * siphon_snapw_commit refuses.  Idempotent.
+ */
+void siphon_snapw_drop(struct siphon_snapw *w);
+/* Was it given up? */
+int siphon_snapw_dropped(const struct siphon_snapw *w);
 /* Removes the temporary file unless committed, and frees.  NULL-safe. */
 void siphon_snapw_free(struct siphon_snapw *w);
 

@@ -309,6 +309,35 @@ test_snap_uncommitted_leaves_nothing(void **state)
 	siphon_ctx_free(ctx);
 }
 
+/* Dropped mid-pull (a resumed pull): the file goes at once, later bytes are ignored, no commit. */
+static void
+test_snap_dropped_leaves_nothing(void **state)
+{
+	struct siphon_ctx *ctx = NULL;
+	struct siphon_snapw *w = NULL;
+	struct siphon_rstream a;
+	char dir[] = "/tmp/siphon-test-snap.XXXXXX", cmd[128], final[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
+	assert_int_equal(siphon_snapw_open(&w, ctx, dir), 0);
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(siphon_snapw_attach(w, &a, "x"), 0);
+	assert_int_equal(a.tap(a.tap_arg, 0, (const unsigned char *)"abc", 3), 0);
+	assert_int_equal(siphon_snapw_dropped(w), 0);
+	siphon_snapw_drop(w);
+	siphon_snapw_drop(w);
+	assert_int_equal(siphon_snapw_dropped(w), 1);
+	snprintf(cmd, sizeof(cmd), "rmdir '%s'", dir);
+	assert_int_equal(system(cmd), 0);     /* empty already */
+	assert_int_equal(a.tap(a.tap_arg, 0, (const unsigned char *)"def", 3), 0);
+	assert_int_equal(a.tap(a.tap_arg, 2, NULL, 0), 0);
+	assert_int_not_equal(siphon_snapw_commit(w, "x.siphon.tar", final, sizeof(final)), 0);
+	siphon_snapw_free(w);
+	siphon_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -319,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_snap_manifest_refusals),
 		cmocka_unit_test(test_snap_write_read_replay),
 		cmocka_unit_test(test_snap_uncommitted_leaves_nothing),
+		cmocka_unit_test(test_snap_dropped_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
