@@ -2,7 +2,7 @@
 # needs-real-siphon
 # keep_previous, keep_pristine, `siphon rollback` and `siphon reset` for MariaDB databases with views,
 # procedures, functions, triggers and events (awkward names, a view on a view whose name sorts first,
-# an ENABLED event). Two sources with different objects are pulled one after the other into one
+# an ENABLED event, a database comment). Two sources with different objects are pulled one after the other into one
 # local database with an awkward name: the kept copies hold their objects (compared with their
 # sources: objects and rows, every event DISABLED); rollback, rollback again, reset after wrecking
 # the objects and rows, each compared with its source and the objects run; a busy target refused
@@ -20,6 +20,7 @@ for db in "$one" "$two"; do
 		it_fail "create $db on the server"
 	harness_on_exit "srv_my -e $(printf '%q' "DROP DATABASE IF EXISTS $(my_ident "$db")")"
 done
+srv_my -e "ALTER DATABASE $(my_ident "$one") COMMENT 'it''s \"one\"; kept too'" || it_fail "comment $one"
 srv_my -D "$one" <<-'SQL' || it_fail "fill $one"
 	CREATE TABLE `ord ers` (id INT AUTO_INCREMENT PRIMARY KEY, amt DECIMAL(10,2) NOT NULL);
 	CREATE TABLE `log;t` (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(60) NOT NULL);

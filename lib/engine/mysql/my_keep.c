@@ -77,28 +77,45 @@ add_drop(struct siphon_strbuf *sql, const char *db)
 	return 0;
 }
 
-/* "CREATE DATABASE db CHARACTER SET ... COLLATE ...;" with c's settings. */
+/* Does c know settings of its database (character set and collation; MariaDB's comment)? */
 static int
-add_create(struct siphon_strbuf *sql, const char *db, const struct siphon_my_catalog *c)
+has_settings(const struct my *my, const struct siphon_my_catalog *c)
 {
-	if (siphon_strbuf_puts(sql, "CREATE DATABASE ") != 0 || siphon_my_ident(sql, db) != 0)
-		return -1;
+	return (siphon_my_plain_name(c->db_charset) && siphon_my_plain_name(c->db_collation)) ||
+	       (my->local.mariadb && c->db_comment != NULL);
+}
+
+/* " CHARACTER SET ... COLLATE ..." and " COMMENT = ..." with c's settings (those known), and ";\n". */
+static int
+add_settings(const struct my *my, struct siphon_strbuf *sql, const struct siphon_my_catalog *c)
+{
 	if (siphon_my_plain_name(c->db_charset) && siphon_my_plain_name(c->db_collation) &&
 	    siphon_strbuf_printf(sql, " CHARACTER SET %s COLLATE %s", c->db_charset, c->db_collation) != 0)
+		return -1;
+	if (my->local.mariadb && c->db_comment != NULL &&
+	    (siphon_strbuf_puts(sql, " COMMENT = ") != 0 || siphon_my_string(sql, c->db_comment) != 0))
 		return -1;
 	return siphon_strbuf_puts(sql, ";\n");
 }
 
-/* "ALTER DATABASE db CHARACTER SET ... COLLATE ...;" with c's settings (nothing without them). */
+/* "CREATE DATABASE db ...;" with c's settings. */
 static int
-add_alter(struct siphon_strbuf *sql, const char *db, const struct siphon_my_catalog *c)
+add_create(const struct my *my, struct siphon_strbuf *sql, const char *db, const struct siphon_my_catalog *c)
 {
-	if (!siphon_my_plain_name(c->db_charset) || !siphon_my_plain_name(c->db_collation))
-		return 0;
-	if (siphon_strbuf_puts(sql, "ALTER DATABASE ") != 0 || siphon_my_ident(sql, db) != 0 ||
-	    siphon_strbuf_printf(sql, " CHARACTER SET %s COLLATE %s;\n", c->db_charset, c->db_collation) != 0)
+	if (siphon_strbuf_puts(sql, "CREATE DATABASE ") != 0 || siphon_my_ident(sql, db) != 0)
 		return -1;
-	return 0;
+	return add_settings(my, sql, c);
+}
+
+/* "ALTER DATABASE db ...;" with c's settings (nothing without them). */
+static int
+add_alter(const struct my *my, struct siphon_strbuf *sql, const char *db, const struct siphon_my_catalog *c)
+{
+	if (!has_settings(my, c))
+		return 0;
+	if (siphon_strbuf_puts(sql, "ALTER DATABASE ") != 0 || siphon_my_ident(sql, db) != 0)
+		return -1;
+	return add_settings(my, sql, c);
 }
 
 /* Runs sql; a failure is a warning naming what stays where.  0 or -1. */
@@ -122,7 +139,7 @@ static int
 copy_sql(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_catalog *c, const char *from,
          const char *to)
 {
-	if (siphon_strbuf_puts(sql, MOVE_SETTINGS) != 0 || add_create(sql, to, c) != 0)
+	if (siphon_strbuf_puts(sql, MOVE_SETTINGS) != 0 || add_create(my, sql, to, c) != 0)
 		return siphon_err_oom(my->ctx);
 	for (int i = 0; i < c->ntables; i++) {
 		const char *t = c->tables[i].name;
@@ -243,7 +260,7 @@ move_db(struct my *my, const struct siphon_my_catalog *c, const char *from, cons
 	int n = 0, r = -1;
 
 	if (siphon_strbuf_puts(&sql, MOVE_SETTINGS) == 0 && add_drop(&sql, to) == 0 &&
-	    add_create(&sql, to, c) == 0 && my_add_renames(&sql, c, from, to, &n) == 0 &&
+	    add_create(my, &sql, to, c) == 0 && my_add_renames(&sql, c, from, to, &n) == 0 &&
 	    (n == 0 || siphon_strbuf_puts(&sql, ";\n") == 0) && add_drop(&sql, from) == 0)
 		r = run_warn(my, siphon_strbuf_str(&sql), what);
 	siphon_strbuf_free(&sql);
@@ -441,8 +458,8 @@ exchange(struct my *my, enum siphon_local_action act, const char *in, const stru
 	struct siphon_strbuf sql = {0}, undo = {0};
 	int rb = act == SIPHON_LOCAL_ROLLBACK, r, n = 0;
 
-	if (siphon_strbuf_puts(&sql, MOVE_SETTINGS) != 0 || add_create(&sql, tmp, ic) != 0 ||
-	    (!exists && add_create(&sql, my->into, ic) != 0) ||
+	if (siphon_strbuf_puts(&sql, MOVE_SETTINGS) != 0 || add_create(my, &sql, tmp, ic) != 0 ||
+	    (!exists && add_create(my, &sql, my->into, ic) != 0) ||
 	    my_drop_objects_sql(cur, my->into, MY_OBJ_TRIGGERS | MY_OBJ_VIEWS, &sql) != 0 ||
 	    (rb && my_drop_objects_sql(ic, in, MY_OBJ_TRIGGERS | MY_OBJ_VIEWS, &sql) != 0) ||
 	    my_add_renames(&sql, cur, my->into, tmp, &n) != 0 ||
@@ -465,10 +482,10 @@ exchange(struct my *my, enum siphon_local_action act, const char *in, const stru
 	siphon_strbuf_reset(&sql);
 	if (siphon_strbuf_puts(&sql, MOVE_SETTINGS) != 0 || add_drop(&sql, tmp) != 0 ||
 	    my_drop_objects_sql(cur, my->into, MY_OBJ_ROUTINES | MY_OBJ_EVENTS, &sql) != 0 ||
-	    add_alter(&sql, my->into, ic) != 0)
+	    add_alter(my, &sql, my->into, ic) != 0)
 		goto oom;
 	if (rb && (my_drop_objects_sql(ic, in, MY_OBJ_ROUTINES | MY_OBJ_EVENTS, &sql) != 0 ||
-	           (exists ? add_alter(&sql, in, cur) : add_drop(&sql, in)) != 0))
+	           (exists ? add_alter(my, &sql, in, cur) : add_drop(&sql, in)) != 0))
 		goto oom;
 	if ((r = my_objects_sql(my, ic, my->into, MY_OBJ_ALL, MY_OBJ_AS_IS, &sql)) < 0 ||
 	    (rb && exists && (r = my_objects_sql(my, cur, in, MY_OBJ_ALL, MY_OBJ_KEPT, &sql)) < 0))

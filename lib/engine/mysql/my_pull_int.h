@@ -171,8 +171,8 @@ int my_objects_sql(struct my *my, const struct siphon_my_catalog *c, const char 
 /* Appends "DROP KIND IF EXISTS `db`.`name`;" for c's objects of the given kinds.  0 or -1. */
 int my_drop_objects_sql(const struct siphon_my_catalog *c, const char *db, int kinds, struct siphon_strbuf *sql);
 /*
- * What db holds (my_list_db) and the definitions of its objects of the
- * given kinds (SHOW CREATE in db: references to db itself are left
+ * What db holds (my_list_db), its comment (MariaDB), and the definitions
+ * of its objects of the given kinds (SHOW CREATE in db: references to db itself are left
  * unqualified, so a definition can be made in another database).  One that
  * could not be read keeps a NULL create.
  */

@@ -369,9 +369,13 @@ my_read_objects(struct my *my, const char *db, struct siphon_my_catalog *c, int 
 	char *out = NULL;
 	int r;
 
-	if ((r = my_list_db(my, db, c, exists)) != 0 || !*exists || c->nobjs == 0)
+	if ((r = my_list_db(my, db, c, exists)) != 0 || !*exists || (c->nobjs == 0 && !my->local.mariadb))
 		return r;
-	if (siphon_strbuf_puts(&q, "USE ") != 0 || siphon_my_ident(&q, db) != 0 ||
+	/* MariaDB's schema comment: a kept copy has it too. */
+	if ((my->local.mariadb &&
+	     (siphon_strbuf_puts(&q, "SELECT 'DC', HEX(SCHEMA_COMMENT) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ") != 0 ||
+	      siphon_my_literal(&q, db) != 0 || siphon_strbuf_puts(&q, ";\n") != 0)) ||
+	    siphon_strbuf_puts(&q, "USE ") != 0 || siphon_my_ident(&q, db) != 0 ||
 	    siphon_strbuf_puts(&q, ";\n") != 0) {
 		r = siphon_err_oom(my->ctx);
 		goto out;
