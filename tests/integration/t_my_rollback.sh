@@ -6,8 +6,8 @@
 # back (compared with the source), a second rollback returns to rb_b; reset after wrecking the copy
 # gives rb_b again; both are refused while a client holds the database (exit 9, unchanged) and work
 # with --force; a replaced copy with a view is kept with it, the fixture's copy (every kind of
-# object) is kept and rolled back to with its objects working, and a pulled database with generated
-# columns keeps no pristine copy (a note); keep_previous=no and keep_pristine=no keep nothing.
+# object, generated and invisible columns) has its pristine twin, is kept and rolled back to with its
+# objects working; keep_previous=no and keep_pristine=no keep nothing.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/my_lib.sh"
 harness_start || exit 1
@@ -113,14 +113,15 @@ local_run rollback
 assert_rc 0 "rollback back to the last pull"
 assert_same_my rb_b rb_copy --no-cache
 
-# A replaced copy with a view is kept with it; a pulled one with generated columns has no pristine twin.
+# A replaced copy with a view is kept with it; the fixture's copy has its pristine twin.
 ws_my -D rb_copy -e 'CREATE VIEW v_parent AS SELECT id FROM parent' || it_fail "create a view in rb_copy"
 src=$SIPHON_IT_MY_SRC_DB
 my_pull "$src" --into rb_copy -j 2
 assert_rc 0 "a pull of a database with objects over a copy with a view"
 assert_same_my "$src" rb_copy --definer-of root@localhost
-assert_stderr_contains "no pristine copy of \"rb_copy\" is kept (siphon reset will not be possible): it has generated columns"
-[ "$(kept)" = "siphon_prev_rb_copy " ] || it_fail "kept after a pull with objects: $(kept)"
+[ "$(kept)" = "siphon_prev_rb_copy siphon_pristine_rb_copy " ] || it_fail "kept after a pull with objects: $(kept)"
+# The pristine twin of the fixture: every kind of object, generated and invisible columns.
+assert_same_my "$src" siphon_pristine_rb_copy --definer-of root@localhost
 [ "$(ws_my -N -B -e "SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'siphon_prev_rb_copy' AND TABLE_NAME = 'v_parent'")" = 1 ] ||
 	it_fail "the replaced copy was kept without its view"
 

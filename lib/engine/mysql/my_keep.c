@@ -131,6 +131,25 @@ run_warn(struct my *my, const char *sql, const char *what)
 }
 
 /*
+ * " (`a`, `b`)" (paren) or " `a`, `b`": t's stored columns by name, for
+ * INSERT ... SELECT.  SELECT * would leave out MariaDB's INVISIBLE
+ * columns, and a generated column cannot be given a value.  0 or -1.
+ */
+static int
+add_columns(struct siphon_strbuf *sql, const struct siphon_my_table *t, int paren)
+{
+	int n = 0;
+
+	if (siphon_strbuf_puts(sql, paren ? " (" : " ") != 0)
+		return -1;
+	for (int k = 0; k < t->ncols; k++)
+		if (!t->cols[k].generated &&
+		    ((n++ > 0 && siphon_strbuf_puts(sql, ", ") != 0) || siphon_my_ident(sql, t->cols[k].name) != 0))
+			return -1;
+	return paren ? siphon_strbuf_puts(sql, ")") : 0;
+}
+
+/*
  * The statements copying c's tables from db from into a new database to:
  * CREATE TABLE ... LIKE, INSERT ... SELECT, then what LIKE leaves out
  * (my_keep_extra.c).  0, or a negative code (the error is set).
@@ -147,8 +166,9 @@ copy_sql(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_catalo
 		if (siphon_strbuf_puts(sql, "CREATE TABLE ") != 0 || siphon_my_qualified(sql, to, t) != 0 ||
 		    siphon_strbuf_puts(sql, " LIKE ") != 0 || siphon_my_qualified(sql, from, t) != 0 ||
 		    siphon_strbuf_puts(sql, ";\nINSERT INTO ") != 0 || siphon_my_qualified(sql, to, t) != 0 ||
-		    siphon_strbuf_puts(sql, " SELECT * FROM ") != 0 || siphon_my_qualified(sql, from, t) != 0 ||
-		    siphon_strbuf_puts(sql, ";\n") != 0)
+		    add_columns(sql, &c->tables[i], 1) != 0 || siphon_strbuf_puts(sql, " SELECT") != 0 ||
+		    add_columns(sql, &c->tables[i], 0) != 0 || siphon_strbuf_puts(sql, " FROM ") != 0 ||
+		    siphon_my_qualified(sql, from, t) != 0 || siphon_strbuf_puts(sql, ";\n") != 0)
 			return siphon_err_oom(my->ctx);
 	}
 	return my_keep_extras_sql(my, from, to, sql);
@@ -163,9 +183,6 @@ no_pristine_why(const struct my *my)
 
 		if (t->sequence || t->versioned)
 			return "it has sequences or system-versioned tables, which INSERT ... SELECT does not copy faithfully";
-		for (int k = 0; k < t->ncols; k++)
-			if (t->cols[k].generated)
-				return "it has generated columns, which INSERT ... SELECT * cannot fill";
 	}
 	return NULL;
 }

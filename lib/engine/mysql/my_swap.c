@@ -224,12 +224,15 @@ my_list_db(struct my *my, const char *db, struct siphon_my_catalog *old, int *ex
 	        " FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s;\n"
 	        "SELECT 'T', HEX(TABLE_NAME), TABLE_TYPE, '', 'YES', 0, 0 FROM information_schema.TABLES"
 	        " WHERE TABLE_SCHEMA = %s;\n"
+	        "SELECT 'C', HEX(TABLE_NAME), HEX(COLUMN_NAME), IS_NULLABLE, DATA_TYPE,"
+	        " (EXTRA LIKE '%%GENERATED%%' AND EXTRA NOT LIKE '%%DEFAULT_GENERATED%%')"
+	        " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s ORDER BY TABLE_NAME, ORDINAL_POSITION;\n"
 	        "SELECT 'V', HEX(TABLE_NAME) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = %s;\n"
 	        "SELECT 'R', HEX(TRIGGER_NAME), HEX(EVENT_OBJECT_TABLE) FROM information_schema.TRIGGERS"
 	        " WHERE TRIGGER_SCHEMA = %s;\n"
 	        "SELECT 'P', ROUTINE_TYPE, HEX(ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = %s;\n"
 	        "SELECT 'E', HEX(EVENT_NAME) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = %s;\n",
-	        L, L, L, L, L, L) != 0)
+	        L, L, L, L, L, L, L) != 0)
 		goto oom;
 	if ((r = my_local_sql(my, siphon_strbuf_str(&q), &out, "reading the local database")) != 0)
 		goto out;
