@@ -5,7 +5,8 @@
 # an ENABLED event, a database comment). Two sources with different objects are pulled one after the other into one
 # local database with an awkward name: the kept copies hold their objects (compared with their
 # sources: objects and rows, every event DISABLED); rollback, rollback again, reset after wrecking
-# the objects and rows, each compared with its source and the objects run; a busy target refused
+# the objects and rows, each compared with its source and the objects run; a rollback that meets a
+# lock half-way (after dropping a trigger) gives up with everything as it was; a busy target refused
 # (exit 9, unchanged) and done with --force; nothing left behind.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/my_lib.sh"
@@ -109,6 +110,28 @@ it_note "reset took $(_h_secs "$t0" "$(date +%s.%N)")s"
 same "$two" "$into"
 same "$one" "$prev"
 same "$two" "$pristine"
+
+# A transaction of a session in no database holds a table of the previous copy: rollback sees no
+# session on the copy, drops the copy's trigger, then waits on the kept copy's trigger (10 s) and
+# gives up: busy (9), the trigger it had dropped made again, both copies as they were.
+ws_my -N -B -e "BEGIN; SELECT COUNT(*) FROM $(my_ident "$prev").\`ord ers\`; SELECT 'siphon-it-mdl', SLEEP(120)" >/dev/null 2>&1 &
+mdl=$!
+harness_on_exit "kill $mdl 2>/dev/null; my_kill_marked ws siphon-it-mdl"
+for _ in $(seq 1 100); do
+	[ "$(ws_my -N -B -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%siphon-it-mdl%' AND INFO LIKE '%SLEEP%' AND ID <> CONNECTION_ID()")" = 1 ] && break
+	sleep 0.05
+done
+fp=$(my_fingerprint_ws "$into") || it_fail "fingerprint the copy"
+local_run rollback
+assert_rc 9 "rollback while a transaction holds a table of the previous copy"
+assert_error_line
+assert_stderr_contains "is in use"
+[ "$(my_fingerprint_ws "$into")" = "$fp" ] || it_fail "the copy changed after the rollback that gave up"
+same "$two" "$into"
+same "$one" "$prev"
+my_kill_marked ws siphon-it-mdl
+kill "$mdl" 2>/dev/null
+wait "$mdl" 2>/dev/null
 
 # A client holds the copy: refused (9, unchanged, the session alive), then --force.
 ws_my -N -B -D "$into" -e "SELECT 'siphon-it-busy', SLEEP(120)" >/dev/null 2>&1 &

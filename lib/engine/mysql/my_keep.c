@@ -432,25 +432,78 @@ list_both(struct my *my, enum siphon_local_action act, const char *kept, struct 
 	return my->o->force ? my_kill_sessions(my) : 0;
 }
 
+/* Is there an object of o's kind and name in c? */
+static int
+has_object(const struct siphon_my_catalog *c, const struct siphon_my_object *o)
+{
+	for (int i = 0; i < c->nobjs; i++)
+		if (c->objs[i].kind == o->kind && strcmp(c->objs[i].name, o->name) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * Runs the first swapping session; if it fails (the RENAME is its last
- * statement and atomic: no table moved), undo puts back what it dropped.
- * A lock wait that timed out is "busy".
+ * Appends the making of those of c's views and triggers that db lacks now
+ * (a first session that failed may have dropped some, or none: one held
+ * by a busy session cannot be dropped, nor made again).  0 or a negative
+ * code.
  */
 static int
-run_swap(struct my *my, const char *sql, const char *undo)
+add_missing(struct my *my, const struct siphon_my_catalog *c, const char *db, struct siphon_strbuf *sql)
 {
-	char first[600];
-	int r, code;
+	struct siphon_my_catalog now = {0}, lost = {0};
+	int r, exists;
 
-	if ((r = my_local_sql(my, sql, NULL, "swapping the local database's tables")) == 0)
+	if (c->nobjs == 0)
 		return 0;
-	code = siphon_ctx_errcode(my->ctx);
+	if ((r = my_list_db(my, db, &now, &exists)) != 0)
+		goto out;
+	if ((lost.objs = calloc((size_t)c->nobjs, sizeof(*lost.objs))) == NULL) {
+		r = siphon_err_oom(my->ctx);
+		goto out;
+	}
+	/* Borrowed: lost owns its array, not the objects. */
+	for (int i = 0; i < c->nobjs; i++)
+		if (!has_object(&now, &c->objs[i]))
+			lost.objs[lost.nobjs++] = c->objs[i];
+	r = my_objects_sql(my, &lost, db, MY_OBJ_VIEWS | MY_OBJ_TRIGGERS, MY_OBJ_AS_IS, sql);
+	r = r < 0 ? r : 0;
+out:
+	free(lost.objs);
+	siphon_my_catalog_clear(&now);
+	return r;
+}
+
+/*
+ * The first swapping session of exchange() failed (its RENAME is its last
+ * statement and atomic: no table moved): the views and triggers it dropped
+ * are made again, the empty temporary database dropped, and the first
+ * error reported, "busy" for a lock wait.
+ */
+static int
+undo_first(struct my *my, const struct siphon_my_catalog *cur, const char *in,
+           const struct siphon_my_catalog *ic, int rb, const char *tmp)
+{
+	struct siphon_strbuf undo = {0};
+	char first[600];
+	int code = siphon_ctx_errcode(my->ctx), r;
+
 	snprintf(first, sizeof(first), "%s", siphon_ctx_errmsg(my->ctx));
 	siphon_err_clear(my->ctx);
-	if (run_warn(my, undo, "putting back the views and triggers, dropping the empty temporary database") != 0)
-		return siphon_err(my->ctx, SIPHON_ELOCAL, "%s; and putting back what was dropped failed too (see the warning)",
-		                  first);
+	if (siphon_strbuf_puts(&undo, MOVE_SETTINGS) != 0 || add_drop(&undo, tmp) != 0)
+		r = siphon_err_oom(my->ctx);
+	else if ((r = add_missing(my, cur, my->into, &undo)) == 0 && rb)
+		r = add_missing(my, ic, in, &undo);
+	if (r == 0)
+		r = my_local_sql(my, siphon_strbuf_str(&undo), NULL, "putting back the views and triggers");
+	siphon_strbuf_free(&undo);
+	if (r != 0) {
+		char again[600];
+
+		snprintf(again, sizeof(again), "%s", siphon_ctx_errmsg(my->ctx));
+		siphon_err_clear(my->ctx);
+		return siphon_err(my->ctx, SIPHON_ELOCAL, "%s; and then %s", first, again);
+	}
 	if (strstr(first, "ERROR 1205") != NULL)
 		return siphon_err(my->ctx, SIPHON_EBUSY,
 		                  "the local database \"%s\" is in use: another session holds one of its tables (%s); end that session or its transaction, and run again; nothing was changed",
@@ -472,7 +525,7 @@ static int
 exchange(struct my *my, enum siphon_local_action act, const char *in, const struct siphon_my_catalog *ic,
          const struct siphon_my_catalog *cur, int exists, const char *tmp)
 {
-	struct siphon_strbuf sql = {0}, undo = {0};
+	struct siphon_strbuf sql = {0};
 	int rb = act == SIPHON_LOCAL_ROLLBACK, r, n = 0;
 
 	if (siphon_strbuf_puts(&sql, MOVE_SETTINGS) != 0 || add_create(my, &sql, tmp, ic) != 0 ||
@@ -484,17 +537,11 @@ exchange(struct my *my, enum siphon_local_action act, const char *in, const stru
 	    (rb && my_add_renames(&sql, cur, tmp, in, &n) != 0) ||
 	    (n > 0 && siphon_strbuf_puts(&sql, ";\n") != 0))
 		goto oom;
-	/* The undo: what the first session may have dropped, made again (IF EXISTS: it may not have). */
-	if (my_drop_objects_sql(cur, my->into, MY_OBJ_TRIGGERS | MY_OBJ_VIEWS, &undo) != 0 ||
-	    (rb && my_drop_objects_sql(ic, in, MY_OBJ_TRIGGERS | MY_OBJ_VIEWS, &undo) != 0) ||
-	    add_drop(&undo, tmp) != 0)
-		goto oom;
-	if ((r = my_objects_sql(my, cur, my->into, MY_OBJ_TRIGGERS | MY_OBJ_VIEWS, MY_OBJ_AS_IS, &undo)) < 0 ||
-	    (rb && (r = my_objects_sql(my, ic, in, MY_OBJ_TRIGGERS | MY_OBJ_VIEWS, MY_OBJ_AS_IS, &undo)) < 0))
-		goto out;
 	siphon_event_step(my->ctx, "swap");
-	if ((r = run_swap(my, siphon_strbuf_str(&sql), siphon_strbuf_str(&undo))) != 0)
+	if ((r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "swapping the local database's tables")) != 0) {
+		r = undo_first(my, cur, in, ic, rb, tmp);
 		goto out;
+	}
 
 	siphon_strbuf_reset(&sql);
 	if (siphon_strbuf_puts(&sql, MOVE_SETTINGS) != 0 || add_drop(&sql, tmp) != 0 ||
@@ -521,7 +568,6 @@ oom:
 	r = siphon_err_oom(my->ctx);
 out:
 	siphon_strbuf_free(&sql);
-	siphon_strbuf_free(&undo);
 	return r;
 }
 
