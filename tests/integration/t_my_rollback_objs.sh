@@ -12,6 +12,8 @@
 . "$(dirname "$0")/my_lib.sh"
 harness_start || exit 1
 my_begin
+# MySQL keeps a pristine copy only when asked.
+export SIPHON_KEEP_PRISTINE=yes
 
 one='rbo one; "ü"'
 two='rbo_two'

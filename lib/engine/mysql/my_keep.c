@@ -10,7 +10,8 @@
  *   pristine  siphon_pristine_<into>: a copy of the staging database made
  *             just before the swap (CREATE TABLE ... LIKE, INSERT ...
  *             SELECT, the foreign keys and AUTO_INCREMENT counters), under
- *             a temporary name until the swap succeeded
+ *             a temporary name until the swap succeeded; only when
+ *             keep_pristine was set, not by its default (my_pull_int.h)
  *   rollback  one RENAME TABLE exchanging the tables of the target and of
  *             the previous copy (atomic)
  *   reset     the pristine copy copied into a new staging database, whose
@@ -174,6 +175,12 @@ copy_sql(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_catalo
 	return my_keep_extras_sql(my, from, to, sql);
 }
 
+int
+my_keep_pristine_wanted(const struct my *my)
+{
+	return my->o->keep_pristine && siphon_opts_is_set(my->eng->opts, "keep-pristine");
+}
+
 /* Why the pulled copy cannot be kept as a pristine copy, or NULL. */
 static const char *
 no_pristine_why(const struct my *my)
@@ -193,7 +200,11 @@ my_keep_prepare(struct my *my)
 	struct siphon_strbuf sql = {0};
 	const char *why;
 
-	if (!my->o->keep_pristine || my->no_pristine)
+	if (my->o->keep_pristine && !my_keep_pristine_wanted(my))
+		siphon_log(my->ctx, SIPHON_LOG_INFO,
+		           "no pristine copy of \"%s\" is kept: for MySQL/MariaDB it is a row-by-row copy that costs about twice the load (set keep_pristine = yes to keep one for siphon reset)",
+		           my->into);
+	if (!my_keep_pristine_wanted(my) || my->no_pristine)
 		return;
 	if ((why = no_pristine_why(my)) != NULL) {
 		siphon_log(my->ctx, SIPHON_LOG_INFO, "no pristine copy of \"%s\" is kept (siphon reset will not be possible): %s",
@@ -381,7 +392,7 @@ my_keep_describe(const struct my *my, int exists, struct siphon_strbuf *line)
 	    siphon_strbuf_printf(line, "; the old copy is kept as %s (siphon rollback)", name) != 0)
 		return -1;
 	keep_name(my, name, sizeof(name), "pristine");
-	if (my->o->keep_pristine &&
+	if (my_keep_pristine_wanted(my) &&
 	    siphon_strbuf_printf(line, "; an untouched twin as %s (siphon reset)", name) != 0)
 		return -1;
 	return 0;

@@ -195,6 +195,13 @@ int my_add_renames(struct siphon_strbuf *sql, const struct siphon_my_catalog *c,
  * AUTO_INCREMENT counters).  0, or a negative code (the error is set).
  */
 int my_keep_extras_sql(struct my *my, const char *from, const char *to, struct siphon_strbuf *sql);
+/*
+ * Is a pristine copy to be kept?  Only when keep_pristine was set (a
+ * profile, the environment, the command line), not by its default: MySQL's
+ * copy is row by row (INSERT ... SELECT) and cost a 27 s pull of 665 MiB
+ * another 49 s, and a reset from it 62 s (bench/reset_my.sh).
+ */
+int my_keep_pristine_wanted(const struct my *my);
 /* The pristine copy of the staging database, before the swap; a failure is a warning. */
 void my_keep_prepare(struct my *my);
 /* Are the target's old tables (old; exists: is there a target) to be kept as the previous copy? */
