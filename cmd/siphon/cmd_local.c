@@ -36,7 +36,8 @@ static const char local_help[] =
 	"profile's (or --engine), else the one a file path names, else the local\n"
 	"server that keeps such a copy.\n"
 	"Sessions on the local database refuse it (exit 9) unless --force ends them.\n"
-	"Nothing kept to do it with: one line, exit 7, nothing changed.\n"
+	"Nothing kept to do it with: one line, exit 7, nothing changed (reset names\n"
+	"the profile's saved snapshot then, if it has one: siphon restore P@latest).\n"
 	"Pull's other options are accepted (--into, --engine, --config).\n";
 
 void
@@ -45,6 +46,21 @@ cli_help_local(FILE *out)
 	fputs(local_help, out);
 	fputc('\n', out);
 	fputs(cli_exit_codes_text, out);
+}
+
+/* Whether profile has a saved snapshot (reset's other way back). */
+static int
+has_snapshot(const char *profile)
+{
+	struct siphon_ctx *ctx = NULL;
+	char path[4400];
+	int yes;
+
+	if (siphon_ctx_new(&ctx) != 0)
+		return 0;
+	yes = siphon_snapshot_find(ctx, profile, "latest", path, sizeof(path)) == 0;
+	siphon_ctx_free(ctx);
+	return yes;
 }
 
 int
@@ -108,7 +124,11 @@ cli_cmd_local(int argc, char **argv, const char *main_config)
 		goto out;
 	}
 	code = cli_exit_code(r);
-	if (siphon_ctx_errmsg(ctx)[0] != '\0')
+	if (siphon_ctx_errmsg(ctx)[0] != '\0' && act == SIPHON_LOCAL_RESET && r == SIPHON_ELOCAL &&
+	    profile != NULL && has_snapshot(profile))
+		fprintf(stderr, "siphon: %s; or make it again from the profile's saved snapshot, without the "
+		        "network: siphon restore %s@latest\n", siphon_ctx_errmsg(ctx), profile);
+	else if (siphon_ctx_errmsg(ctx)[0] != '\0')
 		fprintf(stderr, "siphon: %s\n", siphon_ctx_errmsg(ctx));
 	else
 		fprintf(stderr, "siphon: %s failed (error %d)\n", argv[0], r);

@@ -17,6 +17,12 @@ siphon_run pull myp --save
 assert_rc 0 "pull --save"
 assert_same_my "$src" my_snap --definer-of root@localhost
 
+# No pristine copy (MySQL keeps one only when asked): reset names the saved snapshot instead.
+siphon_run reset myp
+assert_rc 7 "reset with no pristine copy"
+assert_error_line
+assert_stderr_contains "; or make it again from the profile's saved snapshot, without the network: siphon restore myp@latest"
+
 ws_my -e "DROP DATABASE my_snap" || it_fail "drop the copy"
 siphon_run config set myp port 1
 siphon_run restore myp@latest
