@@ -285,40 +285,9 @@ tbf_drops() { # NETNS-or-"" DEV
 # ---------------------------------------------------------------------------------------------
 # the database
 
-load_bench() {
-	local t0 t1 n=$BENCH_SB_TABLES rows=$BENCH_SB_ROWS
-	t0=$(now)
-	srv_psql -q -d postgres -c 'CREATE DATABASE bench' >/dev/null || return 1
-	pgbench -h "$SIPHON_IT_SRV_HOST" -p "$SIPHON_IT_SRV_PORT" -U postgres -i -q -s "$BENCH_SCALE" bench \
-		>"$B/pgbench-init.log" 2>&1 &
-	local pgb=$!
-	# sysbench's sbtest layout; c and pad are md5 hex text, which zstd shrinks to about half.
-	sb_sql() { # FIRST LAST
-		local t
-		for t in $(seq "$1" "$2"); do
-			cat <<-EOF
-				CREATE TABLE sbtest$t (id serial PRIMARY KEY, k integer NOT NULL DEFAULT 0,
-				  c char(120) NOT NULL DEFAULT '', pad char(60) NOT NULL DEFAULT '');
-				INSERT INTO sbtest$t (k, c, pad)
-				  SELECT (random() * $rows)::int,
-				         substr(md5(i::text) || md5(random()::text) || md5(random()::text) || md5(random()::text), 1, 120),
-				         substr(md5(random()::text) || md5((i * $t)::text), 1, 60)
-				  FROM generate_series(1, $rows) i;
-				CREATE INDEX k_$t ON sbtest$t (k);
-				VACUUM ANALYZE sbtest$t;
-			EOF
-		done
-	}
-	local rc=0
-	if [ "$n" -gt 0 ]; then
-		sb_sql 1 "$n" | srv_psql -q -d bench >"$B/sb.log" 2>&1 || { say "sbtest load failed:"; tail -n 5 "$B/sb.log" >&2; rc=1; }
-	fi
-	wait "$pgb" || { say "pgbench -i failed:"; tail -n 5 "$B/pgbench-init.log" >&2; rc=1; }
-	[ "$rc" = 0 ] || return 1
-	srv_psql -q -d bench -c 'CHECKPOINT' >/dev/null || return 1
-	t1=$(now)
-	say "database bench loaded in $(secs "$t0" "$t1")s"
-}
+# load_bench and COUNT_SQL: bench/load_pg.sh (shared with pull_pg.sh, reset_pg.sh and net.sh).
+# shellcheck source=load_pg.sh disable=SC1091
+. "$BENCH_DIR/load_pg.sh"
 
 say "loading bench on the server: pgbench -i -s $BENCH_SCALE + $BENCH_SB_TABLES x $BENCH_SB_ROWS-row sbtest tables"
 load_bench || die "loading the database failed"
@@ -326,11 +295,6 @@ DB_BYTES=$(srv_psql -At -d postgres -c "SELECT pg_database_size('bench')") || di
 DB_MIB=$(awk -v b="$DB_BYTES" 'BEGIN { printf "%.0f", b / 1048576 }')
 say "bench is $DB_MIB MiB ($DB_BYTES bytes)"
 
-# "table count" lines of every user table, plus the number of indexes: the sanity check.
-COUNT_SQL="SELECT format('SELECT %L || '' '' || count(*) FROM %I.%I', c.relname, n.nspname, c.relname)
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY c.relname \\gexec
-SELECT 'indexes ' || count(*) FROM pg_indexes WHERE schemaname = 'public';"
 srv_psql -At -d bench <<<"$COUNT_SQL" >"$B/counts.src" || die "counting the source rows"
 say "source: $(tr '\n' ',' <"$B/counts.src" | sed 's/,$//; s/,/, /g')"
 
