@@ -155,8 +155,10 @@ FRESH_TARGETS ?= demo
 fresh-check:
 	tests/fresh/fresh-debian.sh $(FRESH_TARGETS)
 
+# The two-host benchmark of issue 12 (root; knobs in bench/net.sh's header, e.g. BENCH_SIZE=tiny).
+# bench/pull_pg.sh (loopback, PostgreSQL only) still runs by hand.
 bench: all
-	bench/pull_pg.sh $(abspath $(B)/siphon)
+	bench/net.sh $(abspath $(B)/siphon)
 
 deps:
 	@if [ -f /etc/debian_version ] && [ "$$(id -u)" = 0 ]; then \

@@ -235,7 +235,7 @@ pg_start() {
 		log_min_messages = warning
 	EOF
 	"${pre[@]}" runuser -u postgres -- "$PGBIN/pg_ctl" -D "$d/data" -l "$S/logs/$1.log" -w -t 120 start \
-		>"$S/logs/$1.ctl.log" 2>&1 || { tail -n 10 "$S/logs/$1.log" >&2; return 1; }
+		>"$S/logs/$1.ctl.log" 2>&1 9>&- || { tail -n 10 "$S/logs/$1.log" >&2; return 1; }
 }
 
 # my_start NAME srv|ws [NETNS]: a throwaway MariaDB in $S/NAME (socket NAME/mysqld.sock); the
@@ -278,7 +278,7 @@ my_start() {
 	mariadb-install-db --no-defaults --user=mysql --datadir="$d/data" --tmpdir="$d/tmp" --skip-test-db \
 		--auth-root-authentication-method=socket >"$S/logs/$1.install.log" 2>&1 ||
 		{ tail -n 5 "$S/logs/$1.install.log" >&2; return 1; }
-	"${pre[@]}" setsid /usr/sbin/mariadbd --defaults-file="$d/my.cnf" </dev/null >>"$S/logs/$1.log" 2>&1 &
+	"${pre[@]}" setsid /usr/sbin/mariadbd --defaults-file="$d/my.cnf" </dev/null >>"$S/logs/$1.log" 2>&1 9>&- &
 	pid=$!
 	echo "$pid" >"$d/started.pid"
 	for _ in $(seq 1 1200); do
@@ -358,7 +358,7 @@ PrintLastLog no
 SetEnv PGHOST=$S/srv-pg/sock PGPORT=$SRV_PG_PORT PGUSER=postgres
 EOF
 ip netns exec "$NS" /usr/sbin/sshd -t -f "$S/sshd/sshd_config" || die "sshd -t"
-ip netns exec "$NS" /usr/sbin/sshd -f "$S/sshd/sshd_config" -E "$S/logs/sshd.log" || die "sshd"
+ip netns exec "$NS" /usr/sbin/sshd -f "$S/sshd/sshd_config" -E "$S/logs/sshd.log" 9>&- || die "sshd"
 for _ in $(seq 1 100); do [ -s "$S/sshd/sshd.pid" ] && break; sleep 0.05; done
 [ -s "$S/sshd/sshd.pid" ] || die "sshd did not start: $(tail -n 3 "$S/logs/sshd.log")"
 
@@ -367,14 +367,18 @@ for _ in $(seq 1 100); do [ -s "$S/sshd/sshd.pid" ] && break; sleep 0.05; done
 cc -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$S/relay" "$BENCH_DIR/relay.c" || die "building relay.c"
 declare -A RELAY_PORT
 KH=$S/client/known_hosts
-echo "[$ADDR_NS]:22 $(cut -d' ' -f1-2 "$S/sshd/host_key.pub")" >"$KH"
+# port 22: OpenSSH looks the plain address up, siphon may ask for either form
+{
+	echo "$ADDR_NS $(cut -d' ' -f1-2 "$S/sshd/host_key.pub")"
+	echo "[$ADDR_NS]:22 $(cut -d' ' -f1-2 "$S/sshd/host_key.pub")"
+} >"$KH"
 for prof in $BENCH_PROFILES; do
 	for part in ${prof//+/ }; do
 		case $part in
 		rtt[0-9]*)
 			ms=${part#rtt}
 			[ -n "${RELAY_PORT[$ms]:-}" ] && continue
-			"$S/relay" "$ADDR_ROOT" 0 "$ADDR_NS" 22 "$ms" >"$S/relay-$ms.out" 2>"$S/logs/relay-$ms.log" &
+			"$S/relay" "$ADDR_ROOT" 0 "$ADDR_NS" 22 "$ms" >"$S/relay-$ms.out" 2>"$S/logs/relay-$ms.log" 9>&- &
 			BG_PIDS+=($!)
 			for _ in $(seq 1 100); do [ -s "$S/relay-$ms.out" ] && break; sleep 0.02; done
 			RELAY_PORT[$ms]=$(awk '$1 == "ready" { print $2 }' "$S/relay-$ms.out")
