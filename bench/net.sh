@@ -609,7 +609,7 @@ wait_quiet() { # QUIET: the machine's busy percentage over the last second measu
 		sleep 1
 		b=$(cpu_snap)
 		QUIET=$(awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
-			d = y[1] - x[1] + y[2] - x[2]; printf "%.0f", d > 0 ? 100 * (y[1] - x[1]) / d : 0 }')
+			d = y[1] - x[1] + y[2] - x[2]; printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }')
 		[ "$QUIET" -le "$BENCH_QUIET_PCT" ] && return 0
 		[ $((SECONDS - t0)) -ge "$BENCH_QUIET_WAIT" ] && return 0
 		sleep 1

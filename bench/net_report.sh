@@ -160,7 +160,8 @@ END {
 				mb(stat(up[x], "med")), f2(stat(lcpu[x], "med")), mib(stat(rss[x], "max")) > csv
 		}
 	}
-	print "Chart: " svg " (median bars, min-max whiskers)." > md
+	sv = svg; sub(/.*\//, "", sv)
+	print "Chart: " sv " (median bars, min-max whiskers, the floor dashed)." > md
 
 	# The chart: one group of bars per engine and profile, one bar per case; the floor as a line.
 	if (nbar == 0) exit
