@@ -68,7 +68,8 @@
 #                             at most 25 % busy (other work on it disturbs the figures)
 #   BENCH_MY_POOL=1G BENCH_MY_LOG=512M   innodb_buffer_pool_size, innodb_log_file_size (both sides)
 #   BENCH_OUT=bench/results   where the results go: DATE-HOST.{md,csv,svg}, -runs.csv, latest.*
-#   BENCH_KEEP=1              keep the scratch directory (logs, events) instead of removing it
+#   BENCH_KEEP=1              keep the scratch directory (servers' data, logs, events); otherwise it
+#                             goes at exit, and a failure keeps a copy of its logs and events
 
 # "A && B || die" is meant: any failure of the chain is fatal.
 # shellcheck disable=SC2015
@@ -173,7 +174,7 @@ tree_pids() { # PID: it and its descendants
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
-	local rc=$? p pid name
+	local rc=$? p pid name keep
 	trap - EXIT
 	trap '' INT TERM PIPE # finish the cleanup even on a second ^C
 	for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
@@ -198,9 +199,15 @@ cleanup() {
 	if [ -n "${LOGIN_HOME:-}" ]; then
 		rm -f "$LOGIN_HOME/.ssh/authorized_keys" "$LOGIN_HOME/.my.cnf"
 	fi
-	if [ "${BENCH_KEEP:-0}" = 1 ] || [ "$rc" != 0 ]; then
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		say "scratch directory kept: $S (logs/, work/, events/)"
 	else
+		# A failure keeps what explains it (not the data directories: gigabytes at full size).
+		if [ "$rc" != 0 ] && [ "$rc" != 130 ] && [ "$rc" != 143 ] && keep=$(mktemp -d /tmp/siphon-bench-net-logs.XXXXXX); then
+			cp -r "$S/logs" "$S/events" "$keep/" 2>/dev/null
+			cp "$S/runs.csv" "$keep/" 2>/dev/null
+			say "logs kept in $keep"
+		fi
 		rm -rf "$S"
 	fi
 	exit "$rc"
