@@ -770,10 +770,11 @@ say "the runs took $(secs "$T0" "$(now)")s"
 # the report
 
 mkdir -p "$BENCH_OUT" || die "mkdir $BENCH_OUT"
-STEM=$BENCH_OUT/$(date -u +%Y%m%d-%H%M)-$(hostname -s)
+HOST_NAME=$(hostname -s 2>/dev/null || uname -n)
+STEM=$BENCH_OUT/$(date -u +%Y%m%d-%H%M)-$HOST_NAME
 cp "$RUNS_CSV" "$STEM-runs.csv"
 "$BENCH_DIR/net_report.sh" "$STEM" "$BENCH_PROFILES" \
-	"$(date -u +%Y-%m-%dT%H:%MZ) on $(hostname -s): $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores, Linux $(uname -r)" \
+	"$(date -u +%Y-%m-%dT%H:%MZ) on $HOST_NAME: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores, $(awk '$1 == "MemTotal:" { printf "%.0f GB", $2 / 1e6 }' /proc/meminfo) RAM, Linux $(uname -r)" \
 	"$SIPHON_VERSION" \
 	"$SIZES; BENCH_SIZE=$BENCH_SIZE (pgbench -s $BENCH_SCALE + $BENCH_SB_TABLES x $BENCH_SB_ROWS rows; MariaDB $BENCH_MY_TABLES x $BENCH_MY_ROWS rows), $BENCH_R rounds" ||
 	die "the report failed (the runs are in $STEM-runs.csv)"
