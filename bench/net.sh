@@ -451,8 +451,8 @@ pg_counts() { # srv|ws DB
 	"$1_psql" -At -d "$2" <<<"$COUNT_SQL"
 }
 
-say "loading shop: PostgreSQL pgbench -s $BENCH_SCALE + $BENCH_SB_TABLES x $BENCH_SB_ROWS sysbench rows;" \
-	"MariaDB $BENCH_MY_TABLES x $BENCH_MY_ROWS sysbench rows"
+want_engine pg && say "loading shop into PostgreSQL: pgbench -s $BENCH_SCALE + $BENCH_SB_TABLES x $BENCH_SB_ROWS sysbench rows"
+want_engine my && say "loading shop into MariaDB: $BENCH_MY_TABLES x $BENCH_MY_ROWS sysbench rows"
 pids=()
 if want_engine pg; then load_bench & pids+=($!); fi
 if want_engine my; then load_my & pids+=($!); fi
@@ -464,13 +464,13 @@ if want_engine pg; then
 	PG_DB_MB=$(srv_psql -At -d postgres -c "SELECT round(pg_database_size('shop') / 1e6)")
 	# the floor's restore file (uncompressed custom format), made over the bare link
 	"$SSH" 'pg_dump -Fc -Z0 shop' >"$S/floor/shop.fc" || die "pg_dump -Fc for the floor"
-	SIZES+="PostgreSQL shop: $PG_DB_MB MB on disk, $(awk -v b="$(stat -c %s "$S/floor/shop.fc")" 'BEGIN { printf "%.0f", b / 1e6 }') MB as an uncompressed pg_dump -Fc; "
+	SIZES+="PostgreSQL shop: $PG_DB_MB MB on disk, $(awk -v b="$(stat -c %s "$S/floor/shop.fc")" 'BEGIN { printf "%.0f", b / 1e6 }') MB as an uncompressed pg_dump -Fc"
 fi
 if want_engine my; then
 	my_counts srv shop >"$B/my.counts" || die "counting the MariaDB rows"
 	MY_DB_MB=$(srv_my -N -B -e "SELECT ROUND(SUM(DATA_LENGTH + INDEX_LENGTH) / 1e6) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop'")
 	"$SSH" 'mysqldump --single-transaction shop' >"$S/floor/shop.sql" || die "mysqldump for the floor"
-	SIZES+="MariaDB shop: $MY_DB_MB MB on disk (data + indexes), $(awk -v b="$(stat -c %s "$S/floor/shop.sql")" 'BEGIN { printf "%.0f", b / 1e6 }') MB as SQL"
+	SIZES+="${SIZES:+; }MariaDB shop: $MY_DB_MB MB on disk (data + indexes), $(awk -v b="$(stat -c %s "$S/floor/shop.sql")" 'BEGIN { printf "%.0f", b / 1e6 }') MB as SQL"
 fi
 say "$SIZES"
 
