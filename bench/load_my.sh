@@ -1,22 +1,24 @@
-# bench/load_my.sh - sourced: load_sbtest creates the MySQL benchmark's database "sbtest" on the
-# harness's server MariaDB: $BENCH_TABLES sysbench tables of $BENCH_ROWS rows (`sysbench
+# shellcheck shell=bash
+# bench/load_my.sh - sourced: load_sbtest creates the MySQL benchmark's database $BENCH_MY_DB (default
+# "sbtest") on the server MariaDB: $BENCH_TABLES sysbench tables of $BENCH_ROWS rows (`sysbench
 # oltp_read_write prepare`; without sysbench, the same layout from sequence tables), then ANALYZE.
-# Needs the harness (srv_my, $SIPHON_IT_MY_SRV_SOCK), a scratch directory $B, and say/now/secs from
-# the script that sources it. counts srv|ws DB: the sanity check of a copy (row counts of every
-# table, the number of indexes). Shared by bench/pull_mysql.sh and bench/reset_my.sh.
+# Needs srv_my (the mariadb client as root on the server), the server's socket in BENCH_MY_SOCK
+# (default: the harness's $SIPHON_IT_MY_SRV_SOCK), a scratch directory $B, and say/now/secs from the
+# script that sources it. counts srv|ws DB: the sanity check of a copy (row counts of every table,
+# the number of indexes). Shared by bench/pull_mysql.sh, bench/reset_my.sh and bench/net.sh.
 
 load_sbtest() {
-	local t0 t
+	local t0 t db=${BENCH_MY_DB:-sbtest} sock=${BENCH_MY_SOCK:-${SIPHON_IT_MY_SRV_SOCK:-}}
 	t0=$(now)
-	srv_my -e "CREATE DATABASE sbtest" || return 1
+	srv_my -e "CREATE DATABASE \`$db\`" || return 1
 	if command -v sysbench >/dev/null 2>&1; then
-		sysbench oltp_read_write --db-driver=mysql --mysql-socket="$SIPHON_IT_MY_SRV_SOCK" --mysql-user=root \
-			--mysql-db=sbtest --tables="$BENCH_TABLES" --table-size="$BENCH_ROWS" --threads=2 prepare \
+		sysbench oltp_read_write --db-driver=mysql --mysql-socket="$sock" --mysql-user=root \
+			--mysql-db="$db" --tables="$BENCH_TABLES" --table-size="$BENCH_ROWS" --threads=2 prepare \
 			>"$B/sysbench.log" 2>&1 || { say "sysbench prepare failed:"; tail -n 5 "$B/sysbench.log" >&2; return 1; }
 	else
 		# sysbench's layout and value shapes: c = 11 groups of 11 digits, pad = 5 groups of 11.
 		for t in $(seq 1 "$BENCH_TABLES"); do
-			srv_my -D sbtest -e "
+			srv_my -D "$db" -e "
 				CREATE TABLE sbtest$t (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL DEFAULT 0,
 				  c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_$t (k)) ENGINE=InnoDB;
 				INSERT INTO sbtest$t (k, c, pad)
@@ -32,18 +34,18 @@ load_sbtest() {
 				  FROM seq_1_to_$BENCH_ROWS;" || return 1
 		done
 	fi
-	srv_my -D sbtest -N -B -e "SELECT CONCAT('ANALYZE TABLE ', TABLE_NAME, ';') FROM information_schema.TABLES
-	  WHERE TABLE_SCHEMA = 'sbtest'" | srv_my -D sbtest >/dev/null || return 1
-	say "database sbtest loaded in $(secs "$t0" "$(now)")s"
+	srv_my -D "$db" -N -B -e "SELECT CONCAT('ANALYZE TABLE \`', TABLE_NAME, '\`;') FROM information_schema.TABLES
+	  WHERE TABLE_SCHEMA = DATABASE()" | srv_my -D "$db" >/dev/null || return 1
+	say "database $db loaded in $(secs "$t0" "$(now)")s"
 }
 
-# The sanity check of a copy.
-COUNT_SQL="SELECT CONCAT('SELECT ''', TABLE_NAME, ' '', COUNT(*) FROM \`', TABLE_NAME, '\`;')
+# The sanity check of a copy (MY_: bench/load_pg.sh has a COUNT_SQL of its own).
+MY_COUNT_SQL="SELECT CONCAT('SELECT ''', TABLE_NAME, ' '', COUNT(*) FROM \`', TABLE_NAME, '\`;')
   FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME"
-IDX_SQL="SELECT CONCAT('indexes ', COUNT(DISTINCT TABLE_NAME, INDEX_NAME)) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()"
+MY_IDX_SQL="SELECT CONCAT('indexes ', COUNT(DISTINCT TABLE_NAME, INDEX_NAME)) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()"
 counts() { # srv|ws DB
 	{
-		"$1_my" -D "$2" -N -B -e "$COUNT_SQL" | "$1_my" -D "$2" -N -B
-		"$1_my" -D "$2" -N -B -e "$IDX_SQL"
+		"$1_my" -D "$2" -N -B -e "$MY_COUNT_SQL" | "$1_my" -D "$2" -N -B
+		"$1_my" -D "$2" -N -B -e "$MY_IDX_SQL"
 	} 2>&1
 }

@@ -22,7 +22,8 @@
 #
 # The data ("shop", issue 12): on PostgreSQL pgbench -i -s BENCH_SCALE plus BENCH_SB_TABLES
 # sysbench tables of BENCH_SB_ROWS rows (bench/load_pg.sh with sysbench's own pgsql driver); on
-# MariaDB BENCH_MY_TABLES sysbench tables of BENCH_MY_ROWS rows (sysbench oltp_common prepare).
+# MariaDB BENCH_MY_TABLES sysbench tables of BENCH_MY_ROWS rows (bench/load_my.sh: sysbench
+# oltp_read_write prepare).
 #
 # Cases (BENCH_CASES, default all that can run here), each into an empty local database shop_dev:
 #   pg-siphon    siphon pull LOGIN@HOST:PORT:shop --engine postgres (its defaults otherwise)
@@ -428,25 +429,12 @@ fi
 . "$BENCH_DIR/load_pg.sh"
 export BENCH_PG_HOST=$S/srv-pg/sock BENCH_PG_PORT=$SRV_PG_PORT
 
-load_my() {
-	local t0
-	t0=$(now)
-	srv_my -e "CREATE DATABASE shop" || return 1
-	sysbench oltp_common --db-driver=mysql --mysql-socket="$S/srv-my/mysqld.sock" --mysql-user=root \
-		--mysql-db=shop --tables="$BENCH_MY_TABLES" --table-size="$BENCH_MY_ROWS" --threads=2 prepare \
-		>"$B/sysbench-my.log" 2>&1 || { say "sysbench prepare (mysql) failed:"; tail -n 5 "$B/sysbench-my.log" >&2; return 1; }
-	srv_my -D shop -N -B -e "SELECT CONCAT('ANALYZE TABLE \`', TABLE_NAME, '\`;') FROM information_schema.TABLES
-	  WHERE TABLE_SCHEMA = 'shop'" | srv_my -D shop >/dev/null || return 1
-	say "MariaDB shop loaded in $(secs "$t0" "$(now)")s"
-}
-
-MY_COUNT_SQL="SELECT CONCAT('SELECT ''', TABLE_NAME, ' '', COUNT(*) FROM \`', TABLE_NAME, '\`;')
-  FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME"
-MY_IDX_SQL="SELECT CONCAT('indexes ', COUNT(DISTINCT TABLE_NAME, INDEX_NAME)) FROM information_schema.STATISTICS
-  WHERE TABLE_SCHEMA = DATABASE()"
-my_counts() { # srv|ws DB
-	"$1_my" -D "$2" -N -B -e "$MY_COUNT_SQL" | "$1_my" -D "$2" -N -B && "$1_my" -D "$2" -N -B -e "$MY_IDX_SQL"
-}
+# load_sbtest and counts: bench/load_my.sh (shared with pull_mysql.sh and reset_my.sh).
+# shellcheck source=load_my.sh disable=SC1091
+. "$BENCH_DIR/load_my.sh"
+export BENCH_MY_DB=shop BENCH_MY_SOCK=$S/srv-my/mysqld.sock
+load_my() { BENCH_TABLES=$BENCH_MY_TABLES BENCH_ROWS=$BENCH_MY_ROWS load_sbtest; }
+my_counts() { counts "$@"; }
 pg_counts() { # srv|ws DB
 	"$1_psql" -At -d "$2" <<<"$COUNT_SQL"
 }
