@@ -52,8 +52,8 @@ pg_catalog_fingerprint(const struct pg *pg, struct siphon_strbuf *sb)
 	return siphon_strbuf_printf(sb, "large objects %s\n", c->nlobs > 0 ? "yes" : "no");
 }
 
-static int
-add_done(struct pg *pg, const char *qname)
+int
+pg_add_done(struct pg *pg, const char *qname)
 {
 	char **n;
 
@@ -120,7 +120,7 @@ note_done(struct pg *pg)
 			w = &pg->work[pg->wplan[i].index];
 			if (w->t == NULL)
 				pg->lobs_done = 1;
-			else if (--left[w->t - pg->cat.tables] == 0 && add_done(pg, w->t->qname) != 0)
+			else if (--left[w->t - pg->cat.tables] == 0 && pg_add_done(pg, w->t->qname) != 0)
 				r = siphon_err_oom(pg->ctx);
 		}
 	}
@@ -141,6 +141,9 @@ pg_lost(struct siphon_run *eng, void *st)
 	siphon_eng_drop_stream(pg->eng, &pg->pre);
 	siphon_eng_drop_stream(pg->eng, &pg->post);
 	siphon_eng_drop_stream(pg->eng, &pg->acl);
+	/* What passed before the cut, for a later --resume should this one fail. */
+	if ((r = pg_runs_note(pg, 1)) != 0)
+		return r;
 	for (int l = 0; pg->lane_rs != NULL && l < pg->nlanes; l++)
 		siphon_eng_drop_stream(pg->eng, &pg->lane_rs[l]);
 	if (!pg->schema_done && pg->pre_proc != NULL) {
@@ -195,6 +198,20 @@ empty_unfinished(struct pg *pg)
 	return r;
 }
 
+int
+pg_fetch_rest(struct pg *pg, const char *since)
+{
+	int r;
+
+	if ((r = pg_plan_lanes(pg)) != 0 || (r = empty_unfinished(pg)) != 0)
+		return r;
+	siphon_log(pg->ctx, SIPHON_LOG_INFO, "%d of %u tables were loaded before %s and are kept; copying %u in the new snapshot",
+	           pg->ndone, pg->ntables_copied, since, pg->ntables_copied - (unsigned)pg->ndone);
+	if ((r = pg_start_dumps(pg, 0)) != 0)
+		return r;
+	return pg_transfer_loop(pg);
+}
+
 /* Everything again from the new snapshot, into a new temporary database. */
 static int
 start_over(struct pg *pg, const char *why)
@@ -246,11 +263,5 @@ pg_resume(struct siphon_run *eng, void *st)
 	if (pg->tables_first < 0)
 		pg->tables_first = pg->ndone;
 	pg->snapshots++;
-	if ((r = pg_plan_lanes(pg)) != 0 || (r = empty_unfinished(pg)) != 0)
-		return r;
-	siphon_log(pg->ctx, SIPHON_LOG_INFO, "%d of %u tables were loaded before the cut and are kept; copying %u in the new snapshot",
-	           pg->ndone, pg->ntables_copied, pg->ntables_copied - (unsigned)pg->ndone);
-	if ((r = pg_start_dumps(pg, 0)) != 0)
-		return r;
-	return pg_transfer_loop(pg);
+	return pg_fetch_rest(pg, "the cut");
 }
