@@ -117,6 +117,8 @@ assert_rc 130 "Ctrl-C"
 tail -n 1 "$H/run/err" | grep -q '^siphon: interrupted.*the partial copy is kept (.*): run the same siphon pull with --resume to go on' ||
 	it_fail "the Ctrl-C line: $(tail -n 1 "$H/run/err")"
 assert_kept
+cp "$STATE_FILE" "$H/run/state.sample"
+SAMPLE_TEMP=$KEPT
 resume_pull r_int
 assert_resumed r_int
 
@@ -132,7 +134,38 @@ ws_dbs | grep -qxF "$KEPT" || it_fail "the sweep dropped $KEPT, which a valid st
 resume_pull r_kill
 assert_resumed r_kill
 
-# 3. The schema changes between the runs: starts over, full pull.
+# 3. A state file 25 hours old, then another user's: starting over, nothing left; a plain pull drops
+# a kept copy.  Each time a kept copy made as an interrupted pull leaves it (a database named as
+# siphon names its temporaries, of a process that is gone, and a state file naming it).
+fake_kept() { # INTO
+	KEPT=${SAMPLE_TEMP%_*_*}_2147483000_$(date +%s)
+	ws_psql -q -d postgres -c "CREATE DATABASE $KEPT" || it_fail "create $KEPT"
+	STATE_FILE=$STATE_DIR/postgres-$(printf %s "$1" | sha256sum | cut -c1-16)
+	sed -e "s/^into=.*/into=$1/" -e "s/^temp=.*/temp=$KEPT/" -e "s/^time=.*/time=$(date +%s)/" \
+		"$H/run/state.sample" >"$STATE_FILE"
+	chmod 600 "$STATE_FILE"
+}
+
+fake_kept r_old
+sed -i "s/^time=.*/time=$(($(date +%s) - 25 * 3600))/" "$STATE_FILE"
+resume_pull r_old
+grep -q -- "--resume: starting over because the partial copy cannot be used: it is 25 hours old" "$H/run/err" ||
+	it_fail "old state: $(cat "$H/run/err")"
+assert_done r_old
+
+fake_kept r_foreign
+chown nobody "$STATE_FILE"
+resume_pull r_foreign
+grep -q -- "--resume: starting over because the state file of r_foreign cannot be used: it belongs to another user" "$H/run/err" ||
+	it_fail "foreign state: $(cat "$H/run/err")"
+assert_done r_foreign
+
+fake_kept r_plain
+siphon_pull runs_src --into r_plain -j 2
+grep -q "dropped $KEPT, the partial copy an interrupted pull kept" "$H/run/err" || it_fail "plain pull: $(cat "$H/run/err")"
+assert_done r_plain
+
+# 4. The schema changes between the runs: starts over, full pull.
 pull_bg r_schema
 stop_after 2 INT
 siphon_wait 30
@@ -145,36 +178,6 @@ grep -q -- "--resume: starting over because the partial copy cannot be used: the
 	it_fail "no line says why it starts over: $(cat "$H/run/err")"
 assert_done r_schema
 [ "$(json_stat resumed_run)" = 0 ] || it_fail "a full pull reported resumed_run"
-
-# 4. A state file 25 hours old, then one of another user: starts over, nothing left.
-pull_bg r_old
-stop_after 2 INT
-siphon_wait 30
-assert_kept
-sed -i "s/^time=.*/time=$(($(date +%s) - 25 * 3600))/" "$STATE_FILE"
-resume_pull r_old
-grep -q -- "--resume: starting over because the partial copy cannot be used: it is 25 hours old" "$H/run/err" ||
-	it_fail "old state: $(cat "$H/run/err")"
-assert_done r_old
-
-pull_bg r_foreign
-stop_after 2 INT
-siphon_wait 30
-assert_kept
-chown nobody "$STATE_FILE"
-resume_pull r_foreign
-grep -q -- "--resume: starting over because the state file of r_foreign cannot be used: it belongs to another user" "$H/run/err" ||
-	it_fail "foreign state: $(cat "$H/run/err")"
-assert_done r_foreign
-
-# 5. A plain pull drops the kept copy and starts over.
-pull_bg r_plain
-stop_after 2 INT
-siphon_wait 30
-assert_kept
-siphon_pull runs_src --into r_plain -j 2
-grep -q "dropped $KEPT, the partial copy an interrupted pull kept" "$H/run/err" || it_fail "plain pull: $(cat "$H/run/err")"
-assert_done r_plain
 
 assert_left_clean pg 20
 srv_psql -q -d postgres -c 'DROP DATABASE runs_src' >/dev/null
