@@ -228,6 +228,7 @@ start_over(struct pg *pg, const char *why)
 	siphon_pg_dropped_clear(&pg->owner.dropped);
 	pg->snapshots = 1;
 	pg->tables_first = -1;
+	pg->resumed_run = 0;
 	siphon_catalog_clear(&pg->eng->cat);
 	siphon_plan_clear(&pg->eng->plan);
 	if ((r = pg_publish_catalog(pg)) != 0 || (r = pg_plan_lanes(pg)) != 0)

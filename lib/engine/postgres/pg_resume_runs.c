@@ -202,8 +202,11 @@ take_kept(struct pg *pg, struct siphon_resume_state *s)
 	pg->schema_done = 1;
 	if ((r = verify_done(pg, s)) != 0)
 		return r;
-	pg->snapshots = 2;
-	pg->tables_first = pg->ndone;
+	/* Nothing kept after all: every row comes from the new snapshot. */
+	if (pg->ndone > 0) {
+		pg->snapshots = 2;
+		pg->tables_first = pg->ndone;
+	}
 	pg->resumed_run = 1;
 	/* From here on the state is this run's: written again as tables finish. */
 	siphon_resume_clear(&pg->runs);
