@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "siphon.h"
+#include "util/hex.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -131,18 +132,6 @@ siphon_resume_format(const struct siphon_resume_state *s, struct siphon_strbuf *
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The %-escaped bytes v[0..n) as a new string; NULL when bad (a NUL, a broken escape) or no memory. */
 static char *
 unescape(const char *v, size_t n)
@@ -160,7 +149,7 @@ unescape(const char *v, size_t n)
 			*o++ = v[i];
 			continue;
 		}
-		if (i + 2 >= n || (hi = hexval(v[i + 1])) < 0 || (lo = hexval(v[i + 2])) < 0 ||
+		if (i + 2 >= n || (hi = siphon_hex_digit(v[i + 1])) < 0 || (lo = siphon_hex_digit(v[i + 2])) < 0 ||
 		    (hi == 0 && lo == 0))
 			goto bad;
 		*o++ = (char)(hi * 16 + lo);

@@ -154,6 +154,12 @@ void pg_count_bytes(const struct pg *pg, uint64_t *wire, uint64_t *raw);
 int pg_table_done(const struct pg *pg, const struct siphon_pg_table *t);
 /* The text that changes when what the copy is made of changes (into sb). */
 int pg_catalog_fingerprint(const struct pg *pg, struct siphon_strbuf *sb);
+/*
+ * Calls fn for each table (NULL: the large objects) whose every piece has
+ * passed to a local session (the lanes' items before cur), with its rows;
+ * stops at fn's first non-zero return, which it returns.
+ */
+int pg_passed_tables(struct pg *pg, int (*fn)(struct pg *pg, const struct siphon_pg_table *t, int64_t rows));
 /* Notes a table as fully loaded: 0, or -1 (no memory). */
 int pg_add_done(struct pg *pg, const char *qname);
 /* The rest after the finished tables: emptied, copied in the new snapshot; then post-data. */

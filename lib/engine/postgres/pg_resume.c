@@ -94,38 +94,55 @@ settle_lanes(struct pg *pg)
 	return 0;
 }
 
-/* The tables whose pieces all ended on the local side, into pg->done. */
-static int
-note_done(struct pg *pg)
+int
+pg_passed_tables(struct pg *pg, int (*fn)(struct pg *pg, const struct siphon_pg_table *t, int64_t rows))
 {
-	int *left, r = 0;
+	int64_t *rows = NULL;
+	int *left = NULL, r = 0;
 
 	if (pg->lanes == NULL || pg->nwork == 0)
 		return 0;
-	if ((left = calloc((size_t)pg->cat.ntables + 1, sizeof(*left))) == NULL)
-		return siphon_err_oom(pg->ctx);
+	left = calloc((size_t)pg->cat.ntables + 1, sizeof(*left));
+	rows = calloc((size_t)pg->cat.ntables + 1, sizeof(*rows));
+	if (left == NULL || rows == NULL) {
+		r = siphon_err_oom(pg->ctx);
+		goto out;
+	}
+	/* The large objects count at index ntables. */
 	for (int i = 0; i < pg->nwork; i++)
-		if (pg->work[i].t != NULL)
-			left[pg->work[i].t - pg->cat.tables]++;
-	/* A lane's items are the plan's entries of that lane, in order. */
-	for (int l = 0; l < pg->nlanes; l++) {
+		left[pg->work[i].t != NULL ? pg->work[i].t - pg->cat.tables : pg->cat.ntables]++;
+	/* A lane's items are the plan's entries of that lane, in order (pg_start_lanes). */
+	for (int l = 0; r == 0 && l < pg->nlanes; l++) {
 		int k = 0;
 
-		for (int i = 0; i < pg->nwork && k < pg->lanes[l].cur; i++) {
+		for (int i = 0; r == 0 && i < pg->nwork && k < pg->lanes[l].cur; i++) {
 			const struct pg_work *w;
+			long t;
 
 			if (pg->wplan[i].lane != l)
 				continue;
-			k++;
 			w = &pg->work[pg->wplan[i].index];
-			if (w->t == NULL)
-				pg->lobs_done = 1;
-			else if (--left[w->t - pg->cat.tables] == 0 && pg_add_done(pg, w->t->qname) != 0)
-				r = siphon_err_oom(pg->ctx);
+			t = w->t != NULL ? w->t - pg->cat.tables : pg->cat.ntables;
+			rows[t] += pg->lanes[l].items[k++].rows;
+			if (--left[t] == 0)
+				r = fn(pg, w->t, rows[t]);
 		}
 	}
+out:
 	free(left);
+	free(rows);
 	return r;
+}
+
+static int
+note_one(struct pg *pg, const struct siphon_pg_table *t, int64_t rows)
+{
+	(void)rows;
+	if (t == NULL)
+		pg->lobs_done = 1;
+	else if (pg_add_done(pg, t->qname) != 0)
+		return siphon_err_oom(pg->ctx);
+	return 0;
 }
 
 int
@@ -152,7 +169,7 @@ pg_lost(struct siphon_run *eng, void *st)
 		siphon_proc_free(pg->pre_proc);
 		pg->pre_proc = NULL;
 	}
-	if ((r = settle_lanes(pg)) != 0 || (r = note_done(pg)) != 0)
+	if ((r = settle_lanes(pg)) != 0 || (r = pg_passed_tables(pg, note_one)) != 0)
 		return r;
 	pg_free_lanes(pg);
 	free(pg->work);

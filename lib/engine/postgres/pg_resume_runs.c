@@ -293,48 +293,13 @@ runs_start(struct pg *pg)
 	return 0;
 }
 
-/* The tables whose every piece has passed to a local session, into the state. */
+/* A table whose every piece has passed to a local session, into the state. */
 static int
-note_passed(struct pg *pg)
+note_passed(struct pg *pg, const struct siphon_pg_table *t, int64_t rows)
 {
-	int64_t *rows;
-	int *left, r = 0;
-
-	if (pg->lanes == NULL || pg->nwork == 0)
+	if (t == NULL || siphon_resume_find(&pg->runs, t->qname) != NULL)
 		return 0;
-	left = calloc((size_t)pg->cat.ntables + 1, sizeof(*left));
-	rows = calloc((size_t)pg->cat.ntables + 1, sizeof(*rows));
-	if (left == NULL || rows == NULL) {
-		r = siphon_err_oom(pg->ctx);
-		goto out;
-	}
-	for (int i = 0; i < pg->nwork; i++)
-		if (pg->work[i].t != NULL)
-			left[pg->work[i].t - pg->cat.tables]++;
-	/* A lane's items are the plan's entries of that lane, in order (pg_start_lanes). */
-	for (int l = 0; l < pg->nlanes; l++) {
-		int k = 0;
-
-		for (int i = 0; i < pg->nwork && k < pg->lanes[l].cur; i++) {
-			const struct pg_work *w;
-			long t;
-
-			if (pg->wplan[i].lane != l)
-				continue;
-			w = &pg->work[pg->wplan[i].index];
-			rows[w->t != NULL ? w->t - pg->cat.tables : pg->cat.ntables] += pg->lanes[l].items[k++].rows;
-			if (w->t == NULL)
-				continue;
-			t = w->t - pg->cat.tables;
-			if (--left[t] == 0 && siphon_resume_find(&pg->runs, w->t->qname) == NULL &&
-			    siphon_resume_add_done(&pg->runs, w->t->qname, rows[t]) != 0)
-				r = siphon_err_oom(pg->ctx);
-		}
-	}
-out:
-	free(left);
-	free(rows);
-	return r;
+	return siphon_resume_add_done(&pg->runs, t->qname, rows) == 0 ? 0 : siphon_err_oom(pg->ctx);
 }
 
 int
@@ -351,7 +316,7 @@ pg_runs_note(struct pg *pg, int force)
 		passed += pg->lanes[l].cur;
 	if (passed == pg->runs_passed || (!force && siphon_mono_s() < pg->runs_next && pg->runs_passed >= 0))
 		return 0;
-	if ((r = note_passed(pg)) != 0)
+	if ((r = pg_passed_tables(pg, note_passed)) != 0)
 		return r;
 	pg->runs_passed = passed;
 	pg->runs_next = siphon_mono_s() + RUNS_WRITE_PERIOD_S;
