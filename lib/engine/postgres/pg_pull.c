@@ -312,6 +312,8 @@ pg_finish(struct siphon_run *eng, void *st)
 	/* --snapshot-only: every stream was recorded to its end; nothing local to finish. */
 	if (pg->o->snapshot_only)
 		return 0;
+	/* Indexes and constraints from here on: a later run could not apply them again. */
+	pg_runs_close(pg);
 	if ((r = pg_finish_local(pg)) != 0)
 		return r;
 	siphon_event_step(pg->ctx, "swap");

@@ -93,6 +93,7 @@ struct pg {
 	int runs_passed;           /* lane items passed when it was last written */
 	double runs_next;          /* not written again before (monotonic s) */
 	int resumed_run;           /* went on with an interrupted pull's copy */
+	int runs_closed;           /* the post-data began: nothing to go on with */
 };
 
 /* pg_pull.c: the phases (engine/engine.h), for the ops table in pg_engine.c */
@@ -173,6 +174,8 @@ int pg_resume(struct siphon_run *eng, void *st);
 int pg_runs_begin(struct pg *pg, int *resumed);
 /* Writes the state file when the schema is in and as tables finish (force: now). */
 int pg_runs_note(struct pg *pg, int force);
+/* Before the local post-data: the copy is no longer one to go on with (the state file goes). */
+void pg_runs_close(struct pg *pg);
 /* At cleanup: an interruption keeps the copy and its state, anything else removes them. */
 void pg_runs_end(struct pg *pg);
 

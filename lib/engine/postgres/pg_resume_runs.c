@@ -18,7 +18,10 @@
  * may have been ended before its last COPY was committed); the others are
  * emptied and copied again, with the sequences and the post-data, from the
  * new snapshot: consistent per table, as after a lost connection
- * (pg_resume.c).  When anything does not match, one line says why and the
+ * (pg_resume.c).  Once the post-data is being applied locally (indexes,
+ * constraints) the copy can no longer be gone on with, and the state file
+ * goes: an interruption from then on drops the copy, as before.  When
+ * anything does not match, one line says why and the
  * pull starts over, dropping the kept copy.  A pull without --resume drops
  * it too: it would never be used again.
  */
@@ -42,7 +45,7 @@ static int
 runs_enabled(const struct pg *pg)
 {
 	/* A pull that saves a snapshot records one session's streams: nothing to go on with. */
-	return !pg->o->snapshot_only && pg->eng->snap == NULL;
+	return !pg->o->snapshot_only && pg->eng->snap == NULL && !pg->runs_closed;
 }
 
 /* Whether the kept temporary is this machine's and no running siphon's. */
@@ -322,6 +325,16 @@ pg_runs_note(struct pg *pg, int force)
 	pg->runs_next = siphon_mono_s() + RUNS_WRITE_PERIOD_S;
 	siphon_resume_save(pg->ctx, &pg->runs);
 	return 0;
+}
+
+void
+pg_runs_close(struct pg *pg)
+{
+	pg->runs_closed = 1;
+	if (!pg->runs_on)
+		return;
+	pg->runs_on = 0;
+	siphon_resume_remove("postgres", pg->into);
 }
 
 void
