@@ -76,11 +76,11 @@ _siphon_options()
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --keep-previous --keep-pristine \
 			--allow-older-local --heartbeat-timeout \
-			--stall-timeout --retries --save --snapshot-only \
-			--keep --identity --known-hosts --accept-new-host-key \
-			--connect-timeout --ssh-config --jump --proxy-command \
-			--on-success --on-failure --hook-timeout \
-			--remote-pg-opts --remote-mysql-opts \
+			--stall-timeout --retries --resume --save \
+			--snapshot-only --keep --identity --known-hosts \
+			--accept-new-host-key --connect-timeout --ssh-config \
+			--jump --proxy-command --on-success --on-failure \
+			--hook-timeout --remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all --quiet \
 			--verbose --config --dry-run --progress --progress-fd \
 			--unattended --help
@@ -90,11 +90,11 @@ _siphon_options()
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --keep-previous --keep-pristine \
 			--allow-older-local --heartbeat-timeout \
-			--stall-timeout --retries --save --snapshot-only \
-			--keep --identity --known-hosts --accept-new-host-key \
-			--connect-timeout --ssh-config --jump --proxy-command \
-			--on-success --on-failure --hook-timeout \
-			--remote-pg-opts --remote-mysql-opts \
+			--stall-timeout --retries --resume --save \
+			--snapshot-only --keep --identity --known-hosts \
+			--accept-new-host-key --connect-timeout --ssh-config \
+			--jump --proxy-command --on-success --on-failure \
+			--hook-timeout --remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --no-lock --lock-all
 		;;
 	schedule)
@@ -280,7 +280,7 @@ _siphon()
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
 			keep-previous keep-pristine allow-older-local \
-			heartbeat-timeout stall-timeout retries save \
+			heartbeat-timeout stall-timeout retries resume save \
 			snapshot-only keep identity known-hosts \
 			accept-new-host-key connect-timeout ssh-config jump \
 			proxy-command on-success on-failure hook-timeout \

@@ -630,6 +630,8 @@ struct siphon_pull_stats {
 	                            "one instant", or per table after a resume */
 	char engine[16];         /* the engine that ran ("postgres"), also after
 	                            a failure once it was chosen; "" */
+	unsigned resumed_run;    /* 1: went on with the partial copy an
+	                            interrupted pull kept (pull --resume) */
 };
 
 /*

@@ -263,6 +263,7 @@ stats(struct cli_jbuf *b, const struct siphon_pull_stats *st)
 	    key_str(b, "codec", codec) != 0 || key_str(b, "into", into) != 0 ||
 	    key_int(b, "reconnects", (long)st->reconnects) != 0 ||
 	    key_int(b, "tables_later", (long)st->tables_later) != 0 ||
+	    key_int(b, "resumed_run", (long)st->resumed_run) != 0 ||
 	    key_str(b, "consistency", consistency) != 0)
 		return -1;
 	return put(b, "}", 1);

@@ -58,12 +58,16 @@ cli_format_summary(char *buf, size_t cap, const struct siphon_opts *o,
 		snprintf(buf + used, cap - used, "; %u thing%s not copied exactly (warnings above)",
 		         st->left_out, st->left_out == 1 ? "" : "s");
 	}
-	if (st->reconnects > 0) {
+	if (st->reconnects > 0 || st->resumed_run) {
 		size_t used = strlen(buf);
+		char lost[64] = "";
 
+		if (st->reconnects > 0)
+			snprintf(lost, sizeof(lost), "%s%u lost connection%s", st->resumed_run ? " and " : " after ",
+			         st->reconnects, st->reconnects == 1 ? "" : "s");
 		/* The library fills consistency; do not trust it to be terminated. */
-		snprintf(buf + used, cap - used, "; resumed after %u lost connection%s, consistent %s%.*s",
-		         st->reconnects, st->reconnects == 1 ? "" : "s",
+		snprintf(buf + used, cap - used, "; resumed%s%s, consistent %s%.*s",
+		         st->resumed_run ? " an interrupted pull's partial copy" : "", lost,
 		         st->tables_later > 0 ? "" : "at ",
 		         (int)strnlen(st->consistency, sizeof(st->consistency)), st->consistency);
 	}

@@ -95,6 +95,12 @@ struct siphon_engine_ops {
 	int (*lost)(struct siphon_run *run, void *st);
 	int (*resume)(struct siphon_run *run, void *st);
 	/*
+	 * Why `pull --resume` starts over with this engine, for its one line
+	 * ("a SQLite pull is one stream"); NULL when the engine itself looks
+	 * for an interrupted pull's partial copy.
+	 */
+	const char *resume_none;
+	/*
 	 * Turns a remote stream's failure into one line (its own rules; the
 	 * shared ones come first): set on every stream the engine creates.
 	 */

@@ -2,6 +2,7 @@
 #include "engine/target.h"
 
 #include "engine/eng.h"
+#include "engine/resume_state.h"
 #include "util/clock.h"
 #include "util/tmpname.h"
 
@@ -135,6 +136,11 @@ siphon_target_sweep(struct siphon_target *t)
 		if (name[0] == '\0' || strncmp(name, t->prefix, plen) != 0 ||
 		    !siphon_tmpname_is_stale(name + plen, host))
 			continue;
+		/* An interrupted pull's partial copy, for `pull --resume` (resume_state.h). */
+		if (siphon_resume_keeps(name)) {
+			siphon_log(t->ctx, SIPHON_LOG_INFO, "kept %s: an interrupted pull's partial copy, for pull --resume", name);
+			continue;
+		}
 		if (t->ops->drop_temp(t->arg, name) == 0)
 			siphon_log(t->ctx, SIPHON_LOG_INFO, "removed %s, left by an interrupted siphon run", name);
 		else

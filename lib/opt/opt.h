@@ -119,6 +119,7 @@ struct siphon_pull_opts {
 	                            ends the pull, and siphon gives up on a
 	                            silent server */
 	int retries;             /* reconnects after a lost connection */
+	int resume;              /* go on with an interrupted pull's kept copy */
 };
 
 /*

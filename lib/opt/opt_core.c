@@ -90,6 +90,14 @@ const struct siphon_optdef siphon_opt_core[] = {
 	          "times, waiting 1, 2, 4, 8... s, and fetch only what was "
 	          "not finished (PostgreSQL; SQLite copies the file again; "
 	          "a --save snapshot is dropped; 0 fails at once) (default 5)" },
+	{ .name = "resume", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "core",
+	  .help = "go on with the partial copy an interrupted pull kept "
+	          "(Ctrl-C, a lost connection, a crash; PostgreSQL): the "
+	          "finished tables stay, the rest come from a new snapshot; "
+	          "when it cannot be used (older than 24 hours, another "
+	          "siphon, the schema changed), one line says why and the "
+	          "pull starts over; without it a pull drops the kept copy "
+	          "(default no)" },
 	{ .name = "save", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "core",
 	  .help = "also keep what came over the wire as a snapshot in "
 	          "$XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later "

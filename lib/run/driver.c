@@ -508,6 +508,8 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 			d->req->report(d->req->report_arg, &d->run);
 		return 0;
 	}
+	if (d->o->resume && ops->resume_none != NULL)
+		siphon_log(d->ctx, SIPHON_LOG_WARN, "--resume: starting over because %s", ops->resume_none);
 	/* The workstation is changed from here on: old leftovers go first. */
 	if (!d->o->snapshot_only)
 		siphon_target_sweep(&d->run.target);

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-hexval(char c)
+int
+siphon_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -28,7 +28,7 @@ siphon_hex_decode(const char *hex, size_t len, char **out)
 	if ((s = malloc(len / 2 + 1)) == NULL)
 		return -1;
 	for (i = 0; i < len; i += 2) {
-		int hi = hexval(hex[i]), lo = hexval(hex[i + 1]);
+		int hi = siphon_hex_digit(hex[i]), lo = siphon_hex_digit(hex[i + 1]);
 
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 			free(s);

@@ -14,4 +14,7 @@
  */
 int siphon_hex_decode(const char *hex, size_t len, char **out);
 
+/* The value of one hex digit (either case), or -1. */
+int siphon_hex_digit(char c);
+
 #endif

@@ -20,8 +20,18 @@ pg_keep() {
 pg_target_fingerprint() {
 	if ws_dbs | grep -qxF -- "$1"; then ws_fingerprint "$1"; else echo absent; fi
 }
-pg_local_list() { ws_dbs; }
-pg_local_leftovers() { ws_dbs | sed -n 's/^siphon_\(tmp\|old\)_.*/temporary database &/p'; }
+# An interrupted pull keeps its temporary database for `pull --resume`, named by its state file:
+# that one is neither a change of the local side nor a leftover (t_resume_runs checks that it is
+# kept, used and removed).
+pg_resume_kept() { sed -n 's/^temp=//p' "$(siphon_home)"/.local/state/siphon/resume/* 2>/dev/null; }
+pg_local_list() {
+	local kept dbs
+	kept=$(pg_resume_kept)
+	dbs=$(ws_dbs) || return 1
+	[ -n "$dbs" ] || return 0
+	printf '%s\n' "$dbs" | grep -vxF -e "${kept:-siphon_none}" || true
+}
+pg_local_leftovers() { pg_local_list | sed -n 's/^siphon_\(tmp\|old\)_.*/temporary database &/p'; }
 
 # Client sessions on the server cluster (siphon's pg_dump/psql, or anyone's through sudo).
 pg_remote_leftovers() {

@@ -621,7 +621,7 @@ test_args_option_errors(void **state)
 	assert_pull_error("ambiguous option '--co' (--compress, --connect-timeout, --config)",
 	                  "--co", "zstd", "h:d");
 	assert_pull_error("ambiguous option '--re' (--remote-sudo, "
-	                  "--remote-threads, --retries, --remote-pg-opts, --remote-mysql-opts)",
+	                  "--remote-threads, --retries, --resume, --remote-pg-opts, --remote-mysql-opts)",
 	                  "--re=x", "h:d");
 	assert_pull_error("option '--into' requires an argument", "h:d", "--into");
 	assert_pull_error("option '-j' requires an argument", "h:d", "-j");
@@ -953,6 +953,18 @@ test_args_summary(void **state)
 	snprintf(st.consistency, sizeof(st.consistency), "one snapshot");
 	cli_format_summary(buf, sizeof(buf), o, &st);
 	assert_non_null(strstr(buf, "; resumed after 1 lost connection, consistent at one snapshot"));
+	/* pull --resume: an interrupted pull's copy, with or without lost connections of its own. */
+	st.resumed_run = 1;
+	st.tables_later = 3;
+	snprintf(st.consistency, sizeof(st.consistency), "per table: 3 of 8 tables from a later snapshot");
+	cli_format_summary(buf, sizeof(buf), o, &st);
+	assert_non_null(strstr(buf, "; resumed an interrupted pull's partial copy and 1 lost connection, consistent per table: 3 of 8"));
+	st.reconnects = 0;
+	cli_format_summary(buf, sizeof(buf), o, &st);
+	assert_non_null(strstr(buf, "; resumed an interrupted pull's partial copy, consistent per table: 3 of 8"));
+	st.resumed_run = 0;
+	st.reconnects = 1;
+	st.tables_later = 0;
 	/* Not terminated by the library: read to the field's end only. */
 	memset(st.consistency, 'c', sizeof(st.consistency));
 	cli_format_summary(buf, sizeof(buf), o, &st);

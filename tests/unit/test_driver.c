@@ -15,6 +15,7 @@
 #include "engine_rows/rows_engine.h"
 
 #include "engine/registry.h"
+#include "engine/resume_state.h"
 #include "opt/opt.h"
 #include "run/driver.h"
 #include "source/source.h"
@@ -295,6 +296,57 @@ test_driver_sweeps_stale_temporaries(void **state)
 	free(names);
 }
 
+/*
+ * A dead run's temporary that a usable state file names (an interrupted
+ * pull's partial copy, for pull --resume) is kept; once the state file is
+ * a day old, it is swept like any other.
+ */
+static void
+test_driver_sweep_keeps_resumable(void **state)
+{
+	struct fixture *f = *state;
+	struct siphon_resume_state rs = {0};
+	char kept[128], path[256], statedir[300], *names;
+
+	snprintf(statedir, sizeof(statedir), "%s/state", f->dst);
+	setenv("XDG_STATE_HOME", statedir, 1);
+	snprintf(kept, sizeof(kept), ".copy.siphon_tmp_%08x_%ld_1", siphon_host_id(), dead_pid());
+	snprintf(path, sizeof(path), "%s/%s", f->dst, kept);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(siphon_resume_set(&rs.version, SIPHON_VERSION), 0);
+	assert_int_equal(siphon_resume_set(&rs.engine, "rows"), 0);
+	assert_int_equal(siphon_resume_set(&rs.host, f->o.host), 0);
+	assert_int_equal(siphon_resume_set(&rs.database, f->o.dbname), 0);
+	assert_int_equal(siphon_resume_set(&rs.into, f->into), 0);
+	assert_int_equal(siphon_resume_set(&rs.temp, kept), 0);
+	assert_int_equal(siphon_resume_fingerprint("", rs.fingerprint), 0);
+	assert_int_equal(siphon_resume_save(f->ctx, &rs), 0);
+	assert_int_equal(siphon_run_drive(f->ctx, &f->req, NULL), 0);
+	assert_non_null(names = listing(f->dst));
+	assert_non_null(strstr(names, kept));
+	free(names);
+	/* A day later the state file no longer holds it. */
+	rs.time -= SIPHON_RESUME_MAX_AGE_S + 60;
+	{
+		struct siphon_strbuf data = {0};
+		char file[4096];
+		FILE *fp;
+
+		assert_int_equal(siphon_resume_format(&rs, &data), 0);
+		assert_int_equal(siphon_resume_path("rows", f->into, file, sizeof(file)), 0);
+		assert_non_null(fp = fopen(file, "w"));
+		fputs(siphon_strbuf_str(&data), fp);
+		fclose(fp);
+		siphon_strbuf_free(&data);
+	}
+	assert_int_equal(siphon_run_drive(f->ctx, &f->req, NULL), 0);
+	assert_non_null(names = listing(f->dst));
+	assert_null(strstr(names, kept));
+	free(names);
+	siphon_resume_clear(&rs);
+	unsetenv("XDG_STATE_HOME");
+}
+
 /* --engine names an engine of the list, or it is a usage error. */
 static void
 test_driver_engine_by_name(void **state)
@@ -319,6 +371,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_driver_plan_only_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_failure_keeps_the_old_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_sweeps_stale_temporaries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_sweep_keeps_resumable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_engine_by_name, setup, teardown),
 	};
 

@@ -217,7 +217,7 @@ test_progress_json_every_kind(void **state)
 		[SIPHON_EVENT_SUMMARY] =
 			",\"phase\":null,\"rc\":-6,\"exit\":6,\"error\":\"pg_dump failed on db1\",\"stats\":{"
 			"\"wire_bytes\":1200,\"raw_bytes\":5300,\"tables\":42,\"channels\":4,\"left_out\":1,"
-			"\"seconds\":2.000,\"codec\":\"zstd\",\"into\":\"app\",\"reconnects\":0,\"tables_later\":0,\"consistency\":\"\"},\"totals\"",
+			"\"seconds\":2.000,\"codec\":\"zstd\",\"into\":\"app\",\"reconnects\":0,\"tables_later\":0,\"resumed_run\":0,\"consistency\":\"\"},\"totals\"",
 		[SIPHON_EVENT_STEP] = ",\"phase\":\"transfer\",\"text\":\"indexes, constraints, triggers\",",
 	};
 	struct siphon_pull_stats st = {.wire_bytes = 1200, .raw_bytes = 5300, .tables = 42, .channels = 4,

@@ -31,6 +31,7 @@ const struct siphon_engine_ops siphon_engine_mysql = {
 	.finish = my_finish,
 	.stats = my_stats,
 	.cleanup = my_cleanup,
+	.resume_none = "a MySQL/MariaDB pull keeps no partial copy between runs",
 	.explain = my_explain,
 	.doctor = my_doctor,
 	.describe = my_describe,

@@ -121,6 +121,7 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 	                        (int64_t)(l->scan.lines - (t >= 0)), l->wire != NULL ? *l->wire : 0);
 	if (t >= 0) {
 		it = &l->items[l->cur];
+		it->rows = (int64_t)l->scan.lines - 1;
 		if (it->trailer != NULL && (r = lane_queue(l, it->trailer)) != 0)
 			return r;
 		siphon_event_table_end(l->ctx, l->ev, 0);

@@ -22,6 +22,7 @@ struct siphon_pg_lane_item {
 	char *header;    /* local SQL before the data: "COPY t FROM STDIN;\n" */
 	char *trailer;   /* local SQL after it, or NULL */
 	struct siphon_event_table who;  /* for events: names borrowed from the catalog */
+	int64_t rows;    /* rows passed to the local session, once its "\." has */
 };
 
 struct siphon_pg_lane_scan {

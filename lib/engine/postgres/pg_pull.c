@@ -100,6 +100,9 @@ pg_transfer_loop(struct pg *pg)
 			siphon_event_step(pg->ctx, "table data");
 			pg->schema_done = 1;
 		}
+		/* The state a later --resume goes on from (pg_resume_runs.c). */
+		if ((r = pg_runs_note(pg, 0)) != 0)
+			return r;
 		if (lanes_started && !lanes_open && pg->schema_done) {
 			if ((r = pg_open_local_lanes(pg)) != 0)
 				return r;
@@ -114,6 +117,8 @@ pg_transfer_loop(struct pg *pg)
 static void
 cleanup(struct pg *pg)
 {
+	/* The last tables that passed, before their lanes go. */
+	(void)pg_runs_note(pg, 1);
 	siphon_eng_drop_stream(pg->eng, &pg->ctl);
 	siphon_eng_drop_stream(pg->eng, &pg->pre);
 	siphon_eng_drop_stream(pg->eng, &pg->post);
@@ -124,7 +129,8 @@ cleanup(struct pg *pg)
 		siphon_proc_free(pg->pre_proc);
 		pg->pre_proc = NULL;
 	}
-	/* Local sessions are gone: the temporary database can be dropped. */
+	/* Local sessions are gone: the temporary database can be dropped (or kept for --resume). */
+	pg_runs_end(pg);
 	pg_drop_tmpdb(pg);
 	siphon_pg_catalog_clear(&pg->cat);
 	siphon_pg_dropped_clear(&pg->owner.dropped);
@@ -132,6 +138,7 @@ cleanup(struct pg *pg)
 	siphon_strbuf_free(&pg->post_out);
 	siphon_strbuf_free(&pg->acl_out);
 	siphon_strbuf_free(&pg->fp);
+	siphon_resume_clear(&pg->runs);
 	for (int i = 0; i < pg->ndone; i++)
 		free(pg->done[i]);
 	free(pg->done);
@@ -272,9 +279,16 @@ int
 pg_transfer(struct siphon_run *eng, void *st)
 {
 	struct pg *pg = st;
-	int r;
+	int r, resumed;
 
 	(void)eng;
+	/* An interrupted pull's copy: gone on with (--resume), else dropped. */
+	if ((r = pg_runs_begin(pg, &resumed)) != 0)
+		return r;
+	if (resumed) {
+		siphon_event_step(pg->ctx, "table data");
+		return pg_fetch_rest(pg, "the interruption");
+	}
 	siphon_event_step(pg->ctx, "schema");
 	if ((!pg->o->snapshot_only && (r = pg_create_tmpdb(pg)) != 0) || (r = pg_start_dumps(pg, 1)) != 0)
 		return r;
@@ -298,6 +312,8 @@ pg_finish(struct siphon_run *eng, void *st)
 	/* --snapshot-only: every stream was recorded to its end; nothing local to finish. */
 	if (pg->o->snapshot_only)
 		return 0;
+	/* Indexes and constraints from here on: a later run could not apply them again. */
+	pg_runs_close(pg);
 	if ((r = pg_finish_local(pg)) != 0)
 		return r;
 	siphon_event_step(pg->ctx, "swap");
@@ -337,6 +353,7 @@ pg_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats)
 	snprintf(stats->into, sizeof(stats->into), "%s", pg->into);
 	pg_count_bytes(pg, &stats->wire_bytes, &stats->raw_bytes);
 	stats->tables_later = later;
+	stats->resumed_run = (unsigned)pg->resumed_run;
 	if (pg->snapshots <= 1)
 		snprintf(stats->consistency, sizeof(stats->consistency), "one snapshot");
 	else

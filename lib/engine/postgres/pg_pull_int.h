@@ -20,6 +20,7 @@
 #include "engine/postgres/pg_owner.h"
 #include "engine/postgres/pg_pull.h"
 #include "engine/postgres/pg_tools.h"
+#include "engine/resume_state.h"
 #include "loop/loop.h"
 #include "remote/probe.h"
 #include "util/strbuf.h"
@@ -84,6 +85,15 @@ struct pg {
 	int snapshots;             /* server snapshots the copy's rows come from */
 	int tables_first;          /* tables from the first of them; -1: all */
 	uint64_t wire_lost, raw_lost; /* bytes of the streams of lost sessions */
+
+	/* Across runs, for pull --resume (pg_resume_runs.c). */
+	struct siphon_resume_state runs; /* what the state file says */
+	int runs_on;               /* the state file is this pull's, kept up to date */
+	int runs_begun;            /* a kept copy was looked for */
+	int runs_passed;           /* lane items passed when it was last written */
+	double runs_next;          /* not written again before (monotonic s) */
+	int resumed_run;           /* went on with an interrupted pull's copy */
+	int runs_closed;           /* the post-data began: nothing to go on with */
 };
 
 /* pg_pull.c: the phases (engine/engine.h), for the ops table in pg_engine.c */
@@ -145,9 +155,29 @@ void pg_count_bytes(const struct pg *pg, uint64_t *wire, uint64_t *raw);
 int pg_table_done(const struct pg *pg, const struct siphon_pg_table *t);
 /* The text that changes when what the copy is made of changes (into sb). */
 int pg_catalog_fingerprint(const struct pg *pg, struct siphon_strbuf *sb);
+/*
+ * Calls fn for each table (NULL: the large objects) whose every piece has
+ * passed to a local session (the lanes' items before cur), with its rows;
+ * stops at fn's first non-zero return, which it returns.
+ */
+int pg_passed_tables(struct pg *pg, int (*fn)(struct pg *pg, const struct siphon_pg_table *t, int64_t rows));
+/* Notes a table as fully loaded: 0, or -1 (no memory). */
+int pg_add_done(struct pg *pg, const char *qname);
+/* The rest after the finished tables: emptied, copied in the new snapshot; then post-data. */
+int pg_fetch_rest(struct pg *pg, const char *since);
 /* The engine's lost and resume ops (engine/engine.h). */
 int pg_lost(struct siphon_run *eng, void *st);
 int pg_resume(struct siphon_run *eng, void *st);
+
+/* pg_resume_runs.c */
+/* At the transfer's start: drops a kept copy, or (--resume) takes it (*resumed). */
+int pg_runs_begin(struct pg *pg, int *resumed);
+/* Writes the state file when the schema is in and as tables finish (force: now). */
+int pg_runs_note(struct pg *pg, int force);
+/* Before the local post-data: the copy is no longer one to go on with (the state file goes). */
+void pg_runs_close(struct pg *pg);
+/* At cleanup: an interruption keeps the copy and its state, anything else removes them. */
+void pg_runs_end(struct pg *pg);
 
 /* pg_target.c */
 /* How the target service lists and drops this engine's temporaries. */

@@ -52,8 +52,8 @@ pg_catalog_fingerprint(const struct pg *pg, struct siphon_strbuf *sb)
 	return siphon_strbuf_printf(sb, "large objects %s\n", c->nlobs > 0 ? "yes" : "no");
 }
 
-static int
-add_done(struct pg *pg, const char *qname)
+int
+pg_add_done(struct pg *pg, const char *qname)
 {
 	char **n;
 
@@ -94,38 +94,55 @@ settle_lanes(struct pg *pg)
 	return 0;
 }
 
-/* The tables whose pieces all ended on the local side, into pg->done. */
-static int
-note_done(struct pg *pg)
+int
+pg_passed_tables(struct pg *pg, int (*fn)(struct pg *pg, const struct siphon_pg_table *t, int64_t rows))
 {
-	int *left, r = 0;
+	int64_t *rows = NULL;
+	int *left = NULL, r = 0;
 
 	if (pg->lanes == NULL || pg->nwork == 0)
 		return 0;
-	if ((left = calloc((size_t)pg->cat.ntables + 1, sizeof(*left))) == NULL)
-		return siphon_err_oom(pg->ctx);
+	left = calloc((size_t)pg->cat.ntables + 1, sizeof(*left));
+	rows = calloc((size_t)pg->cat.ntables + 1, sizeof(*rows));
+	if (left == NULL || rows == NULL) {
+		r = siphon_err_oom(pg->ctx);
+		goto out;
+	}
+	/* The large objects count at index ntables. */
 	for (int i = 0; i < pg->nwork; i++)
-		if (pg->work[i].t != NULL)
-			left[pg->work[i].t - pg->cat.tables]++;
-	/* A lane's items are the plan's entries of that lane, in order. */
-	for (int l = 0; l < pg->nlanes; l++) {
+		left[pg->work[i].t != NULL ? pg->work[i].t - pg->cat.tables : pg->cat.ntables]++;
+	/* A lane's items are the plan's entries of that lane, in order (pg_start_lanes). */
+	for (int l = 0; r == 0 && l < pg->nlanes; l++) {
 		int k = 0;
 
-		for (int i = 0; i < pg->nwork && k < pg->lanes[l].cur; i++) {
+		for (int i = 0; r == 0 && i < pg->nwork && k < pg->lanes[l].cur; i++) {
 			const struct pg_work *w;
+			long t;
 
 			if (pg->wplan[i].lane != l)
 				continue;
-			k++;
 			w = &pg->work[pg->wplan[i].index];
-			if (w->t == NULL)
-				pg->lobs_done = 1;
-			else if (--left[w->t - pg->cat.tables] == 0 && add_done(pg, w->t->qname) != 0)
-				r = siphon_err_oom(pg->ctx);
+			t = w->t != NULL ? w->t - pg->cat.tables : pg->cat.ntables;
+			rows[t] += pg->lanes[l].items[k++].rows;
+			if (--left[t] == 0)
+				r = fn(pg, w->t, rows[t]);
 		}
 	}
+out:
 	free(left);
+	free(rows);
 	return r;
+}
+
+static int
+note_one(struct pg *pg, const struct siphon_pg_table *t, int64_t rows)
+{
+	(void)rows;
+	if (t == NULL)
+		pg->lobs_done = 1;
+	else if (pg_add_done(pg, t->qname) != 0)
+		return siphon_err_oom(pg->ctx);
+	return 0;
 }
 
 int
@@ -141,6 +158,9 @@ pg_lost(struct siphon_run *eng, void *st)
 	siphon_eng_drop_stream(pg->eng, &pg->pre);
 	siphon_eng_drop_stream(pg->eng, &pg->post);
 	siphon_eng_drop_stream(pg->eng, &pg->acl);
+	/* What passed before the cut, for a later --resume should this one fail. */
+	if ((r = pg_runs_note(pg, 1)) != 0)
+		return r;
 	for (int l = 0; pg->lane_rs != NULL && l < pg->nlanes; l++)
 		siphon_eng_drop_stream(pg->eng, &pg->lane_rs[l]);
 	if (!pg->schema_done && pg->pre_proc != NULL) {
@@ -149,7 +169,7 @@ pg_lost(struct siphon_run *eng, void *st)
 		siphon_proc_free(pg->pre_proc);
 		pg->pre_proc = NULL;
 	}
-	if ((r = settle_lanes(pg)) != 0 || (r = note_done(pg)) != 0)
+	if ((r = settle_lanes(pg)) != 0 || (r = pg_passed_tables(pg, note_one)) != 0)
 		return r;
 	pg_free_lanes(pg);
 	free(pg->work);
@@ -195,6 +215,20 @@ empty_unfinished(struct pg *pg)
 	return r;
 }
 
+int
+pg_fetch_rest(struct pg *pg, const char *since)
+{
+	int r;
+
+	if ((r = pg_plan_lanes(pg)) != 0 || (r = empty_unfinished(pg)) != 0)
+		return r;
+	siphon_log(pg->ctx, SIPHON_LOG_INFO, "%d of %u tables were loaded before %s and are kept; copying %u in the new snapshot",
+	           pg->ndone, pg->ntables_copied, since, pg->ntables_copied - (unsigned)pg->ndone);
+	if ((r = pg_start_dumps(pg, 0)) != 0)
+		return r;
+	return pg_transfer_loop(pg);
+}
+
 /* Everything again from the new snapshot, into a new temporary database. */
 static int
 start_over(struct pg *pg, const char *why)
@@ -211,6 +245,7 @@ start_over(struct pg *pg, const char *why)
 	siphon_pg_dropped_clear(&pg->owner.dropped);
 	pg->snapshots = 1;
 	pg->tables_first = -1;
+	pg->resumed_run = 0;
 	siphon_catalog_clear(&pg->eng->cat);
 	siphon_plan_clear(&pg->eng->plan);
 	if ((r = pg_publish_catalog(pg)) != 0 || (r = pg_plan_lanes(pg)) != 0)
@@ -246,11 +281,5 @@ pg_resume(struct siphon_run *eng, void *st)
 	if (pg->tables_first < 0)
 		pg->tables_first = pg->ndone;
 	pg->snapshots++;
-	if ((r = pg_plan_lanes(pg)) != 0 || (r = empty_unfinished(pg)) != 0)
-		return r;
-	siphon_log(pg->ctx, SIPHON_LOG_INFO, "%d of %u tables were loaded before the cut and are kept; copying %u in the new snapshot",
-	           pg->ndone, pg->ntables_copied, pg->ntables_copied - (unsigned)pg->ndone);
-	if ((r = pg_start_dumps(pg, 0)) != 0)
-		return r;
-	return pg_transfer_loop(pg);
+	return pg_fetch_rest(pg, "the cut");
 }

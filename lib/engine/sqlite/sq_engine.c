@@ -42,6 +42,7 @@ const struct siphon_engine_ops siphon_engine_sqlite = {
 	.cleanup = sq_cleanup,
 	.lost = sq_lost,
 	.resume = sq_resume,
+	.resume_none = "a SQLite pull is one stream and keeps nothing partial",
 	.explain = sq_explain,
 	.doctor = sq_doctor,
 	.describe = sq_describe,
