@@ -8,8 +8,8 @@
 # line; exits non-zero if any test failed. With -j N (or SIPHON_IT_JOBS=N), N workers run at once,
 # each with a harness of its own (its own sshd, clusters and MariaDB servers: concurrent harnesses
 # share nothing but the login users), taking the next test from one queue, longest first: most
-# tests spend much of their time waiting (timeouts, the server, sleeps), so two workers share two
-# cores well (`make check` runs two: IT_JOBS). Needs root (a login user, sshd, initdb as postgres).
+# tests spend much of their time waiting (timeouts, the server, sleeps), so several workers share two
+# cores well (`make check` runs three: IT_JOBS). Needs root (a login user, sshd, initdb as postgres).
 # Each test also runs alone: SIPHON_BIN=... tests/integration/t_pull_basic.sh (own harness).
 # A test exits 0 to pass, 77 to skip, anything else to fail.
 #
@@ -60,7 +60,7 @@ fi
 
 # The order a queue hands tests out: the longest first (seconds under ASan on the 2-core machine),
 # so that no long test starts last; the rest by name.
-long_first="t_resume_cut t_proxy_jump t_pg_rollback t_pull_basic t_my_attack_inject t_pooler t_heartbeat_live t_pull_replace
+long_first="t_resume_cut t_resume_runs t_resume_my t_proxy_jump t_pg_rollback t_pull_basic t_my_attack_inject t_pooler t_heartbeat_live t_pull_replace
 t_resume_sqlite t_ssh_config t_my_rollback t_my_consistency t_my_lock_modes t_pg_attack t_deadman_my t_deadman_pg"
 
 # run_tests LOGDIR RESULTS TEST...: runs each test against the harness this shell started, printing
