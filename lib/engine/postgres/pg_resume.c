@@ -17,6 +17,7 @@
 
 #include "engine/postgres/pg_local.h"
 #include "engine/postgres/pg_sql.h"
+#include "engine/resumed.h"
 #include "util/event.h"
 
 #include <stdlib.h>
@@ -248,8 +249,7 @@ pg_resume(struct siphon_run *eng, void *st)
 	pg->snapshots++;
 	if ((r = pg_plan_lanes(pg)) != 0 || (r = empty_unfinished(pg)) != 0)
 		return r;
-	siphon_log(pg->ctx, SIPHON_LOG_INFO, "%d of %u tables were loaded before the cut and are kept; copying %u in the new snapshot",
-	           pg->ndone, pg->ntables_copied, pg->ntables_copied - (unsigned)pg->ndone);
+	siphon_resumed_log(pg->ctx, (unsigned)pg->ndone, pg->ntables_copied);
 	if ((r = pg_start_dumps(pg, 0)) != 0)
 		return r;
 	return pg_transfer_loop(pg);
