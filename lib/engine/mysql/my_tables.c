@@ -43,7 +43,7 @@ my_tables_with_rows(const struct my *my, int *rows)
 	int i, n = 0;
 
 	for (i = 0; i < my->cat.ntables; i++)
-		if (!my->cat.tables[i].no_rows) {
+		if (!my->cat.tables[i].no_rows && !my->cat.tables[i].loaded) {
 			if (rows != NULL)
 				rows[n] = i;
 			n++;
