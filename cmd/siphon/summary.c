@@ -64,7 +64,8 @@ cli_format_summary(char *buf, size_t cap, const struct siphon_opts *o,
 		/* The library fills consistency; do not trust it to be terminated. */
 		snprintf(buf + used, cap - used, "; resumed after %u lost connection%s, consistent %s%.*s",
 		         st->reconnects, st->reconnects == 1 ? "" : "s",
-		         st->tables_later > 0 ? "" : "at ",
+		         /* "per table: ..." even when every table is kept and only the objects came later. */
+		         strncmp(st->consistency, "per ", 4) == 0 ? "" : "at ",
 		         (int)strnlen(st->consistency, sizeof(st->consistency)), st->consistency);
 	}
 	/* Database names may hold anything; keep the terminal sane. */
