@@ -338,6 +338,20 @@ my_name_in(const char (*list)[64], int n, const char *name, int nocase)
 	return 0;
 }
 
+int
+my_names_add(char ***names, int *n, const char *name)
+{
+	char **v = realloc(*names, (size_t)(*n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	*names = v;
+	if ((v[*n] = strdup(name)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
 static int
 local_has_collation(const struct my_local *l, const char *name)
 {
@@ -477,11 +491,7 @@ my_local_checks(struct my *my)
 	if ((r = check_collations(my)) != 0)
 		return r;
 	/* MySQL cannot prepare routines, triggers, events: refuse now what cannot be replayed safely. */
-	for (int i = 0; i < my->cat.nobjs; i++)
-		if (my->cat.objs[i].create != NULL &&
-		    (r = my_replay_check(my, &my->cat.objs[i], my->cat.objs[i].create)) != 0)
-			return r;
-	return 0;
+	return my_replay_check_all(my);
 }
 
 /* Rewrites a statement's collations for the workstation. */

@@ -150,6 +150,8 @@ int my_create_staging(struct my *my);
 int my_recreate_unloaded(struct my *my);
 /* Is name one of list[0, n) (nocase: without regard to case)? */
 int my_name_in(const char (*list)[64], int n, const char *name, int nocase);
+/* Appends a copy of name to the list *names of *n.  0, or -1 (no memory). */
+int my_names_add(char ***names, int *n, const char *name);
 /* Appends stmt with the source's collations the workstation lacks replaced. */
 int my_append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt);
 void my_drop_staging(struct my *my);
@@ -176,6 +178,8 @@ int my_swap(struct my *my);
  * only what siphon_my_check_replay() accepts.  0 or EVERSION (error set).
  */
 int my_replay_check(struct my *my, const struct siphon_my_object *o, const char *stmt);
+/* my_replay_check() of every object of the catalog. */
+int my_replay_check_all(struct my *my);
 
 /* What db holds on the local server (tables, objects by name); *exists when it is there. */
 int my_list_db(struct my *my, const char *db, struct siphon_my_catalog *c, int *exists);

@@ -65,20 +65,6 @@ oom:
 	return siphon_err_oom(my->ctx);
 }
 
-static int
-add_done(struct my *my, const char *table)
-{
-	char **n = realloc(my->done, (size_t)(my->ndone + 1) * sizeof(*n));
-
-	if (n == NULL)
-		return -1;
-	my->done = n;
-	if ((n[my->ndone] = strdup(table)) == NULL)
-		return -1;
-	my->ndone++;
-	return 0;
-}
-
 /*
  * The loaders end with what they were given.  A table whose end line
  * arrived is complete: what the lane still holds of it goes out, and its
@@ -142,6 +128,8 @@ my_lost(struct siphon_run *eng, void *st)
 	(void)eng;
 	/* What came over the lost session still counts in the figures. */
 	for (int w = 0; w < my->nworkers; w++) {
+		if (my->wrs[w] == NULL)
+			continue;
 		my->wire_lost += my->wrs[w]->wire_bytes;
 		my->raw_lost += my->wrs[w]->raw_bytes;
 		siphon_eng_drop_stream(my->eng, &my->wrs[w]);
@@ -151,7 +139,7 @@ my_lost(struct siphon_run *eng, void *st)
 		return r;
 	for (int w = 0; w < my->nworkers; w++)
 		for (int i = 0; i < my->lanes[w].nitems; i++)
-			if (my->lanes[w].items[i].done && add_done(my, my->lanes[w].items[i].table) != 0)
+			if (my->lanes[w].items[i].done && my_names_add(&my->done, &my->ndone, my->lanes[w].items[i].table) != 0)
 				return siphon_err_oom(my->ctx);
 	my_drop_workers(my);
 	siphon_strbuf_reset(&my->ctl_out);
@@ -171,11 +159,7 @@ decide_again(struct my *my)
 	siphon_leftout_free(&my->eng->left_out);
 	if ((r = my_note_skipped(my)) != 0 || (r = my_tables_decide(my)) != 0)
 		return r;
-	for (int i = 0; i < my->cat.nobjs; i++)
-		if (my->cat.objs[i].create != NULL &&
-		    (r = my_replay_check(my, &my->cat.objs[i], my->cat.objs[i].create)) != 0)
-			return r;
-	return 0;
+	return my_replay_check_all(my);
 }
 
 /* Everything again at the new instant, into a new staging database. */

@@ -87,15 +87,7 @@ struct gone {
 static int
 gone_add(struct gone *g, const char *name)
 {
-	char **v = realloc(g->names, (size_t)(g->n + 1) * sizeof(*v));
-
-	if (v == NULL)
-		return -1;
-	g->names = v;
-	if ((v[g->n] = strdup(name)) == NULL)
-		return -1;
-	g->n++;
-	return 0;
+	return my_names_add(&g->names, &g->n, name);
 }
 
 static void
