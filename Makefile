@@ -30,7 +30,7 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 # Integration test workers in `make check`, each with a harness of its own (tests/integration/run.sh -j):
 # the tests spend much of their time waiting (timeouts, servers, sleeps), so two share two cores well.
 IT_JOBS ?= 2
-# Compiler jobs in `make check` (its builds; tests run one at a time except the integration workers).
+# Jobs in `make check`: its builds, and its unit tests and fuzz checks (side by side, output kept per test).
 CHECK_J ?= $(shell nproc 2>/dev/null || echo 2)
 
 LIB_SRC := $(sort $(wildcard lib/*.c lib/*/*.c lib/*/*/*.c))
@@ -72,8 +72,14 @@ $(B)/tests/%: tests/unit/%.c $(B)/libsiphon.a $(B)/libcmd.a | pkg-check-cmocka
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Icmd/siphon $(LDFLAGS) -o $@ $< $(B)/libcmd.a $(B)/libsiphon.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
-unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+# One run target per test binary, so that `make -j2 -Otarget unit` runs them side by side, each
+# one's output kept together (make check does; a plain `make unit` runs them one at a time).
+UNIT_RUN := $(addsuffix .run,$(UNIT_BIN))
+unit: $(UNIT_RUN)
+# (They would be intermediate files of the .run rule otherwise, removed after each run.)
+.SECONDARY: $(UNIT_BIN)
+$(B)/tests/%.run: $(B)/tests/%
+	@echo "== $<"; $<
 
 # The sanitizer build lives in its own directory and runs the same tests.
 asan:
@@ -129,12 +135,12 @@ check: deps
 	$(MAKE) -j$(CHECK_J) all
 	$(MAKE) layering
 	$(MAKE) -j$(CHECK_J) $(UNIT_BIN)
-	$(MAKE) unit
+	$(MAKE) -j$(CHECK_J) -Otarget unit
 	$(MAKE) shell-test
 	$(MAKE) -j$(CHECK_J) fuzz-build
-	$(MAKE) fuzz-check
+	$(MAKE) -j$(CHECK_J) -Otarget fuzz-check
 	$(MAKE) -j$(CHECK_J) asan-build
-	$(MAKE) asan
+	$(MAKE) -j$(CHECK_J) -Otarget asan
 	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh -j $(IT_JOBS)
 
 # deps first, then a sub-make: it reads pkg-config after the packages are installed.

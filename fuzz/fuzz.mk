@@ -72,15 +72,17 @@ fuzz: fuzz-build
 # Replays the corpus, then fuzzes a little: a regression shows at once.
 # Without clang, the replay build stands in.
 ifeq ($(FUZZ_HAVE_CLANG),yes)
-fuzz-check: fuzz-build fuzz-sh-check
-	@set -e; for n in $(FUZZ_NAMES); do \
-		echo "== $$n"; \
-		rm -rf $(FUZZ_B)/check/$$n; mkdir -p $(FUZZ_B)/check/$$n; \
-		$(FUZZ_ENV) $(FUZZ_B)/$$n -max_total_time=$(FUZZ_CHECK_SECONDS) \
-			$(FUZZ_B)/check/$$n fuzz/corpus/$$n 2>$(FUZZ_B)/check/$$n.log \
-			|| { tail -n 60 $(FUZZ_B)/check/$$n.log; exit 1; }; \
-		grep -h '^Done\|INITED' $(FUZZ_B)/check/$$n.log | tail -n 1; \
-	done
+fuzz-check: fuzz-sh-check $(addprefix fuzz-check-,$(FUZZ_NAMES))
+# One target per harness, so that `make -j2 -Otarget fuzz-check` runs two at once
+# (the harnesses stay: .SECONDARY).
+.SECONDARY: $(FUZZ_BIN)
+fuzz-check-%: $(FUZZ_B)/%
+	@echo "== $*"
+	@rm -rf $(FUZZ_B)/check/$*; mkdir -p $(FUZZ_B)/check/$*
+	@$(FUZZ_ENV) $(FUZZ_B)/$* -max_total_time=$(FUZZ_CHECK_SECONDS) \
+		$(FUZZ_B)/check/$* fuzz/corpus/$* 2>$(FUZZ_B)/check/$*.log \
+		|| { tail -n 60 $(FUZZ_B)/check/$*.log; exit 1; }
+	@grep -h '^Done\|INITED' $(FUZZ_B)/check/$*.log | tail -n 1
 else
 fuzz-check: fuzz-replay fuzz-sh-check
 endif

@@ -288,6 +288,13 @@ after_check(struct doc *d, const struct siphon_run *run, int rc)
 	long long fr;
 
 	report_choice(d, run);
+	/* snapshot_only: the local side is `restore`'s, which checks it then. */
+	if (rc == 0 && run->o->snapshot_only) {
+		say(d, "local", SIPHON_CHECK_PASS, 0, "%s",
+		    "not needed: the pull saves a snapshot only (restore checks the local side)");
+		say(d, "create", SIPHON_CHECK_PASS, 0, "%s", "not needed: nothing local is created");
+		return;
+	}
 	if (rc == SIPHON_EBUSY) {
 		say(d, "local", SIPHON_CHECK_WARN, 0, "%s", siphon_ctx_errmsg(d->ctx));
 		return;

@@ -201,6 +201,9 @@ siphon_pull_save(struct siphon_ctx *ctx, const struct siphon_opts *opts, const c
 	req.report_arg = m;
 	if ((r = siphon_pull_run(ctx, opts, &req, stats)) != 0)
 		goto out;
+	/* The pull resumed over a second session: the driver dropped the snapshot and said so. */
+	if (siphon_snapw_dropped(w))
+		goto out;
 	if (m->jobs < 0 || record_opts(m, opts) != 0 ||
 	    (m->siphon_version = strdup(SIPHON_VERSION)) == NULL ||
 	    (m->profile = strdup(profile)) == NULL ||

@@ -116,6 +116,26 @@ add_stream(struct siphon_run *e, struct siphon_rstream **out, const char *what, 
 }
 
 int
+siphon_eng_fact_put(struct siphon_run *e, const char *name, const char *value)
+{
+	if (e->snap == NULL)
+		return 0;
+	if (siphon_snap_manifest_set_fact(siphon_snapw_manifest(e->snap), name, value) != 0)
+		return siphon_err_oom(e->ctx);
+	return 0;
+}
+
+int
+siphon_eng_fact_get(const struct siphon_run *e, const char *name, const char **value)
+{
+	*value = NULL;
+	if (e->source == NULL || e->source->ops->fact == NULL)
+		return 0;
+	*value = e->source->ops->fact(e->source, name);
+	return 1;
+}
+
+int
 siphon_eng_new_member(struct siphon_run *e, struct siphon_rstream **out,
                       const char *what, const char *member, enum siphon_codec_kind codec)
 {

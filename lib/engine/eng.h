@@ -97,6 +97,17 @@ int siphon_eng_new_pipeline(struct siphon_run *e, struct siphon_rstream **out,
  */
 int siphon_eng_new_member(struct siphon_run *e, struct siphon_rstream **out,
                           const char *what, const char *member, enum siphon_codec_kind codec);
+/*
+ * Facts (snap/snap.h): a decision the engine took from the workstation
+ * (or without one) that changes what it asks the server for.  put records
+ * it in the snapshot being saved (none: nothing to do); 0 or
+ * SIPHON_ENOMEM.  get: 1 when the run replays a snapshot (*value then the
+ * recorded value, NULL when the snapshot has none: an older siphon's),
+ * else 0 and *value NULL.
+ */
+int siphon_eng_fact_put(struct siphon_run *e, const char *name, const char *value);
+int siphon_eng_fact_get(const struct siphon_run *e, const char *name, const char **value);
+
 /* Unregisters and frees *rs; sets it NULL.  NULL-safe. */
 void siphon_eng_drop_stream(struct siphon_run *e, struct siphon_rstream **rs);
 /* Steps the loop until rs is done. */

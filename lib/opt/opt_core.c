@@ -89,15 +89,15 @@ const struct siphon_optdef siphon_opt_core[] = {
 	  .help = "when the connection drops mid-pull, reconnect up to N "
 	          "times, waiting 1, 2, 4, 8... s, and fetch only what was "
 	          "not finished (PostgreSQL, MySQL/MariaDB; SQLite copies the file again; "
-	          "0 fails at once) (default 5)" },
+	          "a --save snapshot is dropped; 0 fails at once) (default 5)" },
 	{ .name = "save", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "core",
 	  .help = "also keep what came over the wire as a snapshot in "
 	          "$XDG_DATA_HOME/siphon/snapshots/PROFILE/, to restore later "
 	          "with no network (siphon restore)" },
 	{ .name = "snapshot-only", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "core",
 	  .help = "save the snapshot (as --save) and restore nothing locally: "
-	          "no local database server is needed or touched; siphon "
-	          "restore makes the copy later (PostgreSQL and SQLite)" },
+	          "no local database server or client is needed or touched; "
+	          "siphon restore makes the copy later" },
 	{ .name = "keep", .type = SIPHON_OPT_INT, .metavar = "N",
 	  .min = 1, .max = 1000, .def = "3", .scope = "core",
 	  .help = "keep the N newest snapshots of a profile, removing older "

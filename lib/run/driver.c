@@ -455,9 +455,21 @@ transfer_resuming(struct drv *d, struct siphon_pull_stats *stats)
 {
 	int r = engine_phase(d, SIPHON_PHASE_TRANSFER, d->ops->transfer);
 
-	/* A snapshot being saved (--save) records one session's streams: it does not resume. */
+	/* --snapshot-only: the snapshot is all the run makes, and it cannot span two sessions (below). */
 	for (int attempt = 1; r == SIPHON_ECONNECT && d->own_src && d->ops->resume != NULL &&
-	                      d->req->snap == NULL && attempt <= d->o->retries; attempt++) {
+	                      !d->o->snapshot_only && attempt <= d->o->retries; attempt++) {
+		/*
+		 * A snapshot being saved (--save) replays as one session: the
+		 * streams of a resumed pull (tables kept from the first instant,
+		 * the rest and the post-data from a second) would not restore to
+		 * what the pull made.  It goes, the pull resumes.
+		 */
+		if (d->run.snap != NULL) {
+			siphon_log(d->ctx, SIPHON_LOG_WARN,
+			           "the snapshot being saved (--save) is dropped: a restore replays one session, and this pull resumes over a second; pull --save again for a snapshot");
+			siphon_snapw_drop(d->run.snap);
+			d->run.snap = NULL;
+		}
 		siphon_event_phase(d->ctx, SIPHON_PHASE_TRANSFER, 1, 0);
 		r = reconnect(d, attempt);
 		siphon_event_phase(d->ctx, SIPHON_PHASE_TRANSFER, 0, r);
@@ -489,7 +501,8 @@ drive(struct drv *d, struct siphon_pull_stats *stats)
 		return r;
 	snprintf(d->run.plan.codec, sizeof(d->run.plan.codec), "%s", d->run.codec_name);
 	if (d->req->plan_only) {
-		if (d->req->doctor && ops->doctor != NULL && d->req->check_fn != NULL)
+		/* --snapshot-only creates nothing local: no "create" finding to ask for. */
+		if (d->req->doctor && ops->doctor != NULL && d->req->check_fn != NULL && !d->o->snapshot_only)
 			ops->doctor(&d->run, d->st, d->req->check_fn, d->req->check_arg);
 		if (d->req->report != NULL)
 			d->req->report(d->req->report_arg, &d->run);

@@ -8,6 +8,7 @@
  *   profile 70726f64          host ...  engine postgres  database ...
  *   into ...  server ...  codec zstd  instant 1796000000  jobs 4
  *   opt NAMEHEX VALUEHEX      an option the pull ran with
+ *   fact NAMEHEX VALUEHEX     an engine's decision the restore repeats
  *   table SCHEMAHEX NAMEHEX ROWS BYTES
  *   stream ID LABELHEX EOF_AFTER_STDIN
  *   member ID SEQ out|err SIZE SHA256HEX
@@ -42,6 +43,11 @@ siphon_snap_manifest_clear(struct siphon_snap_manifest *m)
 		free(m->opts[i].name);
 		free(m->opts[i].value);
 	}
+	for (int i = 0; i < m->nfacts; i++) {
+		free(m->facts[i].name);
+		free(m->facts[i].value);
+	}
+	free(m->facts);
 	for (int i = 0; i < m->ntables; i++) {
 		free(m->tables[i].schema);
 		free(m->tables[i].name);
@@ -69,10 +75,11 @@ grow(void **arr, int n, size_t sz)
 	return p + (size_t)n * sz;
 }
 
-int
-siphon_snap_manifest_add_opt(struct siphon_snap_manifest *m, const char *name, const char *value)
+/* Appends name = value to the pairs *arr (*n of them). */
+static int
+add_pair(struct siphon_snap_opt **arr, int *n, const char *name, const char *value)
 {
-	struct siphon_snap_opt *o = grow((void **)&m->opts, m->nopts, sizeof(*o));
+	struct siphon_snap_opt *o = grow((void **)arr, *n, sizeof(*o));
 
 	if (o == NULL || (o->name = strdup(name)) == NULL)
 		return -1;
@@ -80,8 +87,39 @@ siphon_snap_manifest_add_opt(struct siphon_snap_manifest *m, const char *name, c
 		free(o->name);
 		return -1;
 	}
-	m->nopts++;
+	(*n)++;
 	return 0;
+}
+
+int
+siphon_snap_manifest_add_opt(struct siphon_snap_manifest *m, const char *name, const char *value)
+{
+	return add_pair(&m->opts, &m->nopts, name, value);
+}
+
+const char *
+siphon_snap_manifest_fact(const struct siphon_snap_manifest *m, const char *name)
+{
+	for (int i = 0; i < m->nfacts; i++)
+		if (strcmp(m->facts[i].name, name) == 0)
+			return m->facts[i].value;
+	return NULL;
+}
+
+int
+siphon_snap_manifest_set_fact(struct siphon_snap_manifest *m, const char *name, const char *value)
+{
+	for (int i = 0; i < m->nfacts; i++)
+		if (strcmp(m->facts[i].name, name) == 0) {
+			char *v = strdup(value);
+
+			if (v == NULL)
+				return -1;
+			free(m->facts[i].value);
+			m->facts[i].value = v;
+			return 0;
+		}
+	return add_pair(&m->facts, &m->nfacts, name, value);
 }
 
 int
@@ -242,6 +280,22 @@ put_kv(struct siphon_strbuf *sb, const char *key, const char *val)
 	       siphon_strbuf_puts(sb, "\n") != 0 ? -1 : 0;
 }
 
+/* "KEY NAMEHEX VALUEHEX" a pair. */
+static int
+put_pairs(struct siphon_strbuf *sb, const char *key, const struct siphon_snap_opt *o, int n)
+{
+	int bad = 0;
+
+	for (int i = 0; i < n; i++) {
+		bad |= siphon_strbuf_printf(sb, "%s ", key);
+		bad |= put_hex(sb, o[i].name);
+		bad |= siphon_strbuf_puts(sb, " ");
+		bad |= put_hex(sb, o[i].value);
+		bad |= siphon_strbuf_puts(sb, "\n");
+	}
+	return bad;
+}
+
 int
 siphon_snap_manifest_format(const struct siphon_snap_manifest *m, char **out, size_t *len)
 {
@@ -259,13 +313,8 @@ siphon_snap_manifest_format(const struct siphon_snap_manifest *m, char **out, si
 	bad |= put_kv(&sb, "server", m->server);
 	bad |= siphon_strbuf_printf(&sb, "codec %s\ninstant %" PRId64 "\njobs %d\n",
 	                            m->codec != NULL ? m->codec : "none", m->instant, m->jobs);
-	for (int i = 0; i < m->nopts; i++) {
-		bad |= siphon_strbuf_puts(&sb, "opt ");
-		bad |= put_hex(&sb, m->opts[i].name);
-		bad |= siphon_strbuf_puts(&sb, " ");
-		bad |= put_hex(&sb, m->opts[i].value);
-		bad |= siphon_strbuf_puts(&sb, "\n");
-	}
+	bad |= put_pairs(&sb, "opt", m->opts, m->nopts);
+	bad |= put_pairs(&sb, "fact", m->facts, m->nfacts);
 	for (int i = 0; i < m->ntables; i++) {
 		const struct siphon_snap_table *t = &m->tables[i];
 
@@ -430,13 +479,20 @@ parse_line(struct mp *p, char **f, int nf)
 		m->jobs = (int)a;
 		return 0;
 	}
-	if (strcmp(f[0], "opt") == 0) {
+	if (strcmp(f[0], "opt") == 0 || strcmp(f[0], "fact") == 0) {
+		int fact = f[0][0] == 'f';
+
 		if (nf != 3)
 			return fail(p, "two fields expected");
-		if (m->nopts >= 1024)
-			return fail(p, "too many options");
-		if (field_str(p, f[1], &s1) == 0 && field_str(p, f[2], &s2) == 0)
-			r = siphon_snap_manifest_add_opt(m, s1, s2) == 0 ? 0 : fail(p, "out of memory");
+		if ((fact ? m->nfacts : m->nopts) >= 1024)
+			return fail(p, fact ? "too many facts" : "too many options");
+		if (field_str(p, f[1], &s1) != 0 || field_str(p, f[2], &s2) != 0)
+			goto out;
+		if (fact && siphon_snap_manifest_fact(m, s1) != NULL)
+			r = fail(p, "a fact twice");
+		else
+			r = (fact ? add_pair(&m->facts, &m->nfacts, s1, s2) : add_pair(&m->opts, &m->nopts, s1, s2)) == 0
+			        ? 0 : fail(p, "out of memory");
 		goto out;
 	}
 	if (strcmp(f[0], "table") == 0) {

@@ -259,11 +259,18 @@ snap_stream_name(struct siphon_source *src, const char *what, char *buf, size_t 
 	return siphon_snap_label(&((struct snap_source *)src)->labels, what, buf, cap);
 }
 
+static const char *
+snap_fact(struct siphon_source *src, const char *name)
+{
+	return siphon_snap_manifest_fact(&((struct snap_source *)src)->m, name);
+}
+
 static const struct siphon_source_ops snap_ops = {
 	.name = "snapshot",
 	.step = snap_step,
 	.free = snap_free,
 	.stream_name = snap_stream_name,
+	.fact = snap_fact,
 };
 
 int

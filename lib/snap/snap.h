@@ -98,6 +98,14 @@ struct siphon_snap_opt {
 	char *name, *value;
 };
 
+/*
+ * Facts: what the engine decided from the workstation (or, with
+ * --snapshot-only, without one) that changed what it asked the server for,
+ * e.g. "mysql-history" "yes".  A restore takes the same decisions, so that
+ * it reads the recorded streams as they were asked for, and checks that the
+ * local server can take them.  Same shape as an option: name and value.
+ */
+
 /* What a snapshot is (the manifest member). */
 struct siphon_snap_manifest {
 	char *siphon_version, *profile, *host, *engine, *database, *into, *server, *codec;
@@ -105,6 +113,8 @@ struct siphon_snap_manifest {
 	int jobs;
 	struct siphon_snap_opt *opts;
 	int nopts;
+	struct siphon_snap_opt *facts;
+	int nfacts;
 	struct siphon_snap_table *tables;
 	int ntables;
 	uint64_t table_bytes;
@@ -120,6 +130,10 @@ void siphon_snap_manifest_clear(struct siphon_snap_manifest *m);
 
 /* Appends one of each (copies the strings).  0 or -1 (no memory). */
 int siphon_snap_manifest_add_opt(struct siphon_snap_manifest *m, const char *name, const char *value);
+/* A fact (see above); one of that name already there is replaced. */
+int siphon_snap_manifest_set_fact(struct siphon_snap_manifest *m, const char *name, const char *value);
+/* The fact's value, or NULL when the manifest has none of that name. */
+const char *siphon_snap_manifest_fact(const struct siphon_snap_manifest *m, const char *name);
 int siphon_snap_manifest_add_table(struct siphon_snap_manifest *m, const char *schema,
                                    const char *name, int64_t rows, uint64_t bytes);
 int siphon_snap_manifest_add_stream(struct siphon_snap_manifest *m, int id, const char *label,
@@ -176,6 +190,15 @@ int siphon_snapw_commit(struct siphon_snapw *w, const char *name, char *final, s
 const char *siphon_snapw_dir(const struct siphon_snapw *w);
 /* Bytes written so far. */
 uint64_t siphon_snapw_bytes(const struct siphon_snapw *w);
+/*
+ * Gives the snapshot up before its pull ends (a resumed pull: its streams
+ * came over two sessions, which a restore cannot replay): the temporary
+ * file is removed now, later bytes of attached streams are ignored, and
+ * siphon_snapw_commit refuses.  Idempotent.
+ */
+void siphon_snapw_drop(struct siphon_snapw *w);
+/* Was it given up? */
+int siphon_snapw_dropped(const struct siphon_snapw *w);
 /* Removes the temporary file unless committed, and frees.  NULL-safe. */
 void siphon_snapw_free(struct siphon_snapw *w);
 

@@ -43,6 +43,7 @@ struct siphon_snapw {
 	int nstreams;
 	uint64_t bytes;
 	int committed;
+	int dropped;                /* siphon_snapw_drop: the file is gone, the taps idle */
 };
 
 static int
@@ -121,6 +122,8 @@ tap(void *arg, int stream, const unsigned char *buf, size_t len)
 	struct wstream *s = arg;
 	int k = stream, r;
 
+	if (s->w->dropped)
+		return 0;
 	if (stream == 2) {
 		/* stdout ended: whether siphon had closed stdin by then (replay waits for it). */
 		s->w->m.streams[s->id].eof_after_stdin = len != 0;
@@ -271,6 +274,8 @@ siphon_snapw_commit(struct siphon_snapw *w, const char *name, char *final, size_
 	int r = 0, n;
 
 	memset(&check, 0, sizeof(check));
+	if (w->dropped)
+		return siphon_err(w->ctx, SIPHON_EINTERNAL, "the snapshot was given up; there is nothing to save");
 	for (int i = 0; i < w->nstreams && r == 0; i++)
 		if ((r = flush(w->streams[i], 0)) == 0)
 			r = flush(w->streams[i], 1);
@@ -312,11 +317,10 @@ out:
 	return r;
 }
 
-void
-siphon_snapw_free(struct siphon_snapw *w)
+/* The archive closed, the temporary file removed (not committed). */
+static void
+abandon(struct siphon_snapw *w)
 {
-	if (w == NULL)
-		return;
 	if (w->a != NULL) {
 		/*
 		 * Closed even when abandoned (into the file about to go): after
@@ -326,10 +330,44 @@ siphon_snapw_free(struct siphon_snapw *w)
 			archive_write_close(w->a);
 		archive_write_free(w->a);
 	}
+	w->a = NULL;
 	if (w->fd >= 0)
 		close(w->fd);
+	w->fd = -1;
 	if (!w->committed && w->tmp[0] != '\0')
 		unlink(w->tmp);
+	w->tmp[0] = '\0';
+}
+
+void
+siphon_snapw_drop(struct siphon_snapw *w)
+{
+	if (w->dropped || w->committed)
+		return;
+	w->dropped = 1;
+	abandon(w);
+	for (int i = 0; i < w->nstreams; i++) {
+		struct wstream *s = w->streams[i];
+
+		free(s->buf[0]);
+		free(s->buf[1]);
+		s->buf[0] = s->buf[1] = NULL;
+		s->len[0] = s->len[1] = s->cap[0] = s->cap[1] = 0;
+	}
+}
+
+int
+siphon_snapw_dropped(const struct siphon_snapw *w)
+{
+	return w->dropped;
+}
+
+void
+siphon_snapw_free(struct siphon_snapw *w)
+{
+	if (w == NULL)
+		return;
+	abandon(w);
 	for (int i = 0; i < w->nstreams; i++) {
 		free(w->streams[i]->buf[0]);
 		free(w->streams[i]->buf[1]);

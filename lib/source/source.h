@@ -37,6 +37,11 @@ struct siphon_source_ops {
 	 * Such a source has no watchdog.  0 or -1 (no room, no memory).
 	 */
 	int (*stream_name)(struct siphon_source *src, const char *what, char *buf, size_t cap);
+	/*
+	 * Optional, with stream_name: a fact the run that recorded the streams
+	 * decided (snap.h), or NULL when it recorded none of that name.
+	 */
+	const char *(*fact)(struct siphon_source *src, const char *name);
 };
 
 /* Every source starts with this; the implementation's state follows. */

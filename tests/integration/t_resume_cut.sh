@@ -8,6 +8,8 @@
 #   schema         while the schema dump runs: the copy starts over (nothing of the first snapshot)
 #   post-data      while the local indexes are built: the server is no longer needed, nothing resumes
 #   --retries 0    the cut fails the pull (exit 3), as t_fail_cut checks for every engine
+#   --save         mid-table: the pull resumes, its snapshot is dropped with one warning (a restore
+#                  replays one session), no file left; --snapshot-only, cut: exit 3, no file
 # Each time the copy is compared with its source, and the server is left with no session, no process
 # and no run directory of the pull.
 . "$(dirname "$0")/../harness/lib.sh"
@@ -89,6 +91,33 @@ json_stat consistency | grep -qx "per table: $later of 9 tables, the sequences a
 grep -qE "consistent per table: $later of 9 tables, the sequences and the indexes from a later snapshot than the rest \(2 snapshots\)" "$H/run/out" ||
 	it_fail "summary: $(cat "$H/run/out")"
 grep -q "tables were loaded before the cut and are kept" "$H/run/err" || it_fail "no line says what was kept"
+
+# --save: the pull resumes without its snapshot (one warning), and no snapshot file is left.
+SNAPS=$(siphon_home)/.local/share/siphon/snapshots
+pull_bg cut_save --save
+cut_after_loaded 1
+siphon_wait 120
+assert_resumed pg resume_src cut_save 1
+[ "$(grep -c 'the snapshot being saved (--save) is dropped: a restore replays one session' "$H/run/err")" = 1 ] ||
+	it_fail "not one line says the snapshot was dropped: $(grep -i snapshot "$H/run/err")"
+grep -q 'snapshot saved' "$H/run/err" && it_fail "a snapshot was said to be saved"
+[ -z "$(find "$SNAPS" -type f 2>/dev/null)" ] || it_fail "snapshot files left: $(find "$SNAPS" -type f)"
+# --snapshot-only: the snapshot is all it makes; a cut fails it, and no file is left.
+pull_bg cut_only --snapshot-only
+for i in $(seq 1 3000); do
+	[ -n "$(copy_backends)" ] && break
+	kill -0 "$SIPHON_PID" 2>/dev/null || break
+	sleep 0.02
+done
+[ -n "$(copy_backends)" ] || it_fail "the --snapshot-only pull's COPY was not seen on the server"
+cut_connection
+siphon_wait 60
+assert_rc 3 "--snapshot-only cut mid-table"
+assert_error_line
+grep -q reconnecting "$H/run/err" && it_fail "--snapshot-only reconnected"
+[ -z "$(find "$SNAPS" -type f 2>/dev/null)" ] || it_fail "snapshot files left: $(find "$SNAPS" -type f)"
+ws_dbs | grep -qx cut_only && it_fail "--snapshot-only made a local database"
+assert_left_clean pg 20
 
 # Several cuts in one pull.
 pull_bg cut_three

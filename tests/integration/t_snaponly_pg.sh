@@ -43,6 +43,11 @@ siphon_run pull pgo
 assert_rc 0 "pull with snapshot_only = yes"
 [ "$(ws_dbs)" = "$before" ] || it_fail "snapshot_only = yes changed the workstation's databases"
 [ "$(ls "$SNAPS" | grep -c '\.siphon\.tar$')" = 2 ] || it_fail "not two snapshots: $(ls "$SNAPS")"
+# doctor on such a profile checks the server side only: no local server is needed.
+PGHOST=/nonexistent-siphon-snapshot-only PGPORT=1 siphon_run doctor pgo
+assert_rc 0 "doctor of a snapshot_only profile with no local server"
+grep -q "^  ok    create .*not needed" "$H/run/out" || it_fail "doctor on the create check: $(cat "$H/run/out")"
+grep -q "^  ok    local .*snapshot only" "$H/run/out" || it_fail "doctor on the local check: $(cat "$H/run/out")"
 siphon_run restore pgo@latest --into app_only2
 assert_rc 0 "restore of the second snapshot"
 assert_same app app_only2

@@ -348,6 +348,67 @@ test_lane_warning_message(void **state)
 	free(msg);
 }
 
+/* A lane of two tables that discards (--snapshot-only); stream: what arrives. */
+static int
+discard_lane(struct siphon_ctx *ctx, const char *stream, int *complete, int *done)
+{
+	struct siphon_my_lane lane;
+	struct siphon_sink sink;
+	ssize_t w = 0;
+	int r;
+
+	memset(&lane, 0, sizeof(lane));
+	lane.ctx = ctx;
+	lane.discard = 1;
+	lane.nitems = 2;
+	lane.items = calloc(2, sizeof(*lane.items));
+	assert_non_null(lane.items);
+	for (int i = 0; i < 2; i++) {
+		lane.items[i].table = strdup(i == 0 ? "a" : "b");
+		lane.items[i].nfields = 2;
+		lane.items[i].prefixed = malloc(2);
+		assert_non_null(lane.items[i].prefixed);
+		memcpy(lane.items[i].prefixed, "\1\0", 2);
+	}
+	lane.out_cap = 4;        /* small: rows split across scans */
+	lane.out = malloc(lane.out_cap + 2);
+	assert_non_null(lane.out);
+	lane.spawn = no_spawn;   /* never a loader */
+	snprintf(lane.what, sizeof(lane.what), "data channel 1");
+	siphon_my_lane_sink(&sink, &lane);
+	for (size_t off = 0; off < strlen(stream) && w >= 0; off += (size_t)w)
+		w = sink.write(sink.arg, (const unsigned char *)stream + off, strlen(stream) - off);
+	r = w < 0 ? (int)w : sink.finish(sink.arg);
+	if (r == 0)
+		r = siphon_my_lane_pump(&lane, complete);
+	*done = lane.items[0].done + lane.items[1].done;
+	siphon_my_lane_clear(&lane);
+	return r;
+}
+
+/* --snapshot-only: rows framed and counted, no loader; a broken or cut stream is still refused. */
+static void
+test_lane_discard(void **state)
+{
+	struct siphon_ctx *ctx = NULL;
+	int complete = 0, done = 0;
+
+	(void)state;
+	assert_int_equal(siphon_ctx_new(&ctx), 0);
+	assert_int_equal(discard_lane(ctx, "v1\tabcdef\nNULL\t\\N\nend\nend\n", &complete, &done), 0);
+	assert_int_equal(complete, 1);
+	assert_int_equal(done, 2);
+	assert_int_equal(discard_lane(ctx, "v1\tx\nq\ty\nend\nend\n", &complete, &done), SIPHON_EREMOTE);
+	assert_non_null(strstr(siphon_ctx_errmsg(ctx), "the rows of table \"a\" are not in the form"));
+	siphon_err_clear(ctx);
+	complete = 0;
+	assert_int_equal(discard_lane(ctx, "v1\tx\nend\nv2\t", &complete, &done), SIPHON_EREMOTE);
+	assert_non_null(strstr(siphon_ctx_errmsg(ctx), "ended before the rows of table \"b\" were complete"));
+	assert_int_equal(complete, 0);
+	assert_int_equal(done, 1);
+	siphon_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -358,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_scan_says_why),
 		cmocka_unit_test(test_lane_bad_message),
 		cmocka_unit_test(test_lane_warning_message),
+		cmocka_unit_test(test_lane_discard),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,6 +74,9 @@ fill(struct siphon_snap_manifest *m)
 	m->instant = 1796000000;
 	m->jobs = 4;
 	assert_int_equal(siphon_snap_manifest_add_opt(m, "remote-pg-opts", "a b"), 0);
+	assert_int_equal(siphon_snap_manifest_set_fact(m, "mysql-history", "no"), 0);
+	assert_int_equal(siphon_snap_manifest_set_fact(m, "mysql-history", "yes"), 0);
+	assert_int_equal(siphon_snap_manifest_set_fact(m, "mysql-sequences", ""), 0);
 	assert_int_equal(siphon_snap_manifest_add_table(m, "public", "t x", 12, 8192), 0);
 	assert_int_equal(siphon_snap_manifest_add_stream(m, 0, "control#0", 1), 0);
 	memset(mb.sha, 0xab, sizeof(mb.sha));
@@ -100,6 +103,11 @@ test_snap_manifest_round_trip(void **state)
 	assert_int_equal(back.instant, 1796000000);
 	assert_int_equal(back.nopts, 1);
 	assert_string_equal(back.opts[0].value, "a b");
+	/* A fact set twice is one fact, the later value; an empty value survives. */
+	assert_int_equal(back.nfacts, 2);
+	assert_string_equal(siphon_snap_manifest_fact(&back, "mysql-history"), "yes");
+	assert_string_equal(siphon_snap_manifest_fact(&back, "mysql-sequences"), "");
+	assert_null(siphon_snap_manifest_fact(&back, "mysql-other"));
 	assert_int_equal(back.ntables, 1);
 	assert_string_equal(back.tables[0].name, "t x");
 	assert_int_equal(back.tables[0].rows, 12);
@@ -131,6 +139,8 @@ test_snap_manifest_refusals(void **state)
 		"siphon-snapshot 1\nstream 0 61 0\nmember 0 0 out 99999999 "
 		"0000000000000000000000000000000000000000000000000000000000000000\nend\n",
 		"siphon-snapshot 1\nwhat 1\nend\n",
+		"siphon-snapshot 1\nfact 61 79\nfact 61 6e\nend\n",  /* a fact twice */
+		"siphon-snapshot 1\nfact 61\nend\n",
 		"siphon-snapshot 1\nengine Post gres\nend\n",
 		"siphon-snapshot 1\nend\n",                            /* nothing in it */
 	};
@@ -277,26 +287,54 @@ test_snap_write_read_replay(void **state)
 	free(back);
 }
 
-/* A failed save leaves nothing: the temporary file goes with the writer. */
+/*
+ * A save that is not committed leaves nothing: the temporary file goes
+ * with the writer, or at once when dropped mid-pull (a resumed pull: drop),
+ * after which later bytes are ignored and nothing can be committed.
+ */
 static void
-test_snap_uncommitted_leaves_nothing(void **state)
+leaves_nothing(int drop)
 {
 	struct siphon_ctx *ctx = NULL;
 	struct siphon_snapw *w = NULL;
 	struct siphon_rstream a;
-	char dir[] = "/tmp/siphon-test-snap.XXXXXX", cmd[128];
+	char dir[] = "/tmp/siphon-test-snap.XXXXXX", cmd[128], final[256];
 
-	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(siphon_ctx_new(&ctx), 0);
 	assert_int_equal(siphon_snapw_open(&w, ctx, dir), 0);
 	memset(&a, 0, sizeof(a));
 	assert_int_equal(siphon_snapw_attach(w, &a, "x"), 0);
 	assert_int_equal(a.tap(a.tap_arg, 0, (const unsigned char *)"abc", 3), 0);
-	siphon_snapw_free(w);
 	snprintf(cmd, sizeof(cmd), "rmdir '%s'", dir);
-	assert_int_equal(system(cmd), 0);     /* empty */
+	if (drop) {
+		assert_int_equal(siphon_snapw_dropped(w), 0);
+		siphon_snapw_drop(w);
+		siphon_snapw_drop(w);
+		assert_int_equal(siphon_snapw_dropped(w), 1);
+		assert_int_equal(system(cmd), 0);     /* empty already */
+		assert_int_equal(a.tap(a.tap_arg, 0, (const unsigned char *)"def", 3), 0);
+		assert_int_equal(a.tap(a.tap_arg, 2, NULL, 0), 0);
+		assert_int_not_equal(siphon_snapw_commit(w, "x.siphon.tar", final, sizeof(final)), 0);
+	}
+	siphon_snapw_free(w);
+	if (!drop)
+		assert_int_equal(system(cmd), 0);     /* empty */
 	siphon_ctx_free(ctx);
+}
+
+static void
+test_snap_uncommitted_leaves_nothing(void **state)
+{
+	(void)state;
+	leaves_nothing(0);
+}
+
+static void
+test_snap_dropped_leaves_nothing(void **state)
+{
+	(void)state;
+	leaves_nothing(1);
 }
 
 int
@@ -309,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_snap_manifest_refusals),
 		cmocka_unit_test(test_snap_write_read_replay),
 		cmocka_unit_test(test_snap_uncommitted_leaves_nothing),
+		cmocka_unit_test(test_snap_dropped_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,11 @@ my_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *
 	char what[96], *out = NULL;
 	int r = 0, exists, nrows = my_tables_with_rows(my, NULL), n;
 
+	/* --snapshot-only: no local server to ask. */
+	if (my->o->snapshot_only) {
+		fn(arg, "target", "a snapshot only: nothing local is made or replaced");
+		goto remote;
+	}
 	if (siphon_strbuf_puts(&q, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ") != 0 ||
 	    siphon_my_literal(&q, my->into) != 0)
 		goto oom;
@@ -29,6 +34,7 @@ my_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *
 	    my_keep_describe(my, exists, &line) != 0)
 		goto oom;
 	fn(arg, "target", siphon_strbuf_str(&line));
+remote:
 	siphon_strbuf_reset(&stage);
 	if ((r = my_client_stage(my, &stage, 0)) != 0)
 		goto out;

@@ -27,6 +27,13 @@ my_doctor(struct siphon_run *run, void *st, siphon_check_fn fn, void *arg)
 	char *out = NULL;
 	int n = 0;
 
+	/* --snapshot-only: a pull asks the local server nothing (its restore will). */
+	if (my->o->snapshot_only) {
+		c.status = SIPHON_CHECK_SKIP;
+		c.detail = "not checked: the profile saves snapshots only (snapshot_only), no local database is made";
+		fn(arg, &c);
+		return;
+	}
 	if (my_local_read(my, create_sql, &out, "checking the local user's privileges") != 0) {
 		c.status = SIPHON_CHECK_FAIL;
 		c.rc = siphon_ctx_errcode(run->ctx);

@@ -177,6 +177,8 @@ flush(struct siphon_my_lane *lane, int *drained)
 	int r;
 
 	*drained = 0;
+	if (lane->discard)
+		lane->out_off = lane->out_len;
 	if (lane->out_off < lane->out_len) {
 		ssize_t n;
 

@@ -91,6 +91,7 @@ struct siphon_my_lane {
 	void *spawn_arg;
 	char what[96];
 	const uint64_t *wire;           /* its stream's compressed count, or NULL */
+	int discard;                    /* --snapshot-only: framed, counted, no loader */
 };
 
 /* Makes a sink of the lane (write/finish). */

@@ -198,14 +198,6 @@ my_open(struct siphon_run *eng, void *st)
 	my->tables_first = -1;
 	eng->target.ops = &my_target_ops;
 	eng->target.arg = my;
-	/*
-	 * What the workers select depends on the local server (the engines it
-	 * has, whether it takes history rows): without one, a snapshot could
-	 * not be restored as recorded.
-	 */
-	if (my->o->snapshot_only)
-		return siphon_err(my->ctx, SIPHON_EUSAGE,
-		                  "--snapshot-only is not available for MySQL/MariaDB yet (what siphon reads from the server depends on the local server); pull with --save instead");
 	if (utf8_chars(my->into) > 64)
 		return siphon_err(my->ctx, SIPHON_EUSAGE, "MySQL database names have at most 64 characters: \"%s\"", my->into);
 	return 0;
@@ -242,8 +234,10 @@ my_inspect(struct siphon_run *eng, void *st)
 	struct my *my = st;
 	int r;
 
-	if ((r = my_local_open(my)) != 0 ||
-	    (r = siphon_target_set_dir(&eng->target, my->local.datadir, "where the local server keeps its data")) != 0)
+	/* --snapshot-only: no local client or server is asked anything (my_tables.c decides without). */
+	if (!my->o->snapshot_only &&
+	    ((r = my_local_open(my)) != 0 ||
+	     (r = siphon_target_set_dir(&eng->target, my->local.datadir, "where the local server keeps its data")) != 0))
 		return r;
 	if (my->client[0] == '\0')
 		return siphon_err(my->ctx, SIPHON_EREMOTE,
@@ -281,7 +275,12 @@ my_check(struct siphon_run *eng, void *st)
 	char *ids = NULL;
 	int r, n;
 
-	if ((r = my_tables_decide(my)) != 0 || (r = my_local_checks(my)) != 0 ||
+	if ((r = my_tables_decide(my)) != 0)
+		return r;
+	/* --snapshot-only: room for the snapshot; the local checks are the restore's. */
+	if (my->o->snapshot_only)
+		return siphon_target_check_disk(&eng->target, my->cat.total_bytes);
+	if ((r = my_local_checks(my)) != 0 ||
 	    (r = my_target_sessions(my, &n, &ids)) != 0)
 		return r;
 	free(ids);
@@ -305,9 +304,12 @@ my_transfer(struct siphon_run *eng, void *st)
 	int r;
 
 	(void)eng;
-	if ((r = my_create_staging(my)) != 0)
-		return r;
-	siphon_log(my->ctx, SIPHON_LOG_INFO, "tables created in the staging database %s", my->staging);
+	/* --snapshot-only: the rows are framed and counted, then dropped (my_lane.h). */
+	if (!my->o->snapshot_only) {
+		if ((r = my_create_staging(my)) != 0)
+			return r;
+		siphon_log(my->ctx, SIPHON_LOG_INFO, "tables created in the staging database %s", my->staging);
+	}
 	return my_fill(my);
 }
 
@@ -336,8 +338,13 @@ my_fill(struct my *my)
 int
 my_finish(struct siphon_run *eng, void *st)
 {
+	struct my *my = st;
+
 	(void)eng;
-	return my_swap(st);
+	/* --snapshot-only: every stream was recorded to its end; nothing local to finish. */
+	if (my->o->snapshot_only)
+		return 0;
+	return my_swap(my);
 }
 
 void

@@ -22,6 +22,15 @@
  *               their row start and end, loaded under
  *               system_versioning_insert_history (MariaDB 10.11+); where
  *               the workstation cannot, the current rows only (named).
+ *
+ * Two of these decisions change what the workers select: whether the
+ * sequences are copied and whether history rows are.  A saved snapshot
+ * records both (facts "mysql-sequences", "mysql-history"); a restore takes
+ * them from there, not from its own server, so that it reads the streams
+ * as they were asked for, and refuses (EVERSION, before anything local is
+ * made) a server that cannot take them.  --snapshot-only has no local
+ * server: it asks for the most one could take (both), and leaves the
+ * engine questions, which change only the local side, to the restore.
  */
 #include "engine/mysql/my_pull_int.h"
 
@@ -212,14 +221,40 @@ decide_versioned(struct my *my, struct siphon_my_table *t, int allowed, const ch
 	                          t->name, reason) != 0 ? siphon_err_oom(my->ctx) : 0;
 }
 
-static int decide(struct my *my, struct gone *g);
+/* Does the copy's server have the engine?  Without one (--snapshot-only) the restore decides. */
+static int
+has_engine(const struct my *my, const char *engine)
+{
+	return my->o->snapshot_only || my_local_has_engine(&my->local, engine);
+}
+
+/* What is asked of the source for the copy's server (the header says why). */
+struct caps {
+	int sequences;          /* the sequences are copied */
+	int history;            /* history rows may be: 1, 0, -1 not asked yet */
+	const char *seq_fact;   /* a replay: what the snapshot recorded (NULL: nothing) */
+	const char *hist_fact;
+	char why[600];          /* why no history rows */
+	int local_history;      /* a replay: may the local server load them (-1: not asked yet) */
+	char local_why[600];
+};
+
+static int decide(struct my *my, struct caps *c, struct gone *g);
+
+static int
+fact_yes(const char *v)
+{
+	return v != NULL && strcmp(v, "yes") == 0;
+}
 
 /* Is table t left out?  1 and why, or 0. */
 static int
-left_out_why(const struct my *my, const struct siphon_my_table *t, enum siphon_my_rows rows, char *why,
-             size_t cap)
+left_out_why(const struct my *my, const struct caps *c, const struct siphon_my_table *t,
+             enum siphon_my_rows rows, char *why, size_t cap)
 {
-	if (t->sequence && !my->local.mariadb)
+	if (t->sequence && !c->sequences && c->seq_fact != NULL)
+		snprintf(why, cap, "a sequence, not in the snapshot (the local server of the pull that saved it had no sequences)");
+	else if (t->sequence && !c->sequences)
 		snprintf(why, cap, "a sequence, which the local server (%s) does not have", my->local.version);
 	else if (rows == SIPHON_MY_ROWS_REMOTE)
 		snprintf(why, cap,
@@ -229,37 +264,108 @@ left_out_why(const struct my *my, const struct siphon_my_table *t, enum siphon_m
 		snprintf(why, cap, "engine \"%.64s\" is not one siphon knows, so it cannot tell where the table's rows live",
 		         t->engine);
 	else if ((rows == SIPHON_MY_ROWS_ELSEWHERE || rows == SIPHON_MY_ROWS_NONE) &&
-	         !my_local_has_engine(&my->local, t->engine))
+	         !has_engine(my, t->engine))
 		snprintf(why, cap, "a %s table, and the local server has no %s engine", t->engine, t->engine);
 	else
 		return 0;
 	return 1;
 }
 
+/*
+ * The copy's server's part: from the snapshot a restore replays (checked
+ * against the local server), none at all (--snapshot-only), or the local
+ * server.
+ */
+static int
+caps_init(struct my *my, struct caps *c)
+{
+	int replay = siphon_eng_fact_get(my->eng, "mysql-sequences", &c->seq_fact);
+
+	(void)siphon_eng_fact_get(my->eng, "mysql-history", &c->hist_fact);
+	c->history = c->local_history = -1;
+	if (my->o->snapshot_only) {
+		c->sequences = c->history = 1;
+		return 0;
+	}
+	if (!replay || c->seq_fact == NULL || c->hist_fact == NULL) {
+		/* A pull, or a snapshot of a siphon that recorded no facts: the local server decides. */
+		c->seq_fact = c->hist_fact = NULL;
+		c->sequences = my->local.mariadb;
+		return 0;
+	}
+	c->sequences = fact_yes(c->seq_fact);
+	for (int i = 0; c->sequences && !my->local.mariadb && i < my->cat.ntables; i++)
+		if (my->cat.tables[i].sequence)
+			return siphon_err(my->ctx, SIPHON_EVERSION,
+			                  "the snapshot holds the sequence `%s` of \"%s\", and the local server (%s) has no sequences; restore it into MariaDB",
+			                  my->cat.tables[i].name, my->o->dbname, my->local.version);
+	c->history = fact_yes(c->hist_fact);
+	if (!c->history)
+		snprintf(c->why, sizeof(c->why), "the snapshot was saved without them (its pull's local server could not load them)");
+	return 0;
+}
+
+/* What the restore must repeat: into the snapshot being saved (if any). */
+static int
+caps_record(struct my *my, const struct caps *c)
+{
+	int r;
+
+	if ((r = siphon_eng_fact_put(my->eng, "mysql-sequences", c->sequences ? "yes" : "no")) != 0)
+		return r;
+	return siphon_eng_fact_put(my->eng, "mysql-history", c->history > 0 ? "yes" : "no");
+}
+
 int
 my_tables_decide(struct my *my)
 {
 	struct gone g = {0};
-	int r = decide(my, &g);
+	struct caps c;
+	int r;
 
-	if (r == 0)
-		r = drop_views_reading(my, &g);
+	memset(&c, 0, sizeof(c));
+	if ((r = caps_init(my, &c)) == 0 && (r = decide(my, &c, &g)) == 0 &&
+	    (r = drop_views_reading(my, &g)) == 0)
+		r = caps_record(my, &c);
 	gone_free(&g);
 	return r;
 }
 
+/*
+ * History rows for t as c says.  A replay of a snapshot that holds them
+ * needs a local server that takes them: else refused, nothing made.
+ */
 static int
-decide(struct my *my, struct gone *g)
+decide_history(struct my *my, struct caps *c, struct siphon_my_table *t)
 {
-	char why[600] = "";
-	int i, r, allowed = -1;
+	int r;
+
+	if (c->history < 0 && (r = history_allowed(my, &c->history, c->why, sizeof(c->why))) != 0)
+		return r;
+	if ((r = decide_versioned(my, t, c->history, c->why)) != 0 || !t->history || c->hist_fact == NULL)
+		return r;
+	/* The snapshot holds t's history rows: the local server must take them. */
+	if (c->local_history < 0 &&
+	    (r = history_allowed(my, &c->local_history, c->local_why, sizeof(c->local_why))) != 0)
+		return r;
+	if (!c->local_history)
+		return siphon_err(my->ctx, SIPHON_EVERSION,
+		                  "the snapshot holds the history rows of the system-versioned table `%s`, and %s; restore it into MariaDB 10.11 or later",
+		                  t->name, c->local_why);
+	return 0;
+}
+
+static int
+decide(struct my *my, struct caps *c, struct gone *g)
+{
+	int i, r;
 
 	for (i = 0; i < my->cat.ntables;) {
 		struct siphon_my_table *t = &my->cat.tables[i];
 		enum siphon_my_rows rows = siphon_my_engine_rows(t->engine);
 		char reason[200];
 
-		if (left_out_why(my, t, rows, reason, sizeof(reason))) {
+		if (left_out_why(my, c, t, rows, reason, sizeof(reason))) {
 			if ((r = leave_out(my, g, i, reason)) != 0)
 				return r;
 			continue;
@@ -271,7 +377,7 @@ decide(struct my *my, struct gone *g)
 			                       "table `%s`: a %s table, its rows live in its underlying tables; definition copied, no rows of its own",
 			                       t->name, t->engine) != 0)
 				return siphon_err_oom(my->ctx);
-		} else if (!t->sequence && !my_local_has_engine(&my->local, t->engine)) {
+		} else if (!t->sequence && !has_engine(my, t->engine)) {
 			t->any_engine = 1;
 			if (siphon_leftout_add(&my->eng->left_out,
 			                       "table `%s`: engine %s is not on the local server; made with its default engine %s, rows copied",
@@ -279,12 +385,8 @@ decide(struct my *my, struct gone *g)
 			                       my->local.default_engine[0] ? my->local.default_engine : "(default)") != 0)
 				return siphon_err_oom(my->ctx);
 		}
-		if (t->versioned) {
-			if (allowed < 0 && (r = history_allowed(my, &allowed, why, sizeof(why))) != 0)
-				return r;
-			if ((r = decide_versioned(my, t, allowed, why)) != 0)
-				return r;
-		}
+		if (t->versioned && (r = decide_history(my, c, t)) != 0)
+			return r;
 		i++;
 	}
 	return 0;

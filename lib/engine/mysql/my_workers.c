@@ -265,6 +265,7 @@ plan(struct my *my, int nlanes)
 			goto oom;
 		lane->spawn = my_spawn_loader;
 		lane->spawn_arg = my;
+		lane->discard = my->o->snapshot_only;
 		lane->wire = &my->wrs[i]->wire_bytes;
 		siphon_my_lane_sink(&sink, lane);
 		siphon_rstream_set_sink(my->wrs[i], &sink);
