@@ -129,37 +129,8 @@ LOCAL_MY="mariadb --socket=$SIPHON_IT_MY_WS_SOCK"
 # ---------------------------------------------------------------------------------------------
 # the database
 
-load_sbtest() {
-	local t0 t
-	t0=$(now)
-	srv_my -e "CREATE DATABASE sbtest" || return 1
-	if command -v sysbench >/dev/null 2>&1; then
-		sysbench oltp_read_write --db-driver=mysql --mysql-socket="$SIPHON_IT_MY_SRV_SOCK" --mysql-user=root \
-			--mysql-db=sbtest --tables="$BENCH_TABLES" --table-size="$BENCH_ROWS" --threads=2 prepare \
-			>"$B/sysbench.log" 2>&1 || { say "sysbench prepare failed:"; tail -n 5 "$B/sysbench.log" >&2; return 1; }
-	else
-		# sysbench's layout and value shapes: c = 11 groups of 11 digits, pad = 5 groups of 11.
-		for t in $(seq 1 "$BENCH_TABLES"); do
-			srv_my -D sbtest -e "
-				CREATE TABLE sbtest$t (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL DEFAULT 0,
-				  c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_$t (k)) ENGINE=InnoDB;
-				INSERT INTO sbtest$t (k, c, pad)
-				  SELECT FLOOR(1 + RAND() * $BENCH_ROWS),
-				    CONCAT_WS('-', LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
-				      LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
-				      LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
-				      LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
-				      LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0')),
-				    CONCAT_WS('-', LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
-				      LPAD(FLOOR(RAND() * 1e11), 11, '0'), LPAD(FLOOR(RAND() * 1e11), 11, '0'),
-				      LPAD(FLOOR(RAND() * 1e11), 11, '0'))
-				  FROM seq_1_to_$BENCH_ROWS;" || return 1
-		done
-	fi
-	srv_my -D sbtest -N -B -e "SELECT CONCAT('ANALYZE TABLE ', TABLE_NAME, ';') FROM information_schema.TABLES
-	  WHERE TABLE_SCHEMA = 'sbtest'" | srv_my -D sbtest >/dev/null || return 1
-	say "database sbtest loaded in $(secs "$t0" "$(now)")s"
-}
+# shellcheck source=load_my.sh disable=SC1091
+. "$BENCH_DIR/load_my.sh"
 
 say "loading sbtest on the server: $BENCH_TABLES x $BENCH_ROWS sysbench rows"
 load_sbtest || die "loading the database failed"
@@ -168,15 +139,6 @@ DB_BYTES=$(srv_my -N -B -e "SELECT SUM(DATA_LENGTH + INDEX_LENGTH) FROM informat
 DB_MIB=$(awk -v b="$DB_BYTES" 'BEGIN { printf "%.0f", b / 1048576 }')
 say "sbtest is $DB_MIB MiB (data + indexes, information_schema)"
 
-COUNT_SQL="SELECT CONCAT('SELECT ''', TABLE_NAME, ' '', COUNT(*) FROM \`', TABLE_NAME, '\`;')
-  FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME"
-IDX_SQL="SELECT CONCAT('indexes ', COUNT(DISTINCT TABLE_NAME, INDEX_NAME)) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()"
-counts() { # srv|ws DB
-	{
-		"$1_my" -D "$2" -N -B -e "$COUNT_SQL" | "$1_my" -D "$2" -N -B
-		"$1_my" -D "$2" -N -B -e "$IDX_SQL"
-	} 2>&1
-}
 counts srv sbtest >"$B/counts.src" || die "counting the source rows"
 say "source: $(tr '\n' ',' <"$B/counts.src" | sed 's/,$//; s/,/, /g')"
 

@@ -5,8 +5,9 @@
  * from the local server's information_schema, every name in hex, and
  * written back as ALTER TABLE statements on the copy.
  */
-#include "engine/mysql/my_pull_int.h"
+#include "engine/mysql/my_keep_extra.h"
 
+#include "engine/mysql/my_pull_int.h"
 #include "engine/mysql/my_sql.h"
 #include "util/hex.h"
 
@@ -87,30 +88,15 @@ add_fk_row(struct fk *f, char **v, const char *from, const char *to, struct siph
 }
 
 int
-my_keep_extras_sql(struct my *my, const char *from, const char *to, struct siphon_strbuf *sql)
+siphon_my_extras_parse(const char *out, const char *from, const char *to, struct siphon_strbuf *sql)
 {
-	struct siphon_strbuf q = {0}, lit = {0};
 	struct fk f = {0};
-	char *out = NULL, *p, *line, *v[NFIELDS] = {0};
+	char *copy, *p, *line, *v[NFIELDS] = {0};
 	int r = 0, n;
 
-	if (siphon_my_literal(&lit, from) != 0 ||
-	    siphon_strbuf_printf(&q,
-	        "SELECT 'F', HEX(k.TABLE_NAME), HEX(k.CONSTRAINT_NAME), HEX(k.COLUMN_NAME),"
-	        " HEX(k.REFERENCED_TABLE_SCHEMA), HEX(k.REFERENCED_TABLE_NAME), HEX(k.REFERENCED_COLUMN_NAME),"
-	        " r.UPDATE_RULE, r.DELETE_RULE"
-	        " FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r"
-	        " ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME"
-	        " AND r.TABLE_NAME = k.TABLE_NAME"
-	        " WHERE k.TABLE_SCHEMA = %s AND k.REFERENCED_TABLE_NAME IS NOT NULL"
-	        " ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION;\n"
-	        "SELECT 'A', HEX(TABLE_NAME), AUTO_INCREMENT FROM information_schema.TABLES"
-	        " WHERE TABLE_SCHEMA = %s AND AUTO_INCREMENT IS NOT NULL;\n",
-	        siphon_strbuf_str(&lit), siphon_strbuf_str(&lit)) != 0)
-		goto oom;
-	if ((r = my_local_sql(my, siphon_strbuf_str(&q), &out, "reading the foreign keys to copy")) != 0)
-		goto out;
-	for (p = out; (line = strsep(&p, "\n")) != NULL;) {
+	if ((p = copy = strdup(out)) == NULL)
+		return -1;
+	while ((line = strsep(&p, "\n")) != NULL) {
 		char *rest = line, *fld;
 
 		if (*line == '\0')
@@ -126,6 +112,9 @@ my_keep_extras_sql(struct my *my, const char *from, const char *to, struct sipho
 			if (hex ? siphon_hex_decode(fld, strlen(fld), &v[n]) != 0 : (v[n] = strdup(fld)) == NULL)
 				goto bad;
 		}
+		/* More fields than a row has: not the query's answer. */
+		if (rest != NULL)
+			goto bad;
 		if (n == NFIELDS && strcmp(v[0], "F") == 0 && is_rule(v[7]) && is_rule(v[8])) {
 			if (add_fk_row(&f, v, from, to, sql) != 0)
 				goto oom;
@@ -142,17 +131,58 @@ my_keep_extras_sql(struct my *my, const char *from, const char *to, struct sipho
 		goto oom;
 	goto out;
 bad:
-	r = siphon_err(my->ctx, SIPHON_ELOCAL, "unexpected output reading the foreign keys of \"%s\"", from);
+	r = -2;
 	goto out;
 oom:
-	r = siphon_err_oom(my->ctx);
+	r = -1;
 out:
-	(void)flush_fk(&f, &q);
+	{
+		struct siphon_strbuf sink = {0};
+
+		/* An unfinished key (after an error) is freed, not written to sql. */
+		(void)flush_fk(&f, &sink);
+		siphon_strbuf_free(&sink);
+	}
 	for (n = 0; n < NFIELDS; n++)
 		free(v[n]);
 	siphon_strbuf_free(&f.cols);
 	siphon_strbuf_free(&f.refcols);
 	siphon_strbuf_free(&f.tail);
+	free(copy);
+	return r;
+}
+
+int
+my_keep_extras_sql(struct my *my, const char *from, const char *to, struct siphon_strbuf *sql)
+{
+	struct siphon_strbuf q = {0}, lit = {0};
+	char *out = NULL;
+	int r;
+
+	if (siphon_my_literal(&lit, from) != 0 ||
+	    siphon_strbuf_printf(&q,
+	        "SELECT 'F', HEX(k.TABLE_NAME), HEX(k.CONSTRAINT_NAME), HEX(k.COLUMN_NAME),"
+	        " HEX(k.REFERENCED_TABLE_SCHEMA), HEX(k.REFERENCED_TABLE_NAME), HEX(k.REFERENCED_COLUMN_NAME),"
+	        " r.UPDATE_RULE, r.DELETE_RULE"
+	        " FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r"
+	        " ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME"
+	        " AND r.TABLE_NAME = k.TABLE_NAME"
+	        " WHERE k.TABLE_SCHEMA = %s AND k.REFERENCED_TABLE_NAME IS NOT NULL"
+	        " ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION;\n"
+	        "SELECT 'A', HEX(TABLE_NAME), AUTO_INCREMENT FROM information_schema.TABLES"
+	        " WHERE TABLE_SCHEMA = %s AND AUTO_INCREMENT IS NOT NULL;\n",
+	        siphon_strbuf_str(&lit), siphon_strbuf_str(&lit)) != 0) {
+		r = siphon_err_oom(my->ctx);
+		goto out;
+	}
+	if ((r = my_local_sql(my, siphon_strbuf_str(&q), &out, "reading the foreign keys to copy")) != 0)
+		goto out;
+	r = siphon_my_extras_parse(out != NULL ? out : "", from, to, sql);
+	if (r == -1)
+		r = siphon_err_oom(my->ctx);
+	else if (r != 0)
+		r = siphon_err(my->ctx, SIPHON_ELOCAL, "unexpected output reading the foreign keys of \"%s\"", from);
+out:
 	free(out);
 	siphon_strbuf_free(&q);
 	siphon_strbuf_free(&lit);

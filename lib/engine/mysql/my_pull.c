@@ -286,7 +286,7 @@ my_check(struct siphon_run *eng, void *st)
 	free(ids);
 	if ((r = siphon_target_check_busy(&eng->target, my->into, n, my->o->force)) != 0)
 		return r;
-	return siphon_keep_check_disk(&eng->target, my->cat.total_bytes, my->o->keep_pristine, &my->no_pristine);
+	return siphon_keep_check_disk(&eng->target, my->cat.total_bytes, my_keep_pristine_wanted(my), &my->no_pristine);
 }
 
 int

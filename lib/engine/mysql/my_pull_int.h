@@ -181,6 +181,35 @@ int my_replay_check(struct my *my, const struct siphon_my_object *o, const char 
 /* my_replay_check() of every object of the catalog. */
 int my_replay_check_all(struct my *my);
 
+/* Kinds of objects, for the functions below. */
+#define MY_OBJ_ROUTINES 1
+#define MY_OBJ_VIEWS 2
+#define MY_OBJ_TRIGGERS 4
+#define MY_OBJ_EVENTS 8
+#define MY_OBJ_ALL 15
+/* How an object's definition is made again. */
+enum my_obj_mode {
+	MY_OBJ_AS_IS = 0,       /* a local object put back as it was */
+	MY_OBJ_FROM_SOURCE,     /* the source's: DEFINER = CURRENT_USER, events DISABLEd, collations mapped */
+	MY_OBJ_KEPT,            /* a local object into a kept copy: as it was, but events DISABLEd */
+};
+/*
+ * The statements that make c's objects of the given kinds (with their
+ * definitions) in db: routines first (views and triggers may call them),
+ * views in dependency order, then triggers and events.  Returns how many
+ * named a DEFINER, or a negative code (the error is set).
+ */
+int my_objects_sql(struct my *my, const struct siphon_my_catalog *c, const char *db, int kinds,
+                   enum my_obj_mode mode, struct siphon_strbuf *sql);
+/* Appends "DROP KIND IF EXISTS `db`.`name`;" for c's objects of the given kinds.  0 or -1. */
+int my_drop_objects_sql(const struct siphon_my_catalog *c, const char *db, int kinds, struct siphon_strbuf *sql);
+/*
+ * What db holds (my_list_db), its comment (MariaDB), and the definitions
+ * of its objects of the given kinds (SHOW CREATE in db: references to db itself are left
+ * unqualified, so a definition can be made in another database).  One that
+ * could not be read keeps a NULL create.
+ */
+int my_read_objects(struct my *my, const char *db, struct siphon_my_catalog *c, int *exists, int kinds);
 /* What db holds on the local server (tables, objects by name); *exists when it is there. */
 int my_list_db(struct my *my, const char *db, struct siphon_my_catalog *c, int *exists);
 /* Ends the other sessions on the target (--force). */
@@ -199,6 +228,13 @@ int my_add_renames(struct siphon_strbuf *sql, const struct siphon_my_catalog *c,
  * AUTO_INCREMENT counters).  0, or a negative code (the error is set).
  */
 int my_keep_extras_sql(struct my *my, const char *from, const char *to, struct siphon_strbuf *sql);
+/*
+ * Is a pristine copy to be kept?  Only when keep_pristine was set (a
+ * profile, the environment, the command line), not by its default: MySQL's
+ * copy is row by row (INSERT ... SELECT) and cost a 27 s pull of 665 MiB
+ * another 49 s, and a reset from it 62 s (bench/reset_my.sh).
+ */
+int my_keep_pristine_wanted(const struct my *my);
 /* The pristine copy of the staging database, before the swap; a failure is a warning. */
 void my_keep_prepare(struct my *my);
 /* Are the target's old tables (old; exists: is there a target) to be kept as the previous copy? */

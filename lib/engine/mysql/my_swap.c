@@ -67,23 +67,24 @@ my_replay_check_all(struct my *my)
 }
 
 /*
- * Appends the statements that make object o in the current database.
- * rewrite: an object from the source, made to work here (DEFINER, events
- * DISABLEd, collations); else one of the target's own, put back as it was.
+ * Appends the statements that make object o in the current database, as
+ * mode says (my_pull_int.h): from the source, made to work here (DEFINER,
+ * events DISABLEd, collations); a local one as it was; or a local one
+ * into a kept copy (its events DISABLEd: a kept copy never runs them).
  */
 static int
 append_object(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_object *o,
-              int rewrite, int *definers)
+              enum my_obj_mode mode, int *definers)
 {
 	struct siphon_strbuf a = {0}, b = {0};
-	int changed = 0, r = -1;
+	int rewrite = mode == MY_OBJ_FROM_SOURCE, changed = 0, r = -1;
 	enum siphon_my_replay how;
 
 	if (rewrite ? siphon_my_rewrite_definer(&a, o->create, &changed) != 0 :
 	              siphon_strbuf_puts(&a, o->create) != 0)
 		goto out;
 	*definers += changed;
-	if (o->kind == SIPHON_MY_EVENT && rewrite) {
+	if (o->kind == SIPHON_MY_EVENT && mode != MY_OBJ_AS_IS) {
 		int er = siphon_my_event_disable(&b, siphon_strbuf_str(&a));
 
 		if (er == -1)
@@ -149,43 +150,37 @@ out:
 	return r;
 }
 
-#define OBJ_ROUTINES 1
-#define OBJ_VIEWS 2
-#define OBJ_TRIGGERS 4
-#define OBJ_EVENTS 8
-#define OBJ_ALL 15
-
 static int
 kind_bit(enum siphon_my_objkind k)
 {
 	switch (k) {
 	case SIPHON_MY_PROCEDURE:
 	case SIPHON_MY_FUNCTION:
-		return OBJ_ROUTINES;
+		return MY_OBJ_ROUTINES;
 	case SIPHON_MY_VIEW:
-		return OBJ_VIEWS;
+		return MY_OBJ_VIEWS;
 	case SIPHON_MY_TRIGGER:
-		return OBJ_TRIGGERS;
+		return MY_OBJ_TRIGGERS;
 	default:
-		return OBJ_EVENTS;
+		return MY_OBJ_EVENTS;
 	}
 }
 
-/*
- * The statements that make c's objects of the given kinds in db: routines
- * first (views and triggers may call them), views in dependency order, then
- * triggers and events.  Returns how many named a DEFINER, or a negative
- * code (the error is set).
- */
-static int
-objects_sql(struct my *my, const struct siphon_my_catalog *c, const char *db, int kinds,
-            int rewrite, struct siphon_strbuf *sql)
+int
+my_objects_sql(struct my *my, const struct siphon_my_catalog *c, const char *db, int kinds,
+               enum my_obj_mode mode, struct siphon_strbuf *sql)
 {
-	static const int order_bits[] = {OBJ_ROUTINES, OBJ_VIEWS, OBJ_TRIGGERS, OBJ_EVENTS};
-	int *order = NULL, nv, i, definers = 0, cycle, r;
+	static const int order_bits[] = {MY_OBJ_ROUTINES, MY_OBJ_VIEWS, MY_OBJ_TRIGGERS, MY_OBJ_EVENTS};
+	int *order = NULL, nv, i, definers = 0, cycle, r, rewrite = mode == MY_OBJ_FROM_SOURCE;
 	size_t k;
 
-	if (siphon_strbuf_puts(sql, "USE ") != 0 || siphon_my_ident(sql, db) != 0 ||
+	/* Nothing at all without such objects: db need not exist then. */
+	for (i = 0; i < c->nobjs && !(kind_bit(c->objs[i].kind) & kinds); i++)
+		;
+	if (i == c->nobjs)
+		return 0;
+	/* The previous object's client character set must not read the name. */
+	if (siphon_strbuf_puts(sql, "SET NAMES utf8mb4;\nUSE ") != 0 || siphon_my_ident(sql, db) != 0 ||
 	    siphon_strbuf_puts(sql, ";\nSET SESSION foreign_key_checks = 0,"
 	                            " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n") != 0) {
 		r = siphon_err_oom(my->ctx);
@@ -195,7 +190,7 @@ objects_sql(struct my *my, const struct siphon_my_catalog *c, const char *db, in
 	if (r == -2) {
 		r = siphon_err(my->ctx, rewrite ? SIPHON_EREMOTE : SIPHON_ELOCAL,
 		               "the views of \"%s\"%s%s name each other in a cycle (view \"%s\" is on it), so they cannot be created in any order",
-		               rewrite ? my->o->dbname : my->into, rewrite ? " on " : "", rewrite ? my->o->host : "",
+		               rewrite ? my->o->dbname : db, rewrite ? " on " : "", rewrite ? my->o->host : "",
 		               c->objs[cycle].name);
 		goto out;
 	}
@@ -206,15 +201,15 @@ objects_sql(struct my *my, const struct siphon_my_catalog *c, const char *db, in
 	for (k = 0; k < sizeof(order_bits) / sizeof(order_bits[0]); k++) {
 		if (!(kinds & order_bits[k]))
 			continue;
-		if (order_bits[k] == OBJ_VIEWS) {
+		if (order_bits[k] == MY_OBJ_VIEWS) {
 			for (i = 0; i < nv; i++)
-				if ((r = append_object(my, sql, &c->objs[order[i]], rewrite, &definers)) != 0)
+				if ((r = append_object(my, sql, &c->objs[order[i]], mode, &definers)) != 0)
 					goto out;
 			continue;
 		}
 		for (i = 0; i < c->nobjs; i++)
 			if (kind_bit(c->objs[i].kind) == order_bits[k] && c->objs[i].create != NULL &&
-			    (r = append_object(my, sql, &c->objs[i], rewrite, &definers)) != 0)
+			    (r = append_object(my, sql, &c->objs[i], mode, &definers)) != 0)
 				goto out;
 	}
 	r = definers;
@@ -241,12 +236,15 @@ my_list_db(struct my *my, const char *db, struct siphon_my_catalog *old, int *ex
 	        " FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s;\n"
 	        "SELECT 'T', HEX(TABLE_NAME), TABLE_TYPE, '', 'YES', 0, 0 FROM information_schema.TABLES"
 	        " WHERE TABLE_SCHEMA = %s;\n"
+	        "SELECT 'C', HEX(TABLE_NAME), HEX(COLUMN_NAME), IS_NULLABLE, DATA_TYPE,"
+	        " (EXTRA LIKE '%%GENERATED%%' AND EXTRA NOT LIKE '%%DEFAULT_GENERATED%%')"
+	        " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s ORDER BY TABLE_NAME, ORDINAL_POSITION;\n"
 	        "SELECT 'V', HEX(TABLE_NAME) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = %s;\n"
 	        "SELECT 'R', HEX(TRIGGER_NAME), HEX(EVENT_OBJECT_TABLE) FROM information_schema.TRIGGERS"
 	        " WHERE TRIGGER_SCHEMA = %s;\n"
 	        "SELECT 'P', ROUTINE_TYPE, HEX(ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = %s;\n"
 	        "SELECT 'E', HEX(EVENT_NAME) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = %s;\n",
-	        L, L, L, L, L, L) != 0)
+	        L, L, L, L, L, L, L) != 0)
 		goto oom;
 	if ((r = my_local_sql(my, siphon_strbuf_str(&q), &out, "reading the local database")) != 0)
 		goto out;
@@ -291,9 +289,8 @@ out:
 	return r;
 }
 
-/* Appends "DROP KIND IF EXISTS `db`.`name`;" for c's objects of the given kinds. */
-static int
-drop_objects_sql(const struct siphon_my_catalog *c, const char *db, int kinds, struct siphon_strbuf *sql)
+int
+my_drop_objects_sql(const struct siphon_my_catalog *c, const char *db, int kinds, struct siphon_strbuf *sql)
 {
 	int i;
 
@@ -343,7 +340,7 @@ undo_first(struct my *my, const struct siphon_my_catalog *old)
 		return siphon_err(my->ctx, SIPHON_ELOCAL,
 		                  "%s; the swap stopped half-way: the old tables of \"%s\" are in \"%s\"",
 		                  first, my->into, my->old);
-	if (objects_sql(my, old, my->into, OBJ_VIEWS | OBJ_TRIGGERS, 0, &q) < 0) {
+	if (my_objects_sql(my, old, my->into, MY_OBJ_VIEWS | MY_OBJ_TRIGGERS, MY_OBJ_AS_IS, &q) < 0) {
 		siphon_err_clear(my->ctx);
 	} else if (siphon_strbuf_puts(&q, "DROP DATABASE IF EXISTS ") == 0 && siphon_my_ident(&q, my->old) == 0 &&
 	    siphon_strbuf_puts(&q, ";\n") == 0 &&
@@ -380,40 +377,43 @@ second_failed(struct my *my)
 	                  first, my->into, my->old);
 }
 
-/* The target's current objects with their definitions, to put back if need be. */
-static int
-read_target(struct my *my, struct siphon_my_catalog *old, int *exists)
+int
+my_read_objects(struct my *my, const char *db, struct siphon_my_catalog *c, int *exists, int kinds)
 {
 	struct siphon_strbuf q = {0};
 	char *out = NULL;
 	int r;
 
-	if ((r = my_list_db(my, my->into, old, exists)) != 0 || !*exists || old->nobjs == 0)
+	if ((r = my_list_db(my, db, c, exists)) != 0 || !*exists || (c->nobjs == 0 && !my->local.mariadb))
 		return r;
-	if (siphon_strbuf_puts(&q, "USE ") != 0 || siphon_my_ident(&q, my->into) != 0 ||
+	/* MariaDB's schema comment: a kept copy has it too. */
+	if ((my->local.mariadb &&
+	     (siphon_strbuf_puts(&q, "SELECT 'DC', HEX(SCHEMA_COMMENT) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ") != 0 ||
+	      siphon_my_literal(&q, db) != 0 || siphon_strbuf_puts(&q, ";\n") != 0)) ||
+	    siphon_strbuf_puts(&q, "USE ") != 0 || siphon_my_ident(&q, db) != 0 ||
 	    siphon_strbuf_puts(&q, ";\n") != 0) {
 		r = siphon_err_oom(my->ctx);
 		goto out;
 	}
-	for (int i = 0; i < old->nobjs; i++) {
-		const char *k = siphon_my_kind_word(old->objs[i].kind);
+	for (int i = 0; i < c->nobjs; i++) {
+		const char *k = siphon_my_kind_word(c->objs[i].kind);
 
-		if (!(kind_bit(old->objs[i].kind) & (OBJ_VIEWS | OBJ_TRIGGERS)))
+		if (!(kind_bit(c->objs[i].kind) & kinds))
 			continue;
 		if (siphon_strbuf_printf(&q, "SELECT '@', '%s', HEX(", k) != 0 ||
-		    siphon_my_literal(&q, old->objs[i].name) != 0 ||
+		    siphon_my_literal(&q, c->objs[i].name) != 0 ||
 		    siphon_strbuf_printf(&q, ");\nSHOW CREATE %s ", k) != 0 ||
-		    siphon_my_ident(&q, old->objs[i].name) != 0 || siphon_strbuf_puts(&q, ";\n") != 0) {
+		    siphon_my_ident(&q, c->objs[i].name) != 0 || siphon_strbuf_puts(&q, ";\n") != 0) {
 			r = siphon_err_oom(my->ctx);
 			goto out;
 		}
 	}
-	/* A broken old view (its table gone) must not stop the pull: it is just not put back. */
-	if ((r = my_local_read(my, siphon_strbuf_str(&q), &out, "reading the local database's views and triggers")) != 0)
+	/* A broken old view (its table gone) must not stop the pull: its definition stays NULL. */
+	if ((r = my_local_read(my, siphon_strbuf_str(&q), &out, "reading the local database's views, routines, triggers and events")) != 0)
 		goto out;
-	if ((r = siphon_my_catalog_parse_defs(old, out)) != 0)
+	if ((r = siphon_my_catalog_parse_defs(c, out)) != 0)
 		r = r == -1 ? siphon_err_oom(my->ctx) :
-		    siphon_err(my->ctx, SIPHON_ELOCAL, "unexpected output reading the views and triggers of \"%s\"", my->into);
+		    siphon_err(my->ctx, SIPHON_ELOCAL, "unexpected output reading the views, routines, triggers and events of \"%s\"", db);
 out:
 	free(out);
 	siphon_strbuf_free(&q);
@@ -428,7 +428,7 @@ my_swap(struct my *my)
 	int r, exists, i, n, definers, nobj, keep_old;
 
 	/* 1. Every object once in the staging database: proof that each works here. */
-	if ((definers = objects_sql(my, &my->cat, my->staging, OBJ_ALL, 1, &sql)) < 0) {
+	if ((definers = my_objects_sql(my, &my->cat, my->staging, MY_OBJ_ALL, MY_OBJ_FROM_SOURCE, &sql)) < 0) {
 		r = definers;
 		goto out;
 	}
@@ -440,7 +440,9 @@ my_swap(struct my *my)
 	if (nobj > 0 &&
 	    (r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the views, routines, triggers and events")) != 0)
 		goto out;
-	if ((r = read_target(my, &old, &exists)) != 0)
+	/* Every definition when the old copy may be kept; else what undo_first() puts back. */
+	if ((r = my_read_objects(my, my->into, &old, &exists,
+	                         my->o->keep_previous ? MY_OBJ_ALL : MY_OBJ_VIEWS | MY_OBJ_TRIGGERS)) != 0)
 		goto out;
 	/* Read while the staging database still has the tables: DEFAULT NEXTVAL(...). */
 	if ((r = my_sequence_defaults_sql(my, &defaults)) != 0)
@@ -468,8 +470,8 @@ my_swap(struct my *my)
 	                siphon_strbuf_printf(&sql, " CHARACTER SET %s COLLATE %s;\n", my->cat.db_charset,
 	                                     my->cat.db_collation) != 0))
 		goto oom;
-	if (drop_objects_sql(&my->cat, my->staging, OBJ_TRIGGERS, &sql) != 0 ||
-	    drop_objects_sql(&old, my->into, OBJ_TRIGGERS | OBJ_VIEWS, &sql) != 0)
+	if (my_drop_objects_sql(&my->cat, my->staging, MY_OBJ_TRIGGERS, &sql) != 0 ||
+	    my_drop_objects_sql(&old, my->into, MY_OBJ_TRIGGERS | MY_OBJ_VIEWS, &sql) != 0)
 		goto oom;
 	if (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 || siphon_my_ident(&sql, my->old) != 0 ||
 	    siphon_strbuf_puts(&sql, ";\n") != 0)
@@ -498,9 +500,9 @@ my_swap(struct my *my)
 		goto oom;
 	if (siphon_strbuf_puts(&sql, ";\n") != 0 ||
 	    siphon_strbuf_puts(&sql, siphon_strbuf_str(&defaults)) != 0 ||
-	    drop_objects_sql(&old, my->into, OBJ_ROUTINES | OBJ_EVENTS, &sql) != 0)
+	    my_drop_objects_sql(&old, my->into, MY_OBJ_ROUTINES | MY_OBJ_EVENTS, &sql) != 0)
 		goto oom;
-	if ((r = objects_sql(my, &my->cat, my->into, OBJ_ALL, 1, &sql)) < 0)
+	if ((r = my_objects_sql(my, &my->cat, my->into, MY_OBJ_ALL, MY_OBJ_FROM_SOURCE, &sql)) < 0)
 		goto out;
 	/* The old tables stay in my->old when they are to be kept (my_keep_after). */
 	if ((!keep_old && (siphon_strbuf_puts(&sql, "DROP DATABASE ") != 0 ||
