@@ -20,7 +20,7 @@ my_begin
 
 SRC=resume_my
 HOSTILE="it's \"q\" \`bt\` ü"
-# Seven tables of ~3 MB with a foreign key to parent, one of them with a hostile name; a view, a
+# Seven tables of ~4 MB with a foreign key to parent, one of them with a hostile name; a view, a
 # trigger, a procedure, a sequence.
 srv_my -e "DROP DATABASE IF EXISTS $SRC; CREATE DATABASE $SRC" || it_fail "create $SRC"
 harness_on_exit "srv_my -e 'DROP DATABASE IF EXISTS $SRC'"
@@ -34,7 +34,7 @@ harness_on_exit "srv_my -e 'DROP DATABASE IF EXISTS $SRC'"
 		q=$(my_ident "$t")
 		echo "CREATE TABLE $q (id BIGINT AUTO_INCREMENT PRIMARY KEY, p INT, a VARCHAR(64), b VARBINARY(64),"
 		echo "  KEY (a), FOREIGN KEY (p) REFERENCES parent (id)) ENGINE=InnoDB;"
-		echo "INSERT INTO $q (p, a, b) SELECT 1 + seq % 100, MD5(seq * $k), UNHEX(SHA2(seq, 256)) FROM seq_1_to_30000;"
+		echo "INSERT INTO $q (p, a, b) SELECT 1 + seq % 100, MD5(seq * $k), UNHEX(SHA2(seq, 256)) FROM seq_1_to_40000;"
 	done
 	echo "CREATE VIEW v_small AS SELECT id, a FROM t1 WHERE id < 10;"
 	echo "CREATE TRIGGER t2_ins BEFORE INSERT ON t2 FOR EACH ROW SET NEW.a = UPPER(NEW.a);"
@@ -47,22 +47,10 @@ harness_on_exit "srv_my -e 'DROP DATABASE IF EXISTS $SRC'"
 # table_end with rc 0: every row arrived and went to its loader; the local server may still be
 # committing it); LOADED_FIRST: one of t1..t6 among them.
 count_loaded() {
-	local out
-	out=$(python3 -c '
-import json, sys
-done = []
-for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
-    try:
-        e = json.loads(line)
-    except ValueError:
-        continue
-    if e.get("event") == "table_end" and e["table"].get("rc") == 0:
-        done.append(e["table"]["name"])
-print(len(done))
-print(next((n for n in done if n in ("t1", "t2", "t3", "t4", "t5", "t6")), ""))' "$H/run/json" 2>/dev/null)
-	LOADED=$(sed -n 1p <<<"$out")
-	LOADED_FIRST=$(sed -n 2p <<<"$out")
+	local ended='"event":"table_end".*"rc":0[,}]'
+	LOADED=$(grep -c "$ended" "$H/run/json" 2>/dev/null)
 	[ -n "$LOADED" ] || LOADED=0
+	LOADED_FIRST=$(grep "$ended" "$H/run/json" 2>/dev/null | grep -o '"name":"t[1-6]"' | head -n 1 | cut -d'"' -f4)
 }
 
 # Waits until at least N tables are loaded and siphon has loaded one more since it reconnected
