@@ -316,14 +316,14 @@ my_transfer(struct siphon_run *eng, void *st)
 int
 my_fill(struct my *my)
 {
-	int r;
+	int r, channels;
 
 	if (my_tables_with_rows(my, NULL) > 0) {
 		if ((r = my_start_workers(my)) != 0 || (r = my_snapshot(my)) != 0)
 			return r;
-		siphon_log(my->ctx, SIPHON_LOG_INFO, "loading table data over %d channel%s (%s)",
-		           my->how == MY_SINGLE ? 1 : my->nworkers, my->how == MY_SINGLE ? "" : "s",
-		           how_name(my->how));
+		channels = my->how == MY_SINGLE ? 1 : my->nworkers;
+		siphon_log(my->ctx, SIPHON_LOG_INFO, "loading table data over %d channel%s (%s)", channels,
+		           channels == 1 ? "" : "s", how_name(my->how));
 		if ((r = transfer(my)) != 0)
 			return r;
 	}
