@@ -124,14 +124,13 @@ srv_my -e "SET SESSION lock_wait_timeout = 1; UPDATE $SRC.parent SET name = name
 # As the first rows stream: no table was loaded, so nothing of the first instant is kept.
 pull_bg cut_first
 wait_my_data_select "$SIPHON_PID"
-count_loaded
 cut_connection
 siphon_wait 90
 assert_resumed my "$SRC" cut_first 1
-if [ "$LOADED" = 0 ]; then
+# (siphon's own count: a table may end between the test's look and the cut)
+if grep -q ' 0 of 9 tables were loaded before the cut and are kept' "$H/run/err"; then
 	[ "$(json_stat consistency)" = "one snapshot" ] || it_fail "JSON consistency: $(json_stat consistency)"
 	grep -q "consistent at one snapshot" "$H/run/out" || it_fail "summary: $(cat "$H/run/out")"
-	my_expect_stderr "0 of 9 tables were loaded before the cut and are kept"
 else
 	it_note "a table was loaded before the cut: resumed per table"
 fi
