@@ -68,7 +68,8 @@ cli_format_summary(char *buf, size_t cap, const struct siphon_opts *o,
 		/* The library fills consistency; do not trust it to be terminated. */
 		snprintf(buf + used, cap - used, "; resumed%s%s, consistent %s%.*s",
 		         st->resumed_run ? " an interrupted pull's partial copy" : "", lost,
-		         st->tables_later > 0 ? "" : "at ",
+		         /* "per table: ..." even when every table is kept and only the objects came later. */
+		         strncmp(st->consistency, "per ", 4) == 0 ? "" : "at ",
 		         (int)strnlen(st->consistency, sizeof(st->consistency)), st->consistency);
 	}
 	/* Database names may hold anything; keep the terminal sane. */

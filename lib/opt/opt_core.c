@@ -88,7 +88,7 @@ const struct siphon_optdef siphon_opt_core[] = {
 	  .min = 0, .max = 100, .def = "5", .scope = "core",
 	  .help = "when the connection drops mid-pull, reconnect up to N "
 	          "times, waiting 1, 2, 4, 8... s, and fetch only what was "
-	          "not finished (PostgreSQL; SQLite copies the file again; "
+	          "not finished (PostgreSQL, MySQL/MariaDB; SQLite copies the file again; "
 	          "a --save snapshot is dropped; 0 fails at once) (default 5)" },
 	{ .name = "resume", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "core",
 	  .help = "go on with the partial copy an interrupted pull kept "

@@ -12,9 +12,9 @@
 #                  replays one session), no file left; --snapshot-only, cut: exit 3, no file
 # Each time the copy is compared with its source, and the server is left with no session, no process
 # and no run directory of the pull.
-progress_check=$(cd "$(dirname "$0")/../harness" && pwd)/progress_check.py
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
+. "$(dirname "$0")/resume_lib.sh"
 it_begin
 
 # Eight tables of ~12 MB each, with indexes, a foreign key and a sequence.
@@ -59,22 +59,13 @@ cut_after_loaded() { # N
 			now=$(copy_backends)
 			if [ -n "$(comm -13 <(echo "$CUT_BACKENDS" | sort) <(echo "$now" | sort))" ] && [ -n "$(sshd_session_pids)" ]; then
 				CUT_BACKENDS=$now
-				cut
+				cut_connection
 				return
 			fi
 		fi
 		sleep 0.02
 	done
 	it_fail "$1 tables not loaded within the time"
-}
-
-cut() {
-	local pids
-	pids=$(sshd_session_pids)
-	[ -n "$pids" ] || it_fail "no sshd session processes found"
-	it_note "killing sshd session processes: $(echo $pids)"
-	# shellcheck disable=SC2086
-	kill -9 $pids
 }
 
 pull_bg() { # INTO [ARGS...]
@@ -87,46 +78,11 @@ pull_bg() { # INTO [ARGS...]
 		--into "$into" -j 2 --compress gzip --level 9 --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
 }
 
-# The JSON summary's stats field.
-json_stat() { # FIELD
-	tail -n 1 "$H/run/json" | python3 -c '
-import json, sys
-e = json.load(sys.stdin)
-assert e["event"] == "summary", e["event"]
-print(e["stats"][sys.argv[1]])' "$1"
-}
-
-# A successful resumed pull: exit 0, the same data, the log lines, nothing left on the server.
-assert_resumed() { # INTO RECONNECTS
-	assert_rc 0 "resumed pull into $1"
-	assert_same resume_src "$1"
-	[ "$(grep -c 'reconnecting in [0-9]* s (attempt [0-9]* of 5)' "$H/run/err")" = "$2" ] ||
-		it_fail "not $2 reconnect line(s): $(grep -c reconnecting "$H/run/err")"
-	[ "$(json_stat reconnects)" = "$2" ] || it_fail "JSON reconnects $(json_stat reconnects), not $2"
-	grep -q "resumed after $2 lost connection" "$H/run/out" || it_fail "the summary line does not say it resumed: $(cat "$H/run/out")"
-	# The JSON stream keeps its promises across the reconnects (every table_start ended, phases nest).
-	python3 "$progress_check" "$H/run/json" --allow-cut-tables >"$H/run/check" ||
-		it_fail "the JSON stream of the resumed pull is not as promised: $(tail -n 3 "$H/run/check")"
-	assert_left_clean pg 20
-	assert_no_run_dir
-}
-
-# The watchdogs' run directories on the server (the SSH user's TMPDIR is /tmp): the old sessions'
-# go when their channel dies, the last one's at the end.
-assert_no_run_dir() {
-	local i
-	for i in $(seq 1 40); do
-		compgen -G '/tmp/siphon-run-*' >/dev/null || return 0
-		sleep 0.25
-	done
-	it_fail "run directories left on the server: $(echo /tmp/siphon-run-*)"
-}
-
 # Mid-table: the loaded tables are kept, the rest come from a second snapshot.
 pull_bg cut_mid
 cut_after_loaded 2
 siphon_wait 120
-assert_resumed cut_mid 1
+assert_resumed pg resume_src cut_mid 1
 later=$(json_stat tables_later)
 # Nine tables (parent and t1..t8): at least one was loaded, at least one was streaming.
 [ "$later" -ge 1 ] && [ "$later" -le 8 ] || it_fail "tables_later $later, not between 1 and 8"
@@ -141,7 +97,7 @@ SNAPS=$(siphon_home)/.local/share/siphon/snapshots
 pull_bg cut_save --save
 cut_after_loaded 1
 siphon_wait 120
-assert_resumed cut_save 1
+assert_resumed pg resume_src cut_save 1
 [ "$(grep -c 'the snapshot being saved (--save) is dropped: a restore replays one session' "$H/run/err")" = 1 ] ||
 	it_fail "not one line says the snapshot was dropped: $(grep -i snapshot "$H/run/err")"
 grep -q 'snapshot saved' "$H/run/err" && it_fail "a snapshot was said to be saved"
@@ -154,7 +110,7 @@ for i in $(seq 1 3000); do
 	sleep 0.02
 done
 [ -n "$(copy_backends)" ] || it_fail "the --snapshot-only pull's COPY was not seen on the server"
-cut
+cut_connection
 siphon_wait 60
 assert_rc 3 "--snapshot-only cut mid-table"
 assert_error_line
@@ -169,7 +125,7 @@ cut_after_loaded 1
 cut_after_loaded 3
 cut_after_loaded 5
 siphon_wait 180
-assert_resumed cut_three 3
+assert_resumed pg resume_src cut_three 3
 json_stat consistency | grep -q "(4 snapshots)" || it_fail "JSON consistency: $(json_stat consistency)"
 
 # During the schema: nothing of the first snapshot is kept.
@@ -180,9 +136,9 @@ for i in $(seq 1 3000); do
 	sleep 0.01
 done
 pgrep -f 'section=pre-data' >/dev/null || it_fail "the schema dump was not seen on the server"
-cut
+cut_connection
 siphon_wait 120
-assert_resumed cut_schema 1
+assert_resumed pg resume_src cut_schema 1
 if grep -q 'before the schema was restored: starting the copy over' "$H/run/err"; then
 	[ "$(json_stat consistency)" = "one snapshot" ] || it_fail "JSON consistency: $(json_stat consistency)"
 	grep -q "consistent at one snapshot" "$H/run/out" || it_fail "summary: $(cat "$H/run/out")"
@@ -198,7 +154,7 @@ for i in $(seq 1 3000); do
 	sleep 0.02
 done
 if kill -0 "$SIPHON_PID" 2>/dev/null; then
-	cut
+	cut_connection
 else
 	it_note "the indexes were built before the test saw them: no cut during post-data"
 fi

@@ -965,6 +965,10 @@ test_args_summary(void **state)
 	st.resumed_run = 0;
 	st.reconnects = 1;
 	st.tables_later = 0;
+	/* Every table kept, only the objects from the later snapshot (MySQL). */
+	snprintf(st.consistency, sizeof(st.consistency), "per table: 0 of 9 tables, the views from a later snapshot");
+	cli_format_summary(buf, sizeof(buf), o, &st);
+	assert_non_null(strstr(buf, ", consistent per table: 0 of 9 tables, the views from a later snapshot"));
 	/* Not terminated by the library: read to the field's end only. */
 	memset(st.consistency, 'c', sizeof(st.consistency));
 	cli_format_summary(buf, sizeof(buf), o, &st);

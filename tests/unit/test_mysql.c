@@ -485,6 +485,42 @@ test_my_catalog_check(void **state)
 	assert_int_equal(siphon_my_version_num("10.11.19-MariaDB"), 101119);
 }
 
+/* A table's shape: its AUTO_INCREMENT counter (a table option) goes, nothing else. */
+static void
+test_my_table_shape(void **state)
+{
+	static const struct {
+		const char *in, *out;
+		int cut;
+	} cases[] = {
+		{"CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n)"
+		 " ENGINE=InnoDB AUTO_INCREMENT=4711 DEFAULT CHARSET=utf8mb4",
+		 "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n)"
+		 " ENGINE=InnoDB  DEFAULT CHARSET=utf8mb4", 1},
+		/* Inside the columns, in a comment or a quoted name: kept. */
+		{"CREATE TABLE `AUTO_INCREMENT=1` (`a` int COMMENT 'AUTO_INCREMENT=5') ENGINE=InnoDB",
+		 "CREATE TABLE `AUTO_INCREMENT=1` (`a` int COMMENT 'AUTO_INCREMENT=5') ENGINE=InnoDB", 0},
+		{"CREATE TABLE t (a int) /* AUTO_INCREMENT=3 */ ENGINE=InnoDB",
+		 "CREATE TABLE t (a int) /* AUTO_INCREMENT=3 */ ENGINE=InnoDB", 0},
+		{"CREATE TABLE t (a int) ENGINE=InnoDB AUTO_INCREMENT = 12 COMMENT='x'",
+		 "CREATE TABLE t (a int) ENGINE=InnoDB  COMMENT='x'", 1},
+		/* Not a number: not the counter. */
+		{"CREATE TABLE t (a int) AUTO_INCREMENT=x", "CREATE TABLE t (a int) AUTO_INCREMENT=x", 0},
+		{"", "", 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct siphon_strbuf out = {0};
+		int cut = -1;
+
+		assert_int_equal(siphon_my_table_shape(&out, cases[i].in, &cut), 0);
+		assert_string_equal(siphon_strbuf_str(&out), cases[i].out);
+		assert_int_equal(cut, cases[i].cut);
+		siphon_strbuf_free(&out);
+	}
+}
+
 /* A catalog of n views; names[i] = "v<i>", texts from make(i). */
 static void
 views_catalog(struct siphon_my_catalog *c, int n, const char *(*make)(int, char *, size_t))
@@ -686,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_my_event_hidden_enable),
 		cmocka_unit_test(test_my_names_numbers),
 		cmocka_unit_test(test_my_catalog_check),
+		cmocka_unit_test(test_my_table_shape),
 		cmocka_unit_test(test_my_view_order),
 		cmocka_unit_test(test_my_lane_table_events),
 	};

@@ -77,6 +77,7 @@ struct siphon_my_table {
 	int history;                   /* ... copied with its history rows */
 	char *row_start, *row_end;     /* versioned: the period's columns (ROW_START, ROW_END if implicit) */
 	char period_type[16];          /* versioned: their DATA_TYPE (timestamp; bigint: transaction ids) */
+	int loaded;                    /* its rows are in the staging database (kept after a lost connection) */
 };
 
 enum siphon_my_objkind {

@@ -338,6 +338,20 @@ my_name_in(const char (*list)[64], int n, const char *name, int nocase)
 	return 0;
 }
 
+int
+my_names_add(char ***names, int *n, const char *name)
+{
+	char **v = realloc(*names, (size_t)(*n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	*names = v;
+	if ((v[*n] = strdup(name)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
 static int
 local_has_collation(const struct my_local *l, const char *name)
 {
@@ -356,8 +370,14 @@ add_colmap(struct my *my, const char *from, const char *to)
 	for (i = 0; i < my->ncolmap; i += 2)
 		if (strcmp(m[i], from) == 0)
 			return 0;
-	m[my->ncolmap++] = from;
-	m[my->ncolmap++] = to;
+	/* Copies: the catalog they come from is read again after a lost connection. */
+	if ((m[my->ncolmap] = strdup(from)) == NULL)
+		return -1;
+	if ((m[my->ncolmap + 1] = strdup(to)) == NULL) {
+		free((void *)m[my->ncolmap]);
+		return -1;
+	}
+	my->ncolmap += 2;
 	m[my->ncolmap] = NULL;
 	return 0;
 }
@@ -471,11 +491,7 @@ my_local_checks(struct my *my)
 	if ((r = check_collations(my)) != 0)
 		return r;
 	/* MySQL cannot prepare routines, triggers, events: refuse now what cannot be replayed safely. */
-	for (int i = 0; i < my->cat.nobjs; i++)
-		if (my->cat.objs[i].create != NULL &&
-		    (r = my_replay_check(my, &my->cat.objs[i], my->cat.objs[i].create)) != 0)
-			return r;
-	return 0;
+	return my_replay_check_all(my);
 }
 
 /* Rewrites a statement's collations for the workstation. */
@@ -500,11 +516,66 @@ mapped_collation(struct my *my, const char *c)
 	return c;
 }
 
+/*
+ * The catalog's tables in the staging database.  redo: only those whose
+ * rows are still to copy, each dropped first (a cut load may have left
+ * rows in it; a sequence or a system-versioned table cannot be emptied
+ * otherwise).
+ */
+static int
+create_tables(struct my *my, int redo, const char *what)
+{
+	struct siphon_strbuf sql = {0};
+	int r = 0, n = 0;
+
+	if (siphon_strbuf_puts(&sql, "USE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
+	    siphon_strbuf_puts(&sql, ";\n" LOAD_SETTINGS) != 0)
+		goto oom;
+	/*
+	 * As one prepared statement each: the text from the server is never read
+	 * by the client.  Sequences first: a column DEFAULT may name one.
+	 */
+	for (int seq = 1; seq >= 0; seq--)
+		for (int i = 0; i < my->cat.ntables; i++) {
+			const struct siphon_my_table *tb = &my->cat.tables[i];
+			struct siphon_strbuf t = {0};
+			int bad;
+
+			if (tb->sequence != seq || (redo && (tb->no_rows || tb->loaded)))
+				continue;
+			if ((r = my_table_create_sql(my, tb, &t)) != 0) {
+				siphon_strbuf_free(&t);
+				goto out;
+			}
+			n++;
+			bad = (redo && (siphon_strbuf_puts(&sql, "DROP TABLE IF EXISTS ") != 0 ||
+			                siphon_my_ident(&sql, tb->name) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0)) ||
+			      /* An engine the workstation lacks: its default one (my_tables_decide). */
+			      (tb->any_engine && siphon_strbuf_puts(&sql, my->local.mariadb ?
+			           "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,IGNORE_BAD_TABLE_OPTIONS';\n" :
+			           "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO';\n") != 0) ||
+			      siphon_my_replay_sql(&sql, siphon_strbuf_str(&t),
+			                           my->local.mariadb ? SIPHON_MY_IMMEDIATE : SIPHON_MY_PREPARE) != 0 ||
+			      (tb->any_engine && siphon_strbuf_puts(&sql, LOAD_SETTINGS) != 0);
+			siphon_strbuf_free(&t);
+			if (bad)
+				goto oom;
+		}
+	if (n > 0)
+		r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, what);
+	goto out;
+oom:
+	r = siphon_err_oom(my->ctx);
+out:
+	siphon_strbuf_free(&sql);
+	return r;
+}
+
 int
 my_create_staging(struct my *my)
 {
 	struct siphon_strbuf sql = {0};
-	int i, r;
+	int r;
 
 	siphon_target_tmpname(my->staging, sizeof(my->staging), "tmp");
 	if (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
@@ -515,44 +586,19 @@ my_create_staging(struct my *my)
 	if ((r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the staging database")) != 0)
 		goto out;
 	my->staging_created = 1;
-	siphon_strbuf_reset(&sql);
-	if (siphon_strbuf_puts(&sql, "USE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
-	    siphon_strbuf_puts(&sql, ";\n" LOAD_SETTINGS) != 0)
-		goto oom;
-	/*
-	 * As one prepared statement each: the text from the server is never read
-	 * by the client.  Sequences first: a column DEFAULT may name one.
-	 */
-	for (int seq = 1; seq >= 0; seq--)
-		for (i = 0; i < my->cat.ntables; i++) {
-			const struct siphon_my_table *tb = &my->cat.tables[i];
-			struct siphon_strbuf t = {0};
-			int bad;
-
-			if (tb->sequence != seq)
-				continue;
-			if ((r = my_table_create_sql(my, tb, &t)) != 0) {
-				siphon_strbuf_free(&t);
-				goto out;
-			}
-			/* An engine the workstation lacks: its default one (my_tables_decide). */
-			bad = (tb->any_engine && siphon_strbuf_puts(&sql, my->local.mariadb ?
-			           "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,IGNORE_BAD_TABLE_OPTIONS';\n" :
-			           "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO';\n") != 0) ||
-			      siphon_my_replay_sql(&sql, siphon_strbuf_str(&t),
-			                           my->local.mariadb ? SIPHON_MY_IMMEDIATE : SIPHON_MY_PREPARE) != 0 ||
-			      (tb->any_engine && siphon_strbuf_puts(&sql, LOAD_SETTINGS) != 0);
-			siphon_strbuf_free(&t);
-			if (bad)
-				goto oom;
-		}
-	r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, "creating the tables");
+	r = create_tables(my, 0, "creating the tables");
 	goto out;
 oom:
 	r = siphon_err_oom(my->ctx);
 out:
 	siphon_strbuf_free(&sql);
 	return r;
+}
+
+int
+my_recreate_unloaded(struct my *my)
+{
+	return create_tables(my, 1, "emptying the tables that were not loaded");
 }
 
 /*

@@ -15,6 +15,7 @@
 #include "engine/mysql/my_pull_int.h"
 
 #include "engine/keepname.h"
+#include "engine/resumed.h"
 #include "engine/mysql/my_sql.h"
 #include "util/clock.h"
 #include "util/ctx.h"
@@ -58,9 +59,8 @@ report_warnings(struct my *my, const char *table, const char *out)
 	}
 }
 
-/* A loader that failed, or a table that loaded with warnings. */
-static int
-check_loaders(struct my *my, int *all_exited)
+int
+my_check_loaders(struct my *my, int *all_exited)
 {
 	int l, i;
 
@@ -125,7 +125,7 @@ transfer(struct my *my)
 		siphon_eng_progress(my->eng, my->wrs, my->nworkers, my->cat.total_bytes, t0, &next);
 		if ((r = pump_lanes(my, &pumped)) != 0)
 			return r;
-		if ((r = check_loaders(my, &exited)) != 0)
+		if ((r = my_check_loaders(my, &exited)) != 0)
 			return r;
 		if (!done && (r = my_workers_done(my, &done)) != 0)
 			return r;
@@ -133,17 +133,12 @@ transfer(struct my *my)
 	return 0;
 }
 
-static void
-cleanup(struct my *my)
+void
+my_drop_workers(struct my *my)
 {
-	int w;
-
-	siphon_eng_drop_stream(my->eng, &my->ctl);
-	for (w = 0; w < my->nworkers; w++) {
-		int i;
-
+	for (int w = 0; w < my->nworkers; w++) {
 		siphon_eng_drop_stream(my->eng, &my->wrs[w]);
-		for (i = 0; i < my->lanes[w].nitems; i++)
+		for (int i = 0; i < my->lanes[w].nitems; i++)
 			if (my->lanes[w].items[i].proc != NULL)
 				siphon_loop_remove_proc(my->loop, my->lanes[w].items[i].proc);
 		/* Kills loaders still running: their sessions end, staging can go. */
@@ -154,6 +149,13 @@ cleanup(struct my *my)
 	my->wrs = NULL;
 	my->lanes = NULL;
 	my->nworkers = 0;
+}
+
+static void
+cleanup(struct my *my)
+{
+	siphon_eng_drop_stream(my->eng, &my->ctl);
+	my_drop_workers(my);
 	my_drop_staging(my);
 	siphon_strbuf_free(&my->ctl_out);
 }
@@ -192,6 +194,8 @@ my_open(struct siphon_run *eng, void *st)
 	my->o = eng->o;
 	my->into = my->o->into != NULL ? my->o->into : my->o->dbname;
 	my->client = siphon_my_remote_client(&eng->probe);
+	my->snapshots = 1;
+	my->tables_first = -1;
 	eng->target.ops = &my_target_ops;
 	eng->target.arg = my;
 	if (utf8_chars(my->into) > 64)
@@ -199,9 +203,8 @@ my_open(struct siphon_run *eng, void *st)
 	return 0;
 }
 
-/* The engine-neutral view of the catalog. */
-static int
-publish_catalog(struct my *my)
+int
+my_publish_catalog(struct my *my)
 {
 	struct siphon_catalog *c = &my->eng->cat;
 	int i, k;
@@ -242,16 +245,27 @@ my_inspect(struct siphon_run *eng, void *st)
 		                  my->o->host);
 	if ((r = my_start_control(my)) != 0)
 		return r;
+	/* Before my_tables_decide changes the catalog: what the staging tables are made from. */
+	if ((r = my_catalog_fingerprint(my, &my->fp)) != 0)
+		return r;
 	siphon_log(my->ctx, SIPHON_LOG_INFO,
 	           "%s: %s %s, %d tables (%.1f MB), %d views/routines/triggers/events, compression %s",
 	           my->o->host, my->cat.mariadb ? "MariaDB" : "MySQL", my->cat.version, my->cat.ntables,
 	           (double)my->cat.total_bytes / 1e6, my->cat.nobjs, eng->codec_name);
+	if ((r = my_note_skipped(my)) != 0)
+		return r;
+	return my_publish_catalog(my);
+}
+
+int
+my_note_skipped(struct my *my)
+{
 	if (my->cat.skipped > 0 &&
-	    siphon_leftout_add(&eng->left_out, "%s%s: MariaDB packages (sql_mode ORACLE), which siphon does not copy; left out",
+	    siphon_leftout_add(&my->eng->left_out, "%s%s: MariaDB packages (sql_mode ORACLE), which siphon does not copy; left out",
 	                       siphon_strbuf_str(&my->cat.skipped_list),
 	                       my->cat.skipped_list.len >= 4096 ? " and more" : "") != 0)
 		return siphon_err_oom(my->ctx);
-	return publish_catalog(my);
+	return 0;
 }
 
 int
@@ -289,24 +303,33 @@ my_transfer(struct siphon_run *eng, void *st)
 	struct my *my = st;
 	int r;
 
+	(void)eng;
 	/* --snapshot-only: the rows are framed and counted, then dropped (my_lane.h). */
 	if (!my->o->snapshot_only) {
 		if ((r = my_create_staging(my)) != 0)
 			return r;
 		siphon_log(my->ctx, SIPHON_LOG_INFO, "tables created in the staging database %s", my->staging);
 	}
+	return my_fill(my);
+}
+
+int
+my_fill(struct my *my)
+{
+	int r, channels;
+
 	if (my_tables_with_rows(my, NULL) > 0) {
 		if ((r = my_start_workers(my)) != 0 || (r = my_snapshot(my)) != 0)
 			return r;
-		siphon_log(my->ctx, SIPHON_LOG_INFO, "loading table data over %d channel%s (%s)",
-		           my->how == MY_SINGLE ? 1 : my->nworkers, my->how == MY_SINGLE ? "" : "s",
-		           how_name(my->how));
+		channels = my->how == MY_SINGLE ? 1 : my->nworkers;
+		siphon_log(my->ctx, SIPHON_LOG_INFO, "loading table data over %d channel%s (%s)", channels,
+		           channels == 1 ? "" : "s", how_name(my->how));
 		if ((r = transfer(my)) != 0)
 			return r;
 	}
 	if (my->ctl != NULL && my->ctl->state != SIPHON_RS_DONE) {
 		siphon_rstream_close_stdin(my->ctl);
-		if ((r = siphon_eng_wait_stream(eng, my->ctl)) != 0)
+		if ((r = siphon_eng_wait_stream(my->eng, my->ctl)) != 0)
 			return r;
 	}
 	return 0;
@@ -333,10 +356,17 @@ my_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats)
 	stats->channels = (unsigned)(my->how == MY_SINGLE ? 1 : my->nworkers);
 	snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
 	snprintf(stats->into, sizeof(stats->into), "%s", my->into);
+	stats->wire_bytes = my->wire_lost;
+	stats->raw_bytes = my->raw_lost;
 	for (int w = 0; w < my->nworkers; w++) {
 		stats->wire_bytes += my->wrs[w]->wire_bytes;
 		stats->raw_bytes += my->wrs[w]->raw_bytes;
 	}
+	siphon_resumed_stats(stats, my->tables_first >= 0 ? my->ntables_copied - (unsigned)my->tables_first : 0,
+	                     my->ntables_copied, my->snapshots, "the views, routines, triggers and events");
+	/* --no-lock: the channels' transactions began at different moments. */
+	if (my->how == MY_NOLOCK && my->snapshots <= 1)
+		snprintf(stats->consistency, sizeof(stats->consistency), "one snapshot per channel (--no-lock)");
 }
 
 void
@@ -348,9 +378,15 @@ my_cleanup(struct siphon_run *eng, void *st)
 	if (my->loop != NULL)
 		cleanup(my);
 	my_keep_abort(my);
+	for (int i = 0; i < my->ncolmap; i++)
+		free((void *)my->colmap[i]);
 	free(my->colmap);
 	my_local_clear(&my->local);
 	siphon_my_catalog_clear(&my->cat);
+	for (int i = 0; i < my->ndone; i++)
+		free(my->done[i]);
+	free(my->done);
+	siphon_strbuf_free(&my->fp);
 }
 
 int

@@ -7,6 +7,8 @@
  *   my_local.c    the local client: checks, staging database, loaders
  *   my_swap.c     views, routines, triggers, events; the swap
  *   my_keep.c     the copies kept for rollback and reset; those commands
+ *   my_resume.c   after a lost connection: what finished is kept, the rest
+ *                 copied again at a new instant
  *   my_pull.c     the order of the steps, and cleanup
  */
 #ifndef SIPHON_MY_PULL_INT_H
@@ -53,7 +55,7 @@ struct my {
 	const char *client;           /* the remote mysql/mariadb client */
 	struct siphon_my_catalog cat;
 	struct my_local local;
-	const char **colmap;          /* collation renames, pairs, NULL-ended */
+	const char **colmap;          /* collation renames, pairs (strings owned), NULL-ended */
 	int ncolmap;
 	char staging[64];
 	int staging_created;
@@ -72,6 +74,15 @@ struct my {
 	struct siphon_rstream **wrs;
 	struct siphon_my_lane *lanes;
 	unsigned ntables_copied;
+
+	/* After a lost connection (my_resume.c). */
+	struct siphon_strbuf fp;      /* the catalog's fingerprint at the latest instant */
+	char **done;                  /* tables whose rows are in the staging database */
+	int ndone;
+	int ndone_last;               /* of them, kept before the latest instant */
+	int snapshots;                /* instants the copy's rows come from */
+	int tables_first;             /* tables of the first of them; -1: one instant */
+	uint64_t wire_lost, raw_lost; /* what came over lost sessions */
 };
 
 /* my_explain.c: the rstream explain hook (siphon_my_explain) */
@@ -94,8 +105,24 @@ int my_check(struct siphon_run *eng, void *st);
 int my_plan(struct siphon_run *eng, void *st);
 int my_transfer(struct siphon_run *eng, void *st);
 int my_finish(struct siphon_run *eng, void *st);
+int my_lost(struct siphon_run *eng, void *st);
+int my_resume(struct siphon_run *eng, void *st);
 void my_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats);
 void my_cleanup(struct siphon_run *eng, void *st);
+/* The engine-neutral view of the catalog (run->cat). */
+int my_publish_catalog(struct my *my);
+/* The ledger's entry for the objects of kinds siphon does not copy (packages). */
+int my_note_skipped(struct my *my);
+/* The rows of every table not loaded yet, at one instant, then the control session's end. */
+int my_fill(struct my *my);
+/* The data sessions, their lanes and loaders (a loader still running is killed). */
+void my_drop_workers(struct my *my);
+/* A loader that failed, or a table that loaded with warnings; *all_exited when every loader ended. */
+int my_check_loaders(struct my *my, int *all_exited);
+
+/* my_resume.c */
+/* What the staging tables were made from, in words: every table, column and definition. */
+int my_catalog_fingerprint(struct my *my, struct siphon_strbuf *sb);
 
 /* my_workers.c */
 /* The run's engine-neutral plan: the tables with rows over the channels. */
@@ -119,8 +146,12 @@ extern const struct siphon_target_ops my_target_ops;
 /* Other sessions whose current database is the target: *n of them, their ids one a line in *ids. */
 int my_target_sessions(struct my *my, int *n, char **ids);
 int my_create_staging(struct my *my);
+/* The tables with rows that are not loaded, dropped and made again in the staging database (empty). */
+int my_recreate_unloaded(struct my *my);
 /* Is name one of list[0, n) (nocase: without regard to case)? */
 int my_name_in(const char (*list)[64], int n, const char *name, int nocase);
+/* Appends a copy of name to the list *names of *n.  0, or -1 (no memory). */
+int my_names_add(char ***names, int *n, const char *name);
 /* Appends stmt with the source's collations the workstation lacks replaced. */
 int my_append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt);
 void my_drop_staging(struct my *my);
@@ -130,7 +161,7 @@ int my_spawn_loader(void *arg, struct siphon_my_lane *lane, int i);
 /* my_tables.c */
 /* Which tables are copied how (engines, sequences, history); the ledger says what is not. */
 int my_tables_decide(struct my *my);
-/* The tables whose rows are copied: how many, their indexes into rows if not NULL. */
+/* The tables whose rows are still to copy (not loaded): how many, their indexes into rows if not NULL. */
 int my_tables_with_rows(const struct my *my, int *rows);
 /* Does the local server have the engine? */
 int my_local_has_engine(const struct my_local *l, const char *engine);
@@ -147,6 +178,8 @@ int my_swap(struct my *my);
  * only what siphon_my_check_replay() accepts.  0 or EVERSION (error set).
  */
 int my_replay_check(struct my *my, const struct siphon_my_object *o, const char *stmt);
+/* my_replay_check() of every object of the catalog. */
+int my_replay_check_all(struct my *my);
 
 /* Kinds of objects, for the functions below. */
 #define MY_OBJ_ROUTINES 1

@@ -550,3 +550,33 @@ out:
 	siphon_strbuf_free(&from);
 	return r;
 }
+
+int
+siphon_my_table_shape(struct siphon_strbuf *out, const char *s, int *cut)
+{
+	size_t pos = 0, done = 0;
+	struct tok t;
+	int depth = 0;
+
+	*cut = 0;
+	for (t = next_tok(s, &pos); t.kind != TOK_END; t = next_tok(s, &pos)) {
+		size_t p2 = pos;
+		struct tok eq, n;
+
+		if (t.kind == TOK_PUNCT && (s[t.start] == '(' || s[t.start] == ')'))
+			depth += s[t.start] == '(' ? 1 : -1;
+		if (*cut || depth != 0 || !tok_is(s, t, "AUTO_INCREMENT"))
+			continue;
+		eq = next_tok(s, &p2);
+		if (eq.kind != TOK_PUNCT || s[eq.start] != '=')
+			continue;
+		n = next_tok(s, &p2);
+		if (n.kind != TOK_WORD || strspn(s + n.start, "0123456789") != n.end - n.start)
+			continue;
+		if (siphon_strbuf_append(out, s + done, t.start - done) != 0)
+			return -1;
+		done = pos = n.end;
+		*cut = 1;
+	}
+	return siphon_strbuf_puts(out, s + done);
+}

@@ -117,4 +117,12 @@ const char *siphon_my_collation_map(const char *name, int to_mariadb,
 int siphon_my_requalify(struct siphon_strbuf *out, const char *stmt, const char *from_db,
                         const char *to_db, int *changed);
 
+/*
+ * A SHOW CREATE TABLE without its table option AUTO_INCREMENT=N (outside
+ * parentheses, strings and comments), which moves with every insert: what
+ * the table is, for comparing a table's definition at two instants.
+ * *cut is 1 when it was there.  0 or -1 (no memory).
+ */
+int siphon_my_table_shape(struct siphon_strbuf *out, const char *create, int *cut);
+
 #endif

@@ -54,6 +54,18 @@ my_replay_check(struct my *my, const struct siphon_my_object *o, const char *stm
 	                  siphon_my_kind_word(o->kind), o->name, my->o->dbname, my->o->host, my->local.version, why);
 }
 
+int
+my_replay_check_all(struct my *my)
+{
+	int r;
+
+	for (int i = 0; i < my->cat.nobjs; i++)
+		if (my->cat.objs[i].create != NULL &&
+		    (r = my_replay_check(my, &my->cat.objs[i], my->cat.objs[i].create)) != 0)
+			return r;
+	return 0;
+}
+
 /*
  * Appends the statements that make object o in the current database, as
  * mode says (my_pull_int.h): from the source, made to work here (DEFINER,

@@ -52,7 +52,7 @@ my_tables_with_rows(const struct my *my, int *rows)
 	int i, n = 0;
 
 	for (i = 0; i < my->cat.ntables; i++)
-		if (!my->cat.tables[i].no_rows) {
+		if (!my->cat.tables[i].no_rows && !my->cat.tables[i].loaded) {
 			if (rows != NULL)
 				rows[n] = i;
 			n++;
@@ -96,15 +96,7 @@ struct gone {
 static int
 gone_add(struct gone *g, const char *name)
 {
-	char **v = realloc(g->names, (size_t)(g->n + 1) * sizeof(*v));
-
-	if (v == NULL)
-		return -1;
-	g->names = v;
-	if ((v[g->n] = strdup(name)) == NULL)
-		return -1;
-	g->n++;
-	return 0;
+	return my_names_add(&g->names, &g->n, name);
 }
 
 static void

@@ -20,6 +20,7 @@
 
 #include "engine/keepname.h"
 #include "engine/plan.h"
+#include "engine/resumed.h"
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_local.h"
 #include "engine/postgres/pg_post.h"
@@ -352,14 +353,8 @@ pg_stats(struct siphon_run *eng, void *st, struct siphon_pull_stats *stats)
 	snprintf(stats->codec, sizeof(stats->codec), "%s", eng->codec_name);
 	snprintf(stats->into, sizeof(stats->into), "%s", pg->into);
 	pg_count_bytes(pg, &stats->wire_bytes, &stats->raw_bytes);
-	stats->tables_later = later;
 	stats->resumed_run = (unsigned)pg->resumed_run;
-	if (pg->snapshots <= 1)
-		snprintf(stats->consistency, sizeof(stats->consistency), "one snapshot");
-	else
-		snprintf(stats->consistency, sizeof(stats->consistency),
-		         "per table: %u of %u tables, the sequences and the indexes from a later snapshot than the rest (%d snapshots)",
-		         later, pg->ntables_copied, pg->snapshots);
+	siphon_resumed_stats(stats, later, pg->ntables_copied, pg->snapshots, "the sequences and the indexes");
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include "engine/postgres/pg_local.h"
 #include "engine/postgres/pg_sql.h"
+#include "engine/resumed.h"
 #include "util/event.h"
 
 #include <stdlib.h>
@@ -222,8 +223,7 @@ pg_fetch_rest(struct pg *pg, const char *since)
 
 	if ((r = pg_plan_lanes(pg)) != 0 || (r = empty_unfinished(pg)) != 0)
 		return r;
-	siphon_log(pg->ctx, SIPHON_LOG_INFO, "%d of %u tables were loaded before %s and are kept; copying %u in the new snapshot",
-	           pg->ndone, pg->ntables_copied, since, pg->ntables_copied - (unsigned)pg->ndone);
+	siphon_resumed_log(pg->ctx, (unsigned)pg->ndone, pg->ntables_copied, since);
 	if ((r = pg_start_dumps(pg, 0)) != 0)
 		return r;
 	return pg_transfer_loop(pg);

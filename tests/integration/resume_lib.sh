@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# Helpers of the tests of a pull that resumes after a lost connection (t_resume_cut.sh,
+# t_resume_my.sh), sourced after tests/harness/lib.sh and harness_start. Not a test itself (run.sh
+# runs t_*.sh only).
+# The pull runs with --progress=json --progress-fd 3 3>"$H/run/json".
+#
+#   cut_connection          kill -9 the sshd processes serving the pull's connection
+#   json_stat FIELD         the JSON summary's stats field
+#   assert_no_run_dir       no watchdog run directory of this test left on the server (the old
+#                           sessions' go when their channel dies, the last one's at the end)
+#   assert_resumed ENGINE SRC INTO RECONNECTS   a successful resumed pull of SRC into INTO (pg or
+#                           my): exit 0, the copy equal to its source, one reconnect line per
+#                           reconnect, the JSON summary and the summary line say so, the JSON
+#                           stream keeps its promises, nothing left on either side
+
+_resume_progress_check=$(cd "$(dirname "${BASH_SOURCE[0]}")/../harness" && pwd)/progress_check.py
+
+cut_connection() {
+	local pids
+	pids=$(sshd_session_pids)
+	[ -n "$pids" ] || it_fail "no sshd session processes found"
+	it_note "killing sshd session processes: $(echo $pids)"
+	# shellcheck disable=SC2086
+	kill -9 $pids
+}
+
+json_stat() { # FIELD
+	tail -n 1 "$H/run/json" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)
+assert e["event"] == "summary", e["event"]
+print(e["stats"][sys.argv[1]])' "$1"
+}
+
+# The test's own: one made or changed before it began (another test's leftover) is not its doing.
+touch "$H/run/resume-begin"
+_resume_run_dirs() { find /tmp -maxdepth 1 -name 'siphon-run-*' -newer "$H/run/resume-begin" 2>/dev/null; }
+assert_no_run_dir() {
+	local i
+	for i in $(seq 1 40); do
+		[ -z "$(_resume_run_dirs)" ] && return 0
+		sleep 0.25
+	done
+	it_fail "run directories left on the server: $(echo $(_resume_run_dirs))"
+}
+
+assert_resumed() { # ENGINE SRC INTO RECONNECTS
+	assert_rc 0 "resumed pull into $3"
+	case $1 in
+	pg) assert_same "$2" "$3" ;;
+	my) assert_same_my "$2" "$3" --no-cache ;;
+	*) it_fail "assert_resumed: no engine $1" ;;
+	esac
+	[ "$(grep -c 'reconnecting in [0-9]* s (attempt [0-9]* of 5)' "$H/run/err")" = "$4" ] ||
+		it_fail "not $4 reconnect line(s): $(grep -c reconnecting "$H/run/err")"
+	[ "$(json_stat reconnects)" = "$4" ] || it_fail "JSON reconnects $(json_stat reconnects), not $4"
+	grep -q "resumed after $4 lost connection" "$H/run/out" || it_fail "the summary line does not say it resumed: $(cat "$H/run/out")"
+	# Every table_start ended (a cut one with rc -4), phases nest, across the reconnects.
+	python3 "$_resume_progress_check" "$H/run/json" --allow-cut-tables >"$H/run/check" ||
+		it_fail "the JSON stream of the resumed pull is not as promised: $(tail -n 3 "$H/run/check")"
+	# No session (MariaDB: SHOW PROCESSLIST), process or temporary database left.
+	assert_left_clean "$1" 20
+	assert_no_run_dir
+}
