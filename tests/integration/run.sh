@@ -9,7 +9,7 @@
 # each with a harness of its own (its own sshd, clusters and MariaDB servers: concurrent harnesses
 # share nothing but the login users), taking the next test from one queue, longest first: most
 # tests spend much of their time waiting (timeouts, the server, sleeps), so several workers share two
-# cores well (`make check` runs three: IT_JOBS). Needs root (a login user, sshd, initdb as postgres).
+# cores well (`make check` runs two: IT_JOBS). Needs root (a login user, sshd, initdb as postgres).
 # Each test also runs alone: SIPHON_BIN=... tests/integration/t_pull_basic.sh (own harness).
 # A test exits 0 to pass, 77 to skip, anything else to fail.
 #

@@ -31,7 +31,7 @@ for mode in snapshot --lock-all; do
 	args=()
 	[ "$mode" = --lock-all ] && args=(--lock-all)
 	siphon_bg pull "$(remote_spec siphon_big)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-		--engine mysql --into keep -j 2 --heartbeat-timeout "$DEADMAN_SECS" -v "${args[@]}"
+		--engine mysql --into keep -j 2 --heartbeat-timeout "$DEADMAN_SECS" -v --retries 0 "${args[@]}"
 	wait_my_data_select "$SIPHON_PID"
 	rundir=$(deadman_run_dir)
 	[ -n "$rundir" ] || it_fail "siphon -v did not name its run directory"
