@@ -72,6 +72,9 @@
 #   ws_my_reset               drop every user database on the workstation (it_begin calls it)
 #   it_require_my             skip the test (77) when MariaDB is not available
 #   srv_my_ensure_big         create (once) siphon_big, ~100 MB, on the server
+#   ws_my_small_server MB     a third workstation MariaDB whose data directory is a tmpfs of MB
+#                             megabytes (8 MB redo log): WS_MY_SMALL_SOCK, WS_MY_SMALL_DIR; stopped
+#                             and unmounted at exit; 1 when no tmpfs can be mounted here
 #   my_bank_create DB [ROWS]  (re)create DB on the server with accounts_a and accounts_b (ROWS each,
 #                             default 50000, balance 1000, a 100-byte pad)
 #   my_bank_load_start DB SECONDS  background transfers between a row of accounts_a and a row of
@@ -411,6 +414,19 @@ wait_my_data_select() { # PID [SECONDS] [USER]
 
 # siphon_big: about 100 MB of data (2 x 500,000 barely compressible rows; a --hex-blob dump is
 # ~145 MB), made on first use (~4 s).
+ws_my_small_server() { # MB
+	local d=$H/my-small port
+	mkdir -p "$d/data" || return 1
+	mount -t tmpfs -o "size=${1}m,mode=755" none "$d/data" 2>/dev/null || return 1
+	# (mariadb-admin shutdown returns once the server is down; no loop variable here: the handlers
+	# run inside _h_exit's loop.)
+	harness_on_exit "mariadb-admin --no-defaults --protocol=socket -S '$d/mysqld.sock' -u root shutdown >/dev/null 2>&1 || kill -9 \$(cat '$d/started.pid') 2>/dev/null; umount -l '$d/data' 2>/dev/null"
+	port=$(_h_free_port) || return 1
+	SIPHON_IT_MY_LOG_FILE_SIZE=8M SIPHON_IT_MY_BUFFER_POOL=64M _h_my_server_start small "$port" UTC ws || return 1
+	WS_MY_SMALL_SOCK=$d/mysqld.sock
+	WS_MY_SMALL_DIR=$d/data
+}
+
 srv_my_ensure_big() {
 	if [ "$(srv_my -N -B -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'siphon_big'")" = 2 ]; then
 		return 0

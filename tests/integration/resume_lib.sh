@@ -32,11 +32,18 @@ assert e["event"] == "summary", e["event"]
 print(e["stats"][sys.argv[1]])' "$1"
 }
 
-# The test's own: one made or changed before it began (another test's leftover) is not its doing.
-touch "$H/run/resume-begin"
-_resume_run_dirs() { find /tmp -maxdepth 1 -name 'siphon-run-*' -newer "$H/run/resume-begin" 2>/dev/null; }
+# The run directories the last pull named (with -v: one per session, a reconnect makes another)
+# that are still on the server. Only those: another test's pull may run at the same moment
+# (run.sh -j), with a run directory of its own in the same /tmp.
+_resume_run_dirs() {
+	local n
+	for n in $(sed -n 's/.*(run directory \(siphon-run-[0-9a-f]*\)).*/\1/p' "$H/run/err" | sort -u); do
+		[ -e "/tmp/$n" ] && echo "/tmp/$n"
+	done
+}
 assert_no_run_dir() {
 	local i
+	grep -q '(run directory siphon-run-' "$H/run/err" || it_fail "the pull named no run directory (pull with -v)"
 	for i in $(seq 1 40); do
 		[ -z "$(_resume_run_dirs)" ] && return 0
 		sleep 0.25

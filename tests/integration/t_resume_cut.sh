@@ -75,7 +75,7 @@ pull_bg() { # INTO [ARGS...]
 	CUT_BACKENDS=
 	# gzip -9 on the server: a stream slow enough for the test to cut it between two tables.
 	siphon_bg pull "$(remote_spec resume_src)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-		--into "$into" -j 2 --compress gzip --level 9 --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
+		--into "$into" -j 2 --compress gzip --level 9 -v --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
 }
 
 # Mid-table: the loaded tables are kept, the rest come from a second snapshot.

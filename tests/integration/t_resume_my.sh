@@ -9,6 +9,7 @@
 #                  (the global read lock of each lost session must go with it)
 #   no table yet   a cut as the first rows stream: nothing was kept, one snapshot
 #   schema changed an ALTER TABLE queued on the server at the cut: the copy starts over
+#   finish         a cut once every row is in (objects, swap): no reconnect, one snapshot
 #   --retries 0    the cut fails the pull (exit 3), the failure contract
 # Each time the copy is compared with its source (hostile table names too), and the server is left
 # with no session (SHOW PROCESSLIST), no process and no run directory of the pull.
@@ -85,7 +86,7 @@ pull_bg() { # INTO [ARGS...]
 	CUTS=0
 	# gzip -9 on the server: a stream slow enough for the test to cut it between two tables.
 	siphon_bg pull "$(remote_spec "$SRC")" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-		--engine mysql --into "$into" -j 2 --compress gzip --level 9 --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
+		--engine mysql --into "$into" -j 2 --compress gzip --level 9 -v --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
 }
 
 # Mid-table: the loaded tables are kept, the rest come from a second instant, and so does the
@@ -114,9 +115,14 @@ cut_after_loaded 3 soft && cut_after_loaded 5 soft
 siphon_wait 120
 it_note "$CUTS cuts"
 [ "$CUTS" -ge 2 ] || it_note "siphon finished before a second cut"
-assert_resumed my "$SRC" cut_three "$CUTS"
+assert_rc 0 "resumed pull into cut_three"
+# A cut that comes once every row is in (the finish) costs nothing: no reconnect for it.
+r=$(json_stat reconnects)
+[ "$r" -ge 1 ] && [ "$r" -le "$CUTS" ] || it_fail "JSON reconnects $r for $CUTS cuts"
+[ "$r" = "$CUTS" ] || it_note "$((CUTS - r)) cut(s) after the last row: no reconnect"
+assert_resumed my "$SRC" cut_three "$r"
 n=$(json_stat consistency | sed -n 's/.*(\([0-9]*\) snapshots)$/\1/p')
-[ -n "$n" ] && [ "$n" -ge 2 ] && [ "$n" -le $((CUTS + 1)) ] || it_fail "JSON consistency: $(json_stat consistency)"
+[ -n "$n" ] && [ "$n" -ge 2 ] && [ "$n" -le $((r + 1)) ] || it_fail "JSON consistency: $(json_stat consistency)"
 # No lost session holds the global read lock: a write goes through at once.
 srv_my -e "SET SESSION lock_wait_timeout = 1; UPDATE $SRC.parent SET name = name WHERE id = 1" 2>"$H/run/write.err" ||
 	it_fail "a write on the server is still blocked after the pull: $(cat "$H/run/write.err")"
@@ -152,12 +158,40 @@ for i in $(seq 1 100); do
 	[ "$(srv_my -N -B -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE $LOADED_FIRST %'")" -ge 1 ] && break
 	sleep 0.05
 done
-cut_connection
-wait "$alter" || it_fail "ALTER TABLE $LOADED_FIRST failed"
+# (A fast build may have every row in before the ALTER is queued: then there is nothing to cut.)
+if [ -n "$(sshd_session_pids)" ] && ! grep -q '"event":"phase_start".*"phase":"finish"' "$H/run/json"; then
+	cut_connection
+	wait "$alter" || it_fail "ALTER TABLE $LOADED_FIRST failed"
+	siphon_wait 90
+	assert_resumed my "$SRC" cut_schema 1
+	my_expect_stderr "the schema on the server changed while the connection was down: starting the copy over" "the start-over line"
+	[ "$(json_stat consistency)" = "one snapshot" ] || it_fail "JSON consistency: $(json_stat consistency)"
+else
+	it_note "every row was in before the ALTER TABLE was queued: no cut for the schema change"
+	wait "$alter" || it_fail "ALTER TABLE $LOADED_FIRST failed"
+	siphon_wait 90
+	assert_rc 0 "pull into cut_schema"
+fi
+
+# During the finish (objects made, the swap): every row is in, the server is not needed any more.
+pull_bg cut_finish
+for i in $(seq 1 3000); do
+	kill -0 "$SIPHON_PID" 2>/dev/null || break
+	grep -q '"event":"phase_start".*"phase":"finish"' "$H/run/json" 2>/dev/null && break
+	sleep 0.02
+done
+if kill -0 "$SIPHON_PID" 2>/dev/null && [ -n "$(sshd_session_pids)" ]; then
+	cut_connection
+else
+	it_note "the pull ended before the test saw its finish: no cut during the finish"
+fi
 siphon_wait 90
-assert_resumed my "$SRC" cut_schema 1
-my_expect_stderr "the schema on the server changed while the connection was down: starting the copy over" "the start-over line"
+assert_rc 0 "pull cut during the finish"
+assert_same_my "$SRC" cut_finish --no-cache
+grep -q reconnecting "$H/run/err" && it_fail "reconnected though the server was not needed any more"
 [ "$(json_stat consistency)" = "one snapshot" ] || it_fail "JSON consistency: $(json_stat consistency)"
+assert_left_clean my 20
+assert_no_run_dir
 
 # --retries 0: the cut fails the pull, the local database as it was.
 my_keep

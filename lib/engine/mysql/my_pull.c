@@ -14,6 +14,7 @@
  */
 #include "engine/mysql/my_pull_int.h"
 
+#include "engine/heartbeat.h"
 #include "engine/keepname.h"
 #include "engine/resumed.h"
 #include "engine/mysql/my_sql.h"
@@ -340,7 +341,13 @@ my_finish(struct siphon_run *eng, void *st)
 {
 	struct my *my = st;
 
-	(void)eng;
+	/*
+	 * Every row is here and the control session has ended: the rest is
+	 * local, and a connection lost from now on costs nothing (the watchdog
+	 * would only turn it into a failure), as for PostgreSQL.
+	 */
+	if (eng->hb != NULL)
+		siphon_heartbeat_stop(eng->hb, 1);
 	/* --snapshot-only: every stream was recorded to its end; nothing local to finish. */
 	if (my->o->snapshot_only)
 		return 0;
