@@ -109,6 +109,8 @@ pg_transfer_loop(struct pg *pg)
 				return r;
 			lanes_open = 1;
 		}
+		if (lanes_started && (r = pg_lanes_dispatch(pg)) != 0)
+			return r;
 		if ((r = all_done(pg, lanes_started, &done)) != 0)
 			return r;
 	}
@@ -369,4 +371,5 @@ pg_cleanup(struct siphon_run *eng, void *st)
 	siphon_pg_roles_clear(&pg->all_roles);
 	free(pg->work);
 	free(pg->wplan);
+	siphon_dispatch_free(pg->disp);
 }
