@@ -229,6 +229,39 @@ checks(struct siphon_loop *l, int sock_ready)
 	return 0;
 }
 
+/* The session's receive gate (chan.h rx_gate), when it has one. */
+static void
+rx_gate(struct siphon_loop *l, int on)
+{
+	if (l->sess != NULL && l->ops != NULL && l->ops->rx_gate != NULL)
+		l->ops->rx_gate(l->sess, on);
+}
+
+/*
+ * Full passes until one moves nothing (or MAX_PASSES), under the session's
+ * receive gate: the socket is asked once, not once per channel read; what
+ * arrives meanwhile wakes the poll that follows.  *passes: the passes that
+ * moved something.
+ */
+static int
+passes_until_quiet(struct siphon_loop *l, int *passes)
+{
+	int r = 0, progress, remote;
+
+	rx_gate(l, 1);
+	do {
+		progress = remote = 0;
+		if ((r = pass(l, &progress, &remote)) != 0)
+			break;
+		if (remote)
+			l->last_remote = siphon_mono_s();
+		if (siphon_mono_s() - l->last_check >= CHECK_INTERVAL && (r = checks(l, 0)) != 0)
+			break;
+	} while (progress && ++*passes < MAX_PASSES);
+	rx_gate(l, 0);
+	return r;
+}
+
 void
 siphon_loop_wait_socket(struct siphon_loop *l, int ms)
 {
@@ -245,17 +278,10 @@ int
 siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 {
 	struct pollfd *pf = NULL;
-	int i, n, r = 0, progress, remote, passes = 0, next_ka = 0, dirs, sock_ready = 0;
+	int i, n, r = 0, passes = 0, next_ka = 0, dirs, sock_ready = 0;
 
-	do {
-		progress = remote = 0;
-		if ((r = pass(l, &progress, &remote)) != 0)
-			return r;
-		if (remote)
-			l->last_remote = siphon_mono_s();
-		if (siphon_mono_s() - l->last_check >= CHECK_INTERVAL && (r = checks(l, 0)) != 0)
-			return r;
-	} while (progress && ++passes < MAX_PASSES);
+	if ((r = passes_until_quiet(l, &passes)) != 0)
+		return r;
 	if (passes > 0)
 		return 0;       /* something moved: let the caller check its state */
 
