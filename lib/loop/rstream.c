@@ -33,6 +33,7 @@ siphon_rstream_new(struct siphon_rstream **out, struct siphon_ctx *ctx,
 	rs->sess = sess;
 	rs->arb = arb;
 	rs->window = window;
+	rs->passthrough = codec == SIPHON_CODEC_NONE;
 	rs->exit_status = -1;
 	snprintf(rs->what, sizeof(rs->what), "%s", what);
 	rs->err.max = ERR_MAX;
@@ -320,6 +321,21 @@ pump_stdout(struct siphon_rstream *rs, int *progress)
 		}
 		rs->backpressured = 0;
 		rs->out_off = rs->out_len = 0;
+		if (rs->passthrough && rs->raw_off < rs->raw_len) {
+			/* Nothing to decode: the bytes go to the sink as read, not copied first. */
+			n = rs->sink.write(rs->sink.arg, rs->raw + rs->raw_off,
+			                   rs->raw_len - rs->raw_off);
+			if (n < 0)
+				return (int)n;
+			if (n == 0) {
+				rs->backpressured = 1;
+				return 0;
+			}
+			rs->raw_off += (size_t)n;
+			rs->raw_bytes += (uint64_t)n;
+			*progress = 1;
+			continue;
+		}
 		if (rs->raw_off < rs->raw_len || rs->stdout_eof || rs->dec_full) {
 			if ((r = siphon_decoder_run(rs->dec, rs->raw + rs->raw_off,
 			                            rs->raw_len - rs->raw_off, &consumed,
