@@ -160,8 +160,9 @@ SIPHON_ARGS=(pull "$TARGET" --into benchcopy -i "$SIPHON_IT_KEY" --known-hosts "
 # ---------------------------------------------------------------------------------------------
 # measuring
 
-# task-clock milliseconds from perf stat -x, output
+# task-clock milliseconds, context switches from perf stat -x, output
 task_ms() { awk -F, '$3 == "task-clock" { printf "%.0f", $1 }' "$1"; }
+csw_of() { awk -F, '$3 == "context-switches" { printf "%.0f", $1 }' "$1"; }
 
 # The JSON summary's stats field NAME.
 stat_of() { # FILE NAME
@@ -169,29 +170,32 @@ stat_of() { # FILE NAME
 		awk -F: -v k="\"$2\"" '$1 == k { print $2 }'
 }
 
-declare -A CPU WALL RAW WIRE
+declare -A CPU WALL RAW WIRE CSW
 CASES=()
 
-# record CASE RUN CPU_MS WALL_S RAW WIRE
+# record CASE RUN CPU_MS WALL_S RAW WIRE [CONTEXT_SWITCHES]
 record() {
 	[ -n "${CPU[$1]:-}" ] || CASES+=("$1")
 	CPU[$1]="${CPU[$1]:-} $3"
 	WALL[$1]="${WALL[$1]:-} $4"
 	RAW[$1]=$5
 	WIRE[$1]=$6
+	CSW[$1]="${CSW[$1]:-} ${7:-}"
 }
 
 run_siphon() { # INDEX RUN
 	local bin=${BINS[$1]} id="siphon$(($1 + 1))" ps=$B/perfstat.$1.$2 js=$B/json.$1.$2 t0 t1 rc ms
 	ws_clean
 	t0=$(now)
-	perf stat --no-inherit -x, -e task-clock -o "$ps" -- "$bin" "${SIPHON_ARGS[@]}" 3>"$js" 2>"$B/err.$1.$2" </dev/null
+	perf stat --no-inherit -x, -e task-clock,context-switches -o "$ps" -- "$bin" "${SIPHON_ARGS[@]}" \
+		3>"$js" 2>"$B/err.$1.$2" </dev/null
 	rc=$?
 	t1=$(now)
 	[ "$rc" = 0 ] || { say "$id run $2 failed (exit $rc):"; tail -n 5 "$B/err.$1.$2" >&2; return 1; }
 	ms=$(task_ms "$ps")
-	record "$id" "$2" "$ms" "$(secs "$t0" "$t1")" "$(stat_of "$js" raw_bytes)" "$(stat_of "$js" wire_bytes)"
-	say "$id run $2: ${ms} ms CPU, $(secs "$t0" "$t1") s wall"
+	record "$id" "$2" "$ms" "$(secs "$t0" "$t1")" "$(stat_of "$js" raw_bytes)" "$(stat_of "$js" wire_bytes)" \
+		"$(csw_of "$ps")"
+	say "$id run $2: ${ms} ms CPU, $(csw_of "$ps") context switches, $(secs "$t0" "$t1") s wall"
 }
 
 run_pipe() { # ID RUN CMD
@@ -220,13 +224,13 @@ if [ "${CPU_PERF:-0}" = 1 ]; then
 	perf record -g -i -q -o "$B/perf.data" -- "${BINS[0]}" "${SIPHON_ARGS[@]}" 3>/dev/null 2>"$B/err.perf" </dev/null ||
 		say "the profiled run failed"
 	echo "== perf: siphon's CPU by library"
-	perf report -i "$B/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -v '^#' | grep . | head -n 12
+	perf report -i "$B/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep . | head -n 12
 	echo "== perf: siphon's hottest functions (self)"
 	perf report -i "$B/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null |
 		grep -v '^#' | grep . | head -n 40
-	echo "== perf: callers of the hottest (children)"
+	echo "== perf: with what they call (children)"
 	perf report -i "$B/perf.data" --children --sort sym --stdio -g none 2>/dev/null |
-		grep -v '^#' | grep . | head -n 40
+		grep -v '^#' | grep . | head -n 50
 	cp "$B/perf.data" "${CPU_PERF_OUT:-/tmp/siphon-cpu-perf.data}" 2>/dev/null
 fi
 if [ "${CPU_STRACE:-0}" = 1 ]; then
@@ -253,9 +257,9 @@ for i in "${!BINS[@]}"; do
 	echo "siphon$((i + 1)) = ${BINS[$i]} ($("${BINS[$i]}" --version 2>&1 | head -n 1))"
 done
 echo "reference file: pg_dump/SELECT | zstd -3 --zstd=wlog=19, $REF_WIRE bytes, $REF_RAW decoded"
-fmt='%-9s %10s %10s %12s %10s %10s %10s %10s %8s\n'
+fmt='%-9s %10s %10s %12s %10s %10s %10s %10s %8s %8s\n'
 # shellcheck disable=SC2059
-printf "$fmt" case "CPU s min" "CPU s med" "wall s med" "raw MB" "wire MB" "s/GB raw" "s/GB wire" "x ssh-aes"
+printf "$fmt" case "CPU s min" "CPU s med" "wall s med" "raw MB" "wire MB" "s/GB raw" "s/GB wire" "x ssh-aes" "csw med"
 read -r _ aes_med <<<"$(minmed <<<"${CPU[ssh-aes]}")"
 aes_gb=$(per_gb "$aes_med" "${RAW[ssh-aes]}")
 for c in "${CASES[@]}"; do
@@ -268,7 +272,12 @@ for c in "${CASES[@]}"; do
 		"$(awk -v b="${RAW[$c]}" 'BEGIN { printf "%.1f", b / 1e6 }')" \
 		"$(awk -v b="${WIRE[$c]}" 'BEGIN { printf "%.1f", b / 1e6 }')" \
 		"$gb" "$(per_gb "$md" "${WIRE[$c]}")" \
-		"$(awk -v a="$gb" -v b="$aes_gb" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+		"$(awk -v a="$gb" -v b="$aes_gb" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')" \
+		"$(minmed <<<"${CSW[$c]}" | awk '{ print ($2 == "" ? "-" : $2) }')"
 done
 echo "(CPU s: task-clock of siphon alone / of the whole ssh | zstd -d pipeline; s/GB: median CPU seconds"
-echo " per 10^9 bytes; x ssh-aes: siphon's s/GB raw over ssh-aes's, the issue's target is <= 1.5)"
+echo " per 10^9 bytes; x ssh-aes: siphon's s/GB raw over ssh-aes's, the issue's target is <= 1.5;"
+echo " csw: siphon's context switches, about one per wait: the CPU per byte grows with them)"
+for c in "${CASES[@]}"; do
+	echo "$c runs (ms):${CPU[$c]}"
+done
