@@ -59,7 +59,10 @@ grow(void **arr, int *cap, int need, size_t elem)
 
 	if (need <= *cap)
 		return 0;
+	/* Doubled, and at least what is needed (the wait's array grows by more than one). */
 	ncap = *cap ? *cap * 2 : 16;
+	if (ncap < need)
+		ncap = need;
 	if ((n = realloc(*arr, (size_t)ncap * elem)) == NULL)
 		return -1;
 	*arr = n;
