@@ -1,13 +1,15 @@
 /*
- * fuzz_pg_lane.c - the PostgreSQL lane scanner (siphon_pg_lane_scan), which
- * finds each table's "\." line in a lane's COPY stream, in chunks cut
- * anywhere.
+ * fuzz_pg_lane.c - the PostgreSQL lane scanner (siphon_pg_lane_find and
+ * siphon_pg_lane_lines, as the lane's sink uses them), which finds each
+ * table's "\." line in a lane's COPY stream and counts its lines, in chunks
+ * cut anywhere, each taken whole or in part.
  *
  * Input: a byte of chunking seed count, the seeds, then the stream.
  * Property: what it reports, whatever the chunking, is exactly what a
  * whole-stream reading finds: an end just past every line that is "\."
- * and nothing else and, where the scanner refuses other lines starting
- * with "\." (SIPHON_PG_LANE_BAD), a refusal at the first such line.
+ * and nothing else, with the number of lines ended up to it, and, where
+ * the scanner refuses other lines starting with "\."
+ * (SIPHON_PG_LANE_BAD), a refusal at the first such line.
  */
 #include "fuzz.h"
 
@@ -18,6 +20,7 @@ enum ev_kind { EV_END, EV_BAD };
 struct ev {
 	enum ev_kind kind;
 	size_t at;      /* END: just past the line; BAD: the byte after "\." */
+	uint64_t lines; /* END: the lines ended up to it, its own included */
 };
 
 #ifdef SIPHON_PG_LANE_BAD
@@ -34,14 +37,18 @@ static size_t
 reference(const uint8_t *s, size_t len, struct ev *evs, size_t cap)
 {
 	size_t i = 0, n = 0;
+	uint64_t lines = 0;
 
 	while (i < len && n < cap) {
 		const uint8_t *nl = memchr(s + i, '\n', len - i);
 		size_t ll = nl != NULL ? (size_t)(nl - (s + i)) : len - i;
 
+		if (nl != NULL)
+			lines++;
 		if (ll >= 2 && s[i] == '\\' && s[i + 1] == '.') {
 			if (ll == 2 && nl != NULL) {
 				evs[n].kind = EV_END;
+				evs[n].lines = lines;
 				evs[n++].at = i + 3;
 			} else if (ll > 2 && WITH_BAD) {
 				evs[n].kind = EV_BAD;
@@ -69,7 +76,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in.left -= nseed;
 	nref = reference(in.p, in.left, ref, 2048);
 	while (off < in.left) {
-		size_t len = fuzz_chunk(seed, nseed, k++, 64);
+		size_t len = fuzz_chunk(seed, nseed, k++, 64), lim, take;
+		struct siphon_pg_lane_scan probe;
 		unsigned char *chunk;
 		long e;
 
@@ -79,22 +87,41 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((chunk = malloc(len)) == NULL)
 			return 0;
 		memcpy(chunk, in.p + off, len);
-		e = siphon_pg_lane_scan(&sc, chunk, len);
-		free(chunk);
+		/*
+		 * As the lane's sink does: where the item ends, then what the
+		 * local session took of it (a full pipe takes a little); the rest
+		 * is offered again.
+		 */
+		probe = sc;
+		e = siphon_pg_lane_find(&probe, chunk, len);
 #ifdef SIPHON_PG_LANE_BAD
 		if (e == SIPHON_PG_LANE_BAD) {
+			free(chunk);
 			FUZZ_CHECK(ngot < nref && ref[ngot].kind == EV_BAD);
 			FUZZ_CHECK(ref[ngot].at >= off && ref[ngot].at < off + len);
 			return 0;
 		}
 #endif
 		FUZZ_CHECK(e == -1 || (e > 0 && (size_t)e <= len));
+		lim = e >= 0 ? (size_t)e : len;
+		take = fuzz_chunk(seed, nseed, k++, 64);
+		if (take >= lim) {
+			take = lim;
+			sc = probe;
+		} else {
+			FUZZ_CHECK(siphon_pg_lane_find(&sc, chunk, take) == -1);
+			e = -1;
+		}
+		sc.lines += siphon_pg_lane_lines(chunk, take);
+		free(chunk);
 		if (e < 0) {
-			off += len;
+			off += take;
 			continue;
 		}
 		FUZZ_CHECK(ngot < nref && ref[ngot].kind == EV_END);
 		FUZZ_CHECK(off + (size_t)e == ref[ngot].at);
+		/* Every newline is counted once, however the stream is cut. */
+		FUZZ_CHECK(sc.lines == ref[ngot].lines);
 		ngot++;
 		off += (size_t)e;
 	}

@@ -119,6 +119,7 @@ static int f_keepalive(void *sess, int *next_s) { (void)sess; *next_s = 60; retu
 static const struct siphon_chan_ops fake_ops = {
 	f_open, f_exec, f_read, f_write, f_send_eof, f_eof, f_close, f_wait_closed,
 	f_exit_info, f_free, f_directions, f_errmsg, f_keepalive,
+	NULL,  /* rx_gate: none */
 	0,     /* no_trailers: the fake speaks like siphon's remote scripts */
 };
 

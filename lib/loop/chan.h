@@ -52,6 +52,16 @@ struct siphon_chan_ops {
 	/* Sends a keepalive if one is due; *next_s: seconds until the next (may be NULL). */
 	int (*keepalive)(void *sess, int *next_s);
 	/*
+	 * Optional (NULL: no such gate).  While on, once the session's
+	 * transport has said "would block", every later read of the session
+	 * answers so too without asking the transport again: a recv(2) that
+	 * is sure to fail, once per channel read and pass, is most of what
+	 * an idle pass costs.  Bytes the session already holds are still
+	 * read.  The loop turns it on for its passes and off before it polls
+	 * (whose wake-up is what re-arms it) or returns.
+	 */
+	void (*rx_gate)(void *sess, int on);
+	/*
 	 * 0: the commands are siphon's remote scripts, which print the
 	 * "siphon-status" trailers on stderr.  1: nothing prints them (a file
 	 * read as a stream): the exit status alone says whether the stream

@@ -41,9 +41,12 @@ siphon_loop_clear(struct siphon_loop *l)
 	free(l->rs);
 	free(l->procs);
 	free(l->steppers);
+	free(l->pf);
 	l->rs = NULL;
 	l->procs = NULL;
 	l->steppers = NULL;
+	l->pf = NULL;
+	l->cappf = 0;
 	l->nrs = l->nprocs = l->caprs = l->capprocs = 0;
 	l->nsteppers = l->capsteppers = 0;
 }
@@ -56,7 +59,10 @@ grow(void **arr, int *cap, int need, size_t elem)
 
 	if (need <= *cap)
 		return 0;
+	/* Doubled, and at least what is needed (the wait's array grows by more than one). */
 	ncap = *cap ? *cap * 2 : 16;
+	if (ncap < need)
+		ncap = need;
 	if ((n = realloc(*arr, (size_t)ncap * elem)) == NULL)
 		return -1;
 	*arr = n;
@@ -81,6 +87,8 @@ siphon_loop_add_proc(struct siphon_loop *l, struct siphon_proc *p)
 	         sizeof(*l->procs)) != 0)
 		return siphon_err_oom(l->ctx);
 	l->procs[l->nprocs++] = p;
+	p->out_dry = p->err_dry = p->in_full = 0;
+	p->gated = 1;
 	return 0;
 }
 
@@ -131,6 +139,7 @@ siphon_loop_remove_proc(struct siphon_loop *l, struct siphon_proc *p)
 
 	for (i = 0; i < l->nprocs; i++) {
 		if (l->procs[i] == p) {
+			p->gated = 0;
 			memmove(&l->procs[i], &l->procs[i + 1],
 			        (size_t)(l->nprocs - i - 1) * sizeof(*l->procs));
 			l->nprocs--;
@@ -229,6 +238,66 @@ checks(struct siphon_loop *l, int sock_ready)
 	return 0;
 }
 
+/* The session's receive gate (chan.h rx_gate), when it has one. */
+static void
+rx_gate(struct siphon_loop *l, int on)
+{
+	if (l->sess != NULL && l->ops != NULL && l->ops->rx_gate != NULL)
+		l->ops->rx_gate(l->sess, on);
+}
+
+/*
+ * Full passes until one moves nothing (or MAX_PASSES), under the session's
+ * receive gate: the socket is asked once, not once per channel read; what
+ * arrives meanwhile wakes the poll that follows.  *passes: the passes that
+ * moved something.
+ */
+static int
+passes_until_quiet(struct siphon_loop *l, int *passes)
+{
+	int r = 0, progress, remote;
+
+	rx_gate(l, 1);
+	do {
+		progress = remote = 0;
+		if ((r = pass(l, &progress, &remote)) != 0)
+			break;
+		if (remote)
+			l->last_remote = siphon_mono_s();
+		if (siphon_mono_s() - l->last_check >= CHECK_INTERVAL && (r = checks(l, 0)) != 0)
+			break;
+	} while (progress && ++*passes < MAX_PASSES);
+	rx_gate(l, 0);
+	return r;
+}
+
+/*
+ * A process's pipe that read dry (or, stdin, was full) is tried again only
+ * once a wait has seen it ready (proc.h out_dry, err_dry, in_full), or at
+ * the next step after one that returned without a wait (things kept
+ * moving: no wait has looked at the pipes since).  pf: the wait's entries,
+ * in the order it put them, from i on; NULL: try every pipe again.
+ */
+static void
+note_ready(struct siphon_loop *l, const struct pollfd *pf, int i)
+{
+	if (pf == NULL) {
+		for (int k = 0; k < l->nprocs; k++)
+			l->procs[k]->out_dry = l->procs[k]->err_dry = l->procs[k]->in_full = 0;
+		return;
+	}
+	for (int k = 0; k < l->nprocs; k++) {
+		struct siphon_proc *p = l->procs[k];
+
+		if (p->in_fd >= 0 && p->want_write && pf[i++].revents != 0)
+			p->in_full = 0;
+		if (p->out_fd >= 0 && pf[i++].revents != 0)
+			p->out_dry = 0;
+		if (p->err_fd >= 0 && pf[i++].revents != 0)
+			p->err_dry = 0;
+	}
+}
+
 void
 siphon_loop_wait_socket(struct siphon_loop *l, int ms)
 {
@@ -244,18 +313,14 @@ siphon_loop_wait_socket(struct siphon_loop *l, int ms)
 int
 siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 {
-	struct pollfd *pf = NULL;
-	int i, n, r = 0, progress, remote, passes = 0, next_ka = 0, dirs, sock_ready = 0;
+	struct pollfd *pf;
+	int i, n, r = 0, passes = 0, next_ka = 0, dirs, sock_ready = 0, need;
 
-	do {
-		progress = remote = 0;
-		if ((r = pass(l, &progress, &remote)) != 0)
-			return r;
-		if (remote)
-			l->last_remote = siphon_mono_s();
-		if (siphon_mono_s() - l->last_check >= CHECK_INTERVAL && (r = checks(l, 0)) != 0)
-			return r;
-	} while (progress && ++passes < MAX_PASSES);
+	if (!l->waited)
+		note_ready(l, NULL, 0);
+	l->waited = 0;
+	if ((r = passes_until_quiet(l, &passes)) != 0)
+		return r;
 	if (passes > 0)
 		return 0;       /* something moved: let the caller check its state */
 
@@ -271,8 +336,11 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 		if (!s->done && left < max_wait_ms)
 			max_wait_ms = left < 0 ? 0 : (int)left;
 	}
-	if ((pf = calloc((size_t)(2 + 3 * l->nprocs + l->nsteppers), sizeof(*pf))) == NULL)
+	/* Kept between waits: a wait is too frequent for an allocation each. */
+	need = 2 + 3 * l->nprocs + l->nsteppers;
+	if (grow((void **)&l->pf, &l->cappf, need, sizeof(*l->pf)) != 0)
 		return siphon_err_oom(l->ctx);
+	pf = l->pf;
 	n = 0;
 	if (l->sock >= 0) {
 		dirs = l->ops->directions(l->sess);
@@ -305,8 +373,13 @@ siphon_loop_step(struct siphon_loop *l, int max_wait_ms)
 		pf[n++] = (struct pollfd){.fd = l->ctx->cancel_fd, .events = POLLIN};
 	if (next_ka > 0 && next_ka * 1000 < max_wait_ms)
 		max_wait_ms = next_ka * 1000;
-	poll(pf, (nfds_t)n, max_wait_ms);
+	if (poll(pf, (nfds_t)n, max_wait_ms) < 0) {
+		/* EINTR or the like: say nothing was seen, read every pipe again. */
+		for (i = 0; i < n; i++)
+			pf[i].revents = POLLIN;
+	}
 	sock_ready = l->sock >= 0 && (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
-	free(pf);
+	note_ready(l, pf, l->sock >= 0 ? 1 : 0);
+	l->waited = 1;
 	return checks(l, sock_ready);
 }

@@ -17,6 +17,7 @@
 #include "loop/rstream.h"
 #include "util/ctx.h"
 
+#include <poll.h>
 
 struct siphon_loop {
 	struct siphon_ctx *ctx;
@@ -46,6 +47,9 @@ struct siphon_loop {
 	int (*beat)(void *arg);
 	void *beat_arg;
 	double last_check;          /* siphon_mono_s() of the last checks */
+	struct pollfd *pf;          /* the wait's descriptors, kept between waits */
+	int cappf;
+	int waited;                 /* the last step ended in a wait */
 };
 
 void siphon_loop_init(struct siphon_loop *l, struct siphon_ctx *ctx,

@@ -208,6 +208,10 @@ raw_write(struct siphon_proc *p, const void *buf, size_t len)
 		return siphon_err(p->ctx, SIPHON_ELOCAL, "%s: input already closed",
 		                  p->what);
 	}
+	if (p->in_full && p->gated) {
+		p->want_write = 1;
+		return 0;
+	}
 	do {
 		n = write(p->in_fd, buf, len);
 	} while (n < 0 && errno == EINTR);
@@ -215,6 +219,7 @@ raw_write(struct siphon_proc *p, const void *buf, size_t len)
 		return n;
 	if (errno == EAGAIN || errno == EWOULDBLOCK) {
 		p->want_write = 1;
+		p->in_full = 1;
 		return 0;
 	}
 	if (errno == EPIPE) {
@@ -234,19 +239,19 @@ raw_write(struct siphon_proc *p, const void *buf, size_t len)
 ssize_t
 siphon_proc_write(struct siphon_proc *p, const unsigned char *buf, size_t len)
 {
-	if (p->inq_off < p->inq.len)
+	if (p->inq_off < p->inq.len || (p->in_full && p->gated))
 		return 0;
 	p->want_write = 0;
 	return raw_write(p, buf, len);
 }
 
 static int
-read_fd(struct siphon_proc *p, int *fd, struct siphon_strbuf *sb, int *progress)
+read_fd(struct siphon_proc *p, int *fd, struct siphon_strbuf *sb, int *dry, int *progress)
 {
 	char buf[8192];
 	ssize_t n;
 
-	while (*fd >= 0) {
+	while (*fd >= 0 && !(*dry && p->gated)) {
 		n = read(*fd, buf, sizeof(buf));
 		if (n > 0) {
 			if (sb->max > 0 && siphon_strbuf_append(sb, buf, (size_t)n) != 0)
@@ -261,8 +266,10 @@ read_fd(struct siphon_proc *p, int *fd, struct siphon_strbuf *sb, int *progress)
 		}
 		if (errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			*dry = 1;
 			break;
+		}
 		close_fd(fd);
 		break;
 	}
@@ -292,9 +299,9 @@ siphon_proc_step(struct siphon_proc *p, int *progress)
 			*progress = 1;
 		}
 	}
-	if ((r = read_fd(p, &p->out_fd, &p->out, progress)) != 0)
+	if ((r = read_fd(p, &p->out_fd, &p->out, &p->out_dry, progress)) != 0)
 		return r;
-	if ((r = read_fd(p, &p->err_fd, &p->err, progress)) != 0)
+	if ((r = read_fd(p, &p->err_fd, &p->err, &p->err_dry, progress)) != 0)
 		return r;
 	if (p->out_fd < 0 && p->err_fd < 0 && !p->exited) {
 		reap(p, WNOHANG);

@@ -27,6 +27,16 @@ struct siphon_proc {
 	int in_broken;              /* the child closed its stdin (it failed) */
 	int exited;
 	int status;                 /* exit code, or 128+signal */
+	/*
+	 * gated: the process is in a loop (siphon_loop_add_proc), whose wait
+	 * clears the flags that follow when poll reports a pipe ready.  Then
+	 * stdout, stderr read until "would block" and stdin found full are
+	 * not read or written again until then, so that a pass over idle or
+	 * busy processes makes no system call that is sure to fail.  Outside
+	 * a loop every step tries them all.
+	 */
+	int gated;
+	int out_dry, err_dry, in_full;
 };
 
 /*

@@ -33,6 +33,7 @@ siphon_rstream_new(struct siphon_rstream **out, struct siphon_ctx *ctx,
 	rs->sess = sess;
 	rs->arb = arb;
 	rs->window = window;
+	rs->passthrough = codec == SIPHON_CODEC_NONE;
 	rs->exit_status = -1;
 	snprintf(rs->what, sizeof(rs->what), "%s", what);
 	rs->err.max = ERR_MAX;
@@ -295,6 +296,28 @@ drain_stderr(struct siphon_rstream *rs, int *progress)
 	}
 }
 
+/*
+ * Offers buf[*off, len) to the sink: 1 when it took some (*off moves on),
+ * 0 when it is full (the stream is backpressured), or a negative code.
+ */
+static int
+offer(struct siphon_rstream *rs, const unsigned char *buf, size_t len, size_t *off,
+      int *progress)
+{
+	ssize_t n = rs->sink.write(rs->sink.arg, buf + *off, len - *off);
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0) {
+		rs->backpressured = 1;
+		return 0;
+	}
+	*off += (size_t)n;
+	rs->raw_bytes += (uint64_t)n;
+	*progress = 1;
+	return 1;
+}
+
 /* Moves decoded bytes into the sink, decoding and reading as room allows. */
 static int
 pump_stdout(struct siphon_rstream *rs, int *progress)
@@ -305,21 +328,18 @@ pump_stdout(struct siphon_rstream *rs, int *progress)
 
 	for (;;) {
 		if (rs->out_off < rs->out_len) {
-			n = rs->sink.write(rs->sink.arg, rs->out + rs->out_off,
-			                   rs->out_len - rs->out_off);
-			if (n < 0)
-				return (int)n;
-			if (n == 0) {
-				rs->backpressured = 1;
-				return 0;
-			}
-			rs->out_off += (size_t)n;
-			rs->raw_bytes += (uint64_t)n;
-			*progress = 1;
+			if ((r = offer(rs, rs->out, rs->out_len, &rs->out_off, progress)) <= 0)
+				return r;
 			continue;
 		}
 		rs->backpressured = 0;
 		rs->out_off = rs->out_len = 0;
+		if (rs->passthrough && rs->raw_off < rs->raw_len) {
+			/* Nothing to decode: the bytes go to the sink as read, not copied first. */
+			if ((r = offer(rs, rs->raw, rs->raw_len, &rs->raw_off, progress)) <= 0)
+				return r;
+			continue;
+		}
 		if (rs->raw_off < rs->raw_len || rs->stdout_eof || rs->dec_full) {
 			if ((r = siphon_decoder_run(rs->dec, rs->raw + rs->raw_off,
 			                            rs->raw_len - rs->raw_off, &consumed,

@@ -74,6 +74,7 @@ struct siphon_rstream {
 	size_t out_len, out_off;
 	int stdout_eof;
 	int dec_full;                 /* the decoder may hold more output */
+	int passthrough;              /* codec none: raw goes to the sink as it is */
 
 	struct siphon_strbuf err;     /* remote stderr without trailers, bounded */
 	struct siphon_strbuf errline; /* partial stderr line */

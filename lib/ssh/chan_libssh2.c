@@ -3,6 +3,7 @@
  * The one place where libssh2 channel return codes become siphon_chan_rc.
  */
 #include "ssh/chan_libssh2.h"
+#include "ssh/session.h"
 
 #include <libssh2.h>
 #include <string.h>
@@ -149,6 +150,12 @@ ch_keepalive(void *sess, int *next_s)
 	return map_rc(libssh2_keepalive_send(sess, next_s));
 }
 
+static void
+ch_rx_gate(void *sess, int on)
+{
+	siphon_ssh_rx_gate(sess, on);
+}
+
 const struct siphon_chan_ops siphon_chan_libssh2 = {
 	.open = ch_open,
 	.exec = ch_exec,
@@ -163,6 +170,7 @@ const struct siphon_chan_ops siphon_chan_libssh2 = {
 	.directions = ch_directions,
 	.errmsg = ch_errmsg,
 	.keepalive = ch_keepalive,
+	.rx_gate = ch_rx_gate,
 	/* Every exec is one of siphon's remote scripts, with their trailers. */
 	.no_trailers = 0,
 };

@@ -84,6 +84,8 @@ struct siphon_ssh {
 	int handshaken;          /* a DISCONNECT can be sent */
 	int closing;             /* freeing: the transport is no longer used */
 	int io_fd;               /* the descriptor the handshake was given */
+	int rx_gate;             /* siphon_ssh_rx_gate: on */
+	int rx_dry;              /* under the gate, the transport said EAGAIN */
 	char peer_reason[256];   /* the server's DISCONNECT message */
 	struct siphon_knownhosts *kh;
 	struct siphon_ssh_auth *auth;
@@ -208,12 +210,27 @@ on_recv(libssh2_socket_t sock, void *buf, size_t len, int flags,
         void **abstract)
 {
 	struct siphon_ssh *ssh = *abstract;
+	ssize_t n;
 
 	if (sock != ssh->io_fd || ssh->io_fd < 0)
 		return io_result(recv(sock, buf, len, flags));
 	if (ssh->closing)
 		return 0;
-	return ssh->t->ops->recv(ssh->t, buf, len);
+	if (ssh->rx_dry)
+		return -EAGAIN;
+	n = ssh->t->ops->recv(ssh->t, buf, len);
+	if (n == -EAGAIN && ssh->rx_gate)
+		ssh->rx_dry = 1;
+	return n;
+}
+
+void
+siphon_ssh_rx_gate(LIBSSH2_SESSION *session, int on)
+{
+	struct siphon_ssh *ssh = *libssh2_session_abstract(session);
+
+	ssh->rx_gate = on;
+	ssh->rx_dry = 0;
 }
 
 /*

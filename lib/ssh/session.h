@@ -116,6 +116,13 @@ int siphon_ssh_connect(struct siphon_ssh **out, struct siphon_ctx *ctx,
  * belong to s too: do not change them.
  */
 LIBSSH2_SESSION *siphon_ssh_session(struct siphon_ssh *s);
+
+/*
+ * The receive gate of the session made by siphon_ssh_start that owns
+ * session (loop/chan.h rx_gate): on (1) or off (0); either way the next
+ * read asks the transport again.
+ */
+void siphon_ssh_rx_gate(LIBSSH2_SESSION *session, int on);
 /* The same as siphon_ssh_pollfd (the name lib/pull.c knows). */
 int siphon_ssh_socket(struct siphon_ssh *s);
 

@@ -205,6 +205,34 @@ test_lane_scan_state_carries(void **state)
 	assert_int_equal(siphon_pg_lane_scan(&sc, (const unsigned char *)"\\.\n", 3), 3);
 }
 
+/* Lines are newlines, counted across the 64-byte blocks and their tail. */
+static void
+test_lane_lines_count(void **state)
+{
+	unsigned char buf[300];
+	struct siphon_pg_lane_scan sc = { .sol = 1 };
+	size_t at[] = {0, 1, 62, 63, 64, 65, 127, 128, 191, 255, 256, 299};
+	uint64_t want = 0;
+
+	(void)state;
+	memset(buf, 'x', sizeof(buf));
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		buf[at[i]] = '\n';
+	for (size_t len = 0; len <= sizeof(buf); len++) {
+		want = 0;
+		for (size_t i = 0; i < len; i++)
+			want += buf[i] == '\n';
+		assert_int_equal(siphon_pg_lane_lines(buf, len), want);
+	}
+	/* The scanner counts every newline up to the end line, its own too. */
+	assert_int_equal(siphon_pg_lane_scan(&sc, (const unsigned char *)"a\n\\N\n\n\\.\nrest\n", 14), 9);
+	assert_int_equal(sc.lines, 4);
+	/* Finding alone counts nothing. */
+	sc = (struct siphon_pg_lane_scan){ .sol = 1 };
+	assert_int_equal(siphon_pg_lane_find(&sc, (const unsigned char *)"a\n\\.\n", 5), 5);
+	assert_int_equal(sc.lines, 0);
+}
+
 static void
 test_lane_scan_whole(void **state)
 {
@@ -763,6 +791,7 @@ main(void)
 		cmocka_unit_test(test_lane_copy_statements),
 		cmocka_unit_test(test_lane_scan_basics),
 		cmocka_unit_test(test_lane_scan_state_carries),
+		cmocka_unit_test(test_lane_lines_count),
 		cmocka_unit_test(test_lane_scan_whole),
 		cmocka_unit_test(test_lane_scan_every_two_chunk_split),
 		cmocka_unit_test(test_lane_scan_every_three_chunk_split),

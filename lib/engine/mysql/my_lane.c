@@ -7,6 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The first tab or newline in in[i..len), or len.  Eight bytes at a time:
+ * a word holds one of them when it has a zero byte once xored with it
+ * (the exact "has a zero byte" test); the byte loop then finds which.  A
+ * byte at a time, this search was most of what a MySQL lane costs.
+ */
+static size_t
+field_end(const unsigned char *in, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	for (; len - i >= 8; i += 8) {
+		uint64_t w, t, n;
+
+		memcpy(&w, in + i, 8);
+		t = w ^ (ones * '\t');
+		n = w ^ (ones * '\n');
+		if ((((t - ones) & ~t) | ((n - ones) & ~n)) & highs)
+			break;
+	}
+	while (i < len && in[i] != '\t' && in[i] != '\n')
+		i++;
+	return i;
+}
+
 /* Remembers why the stream is not what was expected. */
 static enum siphon_my_scan_result
 bad(struct siphon_my_scan *s, const char *expected, int found)
@@ -90,10 +115,8 @@ siphon_my_scan(struct siphon_my_scan *s, const unsigned char *in, size_t len,
 			break;
 		case SIPHON_MY_INFIELD: {
 			/* Copy up to the next tab or newline in one go. */
-			size_t j = i;
+			size_t j = field_end(in, i, len);
 
-			while (j < len && in[j] != '\t' && in[j] != '\n')
-				j++;
 			memcpy(out + o, in + i, j - i);
 			o += j - i;
 			i = j;

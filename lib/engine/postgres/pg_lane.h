@@ -60,6 +60,11 @@ struct siphon_pg_lane {
 #define SIPHON_PG_LANE_BAD (-2L)
 long siphon_pg_lane_scan(struct siphon_pg_lane_scan *s, const unsigned char *buf,
                          size_t len);
+/* The same without counting lines (s->lines is left alone). */
+long siphon_pg_lane_find(struct siphon_pg_lane_scan *s, const unsigned char *buf,
+                         size_t len);
+/* The lines that end in buf: its newlines. */
+uint64_t siphon_pg_lane_lines(const unsigned char *buf, size_t len);
 
 /*
  * One piece of work of a lane: appends to remote the COPY ... TO STDOUT
