@@ -53,19 +53,25 @@ tune(const struct siphon_tune_in *in)
 	return t;
 }
 
-/* The bench's set-up: the server in a network namespace on this 2-core machine. */
+/* The bench's set-up: the server in a network namespace on this 2-core machine, over link bytes/s. */
+static struct siphon_tune
+bench(double link)
+{
+	struct siphon_tune_in in = base();
+
+	in.server_cores = in.local_cores = 2;
+	in.same_host = 1;
+	with_link(&in, link, 0.0002);
+	return tune(&in);
+}
+
+/* Unshaped: -j 8 was slower than -j 2 there; compression cost more CPU than it saved. */
 static void
 test_tune_same_host_fast_link(void **state)
 {
-	struct siphon_tune_in in = base();
-	struct siphon_tune t;
+	struct siphon_tune t = bench(410 * MB);
 
 	(void)state;
-	in.server_cores = in.local_cores = 2;
-	in.same_host = 1;
-	with_link(&in, 410 * MB, 0.0002);
-	t = tune(&in);
-	/* -j 8 was slower than -j 2 there; compression cost more CPU than it saved. */
 	assert_int_equal(t.jobs, 2);
 	assert_int_equal(t.which, SIPHON_COMPRESS_NONE);
 	assert_int_equal(t.level, 0);
@@ -74,18 +80,13 @@ test_tune_same_host_fast_link(void **state)
 	assert_string_equal(t.why, "link 410 MB/s, rtt 0.2 ms, same host: 2 cores shared");
 }
 
-/* The same machine behind a 100 Mbit/s link: zstd pays, at level 1, one thread a channel. */
+/* 100 Mbit/s: zstd pays, at level 1, one thread a channel. */
 static void
 test_tune_same_host_slow_link(void **state)
 {
-	struct siphon_tune_in in = base();
-	struct siphon_tune t;
+	struct siphon_tune t = bench(12.5 * MB);
 
 	(void)state;
-	in.server_cores = in.local_cores = 2;
-	in.same_host = 1;
-	with_link(&in, 12.5 * MB, 0.0005);
-	t = tune(&in);
 	assert_int_equal(t.jobs, 2);
 	assert_int_equal(t.which, SIPHON_COMPRESS_ZSTD);
 	assert_int_equal(t.level, 1);
