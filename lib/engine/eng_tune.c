@@ -67,6 +67,7 @@ gather(const struct siphon_run *e, const struct siphon_engine_ops *ops, struct s
 	in->zstd_fast = siphon_probe_zstd_fast(&e->probe);
 	in->local_cores = cores > 0 && cores < 4096 ? (int)cores : 1;
 	in->same_host = same_host(e);
+	in->loopback = siphon_eng_peer_is_loopback(e->loop->sock);
 	in->link = e->link;
 	if (ops != NULL) {
 		in->load_ns = ops->tune_load_ns;

@@ -45,6 +45,9 @@
  * (every cycle the compressor takes, the local load loses).  zstd's fast
  * levels stay candidates but rarely win: they barely shrink digits.
  *
+ * Without a link figure (no dd on the server, or it took more than half a
+ * second to start): zstd 1 (none over loopback, where the link is memory).
+ *
  * Threads per channel: the server's free cores shared among the channels
  * (at least 1); on the same machine 1, since every core the compressor
  * takes is one the local load needs.
@@ -86,6 +89,7 @@ struct siphon_tune_in {
 	/* This machine, and the two together. */
 	int local_cores;
 	int same_host;           /* one kernel, so one pool of cores */
+	int loopback;            /* reached over 127.0.0.0/8 or ::1 */
 	struct siphon_link link;
 	/* The engine's hints (engine.h); 0: the defaults. */
 	double load_ns;          /* CPU per raw byte of the local load */
