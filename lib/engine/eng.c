@@ -40,6 +40,7 @@ siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
 void
 siphon_eng_clear(struct siphon_run *e)
 {
+	siphon_eng_link_drop(e);
 	siphon_strbuf_free(&e->compress);
 	siphon_leftout_free(&e->left_out);
 	siphon_catalog_clear(&e->cat);

@@ -30,6 +30,7 @@ struct siphon_run {
 	size_t window;                   /* channel window of a data stream */
 	struct siphon_probe probe;
 	struct siphon_link link;         /* the link test's figures */
+	struct siphon_linktest *linktest; /* the test while it runs */
 	/* The settings chosen and why ("channels 2, zstd --fast=3: link ..."), "" before. */
 	char tune_text[256];
 	enum siphon_codec_kind codec;
@@ -72,11 +73,16 @@ int siphon_eng_probe_script(struct siphon_strbuf *sb);
 int siphon_eng_probe(struct siphon_run *e);
 
 /*
- * Measures the link (engine/linktest.c) into e->link: at most about 0.3 s.
- * A test that cannot run leaves it unmeasured; only a lost connection (or
- * the like) is an error.
+ * The link test (engine/linktest.c), around the probe: start opens its
+ * channel (a round trip) and leaves its remote side starting; finish
+ * steps the loop until it is done (at most about 0.35 s after the probe)
+ * and fills e->link.  A test that cannot run leaves the link unmeasured;
+ * only a lost connection (or the like) is an error.  drop: the test gone,
+ * whatever its state (NULL-safe: siphon_eng_clear calls it).
  */
-int siphon_eng_link_test(struct siphon_run *e);
+int siphon_eng_link_start(struct siphon_run *e);
+int siphon_eng_link_finish(struct siphon_run *e);
+void siphon_eng_link_drop(struct siphon_run *e);
 
 /*
  * The starting settings (engine/tune.h) from the options, the probe, the

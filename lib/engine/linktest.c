@@ -1,21 +1,25 @@
 /*
- * linktest.c - how fast the link is, measured right after the probe: zeros
- * from the server over one channel for at most LINK_SECS or LINK_BYTES,
- * and a round trip from the channel's open.  The policy
- * (engine/tune.h) reads the result; nothing else depends on it, so a test
- * that cannot run (no dd on the server, a replayed snapshot) only leaves
- * the link unmeasured.
+ * linktest.c - how fast the link is, measured beside the probe: zeros from
+ * the server over one channel for at most LINK_SECS or LINK_BYTES, and a
+ * round trip from the channel's open to its confirmation.  The test's
+ * channel opens first and the probe runs while its remote side starts and
+ * streams, so that a server slow to start commands does not pay that
+ * twice.  The policy (engine/tune.h) reads the result; nothing else
+ * depends on it, so a test that cannot run (no dd on the server, a
+ * replayed snapshot, a server too slow to start it) only leaves the link
+ * unmeasured.
  */
 #include "engine/eng.h"
 
 #include "util/clock.h"
 #include "util/ctx.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define LINK_BYTES (8u * 1024 * 1024)
 #define LINK_SECS 0.25          /* after the first byte */
-#define LINK_GIVE_UP_SECS 0.5   /* after the open, if no byte has come: unmeasured, not slower */
+#define LINK_GIVE_UP_SECS 0.5   /* after the probe, if no byte has come: unmeasured, not slower */
 /*
  * The test's own window: what is still in flight when siphon says stop
  * (at 100 Mbit/s, 1 MiB is 80 ms more), and its rate's ceiling (1 MiB per
@@ -37,25 +41,40 @@ static const char link_script[] =
 	"wait $siphon_dd 2>/dev/null\n"
 	":";
 
-struct meter {
-	double first, last;     /* siphon_mono_s of the first and the last bytes */
+struct siphon_linktest {
+	struct siphon_rstream *rs;
+	double t_open, t_exec;  /* siphon_mono_s: the open asked, and confirmed */
+	double first, last;     /* of the first and the last bytes */
 	uint64_t first_len;     /* the first write's bytes (before the clock ran) */
 	uint64_t bytes;
+	int closed;             /* stdin's EOF asked for: dd is told to stop */
 };
 
+/* Enough bytes, or enough time since the first: the server stops sending. */
+static void
+enough(struct siphon_linktest *lt, double now)
+{
+	if (!lt->closed && (lt->bytes >= LINK_BYTES || (lt->bytes > 0 && now - lt->first >= LINK_SECS))) {
+		siphon_rstream_close_stdin(lt->rs);
+		lt->closed = 1;
+	}
+}
+
+/* The sink: counts and times, keeps nothing; says stop while the probe's loop steps. */
 static ssize_t
 meter_write(void *arg, const unsigned char *buf, size_t len)
 {
-	struct meter *m = arg;
+	struct siphon_linktest *lt = arg;
 	double now = siphon_mono_s();
 
 	(void)buf;
-	if (m->bytes == 0) {
-		m->first = now;
-		m->first_len = len;
+	if (lt->bytes == 0) {
+		lt->first = now;
+		lt->first_len = len;
 	}
-	m->last = now;
-	m->bytes += len;
+	lt->last = now;
+	lt->bytes += len;
+	enough(lt, now);
 	return (ssize_t)len;
 }
 
@@ -68,77 +87,106 @@ meter_finish(void *arg)
 
 /*
  * The figures, once the stream is done: the rate from the first byte to
- * the last (the first write's bytes came before the clock started), the
- * round trip from the channel's open to its confirmation (the exec's
- * reply would add the server's fork and login session).
+ * the last, the round trip from the channel's open to its confirmation
+ * (the exec's reply would add the server's fork and login session).
  */
 static void
-conclude(struct siphon_run *e, const struct meter *m, double t_open, double t_exec)
+conclude(struct siphon_run *e, const struct siphon_linktest *lt)
 {
 	struct siphon_link *l = &e->link;
-	double span = m->last - m->first;
+	double span = lt->last - lt->first;
 
 	memset(l, 0, sizeof(*l));
-	if (t_exec <= t_open || m->bytes <= m->first_len || span <= 0)
+	if (lt->t_exec <= lt->t_open || lt->bytes <= lt->first_len || span <= 0)
 		return;
 	l->measured = 1;
-	l->bytes_per_s = (double)(m->bytes - m->first_len) / span;
-	l->rtt_s = t_exec - t_open;
+	l->bytes_per_s = (double)(lt->bytes - lt->first_len) / span;
+	l->rtt_s = lt->t_exec - lt->t_open;
 	/* A full window per round trip: the test's window, not the link, was the limit. */
 	l->lower_bound = l->bytes_per_s * l->rtt_s >= 0.5 * (double)LINK_WINDOW;
 }
 
-int
-siphon_eng_link_test(struct siphon_run *e)
+void
+siphon_eng_link_drop(struct siphon_run *e)
 {
-	struct siphon_rstream *rs = NULL;
+	if (e->linktest == NULL)
+		return;
+	siphon_eng_drop_stream(e, &e->linktest->rs);
+	free(e->linktest);
+	e->linktest = NULL;
+}
+
+int
+siphon_eng_link_start(struct siphon_run *e)
+{
+	struct siphon_linktest *lt;
 	struct siphon_snapw *snap = e->snap;
-	struct meter m;
-	struct siphon_sink sink = {.write = meter_write, .finish = meter_finish, .arg = &m};
+	struct siphon_sink sink = {.write = meter_write, .finish = meter_finish};
 	size_t window = e->window;
-	double t_open, t_exec = 0;
-	int r, closed = 0;
+	int r;
 
 	memset(&e->link, 0, sizeof(e->link));
-	memset(&m, 0, sizeof(m));
+	if ((lt = calloc(1, sizeof(*lt))) == NULL)
+		return siphon_err_oom(e->ctx);
+	e->linktest = lt;
 	/*
 	 * Not in a snapshot (--save): the zeros mean nothing to a restore,
 	 * which has no link to measure.  The test's window is its own.
 	 */
 	e->snap = NULL;
 	e->window = LINK_WINDOW;
-	r = siphon_eng_new_stream(e, &rs, "measuring the link", link_script, 1);
+	r = siphon_eng_new_stream(e, &lt->rs, "measuring the link", link_script, 1);
 	e->snap = snap;
 	e->window = window;
 	if (r != 0)
-		goto out;
-	rs->explain = NULL;
-	rs->may_fail = 1;
-	siphon_rstream_set_sink(rs, &sink);
-	t_open = siphon_mono_s();
-	while (rs->state != SIPHON_RS_DONE) {
-		double now;
+		return r;
+	lt->rs->explain = NULL;
+	lt->rs->may_fail = 1;
+	sink.arg = lt;
+	siphon_rstream_set_sink(lt->rs, &sink);
+	/*
+	 * Until the channel is open (a round trip; the probe's channel could
+	 * not open before it anyway), with short waits: they bound the round
+	 * trip's error.
+	 */
+	lt->t_open = siphon_mono_s();
+	while (lt->rs->state < SIPHON_RS_EXEC)
+		if ((r = siphon_loop_step(e->loop, 1)) != 0)
+			return r;
+	lt->t_exec = siphon_mono_s();
+	return 0;
+}
 
-		/* Short waits until the channel is open: they bound the round trip's error. */
-		if ((r = siphon_loop_step(e->loop, t_exec == 0 ? 1 : 10)) != 0)
-			goto out;
-		now = siphon_mono_s();
-		if (t_exec == 0 && rs->state >= SIPHON_RS_EXEC)
-			t_exec = now;
-		if (!closed && (m.bytes >= LINK_BYTES || (m.bytes > 0 && now - m.first >= LINK_SECS) ||
-		                now - t_open >= LINK_GIVE_UP_SECS)) {
-			siphon_rstream_close_stdin(rs);
-			closed = 1;
+int
+siphon_eng_link_finish(struct siphon_run *e)
+{
+	struct siphon_linktest *lt = e->linktest;
+	double t0 = siphon_mono_s();
+	int r = 0;
+
+	if (lt == NULL)
+		return 0;
+	while (lt->rs->state != SIPHON_RS_DONE) {
+		double now = siphon_mono_s();
+
+		enough(lt, now);
+		/* Not started yet: give up rather than make the pull wait for it. */
+		if (!lt->closed && lt->bytes == 0 && now - t0 >= LINK_GIVE_UP_SECS) {
+			siphon_rstream_close_stdin(lt->rs);
+			lt->closed = 1;
 		}
+		if ((r = siphon_loop_step(e->loop, 10)) != 0)
+			goto out;
 	}
-	if (rs->failed)
+	if (lt->rs->failed)
 		siphon_log(e->ctx, SIPHON_LOG_DEBUG, "the link test failed on %s: %s", e->o->host,
-		           siphon_rstream_stderr(rs));
+		           siphon_rstream_stderr(lt->rs));
 	else
-		conclude(e, &m, t_open, t_exec);
-	siphon_log(e->ctx, SIPHON_LOG_DEBUG, "link test: %llu bytes in %.3f s (%.3f s in all)",
-	           (unsigned long long)m.bytes, m.bytes > 0 ? m.last - m.first : 0.0, siphon_mono_s() - t_open);
+		conclude(e, lt);
+	siphon_log(e->ctx, SIPHON_LOG_DEBUG, "link test: %llu bytes in %.3f s (%.3f s in all, %.3f s after the probe)",
+	           (unsigned long long)lt->bytes, lt->bytes > 0 ? lt->last - lt->first : 0.0,
+	           siphon_mono_s() - lt->t_open, siphon_mono_s() - t0);
 out:
-	siphon_eng_drop_stream(e, &rs);
+	siphon_eng_link_drop(e);
 	return r;
 }

@@ -142,8 +142,9 @@ connect_server(struct drv *d)
 }
 
 /*
- * What the server has, and how fast the link is; a source without a shell
- * has nothing to probe, and a replay no link to measure.
+ * What the server has, and how fast the link is (the test runs beside the
+ * probe); a source without a shell has nothing to probe, and a replay no
+ * link to measure.
  */
 static int
 probe(struct drv *d)
@@ -152,9 +153,11 @@ probe(struct drv *d)
 
 	if (!d->src->has_shell)
 		return 0;
+	if (d->src->ops->stream_name == NULL && (r = siphon_eng_link_start(&d->run)) != 0)
+		return r;
 	if ((r = siphon_eng_probe(&d->run)) != 0)
 		return r;
-	return d->src->ops->stream_name != NULL ? 0 : siphon_eng_link_test(&d->run);
+	return siphon_eng_link_finish(&d->run);
 }
 
 /* "A, B and C" of the engines' field, into sb. */
