@@ -30,15 +30,20 @@
 /*
  * The server's side: dd writes the zeros in the background while the
  * script waits on its stdin; siphon's EOF (enough bytes, or time is up)
- * ends dd, and the script succeeds either way.  Plain POSIX sh: no
- * timeout(1), no fractional sleep.
+ * ends dd, and the script succeeds either way.  Without dd it ends at
+ * once (with its status trailer, unregistered from the watchdog): a
+ * script waiting for an EOF that siphon sends only after the
+ * probe would hold a channel the probe may need (a low MaxSessions).
+ * Plain POSIX sh: no timeout(1), no fractional sleep.
  */
 static const char link_script[] =
+	"if command -v dd >/dev/null 2>&1; then\n"
 	"$NICE dd if=/dev/zero bs=65536 count=128 2>/dev/null &\n"
 	"siphon_dd=$!\n"
 	"read siphon_x || :\n"
 	"kill $siphon_dd 2>/dev/null\n"
 	"wait $siphon_dd 2>/dev/null\n"
+	"fi\n"
 	":";
 
 struct siphon_linktest {
