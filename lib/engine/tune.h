@@ -14,12 +14,13 @@
  * Channels.  A channel costs, on each side, a database session and a
  * client working at full speed, so more channels than cores only add
  * switching.  Separate machines: min(server cores less its load, local
- * cores), 2 to 8.  The same machine (the server's kernel is ours: a
+ * cores), 2 to 6 (a pull's control sessions and watchdog come on top, and
+ * OpenSSH's default MaxSessions is 10).  The same machine (the server's kernel is ours: a
  * container, a network namespace): one pool of cores serves both sides,
  * so half of them, at least 2 (on 2 shared cores -j 8 was slower than
  * -j 2).  An engine whose local load waits on its storage rather than on
  * the CPU (MySQL's LOAD DATA: -j 8 was its best on those 2 cores) says so
- * with its lanes per core (engine.h).
+ * with its lanes per core (engine.h), within the same 2 to 6.
  *
  * Compressor and level.  Each candidate (none, zstd --fast=8 and
  * --fast=3 when the server's zstd has them, zstd 1, 3, 6, 9, else pigz or

@@ -33,7 +33,7 @@ const struct siphon_optdef siphon_opt_core[] = {
 	  .help = "copy over N parallel channels of the one SSH session "
 	          "(default: chosen from the server's cores and load and "
 	          "this machine's, half of them when both are one machine, "
-	          "2 to 8; -v says why)" },
+	          "2 to 6; -v says why)" },
 	{ .name = "compress", .type = SIPHON_OPT_CHOICE,
 	  .choices = compress_choices, .def = "auto", .scope = "core",
 	  .help = "compressor to run on the server; auto picks one installed "

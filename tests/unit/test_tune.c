@@ -108,13 +108,13 @@ test_tune_separate_fast_link(void **state)
 	(void)state;
 	with_link(&in, 900 * MB, 0.0003);
 	t = tune(&in);
-	assert_int_equal(t.jobs, 8);
+	assert_int_equal(t.jobs, 6);
 	assert_int_equal(t.which, SIPHON_COMPRESS_NONE);
 	assert_int_equal(t.threads, 0);
 	assert_string_equal(t.why, "link 900 MB/s, rtt 0.3 ms, server 8 cores (load 0.1), here 8");
 	in.server_cores = in.local_cores = 16;
 	t = tune(&in);
-	assert_int_equal(t.jobs, 8);
+	assert_int_equal(t.jobs, 6);
 	assert_int_equal(t.which, SIPHON_COMPRESS_ZSTD);
 	assert_int_equal(t.level, 1);
 	assert_int_equal(t.threads, 2);
@@ -183,7 +183,8 @@ test_tune_cores(void **state)
 	with_link(&in, 100 * MB, 0.001);
 	in.server_cores = 64;
 	in.local_cores = 32;
-	assert_int_equal(tune(&in).jobs, 8);
+	/* Within OpenSSH's default MaxSessions. */
+	assert_int_equal(tune(&in).jobs, 6);
 	in.local_cores = 1;
 	assert_int_equal(tune(&in).jobs, 2);
 	in.local_cores = 6;
@@ -201,9 +202,9 @@ test_tune_cores(void **state)
 	in.same_host = 1;
 	in.local_cores = in.server_cores = 16;
 	in.server_load = -1;
-	assert_int_equal(tune(&in).jobs, 8);
-	in.local_cores = in.server_cores = 6;
-	assert_int_equal(tune(&in).jobs, 3);
+	assert_int_equal(tune(&in).jobs, 6);
+	in.local_cores = in.server_cores = 8;
+	assert_int_equal(tune(&in).jobs, 4);
 	/* Unknown cores: the floor. */
 	in.local_cores = in.server_cores = 0;
 	assert_int_equal(tune(&in).jobs, 2);
@@ -221,7 +222,7 @@ test_tune_engine_lanes(void **state)
 	in.lanes_per_core = 4;
 	in.load_ns = 50;
 	with_link(&in, 410 * MB, 0.0002);
-	assert_int_equal(tune(&in).jobs, 8);
+	assert_int_equal(tune(&in).jobs, 6);
 	in.same_host = 0;
 	in.server_cores = 1;
 	assert_int_equal(tune(&in).jobs, 2);
