@@ -1,12 +1,15 @@
 /*
  * fuzz_probe.c - the tool probe's "key value" lines (siphon_probe_parse,
- * siphon_probe_tool), then the PostgreSQL engine's reading of its "fact pg"
+ * siphon_probe_tool; the boot id, the load and zstd's version line among
+ * them, siphon_probe_zstd_version), then the PostgreSQL engine's reading of its "fact pg"
  * lines (siphon_pg_tools_find), its version parser (siphon_pg_major_parse)
  * and its choice of pg_dump for a server (siphon_pg_tools_pick).
  *
  * Properties: every name, path, key and value comes back NUL-terminated,
  * tools unique by name and at most SIPHON_PROBE_MAX_TOOLS, facts at most
- * SIPHON_PROBE_MAX_FACTS; cores at least 1; at most SIPHON_PG_MAX_TOOLS
+ * SIPHON_PROBE_MAX_FACTS; cores at least 1; the boot id "" or lower-case
+ * hex and dashes; the load -1 or a number below a million; zstd's version
+ * 0 or a.b.c each below 100; at most SIPHON_PG_MAX_TOOLS
  * pg_dump entries, no two in one directory, each with a major that parses
  * from its version; the pick is an entry at least as new as the server, the
  * oldest such.
@@ -41,6 +44,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (i = 0; i < p.nfacts; i++)
 		FUZZ_CHECK(TERMINATED(p.facts[i].key) && TERMINATED(p.facts[i].value));
+	FUZZ_CHECK(TERMINATED(p.boot) && strspn(p.boot, "0123456789abcdef-") == strlen(p.boot));
+	FUZZ_CHECK(p.load == -1 || (p.load >= 0 && p.load < 1e6));
+	FUZZ_CHECK(p.zstd_version >= 0 && p.zstd_version <= 999999);
+	k = siphon_probe_zstd_version(s);
+	FUZZ_CHECK(k >= 0 && k <= 999999);
 
 	siphon_pg_tools_find(&t, &p);
 	FUZZ_CHECK(t.n >= 0 && t.n <= SIPHON_PG_MAX_TOOLS);

@@ -249,15 +249,13 @@ report_choice(struct doc *d, const struct siphon_run *run)
 		return;
 	d->chosen = 0;
 	say(d, "tools", SIPHON_CHECK_PASS, 0, "%s", run->cat.tools[0] != '\0' ? run->cat.tools : run->engine->tools);
+	/* What the pull would start with, and why (engine/tune.h). */
 	if (strcmp(run->codec_name, "gzip") == 0)
 		say(d, "compressor", SIPHON_CHECK_WARN, 0,
-		    "only gzip, on %d core%s; install zstd (or pigz) on the server for much faster pulls",
-		    run->probe.cores, run->probe.cores == 1 ? "" : "s");
-	else if (strcmp(run->codec_name, "none") == 0)
-		say(d, "compressor", SIPHON_CHECK_PASS, 0, "%s", "none needed: the server is this machine");
+		    "only gzip, on %d core%s; install zstd (or pigz) on the server for much faster pulls (%s)",
+		    run->probe.cores, run->probe.cores == 1 ? "" : "s", run->tune_text);
 	else
-		say(d, "compressor", SIPHON_CHECK_PASS, 0, "%s on %d core%s", run->codec_name,
-		    run->probe.cores, run->probe.cores == 1 ? "" : "s");
+		say(d, "compressor", SIPHON_CHECK_PASS, 0, "%s", run->tune_text);
 	if (!d->engine_named)
 		say(d, "database", SIPHON_CHECK_PASS, 0, "\"%s\" is in %s", db, run->engine->title);
 }

@@ -168,6 +168,7 @@ report_plan(void *arg, struct siphon_run *run)
 	info.tables = tables;
 	info.nobjects = run->cat.nobjects;
 	info.npieces = run->plan.npieces;
+	info.tune = run->tune_text;
 	if (run->engine->describe != NULL &&
 	    (v->rc = run->engine->describe(run, run->engine_state, collect, v)) != 0)
 		goto out;

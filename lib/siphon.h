@@ -157,6 +157,7 @@ enum siphon_event_kind {
 	SIPHON_EVENT_WARNING,
 	SIPHON_EVENT_SUMMARY,        /* the last event of a run */
 	SIPHON_EVENT_STEP,           /* a step of the phase begins (text) */
+	SIPHON_EVENT_TUNE,           /* the channels and compression chosen (tune) */
 };
 
 /* "phase_start", "table_progress", ...: stable names, for JSON. */
@@ -207,6 +208,24 @@ struct siphon_event_totals {
 	                            of a rate); 0 before */
 };
 
+/*
+ * The settings a pull starts with, chosen from what was measured (the
+ * server's cores and load, this machine's, whether both are one machine,
+ * a short link test), or as the options gave them.
+ */
+struct siphon_event_tune {
+	int channel;             /* 0: every channel (the start) */
+	int jobs;                /* data channels */
+	const char *codec;       /* "zstd", "pigz", "gzip", "none" */
+	int level;               /* 0 for none; negative: zstd --fast=-level */
+	int threads;             /* compressor threads per channel; 0: all cores */
+	uint64_t window_bytes;   /* each data channel's receive window */
+	double link_bytes_per_s; /* the link test's rate; 0: not measured */
+	double rtt_seconds;      /* its round trip; -1: not measured */
+	int same_host;           /* the server shares this machine's kernel */
+	const char *reason;      /* one line: "link 410 MB/s, rtt 0.2 ms, same host: 2 cores shared" */
+};
+
 struct siphon_event {
 	enum siphon_event_kind kind;
 	double seconds;          /* since the run began (monotonic clock) */
@@ -234,6 +253,7 @@ struct siphon_event {
 	 * those of the last progress tick; these are final).
 	 */
 	const struct siphon_pull_stats *stats;
+	const struct siphon_event_tune *tune; /* TUNE; else NULL */
 };
 
 typedef void (*siphon_event_fn)(void *arg, const struct siphon_event *ev);
@@ -672,6 +692,7 @@ struct siphon_plan_info {
 	const char *target;      /* the local target and what becomes of it; "" */
 	int ncommands;           /* the remote commands the pull would start: */
 	const char *const *commands; /* "what: command line | compressor" */
+	const char *tune;        /* the channels and compression, and why; "" */
 };
 
 typedef void (*siphon_plan_fn)(void *arg, const struct siphon_plan_info *plan);

@@ -106,6 +106,9 @@ collect(void *arg, struct siphon_run *run)
 	free(m->server);
 	m->engine = strdup(run->engine->name);
 	m->codec = strdup(run->codec_name);
+	/* The channels the pull ran with (chosen, when -j was not given): the restore plans the same. */
+	if (m->jobs >= 0)
+		m->jobs = run->jobs;
 	m->server = strdup(run->cat.server);
 	for (int i = 0; i < run->cat.ntables; i++) {
 		const struct siphon_cat_table *t = &run->cat.tables[i];
@@ -215,7 +218,6 @@ siphon_pull_save(struct siphon_ctx *ctx, const struct siphon_opts *opts, const c
 		goto out;
 	}
 	m->instant = (int64_t)t0;
-	m->jobs = siphon_opts_int(opts, "jobs");
 	snapshot_name(dir, t0, name, sizeof(name));
 	if ((r = siphon_snapw_commit(w, name, saved, cap)) != 0)
 		goto out;

@@ -28,6 +28,8 @@ cli_plan_print(FILE *out, const char *target, const struct siphon_plan_info *p)
 	fprintf(out, "%s: %s (engine %s), compression %s, %d channel%s\n", cli_safe_copy(t, sizeof(t), target),
 	        cli_safe_copy(server, sizeof(server), p->server), p->engine, p->codec, p->channels,
 	        p->channels == 1 ? "" : "s");
+	if (p->tune != NULL && p->tune[0] != '\0')
+		fprintf(out, "chosen: %s\n", cli_safe_copy(t, sizeof(t), p->tune));
 	fprintf(out, "%d table%s, %s on the server, %d other object%s; %d piece%s of work, the busiest channel gets %s\n",
 	        p->ntables, p->ntables == 1 ? "" : "s", total, p->nobjects, p->nobjects == 1 ? "" : "s",
 	        p->npieces, p->npieces == 1 ? "" : "s", busiest);

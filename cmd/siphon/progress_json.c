@@ -269,6 +269,24 @@ stats(struct cli_jbuf *b, const struct siphon_pull_stats *st)
 	return put(b, "}", 1);
 }
 
+/* The settings chosen: "channel" null for every channel (the start). */
+static int
+tune(struct cli_jbuf *b, const struct siphon_event_tune *t)
+{
+	if (t == NULL)
+		return 0;
+	if ((t->channel > 0 ? key_int(b, "channel", t->channel) : putf(b, ",\"channel\":null")) != 0 ||
+	    key_int(b, "jobs", t->jobs) != 0 || key_str(b, "codec", t->codec) != 0 ||
+	    key_int(b, "level", t->level) != 0 || key_int(b, "threads", t->threads) != 0 ||
+	    key_u64(b, "window_bytes", t->window_bytes) != 0 ||
+	    key_i64(b, "link_bytes_per_s", t->link_bytes_per_s > 0 ? (int64_t)t->link_bytes_per_s : -1) != 0 ||
+	    (t->rtt_seconds >= 0 ? putf(b, ",\"rtt_seconds\":%.6f", t->rtt_seconds)
+	                         : putf(b, ",\"rtt_seconds\":null")) != 0 ||
+	    putf(b, ",\"same_host\":%s", t->same_host ? "true" : "false") != 0)
+		return -1;
+	return key_str(b, "reason", t->reason);
+}
+
 static const char *
 warning_name(enum siphon_warning_kind k)
 {
@@ -291,6 +309,8 @@ kind_fields(struct cli_jbuf *b, const struct siphon_event *ev, int exit_code)
 		return key_str(b, "warning", warning_name(ev->warning)) != 0 ? -1 : key_str(b, "text", ev->text);
 	case SIPHON_EVENT_STEP:
 		return key_str(b, "text", ev->text);
+	case SIPHON_EVENT_TUNE:
+		return tune(b, ev->tune);
 	case SIPHON_EVENT_SUMMARY:
 		if (key_int(b, "rc", ev->rc) != 0 || key_int(b, "exit", exit_code) != 0 ||
 		    key_str(b, "error", ev->text) != 0)

@@ -4,7 +4,8 @@
 #include <stddef.h>
 
 const struct siphon_compressor siphon_compressors[] = {
-	{SIPHON_COMPRESS_ZSTD, "zstd", "zstd", SIPHON_CODEC_ZSTD, 1, 22, 3},
+	/* Negative levels are zstd's fast ones (--fast=N, zstd 1.3.4 and later). */
+	{SIPHON_COMPRESS_ZSTD, "zstd", "zstd", SIPHON_CODEC_ZSTD, -20, 22, 3},
 	/* Level 1: gzip's higher levels cost far more CPU than they save on the wire. */
 	{SIPHON_COMPRESS_PIGZ, "pigz", "gzip", SIPHON_CODEC_GZIP, 1, 9, 1},
 	{SIPHON_COMPRESS_GZIP, "gzip", "gzip", SIPHON_CODEC_GZIP, 1, 9, 1},
@@ -23,11 +24,10 @@ siphon_compressor_find(enum siphon_compress which)
 }
 
 int
-siphon_compressor_level(const struct siphon_compressor *c, int asked)
+siphon_compressor_level(const struct siphon_compressor *c, int asked, int *level)
 {
-	int level = asked == 0 ? c->level_default : asked;
-
-	return level < c->level_min || level > c->level_max ? -1 : level;
+	*level = asked == 0 ? c->level_default : asked;
+	return *level < c->level_min || *level > c->level_max ? -1 : 0;
 }
 
 int
@@ -40,6 +40,9 @@ siphon_compressor_stage(struct siphon_strbuf *sb, const struct siphon_compressor
 		 * A 512 KiB window: every decoder keeps one window of history, and
 		 * up to -j + 2 of them run at once here; the ratio hardly changes.
 		 */
+		if (level < 0)
+			return siphon_strbuf_printf(sb, "$NICE \"$%s\" -q -c -T%d --fast=%d --zstd=wlog=19",
+			                            var, threads, -level);
 		return siphon_strbuf_printf(sb, "$NICE \"$%s\" -q -c -T%d %s-%d --zstd=wlog=19",
 		                            var, threads, level > 19 ? "--ultra " : "", level);
 	case SIPHON_COMPRESS_PIGZ:

@@ -18,7 +18,7 @@ struct siphon_compressor {
 	const char *name;              /* the tool, and the --compress value: "pigz" */
 	const char *family;            /* whose levels, for messages: "gzip" */
 	enum siphon_codec_kind codec;  /* the decoder its stream needs */
-	int level_min, level_max;
+	int level_min, level_max;      /* 0 is never a level: it means "the default" */
 	int level_default;             /* for --level 0 */
 };
 
@@ -28,8 +28,11 @@ extern const struct siphon_compressor siphon_compressors[];
 /* The compressor --compress names; NULL for auto and none. */
 const struct siphon_compressor *siphon_compressor_find(enum siphon_compress which);
 
-/* The level to use for asked (0: the default); -1 when outside the bounds. */
-int siphon_compressor_level(const struct siphon_compressor *c, int asked);
+/*
+ * The level to use for asked (0: the default; negative: zstd's --fast=N)
+ * into *level: 0, or -1 when asked is outside the bounds.
+ */
+int siphon_compressor_level(const struct siphon_compressor *c, int asked, int *level);
 
 /*
  * Appends the stage that compresses stdin to stdout at level (already

@@ -4,8 +4,6 @@
 #include "engine/heartbeat.h"
 #include "engine/registry.h"
 
-#include "codec/compress_cmd.h"
-
 #include "loop/explain.h"
 #include "remote/shell.h"
 #include "snap/snap.h"
@@ -29,22 +27,20 @@ siphon_eng_init(struct siphon_run *e, struct siphon_loop *loop,
 	e->loop = loop;
 	e->o = o;
 	e->opts = opts;
-	e->jobs = o->jobs;
+	e->jobs = o->jobs;            /* 0 (auto) until siphon_eng_tune */
 	e->other_missing = "";
 	siphon_target_init(&e->target, e->ctx, NULL, NULL);
 	/*
-	 * Channel windows: a paused channel keeps its whole window in memory,
-	 * so they share a budget (8 MiB: 2 MiB each at -j 4, 1 MiB at -j 8,
-	 * which still carries 20 MB/s per channel at 50 ms of round trip).
+	 * The window of the streams before the tune (the probe, the engines'
+	 * questions): small answers.  siphon_eng_tune sets the data streams'.
 	 */
-	e->window = (size_t)8 * 1024 * 1024 / (size_t)e->jobs;
-	if (e->window < 1024 * 1024)
-		e->window = 1024 * 1024;
+	e->window = (size_t)2 * 1024 * 1024;
 }
 
 void
 siphon_eng_clear(struct siphon_run *e)
 {
+	siphon_eng_link_drop(e);
 	siphon_strbuf_free(&e->compress);
 	siphon_leftout_free(&e->left_out);
 	siphon_catalog_clear(&e->cat);
@@ -270,63 +266,6 @@ siphon_eng_peer_is_loopback(int sock)
 		if (IN6_IS_ADDR_V4MAPPED(a))
 			return a->s6_addr[12] == 127;
 	}
-	return 0;
-}
-
-int
-siphon_eng_choose_codec(struct siphon_run *e)
-{
-	const struct siphon_pull_opts *o = e->o;
-	const struct siphon_compressor *c = NULL;
-	const char *bin;
-	int level;
-
-	siphon_strbuf_reset(&e->compress);
-	if (e->source != NULL && e->source->codec[0] != '\0') {
-		/* A replay: the streams went through the compressor the pull used. */
-		e->codec = SIPHON_CODEC_NONE;
-		for (c = siphon_compressors; c->name != NULL; c++)
-			if (strcmp(c->name, e->source->codec) == 0)
-				e->codec = c->codec;
-		snprintf(e->codec_name, sizeof(e->codec_name), "%s", e->source->codec);
-		return 0;
-	}
-	if (o->compress == SIPHON_COMPRESS_AUTO && siphon_eng_peer_is_loopback(e->loop->sock)) {
-		/* Same machine: compressing costs CPU both ends and saves nothing. */
-		siphon_log(e->ctx, SIPHON_LOG_INFO,
-		           "%s is this machine (loopback): not compressing (--compress zstd to insist)",
-		           o->host);
-	} else if (o->compress == SIPHON_COMPRESS_AUTO) {
-		/* The first the server has, in the codec module's order of preference. */
-		for (c = siphon_compressors; c->name != NULL; c++)
-			if (siphon_probe_tool(&e->probe, c->name)[0] != '\0')
-				break;
-		if (c->name == NULL)
-			c = NULL;
-	} else {
-		c = siphon_compressor_find(o->compress);
-	}
-	if (c == NULL) {
-		e->codec = SIPHON_CODEC_NONE;
-		snprintf(e->codec_name, sizeof(e->codec_name), "none");
-		return 0;
-	}
-	if ((level = siphon_compressor_level(c, o->level)) < 0)
-		return siphon_err(e->ctx, SIPHON_EUSAGE, "%s levels are %d to %d, not %d",
-		                  c->family, c->level_min, c->level_max, o->level);
-	bin = siphon_probe_tool(&e->probe, c->name);
-	if (bin[0] == '\0')
-		return siphon_err(e->ctx, SIPHON_EREMOTE,
-		                  "--compress %s was asked for, but %s has no %s; use --compress auto",
-		                  c->name, o->host, c->name);
-	/* The compressor's path is set as a variable so that it is quoted once. */
-	if (siphon_strbuf_puts(&e->compress, "SIPHON_Z=") != 0 ||
-	    siphon_sh_quote(&e->compress, bin) != 0 ||
-	    siphon_strbuf_puts(&e->compress, "; ") != 0 ||
-	    siphon_compressor_stage(&e->compress, c, "SIPHON_Z", level, o->remote_threads) != 0)
-		return siphon_err_oom(e->ctx);
-	e->codec = c->codec;
-	snprintf(e->codec_name, sizeof(e->codec_name), "%s", c->name);
 	return 0;
 }
 

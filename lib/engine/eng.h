@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "engine/leftout.h"
 #include "engine/target.h"
+#include "engine/tune.h"
 #include "loop/loop.h"
 #include "opt/opt.h"
 #include "remote/probe.h"
@@ -25,9 +26,13 @@ struct siphon_run {
 	struct siphon_loop *loop;
 	const struct siphon_pull_opts *o; /* the core options, resolved */
 	const struct siphon_opts *opts;  /* every option (engines read their own) */
-	int jobs;                        /* -j */
+	int jobs;                        /* data channels: -j, else siphon_eng_tune's */
 	size_t window;                   /* channel window of a data stream */
 	struct siphon_probe probe;
+	struct siphon_link link;         /* the link test's figures */
+	struct siphon_linktest *linktest; /* the test while it runs */
+	/* The settings chosen and why ("channels 2, zstd --fast=3: link ..."), "" before. */
+	char tune_text[256];
 	enum siphon_codec_kind codec;
 	char codec_name[16];
 	struct siphon_strbuf compress;   /* the compressor stage, "" for none */
@@ -68,10 +73,25 @@ int siphon_eng_probe_script(struct siphon_strbuf *sb);
 int siphon_eng_probe(struct siphon_run *e);
 
 /*
- * Chooses the compressor from --compress and the probe (none on loopback
- * unless asked) and builds e->compress.
+ * The link test (engine/linktest.c), around the probe: start opens its
+ * channel (a round trip) and leaves its remote side starting; finish
+ * steps the loop until it is done (at most about 0.35 s after the probe)
+ * and fills e->link.  A test that cannot run leaves the link unmeasured;
+ * only a lost connection (or the like) is an error.  drop: the test gone,
+ * whatever its state (NULL-safe: siphon_eng_clear calls it).
  */
-int siphon_eng_choose_codec(struct siphon_run *e);
+int siphon_eng_link_start(struct siphon_run *e);
+int siphon_eng_link_finish(struct siphon_run *e);
+void siphon_eng_link_drop(struct siphon_run *e);
+
+/*
+ * The starting settings (engine/tune.h) from the options, the probe, the
+ * link test and ops's hints (may be NULL): e->jobs, the data channels'
+ * window, the compressor stage e->compress and its codec; logged and sent
+ * as a tune event.  A replay keeps the recorded codec and -j.  0, or
+ * SIPHON_EUSAGE / SIPHON_EREMOTE for a compressor or level that cannot be.
+ */
+int siphon_eng_tune(struct siphon_run *e, const struct siphon_engine_ops *ops);
 
 /* Is the SSH peer this very machine (127.0.0.0/8, ::1)? */
 int siphon_eng_peer_is_loopback(int sock);

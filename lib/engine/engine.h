@@ -140,6 +140,16 @@ struct siphon_engine_ops {
 	 */
 	const char *probe_tools;
 	const char *probe_script;
+
+	/*
+	 * The starting policy's view of this engine (engine/tune.h), 0 for
+	 * the defaults: the CPU nanoseconds a raw byte costs the local client
+	 * and database (PostgreSQL's COPY: 26), and channels per local core
+	 * when its local load waits on storage more than on the CPU (then
+	 * 2 to 6 of them whatever the machines share).
+	 */
+	double tune_load_ns;
+	double tune_lanes_per_core;
 };
 
 #endif

@@ -95,9 +95,9 @@ struct siphon_pull_opts {
 	const char *dbname;      /* remote database (SQLite: the file's path) */
 	const char *into;        /* local database; NULL: dbname (SQLite: a
 	                            file path; NULL: dbname's base name here) */
-	int jobs;                /* parallel channels */
+	int jobs;                /* parallel channels; 0 when unset: chosen */
 	enum siphon_compress compress;
-	int level;               /* 0 when unset: the codec's default */
+	int level;               /* 0 when unset: chosen (negative: zstd --fast) */
 	const char *identity;    /* -i key file; NULL: the usual files */
 	const char *known_hosts; /* NULL: ~/.ssh/known_hosts */
 	int accept_new_host_key;

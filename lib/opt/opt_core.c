@@ -27,20 +27,26 @@ const struct siphon_optdef siphon_opt_core[] = {
 	  .help = "name of the local database to create or replace, or for "
 	          "SQLite the local file (default: DBNAME; for SQLite its base "
 	          "name)" },
+	/* No default here: unset, the pull chooses (engine/tune.h). */
 	{ .name = "jobs", .short_name = 'j', .type = SIPHON_OPT_INT,
-	  .metavar = "N", .min = 1, .max = 64, .def = "4", .scope = "core",
+	  .metavar = "N", .min = 1, .max = 64, .scope = "core",
 	  .help = "copy over N parallel channels of the one SSH session "
-	          "(default 4)" },
+	          "(default: chosen from the server's cores and load and "
+	          "this machine's, half of them when both are one machine, "
+	          "2 to 6; -v says why)" },
 	{ .name = "compress", .type = SIPHON_OPT_CHOICE,
 	  .choices = compress_choices, .def = "auto", .scope = "core",
-	  .help = "compressor to run on the server; auto picks the best one "
-	          "installed there, none when the server is this machine "
+	  .help = "compressor to run on the server; auto picks one installed "
+	          "there (zstd, else pigz, else gzip) and its level, or none, "
+	          "from a short link test and both machines' cores "
 	          "(default auto)" },
-	/* No default here: it is the compressor's own (codec/). */
+	/* No default here: unset, the pull chooses (engine/tune.h). */
 	{ .name = "level", .type = SIPHON_OPT_INT, .metavar = "N",
-	  .min = 1, .max = 22, .scope = "core",
-	  .help = "compression level: 1-22 for zstd, 1-9 for pigz and gzip "
-	          "(default: 3 for zstd, 1 for pigz and gzip)" },
+	  .min = -20, .max = 22, .scope = "core",
+	  .help = "compression level: 1-22 for zstd (-1 to -20: its fast "
+	          "levels, --fast=1 to 20), 1-9 for pigz and gzip (default: "
+	          "chosen with the compressor; 3 for zstd, 1 for pigz and gzip "
+	          "when the link could not be measured)" },
 	/* choices NULL: the registered engines' names and aliases. */
 	{ .name = "engine", .type = SIPHON_OPT_CHOICE, .scope = "core",
 	  .help = "database engine: postgres, mysql (also MariaDB) or sqlite "

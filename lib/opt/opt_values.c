@@ -30,14 +30,20 @@ opt_err(struct siphon_opts *opts, int code, const char *fmt, ...)
 }
 
 /*
- * A strict decimal: digits only, no sign, no spaces, no suffix, so that
- * "-j 4x" or "-j ' 4'" is an error rather than a surprise.
+ * A strict decimal: digits only (a minus sign first only where the bounds
+ * go below 0), no spaces, no suffix, so that "-j 4x" or "-j ' 4'" is an
+ * error rather than a surprise.
  */
 static int
 parse_int(const char *s, int min, int max, int *out)
 {
-	long v = 0;
+	long v = 0, sign = 1;
 
+	/* A minus sign only where the bounds allow one (--level -3: zstd's fast levels). */
+	if (*s == '-' && min < 0) {
+		sign = -1;
+		s++;
+	}
 	if (*s == '\0')
 		return -1;
 	for (; *s != '\0'; s++) {
@@ -45,9 +51,10 @@ parse_int(const char *s, int min, int max, int *out)
 			return -1;
 		v = v * 10 + (*s - '0');
 		/* Stopping here also keeps v far from overflowing. */
-		if (v > max)
+		if ((sign > 0 && v > max) || (sign < 0 && -v < min))
 			return -1;
 	}
+	v *= sign;
 	if (v < min)
 		return -1;
 	*out = (int)v;

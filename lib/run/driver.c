@@ -141,11 +141,23 @@ connect_server(struct drv *d)
 	return start_heartbeat(d);
 }
 
-/* What the server has; a source without a shell has nothing to probe. */
+/*
+ * What the server has, and how fast the link is (the test runs beside the
+ * probe); a source without a shell has nothing to probe, and a replay no
+ * link to measure.
+ */
 static int
 probe(struct drv *d)
 {
-	return d->src->has_shell ? siphon_eng_probe(&d->run) : 0;
+	int r;
+
+	if (!d->src->has_shell)
+		return 0;
+	if (d->src->ops->stream_name == NULL && (r = siphon_eng_link_start(&d->run)) != 0)
+		return r;
+	if ((r = siphon_eng_probe(&d->run)) != 0)
+		return r;
+	return siphon_eng_link_finish(&d->run);
 }
 
 /* "A, B and C" of the engines' field, into sb. */
@@ -379,15 +391,15 @@ own_phase(struct drv *d, enum siphon_phase ph, int (*fn)(struct drv *d))
 	return r;
 }
 
-/* The engine, its state, and the compressor for its streams. */
+/* The engine, the channels and the compressor for its streams, then its state. */
 static int
 choose_all(struct drv *d)
 {
 	int r;
 
-	if ((r = choose(d)) != 0 || (r = open_engine(d)) != 0)
+	if ((r = choose(d)) != 0 || (r = siphon_eng_tune(&d->run, d->ops)) != 0)
 		return r;
-	return siphon_eng_choose_codec(&d->run);
+	return open_engine(d);
 }
 
 /* Waits secs seconds unless the user interrupts. */

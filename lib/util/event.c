@@ -310,6 +310,16 @@ siphon_event_step(struct siphon_ctx *ctx, const char *text)
 }
 
 void
+siphon_event_tune(struct siphon_ctx *ctx, const struct siphon_event_tune *t)
+{
+	struct siphon_event_state *s = state(ctx);
+	struct siphon_event ev = {.kind = SIPHON_EVENT_TUNE, .tune = t};
+
+	if (s != NULL && t != NULL)
+		send(ctx, s, &ev);
+}
+
+void
 siphon_event_summary(struct siphon_ctx *ctx, int rc, const struct siphon_pull_stats *stats)
 {
 	struct siphon_event_state *s = state(ctx);
@@ -331,7 +341,7 @@ siphon_event_kind_name(enum siphon_event_kind k)
 {
 	static const char *const names[] = {
 		"?", "phase_start", "phase_end", "table_start", "table_progress",
-		"table_end", "progress", "warning", "summary", "step",
+		"table_end", "progress", "warning", "summary", "step", "tune",
 	};
 
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";

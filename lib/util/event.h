@@ -73,6 +73,9 @@ void siphon_event_progress(struct siphon_ctx *ctx, uint64_t wire, uint64_t raw,
  */
 void siphon_event_step(struct siphon_ctx *ctx, const char *text);
 
+/* The settings chosen (t and its strings: used only during the call). */
+void siphon_event_tune(struct siphon_ctx *ctx, const struct siphon_event_tune *t);
+
 /* A warning (text: one line, already safe for a terminal). */
 void siphon_event_warning(struct siphon_ctx *ctx, enum siphon_warning_kind kind,
                           const char *text);

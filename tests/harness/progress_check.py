@@ -38,6 +38,7 @@ def main():
             counts = {"%s.%s" % (t["schema"], t["name"]): t["rows"] for t in json.load(f)}
     phases, open_tables, rows, steps = [], {}, {}, []
     summary, tables_raw, n, last_seconds = None, 0, 0, -1.0
+    tunes = []
     with open(path, "rb") as f:
         data = f.read()
     for lineno, raw in enumerate(data.split(b"\n")[:-1], 1):
@@ -97,6 +98,17 @@ def main():
                 else:
                     rows[name] = (rows.get(name) or 0) + t["rows"]
                 tables_raw += t["raw_bytes"]
+        elif kind == "tune":
+            # The start's settings: in the choose phase, every field there.
+            for k in ("channel", "jobs", "codec", "level", "threads", "window_bytes",
+                      "link_bytes_per_s", "rtt_seconds", "same_host", "reason"):
+                if k not in ev:
+                    fail("line %d: tune without %s" % (lineno, k))
+            if ev["channel"] is None and ev["phase"] != "choose":
+                fail("line %d: the start's tune outside the choose phase" % lineno)
+            if ev["jobs"] < 1 or ev["codec"] not in ("zstd", "pigz", "gzip", "none"):
+                fail("line %d: tune jobs %r codec %r" % (lineno, ev["jobs"], ev["codec"]))
+            tunes.append("%d:%s:%d" % (ev["jobs"], ev["codec"], ev["level"]))
         elif kind == "summary":
             summary = ev
         elif kind not in ("progress", "warning"):
@@ -124,6 +136,7 @@ def main():
     print("tables_raw %d" % tables_raw)
     print("exit %d" % summary["exit"])
     print("steps " + ",".join(steps))
+    print("tunes " + ",".join(tunes))
 
 
 main()

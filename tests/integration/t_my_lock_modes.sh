@@ -64,7 +64,7 @@ srv_my_sleep_start 60
 my_pull "$src" --into long_query
 assert_rc 0 "pull while a long query runs"
 my_expect_stderr '^siphon: 127\.0\.0\.1: 1 query is running for up to [0-9]+s; a global read lock would wait behind it and stall production.s writes, so siphon does not take it$' "the long-query line"
-my_expect_stderr '^siphon: one instant for 4 channels: their snapshots share one binary log position$' "the binlog line"
+my_expect_stderr '^siphon: one instant for [0-9]+ channels: their snapshots share one binary log position$' "the binlog line"
 assert_same_my "$src" long_query --definer-of root@localhost
 contract_before my keep
 my_pull "$src" --into keep --lock-all
@@ -86,7 +86,7 @@ grep -q locked "$H/run/locker.out" || it_fail "LOCK TABLES: $(cat "$H/run/locker
 my_pull "$src" --into table_locked
 assert_rc 0 "pull while a session holds LOCK TABLES ... WRITE"
 my_expect_stderr '^siphon: 127\.0\.0\.1: the global read lock was refused \(.*Lock wait timeout exceeded' "the refused lock"
-my_expect_stderr '^siphon: one instant for 4 channels: their snapshots share one binary log position$' "the binlog line"
+my_expect_stderr '^siphon: one instant for [0-9]+ channels: their snapshots share one binary log position$' "the binlog line"
 assert_same_my "$src" table_locked --definer-of root@localhost
 exec 7>&-
 wait "$locker" 2>/dev/null

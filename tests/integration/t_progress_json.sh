@@ -1,7 +1,8 @@
 #!/bin/bash
 # --progress=json: a real pull of the hostile fixture "app" (-j 4) with the JSON stream on stderr,
 # then on --progress-fd 3 (stderr keeps its text lines), then a MariaDB and an SQLite pull. Each
-# stream must parse line by line and keep the promised order (tests/harness/progress_check.py);
+# stream must parse line by line and keep the promised order (tests/harness/progress_check.py;
+# the tune event with the channels and compression chosen);
 # the rows the events counted must be those of the copy, table by table, the tables' raw bytes
 # at most the summary's (which adds the schema); the finish shows its steps.
 . "$(dirname "$0")/../harness/lib.sh"
@@ -38,6 +39,11 @@ python3 "$check" "$H/run/err" --counts "$H/run/counts" >"$H/run/check" ||
 case ",$(field steps)," in
 *,transfer:schema,*transfer:table\ data,*finish:indexes*,*finish:swap,*) ;;
 *) it_fail "the steps are not those of a PostgreSQL pull: $(field steps)" ;;
+esac
+# -j 4 kept as given, the compressor chosen (the harness's server is this machine).
+case $(field tunes) in
+4:none:0 | 4:zstd:*) ;;
+*) it_fail "the tune event is not -j 4 with a chosen compressor: $(field tunes)" ;;
 esac
 grep -q '"event":"log","wall":"[^"]*","level":"info"' "$H/run/err" ||
 	it_fail "the log lines did not become objects"

@@ -1,13 +1,17 @@
 #!/bin/bash
-# Pull the hostile fixture database "app" (-j 4), then once per --compress method, and compare each
-# copy with its source. Also: hashed known_hosts, a known_hosts with both host keys, no --into.
+# Pull the hostile fixture database "app" with the settings siphon chooses (no -j, no --compress:
+# -v says which and why; the harness's server runs on this machine's kernel, so "same host"), then
+# once per --compress method (zstd at a fast level, --fast=3), and compare each copy with its source.
+# Also: hashed known_hosts, a known_hosts with both host keys, no --into.
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
 
-siphon_pull app --into app_copy -j 4
-assert_rc 0 "pull app -j 4"
+siphon_pull app --into app_copy -v
+assert_rc 0 "pull app with the settings siphon chooses"
 assert_same app app_copy
+grep -Eq '^siphon: channels [0-9]+, (none|zstd [^:]*): link [0-9]+ MB/s, rtt [0-9.]+ ms, same host: [0-9]+ cores? shared$' "$H/run/err" ||
+	it_fail "no line saying the channels and compression chosen: $(grep '^siphon: channels' "$H/run/err")"
 
 siphon_pull app --into app_none --compress none -j 1
 assert_rc 0 "--compress none -j 1"
@@ -23,8 +27,10 @@ siphon_run pull "$(remote_spec app)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_
 assert_rc 0 "--compress pigz (known_hosts with ed25519 and ecdsa keys)"
 assert_same app app_pigz
 
-siphon_pull app --into app_zstd --compress zstd --level 6 -j 2
-assert_rc 0 "--compress zstd --level 6"
+siphon_pull app --into app_zstd --level -3 -j 2 -v
+assert_rc 0 "--level -3 (zstd --fast=3)"
+grep -Eq '^siphon: channels 2 \(-j\), zstd --fast=3 \(as asked\): ' "$H/run/err" ||
+	it_fail "--level -3 is not zstd --fast=3: $(grep '^siphon: channels' "$H/run/err")"
 assert_same app app_zstd
 
 # Without --into the local database takes the remote name.

@@ -329,7 +329,8 @@ test_args_defaults(void **state)
 	assert_int_equal(INT(pa, "port"), 22);
 	assert_int_equal(siphon_opts_origin(pa.opts, "port", &where), SIPHON_ORIGIN_DEFAULT);
 	assert_null(where);
-	assert_int_equal(INT(pa, "jobs"), 4);
+	/* Unset: chosen for each pull (engine/tune.h). */
+	assert_int_equal(INT(pa, "jobs"), 0);
 	assert_string_equal(STR(pa, "compress"), "auto");
 	assert_int_equal(INT(pa, "level"), 0);
 	assert_int_equal(INT(pa, "connect-timeout"), 15);
@@ -418,6 +419,14 @@ test_args_every_option(void **state)
 	assert_int_equal(parse_pull(&pa, err, "-j", "2", "--jobs", "5", "h:d",
 	                            NULL), 0);
 	assert_int_equal(INT(pa, "jobs"), 5);
+	cli_pull_args_free(&pa);
+
+	/* A negative level (zstd --fast=3) is a value, not an option. */
+	assert_int_equal(parse_pull(&pa, err, "--level", "-3", "h:d", NULL), 0);
+	assert_int_equal(INT(pa, "level"), -3);
+	cli_pull_args_free(&pa);
+	assert_int_equal(parse_pull(&pa, err, "--level=-20", "h:d", NULL), 0);
+	assert_int_equal(INT(pa, "level"), -20);
 	cli_pull_args_free(&pa);
 
 	/* The MySQL engine's options. */
@@ -602,9 +611,10 @@ test_args_int_errors(void **state)
 	assert_pull_error("bad value '99999999999999999999' for -j (expected a "
 	                  "number from 1 to 64)", "-j", "99999999999999999999",
 	                  "h:d");
-	assert_pull_error("bad value '0' for --level (expected a number from 1 "
-	                  "to 22)", "--level", "0", "h:d");
-	assert_pull_error("bad value '23' for --level (expected a number from 1 "
+	/* Negative: zstd's fast levels; 0: chosen, as when unset. */
+	assert_pull_error("bad value '-21' for --level (expected a number from -20 "
+	                  "to 22)", "--level", "-21", "h:d");
+	assert_pull_error("bad value '23' for --level (expected a number from -20 "
 	                  "to 22)", "--level", "23", "h:d");
 	assert_pull_error("bad value '0' for --connect-timeout (expected a number "
 	                  "from 1 to 3600)", "--connect-timeout", "0", "h:d");
@@ -733,8 +743,9 @@ test_args_table_sane(void **state)
 			if (o->type == SIPHON_OPT_INT || o->type == SIPHON_OPT_STRING ||
 			    o->type == SIPHON_OPT_FILE)
 				assert_non_null(o->metavar);
+			/* Below 0 only --level: zstd's fast levels. */
 			if (o->type == SIPHON_OPT_INT)
-				assert_true(o->min >= 0 && o->min <= o->max);
+				assert_true((o->min >= 0 || strcmp(o->name, "level") == 0) && o->min <= o->max);
 			if (o->type == SIPHON_OPT_CHOICE)
 				assert_non_null(o->choices[0]);
 			for (size_t j = i + 1; j < l->n; j++) {

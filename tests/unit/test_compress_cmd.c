@@ -32,6 +32,17 @@ test_compress_cmd_table(void **state)
 	assert_int_equal(siphon_compressor_find(SIPHON_COMPRESS_ZSTD)->codec, SIPHON_CODEC_ZSTD);
 }
 
+#define BAD 1000
+
+/* The level siphon_compressor_level picks, BAD when it refuses. */
+static int
+level_of(const struct siphon_compressor *c, int asked)
+{
+	int level;
+
+	return siphon_compressor_level(c, asked, &level) == 0 ? level : BAD;
+}
+
 static void
 test_compress_cmd_levels(void **state)
 {
@@ -39,15 +50,19 @@ test_compress_cmd_levels(void **state)
 	const struct siphon_compressor *g = siphon_compressor_find(SIPHON_COMPRESS_GZIP);
 
 	(void)state;
-	assert_int_equal(siphon_compressor_level(z, 0), 3);
-	assert_int_equal(siphon_compressor_level(z, 1), 1);
-	assert_int_equal(siphon_compressor_level(z, 22), 22);
-	assert_int_equal(siphon_compressor_level(z, 23), -1);
-	assert_int_equal(siphon_compressor_level(z, -1), -1);
-	assert_int_equal(siphon_compressor_level(g, 0), 1);
-	assert_int_equal(siphon_compressor_level(g, 9), 9);
-	assert_int_equal(siphon_compressor_level(g, 10), -1);
-	assert_int_equal(siphon_compressor_level(siphon_compressor_find(SIPHON_COMPRESS_PIGZ), 0), 1);
+	assert_int_equal(level_of(z, 0), 3);
+	assert_int_equal(level_of(z, 1), 1);
+	assert_int_equal(level_of(z, 22), 22);
+	assert_int_equal(level_of(z, 23), BAD);
+	/* zstd's fast levels: --fast=1 to --fast=20. */
+	assert_int_equal(level_of(z, -1), -1);
+	assert_int_equal(level_of(z, -20), -20);
+	assert_int_equal(level_of(z, -21), BAD);
+	assert_int_equal(level_of(g, 0), 1);
+	assert_int_equal(level_of(g, 9), 9);
+	assert_int_equal(level_of(g, 10), BAD);
+	assert_int_equal(level_of(g, -1), BAD);
+	assert_int_equal(level_of(siphon_compressor_find(SIPHON_COMPRESS_PIGZ), 0), 1);
 }
 
 static void
@@ -68,6 +83,7 @@ test_compress_cmd_stage(void **state)
 	check_stage(SIPHON_COMPRESS_ZSTD, 3, 0, "$NICE \"$SIPHON_Z\" -q -c -T0 -3 --zstd=wlog=19");
 	check_stage(SIPHON_COMPRESS_ZSTD, 19, 2, "$NICE \"$SIPHON_Z\" -q -c -T2 -19 --zstd=wlog=19");
 	check_stage(SIPHON_COMPRESS_ZSTD, 20, 0, "$NICE \"$SIPHON_Z\" -q -c -T0 --ultra -20 --zstd=wlog=19");
+	check_stage(SIPHON_COMPRESS_ZSTD, -3, 1, "$NICE \"$SIPHON_Z\" -q -c -T1 --fast=3 --zstd=wlog=19");
 	check_stage(SIPHON_COMPRESS_PIGZ, 1, 0, "$NICE \"$SIPHON_Z\" -c -1");
 	check_stage(SIPHON_COMPRESS_PIGZ, 6, 4, "$NICE \"$SIPHON_Z\" -c -p 4 -6");
 	check_stage(SIPHON_COMPRESS_GZIP, 9, 4, "$NICE \"$SIPHON_Z\" -c -9");

@@ -113,14 +113,26 @@ test_opt_bounds(void **state)
 		snprintf(want, sizeof(want), "bad value '%d' for --%s (expected a number from %d to %d)",
 		         d->max + 1, d->name, d->min, d->max);
 		assert_set_error(o, d->name, text, SIPHON_ORIGIN_CLI, NULL, want);
-		if (d->min > 0) {
-			snprintf(text, sizeof(text), "%d", d->min - 1);
-			assert_int_equal(siphon_opts_set(o, d->name, text, SIPHON_ORIGIN_CLI, NULL),
-			                 SIPHON_EUSAGE);
-		}
+		snprintf(text, sizeof(text), "%d", d->min - 1);
+		assert_int_equal(siphon_opts_set(o, d->name, text, SIPHON_ORIGIN_CLI, NULL), SIPHON_EUSAGE);
 	}
 	assert_set_error(o, "port", "99999999999999999999", SIPHON_ORIGIN_CLI, NULL,
 	                 "bad value '99999999999999999999' for --port (expected a number from 1 to 65535)");
+	/* A minus sign only where the bounds go below 0 (--level: zstd's fast levels). */
+	assert_set_error(o, "jobs", "-1", SIPHON_ORIGIN_CLI, NULL,
+	                 "bad value '-1' for --jobs (expected a number from 1 to 64)");
+	assert_set_error(o, "retries", "-0", SIPHON_ORIGIN_CLI, NULL,
+	                 "bad value '-0' for --retries (expected a number from 0 to 100)");
+	assert_int_equal(siphon_opts_set(o, "level", "-3", SIPHON_ORIGIN_CLI, NULL), 0);
+	assert_int_equal(siphon_opts_int(o, "level"), -3);
+	assert_int_equal(siphon_opts_set(o, "level", "-0", SIPHON_ORIGIN_CLI, NULL), 0);
+	assert_int_equal(siphon_opts_int(o, "level"), 0);
+	assert_set_error(o, "level", "--3", SIPHON_ORIGIN_CLI, NULL,
+	                 "bad value '--3' for --level (expected a number from -20 to 22)");
+	assert_set_error(o, "level", "-", SIPHON_ORIGIN_CLI, NULL,
+	                 "bad value '-' for --level (expected a number from -20 to 22)");
+	assert_set_error(o, "level", "-99999999999999999999", SIPHON_ORIGIN_CLI, NULL,
+	                 "bad value '-99999999999999999999' for --level (expected a number from -20 to 22)");
 	siphon_opts_free(o);
 }
 
@@ -150,9 +162,10 @@ test_opt_unset_vs_no(void **state)
 	assert_false(siphon_opts_is_set(o, "engine"));
 	assert_int_equal(siphon_opts_int(o, "engine"), -1);
 	assert_null(siphon_opts_str(o, "engine"));
-	/* With one, the default, still unset. */
+	/* jobs has none either: unset, the pull chooses (engine/tune.h). */
 	assert_false(siphon_opts_is_set(o, "jobs"));
-	assert_int_equal(siphon_opts_int(o, "jobs"), 4);
+	assert_int_equal(siphon_opts_int(o, "jobs"), 0);
+	/* With one, the default, still unset. */
 	assert_string_equal(siphon_opts_str(o, "compress"), "auto");
 	/* An unknown name answers nothing rather than crashing. */
 	assert_false(siphon_opts_is_set(o, "bogus"));
@@ -337,7 +350,7 @@ test_opt_resolve(void **state)
 	assert_null(po.into);
 	assert_null(po.engine);
 	assert_int_equal(po.port, 22);
-	assert_int_equal(po.jobs, 4);
+	assert_int_equal(po.jobs, 0);
 	assert_int_equal(po.compress, SIPHON_COMPRESS_AUTO);
 	assert_int_equal(po.level, 0);
 	assert_int_equal(po.remote_threads, 0);

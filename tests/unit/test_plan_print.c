@@ -23,6 +23,7 @@ test_plan_print_tables_largest_first(void **state)
 		.engine = "postgres", .server = "PostgreSQL 15", .codec = "zstd", .channels = 2,
 		.total_bytes = 734011392, .ntables = 3, .tables = tables, .nobjects = 1, .npieces = 5,
 		.channel_bytes_max = 367001600,
+		.tune = "channels 2, zstd -1: link 12 MB/s, rtt 1.2 ms, server 8 cores (load 0.3), here 2",
 	};
 	char *text = NULL;
 	size_t len = 0;
@@ -34,6 +35,7 @@ test_plan_print_tables_largest_first(void **state)
 	fclose(out);
 	assert_string_equal(text,
 	    "db1:shop: PostgreSQL 15 (engine postgres), compression zstd, 2 channels\n"
+	    "chosen: channels 2, zstd -1: link 12 MB/s, rtt 1.2 ms, server 8 cores (load 0.3), here 2\n"
 	    "3 tables, 734.0 MB on the server, 1 other object; 5 pieces of work, the busiest channel gets 367.0 MB\n"
 	    "        size         rows  channel  pieces  table\n"
 	    "    734.0 MB      2000000        1       4  public.big?[2J\n"

@@ -131,6 +131,60 @@ test_probe_parse_odd_lines(void **state)
 	assert_string_equal(p.os, "Darwin");
 }
 
+/* The boot id, the load and zstd's version: read when well formed, else unknown. */
+static void
+test_probe_parse_tune_facts(void **state)
+{
+	struct siphon_probe p;
+
+	(void)state;
+	assert_int_equal(siphon_probe_parse(&p,
+	    "cores 2\n"
+	    "boot 5f0c1e7a-3b5d-4e0a-9a51-0d7d7f3c2b11\n"
+	    "load 0.52 0.58 0.59 1/389 12345\n"
+	    "zstdv *** Zstandard CLI (64-bit) v1.5.4, by Yann Collet ***\n"
+	    "end\n"), 0);
+	assert_string_equal(p.boot, "5f0c1e7a-3b5d-4e0a-9a51-0d7d7f3c2b11");
+	assert_true(p.load > 0.519 && p.load < 0.521);
+	assert_int_equal(p.zstd_version, 10504);
+	assert_true(siphon_probe_zstd_fast(&p));
+
+	/* Not Linux, no zstd: nothing known. */
+	assert_int_equal(siphon_probe_parse(&p, "boot \nload \nzstdv \nend\n"), 0);
+	assert_string_equal(p.boot, "");
+	assert_true(p.load < 0);
+	assert_int_equal(p.zstd_version, 0);
+	assert_false(siphon_probe_zstd_fast(&p));
+
+	/* Odd values are not taken. */
+	assert_int_equal(siphon_probe_parse(&p,
+	    "boot 5F0C1E7A; rm -rf /\n"
+	    "load 12\n"
+	    "zstdv zstd: command not found\n"
+	    "end\n"), 0);
+	assert_string_equal(p.boot, "");
+	assert_true(p.load < 0);
+	assert_int_equal(p.zstd_version, 0);
+	assert_int_equal(siphon_probe_parse(&p, "load 1234567.5\nboot 0123456789abcdef0123456789abcdef0123456789\nend\n"), 0);
+	assert_true(p.load < 0);
+	assert_string_equal(p.boot, "");
+	assert_int_equal(siphon_probe_parse(&p, "load 17.25 1 1\nend\n"), 0);
+	assert_true(p.load > 17.249 && p.load < 17.251);
+
+	assert_int_equal(siphon_probe_zstd_version("*** zstd command line interface 64-bits v1.3.8, by Yann Collet ***"), 10308);
+	assert_int_equal(siphon_probe_zstd_version("*** zstd command line interface 64-bits v1.3.3, by Yann Collet ***"), 10303);
+	assert_int_equal(siphon_probe_zstd_version("v1.5"), 0);
+	assert_int_equal(siphon_probe_zstd_version("v1.5.x"), 0);
+	assert_int_equal(siphon_probe_zstd_version("v1000.1.1"), 0);
+	assert_int_equal(siphon_probe_zstd_version("version v2.10.99"), 21099);
+	assert_int_equal(siphon_probe_zstd_version(""), 0);
+	/* --fast came with 1.3.4. */
+	p.zstd_version = 10303;
+	assert_false(siphon_probe_zstd_fast(&p));
+	p.zstd_version = 10304;
+	assert_true(siphon_probe_zstd_fast(&p));
+}
+
 /* Over-long fields are cut to their buffers, NUL-terminated; the lists are bounded. */
 static void
 test_probe_parse_limits(void **state)
@@ -233,6 +287,11 @@ check_real_probe(const char *out)
 		assert_true(p.cores <= ncpu);
 	assert_string_equal(p.os, "Linux");
 	assert_true(siphon_probe_tool(&p, "gzip")[0] == '/');
+	/* This machine: a boot id, a load, and the zstd the tests need (1.3.4 or later). */
+	assert_int_equal(strlen(p.boot), 36);
+	assert_true(p.load >= 0);
+	if (siphon_probe_tool(&p, "zstd")[0] == '/')
+		assert_true(siphon_probe_zstd_fast(&p));
 	/* The PostgreSQL engine's fragment ran and its lines read back. */
 	siphon_pg_tools_find(&t, &p);
 	for (int i = 0; i < t.n; i++)
@@ -312,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_probe_parse_sample),
 		cmocka_unit_test(test_probe_parse_requires_end),
 		cmocka_unit_test(test_probe_parse_odd_lines),
+		cmocka_unit_test(test_probe_parse_tune_facts),
 		cmocka_unit_test(test_probe_parse_limits),
 		cmocka_unit_test(test_probe_script),
 		cmocka_unit_test(test_probe_real_script),

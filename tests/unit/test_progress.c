@@ -185,6 +185,17 @@ full_event(enum siphon_event_kind k, const struct siphon_pull_stats *st)
 	case SIPHON_EVENT_STEP:
 		ev.text = "indexes, constraints, triggers";
 		break;
+	case SIPHON_EVENT_TUNE: {
+		static const struct siphon_event_tune t = {
+			.jobs = 2, .codec = "zstd", .level = -3, .threads = 1, .window_bytes = 1048576,
+			.link_bytes_per_s = 410e6, .rtt_seconds = 0.0002, .same_host = 1,
+			.reason = "link 410 MB/s, rtt 0.2 ms, same host: 2 cores shared",
+		};
+
+		ev.phase = SIPHON_PHASE_CHOOSE;
+		ev.tune = &t;
+		break;
+	}
 	case SIPHON_EVENT_SUMMARY:
 		ev.phase = SIPHON_PHASE_COUNT;
 		ev.rc = -6;
@@ -219,6 +230,11 @@ test_progress_json_every_kind(void **state)
 			"\"wire_bytes\":1200,\"raw_bytes\":5300,\"tables\":42,\"channels\":4,\"left_out\":1,"
 			"\"seconds\":2.000,\"codec\":\"zstd\",\"into\":\"app\",\"reconnects\":0,\"tables_later\":0,\"resumed_run\":0,\"consistency\":\"\"},\"totals\"",
 		[SIPHON_EVENT_STEP] = ",\"phase\":\"transfer\",\"text\":\"indexes, constraints, triggers\",",
+		[SIPHON_EVENT_TUNE] =
+			",\"phase\":\"choose\",\"channel\":null,\"jobs\":2,\"codec\":\"zstd\",\"level\":-3,"
+			"\"threads\":1,\"window_bytes\":1048576,\"link_bytes_per_s\":410000000,"
+			"\"rtt_seconds\":0.000200,\"same_host\":true,"
+			"\"reason\":\"link 410 MB/s, rtt 0.2 ms, same host: 2 cores shared\",\"totals\"",
 	};
 	struct siphon_pull_stats st = {.wire_bytes = 1200, .raw_bytes = 5300, .tables = 42, .channels = 4,
 	                               .left_out = 1, .seconds = 2.0, .codec = "zstd", .into = "app"};
@@ -226,7 +242,7 @@ test_progress_json_every_kind(void **state)
 	char head[64];
 
 	(void)state;
-	for (int k = SIPHON_EVENT_PHASE_START; k <= SIPHON_EVENT_STEP; k++) {
+	for (int k = SIPHON_EVENT_PHASE_START; k <= SIPHON_EVENT_TUNE; k++) {
 		struct siphon_event ev = full_event((enum siphon_event_kind)k, &st);
 
 		assert_int_equal(cli_progress_json_event(&b, &ev, k == SIPHON_EVENT_SUMMARY ? 6 : 0), 0);

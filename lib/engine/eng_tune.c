@@ -1,0 +1,167 @@
+/*
+ * eng_tune.c - the run's starting settings: the facts gathered (the probe,
+ * the link test, this machine), the policy asked (engine/tune.h), and its
+ * answer applied: the channels, each one's window, the compressor stage.
+ */
+#include "engine/eng.h"
+
+#include "codec/compress_cmd.h"
+#include "remote/shell.h"
+#include "source/source.h"
+#include "util/ctx.h"
+#include "util/event.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* This machine's kernel boot id, "" when it has none (not Linux). */
+static void
+local_boot_id(char *buf, size_t cap)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)cap, f) != NULL)
+		n = strcspn(buf, "\n");
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/*
+ * One kernel on both sides: the probe's boot id is ours.  A server that
+ * prints none (not Linux) is this machine only when it is reached over
+ * loopback (a port forwarded elsewhere has another boot id, which is why
+ * the boot id is asked first).
+ */
+static int
+same_host(const struct siphon_run *e)
+{
+	char boot[sizeof(e->probe.boot)];
+
+	if (e->probe.boot[0] != '\0') {
+		local_boot_id(boot, sizeof(boot));
+		return strcmp(boot, e->probe.boot) == 0;
+	}
+	return siphon_eng_peer_is_loopback(e->loop->sock);
+}
+
+static void
+gather(const struct siphon_run *e, const struct siphon_engine_ops *ops, struct siphon_tune_in *in)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(in, 0, sizeof(*in));
+	in->jobs = e->o->jobs;
+	in->compress = e->o->compress;
+	in->level = e->o->level;
+	in->remote_threads = e->o->remote_threads;
+	in->server_cores = e->probe.cores;
+	in->server_load = e->probe.load;
+	in->has_zstd = siphon_probe_tool(&e->probe, "zstd")[0] != '\0';
+	in->has_pigz = siphon_probe_tool(&e->probe, "pigz")[0] != '\0';
+	in->has_gzip = siphon_probe_tool(&e->probe, "gzip")[0] != '\0';
+	in->zstd_fast = siphon_probe_zstd_fast(&e->probe);
+	in->local_cores = cores > 0 && cores < 4096 ? (int)cores : 1;
+	in->same_host = same_host(e);
+	in->loopback = siphon_eng_peer_is_loopback(e->loop->sock);
+	in->link = e->link;
+	if (ops != NULL) {
+		in->load_ns = ops->tune_load_ns;
+		in->lanes_per_core = ops->tune_lanes_per_core;
+	}
+}
+
+/* "channels 2, zstd --fast=3: link 410 MB/s, ..." into e->tune_text; logged, and sent as an event. */
+static void
+report(struct siphon_run *e, const struct siphon_tune_in *in, const struct siphon_tune *t)
+{
+	char codec[32];
+	struct siphon_event_tune ev;
+
+	siphon_tune_codec_text(t, codec, sizeof(codec));
+	snprintf(e->tune_text, sizeof(e->tune_text), "channels %d%s, %s%s: %s", t->jobs,
+	         e->o->jobs > 0 ? " (-j)" : "", codec,
+	         e->o->level != 0 || e->o->compress != SIPHON_COMPRESS_AUTO ? " (as asked)" : "", t->why);
+	siphon_log(e->ctx, SIPHON_LOG_INFO, "%s", e->tune_text);
+	memset(&ev, 0, sizeof(ev));
+	ev.jobs = t->jobs;
+	ev.codec = e->codec_name;
+	ev.level = t->which == SIPHON_COMPRESS_NONE ? 0 : t->level;
+	ev.threads = t->threads;
+	ev.window_bytes = (uint64_t)t->window;
+	ev.link_bytes_per_s = e->link.measured ? e->link.bytes_per_s : 0;
+	ev.rtt_seconds = e->link.measured ? e->link.rtt_s : -1;
+	ev.same_host = in->same_host;
+	ev.reason = t->why;
+	siphon_event_tune(e->ctx, &ev);
+}
+
+/* The compressor stage for t into e->compress, and the codec its streams need. */
+static int
+apply_codec(struct siphon_run *e, const struct siphon_tune *t)
+{
+	const struct siphon_compressor *c = siphon_compressor_find(t->which);
+	const char *bin;
+	int level;
+
+	if (c == NULL) {
+		e->codec = SIPHON_CODEC_NONE;
+		snprintf(e->codec_name, sizeof(e->codec_name), "none");
+		return 0;
+	}
+	if (siphon_compressor_level(c, t->level, &level) != 0)
+		return siphon_err(e->ctx, SIPHON_EUSAGE, "%s levels are %d to %d (negative: zstd --fast=N), not %d",
+		                  c->family, c->level_min, c->level_max, t->level);
+	if (level < 0 && !siphon_probe_zstd_fast(&e->probe))
+		return siphon_err(e->ctx, SIPHON_EUSAGE,
+		                  "--level %d is zstd's --fast=%d, which %s's zstd does not have (1.3.4 and later); use a level from 1",
+		                  level, -level, e->o->host);
+	bin = siphon_probe_tool(&e->probe, c->name);
+	if (bin[0] == '\0')
+		return siphon_err(e->ctx, SIPHON_EREMOTE,
+		                  "--compress %s was asked for, but %s has no %s; use --compress auto",
+		                  c->name, e->o->host, c->name);
+	/* The compressor's path is set as a variable so that it is quoted once. */
+	if (siphon_strbuf_puts(&e->compress, "SIPHON_Z=") != 0 ||
+	    siphon_sh_quote(&e->compress, bin) != 0 ||
+	    siphon_strbuf_puts(&e->compress, "; ") != 0 ||
+	    siphon_compressor_stage(&e->compress, c, "SIPHON_Z", level, t->threads) != 0)
+		return siphon_err_oom(e->ctx);
+	e->codec = c->codec;
+	snprintf(e->codec_name, sizeof(e->codec_name), "%s", c->name);
+	return 0;
+}
+
+int
+siphon_eng_tune(struct siphon_run *e, const struct siphon_engine_ops *ops)
+{
+	const struct siphon_compressor *c;
+	struct siphon_tune_in in;
+	struct siphon_tune t;
+	int r;
+
+	siphon_strbuf_reset(&e->compress);
+	e->tune_text[0] = '\0';
+	if (e->source != NULL && e->source->codec[0] != '\0') {
+		/* A replay: the streams went through the compressor the pull used, over its channels. */
+		e->codec = SIPHON_CODEC_NONE;
+		for (c = siphon_compressors; c->name != NULL; c++)
+			if (strcmp(c->name, e->source->codec) == 0)
+				e->codec = c->codec;
+		snprintf(e->codec_name, sizeof(e->codec_name), "%s", e->source->codec);
+		e->jobs = e->o->jobs > 0 ? e->o->jobs : 1;
+		return 0;
+	}
+	gather(e, ops, &in);
+	siphon_tune_initial(&in, &t);
+	if ((r = apply_codec(e, &t)) != 0)
+		return r;
+	e->jobs = t.jobs;
+	e->window = t.window;
+	report(e, &in, &t);
+	return 0;
+}
