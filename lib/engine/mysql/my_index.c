@@ -52,13 +52,23 @@ find(struct my *my, const char *table)
 	return NULL;
 }
 
+/*
+ * The build's client ended (killed if it still runs).  The server would go
+ * on with the ALTER of a client gone (it reads nothing from it), and a
+ * DROP DATABASE would wait for it: its query is killed by the session id
+ * the build printed first.
+ */
 static void
 stop(struct my *my, struct my_index *x)
 {
+	const char *id;
+
 	if (x->proc == NULL)
 		return;
 	siphon_loop_remove_proc(my->loop, x->proc);
-	siphon_proc_free(x->proc);    /* kills it if it still runs: its statement is rolled back */
+	if (!x->proc->exited && (id = strstr(siphon_strbuf_str(&x->proc->out), "siphon-conn\t")) != NULL)
+		my_local_kill_query(my, strtoul(id + 12, NULL, 10));
+	siphon_proc_free(x->proc);
 	x->proc = NULL;
 }
 
@@ -151,7 +161,8 @@ start(struct my *my, struct my_index *x)
 	int r;
 
 	/* The key definitions are the server's text: one statement, as hex (my_sql.h). */
-	if (siphon_strbuf_puts(&stmt, "ALTER TABLE ") != 0 || siphon_my_qualified(&stmt, my->staging, x->table) != 0 ||
+	if (siphon_strbuf_puts(&sql, "SELECT 'siphon-conn', CONNECTION_ID();\n") != 0 ||
+	    siphon_strbuf_puts(&stmt, "ALTER TABLE ") != 0 || siphon_my_qualified(&stmt, my->staging, x->table) != 0 ||
 	    siphon_strbuf_puts(&stmt, " ") != 0 || siphon_strbuf_puts(&stmt, x->add) != 0 ||
 	    siphon_my_replay_sql(&sql, siphon_strbuf_str(&stmt),
 	                         my->local.mariadb ? SIPHON_MY_IMMEDIATE : SIPHON_MY_PREPARE) != 0) {
@@ -159,7 +170,7 @@ start(struct my *my, struct my_index *x)
 		goto out;
 	}
 	snprintf(what, sizeof(what), "index build of table \"%.80s\"", x->table);
-	if ((r = my_spawn_script(my, what, siphon_strbuf_str(&sql), &x->proc)) != 0)
+	if ((r = my_spawn_script(my, what, siphon_strbuf_str(&sql), 256, &x->proc)) != 0)
 		goto out;
 	x->state = IDX_RUNNING;
 	x->t0 = siphon_mono_s();

@@ -613,18 +613,36 @@ my_recreate_unloaded(struct my *my)
  * Cleanup runs even after Ctrl-C and must not overwrite the first error:
  * on a copy of the context without the cancel descriptor or the log.
  */
-void
-my_drop_staging(struct my *my)
+static struct siphon_ctx
+cleanup_ctx(const struct my *my)
 {
-	struct siphon_strbuf sql = {0};
 	struct siphon_ctx tmp = *my->ctx;
 
-	if (!my->staging_created)
-		return;
 	tmp.errcode = 0;
 	tmp.errmsg[0] = '\0';
 	tmp.log_fn = NULL;
 	tmp.cancel_fd = -1;
+	return tmp;
+}
+
+void
+my_local_kill_query(struct my *my, unsigned long id)
+{
+	struct siphon_ctx tmp = cleanup_ctx(my);
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "KILL QUERY %lu;\n", id);
+	(void)local_sql_ctx(my, &tmp, sql, NULL, "ending an index build", 1);
+}
+
+void
+my_drop_staging(struct my *my)
+{
+	struct siphon_strbuf sql = {0};
+	struct siphon_ctx tmp = cleanup_ctx(my);
+
+	if (!my->staging_created)
+		return;
 	if (my->staging_created &&
 	    (siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ") != 0 ||
 	     siphon_my_ident(&sql, my->staging) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0))
@@ -669,14 +687,14 @@ out:
 }
 
 int
-my_spawn_script(struct my *my, const char *what, const char *sql, struct siphon_proc **out)
+my_spawn_script(struct my *my, const char *what, const char *sql, size_t out_max, struct siphon_proc **out)
 {
 	char **argv = argv_with(&my->local, NULL, 0);
 	int r;
 
 	if (argv == NULL)
 		return siphon_err_oom(my->ctx);
-	r = siphon_proc_spawn(out, my->ctx, what, argv, 0);
+	r = siphon_proc_spawn(out, my->ctx, what, argv, out_max);
 	free(argv);
 	if (r != 0)
 		return r;

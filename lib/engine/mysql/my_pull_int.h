@@ -163,8 +163,13 @@ int my_append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt)
 void my_drop_staging(struct my *my);
 /* The lane's loader for item i (a sink spawn hook). */
 int my_spawn_loader(void *arg, struct siphon_my_lane *lane, int i);
-/* A local client running sql (read from its stdin) under the loaders' settings, in the loop. */
-int my_spawn_script(struct my *my, const char *what, const char *sql, struct siphon_proc **out);
+/*
+ * A local client running sql (read from its stdin) under the loaders'
+ * settings, in the loop; out_max bounds its kept stdout (0: none).
+ */
+int my_spawn_script(struct my *my, const char *what, const char *sql, size_t out_max, struct siphon_proc **out);
+/* KILL QUERY id on the local server, whatever the run's state (cleanup); nothing said if it fails. */
+void my_local_kill_query(struct my *my, unsigned long id);
 
 /* my_tables.c */
 /* Which tables are copied how (engines, sequences, history); the ledger says what is not. */
