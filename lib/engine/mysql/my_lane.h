@@ -82,6 +82,7 @@ struct siphon_my_lane {
 	struct siphon_my_lane_item *items;
 	int nitems;
 	int cur;
+	int oldest;                     /* the first item whose loader may still run */
 	struct siphon_my_scan scan;
 	unsigned char *out;             /* converted, not yet written */
 	size_t out_len, out_off, out_cap;
