@@ -35,8 +35,8 @@ _siphon_takes_arg()
 	--identity | --known-hosts | --connect-timeout | -F | --ssh-config | \
 	-J | --jump | --proxy-command | --on-success | --on-failure | \
 	--hook-timeout | --remote-pg-opts | --remote-mysql-opts | \
-	--local-mysql-opts | --progress | --progress-fd | --daily | --cron | \
-	--random-delay) return 0 ;;
+	--local-mysql-opts | --late-index-mb | --progress | --progress-fd | \
+	--daily | --cron | --random-delay) return 0 ;;
 	esac
 	return 1
 }
@@ -81,9 +81,9 @@ _siphon_options()
 			--accept-new-host-key --connect-timeout --ssh-config \
 			--jump --proxy-command --on-success --on-failure \
 			--hook-timeout --remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --no-lock --lock-all --quiet \
-			--verbose --config --dry-run --progress --progress-fd \
-			--unattended --help
+			--local-mysql-opts --late-index-mb --no-lock \
+			--lock-all --quiet --verbose --config --dry-run \
+			--progress --progress-fd --unattended --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
@@ -95,7 +95,8 @@ _siphon_options()
 			--accept-new-host-key --connect-timeout --ssh-config \
 			--jump --proxy-command --on-success --on-failure \
 			--hook-timeout --remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --no-lock --lock-all
+			--local-mysql-opts --late-index-mb --no-lock \
+			--lock-all
 		;;
 	schedule)
 		_siphon_add "" "$2" --daily --hourly --cron --systemd \
@@ -285,7 +286,7 @@ _siphon()
 			accept-new-host-key connect-timeout ssh-config jump \
 			proxy-command on-success on-failure hook-timeout \
 			remote-pg-opts remote-mysql-opts local-mysql-opts \
-			no-lock lock-all
+			late-index-mb no-lock lock-all
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.

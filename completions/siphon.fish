@@ -19,8 +19,8 @@ function __siphon_takes_arg
             --stall-timeout --retries --keep -i --identity --known-hosts \
             --connect-timeout -F --ssh-config -J --jump --proxy-command \
             --on-success --on-failure --hook-timeout --remote-pg-opts \
-            --remote-mysql-opts --local-mysql-opts --progress --progress-fd \
-            --daily --cron --random-delay
+            --remote-mysql-opts --local-mysql-opts --late-index-mb --progress \
+            --progress-fd --daily --cron --random-delay
             return 0
     end
     return 1
@@ -208,6 +208,7 @@ complete -c siphon -n '__siphon_optset pull' -l hook-timeout -x -d 'stop an on-s
 complete -c siphon -n '__siphon_optset pull' -l remote-pg-opts -x -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_optset pull' -l remote-mysql-opts -x -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_optset pull' -l local-mysql-opts -x -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
+complete -c siphon -n '__siphon_optset pull' -l late-index-mb -x -d 'MySQL: InnoDB tables of MB megabytes or more are loaded without their secondary indexes, which are built after each one\'s rows, by sorting, while other tables load; 0: every table, 1048576: none (default 16)'
 complete -c siphon -n '__siphon_optset pull' -l no-lock -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_optset pull' -l lock-all -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
 complete -c siphon -n '__siphon_optset pull' -s q -l quiet -d 'print only warnings and errors'
@@ -252,6 +253,7 @@ complete -c siphon -n '__siphon_optset keys' -l hook-timeout -x -d 'stop an on-s
 complete -c siphon -n '__siphon_optset keys' -l remote-pg-opts -x -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_optset keys' -l remote-mysql-opts -x -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_optset keys' -l local-mysql-opts -x -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
+complete -c siphon -n '__siphon_optset keys' -l late-index-mb -x -d 'MySQL: InnoDB tables of MB megabytes or more are loaded without their secondary indexes, which are built after each one\'s rows, by sorting, while other tables load; 0: every table, 1048576: none (default 16)'
 complete -c siphon -n '__siphon_optset keys' -l no-lock -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_optset keys' -l lock-all -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
 complete -c siphon -n '__siphon_optset schedule' -l daily -x -d 'pull every day at this local time'
@@ -297,6 +299,7 @@ complete -c siphon -n '__siphon_kind KEY' -a 'hook-timeout' -d 'stop an on-succe
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-pg-opts' -d 'extra connection options for pg_dump and psql on the server, e.g. \'-h /run/postgresql -p 5433\''
 complete -c siphon -n '__siphon_kind KEY' -a 'remote-mysql-opts' -d 'extra options for the mysql/mariadb client on the server, e.g. \'-S /run/mysqld/mysqld.sock -u backup\' (passwords belong in the server\'s ~/.my.cnf)'
 complete -c siphon -n '__siphon_kind KEY' -a 'local-mysql-opts' -d 'extra options for the local mysql/mariadb client, e.g. \'-h 127.0.0.1 -P 3307\''
+complete -c siphon -n '__siphon_kind KEY' -a 'late-index-mb' -d 'MySQL: InnoDB tables of MB megabytes or more are loaded without their secondary indexes, which are built after each one\'s rows, by sorting, while other tables load; 0: every table, 1048576: none (default 16)'
 complete -c siphon -n '__siphon_kind KEY' -a 'no-lock' -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_kind KEY' -a 'lock-all' -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
 complete -c siphon -n '__siphon_kind TARGET' -a '(__siphon_targets)'

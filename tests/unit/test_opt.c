@@ -242,7 +242,7 @@ test_opt_engine_options(void **state)
 			n++;
 		}
 	}
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 6);
 	assert_string_equal(siphon_opts_find(o, "remote-pg-opts")->scope, "postgres");
 	assert_string_equal(siphon_opts_find(o, "lock-all")->scope, "mysql");
 	assert_string_equal(siphon_opts_find(o, "identity")->scope, "ssh");

@@ -192,6 +192,29 @@ bad_stream(struct siphon_my_lane *lane, const unsigned char *at, size_t len)
 	                  s->expected != NULL ? s->expected : "another byte", found);
 }
 
+/*
+ * Loaders of one lane that may run at once: one finishing its table while
+ * the next one's rows stream.  A loader ends only after its rows are
+ * committed, so without a bound small tables that fit in the pipes start a
+ * loader (a local session) each: 500 tables of 1,000 rows ran into the
+ * local server's max_connections (200; MariaDB's default is 151).
+ */
+#define LOADERS_PER_LANE 2
+
+/* May the current item's loader start now? */
+static int
+loader_slot(struct siphon_my_lane *lane)
+{
+	int running = 0;
+
+	while (lane->oldest < lane->cur &&
+	       (lane->items[lane->oldest].proc == NULL || lane->items[lane->oldest].proc->exited))
+		lane->oldest++;
+	for (int i = lane->oldest; i < lane->cur; i++)
+		running += lane->items[i].proc != NULL && !lane->items[i].proc->exited;
+	return running < LOADERS_PER_LANE;
+}
+
 /* Writes what is converted into the current loader: 1 when all went. */
 static int
 flush(struct siphon_my_lane *lane, int *drained)
@@ -205,6 +228,9 @@ flush(struct siphon_my_lane *lane, int *drained)
 	if (lane->out_off < lane->out_len) {
 		ssize_t n;
 
+		/* No slot: the rows wait in the channel (backpressure) until a loader ends. */
+		if (it->proc == NULL && !loader_slot(lane))
+			return 0;
 		if (it->proc == NULL && (r = lane->spawn(lane->spawn_arg, lane, lane->cur)) != 0)
 			return r;
 		n = siphon_proc_write(it->proc, lane->out + lane->out_off,

@@ -71,6 +71,7 @@ struct siphon_my_lane_item {
 	char **names;                   /* the field's columns (nfields), for messages */
 	struct siphon_proc *proc;       /* its loader, once data arrived */
 	int done;                       /* its end line arrived */
+	int loaded;                     /* its loader ended well (my_pull.c saw it) */
 	struct siphon_event_table who;  /* for events: names borrowed */
 	int started;                    /* its data began (its start event went) */
 	unsigned ev;                    /* its event id */
@@ -81,6 +82,7 @@ struct siphon_my_lane {
 	struct siphon_my_lane_item *items;
 	int nitems;
 	int cur;
+	int oldest;                     /* the first item whose loader may still run */
 	struct siphon_my_scan scan;
 	unsigned char *out;             /* converted, not yet written */
 	size_t out_len, out_off, out_cap;

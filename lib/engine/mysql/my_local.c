@@ -517,7 +517,8 @@ mapped_collation(struct my *my, const char *c)
 }
 
 /*
- * The catalog's tables in the staging database.  redo: only those whose
+ * The catalog's tables in the staging database, large ones without the
+ * keys that wait for their load (my_index.c).  redo: only those whose
  * rows are still to copy, each dropped first (a cut load may have left
  * rows in it; a sequence or a system-versioned table cannot be emptied
  * otherwise).
@@ -526,8 +527,11 @@ static int
 create_tables(struct my *my, int redo, const char *what)
 {
 	struct siphon_strbuf sql = {0};
+	struct siphon_my_fkends refs = {0};
 	int r = 0, n = 0;
 
+	if ((r = my_index_refs(my, &refs)) != 0)
+		goto out;
 	if (siphon_strbuf_puts(&sql, "USE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
 	    siphon_strbuf_puts(&sql, ";\n" LOAD_SETTINGS) != 0)
 		goto oom;
@@ -538,15 +542,18 @@ create_tables(struct my *my, int redo, const char *what)
 	for (int seq = 1; seq >= 0; seq--)
 		for (int i = 0; i < my->cat.ntables; i++) {
 			const struct siphon_my_table *tb = &my->cat.tables[i];
-			struct siphon_strbuf t = {0};
+			struct siphon_strbuf t = {0}, c = {0};
 			int bad;
 
 			if (tb->sequence != seq || (redo && (tb->no_rows || tb->loaded)))
 				continue;
-			if ((r = my_table_create_sql(my, tb, &t)) != 0) {
+			if ((r = my_table_create_sql(my, tb, &c)) != 0 ||
+			    (r = my_index_defer(my, tb, siphon_strbuf_str(&c), &refs, &t)) != 0) {
+				siphon_strbuf_free(&c);
 				siphon_strbuf_free(&t);
 				goto out;
 			}
+			siphon_strbuf_free(&c);
 			n++;
 			bad = (redo && (siphon_strbuf_puts(&sql, "DROP TABLE IF EXISTS ") != 0 ||
 			                siphon_my_ident(&sql, tb->name) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0)) ||
@@ -567,6 +574,7 @@ create_tables(struct my *my, int redo, const char *what)
 oom:
 	r = siphon_err_oom(my->ctx);
 out:
+	siphon_my_fkends_clear(&refs);
 	siphon_strbuf_free(&sql);
 	return r;
 }
@@ -605,18 +613,36 @@ my_recreate_unloaded(struct my *my)
  * Cleanup runs even after Ctrl-C and must not overwrite the first error:
  * on a copy of the context without the cancel descriptor or the log.
  */
-void
-my_drop_staging(struct my *my)
+static struct siphon_ctx
+cleanup_ctx(const struct my *my)
 {
-	struct siphon_strbuf sql = {0};
 	struct siphon_ctx tmp = *my->ctx;
 
-	if (!my->staging_created)
-		return;
 	tmp.errcode = 0;
 	tmp.errmsg[0] = '\0';
 	tmp.log_fn = NULL;
 	tmp.cancel_fd = -1;
+	return tmp;
+}
+
+void
+my_local_kill_query(struct my *my, unsigned long id)
+{
+	struct siphon_ctx tmp = cleanup_ctx(my);
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "KILL QUERY %lu;\n", id);
+	(void)local_sql_ctx(my, &tmp, sql, NULL, "ending an index build", 1);
+}
+
+void
+my_drop_staging(struct my *my)
+{
+	struct siphon_strbuf sql = {0};
+	struct siphon_ctx tmp = cleanup_ctx(my);
+
+	if (!my->staging_created)
+		return;
 	if (my->staging_created &&
 	    (siphon_strbuf_puts(&sql, "DROP DATABASE IF EXISTS ") != 0 ||
 	     siphon_my_ident(&sql, my->staging) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0))
@@ -657,5 +683,31 @@ oom:
 out:
 	free(argv);
 	siphon_strbuf_free(&sql);
+	return r;
+}
+
+int
+my_spawn_script(struct my *my, const char *what, const char *sql, size_t out_max, struct siphon_proc **out)
+{
+	char **argv = argv_with(&my->local, NULL, 0);
+	int r;
+
+	if (argv == NULL)
+		return siphon_err_oom(my->ctx);
+	r = siphon_proc_spawn(out, my->ctx, what, argv, out_max);
+	free(argv);
+	if (r != 0)
+		return r;
+	if (siphon_proc_queue(*out, LOAD_SETTINGS, strlen(LOAD_SETTINGS)) != 0 ||
+	    siphon_proc_queue(*out, sql, strlen(sql)) != 0) {
+		siphon_proc_free(*out);
+		*out = NULL;
+		return siphon_err_oom(my->ctx);
+	}
+	siphon_proc_close_stdin(*out);
+	if ((r = siphon_loop_add_proc(my->loop, *out)) != 0) {
+		siphon_proc_free(*out);
+		*out = NULL;
+	}
 	return r;
 }

@@ -15,6 +15,13 @@ const struct siphon_optdef siphon_my_options[] = {
 		.flags = SIPHON_OPTDEF_TOOL_OPTS | SIPHON_OPTDEF_SHORT_P_PASSWORD,
 		.help = "extra options for the local mysql/mariadb client, e.g. "
 		        "'-h 127.0.0.1 -P 3307'" },
+	[MY_OPT_LATE_INDEX] = {
+		.name = "late-index-mb", .type = SIPHON_OPT_INT, .metavar = "MB",
+		.min = 0, .max = 1048576, .def = "16", .scope = "mysql",
+		.help = "MySQL: InnoDB tables of MB megabytes or more are loaded "
+		        "without their secondary indexes, which are built after "
+		        "each one's rows, by sorting, while other tables load; 0: "
+		        "every table, 1048576: none (default 16)" },
 	[MY_OPT_NO_LOCK] = {
 		.name = "no-lock", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "mysql",
 		.conflicts = "lock-all",

@@ -8,6 +8,7 @@
 enum {
 	MY_OPT_REMOTE_OPTS = 0, /* --remote-mysql-opts */
 	MY_OPT_LOCAL_OPTS,      /* --local-mysql-opts */
+	MY_OPT_LATE_INDEX,      /* --late-index-mb */
 	MY_OPT_NO_LOCK,         /* --no-lock */
 	MY_OPT_LOCK_ALL,        /* --lock-all */
 };

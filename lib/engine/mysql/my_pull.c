@@ -77,6 +77,11 @@ my_check_loaders(struct my *my, int *all_exited)
 			if (it->proc == NULL) {
 				if (!it->done)
 					*all_exited = 0;
+				else if (!it->loaded) {
+					/* No rows came: no loader, nothing to wait for. */
+					it->loaded = 1;
+					my_index_loaded(my, it->table);
+				}
 				continue;
 			}
 			if (!it->proc->exited) {
@@ -92,6 +97,10 @@ my_check_loaders(struct my *my, int *all_exited)
 			if (it->proc->out.len > 0) {
 				report_warnings(my, it->table, siphon_strbuf_str(&it->proc->out));
 				siphon_strbuf_reset(&it->proc->out);
+			}
+			if (!it->loaded) {
+				it->loaded = 1;
+				my_index_loaded(my, it->table);
 			}
 		}
 	}
@@ -118,7 +127,7 @@ static int
 transfer(struct my *my)
 {
 	double t0 = siphon_mono_s(), next = t0;
-	int r, done = 0, exited = 0, pumped = 0;
+	int r, done = 0, exited = 0, pumped = 0, building;
 
 	while (!done || !exited || !pumped) {
 		if ((r = siphon_loop_step(my->loop, SIPHON_ENG_TICK_MS)) != 0)
@@ -126,7 +135,8 @@ transfer(struct my *my)
 		siphon_eng_progress(my->eng, my->wrs, my->nworkers, my->cat.total_bytes, t0, &next);
 		if ((r = pump_lanes(my, &pumped)) != 0)
 			return r;
-		if ((r = my_check_loaders(my, &exited)) != 0)
+		if ((r = my_check_loaders(my, &exited)) != 0 ||
+		    (r = my_index_step(my, my_index_sessions(my, 1), &building)) != 0)
 			return r;
 		if (!done && (r = my_workers_done(my, &done)) != 0)
 			return r;
@@ -157,6 +167,8 @@ cleanup(struct my *my)
 {
 	siphon_eng_drop_stream(my->eng, &my->ctl);
 	my_drop_workers(my);
+	/* Before the database goes: a running build would hold it. */
+	my_index_clear(my);
 	my_drop_staging(my);
 	siphon_strbuf_free(&my->ctl_out);
 }
@@ -340,6 +352,7 @@ int
 my_finish(struct siphon_run *eng, void *st)
 {
 	struct my *my = st;
+	int r;
 
 	/*
 	 * Every row is here and the control session has ended: the rest is
@@ -351,6 +364,8 @@ my_finish(struct siphon_run *eng, void *st)
 	/* --snapshot-only: every stream was recorded to its end; nothing local to finish. */
 	if (my->o->snapshot_only)
 		return 0;
+	if ((r = my_index_finish(my, my_index_sessions(my, 0))) != 0)
+		return r;
 	return my_swap(my);
 }
 
@@ -385,6 +400,7 @@ my_cleanup(struct siphon_run *eng, void *st)
 	if (my->loop != NULL)
 		cleanup(my);
 	my_keep_abort(my);
+	my_index_clear(my);
 	for (int i = 0; i < my->ncolmap; i++)
 		free((void *)my->colmap[i]);
 	free(my->colmap);

@@ -9,6 +9,7 @@
  *   my_keep.c     the copies kept for rollback and reset; those commands
  *   my_resume.c   after a lost connection: what finished is kept, the rest
  *                 copied again at a new instant
+ *   my_index.c    secondary indexes built after each table's load
  *   my_pull.c     the order of the steps, and cleanup
  */
 #ifndef SIPHON_MY_PULL_INT_H
@@ -16,6 +17,7 @@
 
 #include "engine/eng.h"
 #include "engine/mysql/my_catalog.h"
+#include "engine/mysql/my_keys.h"
 #include "engine/mysql/my_lane.h"
 #include "engine/mysql/my_pull.h"
 #include "util/strbuf.h"
@@ -83,6 +85,10 @@ struct my {
 	int snapshots;                /* instants the copy's rows come from */
 	int tables_first;             /* tables of the first of them; -1: one instant */
 	uint64_t wire_lost, raw_lost; /* what came over lost sessions */
+
+	/* my_index.c: the tables whose keys wait for their load. */
+	struct my_index *idx;
+	int nidx;
 };
 
 /* my_explain.c: the rstream explain hook (siphon_my_explain) */
@@ -157,6 +163,13 @@ int my_append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt)
 void my_drop_staging(struct my *my);
 /* The lane's loader for item i (a sink spawn hook). */
 int my_spawn_loader(void *arg, struct siphon_my_lane *lane, int i);
+/*
+ * A local client running sql (read from its stdin) under the loaders'
+ * settings, in the loop; out_max bounds its kept stdout (0: none).
+ */
+int my_spawn_script(struct my *my, const char *what, const char *sql, size_t out_max, struct siphon_proc **out);
+/* KILL QUERY id on the local server, whatever the run's state (cleanup); nothing said if it fails. */
+void my_local_kill_query(struct my *my, unsigned long id);
 
 /* my_tables.c */
 /* Which tables are copied how (engines, sequences, history); the ledger says what is not. */
@@ -169,6 +182,26 @@ int my_local_has_engine(const struct my_local *l, const char *engine);
 int my_table_create_sql(struct my *my, const struct siphon_my_table *t, struct siphon_strbuf *out);
 /* After the RENAME: the column defaults naming the staging database's sequences, made to name the target's. */
 int my_sequence_defaults_sql(struct my *my, struct siphon_strbuf *sql);
+
+/* my_index.c */
+/* The ends of the catalog's foreign keys that name its own tables (my_keys.h). */
+int my_index_refs(struct my *my, struct siphon_my_fkends *refs);
+/*
+ * Appends table tb's CREATE statement create to out, without the keys that
+ * wait for its load when tb is one whose keys may (noted to be built then).
+ */
+int my_index_defer(struct my *my, const struct siphon_my_table *tb, const char *create,
+                   const struct siphon_my_fkends *refs, struct siphon_strbuf *out);
+/* The table's loader ended well: its keys may be built. */
+void my_index_loaded(struct my *my, const char *table);
+/* Reaps the builds that ended, starts those that may (at most max at once); *pending: not done yet. */
+int my_index_step(struct my *my, int max, int *pending);
+/* How many builds may run at once: while rows still load (loading), or after. */
+int my_index_sessions(const struct my *my, int loading);
+/* Every build started and waited for (after the last row). */
+int my_index_finish(struct my *my, int max);
+/* The builds ended (killed if running) and forgotten. */
+void my_index_clear(struct my *my);
 
 /* my_swap.c */
 int my_swap(struct my *my);

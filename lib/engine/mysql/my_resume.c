@@ -169,6 +169,7 @@ start_over(struct my *my, const char *why)
 	int r;
 
 	siphon_log(my->ctx, SIPHON_LOG_WARN, "%s: starting the copy over from the new snapshot", why);
+	my_index_clear(my);
 	my_drop_staging(my);
 	for (int i = 0; i < my->ndone; i++)
 		free(my->done[i]);

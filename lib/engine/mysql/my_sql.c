@@ -258,24 +258,16 @@ siphon_my_unescape(struct siphon_strbuf *out, const char *f, size_t len)
 
 /* ---- a small tokenizer: words, quoted things, punctuation ---- */
 
-enum tok_kind { TOK_END, TOK_WORD, TOK_QUOTED, TOK_PUNCT };
-
-struct tok {
-	enum tok_kind kind;
-	size_t start, end;
-};
-
 static int
 is_word_char(unsigned char c)
 {
 	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
 }
 
-/* The token at or after *pos (skipping blanks and comments). */
-static struct tok
-next_tok(const char *s, size_t *pos)
+struct siphon_my_tok
+siphon_my_next_tok(const char *s, size_t *pos)
 {
-	struct tok t = {TOK_END, 0, 0};
+	struct siphon_my_tok t = {SIPHON_MY_TOK_END, 0, 0};
 	size_t i = *pos;
 
 	for (;;) {
@@ -303,7 +295,7 @@ next_tok(const char *s, size_t *pos)
 	} else if (s[i] == '`' || s[i] == '\'' || s[i] == '"') {
 		char q = s[i++];
 
-		t.kind = TOK_QUOTED;
+		t.kind = SIPHON_MY_TOK_QUOTED;
 		while (s[i] != '\0') {
 			if (s[i] == '\\' && q != '`' && s[i + 1] != '\0') {
 				i += 2;
@@ -321,36 +313,36 @@ next_tok(const char *s, size_t *pos)
 		}
 		t.end = i;
 	} else if (is_word_char((unsigned char)s[i])) {
-		t.kind = TOK_WORD;
+		t.kind = SIPHON_MY_TOK_WORD;
 		while (s[i] != '\0' && is_word_char((unsigned char)s[i]))
 			i++;
 		t.end = i;
 	} else {
-		t.kind = TOK_PUNCT;
+		t.kind = SIPHON_MY_TOK_PUNCT;
 		t.end = i + 1;
 	}
 	*pos = t.end;
 	return t;
 }
 
-static int
-tok_is(const char *s, struct tok t, const char *word)
+int
+siphon_my_tok_is(const char *s, struct siphon_my_tok t, const char *word)
 {
 	size_t n = strlen(word);
 
-	return t.kind == TOK_WORD && t.end - t.start == n &&
+	return t.kind == SIPHON_MY_TOK_WORD && t.end - t.start == n &&
 	       strncasecmp(s + t.start, word, n) == 0;
 }
 
 static int
-is_object_word(const char *s, struct tok t)
+is_object_word(const char *s, struct siphon_my_tok t)
 {
 	static const char *const words[] = {"VIEW", "TRIGGER", "PROCEDURE", "FUNCTION",
 	                                    "EVENT", "AGGREGATE", "PACKAGE", NULL};
 	int i;
 
 	for (i = 0; words[i] != NULL; i++)
-		if (tok_is(s, t, words[i]))
+		if (siphon_my_tok_is(s, t, words[i]))
 			return 1;
 	return 0;
 }
@@ -359,40 +351,40 @@ int
 siphon_my_rewrite_definer(struct siphon_strbuf *out, const char *s, int *changed)
 {
 	size_t pos = 0, from = 0, to = 0;
-	struct tok t;
+	struct siphon_my_tok t;
 
 	*changed = 0;
-	for (t = next_tok(s, &pos); t.kind != TOK_END && !is_object_word(s, t); t = next_tok(s, &pos)) {
-		struct tok eq, u;
+	for (t = siphon_my_next_tok(s, &pos); t.kind != SIPHON_MY_TOK_END && !is_object_word(s, t); t = siphon_my_next_tok(s, &pos)) {
+		struct siphon_my_tok eq, u;
 
-		if (!tok_is(s, t, "DEFINER"))
+		if (!siphon_my_tok_is(s, t, "DEFINER"))
 			continue;
-		eq = next_tok(s, &pos);
-		if (eq.kind != TOK_PUNCT || s[eq.start] != '=')
+		eq = siphon_my_next_tok(s, &pos);
+		if (eq.kind != SIPHON_MY_TOK_PUNCT || s[eq.start] != '=')
 			break;
-		u = next_tok(s, &pos);
-		if (u.kind == TOK_END)
+		u = siphon_my_next_tok(s, &pos);
+		if (u.kind == SIPHON_MY_TOK_END)
 			break;
 		from = t.start;
 		to = u.end;
-		if (u.kind == TOK_WORD && tok_is(s, u, "CURRENT_USER")) {
+		if (u.kind == SIPHON_MY_TOK_WORD && siphon_my_tok_is(s, u, "CURRENT_USER")) {
 			size_t p2 = pos;
-			struct tok a = next_tok(s, &p2), b;
+			struct siphon_my_tok a = siphon_my_next_tok(s, &p2), b;
 
-			if (a.kind == TOK_PUNCT && s[a.start] == '(') {
-				b = next_tok(s, &p2);
-				if (b.kind == TOK_PUNCT && s[b.start] == ')')
+			if (a.kind == SIPHON_MY_TOK_PUNCT && s[a.start] == '(') {
+				b = siphon_my_next_tok(s, &p2);
+				if (b.kind == SIPHON_MY_TOK_PUNCT && s[b.start] == ')')
 					to = b.end;
 			}
 		} else {
 			/* user@host: "@" and the host follow without blanks. */
 			size_t p2 = pos;
-			struct tok at = next_tok(s, &p2);
+			struct siphon_my_tok at = siphon_my_next_tok(s, &p2);
 
-			if (at.kind == TOK_PUNCT && s[at.start] == '@' && at.start == u.end) {
-				struct tok h = next_tok(s, &p2);
+			if (at.kind == SIPHON_MY_TOK_PUNCT && s[at.start] == '@' && at.start == u.end) {
+				struct siphon_my_tok h = siphon_my_next_tok(s, &p2);
 
-				if (h.kind == TOK_QUOTED || h.kind == TOK_WORD)
+				if (h.kind == SIPHON_MY_TOK_QUOTED || h.kind == SIPHON_MY_TOK_WORD)
 					to = h.end;
 				else
 					to = at.end;
@@ -415,31 +407,31 @@ siphon_my_event_disable(struct siphon_strbuf *out, const char *s)
 {
 	size_t pos = 0, from = 0, to = 0, do_at = 0;
 	int found = 0, seen_event = 0;
-	struct tok t;
+	struct siphon_my_tok t;
 
-	for (t = next_tok(s, &pos); t.kind != TOK_END; t = next_tok(s, &pos)) {
-		if (tok_is(s, t, "EVENT"))
+	for (t = siphon_my_next_tok(s, &pos); t.kind != SIPHON_MY_TOK_END; t = siphon_my_next_tok(s, &pos)) {
+		if (siphon_my_tok_is(s, t, "EVENT"))
 			seen_event = 1;
 		if (!seen_event)
 			continue;
-		if (tok_is(s, t, "DO")) {
+		if (siphon_my_tok_is(s, t, "DO")) {
 			do_at = t.start;
 			break;
 		}
-		if (tok_is(s, t, "ENABLE") || tok_is(s, t, "DISABLE")) {
+		if (siphon_my_tok_is(s, t, "ENABLE") || siphon_my_tok_is(s, t, "DISABLE")) {
 			size_t p2 = pos;
-			struct tok on = next_tok(s, &p2);
+			struct siphon_my_tok on = siphon_my_next_tok(s, &p2);
 
 			from = t.start;
 			to = t.end;
 			/* Every "ON SLAVE" that follows goes too: the result must be final. */
-			while (tok_is(s, on, "ON")) {
-				struct tok who = next_tok(s, &p2);
+			while (siphon_my_tok_is(s, on, "ON")) {
+				struct siphon_my_tok who = siphon_my_next_tok(s, &p2);
 
-				if (!tok_is(s, who, "SLAVE") && !tok_is(s, who, "REPLICA"))
+				if (!siphon_my_tok_is(s, who, "SLAVE") && !siphon_my_tok_is(s, who, "REPLICA"))
 					break;
 				to = who.end;
-				on = next_tok(s, &p2);
+				on = siphon_my_next_tok(s, &p2);
 			}
 			found = 1;
 		}
@@ -466,15 +458,15 @@ siphon_my_replace_words(struct siphon_strbuf *out, const char *s,
                         const char *const *map, int *changed)
 {
 	size_t pos = 0, done = 0;
-	struct tok t;
+	struct siphon_my_tok t;
 	int i;
 
 	*changed = 0;
-	for (t = next_tok(s, &pos); t.kind != TOK_END; t = next_tok(s, &pos)) {
-		if (t.kind != TOK_WORD)
+	for (t = siphon_my_next_tok(s, &pos); t.kind != SIPHON_MY_TOK_END; t = siphon_my_next_tok(s, &pos)) {
+		if (t.kind != SIPHON_MY_TOK_WORD)
 			continue;
 		for (i = 0; map[i] != NULL; i += 2) {
-			if (!tok_is(s, t, map[i]))
+			if (!siphon_my_tok_is(s, t, map[i]))
 				continue;
 			if (siphon_strbuf_append(out, s + done, t.start - done) != 0 ||
 			    siphon_strbuf_puts(out, map[i + 1]) != 0)
@@ -527,16 +519,16 @@ siphon_my_requalify(struct siphon_strbuf *out, const char *s, const char *from_d
 {
 	struct siphon_strbuf from = {0};
 	size_t pos = 0, done = 0, n;
-	struct tok t;
+	struct siphon_my_tok t;
 	int r = -1;
 
 	*changed = 0;
 	if (siphon_my_ident(&from, from_db) != 0)
 		goto out;
 	n = from.len;
-	for (t = next_tok(s, &pos); t.kind != TOK_END; t = next_tok(s, &pos)) {
+	for (t = siphon_my_next_tok(s, &pos); t.kind != SIPHON_MY_TOK_END; t = siphon_my_next_tok(s, &pos)) {
 		/* Only `from_db` right before a '.': a qualifier, not a name or a string. */
-		if (t.kind != TOK_QUOTED || t.end - t.start != n || s[t.end] != '.' ||
+		if (t.kind != SIPHON_MY_TOK_QUOTED || t.end - t.start != n || s[t.end] != '.' ||
 		    memcmp(s + t.start, from.buf, n) != 0)
 			continue;
 		if (siphon_strbuf_append(out, s + done, t.start - done) != 0 ||
@@ -555,23 +547,23 @@ int
 siphon_my_table_shape(struct siphon_strbuf *out, const char *s, int *cut)
 {
 	size_t pos = 0, done = 0;
-	struct tok t;
+	struct siphon_my_tok t;
 	int depth = 0;
 
 	*cut = 0;
-	for (t = next_tok(s, &pos); t.kind != TOK_END; t = next_tok(s, &pos)) {
+	for (t = siphon_my_next_tok(s, &pos); t.kind != SIPHON_MY_TOK_END; t = siphon_my_next_tok(s, &pos)) {
 		size_t p2 = pos;
-		struct tok eq, n;
+		struct siphon_my_tok eq, n;
 
-		if (t.kind == TOK_PUNCT && (s[t.start] == '(' || s[t.start] == ')'))
+		if (t.kind == SIPHON_MY_TOK_PUNCT && (s[t.start] == '(' || s[t.start] == ')'))
 			depth += s[t.start] == '(' ? 1 : -1;
-		if (*cut || depth != 0 || !tok_is(s, t, "AUTO_INCREMENT"))
+		if (*cut || depth != 0 || !siphon_my_tok_is(s, t, "AUTO_INCREMENT"))
 			continue;
-		eq = next_tok(s, &p2);
-		if (eq.kind != TOK_PUNCT || s[eq.start] != '=')
+		eq = siphon_my_next_tok(s, &p2);
+		if (eq.kind != SIPHON_MY_TOK_PUNCT || s[eq.start] != '=')
 			continue;
-		n = next_tok(s, &p2);
-		if (n.kind != TOK_WORD || strspn(s + n.start, "0123456789") != n.end - n.start)
+		n = siphon_my_next_tok(s, &p2);
+		if (n.kind != SIPHON_MY_TOK_WORD || strspn(s + n.start, "0123456789") != n.end - n.start)
 			continue;
 		if (siphon_strbuf_append(out, s + done, t.start - done) != 0)
 			return -1;

@@ -125,4 +125,24 @@ int siphon_my_requalify(struct siphon_strbuf *out, const char *stmt, const char 
  */
 int siphon_my_table_shape(struct siphon_strbuf *out, const char *create, int *cut);
 
+/*
+ * The lexer of the rewrites above, for the other readers of server text
+ * (my_keys.c): a word ([A-Za-z0-9_$] and bytes >= 0x80), a quoted name or
+ * string (`...`, '...', "...", doubled quotes and backslash escapes kept
+ * inside), or one punctuation byte.  Blanks and comments are skipped,
+ * except executable comments (slash-star-bang, slash-star-M-bang): the
+ * server runs those, so their bytes are tokens.
+ */
+enum siphon_my_tok_kind { SIPHON_MY_TOK_END, SIPHON_MY_TOK_WORD, SIPHON_MY_TOK_QUOTED, SIPHON_MY_TOK_PUNCT };
+
+struct siphon_my_tok {
+	enum siphon_my_tok_kind kind;
+	size_t start, end;             /* [start, end) of the text */
+};
+
+/* The token at or after *pos, which moves past it; SIPHON_MY_TOK_END at the text's end. */
+struct siphon_my_tok siphon_my_next_tok(const char *s, size_t *pos);
+/* Is t the word (without regard to case)? */
+int siphon_my_tok_is(const char *s, struct siphon_my_tok t, const char *word);
+
 #endif
