@@ -78,7 +78,8 @@ test_loop_proc_full_pipes(void **state)
 	struct siphon_ctx *ctx;
 	struct siphon_loop loop;
 	struct siphon_proc *p;
-	char *argv[] = {"cat", NULL};
+	/* cat starts late: the pipe is full at least once, whatever the scheduler does. */
+	char *argv[] = {"sh", "-c", "sleep 0.3; exec cat", NULL};
 	size_t total = 6u << 20, off = 0;
 	unsigned char *data;
 	double t0;
