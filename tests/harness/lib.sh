@@ -596,7 +596,12 @@ it_fail() {
 	fi
 	exit 1
 }
-it_note() { printf '# %s\n' "$*" >&2; }
+# Notes carry the seconds since the test sourced this file: the log shows where its time went.
+_h_begin_us=${EPOCHREALTIME//[!0-9]/}
+it_note() {
+	local d=$(((${EPOCHREALTIME//[!0-9]/} - _h_begin_us) / 100000))
+	printf '# %d.%ds %s\n' $((d / 10)) $((d % 10)) "$*" >&2
+}
 it_skip() { printf 'SKIP: %s\n' "$*" >&2; exit 77; }
 
 # Start of a test: checks SIPHON_BIN (unless --no-siphon), drops every workstation database,
