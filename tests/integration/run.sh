@@ -60,10 +60,13 @@ else
 fi
 
 
-# The order a queue hands tests out: the longest first (seconds under ASan on the 2-core machine),
-# so that no long test starts last; the rest by name.
-long_first="t_resume_cut t_resume_runs t_resume_my t_proxy_jump t_pg_rollback t_pull_basic t_my_attack_inject t_pooler t_heartbeat_live t_pull_replace
-t_resume_sqlite t_ssh_config t_my_rollback t_my_consistency t_my_lock_modes t_pg_attack t_deadman_my t_deadman_pg"
+# The order a queue hands tests out: the longest first (seconds under ASan on the 2-core machine,
+# two workers: the closing summary of a run gives them), so that no long test starts last; the
+# rest by name.
+long_first="t_my_rollback_objs t_my_rollback_disk t_resume_cut t_resume_my t_proxy_jump t_resume_runs
+t_doctor t_my_attack_inject t_my_rollback t_pg_rollback t_pull_basic t_my_pull_basic t_heartbeat_live
+t_fail_interrupt t_my_types t_my_lock_modes t_fail_cut t_ssh_config t_pooler t_deadman_pg
+t_deadman_server t_pg_attack t_proxy_command t_resume_sqlite t_deadman_my t_fail_auth t_snaponly_pg"
 
 # run_tests LOGDIR RESULTS TEST...: runs each test against the harness this shell started, printing
 # one line each; appends "pass|fail|skip NAME SECONDS" to RESULTS.
