@@ -139,8 +139,8 @@ layering:
 # as soon as a test wants it, so they neither slow the tests down nor make them flaky; what is left
 # of them when the tests end runs at full speed, so the whole is never longer than one after the
 # other. Their output is kept in CHECK_BUILDS_LOG and printed after the tests'. Then what runs the
-# binaries, alone (some of it measures time): layering, unit tests (plain and ASan), shell tests,
-# fuzz checks.
+# binaries, alone (some of it measures time): layering, unit tests (plain and ASan in one queue:
+# no job slot idles while the last plain test ends), shell tests, fuzz checks.
 CHECK_BUILDS_LOG = build-asan/check-builds.log
 check: deps
 	$(MAKE) -j$(CHECK_J) B=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
@@ -154,8 +154,7 @@ check: deps
 	[ "$$builds" = 0 ] || echo "make check: check-builds failed (exit $$builds): see its output above"; \
 	[ "$$it" = 0 ] && [ "$$builds" = 0 ]
 	$(MAKE) layering
-	$(MAKE) -j$(CHECK_J) -Otarget unit
-	$(MAKE) -j$(CHECK_J) -Otarget asan
+	$(MAKE) -j$(CHECK_J) -Otarget unit asan
 	$(MAKE) shell-test
 	$(MAKE) -j$(CHECK_J) -Otarget fuzz-check
 
