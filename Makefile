@@ -132,17 +132,39 @@ layering:
 		! grep -rn "#include \"engine/$$n/" lib cmd --include='*.[ch]' | grep -v "^lib/engine/$$n/" || \
 		{ echo "only lib/engine/$$n/ may include its headers"; exit 1; }; done
 
+# `make check`: the ASan build of siphon first, then the integration tests (most of the time) and,
+# beside them at the lowest priority (nice 19), every other build (check-builds: the plain build,
+# the unit test binaries plain and ASan, the fuzz harnesses). The integration tests leave CPU time
+# idle (they wait on servers, timeouts, sleeps, a slow link): the builds take only that and yield it
+# as soon as a test wants it, so they neither slow the tests down nor make them flaky; what is left
+# of them when the tests end runs at full speed, so the whole is never longer than one after the
+# other. Their output is kept in CHECK_BUILDS_LOG and printed after the tests'. Then what runs the
+# binaries, alone (some of it measures time): layering, unit tests (plain and ASan in one queue:
+# no job slot idles while the last plain test ends), shell tests, fuzz checks.
+CHECK_BUILDS_LOG = build-asan/check-builds.log
 check: deps
-	$(MAKE) -j$(CHECK_J) all
+	$(MAKE) -j$(CHECK_J) B=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
+	@echo "make check: the integration tests, and beside them (nice 19) the other builds: their output comes after the tests'"
+	@rm -f $(CHECK_BUILDS_LOG).rc; \
+	( nice -n 19 $(MAKE) check-builds >$(CHECK_BUILDS_LOG) 2>&1; echo $$? >$(CHECK_BUILDS_LOG).rc ) & \
+	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh -j $(IT_JOBS); \
+	it=$$?; wait; \
+	echo "== make check-builds (beside the integration tests):"; cat $(CHECK_BUILDS_LOG); \
+	builds=$$(cat $(CHECK_BUILDS_LOG).rc 2>/dev/null || echo 1); \
+	[ "$$builds" = 0 ] || echo "make check: check-builds failed (exit $$builds): see its output above"; \
+	[ "$$it" = 0 ] && [ "$$builds" = 0 ]
 	$(MAKE) layering
-	$(MAKE) -j$(CHECK_J) $(UNIT_BIN)
-	$(MAKE) -j$(CHECK_J) -Otarget unit
+	$(MAKE) -j$(CHECK_J) -Otarget unit asan
 	$(MAKE) shell-test
-	$(MAKE) -j$(CHECK_J) fuzz-build
 	$(MAKE) -j$(CHECK_J) -Otarget fuzz-check
+
+# The builds that `make check` runs beside the integration tests.
+.PHONY: check-builds
+check-builds:
+	$(MAKE) -j$(CHECK_J) all
+	$(MAKE) -j$(CHECK_J) $(UNIT_BIN)
+	$(MAKE) -j$(CHECK_J) fuzz-build
 	$(MAKE) -j$(CHECK_J) asan-build
-	$(MAKE) -j$(CHECK_J) -Otarget asan
-	SIPHON_BIN=$(abspath build-asan/siphon) ASAN_OPTIONS=detect_leaks=1 tests/integration/run.sh -j $(IT_JOBS)
 
 # deps first, then a sub-make: it reads pkg-config after the packages are installed.
 demo: deps

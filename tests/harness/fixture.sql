@@ -2,6 +2,7 @@
 -- connected to database postgres:  psql -X -v ON_ERROR_STOP=1 -q -d postgres -f fixture.sql
 --
 --   app      hostile names and hard data (below); ~60 MB; two tables of 200k rows for -j.
+--   app_lite the same with 5k rows in those two tables (~5 MB): for tests not about volume.
 --   "hostile db'; $(touch /tmp/siphon-pwned-db) `x`"   a small database with a hostile name.
 --   small    two small tables: quick pulls for tests about connections and host keys.
 --   rlsdb    role "limited" may read every table, but one has row-level security: a copy made
@@ -297,6 +298,22 @@ CREATE TABLE public.identity_always (id int GENERATED ALWAYS AS IDENTITY (START 
 INSERT INTO public.identity_always (v) SELECT 'v' || i FROM generate_series(1, 10) i;
 
 ANALYZE;
+
+-- app_lite: app with 5,000 of the 200,000 rows of each of its two big tables (~5 MB instead of
+-- ~60): every hostile name and hard value of app, for the tests of what happens around a pull
+-- (rollback and reset, jump hosts, poolers, replacing a database), whose time app's volume only
+-- lengthened. The database-level settings are not part of a template: set again.
+\connect postgres
+SET client_min_messages = warning;
+CREATE DATABASE app_lite TEMPLATE app;
+ALTER DATABASE app_lite SET search_path = public, "Sales Data";
+ALTER DATABASE app_lite SET app.setting = 'it''s "x"';
+ALTER DATABASE app_lite SET statement_timeout = '1h';
+\connect app_lite
+SET client_min_messages = warning;
+DELETE FROM public."Order Items" WHERE id > 5000;
+DELETE FROM "Sales Data".events WHERE id > 5000;
+VACUUM ANALYZE public."Order Items", "Sales Data".events;
 
 -- A database with a hostile name -------------------------------------------------------------
 \connect postgres

@@ -19,6 +19,9 @@
 #   ws_psql ARGS    the same on the "workstation" cluster.
 #   ssh_remote CMD  run CMD on the "server" over the real sshd as siphon_remote (OpenSSH client).
 #   srv_ensure_big  create (once) the ~100 MB database "big" on the server (for cut/stall/^C tests).
+#   slow_link_start RATE   a slow link to the sshd (throttle.py: what the server sends goes at RATE
+#                   bytes a second): SLOW_PORT, SLOW_KNOWN_HOSTS. For tests that must catch a pull
+#                   in flight: a little data over a slow link instead of much data (CPU) on a fast one.
 #   sshd_nopg_start start (once) a second sshd in a mount namespace where /usr/lib/postgresql is an
 #                   empty tmpfs: "pg_dump missing on the server"; sets SIPHON_IT_NOPG_PORT and
 #                   SIPHON_IT_NOPG_KNOWN_HOSTS.
@@ -476,6 +479,25 @@ ws_small_cluster() { # MB
 	WS_SMALL_PORT=$port
 }
 
+# A relay to the harness's sshd that carries what the server sends at RATE bytes a second (the
+# client's bytes at once), and cuts the client's connection as soon as the server's side dies:
+# SLOW_PORT (on 127.0.0.1), SLOW_KNOWN_HOSTS (the sshd's key for that port). Stopped at exit.
+slow_link_start() { # RATE
+	local d=$H/slow-link.$BASHPID w= p= i
+	mkdir -p "$d" || return 1
+	python3 "$SIPHON_IT_LIB_DIR/throttle.py" "$SIPHON_IT_SSH_PORT" "$1" >"$d/out" 2>>"$H/logs/throttle.log" &
+	harness_on_exit "kill $! 2>/dev/null"
+	for i in $(seq 1 100); do
+		read -r w p <"$d/out" 2>/dev/null
+		[ "$w" = ready ] && break
+		sleep 0.05
+	done
+	[ "$w" = ready ] || { _h_log "throttle.py did not start, see $H/logs/throttle.log"; return 1; }
+	SLOW_PORT=$p
+	SLOW_KNOWN_HOSTS=$d/known_hosts
+	echo "[127.0.0.1]:$p $(cut -d' ' -f1-2 "$H/sshd/ssh_host_ed25519_key.pub")" >"$SLOW_KNOWN_HOSTS"
+}
+
 # A database "big" of about 100 MB of barely compressible rows, created on first use (~5 s).
 srv_ensure_big() {
 	if [ "$(srv_psql -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'big'")" = 1 ]; then
@@ -596,7 +618,12 @@ it_fail() {
 	fi
 	exit 1
 }
-it_note() { printf '# %s\n' "$*" >&2; }
+# Notes carry the seconds since the test sourced this file: the log shows where its time went.
+_h_begin_us=${EPOCHREALTIME//[!0-9]/}
+it_note() {
+	local d=$(((${EPOCHREALTIME//[!0-9]/} - _h_begin_us) / 100000))
+	printf '# %d.%ds %s\n' $((d / 10)) $((d % 10)) "$*" >&2
+}
 it_skip() { printf 'SKIP: %s\n' "$*" >&2; exit 77; }
 
 # Start of a test: checks SIPHON_BIN (unless --no-siphon), drops every workstation database,

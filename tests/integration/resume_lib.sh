@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Helpers of the tests of a pull that resumes after a lost connection (t_resume_cut.sh,
-# t_resume_my.sh), sourced after tests/harness/lib.sh and harness_start. Not a test itself (run.sh
+# t_resume_my.sh) or in a later run (t_resume_runs.sh: the slow link and json_stat), sourced after
+# tests/harness/lib.sh and harness_start. Not a test itself (run.sh
 # runs t_*.sh only).
-# The pull runs with --progress=json --progress-fd 3 3>"$H/run/json".
+# The pull runs with --progress=json --progress-fd 3 3>"$H/run/json", over the slow link below.
 #
 #   cut_connection          kill -9 the sshd processes serving the pull's connection
 #   json_stat FIELD         the JSON summary's stats field
@@ -12,6 +13,14 @@
 #                           my): exit 0, the copy equal to its source, one reconnect line per
 #                           reconnect, the JSON summary and the summary line say so, the JSON
 #                           stream keeps its promises, nothing left on either side
+
+# The pulls go over a slow link (slow_link_start RESUME_LINK_RATE, bytes a second): a pull takes
+# seconds, long enough to cut it between two tables, with little data to move and nothing to
+# compress hard (big tables compressed with gzip -9 did it at the cost of the CPU the other tests
+# share). A test that needs the server caught mid-stream at the cut gives its tables more bytes than
+# a channel's window (siphon's 8 MiB over its channels): the server's COPY or SELECT then waits on
+# the link instead of finishing into the window at once.
+RESUME_LINK_RATE=${RESUME_LINK_RATE:-6000000}
 
 _resume_progress_check=$(cd "$(dirname "${BASH_SOURCE[0]}")/../harness" && pwd)/progress_check.py
 

@@ -14,7 +14,9 @@
 # A test exits 0 to pass, 77 to skip, anything else to fail.
 #
 # Environment: SIPHON_IT_TEST_TIMEOUT (s, per test, default 300), SIPHON_IT_PULL_TIMEOUT (s, per
-# siphon run, default 120), SIPHON_IT_KEEP_LOGS=1 (keep logs even when all pass).
+# siphon run, default 120), SIPHON_IT_KEEP_LOGS=1 (keep logs even when all pass),
+# SIPHON_IT_SUMMARY=N (the closing summary lists the N longest tests, default 20, and how long each
+# worker's harness took to start). In the logs, each test's notes carry the seconds since it began.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -58,13 +60,16 @@ else
 fi
 
 
-# The order a queue hands tests out: the longest first (seconds under ASan on the 2-core machine),
-# so that no long test starts last; the rest by name.
-long_first="t_resume_cut t_resume_runs t_resume_my t_proxy_jump t_pg_rollback t_pull_basic t_my_attack_inject t_pooler t_heartbeat_live t_pull_replace
-t_resume_sqlite t_ssh_config t_my_rollback t_my_consistency t_my_lock_modes t_pg_attack t_deadman_my t_deadman_pg"
+# The order a queue hands tests out: the longest first (seconds under ASan on the 2-core machine,
+# two workers: the closing summary of a run gives them), so that no long test starts last; the
+# rest by name.
+long_first="t_my_rollback_objs t_my_rollback_disk t_resume_cut t_resume_my t_proxy_jump t_resume_runs
+t_doctor t_my_attack_inject t_my_rollback t_pg_rollback t_pull_basic t_my_pull_basic t_heartbeat_live
+t_fail_interrupt t_my_types t_my_lock_modes t_fail_cut t_ssh_config t_pooler t_deadman_pg
+t_deadman_server t_pg_attack t_proxy_command t_resume_sqlite t_deadman_my t_fail_auth t_snaponly_pg"
 
 # run_tests LOGDIR RESULTS TEST...: runs each test against the harness this shell started, printing
-# one line each; appends "pass|fail|skip NAME" to RESULTS.
+# one line each; appends "pass|fail|skip NAME SECONDS" to RESULTS.
 run_tests() {
 	local logdir=$1 results=$2 t name s rc d
 	shift 2
@@ -76,15 +81,15 @@ run_tests() {
 		d=$(_h_secs "$s" "$(date +%s.%N)")
 		case $rc in
 		0)
-			echo "pass $name" >>"$results"
+			echo "pass $name $d" >>"$results"
 			printf 'PASS  %-32s %6ss\n' "$name" "$d"
 			;;
 		77)
-			echo "skip $name" >>"$results"
+			echo "skip $name $d" >>"$results"
 			printf 'SKIP  %-32s %6ss  %s\n' "$name" "$d" "$(grep -m1 '^SKIP:' "$logdir/$name.log" | cut -c7-)"
 			;;
 		*)
-			echo "fail $name" >>"$results"
+			echo "fail $name $d" >>"$results"
 			[ "$rc" = 124 ] && echo "TIMEOUT after ${SIPHON_IT_TEST_TIMEOUT:-300}s" >>"$logdir/$name.log"
 			# One write per failure, so that two workers' reports do not interleave.
 			{
@@ -115,16 +120,19 @@ if [ -n "$worker" ]; then
 	set -- $worker
 	wid=$1 queue=$2 logdir=$3
 	export SIPHON_IT_LOGDIR=$logdir
+	ws=$(date +%s.%N)
 	if ! harness_start; then
 		echo "run.sh: worker $wid: the harness did not start; logs in $logdir" >&2
-		echo "fail harness-$wid" >>"$logdir/results"
+		echo "fail harness-$wid 0" >>"$logdir/results"
 		exit 1
 	fi
 	export SIPHON_IT_H
+	wu=$(date +%s.%N)
 	while t=$(queue_pop "$queue"); do
 		run_tests "$logdir" "$logdir/results" "$t"
 	done
 	grep -q '^fail' "$logdir/results" 2>/dev/null && harness_stop 1 || harness_stop 0
+	echo "worker $wid: harness up in $(_h_secs "$ws" "$wu")s, then $(grep -c '' "$logdir/results") tests in $(_h_secs "$wu" "$(date +%s.%N)")s" >"$logdir/worker"
 	trap - EXIT
 	exit 0
 fi
@@ -161,6 +169,14 @@ else
 	fi
 	export SIPHON_IT_H
 	run_tests "$logdir" "$results" "${tests[@]}"
+fi
+
+# Where the time went: the longest tests, and each worker's share (helps to order long_first).
+if [ "${#tests[@]}" -gt 1 ]; then
+	echo "longest tests (seconds):"
+	sort -k3,3 -rn "$results" | head -n "${SIPHON_IT_SUMMARY:-20}" |
+		awk '{ printf "  %7.1f  %s%s\n", $3, $2, ($1 == "pass" ? "" : "  (" $1 ")") }'
+	cat "$logdir"/w*/worker 2>/dev/null
 fi
 
 pass=$(grep -c '^pass' "$results")

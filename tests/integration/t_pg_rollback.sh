@@ -1,8 +1,8 @@
 #!/bin/bash
 # needs-real-siphon
 # keep_previous, `siphon rollback` and `siphon reset` for PostgreSQL. Two pulls into one local
-# database (app, then small): the first copy is kept as siphon_prev_app_copy, the last pull's
-# untouched copy as siphon_pristine_app_copy. rollback puts app back (compared with the source),
+# database (app_lite, then small): the first copy is kept as siphon_prev_app_copy, the last pull's
+# untouched copy as siphon_pristine_app_copy. rollback puts app_lite back (compared with the source),
 # a second rollback returns to small; reset after wrecking the copy gives small again; both are
 # refused while a client holds the database (exit 9, unchanged) and work with --force; nothing
 # kept: one line, exit 7; keep_previous=no and keep_pristine=no keep nothing; the stale sweep of
@@ -14,7 +14,7 @@ it_begin
 local_run() { # rollback|reset [ARGS...]
 	local what=$1
 	shift
-	siphon_run "$what" "$(remote_spec app)" --into app_copy "$@"
+	siphon_run "$what" "$(remote_spec app_lite)" --into app_copy "$@"
 }
 # Only this test's copies: other tests of the same harness leave theirs.
 kept() { ws_kept_dbs | grep -E '^siphon_(prev|pristine)_(app_copy|other)$' | tr '\n' ' '; }
@@ -24,33 +24,33 @@ local_run rollback
 assert_rc 7 "rollback with nothing kept"
 assert_error_line
 assert_stderr_contains "no local server keeps a previous copy"
-siphon_run rollback "$(remote_spec app)" --into app_copy --engine postgres
+siphon_run rollback "$(remote_spec app_lite)" --into app_copy --engine postgres
 assert_rc 7 "rollback with nothing kept, the engine named"
 assert_error_line
 assert_stderr_contains "no previous copy of \"app_copy\" to roll back to (database siphon_prev_app_copy)"
 
-siphon_pull app --into app_copy -j 2
+siphon_pull app_lite --into app_copy -j 2
 assert_rc 0 "first pull"
-assert_same app app_copy
+assert_same app_lite app_copy
 [ "$(kept)" = "siphon_pristine_app_copy " ] || it_fail "kept after the first pull: $(kept)"
 
 siphon_pull small --into app_copy -j 2
 assert_rc 0 "second pull, over the first"
 assert_same small app_copy
 [ "$(kept)" = "siphon_prev_app_copy siphon_pristine_app_copy " ] || it_fail "kept after the second pull: $(kept)"
-assert_same app siphon_prev_app_copy
+assert_same app_lite siphon_prev_app_copy
 assert_same small siphon_pristine_app_copy
 assert_left_clean pg
 
 local_run rollback
 assert_rc 0 "rollback"
-assert_same app app_copy
+assert_same app_lite app_copy
 assert_same small siphon_prev_app_copy
 grep -q "roll back again to return to it" "$H/run/err" || it_fail "rollback does not say that a second one returns"
 local_run rollback
 assert_rc 0 "second rollback"
 assert_same small app_copy
-assert_same app siphon_prev_app_copy
+assert_same app_lite siphon_prev_app_copy
 
 # Wreck the copy; reset brings back what the last pull brought.
 ws_psql -q -d app_copy >/dev/null <<'EOF2' || it_fail "could not wreck app_copy"
@@ -66,7 +66,7 @@ local_run reset
 assert_rc 0 "reset"
 it_note "reset took $(_h_secs "$t0" "$(date +%s.%N)")s"
 assert_same small app_copy
-assert_same app siphon_prev_app_copy
+assert_same app_lite siphon_prev_app_copy
 [ "$(kept)" = "siphon_prev_app_copy siphon_pristine_app_copy " ] || it_fail "kept after reset: $(kept)"
 assert_ws_dbs app_copy
 
@@ -89,7 +89,7 @@ for what in rollback reset; do
 done
 local_run rollback --force
 assert_rc 0 "rollback --force"
-assert_same app app_copy
+assert_same app_lite app_copy
 for _ in $(seq 1 50); do kill -0 "$busy" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$busy" 2>/dev/null && it_fail "the session survived rollback --force"
 local_run rollback
@@ -97,15 +97,15 @@ assert_rc 0 "rollback back to the last pull"
 assert_same small app_copy
 
 # Later pulls sweep stale temporaries, never the kept copies (app_copy's, nor another's).
-siphon_pull app --into other -j 2
+siphon_pull app_lite --into other -j 2
 assert_rc 0 "a pull into another database"
 [ "$(kept)" = "siphon_prev_app_copy siphon_pristine_app_copy siphon_pristine_other " ] ||
 	it_fail "kept after a pull into another database: $(kept)"
 
 # keep_previous = no, keep_pristine = no: the next pull keeps nothing (and drops what was kept).
-SIPHON_KEEP_PREVIOUS=no SIPHON_KEEP_PRISTINE=no siphon_pull app --into app_copy -j 2
+SIPHON_KEEP_PREVIOUS=no SIPHON_KEEP_PRISTINE=no siphon_pull app_lite --into app_copy -j 2
 assert_rc 0 "pull keeping nothing"
-assert_same app app_copy
+assert_same app_lite app_copy
 [ "$(kept)" = "siphon_pristine_other " ] || it_fail "kept with keep_previous=no: $(kept)"
 local_run rollback
 assert_rc 7 "rollback after a pull that kept nothing"
@@ -117,15 +117,15 @@ assert_stderr_contains "no local server keeps a pristine copy"
 
 # A target name too long for siphon_prev_ + name: cut, with a hash.
 long=copy_with_a_very_long_name_that_fills_most_of_the_63_bytes_x
-siphon_pull app --into "$long"
+siphon_pull app_lite --into "$long"
 assert_rc 0 "pull into a long name"
 siphon_pull small --into "$long"
 assert_rc 0 "second pull into a long name"
 ws_kept_dbs | grep -Eq '^siphon_prev_copy_with_a_very_long_name_that_fil[a-z_]*_[0-9a-f]{8}$' ||
 	it_fail "no hashed previous copy: $(kept)"
-siphon_run rollback "$(remote_spec app)" --into "$long"
+siphon_run rollback "$(remote_spec app_lite)" --into "$long"
 assert_rc 0 "rollback of a long name"
-assert_same app "$long"
+assert_same app_lite "$long"
 
 assert_no_pwned
 assert_left_clean pg

@@ -6,8 +6,9 @@
 # with exit 4 and the hop named in the one line; nothing is left on either side or open at the
 # bastions. The same routes from a real ~/.ssh/config in a temporary HOME (ProxyJump naming Hosts
 # of the file, each hop resolved there: its HostName, Port, User, key and known hosts; and a
-# ProxyCommand with %h %p): `siphon pull prod:app` with no SSH option, compared; doctor names the
-# jump hosts.
+# ProxyCommand with %h %p): `siphon pull prod:app_lite` with no SSH option, compared (app_lite:
+# these check how the route is read; app's volume went through both routes above); doctor names
+# the jump hosts.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/bastion.sh"
 bastion_test_begin
@@ -86,15 +87,15 @@ Host *
 	StrictHostKeyChecking yes
 EOF
 chmod 700 "$home/.ssh"; chmod 600 "$home/.ssh/config"
-HOME=$home siphon_run pull prod:app --into app_cfg1
+HOME=$home siphon_run pull prod:app_lite --into app_cfg1
 assert_rc 0 "pull through ProxyJump of ~/.ssh/config"
-assert_same app app_cfg1
-HOME=$home siphon_run pull prod2:app --into app_cfg2 -j 2
+assert_same app_lite app_cfg1
+HOME=$home siphon_run pull prod2:app_lite --into app_cfg2 -j 2
 assert_rc 0 "pull through two jump hosts of ~/.ssh/config"
-assert_same app app_cfg2
-HOME=$home siphon_run pull prodcmd:app --into app_cfg3
+assert_same app_lite app_cfg2
+HOME=$home siphon_run pull prodcmd:app_lite --into app_cfg3
 assert_rc 0 "pull through ProxyCommand of ~/.ssh/config"
-assert_same app app_cfg3
+assert_same app_lite app_cfg3
 HOME=$home siphon_run doctor prod2:app --into app_cfg2
 assert_rc 0 "doctor through two jump hosts"
 grep -q "^  ok    reach .* via jump host 127\.0\.0\.1 port $BASTION2_PORT and $esc port $BASTION_PORT" "$H/run/out" ||

@@ -16,16 +16,20 @@
 harness_start || exit 1
 . "$(dirname "$0")/resume_lib.sh"
 it_begin
+slow_link_start "$RESUME_LINK_RATE" || it_fail "could not start the slow link"
 
-# Eight tables of ~12 MB each, with indexes, a foreign key and a sequence.
+# Eight tables of 30,000 rows (~4.2 MB each as COPY text, more than a channel's window at -j 2:
+# resume_lib.sh), with indexes, a foreign key and a sequence.
 srv_psql -q -d postgres -c 'CREATE DATABASE resume_src' >/dev/null || it_fail "create resume_src"
-srv_psql -q -d resume_src >/dev/null <<-'EOF' || it_fail "fill resume_src"
+srv_psql -q -d resume_src -v rows=30000 >/dev/null <<-'EOF' || it_fail "fill resume_src"
+	SELECT set_config('resume.rows', :'rows', false);
 	CREATE TABLE parent (id int PRIMARY KEY, name text);
 	INSERT INTO parent SELECT i, 'p' || i FROM generate_series(1, 100) i;
 	DO $$BEGIN FOR k IN 1..8 LOOP
 		EXECUTE format('CREATE TABLE t%s (id bigserial PRIMARY KEY, p int REFERENCES parent, a text, b bytea)', k);
 		EXECUTE format('INSERT INTO t%s (p, a, b) SELECT 1 + i %% 100, md5(i::text) || md5((i * %s)::text),
-		                decode(md5((i * 13)::text) || md5((i * 17)::text), ''hex'') FROM generate_series(1, 110000) i', k, k);
+		                decode(md5((i * 13)::text) || md5((i * 17)::text), ''hex'') FROM generate_series(1, %s) i',
+		               k, k, current_setting('resume.rows'));
 		EXECUTE format('CREATE INDEX t%s_a ON t%s (a)', k, k);
 	END LOOP; END$$;
 EOF
@@ -73,9 +77,10 @@ pull_bg() { # INTO [ARGS...]
 	shift
 	TMPDB=
 	CUT_BACKENDS=
-	# gzip -9 on the server: a stream slow enough for the test to cut it between two tables.
-	siphon_bg pull "$(remote_spec resume_src)" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-		--into "$into" -j 2 --compress gzip --level 9 -v --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
+	# Over the slow link: a stream slow enough for the test to cut it between two tables, with
+	# the server's COPY still running (uncompressed: each table more than a channel's window).
+	siphon_bg pull "$(remote_spec resume_src "" "$SLOW_PORT")" -i "$SIPHON_IT_KEY" --known-hosts "$SLOW_KNOWN_HOSTS" \
+		--into "$into" -j 2 --compress none -v --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
 }
 
 # Mid-table: the loaded tables are kept, the rest come from a second snapshot.

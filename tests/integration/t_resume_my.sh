@@ -18,10 +18,12 @@
 harness_start || exit 1
 . "$(dirname "$0")/resume_lib.sh"
 my_begin
+slow_link_start "$RESUME_LINK_RATE" || it_fail "could not start the slow link"
 
 SRC=resume_my
 HOSTILE="it's \"q\" \`bt\` ü"
-# Seven tables of ~4 MB with a foreign key to parent, one of them with a hostile name; a view, a
+# Seven tables of ~4.8 MB as a dump (more than a channel's window at -j 2: resume_lib.sh) with a
+# foreign key to parent, one of them with a hostile name; a view, a
 # trigger, a procedure, a sequence.
 srv_my -e "DROP DATABASE IF EXISTS $SRC; CREATE DATABASE $SRC" || it_fail "create $SRC"
 harness_on_exit "srv_my -e 'DROP DATABASE IF EXISTS $SRC'"
@@ -84,9 +86,10 @@ pull_bg() { # INTO [ARGS...]
 	local into=$1
 	shift
 	CUTS=0
-	# gzip -9 on the server: a stream slow enough for the test to cut it between two tables.
-	siphon_bg pull "$(remote_spec "$SRC")" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON_IT_KNOWN_HOSTS" \
-		--engine mysql --into "$into" -j 2 --compress gzip --level 9 -v --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
+	# Over the slow link: a stream slow enough for the test to cut it between two tables, with
+	# the server's SELECT still running (uncompressed: each table more than a channel's window).
+	siphon_bg pull "$(remote_spec "$SRC" "" "$SLOW_PORT")" -i "$SIPHON_IT_KEY" --known-hosts "$SLOW_KNOWN_HOSTS" \
+		--engine mysql --into "$into" -j 2 --compress none -v --progress=json --progress-fd 3 "$@" 3>"$H/run/json"
 }
 
 # Mid-table: the loaded tables are kept, the rest come from a second instant, and so does the
