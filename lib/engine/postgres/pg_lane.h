@@ -23,6 +23,7 @@ struct siphon_pg_lane_item {
 	char *trailer;   /* local SQL after it, or NULL */
 	struct siphon_event_table who;  /* for events: names borrowed from the catalog */
 	int64_t rows;    /* rows passed to the local session, once its "\." has */
+	int table;       /* its table: an index in the catalog's tables; -1 the large objects */
 };
 
 struct siphon_pg_lane_scan {
@@ -43,6 +44,7 @@ struct siphon_pg_lane {
 	char what[96];
 	unsigned ev;                       /* the current item's event id */
 	const uint64_t *wire;              /* its stream's compressed count, or NULL */
+	int loaded;                        /* items committed locally (their markers came back) */
 };
 
 /*
@@ -67,6 +69,16 @@ long siphon_pg_lane_scan(struct siphon_pg_lane_scan *s, const unsigned char *buf
  */
 int siphon_pg_copy_sql(struct siphon_pg_lane_item *it, struct siphon_strbuf *remote,
                        const struct siphon_pg_table *t, int pieces, uint64_t first, uint64_t last);
+
+/*
+ * After each item's end-of-data line the lane's local psql is asked
+ * "SELECT 'siphon-loaded K';" (K the item's index in the lane): its answer
+ * comes once the COPY is committed.  Reads the complete lines of buf (len
+ * bytes; psql's output, the answers in order, other lines ignored): each
+ * "siphon-loaded K" with K == *next advances *next; *used is the bytes of
+ * the complete lines.  0, or -1 when a marker is out of order.
+ */
+int siphon_pg_lane_markers(const char *buf, size_t len, int *next, size_t *used);
 
 /* Makes a sink of the lane (write/finish). */
 void siphon_pg_lane_sink(struct siphon_sink *sink, struct siphon_pg_lane *lane);

@@ -175,6 +175,7 @@ pg_start_lanes(struct pg *pg)
 			w = &work[plan[i].index];
 			if (siphon_pg_copy_sql(&items[lane->nitems++], &sql, w->t, w->pieces, w->first, w->last) != 0)
 				goto oom;
+			items[lane->nitems - 1].table = w->t != NULL ? (int)(w->t - pg->cat.tables) : -1;
 			items[lane->nitems - 1].who = (struct siphon_event_table){
 				.schema = w->t != NULL ? w->t->schema : NULL,
 				.name = w->t != NULL ? w->t->name : "large objects",
@@ -244,7 +245,9 @@ pg_open_local_lanes(struct pg *pg)
 	for (l = 0; l < pg->nlanes; l++) {
 		struct siphon_pg_lane *lane = &pg->lanes[l];
 
-		if ((r = siphon_pg_local_spawn(&lane->proc, pg->ctx, "local psql (table data)", pg->tmpdb, 0, 0)) != 0 ||
+		/* Its output: the loaded markers (pg_lane.h), read after every step. */
+		if ((r = siphon_pg_local_spawn(&lane->proc, pg->ctx, "local psql (table data)", pg->tmpdb, 0,
+		                               64 * 1024)) != 0 ||
 		    (r = siphon_loop_add_proc(pg->loop, lane->proc)) != 0 ||
 		    (r = siphon_proc_queue(lane->proc, pre.buf, pre.len)) != 0)
 			goto out;
