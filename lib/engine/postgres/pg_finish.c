@@ -347,9 +347,7 @@ pg_finish_local(struct pg *pg)
 		goto out;
 	/* Each step is announced before it runs, for a live display. */
 	siphon_event_step(pg->ctx, "indexes, constraints, triggers");
-	/* The builds begun during the copy end first: they count as built during it. */
-	if (pg->post_sched != NULL && (r = siphon_pg_post_settle(pg->post_sched)) != 0)
-		goto out;
+	/* Those begun during the copy (some still running) count as built during it. */
 	early = pg->post_sched != NULL ? siphon_pg_post_early(pg->post_sched) : 0;
 	siphon_log(pg->ctx, SIPHON_LOG_DEBUG, "%d of %d indexes and constraints were built during the copy",
 	           early, count_buildable(script));

@@ -339,7 +339,7 @@ siphon_pg_post_step(struct siphon_pg_post *p, int max_sessions)
 int
 siphon_pg_post_early(const struct siphon_pg_post *p)
 {
-	return p->q.nearly;
+	return p->q.nearly + siphon_pg_postq_running(&p->q);
 }
 
 int
@@ -366,8 +366,23 @@ siphon_pg_post_settle(struct siphon_pg_post *p)
 int
 siphon_pg_post_finish(struct siphon_pg_post *p, int jobs)
 {
-	int phase, r;
+	int phase, r, t;
 
+	/*
+	 * Every row is in: the early entries go on, now on up to jobs sessions
+	 * (those running keep theirs: no session waits for another to end
+	 * before the rest can start), then what is left in today's phases.
+	 */
+	for (t = 0; t < p->q.ntables; t++)
+		siphon_pg_postq_loaded(&p->q, t);
+	for (;;) {
+		if ((r = siphon_pg_post_step(p, jobs)) != 0)
+			return r;
+		if (siphon_pg_postq_running(&p->q) == 0)
+			break;
+		if ((r = siphon_loop_step(p->loop, 1000)) != 0)
+			return r;
+	}
 	if ((r = siphon_pg_post_settle(p)) != 0)
 		return r;
 	for (phase = 0; phase <= 3; phase++)

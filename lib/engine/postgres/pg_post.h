@@ -45,11 +45,14 @@ void siphon_pg_post_table_loaded(struct siphon_pg_post *p, int table);
 void siphon_pg_post_skip(struct siphon_pg_post *p, int block);
 const struct siphon_pg_postent *siphon_pg_post_entry(const struct siphon_pg_post *p, int block);
 int siphon_pg_post_step(struct siphon_pg_post *p, int max_sessions);
-/* Early entries done so far. */
+/* Early entries done or under way. */
 int siphon_pg_post_early(const struct siphon_pg_post *p);
 /* Waits for the running entries and ends the sessions (before a resume, and the final phase). */
 int siphon_pg_post_settle(struct siphon_pg_post *p);
-/* Settles, then phases 0 to 3 of what is left, as siphon_pg_post_run. */
+/*
+ * After the last row: every early entry, on up to jobs sessions, then
+ * phases 0 to 3 of what is left, as siphon_pg_post_run.
+ */
 int siphon_pg_post_finish(struct siphon_pg_post *p, int jobs);
 void siphon_pg_post_free(struct siphon_pg_post *p);
 
