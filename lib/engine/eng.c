@@ -136,6 +136,14 @@ siphon_eng_fact_get(const struct siphon_run *e, const char *name, const char **v
 }
 
 int
+siphon_eng_order_fixed(const struct siphon_run *e)
+{
+	const char *v;
+
+	return e->snap != NULL || siphon_eng_fact_get(e, "", &v);
+}
+
+int
 siphon_eng_new_member(struct siphon_run *e, struct siphon_rstream **out,
                       const char *what, const char *member, enum siphon_codec_kind codec)
 {

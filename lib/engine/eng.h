@@ -108,6 +108,15 @@ int siphon_eng_new_member(struct siphon_run *e, struct siphon_rstream **out,
 int siphon_eng_fact_put(struct siphon_run *e, const char *name, const char *value);
 int siphon_eng_fact_get(const struct siphon_run *e, const char *name, const char **value);
 
+/*
+ * Must each channel's list of pieces be fixed before the first byte?  Yes
+ * when the streams are recorded (--save) or replayed: a snapshot serves
+ * each channel's bytes as they came, so a restore must ask for the same
+ * pieces in the same order.  Otherwise pieces can go to channels as they
+ * come free (dispatch.h).
+ */
+int siphon_eng_order_fixed(const struct siphon_run *e);
+
 /* Unregisters and frees *rs; sets it NULL.  NULL-safe. */
 void siphon_eng_drop_stream(struct siphon_run *e, struct siphon_rstream **rs);
 /* Steps the loop until rs is done. */

@@ -80,7 +80,8 @@ read_markers(struct pg *pg)
 		memmove(p->out.buf, p->out.buf + used, p->out.len - used + 1);
 		p->out.len -= used;
 		for (int k = before; k < lane->loaded && k < lane->nitems; k++) {
-			int t = lane->items[k].table;
+			const struct pg_work *w = &pg->work[lane->items[k].work];
+			int t = w->t != NULL ? (int)(w->t - pg->cat.tables) : -1;
 
 			if (t >= 0 && --pg->left[t] == 0)
 				table_loaded(pg, t);

@@ -23,7 +23,7 @@ struct siphon_pg_lane_item {
 	char *trailer;   /* local SQL after it, or NULL */
 	struct siphon_event_table who;  /* for events: names borrowed from the catalog */
 	int64_t rows;    /* rows passed to the local session, once its "\." has */
-	int table;       /* its table: an index in the catalog's tables; -1 the large objects */
+	int work;        /* the piece of the plan it is (pg->work) */
 };
 
 struct siphon_pg_lane_scan {
@@ -45,6 +45,10 @@ struct siphon_pg_lane {
 	unsigned ev;                       /* the current item's event id */
 	const uint64_t *wire;              /* its stream's compressed count, or NULL */
 	int loaded;                        /* items committed locally (their markers came back) */
+	int told;                          /* items whose end the dispatcher knows */
+	int open;                          /* its remote stdin takes more pieces */
+	uint64_t seen_wire;                /* *wire when it last moved ... */
+	double seen_at;                    /* ... and when (siphon_mono_s) */
 };
 
 /*

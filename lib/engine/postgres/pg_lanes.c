@@ -7,6 +7,7 @@
 #include "engine/postgres/pg_post.h"
 #include "engine/postgres/pg_script.h"
 #include "remote/shell.h"
+#include "util/clock.h"
 #include "engine/postgres/pg_sql.h"
 
 #include <stdio.h>
@@ -105,6 +106,30 @@ publish_plan(struct pg *pg)
 	return 0;
 }
 
+/*
+ * The pool lanes take pieces from as they come free, unless each lane's
+ * list must be fixed (eng.h siphon_eng_order_fixed).  A piece's group is
+ * its table (the large objects one of their own).
+ */
+static int
+make_dispatch(struct pg *pg, const uint64_t *costs)
+{
+	int *group, r = 0;
+
+	siphon_dispatch_free(pg->disp);
+	pg->disp = NULL;
+	if (siphon_eng_order_fixed(pg->eng) || pg->nlanes < 2)
+		return 0;
+	if ((group = calloc((size_t)pg->nwork + 1, sizeof(*group))) == NULL)
+		return siphon_err_oom(pg->ctx);
+	for (int i = 0; i < pg->nwork; i++)
+		group[i] = pg->work[i].t != NULL ? (int)(pg->work[i].t - pg->cat.tables) : pg->cat.ntables;
+	if (siphon_dispatch_new(&pg->disp, pg->nwork, costs, group, pg->cat.ntables + 1) != 0)
+		r = siphon_err_oom(pg->ctx);
+	free(group);
+	return r;
+}
+
 int
 pg_plan_lanes(struct pg *pg)
 {
@@ -119,8 +144,11 @@ pg_plan_lanes(struct pg *pg)
 		goto out;
 	}
 	pg->nlanes = nlanes;
-	siphon_log(pg->ctx, SIPHON_LOG_DEBUG, "%u tables in %d pieces over %d channels",
-	           pg->ntables_copied, pg->nwork, nlanes);
+	if ((r = make_dispatch(pg, costs)) != 0)
+		goto out;
+	siphon_log(pg->ctx, SIPHON_LOG_DEBUG, "%u tables in %d pieces over %d channels%s",
+	           pg->ntables_copied, pg->nwork, nlanes,
+	           pg->disp != NULL ? ", each piece to the channel that comes free" : "");
 	/* After a reconnect the plan shown is the first one. */
 	r = pg->eng->plan.npieces > 0 ? 0 : publish_plan(pg);
 out:
@@ -128,13 +156,128 @@ out:
 	return r;
 }
 
+/* Appends piece wi to lane l: its remote COPY to sql, its local side to the items. */
+static int
+lane_add(struct pg *pg, int l, int wi, struct siphon_strbuf *sql)
+{
+	struct siphon_pg_lane *lane = &pg->lanes[l];
+	const struct pg_work *w = &pg->work[wi];
+	struct siphon_pg_lane_item *items, *it;
+
+	items = realloc(lane->items, (size_t)(lane->nitems + 1) * sizeof(*items));
+	if (items == NULL)
+		return siphon_err_oom(pg->ctx);
+	lane->items = items;
+	it = &items[lane->nitems++];
+	memset(it, 0, sizeof(*it));
+	it->work = wi;
+	if (siphon_pg_copy_sql(it, sql, w->t, w->pieces, w->first, w->last) != 0)
+		return siphon_err_oom(pg->ctx);
+	it->who = (struct siphon_event_table){
+		.schema = w->t != NULL ? w->t->schema : NULL,
+		.name = w->t != NULL ? w->t->name : "large objects",
+		.channel = l + 1, .piece = w->part, .pieces = w->pieces,
+		.expected_bytes = w->t != NULL ? (int64_t)(w->t->bytes / (uint64_t)w->pieces) : -1,
+		.expected_rows = w->t != NULL && w->t->rows >= 0 ? w->t->rows / w->pieces : -1};
+	return 0;
+}
+
+/*
+ * How much a lane has queued behind the piece it is receiving.  The
+ * server's compressor holds up to a few MiB of a stream until more data
+ * pushes it out (zstd -T0 compresses in jobs of 2 MiB and more), so the end
+ * of a piece reaches siphon only once enough follows it: a lane keeps at
+ * least LOOKAHEAD bytes of pieces queued (by the catalog's sizes), or has
+ * its session ended (COMMIT and EOF flush everything).  When the sizes
+ * mislead (a table whose text is much smaller than its pages), a lane that
+ * has not moved for STALL_S gets one more piece anyway.
+ */
+#define LOOKAHEAD ((uint64_t)8 * 1024 * 1024)
+#define STALL_S 0.25
+
+static uint64_t
+work_cost(const struct pg *pg, int wi)
+{
+	const struct pg_work *w = &pg->work[wi];
+
+	return w->t != NULL ? w->t->bytes / (uint64_t)w->pieces : (uint64_t)pg->cat.nlobs * 8192;
+}
+
+static uint64_t
+queued_behind(const struct pg *pg, const struct siphon_pg_lane *lane)
+{
+	uint64_t sum = 0;
+
+	for (int k = lane->cur + 1; k < lane->nitems; k++)
+		sum += work_cost(pg, lane->items[k].work);
+	return sum;
+}
+
+/* Sends lane l its next piece, or ends its session when none is left. */
+static int
+lane_more(struct pg *pg, int l)
+{
+	struct siphon_pg_lane *lane = &pg->lanes[l];
+	struct siphon_strbuf sql = {0};
+	int wi, r;
+
+	if ((wi = siphon_dispatch_take(pg->disp)) >= 0) {
+		r = lane_add(pg, l, wi, &sql);
+	} else {
+		r = siphon_strbuf_puts(&sql, "COMMIT;\n") != 0 ? siphon_err_oom(pg->ctx) : 0;
+		lane->open = 0;
+	}
+	if (r == 0)
+		r = siphon_rstream_send(pg->lane_rs[l], sql.buf, sql.len);
+	if (r == 0 && !lane->open)
+		siphon_rstream_close_stdin(pg->lane_rs[l]);
+	siphon_strbuf_free(&sql);
+	return r;
+}
+
+/* Tops every open lane up to its lookahead, one piece per lane per round (fair). */
+static int
+lanes_fill(struct pg *pg, double now)
+{
+	int l, r, more = 1;
+
+	for (l = 0; l < pg->nlanes; l++) {
+		struct siphon_pg_lane *lane = &pg->lanes[l];
+
+		if (*lane->wire != lane->seen_wire || lane->cur != lane->told || lane->seen_at == 0) {
+			lane->seen_wire = *lane->wire;
+			lane->seen_at = now;
+		}
+		for (; lane->told < lane->cur; lane->told++)
+			siphon_dispatch_done(pg->disp, lane->items[lane->told].work);
+		/* Silent, though siphon could take more: the server holds a piece's end. */
+		if (lane->open && now - lane->seen_at >= STALL_S && !pg->lane_rs[l]->backpressured &&
+		    (lane->proc != NULL || lane->discard)) {
+			lane->seen_at = now;
+			if ((r = lane_more(pg, l)) != 0)
+				return r;
+		}
+	}
+	while (more) {
+		more = 0;
+		for (l = 0; l < pg->nlanes; l++) {
+			struct siphon_pg_lane *lane = &pg->lanes[l];
+
+			if (!lane->open || queued_behind(pg, lane) >= LOOKAHEAD)
+				continue;
+			if ((r = lane_more(pg, l)) != 0)
+				return r;
+			more = 1;
+		}
+	}
+	return 0;
+}
+
 int
 pg_start_lanes(struct pg *pg)
 {
-	const struct siphon_plan_item *plan = pg->wplan;
-	const struct pg_work *work = pg->work;
 	struct siphon_strbuf st = {0}, sql = {0};
-	int n = pg->nwork, i, l, r = 0, nlanes = pg->nlanes;
+	int l, r = 0, nlanes = pg->nlanes;
 
 	if (nlanes == 0)
 		goto out;
@@ -147,6 +290,7 @@ pg_start_lanes(struct pg *pg)
 		struct siphon_pg_lane *lane = &pg->lanes[l];
 		struct siphon_sink sink;
 		char what[64];
+		int wi;
 
 		lane->ctx = pg->ctx;
 		lane->discard = pg->o->snapshot_only;
@@ -161,30 +305,18 @@ pg_start_lanes(struct pg *pg)
 		    siphon_pg_literal(&sql, pg->cat.encoding) != 0 ||
 		    siphon_strbuf_puts(&sql, ";\n") != 0)
 			goto oom;
-		for (i = 0; i < n; i++) {
-			struct siphon_pg_lane_item *items;
-			const struct pg_work *w;
-
-			if (plan[i].lane != l)
-				continue;
-			items = realloc(lane->items, (size_t)(lane->nitems + 1) * sizeof(*items));
-			if (items == NULL)
+		if (pg->disp != NULL) {
+			/* Each lane's first piece before any lane's second: the first round mixes tables. */
+			if ((wi = siphon_dispatch_take(pg->disp)) >= 0 && (r = lane_add(pg, l, wi, &sql)) != 0)
+				goto out;
+			lane->open = 1;
+		} else {
+			for (int i = 0; i < pg->nwork; i++)
+				if (pg->wplan[i].lane == l && (r = lane_add(pg, l, pg->wplan[i].index, &sql)) != 0)
+					goto out;
+			if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0)
 				goto oom;
-			lane->items = items;
-			memset(&items[lane->nitems], 0, sizeof(*items));
-			w = &work[plan[i].index];
-			if (siphon_pg_copy_sql(&items[lane->nitems++], &sql, w->t, w->pieces, w->first, w->last) != 0)
-				goto oom;
-			items[lane->nitems - 1].table = w->t != NULL ? (int)(w->t - pg->cat.tables) : -1;
-			items[lane->nitems - 1].who = (struct siphon_event_table){
-				.schema = w->t != NULL ? w->t->schema : NULL,
-				.name = w->t != NULL ? w->t->name : "large objects",
-				.channel = l + 1, .piece = w->part, .pieces = w->pieces,
-				.expected_bytes = w->t != NULL ? (int64_t)(w->t->bytes / (uint64_t)w->pieces) : -1,
-				.expected_rows = w->t != NULL && w->t->rows >= 0 ? w->t->rows / w->pieces : -1};
 		}
-		if (siphon_strbuf_puts(&sql, "COMMIT;\n") != 0)
-			goto oom;
 		snprintf(what, sizeof(what), "COPY on data channel %d", l + 1);
 		if ((r = siphon_eng_new_stream(pg->eng, &pg->lane_rs[l], what, siphon_strbuf_str(&st), 0)) != 0)
 			goto out;
@@ -193,8 +325,11 @@ pg_start_lanes(struct pg *pg)
 		siphon_rstream_set_sink(pg->lane_rs[l], &sink);
 		if ((r = siphon_rstream_send(pg->lane_rs[l], sql.buf, sql.len)) != 0)
 			goto out;
-		siphon_rstream_close_stdin(pg->lane_rs[l]);
+		if (!lane->open)
+			siphon_rstream_close_stdin(pg->lane_rs[l]);
 	}
+	if (pg->disp != NULL)
+		r = lanes_fill(pg, siphon_mono_s());
 	goto out;
 oom:
 	r = siphon_err_oom(pg->ctx);
@@ -202,6 +337,14 @@ out:
 	siphon_strbuf_free(&st);
 	siphon_strbuf_free(&sql);
 	return r;
+}
+
+int
+pg_lanes_dispatch(struct pg *pg)
+{
+	if (pg->disp == NULL || pg->lanes == NULL)
+		return 0;
+	return lanes_fill(pg, siphon_mono_s());
 }
 
 void
@@ -221,6 +364,8 @@ pg_free_lanes(struct pg *pg)
 	}
 	free(pg->lanes);
 	free(pg->lane_rs);
+	siphon_dispatch_free(pg->disp);
+	pg->disp = NULL;
 	pg->lanes = NULL;
 	pg->lane_rs = NULL;
 	pg->nlanes = 0;

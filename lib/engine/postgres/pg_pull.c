@@ -109,6 +109,8 @@ pg_transfer_loop(struct pg *pg)
 				return r;
 			lanes_open = 1;
 		}
+		if (lanes_started && (r = pg_lanes_dispatch(pg)) != 0)
+			return r;
 		/* Tables whose rows are in get their indexes now (pg_early.c). */
 		if ((r = pg_early_step(pg, lanes_open)) != 0)
 			return r;
@@ -376,4 +378,5 @@ pg_cleanup(struct siphon_run *eng, void *st)
 	siphon_pg_roles_clear(&pg->all_roles);
 	free(pg->work);
 	free(pg->wplan);
+	siphon_dispatch_free(pg->disp);
 }

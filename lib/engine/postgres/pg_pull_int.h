@@ -13,6 +13,7 @@
 #ifndef SIPHON_PG_PULL_INT_H
 #define SIPHON_PG_PULL_INT_H
 
+#include "engine/dispatch.h"
 #include "engine/eng.h"
 #include "engine/plan.h"
 #include "engine/postgres/pg_catalog.h"
@@ -69,6 +70,7 @@ struct pg {
 	struct siphon_strbuf acl_out;
 	struct pg_work *work;      /* the plan: pieces, and which lane copies each */
 	struct siphon_plan_item *wplan;
+	struct siphon_dispatch *disp;   /* pieces handed out as lanes come free; NULL: wplan's order */
 	int nwork;
 	int nlanes;
 	struct siphon_rstream **lane_rs;
@@ -155,6 +157,8 @@ int pg_release_snapshot(struct pg *pg);
 /* The pieces of work and the lane of each (pg->work, pg->wplan, pg->nlanes). */
 int pg_plan_lanes(struct pg *pg);
 int pg_start_lanes(struct pg *pg);
+/* Hands each lane that has ended a piece its next one (or ends its session). */
+int pg_lanes_dispatch(struct pg *pg);
 int pg_open_local_lanes(struct pg *pg);
 /* Ends the lanes' streams and local sessions and frees them. */
 void pg_free_lanes(struct pg *pg);

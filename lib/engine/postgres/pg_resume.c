@@ -125,19 +125,13 @@ pg_passed_tables(struct pg *pg, int (*fn)(struct pg *pg, const struct siphon_pg_
 	/* The large objects count at index ntables. */
 	for (int i = 0; i < pg->nwork; i++)
 		left[pg->work[i].t != NULL ? pg->work[i].t - pg->cat.tables : pg->cat.ntables]++;
-	/* A lane's items are the plan's entries of that lane, in order (pg_start_lanes). */
+	/* Each item knows its piece: the lanes' order need not be the plan's (dispatch.h). */
 	for (int l = 0; r == 0 && l < pg->nlanes; l++) {
-		int k = 0;
+		for (int k = 0; r == 0 && k < pg->lanes[l].cur; k++) {
+			const struct pg_work *w = &pg->work[pg->lanes[l].items[k].work];
+			long t = w->t != NULL ? w->t - pg->cat.tables : pg->cat.ntables;
 
-		for (int i = 0; r == 0 && i < pg->nwork && k < pg->lanes[l].cur; i++) {
-			const struct pg_work *w;
-			long t;
-
-			if (pg->wplan[i].lane != l)
-				continue;
-			w = &pg->work[pg->wplan[i].index];
-			t = w->t != NULL ? w->t - pg->cat.tables : pg->cat.ntables;
-			rows[t] += pg->lanes[l].items[k++].rows;
+			rows[t] += pg->lanes[l].items[k].rows;
 			if (--left[t] == 0)
 				r = fn(pg, w->t, rows[t]);
 		}
