@@ -5,12 +5,64 @@
  * settings (siphon_pg_dbsetting_sql parses list settings such as
  * search_path itself).
  *
+ * The indexes and constraints ('N', 'K' lines) are then mapped onto a
+ * fixed post-data script (pg_postq.c) and every early entry is run in the
+ * queue: whatever the catalog says, the queue hands out only early entries
+ * of tables in range, never an entry twice, and ends with none running.
+ *
  * Input: the catalog text; a line "--more--" starts a second answer, fed
  * to _parse_more as the control session's later 'Q' and 'C' lines are.
  */
 #include "fuzz.h"
 
 #include "engine/postgres/pg_catalog.h"
+#include "engine/postgres/pg_postq.h"
+#include "engine/postgres/pg_script.h"
+
+#define ENTRY(name, type, sql) \
+	"--\n-- Name: " name "; Type: " type "; Schema: public; Owner: o\n--\n\n" sql "\n\n"
+
+static const char script_text[] =
+	ENTRY("t t_pkey", "CONSTRAINT", "ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);")
+	ENTRY("t_idx", "INDEX", "CREATE INDEX t_idx ON public.t USING btree (x);")
+	ENTRY("a", "INDEX", "CREATE INDEX a ON public.u USING btree (x);")
+	ENTRY("u u_fk", "FK CONSTRAINT", "ALTER TABLE ONLY public.u ADD CONSTRAINT u_fk FOREIGN KEY (t) REFERENCES public.t(id);")
+	ENTRY("t t_fk", "FK CONSTRAINT", "ALTER TABLE ONLY public.t ADD CONSTRAINT t_fk FOREIGN KEY (p) REFERENCES public.t(id);")
+	ENTRY("a b", "CONSTRAINT", "ALTER TABLE ONLY public.a ADD CONSTRAINT b UNIQUE (x);");
+
+/* Maps the catalog onto the fixed script and runs every early entry through the queue. */
+static void
+run_queue(const struct siphon_pg_catalog *c)
+{
+	struct siphon_pg_script s;
+	struct siphon_pg_postent ents[16];
+	struct siphon_pg_postq q;
+	char err[256];
+	int i, started = 0;
+
+	if (siphon_pg_script_split(&s, script_text, err, sizeof(err)) != 0)
+		return;
+	FUZZ_CHECK(s.nblocks <= 16);
+	if (siphon_pg_postmap(&s, c, ents) != 0) {
+		siphon_pg_script_clear(&s);
+		return;
+	}
+	for (i = 0; i < s.nblocks; i++)
+		FUZZ_CHECK(!ents[i].early || (ents[i].table >= 0 && ents[i].table < c->ntables &&
+		                              ents[i].ref < c->ntables));
+	if (siphon_pg_postq_init(&q, ents, s.nblocks, c->ntables) == 0) {
+		for (i = 0; i < c->ntables; i++)
+			siphon_pg_postq_loaded(&q, i);
+		while ((i = siphon_pg_postq_next(&q)) >= 0) {
+			FUZZ_CHECK(q.ents[i].early && q.state[i] == SIPHON_PG_POST_WAIT && started++ < s.nblocks);
+			siphon_pg_postq_start(&q, i);
+			siphon_pg_postq_done(&q, i);
+		}
+		FUZZ_CHECK(siphon_pg_postq_running(&q) == 0);
+		siphon_pg_postq_clear(&q);
+	}
+	siphon_pg_script_clear(&s);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,6 +95,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	siphon_strbuf_reset(&sb);
 	if (more != NULL && siphon_pg_catalog_parse_more(&c, more, err, sizeof(err)) != 0)
 		goto out;
+	for (i = 0; i < c.nindexes; i++)
+		FUZZ_CHECK(c.indexes[i].schema != NULL && c.indexes[i].name != NULL && c.indexes[i].def != NULL);
+	for (i = 0; i < c.ncons; i++)
+		FUZZ_CHECK(c.cons[i].name != NULL && c.cons[i].def != NULL && strchr("pufx", c.cons[i].type) != NULL);
+	siphon_pg_postobj_sql(&sb, &c);
+	siphon_strbuf_reset(&sb);
+	run_queue(&c);
 	for (i = 0; i < c.nseqs; i++)
 		FUZZ_CHECK(c.seqs[i].qname != NULL);
 	for (i = 0; i < c.ntables; i++)

@@ -61,6 +61,26 @@ reference(const uint8_t *s, size_t len, struct ev *evs, size_t cap)
 	return n;
 }
 
+static void
+markers(const uint8_t *data, size_t size)
+{
+	char *copy = malloc(size ? size : 1);
+	size_t used, lines = 0;
+	int next = 0;
+
+	if (copy == NULL)
+		return;
+	memcpy(copy, data, size);
+	for (size_t i = 0; i < size; i++)
+		lines += data[i] == '\n';
+	if (siphon_pg_lane_markers(copy, size, &next, &used) == 0) {
+		FUZZ_CHECK(used <= size && (used == 0 || copy[used - 1] == '\n'));
+		FUZZ_CHECK(memchr(copy + used, '\n', size - used) == NULL);
+		FUZZ_CHECK(next >= 0 && (size_t)next <= lines);
+	}
+	free(copy);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -70,6 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *seed = in.p;
 	struct ev ref[2048];
 
+	markers(data, size);
 	if (in.left < nseed)
 		return 0;
 	in.p += nseed;

@@ -68,6 +68,24 @@ siphon_leftout_report(const struct siphon_leftout *lo, struct siphon_ctx *ctx)
 	}
 }
 
+int
+siphon_leftout_move(struct siphon_leftout *dst, struct siphon_leftout *src)
+{
+	const char *p = siphon_strbuf_str(&src->text);
+	unsigned extra = src->n - src->kept;
+	int r = 0;
+
+	for (unsigned i = 0; r == 0 && i < src->kept && *p != '\0'; i++) {
+		size_t len = strcspn(p, "\n");
+
+		r = siphon_leftout_add(dst, "%.*s", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+	dst->n += extra;
+	siphon_leftout_free(src);
+	return r;
+}
+
 void
 siphon_leftout_free(struct siphon_leftout *lo)
 {

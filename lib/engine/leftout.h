@@ -34,6 +34,9 @@ int siphon_leftout_add(struct siphon_leftout *lo, const char *fmt, ...)
 /* Logs every entry as a warning (and how many were not kept). */
 void siphon_leftout_report(const struct siphon_leftout *lo, struct siphon_ctx *ctx);
 
+/* Appends src's entries (and its count) to dst; src is emptied.  0, or -1 when out of memory. */
+int siphon_leftout_move(struct siphon_leftout *dst, struct siphon_leftout *src);
+
 void siphon_leftout_free(struct siphon_leftout *lo);
 
 #endif

@@ -6,7 +6,8 @@
 #                  tables ... from a later snapshot" with N < 9
 #   several cuts   three cuts in one pull, each after more tables were loaded
 #   schema         while the schema dump runs: the copy starts over (nothing of the first snapshot)
-#   post-data      while the local indexes are built: the server is no longer needed, nothing resumes
+#   post-data      while the local indexes are built after the last row: the server is no longer
+#                  needed, nothing resumes (those built during the copy are kept through a resume)
 #   --retries 0    the cut fails the pull (exit 3), as t_fail_cut checks for every engine
 #   --save         mid-table: the pull resumes, its snapshot is dropped with one warning (a restore
 #                  replays one session), no file left; --snapshot-only, cut: exit 3, no file
@@ -166,11 +167,12 @@ else
 	it_note "the cut came after the schema was restored (the schema dump is quick): resumed per table"
 fi
 
-# During post-data (local index builds): the server is not needed any more.
+# During post-data (the local index builds after the last row; some are built during the copy,
+# when the server is still needed): the server is not needed any more.
 pull_bg cut_post
 for i in $(seq 1 3000); do
 	kill -0 "$SIPHON_PID" 2>/dev/null || break
-	ws_psql -At -d postgres -c "SELECT 1 FROM pg_stat_activity WHERE datname LIKE 'siphon_tmp_%' AND query ~* '^(CREATE INDEX|ALTER TABLE)'" | grep -q 1 && break
+	grep -q '"phase":"finish","text":"indexes, constraints, triggers"' "$H/run/json" && break
 	sleep 0.02
 done
 if kill -0 "$SIPHON_PID" 2>/dev/null; then

@@ -454,6 +454,8 @@ expected_output(struct siphon_strbuf *want, const struct lane_fixture *f,
 		assert_int_equal(siphon_strbuf_append(want, p, (size_t)(t - p)), 0);
 		if (f->items[i].trailer != NULL)
 			assert_int_equal(siphon_strbuf_puts(want, f->items[i].trailer), 0);
+		/* The marker whose answer says the COPY is committed (pg_lane.h). */
+		assert_int_equal(siphon_strbuf_printf(want, "SELECT 'siphon-loaded %d';\n", i), 0);
 		p = t;
 		i++;
 	}
@@ -613,7 +615,7 @@ test_lane_sink_holds_back_without_proc(void **state)
 	assert_int_equal(f.lane.cur, 0);
 	f.lane.proc = f.proc;
 	feed(&f, "1\n\\.\n", 5, 100);
-	assert_string_equal(finish(&f), "COPY public.a (id, v) FROM stdin;\n1\n\\.\n");
+	assert_string_equal(finish(&f), "COPY public.a (id, v) FROM stdin;\n1\n\\.\nSELECT 'siphon-loaded 0';\n");
 	fixture_stop(&f);
 }
 

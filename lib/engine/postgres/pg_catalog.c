@@ -115,6 +115,49 @@ siphon_pg_columns_sql(struct siphon_strbuf *sb,
 	return 0;
 }
 
+/* Appends " rel IN (oid, ...)" of c's tables, or the system schemas' exclusion (c NULL). */
+static int
+tables_filter(struct siphon_strbuf *sb, const struct siphon_pg_catalog *c, const char *rel)
+{
+	if (c == NULL)
+		return siphon_strbuf_puts(sb, " n.nspname NOT IN ('pg_catalog', 'information_schema')"
+		                              " AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'");
+	if (siphon_strbuf_printf(sb, " %s IN (", rel) != 0)
+		return -1;
+	for (int i = 0; i < c->ntables; i++)
+		if (siphon_strbuf_printf(sb, "%s%u", i > 0 ? ", " : "", c->tables[i].oid) != 0)
+			return -1;
+	return siphon_strbuf_puts(sb, ")");
+}
+
+int
+siphon_pg_postobj_sql(struct siphon_strbuf *sb, const struct siphon_pg_catalog *c)
+{
+	if (c != NULL && c->ntables == 0)
+		return 0;
+	/*
+	 * Asked after the tables are locked: no index or constraint of theirs
+	 * can go between this list and the post-data dump.  The definitions
+	 * are printed with search_path '' (qualified), as pg_dump prints them.
+	 */
+	if (siphon_strbuf_puts(sb, "SELECT 'N', " HEX("n.nspname::text") ", " HEX("x.relname::text") ", "
+	                           "i.indexrelid, i.indrelid, " HEX("pg_catalog.pg_get_indexdef(i.indexrelid)")
+	                           " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid"
+	                           " JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace WHERE") != 0 ||
+	    tables_filter(sb, c, "i.indrelid") != 0 ||
+	    siphon_strbuf_puts(sb, " ORDER BY 2, 3;\n"
+	                           "SELECT 'K', " HEX("n.nspname::text") ", " HEX("t.relname::text") ", "
+	                           HEX("k.conname::text") ", k.contype, k.conrelid, k.confrelid, k.conindid, "
+	                           HEX("pg_catalog.pg_get_constraintdef(k.oid)")
+	                           " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class t ON t.oid = k.conrelid"
+	                           " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+	                           " WHERE k.contype IN ('p', 'u', 'x', 'f') AND") != 0 ||
+	    tables_filter(sb, c, "k.conrelid") != 0 ||
+	    siphon_strbuf_puts(sb, " ORDER BY 2, 3, 4;\n") != 0)
+		return -1;
+	return 0;
+}
+
 static char *unhex(const char *h);
 
 /*
@@ -563,6 +606,35 @@ parse_line(struct siphon_pg_catalog *c, char *line, char *err, size_t errcap)
 			goto oom;
 		if ((c->subs[c->nsubs - 1] = unhex(f[1])) == NULL)
 			goto bad;
+	} else if (strcmp(f[0], "N") == 0 && n == 6) {
+		struct siphon_pg_index *x;
+
+		if (push((void **)&c->indexes, &c->nindexes, sizeof(*x)) != 0)
+			goto oom;
+		x = &c->indexes[c->nindexes - 1];
+		if ((x->schema = unhex(f[1])) == NULL || (x->name = unhex(f[2])) == NULL ||
+		    (x->def = unhex(f[5])) == NULL || parse_num(f[3], UINT32_MAX, &num) != 0 ||
+		    parse_num(f[4], UINT32_MAX, &num2) != 0)
+			goto bad;
+		x->oid = (unsigned)num;
+		x->table = (unsigned)num2;
+	} else if (strcmp(f[0], "K") == 0 && n == 9) {
+		struct siphon_pg_constraint *k;
+		uint64_t idx;
+
+		if (push((void **)&c->cons, &c->ncons, sizeof(*k)) != 0)
+			goto oom;
+		k = &c->cons[c->ncons - 1];
+		if ((k->schema = unhex(f[1])) == NULL || (k->table = unhex(f[2])) == NULL ||
+		    (k->name = unhex(f[3])) == NULL || (k->def = unhex(f[8])) == NULL ||
+		    strlen(f[4]) != 1 || strchr("pufx", f[4][0]) == NULL ||
+		    parse_num(f[5], UINT32_MAX, &num) != 0 || parse_num(f[6], UINT32_MAX, &num2) != 0 ||
+		    parse_num(f[7], UINT32_MAX, &idx) != 0)
+			goto bad;
+		k->type = f[4][0];
+		k->rel = (unsigned)num;
+		k->ref = (unsigned)num2;
+		k->index = (unsigned)idx;
 	} else if (strcmp(f[0], "E") == 0 && n == 2) {
 		if (push((void **)&c->extensions, &c->nextensions, sizeof(char *)) != 0)
 			goto oom;
@@ -644,6 +716,19 @@ siphon_pg_catalog_clear(struct siphon_pg_catalog *c)
 	for (i = 0; i < c->nsubs; i++)
 		free(c->subs[i]);
 	free(c->subs);
+	for (i = 0; i < c->nindexes; i++) {
+		free(c->indexes[i].schema);
+		free(c->indexes[i].name);
+		free(c->indexes[i].def);
+	}
+	free(c->indexes);
+	for (i = 0; i < c->ncons; i++) {
+		free(c->cons[i].schema);
+		free(c->cons[i].table);
+		free(c->cons[i].name);
+		free(c->cons[i].def);
+	}
+	free(c->cons);
 	free(c->tables);
 	free(c->seqs);
 	free(c->dbsettings);

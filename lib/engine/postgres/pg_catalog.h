@@ -33,6 +33,32 @@ struct siphon_pg_seq {
 	int called;            /* is_called */
 };
 
+/*
+ * An index of a copied table ('N' lines): which table a post-data INDEX
+ * entry belongs to, and (its definition) part of the fingerprint.
+ */
+struct siphon_pg_index {
+	char *schema, *name;   /* the index's, raw */
+	unsigned oid;          /* indexrelid */
+	unsigned table;        /* indrelid */
+	char *def;             /* pg_get_indexdef */
+};
+
+/*
+ * A primary key, unique, exclusion or foreign key constraint of a copied
+ * table ('K' lines): the table a CONSTRAINT or FK CONSTRAINT entry belongs
+ * to, the table a foreign key references, and the index each stands on.
+ */
+struct siphon_pg_constraint {
+	char *schema;          /* its table's, raw */
+	char *table, *name;    /* raw */
+	char type;             /* 'p', 'u', 'x' or 'f' */
+	unsigned rel;          /* conrelid */
+	unsigned ref;          /* confrelid: 0 unless a foreign key */
+	unsigned index;        /* conindid: its index; a foreign key's, the referenced one */
+	char *def;             /* pg_get_constraintdef */
+};
+
 struct siphon_pg_catalog {
 	char snapshot[128];
 	int server_num;        /* server_version_num: 150018 */
@@ -51,6 +77,10 @@ struct siphon_pg_catalog {
 	int nextensions;
 	char **subs;           /* subscriptions: named, never copied */
 	int nsubs;
+	struct siphon_pg_index *indexes;
+	int nindexes;
+	struct siphon_pg_constraint *cons;
+	int ncons;
 	uint64_t total_bytes;
 };
 
@@ -86,6 +116,14 @@ int siphon_pg_sequences_sql(struct siphon_strbuf *sb,
  */
 int siphon_pg_columns_sql(struct siphon_strbuf *sb,
                           const struct siphon_pg_catalog *c, int jobs);
+
+/*
+ * The statements that print the indexes ('N' lines) and the primary key,
+ * unique, exclusion and foreign key constraints ('K' lines) of the tables
+ * of c, ordered by name; c NULL: of every table outside the system schemas
+ * (asked of the local copy after a resume).  "" when c has no table.
+ */
+int siphon_pg_postobj_sql(struct siphon_strbuf *sb, const struct siphon_pg_catalog *c);
 
 /*
  * The comparable major version of a server_version_num: 150018 -> 1500,

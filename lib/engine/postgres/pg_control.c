@@ -116,6 +116,7 @@ pg_lock_tables(struct pg *pg)
 	}
 	if (siphon_pg_columns_sql(&sql, &pg->cat, pg->jobs) != 0 ||
 	    siphon_pg_sequences_sql(&sql, &pg->cat) != 0 ||
+	    siphon_pg_postobj_sql(&sql, &pg->cat) != 0 ||
 	    siphon_strbuf_puts(&sql, "\\echo siphon-sync-2\n") != 0)
 		goto oom;
 	pg->ctl->idle_ok = 0;
@@ -125,7 +126,7 @@ pg_lock_tables(struct pg *pg)
 
 		*strstr(pg->ctl_out.buf, CTL_SYNC2) = '\0';
 		if (siphon_pg_catalog_parse_more(&pg->cat, pg->ctl_out.buf, err, sizeof(err)) != 0)
-			r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot read the column lists and sequences on %s: %s",
+			r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot read the column lists, sequences, indexes and constraints on %s: %s",
 			               pg->o->host, err);
 		siphon_strbuf_reset(&pg->ctl_out);
 		pg->ctl->idle_ok = 1;

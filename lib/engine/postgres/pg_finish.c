@@ -64,8 +64,7 @@ needs_superuser(const struct siphon_pg_block *b)
 static void
 remove_block(struct siphon_pg_script *s, int i)
 {
-	free(s->blocks[i].type);
-	free(s->blocks[i].sql);
+	siphon_pg_block_clear(&s->blocks[i]);
 	memmove(&s->blocks[i], &s->blocks[i + 1], (size_t)(s->nblocks - i - 1) * sizeof(*s->blocks));
 	s->nblocks--;
 }
@@ -78,7 +77,7 @@ remove_block(struct siphon_pg_script *s, int i)
 static int
 adapt_post_data(struct pg *pg, struct siphon_pg_script *s)
 {
-	struct siphon_leftout *lo = &pg->eng->left_out;
+	struct siphon_leftout *lo = &pg->post_lo;
 	int i = 0;
 
 	while (i < s->nblocks) {
@@ -285,30 +284,80 @@ out:
 }
 
 int
-pg_finish_local(struct pg *pg)
+pg_post_prepare(struct pg *pg)
 {
-	struct siphon_pg_script script = {0};
-	char err[256], *filtered = NULL;
-	int r;
+	char err[256], *filtered;
+	int r = 0;
 
+	if (pg->post_ready)
+		return 0;
+	/* What it leaves out counts only for the snapshot whose entries run last (pg_finish_local). */
+	siphon_pg_script_clear(&pg->post_script);
+	siphon_leftout_free(&pg->post_lo);
+	siphon_pg_dropped_clear(&pg->post_dropped);
 	filtered = siphon_pg_owner_filter_text(siphon_strbuf_str(&pg->post_out), &pg->roles,
-	                                       &pg->owner.dropped);
-	if (filtered == NULL) {
-		r = siphon_err_oom(pg->ctx);
-		goto out;
-	}
-	if (siphon_pg_script_split(&script, filtered, err, sizeof(err)) != 0) {
+	                                       &pg->post_dropped);
+	if (filtered == NULL)
+		return siphon_err_oom(pg->ctx);
+	if (siphon_pg_script_split(&pg->post_script, filtered, err, sizeof(err)) != 0)
 		r = siphon_err(pg->ctx, SIPHON_EREMOTE, "cannot use the post-data dump from %s: %s",
 		               pg->o->host, err);
+	else
+		r = adapt_post_data(pg, &pg->post_script);
+	free(filtered);
+	pg->post_ready = r == 0;
+	return r;
+}
+
+/* The post-data's left-out statements and roles, into the pull's. */
+static int
+merge_left_out(struct pg *pg)
+{
+	struct siphon_pg_dropped *to = &pg->owner.dropped, *from = &pg->post_dropped;
+
+	for (int i = 0; i < from->missing.n; i++)
+		if (siphon_pg_roles_add(&to->missing, from->missing.names[i]) != 0)
+			return siphon_err_oom(pg->ctx);
+	to->owners += from->owners;
+	to->acls += from->acls;
+	to->mappings += from->mappings;
+	siphon_pg_dropped_clear(from);
+	return siphon_leftout_move(&pg->eng->left_out, &pg->post_lo) == 0 ? 0 : siphon_err_oom(pg->ctx);
+}
+
+/* Index, constraint and foreign key entries: what "built during the copy" counts among. */
+static int
+count_buildable(const struct siphon_pg_script *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->nblocks; i++)
+		n += strcmp(s->blocks[i].type, "INDEX") == 0 || strcmp(s->blocks[i].type, "CONSTRAINT") == 0 ||
+		     strcmp(s->blocks[i].type, "FK CONSTRAINT") == 0;
+	return n;
+}
+
+int
+pg_finish_local(struct pg *pg)
+{
+	struct siphon_pg_script *script = &pg->post_script;
+	int r, early;
+
+	if ((r = pg_post_prepare(pg)) != 0 || (r = merge_left_out(pg)) != 0)
 		goto out;
-	}
-	if ((r = adapt_post_data(pg, &script)) != 0)
-		goto out;
-	siphon_log(pg->ctx, SIPHON_LOG_INFO, "data loaded; building %d indexes, constraints and triggers",
-	           script.nblocks);
 	/* Each step is announced before it runs, for a live display. */
 	siphon_event_step(pg->ctx, "indexes, constraints, triggers");
-	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, pg->jobs, pg->lenient, 0, 3)) != 0)
+	/* Those begun during the copy (some still running) count as built during it. */
+	early = pg->post_sched != NULL ? siphon_pg_post_early(pg->post_sched) : 0;
+	siphon_log(pg->ctx, SIPHON_LOG_DEBUG, "%d of %d indexes and constraints were built during the copy",
+	           early, count_buildable(script));
+	siphon_log(pg->ctx, SIPHON_LOG_INFO, "data loaded; building %d indexes, constraints and triggers",
+	           script->nblocks - early);
+	if (pg->post_sched != NULL)
+		r = siphon_pg_post_finish(pg->post_sched, pg->jobs);
+	else
+		r = siphon_pg_post_run(pg->loop, pg->tmpdb, script, pg->jobs, pg->lenient, 0, 3);
+	if (r != 0)
 		goto out;
 	siphon_event_step(pg->ctx, "privileges");
 	if ((r = restore_privileges(pg)) != 0)
@@ -317,7 +366,7 @@ pg_finish_local(struct pg *pg)
 	if ((r = restore_sequences(pg)) != 0)
 		goto out;
 	siphon_event_step(pg->ctx, "materialized views");
-	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, &script, 1, pg->lenient,
+	if ((r = siphon_pg_post_run(pg->loop, pg->tmpdb, script, 1, pg->lenient,
 	                            SIPHON_PG_PHASE_MATVIEW, SIPHON_PG_PHASE_LAST)) != 0)
 		goto out;
 	siphon_event_step(pg->ctx, "settings");
@@ -325,7 +374,6 @@ pg_finish_local(struct pg *pg)
 		goto out;
 	r = account_left_out(pg);
 out:
-	free(filtered);
-	siphon_pg_script_clear(&script);
+	pg_early_free(pg);
 	return r;
 }

@@ -3,8 +3,11 @@
 
 #include "siphon.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define LOADED_MARKER "siphon-loaded "
 
 /*
  * Lines are found by their backslashes, not one newline at a time: the
@@ -170,12 +173,46 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 		it->rows = (int64_t)l->scan.lines - 1;
 		if (it->trailer != NULL && (r = lane_queue(l, it->trailer)) != 0)
 			return r;
+		/* Answered once the COPY (and its trailer) is committed: the table's indexes may start. */
+		{
+			char q[64];
+
+			snprintf(q, sizeof(q), "SELECT '" LOADED_MARKER "%d';\n", l->cur);
+			if ((r = lane_queue(l, q)) != 0)
+				return r;
+		}
 		siphon_event_table_end(l->ctx, l->ev, 0);
 		l->ev = 0;
 		l->cur++;
 		l->in_item = 0;
 	}
 	return n;
+}
+
+int
+siphon_pg_lane_markers(const char *buf, size_t len, int *next, size_t *used)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	size_t ml = strlen(LOADED_MARKER);
+
+	*used = 0;
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		size_t ll = (size_t)(nl - p);
+
+		if (ll > ml && memcmp(p, LOADED_MARKER, ml) == 0) {
+			long long k = 0;
+			size_t i;
+
+			for (i = ml; i < ll && p[i] >= '0' && p[i] <= '9' && k <= 1000000000; i++)
+				k = k * 10 + (p[i] - '0');
+			if (i != ll || k != *next)
+				return -1;
+			(*next)++;
+		}
+		p = nl + 1;
+		*used = (size_t)(p - buf);
+	}
+	return 0;
 }
 
 static int

@@ -44,6 +44,7 @@ struct siphon_pg_lane {
 	char what[96];
 	unsigned ev;                       /* the current item's event id */
 	const uint64_t *wire;              /* its stream's compressed count, or NULL */
+	int loaded;                        /* items committed locally (their markers came back) */
 	int told;                          /* items whose end the dispatcher knows */
 	int open;                          /* its remote stdin takes more pieces */
 	uint64_t seen_wire;                /* *wire when it last moved ... */
@@ -77,6 +78,16 @@ uint64_t siphon_pg_lane_lines(const unsigned char *buf, size_t len);
  */
 int siphon_pg_copy_sql(struct siphon_pg_lane_item *it, struct siphon_strbuf *remote,
                        const struct siphon_pg_table *t, int pieces, uint64_t first, uint64_t last);
+
+/*
+ * After each item's end-of-data line the lane's local psql is asked
+ * "SELECT 'siphon-loaded K';" (K the item's index in the lane): its answer
+ * comes once the COPY is committed.  Reads the complete lines of buf (len
+ * bytes; psql's output, the answers in order, other lines ignored): each
+ * "siphon-loaded K" with K == *next advances *next; *used is the bytes of
+ * the complete lines.  0, or -1 when a marker is out of order.
+ */
+int siphon_pg_lane_markers(const char *buf, size_t len, int *next, size_t *used);
 
 /* Makes a sink of the lane (write/finish). */
 void siphon_pg_lane_sink(struct siphon_sink *sink, struct siphon_pg_lane *lane);

@@ -390,7 +390,9 @@ pg_open_local_lanes(struct pg *pg)
 	for (l = 0; l < pg->nlanes; l++) {
 		struct siphon_pg_lane *lane = &pg->lanes[l];
 
-		if ((r = siphon_pg_local_spawn(&lane->proc, pg->ctx, "local psql (table data)", pg->tmpdb, 0, 0)) != 0 ||
+		/* Its output: the loaded markers (pg_lane.h), read after every step. */
+		if ((r = siphon_pg_local_spawn(&lane->proc, pg->ctx, "local psql (table data)", pg->tmpdb, 0,
+		                               64 * 1024)) != 0 ||
 		    (r = siphon_loop_add_proc(pg->loop, lane->proc)) != 0 ||
 		    (r = siphon_proc_queue(lane->proc, pre.buf, pre.len)) != 0)
 			goto out;

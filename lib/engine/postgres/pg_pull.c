@@ -111,6 +111,9 @@ pg_transfer_loop(struct pg *pg)
 		}
 		if (lanes_started && (r = pg_lanes_dispatch(pg)) != 0)
 			return r;
+		/* Tables whose rows are in get their indexes now (pg_early.c). */
+		if ((r = pg_early_step(pg, lanes_open)) != 0)
+			return r;
 		if ((r = all_done(pg, lanes_started, &done)) != 0)
 			return r;
 	}
@@ -126,6 +129,7 @@ cleanup(struct pg *pg)
 	siphon_eng_drop_stream(pg->eng, &pg->pre);
 	siphon_eng_drop_stream(pg->eng, &pg->post);
 	siphon_eng_drop_stream(pg->eng, &pg->acl);
+	pg_early_free(pg);
 	pg_free_lanes(pg);
 	if (pg->pre_proc != NULL) {
 		siphon_loop_remove_proc(pg->loop, pg->pre_proc);
@@ -315,7 +319,10 @@ pg_finish(struct siphon_run *eng, void *st)
 	/* --snapshot-only: every stream was recorded to its end; nothing local to finish. */
 	if (pg->o->snapshot_only)
 		return 0;
-	/* Indexes and constraints from here on: a later run could not apply them again. */
+	/*
+	 * The final phase from here on (triggers, attachments, privileges...): a
+	 * later run could not tell what of it was applied.
+	 */
 	pg_runs_close(pg);
 	if ((r = pg_finish_local(pg)) != 0)
 		return r;

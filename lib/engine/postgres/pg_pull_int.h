@@ -19,6 +19,8 @@
 #include "engine/postgres/pg_catalog.h"
 #include "engine/postgres/pg_lane.h"
 #include "engine/postgres/pg_owner.h"
+#include "engine/postgres/pg_post.h"
+#include "engine/postgres/pg_script.h"
 #include "engine/postgres/pg_pull.h"
 #include "engine/postgres/pg_tools.h"
 #include "engine/resume_state.h"
@@ -95,7 +97,17 @@ struct pg {
 	int runs_passed;           /* lane items passed when it was last written */
 	double runs_next;          /* not written again before (monotonic s) */
 	int resumed_run;           /* went on with an interrupted pull's copy */
-	int runs_closed;           /* the post-data began: nothing to go on with */
+	int runs_closed;           /* the final phase began: nothing to go on with */
+
+	/* Indexes and constraints while the rows stream (pg_early.c). */
+	struct siphon_pg_script post_script; /* the post-data entries, once split (pg_post_prepare) */
+	struct siphon_pg_dropped post_dropped; /* what their filter left out, merged at the end */
+	struct siphon_leftout post_lo;
+	int post_ready;            /* post_script is this snapshot's */
+	struct siphon_pg_post *post_sched;
+	int *left;                 /* per table: pieces not yet committed locally */
+	unsigned char *tloaded;    /* per table: every row committed locally */
+	int post_built;            /* the temporary may hold entries built before a resume */
 };
 
 /* pg_pull.c: the phases (engine/engine.h), for the ops table in pg_engine.c */
@@ -183,6 +195,18 @@ void pg_runs_close(struct pg *pg);
 /* At cleanup: an interruption keeps the copy and its state, anything else removes them. */
 void pg_runs_end(struct pg *pg);
 
+/* pg_early.c */
+/* After each loop step of the transfer: loaded markers read, ready entries started. */
+int pg_early_step(struct pg *pg, int lanes_open);
+/* Local sessions for early entries while the lanes run. */
+int pg_early_budget(const struct pg *pg);
+/* Before a resume: the running entries end, the scheduler goes. */
+int pg_early_settle(struct pg *pg);
+/* The scheduler and its state go (sessions killed). */
+void pg_early_free(struct pg *pg);
+/* Before the unfinished tables are emptied: the foreign keys built early that touch them go. */
+int pg_early_unbind(struct pg *pg);
+
 /* pg_target.c */
 /* How the target service lists and drops this engine's temporaries. */
 extern const struct siphon_target_ops pg_target_ops;
@@ -191,6 +215,8 @@ void pg_drop_tmpdb(struct pg *pg);
 int pg_local_failed(struct pg *pg, struct siphon_proc *p);
 
 /* pg_finish.c */
+/* The post-data entries into pg->post_script, filtered and adapted to this server (once). */
+int pg_post_prepare(struct pg *pg);
 /* Post-data, privileges, sequences, event triggers, settings; what was left out. */
 int pg_finish_local(struct pg *pg);
 int pg_swap(struct pg *pg);

@@ -18,9 +18,13 @@
  * may have been ended before its last COPY was committed); the others are
  * emptied and copied again, with the sequences and the post-data, from the
  * new snapshot: consistent per table, as after a lost connection
- * (pg_resume.c).  Once the post-data is being applied locally (indexes,
- * constraints) the copy can no longer be gone on with, and the state file
- * goes: an interruption from then on drops the copy, as before.  When
+ * (pg_resume.c).  Indexes and constraints built while the rows streamed
+ * (pg_early.c) stay: the new snapshot's entries that exist are skipped
+ * (the fingerprint holds their definitions), and foreign keys that touch a
+ * table copied again are dropped first.  Once the final phase begins
+ * (triggers, attachments, privileges) the copy can no longer be gone on
+ * with, and the state file goes: an interruption from then on drops the
+ * copy, as before.  When
  * anything does not match, one line says why and the
  * pull starts over, dropping the kept copy.  A pull without --resume drops
  * it too: it would never be used again.
@@ -111,7 +115,7 @@ unusable(struct pg *pg, const struct siphon_resume_state *s, char *why, size_t c
 	if (siphon_resume_fingerprint(siphon_strbuf_str(&pg->fp), fp) != 0)
 		return siphon_err_oom(pg->ctx);
 	if (strcmp(fp, s->fingerprint) != 0) {
-		snprintf(why, cap, "the schema on the server changed since (tables, columns, sequences or extensions)");
+		snprintf(why, cap, "the schema on the server changed since (tables, columns, sequences, extensions, indexes or constraints)");
 		return 1;
 	}
 	return 0;
@@ -194,6 +198,47 @@ out:
 	return r;
 }
 
+/*
+ * Ends the sessions an interrupted pull left on its copy: a killed psql's
+ * index build goes on in its server process, and would commit after this
+ * run looked for what exists (pg_early.c).  Ended, it rolls back.
+ */
+static int
+quiet_kept(struct pg *pg)
+{
+	struct siphon_strbuf q = {0}, count = {0};
+	char *out = NULL;
+	int r = 0;
+
+	if (pg_add_terminate(&q, pg->tmpdb) != 0 ||
+	    siphon_strbuf_puts(&count, "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname = ") != 0 ||
+	    siphon_pg_literal(&count, pg->tmpdb) != 0 || siphon_strbuf_puts(&count, ";\n") != 0) {
+		r = siphon_err_oom(pg->ctx);
+		goto out;
+	}
+	if ((r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out)) != 0)
+		goto out;
+	/* A terminated server process takes a moment to go: up to 10 s. */
+	for (int i = 0; i < 100; i++) {
+		struct timespec ts = {0, 100 * 1000 * 1000};
+
+		free(out);
+		out = NULL;
+		if ((r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&count), &out)) != 0)
+			goto out;
+		if (atoi(out) == 0)
+			goto out;
+		nanosleep(&ts, NULL);
+	}
+	r = siphon_err(pg->ctx, SIPHON_EBUSY, "sessions of an interrupted pull still use %s; run again in a moment",
+	               pg->tmpdb);
+out:
+	free(out);
+	siphon_strbuf_free(&q);
+	siphon_strbuf_free(&count);
+	return r;
+}
+
 /* The kept copy becomes this pull's temporary database, its finished tables kept. */
 static int
 take_kept(struct pg *pg, struct siphon_resume_state *s)
@@ -203,7 +248,9 @@ take_kept(struct pg *pg, struct siphon_resume_state *s)
 	snprintf(pg->tmpdb, sizeof(pg->tmpdb), "%s", s->temp);
 	pg->tmp_created = 1;
 	pg->schema_done = 1;
-	if ((r = verify_done(pg, s)) != 0)
+	/* Indexes and constraints may have been built in it (pg_early.c). */
+	pg->post_built = 1;
+	if ((r = quiet_kept(pg)) != 0 || (r = verify_done(pg, s)) != 0)
 		return r;
 	/* Nothing kept after all: every row comes from the new snapshot. */
 	if (pg->ndone > 0) {

@@ -412,18 +412,35 @@ siphon_pg_lex_refusal(const struct lexer *lx)
 	return NULL;
 }
 
-/*
- * "-- Name: x; Type: INDEX; Schema: s; Owner: o" -> "INDEX".  A name can hold
- * "; Type: ", so the type is the last one that is followed by "; Schema: ".
- */
-static char *
-header_type(const char *s, size_t len)
+/* The header being read: its type, tag and schema. */
+struct header {
+	char *type, *name, *schema;
+};
+
+static void
+header_clear(struct header *h)
 {
-	const char *t, *end, *best = NULL, *best_end = NULL;
+	free(h->type);
+	free(h->name);
+	free(h->schema);
+	memset(h, 0, sizeof(*h));
+}
+
+/*
+ * "-- Name: x; Type: INDEX; Schema: s; Owner: o" -> "INDEX", "x", "s".  A name
+ * can hold "; Type: ", so the type is the last one that is followed by
+ * "; Schema: "; the schema ends at the first "; Owner: " after it (a
+ * schema that holds one is cut short: it then matches nothing).  0 when
+ * the line is a header, 1 when not, -1 when out of memory.
+ */
+static int
+header_parse(const char *s, size_t len, struct header *h)
+{
+	const char *t, *end, *best = NULL, *best_end = NULL, *sch, *sch_end;
 	const char *lim = s + len;
 
 	if (!starts(s, len, "-- Name: "))
-		return NULL;
+		return 1;
 	for (t = s; t + 8 <= lim; t++) {
 		if (memcmp(t, "; Type: ", 8) != 0)
 			continue;
@@ -435,12 +452,25 @@ header_type(const char *s, size_t len)
 		}
 	}
 	if (best == NULL)
-		return NULL;
-	return strndup(best, (size_t)(best_end - best));
+		return 1;
+	sch = best_end + 10;
+	for (sch_end = sch; sch_end + 9 <= lim && memcmp(sch_end, "; Owner: ", 9) != 0; sch_end++)
+		;
+	if (sch_end + 9 > lim)
+		sch_end = lim;
+	h->type = strndup(best, (size_t)(best_end - best));
+	h->name = strndup(s + 9, (size_t)(best - 8 - (s + 9)));
+	h->schema = strndup(sch, (size_t)(sch_end - sch));
+	if (h->type == NULL || h->name == NULL || h->schema == NULL) {
+		header_clear(h);
+		return -1;
+	}
+	return 0;
 }
 
+/* Adds the block h heads (its strings move into it, h is zeroed) with sql. */
 static int
-add_block(struct siphon_pg_script *s, char *type, struct siphon_strbuf *sql)
+add_block(struct siphon_pg_script *s, struct header *h, struct siphon_strbuf *sql)
 {
 	struct siphon_pg_block *nb;
 
@@ -448,12 +478,11 @@ add_block(struct siphon_pg_script *s, char *type, struct siphon_strbuf *sql)
 	if (nb == NULL)
 		return -1;
 	s->blocks = nb;
-	nb[s->nblocks].type = type;
+	nb[s->nblocks] = (struct siphon_pg_block){.type = h->type, .name = h->name, .schema = h->schema};
+	memset(h, 0, sizeof(*h));
 	nb[s->nblocks].sql = siphon_strbuf_take(sql);
-	if (nb[s->nblocks].sql == NULL)
-		return -1;
 	s->nblocks++;
-	return 0;
+	return nb[s->nblocks - 1].sql == NULL ? -1 : 0;
 }
 
 int
@@ -463,9 +492,9 @@ siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
 	struct siphon_strbuf cur = {0};
 	struct lexer lx = {0};
 	const char *p = text;
-	char *type = NULL, *t;
+	struct header cur_h = {0}, next_h;
 	const char *why;
-	int r = 0, lineno = 0, in_pre = 1;
+	int r = 0, lineno = 0, in_pre = 1, hr;
 
 	memset(s, 0, sizeof(*s));
 	while (*p != '\0') {
@@ -481,17 +510,22 @@ siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
 				r = -2;
 				goto out;
 			}
-			if ((t = header_type(p, len)) != NULL) {
+			memset(&next_h, 0, sizeof(next_h));
+			if ((hr = header_parse(p, len, &next_h)) < 0)
+				goto oom;
+			if (hr == 0) {
 				/* The entry before this header is complete. */
 				if (in_pre) {
-					if ((s->preamble = siphon_strbuf_take(&cur)) == NULL)
+					if ((s->preamble = siphon_strbuf_take(&cur)) == NULL) {
+						header_clear(&next_h);
 						goto oom;
+					}
 					in_pre = 0;
-				} else if (add_block(s, type, &cur) != 0) {
-					free(t);
+				} else if (add_block(s, &cur_h, &cur) != 0) {
+					header_clear(&next_h);
 					goto oom;
 				}
-				type = t;
+				cur_h = next_h;
 				goto next;
 			}
 		}
@@ -519,18 +553,15 @@ next:
 	if (in_pre) {
 		if ((s->preamble = siphon_strbuf_take(&cur)) == NULL)
 			goto oom;
-	} else {
-		if (add_block(s, type, &cur) != 0)
-			goto oom;
-		type = NULL;
+	} else if (add_block(s, &cur_h, &cur) != 0) {
+		goto oom;
 	}
 	goto out;
 oom:
 	snprintf(err, errcap, "out of memory");
 	r = -1;
 out:
-	if (r != 0 && type != NULL)
-		free(type);
+	header_clear(&cur_h);
 	siphon_strbuf_free(&cur);
 	if (r != 0)
 		siphon_pg_script_clear(s);
@@ -542,13 +573,21 @@ siphon_pg_script_clear(struct siphon_pg_script *s)
 {
 	int i;
 
-	for (i = 0; i < s->nblocks; i++) {
-		free(s->blocks[i].type);
-		free(s->blocks[i].sql);
-	}
+	for (i = 0; i < s->nblocks; i++)
+		siphon_pg_block_clear(&s->blocks[i]);
 	free(s->blocks);
 	free(s->preamble);
 	memset(s, 0, sizeof(*s));
+}
+
+void
+siphon_pg_block_clear(struct siphon_pg_block *b)
+{
+	free(b->type);
+	free(b->sql);
+	free(b->name);
+	free(b->schema);
+	memset(b, 0, sizeof(*b));
 }
 
 int

@@ -40,6 +40,13 @@ int siphon_pg_is_restrict_line(const char *line, size_t len);
 struct siphon_pg_block {
 	char *type;   /* "INDEX", "FK CONSTRAINT", ...; "" for the preamble */
 	char *sql;    /* the statements of the entry */
+	/*
+	 * The header's tag and schema as pg_dump printed them (newlines in
+	 * names flattened to spaces): an index's name; "TABLE CONSTRAINT" for
+	 * constraints.  Matched against the catalog, never trusted alone.
+	 */
+	char *name;
+	char *schema;
 };
 
 struct siphon_pg_script {
@@ -57,6 +64,8 @@ struct siphon_pg_script {
 int siphon_pg_script_split(struct siphon_pg_script *s, const char *text,
                            char *err, size_t errcap);
 void siphon_pg_script_clear(struct siphon_pg_script *s);
+/* Frees what one block holds. */
+void siphon_pg_block_clear(struct siphon_pg_block *b);
 
 /*
  * Scheduling phase of a TOC entry type: 0 parallel index builds, 1 index
