@@ -179,8 +179,8 @@ predict(const struct siphon_tune_in *in, const struct effect *f)
 
 /*
  * The compressor and level: an explicit pair as given; else the best
- * predicted candidate (the lightest near it); without a measured link a
- * light level, or none over loopback.
+ * predicted candidate (the lightest near it); none over loopback; without
+ * a measured link a light level.
  */
 static void
 pick_codec(const struct siphon_tune_in *in, struct siphon_tune *out)
@@ -198,17 +198,20 @@ pick_codec(const struct siphon_tune_in *in, struct siphon_tune *out)
 		return;
 	}
 	/*
-	 * Not measured (no dd there, or it took too long to start): over
-	 * loopback the link is this machine's memory, so none; anywhere else
-	 * it may be slow, and a light level costs little if it is not.
+	 * Over loopback the link is this machine's memory: none, whatever the
+	 * link test saw (its figure there is only how busy the CPU was).
 	 */
-	if (!in->link.measured) {
-		if (in->loopback && in->compress == SIPHON_COMPRESS_AUTO && in->level == 0) {
-			out->which = SIPHON_COMPRESS_NONE;
-			out->level = 0;
-		}
+	if (in->loopback && in->compress == SIPHON_COMPRESS_AUTO && in->level == 0) {
+		out->which = SIPHON_COMPRESS_NONE;
+		out->level = 0;
 		return;
 	}
+	/*
+	 * Not measured (no dd there, or it took too long to start): it may be
+	 * slow, and a light level costs little if it is not.
+	 */
+	if (!in->link.measured)
+		return;
 	/* Each candidate's rate on each kind of data, and the best on each. */
 	for (i = 0; i < NRUNGS; i++) {
 		if (!allowed(in, family, &ladder[i]))

@@ -46,8 +46,11 @@
  * (every cycle the compressor takes, the local load loses).  zstd's fast
  * levels stay candidates but rarely win: they barely shrink digits.
  *
+ * Over loopback none, measured or not: the link is this machine's memory,
+ * and the link test's figure there says only how busy the CPU was (it
+ * varied 21..70 MB/s between two runs under load, and so did the choice).
  * Without a link figure (no dd on the server, or it took more than half a
- * second to start): zstd 1 (none over loopback, where the link is memory).
+ * second to start): zstd 1.
  *
  * Threads per channel: the server's free cores shared among the channels
  * (at least 1); on the same machine 1, since every core the compressor

@@ -103,7 +103,7 @@ siphon_bg pull "$(remote_spec "$db")" -i "$SIPHON_IT_KEY" --known-hosts "$SIPHON
 built=0
 for i in $(seq 1 1500); do
 	kill -0 "$SIPHON_PID" 2>/dev/null || break
-	grep -q '"phase":"finish"' "$H/run/json" && break
+	grep -Eq '"phase": ?"finish"' "$H/run/json" && break
 	tmp=$(ws_dbs | grep '^siphon_tmp_' | head -n 1)
 	if [ -n "$tmp" ] && [ "$(ws_psql -At -d "$tmp" -c "SELECT count(*) FROM pg_catalog.pg_index WHERE indrelid = 'public.big'::regclass" 2>/dev/null || echo 0)" -ge 1 ]; then
 		built=1
@@ -113,7 +113,10 @@ for i in $(seq 1 1500); do
 	sleep 0.02
 done
 siphon_wait 60
-if [ "$built" = 1 ] && [ "$RC" = 130 ]; then
+if [ "$built" = 1 ] && [ "$RC" = 130 ] && grep -q '^siphon: data loaded;' "$H/run/err"; then
+	# The last rows came between the test's look and its Ctrl-C: the final phase keeps no state.
+	it_note "the interrupt came once every row was in: resume case not exercised"
+elif [ "$built" = 1 ] && [ "$RC" = 130 ]; then
 	assert_stderr_contains "run the same siphon pull with --resume"
 	siphon_pull "$db" --into "${db}_again" -j 2 --resume -v
 	assert_rc 0 "pull --resume after indexes built during the copy"

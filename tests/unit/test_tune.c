@@ -312,9 +312,15 @@ test_tune_fallbacks(void **state)
 	/* The same machine behind an unknown link (the bench's veth may be shaped): still a light level. */
 	in.same_host = 1;
 	assert_int_equal(tune(&in).which, SIPHON_COMPRESS_ZSTD);
-	/* Over loopback the link is memory. */
+	/* Over loopback the link is memory, measured or not. */
 	in.loopback = 1;
 	assert_int_equal(tune(&in).which, SIPHON_COMPRESS_NONE);
+	with_link(&in, 5 * MB, 0.01);
+	assert_int_equal(tune(&in).which, SIPHON_COMPRESS_NONE);
+	in.link.measured = 0;
+	in.compress = SIPHON_COMPRESS_ZSTD;
+	assert_int_equal(tune(&in).which, SIPHON_COMPRESS_ZSTD);
+	in.compress = SIPHON_COMPRESS_AUTO;
 	in.same_host = in.loopback = 0;
 	in.has_zstd = 0;
 	t = tune(&in);
