@@ -18,7 +18,7 @@ planned() { # ENGINE SOURCE TABLE [ARGS...]: plan SOURCE into the kept target; T
 	assert_rc 0 "$e: plan $src"
 	grep -q "(engine " "$H/run/out" || it_fail "$e: no heading in the plan"
 	grep -q " channel" "$H/run/out" || it_fail "$e: no channels in the plan"
-	grep -Eq '^chosen: channels [0-9]+( \(-j\))?, [^:]+: link [0-9]+ MB/s, rtt [0-9.]+ ms, same host: ' "$H/run/out" ||
+	grep -Eq '^chosen: channels [0-9]+( \(-j\))?, [^:]+: (link (>= )?[0-9]+ MB/s, rtt [0-9.]+ ms|link not measured), same host: ' "$H/run/out" ||
 		it_fail "$e: the plan does not say what was chosen and why"
 	grep -qF -- "$table" "$H/run/out" || it_fail "$e: the plan does not list $table"
 	grep -q "^into .*which exists: .* replaced once the copy is complete" "$H/run/out" ||
