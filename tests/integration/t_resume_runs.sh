@@ -1,8 +1,10 @@
 #!/bin/bash
 # pull --resume across runs (PostgreSQL): an interrupted pull keeps its temporary database and a
 # state file ($XDG_STATE_HOME/siphon/resume/, 0600); a later pull --resume goes on with it.
-#   Ctrl-C mid-table   exit 130, the line says the partial copy is kept; --resume copies only the rest:
-#                      compared with the source, the summary and the JSON say "consistent per table"
+#   Ctrl-C mid-table   exit 130, the line says the partial copy is kept; a table then grows on the
+#                      server without a row more (its place in the catalog's largest-first order
+#                      moves); --resume copies only the rest: compared with the source, the
+#                      summary and the JSON say "consistent per table"
 #   kill -9 mid-table  no chance to write at the end: the state written as tables finished is used;
 #                      meanwhile another pull's stale sweep keeps the temporary the state names
 #   schema change      the server's catalog changed between the runs: one line "starting over
@@ -122,6 +124,10 @@ tail -n 1 "$H/run/err" | grep -q '^siphon: interrupted.*the partial copy is kept
 assert_kept
 cp "$STATE_FILE" "$H/run/state.sample"
 SAMPLE_TEMP=$KEPT
+# A table grows on the server while its rows stay (autovacuum does so after a load: a visibility
+# map): the catalog lists tables largest first, and that order is no schema change.
+srv_psql -q -d runs_src -c 'BEGIN' -c 'INSERT INTO t9 (p, a) SELECT 1, repeat($$x$$, 900) FROM generate_series(1, 3000)' \
+	-c 'ROLLBACK' >/dev/null || it_fail "grow t9"
 resume_pull r_int
 assert_resumed_run r_int
 

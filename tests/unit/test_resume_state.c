@@ -3,7 +3,8 @@
  * --resume): written and read back (hostile names too), refused when it is
  * no state file, judged by age and version, saved 0600 under
  * $XDG_STATE_HOME/siphon/resume/, and the stale sweep's question (does a
- * usable state file name this temporary?).
+ * usable state file name this temporary?), and PostgreSQL's catalog
+ * fingerprint, which a table's size must not move.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/postgres/pg_pull_int.h"
 #include "engine/resume_state.h"
 #include "siphon.h"
 #include "util/ctx.h"
@@ -173,6 +175,38 @@ test_resume_state_save_load(void **state)
 	unsetenv("XDG_STATE_HOME");
 }
 
+/*
+ * The catalog lists tables largest first; autovacuum grows a table (its
+ * visibility map) between an interrupted pull and its --resume: the same
+ * tables in another order have the same fingerprint, another column not.
+ */
+static void
+test_resume_pg_fingerprint_order(void **state)
+{
+	struct siphon_pg_table t[3] = {
+		{.relkind = 'r', .qname = "public.t1", .columns = "id, a"},
+		{.relkind = 'r', .qname = "public.t10", .columns = "id, a"},
+		{.relkind = 'p', .qname = "\"Odd\".\"x y\"", .columns = "k"},
+	};
+	struct siphon_pg_table u[3] = {t[2], t[0], t[1]};
+	struct pg a = {0}, b = {0};
+	struct siphon_strbuf fa = {0}, fb = {0};
+
+	(void)state;
+	a.cat.tables = t;
+	a.cat.ntables = 3;
+	b.cat.tables = u;
+	b.cat.ntables = 3;
+	assert_int_equal(pg_catalog_fingerprint(&a, &fa), 0);
+	assert_int_equal(pg_catalog_fingerprint(&b, &fb), 0);
+	assert_string_equal(siphon_strbuf_str(&fa), siphon_strbuf_str(&fb));
+	u[1].columns = "id, a, b";
+	assert_int_equal(pg_catalog_fingerprint(&b, &fb), 0);
+	assert_string_not_equal(siphon_strbuf_str(&fa), siphon_strbuf_str(&fb));
+	siphon_strbuf_free(&fa);
+	siphon_strbuf_free(&fb);
+}
+
 int
 main(void)
 {
@@ -181,6 +215,7 @@ main(void)
 		cmocka_unit_test(test_resume_state_refused),
 		cmocka_unit_test(test_resume_state_unusable),
 		cmocka_unit_test(test_resume_state_save_load),
+		cmocka_unit_test(test_resume_pg_fingerprint_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

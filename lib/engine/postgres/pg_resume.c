@@ -32,18 +32,45 @@ pg_table_done(const struct pg *pg, const struct siphon_pg_table *t)
 	return 0;
 }
 
+static int
+table_by_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct siphon_pg_table *const *)a)->qname,
+	              (*(const struct siphon_pg_table *const *)b)->qname);
+}
+
+/*
+ * The tables by name: the catalog lists them largest first, and a size
+ * moves between two runs while nothing else does (autovacuum adds a
+ * table's visibility map and free space map after a load).
+ */
+static int
+put_tables(const struct siphon_pg_catalog *c, struct siphon_strbuf *sb)
+{
+	const struct siphon_pg_table **by = calloc((size_t)c->ntables + 1, sizeof(*by));
+	int r = 0;
+
+	if (by == NULL)
+		return -1;
+	for (int i = 0; i < c->ntables; i++)
+		by[i] = &c->tables[i];
+	qsort(by, (size_t)c->ntables, sizeof(*by), table_by_name);
+	for (int i = 0; r == 0 && i < c->ntables; i++)
+		r = siphon_strbuf_printf(sb, "table %c %s (%s)\n", by[i]->relkind, by[i]->qname,
+		                         by[i]->columns != NULL ? by[i]->columns : "");
+	free(by);
+	return r;
+}
+
 int
 pg_catalog_fingerprint(const struct pg *pg, struct siphon_strbuf *sb)
 {
 	const struct siphon_pg_catalog *c = &pg->cat;
 
 	siphon_strbuf_reset(sb);
-	if (siphon_strbuf_printf(sb, "encoding %s\n", c->encoding != NULL ? c->encoding : "") != 0)
+	if (siphon_strbuf_printf(sb, "encoding %s\n", c->encoding != NULL ? c->encoding : "") != 0 ||
+	    put_tables(c, sb) != 0)
 		return -1;
-	for (int i = 0; i < c->ntables; i++)
-		if (siphon_strbuf_printf(sb, "table %c %s (%s)\n", c->tables[i].relkind, c->tables[i].qname,
-		                         c->tables[i].columns != NULL ? c->tables[i].columns : "") != 0)
-			return -1;
 	for (int i = 0; i < c->nseqs; i++)
 		if (siphon_strbuf_printf(sb, "sequence %s\n", c->seqs[i].qname) != 0)
 			return -1;
