@@ -1,0 +1,80 @@
+/*
+ * adapt.h - the compression level while a pull runs: up while the link is
+ * the limit, down while the server's CPU or (on one machine) the local
+ * load is.
+ *
+ * tune.c chooses where a pull starts from what it knows before any row
+ * moves; this controller goes on from there with what the pull itself
+ * shows.  Pure: the engine samples it with its channels' figures (wire
+ * bytes so far, how many channels carry data, how many are held back by
+ * the local load) and asks which level the next piece of each channel
+ * should use; tests/unit/test_adapt.c walks it through every case.
+ *
+ * The rule, once a window of ADAPT_WINDOW_S has passed:
+ *   - the link's capacity is the larger of the link test's rate and the
+ *     highest rate a window has seen.  A link test that saw only a floor
+ *     (its own window was the limit: a fast link) cannot tell a full link
+ *     from a busy server, so then the level goes up no higher than it
+ *     started;
+ *   - most channels held back by the local load: the local side is the
+ *     limit.  On one machine a lower level gives its CPU back to the load
+ *     (vote down); on two, the level does not matter to it (no vote);
+ *   - else the wire at ADAPT_FULL of the capacity or more: the link is the
+ *     limit, the server has CPU to spare (vote up);
+ *   - else the wire at ADAPT_SLOW of it or less: the server (its dump or
+ *     its compressor) is the limit (vote down);
+ *   - between the two, nothing to gain either way (votes reset).
+ * Two votes in a row move one rung; after a move the controller waits
+ * ADAPT_HOLD_S (the pieces at the new level must reach the wire before
+ * their effect can be seen).  The band between ADAPT_SLOW and ADAPT_FULL
+ * and the two votes are the hysteresis: a level is not dropped for one slow
+ * second.
+ */
+#ifndef SIPHON_ENGINE_ADAPT_H
+#define SIPHON_ENGINE_ADAPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIPHON_ADAPT_MAX_RUNGS 8
+
+struct siphon_adapt {
+	int on;                             /* 0: the level stays as chosen */
+	int rungs[SIPHON_ADAPT_MAX_RUNGS];  /* zstd levels, lightest first */
+	int nrungs;
+	int rung;                           /* the current one */
+	int start;                          /* the one tune.c chose */
+	double link_bytes_per_s;            /* the link test's rate (0: not measured) */
+	int link_exact;                     /* ... and it is the link's, not a floor */
+	int same_host;                      /* one pool of cores for both sides */
+	/* The window being measured. */
+	double t0;
+	uint64_t wire0;
+	int started;
+	double peak;                        /* the highest rate a window saw */
+	double rate;                        /* the last window's */
+	int votes;                          /* > 0 up, < 0 down, in a row */
+	double hold_until;
+	int changes;                        /* moves so far */
+	char why[160];                      /* the last move's reason, one line */
+};
+
+/*
+ * Starts at level (the highest rung at or below it) with the rungs the
+ * server's zstd has (fast: its --fast=N levels too).
+ */
+void siphon_adapt_init(struct siphon_adapt *a, int level, int fast, double link_bytes_per_s,
+                       int link_exact, int same_host);
+
+/*
+ * One sample: now (seconds, monotonic), the wire bytes of every data
+ * channel so far, how many channels carry data and how many of them the
+ * local side holds back.  Returns +1 or -1 when the level moved (a->why
+ * says why), else 0.
+ */
+int siphon_adapt_sample(struct siphon_adapt *a, double now, uint64_t wire, int busy, int held);
+
+/* The level the next piece should use. */
+int siphon_adapt_level(const struct siphon_adapt *a);
+
+#endif
