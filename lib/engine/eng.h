@@ -10,6 +10,7 @@
 #define SIPHON_ENGINE_ENG_H
 
 #include "codec/codec.h"
+#include "engine/adapt.h"
 #include "engine/catalog.h"
 #include "engine/engine.h"
 #include "engine/leftout.h"
@@ -36,6 +37,15 @@ struct siphon_run {
 	enum siphon_codec_kind codec;
 	char codec_name[16];
 	struct siphon_strbuf compress;   /* the compressor stage, "" for none */
+	/*
+	 * The level while the pull runs (engine/adapt.h), on when siphon chose
+	 * zstd's level for a measured link; an engine that can change it per
+	 * piece asks siphon_eng_adaptive().  zbin: "SIPHON_Z='/usr/bin/zstd'"
+	 * and threads, for the compressor commands it builds.
+	 */
+	struct siphon_adapt adapt;
+	struct siphon_strbuf zbin;
+	int zthreads;
 	/*
 	 * Set when the engine was picked because only its tools are on the
 	 * server: what the other engine lacks, for "database does not exist"
@@ -92,6 +102,25 @@ void siphon_eng_link_drop(struct siphon_run *e);
  * SIPHON_EUSAGE / SIPHON_EREMOTE for a compressor or level that cannot be.
  */
 int siphon_eng_tune(struct siphon_run *e, const struct siphon_engine_ops *ops);
+
+/*
+ * May the engine change the level per piece (e->adapt on)?  Then its
+ * streams run without the compressor stage (siphon_eng_new_pipeline with
+ * compressed set) and start a compressor per level themselves:
+ * siphon_eng_zstd_env appends the shell words that put the compressor's
+ * path and $NICE in the environment, siphon_eng_zstd_cmd the command for
+ * one level (for a shell that has them).
+ */
+int siphon_eng_adaptive(const struct siphon_run *e);
+int siphon_eng_zstd_env(const struct siphon_run *e, struct siphon_strbuf *sb);
+int siphon_eng_zstd_cmd(const struct siphon_run *e, struct siphon_strbuf *sb, int level);
+/*
+ * One sample of the data channels (engine/adapt.h); a move is logged
+ * (-v).  The engine reports each channel's switch with
+ * siphon_eng_adapt_switched (a tune event for that channel).
+ */
+void siphon_eng_adapt_sample(struct siphon_run *e, double now, uint64_t wire, int busy, int held);
+void siphon_eng_adapt_switched(struct siphon_run *e, int channel, int level);
 
 /* Is the SSH peer this very machine (127.0.0.0/8, ::1)? */
 int siphon_eng_peer_is_loopback(int sock);

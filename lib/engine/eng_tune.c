@@ -102,7 +102,7 @@ report(struct siphon_run *e, const struct siphon_tune_in *in, const struct sipho
 
 /* The compressor stage for t into e->compress, and the codec its streams need. */
 static int
-apply_codec(struct siphon_run *e, const struct siphon_tune *t)
+apply_codec(struct siphon_run *e, const struct siphon_tune_in *in, const struct siphon_tune *t)
 {
 	const struct siphon_compressor *c = siphon_compressor_find(t->which);
 	const char *bin;
@@ -126,11 +126,21 @@ apply_codec(struct siphon_run *e, const struct siphon_tune *t)
 		                  "--compress %s was asked for, but %s has no %s; use --compress auto",
 		                  c->name, e->o->host, c->name);
 	/* The compressor's path is set as a variable so that it is quoted once. */
-	if (siphon_strbuf_puts(&e->compress, "SIPHON_Z=") != 0 ||
-	    siphon_sh_quote(&e->compress, bin) != 0 ||
+	siphon_strbuf_reset(&e->zbin);
+	if (siphon_strbuf_puts(&e->zbin, "SIPHON_Z=") != 0 ||
+	    siphon_sh_quote(&e->zbin, bin) != 0 ||
+	    siphon_strbuf_puts(&e->compress, siphon_strbuf_str(&e->zbin)) != 0 ||
 	    siphon_strbuf_puts(&e->compress, "; ") != 0 ||
 	    siphon_compressor_stage(&e->compress, c, "SIPHON_Z", level, t->threads) != 0)
 		return siphon_err_oom(e->ctx);
+	e->zthreads = t->threads;
+	/*
+	 * A level siphon chose for a link it measured may move while the pull
+	 * runs; one the user gave, or a guess without a link figure, stays.
+	 */
+	if (c->which == SIPHON_COMPRESS_ZSTD && e->o->level == 0 && e->link.measured && !in->loopback)
+		siphon_adapt_init(&e->adapt, level, siphon_probe_zstd_fast(&e->probe), e->link.bytes_per_s,
+		                  !e->link.lower_bound, in->same_host);
 	e->codec = c->codec;
 	snprintf(e->codec_name, sizeof(e->codec_name), "%s", c->name);
 	return 0;
@@ -145,6 +155,7 @@ siphon_eng_tune(struct siphon_run *e, const struct siphon_engine_ops *ops)
 	int r;
 
 	siphon_strbuf_reset(&e->compress);
+	memset(&e->adapt, 0, sizeof(e->adapt));
 	e->tune_text[0] = '\0';
 	if (e->source != NULL && e->source->codec[0] != '\0') {
 		/* A replay: the streams went through the compressor the pull used, over its channels. */
@@ -158,10 +169,68 @@ siphon_eng_tune(struct siphon_run *e, const struct siphon_engine_ops *ops)
 	}
 	gather(e, ops, &in);
 	siphon_tune_initial(&in, &t);
-	if ((r = apply_codec(e, &t)) != 0)
+	if ((r = apply_codec(e, &in, &t)) != 0)
 		return r;
 	e->jobs = t.jobs;
 	e->window = t.window;
 	report(e, &in, &t);
 	return 0;
+}
+
+int
+siphon_eng_adaptive(const struct siphon_run *e)
+{
+	return e->adapt.on && e->zbin.len > 0;
+}
+
+int
+siphon_eng_zstd_env(const struct siphon_run *e, struct siphon_strbuf *sb)
+{
+	if (siphon_strbuf_puts(sb, siphon_strbuf_str(&e->zbin)) != 0 ||
+	    siphon_strbuf_puts(sb, "; export SIPHON_Z NICE\n") != 0)
+		return siphon_err_oom(e->ctx);
+	return 0;
+}
+
+int
+siphon_eng_zstd_cmd(const struct siphon_run *e, struct siphon_strbuf *sb, int level)
+{
+	const struct siphon_compressor *c = siphon_compressor_find(SIPHON_COMPRESS_ZSTD);
+
+	if (c == NULL || siphon_compressor_stage(sb, c, "SIPHON_Z", level, e->zthreads) != 0)
+		return siphon_err_oom(e->ctx);
+	return 0;
+}
+
+void
+siphon_eng_adapt_sample(struct siphon_run *e, double now, uint64_t wire, int busy, int held)
+{
+	struct siphon_tune t = {.which = SIPHON_COMPRESS_ZSTD};
+	char codec[32];
+
+	if (!siphon_eng_adaptive(e) || siphon_adapt_sample(&e->adapt, now, wire, busy, held) == 0)
+		return;
+	t.level = siphon_adapt_level(&e->adapt);
+	siphon_tune_codec_text(&t, codec, sizeof(codec));
+	siphon_log(e->ctx, SIPHON_LOG_INFO, "compression: %s from each channel's next piece: %s", codec,
+	           e->adapt.why);
+}
+
+void
+siphon_eng_adapt_switched(struct siphon_run *e, int channel, int level)
+{
+	struct siphon_event_tune ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.channel = channel;
+	ev.jobs = e->jobs;
+	ev.codec = e->codec_name;
+	ev.level = level;
+	ev.threads = e->zthreads;
+	ev.window_bytes = (uint64_t)e->window;
+	ev.link_bytes_per_s = e->link.measured ? e->link.bytes_per_s : 0;
+	ev.rtt_seconds = e->link.measured ? e->link.rtt_s : -1;
+	ev.same_host = e->adapt.same_host;
+	ev.reason = e->adapt.why;
+	siphon_event_tune(e->ctx, &ev);
 }

@@ -765,24 +765,24 @@ test_lane_copy_statements(void **state)
 
 	(void)state;
 	expect_copy(&child, 1, 0, 0,
-	            "COPY \"public\".\"child\" (\"c\", \"b\", \"a\") TO STDOUT;\n\\echo '\\\\.'\n",
+	            "COPY \"public\".\"child\" (\"c\", \"b\", \"a\") TO STDOUT;\n\\qecho '\\\\.'\n",
 	            "COPY \"public\".\"child\" (\"c\", \"b\", \"a\") FROM STDIN;\n", 0);
 	/* A piece of a big table: a TID range, the same columns, ONLY the table itself. */
 	expect_copy(&child, 4, 128, 256,
 	            "COPY (SELECT \"c\", \"b\", \"a\" FROM ONLY \"public\".\"child\" WHERE ctid >= '(128,0)'::tid"
-	            " AND ctid < '(256,0)'::tid) TO STDOUT;\n\\echo '\\\\.'\n",
+	            " AND ctid < '(256,0)'::tid) TO STDOUT;\n\\qecho '\\\\.'\n",
 	            "COPY \"public\".\"child\" (\"c\", \"b\", \"a\") FROM STDIN;\n", 0);
 	expect_copy(&child, 4, 384, 0,
 	            "COPY (SELECT \"c\", \"b\", \"a\" FROM ONLY \"public\".\"child\" WHERE ctid >= '(384,0)'::tid"
-	            ") TO STDOUT;\n\\echo '\\\\.'\n",
+	            ") TO STDOUT;\n\\qecho '\\\\.'\n",
 	            "COPY \"public\".\"child\" (\"c\", \"b\", \"a\") FROM STDIN;\n", 0);
 	/* CREATE TABLE t (): nothing to name. */
-	expect_copy(&bare, 1, 0, 0, "COPY \"s\".\"no columns\" TO STDOUT;\n\\echo '\\\\.'\n",
+	expect_copy(&bare, 1, 0, 0, "COPY \"s\".\"no columns\" TO STDOUT;\n\\qecho '\\\\.'\n",
 	            "COPY \"s\".\"no columns\" FROM STDIN;\n", 0);
 	/* Large objects: through a temporary table, then written. */
 	expect_copy(NULL, 1, 0, 0,
 	            "COPY (SELECT oid, pg_catalog.lo_get(oid) FROM pg_catalog.pg_largeobject_metadata ORDER BY 1) TO STDOUT;\n"
-	            "\\echo '\\\\.'\n",
+	            "\\qecho '\\\\.'\n",
 	            "CREATE TEMP TABLE siphon_lo (loid oid, data bytea);\nCOPY siphon_lo FROM STDIN;\n", 1);
 }
 

@@ -4,6 +4,7 @@
 #include "util/ctx.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int
 pg_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *key, const char *text),
@@ -12,7 +13,7 @@ pg_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *
 	struct pg *pg = st;
 	struct siphon_strbuf stage = {0}, line = {0};
 	char what[96];
-	int r = 0;
+	int r = 0, adaptive;
 
 	if (siphon_strbuf_printf(&line, "the local PostgreSQL database \"%s\", %s", pg->into,
 	                         pg->target_exists ? "which exists: it is replaced once the copy is complete"
@@ -40,8 +41,19 @@ pg_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *
 			goto out;
 		snprintf(what, sizeof(what), "COPY ... TO STDOUT of its tables, on each of %d data channel%s",
 		         pg->nlanes, pg->nlanes == 1 ? "" : "s");
-		if (siphon_eng_describe_cmd(run, &line, what, siphon_strbuf_str(&stage), 1) != 0)
+		/* Adaptive: psql starts the compressor itself, anew when the level moves. */
+		adaptive = pg->disp != NULL && siphon_eng_adaptive(run);
+		if (siphon_eng_describe_cmd(run, &line, what, siphon_strbuf_str(&stage), !adaptive) != 0)
 			goto oom;
+		if (adaptive) {
+			siphon_strbuf_reset(&stage);
+			if ((r = siphon_eng_zstd_cmd(run, &stage, siphon_adapt_level(&run->adapt))) != 0)
+				goto out;
+			if (siphon_strbuf_printf(&line, ", its output through \\o |%s (at first: the level then moves "
+			                                "with what the pull measures)",
+			                         siphon_strbuf_str(&stage) + strlen("$NICE ")) != 0)
+				goto oom;
+		}
 		fn(arg, "command", siphon_strbuf_str(&line));
 	}
 	goto out;

@@ -275,7 +275,8 @@ siphon_pg_copy_sql(struct siphon_pg_lane_item *it, struct siphon_strbuf *remote,
 		/* No column to name (CREATE TABLE t ()): nothing to put in the wrong place. */
 		goto oom;
 	}
-	if (siphon_strbuf_puts(remote, "\\echo '\\\\.'\n") != 0)
+	/* To the query output: through the compressor psql runs when the level may change (\o). */
+	if (siphon_strbuf_puts(remote, "\\qecho '\\\\.'\n") != 0)
 		goto oom;
 	it->header = siphon_strbuf_take(&h);
 	return it->header != NULL ? 0 : -1;

@@ -49,6 +49,7 @@ struct siphon_pg_lane {
 	int open;                          /* its remote stdin takes more pieces */
 	uint64_t seen_wire;                /* *wire when it last moved ... */
 	double seen_at;                    /* ... and when (siphon_mono_s) */
+	int zset, zlevel;                  /* the level its compressor runs at, once started */
 };
 
 /*

@@ -17,12 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Makes room for at least need items in both arrays. */
+/* Makes room for at least need items. */
 static int
-grow_work(struct pg_work **w, uint64_t **c, int *cap, int need)
+grow_work(struct pg_work **w, int *cap, int need)
 {
 	struct pg_work *nw;
-	uint64_t *nc;
 	int ncap;
 
 	if (need <= *cap)
@@ -33,25 +32,22 @@ grow_work(struct pg_work **w, uint64_t **c, int *cap, int need)
 	if ((nw = realloc(*w, (size_t)ncap * sizeof(*nw))) == NULL)
 		return -1;
 	*w = nw;
-	if ((nc = realloc(*c, (size_t)ncap * sizeof(*nc))) == NULL)
-		return -1;
-	*c = nc;
 	*cap = ncap;
 	return 0;
 }
 
 /*
  * Lists the pieces of work: whole tables, pieces of big ones, large
- * objects.  *out and *costs belong to the caller even on failure.
+ * objects, each with its cost (expected bytes).  *out belongs to the
+ * caller even on failure.
  */
 static int
-make_work(struct pg *pg, struct pg_work **out, uint64_t **costs, int *n)
+make_work(struct pg *pg, struct pg_work **out, int *n)
 {
 	int cap = 0, i, k, pieces;
 
 	*n = 0;
 	*out = NULL;
-	*costs = NULL;
 	for (i = 0; i < pg->cat.ntables; i++) {
 		const struct siphon_pg_table *t = &pg->cat.tables[i];
 
@@ -63,24 +59,23 @@ make_work(struct pg *pg, struct pg_work **out, uint64_t **costs, int *n)
 		if (pg_table_done(pg, t))
 			continue;
 		pieces = t->columns != NULL ? siphon_pg_chunks(&pg->cat, t, pg->jobs) : 1;
-		if (grow_work(out, costs, &cap, *n + pieces) != 0)
+		if (grow_work(out, &cap, *n + pieces) != 0)
 			return siphon_err_oom(pg->ctx);
 		for (k = 0; k < pieces; k++) {
-			struct pg_work *w = &(*out)[*n];
+			struct pg_work *w = &(*out)[(*n)++];
 
-			*w = (struct pg_work){.t = t, .pieces = pieces, .part = k + 1};
+			*w = (struct pg_work){.t = t, .pieces = pieces, .part = k + 1,
+			                      .cost = t->bytes / (uint64_t)pieces};
 			if (pieces > 1) {
 				w->first = t->blocks * (uint64_t)k / (uint64_t)pieces;
 				w->last = k == pieces - 1 ? 0 : t->blocks * (uint64_t)(k + 1) / (uint64_t)pieces;
 			}
-			(*costs)[(*n)++] = t->bytes / (uint64_t)pieces;
 		}
 	}
 	if (pg->cat.nlobs > 0 && !pg->lobs_done) {
-		if (grow_work(out, costs, &cap, *n + 1) != 0)
+		if (grow_work(out, &cap, *n + 1) != 0)
 			return siphon_err_oom(pg->ctx);
-		(*out)[*n] = (struct pg_work){.pieces = 1, .part = 1};
-		(*costs)[(*n)++] = (uint64_t)pg->cat.nlobs * 8192;
+		(*out)[(*n)++] = (struct pg_work){.pieces = 1, .part = 1, .cost = (uint64_t)pg->cat.nlobs * 8192};
 	}
 	return 0;
 }
@@ -136,8 +131,14 @@ pg_plan_lanes(struct pg *pg)
 	uint64_t *costs = NULL;
 	int r, nlanes;
 
-	if ((r = make_work(pg, &pg->work, &costs, &pg->nwork)) != 0)
+	if ((r = make_work(pg, &pg->work, &pg->nwork)) != 0)
 		goto out;
+	if ((costs = calloc((size_t)pg->nwork + 1, sizeof(*costs))) == NULL) {
+		r = siphon_err_oom(pg->ctx);
+		goto out;
+	}
+	for (int i = 0; i < pg->nwork; i++)
+		costs[i] = pg->work[i].cost;
 	if ((pg->wplan = calloc((size_t)pg->nwork + 1, sizeof(*pg->wplan))) == NULL ||
 	    (nlanes = siphon_plan_lanes(costs, pg->nwork, pg->jobs, pg->wplan)) < 0) {
 		r = siphon_err_oom(pg->ctx);
@@ -156,6 +157,36 @@ out:
 	return r;
 }
 
+/*
+ * Adaptive lanes: a piece whose level differs from the one the lane's
+ * compressor runs at first has psql start a new one (\o |zstd ...: psql
+ * closes the old one, which ends its frame, and waits for it), so each
+ * level's bytes are whole zstd frames, one after the other on the channel.
+ */
+static int
+lane_level(struct pg *pg, int l, struct siphon_strbuf *sql)
+{
+	struct siphon_pg_lane *lane = &pg->lanes[l];
+	int level, r;
+
+	if (!pg->adaptive)
+		return 0;
+	level = siphon_adapt_level(&pg->eng->adapt);
+	if (lane->zset && lane->zlevel == level)
+		return 0;
+	if (siphon_strbuf_puts(sql, "\\o |") != 0)
+		return siphon_err_oom(pg->ctx);
+	if ((r = siphon_eng_zstd_cmd(pg->eng, sql, level)) != 0)
+		return r;
+	if (siphon_strbuf_puts(sql, "\n") != 0)
+		return siphon_err_oom(pg->ctx);
+	if (lane->zset)
+		siphon_eng_adapt_switched(pg->eng, l + 1, level);
+	lane->zset = 1;
+	lane->zlevel = level;
+	return 0;
+}
+
 /* Appends piece wi to lane l: its remote COPY to sql, its local side to the items. */
 static int
 lane_add(struct pg *pg, int l, int wi, struct siphon_strbuf *sql)
@@ -163,6 +194,7 @@ lane_add(struct pg *pg, int l, int wi, struct siphon_strbuf *sql)
 	struct siphon_pg_lane *lane = &pg->lanes[l];
 	const struct pg_work *w = &pg->work[wi];
 	struct siphon_pg_lane_item *items, *it;
+	int r;
 
 	items = realloc(lane->items, (size_t)(lane->nitems + 1) * sizeof(*items));
 	if (items == NULL)
@@ -171,13 +203,15 @@ lane_add(struct pg *pg, int l, int wi, struct siphon_strbuf *sql)
 	it = &items[lane->nitems++];
 	memset(it, 0, sizeof(*it));
 	it->work = wi;
+	if ((r = lane_level(pg, l, sql)) != 0)
+		return r;
 	if (siphon_pg_copy_sql(it, sql, w->t, w->pieces, w->first, w->last) != 0)
 		return siphon_err_oom(pg->ctx);
 	it->who = (struct siphon_event_table){
 		.schema = w->t != NULL ? w->t->schema : NULL,
 		.name = w->t != NULL ? w->t->name : "large objects",
 		.channel = l + 1, .piece = w->part, .pieces = w->pieces,
-		.expected_bytes = w->t != NULL ? (int64_t)(w->t->bytes / (uint64_t)w->pieces) : -1,
+		.expected_bytes = w->t != NULL ? (int64_t)w->cost : -1,
 		.expected_rows = w->t != NULL && w->t->rows >= 0 ? w->t->rows / w->pieces : -1};
 	return 0;
 }
@@ -196,20 +230,12 @@ lane_add(struct pg *pg, int l, int wi, struct siphon_strbuf *sql)
 #define STALL_S 0.25
 
 static uint64_t
-work_cost(const struct pg *pg, int wi)
-{
-	const struct pg_work *w = &pg->work[wi];
-
-	return w->t != NULL ? w->t->bytes / (uint64_t)w->pieces : (uint64_t)pg->cat.nlobs * 8192;
-}
-
-static uint64_t
 queued_behind(const struct pg *pg, const struct siphon_pg_lane *lane)
 {
 	uint64_t sum = 0;
 
 	for (int k = lane->cur + 1; k < lane->nitems; k++)
-		sum += work_cost(pg, lane->items[k].work);
+		sum += pg->work[lane->items[k].work].cost;
 	return sum;
 }
 
@@ -224,7 +250,9 @@ lane_more(struct pg *pg, int l)
 	if ((wi = siphon_dispatch_take(pg->disp)) >= 0) {
 		r = lane_add(pg, l, wi, &sql);
 	} else {
-		r = siphon_strbuf_puts(&sql, "COMMIT;\n") != 0 ? siphon_err_oom(pg->ctx) : 0;
+		/* The compressor closed first: psql waits for it to write its last frame. */
+		r = siphon_strbuf_puts(&sql, pg->adaptive && lane->zset ? "\\o\nCOMMIT;\n" : "COMMIT;\n") != 0
+		        ? siphon_err_oom(pg->ctx) : 0;
 		lane->open = 0;
 	}
 	if (r == 0)
@@ -235,12 +263,33 @@ lane_more(struct pg *pg, int l)
 	return r;
 }
 
+/* The data channels' figures for the level's controller (engine/adapt.h). */
+static void
+adapt_sample(struct pg *pg, double now)
+{
+	uint64_t wire = 0;
+	int busy = 0, held = 0;
+
+	for (int l = 0; l < pg->nlanes; l++) {
+		const struct siphon_pg_lane *lane = &pg->lanes[l];
+
+		wire += *lane->wire;
+		if (lane->open || lane->cur < lane->nitems) {
+			busy++;
+			held += pg->lane_rs[l]->backpressured != 0;
+		}
+	}
+	siphon_eng_adapt_sample(pg->eng, now, wire, busy, held);
+}
+
 /* Tops every open lane up to its lookahead, one piece per lane per round (fair). */
 static int
 lanes_fill(struct pg *pg, double now)
 {
 	int l, r, more = 1;
 
+	if (pg->adaptive)
+		adapt_sample(pg, now);
 	for (l = 0; l < pg->nlanes; l++) {
 		struct siphon_pg_lane *lane = &pg->lanes[l];
 
@@ -273,6 +322,17 @@ lanes_fill(struct pg *pg, double now)
 	return 0;
 }
 
+/* Lane l's remote session: psql, then the compressor, unless psql starts it itself (adaptive). */
+static int
+lane_stream(struct pg *pg, int l, const char *what, const struct siphon_strbuf *st)
+{
+	const char *stages[1] = {siphon_strbuf_str(st)}, *names[1] = {"dump"};
+
+	if (!pg->adaptive)
+		return siphon_eng_new_stream(pg->eng, &pg->lane_rs[l], what, stages[0], 0);
+	return siphon_eng_new_pipeline(pg->eng, &pg->lane_rs[l], what, stages, names, 1, 1);
+}
+
 int
 pg_start_lanes(struct pg *pg)
 {
@@ -284,6 +344,13 @@ pg_start_lanes(struct pg *pg)
 	if ((pg->lanes = calloc((size_t)nlanes, sizeof(*pg->lanes))) == NULL ||
 	    (pg->lane_rs = calloc((size_t)nlanes, sizeof(*pg->lane_rs))) == NULL)
 		goto oom;
+	/*
+	 * The level may change per piece when pieces are handed out as lanes
+	 * come free (a fixed order sends every piece at once).
+	 */
+	pg->adaptive = pg->disp != NULL && siphon_eng_adaptive(pg->eng);
+	if (pg->adaptive && (r = siphon_eng_zstd_env(pg->eng, &st)) != 0)
+		goto out;
 	if ((r = pg_psql_stage(pg, &st, pg->tools.t[pg->pgi].bindir, 1)) != 0)
 		goto out;
 	for (l = 0; l < nlanes; l++) {
@@ -318,7 +385,7 @@ pg_start_lanes(struct pg *pg)
 				goto oom;
 		}
 		snprintf(what, sizeof(what), "COPY on data channel %d", l + 1);
-		if ((r = siphon_eng_new_stream(pg->eng, &pg->lane_rs[l], what, siphon_strbuf_str(&st), 0)) != 0)
+		if ((r = lane_stream(pg, l, what, &st)) != 0)
 			goto out;
 		lane->wire = &pg->lane_rs[l]->wire_bytes;
 		siphon_pg_lane_sink(&sink, lane);

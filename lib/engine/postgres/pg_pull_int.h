@@ -37,6 +37,7 @@ struct pg_work {
 	int pieces;                         /* how many pieces its table is cut in */
 	int part;                           /* which one, from 1 */
 	uint64_t first, last;              /* block range [first, last); last 0: open */
+	uint64_t cost;                      /* its expected bytes: the plan's, the dispatch's, the events' */
 };
 
 struct pg {
@@ -71,6 +72,7 @@ struct pg {
 	struct pg_work *work;      /* the plan: pieces, and which lane copies each */
 	struct siphon_plan_item *wplan;
 	struct siphon_dispatch *disp;   /* pieces handed out as lanes come free; NULL: wplan's order */
+	int adaptive;                   /* the lanes start their compressor per level (psql's \o) */
 	int nwork;
 	int nlanes;
 	struct siphon_rstream **lane_rs;

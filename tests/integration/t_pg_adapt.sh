@@ -1,0 +1,60 @@
+#!/bin/bash
+# The compression level moves while a PostgreSQL pull runs (engine/adapt.h): the server is an sshd
+# in a network namespace (bastion.sh's bastion, reached directly over its veth: no loopback), the
+# link shaped to 16 Mbit/s there (tc tbf on the namespace's end). siphon measures the link, starts
+# at zstd 1 and, the link being the limit while the server has CPU to spare, raises the level
+# from each channel's next piece: the -v line says so, JSON tune events name each channel's new
+# level, `plan` shows psql starting the compressor (\o); the copy equals the source table by
+# table. Then the same pull with --level 1 given: the level stays (no channel event).
+. "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/bastion.sh"
+bastion_test_begin
+
+ns_dev=sin${_BASTION_VETH#sih}
+ip netns exec "$BASTION_NS" tc qdisc add dev "$ns_dev" root tbf rate 16mbit burst 32kb latency 200ms ||
+	it_fail "tc tbf in the namespace"
+
+# About 28 MB as COPY text, half of it hex digits (zstd 1 halves it, higher levels a little more),
+# in four tables with an odd name among them: about 7 s of wire at 16 Mbit/s.
+srv_psql -q -d postgres -c 'DROP DATABASE IF EXISTS adapt_src' -c 'CREATE DATABASE adapt_src' >/dev/null ||
+	it_fail "create adapt_src"
+srv_psql -q -d adapt_src >/dev/null <<-'EOF' || it_fail "fill adapt_src"
+	CREATE TABLE "Wide ""one""" (id int PRIMARY KEY, a text, b text);
+	INSERT INTO "Wide ""one""" SELECT i, md5(i::text) || md5((i * 7)::text), repeat('row ' || (i % 97), 8)
+	  FROM generate_series(1, 100000) i;
+	CREATE TABLE t2 AS SELECT * FROM "Wide ""one""";
+	CREATE TABLE t3 AS SELECT * FROM "Wide ""one""";
+	CREATE TABLE t4 (id bigserial PRIMARY KEY, j jsonb);
+	INSERT INTO t4 (j) SELECT jsonb_build_object('k', i, 'v', md5(i::text)) FROM generate_series(1, 60000) i;
+	CREATE INDEX t4_j ON t4 USING gin (j);
+EOF
+
+spec=$SIPHON_IT_SSH_USER@$BASTION_ADDR:$BASTION_PORT:adapt_src
+pull() { siphon_run pull "$spec" -i "$SIPHON_IT_KEY" --known-hosts "$BASTION_KH" "$@"; }
+
+siphon_run plan "$spec" -i "$SIPHON_IT_KEY" --known-hosts "$BASTION_KH" -j 2
+assert_rc 0 "plan"
+grep -q 'COPY \.\.\. TO STDOUT.*\\o |.*zstd.* -1 ' "$H/run/out" ||
+	it_fail "plan does not show psql starting the compressor: $(cat "$H/run/out")"
+
+pull --into adapt_dst -j 2 -v --progress=json --progress-fd 3 3>"$H/run/json"
+assert_rc 0 "pull over the shaped link"
+assert_same adapt_src adapt_dst
+grep -q '^siphon: channels 2 (-j), zstd -1: link' "$H/run/err" || it_fail "no tune line at zstd 1: $(cat "$H/run/err")"
+grep -q '^siphon: compression: zstd -3 from each channel.s next piece: the link is the limit' "$H/run/err" ||
+	it_fail "no line says the level went up: $(cat "$H/run/err")"
+# The start (every channel: null), then each channel's switches.
+first=$(grep '"event": *"tune"' "$H/run/json" | head -n 1)
+echo "$first" | grep -q '"channel": *null' || it_fail "the first tune event: $first"
+moves=$(grep '"event": *"tune"' "$H/run/json" | grep '"channel": *[0-9]' | grep -c '"level": *[3-9]')
+[ "$moves" -ge 1 ] || it_fail "no channel's tune event with a higher level: $(grep tune "$H/run/json")"
+it_note "$moves channel switches; $(grep '^siphon: compression:' "$H/run/err" | tr '\n' ' ')"
+
+# A level given stays.
+pull --into adapt_fixed -j 2 --level 1 --progress=json --progress-fd 3 3>"$H/run/json"
+assert_rc 0 "pull at --level 1"
+assert_same adapt_src adapt_fixed
+[ "$(grep '"event": *"tune"' "$H/run/json" | grep -c '"channel": *[0-9]')" = 0 ] ||
+	it_fail "the level moved though --level was given: $(grep tune "$H/run/json")"
+bastion_idle 10
+assert_no_pwned
