@@ -31,8 +31,7 @@ siphon_compressor_level(const struct siphon_compressor *c, int asked, int *level
 }
 
 int
-siphon_compressor_stage(struct siphon_strbuf *sb, const struct siphon_compressor *c,
-                        const char *var, int level, int threads)
+siphon_compressor_args(struct siphon_strbuf *sb, const struct siphon_compressor *c, int level, int threads)
 {
 	switch (c->which) {
 	case SIPHON_COMPRESS_ZSTD:
@@ -41,17 +40,25 @@ siphon_compressor_stage(struct siphon_strbuf *sb, const struct siphon_compressor
 		 * up to -j + 2 of them run at once here; the ratio hardly changes.
 		 */
 		if (level < 0)
-			return siphon_strbuf_printf(sb, "$NICE \"$%s\" -q -c -T%d --fast=%d --zstd=wlog=19",
-			                            var, threads, -level);
-		return siphon_strbuf_printf(sb, "$NICE \"$%s\" -q -c -T%d %s-%d --zstd=wlog=19",
-		                            var, threads, level > 19 ? "--ultra " : "", level);
+			return siphon_strbuf_printf(sb, " -q -c -T%d --fast=%d --zstd=wlog=19", threads, -level);
+		return siphon_strbuf_printf(sb, " -q -c -T%d %s-%d --zstd=wlog=19", threads,
+		                            level > 19 ? "--ultra " : "", level);
 	case SIPHON_COMPRESS_PIGZ:
 		if (threads > 0)
-			return siphon_strbuf_printf(sb, "$NICE \"$%s\" -c -p %d -%d", var, threads, level);
-		return siphon_strbuf_printf(sb, "$NICE \"$%s\" -c -%d", var, level);
+			return siphon_strbuf_printf(sb, " -c -p %d -%d", threads, level);
+		return siphon_strbuf_printf(sb, " -c -%d", level);
 	case SIPHON_COMPRESS_GZIP:
-		return siphon_strbuf_printf(sb, "$NICE \"$%s\" -c -%d", var, level);
+		return siphon_strbuf_printf(sb, " -c -%d", level);
 	default:
 		return -1;
 	}
+}
+
+int
+siphon_compressor_stage(struct siphon_strbuf *sb, const struct siphon_compressor *c,
+                        const char *var, int level, int threads)
+{
+	if (siphon_strbuf_printf(sb, "$NICE \"$%s\"", var) != 0)
+		return -1;
+	return siphon_compressor_args(sb, c, level, threads);
 }

@@ -42,5 +42,11 @@ int siphon_compressor_level(const struct siphon_compressor *c, int asked, int *l
  */
 int siphon_compressor_stage(struct siphon_strbuf *sb, const struct siphon_compressor *c,
                             const char *var, int level, int threads);
+/*
+ * Its arguments alone (" -q -c -T1 -3 ..."), for a caller that names the
+ * program itself.
+ */
+int siphon_compressor_args(struct siphon_strbuf *sb, const struct siphon_compressor *c, int level,
+                           int threads);
 
 #endif

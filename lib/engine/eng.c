@@ -42,7 +42,7 @@ siphon_eng_clear(struct siphon_run *e)
 {
 	siphon_eng_link_drop(e);
 	siphon_strbuf_free(&e->compress);
-	siphon_strbuf_free(&e->zbin);
+	siphon_strbuf_free(&e->zpath);
 	siphon_leftout_free(&e->left_out);
 	siphon_catalog_clear(&e->cat);
 	siphon_plan_clear(&e->plan);

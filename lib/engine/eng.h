@@ -40,11 +40,11 @@ struct siphon_run {
 	/*
 	 * The level while the pull runs (engine/adapt.h), on when siphon chose
 	 * zstd's level for a measured link; an engine that can change it per
-	 * piece asks siphon_eng_adaptive().  zbin: "SIPHON_Z='/usr/bin/zstd'"
-	 * and threads, for the compressor commands it builds.
+	 * piece asks siphon_eng_adaptive().  zpath and zthreads: the
+	 * compressor's path and threads, for the commands it builds.
 	 */
 	struct siphon_adapt adapt;
-	struct siphon_strbuf zbin;
+	struct siphon_strbuf zpath;
 	int zthreads;
 	/*
 	 * Set when the engine was picked because only its tools are on the
@@ -107,12 +107,11 @@ int siphon_eng_tune(struct siphon_run *e, const struct siphon_engine_ops *ops);
  * May the engine change the level per piece (e->adapt on)?  Then its
  * streams run without the compressor stage (siphon_eng_new_pipeline with
  * compressed set) and start a compressor per level themselves:
- * siphon_eng_zstd_env appends the shell words that put the compressor's
- * path and $NICE in the environment, siphon_eng_zstd_cmd the command for
- * one level (for a shell that has them).
+ * siphon_eng_zstd_cmd appends the command for one level, its path quoted
+ * (no variable: a shell behind sudo has none; the niceness comes from
+ * the process that starts it).
  */
 int siphon_eng_adaptive(const struct siphon_run *e);
-int siphon_eng_zstd_env(const struct siphon_run *e, struct siphon_strbuf *sb);
 int siphon_eng_zstd_cmd(const struct siphon_run *e, struct siphon_strbuf *sb, int level);
 /*
  * One sample of the data channels (engine/adapt.h); a move is logged

@@ -126,10 +126,10 @@ apply_codec(struct siphon_run *e, const struct siphon_tune_in *in, const struct 
 		                  "--compress %s was asked for, but %s has no %s; use --compress auto",
 		                  c->name, e->o->host, c->name);
 	/* The compressor's path is set as a variable so that it is quoted once. */
-	siphon_strbuf_reset(&e->zbin);
-	if (siphon_strbuf_puts(&e->zbin, "SIPHON_Z=") != 0 ||
-	    siphon_sh_quote(&e->zbin, bin) != 0 ||
-	    siphon_strbuf_puts(&e->compress, siphon_strbuf_str(&e->zbin)) != 0 ||
+	siphon_strbuf_reset(&e->zpath);
+	if (siphon_strbuf_puts(&e->zpath, bin) != 0 ||
+	    siphon_strbuf_puts(&e->compress, "SIPHON_Z=") != 0 ||
+	    siphon_sh_quote(&e->compress, bin) != 0 ||
 	    siphon_strbuf_puts(&e->compress, "; ") != 0 ||
 	    siphon_compressor_stage(&e->compress, c, "SIPHON_Z", level, t->threads) != 0)
 		return siphon_err_oom(e->ctx);
@@ -180,16 +180,7 @@ siphon_eng_tune(struct siphon_run *e, const struct siphon_engine_ops *ops)
 int
 siphon_eng_adaptive(const struct siphon_run *e)
 {
-	return e->adapt.on && e->zbin.len > 0;
-}
-
-int
-siphon_eng_zstd_env(const struct siphon_run *e, struct siphon_strbuf *sb)
-{
-	if (siphon_strbuf_puts(sb, siphon_strbuf_str(&e->zbin)) != 0 ||
-	    siphon_strbuf_puts(sb, "; export SIPHON_Z NICE\n") != 0)
-		return siphon_err_oom(e->ctx);
-	return 0;
+	return e->adapt.on && e->zpath.len > 0;
 }
 
 int
@@ -197,7 +188,8 @@ siphon_eng_zstd_cmd(const struct siphon_run *e, struct siphon_strbuf *sb, int le
 {
 	const struct siphon_compressor *c = siphon_compressor_find(SIPHON_COMPRESS_ZSTD);
 
-	if (c == NULL || siphon_compressor_stage(sb, c, "SIPHON_Z", level, e->zthreads) != 0)
+	if (c == NULL || siphon_sh_quote(sb, siphon_strbuf_str(&e->zpath)) != 0 ||
+	    siphon_compressor_args(sb, c, level, e->zthreads) != 0)
 		return siphon_err_oom(e->ctx);
 	return 0;
 }

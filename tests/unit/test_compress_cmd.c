@@ -89,6 +89,21 @@ test_compress_cmd_stage(void **state)
 	check_stage(SIPHON_COMPRESS_GZIP, 9, 4, "$NICE \"$SIPHON_Z\" -c -9");
 }
 
+/* The arguments alone (psql's \o names the program itself). */
+static void
+test_compress_cmd_args(void **state)
+{
+	struct siphon_strbuf sb = {0};
+
+	(void)state;
+	assert_int_equal(siphon_compressor_args(&sb, siphon_compressor_find(SIPHON_COMPRESS_ZSTD), 6, 1), 0);
+	assert_string_equal(siphon_strbuf_str(&sb), " -q -c -T1 -6 --zstd=wlog=19");
+	siphon_strbuf_reset(&sb);
+	assert_int_equal(siphon_compressor_args(&sb, siphon_compressor_find(SIPHON_COMPRESS_PIGZ), 1, 2), 0);
+	assert_string_equal(siphon_strbuf_str(&sb), " -c -p 2 -1");
+	siphon_strbuf_free(&sb);
+}
+
 int
 main(void)
 {
@@ -96,6 +111,7 @@ main(void)
 		cmocka_unit_test(test_compress_cmd_table),
 		cmocka_unit_test(test_compress_cmd_levels),
 		cmocka_unit_test(test_compress_cmd_stage),
+		cmocka_unit_test(test_compress_cmd_args),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

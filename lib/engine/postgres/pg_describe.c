@@ -4,7 +4,6 @@
 #include "util/ctx.h"
 
 #include <stdio.h>
-#include <string.h>
 
 int
 pg_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *key, const char *text),
@@ -51,7 +50,7 @@ pg_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *
 				goto out;
 			if (siphon_strbuf_printf(&line, ", its output through \\o |%s (at first: the level then moves "
 			                                "with what the pull measures)",
-			                         siphon_strbuf_str(&stage) + strlen("$NICE ")) != 0)
+			                         siphon_strbuf_str(&stage)) != 0)
 				goto oom;
 		}
 		fn(arg, "command", siphon_strbuf_str(&line));

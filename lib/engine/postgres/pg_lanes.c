@@ -349,8 +349,6 @@ pg_start_lanes(struct pg *pg)
 	 * come free (a fixed order sends every piece at once).
 	 */
 	pg->adaptive = pg->disp != NULL && siphon_eng_adaptive(pg->eng);
-	if (pg->adaptive && (r = siphon_eng_zstd_env(pg->eng, &st)) != 0)
-		goto out;
 	if ((r = pg_psql_stage(pg, &st, pg->tools.t[pg->pgi].bindir, 1)) != 0)
 		goto out;
 	for (l = 0; l < nlanes; l++) {
