@@ -14,19 +14,22 @@ ns_dev=sin${_BASTION_VETH#sih}
 ip netns exec "$BASTION_NS" tc qdisc add dev "$ns_dev" root tbf rate 16mbit burst 32kb latency 200ms ||
 	it_fail "tc tbf in the namespace"
 
-# About 28 MB as COPY text, half of it hex digits (zstd 1 halves it, higher levels a little more),
-# in four tables with an odd name among them: about 7 s of wire at 16 Mbit/s.
+# About 50 MB as COPY text in twelve tables (an odd name among them, and a GIN index): half of each
+# row hex digits, so zstd 1 about halves it and higher levels do a little better; about 10 s of wire
+# at 16 Mbit/s. Each channel takes a table and about 8 MiB more at the start; the rest go out at
+# the level of their time.
 srv_psql -q -d postgres -c 'DROP DATABASE IF EXISTS adapt_src' -c 'CREATE DATABASE adapt_src' >/dev/null ||
 	it_fail "create adapt_src"
 srv_psql -q -d adapt_src >/dev/null <<-'EOF' || it_fail "fill adapt_src"
 	CREATE TABLE "Wide ""one""" (id int PRIMARY KEY, a text, b text);
 	INSERT INTO "Wide ""one""" SELECT i, md5(i::text) || md5((i * 7)::text), repeat('row ' || (i % 97), 8)
-	  FROM generate_series(1, 100000) i;
-	CREATE TABLE t2 AS SELECT * FROM "Wide ""one""";
-	CREATE TABLE t3 AS SELECT * FROM "Wide ""one""";
-	CREATE TABLE t4 (id bigserial PRIMARY KEY, j jsonb);
-	INSERT INTO t4 (j) SELECT jsonb_build_object('k', i, 'v', md5(i::text)) FROM generate_series(1, 60000) i;
-	CREATE INDEX t4_j ON t4 USING gin (j);
+	  FROM generate_series(1, 40000) i;
+	DO $$BEGIN FOR k IN 2..11 LOOP
+		EXECUTE format('CREATE TABLE t%s AS SELECT id + %s AS id, a, b FROM "Wide ""one"""', k, k);
+	END LOOP; END$$;
+	CREATE TABLE t12 (id bigserial PRIMARY KEY, j jsonb);
+	INSERT INTO t12 (j) SELECT jsonb_build_object('k', i, 'v', md5(i::text)) FROM generate_series(1, 40000) i;
+	CREATE INDEX t12_j ON t12 USING gin (j);
 EOF
 
 spec=$SIPHON_IT_SSH_USER@$BASTION_ADDR:$BASTION_PORT:adapt_src

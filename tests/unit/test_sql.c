@@ -838,28 +838,37 @@ test_pg_chunks(void **state)
 	c.total_bytes = big.bytes + small.bytes;
 
 	/* One big table and four channels: up to twice as many pieces. */
-	assert_int_equal(siphon_pg_chunks(&c, &big, 4), 8);
-	assert_int_equal(siphon_pg_chunks(&c, &small, 4), 1);
-	assert_int_equal(siphon_pg_chunks(&c, &big, 1), 1);
+	assert_int_equal(siphon_pg_chunks(&c, &big, 4, 0), 8);
+	assert_int_equal(siphon_pg_chunks(&c, &small, 4, 0), 1);
+	assert_int_equal(siphon_pg_chunks(&c, &big, 1, 0), 1);
 	/* TID range scans arrived in 14. */
 	c.server_num = 130011;
-	assert_int_equal(siphon_pg_chunks(&c, &big, 4), 1);
+	assert_int_equal(siphon_pg_chunks(&c, &big, 4, 0), 1);
 	c.server_num = 140000;
-	assert_int_equal(siphon_pg_chunks(&c, &big, 4), 8);
+	assert_int_equal(siphon_pg_chunks(&c, &big, 4, 0), 8);
 	/* Partitioned parents hold nothing; tiny tables are never split. */
 	big.relkind = 'p';
-	assert_int_equal(siphon_pg_chunks(&c, &big, 4), 1);
+	assert_int_equal(siphon_pg_chunks(&c, &big, 4, 0), 1);
 	big.relkind = 'r';
 	big.blocks = 15;
-	assert_int_equal(siphon_pg_chunks(&c, &big, 4), 1);
+	assert_int_equal(siphon_pg_chunks(&c, &big, 4, 0), 1);
 	/* Never more pieces than an eighth of the pages. */
 	big.blocks = 24;
-	assert_int_equal(siphon_pg_chunks(&c, &big, 4), 3);
+	assert_int_equal(siphon_pg_chunks(&c, &big, 4, 0), 3);
 	/* Pieces are at least 32 MiB. */
 	big.bytes = 70 * mib;
 	big.blocks = big.bytes / 8192;
 	c.total_bytes = big.bytes;
-	assert_int_equal(siphon_pg_chunks(&c, &big, 16), 3);
+	assert_int_equal(siphon_pg_chunks(&c, &big, 16, 0), 3);
+	/* A cap on a piece (the level moves between pieces): more pieces than twice the channels. */
+	big.bytes = 4096 * mib;
+	big.blocks = big.bytes / 8192;
+	c.total_bytes = big.bytes;
+	assert_int_equal(siphon_pg_chunks(&c, &big, 2, 64 * mib), 64);
+	assert_int_equal(siphon_pg_chunks(&c, &big, 2, 0), 4);
+	/* ... but never below 32 MiB, nor where pieces would not be split anyway. */
+	assert_int_equal(siphon_pg_chunks(&c, &big, 2, mib), 128);
+	assert_int_equal(siphon_pg_chunks(&c, &big, 1, 64 * mib), 1);
 }
 
 static void

@@ -58,7 +58,7 @@ siphon_pg_catalog_sql(struct siphon_strbuf *sb)
 
 int
 siphon_pg_chunks(const struct siphon_pg_catalog *c,
-                 const struct siphon_pg_table *t, int jobs)
+                 const struct siphon_pg_table *t, int jobs, uint64_t max_piece)
 {
 	uint64_t piece;
 	uint64_t n;
@@ -67,10 +67,12 @@ siphon_pg_chunks(const struct siphon_pg_catalog *c,
 		return 1;
 	/* Pieces of a fair share of the whole, but never tiny ones. */
 	piece = c->total_bytes / ((uint64_t)jobs * 2);
+	if (max_piece > 0 && piece > max_piece)
+		piece = max_piece;
 	if (piece < CHUNK_MIN_BYTES)
 		piece = CHUNK_MIN_BYTES;
 	n = (t->bytes + piece - 1) / piece;
-	if (n > (uint64_t)jobs * 2)
+	if (max_piece == 0 && n > (uint64_t)jobs * 2)
 		n = (uint64_t)jobs * 2;
 	if (n > t->blocks / 8)
 		n = t->blocks / 8;

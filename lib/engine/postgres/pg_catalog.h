@@ -101,10 +101,12 @@ void siphon_pg_catalog_clear(struct siphon_pg_catalog *c);
 /*
  * How many pieces (ctid ranges) to copy a table in, so that one big table
  * does not leave the other channels idle: 1 for most tables.  Needs TID
- * range scans on the server (PostgreSQL 14).
+ * range scans on the server (PostgreSQL 14).  max_piece (0: none): no
+ * piece above it, however many pieces that makes (the compression level
+ * changes between pieces, engine/adapt.h).
  */
 int siphon_pg_chunks(const struct siphon_pg_catalog *c,
-                     const struct siphon_pg_table *t, int jobs);
+                     const struct siphon_pg_table *t, int jobs, uint64_t max_piece);
 
 /* The statements that print every sequence's state ('Q' lines). */
 int siphon_pg_sequences_sql(struct siphon_strbuf *sb,

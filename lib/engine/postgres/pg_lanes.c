@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define ADAPT_PIECE ((uint64_t)64 * 1024 * 1024)
+
 /* Makes room for at least need items. */
 static int
 grow_work(struct pg_work **w, int *cap, int need)
@@ -45,6 +47,8 @@ static int
 make_work(struct pg *pg, struct pg_work **out, int *n)
 {
 	int cap = 0, i, k, pieces;
+	/* A level that moves does so between pieces: big tables in pieces of at most ADAPT_PIECE. */
+	uint64_t max_piece = siphon_eng_adaptive(pg->eng) && !siphon_eng_order_fixed(pg->eng) ? ADAPT_PIECE : 0;
 
 	*n = 0;
 	*out = NULL;
@@ -58,7 +62,7 @@ make_work(struct pg *pg, struct pg_work **out, int *n)
 		/* Loaded before the connection was lost (pg_resume.c). */
 		if (pg_table_done(pg, t))
 			continue;
-		pieces = t->columns != NULL ? siphon_pg_chunks(&pg->cat, t, pg->jobs) : 1;
+		pieces = t->columns != NULL ? siphon_pg_chunks(&pg->cat, t, pg->jobs, max_piece) : 1;
 		if (grow_work(out, &cap, *n + pieces) != 0)
 			return siphon_err_oom(pg->ctx);
 		for (k = 0; k < pieces; k++) {
