@@ -228,10 +228,34 @@ lane_add(struct pg *pg, int l, int wi, struct siphon_strbuf *sql)
  * least LOOKAHEAD bytes of pieces queued (by the catalog's sizes), or has
  * its session ended (COMMIT and EOF flush everything).  When the sizes
  * mislead (a table whose text is much smaller than its pages), a lane that
- * has not moved for STALL_S gets one more piece anyway.
+ * has not moved for STALL_S gets one more piece anyway, unless the link is
+ * full: then silence is the link's (each lane's share of a slow link comes
+ * in bursts as the compressor fills its blocks), and more pieces would
+ * only bind them to lanes early, at the level of the time.
  */
 #define LOOKAHEAD ((uint64_t)8 * 1024 * 1024)
 #define STALL_S 0.25
+
+/* Is the link carrying at least half what the link test saw (a rate, not a floor)? */
+static int
+link_full(struct pg *pg, double now)
+{
+	const struct siphon_link *link = &pg->eng->link;
+	uint64_t wire = 0;
+
+	for (int l = 0; l < pg->nlanes; l++)
+		wire += *pg->lanes[l].wire;
+	if (pg->wire_t0 == 0 || wire < pg->wire0) {
+		pg->wire_t0 = now;
+		pg->wire0 = wire;
+	} else if (now - pg->wire_t0 >= 0.5) {
+		pg->wire_rate = (double)(wire - pg->wire0) / (now - pg->wire_t0);
+		pg->wire_t0 = now;
+		pg->wire0 = wire;
+	}
+	return link->measured && !link->lower_bound && link->bytes_per_s > 0 &&
+	       pg->wire_rate >= 0.5 * link->bytes_per_s;
+}
 
 static uint64_t
 queued_behind(const struct pg *pg, const struct siphon_pg_lane *lane)
@@ -290,7 +314,7 @@ adapt_sample(struct pg *pg, double now)
 static int
 lanes_fill(struct pg *pg, double now)
 {
-	int l, r, more = 1;
+	int l, r, more = 1, full = link_full(pg, now);
 
 	if (pg->adaptive)
 		adapt_sample(pg, now);
@@ -304,7 +328,7 @@ lanes_fill(struct pg *pg, double now)
 		for (; lane->told < lane->cur; lane->told++)
 			siphon_dispatch_done(pg->disp, lane->items[lane->told].work);
 		/* Silent, though siphon could take more: the server holds a piece's end. */
-		if (lane->open && now - lane->seen_at >= STALL_S && !pg->lane_rs[l]->backpressured &&
+		if (lane->open && now - lane->seen_at >= STALL_S && !full && !pg->lane_rs[l]->backpressured &&
 		    (lane->proc != NULL || lane->discard)) {
 			lane->seen_at = now;
 			if ((r = lane_more(pg, l)) != 0)

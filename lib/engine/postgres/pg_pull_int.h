@@ -73,6 +73,8 @@ struct pg {
 	struct siphon_plan_item *wplan;
 	struct siphon_dispatch *disp;   /* pieces handed out as lanes come free; NULL: wplan's order */
 	int adaptive;                   /* the lanes start their compressor per level (psql's \o) */
+	double wire_t0, wire_rate;      /* the lanes' wire bytes a second, over windows of 0.5 s */
+	uint64_t wire0;
 	int nwork;
 	int nlanes;
 	struct siphon_rstream **lane_rs;
