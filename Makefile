@@ -74,13 +74,32 @@ $(B)/tests/%: tests/unit/%.c $(B)/libsiphon.a $(B)/libcmd.a | pkg-check-cmocka
 	$(CC) $(ALL_CFLAGS) -Icmd/siphon $(LDFLAGS) -o $@ $< $(B)/libcmd.a $(B)/libsiphon.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # One run target per test binary, so that `make -j2 -Otarget unit` runs them side by side, each
-# one's output kept together (make check does; a plain `make unit` runs them one at a time).
-UNIT_RUN := $(addsuffix .run,$(UNIT_BIN))
+# one's output kept together (make check does; a plain `make unit` runs them one at a time). The
+# longest first (seconds each, plain and ASan, on the 2-core machine: test_sqlite_script 20-25,
+# test_codec 12-21, test_shell 15-19, test_watch 15 (waiting), test_sshcfg_openssh 8-13), so that
+# the queue does not end on one of them with the other job slots idle; then the rest by name.
+UNIT_LONG := test_sqlite_script test_codec test_shell test_watch test_sshcfg_openssh test_unattended \
+	test_transport test_probe
+UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
+UNIT_ORDER := $(foreach n,$(UNIT_LONG),$(filter $(n),$(UNIT_NAMES))) $(filter-out $(UNIT_LONG),$(UNIT_NAMES))
+UNIT_RUN := $(addprefix $(B)/tests/,$(addsuffix .run,$(UNIT_ORDER)))
 unit: $(UNIT_RUN)
 # (They would be intermediate files of the .run rule otherwise, removed after each run.)
 .SECONDARY: $(UNIT_BIN)
 $(B)/tests/%.run: $(B)/tests/%
 	@echo "== $<"; $<
+
+# The unit tests of both builds in one queue, as make check runs them (after check-builds made
+# every binary): each long test of one build beside the other's, the longest first, so that no
+# job slot idles while the last long ASan test ends (ASAN_B: the sanitizer build's directory).
+ASAN_B ?= build-asan
+CHECK_UNIT_RUN := $(foreach n,$(UNIT_ORDER),$(B)/tests/$(n).run $(ASAN_B)/tests/$(n).run)
+.PHONY: check-unit
+check-unit: $(CHECK_UNIT_RUN)
+ifneq ($(ASAN_B),$(B))
+$(ASAN_B)/tests/%.run: $(ASAN_B)/tests/%
+	@echo "== $<"; $<
+endif
 
 # The sanitizer build lives in its own directory and runs the same tests.
 asan:
@@ -139,8 +158,8 @@ layering:
 # as soon as a test wants it, so they neither slow the tests down nor make them flaky; what is left
 # of them when the tests end runs at full speed, so the whole is never longer than one after the
 # other. Their output is kept in CHECK_BUILDS_LOG and printed after the tests'. Then what runs the
-# binaries, alone (some of it measures time): layering, unit tests (plain and ASan in one queue:
-# no job slot idles while the last plain test ends), shell tests, fuzz checks.
+# binaries, alone (some of it measures time): layering, unit tests (plain and ASan in one queue,
+# the longest first: check-unit), then the shell tests beside the fuzz checks (check-shell-fuzz).
 CHECK_BUILDS_LOG = build-asan/check-builds.log
 check: deps
 	$(MAKE) -j$(CHECK_J) B=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
@@ -154,9 +173,25 @@ check: deps
 	[ "$$builds" = 0 ] || echo "make check: check-builds failed (exit $$builds): see its output above"; \
 	[ "$$it" = 0 ] && [ "$$builds" = 0 ]
 	$(MAKE) layering
-	$(MAKE) -j$(CHECK_J) -Otarget unit asan
-	$(MAKE) shell-test
-	$(MAKE) -j$(CHECK_J) -Otarget fuzz-check
+	$(MAKE) -j$(CHECK_J) -Otarget check-unit
+	$(MAKE) check-shell-fuzz
+
+# The shell tests beside the fuzz checks. The shell tests mostly wait (shells in pseudo-terminals,
+# crontab, systemd-analyze: 50 s, 22 s of CPU) and keep the normal priority, so their timing stays
+# as when alone; the fuzz checks run at nice 10: each harness replays its whole corpus, then fuzzes
+# for FUZZ_CHECK_SECONDS of wall time with the CPU the shell tests leave. One after the other they
+# took 50 + 70 s. The shell tests' output is kept in CHECK_SHELL_LOG and printed after the fuzz
+# checks'; either failing fails the target.
+CHECK_SHELL_LOG = $(B)/check-shell.log
+.PHONY: check-shell-fuzz
+check-shell-fuzz:
+	@mkdir -p $(B); rm -f $(CHECK_SHELL_LOG).rc; \
+	( $(MAKE) shell-test >$(CHECK_SHELL_LOG) 2>&1; echo $$? >$(CHECK_SHELL_LOG).rc ) & \
+	nice -n 10 $(MAKE) -j$(CHECK_J) -Otarget fuzz-check; fz=$$?; wait; \
+	echo "== make shell-test (beside the fuzz checks):"; cat $(CHECK_SHELL_LOG); \
+	sh=$$(cat $(CHECK_SHELL_LOG).rc 2>/dev/null || echo 1); \
+	[ "$$sh" = 0 ] || echo "make check: shell-test failed (exit $$sh): see its output above"; \
+	[ "$$fz" = 0 ] && [ "$$sh" = 0 ]
 
 # The builds that `make check` runs beside the integration tests.
 .PHONY: check-builds

@@ -30,6 +30,8 @@ EOF
 cat >"$d/bignum.sed" <<'EOF'
 s/^\(T\t[0-9A-F]*\tBASE TABLE\t[^\t]*\t[^\t]*\t\)[0-9]*/\199999999999999999999999/
 EOF
+# Each line goes on as soon as it is edited (stdbuf -oL), as the real client's would: not sed -u,
+# whose unbuffered input reads a byte at a time (the data channels' rows took 25 s a pull).
 cat >"$d/mariadb" <<EOF
 #!/bin/bash
 mode=\$(cat '$d/attack' 2>/dev/null)
@@ -37,7 +39,7 @@ if [ "\$mode" = esc ]; then
 	printf '\033]0;pwned title\007\033[2J\033[31mERROR 1045 (28000): Access denied for user\033[0m\n' >&2
 	exit 1
 fi
-'$d/real-mariadb' "\$@" | sed -u -f "$d/\$mode.sed"
+'$d/real-mariadb' "\$@" | stdbuf -oL sed -f "$d/\$mode.sed"
 exit \${PIPESTATUS[0]}
 EOF
 chmod 755 "$d/mariadb"

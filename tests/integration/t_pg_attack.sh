@@ -13,7 +13,8 @@
 #   flood     pg_dump writes endless stderr and no data: the stall watchdog still ends the pull
 #             (exit 3), and Ctrl-C still ends it within a second or two (exit 130)
 # Each pull fails with one clear line; nothing runs on the workstation (no marker file), the local
-# database is as it was, nothing is left behind; no raw ESC reaches the terminal.
+# database is as it was, nothing is left behind; no raw ESC reaches the terminal. (The pulls are of
+# app_lite: the attacks need its schema and a data channel, not app's volume.)
 . "$(dirname "$0")/../harness/lib.sh"
 harness_start || exit 1
 it_begin
@@ -71,7 +72,7 @@ attack() { # MODE EXPECTED_RC ERROR_REGEX [SIPHON ARGS...]
 	shift 3
 	echo "$mode" >"$d/attack"
 	chmod 644 "$d/attack"
-	siphon_run pull "$(remote_spec app "$SIPHON_IT_SSH_USER" "$WRAP_PORT")" -i "$SIPHON_IT_KEY" \
+	siphon_run pull "$(remote_spec app_lite "$SIPHON_IT_SSH_USER" "$WRAP_PORT")" -i "$SIPHON_IT_KEY" \
 		--known-hosts "$WRAP_KNOWN_HOSTS" --into keep "$@"
 	set -- "$mode" "$rc"
 	it_note "$1: $(tail -n 1 "$H/run/err")"
@@ -89,7 +90,7 @@ attack flood 3 'the transfer stalled' --stall-timeout 5 --retries 0
 
 # Ctrl-C while the server floods stderr.
 echo flood >"$d/attack"
-siphon_bg pull "$(remote_spec app "$SIPHON_IT_SSH_USER" "$WRAP_PORT")" -i "$SIPHON_IT_KEY" \
+siphon_bg pull "$(remote_spec app_lite "$SIPHON_IT_SSH_USER" "$WRAP_PORT")" -i "$SIPHON_IT_KEY" \
 	--known-hosts "$WRAP_KNOWN_HOSTS" --into keep
 sleep 3
 t0=$(date +%s.%N)

@@ -2,12 +2,13 @@
 # ProxyJump: the target sshd listens only on the loopback of a network namespace (bastion.sh), so
 # a direct connection fails (exit 3); through the bastion inside the namespace (-J, one hop) and
 # through the host's loopback bastion then that one (two hops) the pulls equal their sources
-# (PostgreSQL -j 4 and MariaDB). A wrong host key at the bastion, and at the target, each fail
+# (PostgreSQL: app_lite -j 2 over one hop, app's volume -j 4 over two, each channel inside the
+# channels of both hops; and MariaDB). A wrong host key at the bastion, and at the target, each fail
 # with exit 4 and the hop named in the one line; nothing is left on either side or open at the
 # bastions. The same routes from a real ~/.ssh/config in a temporary HOME (ProxyJump naming Hosts
 # of the file, each hop resolved there: its HostName, Port, User, key and known hosts; and a
 # ProxyCommand with %h %p): `siphon pull prod:app_lite` with no SSH option, compared (app_lite:
-# these check how the route is read; app's volume went through both routes above); doctor names
+# these check how the route is read; app's volume went through two hops above); doctor names
 # the jump hosts.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/bastion.sh"
@@ -24,11 +25,11 @@ contract_before pg keep
 hop app "$BASTION_KH" --into keep
 assert_failed_cleanly pg 3 "cannot connect to $TARGET_HOST:$TARGET_PORT"
 
-hop app "$BASTION_KH" -J "$j1" --into app_j1 -j 4
+hop app_lite "$BASTION_KH" -J "$j1" --into app_j1 -j 2
 assert_rc 0 "pull through one jump host"
-assert_same app app_j1
+assert_same app_lite app_j1
 
-hop app "$BASTION_KH" -J "$j2,$j1" --into app_j2 -j 2
+hop app "$BASTION_KH" -J "$j2,$j1" --into app_j2 -j 4
 assert_rc 0 "pull through two jump hosts"
 assert_same app app_j2
 

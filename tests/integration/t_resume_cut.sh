@@ -53,17 +53,24 @@ copy_backends() {
 }
 
 # Waits until at least N tables are loaded locally while the server streams on a session the last
-# cut did not end (after a cut the old backends may linger a moment), then cuts.
+# cut did not end (after a cut the old backends may linger a moment), then cuts. With "soft", a
+# pull that ends first returns 1 instead of failing the test (the rest of its tables can all come
+# in before the test sees them loaded).
 CUT_BACKENDS=
-cut_after_loaded() { # N
+CUTS=0
+cut_after_loaded() { # N [soft]
 	local i now
 	for i in $(seq 1 2400); do
-		kill -0 "$SIPHON_PID" 2>/dev/null || it_fail "siphon exited before $1 tables were loaded while it streamed"
+		if ! kill -0 "$SIPHON_PID" 2>/dev/null; then
+			[ -n "${2:-}" ] && return 1
+			it_fail "siphon exited before $1 tables were loaded while it streamed"
+		fi
 		count_loaded
 		if [ "$LOADED" -ge "$1" ]; then
 			now=$(copy_backends)
 			if [ -n "$(comm -13 <(echo "$CUT_BACKENDS" | sort) <(echo "$now" | sort))" ] && [ -n "$(sshd_session_pids)" ]; then
 				CUT_BACKENDS=$now
+				CUTS=$((CUTS + 1))
 				cut_connection
 				return
 			fi
@@ -78,6 +85,7 @@ pull_bg() { # INTO [ARGS...]
 	shift
 	TMPDB=
 	CUT_BACKENDS=
+	CUTS=0
 	# Over the slow link: a stream slow enough for the test to cut it between two tables, with
 	# the server's COPY still running (uncompressed: each table more than a channel's window).
 	siphon_bg pull "$(remote_spec resume_src "" "$SLOW_PORT")" -i "$SIPHON_IT_KEY" --known-hosts "$SLOW_KNOWN_HOSTS" \
@@ -125,18 +133,19 @@ grep -q reconnecting "$H/run/err" && it_fail "--snapshot-only reconnected"
 ws_dbs | grep -qx cut_only && it_fail "--snapshot-only made a local database"
 assert_left_clean pg 20
 
-# Several cuts in one pull.
+# Several cuts in one pull. The rows of a new snapshot can all arrive before the test sees the
+# fifth table loaded: the third cut then does not come (as in t_resume_my).
 pull_bg cut_three
 cut_after_loaded 1
 cut_after_loaded 3
-cut_after_loaded 5
+cut_after_loaded 5 soft || it_note "siphon finished before a third cut"
 siphon_wait 180
 assert_rc 0 "resumed pull into cut_three"
 # The last cut may come once every row is in (the rest of the tables can end together): it costs
 # nothing then, no reconnect.
 r=$(json_stat reconnects)
-[ "$r" -ge 2 ] && [ "$r" -le 3 ] || it_fail "JSON reconnects $r for 3 cuts"
-[ "$r" = 3 ] || it_note "the third cut came after the last row: no reconnect"
+[ "$r" -ge 2 ] && [ "$r" -le "$CUTS" ] || it_fail "JSON reconnects $r for $CUTS cuts"
+[ "$r" = "$CUTS" ] || it_note "the last cut came after the last row: no reconnect"
 assert_resumed pg resume_src cut_three "$r"
 json_stat consistency | grep -q "($((r + 1)) snapshots)" || it_fail "JSON consistency: $(json_stat consistency)"
 
