@@ -62,6 +62,13 @@ pg_create_tmpdb(struct pg *pg)
 	    siphon_pg_literal(&q, pg->cat.ctype) != 0 ||
 	    siphon_strbuf_puts(&q, ";\n") != 0)
 		goto oom;
+	/*
+	 * Marked before it is asked: a Ctrl-C while CREATE DATABASE runs ends
+	 * the local psql, not the statement, which may still commit; the
+	 * cleanup's DROP DATABASE IF EXISTS then removes it (the name is this
+	 * run's own).
+	 */
+	pg->tmp_created = 1;
 	r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out);
 	free(out);
 	out = NULL;
@@ -81,8 +88,6 @@ pg_create_tmpdb(struct pg *pg)
 		r = siphon_pg_local_query(pg->ctx, "postgres", siphon_strbuf_str(&q), &out);
 		free(out);
 	}
-	if (r == 0)
-		pg->tmp_created = 1;
 	siphon_strbuf_free(&q);
 	return r;
 oom:
