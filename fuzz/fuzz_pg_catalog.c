@@ -87,7 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(c.snapshot[0] != '\0' && c.encoding != NULL);
 	for (i = 0; i < c.ntables; i++) {
 		FUZZ_CHECK(c.tables[i].qname != NULL && c.tables[i].rows >= -1);
-		FUZZ_CHECK(siphon_pg_chunks(&c, &c.tables[i], 1 + i % 8) >= 1);
+		FUZZ_CHECK(siphon_pg_chunks(&c, &c.tables[i], 1 + i % 8, i % 2 ? 64u << 20 : 0) >= 1);
 	}
 	siphon_pg_sequences_sql(&sb, &c);
 	siphon_strbuf_reset(&sb);
