@@ -82,14 +82,10 @@
 # shellcheck disable=SC2015
 set -u -o pipefail
 
-SIPHON=${1:-}
-if [ -z "$SIPHON" ] || [ ! -x "$SIPHON" ]; then
-	echo "usage: $0 /abs/path/to/siphon" >&2
-	exit 2
-fi
-case $SIPHON in /*) ;; *) SIPHON=$PWD/$SIPHON ;; esac
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
+BENCH_TAG=bench-net
+# shellcheck source=common.sh disable=SC1091
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_siphon "${1:-}"
 
 BENCH_SIZE=${BENCH_SIZE:-shop}
 case $BENCH_SIZE in
@@ -132,15 +128,10 @@ SRV_PG_PORT=5432
 WS_PG_PORT=5433
 LOCAL_DB=shop_dev
 
-say() { printf 'bench-net: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-
 # ---------------------------------------------------------------------------------------------
 # tools
 
-[ "$(id -u)" = 0 ] || die "must run as root (network namespace, veth, tc, sshd, a login user)"
+bench_root "network namespace, veth, tc, sshd, a login user"
 need_ok() {
 	local b
 	for b in ip tc /usr/sbin/sshd ssh ssh-keygen "$PGBIN/initdb" "$PGBIN/pg_ctl" psql pg_dump pg_restore pgbench \

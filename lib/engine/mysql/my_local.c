@@ -687,49 +687,15 @@ out:
 	return r;
 }
 
-int
-my_spawn_batch(void *arg, struct siphon_my_lane *lane, int b)
+/*
+ * A local client with extra arguments running LOAD_SETTINGS and then sql
+ * (its stdin), in the loop; out_max bounds its kept stdout.
+ */
+static int
+spawn_fed(struct my *my, const char *what, const char *const *extra, int nextra, const char *sql,
+          size_t out_max, struct siphon_proc **out)
 {
-	struct my *my = arg;
-	struct siphon_my_batch *ba = &lane->batches[b];
-	struct siphon_strbuf sql = {0};
-	const char *extra[1] = {"--local-infile=1"};
-	char **argv = NULL, what[128], path[4096];
-	int r;
-
-	if (siphon_strbuf_puts(&sql, LOAD_SETTINGS) != 0)
-		goto oom;
-	for (int k = 0; k < ba->n; k++)
-		if (siphon_my_lane_file(lane, ba->first + k, path, sizeof(path)) != 0 ||
-		    siphon_my_batch_sql(&sql, lane->items[ba->first + k].load_sql, path, k) != 0)
-			goto oom;
-	if ((argv = argv_with(&my->local, extra, 1)) == NULL)
-		goto oom;
-	snprintf(what, sizeof(what), "local loader of %d small tables from \"%.80s\"", ba->n,
-	         lane->items[ba->first].table);
-	/* Up to three warnings a table and a marker line each. */
-	if ((r = siphon_proc_spawn(&ba->proc, my->ctx, what, argv, 1024 * 1024)) != 0)
-		goto out;
-	if (siphon_proc_queue(ba->proc, sql.buf, sql.len) != 0)
-		goto oom;
-	siphon_proc_close_stdin(ba->proc);
-	if ((r = siphon_loop_add_proc(my->loop, ba->proc)) != 0)
-		goto out;
-	siphon_log(my->ctx, SIPHON_LOG_DEBUG, "%s: %d small tables, %llu bytes, from \"%s\"", lane->what, ba->n,
-	           (unsigned long long)ba->bytes, lane->items[ba->first].table);
-	goto out;
-oom:
-	r = siphon_err_oom(my->ctx);
-out:
-	free(argv);
-	siphon_strbuf_free(&sql);
-	return r;
-}
-
-int
-my_spawn_script(struct my *my, const char *what, const char *sql, size_t out_max, struct siphon_proc **out)
-{
-	char **argv = argv_with(&my->local, NULL, 0);
+	char **argv = argv_with(&my->local, extra, nextra);
 	int r;
 
 	if (argv == NULL)
@@ -750,4 +716,37 @@ my_spawn_script(struct my *my, const char *what, const char *sql, size_t out_max
 		*out = NULL;
 	}
 	return r;
+}
+
+int
+my_spawn_batch(void *arg, struct siphon_my_lane *lane, int b)
+{
+	struct my *my = arg;
+	struct siphon_my_batch *ba = &lane->batches[b];
+	struct siphon_strbuf sql = {0};
+	const char *extra[1] = {"--local-infile=1"};
+	char what[128], path[4096];
+	int r;
+
+	for (int k = 0; k < ba->n; k++)
+		if (siphon_my_lane_file(lane, ba->first + k, path, sizeof(path)) != 0 ||
+		    siphon_my_batch_sql(&sql, lane->items[ba->first + k].load_sql, path, k) != 0) {
+			siphon_strbuf_free(&sql);
+			return siphon_err_oom(my->ctx);
+		}
+	snprintf(what, sizeof(what), "local loader of %d small tables from \"%.80s\"", ba->n,
+	         lane->items[ba->first].table);
+	/* Up to three warnings a table and a marker line each. */
+	r = spawn_fed(my, what, extra, 1, siphon_strbuf_str(&sql), 1024 * 1024, &ba->proc);
+	siphon_strbuf_free(&sql);
+	if (r == 0)
+		siphon_log(my->ctx, SIPHON_LOG_DEBUG, "%s: %d small tables, %llu bytes, from \"%s\"", lane->what,
+		           ba->n, (unsigned long long)ba->bytes, lane->items[ba->first].table);
+	return r;
+}
+
+int
+my_spawn_script(struct my *my, const char *what, const char *sql, size_t out_max, struct siphon_proc **out)
+{
+	return spawn_fed(my, what, NULL, 0, sql, out_max, out);
 }
