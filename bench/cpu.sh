@@ -69,6 +69,7 @@ for b in "$@"; do
 	[ -x "$b" ] || { echo "cpu.sh: $b is not an executable file" >&2; exit 2; }
 	BINS+=("$b")
 done
+# shellcheck disable=SC2034 # read by common.sh
 BENCH_TAG=cpu
 # shellcheck source=common.sh disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"

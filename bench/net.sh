@@ -66,7 +66,9 @@
 #                            BENCH_SMALL_ROWS (1000) rows, small_few = BENCH_FEW_TABLES (10) tables
 #                            of the same rows in all), siphon only (cases pg-many pg-few my-many
 #                            my-few), R=2, unshaped; the report gives the ratio many / few
-#                            (bench/small.sh runs this)
+#                            (bench/small.sh runs this); BENCH_BASE=/path/to/another/siphon adds
+#                            the same cases with that binary (pg-many.base ...), alternated with
+#                            the others in the same rounds: before and after on the same set-up
 #   BENCH_SCALE BENCH_SB_TABLES BENCH_SB_ROWS BENCH_MY_TABLES BENCH_MY_ROWS BENCH_R   override it
 #   BENCH_PROFILES="unshaped 1gbit 100mbit rtt20"   BENCH_ENGINES="pg my"   BENCH_CASES="pg-siphon ..."
 #   BENCH_SIPHON_ARGS="-j 8"  more arguments for siphon (default none: its defaults)
@@ -82,6 +84,7 @@
 # shellcheck disable=SC2015
 set -u -o pipefail
 
+# shellcheck disable=SC2034 # read by common.sh
 BENCH_TAG=bench-net
 # shellcheck source=common.sh disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -97,6 +100,11 @@ esac
 BENCH_SMALL_TABLES=${BENCH_SMALL_TABLES:-2000}
 BENCH_SMALL_ROWS=${BENCH_SMALL_ROWS:-1000}
 BENCH_FEW_TABLES=${BENCH_FEW_TABLES:-10}
+BENCH_BASE=${BENCH_BASE:-}
+if [ -n "$BENCH_BASE" ]; then
+	case $BENCH_BASE in /*) ;; *) BENCH_BASE=$PWD/$BENCH_BASE ;; esac
+	[ -x "$BENCH_BASE" ] || { echo "BENCH_BASE: $BENCH_BASE is not an executable" >&2; exit 2; }
+fi
 BENCH_SCALE=${BENCH_SCALE:-$d_scale}
 BENCH_SB_TABLES=${BENCH_SB_TABLES:-$d_tables}
 BENCH_SB_ROWS=${BENCH_SB_ROWS:-$d_rows}
@@ -509,6 +517,10 @@ if [ "$BENCH_SIZE" = small ]; then
 	ALL_CASES=""
 	want_engine pg && ALL_CASES+=" pg-many pg-few"
 	want_engine my && ALL_CASES+=" my-many my-few"
+	if [ -n "$BENCH_BASE" ]; then
+		want_engine pg && ALL_CASES+=" pg-many.base pg-few.base"
+		want_engine my && ALL_CASES+=" my-many.base my-few.base"
+	fi
 fi
 CASES=${BENCH_CASES:-$ALL_CASES}
 for c in $CASES; do
@@ -526,13 +538,15 @@ MY_DUMP="mysqldump --single-transaction shop"
 # the ssh wrapper; not for siphon), CASE_VERIFY (pg, my or empty), CASE_DB (the server's database).
 case_def() {
 	local e=${1%%-*} dump in create dec=""
-	CASE_KIND=pipe CASE_VERIFY=$e CASE_DB=shop
+	CASE_KIND=pipe CASE_VERIFY=$e CASE_DB=shop CASE_BIN=$SIPHON
 	if [ "$e" = pg ]; then dump=$PG_DUMP in=$PSQL_IN create=$PG_CREATE; else dump=$MY_DUMP in=$MY_IN create=$MY_CREATE; fi
 	case ${1#*-} in
 	siphon) CASE_KIND=siphon CASE_LABEL="siphon pull${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}" ;;
-	many | few)
+	many | few | many.base | few.base)
 		CASE_KIND=siphon CASE_DB=small_${1#*-}
+		CASE_DB=${CASE_DB%.base}
 		CASE_LABEL="siphon pull $CASE_DB${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}"
+		case $1 in *.base) CASE_BIN=$BENCH_BASE CASE_LABEL="$CASE_LABEL (BENCH_BASE)" ;; esac
 		;;
 	plain) CASE_LABEL="ssh '${dump%% *}' | ${in%% *}" ;;
 	zstd1) dec="zstd -q -T0 -1|zstd -q -d" CASE_LABEL="ssh '${dump%% *} | zstd -T0 -1' | zstd -d | ${in%% *}" ;;
@@ -723,7 +737,7 @@ run_one() { # ROUND PROFILE CASE
 		sw=$!
 		# shellcheck disable=SC2016 # $$ and $@ are the inner shell's
 		/usr/bin/time -f '%e %M %U %S' -o "$tf" timeout -k 5 "$BENCH_TIMEOUT" bash -c 'echo $$ >"$0"; exec "$@"' "$pf" \
-			"$SIPHON" pull "$LOGIN@$BENCH_SSH_HOST:$BENCH_SSH_PORT:$CASE_DB" --engine "$eng" --into "$LOCAL_DB" -i "$KEY" \
+			"$CASE_BIN" pull "$LOGIN@$BENCH_SSH_HOST:$BENCH_SSH_PORT:$CASE_DB" --engine "$eng" --into "$LOCAL_DB" -i "$KEY" \
 			--known-hosts "$KH" --progress=json --progress-fd 3 "${args[@]}" \
 			>"$S/logs/out.$tag" 2>"$ef" 3>"$ev" </dev/null
 		rc=$?

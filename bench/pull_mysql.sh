@@ -54,6 +54,7 @@
 
 set -u -o pipefail
 
+# shellcheck disable=SC2034 # read by common.sh
 BENCH_TAG=bench
 # shellcheck source=common.sh disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"

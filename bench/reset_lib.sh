@@ -14,6 +14,7 @@
 #                           line of figures, starting with the words in $1.
 set -u -o pipefail
 
+# shellcheck disable=SC2034 # read by common.sh
 BENCH_TAG=bench
 # shellcheck source=common.sh disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"

@@ -5,6 +5,8 @@
 #
 #   bench/small_report.sh STEM [MACHINE] [SIPHON_VERSION] [SIZES]
 #
+# Cases named .base (net.sh's BENCH_BASE: another binary) get rows and a ratio of their own.
+#
 # Reads STEM-runs.csv (net.sh's runs file). A run counts when it exited 0 and its copy matched.
 set -u -o pipefail
 
@@ -40,10 +42,11 @@ END {
 	print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" > md
 	print "engine,profile,case,runs_ok,runs,median_s,wire_down_mb,siphon_cpu_s,siphon_rss_mib,first_row_s,last_row_s,finish_s,ratio_many_few" > csv
 	ne = split("pg my", eng, " ")
-	for (p in prof) for (ei = 1; ei <= ne; ei++) for (ci = 1; ci <= 2; ci++) {
-		c = eng[ei] "-" (ci == 1 ? "many" : "few"); k = p SUBSEP c
+	for (p in prof) for (ei = 1; ei <= ne; ei++) for (bi = 1; bi <= 2; bi++) for (ci = 1; ci <= 2; ci++) {
+		sfx = bi == 1 ? "" : ".base"
+		c = eng[ei] "-" (ci == 1 ? "many" : "few") sfx; k = p SUBSEP c
 		if (!(k in runs)) continue
-		r = ratio(med(wall[p SUBSEP eng[ei] "-many"]), med(wall[p SUBSEP eng[ei] "-few"]))
+		r = ratio(med(wall[p SUBSEP eng[ei] "-many" sfx]), med(wall[p SUBSEP eng[ei] "-few" sfx]))
 		w = med(wall[k]); d = med(down[k]); sc = med(scpu[k]); sr = med(srss[k])
 		printf "| %s | %s | %s | %d/%d | %s | %s | %s | %s | %s | %s | %s | %s |\n", eng[ei], p, c, ok[k], runs[k], f(w, "%.1f"),
 			f(d == "-" ? "-" : d / 1e6, "%.1f"), f(sc, "%.2f"), f(sr == "-" ? "-" : sr / 1024, "%.1f"),
