@@ -30,7 +30,7 @@ harness_on_exit "srv_psql -q -d postgres -c 'DROP DATABASE IF EXISTS $SRC' >/dev
 		[ $((1 + (t * 37) % 200)) -le $((1 + (p * 37) % 200)) ] || continue
 		echo "ALTER TABLE other.s$t ADD CONSTRAINT s${t}_fk FOREIGN KEY (id) REFERENCES $ps.s$p (id);"
 	done
-	echo 'CREATE TABLE "odd ''q"" t" (id integer PRIMARY KEY, v text);'
+	echo "CREATE TABLE \"odd 'q\"\" t\" (id integer PRIMARY KEY, v text);"
 	echo "INSERT INTO \"odd 'q\"\" t\" SELECT i, repeat('x', i) FROM generate_series(1, 50) i;"
 	echo 'COMMIT; ANALYZE;'
 } | srv_psql -q -d "$SRC" >/dev/null || it_fail "fill $SRC"

@@ -321,6 +321,7 @@ close_small(struct siphon_my_lane *lane)
 			lane->open_b = ++lane->nbatches;
 		}
 		b = &lane->batches[lane->open_b - 1];
+		b->end = lane->cur + 1;
 		b->n++;
 		b->bytes += it->file_bytes;
 		it->batch = lane->open_b;
@@ -508,8 +509,8 @@ siphon_my_lane_batch_reaped(struct siphon_my_lane *lane, int b)
 	if (ba->reaped)
 		return;
 	ba->reaped = 1;
-	for (int i = ba->first; i < ba->first + ba->n; i++)
-		if (siphon_my_lane_file(lane, i, path, sizeof(path)) == 0)
+	for (int i = ba->first; i < ba->end; i++)
+		if (lane->items[i].file_bytes > 0 && siphon_my_lane_file(lane, i, path, sizeof(path)) == 0)
 			(void)unlink(path);
 }
 

@@ -82,9 +82,13 @@ struct siphon_my_lane_item {
 	uint64_t file_bytes;            /* what its file holds */
 };
 
-/* Small tables' files loaded by one loader: lane items first .. first + n - 1. */
+/*
+ * Small tables' files loaded by one loader: the n lane items in [first,
+ * end) that have a file (file_bytes > 0; a table without rows has none and
+ * needs no loader), in order.
+ */
 struct siphon_my_batch {
-	int first, n;
+	int first, end, n;
 	uint64_t bytes;
 	struct siphon_proc *proc;       /* its loader, once started */
 	int reaped;                     /* its exit was read (my_pull.c), its files removed */

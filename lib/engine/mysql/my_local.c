@@ -728,12 +728,15 @@ my_spawn_batch(void *arg, struct siphon_my_lane *lane, int b)
 	char what[128], path[4096];
 	int r;
 
-	for (int k = 0; k < ba->n; k++)
-		if (siphon_my_lane_file(lane, ba->first + k, path, sizeof(path)) != 0 ||
-		    siphon_my_batch_sql(&sql, lane->items[ba->first + k].load_sql, path, k) != 0) {
+	for (int i = ba->first, k = 0; i < ba->end; i++) {
+		if (lane->items[i].file_bytes == 0)
+			continue;
+		if (siphon_my_lane_file(lane, i, path, sizeof(path)) != 0 ||
+		    siphon_my_batch_sql(&sql, lane->items[i].load_sql, path, k++) != 0) {
 			siphon_strbuf_free(&sql);
 			return siphon_err_oom(my->ctx);
 		}
+	}
 	snprintf(what, sizeof(what), "local loader of %d small tables from \"%.80s\"", ba->n,
 	         lane->items[ba->first].table);
 	/* Up to three warnings a table and a marker line each. */
