@@ -151,8 +151,6 @@ siphon_pg_restrict_line(char *buf, size_t cap)
 	return 0;
 }
 
-#define SYNC_OFF "SET synchronous_commit = off;\n"
-
 int
 siphon_pg_local_spawn(struct siphon_proc **out, struct siphon_ctx *ctx, const char *what,
                       const char *dbname, int lenient, size_t out_max)
@@ -168,15 +166,8 @@ siphon_pg_local_spawn(struct siphon_proc **out, struct siphon_ctx *ctx, const ch
 	}
 	r = siphon_proc_spawn(out, ctx, what, argv, out_max);
 	siphon_pg_local_argv_free(argv);
-	/*
-	 * Before any byte of the server's: no meta-command from here on.  Then
-	 * no commit waits for its WAL to reach the disk: the schema, the loads
-	 * and the post-data make one commit per statement (thousands with many
-	 * small tables), and the temporary database is worth nothing until the
-	 * swap, whose own commit flushes all the WAL before it.
-	 */
-	if (r == 0 && ((r = siphon_proc_queue(*out, line, strlen(line))) != 0 ||
-	               (r = siphon_proc_queue(*out, SYNC_OFF, strlen(SYNC_OFF))) != 0)) {
+	/* Before any byte of the server's: no meta-command from here on. */
+	if (r == 0 && (r = siphon_proc_queue(*out, line, strlen(line))) != 0) {
 		siphon_proc_free(*out);
 		*out = NULL;
 	}
