@@ -1,6 +1,6 @@
 #!/bin/bash
 # needs-real-siphon
-# MariaDB, many small tables (issue 12): 400 tables of up to 200 rows, some empty, one with an
+# MariaDB, many small tables (issue 12): 250 tables of up to 200 rows, some empty, one with an
 # awkward name, and between them one table too big to batch. Small tables' rows go to files that
 # one local loader per batch loads (my_batch.h); the copy is compared table by table with its
 # source, -v says how the batches went, and no file or directory of rows is left behind. Then the
@@ -14,7 +14,7 @@ SRC=many_small
 srv_my -e "DROP DATABASE IF EXISTS $SRC; CREATE DATABASE $SRC" || it_fail "create $SRC"
 harness_on_exit "srv_my -e 'DROP DATABASE IF EXISTS $SRC'"
 {
-	for t in $(seq 1 400); do
+	for t in $(seq 1 250); do
 		echo "CREATE TABLE s$t (id INT PRIMARY KEY, k INT NOT NULL, c VARCHAR(60), KEY k_$t (k)) ENGINE=InnoDB;"
 		# every seventh table stays empty; the others have 1 to 200 rows, one NULL a table
 		[ $((t % 7)) = 0 ] && continue
