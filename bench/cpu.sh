@@ -69,9 +69,11 @@ for b in "$@"; do
 	[ -x "$b" ] || { echo "cpu.sh: $b is not an executable file" >&2; exit 2; }
 	BINS+=("$b")
 done
+# shellcheck disable=SC2034 # read by common.sh
+BENCH_TAG=cpu
+# shellcheck source=common.sh disable=SC1091
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
 CPU_RUNS=${CPU_RUNS:-3}
 CPU_JOBS=${CPU_JOBS:-4}
 CPU_COMPRESS=${CPU_COMPRESS:-zstd}
@@ -82,20 +84,13 @@ BENCH_SB_ROWS=${CPU_SB_ROWS:-170000}
 BENCH_TABLES=${CPU_MY_TABLES:-8}
 BENCH_ROWS=${CPU_MY_ROWS:-200000}
 
-say() { printf 'cpu: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-
-[ "$(id -u)" = 0 ] || die "must run as root (the harness creates users and runs sshd)"
+bench_root "the harness creates users and runs sshd"
 for t in perf zstd pgbench; do
 	command -v "$t" >/dev/null 2>&1 || die "$t is missing (apt-get install linux-perf zstd postgresql-client-15)"
 done
 [ "${CPU_STRACE:-0}" != 1 ] || command -v strace >/dev/null 2>&1 || die "strace is missing"
 
-unset SIPHON_IT_H
-export SIPHON_IT_NO_FIXTURE=1
-[ "${CPU_KEEP:-0}" = 1 ] && export SIPHON_IT_KEEP_LOGS=1
+bench_harness_env "${CPU_KEEP:-0}"
 # shellcheck source=../tests/harness/lib.sh disable=SC1091
 . "$ROOT/tests/harness/lib.sh"
 harness_start || die "harness_start failed"

@@ -61,6 +61,14 @@
 # Knobs:
 #   BENCH_SIZE=shop|tiny     shop: scale 20, 8 x 200,000 rows each side, R=3 (the issue's);
 #                            tiny: scale 1, 2 x 10,000 rows, R=1 (for developing the script)
+#                            small: many small tables against few big ones of the same bytes
+#                            (bench/load_small.sh: small_many = BENCH_SMALL_TABLES (2000) x
+#                            BENCH_SMALL_ROWS (1000) rows, small_few = BENCH_FEW_TABLES (10) tables
+#                            of the same rows in all), siphon only (cases pg-many pg-few my-many
+#                            my-few), R=2, unshaped; the report gives the ratio many / few
+#                            (bench/small.sh runs this); BENCH_BASE=/path/to/another/siphon adds
+#                            the same cases with that binary (pg-many.base ...), alternated with
+#                            the others in the same rounds: before and after on the same set-up
 #   BENCH_SCALE BENCH_SB_TABLES BENCH_SB_ROWS BENCH_MY_TABLES BENCH_MY_ROWS BENCH_R   override it
 #   BENCH_PROFILES="unshaped 1gbit 100mbit rtt20"   BENCH_ENGINES="pg my"   BENCH_CASES="pg-siphon ..."
 #   BENCH_SIPHON_ARGS="-j 8"  more arguments for siphon (default none: its defaults)
@@ -76,28 +84,36 @@
 # shellcheck disable=SC2015
 set -u -o pipefail
 
-SIPHON=${1:-}
-if [ -z "$SIPHON" ] || [ ! -x "$SIPHON" ]; then
-	echo "usage: $0 /abs/path/to/siphon" >&2
-	exit 2
-fi
-case $SIPHON in /*) ;; *) SIPHON=$PWD/$SIPHON ;; esac
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
+# shellcheck disable=SC2034 # read by common.sh
+BENCH_TAG=bench-net
+# shellcheck source=common.sh disable=SC1091
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_siphon "${1:-}"
 
 BENCH_SIZE=${BENCH_SIZE:-shop}
 case $BENCH_SIZE in
 shop) d_scale=20 d_tables=8 d_rows=200000 d_r=3 d_pool=1G d_log=512M ;;
 tiny) d_scale=1 d_tables=2 d_rows=10000 d_r=1 d_pool=128M d_log=48M ;;
-*) echo "BENCH_SIZE: shop or tiny, not $BENCH_SIZE" >&2; exit 2 ;;
+small) d_scale=0 d_tables=0 d_rows=0 d_r=2 d_pool=512M d_log=256M ;;
+*) echo "BENCH_SIZE: shop, tiny or small, not $BENCH_SIZE" >&2; exit 2 ;;
 esac
+BENCH_SMALL_TABLES=${BENCH_SMALL_TABLES:-2000}
+BENCH_SMALL_ROWS=${BENCH_SMALL_ROWS:-1000}
+BENCH_FEW_TABLES=${BENCH_FEW_TABLES:-10}
+BENCH_BASE=${BENCH_BASE:-}
+if [ -n "$BENCH_BASE" ]; then
+	case $BENCH_BASE in /*) ;; *) BENCH_BASE=$PWD/$BENCH_BASE ;; esac
+	[ -x "$BENCH_BASE" ] || { echo "BENCH_BASE: $BENCH_BASE is not an executable" >&2; exit 2; }
+fi
 BENCH_SCALE=${BENCH_SCALE:-$d_scale}
 BENCH_SB_TABLES=${BENCH_SB_TABLES:-$d_tables}
 BENCH_SB_ROWS=${BENCH_SB_ROWS:-$d_rows}
 BENCH_MY_TABLES=${BENCH_MY_TABLES:-$BENCH_SB_TABLES}
 BENCH_MY_ROWS=${BENCH_MY_ROWS:-$BENCH_SB_ROWS}
 BENCH_R=${BENCH_R:-$d_r}
-BENCH_PROFILES=${BENCH_PROFILES:-unshaped 1gbit 100mbit rtt20}
+d_profiles="unshaped 1gbit 100mbit rtt20"
+[ "$BENCH_SIZE" = small ] && d_profiles=unshaped
+BENCH_PROFILES=${BENCH_PROFILES:-$d_profiles}
 BENCH_ENGINES=${BENCH_ENGINES:-pg my}
 BENCH_CASES=${BENCH_CASES:-}
 BENCH_SIPHON_ARGS=${BENCH_SIPHON_ARGS:-}
@@ -120,15 +136,10 @@ SRV_PG_PORT=5432
 WS_PG_PORT=5433
 LOCAL_DB=shop_dev
 
-say() { printf 'bench-net: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-
 # ---------------------------------------------------------------------------------------------
 # tools
 
-[ "$(id -u)" = 0 ] || die "must run as root (network namespace, veth, tc, sshd, a login user)"
+bench_root "network namespace, veth, tc, sshd, a login user"
 need_ok() {
 	local b
 	for b in ip tc /usr/sbin/sshd ssh ssh-keygen "$PGBIN/initdb" "$PGBIN/pg_ctl" psql pg_dump pg_restore pgbench \
@@ -439,28 +450,48 @@ pg_counts() { # srv|ws DB
 	"$1_psql" -At -d "$2" <<<"$COUNT_SQL"
 }
 
-want_engine pg && say "loading shop into PostgreSQL: pgbench -s $BENCH_SCALE + $BENCH_SB_TABLES x $BENCH_SB_ROWS sysbench rows"
-want_engine my && say "loading shop into MariaDB: $BENCH_MY_TABLES x $BENCH_MY_ROWS sysbench rows"
-pids=()
-if want_engine pg; then load_bench & pids+=($!); fi
-if want_engine my; then load_my & pids+=($!); fi
-for p in "${pids[@]}"; do wait "$p" || die "loading the data failed"; done
-
 SIZES=""
-if want_engine pg; then
-	pg_counts srv shop >"$B/pg.counts" || die "counting the PostgreSQL rows"
-	PG_DB_MB=$(srv_psql -At -d postgres -c "SELECT round(pg_database_size('shop') / 1e6)")
-	# the floor's restore file (uncompressed custom format), made over the bare link
-	"$SSH" 'pg_dump -Fc -Z0 shop' >"$S/floor/shop.fc" || die "pg_dump -Fc for the floor"
-	SIZES+="PostgreSQL shop: $PG_DB_MB MB on disk, $(awk -v b="$(stat -c %s "$S/floor/shop.fc")" 'BEGIN { printf "%.0f", b / 1e6 }') MB as an uncompressed pg_dump -Fc"
+if [ "$BENCH_SIZE" = small ]; then
+	# shellcheck source=load_small.sh disable=SC1091
+	. "$BENCH_DIR/load_small.sh"
+	pids=()
+	if want_engine pg; then load_small pg & pids+=($!); fi
+	if want_engine my; then load_small my & pids+=($!); fi
+	for p in "${pids[@]}"; do wait "$p" || die "loading the data failed"; done
+	for db in small_many small_few; do
+		if want_engine pg; then
+			pg_counts srv "$db" >"$B/pg.$db.counts" || die "counting the PostgreSQL rows of $db"
+			SIZES+="${SIZES:+; }PostgreSQL $db: $(srv_psql -At -d postgres -c "SELECT round(pg_database_size('$db') / 1e6)") MB on disk"
+		fi
+		if want_engine my; then
+			my_counts srv "$db" >"$B/my.$db.counts" || die "counting the MariaDB rows of $db"
+			SIZES+="${SIZES:+; }MariaDB $db: $(srv_my -N -B -e "SELECT ROUND(SUM(DATA_LENGTH + INDEX_LENGTH) / 1e6) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db'") MB on disk"
+		fi
+	done
+	say "$SIZES"
+else
+	want_engine pg && say "loading shop into PostgreSQL: pgbench -s $BENCH_SCALE + $BENCH_SB_TABLES x $BENCH_SB_ROWS sysbench rows"
+	want_engine my && say "loading shop into MariaDB: $BENCH_MY_TABLES x $BENCH_MY_ROWS sysbench rows"
+	pids=()
+	if want_engine pg; then load_bench & pids+=($!); fi
+	if want_engine my; then load_my & pids+=($!); fi
+	for p in "${pids[@]}"; do wait "$p" || die "loading the data failed"; done
+
+	if want_engine pg; then
+		pg_counts srv shop >"$B/pg.counts" || die "counting the PostgreSQL rows"
+		PG_DB_MB=$(srv_psql -At -d postgres -c "SELECT round(pg_database_size('shop') / 1e6)")
+		# the floor's restore file (uncompressed custom format), made over the bare link
+		"$SSH" 'pg_dump -Fc -Z0 shop' >"$S/floor/shop.fc" || die "pg_dump -Fc for the floor"
+		SIZES+="PostgreSQL shop: $PG_DB_MB MB on disk, $(awk -v b="$(stat -c %s "$S/floor/shop.fc")" 'BEGIN { printf "%.0f", b / 1e6 }') MB as an uncompressed pg_dump -Fc"
+	fi
+	if want_engine my; then
+		my_counts srv shop >"$B/my.counts" || die "counting the MariaDB rows"
+		MY_DB_MB=$(srv_my -N -B -e "SELECT ROUND(SUM(DATA_LENGTH + INDEX_LENGTH) / 1e6) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop'")
+		"$SSH" 'mysqldump --single-transaction shop' >"$S/floor/shop.sql" || die "mysqldump for the floor"
+		SIZES+="${SIZES:+; }MariaDB shop: $MY_DB_MB MB on disk (data + indexes), $(awk -v b="$(stat -c %s "$S/floor/shop.sql")" 'BEGIN { printf "%.0f", b / 1e6 }') MB as SQL"
+	fi
+	say "$SIZES"
 fi
-if want_engine my; then
-	my_counts srv shop >"$B/my.counts" || die "counting the MariaDB rows"
-	MY_DB_MB=$(srv_my -N -B -e "SELECT ROUND(SUM(DATA_LENGTH + INDEX_LENGTH) / 1e6) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop'")
-	"$SSH" 'mysqldump --single-transaction shop' >"$S/floor/shop.sql" || die "mysqldump for the floor"
-	SIZES+="${SIZES:+; }MariaDB shop: $MY_DB_MB MB on disk (data + indexes), $(awk -v b="$(stat -c %s "$S/floor/shop.sql")" 'BEGIN { printf "%.0f", b / 1e6 }') MB as SQL"
-fi
-say "$SIZES"
 
 # ---------------------------------------------------------------------------------------------
 # cases
@@ -482,6 +513,15 @@ if want_engine my; then
 	[ "$HAVE_MYDUMPER" = 1 ] && ALL_CASES+=" my-mydumper"
 	ALL_CASES+=" my-dump my-restore"
 fi
+if [ "$BENCH_SIZE" = small ]; then
+	ALL_CASES=""
+	want_engine pg && ALL_CASES+=" pg-many pg-few"
+	want_engine my && ALL_CASES+=" my-many my-few"
+	if [ -n "$BENCH_BASE" ]; then
+		want_engine pg && ALL_CASES+=" pg-many.base pg-few.base"
+		want_engine my && ALL_CASES+=" my-many.base my-few.base"
+	fi
+fi
 CASES=${BENCH_CASES:-$ALL_CASES}
 for c in $CASES; do
 	case " $ALL_CASES " in *" $c "*) ;; *) die "case $c is unknown or cannot run here (cases: $ALL_CASES)" ;; esac
@@ -495,13 +535,19 @@ PG_DUMP="pg_dump shop"
 MY_DUMP="mysqldump --single-transaction shop"
 
 # case_def ID: CASE_KIND (siphon, pipe, floor), CASE_LABEL, CASE_SH (a bash -c text run with $0 =
-# the ssh wrapper; not for siphon), CASE_VERIFY (pg, my or empty).
+# the ssh wrapper; not for siphon), CASE_VERIFY (pg, my or empty), CASE_DB (the server's database).
 case_def() {
 	local e=${1%%-*} dump in create dec=""
-	CASE_KIND=pipe CASE_VERIFY=$e
+	CASE_KIND=pipe CASE_VERIFY=$e CASE_DB=shop CASE_BIN=$SIPHON
 	if [ "$e" = pg ]; then dump=$PG_DUMP in=$PSQL_IN create=$PG_CREATE; else dump=$MY_DUMP in=$MY_IN create=$MY_CREATE; fi
 	case ${1#*-} in
 	siphon) CASE_KIND=siphon CASE_LABEL="siphon pull${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}" ;;
+	many | few | many.base | few.base)
+		CASE_KIND=siphon CASE_DB=small_${1#*-}
+		CASE_DB=${CASE_DB%.base}
+		CASE_LABEL="siphon pull $CASE_DB${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}"
+		case $1 in *.base) CASE_BIN=$BENCH_BASE CASE_LABEL="$CASE_LABEL (BENCH_BASE)" ;; esac
+		;;
 	plain) CASE_LABEL="ssh '${dump%% *}' | ${in%% *}" ;;
 	zstd1) dec="zstd -q -T0 -1|zstd -q -d" CASE_LABEL="ssh '${dump%% *} | zstd -T0 -1' | zstd -d | ${in%% *}" ;;
 	zstd3) dec="zstd -q -T0 -3|zstd -q -d" CASE_LABEL="ssh '${dump%% *} | zstd -T0 -3' | zstd -d | ${in%% *}" ;;
@@ -658,11 +704,13 @@ timeline() { # EVENTS
 			end == "" ? "-" : end, wire == "" ? "-" : wire, codec == "" ? "-" : codec, ch == "" ? "-" : ch }' "$1"
 }
 
-verify() { # pg|my -> ok or MISMATCH
-	if "${1}_counts" ws "$LOCAL_DB" >"$B/counts.dst" 2>&1 && cmp -s "$B/$1.counts" "$B/counts.dst"; then
+verify() { # pg|my DB -> ok or MISMATCH
+	local src=$B/$1.counts
+	[ "$2" = shop ] || src=$B/$1.$2.counts
+	if "${1}_counts" ws "$LOCAL_DB" >"$B/counts.dst" 2>&1 && cmp -s "$src" "$B/counts.dst"; then
 		echo ok
 	else
-		diff "$B/$1.counts" "$B/counts.dst" | head -n 10 >&2
+		diff "$src" "$B/counts.dst" | head -n 10 >&2
 		echo MISMATCH
 	fi
 }
@@ -689,7 +737,7 @@ run_one() { # ROUND PROFILE CASE
 		sw=$!
 		# shellcheck disable=SC2016 # $$ and $@ are the inner shell's
 		/usr/bin/time -f '%e %M %U %S' -o "$tf" timeout -k 5 "$BENCH_TIMEOUT" bash -c 'echo $$ >"$0"; exec "$@"' "$pf" \
-			"$SIPHON" pull "$LOGIN@$BENCH_SSH_HOST:$BENCH_SSH_PORT:shop" --engine "$eng" --into "$LOCAL_DB" -i "$KEY" \
+			"$CASE_BIN" pull "$LOGIN@$BENCH_SSH_HOST:$BENCH_SSH_PORT:$CASE_DB" --engine "$eng" --into "$LOCAL_DB" -i "$KEY" \
 			--known-hosts "$KH" --progress=json --progress-fd 3 "${args[@]}" \
 			>"$S/logs/out.$tag" 2>"$ef" 3>"$ev" </dev/null
 		rc=$?
@@ -709,7 +757,7 @@ run_one() { # ROUND PROFILE CASE
 		say "  FAILED (exit $rc); the last lines of its stderr:"
 		tail -n 5 "$ef" >&2
 	elif [ -n "$CASE_VERIFY" ]; then
-		check=$(verify "$CASE_VERIFY")
+		check=$(verify "$CASE_VERIFY" "$CASE_DB")
 		[ "$check" = ok ] || say "  the copy differs from the source"
 	fi
 	if [ "$CASE_KIND" = siphon ]; then
@@ -760,16 +808,23 @@ say "the runs took $(secs "$T0" "$(now)")s"
 mkdir -p "$BENCH_OUT" || die "mkdir $BENCH_OUT"
 HOST_NAME=$(hostname -s 2>/dev/null || uname -n)
 STEM=$BENCH_OUT/$(date -u +%Y%m%d-%H%M)-$HOST_NAME
-cp "$RUNS_CSV" "$STEM-runs.csv"
-"$BENCH_DIR/net_report.sh" "$STEM" "$BENCH_PROFILES" \
-	"$(date -u +%Y-%m-%dT%H:%MZ) on $HOST_NAME: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores, $(awk '$1 == "MemTotal:" { printf "%.0f GB", $2 / 1e6 }' /proc/meminfo) RAM, Linux $(uname -r)" \
-	"$SIPHON_VERSION" \
-	"$SIZES; BENCH_SIZE=$BENCH_SIZE (pgbench -s $BENCH_SCALE + $BENCH_SB_TABLES x $BENCH_SB_ROWS rows; MariaDB $BENCH_MY_TABLES x $BENCH_MY_ROWS rows), $BENCH_R rounds" ||
-	die "the report failed (the runs are in $STEM-runs.csv)"
-for ext in md csv svg; do
-	[ -f "$STEM.$ext" ] && ln -sf "$(basename "$STEM.$ext")" "$BENCH_OUT/latest.$ext"
-done
-ln -sf "$(basename "$STEM-runs.csv")" "$BENCH_OUT/latest-runs.csv"
+MACHINE="$(date -u +%Y-%m-%dT%H:%MZ) on $HOST_NAME: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores, $(awk '$1 == "MemTotal:" { printf "%.0f GB", $2 / 1e6 }' /proc/meminfo) RAM, Linux $(uname -r)"
+if [ "$BENCH_SIZE" = small ]; then
+	# its own names: the latest.* links stay the issue's main bench
+	STEM=$STEM-small
+	cp "$RUNS_CSV" "$STEM-runs.csv"
+	"$BENCH_DIR/small_report.sh" "$STEM" "$MACHINE" "$SIPHON_VERSION" "$SIZES; $BENCH_R rounds" ||
+		die "the report failed (the runs are in $STEM-runs.csv)"
+else
+	cp "$RUNS_CSV" "$STEM-runs.csv"
+	"$BENCH_DIR/net_report.sh" "$STEM" "$BENCH_PROFILES" "$MACHINE" "$SIPHON_VERSION" \
+		"$SIZES; BENCH_SIZE=$BENCH_SIZE (pgbench -s $BENCH_SCALE + $BENCH_SB_TABLES x $BENCH_SB_ROWS rows; MariaDB $BENCH_MY_TABLES x $BENCH_MY_ROWS rows), $BENCH_R rounds" ||
+		die "the report failed (the runs are in $STEM-runs.csv)"
+	for ext in md csv svg; do
+		[ -f "$STEM.$ext" ] && ln -sf "$(basename "$STEM.$ext")" "$BENCH_OUT/latest.$ext"
+	done
+	ln -sf "$(basename "$STEM-runs.csv")" "$BENCH_OUT/latest-runs.csv"
+fi
 cat "$STEM.md"
 say "results: $STEM.md, .csv, -runs.csv"
 fail=0

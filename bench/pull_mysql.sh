@@ -54,8 +54,10 @@
 
 set -u -o pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
+# shellcheck disable=SC2034 # read by common.sh
+BENCH_TAG=bench
+# shellcheck source=common.sh disable=SC1091
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 SIPHON=${1:-${SIPHON:-$ROOT/build/siphon}}
 case $SIPHON in /*) ;; *) SIPHON=$PWD/$SIPHON ;; esac
 BENCH_TABLES=${BENCH_TABLES:-8}
@@ -67,15 +69,10 @@ BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
 BENCH_QUIET_PCT=${BENCH_QUIET_PCT:-25}
 BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-30}
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-
 # ---------------------------------------------------------------------------------------------
 # tools
 
-[ "$(id -u)" = 0 ] || die "must run as root (the harness creates users and runs sshd)"
+bench_root "the harness creates users and runs sshd"
 if [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/sbin/mariadbd ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
 	say "installing the harness packages (tests/harness/install-deps.sh)"
 	sh "$ROOT/tests/harness/install-deps.sh" || die "install-deps.sh failed"
@@ -101,11 +98,9 @@ fi
 # ---------------------------------------------------------------------------------------------
 # harness
 
-unset SIPHON_IT_H
-export SIPHON_IT_NO_FIXTURE=1
+bench_harness_env "${BENCH_KEEP:-0}"
 export SIPHON_IT_MY_BUFFER_POOL=${BENCH_MY_POOL:-1G}
 export SIPHON_IT_MY_LOG_FILE_SIZE=${BENCH_MY_LOG:-512M}
-[ "${BENCH_KEEP:-0}" = 1 ] && export SIPHON_IT_KEEP_LOGS=1
 # shellcheck source=../tests/harness/lib.sh disable=SC1091
 . "$ROOT/tests/harness/lib.sh"
 harness_start || die "harness_start failed"

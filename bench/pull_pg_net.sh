@@ -58,15 +58,11 @@
 
 set -u -o pipefail
 
-SIPHON=${1:-}
-if [ -z "$SIPHON" ] || [ ! -x "$SIPHON" ]; then
-	echo "usage: $0 /abs/path/to/siphon" >&2
-	exit 2
-fi
-case $SIPHON in /*) ;; *) SIPHON=$PWD/$SIPHON ;; esac
-
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
+# shellcheck disable=SC2034 # read by common.sh
+BENCH_TAG=bench-net
+# shellcheck source=common.sh disable=SC1091
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_siphon "${1:-}"
 BENCH_SCALE=${BENCH_SCALE:-20}
 BENCH_SB_TABLES=${BENCH_SB_TABLES:-4}
 BENCH_SB_ROWS=${BENCH_SB_ROWS:-170000}
@@ -83,15 +79,10 @@ VETH_NS=sbn-srv
 ADDR_ROOT=10.213.7.1
 ADDR_NS=10.213.7.2
 
-say() { printf 'bench-net: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-
 # ---------------------------------------------------------------------------------------------
 # tools
 
-[ "$(id -u)" = 0 ] || die "must run as root (network namespace, veth, sshd, harness users)"
+bench_root "network namespace, veth, sshd, harness users"
 if [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
 	say "installing the harness packages (tests/harness/install-deps.sh)"
 	sh "$ROOT/tests/harness/install-deps.sh" || die "install-deps.sh failed"
@@ -178,9 +169,8 @@ wait_idle
 # ---------------------------------------------------------------------------------------------
 # harness
 
-unset SIPHON_IT_H SSH_AUTH_SOCK
-export SIPHON_IT_NO_FIXTURE=1
-[ "${BENCH_KEEP:-0}" = 1 ] && export SIPHON_IT_KEEP_LOGS=1
+unset SSH_AUTH_SOCK
+bench_harness_env "${BENCH_KEEP:-0}"
 # shellcheck source=../tests/harness/lib.sh disable=SC1091
 . "$ROOT/tests/harness/lib.sh"
 harness_start || die "harness_start failed"

@@ -2,7 +2,8 @@
 # measurements share.
 #
 #   reset_bench_args "$@"   the siphon binary (the one argument, made absolute) into SIPHON, else
-#                           the usage line and exit 2; also BENCH_DIR, ROOT, say, die, now, secs
+#                           the usage line and exit 2; BENCH_DIR, ROOT, say, die, now, secs come
+#                           from bench/common.sh
 #   reset_bench_run         after harness_start, with $B (a scratch directory) and what the script
 #                           defines: pull (the pull's arguments, into the local copy), local_target
 #                           (the arguments of rollback and reset), check WHAT (the copy against the
@@ -13,25 +14,15 @@
 #                           line of figures, starting with the words in $1.
 set -u -o pipefail
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+# shellcheck disable=SC2034 # read by common.sh
+BENCH_TAG=bench
+# shellcheck source=common.sh disable=SC1091
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 reset_bench_args() {
-	SIPHON=${1:-}
-	if [ -z "$SIPHON" ] || [ ! -x "$SIPHON" ]; then
-		echo "usage: $0 /abs/path/to/siphon" >&2
-		exit 2
-	fi
-	case $SIPHON in /*) ;; *) SIPHON=$PWD/$SIPHON ;; esac
-	BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-	ROOT=$(cd "$BENCH_DIR/.." && pwd)
-	[ "$(id -u)" = 0 ] || die "must run as root (the harness creates users and runs sshd)"
-	unset SIPHON_IT_H
-	export SIPHON_IT_NO_FIXTURE=1
-	[ "${BENCH_KEEP:-0}" = 1 ] && export SIPHON_IT_KEEP_LOGS=1
-	return 0
+	bench_siphon "${1:-}"
+	bench_root "the harness creates users and runs sshd"
+	bench_harness_env "${BENCH_KEEP:-0}"
 }
 
 _reset_run() { # WHAT ARGS... -> seconds in $SECS

@@ -1,11 +1,15 @@
 /* my_lane.c - a data channel's rows into one LOAD DATA per table. */
 #include "engine/mysql/my_lane.h"
 
+#include "engine/mysql/my_batch.h"
 #include "loop/loop.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * The first tab or newline in in[i..len), or len.  Eight bytes at a time:
@@ -212,7 +216,122 @@ loader_slot(struct siphon_my_lane *lane)
 		lane->oldest++;
 	for (int i = lane->oldest; i < lane->cur; i++)
 		running += lane->items[i].proc != NULL && !lane->items[i].proc->exited;
+	for (int b = 0; b < lane->nbatches; b++)
+		running += lane->batches[b].proc != NULL && !lane->batches[b].proc->exited;
 	return running < LOADERS_PER_LANE;
+}
+
+int
+siphon_my_lane_file(const struct siphon_my_lane *lane, int i, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, "%s/t%d", lane->dir != NULL ? lane->dir : "", i);
+
+	return lane->dir == NULL || n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/* Starts the sealed batch when a loader slot is free (or force). */
+static int
+start_ready(struct siphon_my_lane *lane, int force)
+{
+	int r, b = lane->ready_b - 1;
+
+	if (b < 0 || (!force && !loader_slot(lane)))
+		return 0;
+	lane->ready_b = 0;
+	if ((r = lane->spawn_batch(lane->spawn_arg, lane, b)) != 0)
+		return r;
+	return 0;
+}
+
+/* The current small table's file, made (with the lane's directory) on its first rows. */
+static int
+open_file(struct siphon_my_lane *lane)
+{
+	char path[4096];
+	const char *tmp = getenv("TMPDIR");
+
+	if (lane->file_open)
+		return 0;
+	if (lane->dir == NULL) {
+		char tmpl[4096];
+		int n = snprintf(tmpl, sizeof(tmpl), "%s/siphon-load-XXXXXX",
+		                 tmp != NULL && siphon_my_batch_dir_ok(tmp) ? tmp : "/tmp");
+
+		if (n < 0 || (size_t)n >= sizeof(tmpl) || mkdtemp(tmpl) == NULL ||
+		    (lane->dir = strdup(tmpl)) == NULL)
+			return siphon_err(lane->ctx, SIPHON_ELOCAL, "making a directory for small tables' rows failed: %s",
+			                  strerror(errno));
+	}
+	if (siphon_my_lane_file(lane, lane->cur, path, sizeof(path)) != 0 ||
+	    (lane->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return siphon_err(lane->ctx, SIPHON_ELOCAL, "creating %s failed: %s", path, strerror(errno));
+	lane->file_open = 1;
+	return 0;
+}
+
+static int
+write_file(struct siphon_my_lane *lane, const unsigned char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(lane->fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return siphon_err(lane->ctx, SIPHON_ELOCAL, "writing a small table's rows to %s failed: %s",
+			                  lane->dir, strerror(errno));
+		buf += n;
+		len -= (size_t)n;
+		lane->items[lane->cur].file_bytes += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* Does the batch end with item i (it is full, or the next table is not a small one)? */
+static int
+seals_after(const struct siphon_my_lane *lane, int i)
+{
+	const struct siphon_my_batch *b = lane->open_b > 0 ? &lane->batches[lane->open_b - 1] : NULL;
+	uint64_t bytes = (b != NULL ? b->bytes : 0) + lane->items[i].file_bytes;
+	int n = (b != NULL ? b->n : 0) + 1;
+
+	return n >= SIPHON_MY_BATCH_TABLES || bytes >= SIPHON_MY_BATCH_BYTES || i + 1 >= lane->nitems ||
+	       !lane->items[i + 1].small;
+}
+
+/* The current small table's rows are all in its file: into the open batch, sealed when it ends. */
+static int
+close_small(struct siphon_my_lane *lane)
+{
+	struct siphon_my_lane_item *it = &lane->items[lane->cur];
+	struct siphon_my_batch *b;
+
+	if (lane->file_open) {
+		lane->file_open = 0;
+		if (close(lane->fd) != 0)
+			return siphon_err(lane->ctx, SIPHON_ELOCAL, "writing a small table's rows to %s failed: %s",
+			                  lane->dir, strerror(errno));
+		if (lane->open_b == 0) {
+			void *p = realloc(lane->batches, (size_t)(lane->nbatches + 1) * sizeof(*lane->batches));
+
+			if (p == NULL)
+				return siphon_err_oom(lane->ctx);
+			lane->batches = p;
+			lane->batches[lane->nbatches] = (struct siphon_my_batch){.first = lane->cur};
+			lane->open_b = ++lane->nbatches;
+		}
+		b = &lane->batches[lane->open_b - 1];
+		b->end = lane->cur + 1;
+		b->n++;
+		b->bytes += it->file_bytes;
+		it->batch = lane->open_b;
+	}
+	/* A table without rows needs no loader, but it may end the batch before it. */
+	if (lane->open_b > 0 && seals_after(lane, lane->cur)) {
+		lane->ready_b = lane->open_b;
+		lane->open_b = 0;
+	}
+	return start_ready(lane, 0);
 }
 
 /* Writes what is converted into the current loader: 1 when all went. */
@@ -223,8 +342,20 @@ flush(struct siphon_my_lane *lane, int *drained)
 	int r;
 
 	*drained = 0;
+	if ((r = start_ready(lane, 0)) != 0)
+		return r;
 	if (lane->discard)
 		lane->out_off = lane->out_len;
+	if (it->small && lane->out_off < lane->out_len) {
+		if ((r = open_file(lane)) != 0 || (r = write_file(lane, lane->out + lane->out_off,
+		                                                  lane->out_len - lane->out_off)) != 0)
+			return r;
+		lane->out_off = lane->out_len;
+	}
+	/* A sealed batch still waits for a slot: the next one may not seal yet (the rows wait). */
+	if (lane->closing && it->small && lane->ready_b > 0 && (lane->file_open || lane->open_b > 0) &&
+	    seals_after(lane, lane->cur))
+		return 0;
 	if (lane->out_off < lane->out_len) {
 		ssize_t n;
 
@@ -245,6 +376,8 @@ flush(struct siphon_my_lane *lane, int *drained)
 	}
 	lane->out_off = lane->out_len = 0;
 	if (lane->closing) {
+		if (it->small && (r = close_small(lane)) != 0)
+			return r;
 		if (it->proc != NULL)
 			siphon_proc_close_stdin(it->proc);
 		it->done = 1;
@@ -317,7 +450,9 @@ siphon_my_lane_pump(struct siphon_my_lane *lane, int *complete)
 	*complete = 0;
 	if (lane->cur < lane->nitems && (r = flush(lane, &drained)) != 0)
 		return r;
-	if (!lane->ended || !drained)
+	if ((r = start_ready(lane, 0)) != 0)
+		return r;
+	if (!lane->ended || !drained || lane->ready_b > 0)
 		return 0;
 	if (lane->cur < lane->nitems)
 		return siphon_err(lane->ctx, SIPHON_EREMOTE,
@@ -350,10 +485,53 @@ siphon_my_lane_sink(struct siphon_sink *sink, struct siphon_my_lane *lane)
 	sink->arg = lane;
 }
 
+int
+siphon_my_lane_seal(struct siphon_my_lane *lane)
+{
+	int r;
+
+	/* The table being written is not complete: its file stays out of any batch. */
+	if (lane->ready_b > 0 && (r = start_ready(lane, 1)) != 0)
+		return r;
+	if (lane->open_b > 0) {
+		lane->ready_b = lane->open_b;
+		lane->open_b = 0;
+	}
+	return start_ready(lane, 1);
+}
+
+void
+siphon_my_lane_batch_reaped(struct siphon_my_lane *lane, int b)
+{
+	struct siphon_my_batch *ba = &lane->batches[b];
+	char path[4096];
+
+	if (ba->reaped)
+		return;
+	ba->reaped = 1;
+	for (int i = ba->first; i < ba->end; i++)
+		if (lane->items[i].file_bytes > 0 && siphon_my_lane_file(lane, i, path, sizeof(path)) == 0)
+			(void)unlink(path);
+}
+
 void
 siphon_my_lane_clear(struct siphon_my_lane *lane)
 {
+	char path[4096];
 	int i;
+
+	if (lane->file_open)
+		(void)close(lane->fd);
+	for (i = 0; i < lane->nbatches; i++)
+		siphon_proc_free(lane->batches[i].proc);
+	free(lane->batches);
+	/* Whatever files are left (a table cut, a batch never loaded), then the directory. */
+	for (i = 0; lane->dir != NULL && i < lane->nitems; i++)
+		if (lane->items[i].small && siphon_my_lane_file(lane, i, path, sizeof(path)) == 0)
+			(void)unlink(path);
+	if (lane->dir != NULL)
+		(void)rmdir(lane->dir);
+	free(lane->dir);
 
 	for (i = 0; i < lane->nitems; i++) {
 		free(lane->items[i].table);

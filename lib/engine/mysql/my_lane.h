@@ -12,7 +12,9 @@
  *
  * The scanner turns that into what LOAD DATA reads (the 'v' dropped, NULL
  * written \N, everything else as it is) and reports each table's end; the
- * lane sink starts one local loader per table and streams the rows into it.
+ * lane sink starts one local loader per table and streams the rows into it,
+ * or, for a small table, writes them to a file that a loader shared by a
+ * batch of small tables reads (my_batch.h).
  */
 #ifndef SIPHON_MY_LANE_H
 #define SIPHON_MY_LANE_H
@@ -75,6 +77,21 @@ struct siphon_my_lane_item {
 	struct siphon_event_table who;  /* for events: names borrowed */
 	int started;                    /* its data began (its start event went) */
 	unsigned ev;                    /* its event id */
+	int small;                      /* its rows go to a file, loaded in a batch */
+	int batch;                      /* its batch (1-based in lane->batches), 0: none */
+	uint64_t file_bytes;            /* what its file holds */
+};
+
+/*
+ * Small tables' files loaded by one loader: the n lane items in [first,
+ * end) that have a file (file_bytes > 0; a table without rows has none and
+ * needs no loader), in order.
+ */
+struct siphon_my_batch {
+	int first, end, n;
+	uint64_t bytes;
+	struct siphon_proc *proc;       /* its loader, once started */
+	int reaped;                     /* its exit was read (my_pull.c), its files removed */
 };
 
 struct siphon_my_lane {
@@ -94,7 +111,30 @@ struct siphon_my_lane {
 	char what[96];
 	const uint64_t *wire;           /* its stream's compressed count, or NULL */
 	int discard;                    /* --snapshot-only: framed, counted, no loader */
+	/* Small tables (my_batch.h): the lane's private directory, the file being written. */
+	char *dir;                      /* mkdtemp'd on the first small table's rows */
+	int fd;                         /* the current small table's file, while file_open */
+	int file_open;
+	struct siphon_my_batch *batches;
+	int nbatches;
+	int open_b;                     /* the batch taking tables (1-based), 0: none */
+	int ready_b;                    /* a sealed batch waiting for a loader slot, 0: none */
+	/* Starts the loader of batch b (0-based; registered in the loop). */
+	int (*spawn_batch)(void *arg, struct siphon_my_lane *lane, int b);
 };
+
+/* The file of item i under lane->dir into buf ("DIR/tI"); 0, or -1 when it does not fit. */
+int siphon_my_lane_file(const struct siphon_my_lane *lane, int i, char *buf, size_t cap);
+
+/*
+ * Seals the open batch and starts every sealed one now, whatever the
+ * slots (a lost connection: the tables whose files are complete still
+ * load).  0 or the spawn's error.
+ */
+int siphon_my_lane_seal(struct siphon_my_lane *lane);
+
+/* Removes batch b's files once its loader has exited (sets reaped). */
+void siphon_my_lane_batch_reaped(struct siphon_my_lane *lane, int b);
 
 /* Makes a sink of the lane (write/finish). */
 void siphon_my_lane_sink(struct siphon_sink *sink, struct siphon_my_lane *lane);

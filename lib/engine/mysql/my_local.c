@@ -5,6 +5,7 @@
  */
 #include "engine/mysql/my_pull_int.h"
 
+#include "engine/mysql/my_batch.h"
 #include "engine/mysql/my_options.h"
 #include "engine/mysql/my_sql.h"
 #include "util/clock.h"
@@ -517,32 +518,80 @@ mapped_collation(struct my *my, const char *c)
 }
 
 /*
+ * With this many tables or more, they are created on CREATE_SESSIONS local
+ * sessions at once: each CREATE TABLE waits for its own flush of InnoDB's
+ * log and DDL log (whatever innodb_flush_log_at_trx_commit says), so one
+ * session spends most of 2,000 tables waiting on the disk.
+ */
+#define CREATE_PARALLEL_MIN 64
+#define CREATE_SESSIONS 4
+
+/* Runs the n scripts on local sessions at once, in the loop; the first failure is the error. */
+static int
+run_parallel(struct my *my, struct siphon_strbuf *scripts, int n, const char *what)
+{
+	struct siphon_proc *p[CREATE_SESSIONS] = {0};
+	char line[512];
+	int r = 0, busy = 1;
+
+	for (int i = 0; i < n && r == 0; i++)
+		r = my_spawn_script(my, what, siphon_strbuf_str(&scripts[i]), 0, &p[i]);
+	while (r == 0 && busy) {
+		busy = 0;
+		for (int i = 0; i < n; i++)
+			busy |= p[i] != NULL && !p[i]->exited;
+		if (busy)
+			r = siphon_loop_step(my->loop, 250);
+	}
+	for (int i = 0; i < n && r == 0; i++)
+		if (p[i] != NULL && p[i]->status != 0)
+			r = siphon_err(my->ctx, SIPHON_ELOCAL, "%s failed on the local server: %s", what,
+			               err_line(siphon_strbuf_str(&p[i]->err), line, sizeof(line)));
+	for (int i = 0; i < n; i++)
+		if (p[i] != NULL) {
+			siphon_loop_remove_proc(my->loop, p[i]);
+			siphon_proc_free(p[i]);
+		}
+	return r;
+}
+
+/*
  * The catalog's tables in the staging database, large ones without the
  * keys that wait for their load (my_index.c).  redo: only those whose
  * rows are still to copy, each dropped first (a cut load may have left
  * rows in it; a sequence or a system-versioned table cannot be emptied
- * otherwise).
+ * otherwise).  Sequences first, by themselves: a column DEFAULT may name
+ * one; then the tables, on several sessions when there are many.
  */
 static int
 create_tables(struct my *my, int redo, const char *what)
 {
-	struct siphon_strbuf sql = {0};
+	struct siphon_strbuf sql[CREATE_SESSIONS] = {{0}};
 	struct siphon_my_fkends refs = {0};
-	int r = 0, n = 0;
+	int r = 0;
 
 	if ((r = my_index_refs(my, &refs)) != 0)
 		goto out;
-	if (siphon_strbuf_puts(&sql, "USE ") != 0 || siphon_my_ident(&sql, my->staging) != 0 ||
-	    siphon_strbuf_puts(&sql, ";\n" LOAD_SETTINGS) != 0)
-		goto oom;
-	/*
-	 * As one prepared statement each: the text from the server is never read
-	 * by the client.  Sequences first: a column DEFAULT may name one.
-	 */
-	for (int seq = 1; seq >= 0; seq--)
+	for (int seq = 1; seq >= 0; seq--) {
+		int n = 0, k = 1, count = 0;
+
+		for (int i = 0; i < my->cat.ntables; i++)
+			count += my->cat.tables[i].sequence == seq && !(redo && (my->cat.tables[i].no_rows ||
+			                                                         my->cat.tables[i].loaded));
+		if (count == 0)
+			continue;
+		if (seq == 0 && count >= CREATE_PARALLEL_MIN)
+			k = CREATE_SESSIONS;
+		for (int s = 0; s < k; s++) {
+			siphon_strbuf_reset(&sql[s]);
+			if (siphon_strbuf_puts(&sql[s], "USE ") != 0 || siphon_my_ident(&sql[s], my->staging) != 0 ||
+			    siphon_strbuf_puts(&sql[s], ";\n" LOAD_SETTINGS) != 0)
+				goto oom;
+		}
+		/* As one prepared statement each: the text from the server is never read by the client. */
 		for (int i = 0; i < my->cat.ntables; i++) {
 			const struct siphon_my_table *tb = &my->cat.tables[i];
-			struct siphon_strbuf t = {0}, c = {0};
+			struct siphon_strbuf t = {0}, c = {0}, *q = &sql[n % k];
 			int bad;
 
 			if (tb->sequence != seq || (redo && (tb->no_rows || tb->loaded)))
@@ -555,27 +604,33 @@ create_tables(struct my *my, int redo, const char *what)
 			}
 			siphon_strbuf_free(&c);
 			n++;
-			bad = (redo && (siphon_strbuf_puts(&sql, "DROP TABLE IF EXISTS ") != 0 ||
-			                siphon_my_ident(&sql, tb->name) != 0 || siphon_strbuf_puts(&sql, ";\n") != 0)) ||
+			bad = (redo && (siphon_strbuf_puts(q, "DROP TABLE IF EXISTS ") != 0 ||
+			                siphon_my_ident(q, tb->name) != 0 || siphon_strbuf_puts(q, ";\n") != 0)) ||
 			      /* An engine the workstation lacks: its default one (my_tables_decide). */
-			      (tb->any_engine && siphon_strbuf_puts(&sql, my->local.mariadb ?
+			      (tb->any_engine && siphon_strbuf_puts(q, my->local.mariadb ?
 			           "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,IGNORE_BAD_TABLE_OPTIONS';\n" :
 			           "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO';\n") != 0) ||
-			      siphon_my_replay_sql(&sql, siphon_strbuf_str(&t),
+			      siphon_my_replay_sql(q, siphon_strbuf_str(&t),
 			                           my->local.mariadb ? SIPHON_MY_IMMEDIATE : SIPHON_MY_PREPARE) != 0 ||
-			      (tb->any_engine && siphon_strbuf_puts(&sql, LOAD_SETTINGS) != 0);
+			      (tb->any_engine && siphon_strbuf_puts(q, LOAD_SETTINGS) != 0);
 			siphon_strbuf_free(&t);
 			if (bad)
 				goto oom;
 		}
-	if (n > 0)
-		r = my_local_sql(my, siphon_strbuf_str(&sql), NULL, what);
+		if (k == 1)
+			r = my_local_sql(my, siphon_strbuf_str(&sql[0]), NULL, what);
+		else
+			r = run_parallel(my, sql, k, what);
+		if (r != 0)
+			goto out;
+	}
 	goto out;
 oom:
 	r = siphon_err_oom(my->ctx);
 out:
 	siphon_my_fkends_clear(&refs);
-	siphon_strbuf_free(&sql);
+	for (int s = 0; s < CREATE_SESSIONS; s++)
+		siphon_strbuf_free(&sql[s]);
 	return r;
 }
 
@@ -686,10 +741,15 @@ out:
 	return r;
 }
 
-int
-my_spawn_script(struct my *my, const char *what, const char *sql, size_t out_max, struct siphon_proc **out)
+/*
+ * A local client with extra arguments running LOAD_SETTINGS and then sql
+ * (its stdin), in the loop; out_max bounds its kept stdout.
+ */
+static int
+spawn_fed(struct my *my, const char *what, const char *const *extra, int nextra, const char *sql,
+          size_t out_max, struct siphon_proc **out)
 {
-	char **argv = argv_with(&my->local, NULL, 0);
+	char **argv = argv_with(&my->local, extra, nextra);
 	int r;
 
 	if (argv == NULL)
@@ -710,4 +770,40 @@ my_spawn_script(struct my *my, const char *what, const char *sql, size_t out_max
 		*out = NULL;
 	}
 	return r;
+}
+
+int
+my_spawn_batch(void *arg, struct siphon_my_lane *lane, int b)
+{
+	struct my *my = arg;
+	struct siphon_my_batch *ba = &lane->batches[b];
+	struct siphon_strbuf sql = {0};
+	const char *extra[1] = {"--local-infile=1"};
+	char what[128], path[4096];
+	int r;
+
+	for (int i = ba->first, k = 0; i < ba->end; i++) {
+		if (lane->items[i].file_bytes == 0)
+			continue;
+		if (siphon_my_lane_file(lane, i, path, sizeof(path)) != 0 ||
+		    siphon_my_batch_sql(&sql, lane->items[i].load_sql, path, k++) != 0) {
+			siphon_strbuf_free(&sql);
+			return siphon_err_oom(my->ctx);
+		}
+	}
+	snprintf(what, sizeof(what), "local loader of %d small tables from \"%.80s\"", ba->n,
+	         lane->items[ba->first].table);
+	/* Up to three warnings a table and a marker line each. */
+	r = spawn_fed(my, what, extra, 1, siphon_strbuf_str(&sql), 1024 * 1024, &ba->proc);
+	siphon_strbuf_free(&sql);
+	if (r == 0)
+		siphon_log(my->ctx, SIPHON_LOG_DEBUG, "%s: %d small tables, %llu bytes, from \"%s\"", lane->what,
+		           ba->n, (unsigned long long)ba->bytes, lane->items[ba->first].table);
+	return r;
+}
+
+int
+my_spawn_script(struct my *my, const char *what, const char *sql, size_t out_max, struct siphon_proc **out)
+{
+	return spawn_fed(my, what, NULL, 0, sql, out_max, out);
 }

@@ -14,6 +14,8 @@
  */
 #include "engine/mysql/my_pull_int.h"
 
+#include "engine/mysql/my_batch.h"
+
 #include "engine/heartbeat.h"
 #include "engine/keepname.h"
 #include "engine/resumed.h"
@@ -60,10 +62,47 @@ report_warnings(struct my *my, const char *table, const char *out)
 	}
 }
 
+/* A batch loader of small tables has exited: its tables' warnings, or which table failed. */
+static int
+check_batch(struct my *my, struct siphon_my_lane *lane, int b)
+{
+	struct siphon_my_batch *ba = &lane->batches[b];
+	static const char *const keys[] = {"ERROR ", NULL};
+	const char *seg[SIPHON_MY_BATCH_TABLES];
+	size_t len[SIPHON_MY_BATCH_TABLES];
+	char line[512];
+	int k, n = ba->n < SIPHON_MY_BATCH_TABLES ? ba->n : SIPHON_MY_BATCH_TABLES;
+
+	k = siphon_my_batch_read(siphon_strbuf_str(&ba->proc->out), n, seg, len);
+	if (ba->proc->status != 0 || k < ba->n) {
+		/* The batch's table k (of those with a file) is the one whose marker did not come. */
+		int i = ba->first, j = -1;
+
+		for (; i < ba->end && j < (k < ba->n ? k : 0); i++)
+			j += lane->items[i].file_bytes > 0;
+		return siphon_err(my->ctx, SIPHON_ELOCAL, "loading table \"%s\" into the local server failed: %s",
+		                  lane->items[i - 1].table,
+		                  siphon_eng_key_line(siphon_strbuf_str(&ba->proc->err), keys, line, sizeof(line)));
+	}
+	for (int i = ba->first, j = 0; i < ba->end; i++) {
+		char *w;
+
+		if (lane->items[i].file_bytes == 0)
+			continue;
+		if (len[j] > 0 && (w = strndup(seg[j], len[j])) != NULL) {
+			report_warnings(my, lane->items[i].table, w);
+			free(w);
+		}
+		j++;
+	}
+	siphon_my_lane_batch_reaped(lane, b);
+	return 0;
+}
+
 int
 my_check_loaders(struct my *my, int *all_exited)
 {
-	int l, i;
+	int l, i, r;
 
 	*all_exited = 1;
 	for (l = 0; l < my->nworkers; l++) {
@@ -74,6 +113,21 @@ my_check_loaders(struct my *my, int *all_exited)
 			static const char *const keys[] = {"ERROR ", NULL};
 			char line[512];
 
+			if (it->batch > 0) {
+				struct siphon_my_batch *ba = &lane->batches[it->batch - 1];
+
+				if (ba->proc == NULL || !ba->proc->exited) {
+					*all_exited = 0;
+					continue;
+				}
+				if (!ba->reaped && (r = check_batch(my, lane, it->batch - 1)) != 0)
+					return r;
+				if (!it->loaded) {
+					it->loaded = 1;
+					my_index_loaded(my, it->table);
+				}
+				continue;
+			}
 			if (it->proc == NULL) {
 				if (!it->done)
 					*all_exited = 0;
@@ -152,6 +206,9 @@ my_drop_workers(struct my *my)
 		for (int i = 0; i < my->lanes[w].nitems; i++)
 			if (my->lanes[w].items[i].proc != NULL)
 				siphon_loop_remove_proc(my->loop, my->lanes[w].items[i].proc);
+		for (int b = 0; b < my->lanes[w].nbatches; b++)
+			if (my->lanes[w].batches[b].proc != NULL)
+				siphon_loop_remove_proc(my->loop, my->lanes[w].batches[b].proc);
 		/* Kills loaders still running: their sessions end, staging can go. */
 		siphon_my_lane_clear(&my->lanes[w]);
 	}

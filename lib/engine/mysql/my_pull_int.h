@@ -163,6 +163,8 @@ int my_append_mapped(struct my *my, struct siphon_strbuf *sql, const char *stmt)
 void my_drop_staging(struct my *my);
 /* The lane's loader for item i (a sink spawn hook). */
 int my_spawn_loader(void *arg, struct siphon_my_lane *lane, int i);
+/* The loader of the lane's batch b of small tables (my_batch.h; a sink spawn hook). */
+int my_spawn_batch(void *arg, struct siphon_my_lane *lane, int b);
 /*
  * A local client running sql (read from its stdin) under the loaders'
  * settings, in the loop; out_max bounds its kept stdout (0: none).

@@ -107,11 +107,18 @@ settle_loaders(struct my *my)
 			}
 		}
 	}
+	/* Small tables whose files are complete load now, batched as far as they got. */
+	for (int w = 0; w < my->nworkers; w++)
+		if ((r = siphon_my_lane_seal(&my->lanes[w])) != 0)
+			return r;
 	for (busy = 1; busy;) {
 		busy = 0;
-		for (int w = 0; w < my->nworkers; w++)
+		for (int w = 0; w < my->nworkers; w++) {
 			for (int i = 0; i < my->lanes[w].nitems; i++)
 				busy |= my->lanes[w].items[i].proc != NULL && !my->lanes[w].items[i].proc->exited;
+			for (int b = 0; b < my->lanes[w].nbatches; b++)
+				busy |= my->lanes[w].batches[b].proc != NULL && !my->lanes[w].batches[b].proc->exited;
+		}
 		if (busy && (r = siphon_loop_step(my->loop, 250)) != 0)
 			return r;
 	}

@@ -19,6 +19,8 @@
  */
 #include "engine/mysql/my_pull_int.h"
 
+#include "engine/mysql/my_batch.h"
+
 #include "engine/mysql/my_options.h"
 #include "engine/mysql/my_sql.h"
 #include "engine/plan.h"
@@ -250,6 +252,8 @@ plan(struct my *my, int nlanes)
 		it->load_sql = siphon_strbuf_take(&sql);
 		if (it->load_sql == NULL)
 			goto oom;
+		/* Loaded with other small tables by one loader (my_batch.h); not history rows (a session setting). */
+		it->small = t->bytes <= SIPHON_MY_SMALL_BYTES && !t->history && !my->o->snapshot_only;
 		it->who = (struct siphon_event_table){
 			.schema = my->o->dbname, .name = it->table, .channel = items[i].lane + 1,
 			.pieces = 1, .expected_bytes = (int64_t)t->bytes, .expected_rows = (int64_t)t->rows};
@@ -264,6 +268,7 @@ plan(struct my *my, int nlanes)
 		if ((lane->out = malloc(lane->out_cap + 2)) == NULL)
 			goto oom;
 		lane->spawn = my_spawn_loader;
+		lane->spawn_batch = my_spawn_batch;
 		lane->spawn_arg = my;
 		lane->discard = my->o->snapshot_only;
 		lane->wire = &my->wrs[i]->wire_bytes;
