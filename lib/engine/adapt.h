@@ -12,10 +12,7 @@
  *
  * The rule, once a window of ADAPT_WINDOW_S has passed:
  *   - the link's capacity is the larger of the link test's rate and the
- *     highest rate a window has seen.  A link test that saw only a floor
- *     (its own window was the limit: a fast link) cannot tell a full link
- *     from a busy server, so then the level goes up no higher than it
- *     started;
+ *     highest rate a window has seen;
  *   - most channels held back by the local load: the local side is the
  *     limit.  On one machine a lower level gives its CPU back to the load
  *     (vote down); on two, the level does not matter to it (no vote);
@@ -29,6 +26,15 @@
  * their effect can be seen).  The band between ADAPT_SLOW and ADAPT_FULL
  * and the two votes are the hysteresis: a level is not dropped for one slow
  * second.
+ *
+ * The level tune.c started with is the floor: its cost model weighed the
+ * CPU already, and going lighter saved little CPU while it lost ratio (on
+ * the bench at 100 Mbit/s a controller that went down to --fast=3 while a
+ * compressible table kept the wire below the link, and had to climb back
+ * for the next incompressible one, was 2-3 s slower than a fixed level).
+ * Up from it only when the link test measured the link's rate (a test
+ * that saw only a floor, on a fast link, cannot tell a full link from a
+ * busy server).
  */
 #ifndef SIPHON_ENGINE_ADAPT_H
 #define SIPHON_ENGINE_ADAPT_H
