@@ -236,15 +236,23 @@ lane_add(struct pg *pg, int l, int wi, struct siphon_strbuf *sql)
 #define LOOKAHEAD ((uint64_t)8 * 1024 * 1024)
 #define STALL_S 0.25
 
-/* Is the link carrying at least half what the link test saw (a rate, not a floor)? */
-static int
-link_full(struct pg *pg, double now)
+/* Every lane's wire bytes so far. */
+static uint64_t
+lanes_wire(const struct pg *pg)
 {
-	const struct siphon_link *link = &pg->eng->link;
 	uint64_t wire = 0;
 
 	for (int l = 0; l < pg->nlanes; l++)
 		wire += *pg->lanes[l].wire;
+	return wire;
+}
+
+/* Is the link carrying at least half what the link test saw (a rate, not a floor)? wire: lanes_wire. */
+static int
+link_full(struct pg *pg, double now, uint64_t wire)
+{
+	const struct siphon_link *link = &pg->eng->link;
+
 	if (pg->wire_t0 == 0 || wire < pg->wire0) {
 		pg->wire_t0 = now;
 		pg->wire0 = wire;
@@ -291,17 +299,15 @@ lane_more(struct pg *pg, int l)
 	return r;
 }
 
-/* The data channels' figures for the level's controller (engine/adapt.h). */
+/* The data channels' figures for the level's controller (engine/adapt.h); wire: lanes_wire. */
 static void
-adapt_sample(struct pg *pg, double now)
+adapt_sample(struct pg *pg, double now, uint64_t wire)
 {
-	uint64_t wire = 0;
 	int busy = 0, held = 0;
 
 	for (int l = 0; l < pg->nlanes; l++) {
 		const struct siphon_pg_lane *lane = &pg->lanes[l];
 
-		wire += *lane->wire;
 		if (lane->open || lane->cur < lane->nitems) {
 			busy++;
 			held += pg->lane_rs[l]->backpressured != 0;
@@ -314,10 +320,11 @@ adapt_sample(struct pg *pg, double now)
 static int
 lanes_fill(struct pg *pg, double now)
 {
-	int l, r, more = 1, full = link_full(pg, now);
+	uint64_t wire = lanes_wire(pg);
+	int l, r, more = 1, full = link_full(pg, now, wire);
 
 	if (pg->adaptive)
-		adapt_sample(pg, now);
+		adapt_sample(pg, now, wire);
 	for (l = 0; l < pg->nlanes; l++) {
 		struct siphon_pg_lane *lane = &pg->lanes[l];
 
