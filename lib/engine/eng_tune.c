@@ -75,29 +75,42 @@ gather(const struct siphon_run *e, const struct siphon_engine_ops *ops, struct s
 	}
 }
 
+/*
+ * The tune event for channel (0: every channel, the start) at level, with
+ * the run's channels, compressor, threads, window and link (e->jobs,
+ * e->window, e->zthreads set).
+ */
+static void
+send_tune(struct siphon_run *e, int channel, int level, int same_host, const char *reason)
+{
+	struct siphon_event_tune ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.channel = channel;
+	ev.jobs = e->jobs;
+	ev.codec = e->codec_name;
+	ev.level = level;
+	ev.threads = e->zthreads;
+	ev.window_bytes = (uint64_t)e->window;
+	ev.link_bytes_per_s = e->link.measured ? e->link.bytes_per_s : 0;
+	ev.rtt_seconds = e->link.measured ? e->link.rtt_s : -1;
+	ev.same_host = same_host;
+	ev.reason = reason;
+	siphon_event_tune(e->ctx, &ev);
+}
+
 /* "channels 2, zstd --fast=3: link 410 MB/s, ..." into e->tune_text; logged, and sent as an event. */
 static void
 report(struct siphon_run *e, const struct siphon_tune_in *in, const struct siphon_tune *t)
 {
 	char codec[32];
-	struct siphon_event_tune ev;
 
 	siphon_tune_codec_text(t, codec, sizeof(codec));
 	snprintf(e->tune_text, sizeof(e->tune_text), "channels %d%s, %s%s: %s", t->jobs,
 	         e->o->jobs > 0 ? " (-j)" : "", codec,
 	         e->o->level != 0 || e->o->compress != SIPHON_COMPRESS_AUTO ? " (as asked)" : "", t->why);
 	siphon_log(e->ctx, SIPHON_LOG_INFO, "%s", e->tune_text);
-	memset(&ev, 0, sizeof(ev));
-	ev.jobs = t->jobs;
-	ev.codec = e->codec_name;
-	ev.level = t->which == SIPHON_COMPRESS_NONE ? 0 : t->level;
-	ev.threads = t->threads;
-	ev.window_bytes = (uint64_t)t->window;
-	ev.link_bytes_per_s = e->link.measured ? e->link.bytes_per_s : 0;
-	ev.rtt_seconds = e->link.measured ? e->link.rtt_s : -1;
-	ev.same_host = in->same_host;
-	ev.reason = t->why;
-	siphon_event_tune(e->ctx, &ev);
+	send_tune(e, 0, t->which == SIPHON_COMPRESS_NONE ? 0 : t->level, in->same_host, t->why);
 }
 
 /* The compressor stage for t into e->compress, and the codec its streams need. */
@@ -108,6 +121,7 @@ apply_codec(struct siphon_run *e, const struct siphon_tune_in *in, const struct 
 	const char *bin;
 	int level;
 
+	e->zthreads = t->threads;
 	if (c == NULL) {
 		e->codec = SIPHON_CODEC_NONE;
 		snprintf(e->codec_name, sizeof(e->codec_name), "none");
@@ -133,7 +147,6 @@ apply_codec(struct siphon_run *e, const struct siphon_tune_in *in, const struct 
 	    siphon_strbuf_puts(&e->compress, "; ") != 0 ||
 	    siphon_compressor_stage(&e->compress, c, "SIPHON_Z", level, t->threads) != 0)
 		return siphon_err_oom(e->ctx);
-	e->zthreads = t->threads;
 	/*
 	 * A level siphon chose for a link it measured may move while the pull
 	 * runs; one the user gave, or a guess without a link figure, stays.
@@ -211,18 +224,5 @@ siphon_eng_adapt_sample(struct siphon_run *e, double now, uint64_t wire, int bus
 void
 siphon_eng_adapt_switched(struct siphon_run *e, int channel, int level)
 {
-	struct siphon_event_tune ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.channel = channel;
-	ev.jobs = e->jobs;
-	ev.codec = e->codec_name;
-	ev.level = level;
-	ev.threads = e->zthreads;
-	ev.window_bytes = (uint64_t)e->window;
-	ev.link_bytes_per_s = e->link.measured ? e->link.bytes_per_s : 0;
-	ev.rtt_seconds = e->link.measured ? e->link.rtt_s : -1;
-	ev.same_host = e->adapt.same_host;
-	ev.reason = e->adapt.why;
-	siphon_event_tune(e->ctx, &ev);
+	send_tune(e, channel, level, e->adapt.same_host, e->adapt.why);
 }
