@@ -1,6 +1,7 @@
 /*
  * test_dispatch.c - unit tests of lib/engine/dispatch: channels take the
- * piece of the table the fewest others are busy with, largest first.
+ * piece of the table the fewest other channels are busy with, then their
+ * own table's, then the largest.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,12 +13,15 @@
 
 #include "engine/dispatch.h"
 
-/* The shop at -j 4: five pieces of one big table, then eight tables. */
+/*
+ * The issue's shop at -j 4: five pieces of one big table, then eight
+ * tables; channels 0-3 each take a first piece, then one to queue.
+ */
 static void
 test_dispatch_mixes_tables(void **state)
 {
 	uint64_t cost[13];
-	int group[13], first[8], on_big = 0, p;
+	int group[13], first[8], on_big = 0;
 	struct siphon_dispatch *d;
 
 	(void)state;
@@ -25,29 +29,86 @@ test_dispatch_mixes_tables(void **state)
 		cost[i] = i < 5 ? 51 : 38;
 		group[i] = i < 5 ? 0 : i - 4;
 	}
-	assert_int_equal(siphon_dispatch_new(&d, 13, cost, group, 9), 0);
-	/* Four channels and one piece queued behind each: one on the big table. */
+	assert_int_equal(siphon_dispatch_new(&d, 13, cost, group, 9, 4), 0);
 	for (int k = 0; k < 8; k++) {
-		first[k] = siphon_dispatch_take(d);
+		first[k] = siphon_dispatch_take(d, k % 4);
 		assert_true(first[k] >= 0);
 		on_big += group[first[k]] == 0;
 	}
+	/* One channel on the big table, its next piece queued behind; the others on the rest. */
 	assert_int_equal(first[0], 0);
-	assert_int_equal(on_big, 1);
+	assert_int_equal(first[4], 1);
+	assert_int_equal(on_big, 2);
 	assert_int_equal(siphon_dispatch_left(d), 5);
-	/* While piece 0 runs, the remaining small tables go first ... */
-	p = siphon_dispatch_take(d);
-	assert_int_equal(group[p], 12 - 4);
-	/* ... and once it is done, the next piece of the big table. */
+	/* Another channel turns to the tables nobody is on ... */
+	assert_int_equal(group[siphon_dispatch_take(d, 1)], 11 - 4);
+	/* ... the big table's channel keeps to it ... */
 	siphon_dispatch_done(d, 0);
-	p = siphon_dispatch_take(d);
-	assert_int_equal(p, 1);
-	/* The rest of the big table, all at once when nothing else is left. */
-	assert_int_equal(siphon_dispatch_take(d), 2);
-	assert_int_equal(siphon_dispatch_take(d), 3);
-	assert_int_equal(siphon_dispatch_take(d), 4);
-	assert_int_equal(siphon_dispatch_take(d), -1);
+	assert_int_equal(siphon_dispatch_take(d, 0), 2);
+	assert_int_equal(group[siphon_dispatch_take(d, 2)], 12 - 4);
+	/* ... and the others join it once nothing else is left. */
+	assert_int_equal(siphon_dispatch_take(d, 3), 3);
+	assert_int_equal(siphon_dispatch_take(d, 1), 4);
+	assert_int_equal(siphon_dispatch_take(d, 2), -1);
 	assert_int_equal(siphon_dispatch_left(d), 0);
+	siphon_dispatch_free(d);
+}
+
+/*
+ * The issue's shop at 100 Mbit/s, two channels: the big table compresses
+ * 100:1 (the local load), the others fill the link.  Channel 0 must do the
+ * big table's pieces while channel 1 carries the rest, each finishing its
+ * piece and taking the next in turn, rather than both leaving the big
+ * table's pieces to the end (an idle link then).
+ */
+static void
+test_dispatch_channel_keeps_its_table(void **state)
+{
+	uint64_t cost[13];
+	int group[13], cur[2], big_on[2] = {0, 0};
+	struct siphon_dispatch *d;
+
+	(void)state;
+	for (int i = 0; i < 13; i++) {
+		cost[i] = i < 5 ? 51 : 38;
+		group[i] = i < 5 ? 0 : i - 4;
+	}
+	assert_int_equal(siphon_dispatch_new(&d, 13, cost, group, 9, 2), 0);
+	cur[0] = siphon_dispatch_take(d, 0);
+	cur[1] = siphon_dispatch_take(d, 1);
+	assert_int_equal(group[cur[0]], 0);
+	assert_int_not_equal(group[cur[1]], 0);
+	/* Each channel ends its piece in turn and takes one more, five times each. */
+	for (int k = 0; k < 5; k++) {
+		for (int c = 0; c < 2; c++) {
+			big_on[c] += group[cur[c]] == 0;
+			siphon_dispatch_done(d, cur[c]);
+			cur[c] = siphon_dispatch_take(d, c);
+		}
+	}
+	assert_int_equal(big_on[0], 5);
+	assert_int_equal(big_on[1], 0);
+	siphon_dispatch_free(d);
+}
+
+/* A channel whose table has no piece left, free again: its last table goes first among equals. */
+static void
+test_dispatch_returns_to_last_table(void **state)
+{
+	uint64_t cost[] = { 10, 10, 50 };
+	int group[] = { 0, 0, 1 };
+	struct siphon_dispatch *d;
+
+	(void)state;
+	assert_int_equal(siphon_dispatch_new(&d, 3, cost, group, 2, 2), 0);
+	/* Channel 1 takes the largest; channel 0 then the other table (table 1 is busy). */
+	assert_int_equal(siphon_dispatch_take(d, 1), 2);
+	assert_int_equal(siphon_dispatch_take(d, 0), 0);
+	siphon_dispatch_done(d, 0);
+	siphon_dispatch_done(d, 2);
+	/* Both tables idle: channel 0 goes back to table 0 though table 1 had the larger piece. */
+	assert_int_equal(siphon_dispatch_take(d, 0), 1);
+	assert_int_equal(siphon_dispatch_take(d, 7), -1);
 	siphon_dispatch_free(d);
 }
 
@@ -60,12 +121,12 @@ test_dispatch_ties(void **state)
 	struct siphon_dispatch *d;
 
 	(void)state;
-	assert_int_equal(siphon_dispatch_new(&d, 4, cost, group, 4), 0);
-	assert_int_equal(siphon_dispatch_take(d), 1);
-	assert_int_equal(siphon_dispatch_take(d), 2);
-	assert_int_equal(siphon_dispatch_take(d), 0);
-	assert_int_equal(siphon_dispatch_take(d), 3);
-	assert_int_equal(siphon_dispatch_take(d), -1);
+	assert_int_equal(siphon_dispatch_new(&d, 4, cost, group, 4, 1), 0);
+	assert_int_equal(siphon_dispatch_take(d, 0), 1);
+	assert_int_equal(siphon_dispatch_take(d, 0), 2);
+	assert_int_equal(siphon_dispatch_take(d, 0), 0);
+	assert_int_equal(siphon_dispatch_take(d, 0), 3);
+	assert_int_equal(siphon_dispatch_take(d, 0), -1);
 	siphon_dispatch_free(d);
 }
 
@@ -78,17 +139,17 @@ test_dispatch_done_robust(void **state)
 	struct siphon_dispatch *d;
 
 	(void)state;
-	assert_int_equal(siphon_dispatch_new(&d, 3, cost, group, 2), 0);
-	assert_int_equal(siphon_dispatch_take(d), 0);
+	assert_int_equal(siphon_dispatch_new(&d, 3, cost, group, 2, 2), 0);
+	assert_int_equal(siphon_dispatch_take(d, 0), 0);
 	siphon_dispatch_done(d, 1);     /* not taken */
 	siphon_dispatch_done(d, -1);
 	siphon_dispatch_done(d, 3);
-	/* Table 0 is still busy: table 1 goes first. */
-	assert_int_equal(siphon_dispatch_take(d), 2);
+	/* Table 0 is still busy on channel 0: channel 1 takes table 1. */
+	assert_int_equal(siphon_dispatch_take(d, 1), 2);
 	siphon_dispatch_done(d, 0);
 	siphon_dispatch_done(d, 0);     /* twice: busy must not go below zero */
-	assert_int_equal(siphon_dispatch_take(d), 1);
-	assert_int_equal(siphon_dispatch_take(d), -1);
+	assert_int_equal(siphon_dispatch_take(d, 1), 1);
+	assert_int_equal(siphon_dispatch_take(d, 1), -1);
 	siphon_dispatch_free(d);
 }
 
@@ -101,17 +162,17 @@ test_dispatch_empty_and_odd_groups(void **state)
 	struct siphon_dispatch *d;
 
 	(void)state;
-	assert_int_equal(siphon_dispatch_new(&d, 0, NULL, NULL, 0), 0);
-	assert_int_equal(siphon_dispatch_take(d), -1);
+	assert_int_equal(siphon_dispatch_new(&d, 0, NULL, NULL, 0, 0), 0);
+	assert_int_equal(siphon_dispatch_take(d, 0), -1);
 	assert_int_equal(siphon_dispatch_left(d), 0);
 	siphon_dispatch_free(d);
 	siphon_dispatch_free(NULL);
-	assert_int_equal(siphon_dispatch_new(&d, 2, cost, group, 1), 0);
-	assert_int_equal(siphon_dispatch_take(d), 1);
-	assert_int_equal(siphon_dispatch_take(d), 0);
+	assert_int_equal(siphon_dispatch_new(&d, 2, cost, group, 1, 1), 0);
+	assert_int_equal(siphon_dispatch_take(d, 0), 1);
+	assert_int_equal(siphon_dispatch_take(d, 0), 0);
 	siphon_dispatch_done(d, 0);
 	siphon_dispatch_done(d, 1);
-	assert_int_equal(siphon_dispatch_take(d), -1);
+	assert_int_equal(siphon_dispatch_take(d, 0), -1);
 	siphon_dispatch_free(d);
 }
 
@@ -137,8 +198,8 @@ test_dispatch_random(void **state)
 			cost[i] = ((seed = seed * 1103515245u + 12345u) >> 16) % 1000;
 			group[i] = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 7;
 		}
-		assert_int_equal(siphon_dispatch_new(&d, n, cost, group, 7), 0);
-		while ((p = siphon_dispatch_take(d)) >= 0) {
+		assert_int_equal(siphon_dispatch_new(&d, n, cost, group, 7, 4), 0);
+		while ((p = siphon_dispatch_take(d, (int)((seed = seed * 1103515245u + 12345u) >> 16) % 5)) >= 0) {
 			assert_true(p < n);
 			assert_int_equal(seen[p], 0);
 			seen[p] = 1;
@@ -159,6 +220,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dispatch_mixes_tables),
+		cmocka_unit_test(test_dispatch_channel_keeps_its_table),
+		cmocka_unit_test(test_dispatch_returns_to_last_table),
 		cmocka_unit_test(test_dispatch_ties),
 		cmocka_unit_test(test_dispatch_done_robust),
 		cmocka_unit_test(test_dispatch_empty_and_odd_groups),

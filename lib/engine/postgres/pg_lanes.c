@@ -123,7 +123,7 @@ make_dispatch(struct pg *pg, const uint64_t *costs)
 		return siphon_err_oom(pg->ctx);
 	for (int i = 0; i < pg->nwork; i++)
 		group[i] = pg->work[i].t != NULL ? (int)(pg->work[i].t - pg->cat.tables) : pg->cat.ntables;
-	if (siphon_dispatch_new(&pg->disp, pg->nwork, costs, group, pg->cat.ntables + 1) != 0)
+	if (siphon_dispatch_new(&pg->disp, pg->nwork, costs, group, pg->cat.ntables + 1, pg->nlanes) != 0)
 		r = siphon_err_oom(pg->ctx);
 	free(group);
 	return r;
@@ -283,7 +283,7 @@ lane_more(struct pg *pg, int l)
 	struct siphon_strbuf sql = {0};
 	int wi, r;
 
-	if ((wi = siphon_dispatch_take(pg->disp)) >= 0) {
+	if ((wi = siphon_dispatch_take(pg->disp, l)) >= 0) {
 		r = lane_add(pg, l, wi, &sql);
 	} else {
 		/* The compressor closed first: psql waits for it to write its last frame. */
@@ -407,7 +407,7 @@ pg_start_lanes(struct pg *pg)
 			goto oom;
 		if (pg->disp != NULL) {
 			/* Each lane's first piece before any lane's second: the first round mixes tables. */
-			if ((wi = siphon_dispatch_take(pg->disp)) >= 0 && (r = lane_add(pg, l, wi, &sql)) != 0)
+			if ((wi = siphon_dispatch_take(pg->disp, l)) >= 0 && (r = lane_add(pg, l, wi, &sql)) != 0)
 				goto out;
 			lane->open = 1;
 		} else {
