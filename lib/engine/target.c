@@ -4,6 +4,7 @@
 #include "engine/eng.h"
 #include "engine/resume_state.h"
 #include "util/clock.h"
+#include "util/tmpdir_sweep.h"
 #include "util/tmpname.h"
 
 #include <stdio.h>
@@ -124,7 +125,11 @@ siphon_target_sweep(struct siphon_target *t)
 	size_t plen = strlen(t->prefix);
 	unsigned host = siphon_host_id();
 
-	if (t->ops == NULL || t->ops->list_temps == NULL) 
+	/* A dead siphon's private directories (MySQL's small tables' rows), whatever the engine. */
+	if (getenv("TMPDIR") != NULL && strcmp(getenv("TMPDIR"), "/tmp") != 0)
+		(void)siphon_tmpdir_sweep(t->ctx, getenv("TMPDIR"));
+	(void)siphon_tmpdir_sweep(t->ctx, "/tmp");
+	if (t->ops == NULL || t->ops->list_temps == NULL)
 		return;
 	if (t->ops->list_temps(t->arg, &names) != 0) {
 		siphon_err_clear(t->ctx);

@@ -3,6 +3,7 @@
 
 #include "engine/mysql/my_batch.h"
 #include "loop/loop.h"
+#include "util/tmpdir_sweep.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -254,11 +255,15 @@ open_file(struct siphon_my_lane *lane)
 		return 0;
 	if (lane->dir == NULL) {
 		char tmpl[4096];
-		int n = snprintf(tmpl, sizeof(tmpl), "%s/siphon-load-XXXXXX",
-		                 tmp != NULL && siphon_my_batch_dir_ok(tmp) ? tmp : "/tmp");
 
-		if (n < 0 || (size_t)n >= sizeof(tmpl) || mkdtemp(tmpl) == NULL ||
-		    (lane->dir = strdup(tmpl)) == NULL)
+		/* Named as a temporary database is: a siphon killed here leaves it to the stale sweep. */
+		if (siphon_tmpdir_template(tmpl, sizeof(tmpl), tmp != NULL && siphon_my_batch_dir_ok(tmp) ? tmp : "/tmp") != 0) {
+			errno = ENAMETOOLONG;
+		} else if (mkdtemp(tmpl) != NULL && (lane->dir = strdup(tmpl)) == NULL) {
+			(void)rmdir(tmpl);
+			errno = ENOMEM;
+		}
+		if (lane->dir == NULL)
 			return siphon_err(lane->ctx, SIPHON_ELOCAL, "making a directory for small tables' rows failed: %s",
 			                  strerror(errno));
 	}
