@@ -297,7 +297,13 @@ pg_transfer(struct siphon_run *eng, void *st)
 		return pg_fetch_rest(pg, "the interruption");
 	}
 	siphon_event_step(pg->ctx, "schema");
-	if ((!pg->o->snapshot_only && (r = pg_create_tmpdb(pg)) != 0) || (r = pg_start_dumps(pg, 1)) != 0)
+	/*
+	 * The dumps first: the server works on them while the local server
+	 * makes the temporary database (nothing is read from them until the
+	 * loop runs, and the schema's reader is set before it does).
+	 */
+	if ((r = pg_start_dumps(pg, 1)) != 0 ||
+	    (!pg->o->snapshot_only && ((r = pg_create_tmpdb(pg)) != 0 || (r = pg_restore_schema(pg)) != 0)))
 		return r;
 	return pg_transfer_loop(pg);
 }

@@ -140,8 +140,10 @@ int pg_conn_args(struct pg *pg, struct siphon_strbuf *sb);
 int pg_probe(struct pg *pg);
 int pg_psql_stage(struct pg *pg, struct siphon_strbuf *st, const char *bindir,
                   int nice);
-/* Starts the pre-data (into a local psql) and post-data (into memory) dumps. */
+/* Starts the three dumps: post-data and privileges into memory; the pre-data waits for pg_restore_schema. */
 int pg_start_dumps(struct pg *pg, int with_schema);
+/* The schema dump's reader: a local psql into the temporary database (made before). */
+int pg_restore_schema(struct pg *pg);
 /* The three schema dumps (pg_remote.c): the command of one, and what it is for. */
 #define PG_NDUMPS 3
 int pg_dump_stage(struct pg *pg, int which, struct siphon_strbuf *st);

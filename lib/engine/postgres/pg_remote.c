@@ -145,27 +145,37 @@ pg_start_dumps(struct pg *pg, int with_schema)
 	siphon_rstream_set_mem_sink(pg->post, &pg->post_out);
 	pg->acl_out.max = 1024 * 1024 * 1024;
 	siphon_rstream_set_mem_sink(pg->acl, &pg->acl_out);
-	if (!with_schema)
-		goto out;
-	/* --snapshot-only: the schema is recorded, and restored by `siphon restore`. */
-	if (pg->o->snapshot_only) {
+	/*
+	 * The schema's reader until pg_restore_schema sets the local psql (and
+	 * for --snapshot-only, whose schema is recorded, and restored by
+	 * `siphon restore`): nothing reaches it before the loop runs.
+	 */
+	if (with_schema) {
 		siphon_sink_discard(&sink);
 		siphon_rstream_set_sink(pg->pre, &sink);
-		goto out;
 	}
+out:
+	siphon_strbuf_free(&st);
+	return r;
+}
+
+int
+pg_restore_schema(struct pg *pg)
+{
+	struct siphon_sink sink;
+	int r;
+
 	if ((r = siphon_pg_local_spawn(&pg->pre_proc, pg->ctx, "local psql (schema)", pg->tmpdb,
 	                               pg->lenient, 0)) != 0 ||
 	    (r = siphon_loop_add_proc(pg->loop, pg->pre_proc)) != 0)
-		goto out;
+		return r;
 	/* Owners are kept where the local server has the role (pg_owner.c). */
 	pg->owner.ctx = pg->ctx;
 	pg->owner.proc = pg->pre_proc;
 	pg->owner.roles = &pg->roles;
 	siphon_pg_owner_sink(&sink, &pg->owner);
 	siphon_rstream_set_sink(pg->pre, &sink);
-out:
-	siphon_strbuf_free(&st);
-	return r;
+	return 0;
 }
 
 int
