@@ -218,6 +218,11 @@ fresh-check:
 bench: all
 	bench/net.sh $(abspath $(B)/siphon)
 
+# Time and memory against the database's size (0.1, 0.5, 2 GB; -j 8 for peak RSS): bench/scale.sh.
+.PHONY: bench-scale
+bench-scale: all
+	bench/scale.sh $(abspath $(B)/siphon)
+
 deps:
 	@if [ -f /etc/debian_version ] && [ "$$(id -u)" = 0 ]; then \
 		tests/harness/install-deps.sh; \

@@ -66,11 +66,13 @@
 #                            BENCH_SMALL_ROWS (1000) rows, small_few = BENCH_FEW_TABLES (10) tables
 #                            of the same rows in all), siphon only (cases pg-many pg-few my-many
 #                            my-few), R=2, unshaped; the report gives the ratio many / few
-#                            (bench/small.sh runs this); BENCH_BASE=/path/to/another/siphon adds
-#                            the same cases with that binary (pg-many.base ...), alternated with
-#                            the others in the same rounds: before and after on the same set-up
+#                            (bench/small.sh runs this)
+#   BENCH_BASE=/path/to/another/siphon   adds the siphon cases with that binary (pg-siphon.base,
+#                            my-siphon.base; pg-many.base ... for small), alternated with the
+#                            others in the same rounds: before and after on the same set-up
 #   BENCH_SCALE BENCH_SB_TABLES BENCH_SB_ROWS BENCH_MY_TABLES BENCH_MY_ROWS BENCH_R   override it
 #   BENCH_PROFILES="unshaped 1gbit 100mbit rtt20"   BENCH_ENGINES="pg my"   BENCH_CASES="pg-siphon ..."
+#                            (pg-siphon-j8, my-siphon-j8: siphon with -j 8, only when named here)
 #   BENCH_SIPHON_ARGS="-j 8"  more arguments for siphon (default none: its defaults)
 #   BENCH_TIMEOUT=900         seconds before one run is killed (and counted as failed)
 #   BENCH_QUIET_PCT=25 BENCH_QUIET_WAIT=30   before each run, wait up to 30 s for the machine to be
@@ -522,9 +524,17 @@ if [ "$BENCH_SIZE" = small ]; then
 		want_engine my && ALL_CASES+=" my-many.base my-few.base"
 	fi
 fi
+# Only when asked for (BENCH_CASES): siphon with -j 8 (bench/scale.sh: peak RSS with 8 channels).
+EXTRA_CASES=""
+want_engine pg && EXTRA_CASES+=" pg-siphon-j8"
+want_engine my && EXTRA_CASES+=" my-siphon-j8"
+if [ -n "$BENCH_BASE" ] && [ "$BENCH_SIZE" != small ]; then
+	want_engine pg && ALL_CASES+=" pg-siphon.base"
+	want_engine my && ALL_CASES+=" my-siphon.base"
+fi
 CASES=${BENCH_CASES:-$ALL_CASES}
 for c in $CASES; do
-	case " $ALL_CASES " in *" $c "*) ;; *) die "case $c is unknown or cannot run here (cases: $ALL_CASES)" ;; esac
+	case " $ALL_CASES $EXTRA_CASES " in *" $c "*) ;; *) die "case $c is unknown or cannot run here (cases: $ALL_CASES)" ;; esac
 done
 
 PSQL_IN="psql -X -q -v ON_ERROR_STOP=1 -d $LOCAL_DB >/dev/null"
@@ -538,10 +548,12 @@ MY_DUMP="mysqldump --single-transaction shop"
 # the ssh wrapper; not for siphon), CASE_VERIFY (pg, my or empty), CASE_DB (the server's database).
 case_def() {
 	local e=${1%%-*} dump in create dec=""
-	CASE_KIND=pipe CASE_VERIFY=$e CASE_DB=shop CASE_BIN=$SIPHON
+	CASE_KIND=pipe CASE_VERIFY=$e CASE_DB=shop CASE_BIN=$SIPHON CASE_ARGS=""
 	if [ "$e" = pg ]; then dump=$PG_DUMP in=$PSQL_IN create=$PG_CREATE; else dump=$MY_DUMP in=$MY_IN create=$MY_CREATE; fi
 	case ${1#*-} in
 	siphon) CASE_KIND=siphon CASE_LABEL="siphon pull${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}" ;;
+	siphon.base) CASE_KIND=siphon CASE_BIN=$BENCH_BASE CASE_LABEL="siphon pull${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS} (BENCH_BASE)" ;;
+	siphon-j8) CASE_KIND=siphon CASE_ARGS="-j 8" CASE_LABEL="siphon pull -j 8${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}" ;;
 	many | few | many.base | few.base)
 		CASE_KIND=siphon CASE_DB=small_${1#*-}
 		CASE_DB=${CASE_DB%.base}
@@ -732,7 +744,7 @@ run_one() { # ROUND PROFILE CASE
 		local eng=postgres args=()
 		[ "${id%%-*}" = my ] && eng=mysql
 		# shellcheck disable=SC2206 # words, on purpose
-		args=($BENCH_SIPHON_ARGS)
+		args=($BENCH_SIPHON_ARGS $CASE_ARGS)
 		watch_siphon "$pf" "$wf" &
 		sw=$!
 		# shellcheck disable=SC2016 # $$ and $@ are the inner shell's
