@@ -9,6 +9,8 @@
 #define ADAPT_FULL 0.85
 #define ADAPT_SLOW 0.60
 #define ADAPT_VOTES 2
+/* The share of the bytes the next level must save on the samples to be worth its CPU. */
+#define ADAPT_MIN_GAIN 0.05
 
 /*
  * zstd's levels worth a step: each about doubles the compressor's CPU
@@ -45,12 +47,30 @@ siphon_adapt_level(const struct siphon_adapt *a)
 	return a->rungs[a->rung];
 }
 
+int
+siphon_adapt_next_level(const struct siphon_adapt *a)
+{
+	return a->on && a->rung + 1 < a->nrungs ? a->rungs[a->rung + 1] : 0;
+}
+
+void
+siphon_adapt_gain(struct siphon_adapt *a, int level, uint64_t at_level, uint64_t at_next)
+{
+	if (!a->on || level != siphon_adapt_level(a) || siphon_adapt_next_level(a) == 0 || at_level == 0)
+		return;
+	/* Halved at each sample: the data of the last few samples counts. */
+	a->at_rung = a->at_rung / 2 + (double)at_level;
+	a->at_next = a->at_next / 2 + (double)at_next;
+	a->samples++;
+}
+
 /* The vote of one window: +1 up, -1 down, 0 none; why says what limits. */
 static int
 judge(struct siphon_adapt *a, int busy, int held, char *why, size_t cap)
 {
 	double capacity = a->link_bytes_per_s > a->peak ? a->link_bytes_per_s : a->peak;
 
+	a->nogain = 0;
 	if (2 * held >= busy) {
 		snprintf(why, cap, "the local load is the limit (%d of %d channels wait on it)", held, busy);
 		return a->same_host ? -1 : 0;
@@ -58,6 +78,14 @@ judge(struct siphon_adapt *a, int busy, int held, char *why, size_t cap)
 	if (capacity <= 0)
 		return 0;
 	if (a->rate >= ADAPT_FULL * capacity) {
+		if (a->samples > 0 && a->at_next > (1 - ADAPT_MIN_GAIN) * a->at_rung) {
+			a->nogain = 1;
+			snprintf(a->why_stay, sizeof(a->why_stay),
+			         "the link is the limit, but zstd %d would save %.1f%% of the bytes (samples of the rows)",
+			         siphon_adapt_next_level(a), 100 * (1 - a->at_next / a->at_rung));
+			snprintf(why, cap, "%s", a->why_stay);
+			return 0;
+		}
 		snprintf(why, cap, "the link is the limit (%.1f MB/s of %.1f)", a->rate / 1e6, capacity / 1e6);
 		return 1;
 	}
@@ -114,6 +142,9 @@ siphon_adapt_sample(struct siphon_adapt *a, double now, uint64_t wire, int busy,
 		return 0;
 	a->rung = to;
 	a->changes++;
+	/* The samples compared the old rung with its next. */
+	a->at_rung = a->at_next = 0;
+	a->samples = 0;
 	a->hold_until = now + ADAPT_HOLD_S;
 	snprintf(a->why, sizeof(a->why), "%s", why);
 	return dir;

@@ -17,7 +17,11 @@
  *     limit.  On one machine a lower level gives its CPU back to the load
  *     (vote down); on two, the level does not matter to it (no vote);
  *   - else the wire at ADAPT_FULL of the capacity or more: the link is the
- *     limit, the server has CPU to spare (vote up);
+ *     limit, the server has CPU to spare (vote up), unless samples of the
+ *     data being pulled, compressed here at this level and the next
+ *     (siphon_adapt_gain), say the next saves less than ADAPT_MIN_GAIN of
+ *     the bytes (no vote: on random text such as sysbench's, zstd 3 writes
+ *     more than zstd 1, for three times the CPU);
  *   - else the wire at ADAPT_SLOW of it or less: the server (its dump or
  *     its compressor) is the limit (vote down);
  *   - between the two, nothing to gain either way (votes reset).
@@ -62,6 +66,11 @@ struct siphon_adapt {
 	int votes;                          /* > 0 up, < 0 down, in a row */
 	double hold_until;
 	int changes;                        /* moves so far */
+	/* Samples at this rung's level and the next's: decayed sums of their compressed sizes. */
+	double at_rung, at_next;
+	int samples;
+	int nogain;                         /* the last window's up vote was dropped for them */
+	char why_stay[160];                 /* ... and why, one line */
 	char why[160];                      /* the last move's reason, one line */
 };
 
@@ -82,5 +91,15 @@ int siphon_adapt_sample(struct siphon_adapt *a, double now, uint64_t wire, int b
 
 /* The level the next piece should use. */
 int siphon_adapt_level(const struct siphon_adapt *a);
+
+/* The next rung's level, which a sample is compared with; 0 when there is none (no sample needed). */
+int siphon_adapt_next_level(const struct siphon_adapt *a);
+
+/*
+ * A sample of the pulled data compressed at level (at_level bytes) and at
+ * the next rung's level (at_next bytes).  A sample taken for another level
+ * than the current one (the level moved meanwhile) is dropped.
+ */
+void siphon_adapt_gain(struct siphon_adapt *a, int level, uint64_t at_level, uint64_t at_next);
 
 #endif

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/statvfs.h>
@@ -43,6 +44,9 @@ siphon_eng_clear(struct siphon_run *e)
 	siphon_eng_link_drop(e);
 	siphon_strbuf_free(&e->compress);
 	siphon_strbuf_free(&e->zpath);
+	free(e->zs_buf);
+	e->zs_buf = NULL;
+	e->zs_len = 0;
 	siphon_leftout_free(&e->left_out);
 	siphon_catalog_clear(&e->cat);
 	siphon_plan_clear(&e->plan);

@@ -6,12 +6,14 @@
 #include "engine/eng.h"
 
 #include "codec/compress_cmd.h"
+#include "codec/zsample.h"
 #include "remote/shell.h"
 #include "source/source.h"
 #include "util/ctx.h"
 #include "util/event.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -213,12 +215,58 @@ siphon_eng_adapt_sample(struct siphon_run *e, double now, uint64_t wire, int bus
 	struct siphon_tune t = {.which = SIPHON_COMPRESS_ZSTD};
 	char codec[32];
 
-	if (!siphon_eng_adaptive(e) || siphon_adapt_sample(&e->adapt, now, wire, busy, held) == 0)
+	if (!siphon_eng_adaptive(e))
 		return;
+	if (siphon_adapt_sample(&e->adapt, now, wire, busy, held) == 0) {
+		/* Once per level: why it stays though the link is full. */
+		if (e->adapt.nogain && e->zs_said != e->adapt.rung + 1) {
+			e->zs_said = e->adapt.rung + 1;
+			siphon_log(e->ctx, SIPHON_LOG_INFO, "compression: stays at zstd %d: %s",
+			           siphon_adapt_level(&e->adapt), e->adapt.why_stay);
+		}
+		return;
+	}
 	t.level = siphon_adapt_level(&e->adapt);
 	siphon_tune_codec_text(&t, codec, sizeof(codec));
 	siphon_log(e->ctx, SIPHON_LOG_INFO, "compression: %s from each channel's next piece: %s", codec,
 	           e->adapt.why);
+}
+
+void
+siphon_eng_adapt_feed(struct siphon_run *e, const unsigned char *buf, size_t len)
+{
+	int level, next;
+	uint64_t at_level, at_next;
+	size_t take;
+
+	if (!siphon_eng_adaptive(e) || (next = siphon_adapt_next_level(&e->adapt)) == 0)
+		return;
+	if (e->zs_skip >= len) {
+		e->zs_skip -= len;
+		return;
+	}
+	buf += e->zs_skip;
+	len -= (size_t)e->zs_skip;
+	e->zs_skip = 0;
+	/* A sample that cannot be gathered (out of memory) is only a sample less. */
+	if (e->zs_buf == NULL && (e->zs_buf = malloc(SIPHON_ENG_ZSAMPLE)) == NULL) {
+		e->zs_skip = SIPHON_ENG_ZSAMPLE_EVERY;
+		return;
+	}
+	take = len < SIPHON_ENG_ZSAMPLE - e->zs_len ? len : SIPHON_ENG_ZSAMPLE - e->zs_len;
+	memcpy(e->zs_buf + e->zs_len, buf, take);
+	e->zs_len += take;
+	if (e->zs_len < SIPHON_ENG_ZSAMPLE)
+		return;
+	level = siphon_adapt_level(&e->adapt);
+	if (siphon_zsample_size(e->zs_buf, e->zs_len, level, &at_level) == 0 &&
+	    siphon_zsample_size(e->zs_buf, e->zs_len, next, &at_next) == 0) {
+		siphon_adapt_gain(&e->adapt, level, at_level, at_next);
+		siphon_log(e->ctx, SIPHON_LOG_DEBUG, "compression sample: %zu bytes, zstd %d %llu, zstd %d %llu",
+		           e->zs_len, level, (unsigned long long)at_level, next, (unsigned long long)at_next);
+	}
+	e->zs_len = 0;
+	e->zs_skip = SIPHON_ENG_ZSAMPLE_EVERY;
 }
 
 void

@@ -2,7 +2,8 @@
  * test_adapt.c - the compression level while a pull runs (engine/adapt.c):
  * up while the link is full, down while the server or (one machine) the
  * local load is the limit but never below the start, two votes and a hold
- * between moves, the top rung, a link test that saw only a floor.
+ * between moves, the top rung, a link test that saw only a floor, samples
+ * of the rows that say the next level is not worth it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,6 +84,56 @@ test_adapt_up_while_link_full(void **state)
 }
 
 /* The wire well below the link: the server is the limit, down again, never below the start. */
+/*
+ * A full link, but the samples of the rows say the next level saves little
+ * (sysbench's random digits: zstd 3 writes more than zstd 1): no move.
+ * Samples that say it saves more move it; a sample for a level left since
+ * is dropped; after a move the samples start again.
+ */
+static void
+test_adapt_samples_gate_up(void **state)
+{
+	struct run r;
+
+	(void)state;
+	start(&r, 1, 1, 12 * MB, 1, 0);
+	assert_int_equal(siphon_adapt_next_level(&r.a), 3);
+	siphon_adapt_gain(&r.a, 1, 100000, 101000);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(second(&r, 11.5 * MB, 4, 0), 0);
+	assert_int_equal(siphon_adapt_level(&r.a), 1);
+	assert_true(r.a.nogain);
+	assert_non_null(strstr(r.a.why_stay, "zstd 3 would save -1.0% of the bytes"));
+	/* 4% less: still under the 5% worth the CPU. */
+	siphon_adapt_gain(&r.a, 1, 100000, 96000);
+	assert_int_equal(second(&r, 11.5 * MB, 4, 0), 0);
+	assert_int_equal(second(&r, 11.5 * MB, 4, 0), 0);
+	/* A sample for another level changes nothing. */
+	siphon_adapt_gain(&r.a, 6, 100000, 10000);
+	assert_int_equal(r.a.samples, 2);
+	/* The data turns compressible: the recent samples weigh most. */
+	siphon_adapt_gain(&r.a, 1, 100000, 80000);
+	siphon_adapt_gain(&r.a, 1, 100000, 80000);
+	assert_int_equal(second(&r, 11.5 * MB, 4, 0), 0);
+	assert_int_equal(second(&r, 11.5 * MB, 4, 0), 1);
+	assert_int_equal(siphon_adapt_level(&r.a), 3);
+	assert_false(r.a.nogain);
+	assert_int_equal(r.a.samples, 0);
+	assert_int_equal(siphon_adapt_next_level(&r.a), 6);
+	/* No sample yet at the new level: the link alone decides, as before. */
+	second(&r, 11.5 * MB, 4, 0);
+	second(&r, 11.5 * MB, 4, 0);
+	assert_int_equal(second(&r, 11.5 * MB, 4, 0), 1);
+	/* The top rung needs no sample. */
+	second(&r, 11.5 * MB, 4, 0);
+	second(&r, 11.5 * MB, 4, 0);
+	assert_int_equal(second(&r, 11.5 * MB, 4, 0), 1);
+	assert_int_equal(siphon_adapt_level(&r.a), 9);
+	assert_int_equal(siphon_adapt_next_level(&r.a), 0);
+	siphon_adapt_gain(&r.a, 9, 100000, 50000);
+	assert_int_equal(r.a.samples, 0);
+}
+
 static void
 test_adapt_down_while_server_slow(void **state)
 {
@@ -205,6 +256,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_adapt_start_rung),
 		cmocka_unit_test(test_adapt_up_while_link_full),
+		cmocka_unit_test(test_adapt_samples_gate_up),
 		cmocka_unit_test(test_adapt_down_while_server_slow),
 		cmocka_unit_test(test_adapt_hysteresis),
 		cmocka_unit_test(test_adapt_local_limit),

@@ -165,6 +165,8 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 		t = -1;
 	}
 	l->scan.lines += siphon_pg_lane_lines(buf, (size_t)n);
+	if (l->feed != NULL)
+		l->feed(l->feed_arg, buf, (size_t)n);
 	/* Every line is a row (text COPY escapes newlines), but the "\." line. */
 	siphon_event_table_data(l->ctx, l->ev, (uint64_t)n,
 	                        (int64_t)(l->scan.lines - (t >= 0)), l->wire != NULL ? *l->wire : 0);

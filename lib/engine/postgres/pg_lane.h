@@ -50,6 +50,9 @@ struct siphon_pg_lane {
 	uint64_t seen_wire;                /* *wire when it last moved ... */
 	double seen_at;                    /* ... and when (siphon_mono_s) */
 	int zset, zlevel;                  /* the level its compressor runs at, once started */
+	/* Given the rows it takes (the compression level's samples), when set. */
+	void (*feed)(void *arg, const unsigned char *buf, size_t len);
+	void *feed_arg;
 };
 
 /*
