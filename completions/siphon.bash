@@ -31,12 +31,12 @@ _siphon_takes_arg()
 	case $1 in
 	--config | --ssh | --database | --into | -j | --jobs | --compress | \
 	--level | --engine | --remote-sudo | --remote-threads | \
-	--heartbeat-timeout | --stall-timeout | --retries | --keep | -i | \
-	--identity | --known-hosts | --connect-timeout | -F | --ssh-config | \
-	-J | --jump | --proxy-command | --on-success | --on-failure | \
-	--hook-timeout | --remote-pg-opts | --remote-mysql-opts | \
-	--local-mysql-opts | --late-index-mb | --progress | --progress-fd | \
-	--daily | --cron | --random-delay) return 0 ;;
+	--heartbeat-timeout | --lock-timeout | --stall-timeout | --retries | \
+	--keep | -i | --identity | --known-hosts | --connect-timeout | -F | \
+	--ssh-config | -J | --jump | --proxy-command | --on-success | \
+	--on-failure | --hook-timeout | --remote-pg-opts | \
+	--remote-mysql-opts | --local-mysql-opts | --late-index-mb | \
+	--progress | --progress-fd | --daily | --cron | --random-delay) return 0 ;;
 	esac
 	return 1
 }
@@ -76,27 +76,28 @@ _siphon_options()
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --keep-previous --keep-pristine \
 			--allow-older-local --heartbeat-timeout \
-			--stall-timeout --retries --resume --save \
-			--snapshot-only --keep --identity --known-hosts \
-			--accept-new-host-key --connect-timeout --ssh-config \
-			--jump --proxy-command --on-success --on-failure \
-			--hook-timeout --remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --late-index-mb --no-lock \
-			--lock-all --quiet --verbose --config --dry-run \
-			--progress --progress-fd --unattended --help
+			--lock-timeout --stall-timeout --retries --resume \
+			--save --snapshot-only --keep --identity \
+			--known-hosts --accept-new-host-key --connect-timeout \
+			--ssh-config --jump --proxy-command --on-success \
+			--on-failure --hook-timeout --remote-pg-opts \
+			--remote-mysql-opts --local-mysql-opts \
+			--late-index-mb --no-lock --lock-all --quiet \
+			--verbose --config --dry-run --progress --progress-fd \
+			--unattended --help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --keep-previous --keep-pristine \
 			--allow-older-local --heartbeat-timeout \
-			--stall-timeout --retries --resume --save \
-			--snapshot-only --keep --identity --known-hosts \
-			--accept-new-host-key --connect-timeout --ssh-config \
-			--jump --proxy-command --on-success --on-failure \
-			--hook-timeout --remote-pg-opts --remote-mysql-opts \
-			--local-mysql-opts --late-index-mb --no-lock \
-			--lock-all
+			--lock-timeout --stall-timeout --retries --resume \
+			--save --snapshot-only --keep --identity \
+			--known-hosts --accept-new-host-key --connect-timeout \
+			--ssh-config --jump --proxy-command --on-success \
+			--on-failure --hook-timeout --remote-pg-opts \
+			--remote-mysql-opts --local-mysql-opts \
+			--late-index-mb --no-lock --lock-all
 		;;
 	schedule)
 		_siphon_add "" "$2" --daily --hourly --cron --systemd \
@@ -281,8 +282,8 @@ _siphon()
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
 			keep-previous keep-pristine allow-older-local \
-			heartbeat-timeout stall-timeout retries resume save \
-			snapshot-only keep identity known-hosts \
+			heartbeat-timeout lock-timeout stall-timeout retries \
+			resume save snapshot-only keep identity known-hosts \
 			accept-new-host-key connect-timeout ssh-config jump \
 			proxy-command on-success on-failure hook-timeout \
 			remote-pg-opts remote-mysql-opts local-mysql-opts \

@@ -357,12 +357,15 @@ test_opt_resolve(void **state)
 	assert_int_equal(po.connect_timeout, 15);
 	assert_int_equal(po.stall_timeout, 120);
 	assert_int_equal(po.heartbeat_timeout, 60);
+	assert_int_equal(po.lock_timeout, 10);
 	assert_int_equal(po.force + po.no_nice + po.allow_older_local + po.accept_new_host_key, 0);
 
 	assert_int_equal(siphon_opts_set(o, "compress", "none", SIPHON_ORIGIN_CLI, NULL), 0);
 	assert_int_equal(siphon_opts_set(o, "engine", "sqlite", SIPHON_ORIGIN_CLI, NULL), 0);
 	assert_int_equal(siphon_opts_set(o, "force", "yes", SIPHON_ORIGIN_ENV, "SIPHON_FORCE"), 0);
+	assert_int_equal(siphon_opts_set(o, "lock-timeout", "2", SIPHON_ORIGIN_PROFILE, "p:3"), 0);
 	assert_int_equal(siphon_opts_resolve(o, &po, err, sizeof(err)), 0);
+	assert_int_equal(po.lock_timeout, 2);
 	assert_int_equal(po.compress, SIPHON_COMPRESS_NONE);
 	assert_string_equal(po.engine, "sqlite");
 	assert_int_equal(po.force, 1);
