@@ -31,12 +31,12 @@ _siphon_takes_arg()
 	case $1 in
 	--config | --ssh | --database | --into | -j | --jobs | --compress | \
 	--level | --engine | --remote-sudo | --remote-threads | \
-	--heartbeat-timeout | --lock-timeout | --stall-timeout | --retries | \
-	--keep | -i | --identity | --known-hosts | --connect-timeout | -F | \
-	--ssh-config | -J | --jump | --proxy-command | --on-success | \
-	--on-failure | --hook-timeout | --remote-pg-opts | \
-	--remote-mysql-opts | --local-mysql-opts | --late-index-mb | \
-	--progress | --progress-fd | --daily | --cron | --random-delay) return 0 ;;
+	--heartbeat-timeout | --stall-timeout | --retries | --keep | -i | \
+	--identity | --known-hosts | --connect-timeout | -F | --ssh-config | \
+	-J | --jump | --proxy-command | --on-success | --on-failure | \
+	--hook-timeout | --remote-pg-opts | --remote-mysql-opts | \
+	--local-mysql-opts | --late-index-mb | --lock-timeout | --progress | \
+	--progress-fd | --daily | --cron | --random-delay) return 0 ;;
 	esac
 	return 1
 }
@@ -76,28 +76,28 @@ _siphon_options()
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --keep-previous --keep-pristine \
 			--allow-older-local --heartbeat-timeout \
-			--lock-timeout --stall-timeout --retries --resume \
-			--save --snapshot-only --keep --identity \
-			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --on-success \
-			--on-failure --hook-timeout --remote-pg-opts \
-			--remote-mysql-opts --local-mysql-opts \
-			--late-index-mb --no-lock --lock-all --quiet \
-			--verbose --config --dry-run --progress --progress-fd \
-			--unattended --help
+			--stall-timeout --retries --resume --save \
+			--snapshot-only --keep --identity --known-hosts \
+			--accept-new-host-key --connect-timeout --ssh-config \
+			--jump --proxy-command --on-success --on-failure \
+			--hook-timeout --remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --late-index-mb --no-lock \
+			--lock-all --lock-timeout --quiet --verbose --config \
+			--dry-run --progress --progress-fd --unattended \
+			--help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
 			--no-nice --force --keep-previous --keep-pristine \
 			--allow-older-local --heartbeat-timeout \
-			--lock-timeout --stall-timeout --retries --resume \
-			--save --snapshot-only --keep --identity \
-			--known-hosts --accept-new-host-key --connect-timeout \
-			--ssh-config --jump --proxy-command --on-success \
-			--on-failure --hook-timeout --remote-pg-opts \
-			--remote-mysql-opts --local-mysql-opts \
-			--late-index-mb --no-lock --lock-all
+			--stall-timeout --retries --resume --save \
+			--snapshot-only --keep --identity --known-hosts \
+			--accept-new-host-key --connect-timeout --ssh-config \
+			--jump --proxy-command --on-success --on-failure \
+			--hook-timeout --remote-pg-opts --remote-mysql-opts \
+			--local-mysql-opts --late-index-mb --no-lock \
+			--lock-all --lock-timeout
 		;;
 	schedule)
 		_siphon_add "" "$2" --daily --hourly --cron --systemd \
@@ -282,12 +282,12 @@ _siphon()
 		_siphon_add "" "$cur" ssh database into jobs compress level \
 			engine remote-sudo remote-threads no-nice force \
 			keep-previous keep-pristine allow-older-local \
-			heartbeat-timeout lock-timeout stall-timeout retries \
-			resume save snapshot-only keep identity known-hosts \
+			heartbeat-timeout stall-timeout retries resume save \
+			snapshot-only keep identity known-hosts \
 			accept-new-host-key connect-timeout ssh-config jump \
 			proxy-command on-success on-failure hook-timeout \
 			remote-pg-opts remote-mysql-opts local-mysql-opts \
-			late-index-mb no-lock lock-all
+			late-index-mb no-lock lock-all lock-timeout
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.

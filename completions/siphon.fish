@@ -16,11 +16,11 @@ function __siphon_takes_arg
     switch $argv[1]
         case --config --ssh --database --into -j --jobs --compress --level \
             --engine --remote-sudo --remote-threads --heartbeat-timeout \
-            --lock-timeout --stall-timeout --retries --keep -i --identity \
-            --known-hosts --connect-timeout -F --ssh-config -J --jump \
-            --proxy-command --on-success --on-failure --hook-timeout \
-            --remote-pg-opts --remote-mysql-opts --local-mysql-opts \
-            --late-index-mb --progress --progress-fd --daily --cron \
+            --stall-timeout --retries --keep -i --identity --known-hosts \
+            --connect-timeout -F --ssh-config -J --jump --proxy-command \
+            --on-success --on-failure --hook-timeout --remote-pg-opts \
+            --remote-mysql-opts --local-mysql-opts --late-index-mb \
+            --lock-timeout --progress --progress-fd --daily --cron \
             --random-delay
             return 0
     end
@@ -190,7 +190,6 @@ complete -c siphon -n '__siphon_optset pull' -l keep-previous -d 'keep the copy 
 complete -c siphon -n '__siphon_optset pull' -l keep-pristine -d 'keep a second, untouched copy of what was pulled, for `siphon reset` (a database siphon_pristine_LOCALNAME, a file .NAME.siphon-pristine); it takes as much disk as the copy, and a pull with room for the copy alone goes on without it (default yes; MySQL/MariaDB: only when set, as their copy is row by row and costs about twice the load)'
 complete -c siphon -n '__siphon_optset pull' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset pull' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
-complete -c siphon -n '__siphon_optset pull' -l lock-timeout -x -d 'MySQL/MariaDB: how long the swap (and rollback, reset) waits for another session\'s lock on a table of the local database before it gives up, with the database as it was (exit 9) (default 10)'
 complete -c siphon -n '__siphon_optset pull' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
 complete -c siphon -n '__siphon_optset pull' -l retries -x -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL, MySQL/MariaDB; SQLite copies the file again; a --save snapshot is dropped; 0 fails at once) (default 5)'
 complete -c siphon -n '__siphon_optset pull' -l resume -d 'go on with the partial copy an interrupted pull kept (Ctrl-C, a lost connection, a crash; PostgreSQL): the finished tables stay, the rest come from a new snapshot; when it cannot be used (older than 24 hours, another siphon, the schema changed), one line says why and the pull starts over; without it a pull drops the kept copy (default no)'
@@ -213,6 +212,7 @@ complete -c siphon -n '__siphon_optset pull' -l local-mysql-opts -x -d 'extra op
 complete -c siphon -n '__siphon_optset pull' -l late-index-mb -x -d 'MySQL: InnoDB tables of MB megabytes or more are loaded without their secondary indexes, which are built after each one\'s rows, by sorting, while other tables load; 0: every table, 1048576: none (default 16)'
 complete -c siphon -n '__siphon_optset pull' -l no-lock -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_optset pull' -l lock-all -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
+complete -c siphon -n '__siphon_optset pull' -l lock-timeout -x -d 'MySQL: how long the swap (and rollback, reset) waits for another session\'s lock on a table of the local database before it gives up, leaving the database as it was (exit 9) (default 10)'
 complete -c siphon -n '__siphon_optset pull' -s q -l quiet -d 'print only warnings and errors'
 complete -c siphon -n '__siphon_optset pull' -s v -l verbose -d 'also print debugging details'
 complete -c siphon -n '__siphon_optset pull' -l config -r -F -d 'the profile file (default: $SIPHON_CONFIG, else $XDG_CONFIG_HOME/siphon/config, else ~/.config/siphon/config)'
@@ -236,7 +236,6 @@ complete -c siphon -n '__siphon_optset keys' -l keep-previous -d 'keep the copy 
 complete -c siphon -n '__siphon_optset keys' -l keep-pristine -d 'keep a second, untouched copy of what was pulled, for `siphon reset` (a database siphon_pristine_LOCALNAME, a file .NAME.siphon-pristine); it takes as much disk as the copy, and a pull with room for the copy alone goes on without it (default yes; MySQL/MariaDB: only when set, as their copy is row by row and costs about twice the load)'
 complete -c siphon -n '__siphon_optset keys' -l allow-older-local -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_optset keys' -l heartbeat-timeout -x -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
-complete -c siphon -n '__siphon_optset keys' -l lock-timeout -x -d 'MySQL/MariaDB: how long the swap (and rollback, reset) waits for another session\'s lock on a table of the local database before it gives up, with the database as it was (exit 9) (default 10)'
 complete -c siphon -n '__siphon_optset keys' -l stall-timeout -x -d 'abort when no data has arrived for SECS seconds (default 120)'
 complete -c siphon -n '__siphon_optset keys' -l retries -x -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL, MySQL/MariaDB; SQLite copies the file again; a --save snapshot is dropped; 0 fails at once) (default 5)'
 complete -c siphon -n '__siphon_optset keys' -l resume -d 'go on with the partial copy an interrupted pull kept (Ctrl-C, a lost connection, a crash; PostgreSQL): the finished tables stay, the rest come from a new snapshot; when it cannot be used (older than 24 hours, another siphon, the schema changed), one line says why and the pull starts over; without it a pull drops the kept copy (default no)'
@@ -259,6 +258,7 @@ complete -c siphon -n '__siphon_optset keys' -l local-mysql-opts -x -d 'extra op
 complete -c siphon -n '__siphon_optset keys' -l late-index-mb -x -d 'MySQL: InnoDB tables of MB megabytes or more are loaded without their secondary indexes, which are built after each one\'s rows, by sorting, while other tables load; 0: every table, 1048576: none (default 16)'
 complete -c siphon -n '__siphon_optset keys' -l no-lock -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_optset keys' -l lock-all -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
+complete -c siphon -n '__siphon_optset keys' -l lock-timeout -x -d 'MySQL: how long the swap (and rollback, reset) waits for another session\'s lock on a table of the local database before it gives up, leaving the database as it was (exit 9) (default 10)'
 complete -c siphon -n '__siphon_optset schedule' -l daily -x -d 'pull every day at this local time'
 complete -c siphon -n '__siphon_optset schedule' -l hourly -d 'pull every hour, on the hour'
 complete -c siphon -n '__siphon_optset schedule' -l cron -x -d 'pull when cron expression EXPR says: five fields (minute hour day-of-month month day-of-week: \'30 3 * * mon-fri\') or @daily, @hourly, @weekly, @monthly'
@@ -283,7 +283,6 @@ complete -c siphon -n '__siphon_kind KEY' -a 'keep-previous' -d 'keep the copy a
 complete -c siphon -n '__siphon_kind KEY' -a 'keep-pristine' -d 'keep a second, untouched copy of what was pulled, for `siphon reset` (a database siphon_pristine_LOCALNAME, a file .NAME.siphon-pristine); it takes as much disk as the copy, and a pull with room for the copy alone goes on without it (default yes; MySQL/MariaDB: only when set, as their copy is row by row and costs about twice the load)'
 complete -c siphon -n '__siphon_kind KEY' -a 'allow-older-local' -d 'try even if the local server is older than the remote one'
 complete -c siphon -n '__siphon_kind KEY' -a 'heartbeat-timeout' -d 'the server ends the pull (its processes, sessions and locks) when it has heard nothing from siphon for SECS seconds, and siphon gives up on a server silent that long (default 60)'
-complete -c siphon -n '__siphon_kind KEY' -a 'lock-timeout' -d 'MySQL/MariaDB: how long the swap (and rollback, reset) waits for another session\'s lock on a table of the local database before it gives up, with the database as it was (exit 9) (default 10)'
 complete -c siphon -n '__siphon_kind KEY' -a 'stall-timeout' -d 'abort when no data has arrived for SECS seconds (default 120)'
 complete -c siphon -n '__siphon_kind KEY' -a 'retries' -d 'when the connection drops mid-pull, reconnect up to N times, waiting 1, 2, 4, 8... s, and fetch only what was not finished (PostgreSQL, MySQL/MariaDB; SQLite copies the file again; a --save snapshot is dropped; 0 fails at once) (default 5)'
 complete -c siphon -n '__siphon_kind KEY' -a 'resume' -d 'go on with the partial copy an interrupted pull kept (Ctrl-C, a lost connection, a crash; PostgreSQL): the finished tables stay, the rest come from a new snapshot; when it cannot be used (older than 24 hours, another siphon, the schema changed), one line says why and the pull starts over; without it a pull drops the kept copy (default no)'
@@ -306,6 +305,7 @@ complete -c siphon -n '__siphon_kind KEY' -a 'local-mysql-opts' -d 'extra option
 complete -c siphon -n '__siphon_kind KEY' -a 'late-index-mb' -d 'MySQL: InnoDB tables of MB megabytes or more are loaded without their secondary indexes, which are built after each one\'s rows, by sorting, while other tables load; 0: every table, 1048576: none (default 16)'
 complete -c siphon -n '__siphon_kind KEY' -a 'no-lock' -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_kind KEY' -a 'lock-all' -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
+complete -c siphon -n '__siphon_kind KEY' -a 'lock-timeout' -d 'MySQL: how long the swap (and rollback, reset) waits for another session\'s lock on a table of the local database before it gives up, leaving the database as it was (exit 9) (default 10)'
 complete -c siphon -n '__siphon_kind TARGET' -a '(__siphon_targets)'
 complete -c siphon -n '__siphon_kind PROFILE' -a '(__siphon_call __complete-profiles)'
 complete -c siphon -n '__siphon_kind VALUE' -a '(__siphon_key_value)'

@@ -118,8 +118,6 @@ struct siphon_pull_opts {
 	int heartbeat_timeout;   /* seconds of silence after which the server
 	                            ends the pull, and siphon gives up on a
 	                            silent server */
-	int lock_timeout;        /* seconds the local swap waits for another
-	                            session's lock (MySQL's lock_wait_timeout) */
 	int retries;             /* reconnects after a lost connection */
 	int resume;              /* go on with an interrupted pull's kept copy */
 };

@@ -86,12 +86,6 @@ const struct siphon_optdef siphon_opt_core[] = {
 	          "locks) when it has heard nothing from siphon for SECS "
 	          "seconds, and siphon gives up on a server silent that long "
 	          "(default 60)" },
-	{ .name = "lock-timeout", .type = SIPHON_OPT_INT, .metavar = "SECS",
-	  .min = 1, .max = 86400, .def = "10", .scope = "core",
-	  .help = "MySQL/MariaDB: how long the swap (and rollback, reset) waits "
-	          "for another session's lock on a table of the local database "
-	          "before it gives up, with the database as it was (exit 9) "
-	          "(default 10)" },
 	{ .name = "stall-timeout", .type = SIPHON_OPT_INT, .metavar = "SECS",
 	  .min = 1, .max = 86400, .def = "120", .scope = "core",
 	  .help = "abort when no data has arrived for SECS seconds "

@@ -62,7 +62,6 @@ siphon_opts_resolve(const struct siphon_opts *opts, struct siphon_pull_opts *out
 	out->proxy_command = siphon_opts_str(opts, "proxy-command");
 	out->stall_timeout = siphon_opts_int(opts, "stall-timeout");
 	out->heartbeat_timeout = siphon_opts_int(opts, "heartbeat-timeout");
-	out->lock_timeout = siphon_opts_int(opts, "lock-timeout");
 	out->retries = siphon_opts_int(opts, "retries");
 	out->resume = flag_yes(opts, "resume");
 	return check_conflicts(opts, err, errcap);

@@ -33,6 +33,7 @@
 #include "engine/mysql/my_pull_int.h"
 
 #include "engine/keepname.h"
+#include "engine/mysql/my_options.h"
 #include "engine/mysql/my_sql.h"
 #include "util/ctx.h"
 #include "util/event.h"
@@ -44,6 +45,12 @@
 /* MySQL's identifiers: 64 characters; bytes here, which is never more. */
 #define MY_NAME_MAX 64
 
+int
+my_lock_timeout(const struct my *my)
+{
+	return siphon_opt_int(my->eng->opts, &siphon_my_options[MY_OPT_LOCK_TIMEOUT]);
+}
+
 /*
  * Settings of a session that copies or moves tables: it waits --lock-timeout
  * seconds for another session's lock, then fails with ERROR 1205.
@@ -54,7 +61,7 @@ move_settings(const struct my *my, struct siphon_strbuf *sql)
 	return siphon_strbuf_printf(sql, "SET SESSION lock_wait_timeout = %d, foreign_key_checks = 0,"
 	                            " unique_checks = 0,"
 	                            " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n",
-	                            my->o->lock_timeout);
+	                            my_lock_timeout(my));
 }
 
 static void

@@ -464,7 +464,7 @@ my_swap(struct my *my)
 	siphon_strbuf_reset(&sql);
 	if (siphon_strbuf_printf(&sql, "SET SESSION lock_wait_timeout = %d, foreign_key_checks = 0,"
 	                               " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n",
-	                         my->o->lock_timeout) != 0)
+	                         my_lock_timeout(my)) != 0)
 		goto oom;
 	if (!exists && (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 ||
 	                siphon_my_ident(&sql, my->into) != 0 ||
