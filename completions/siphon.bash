@@ -35,8 +35,8 @@ _siphon_takes_arg()
 	--identity | --known-hosts | --connect-timeout | -F | --ssh-config | \
 	-J | --jump | --proxy-command | --on-success | --on-failure | \
 	--hook-timeout | --remote-pg-opts | --remote-mysql-opts | \
-	--local-mysql-opts | --late-index-mb | --progress | --progress-fd | \
-	--daily | --cron | --random-delay) return 0 ;;
+	--local-mysql-opts | --late-index-mb | --lock-timeout | --progress | \
+	--progress-fd | --daily | --cron | --random-delay) return 0 ;;
 	esac
 	return 1
 }
@@ -82,8 +82,9 @@ _siphon_options()
 			--jump --proxy-command --on-success --on-failure \
 			--hook-timeout --remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --late-index-mb --no-lock \
-			--lock-all --quiet --verbose --config --dry-run \
-			--progress --progress-fd --unattended --help
+			--lock-all --lock-timeout --quiet --verbose --config \
+			--dry-run --progress --progress-fd --unattended \
+			--help
 		;;
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
@@ -96,7 +97,7 @@ _siphon_options()
 			--jump --proxy-command --on-success --on-failure \
 			--hook-timeout --remote-pg-opts --remote-mysql-opts \
 			--local-mysql-opts --late-index-mb --no-lock \
-			--lock-all
+			--lock-all --lock-timeout
 		;;
 	schedule)
 		_siphon_add "" "$2" --daily --hourly --cron --systemd \
@@ -286,7 +287,7 @@ _siphon()
 			accept-new-host-key connect-timeout ssh-config jump \
 			proxy-command on-success on-failure hook-timeout \
 			remote-pg-opts remote-mysql-opts local-mysql-opts \
-			late-index-mb no-lock lock-all
+			late-index-mb no-lock lock-all lock-timeout
 		;;
 	VALUE)
 		# The value of the key before it; keys are written with - or _.

@@ -19,8 +19,9 @@ function __siphon_takes_arg
             --stall-timeout --retries --keep -i --identity --known-hosts \
             --connect-timeout -F --ssh-config -J --jump --proxy-command \
             --on-success --on-failure --hook-timeout --remote-pg-opts \
-            --remote-mysql-opts --local-mysql-opts --late-index-mb --progress \
-            --progress-fd --daily --cron --random-delay
+            --remote-mysql-opts --local-mysql-opts --late-index-mb \
+            --lock-timeout --progress --progress-fd --daily --cron \
+            --random-delay
             return 0
     end
     return 1
@@ -211,6 +212,7 @@ complete -c siphon -n '__siphon_optset pull' -l local-mysql-opts -x -d 'extra op
 complete -c siphon -n '__siphon_optset pull' -l late-index-mb -x -d 'MySQL: InnoDB tables of MB megabytes or more are loaded without their secondary indexes, which are built after each one\'s rows, by sorting, while other tables load; 0: every table, 1048576: none (default 16)'
 complete -c siphon -n '__siphon_optset pull' -l no-lock -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_optset pull' -l lock-all -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
+complete -c siphon -n '__siphon_optset pull' -l lock-timeout -x -d 'MySQL: how long the swap (and rollback, reset) waits for another session\'s lock on a table of the local database before it gives up, leaving the database as it was (exit 9) (default 10)'
 complete -c siphon -n '__siphon_optset pull' -s q -l quiet -d 'print only warnings and errors'
 complete -c siphon -n '__siphon_optset pull' -s v -l verbose -d 'also print debugging details'
 complete -c siphon -n '__siphon_optset pull' -l config -r -F -d 'the profile file (default: $SIPHON_CONFIG, else $XDG_CONFIG_HOME/siphon/config, else ~/.config/siphon/config)'
@@ -256,6 +258,7 @@ complete -c siphon -n '__siphon_optset keys' -l local-mysql-opts -x -d 'extra op
 complete -c siphon -n '__siphon_optset keys' -l late-index-mb -x -d 'MySQL: InnoDB tables of MB megabytes or more are loaded without their secondary indexes, which are built after each one\'s rows, by sorting, while other tables load; 0: every table, 1048576: none (default 16)'
 complete -c siphon -n '__siphon_optset keys' -l no-lock -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_optset keys' -l lock-all -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
+complete -c siphon -n '__siphon_optset keys' -l lock-timeout -x -d 'MySQL: how long the swap (and rollback, reset) waits for another session\'s lock on a table of the local database before it gives up, leaving the database as it was (exit 9) (default 10)'
 complete -c siphon -n '__siphon_optset schedule' -l daily -x -d 'pull every day at this local time'
 complete -c siphon -n '__siphon_optset schedule' -l hourly -d 'pull every hour, on the hour'
 complete -c siphon -n '__siphon_optset schedule' -l cron -x -d 'pull when cron expression EXPR says: five fields (minute hour day-of-month month day-of-week: \'30 3 * * mon-fri\') or @daily, @hourly, @weekly, @monthly'
@@ -302,6 +305,7 @@ complete -c siphon -n '__siphon_kind KEY' -a 'local-mysql-opts' -d 'extra option
 complete -c siphon -n '__siphon_kind KEY' -a 'late-index-mb' -d 'MySQL: InnoDB tables of MB megabytes or more are loaded without their secondary indexes, which are built after each one\'s rows, by sorting, while other tables load; 0: every table, 1048576: none (default 16)'
 complete -c siphon -n '__siphon_kind KEY' -a 'no-lock' -d 'MySQL: take no global read lock; the channels may then see different instants'
 complete -c siphon -n '__siphon_kind KEY' -a 'lock-all' -d 'MySQL: hold the global read lock for the whole dump, so that MyISAM tables are consistent too (blocks writes)'
+complete -c siphon -n '__siphon_kind KEY' -a 'lock-timeout' -d 'MySQL: how long the swap (and rollback, reset) waits for another session\'s lock on a table of the local database before it gives up, leaving the database as it was (exit 9) (default 10)'
 complete -c siphon -n '__siphon_kind TARGET' -a '(__siphon_targets)'
 complete -c siphon -n '__siphon_kind PROFILE' -a '(__siphon_call __complete-profiles)'
 complete -c siphon -n '__siphon_kind VALUE' -a '(__siphon_key_value)'

@@ -369,7 +369,7 @@ ws_my_reset() {
 	while IFS= read -r db; do
 		[ -n "$db" ] || continue
 		ws_my -e "DROP DATABASE $(my_ident "$db")" || it_fail "could not drop MariaDB database $db"
-	done < <(ws_my_dbs)
+	done < <(ws_my_dbs; ws_my_kept_dbs)
 }
 
 assert_ws_my_dbs() { # NAME...

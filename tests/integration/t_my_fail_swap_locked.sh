@@ -17,10 +17,15 @@ fp=$(my_fingerprint_ws locked_copy) || it_fail "fingerprint locked_copy"
 ws_my -N -B -e "SELECT 'siphon-it-reader', COUNT(*), SLEEP(30) FROM locked_copy.customers" >/dev/null 2>&1 &
 reader=$!
 harness_on_exit "kill $reader 2>/dev/null; my_kill_marked ws siphon-it-reader"
-sleep 1
+# Until the reader runs (it holds the table from then on).
+for _ in $(seq 1 100); do
+	[ "$(ws_my -N -B -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%siphon-it-reader%' AND INFO LIKE '%SLEEP%' AND ID <> CONNECTION_ID()")" = 1 ] && break
+	sleep 0.05
+done
 
-my_pull "$src" --into locked_copy
-# The RENAME waits 10 s for the reader's table, gives up, and the old triggers and views come back.
+my_pull "$src" --into locked_copy --lock-timeout 3
+# The RENAME waits --lock-timeout (3 s here, 10 by default) for the reader's table, gives up, and the
+# old triggers and views come back.
 assert_rc 9 "a session holding a table of the target"
 assert_error_line
 tail -n 1 "$H/run/err" | grep -q 'in use' || it_fail "the error does not say the database is in use"

@@ -114,8 +114,9 @@ same "$one" "$prev"
 same "$two" "$pristine"
 
 # A transaction of a session in no database holds a table of the previous copy: rollback sees no
-# session on the copy, drops the copy's trigger, then waits on the kept copy's trigger (10 s) and
-# gives up: busy (9), the trigger it had dropped made again, both copies as they were.
+# session on the copy, drops the copy's trigger, then waits on the kept copy's trigger
+# (--lock-timeout: 3 s here, 10 by default) and gives up: busy (9), the trigger it had dropped made
+# again, both copies as they were.
 ws_my -N -B -e "BEGIN; SELECT COUNT(*) FROM $(my_ident "$prev").\`ord ers\`; SELECT 'siphon-it-mdl', SLEEP(120)" >/dev/null 2>&1 &
 mdl=$!
 harness_on_exit "kill $mdl 2>/dev/null; my_kill_marked ws siphon-it-mdl"
@@ -124,7 +125,7 @@ for _ in $(seq 1 100); do
 	sleep 0.05
 done
 fp=$(my_fingerprint_ws "$into") || it_fail "fingerprint the copy"
-local_run rollback
+local_run rollback --lock-timeout 3
 assert_rc 9 "rollback while a transaction holds a table of the previous copy"
 assert_error_line
 assert_stderr_contains "is in use"

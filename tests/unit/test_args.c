@@ -1067,7 +1067,7 @@ test_args_complete_options(void **state)
 	assert_int_equal(cli_complete_options(c.f, "pull"), 0);
 	text = capture_end(&c);
 	assert_non_null(strstr(text, "--into\n-j\n--jobs\n--compress\n"));
-	assert_non_null(strstr(text, "\n--lock-all\n-q\n--quiet\n"));
+	assert_non_null(strstr(text, "\n--lock-all\n--lock-timeout\n-q\n--quiet\n"));
 	free(text);
 
 	capture_start(&c);

@@ -242,7 +242,7 @@ test_opt_engine_options(void **state)
 			n++;
 		}
 	}
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
 	assert_string_equal(siphon_opts_find(o, "remote-pg-opts")->scope, "postgres");
 	assert_string_equal(siphon_opts_find(o, "lock-all")->scope, "mysql");
 	assert_string_equal(siphon_opts_find(o, "identity")->scope, "ssh");
@@ -256,6 +256,9 @@ test_opt_engine_options(void **state)
 	assert_int_equal(siphon_opts_set(o, "no-lock", "yes", SIPHON_ORIGIN_CLI, NULL), 0);
 	assert_int_equal(siphon_opt_int(o, &siphon_my_options[MY_OPT_NO_LOCK]), 1);
 	assert_non_null(siphon_opt_value(o, &siphon_my_options[MY_OPT_NO_LOCK]));
+	assert_int_equal(siphon_opt_int(o, &siphon_my_options[MY_OPT_LOCK_TIMEOUT]), 10);
+	assert_int_equal(siphon_opts_set(o, "lock-timeout", "3", SIPHON_ORIGIN_PROFILE, "p:3"), 0);
+	assert_int_equal(siphon_opt_int(o, &siphon_my_options[MY_OPT_LOCK_TIMEOUT]), 3);
 
 	/* --engine offers every engine by its name and aliases, from the registry. */
 	d = siphon_opts_find(o, "engine");

@@ -33,6 +33,7 @@
 #include "engine/mysql/my_pull_int.h"
 
 #include "engine/keepname.h"
+#include "engine/mysql/my_options.h"
 #include "engine/mysql/my_sql.h"
 #include "util/ctx.h"
 #include "util/event.h"
@@ -44,10 +45,24 @@
 /* MySQL's identifiers: 64 characters; bytes here, which is never more. */
 #define MY_NAME_MAX 64
 
-/* Settings of a session that copies or moves tables. */
-#define MOVE_SETTINGS \
-	"SET SESSION lock_wait_timeout = 10, foreign_key_checks = 0, unique_checks = 0," \
-	" sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n"
+int
+my_lock_timeout(const struct my *my)
+{
+	return siphon_opt_int(my->eng->opts, &siphon_my_options[MY_OPT_LOCK_TIMEOUT]);
+}
+
+/*
+ * Settings of a session that copies or moves tables: it waits --lock-timeout
+ * seconds for another session's lock, then fails with ERROR 1205.
+ */
+static int
+move_settings(const struct my *my, struct siphon_strbuf *sql)
+{
+	return siphon_strbuf_printf(sql, "SET SESSION lock_wait_timeout = %d, foreign_key_checks = 0,"
+	                            " unique_checks = 0,"
+	                            " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n",
+	                            my_lock_timeout(my));
+}
 
 static void
 keep_name(const struct my *my, char *buf, size_t cap, const char *kind)
@@ -159,7 +174,7 @@ static int
 copy_sql(struct my *my, struct siphon_strbuf *sql, const struct siphon_my_catalog *c, const char *from,
          const char *to)
 {
-	if (siphon_strbuf_puts(sql, MOVE_SETTINGS) != 0 || add_create(my, sql, to, c) != 0)
+	if (move_settings(my, sql) != 0 || add_create(my, sql, to, c) != 0)
 		return siphon_err_oom(my->ctx);
 	for (int i = 0; i < c->ntables; i++) {
 		const char *t = c->tables[i].name;
@@ -287,7 +302,7 @@ move_db(struct my *my, const struct siphon_my_catalog *c, const char *from, cons
 	struct siphon_strbuf sql = {0};
 	int n = 0, r = -1;
 
-	if (siphon_strbuf_puts(&sql, MOVE_SETTINGS) == 0 && add_drop(&sql, to) == 0 &&
+	if (move_settings(my, &sql) == 0 && add_drop(&sql, to) == 0 &&
 	    add_create(my, &sql, to, c) == 0 && my_add_renames(&sql, c, from, to, &n) == 0 &&
 	    (n == 0 || siphon_strbuf_puts(&sql, ";\n") == 0) && add_drop(&sql, from) == 0)
 		r = run_warn(my, siphon_strbuf_str(&sql), what);
@@ -501,7 +516,7 @@ undo_first(struct my *my, const struct siphon_my_catalog *cur, const char *in,
 
 	snprintf(first, sizeof(first), "%s", siphon_ctx_errmsg(my->ctx));
 	siphon_err_clear(my->ctx);
-	if (siphon_strbuf_puts(&undo, MOVE_SETTINGS) != 0 || add_drop(&undo, tmp) != 0)
+	if (move_settings(my, &undo) != 0 || add_drop(&undo, tmp) != 0)
 		r = siphon_err_oom(my->ctx);
 	else if ((r = add_missing(my, cur, my->into, &undo)) == 0 && rb)
 		r = add_missing(my, ic, in, &undo);
@@ -539,7 +554,7 @@ exchange(struct my *my, enum siphon_local_action act, const char *in, const stru
 	struct siphon_strbuf sql = {0};
 	int rb = act == SIPHON_LOCAL_ROLLBACK, r, n = 0;
 
-	if (siphon_strbuf_puts(&sql, MOVE_SETTINGS) != 0 || add_create(my, &sql, tmp, ic) != 0 ||
+	if (move_settings(my, &sql) != 0 || add_create(my, &sql, tmp, ic) != 0 ||
 	    (!exists && add_create(my, &sql, my->into, ic) != 0) ||
 	    my_drop_objects_sql(cur, my->into, MY_OBJ_TRIGGERS | MY_OBJ_VIEWS, &sql) != 0 ||
 	    (rb && my_drop_objects_sql(ic, in, MY_OBJ_TRIGGERS | MY_OBJ_VIEWS, &sql) != 0) ||
@@ -555,7 +570,7 @@ exchange(struct my *my, enum siphon_local_action act, const char *in, const stru
 	}
 
 	siphon_strbuf_reset(&sql);
-	if (siphon_strbuf_puts(&sql, MOVE_SETTINGS) != 0 || add_drop(&sql, tmp) != 0 ||
+	if (move_settings(my, &sql) != 0 || add_drop(&sql, tmp) != 0 ||
 	    my_drop_objects_sql(cur, my->into, MY_OBJ_ROUTINES | MY_OBJ_EVENTS, &sql) != 0 ||
 	    add_alter(my, &sql, my->into, ic) != 0)
 		goto oom;

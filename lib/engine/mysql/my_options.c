@@ -31,5 +31,12 @@ const struct siphon_optdef siphon_my_options[] = {
 		.name = "lock-all", .type = SIPHON_OPT_FLAG, .def = "no", .scope = "mysql",
 		.help = "MySQL: hold the global read lock for the whole dump, so "
 		        "that MyISAM tables are consistent too (blocks writes)" },
+	[MY_OPT_LOCK_TIMEOUT] = {
+		.name = "lock-timeout", .type = SIPHON_OPT_INT, .metavar = "SECS",
+		.min = 1, .max = 86400, .def = "10", .scope = "mysql",
+		.help = "MySQL: how long the swap (and rollback, reset) waits for "
+		        "another session's lock on a table of the local database "
+		        "before it gives up, leaving the database as it was "
+		        "(exit 9) (default 10)" },
 	{ .name = NULL },
 };

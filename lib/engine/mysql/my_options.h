@@ -11,6 +11,7 @@ enum {
 	MY_OPT_LATE_INDEX,      /* --late-index-mb */
 	MY_OPT_NO_LOCK,         /* --no-lock */
 	MY_OPT_LOCK_ALL,        /* --lock-all */
+	MY_OPT_LOCK_TIMEOUT,    /* --lock-timeout */
 };
 
 /* Ends with name NULL; the engine's ops table points to it. */

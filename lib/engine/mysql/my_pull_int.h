@@ -270,6 +270,9 @@ int my_keep_extras_sql(struct my *my, const char *from, const char *to, struct s
  * another 49 s, and a reset from it 62 s (bench/reset_my.sh).
  */
 int my_keep_pristine_wanted(const struct my *my);
+
+/* --lock-timeout: how long a session that moves tables waits for another's lock (seconds). */
+int my_lock_timeout(const struct my *my);
 /* The pristine copy of the staging database, before the swap; a failure is a warning. */
 void my_keep_prepare(struct my *my);
 /* Are the target's old tables (old; exists: is there a target) to be kept as the previous copy? */
