@@ -75,6 +75,8 @@
 #                            (pg-siphon-j8, my-siphon-j8: siphon with -j 8, only when named here)
 #   BENCH_SIPHON_ARGS="-j 8"  more arguments for siphon (default none: its defaults)
 #   BENCH_TIMEOUT=900         seconds before one run is killed (and counted as failed)
+#   BENCH_SETTLE_WAIT=120     after the load and after each run, wait up to 120 s for InnoDB to write
+#                             out its dirty pages (its flushing after a big load slowed the next run)
 #   BENCH_QUIET_PCT=25 BENCH_QUIET_WAIT=30   before each run, wait up to 30 s for the machine to be
 #                             at most 25 % busy (other work on it disturbs the figures)
 #   BENCH_MY_POOL=1G BENCH_MY_LOG=512M   innodb_buffer_pool_size, innodb_log_file_size (both sides)
@@ -122,6 +124,7 @@ BENCH_SIPHON_ARGS=${BENCH_SIPHON_ARGS:-}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 BENCH_QUIET_PCT=${BENCH_QUIET_PCT:-25}
 BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-30}
+BENCH_SETTLE_WAIT=${BENCH_SETTLE_WAIT:-120}
 BENCH_MY_POOL=${BENCH_MY_POOL:-$d_pool}
 BENCH_MY_LOG=${BENCH_MY_LOG:-$d_log}
 BENCH_OUT=${BENCH_OUT:-$BENCH_DIR/results}
@@ -478,6 +481,7 @@ else
 	if want_engine pg; then load_bench & pids+=($!); fi
 	if want_engine my; then load_my & pids+=($!); fi
 	for p in "${pids[@]}"; do wait "$p" || die "loading the data failed"; done
+	if want_engine my; then my_settle srv; fi
 
 	if want_engine pg; then
 		pg_counts srv shop >"$B/pg.counts" || die "counting the PostgreSQL rows"
@@ -682,6 +686,20 @@ ws_reset() { # every user database of both local servers goes
 	fi
 	ws_psql -q -d postgres -c CHECKPOINT >/dev/null
 	srv_psql -q -d postgres -c CHECKPOINT >/dev/null
+	if want_engine my; then my_settle ws; fi
+}
+
+# InnoDB writes a load's pages out for a minute after it ended (2 GB: both cores busy), which
+# slowed whichever run came next: flush them now, at most BENCH_SETTLE_WAIT seconds.
+my_settle() { # srv|ws
+	local t0=$SECONDS dirty
+	"$1_my" -e 'SET GLOBAL innodb_max_dirty_pages_pct = 0' || return 0
+	while dirty=$("$1_my" -N -B -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
+		WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'") && [ "${dirty:-0}" -gt 100 ] &&
+		[ $((SECONDS - t0)) -lt "$BENCH_SETTLE_WAIT" ]; do
+		sleep 1
+	done
+	"$1_my" -e 'SET GLOBAL innodb_max_dirty_pages_pct = DEFAULT'
 }
 
 # Siphon's own peak RSS and CPU, from /proc every 0.1 s while it runs: "VmHWM_kB cpu_ticks" to OUT.
