@@ -586,17 +586,24 @@ test_sqlite_copy_inside_pipeline_and_wrapper(void **state)
 	argv[1] = (char *)"-c";
 	argv[2] = full.buf;
 	argv[3] = NULL;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	run_argv(argv, &r);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	assert_int_equal(r.status, 0);
 	/*
 	 * The channel ends as soon as the copy has gone: nothing left behind
-	 * (the heartbeat's sleep) may hold stdout or stderr open.
+	 * (the heartbeat's sleep) may hold stdout or stderr open.  A holder
+	 * adds its sleep (1 s) to every run; a busy machine (make check's
+	 * other tests) slows some: three tries, one must end within 0.9 s.
 	 */
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (secs > 0.9)
-		fail_msg("the pipeline took %.2f s: something held the channel open", secs);
+	for (int attempt = 1;; attempt++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		run_argv(argv, &r);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		assert_int_equal(r.status, 0);
+		secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (secs <= 0.9)
+			break;
+		if (attempt == 3)
+			fail_msg("the pipeline took %.2f s three times: something held the channel open", secs);
+		run_free(&r);
+	}
 	assert_non_null(strstr(siphon_strbuf_str(&r.err), SIPHON_STATUS_TAG "dump 0\n"));
 	assert_non_null(strstr(siphon_strbuf_str(&r.err), SIPHON_STATUS_TAG "compress 0\n"));
 	assert_copy_of_template(&s, &r);
