@@ -72,7 +72,8 @@
 #                            others in the same rounds: before and after on the same set-up
 #   BENCH_SCALE BENCH_SB_TABLES BENCH_SB_ROWS BENCH_MY_TABLES BENCH_MY_ROWS BENCH_R   override it
 #   BENCH_PROFILES="unshaped 1gbit 100mbit rtt20"   BENCH_ENGINES="pg my"   BENCH_CASES="pg-siphon ..."
-#                            (pg-siphon-j8, my-siphon-j8: siphon with -j 8, only when named here)
+#                            (only when named here: pg-siphon-j8, my-siphon-j8: siphon with -j 8;
+#                            pg-siphon-lean: without the pristine twin PostgreSQL keeps by default)
 #   BENCH_SIPHON_ARGS="-j 8"  more arguments for siphon (default none: its defaults)
 #   BENCH_TIMEOUT=900         seconds before one run is killed (and counted as failed)
 #   BENCH_SETTLE_WAIT=120     after the load and after each run, wait up to 120 s for InnoDB to write
@@ -530,7 +531,7 @@ if [ "$BENCH_SIZE" = small ]; then
 fi
 # Only when asked for (BENCH_CASES): siphon with -j 8 (bench/scale.sh: peak RSS with 8 channels).
 EXTRA_CASES=""
-want_engine pg && EXTRA_CASES+=" pg-siphon-j8"
+want_engine pg && EXTRA_CASES+=" pg-siphon-j8 pg-siphon-lean"
 want_engine my && EXTRA_CASES+=" my-siphon-j8"
 if [ -n "$BENCH_BASE" ] && [ "$BENCH_SIZE" != small ]; then
 	want_engine pg && ALL_CASES+=" pg-siphon.base"
@@ -552,11 +553,12 @@ MY_DUMP="mysqldump --single-transaction shop"
 # the ssh wrapper; not for siphon), CASE_VERIFY (pg, my or empty), CASE_DB (the server's database).
 case_def() {
 	local e=${1%%-*} dump in create dec=""
-	CASE_KIND=pipe CASE_VERIFY=$e CASE_DB=shop CASE_BIN=$SIPHON CASE_ARGS=""
+	CASE_KIND=pipe CASE_VERIFY=$e CASE_DB=shop CASE_BIN=$SIPHON CASE_ARGS="" CASE_ENV=""
 	if [ "$e" = pg ]; then dump=$PG_DUMP in=$PSQL_IN create=$PG_CREATE; else dump=$MY_DUMP in=$MY_IN create=$MY_CREATE; fi
 	case ${1#*-} in
 	siphon) CASE_KIND=siphon CASE_LABEL="siphon pull${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}" ;;
 	siphon.base) CASE_KIND=siphon CASE_BIN=$BENCH_BASE CASE_LABEL="siphon pull${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS} (BENCH_BASE)" ;;
+	siphon-lean) CASE_KIND=siphon CASE_ENV="SIPHON_KEEP_PRISTINE=no" CASE_LABEL="siphon pull, no pristine twin (SIPHON_KEEP_PRISTINE=no)" ;;
 	siphon-j8) CASE_KIND=siphon CASE_ARGS="-j 8" CASE_LABEL="siphon pull -j 8${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}" ;;
 	many | few | many.base | few.base)
 		CASE_KIND=siphon CASE_DB=small_${1#*-}
@@ -767,7 +769,7 @@ run_one() { # ROUND PROFILE CASE
 		sw=$!
 		# shellcheck disable=SC2016 # $$ and $@ are the inner shell's
 		/usr/bin/time -f '%e %M %U %S' -o "$tf" timeout -k 5 "$BENCH_TIMEOUT" bash -c 'echo $$ >"$0"; exec "$@"' "$pf" \
-			"$CASE_BIN" pull "$LOGIN@$BENCH_SSH_HOST:$BENCH_SSH_PORT:$CASE_DB" --engine "$eng" --into "$LOCAL_DB" -i "$KEY" \
+			env $CASE_ENV "$CASE_BIN" pull "$LOGIN@$BENCH_SSH_HOST:$BENCH_SSH_PORT:$CASE_DB" --engine "$eng" --into "$LOCAL_DB" -i "$KEY" \
 			--known-hosts "$KH" --progress=json --progress-fd 3 "${args[@]}" \
 			>"$S/logs/out.$tag" 2>"$ef" 3>"$ev" </dev/null
 		rc=$?
