@@ -13,6 +13,8 @@
  * message can name the option as the user spelled it (-j or --jobs).
  */
 #define LONG_VAL_BASE 0x100
+/* "--no-NAME" of a flag whose default is yes: how the command line says no to it. */
+#define NEG_VAL_BASE (LONG_VAL_BASE + CLI_OPT_MAX)
 
 #define CONFIG_HELP "the profile file (default: $SIPHON_CONFIG, else " \
 	"$XDG_CONFIG_HOME/siphon/config, else ~/.config/siphon/config)"
@@ -157,6 +159,12 @@ int
 cli_opt_takes_arg(const struct siphon_optdef *d)
 {
 	return d->type != SIPHON_OPT_FLAG;
+}
+
+int
+cli_opt_negatable(const struct siphon_optdef *d)
+{
+	return d->type == SIPHON_OPT_FLAG && d->def != NULL && strcmp(d->def, "yes") == 0;
 }
 
 static void
@@ -315,9 +323,9 @@ parse_options(const struct cli_optlist *l, store_fn store, void *arg,
               int argc, char **argv, int stop_at_word, char *err,
               size_t errcap)
 {
-	struct option longopts[CLI_OPT_MAX + 1];
-	char shortopts[2 * CLI_OPT_MAX + 3];
-	size_t s = 0;
+	struct option longopts[2 * CLI_OPT_MAX + 1];
+	char shortopts[2 * CLI_OPT_MAX + 3], negnames[CLI_OPT_MAX][64];
+	size_t s = 0, nl;
 	int c;
 
 	if (stop_at_word)
@@ -335,7 +343,14 @@ parse_options(const struct cli_optlist *l, store_fn store, void *arg,
 				shortopts[s++] = ':';
 		}
 	}
-	longopts[l->n] = (struct option){ NULL, 0, NULL, 0 };
+	nl = l->n;
+	for (size_t i = 0; i < l->n; i++) {
+		if (!cli_opt_negatable(l->defs[i]) ||
+		    (size_t)snprintf(negnames[i], sizeof(negnames[i]), "no-%s", l->defs[i]->name) >= sizeof(negnames[i]))
+			continue;
+		longopts[nl++] = (struct option){ negnames[i], no_argument, NULL, NEG_VAL_BASE + (int)i };
+	}
+	longopts[nl] = (struct option){ NULL, 0, NULL, 0 };
 	shortopts[s] = '\0';
 
 	/* optind 0 makes glibc start afresh, as the tests parse many times. */
@@ -351,7 +366,10 @@ parse_options(const struct cli_optlist *l, store_fn store, void *arg,
 		 * lacking its argument), or 0 for a long one getopt did not know.
 		 */
 		if (c == ':' || c == '?') {
-			if (optopt >= LONG_VAL_BASE)
+			if (optopt >= NEG_VAL_BASE)
+				snprintf(spelled, sizeof(spelled), "--no-%s",
+				         l->defs[optopt - NEG_VAL_BASE]->name);
+			else if (optopt >= LONG_VAL_BASE)
 				snprintf(spelled, sizeof(spelled), "--%s",
 				         l->defs[optopt - LONG_VAL_BASE]->name);
 			else if (optopt != 0)
@@ -365,6 +383,13 @@ parse_options(const struct cli_optlist *l, store_fn store, void *arg,
 				return usage_err(err, errcap,
 				                 "option '%s' takes no argument", spelled);
 			return usage_err(err, errcap, "unknown option '%s'", spelled);
+		}
+		if (c >= NEG_VAL_BASE) {
+			d = l->defs[c - NEG_VAL_BASE];
+			snprintf(spelled, sizeof(spelled), "--no-%s", d->name);
+			if (store(arg, d, spelled, "no", err, errcap) != 0)
+				return -1;
+			continue;
 		}
 		if (c >= LONG_VAL_BASE) {
 			d = l->defs[c - LONG_VAL_BASE];

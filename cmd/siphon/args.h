@@ -153,6 +153,8 @@ const struct siphon_optdef *cli_optlist_find(const struct cli_optlist *l, const 
 int cli_opt_exits(const struct siphon_optdef *d);
 /* Whether d takes an argument (every type but a flag does). */
 int cli_opt_takes_arg(const struct siphon_optdef *d);
+/* Whether d is a flag whose default is yes: then "--no-NAME" says no to it. */
+int cli_opt_negatable(const struct siphon_optdef *d);
 
 /*
  * Parses the options before the subcommand, stopping at the first word that

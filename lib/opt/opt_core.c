@@ -69,14 +69,16 @@ const struct siphon_optdef siphon_opt_core[] = {
 	  .help = "keep the copy a pull replaces, for `siphon rollback` (PostgreSQL: "
 	          "a database siphon_prev_LOCALNAME; MySQL/MariaDB: a database "
 	          "siphon_prev_LOCALNAME, its events disabled; SQLite: a file "
-	          ".NAME.siphon-prev beside it); no drops it at the swap (default yes)" },
+	          ".NAME.siphon-prev beside it); no (--no-keep-previous) drops it at the "
+	          "swap (default yes)" },
 	{ .name = "keep-pristine", .type = SIPHON_OPT_FLAG, .def = "yes", .scope = "core",
 	  .help = "keep a second, untouched copy of what was pulled, for `siphon "
 	          "reset` (a database siphon_pristine_LOCALNAME, a file "
 	          ".NAME.siphon-pristine); it takes as much "
 	          "disk as the copy, and a pull with room for the copy alone goes "
-	          "on without it (default yes; MySQL/MariaDB: only when set, as "
-	          "their copy is row by row and costs about twice the load)" },
+	          "on without it (default yes, --no-keep-pristine for none; "
+	          "MySQL/MariaDB: only when set, as their copy is row by row and "
+	          "costs about twice the load)" },
 	{ .name = "allow-older-local", .type = SIPHON_OPT_FLAG, .def = "no",
 	  .scope = "core",
 	  .help = "try even if the local server is older than the remote one" },

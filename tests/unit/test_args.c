@@ -176,6 +176,35 @@ check_target(const struct target_case *tc)
 	assert_null(t.buf);
 }
 
+/* A flag whose default is yes: --no-NAME says no on the command line; the others have no such form. */
+static void
+test_args_negated_flags(void **state)
+{
+	struct cli_pull_args pa;
+	char err[CLI_ERR_MAX];
+	const char *where;
+
+	(void)state;
+	assert_int_equal(parse_pull(&pa, err, "--no-keep-pristine", "app:db", NULL), 0);
+	assert_int_equal(INT(pa, "keep-pristine"), 0);
+	assert_int_equal(siphon_opts_origin(pa.opts, "keep-pristine", &where), SIPHON_ORIGIN_CLI);
+	assert_string_equal(where, "--no-keep-pristine");
+	assert_int_equal(INT(pa, "keep-previous"), 1);
+	cli_pull_args_free(&pa);
+	/* The last one given wins, as for every option. */
+	assert_int_equal(parse_pull(&pa, err, "--no-keep-previous", "--keep-previous", "--no-keep-pristine",
+	                            "app:db", NULL), 0);
+	assert_int_equal(INT(pa, "keep-previous"), 1);
+	assert_int_equal(INT(pa, "keep-pristine"), 0);
+	cli_pull_args_free(&pa);
+	assert_pull_error("option '--no-keep-pristine' takes no argument", "--no-keep-pristine=yes", "app:db");
+	assert_pull_error("unknown option '--no-force'", "--no-force", "app:db");
+	/* --no-nice is a flag of its own (default no), not a negation. */
+	assert_int_equal(parse_pull(&pa, err, "--no-nice", "app:db", NULL), 0);
+	assert_int_equal(INT(pa, "no-nice"), 1);
+	cli_pull_args_free(&pa);
+}
+
 static void
 test_args_target_forms(void **state)
 {
@@ -1259,6 +1288,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_args_target_forms),
+		cmocka_unit_test(test_args_negated_flags),
 		cmocka_unit_test(test_args_target_errors),
 		cmocka_unit_test(test_args_defaults),
 		cmocka_unit_test(test_args_every_option),
