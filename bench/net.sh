@@ -72,7 +72,8 @@
 #                            others in the same rounds: before and after on the same set-up
 #   BENCH_SCALE BENCH_SB_TABLES BENCH_SB_ROWS BENCH_MY_TABLES BENCH_MY_ROWS BENCH_R   override it
 #   BENCH_PROFILES="unshaped 1gbit 100mbit rtt20"   BENCH_ENGINES="pg my"   BENCH_CASES="pg-siphon ..."
-#                            (only when named here: pg-siphon-j8, my-siphon-j8: siphon with -j 8;
+#                            (only when named here: pg-siphon-jN, my-siphon-jN: siphon with -j N
+#                            for N 1, 2 and 8;
 #                            pg-siphon-lean: without the pristine twin PostgreSQL keeps by default)
 #   BENCH_SIPHON_ARGS="-j 8"  more arguments for siphon (default none: its defaults)
 #   BENCH_TIMEOUT=900         seconds before one run is killed (and counted as failed)
@@ -531,8 +532,8 @@ if [ "$BENCH_SIZE" = small ]; then
 fi
 # Only when asked for (BENCH_CASES): siphon with -j 8 (bench/scale.sh: peak RSS with 8 channels).
 EXTRA_CASES=""
-want_engine pg && EXTRA_CASES+=" pg-siphon-j8 pg-siphon-lean"
-want_engine my && EXTRA_CASES+=" my-siphon-j8"
+want_engine pg && EXTRA_CASES+=" pg-siphon-j1 pg-siphon-j2 pg-siphon-j8 pg-siphon-lean"
+want_engine my && EXTRA_CASES+=" my-siphon-j1 my-siphon-j2 my-siphon-j8"
 if [ -n "$BENCH_BASE" ] && [ "$BENCH_SIZE" != small ]; then
 	want_engine pg && ALL_CASES+=" pg-siphon.base"
 	want_engine my && ALL_CASES+=" my-siphon.base"
@@ -559,7 +560,10 @@ case_def() {
 	siphon) CASE_KIND=siphon CASE_LABEL="siphon pull${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}" ;;
 	siphon.base) CASE_KIND=siphon CASE_BIN=$BENCH_BASE CASE_LABEL="siphon pull${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS} (BENCH_BASE)" ;;
 	siphon-lean) CASE_KIND=siphon CASE_ENV="SIPHON_KEEP_PRISTINE=no" CASE_LABEL="siphon pull, no pristine twin (SIPHON_KEEP_PRISTINE=no)" ;;
-	siphon-j8) CASE_KIND=siphon CASE_ARGS="-j 8" CASE_LABEL="siphon pull -j 8${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}" ;;
+	siphon-j[0-9]*)
+		CASE_KIND=siphon CASE_ARGS="-j ${1##*-j}"
+		CASE_LABEL="siphon pull $CASE_ARGS${BENCH_SIPHON_ARGS:+ $BENCH_SIPHON_ARGS}"
+		;;
 	many | few | many.base | few.base)
 		CASE_KIND=siphon CASE_DB=small_${1#*-}
 		CASE_DB=${CASE_DB%.base}

@@ -59,7 +59,7 @@ END {
 	if (("pg-siphon" in caseseen) || ("pg-plain" in caseseen) || ("pg-dump" in caseseen)) eng[++ne] = "pg"
 	if (("my-siphon" in caseseen) || ("my-plain" in caseseen) || ("my-dump" in caseseen)) eng[++ne] = "my"
 	# the cases in a fixed order: siphon first, the pipelines, then the floor parts
-	order = "siphon siphon-lean siphon.base siphon-j8 plain zstd1 zstd3 gzip pigz fc mydumper"
+	order = "siphon siphon-lean siphon.base siphon-j1 siphon-j2 siphon-j8 plain zstd1 zstd3 gzip pigz fc mydumper"
 	no = split(order, ord, " ")
 
 	print "# siphon against hand pipelines over a two-host link (bench/net.sh)" > md
