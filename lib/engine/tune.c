@@ -297,6 +297,14 @@ siphon_tune_initial(const struct siphon_tune_in *in, struct siphon_tune *out)
 {
 	out->jobs = pick_jobs(in);
 	pick_codec(in, out);
+	/*
+	 * One machine and a link nothing is compressed for: every channel's
+	 * work is CPU, from the one pool; a second channel on 2 or 3 cores
+	 * only adds contention (tune.h).
+	 */
+	if (in->jobs <= 0 && in->same_host && in->local_cores > 0 && in->lanes_per_core <= 0 &&
+	    out->which == SIPHON_COMPRESS_NONE)
+		out->jobs = clamp_int(local_cores(in) / 2, 1, JOBS_MAX);
 	out->threads = out->which == SIPHON_COMPRESS_NONE ? 0 : pick_threads(in, out->jobs);
 	out->window = pick_window(in, out->jobs);
 	explain(in, out);
