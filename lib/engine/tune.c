@@ -96,8 +96,9 @@ local_cores(const struct siphon_tune_in *in)
 	return in->local_cores > 0 ? in->local_cores : 1;
 }
 
+/* which: the compressor pick_codec chose (none: every channel's work is CPU). */
 static int
-pick_jobs(const struct siphon_tune_in *in)
+pick_jobs(const struct siphon_tune_in *in, enum siphon_compress which)
 {
 	int here = local_cores(in), n;
 
@@ -109,8 +110,14 @@ pick_jobs(const struct siphon_tune_in *in)
 			n = 2 * server_free(in);
 		return clamp_int(n, JOBS_MIN, JOBS_MAX);
 	}
+	/*
+	 * One machine and a link nothing is compressed for: every channel's
+	 * work is CPU, from the one pool; on 2 or 3 cores a second channel
+	 * only adds contention (tune.h).  Cores unknown: the floor.
+	 */
 	if (in->same_host)
-		return clamp_int(here / 2, JOBS_MIN, JOBS_MAX);
+		return clamp_int(here / 2, which == SIPHON_COMPRESS_NONE && in->local_cores > 0 ? 1 : JOBS_MIN,
+		                 JOBS_MAX);
 	n = server_free(in) < here ? server_free(in) : here;
 	return clamp_int(n, JOBS_MIN, JOBS_MAX);
 }
@@ -295,16 +302,9 @@ explain(const struct siphon_tune_in *in, struct siphon_tune *out)
 void
 siphon_tune_initial(const struct siphon_tune_in *in, struct siphon_tune *out)
 {
-	out->jobs = pick_jobs(in);
+	/* The compressor does not depend on the channels; their number on it, on one machine. */
 	pick_codec(in, out);
-	/*
-	 * One machine and a link nothing is compressed for: every channel's
-	 * work is CPU, from the one pool; a second channel on 2 or 3 cores
-	 * only adds contention (tune.h).
-	 */
-	if (in->jobs <= 0 && in->same_host && in->local_cores > 0 && in->lanes_per_core <= 0 &&
-	    out->which == SIPHON_COMPRESS_NONE)
-		out->jobs = clamp_int(local_cores(in) / 2, 1, JOBS_MAX);
+	out->jobs = pick_jobs(in, out->which);
 	out->threads = out->which == SIPHON_COMPRESS_NONE ? 0 : pick_threads(in, out->jobs);
 	out->window = pick_window(in, out->jobs);
 	explain(in, out);
