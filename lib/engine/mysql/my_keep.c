@@ -46,22 +46,20 @@
 #define MY_NAME_MAX 64
 
 int
-my_lock_timeout(const struct my *my)
+my_move_settings(const struct my *my, struct siphon_strbuf *sql, int copies)
 {
-	return siphon_opt_int(my->eng->opts, &siphon_my_options[MY_OPT_LOCK_TIMEOUT]);
+	int secs = siphon_opt_int(my->eng->opts, &siphon_my_options[MY_OPT_LOCK_TIMEOUT]);
+
+	return siphon_strbuf_printf(sql, "SET SESSION lock_wait_timeout = %d, foreign_key_checks = 0,%s"
+	                            " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n",
+	                            secs, copies ? " unique_checks = 0," : "");
 }
 
-/*
- * Settings of a session that copies or moves tables: it waits --lock-timeout
- * seconds for another session's lock, then fails with ERROR 1205.
- */
+/* A session that copies or moves tables. */
 static int
 move_settings(const struct my *my, struct siphon_strbuf *sql)
 {
-	return siphon_strbuf_printf(sql, "SET SESSION lock_wait_timeout = %d, foreign_key_checks = 0,"
-	                            " unique_checks = 0,"
-	                            " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n",
-	                            my_lock_timeout(my));
+	return my_move_settings(my, sql, 1);
 }
 
 static void

@@ -271,8 +271,13 @@ int my_keep_extras_sql(struct my *my, const char *from, const char *to, struct s
  */
 int my_keep_pristine_wanted(const struct my *my);
 
-/* --lock-timeout: how long a session that moves tables waits for another's lock (seconds). */
-int my_lock_timeout(const struct my *my);
+/*
+ * Appends the settings of a session that moves tables (the swap, rollback,
+ * reset): it waits --lock-timeout seconds for another session's lock, then
+ * fails with ERROR 1205; no foreign key checks; copies: also no unique
+ * checks (a session that copies rows).  0, or -1 when out of memory.
+ */
+int my_move_settings(const struct my *my, struct siphon_strbuf *sql, int copies);
 /* The pristine copy of the staging database, before the swap; a failure is a warning. */
 void my_keep_prepare(struct my *my);
 /* Are the target's old tables (old; exists: is there a target) to be kept as the previous copy? */

@@ -462,9 +462,7 @@ my_swap(struct my *my)
 	 * view may have the name of a new table: both go first.
 	 */
 	siphon_strbuf_reset(&sql);
-	if (siphon_strbuf_printf(&sql, "SET SESSION lock_wait_timeout = %d, foreign_key_checks = 0,"
-	                               " sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';\n",
-	                         my_lock_timeout(my)) != 0)
+	if (my_move_settings(my, &sql, 0) != 0)
 		goto oom;
 	if (!exists && (siphon_strbuf_puts(&sql, "CREATE DATABASE ") != 0 ||
 	                siphon_my_ident(&sql, my->into) != 0 ||
