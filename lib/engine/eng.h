@@ -51,6 +51,7 @@ struct siphon_run {
 	size_t zs_len;
 	uint64_t zs_skip;
 	int zs_said;                     /* the rung (+1) whose "stays" line -v has shown */
+	int zsplit;                      /* streams run siphon_eng_zsplit_stage: moves go to the server */
 	/*
 	 * Set when the engine was picked because only its tools are on the
 	 * server: what the other engine lacks, for "database does not exist"
@@ -125,6 +126,16 @@ int siphon_eng_zstd_cmd(const struct siphon_run *e, struct siphon_strbuf *sb, in
  */
 void siphon_eng_adapt_sample(struct siphon_run *e, double now, uint64_t wire, int busy, int held);
 void siphon_eng_adapt_switched(struct siphon_run *e, int channel, int level);
+/*
+ * For an engine whose data comes as one long stream per channel (MySQL,
+ * SQLite), which cannot start a compressor per piece: when the level may
+ * move (siphon_eng_adaptive), the server has perl and the watchdog runs
+ * (it carries each new level to the server), appends the compressor stage
+ * that follows the level while it runs (remote/zsplit.h) and returns 1;
+ * from then on each move is sent to the server, and a tune event for every
+ * channel says so.  Else 0, nothing appended: the fixed stage e->compress.
+ */
+int siphon_eng_zsplit_stage(struct siphon_run *e, struct siphon_strbuf *sb);
 /*
  * The decoded bytes of a data channel, as they come: now and then (a
  * sample of SIPHON_ENG_ZSAMPLE bytes every SIPHON_ENG_ZSAMPLE_EVERY) they

@@ -7,7 +7,9 @@
 
 #include "codec/compress_cmd.h"
 #include "codec/zsample.h"
+#include "engine/heartbeat.h"
 #include "remote/shell.h"
+#include "remote/zsplit.h"
 #include "source/source.h"
 #include "util/ctx.h"
 #include "util/event.h"
@@ -228,8 +230,52 @@ siphon_eng_adapt_sample(struct siphon_run *e, double now, uint64_t wire, int bus
 	}
 	t.level = siphon_adapt_level(&e->adapt);
 	siphon_tune_codec_text(&t, codec, sizeof(codec));
-	siphon_log(e->ctx, SIPHON_LOG_INFO, "compression: %s from each channel's next piece: %s", codec,
-	           e->adapt.why);
+	if (!e->zsplit) {
+		siphon_log(e->ctx, SIPHON_LOG_INFO, "compression: %s from each channel's next piece: %s", codec,
+		           e->adapt.why);
+		return;
+	}
+	/* One level for every channel: each switches within its next SIPHON_ZSPLIT_CHECK bytes. */
+	if (!siphon_heartbeat_active(e->hb))
+		return;
+	if (siphon_heartbeat_level(e->hb, t.level) != 0) {
+		siphon_log(e->ctx, SIPHON_LOG_WARN, "could not send the new compression level to %s: %s",
+		           e->o->host, siphon_ctx_errmsg(e->ctx));
+		siphon_err_clear(e->ctx);
+		return;
+	}
+	siphon_log(e->ctx, SIPHON_LOG_INFO, "compression: %s on every channel within %u MiB: %s", codec,
+	           SIPHON_ZSPLIT_CHECK >> 20, e->adapt.why);
+	send_tune(e, 0, t.level, e->adapt.same_host, e->adapt.why);
+}
+
+int
+siphon_eng_zsplit_stage(struct siphon_run *e, struct siphon_strbuf *sb)
+{
+	const struct siphon_compressor *c = siphon_compressor_find(SIPHON_COMPRESS_ZSTD);
+	struct siphon_strbuf args[SIPHON_ADAPT_MAX_RUNGS];
+	const char *argv[SIPHON_ADAPT_MAX_RUNGS];
+	const char *perl = siphon_probe_tool(&e->probe, "perl");
+	int r = 0, n = e->adapt.nrungs;
+
+	if (!siphon_eng_adaptive(e) || perl[0] == '\0' || !siphon_heartbeat_active(e->hb) || c == NULL)
+		return 0;
+	memset(args, 0, sizeof(args));
+	for (int i = 0; i < n && r == 0; i++) {
+		r = siphon_compressor_args(&args[i], c, e->adapt.rungs[i], e->zthreads);
+		argv[i] = siphon_strbuf_str(&args[i]);
+	}
+	if (r == 0)
+		r = siphon_zsplit_stage(sb, perl, siphon_strbuf_str(&e->zpath), "\"$siphon_w/level\"",
+		                        siphon_adapt_level(&e->adapt), e->adapt.rungs, argv, n);
+	for (int i = 0; i < n; i++)
+		siphon_strbuf_free(&args[i]);
+	if (r == -2)
+		return siphon_err(e->ctx, SIPHON_EINTERNAL, "the compressor's arguments cannot go in the level-following stage");
+	if (r != 0)
+		return siphon_err_oom(e->ctx);
+	e->zsplit = 1;
+	return 1;
 }
 
 void

@@ -181,6 +181,19 @@ siphon_heartbeat_active(const struct siphon_heartbeat *hb)
 	return hb != NULL && hb->state == SIPHON_HB_ACTIVE;
 }
 
+int
+siphon_heartbeat_level(struct siphon_heartbeat *hb, int level)
+{
+	char cmd[16];
+	int n = snprintf(cmd, sizeof(cmd), "l%d;", level);
+
+	if (!siphon_heartbeat_active(hb) || hb->rs == NULL || hb->rs->state != SIPHON_RS_RUNNING)
+		return -1;
+	if (siphon_rstream_send(hb->rs, cmd, (size_t)n) != 0)
+		return siphon_err_oom(hb->eng->ctx);
+	return 0;
+}
+
 void
 siphon_heartbeat_stop(struct siphon_heartbeat *hb, int ok)
 {

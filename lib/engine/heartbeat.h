@@ -56,4 +56,12 @@ void siphon_heartbeat_stop(struct siphon_heartbeat *hb, int ok);
 /* 1 when streams must register (the watchdog runs). */
 int siphon_heartbeat_active(const struct siphon_heartbeat *hb);
 
+/*
+ * Tells the watchdog the compression level the pull's level-following
+ * compressors (remote/zsplit.h) switch to: "l<level>;" on its channel.
+ * 0; -1 when the watchdog does not run (nothing set), or the error of
+ * queueing the bytes (no memory).
+ */
+int siphon_heartbeat_level(struct siphon_heartbeat *hb, int level);
+
 #endif

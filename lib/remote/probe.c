@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const siphon_probe_core_tools[] = {"zstd", "pigz", "gzip", "sudo", NULL};
+const char *const siphon_probe_core_tools[] = {"zstd", "pigz", "gzip", "sudo", "perl", NULL};
 
 /* A name that the shell takes as one word, unquoted. */
 static int

@@ -46,6 +46,11 @@ siphon_watch_script(struct siphon_strbuf *sb, const char *key, int secs)
 	        "while b=$(timeout %d dd bs=1 count=1 2>/dev/null); do\n"
 	        "  case $b in\n"
 	        "  h) printf h ;;\n"
+	        /* "l<level>;": the level the compressors of the pull switch to (remote/zsplit.h). */
+	        "  l) v=\n"
+	        "     while c=$(timeout 5 dd bs=1 count=1 2>/dev/null) && [ -n \"$c\" ] && [ \"$c\" != \";\" ]; do v=$v$c; done\n"
+	        "     case $v in ''|*[!0-9-]*|????*) ;; *) printf '%%s\\n' \"$v\" >\"$d/level.t\" && mv -f \"$d/level.t\" \"$d/level\" ;; esac\n"
+	        "     printf h ;;\n"
 	        "  q) rm -rf \"$d\"; exit 0 ;;\n"
 	        "  k) fire; exit 0 ;;\n"
 	        "  *) break ;;\n"

@@ -15,7 +15,9 @@
  * The watchdog speaks one byte at a time on its stdout: 'r' ready, 'n' not
  * available (the server has no `timeout` or `dd`), 'h' the echo of each
  * heartbeat, 'X' fired.  siphon sends 'h' (alive), 'q' (done: remove the
- * directory, end nothing) or 'k' (failed: end everything now).
+ * directory, end nothing), 'k' (failed: end everything now) or "l<level>;"
+ * (a new compression level: written to the run directory's file "level",
+ * which the compressors of remote/zsplit.h read; answered with 'h').
  */
 #ifndef SIPHON_REMOTE_WATCH_H
 #define SIPHON_REMOTE_WATCH_H

@@ -227,11 +227,11 @@ test_probe_script(void **state)
 
 	(void)state;
 	assert_int_equal(siphon_probe_script(&sb, NULL, NULL), 0);
-	assert_non_null(strstr(siphon_strbuf_str(&sb), "for t in zstd pigz gzip sudo; do"));
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "for t in zstd pigz gzip sudo perl; do"));
 	assert_non_null(strstr(siphon_strbuf_str(&sb), "echo end\n"));
 	siphon_strbuf_reset(&sb);
 	assert_int_equal(siphon_probe_script(&sb, "mariadb sqlite3", "echo \"fact x y\"\n"), 0);
-	assert_non_null(strstr(siphon_strbuf_str(&sb), "for t in zstd pigz gzip sudo mariadb sqlite3; do"));
+	assert_non_null(strstr(siphon_strbuf_str(&sb), "for t in zstd pigz gzip sudo perl mariadb sqlite3; do"));
 	assert_non_null(strstr(siphon_strbuf_str(&sb), "echo \"fact x y\"\necho end\n"));
 	siphon_strbuf_reset(&sb);
 	assert_int_equal(siphon_probe_script(&sb, "x; rm -rf /", NULL), -2);

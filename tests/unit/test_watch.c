@@ -123,6 +123,50 @@ test_watch_eof_and_silence(void **state)
 	expect("silent", "dead\nrX\n");
 }
 
+/*
+ * "l<level>;" writes the level file in the run directory (for remote/zsplit.h's
+ * stage) and is answered with 'h'; a level that is not a number of at most three
+ * characters changes nothing.
+ */
+static void
+test_watch_level(void **state)
+{
+	struct siphon_strbuf w = {0}, drv = {0};
+	struct run r;
+
+	(void)state;
+	assert_int_equal(siphon_watch_script(&w, KEY, 5), 0);
+	assert_int_equal(siphon_strbuf_puts(&drv,
+	    "set -u\n"
+	    "TMPDIR=$(mktemp -d) && export TMPDIR\n"
+	    "f=\"$TMPDIR/siphon-run-" KEY "/level\"\n"
+	    "mkfifo \"$TMPDIR/in\"\n"
+	    "sh -c \"$1\" <\"$TMPDIR/in\" >\"$TMPDIR/w.out\" 2>\"$TMPDIR/w.err\" &\n"
+	    "wpid=$!\n"
+	    "exec 9>\"$TMPDIR/in\"\n"
+	    "seen() { n=0; while [ \"$(cat \"$f\" 2>/dev/null)\" != \"$1\" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done; cat \"$f\"; }\n"
+	    "printf 'l3;' >&9; seen 3\n"
+	    "printf 'l1x;l12345;' >&9; printf 'h' >&9\n"
+	    "n=0; while [ \"$(cat \"$TMPDIR/w.out\")\" != rhhhh ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done\n"
+	    "cat \"$f\"\n"
+	    "printf 'l-5;' >&9; seen -5\n"
+	    "printf q >&9\n"
+	    "wait $wpid\n"
+	    "[ -d \"$TMPDIR/siphon-run-" KEY "\" ] && echo dir\n"
+	    "cat \"$TMPDIR/w.out\"; echo\n"
+	    "rm -rf \"$TMPDIR\"\n"), 0);
+	{
+		char *argv[] = {"sh", "-c", drv.buf, "drive", w.buf, NULL};
+
+		run_argv(argv, &r);
+	}
+	if (strcmp(siphon_strbuf_str(&r.out), "3\n3\n-5\nrhhhhh\n") != 0)
+		fail_msg("got [%s] (stderr: %s)", siphon_strbuf_str(&r.out), siphon_strbuf_str(&r.err));
+	run_free(&r);
+	siphon_strbuf_free(&w);
+	siphon_strbuf_free(&drv);
+}
+
 int
 main(void)
 {
@@ -131,6 +175,7 @@ main(void)
 		cmocka_unit_test(test_watch_kill_now),
 		cmocka_unit_test(test_watch_done),
 		cmocka_unit_test(test_watch_eof_and_silence),
+		cmocka_unit_test(test_watch_level),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -435,6 +435,8 @@ lane_write(void *arg, const unsigned char *buf, size_t len)
 		if (res == SIPHON_MY_SCAN_BAD)
 			return bad_stream(lane, buf + total + took, chunk - took);
 		siphon_event_table_data(lane->ctx, it->ev, took, (int64_t)lane->scan.rows, wire_now(lane));
+		if (lane->feed != NULL)
+			lane->feed(lane->feed_arg, buf + total, took);
 		total += took;
 		lane->out_len = made;
 		lane->out_off = 0;

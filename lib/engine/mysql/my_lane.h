@@ -110,6 +110,9 @@ struct siphon_my_lane {
 	void *spawn_arg;
 	char what[96];
 	const uint64_t *wire;           /* its stream's compressed count, or NULL */
+	/* Every byte of the stream as it came, or NULL (the level's samples, engine/eng.h). */
+	void (*feed)(void *arg, const unsigned char *buf, size_t len);
+	void *feed_arg;
 	int discard;                    /* --snapshot-only: framed, counted, no loader */
 	/* Small tables (my_batch.h): the lane's private directory, the file being written. */
 	char *dir;                      /* mkdtemp'd on the first small table's rows */

@@ -187,6 +187,7 @@ transfer(struct my *my)
 		if ((r = siphon_loop_step(my->loop, SIPHON_ENG_TICK_MS)) != 0)
 			return r;
 		siphon_eng_progress(my->eng, my->wrs, my->nworkers, my->cat.total_bytes, t0, &next);
+		my_adapt_sample(my);
 		if ((r = pump_lanes(my, &pumped)) != 0)
 			return r;
 		if ((r = my_check_loaders(my, &exited)) != 0 ||

@@ -36,9 +36,9 @@
 int
 my_start_workers(struct my *my)
 {
-	struct siphon_strbuf st = {0}, tail = {0}, hello = {0};
+	struct siphon_strbuf st = {0}, tail = {0}, hello = {0}, z = {0};
 	const char *stages[2], *names[2] = {"dump", "compress"};
-	int r = 0, w;
+	int r = 0, w, split;
 
 	int nrows = my_tables_with_rows(my, NULL);
 
@@ -50,9 +50,15 @@ my_start_workers(struct my *my)
 		return siphon_err_oom(my->ctx);
 	if ((r = my_client_stage(my, &st, 1)) != 0)
 		goto out;
+	/* The level may move while the rows flow: the compressor follows it (remote/zsplit.h). */
+	if ((split = siphon_eng_zsplit_stage(my->eng, &z)) < 0) {
+		r = split;
+		goto out;
+	}
 	if (siphon_strbuf_printf(&tail,
 	        "{ while IFS= read -r l; do [ \"$l\" = siphon-go ] && break;"
 	        " printf 'siphon-out %%s\\n' \"$l\" >&2; done; %s; }",
+	        split ? siphon_strbuf_str(&z) :
 	        my->eng->compress.len > 0 ? siphon_strbuf_str(&my->eng->compress) : "cat") != 0)
 		goto oom;
 	stages[0] = siphon_strbuf_str(&st);
@@ -89,6 +95,7 @@ out:
 	siphon_strbuf_free(&st);
 	siphon_strbuf_free(&tail);
 	siphon_strbuf_free(&hello);
+	siphon_strbuf_free(&z);
 	return r;
 }
 
@@ -272,6 +279,10 @@ plan(struct my *my, int nlanes)
 		lane->spawn_arg = my;
 		lane->discard = my->o->snapshot_only;
 		lane->wire = &my->wrs[i]->wire_bytes;
+		if (my->eng->zsplit) {
+			lane->feed = my_feed_level;
+			lane->feed_arg = my->eng;
+		}
 		siphon_my_lane_sink(&sink, lane);
 		siphon_rstream_set_sink(my->wrs[i], &sink);
 	}
@@ -284,6 +295,33 @@ out:
 	free(items);
 	free(rows);
 	return r;
+}
+
+void
+my_feed_level(void *arg, const unsigned char *buf, size_t len)
+{
+	siphon_eng_adapt_feed(arg, buf, len);
+}
+
+/* The data channels' figures for the level's controller (engine/adapt.h), while the level follows it. */
+void
+my_adapt_sample(struct my *my)
+{
+	uint64_t wire = 0;
+	int busy = 0, held = 0;
+
+	if (!my->eng->zsplit)
+		return;
+	for (int w = 0; w < my->nworkers; w++) {
+		if (my->wrs[w] == NULL)
+			continue;
+		wire += my->wrs[w]->wire_bytes;
+		if (my->lanes[w].cur < my->lanes[w].nitems) {
+			busy++;
+			held += my->wrs[w]->backpressured != 0;
+		}
+	}
+	siphon_eng_adapt_sample(my->eng, siphon_mono_s(), wire, busy, held);
 }
 
 /* Sends every worker with tables its snapshot statements (attempt 1). */

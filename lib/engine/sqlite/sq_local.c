@@ -259,6 +259,9 @@ tmp_write(void *arg, const unsigned char *buf, size_t len)
 		off += (size_t)n;
 	}
 	sq->written += len;
+	/* The level's samples, while the server's compressor follows it (engine/eng.h). */
+	if (sq->eng->zsplit)
+		siphon_eng_adapt_feed(sq->eng, buf, len);
 	return (ssize_t)len;
 }
 

@@ -174,7 +174,8 @@ out:
 int
 sq_copy(struct sq *sq)
 {
-	struct siphon_strbuf st = {0};
+	struct siphon_strbuf st = {0}, z = {0};
+	const char *stages[2], *names[2] = {"dump", "compress"};
 	struct siphon_sink sink;
 	char hb[16];
 	struct siphon_event_table who = {.file = sq->o->dbname, .channel = 1,
@@ -188,8 +189,14 @@ sq_copy(struct sq *sq)
 	snprintf(hb, sizeof(hb), "%d", stall / 4 < 1 ? 1 : stall / 4 > 10 ? 10 : stall / 4);
 	if ((r = stage(sq, &st, siphon_sq_copy_script(), hb)) != 0)
 		goto out;
-	if ((r = siphon_eng_new_stream(sq->eng, &sq->copy, "the SQLite copy (VACUUM INTO)",
-	                               siphon_strbuf_str(&st), 0)) != 0)
+	/* The level may move while the file flows: the compressor follows it (remote/zsplit.h). */
+	if ((r = siphon_eng_zsplit_stage(sq->eng, &z)) < 0)
+		goto out;
+	stages[0] = siphon_strbuf_str(&st);
+	stages[1] = siphon_strbuf_str(&z);
+	r = r == 1 ? siphon_eng_new_pipeline(sq->eng, &sq->copy, "the SQLite copy (VACUUM INTO)", stages, names, 2, 1) :
+	             siphon_eng_new_stream(sq->eng, &sq->copy, "the SQLite copy (VACUUM INTO)", stages[0], 0);
+	if (r != 0)
 		goto out;
 	/* stdin stays open: its end tells nothing, the heartbeat watches stderr. */
 	sq_tmp_sink(sq, &sink);
@@ -202,10 +209,14 @@ sq_copy(struct sq *sq)
 		siphon_event_table_data(sq->ctx, ev, sq->copy->raw_bytes - seen, -1, sq->copy->wire_bytes);
 		seen = sq->copy->raw_bytes;
 		siphon_eng_progress(sq->eng, &sq->copy, 1, (uint64_t)sq->need, t0, &next);
+		if (sq->eng->zsplit)
+			siphon_eng_adapt_sample(sq->eng, siphon_mono_s(), sq->copy->wire_bytes, 1,
+			                        sq->copy->backpressured != 0);
 	}
 	siphon_sq_meta_parse(&sq->meta, siphon_rstream_stderr(sq->copy));
 out:
 	siphon_event_table_end(sq->ctx, ev, r);
 	siphon_strbuf_free(&st);
+	siphon_strbuf_free(&z);
 	return r;
 }
