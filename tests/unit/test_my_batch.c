@@ -1,7 +1,8 @@
 /*
  * test_my_batch.c - unit tests of a batch loader's text and answers
  * (my_batch.h): which directories may be named in SQL, one table's part of
- * the script, and the markers read back with each table's warnings.
+ * the script, the markers read back with each table's warnings, and which
+ * table a failed batch names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "engine/mysql/my_batch.h"
+#include "engine/mysql/my_lane.h"
 
 static void
 test_dir_ok(void **state)
@@ -71,6 +73,33 @@ test_read(void **state)
 	assert_int_equal(siphon_my_batch_read("ERROR 1062\n", 4, seg, len), 0);
 }
 
+/* Which table a failed batch names: the one after the last marker, or its first when all came. */
+static void
+test_culprit(void **state)
+{
+	/* Items 2..7 in the batch; 3 and 6 had no rows (no file, no marker). */
+	struct siphon_my_lane_item items[9] = {0};
+	struct siphon_my_batch batches[2] = {{.first = 0, .end = 2, .n = 2}, {.first = 2, .end = 8, .n = 4}};
+	struct siphon_my_lane lane = {.items = items, .nitems = 9, .batches = batches, .nbatches = 2};
+
+	(void)state;
+	for (int i = 0; i < 9; i++)
+		items[i].file_bytes = i == 3 || i == 6 ? 0 : 100;
+	assert_int_equal(siphon_my_lane_batch_culprit(&lane, 1, 0), 2);
+	assert_int_equal(siphon_my_lane_batch_culprit(&lane, 1, 1), 4);
+	assert_int_equal(siphon_my_lane_batch_culprit(&lane, 1, 2), 5);
+	assert_int_equal(siphon_my_lane_batch_culprit(&lane, 1, 3), 7);
+	/* Every marker came, the loader still failed: its first table. */
+	assert_int_equal(siphon_my_lane_batch_culprit(&lane, 1, 4), 2);
+	assert_int_equal(siphon_my_lane_batch_culprit(&lane, 0, 1), 1);
+	assert_int_equal(siphon_my_lane_batch_culprit(&lane, 0, 2), 0);
+	/* A first item without a file is never named. */
+	items[2].file_bytes = 0;
+	batches[1].n = 3;
+	assert_int_equal(siphon_my_lane_batch_culprit(&lane, 1, 0), 4);
+	assert_int_equal(siphon_my_lane_batch_culprit(&lane, 1, 3), 4);
+}
+
 int
 main(void)
 {
@@ -78,6 +107,7 @@ main(void)
 		cmocka_unit_test(test_dir_ok),
 		cmocka_unit_test(test_sql),
 		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_culprit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

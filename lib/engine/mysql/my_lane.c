@@ -493,6 +493,22 @@ siphon_my_lane_sink(struct siphon_sink *sink, struct siphon_my_lane *lane)
 }
 
 int
+siphon_my_lane_batch_culprit(const struct siphon_my_lane *lane, int b, int markers)
+{
+	const struct siphon_my_batch *ba = &lane->batches[b];
+	int want = markers < ba->n ? markers : 0, seen = 0, last = ba->first;
+
+	for (int i = ba->first; i < ba->end; i++) {
+		if (lane->items[i].file_bytes == 0)
+			continue;
+		if (seen++ == want)
+			return i;
+		last = i;
+	}
+	return last;
+}
+
+int
 siphon_my_lane_seal(struct siphon_my_lane *lane)
 {
 	int r;

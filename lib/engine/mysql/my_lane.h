@@ -136,6 +136,14 @@ int siphon_my_lane_file(const struct siphon_my_lane *lane, int i, char *buf, siz
  */
 int siphon_my_lane_seal(struct siphon_my_lane *lane);
 
+/*
+ * The item of batch b whose load failed, from the markers its loader printed
+ * (siphon_my_batch_read): the table with a file after the last marker, or
+ * the batch's first such table when every marker came (the loader failed
+ * after them, at its COMMIT).
+ */
+int siphon_my_lane_batch_culprit(const struct siphon_my_lane *lane, int b, int markers);
+
 /* Removes batch b's files once its loader has exited (sets reaped). */
 void siphon_my_lane_batch_reaped(struct siphon_my_lane *lane, int b);
 

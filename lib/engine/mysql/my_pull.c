@@ -74,16 +74,10 @@ check_batch(struct my *my, struct siphon_my_lane *lane, int b)
 	int k, n = ba->n < SIPHON_MY_BATCH_TABLES ? ba->n : SIPHON_MY_BATCH_TABLES;
 
 	k = siphon_my_batch_read(siphon_strbuf_str(&ba->proc->out), n, seg, len);
-	if (ba->proc->status != 0 || k < ba->n) {
-		/* The batch's table k (of those with a file) is the one whose marker did not come. */
-		int i = ba->first, j = -1;
-
-		for (; i < ba->end && j < (k < ba->n ? k : 0); i++)
-			j += lane->items[i].file_bytes > 0;
+	if (ba->proc->status != 0 || k < ba->n)
 		return siphon_err(my->ctx, SIPHON_ELOCAL, "loading table \"%s\" into the local server failed: %s",
-		                  lane->items[i - 1].table,
+		                  lane->items[siphon_my_lane_batch_culprit(lane, b, k)].table,
 		                  siphon_eng_key_line(siphon_strbuf_str(&ba->proc->err), keys, line, sizeof(line)));
-	}
 	for (int i = ba->first, j = 0; i < ba->end; i++) {
 		char *w;
 
