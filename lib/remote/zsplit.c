@@ -30,8 +30,10 @@ static const char program[] =
 	" open(my $h, \"<\", $f) or next;"
 	" my $v = <$h>;"
 	" close($h);"
-	" next unless defined($v) && $v =~ /^(-?[0-9]+)$/ && exists($a{$1}) && $1 != $l;"
-	" zend(); $l = $1; zgo();"
+	" next unless defined($v) && $v =~ /^(-?[0-9]+)$/;"
+	" my $w = $1;"
+	" next unless exists($a{$w}) && $w != $l;"
+	" zend(); $l = $w; zgo();"
 	"}"
 	"defined($r) or die \"siphon: cannot read the stream: $!\\n\";"
 	"zend();";
