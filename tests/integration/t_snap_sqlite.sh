@@ -60,7 +60,14 @@ before=$(sq_fingerprint "$SQ_WS/copy.db")
 size=$(stat -c %s "$snap")
 head -c $((size / 2)) "$snap" >"$SQ_WS/truncated.siphon.tar"
 cp "$snap" "$SQ_WS/corrupt.siphon.tar"
-printf 'X' | dd of="$SQ_WS/corrupt.siphon.tar" bs=1 seek=1200 conv=notrunc status=none
+# A byte inside the copied file (its header is in the archive as it came: no compression over
+# loopback), not one at a fixed offset: that can fall in a tar member's padding, which no check
+# covers (the probe's output grew past 512 bytes once, and offset 1200 became padding).
+at=$(grep -boa 'SQLite format 3' "$snap" | head -n 1 | cut -d: -f1)
+[ -n "$at" ] || it_fail "the snapshot holds no SQLite file header"
+b=X
+[ "$(dd if="$snap" bs=1 skip=$((at + 300)) count=1 status=none)" = X ] && b=Y
+printf '%s' "$b" | dd of="$SQ_WS/corrupt.siphon.tar" bs=1 seek=$((at + 300)) conv=notrunc status=none
 (cd "$SQ_WS" && tar cf foreign.siphon.tar copy.db)
 printf 'not an archive at all\n' >"$SQ_WS/junk.siphon.tar"
 for f in truncated corrupt foreign junk; do
