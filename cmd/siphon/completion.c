@@ -637,13 +637,11 @@ static void
 neg_help(char *buf, size_t cap, const struct siphon_optdef *d)
 {
 	const char *h = d->help != NULL ? d->help : "";
-	size_t len = strlen(h);
-	const char *paren = strstr(h, " ("), *semi = strchr(h, ';');
+	const char *paren = strstr(h, " (");
+	size_t len = strcspn(h, ";");
 
 	if (paren != NULL && (size_t)(paren - h) < len)
 		len = (size_t)(paren - h);
-	if (semi != NULL && (size_t)(semi - h) < len)
-		len = (size_t)(semi - h);
 	snprintf(buf, cap, "do not %.*s", (int)len, h);
 }
 
@@ -806,19 +804,20 @@ zsh_specs(FILE *out, const struct cli_optlist *l)
 		/* --help and --version make every other word pointless. */
 		const char *excl = cli_opt_exits(o) ? "(- :)" : "";
 		/* --NAME and --no-NAME exclude each other. */
-		const char *neg = cli_opt_negatable(o) ? " --no-" : "";
-		const char *negname = *neg != '\0' ? o->name : "";
+		int neg = cli_opt_negatable(o);
 
 		fputs("\t\t", out);
 		if (o->short_name != 0) {
 			if (*excl != '\0')
 				fprintf(out, "'%s'", excl);
+			else if (neg)
+				fprintf(out, "'(-%c --%s --no-%s)'", o->short_name, o->name,
+				        o->name);
 			else
-				fprintf(out, "'(-%c --%s%s%s)'", o->short_name, o->name,
-				        neg, negname);
+				fprintf(out, "'(-%c --%s)'", o->short_name, o->name);
 			fprintf(out, "{-%c%s,--%s%s}'", o->short_name,
 			        cli_opt_takes_arg(o) ? "+" : "", o->name, suffix);
-		} else if (*neg != '\0') {
+		} else if (neg) {
 			fprintf(out, "'(--no-%s)--%s%s", o->name, o->name, suffix);
 		} else {
 			fprintf(out, "'%s--%s%s", excl, o->name, suffix);
@@ -845,7 +844,7 @@ zsh_specs(FILE *out, const struct cli_optlist *l)
 			break;
 		}
 		fputs("' \\\n", out);
-		if (*neg != '\0')
+		if (neg)
 			zsh_negated_spec(out, o);
 	}
 }
