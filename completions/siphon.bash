@@ -74,7 +74,8 @@ _siphon_options()
 	pull)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
-			--no-nice --force --keep-previous --keep-pristine \
+			--no-nice --force --keep-previous --no-keep-previous \
+			--keep-pristine --no-keep-pristine \
 			--allow-older-local --heartbeat-timeout \
 			--stall-timeout --retries --resume --save \
 			--snapshot-only --keep --identity --known-hosts \
@@ -89,7 +90,8 @@ _siphon_options()
 	keys)
 		_siphon_add "" "$2" --ssh --database --into --jobs --compress \
 			--level --engine --remote-sudo --remote-threads \
-			--no-nice --force --keep-previous --keep-pristine \
+			--no-nice --force --keep-previous --no-keep-previous \
+			--keep-pristine --no-keep-pristine \
 			--allow-older-local --heartbeat-timeout \
 			--stall-timeout --retries --resume --save \
 			--snapshot-only --keep --identity --known-hosts \

@@ -625,6 +625,26 @@ fish_quoted(FILE *out, const char *s)
 	}
 }
 
+/*
+ * What --no-NAME of a negatable flag does, from the flag's help: "do not "
+ * and the help's first clause (up to " (" or ";"), so that "keep the copy a
+ * pull replaces, for `siphon rollback` (PostgreSQL: ...)" says "do not keep
+ * the copy a pull replaces, for `siphon rollback`".  The help of a flag
+ * starts with a verb, which "do not" reads well before; the rest of it
+ * (the default, per-engine detail) is about the flag, not its negation.
+ */
+static void
+neg_help(char *buf, size_t cap, const struct siphon_optdef *d)
+{
+	const char *h = d->help != NULL ? d->help : "";
+	const char *paren = strstr(h, " (");
+	size_t len = strcspn(h, ";");
+
+	if (paren != NULL && (size_t)(paren - h) < len)
+		len = (size_t)(paren - h);
+	snprintf(buf, cap, "do not %.*s", (int)len, h);
+}
+
 /* ---- bash ---- */
 
 static void
@@ -702,8 +722,16 @@ bash_value_cases(FILE *out, const struct lists *ls)
 static void
 bash_option_case(FILE *out, const char *set, const struct cli_optlist *l)
 {
+	struct wordlist wl;
+
 	fprintf(out, "\t%s)\n\t\t_siphon_add \"\" \"$2\" ", set);
-	bash_words(out, l, "--", 35);
+	wl_start(&wl, out, " ", "\t\t\t", 35);
+	for (size_t i = 0; i < l->n; i++) {
+		wl_word(&wl, "--", l->defs[i]->name);
+		/* A flag whose default is yes: --no-NAME says no (args.c). */
+		if (cli_opt_negatable(l->defs[i]))
+			wl_word(&wl, "--no-", l->defs[i]->name);
+	}
 	fputs("\n\t\t;;\n", out);
 }
 
@@ -751,6 +779,21 @@ bash_subcommand_cases(FILE *out)
 
 /* ---- zsh ---- */
 
+/* The spec of --no-NAME, which excludes --NAME (and its short form). */
+static void
+zsh_negated_spec(FILE *out, const struct siphon_optdef *o)
+{
+	char help[512];
+
+	neg_help(help, sizeof(help), o);
+	fputs("\t\t'(", out);
+	if (o->short_name != 0)
+		fprintf(out, "-%c ", o->short_name);
+	fprintf(out, "--%s)--no-%s[", o->name, o->name);
+	sh_quoted(out, help, 1);
+	fputs("]' \\\n", out);
+}
+
 static void
 zsh_specs(FILE *out, const struct cli_optlist *l)
 {
@@ -760,15 +803,22 @@ zsh_specs(FILE *out, const struct cli_optlist *l)
 
 		/* --help and --version make every other word pointless. */
 		const char *excl = cli_opt_exits(o) ? "(- :)" : "";
+		/* --NAME and --no-NAME exclude each other. */
+		int neg = cli_opt_negatable(o);
 
 		fputs("\t\t", out);
 		if (o->short_name != 0) {
 			if (*excl != '\0')
 				fprintf(out, "'%s'", excl);
+			else if (neg)
+				fprintf(out, "'(-%c --%s --no-%s)'", o->short_name, o->name,
+				        o->name);
 			else
 				fprintf(out, "'(-%c --%s)'", o->short_name, o->name);
 			fprintf(out, "{-%c%s,--%s%s}'", o->short_name,
 			        cli_opt_takes_arg(o) ? "+" : "", o->name, suffix);
+		} else if (neg) {
+			fprintf(out, "'(--no-%s)--%s%s", o->name, o->name, suffix);
 		} else {
 			fprintf(out, "'%s--%s%s", excl, o->name, suffix);
 		}
@@ -794,6 +844,8 @@ zsh_specs(FILE *out, const struct cli_optlist *l)
 			break;
 		}
 		fputs("' \\\n", out);
+		if (neg)
+			zsh_negated_spec(out, o);
 	}
 }
 
@@ -933,6 +985,15 @@ fish_option(FILE *out, const char *set, const struct siphon_optdef *o)
 	fputs(" -d '", out);
 	fish_quoted(out, o->help);
 	fputs("'\n", out);
+	if (cli_opt_negatable(o)) {
+		char help[512];
+
+		neg_help(help, sizeof(help), o);
+		fprintf(out, "complete -c siphon -n '__siphon_optset %s' -l no-%s -d '",
+		        set, o->name);
+		fish_quoted(out, help);
+		fputs("'\n", out);
+	}
 }
 
 static void
@@ -1120,6 +1181,8 @@ cli_complete_options(FILE *out, const char *command)
 		if (l.defs[i]->short_name != 0)
 			fprintf(out, "-%c\n", l.defs[i]->short_name);
 		fprintf(out, "--%s\n", l.defs[i]->name);
+		if (cli_opt_negatable(l.defs[i]))
+			fprintf(out, "--no-%s\n", l.defs[i]->name);
 	}
 	cli_optlist_free(&l);
 	return 0;

@@ -14,7 +14,8 @@ int cli_completion_generate(FILE *out, const char *shell);
 
 /*
  * Writes every spelling of the options of command ("pull", or "" for those
- * before the command), one a line; -1: unknown command.
+ * before the command), one a line, --no-NAME after --NAME for a flag whose
+ * default is yes; -1: unknown command.
  */
 int cli_complete_options(FILE *out, const char *command);
 

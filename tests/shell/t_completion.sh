@@ -208,7 +208,12 @@ common()
 	check "$sh" "siphon pull " prod staging db1: db2.example.com:
 	check "$sh" "siphon pull d" db1: db2.example.com:
 	check "$sh" "siphon plan -j 4 --into x s" staging
-	check "$sh" "siphon doctor --no-" --no-lock --no-nice
+	# --no-lock and --no-nice are flags of their own (default no); the
+	# others are the --no-NAME of a flag whose default is yes.
+	check "$sh" "siphon doctor --no-" --no-lock --no-nice --no-keep-previous --no-keep-pristine
+	check "$sh" "siphon pull --no-keep-pr" --no-keep-previous --no-keep-pristine
+	check "$sh" "siphon pull --no-keep-pri" --no-keep-pristine
+	check "$sh" "siphon config add prod --no-keep-pre" --no-keep-previous
 	check "$sh" "siphon doctor p" prod
 	check "$sh" "siphon pull db1:" ""
 	check "$sh" "siphon config show " prod staging
@@ -259,6 +264,10 @@ if command -v zsh >/dev/null 2>&1; then
 	check zsh "siphon version " ""
 	check zsh "siphon pull prod --f" --force
 	check zsh "siphon pull --known-hosts keys/" k1
+	# --NAME and --no-NAME exclude each other.
+	check zsh "siphon pull --keep-pristine --no-keep-pri" ""
+	check zsh "siphon pull --no-keep-pristine --keep-pri" ""
+	check zsh "siphon pull --no-keep-pristine --no-keep-pr" --no-keep-previous
 	run zsh
 else
 	echo "SKIP zsh: not installed"
@@ -293,6 +302,7 @@ tty_lines()
 	check_tty "siphon pull --known-hosts key" "siphon pull --known-hosts keys/X"
 	check_tty "siphon config set prod comp" "siphon config set prod compress X"
 	check_tty "siphon config set prod compress g" "siphon config set prod compress gzip X"
+	check_tty "siphon pull --no-keep-pri" "siphon pull --no-keep-pristine X"
 }
 
 if command -v zsh >/dev/null 2>&1; then

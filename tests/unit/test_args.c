@@ -1046,6 +1046,10 @@ check_completion_lists(const char *shell)
 			if (strstr(text, o->choices[c]) == NULL)
 				fail_msg("%s completion lacks %s", shell,
 				         o->choices[c]);
+		/* A flag whose default is yes: its --no-NAME too. */
+		snprintf(want, sizeof(want), "%sno-%s", lpre, o->name);
+		if (cli_opt_negatable(o) && strstr(text, want) == NULL)
+			fail_msg("%s completion lacks %s", shell, want);
 	}
 	for (size_t i = 0; i < lm.n; i++) {
 		snprintf(want, sizeof(want), "%s%s", lpre, lm.defs[i]->name);
@@ -1085,6 +1089,41 @@ test_args_completion_lists_every_option(void **state)
 	free(capture_end(&c));
 }
 
+/*
+ * --no-NAME in each shell's own words: bash offers it beside --NAME, zsh
+ * with a "do not" description, the two excluding each other, fish with one.
+ */
+static void
+test_args_completion_negated_flags(void **state)
+{
+	char *text;
+
+	(void)state;
+	text = completion_text("bash");
+	assert_non_null(strstr(text, "--no-keep-pristine"));
+	assert_null(strstr(text, "--no-force"));
+	free(text);
+
+	text = completion_text("zsh");
+	assert_non_null(strstr(text, "'(--no-keep-pristine)--keep-pristine[keep a second"));
+	assert_non_null(strstr(text, "'(--keep-pristine)--no-keep-pristine[do not keep a second, "
+	                             "untouched copy of what was pulled, for `siphon reset`]' \\\n"));
+	assert_non_null(strstr(text, "'(--keep-previous)--no-keep-previous[do not keep the copy "
+	                             "a pull replaces, for `siphon rollback`]'"));
+	/* A flag that defaults to no has no negation. */
+	assert_null(strstr(text, "--no-force"));
+	assert_null(strstr(text, "--no-no-nice"));
+	free(text);
+
+	text = completion_text("fish");
+	assert_non_null(strstr(text, "complete -c siphon -n '__siphon_optset pull' -l no-keep-pristine "
+	                             "-d 'do not keep a second, untouched copy of what was pulled, "
+	                             "for `siphon reset`'\n"));
+	assert_non_null(strstr(text, "'__siphon_optset keys' -l no-keep-previous -d 'do not keep"));
+	assert_null(strstr(text, "-l no-force"));
+	free(text);
+}
+
 static void
 test_args_complete_options(void **state)
 {
@@ -1097,6 +1136,9 @@ test_args_complete_options(void **state)
 	text = capture_end(&c);
 	assert_non_null(strstr(text, "--into\n-j\n--jobs\n--compress\n"));
 	assert_non_null(strstr(text, "\n--lock-all\n--lock-timeout\n-q\n--quiet\n"));
+	assert_non_null(strstr(text, "\n--keep-previous\n--no-keep-previous\n--keep-pristine\n"
+	                             "--no-keep-pristine\n"));
+	assert_null(strstr(text, "--no-force"));
 	free(text);
 
 	capture_start(&c);
@@ -1305,6 +1347,7 @@ main(void)
 		cmocka_unit_test(test_args_format_bytes),
 		cmocka_unit_test(test_args_summary),
 		cmocka_unit_test(test_args_completion_lists_every_option),
+		cmocka_unit_test(test_args_completion_negated_flags),
 		cmocka_unit_test(test_args_complete_options),
 		cmocka_unit_test(test_args_profile_keys),
 		cmocka_unit_test(test_args_completion_files_current),
