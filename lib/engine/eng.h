@@ -149,6 +149,8 @@ int siphon_eng_zsplit_stage(struct siphon_run *e, struct siphon_strbuf *sb);
 #define SIPHON_ENG_ZSAMPLE ((size_t)512 * 1024)
 #define SIPHON_ENG_ZSAMPLE_EVERY ((uint64_t)16 * 1024 * 1024)
 void siphon_eng_adapt_feed(struct siphon_run *e, const unsigned char *buf, size_t len);
+/* The same as a lane's feed callback: arg is the struct siphon_run. */
+void siphon_eng_adapt_feed_cb(void *arg, const unsigned char *buf, size_t len);
 
 /* Is the SSH peer this very machine (127.0.0.0/8, ::1)? */
 int siphon_eng_peer_is_loopback(int sock);

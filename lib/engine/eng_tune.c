@@ -316,6 +316,12 @@ siphon_eng_adapt_feed(struct siphon_run *e, const unsigned char *buf, size_t len
 }
 
 void
+siphon_eng_adapt_feed_cb(void *arg, const unsigned char *buf, size_t len)
+{
+	siphon_eng_adapt_feed(arg, buf, len);
+}
+
+void
 siphon_eng_adapt_switched(struct siphon_run *e, int channel, int level)
 {
 	send_tune(e, channel, level, e->adapt.same_host, e->adapt.why);

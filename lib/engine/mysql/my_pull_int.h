@@ -135,11 +135,9 @@ int my_catalog_fingerprint(struct my *my, struct siphon_strbuf *sb);
 int my_plan_publish(struct my *my);
 int my_start_workers(struct my *my);
 /*
- * While the level follows the controller (siphon_eng_zsplit_stage): a
- * lane's rows for its samples, and the channels' figures, sampled from the
- * transfer loop.
+ * While the level follows the controller (siphon_eng_zsplit_stage): the
+ * channels' figures, sampled from the transfer loop.
  */
-void my_feed_level(void *arg, const unsigned char *buf, size_t len);
 void my_adapt_sample(struct my *my);
 /* Takes the snapshot the best available way and starts the data. */
 int my_snapshot(struct my *my);

@@ -280,7 +280,7 @@ plan(struct my *my, int nlanes)
 		lane->discard = my->o->snapshot_only;
 		lane->wire = &my->wrs[i]->wire_bytes;
 		if (my->eng->zsplit) {
-			lane->feed = my_feed_level;
+			lane->feed = siphon_eng_adapt_feed_cb;
 			lane->feed_arg = my->eng;
 		}
 		siphon_my_lane_sink(&sink, lane);
@@ -295,12 +295,6 @@ out:
 	free(items);
 	free(rows);
 	return r;
-}
-
-void
-my_feed_level(void *arg, const unsigned char *buf, size_t len)
-{
-	siphon_eng_adapt_feed(arg, buf, len);
 }
 
 /* The data channels' figures for the level's controller (engine/adapt.h), while the level follows it. */

@@ -357,13 +357,6 @@ lanes_fill(struct pg *pg, double now)
 	return 0;
 }
 
-/* A lane's rows, for the samples the level's controller compares levels on (eng.h). */
-static void
-feed_level(void *arg, const unsigned char *buf, size_t len)
-{
-	siphon_eng_adapt_feed(arg, buf, len);
-}
-
 /* Lane l's remote session: psql, then the compressor, unless psql starts it itself (adaptive). */
 static int
 lane_stream(struct pg *pg, int l, const char *what, const struct siphon_strbuf *st)
@@ -402,7 +395,7 @@ pg_start_lanes(struct pg *pg)
 		lane->ctx = pg->ctx;
 		lane->discard = pg->o->snapshot_only;
 		if (pg->adaptive) {
-			lane->feed = feed_level;
+			lane->feed = siphon_eng_adapt_feed_cb;
 			lane->feed_arg = pg->eng;
 		}
 		snprintf(lane->what, sizeof(lane->what), "data channel %d", l + 1);
