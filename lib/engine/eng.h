@@ -137,6 +137,11 @@ void siphon_eng_adapt_switched(struct siphon_run *e, int channel, int level);
  */
 int siphon_eng_zsplit_stage(struct siphon_run *e, struct siphon_strbuf *sb);
 /*
+ * For `plan`: appends to a command's line that its compressor's level will
+ * follow the controller (siphon_eng_zsplit_stage), when it will.  0 or -1.
+ */
+int siphon_eng_zsplit_describe(const struct siphon_run *e, struct siphon_strbuf *line);
+/*
  * The decoded bytes of a data channel, as they come: now and then (a
  * sample of SIPHON_ENG_ZSAMPLE bytes every SIPHON_ENG_ZSAMPLE_EVERY) they
  * are compressed here at the level and the next rung's, for the controller

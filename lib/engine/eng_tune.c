@@ -249,6 +249,22 @@ siphon_eng_adapt_sample(struct siphon_run *e, double now, uint64_t wire, int bus
 	send_tune(e, 0, t.level, e->adapt.same_host, e->adapt.why);
 }
 
+/* May a one-stream engine's compressor follow the level (the watchdog aside)? */
+static int
+zsplit_possible(const struct siphon_run *e)
+{
+	return siphon_eng_adaptive(e) && siphon_probe_tool(&e->probe, "perl")[0] != '\0';
+}
+
+int
+siphon_eng_zsplit_describe(const struct siphon_run *e, struct siphon_strbuf *line)
+{
+	if (!zsplit_possible(e) || e->compress.len == 0)
+		return 0;
+	return siphon_strbuf_puts(line, " (at first: perl on the server starts zstd anew whenever the level "
+	                                "moves with what the pull measures)");
+}
+
 int
 siphon_eng_zsplit_stage(struct siphon_run *e, struct siphon_strbuf *sb)
 {
@@ -258,7 +274,7 @@ siphon_eng_zsplit_stage(struct siphon_run *e, struct siphon_strbuf *sb)
 	const char *perl = siphon_probe_tool(&e->probe, "perl");
 	int r = 0, n = e->adapt.nrungs;
 
-	if (!siphon_eng_adaptive(e) || perl[0] == '\0' || !siphon_heartbeat_active(e->hb) || c == NULL)
+	if (!zsplit_possible(e) || !siphon_heartbeat_active(e->hb) || c == NULL)
 		return 0;
 	memset(args, 0, sizeof(args));
 	for (int i = 0; i < n && r == 0; i++) {

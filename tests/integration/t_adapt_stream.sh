@@ -7,9 +7,9 @@
 # level through the watchdog's channel. The server is an sshd in a network namespace (bastion.sh's
 # bastion, over its veth: no loopback), the link shaped to 16 Mbit/s (tc tbf); siphon starts at
 # zstd 1 and, the link being the limit and samples of the rows saying zstd 3 saves bytes, raises
-# the level: the -v line says so, a JSON tune event names the new level, the copy equals the
-# source, and (MySQL) it took fewer bytes on the wire than the same pull at --level 1: the
-# server's compressor did follow.
+# the level: `plan` says it will, the -v line says so, a JSON tune event names the new level, the
+# copy equals the source, and (MySQL) it took fewer bytes on the wire than the same pull at
+# --level 1: the server's compressor did follow.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/bastion.sh"
 . "$(dirname "$0")/my_lib.sh"
@@ -45,6 +45,11 @@ EOF
 spec=$SIPHON_IT_SSH_USER@$BASTION_ADDR:$BASTION_PORT:$SRC
 pull() { siphon_run pull "$spec" --engine mysql -i "$SIPHON_IT_KEY" --known-hosts "$BASTION_KH" "$@"; }
 wire() { grep '"event": *"summary"' "$H/run/json" | grep -o '"wire_bytes": *[0-9]*' | head -n 1 | grep -o '[0-9]*$'; }
+
+siphon_run plan "$spec" --engine mysql -i "$SIPHON_IT_KEY" --known-hosts "$BASTION_KH" -j 2
+assert_rc 0 "plan"
+grep -q 'SELECT of its tables.* | .*zstd.* -1 .*perl on the server starts zstd anew' "$H/run/out" ||
+	it_fail "plan does not say the level will move: $(cat "$H/run/out")"
 
 pull --into adapt_dst -j 2 -v --progress=json --progress-fd 3 3>"$H/run/json"
 assert_rc 0 "pull over the shaped link"

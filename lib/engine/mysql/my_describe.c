@@ -49,7 +49,8 @@ remote:
 			goto out;
 		snprintf(what, sizeof(what), "SELECT of its tables' rows, on each of %d data channel%s", n,
 		         n == 1 ? "" : "s");
-		if (siphon_eng_describe_cmd(run, &line, what, siphon_strbuf_str(&stage), 1) != 0)
+		if (siphon_eng_describe_cmd(run, &line, what, siphon_strbuf_str(&stage), 1) != 0 ||
+		    siphon_eng_zsplit_describe(run, &line) != 0)
 			goto oom;
 		fn(arg, "command", siphon_strbuf_str(&line));
 	}

@@ -21,7 +21,8 @@ sq_describe(struct siphon_run *run, void *st, void (*fn)(void *arg, const char *
 	/* The copy is a script (sq_script.c): its gist, not its text. */
 	if (siphon_strbuf_printf(&stage, "%s %s 'VACUUM INTO' a temporary file there, then its bytes",
 	                         siphon_probe_tool(&run->probe, "sqlite3"), sq->o->dbname) != 0 ||
-	    siphon_eng_describe_cmd(run, &line, "the copy, on one channel", siphon_strbuf_str(&stage), 1) != 0)
+	    siphon_eng_describe_cmd(run, &line, "the copy, on one channel", siphon_strbuf_str(&stage), 1) != 0 ||
+	    siphon_eng_zsplit_describe(run, &line) != 0)
 		goto oom;
 	fn(arg, "command", siphon_strbuf_str(&line));
 	goto out;
