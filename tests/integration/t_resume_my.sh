@@ -60,11 +60,26 @@ source_changed() { rm -f "$SIPHON_IT_COMPARE_CACHE"/*; }
 # LOADED: how many tables siphon has loaded in this pull so far, from its JSON events (a
 # table_end with rc 0: every row arrived and went to its loader; the local server may still be
 # committing it); LOADED_FIRST: one of t1..t6 among them.
+# (Read with builtins: the loops below look every 30 ms, and a grep pipeline a look cost more CPU
+# than the pull it watched.)
 count_loaded() {
-	local ended='"event":"table_end".*"rc":0[,}]'
-	LOADED=$(grep -c "$ended" "$H/run/json" 2>/dev/null)
-	[ -n "$LOADED" ] || LOADED=0
-	LOADED_FIRST=$(grep "$ended" "$H/run/json" 2>/dev/null | grep -o '"name":"t[1-6]"' | head -n 1 | cut -d'"' -f4)
+	local l ended='"event":"table_end".*"rc":0[,}]' name='"name":"(t[1-6])"'
+	LOADED=0
+	LOADED_FIRST=
+	while IFS= read -r l; do
+		[[ $l =~ $ended ]] || continue
+		LOADED=$((LOADED + 1))
+		[ -z "$LOADED_FIRST" ] && [[ $l =~ $name ]] && LOADED_FIRST=${BASH_REMATCH[1]}
+	done 2>/dev/null <"$H/run/json"
+}
+
+# RECONNECTED: how many times this pull has said it reconnects to fetch what was not finished.
+count_reconnected() {
+	local l
+	RECONNECTED=0
+	while IFS= read -r l; do
+		[[ $l == *'fetching what was not finished'* ]] && RECONNECTED=$((RECONNECTED + 1))
+	done 2>/dev/null <"$H/run/err"
 }
 
 # Waits until at least N tables are loaded and siphon has loaded one more since it reconnected
@@ -78,7 +93,8 @@ cut_after_loaded() { # N [soft: 1 rather than a failure when siphon ends first]
 			it_fail "siphon exited before $1 tables were loaded"
 		fi
 		# After the reconnect line the lost session's tables are settled (their table_end written).
-		if [ "$(grep -c 'fetching what was not finished' "$H/run/err")" -ge "$CUTS" ]; then
+		count_reconnected
+		if [ "$RECONNECTED" -ge "$CUTS" ]; then
 			count_loaded
 			[ -n "$base" ] || base=$LOADED
 			if [ "$LOADED" -ge "$1" ] && [ "$LOADED" -gt "$base" ] && [ -n "$(sshd_session_pids)" ]; then
