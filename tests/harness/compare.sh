@@ -38,7 +38,8 @@ done
 
 describe() { # HOST:PORT DB OUTFILE
 	local host=${1%:*} port=${1##*:}
-	PGOPTIONS='' PGDATABASE='' psql -X -q -h "$host" -p "$port" -U postgres -d "$2" -f "$here/compare.sql" >"$3.raw" 2>"$3.err" ||
+	# psql itself, not Debian's pg_wrapper (a Perl script: lib.sh's srv_psql says why).
+	PGOPTIONS='' PGDATABASE='' "${SIPHON_IT_PGBIN:-/usr/lib/postgresql/15/bin}/psql" -X -q -h "$host" -p "$port" -U postgres -d "$2" -f "$here/compare.sql" >"$3.raw" 2>"$3.err" ||
 		{ echo "compare.sh: cannot read database '$2' at $1:" >&2; cat "$3.err" >&2; return 2; }
 	LC_ALL=C sort "$3.raw" >"$3" && rm -f "$3.raw"
 }

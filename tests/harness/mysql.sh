@@ -365,11 +365,13 @@ _h_my_stop() {
 
 ws_my_reset() {
 	[ "${SIPHON_IT_MY:-0}" = 1 ] || return 0
-	local db
+	local db q=
 	while IFS= read -r db; do
 		[ -n "$db" ] || continue
-		ws_my -e "DROP DATABASE $(my_ident "$db")" || it_fail "could not drop MariaDB database $db"
+		q="$q DROP DATABASE $(my_ident "$db");"
 	done < <(ws_my_dbs; ws_my_kept_dbs)
+	# One client for them all.
+	[ -z "$q" ] || ws_my -e "$q" || it_fail "could not drop the workstation's MariaDB databases:$q"
 }
 
 assert_ws_my_dbs() { # NAME...

@@ -64,7 +64,9 @@ assert_resumed() { # ENGINE SRC INTO RECONNECTS
 	assert_rc 0 "resumed pull into $3"
 	case $1 in
 	pg) assert_same "$2" "$3" ;;
-	my) assert_same_my "$2" "$3" --no-cache ;;
+	# (t_resume_my.sh makes its source anew and changes it: it gives the source cache a
+	# directory of its own, emptied when it changes the source.)
+	my) assert_same_my "$2" "$3" ;;
 	*) it_fail "assert_resumed: no engine $1" ;;
 	esac
 	[ "$(grep -c 'reconnecting in [0-9]* s (attempt [0-9]* of 5)' "$H/run/err")" = "$4" ] ||
