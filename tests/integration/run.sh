@@ -63,9 +63,10 @@ fi
 # The order a queue hands tests out: the longest first (seconds under ASan on the 2-core machine,
 # two workers: the closing summary of a run gives them), so that no long test starts last; the
 # rest by name. From the full run of 5 Dec 2026 14:00 (1712 s, 91 tests), with the times of the
-# tests made shorter since (t_proxy_jump, t_my_rollback_disk, t_pg_attack, t_my_attack_inject).
+# tests made shorter since (t_proxy_jump, t_my_rollback_disk, t_pg_attack, t_my_attack_inject), and
+# t_adapt_stream and t_pg_adapt (60-90 s) among them.
 long_first="t_resume_my t_pg_rollback t_proxy_jump t_resume_runs t_resume_cut t_pull_basic t_my_rollback
-t_my_rollback_objs t_pooler t_ssh_config t_progress_json t_my_consistency t_progress_live t_doctor
+t_adapt_stream t_my_rollback_objs t_pooler t_pg_adapt t_ssh_config t_progress_json t_my_consistency t_progress_live t_doctor
 t_my_lock_modes t_pg_attack t_pg_rollback_disk t_proxy_command t_pull_replace t_hostile_name
 t_my_deferred_idx t_fail_cut t_heartbeat_live t_my_rollback_disk t_pg_dispatch t_resume_sqlite
 t_snaponly_pg t_remote_shell_fish_tcsh t_fail_nodb t_unattended t_deadman_pg t_my_fail_swap_locked
