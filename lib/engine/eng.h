@@ -121,8 +121,10 @@ int siphon_eng_adaptive(const struct siphon_run *e);
 int siphon_eng_zstd_cmd(const struct siphon_run *e, struct siphon_strbuf *sb, int level);
 /*
  * One sample of the data channels (engine/adapt.h); a move is logged
- * (-v).  The engine reports each channel's switch with
- * siphon_eng_adapt_switched (a tune event for that channel).
+ * (-v).  An engine that starts a compressor per piece reports each
+ * channel's switch with siphon_eng_adapt_switched (a tune event for that
+ * channel); under siphon_eng_zsplit_stage the move itself is sent to the
+ * server and reported here, once for every channel.
  */
 void siphon_eng_adapt_sample(struct siphon_run *e, double now, uint64_t wire, int busy, int held);
 void siphon_eng_adapt_switched(struct siphon_run *e, int channel, int level);
